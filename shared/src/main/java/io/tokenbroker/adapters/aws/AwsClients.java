@@ -1,0 +1,64 @@
+package io.tokenbroker.adapters.aws;
+
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.retries.DefaultRetryStrategy;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kms.KmsClient;
+
+/**
+ * Builds the SDK clients the way AWS's Lambda guidance asks: the lightweight URL-connection HTTP
+ * client, region and credentials given explicitly (no provider-chain discovery at init), and
+ * timeouts and retries set deliberately.
+ */
+public final class AwsClients {
+
+  private AwsClients() {}
+
+  public static KmsClient kms(AwsSettings settings) {
+    var builder =
+        KmsClient.builder()
+            .region(settings.region())
+            .credentialsProvider(settings.credentials())
+            .httpClient(httpClient(settings))
+            .overrideConfiguration(overrides(settings));
+    settings.endpoint().ifPresent(builder::endpointOverride);
+    return builder.build();
+  }
+
+  public static DynamoDbClient dynamoDb(AwsSettings settings) {
+    var builder =
+        DynamoDbClient.builder()
+            .region(settings.region())
+            .credentialsProvider(settings.credentials())
+            .httpClient(httpClient(settings))
+            .overrideConfiguration(overrides(settings));
+    settings.endpoint().ifPresent(builder::endpointOverride);
+    return builder.build();
+  }
+
+  public static DynamoDbEnhancedClient enhanced(DynamoDbClient client) {
+    return DynamoDbEnhancedClient.builder().dynamoDbClient(client).build();
+  }
+
+  private static SdkHttpClient httpClient(AwsSettings settings) {
+    return UrlConnectionHttpClient.builder()
+        .connectionTimeout(settings.timeouts().attemptTimeout())
+        .socketTimeout(settings.timeouts().attemptTimeout())
+        .build();
+  }
+
+  private static ClientOverrideConfiguration overrides(AwsSettings settings) {
+    ClientTimeouts timeouts = settings.timeouts();
+    return ClientOverrideConfiguration.builder()
+        .apiCallTimeout(timeouts.apiCallTimeout())
+        .apiCallAttemptTimeout(timeouts.attemptTimeout())
+        .retryStrategy(
+            DefaultRetryStrategy.standardStrategyBuilder()
+                .maxAttempts(timeouts.maxAttempts())
+                .build())
+        .build();
+  }
+}

@@ -1,0 +1,53 @@
+package io.tokenbroker.adapters.aws;
+
+import io.tokenbroker.config.Env;
+import java.net.URI;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+
+/**
+ * Where and as whom the broker calls AWS: region, optional endpoint override (moto, LocalStack),
+ * credentials and timeouts, all chosen explicitly rather than discovered by the SDK's chains.
+ */
+public record AwsSettings(
+    Region region,
+    Optional<URI> endpoint,
+    AwsCredentialsProvider credentials,
+    ClientTimeouts timeouts) {
+
+  /**
+   * Reads AWS_REGION (required), AWS_ENDPOINT_URL (optional: any AWS-compatible endpoint) and the
+   * credentials Lambda provides: the container endpoint when set (SnapStart), else the
+   * AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN variables, else the SDK's default
+   * chain (operator tools on a workstation).
+   */
+  public static AwsSettings from(Env env, ClientTimeouts timeouts) {
+    return new AwsSettings(
+        Region.of(env.required("AWS_REGION")),
+        env.url("AWS_ENDPOINT_URL"),
+        credentials(env),
+        timeouts);
+  }
+
+  private static AwsCredentialsProvider credentials(Env env) {
+    if (env.optional("AWS_CONTAINER_CREDENTIALS_FULL_URI").isPresent()) {
+      return ContainerCredentialsProvider.builder().build();
+    }
+    Optional<String> accessKey = env.optional("AWS_ACCESS_KEY_ID");
+    if (accessKey.isPresent()) {
+      String secret = env.required("AWS_SECRET_ACCESS_KEY");
+      Optional<String> session = env.optional("AWS_SESSION_TOKEN");
+      return StaticCredentialsProvider.create(
+          session.isPresent()
+              ? AwsSessionCredentials.create(accessKey.get(), secret, session.get())
+              : AwsBasicCredentials.create(accessKey.get(), secret));
+    }
+    return DefaultCredentialsProvider.builder().build();
+  }
+}

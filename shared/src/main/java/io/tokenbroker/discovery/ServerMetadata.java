@@ -1,0 +1,55 @@
+package io.tokenbroker.discovery;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * RFC 8414 authorization server metadata: what the broker serves and how, derived from its
+ * endpoints and the algorithms it is configured with.
+ */
+public record ServerMetadata(
+    BrokerEndpoints endpoints,
+    List<String> grantTypes,
+    List<String> clientAuthMethods,
+    List<String> clientAssertionAlgorithms,
+    List<String> accessTokenAlgorithms) {
+
+  public ServerMetadata {
+    grantTypes = List.copyOf(grantTypes);
+    clientAuthMethods = List.copyOf(clientAuthMethods);
+    clientAssertionAlgorithms = List.copyOf(clientAssertionAlgorithms);
+    accessTokenAlgorithms = List.copyOf(accessTokenAlgorithms);
+  }
+
+  /** What this broker supports, at {@code endpoints}. */
+  public static ServerMetadata forBroker(BrokerEndpoints endpoints) {
+    return new ServerMetadata(
+        endpoints,
+        List.of("client_credentials"),
+        List.of("private_key_jwt"),
+        List.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"),
+        List.of("RS256", "ES256"));
+  }
+
+  /** The metadata document, members in RFC 8414 order. */
+  public Map<String, Object> toJson() {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("issuer", endpoints.issuerId());
+    json.put("token_endpoint", endpoints.token().toString());
+    json.put("jwks_uri", endpoints.jwks().toString());
+    json.put("response_types_supported", List.of());
+    json.put("grant_types_supported", grantTypes);
+    json.put("token_endpoint_auth_methods_supported", clientAuthMethods);
+    json.put("token_endpoint_auth_signing_alg_values_supported", clientAssertionAlgorithms);
+    json.put("revocation_endpoint", endpoints.revocation().toString());
+    json.put("revocation_endpoint_auth_methods_supported", clientAuthMethods);
+    json.put("revocation_endpoint_auth_signing_alg_values_supported", clientAssertionAlgorithms);
+    json.put("introspection_endpoint", endpoints.introspection().toString());
+    json.put("introspection_endpoint_auth_methods_supported", clientAuthMethods);
+    json.put("introspection_endpoint_auth_signing_alg_values_supported", clientAssertionAlgorithms);
+    // Not registered by RFC 8414, but what verifiers of our access tokens need to know.
+    json.put("access_token_signing_alg_values_supported", accessTokenAlgorithms);
+    return json;
+  }
+}

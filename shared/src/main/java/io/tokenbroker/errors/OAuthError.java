@@ -1,0 +1,35 @@
+package io.tokenbroker.errors;
+
+/** OAuth error codes (RFC 6749 5.2, RFC 7009, RFC 8707) with the HTTP status each is sent with. */
+public enum OAuthError {
+  INVALID_REQUEST("invalid_request", 400),
+  INVALID_CLIENT("invalid_client", 401),
+  INVALID_GRANT("invalid_grant", 400),
+  UNAUTHORIZED_CLIENT("unauthorized_client", 400),
+  UNSUPPORTED_GRANT_TYPE("unsupported_grant_type", 400),
+  INVALID_SCOPE("invalid_scope", 400),
+  INVALID_TARGET("invalid_target", 400),
+  UNSUPPORTED_TOKEN_TYPE("unsupported_token_type", 400),
+  /** Not an OAuth code: the route exists but the caller may not use it (403). */
+  ACCESS_DENIED("access_denied", 403),
+  /** Not an OAuth code: no such resource (404). */
+  NOT_FOUND("not_found", 404);
+
+  private final String code;
+  private final int status;
+
+  OAuthError(String code, int status) {
+    this.code = code;
+    this.status = status;
+  }
+
+  /** The value of the {@code error} member. */
+  public String code() {
+    return code;
+  }
+
+  /** The HTTP status this error is normally sent with. */
+  public int status() {
+    return status;
+  }
+}

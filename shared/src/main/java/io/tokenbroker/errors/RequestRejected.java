@@ -1,0 +1,68 @@
+package io.tokenbroker.errors;
+
+import java.util.Map;
+
+/**
+ * The request is not acceptable. Carries the OAuth {@link #error()}, the HTTP {@link #status()}, a
+ * {@link #description()} safe to show the caller, and a short machine-readable {@link #reason()}
+ * for logs and metrics (e.g. {@code assertion_expired}). Never carries a token or secret.
+ */
+public final class RequestRejected extends BrokerException {
+
+  private final OAuthError error;
+  private final int status;
+  private final String reason;
+  private final Map<String, String> headers;
+
+  public RequestRejected(OAuthError error, String reason, String description) {
+    this(error, error.status(), reason, description, Map.of());
+  }
+
+  public RequestRejected(
+      OAuthError error,
+      int status,
+      String reason,
+      String description,
+      Map<String, String> headers) {
+    super(description, null, false);
+    this.error = error;
+    this.status = status;
+    this.reason = reason;
+    this.headers = Map.copyOf(headers);
+  }
+
+  public static RequestRejected invalidRequest(String reason, String description) {
+    return new RequestRejected(OAuthError.INVALID_REQUEST, reason, description);
+  }
+
+  /** 405, with the Allow header listing {@code allowed} methods. */
+  public static RequestRejected methodNotAllowed(String allowed) {
+    return new RequestRejected(
+        OAuthError.INVALID_REQUEST,
+        405,
+        "method_not_allowed",
+        "method not allowed; use " + allowed,
+        Map.of("Allow", allowed));
+  }
+
+  public OAuthError error() {
+    return error;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String reason() {
+    return reason;
+  }
+
+  /** Extra response headers the rejection calls for (e.g. Allow), usually none. */
+  public Map<String, String> headers() {
+    return headers;
+  }
+
+  public String description() {
+    return getMessage();
+  }
+}

@@ -1,0 +1,172 @@
+package io.tokenbroker.http;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import io.tokenbroker.errors.RequestRejected;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads API Gateway proxy events (REST API payload 1.0 and HTTP API payload 2.0) into {@link
+ * HttpRequest}s and writes {@link HttpResponse}s in the shape both accept.
+ */
+public final class ApiGatewayEvents {
+
+  /** Lambda's own request payload limit; anything larger did not come from API Gateway. */
+  private static final int MAX_EVENT_BYTES = 6 * 1024 * 1024;
+
+  private ApiGatewayEvents() {}
+
+  public static Map<String, Object> readJson(InputStream in) throws IOException {
+    byte[] bytes = in.readNBytes(MAX_EVENT_BYTES + 1);
+    if (bytes.length > MAX_EVENT_BYTES) {
+      throw RequestRejected.invalidRequest("event_too_large", "request too large");
+    }
+    try {
+      return JSONObjectUtils.parse(new String(bytes, StandardCharsets.UTF_8));
+    } catch (ParseException e) {
+      throw RequestRejected.invalidRequest("malformed_event", "malformed request event");
+    }
+  }
+
+  /** Parses a proxy event of either payload version. */
+  public static HttpRequest parse(Map<String, Object> event) {
+    try {
+      return "2.0".equals(event.get("version")) ? parseV2(event) : parseV1(event);
+    } catch (ParseException | IllegalArgumentException e) {
+      throw RequestRejected.invalidRequest("malformed_event", "malformed request event");
+    }
+  }
+
+  private static HttpRequest parseV1(Map<String, Object> event) throws ParseException {
+    Map<String, Object> context = object(event, "requestContext");
+    Map<String, Object> identity = object(context, "identity");
+    Map<String, List<String>> headers = multiValues(event, "multiValueHeaders");
+    if (headers.isEmpty()) {
+      headers = singleValues(event, "headers");
+    }
+    Map<String, List<String>> query = multiValues(event, "multiValueQueryStringParameters");
+    if (query.isEmpty()) {
+      query = singleValues(event, "queryStringParameters");
+    }
+    String path = string(event, "path").orElse("/");
+    return new HttpRequest(
+        string(event, "httpMethod").orElse("").toUpperCase(Locale.ROOT),
+        path,
+        string(event, "resource").orElse(path),
+        headers,
+        query,
+        body(event),
+        new HttpRequest.RequestContext(
+            string(context, "requestId").orElse(""),
+            string(context, "apiId").orElse(""),
+            string(context, "stage").orElse(""),
+            string(identity, "sourceIp").orElse(""),
+            string(identity, "userAgent").orElse(""),
+            string(identity, "userArn")));
+  }
+
+  private static HttpRequest parseV2(Map<String, Object> event) throws ParseException {
+    Map<String, Object> context = object(event, "requestContext");
+    Map<String, Object> http = object(context, "http");
+    Map<String, Object> iam = object(object(context, "authorizer"), "iam");
+    String path = string(event, "rawPath").orElse("/");
+    String routeKey = string(event, "routeKey").orElse("");
+    int space = routeKey.indexOf(' ');
+    return new HttpRequest(
+        string(http, "method").orElse("").toUpperCase(Locale.ROOT),
+        path,
+        space >= 0 ? routeKey.substring(space + 1) : path,
+        singleValues(event, "headers"),
+        singleValues(event, "queryStringParameters"),
+        body(event),
+        new HttpRequest.RequestContext(
+            string(context, "requestId").orElse(""),
+            string(context, "apiId").orElse(""),
+            string(context, "stage").orElse(""),
+            string(http, "sourceIp").orElse(""),
+            string(http, "userAgent").orElse(""),
+            string(iam, "userArn")));
+  }
+
+  /** Writes the response as API Gateway's Lambda proxy integration expects it. */
+  public static void write(HttpResponse response, OutputStream out) throws IOException {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("statusCode", response.status());
+    json.put("headers", response.headers());
+    json.put("body", response.body());
+    json.put("isBase64Encoded", false);
+    out.write(JSONObjectUtils.toJSONString(json).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String body(Map<String, Object> event) throws ParseException {
+    Optional<String> body = string(event, "body");
+    if (body.isEmpty()) {
+      return "";
+    }
+    if (Boolean.TRUE.equals(event.get("isBase64Encoded"))) {
+      return new String(Base64.getDecoder().decode(body.get()), StandardCharsets.UTF_8);
+    }
+    return body.get();
+  }
+
+  static Map<String, Object> object(Map<String, Object> json, String name) throws ParseException {
+    Object value = json.get(name);
+    if (value == null) {
+      return Map.of();
+    }
+    return JSONObjectUtils.getJSONObject(json, name);
+  }
+
+  static Optional<String> string(Map<String, Object> json, String name) throws ParseException {
+    return Optional.ofNullable(JSONObjectUtils.getString(json, name));
+  }
+
+  private static Map<String, List<String>> singleValues(Map<String, Object> json, String name)
+      throws ParseException {
+    Map<String, List<String>> values = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> entry : object(json, name).entrySet()) {
+      if (entry.getValue() instanceof String value) {
+        values.put(entry.getKey(), List.of(value));
+      } else if (entry.getValue() != null) {
+        throw new ParseException("not a string: " + name, 0);
+      }
+    }
+    return values;
+  }
+
+  private static Map<String, List<String>> multiValues(Map<String, Object> json, String name)
+      throws ParseException {
+    Map<String, List<String>> values = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> entry : object(json, name).entrySet()) {
+      if (!(entry.getValue() instanceof List<?> list)) {
+        throw new ParseException("not a list: " + name, 0);
+      }
+      List<String> strings = new ArrayList<>();
+      for (Object item : list) {
+        if (!(item instanceof String s)) {
+          throw new ParseException("not a string list: " + name, 0);
+        }
+        strings.add(s);
+      }
+      values.merge(
+          entry.getKey(),
+          strings,
+          (a, b) -> {
+            List<String> merged = new ArrayList<>(a);
+            merged.addAll(b);
+            return merged;
+          });
+    }
+    return values;
+  }
+}

@@ -1,0 +1,81 @@
+package io.tokenbroker.adapters.dynamodb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import io.tokenbroker.devsupport.LocalAws;
+import io.tokenbroker.devsupport.MotoExtension;
+import io.tokenbroker.keys.KeyConflict;
+import io.tokenbroker.keys.KeyState;
+import io.tokenbroker.keys.SigningKey;
+import io.tokenbroker.testing.AwsFixture;
+import io.tokenbroker.testing.TestKeys;
+import java.time.Instant;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(MotoExtension.class)
+class DynamoDbKeyRepositoryIT {
+
+  private static DynamoDbKeyRepository repository;
+  private final Instant now = Instant.parse("2026-11-28T12:00:00Z");
+
+  @BeforeAll
+  static void setUp(LocalAws aws) {
+    AwsFixture fixture = AwsFixture.provisioned(aws);
+    repository = new DynamoDbKeyRepository(fixture.enhanced, fixture.tables.keys());
+  }
+
+  private SigningKey newKey(JWSAlgorithm algorithm) {
+    return SigningKey.created(
+        TestKeys.managed(TestKeys.generate(algorithm)), KeyState.PENDING, now);
+  }
+
+  @Test
+  void storesAndReadsBackEveryField() {
+    SigningKey key = newKey(JWSAlgorithm.ES256);
+    repository.create(key);
+
+    assertThat(repository.find(key.kid())).contains(key);
+    assertThat(repository.findAll()).contains(key);
+  }
+
+  @Test
+  void refusesASecondRecordWithTheSameKid() {
+    SigningKey key = newKey(JWSAlgorithm.RS256);
+    repository.create(key);
+
+    assertThatThrownBy(() -> repository.create(key)).isInstanceOf(KeyConflict.class);
+  }
+
+  @Test
+  void updatesOnlyFromTheVersionItWasReadAt() {
+    SigningKey key = newKey(JWSAlgorithm.RS256);
+    repository.create(key);
+    SigningKey activated =
+        new SigningKey(
+            key.kid(),
+            key.keyReference(),
+            key.algorithm(),
+            key.publicJwk(),
+            KeyState.ACTIVE,
+            key.createdAt(),
+            now.plusSeconds(60),
+            null,
+            null,
+            key.version() + 1);
+
+    repository.update(activated);
+    assertThat(repository.find(key.kid())).contains(activated);
+
+    // A second writer that read version 1 too must lose.
+    assertThatThrownBy(() -> repository.update(activated)).isInstanceOf(KeyConflict.class);
+  }
+
+  @Test
+  void findsNothingForAnUnknownKid() {
+    assertThat(repository.find("no-such-kid")).isEmpty();
+  }
+}

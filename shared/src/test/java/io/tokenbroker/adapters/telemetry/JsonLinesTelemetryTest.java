@@ -1,0 +1,62 @@
+package io.tokenbroker.adapters.telemetry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import io.tokenbroker.telemetry.TelemetryEvent;
+import io.tokenbroker.testing.MutableClock;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class JsonLinesTelemetryTest {
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final JsonLinesTelemetry telemetry =
+      new JsonLinesTelemetry(
+          new PrintStream(out, true, StandardCharsets.UTF_8),
+          MutableClock.at("2026-11-28T12:00:00Z"),
+          "token");
+
+  private Map<String, Object> onlyLine() throws Exception {
+    String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
+    assertThat(lines).hasSize(1);
+    return JSONObjectUtils.parse(lines[0]);
+  }
+
+  @Test
+  void writesOneJsonObjectPerEvent() throws Exception {
+    telemetry.emit(TelemetryEvent.info("token.issued").with("client_id", "ci"));
+
+    assertThat(onlyLine())
+        .containsEntry("event", "token.issued")
+        .containsEntry("level", "INFO")
+        .containsEntry("function", "token")
+        .containsEntry("client_id", "ci")
+        .containsEntry("timestamp", "2026-11-28T12:00:00Z")
+        .doesNotContainKey("_aws");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void embedsMetricsInCloudWatchEmbeddedMetricFormat() throws Exception {
+    telemetry.emit(
+        TelemetryEvent.info("token.denied")
+            .with("reason", "scope_not_allowed")
+            .count("TokensDenied", "reason", "absent_field"));
+
+    Map<String, Object> line = onlyLine();
+    assertThat(line).containsEntry("TokensDenied", 1.0);
+    Map<String, Object> aws = (Map<String, Object>) line.get("_aws");
+    assertThat(aws).containsEntry("Timestamp", 1795867200000L);
+    Map<String, Object> directive =
+        ((List<Map<String, Object>>) aws.get("CloudWatchMetrics")).getFirst();
+    assertThat(directive)
+        .containsEntry("Namespace", "TokenBroker")
+        .containsEntry("Dimensions", List.of(List.of("function", "reason")))
+        .containsEntry("Metrics", List.of(Map.of("Name", "TokensDenied", "Unit", "Count")));
+  }
+}

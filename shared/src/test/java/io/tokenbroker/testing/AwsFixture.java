@@ -1,0 +1,47 @@
+package io.tokenbroker.testing;
+
+import io.tokenbroker.adapters.aws.AwsClients;
+import io.tokenbroker.adapters.aws.AwsSettings;
+import io.tokenbroker.adapters.aws.ClientTimeouts;
+import io.tokenbroker.adapters.dynamodb.BrokerTables;
+import io.tokenbroker.config.Env;
+import io.tokenbroker.devsupport.LocalAws;
+import io.tokenbroker.provisioning.BrokerProvisioner;
+import java.util.Map;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kms.KmsClient;
+
+/**
+ * Real SDK clients for a test class's {@link LocalAws} endpoint, and its tables (named with the
+ * class's unique prefix) provisioned.
+ */
+public final class AwsFixture {
+
+  public final LocalAws aws;
+  public final BrokerTables tables;
+  public final DynamoDbClient dynamoDb;
+  public final DynamoDbEnhancedClient enhanced;
+  public final KmsClient kms;
+
+  private AwsFixture(LocalAws aws) {
+    this.aws = aws;
+    this.tables = BrokerTables.withPrefix(aws.prefix());
+    AwsSettings settings = AwsSettings.from(Env.of(aws.environment()), ClientTimeouts.background());
+    this.dynamoDb = AwsClients.dynamoDb(settings);
+    this.enhanced = AwsClients.enhanced(dynamoDb);
+    this.kms = AwsClients.kms(settings);
+  }
+
+  /** Clients for the endpoint, tables created. */
+  public static AwsFixture provisioned(LocalAws aws) {
+    AwsFixture fixture = new AwsFixture(aws);
+    new BrokerProvisioner(fixture.dynamoDb).createTables(fixture.tables);
+    return fixture;
+  }
+
+  /** The environment a function would see in this fixture: AWS settings and table names. */
+  public Env env(Map<String, String> more) {
+    return Env.of(aws.environment()).with(tables.environment()).with(more);
+  }
+}

@@ -1,0 +1,53 @@
+package io.tokenbroker.testing;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import io.tokenbroker.keys.ManagedKey;
+import java.util.UUID;
+
+/** Real key pairs generated in the JVM, for tests that need no KMS. */
+public final class TestKeys {
+
+  private TestKeys() {}
+
+  /** A fresh key pair for {@code algorithm} (RS256: RSA 2048, ES256: P-256), kid = thumbprint. */
+  public static JWK generate(JWSAlgorithm algorithm) {
+    try {
+      if (JWSAlgorithm.ES256.equals(algorithm)) {
+        return new ECKeyGenerator(Curve.P_256)
+            .keyUse(KeyUse.SIGNATURE)
+            .algorithm(algorithm)
+            .keyIDFromThumbprint(true)
+            .generate();
+      }
+      return new RSAKeyGenerator(2048)
+          .keyUse(KeyUse.SIGNATURE)
+          .algorithm(algorithm)
+          .keyIDFromThumbprint(true)
+          .generate();
+    } catch (JOSEException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A managed key whose private half stays with the test (the returned JWK). */
+  public static ManagedKey managed(JWK privateJwk) {
+    JWSAlgorithm algorithm = (JWSAlgorithm) privateJwk.getAlgorithm();
+    return new ManagedKey("test-" + UUID.randomUUID(), algorithm, privateJwk.toPublicJWK());
+  }
+
+  public static RSAKey rsa() {
+    return (RSAKey) generate(JWSAlgorithm.RS256);
+  }
+
+  public static ECKey ec() {
+    return (ECKey) generate(JWSAlgorithm.ES256);
+  }
+}
