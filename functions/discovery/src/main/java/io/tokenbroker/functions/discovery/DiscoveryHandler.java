@@ -1,0 +1,87 @@
+package io.tokenbroker.functions.discovery;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import io.tokenbroker.adapters.aws.AwsClients;
+import io.tokenbroker.adapters.aws.AwsSettings;
+import io.tokenbroker.adapters.aws.ClientTimeouts;
+import io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository;
+import io.tokenbroker.adapters.telemetry.JsonLinesTelemetry;
+import io.tokenbroker.config.Env;
+import io.tokenbroker.discovery.DiscoveryService;
+import io.tokenbroker.discovery.ServerMetadata;
+import io.tokenbroker.errors.OAuthError;
+import io.tokenbroker.errors.RequestRejected;
+import io.tokenbroker.http.HttpFunction;
+import io.tokenbroker.http.HttpRequest;
+import io.tokenbroker.http.HttpResponse;
+import io.tokenbroker.keys.PublishedKeys;
+import io.tokenbroker.telemetry.Telemetry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.util.Map;
+
+/** GET /.well-known/jwks.json, /.well-known/oauth-authorization-server, openid-configuration. */
+public final class DiscoveryHandler implements RequestStreamHandler {
+
+  static final String JWKS = "/.well-known/jwks.json";
+  static final String METADATA = "/.well-known/oauth-authorization-server";
+  static final String OPENID_CONFIGURATION = "/.well-known/openid-configuration";
+
+  private final DiscoveryService discovery;
+  private final HttpFunction http;
+
+  /** Lambda's entry: wires real clients from the environment, once per container. */
+  public DiscoveryHandler() {
+    this(Env.system(), new JsonLinesTelemetry(System.out, Clock.systemUTC(), "discovery"));
+  }
+
+  /** Wires real clients from {@code env} (the local server's way in). */
+  public DiscoveryHandler(Env env, Telemetry telemetry) {
+    this(wire(DiscoveryConfig.from(env), env), telemetry);
+  }
+
+  public DiscoveryHandler(DiscoveryService discovery, Telemetry telemetry) {
+    this.discovery = discovery;
+    this.http = new HttpFunction(telemetry);
+  }
+
+  @Override
+  public void handleRequest(InputStream in, OutputStream out, Context context) throws IOException {
+    http.serve(in, out, this::respond);
+  }
+
+  private HttpResponse respond(HttpRequest request) {
+    if (!request.method().equals("GET")) {
+      throw RequestRejected.methodNotAllowed("GET");
+    }
+    return switch (request.route()) {
+      case JWKS ->
+          new HttpResponse(
+              200,
+              Map.of(
+                  "Content-Type",
+                  "application/json",
+                  "Cache-Control",
+                  "public, max-age=" + discovery.jwksMaxAge().toSeconds()),
+              discovery.jwks().toString(true));
+      case METADATA, OPENID_CONFIGURATION ->
+          HttpResponse.json(200, discovery.metadata(), "public, max-age=3600");
+      default -> throw new RequestRejected(OAuthError.NOT_FOUND, "unknown_route", "not found");
+    };
+  }
+
+  private static DiscoveryService wire(DiscoveryConfig config, Env env) {
+    var keys =
+        new DynamoDbKeyRepository(
+            AwsClients.enhanced(
+                AwsClients.dynamoDb(AwsSettings.from(env, ClientTimeouts.requestPath()))),
+            config.keysTable());
+    return new DiscoveryService(
+        new PublishedKeys(keys, Clock.systemUTC(), config.keyTableCache()),
+        ServerMetadata.forBroker(config.endpoints()),
+        config.jwksMaxAge());
+  }
+}

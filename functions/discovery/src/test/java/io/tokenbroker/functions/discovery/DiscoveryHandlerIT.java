@@ -1,0 +1,127 @@
+package io.tokenbroker.functions.discovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.AsymmetricJWK;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository;
+import io.tokenbroker.adapters.kms.KmsKeyManager;
+import io.tokenbroker.devsupport.LocalAws;
+import io.tokenbroker.devsupport.MotoExtension;
+import io.tokenbroker.keys.KeyBootstrap;
+import io.tokenbroker.keys.KeyState;
+import io.tokenbroker.keys.SigningKey;
+import io.tokenbroker.testing.AwsFixture;
+import io.tokenbroker.testing.EventFiles;
+import io.tokenbroker.testing.RecordingTelemetry;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The discovery function, wired from its environment as in Lambda, against moto. */
+@ExtendWith(MotoExtension.class)
+class DiscoveryHandlerIT {
+
+  private static final String ISSUER = "https://broker.example.com/prod";
+
+  private static AwsFixture aws;
+  private static DiscoveryHandler handler;
+  private static SigningKey active;
+  private static SigningKey withdrawn;
+
+  @BeforeAll
+  static void setUp(LocalAws local) {
+    aws = AwsFixture.provisioned(local);
+    var keys = new DynamoDbKeyRepository(aws.enhanced, aws.tables.keys());
+    var keyManager = new KmsKeyManager(aws.kms, "test");
+    active =
+        new KeyBootstrap(keys, keyManager, Clock.systemUTC()).ensureActiveKey(JWSAlgorithm.RS256);
+    withdrawn =
+        SigningKey.created(
+            keyManager.create(JWSAlgorithm.ES256), KeyState.WITHDRAWN, Clock.systemUTC().instant());
+    keys.create(withdrawn);
+    handler =
+        new DiscoveryHandler(
+            aws.env(Map.of("ISSUER", ISSUER, "JWKS_MAX_AGE_SECONDS", "120")),
+            new RecordingTelemetry());
+  }
+
+  private static Map<String, Object> invoke(Map<String, Object> event) {
+    return EventFiles.invoke((in, out) -> handler.handleRequest(in, out, null), event);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"discovery/get-jwks.json", "discovery/get-jwks-http-api.json"})
+  void publishesTheKeyKmsHoldsWithItsThumbprintAsKid(String eventFile) throws Exception {
+    Map<String, Object> response = invoke(EventFiles.load(eventFile));
+
+    assertThat(response.get("statusCode")).isEqualTo(200L);
+    assertThat(EventFiles.headers(response)).containsEntry("Cache-Control", "public, max-age=120");
+    JWKSet jwks = JWKSet.parse((String) response.get("body"));
+    assertThat(jwks.getKeys()).extracting(JWK::getKeyID).containsExactly(active.kid());
+    JWK published = jwks.getKeys().getFirst();
+    assertThat(published.isPrivate()).isFalse();
+    assertThat(published.computeThumbprint().toString()).isEqualTo(published.getKeyID());
+    assertThat(published.getAlgorithm()).isEqualTo(JWSAlgorithm.RS256);
+    byte[] kmsPublicKey =
+        aws.kms.getPublicKey(r -> r.keyId(active.keyReference())).publicKey().asByteArray();
+    assertThat(((AsymmetricJWK) published).toPublicKey().getEncoded()).isEqualTo(kmsPublicKey);
+  }
+
+  @Test
+  void leavesWithdrawnKeysOut() throws Exception {
+    JWKSet jwks =
+        JWKSet.parse((String) invoke(EventFiles.load("discovery/get-jwks.json")).get("body"));
+
+    assertThat(jwks.getKeyByKeyId(withdrawn.kid())).isNull();
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "discovery/get-oauth-authorization-server.json",
+        "discovery/get-openid-configuration.json"
+      })
+  @SuppressWarnings("unchecked")
+  void servesRfc8414MetadataForTheConfiguredIssuer(String eventFile) {
+    Map<String, Object> metadata = EventFiles.body(invoke(EventFiles.load(eventFile)));
+
+    assertThat(metadata)
+        .containsEntry("issuer", ISSUER)
+        .containsEntry("token_endpoint", ISSUER + "/token")
+        .containsEntry("jwks_uri", ISSUER + "/.well-known/jwks.json")
+        .containsEntry("revocation_endpoint", ISSUER + "/revoke")
+        .containsEntry("introspection_endpoint", ISSUER + "/introspect")
+        .containsEntry("token_endpoint_auth_methods_supported", List.of("private_key_jwt"));
+    assertThat((List<Object>) metadata.get("grant_types_supported")).contains("client_credentials");
+    assertThat((List<Object>) metadata.get("access_token_signing_alg_values_supported"))
+        .contains("RS256");
+  }
+
+  @Test
+  void refusesOtherMethodsWith405() {
+    Map<String, Object> event = EventFiles.load("discovery/get-jwks.json");
+    event.put("httpMethod", "DELETE");
+
+    Map<String, Object> response = invoke(event);
+
+    assertThat(response.get("statusCode")).isEqualTo(405L);
+    assertThat(EventFiles.headers(response)).containsEntry("Allow", "GET");
+    assertThat(EventFiles.body(response)).containsEntry("error", "invalid_request");
+  }
+
+  @Test
+  void answersUnknownRoutesWith404() {
+    Map<String, Object> event = EventFiles.load("discovery/get-jwks.json");
+    event.put("resource", "/.well-known/other");
+
+    assertThat(invoke(event).get("statusCode")).isEqualTo(404L);
+  }
+}
