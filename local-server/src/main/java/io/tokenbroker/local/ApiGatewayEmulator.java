@@ -1,0 +1,223 @@
+package io.tokenbroker.local;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * API Gateway's REST API contract on a local HTTP server: routes requests to functions as Lambda
+ * proxy events (payload 1.0), and answers as API Gateway does where it would not reach a function
+ * (403 "Missing Authentication Token" for an unknown route, 413 for a body over 10 MB, 502 for a
+ * function that fails or answers malformed).
+ */
+final class ApiGatewayEmulator implements HttpHandler {
+
+  private static final int MAX_BODY_BYTES = 10 * 1024 * 1024;
+  private static final String STAGE = "local";
+  private static final DateTimeFormatter REQUEST_TIME =
+      DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT);
+
+  private final List<Route> routes;
+
+  ApiGatewayEmulator(List<Route> routes) {
+    this.routes = List.copyOf(routes);
+  }
+
+  @Override
+  public void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+      String path = exchange.getRequestURI().getRawPath();
+      Optional<Route> route =
+          routes.stream()
+              .filter(r -> r.method().equals(method) && r.resource().equals(path))
+              .findFirst();
+      if (route.isEmpty()) {
+        sendGatewayError(exchange, 403, "Missing Authentication Token");
+        return;
+      }
+      byte[] body = readBody(exchange.getRequestBody());
+      if (body == null) {
+        sendGatewayError(exchange, 413, "Request Too Long");
+        return;
+      }
+      String requestId = UUID.randomUUID().toString();
+      Map<String, Object> event = proxyEvent(exchange, route.get(), body, requestId);
+      invoke(exchange, route.get(), event, requestId);
+    }
+  }
+
+  private void invoke(
+      HttpExchange exchange, Route route, Map<String, Object> event, String requestId)
+      throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Map<String, Object> response;
+    try {
+      route
+          .handler()
+          .handleRequest(
+              new ByteArrayInputStream(
+                  JSONObjectUtils.toJSONString(event).getBytes(StandardCharsets.UTF_8)),
+              out,
+              new LocalLambdaContext(requestId, route.function()));
+      response = JSONObjectUtils.parse(out.toString(StandardCharsets.UTF_8));
+    } catch (RuntimeException | ParseException e) {
+      // What API Gateway answers when the integration fails or returns a malformed response.
+      sendGatewayError(exchange, 502, "Internal server error");
+      return;
+    }
+    sendProxyResponse(exchange, response);
+  }
+
+  private static void sendProxyResponse(HttpExchange exchange, Map<String, Object> response)
+      throws IOException {
+    if (!(response.get("statusCode") instanceof Number status)) {
+      sendGatewayError(exchange, 502, "Internal server error");
+      return;
+    }
+    if (response.get("headers") instanceof Map<?, ?> headers) {
+      headers.forEach(
+          (name, value) -> exchange.getResponseHeaders().add((String) name, String.valueOf(value)));
+    }
+    String body = response.get("body") instanceof String text ? text : "";
+    send(exchange, status.intValue(), body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static void sendGatewayError(HttpExchange exchange, int status, String message)
+      throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.getResponseHeaders().set("x-amzn-ErrorType", errorType(status));
+    send(
+        exchange,
+        status,
+        JSONObjectUtils.toJSONString(Map.of("message", message)).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String errorType(int status) {
+    return switch (status) {
+      case 401 -> "UnauthorizedException";
+      case 403 -> "MissingAuthenticationTokenException";
+      case 413 -> "RequestTooLongException";
+      default -> "InternalServerErrorException";
+    };
+  }
+
+  private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
+    exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
+    if (exchange.getRequestMethod().equals("HEAD") || body.length == 0) {
+      exchange.sendResponseHeaders(status, -1);
+      return;
+    }
+    exchange.sendResponseHeaders(status, body.length);
+    exchange.getResponseBody().write(body);
+  }
+
+  /** The body, or null if it is larger than API Gateway accepts. */
+  private static byte[] readBody(InputStream in) throws IOException {
+    byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+    return body.length > MAX_BODY_BYTES ? null : body;
+  }
+
+  /** The Lambda proxy integration event API Gateway (REST API) would send for this request. */
+  static Map<String, Object> proxyEvent(
+      HttpExchange exchange, Route route, byte[] body, String requestId) {
+    Map<String, List<String>> headers = new LinkedHashMap<>();
+    exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, List.copyOf(values)));
+    Map<String, String> singleHeaders = new LinkedHashMap<>();
+    headers.forEach((name, values) -> singleHeaders.put(name, values.getLast()));
+    Map<String, List<String>> query = parseQuery(exchange.getRequestURI().getRawQuery());
+    Map<String, String> singleQuery = new LinkedHashMap<>();
+    query.forEach((name, values) -> singleQuery.put(name, values.getLast()));
+    String sourceIp = exchange.getRemoteAddress().getAddress().getHostAddress();
+    String userAgent = exchange.getRequestHeaders().getFirst("User-Agent");
+
+    Map<String, Object> identity = new LinkedHashMap<>();
+    identity.put("sourceIp", sourceIp);
+    identity.put("userAgent", userAgent);
+    identity.put("userArn", null);
+    identity.put("caller", null);
+    identity.put("accessKey", null);
+    identity.put("accountId", null);
+
+    Map<String, Object> context = new LinkedHashMap<>();
+    context.put("resourcePath", route.resource());
+    context.put("httpMethod", route.method());
+    context.put("path", "/" + STAGE + route.resource());
+    context.put("stage", STAGE);
+    context.put("requestId", requestId);
+    context.put("requestTime", ZonedDateTime.now().format(REQUEST_TIME));
+    context.put("requestTimeEpoch", System.currentTimeMillis());
+    context.put("accountId", "000000000000");
+    context.put("apiId", "local");
+    context.put("domainName", exchange.getRequestHeaders().getFirst("Host"));
+    context.put("protocol", exchange.getProtocol());
+    context.put("identity", identity);
+
+    boolean text = isText(body);
+    Map<String, Object> event = new LinkedHashMap<>();
+    event.put("resource", route.resource());
+    event.put("path", exchange.getRequestURI().getPath());
+    event.put("httpMethod", route.method());
+    event.put("headers", singleHeaders);
+    event.put("multiValueHeaders", headers);
+    event.put("queryStringParameters", singleQuery.isEmpty() ? null : singleQuery);
+    event.put("multiValueQueryStringParameters", query.isEmpty() ? null : query);
+    event.put("pathParameters", null);
+    event.put("stageVariables", null);
+    event.put("requestContext", context);
+    event.put(
+        "body",
+        body.length == 0
+            ? null
+            : text
+                ? new String(body, StandardCharsets.UTF_8)
+                : java.util.Base64.getEncoder().encodeToString(body));
+    event.put("isBase64Encoded", body.length > 0 && !text);
+    return event;
+  }
+
+  private static boolean isText(byte[] body) {
+    return StandardCharsets.UTF_8
+        .newDecoder()
+        .decode(java.nio.ByteBuffer.wrap(body), java.nio.CharBuffer.allocate(body.length), true)
+        .isUnderflow();
+  }
+
+  private static Map<String, List<String>> parseQuery(String rawQuery) {
+    Map<String, List<String>> query = new LinkedHashMap<>();
+    if (rawQuery == null || rawQuery.isEmpty()) {
+      return query;
+    }
+    for (String pair : rawQuery.split("&")) {
+      int eq = pair.indexOf('=');
+      String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+      String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+      query.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
+    }
+    return query;
+  }
+
+  private static String decode(String s) {
+    try {
+      return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return s;
+    }
+  }
+}

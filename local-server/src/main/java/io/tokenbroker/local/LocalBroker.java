@@ -1,0 +1,193 @@
+package io.tokenbroker.local;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.sun.net.httpserver.HttpServer;
+import io.tokenbroker.adapters.aws.AwsClients;
+import io.tokenbroker.adapters.aws.AwsSettings;
+import io.tokenbroker.adapters.aws.ClientTimeouts;
+import io.tokenbroker.adapters.dynamodb.BrokerTables;
+import io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository;
+import io.tokenbroker.adapters.kms.KmsKeyManager;
+import io.tokenbroker.adapters.telemetry.JsonLinesTelemetry;
+import io.tokenbroker.config.Env;
+import io.tokenbroker.devsupport.MotoServer;
+import io.tokenbroker.functions.discovery.DiscoveryHandler;
+import io.tokenbroker.keys.KeyBootstrap;
+import io.tokenbroker.keys.SigningKey;
+import io.tokenbroker.provisioning.BrokerProvisioner;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+
+/**
+ * The broker on one machine: starts moto (unless an AWS endpoint is given), provisions the tables
+ * and a first signing key, and serves the real Lambda handlers on 127.0.0.1 behind an emulation of
+ * API Gateway. {@link #close()} stops the server and the moto it started.
+ */
+public final class LocalBroker implements AutoCloseable {
+
+  private final HttpServer server;
+  private final MotoServer moto;
+  private final URI issuer;
+  private final URI awsEndpoint;
+  private final BrokerTables tables;
+  private final SigningKey signingKey;
+
+  private LocalBroker(
+      HttpServer server,
+      MotoServer moto,
+      URI issuer,
+      URI awsEndpoint,
+      BrokerTables tables,
+      SigningKey signingKey) {
+    this.server = server;
+    this.moto = moto;
+    this.issuer = issuer;
+    this.awsEndpoint = awsEndpoint;
+    this.tables = tables;
+    this.signingKey = signingKey;
+  }
+
+  public static void main(String[] args) {
+    LocalBroker broker = start(LocalBrokerOptions.parse(args, System.getenv()));
+    Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "local-broker-shutdown"));
+    System.out.println(broker.banner());
+  }
+
+  public static LocalBroker start(LocalBrokerOptions options) {
+    MotoServer moto = options.awsEndpoint().isEmpty() ? MotoServer.start() : null;
+    try {
+      URI endpoint = moto != null ? moto.endpoint() : options.awsEndpoint().get();
+      HttpServer server =
+          HttpServer.create(
+              new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port()), 0);
+      URI issuer = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+      BrokerTables tables = BrokerTables.withPrefix(options.tablePrefix());
+      Env env = environment(endpoint, issuer, tables, moto != null);
+
+      SigningKey key = provision(env, tables);
+      server.createContext("/", new ApiGatewayEmulator(routes(env)));
+      server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+      server.start();
+      return new LocalBroker(server, moto, issuer, endpoint, tables, key);
+    } catch (IOException e) {
+      closeQuietly(moto);
+      throw new UncheckedIOException("cannot listen on 127.0.0.1:" + options.port(), e);
+    } catch (RuntimeException e) {
+      closeQuietly(moto);
+      throw e;
+    }
+  }
+
+  /** The routes API Gateway serves in the deployed stack, each with its real handler. */
+  private static List<Route> routes(Env env) {
+    DiscoveryHandler discovery = new DiscoveryHandler(env, telemetry("discovery"));
+    return List.of(
+        new Route("GET", "/.well-known/jwks.json", "discovery", discovery),
+        new Route("GET", "/.well-known/oauth-authorization-server", "discovery", discovery),
+        new Route("GET", "/.well-known/openid-configuration", "discovery", discovery));
+  }
+
+  /** What the functions' environment would hold in AWS, pointing at the local endpoint. */
+  private static Env environment(URI endpoint, URI issuer, BrokerTables tables, boolean ownMoto) {
+    Map<String, String> vars = new HashMap<>(tables.environment());
+    vars.put("AWS_ENDPOINT_URL", endpoint.toString());
+    vars.put("AWS_REGION", System.getenv().getOrDefault("AWS_REGION", "us-east-1"));
+    if (ownMoto || System.getenv("AWS_ACCESS_KEY_ID") == null) {
+      vars.put("AWS_ACCESS_KEY_ID", "test");
+      vars.put("AWS_SECRET_ACCESS_KEY", "test");
+    } else {
+      vars.put("AWS_ACCESS_KEY_ID", System.getenv("AWS_ACCESS_KEY_ID"));
+      vars.put("AWS_SECRET_ACCESS_KEY", System.getenv().getOrDefault("AWS_SECRET_ACCESS_KEY", ""));
+      if (System.getenv("AWS_SESSION_TOKEN") != null) {
+        vars.put("AWS_SESSION_TOKEN", System.getenv("AWS_SESSION_TOKEN"));
+      }
+    }
+    vars.put("ISSUER", issuer.toString());
+    vars.put("BROKER_NAME", "local");
+    return Env.of(vars);
+  }
+
+  /** Tables and a first signing key, as the stack and the first rotation run provide in AWS. */
+  private static SigningKey provision(Env env, BrokerTables tables) {
+    AwsSettings settings = AwsSettings.from(env, ClientTimeouts.background());
+    var dynamoDb = AwsClients.dynamoDb(settings);
+    new BrokerProvisioner(dynamoDb).createTables(tables);
+    var keys = new DynamoDbKeyRepository(AwsClients.enhanced(dynamoDb), tables.keys());
+    var keyManager = new KmsKeyManager(AwsClients.kms(settings), env.required("BROKER_NAME"));
+    return new KeyBootstrap(keys, keyManager, Clock.systemUTC())
+        .ensureActiveKey(JWSAlgorithm.RS256);
+  }
+
+  private static JsonLinesTelemetry telemetry(String function) {
+    return new JsonLinesTelemetry(System.out, Clock.systemUTC(), function);
+  }
+
+  public URI issuer() {
+    return issuer;
+  }
+
+  public URI awsEndpoint() {
+    return awsEndpoint;
+  }
+
+  public BrokerTables tables() {
+    return tables;
+  }
+
+  public SigningKey signingKey() {
+    return signingKey;
+  }
+
+  /** Whether this broker started (and will stop) its own moto. */
+  public boolean startedMoto() {
+    return moto != null;
+  }
+
+  String banner() {
+    String base = issuer.toString();
+    return """
+
+    token-broker is running locally
+      issuer / base URL  %s
+      AWS endpoint       %s%s
+      tables             %s*
+      signing key        %s (%s, in KMS)
+
+    Try:
+      curl -s %s/.well-known/jwks.json
+      curl -s %s/.well-known/openid-configuration
+
+    Ctrl-C stops the server%s.
+    """
+        .formatted(
+            base,
+            awsEndpoint,
+            moto != null ? " (moto, started by this server)" : "",
+            tables.keys().substring(0, tables.keys().length() - "keys".length()),
+            signingKey.kid(),
+            signingKey.algorithm(),
+            base,
+            base,
+            moto != null ? " and moto" : "");
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    closeQuietly(moto);
+  }
+
+  private static void closeQuietly(MotoServer moto) {
+    if (moto != null) {
+      moto.close();
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package io.tokenbroker.local;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * How to run the local broker.
+ *
+ * @param port loopback port for the HTTP server (0: any free port); --port or BROKER_PORT, 8080
+ * @param awsEndpoint an AWS-compatible endpoint to use instead of starting moto (AWS_ENDPOINT_URL)
+ * @param tablePrefix prefix of the table names (BROKER_TABLE_PREFIX, default "token-broker-local-")
+ */
+public record LocalBrokerOptions(int port, Optional<URI> awsEndpoint, String tablePrefix) {
+
+  public static LocalBrokerOptions defaults() {
+    return new LocalBrokerOptions(8080, Optional.empty(), "token-broker-local-");
+  }
+
+  /** Options from the command line (--port N) over the environment. */
+  public static LocalBrokerOptions parse(String[] args, Map<String, String> env) {
+    int port = Integer.parseInt(env.getOrDefault("BROKER_PORT", "8080"));
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--port" -> port = Integer.parseInt(value(args, ++i, "--port"));
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("--port must be between 0 and 65535");
+    }
+    Optional<URI> endpoint =
+        Optional.ofNullable(env.get("AWS_ENDPOINT_URL")).filter(s -> !s.isBlank()).map(URI::create);
+    return new LocalBrokerOptions(
+        port, endpoint, env.getOrDefault("BROKER_TABLE_PREFIX", "token-broker-local-"));
+  }
+
+  private static String value(String[] args, int index, String option) {
+    if (index >= args.length) {
+      throw new IllegalArgumentException(option + " needs a value");
+    }
+    return args[index];
+  }
+}
