@@ -1,0 +1,15 @@
+# `sam build` entry point (template.yaml: Metadata BuildMethod: makefile, CodeUri: .).
+# Each target builds one function module with Maven and unpacks its Lambda zip (lib/*.jar)
+# into the directory sam build hands over. Needs Maven and a JDK >= 25 (found by the toolchain).
+
+MVN ?= mvn -B -q -DskipTests -DskipFormat
+
+define build_function
+	$(MVN) -pl functions/$(1) -am package
+	unzip -q -o functions/$(1)/target/$(1)-function.zip -d "$(ARTIFACTS_DIR)"
+endef
+
+build-DiscoveryFunction:
+	$(call build_function,discovery)
+
+.PHONY: build-DiscoveryFunction
