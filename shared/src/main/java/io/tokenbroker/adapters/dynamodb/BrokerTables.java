@@ -2,31 +2,61 @@ package io.tokenbroker.adapters.dynamodb;
 
 import io.tokenbroker.config.Env;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The names of the broker's DynamoDB tables, and each table's shape (partition key, TTL attribute).
  * template.yaml declares the same tables; a test holds the two in step.
+ *
+ * @param keys signing keys and their lifecycle (KEYS_TABLE)
+ * @param clients client registrations and IAM role bindings (CLIENTS_TABLE)
+ * @param issuances one record per issued access token (ISSUANCES_TABLE)
+ * @param assertions used client-assertion ids, until they expire (ASSERTIONS_TABLE)
  */
-public record BrokerTables(String keys) {
+public record BrokerTables(String keys, String clients, String issuances, String assertions) {
 
-  /** One table's key schema and expiry attribute. */
+  /** One table's key schema and expiry attribute (null: items do not expire). */
   public record TableSpec(String name, String partitionKey, String ttlAttribute) {}
 
+  /** The name of the TTL attribute in every table that expires items. */
+  public static final String TTL = "ttl";
+
+  private static final Map<String, String> VARIABLES =
+      Map.of(
+          "keys", "KEYS_TABLE",
+          "clients", "CLIENTS_TABLE",
+          "issuances", "ISSUANCES_TABLE",
+          "assertions", "ASSERTIONS_TABLE");
+
+  /** Reads every table name; functions that need only some read those directly. */
   public static BrokerTables from(Env env) {
-    return new BrokerTables(env.required("KEYS_TABLE"));
+    return new BrokerTables(
+        env.required("KEYS_TABLE"),
+        env.required("CLIENTS_TABLE"),
+        env.required("ISSUANCES_TABLE"),
+        env.required("ASSERTIONS_TABLE"));
   }
 
   /** Tables named {@code <prefix>keys}, ...: for local runs and tests. */
   public static BrokerTables withPrefix(String prefix) {
-    return new BrokerTables(prefix + "keys");
+    return new BrokerTables(
+        prefix + "keys", prefix + "clients", prefix + "issuances", prefix + "assertions");
   }
 
   /** Environment variables that name these tables, as functions read them. */
-  public java.util.Map<String, String> environment() {
-    return java.util.Map.of("KEYS_TABLE", keys);
+  public Map<String, String> environment() {
+    return Map.of(
+        VARIABLES.get("keys"), keys,
+        VARIABLES.get("clients"), clients,
+        VARIABLES.get("issuances"), issuances,
+        VARIABLES.get("assertions"), assertions);
   }
 
   public List<TableSpec> specs() {
-    return List.of(new TableSpec(keys, "kid", null));
+    return List.of(
+        new TableSpec(keys, "kid", null),
+        new TableSpec(clients, "pk", null),
+        new TableSpec(issuances, "jti", TTL),
+        new TableSpec(assertions, "id", TTL));
   }
 }

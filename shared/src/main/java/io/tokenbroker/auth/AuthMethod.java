@@ -1,0 +1,20 @@
+package io.tokenbroker.auth;
+
+/** How a client proved who it is. */
+public enum AuthMethod {
+  /** A SigV4 signature verified by API Gateway (AWS_IAM route), mapped from the caller's role. */
+  AWS_IAM("aws_iam"),
+  /** An RFC 7523 client assertion signed with a key registered for the client. */
+  PRIVATE_KEY_JWT("private_key_jwt");
+
+  private final String value;
+
+  AuthMethod(String value) {
+    this.value = value;
+  }
+
+  /** The name used in records, logs and metadata. */
+  public String value() {
+    return value;
+  }
+}

@@ -1,0 +1,254 @@
+package io.tokenbroker.auth;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
+import com.nimbusds.jose.jwk.AsymmetricJWK;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.KeyType;
+import com.nimbusds.jwt.EncryptedJWT;
+import com.nimbusds.jwt.JWT;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.jwt.SignedJWT;
+import io.tokenbroker.clients.Client;
+import io.tokenbroker.clients.ClientJson;
+import io.tokenbroker.clients.ClientRepository;
+import io.tokenbroker.clients.IamPrincipal;
+import io.tokenbroker.discovery.BrokerEndpoints;
+import io.tokenbroker.errors.OAuthError;
+import io.tokenbroker.errors.RequestRejected;
+import java.security.PublicKey;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Proves a client's identity, by either of the broker's two methods:
+ *
+ * <ul>
+ *   <li>AWS IAM: API Gateway verified the caller's SigV4 signature; the caller's role must be bound
+ *       to the client.
+ *   <li>{@code private_key_jwt} (RFC 7523): an assertion with iss = sub = client id, signed with an
+ *       asymmetric key registered for the client, addressed to this broker, short-lived, and used
+ *       once.
+ * </ul>
+ *
+ * Every failure is {@code invalid_client} (401) with a precise reason for the log; the caller's
+ * description stays generic so that it cannot probe which clients exist.
+ */
+public final class ClientAuthenticator {
+
+  public static final String JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+  private static final int MAX_ASSERTION_LENGTH = 8192;
+  private static final JOSEObjectType ACCESS_TOKEN_TYPE = new JOSEObjectType("at+jwt");
+
+  private final ClientRepository clients;
+  private final AssertionReplayGuard replayGuard;
+  private final Set<String> acceptedAudiences;
+  private final Clock clock;
+  private final Duration maxAssertionLifetime;
+  private final Duration clockSkew;
+
+  /**
+   * @param endpoints assertions must name the broker's issuer or token endpoint as audience
+   * @param maxAssertionLifetime how far in the future an assertion's exp may lie
+   * @param clockSkew tolerance for the client's clock
+   */
+  public ClientAuthenticator(
+      ClientRepository clients,
+      AssertionReplayGuard replayGuard,
+      BrokerEndpoints endpoints,
+      Clock clock,
+      Duration maxAssertionLifetime,
+      Duration clockSkew) {
+    this.clients = clients;
+    this.replayGuard = replayGuard;
+    this.acceptedAudiences = Set.of(endpoints.issuerId(), endpoints.token().toString());
+    this.clock = clock;
+    this.maxAssertionLifetime = maxAssertionLifetime;
+    this.clockSkew = clockSkew;
+  }
+
+  /**
+   * A caller API Gateway authenticated with SigV4.
+   *
+   * @param callerArn the verified caller principal, if API Gateway supplied one
+   * @param clientId the client the caller names, if any; otherwise the one its role is bound to
+   */
+  public AuthenticatedClient withIam(Optional<String> callerArn, Optional<String> clientId) {
+    if (callerArn.isEmpty()) {
+      throw rejected("iam_identity_missing");
+    }
+    String role =
+        IamPrincipal.roleOfCaller(callerArn.get())
+            .orElseThrow(() -> rejected("iam_caller_not_a_role"));
+    String id =
+        clientId.isPresent()
+            ? clientId.get()
+            : clients.clientIdForRole(role).orElseThrow(() -> rejected("iam_role_not_bound"));
+    Client client = enabledClient(id);
+    if (!client.iamRoles().contains(role)) {
+      throw rejected("iam_role_not_bound");
+    }
+    return new AuthenticatedClient(client, AuthMethod.AWS_IAM, role);
+  }
+
+  /** A caller presenting an RFC 7523 client assertion. */
+  public AuthenticatedClient withAssertion(
+      Optional<String> assertionType, Optional<String> assertion, Optional<String> clientId) {
+    if (assertion.isEmpty()) {
+      throw rejected("client_authentication_missing");
+    }
+    if (!assertionType.equals(Optional.of(JWT_BEARER))) {
+      throw rejected("unsupported_assertion_type");
+    }
+    if (assertion.get().length() > MAX_ASSERTION_LENGTH) {
+      throw rejected("assertion_too_large");
+    }
+    SignedJWT jwt = parseSigned(assertion.get());
+    JWSHeader header = jwt.getHeader();
+    if (!ClientJson.ASSERTION_ALGORITHMS.contains(header.getAlgorithm())) {
+      throw rejected("assertion_algorithm_not_allowed");
+    }
+    if (ACCESS_TOKEN_TYPE.equals(header.getType())) {
+      throw rejected("assertion_is_an_access_token");
+    }
+
+    String unverifiedClientId = unverifiedClientId(jwt);
+    if (clientId.isPresent() && !clientId.get().equals(unverifiedClientId)) {
+      throw rejected("client_id_mismatch");
+    }
+    Client client = enabledClient(unverifiedClientId);
+    JWK key = verifySignature(jwt, client);
+    JWTClaimsSet claims = claims(jwt);
+    Instant expiresAt = checkClaims(claims);
+    if (!replayGuard.firstUse(client.clientId(), claims.getJWTID(), expiresAt)) {
+      throw rejected("assertion_replayed");
+    }
+    return new AuthenticatedClient(client, AuthMethod.PRIVATE_KEY_JWT, "jwk:" + key.getKeyID());
+  }
+
+  private static SignedJWT parseSigned(String assertion) {
+    JWT jwt;
+    try {
+      jwt = JWTParser.parse(assertion);
+    } catch (ParseException e) {
+      throw rejected("assertion_malformed");
+    }
+    return switch (jwt) {
+      case SignedJWT signed -> signed;
+      case EncryptedJWT encrypted -> throw rejected("assertion_encrypted");
+      default -> throw rejected("assertion_unsigned");
+    };
+  }
+
+  /** iss and sub before the signature is checked: they only say which client's keys to try. */
+  private static String unverifiedClientId(SignedJWT jwt) {
+    JWTClaimsSet unverified = claims(jwt);
+    String issuer = unverified.getIssuer();
+    if (issuer == null || !issuer.equals(unverified.getSubject())) {
+      throw rejected("assertion_issuer_subject_mismatch");
+    }
+    return issuer;
+  }
+
+  private Client enabledClient(String clientId) {
+    Client client = clients.find(clientId).orElseThrow(() -> rejected("unknown_client"));
+    if (!client.enabled()) {
+      throw rejected("client_disabled");
+    }
+    return client;
+  }
+
+  /** The client key that verifies the assertion's signature. */
+  private static JWK verifySignature(SignedJWT jwt, Client client) {
+    JWSAlgorithm alg = jwt.getHeader().getAlgorithm();
+    String kid = jwt.getHeader().getKeyID();
+    List<JWK> candidates =
+        client.publicKeys().getKeys().stream()
+            .filter(k -> kid == null || kid.equals(k.getKeyID()))
+            .filter(k -> fits(k, alg))
+            .toList();
+    if (candidates.isEmpty()) {
+      throw rejected(kid == null ? "assertion_no_matching_key" : "assertion_key_unknown");
+    }
+    for (JWK candidate : candidates) {
+      try {
+        PublicKey publicKey = ((AsymmetricJWK) candidate).toPublicKey();
+        JWSVerifier verifier =
+            new DefaultJWSVerifierFactory().createJWSVerifier(jwt.getHeader(), publicKey);
+        if (jwt.verify(verifier)) {
+          return candidate;
+        }
+      } catch (JOSEException | IllegalStateException e) {
+        // not this key (or unusable header, e.g. unknown crit): try the next, then reject
+      }
+    }
+    throw rejected("assertion_bad_signature");
+  }
+
+  /** Whether a key can verify alg: RSA for RS/PS, EC on the algorithm's curve for ES. */
+  private static boolean fits(JWK key, JWSAlgorithm alg) {
+    if (JWSAlgorithm.Family.RSA.contains(alg)) {
+      return key.getKeyType() == KeyType.RSA;
+    }
+    return key instanceof ECKey ec
+        && com.nimbusds.jose.jwk.Curve.forJWSAlgorithm(alg).contains(ec.getCurve());
+  }
+
+  private Instant checkClaims(JWTClaimsSet claims) {
+    Instant now = clock.instant();
+    if (claims.getAudience().stream().noneMatch(acceptedAudiences::contains)) {
+      throw rejected("assertion_wrong_audience");
+    }
+    Instant exp =
+        instant(claims.getExpirationTime()).orElseThrow(() -> rejected("assertion_missing_exp"));
+    if (!exp.isAfter(now.minus(clockSkew))) {
+      throw rejected("assertion_expired");
+    }
+    if (exp.isAfter(now.plus(maxAssertionLifetime).plus(clockSkew))) {
+      throw rejected("assertion_lifetime_too_long");
+    }
+    if (instant(claims.getNotBeforeTime())
+        .filter(nbf -> nbf.isAfter(now.plus(clockSkew)))
+        .isPresent()) {
+      throw rejected("assertion_not_yet_valid");
+    }
+    if (instant(claims.getIssueTime())
+        .filter(iat -> iat.isAfter(now.plus(clockSkew)))
+        .isPresent()) {
+      throw rejected("assertion_issued_in_future");
+    }
+    String jti = claims.getJWTID();
+    if (jti == null || jti.isEmpty() || jti.length() > 256) {
+      throw rejected("assertion_missing_jti");
+    }
+    return exp;
+  }
+
+  private static JWTClaimsSet claims(SignedJWT jwt) {
+    try {
+      return jwt.getJWTClaimsSet();
+    } catch (ParseException e) {
+      throw rejected("assertion_malformed");
+    }
+  }
+
+  private static Optional<Instant> instant(Date date) {
+    return Optional.ofNullable(date).map(Date::toInstant);
+  }
+
+  private static RequestRejected rejected(String reason) {
+    return new RequestRejected(OAuthError.INVALID_CLIENT, reason, "client authentication failed");
+  }
+}

@@ -1,0 +1,69 @@
+package io.tokenbroker.tokens;
+
+import io.tokenbroker.errors.OAuthError;
+import io.tokenbroker.errors.RequestRejected;
+import io.tokenbroker.http.Form;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What a client asks the token endpoint for (RFC 6749 4.4), syntax checked.
+ *
+ * @param grantType the grant
+ * @param scopes the scopes asked for (RFC 6749 3.3), or empty for the client's defaults
+ * @param audiences what the token is for: {@code audience} (RFC 8693) and {@code resource} (RFC
+ *     8707) values together, or empty for the client's only audience
+ * @param lifetime the lifetime asked for ({@code expires_in}, seconds), or empty for the default
+ */
+public record TokenRequest(
+    String grantType,
+    Optional<Set<String>> scopes,
+    List<String> audiences,
+    Optional<Duration> lifetime) {
+
+  public static final String CLIENT_CREDENTIALS = "client_credentials";
+  private static final Set<String> GRANTS = Set.of(CLIENT_CREDENTIALS);
+
+  public static TokenRequest from(Form form) {
+    String grantType = form.required("grant_type");
+    if (!GRANTS.contains(grantType)) {
+      throw new RequestRejected(
+          OAuthError.UNSUPPORTED_GRANT_TYPE,
+          "unsupported_grant_type",
+          "grant_type must be client_credentials");
+    }
+    Optional<Set<String>> scopes = form.single("scope").map(TokenRequest::scopes);
+    List<String> audiences = new ArrayList<>(form.all("audience"));
+    for (String resource : form.all("resource")) {
+      if (!audiences.contains(resource)) {
+        audiences.add(resource);
+      }
+    }
+    if (audiences.size() > 10) {
+      throw RequestRejected.invalidRequest("too_many_audiences", "at most 10 audiences");
+    }
+    Optional<Duration> lifetime = form.single("expires_in").map(TokenRequest::seconds);
+    return new TokenRequest(grantType, scopes, List.copyOf(audiences), lifetime);
+  }
+
+  /** RFC 6749 3.3: space-delimited scope tokens; repeated spaces or empty tokens are malformed. */
+  private static Set<String> scopes(String value) {
+    if (!value.matches("[\\x21\\x23-\\x5B\\x5D-\\x7E]+( [\\x21\\x23-\\x5B\\x5D-\\x7E]+)*")) {
+      throw new RequestRejected(OAuthError.INVALID_SCOPE, "malformed_scope", "malformed scope");
+    }
+    return new LinkedHashSet<>(Arrays.asList(value.split(" ")));
+  }
+
+  private static Duration seconds(String value) {
+    if (!value.matches("[1-9][0-9]{0,6}")) {
+      throw RequestRejected.invalidRequest(
+          "malformed_expires_in", "expires_in must be a positive number of seconds");
+    }
+    return Duration.ofSeconds(Long.parseLong(value));
+  }
+}

@@ -1,0 +1,82 @@
+package io.tokenbroker.adapters.kms;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.Payload;
+import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
+import com.nimbusds.jose.jwk.AsymmetricJWK;
+import io.tokenbroker.devsupport.LocalAws;
+import io.tokenbroker.devsupport.MotoExtension;
+import io.tokenbroker.errors.ServiceFailure;
+import io.tokenbroker.keys.KeyState;
+import io.tokenbroker.keys.ManagedKey;
+import io.tokenbroker.keys.SigningKey;
+import io.tokenbroker.testing.AwsFixture;
+import java.time.Instant;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.services.kms.KmsClient;
+
+/** Signatures made inside (moto's) KMS verify with the published public key alone. */
+@ExtendWith(MotoExtension.class)
+class KmsJwsSignerIT {
+
+  private static KmsClient kms;
+  private static KmsKeyManager keyManager;
+
+  @BeforeAll
+  static void setUp(LocalAws aws) {
+    kms = AwsFixture.provisioned(aws).kms;
+    keyManager = new KmsKeyManager(kms, "test");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"RS256", "ES256"})
+  void signsSoThatThePublicJwkVerifies(String alg) throws Exception {
+    ManagedKey key = keyManager.create(JWSAlgorithm.parse(alg));
+    SigningKey record = SigningKey.created(key, KeyState.ACTIVE, Instant.now());
+    JWSObject jws =
+        new JWSObject(
+            new JWSHeader.Builder(key.algorithm()).keyID(key.kid()).build(),
+            new Payload("{\"hello\":\"kms\"}"));
+
+    jws.sign(new KmsKeySigner(kms).signerFor(record));
+
+    if (alg.equals("ES256")) {
+      assertThat(jws.getSignature().decode()).hasSize(64); // r||s, not DER
+    }
+    assertThat(
+            jws.verify(
+                new DefaultJWSVerifierFactory()
+                    .createJWSVerifier(
+                        jws.getHeader(), ((AsymmetricJWK) key.publicJwk()).toPublicKey())))
+        .isTrue();
+  }
+
+  @Test
+  void refusesToSignForAnotherAlgorithm() {
+    ManagedKey key = keyManager.create(JWSAlgorithm.RS256);
+    var signer = new KmsJwsSigner(kms, key.keyReference(), JWSAlgorithm.RS256);
+
+    assertThatThrownBy(() -> signer.sign(new JWSHeader(JWSAlgorithm.RS512), "x".getBytes()))
+        .isInstanceOf(JOSEException.class);
+  }
+
+  @Test
+  void reportsAMissingKeyAsAPermanentServiceFailure() {
+    var signer = new KmsJwsSigner(kms, "00000000-0000-0000-0000-000000000000", JWSAlgorithm.RS256);
+
+    assertThatThrownBy(() -> signer.sign(new JWSHeader(JWSAlgorithm.RS256), "x".getBytes()))
+        .isInstanceOf(ServiceFailure.class)
+        .satisfies(e -> assertThat(((ServiceFailure) e).retryable()).isFalse())
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("arn:"));
+  }
+}

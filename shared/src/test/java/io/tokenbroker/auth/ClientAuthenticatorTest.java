@@ -1,0 +1,312 @@
+package io.tokenbroker.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.PlainJWT;
+import com.nimbusds.jwt.SignedJWT;
+import io.tokenbroker.clients.Client;
+import io.tokenbroker.discovery.BrokerEndpoints;
+import io.tokenbroker.errors.RequestRejected;
+import io.tokenbroker.testing.ClientAssertions;
+import io.tokenbroker.testing.Clients;
+import io.tokenbroker.testing.InMemoryClientRepository;
+import io.tokenbroker.testing.InMemoryReplayGuard;
+import io.tokenbroker.testing.MutableClock;
+import io.tokenbroker.testing.TestKeys;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ClientAuthenticatorTest {
+
+  private static final String ISSUER = "https://broker.example.com";
+  private static final String TOKEN_ENDPOINT = ISSUER + "/token";
+  private static final RSAKey RSA = TestKeys.rsa();
+  private static final ECKey EC = TestKeys.ec();
+  private static final RSAKey STRANGER = TestKeys.rsa();
+  private static final Optional<String> JWT_BEARER = Optional.of(ClientAuthenticator.JWT_BEARER);
+
+  private final MutableClock clock = MutableClock.at("2026-11-28T12:00:00Z");
+  private final InMemoryClientRepository clients = new InMemoryClientRepository();
+  private ClientAuthenticator authenticator;
+
+  @BeforeEach
+  void setUp() {
+    clients.add(Clients.withKey("workload", RSA, EC));
+    clients.add(Clients.withRole("ci", "arn:aws:iam::123456789012:role/ci"));
+    Client disabled = Clients.withKey("retired", RSA);
+    clients.add(disabled.withEnabled(false).atVersion(0));
+    authenticator =
+        new ClientAuthenticator(
+            clients,
+            new InMemoryReplayGuard(),
+            new BrokerEndpoints(URI.create(ISSUER)),
+            clock,
+            Duration.ofMinutes(5),
+            Duration.ofSeconds(60));
+  }
+
+  private AuthenticatedClient present(String assertion) {
+    return authenticator.withAssertion(JWT_BEARER, Optional.of(assertion), Optional.empty());
+  }
+
+  private JWTClaimsSet.Builder claims() {
+    return ClientAssertions.claims("workload", TOKEN_ENDPOINT, clock.instant());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"RS256", "PS256", "RS512", "ES256"})
+  void acceptsAnAssertionSignedWithARegisteredKey(String alg) {
+    JWSAlgorithm algorithm = JWSAlgorithm.parse(alg);
+    JWK key = JWSAlgorithm.Family.EC.contains(algorithm) ? EC : RSA;
+
+    AuthenticatedClient client = present(ClientAssertions.sign(key, algorithm, claims().build()));
+
+    assertThat(client.client().clientId()).isEqualTo("workload");
+    assertThat(client.method()).isEqualTo(AuthMethod.PRIVATE_KEY_JWT);
+    assertThat(client.callerIdentity()).isEqualTo("jwk:" + key.getKeyID());
+  }
+
+  @Test
+  void acceptsTheIssuerAsAudienceAndAnAssertionWithoutKid() {
+    String assertion =
+        ClientAssertions.sign(
+            EC,
+            new JWSHeader.Builder(JWSAlgorithm.ES256).build(),
+            ClientAssertions.claims("workload", ISSUER, clock.instant()).build());
+
+    assertThat(present(assertion).client().clientId()).isEqualTo("workload");
+  }
+
+  static Stream<Arguments> badAssertions() {
+    Instant now = Instant.parse("2026-11-28T12:00:00Z");
+    Function<JWTClaimsSet.Builder, String> rsa =
+        c -> ClientAssertions.sign(RSA, JWSAlgorithm.RS256, c.build());
+    Function<String, JWTClaimsSet.Builder> base =
+        aud -> ClientAssertions.claims("workload", aud, now);
+    return Stream.of(
+        bad(
+            "expired",
+            rsa.apply(base.apply(TOKEN_ENDPOINT).expirationTime(Date.from(now.minusSeconds(61)))),
+            "assertion_expired"),
+        bad(
+            "exp too far ahead",
+            rsa.apply(base.apply(TOKEN_ENDPOINT).expirationTime(Date.from(now.plusSeconds(3600)))),
+            "assertion_lifetime_too_long"),
+        bad(
+            "no exp",
+            rsa.apply(base.apply(TOKEN_ENDPOINT).expirationTime(null)),
+            "assertion_missing_exp"),
+        bad("no jti", rsa.apply(base.apply(TOKEN_ENDPOINT).jwtID(null)), "assertion_missing_jti"),
+        bad(
+            "nbf in the future",
+            rsa.apply(base.apply(TOKEN_ENDPOINT).notBeforeTime(Date.from(now.plusSeconds(120)))),
+            "assertion_not_yet_valid"),
+        bad(
+            "iat in the future",
+            rsa.apply(base.apply(TOKEN_ENDPOINT).issueTime(Date.from(now.plusSeconds(120)))),
+            "assertion_issued_in_future"),
+        bad(
+            "wrong audience",
+            rsa.apply(base.apply("https://other.example.com/token")),
+            "assertion_wrong_audience"),
+        bad(
+            "iss differs from sub",
+            rsa.apply(base.apply(TOKEN_ENDPOINT).subject("someone-else")),
+            "assertion_issuer_subject_mismatch"),
+        bad(
+            "unknown client",
+            rsa.apply(ClientAssertions.claims("nobody", TOKEN_ENDPOINT, now)),
+            "unknown_client"),
+        bad(
+            "disabled client",
+            rsa.apply(ClientAssertions.claims("retired", TOKEN_ENDPOINT, now)),
+            "client_disabled"),
+        bad(
+            "signed by a stranger's key with our kid",
+            ClientAssertions.sign(
+                STRANGER,
+                new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(RSA.getKeyID()).build(),
+                base.apply(TOKEN_ENDPOINT).build()),
+            "assertion_bad_signature"),
+        bad(
+            "signed by a stranger's key, its own kid",
+            ClientAssertions.sign(STRANGER, JWSAlgorithm.RS256, base.apply(TOKEN_ENDPOINT).build()),
+            "assertion_key_unknown"),
+        bad(
+            "ES256 header on an RSA kid",
+            ClientAssertions.sign(
+                EC,
+                new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(RSA.getKeyID()).build(),
+                base.apply(TOKEN_ENDPOINT).build()),
+            "assertion_key_unknown"),
+        bad(
+            "HS256 with the public key as secret",
+            hmacWithPublicKey(base.apply(TOKEN_ENDPOINT).build()),
+            "assertion_algorithm_not_allowed"),
+        bad(
+            "alg none",
+            new PlainJWT(base.apply(TOKEN_ENDPOINT).build()).serialize(),
+            "assertion_unsigned"),
+        bad(
+            "an access token",
+            ClientAssertions.sign(
+                RSA,
+                new JWSHeader.Builder(JWSAlgorithm.RS256)
+                    .keyID(RSA.getKeyID())
+                    .type(new JOSEObjectType("at+jwt"))
+                    .build(),
+                base.apply(TOKEN_ENDPOINT).build()),
+            "assertion_is_an_access_token"),
+        bad(
+            "tampered payload",
+            tamper(rsa.apply(base.apply(TOKEN_ENDPOINT))),
+            "assertion_bad_signature"),
+        bad("not a JWT", "not.a.jwt", "assertion_malformed"),
+        bad("oversized", "a".repeat(9000), "assertion_too_large"));
+  }
+
+  private static Arguments bad(String name, String assertion, String reason) {
+    return Arguments.of(name, assertion, reason);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badAssertions")
+  void refusesABadAssertionWithInvalidClient(String name, String assertion, String reason) {
+    assertThatThrownBy(() -> present(assertion))
+        .isInstanceOf(RequestRejected.class)
+        .satisfies(
+            e -> {
+              RequestRejected rejected = (RequestRejected) e;
+              assertThat(rejected.reason()).isEqualTo(reason);
+              assertThat(rejected.error().code()).isEqualTo("invalid_client");
+              assertThat(rejected.status()).isEqualTo(401);
+              assertThat(rejected.description()).isEqualTo("client authentication failed");
+            });
+  }
+
+  @Test
+  void acceptsAnAssertionOnce() {
+    String assertion = ClientAssertions.sign(RSA, JWSAlgorithm.RS256, claims().build());
+    present(assertion);
+
+    assertThatThrownBy(() -> present(assertion))
+        .satisfies(e -> assertThat(((RequestRejected) e).reason()).isEqualTo("assertion_replayed"));
+  }
+
+  @Test
+  void refusesAClientIdThatDiffersFromTheAssertion() {
+    String assertion = ClientAssertions.sign(RSA, JWSAlgorithm.RS256, claims().build());
+
+    assertThatThrownBy(
+            () ->
+                authenticator.withAssertion(JWT_BEARER, Optional.of(assertion), Optional.of("ci")))
+        .satisfies(e -> assertThat(((RequestRejected) e).reason()).isEqualTo("client_id_mismatch"));
+  }
+
+  @Test
+  void refusesAnotherAssertionType() {
+    String assertion = ClientAssertions.sign(RSA, JWSAlgorithm.RS256, claims().build());
+
+    assertThatThrownBy(
+            () ->
+                authenticator.withAssertion(
+                    Optional.of("urn:ietf:params:oauth:client-assertion-type:saml2-bearer"),
+                    Optional.of(assertion),
+                    Optional.empty()))
+        .satisfies(
+            e ->
+                assertThat(((RequestRejected) e).reason()).isEqualTo("unsupported_assertion_type"));
+  }
+
+  @Test
+  void refusesARequestWithoutClientAuthentication() {
+    assertThatThrownBy(
+            () -> authenticator.withAssertion(Optional.empty(), Optional.empty(), Optional.empty()))
+        .satisfies(
+            e ->
+                assertThat(((RequestRejected) e).reason())
+                    .isEqualTo("client_authentication_missing"));
+  }
+
+  @Test
+  void mapsAnAssumedRoleSessionToTheClientItsRoleIsBoundTo() {
+    AuthenticatedClient client =
+        authenticator.withIam(
+            Optional.of("arn:aws:sts::123456789012:assumed-role/ci/build-77"), Optional.empty());
+
+    assertThat(client.client().clientId()).isEqualTo("ci");
+    assertThat(client.method()).isEqualTo(AuthMethod.AWS_IAM);
+    assertThat(client.callerIdentity()).isEqualTo("arn:aws:iam::123456789012:role/ci");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "arn:aws:sts::123456789012:assumed-role/other/session",
+        "arn:aws:iam::123456789012:user/ci",
+        "arn:aws:sts::999999999999:assumed-role/ci/session"
+      })
+  void refusesAnIamCallerWhoseRoleIsNotBound(String caller) {
+    assertThatThrownBy(() -> authenticator.withIam(Optional.of(caller), Optional.empty()))
+        .isInstanceOf(RequestRejected.class)
+        .satisfies(e -> assertThat(((RequestRejected) e).status()).isEqualTo(401));
+  }
+
+  @Test
+  void refusesAnIamCallerNamingAClientItsRoleIsNotBoundTo() {
+    assertThatThrownBy(
+            () ->
+                authenticator.withIam(
+                    Optional.of("arn:aws:sts::123456789012:assumed-role/ci/session"),
+                    Optional.of("workload")))
+        .satisfies(e -> assertThat(((RequestRejected) e).reason()).isEqualTo("iam_role_not_bound"));
+  }
+
+  @Test
+  void refusesTheIamRouteWithoutAVerifiedCaller() {
+    assertThatThrownBy(() -> authenticator.withIam(Optional.empty(), Optional.of("ci")))
+        .satisfies(
+            e -> assertThat(((RequestRejected) e).reason()).isEqualTo("iam_identity_missing"));
+  }
+
+  private static String hmacWithPublicKey(JWTClaimsSet claims) {
+    try {
+      SignedJWT jwt =
+          new SignedJWT(
+              new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(RSA.getKeyID()).build(), claims);
+      jwt.sign(new MACSigner(RSA.toPublicJWK().toRSAPublicKey().getEncoded()));
+      return jwt.serialize();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String tamper(String jwt) {
+    String[] parts = jwt.split("\\.");
+    String payload =
+        Base64URL.from(parts[1]).decodeToString().replace("\"workload\"", "\"workloa\"");
+    String forged = payload.replace("\"workloa\"", "\"workload\"").replace("}", ",\"x\":1}");
+    return parts[0] + "." + Base64URL.encode(forged) + "." + parts[2];
+  }
+}

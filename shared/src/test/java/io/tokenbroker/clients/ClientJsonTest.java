@@ -1,0 +1,170 @@
+package io.tokenbroker.clients;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.gen.OctetSequenceKeyGenerator;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import io.tokenbroker.testing.Clients;
+import io.tokenbroker.testing.TestKeys;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ClientJsonTest {
+
+  private static final String ROLE = "arn:aws:iam::123456789012:role/ci";
+
+  private static Map<String, Object> valid() {
+    Map<String, Object> json = Clients.json("ci-deployer");
+    json.put("iam_roles", List.of(ROLE));
+    return json;
+  }
+
+  @Test
+  void readsAFullRegistration() {
+    Map<String, Object> json = Clients.withKeys(valid(), TestKeys.ec());
+    json.put("iam_roles", List.of("arn:aws:iam::123456789012:role/teams/ci"));
+    json.put("default_lifetime_seconds", 120);
+    json.put("max_lifetime_seconds", 600);
+    json.put("subject", "spiffe://example/ci");
+
+    Client client = ClientJson.fromJson(json, 3);
+
+    assertThat(client.clientId()).isEqualTo("ci-deployer");
+    assertThat(client.enabled()).isTrue();
+    assertThat(client.subject()).isEqualTo("spiffe://example/ci");
+    assertThat(client.iamRoles()).containsExactly(ROLE);
+    assertThat(client.publicKeys().getKeys()).hasSize(1);
+    assertThat(client.scopes()).containsExactly("orders:read", "orders:write");
+    assertThat(client.defaultLifetime()).isEqualTo(Duration.ofSeconds(120));
+    assertThat(client.maxLifetime()).isEqualTo(Duration.ofSeconds(600));
+    assertThat(client.version()).isEqualTo(3);
+  }
+
+  @Test
+  void defaultsToShortLifetimesAndTheClientIdAsSubject() {
+    Client client = ClientJson.fromJson(valid(), 0);
+
+    assertThat(client.subject()).isEqualTo("ci-deployer");
+    assertThat(client.defaultLifetime()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(client.maxLifetime()).isEqualTo(Duration.ofMinutes(15));
+  }
+
+  @Test
+  void writesWhatItReads() {
+    Client client = ClientJson.fromJson(Clients.withKeys(valid(), TestKeys.rsa()), 0);
+
+    assertThat(ClientJson.parse(ClientJson.toJsonString(client))).isEqualTo(client);
+  }
+
+  @Test
+  void readsAFileOfClients() {
+    String file =
+        """
+        {"clients": [
+          {"client_id": "a", "iam_roles": ["arn:aws:iam::123456789012:role/a"],
+           "scopes": ["s"], "audiences": ["https://x"]},
+          {"client_id": "b", "iam_roles": ["arn:aws:iam::123456789012:role/b"],
+           "scopes": ["s"], "audiences": ["https://x"]}
+        ]}
+        """;
+
+    assertThat(ClientJson.parseAll(file)).extracting(Client::clientId).containsExactly("a", "b");
+  }
+
+  static Stream<Arguments> invalidRegistrations() throws Exception {
+    JWK rsa1024 = new RSAKeyGenerator(1024, true).keyIDFromThumbprint(true).generate();
+    JWK symmetric = new OctetSequenceKeyGenerator(256).keyID("k").generate();
+    return Stream.of(
+        invalid("missing client_id", j -> j.remove("client_id"), "client_id"),
+        invalid("client_id with a space", j -> j.put("client_id", "a b"), "client_id"),
+        invalid("unknown field", j -> j.put("scope", "typo"), "unknown field: scope"),
+        invalid("no way to authenticate", j -> j.remove("iam_roles"), "needs iam_roles or jwks"),
+        invalid(
+            "IAM user instead of role",
+            j -> j.put("iam_roles", List.of("arn:aws:iam::123456789012:user/bob")),
+            "not an IAM role ARN"),
+        invalid("no scopes", j -> j.put("scopes", List.of()), "at least one scope"),
+        invalid("scope with quote", j -> j.put("scopes", List.of("a\"b")), "scope token"),
+        invalid(
+            "default scope outside scopes",
+            j -> j.put("default_scopes", List.of("admin")),
+            "subset of scopes"),
+        invalid("no audiences", j -> j.put("audiences", List.of()), "at least one audience"),
+        invalid("duplicate scopes", j -> j.put("scopes", List.of("a", "a")), "duplicate entries"),
+        invalid(
+            "lifetime under a minute",
+            j -> j.put("max_lifetime_seconds", 30),
+            "between 60 and 86400"),
+        invalid(
+            "default above max",
+            j -> {
+              j.put("default_lifetime_seconds", 900);
+              j.put("max_lifetime_seconds", 600);
+            },
+            "must not exceed"),
+        invalid(
+            "private key in jwks",
+            j -> j.put("jwks", Map.of("keys", List.of(TestKeys.ec().toJSONObject()))),
+            "public keys only"),
+        invalid(
+            "symmetric key in jwks",
+            j -> j.put("jwks", Map.of("keys", List.of(symmetric.toJSONObject()))),
+            "public keys only"),
+        invalid(
+            "RSA key under 2048 bits",
+            j -> j.put("jwks", Map.of("keys", List.of(rsa1024.toPublicJWK().toJSONObject()))),
+            "at least 2048 bits"),
+        invalid(
+            "key without kid",
+            j ->
+                j.put(
+                    "jwks",
+                    Map.of(
+                        "keys",
+                        List.of(
+                            new com.nimbusds.jose.jwk.ECKey.Builder(TestKeys.ec().toPublicJWK())
+                                .keyID(null)
+                                .build()
+                                .toJSONObject()))),
+            "needs a kid"),
+        invalid("enabled not a boolean", j -> j.put("enabled", "yes"), "wrong type"));
+  }
+
+  private static Arguments invalid(
+      String name, Consumer<Map<String, Object>> change, String message) {
+    return Arguments.of(name, change, message);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("invalidRegistrations")
+  void refusesARegistrationThatBreaksARule(
+      String name, Consumer<Map<String, Object>> change, String message) {
+    Map<String, Object> json = valid();
+    change.accept(json);
+
+    assertThatThrownBy(() -> ClientJson.fromJson(json, 0))
+        .isInstanceOf(InvalidClientPolicy.class)
+        .hasMessageContaining(message);
+  }
+
+  @Test
+  void refusesTheSameClientTwiceInAFile() {
+    String one =
+        "{\"client_id\":\"a\",\"iam_roles\":[\""
+            + ROLE
+            + "\"],\"scopes\":[\"s\"],\"audiences\":[\"x\"]}";
+
+    assertThatThrownBy(() -> ClientJson.parseAll("{\"clients\":[" + one + "," + one + "]}"))
+        .isInstanceOf(InvalidClientPolicy.class)
+        .hasMessageContaining("appears twice");
+  }
+}

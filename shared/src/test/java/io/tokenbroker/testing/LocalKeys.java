@@ -1,0 +1,63 @@
+package io.tokenbroker.testing;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.RSAKey;
+import io.tokenbroker.keys.KeyManager;
+import io.tokenbroker.keys.KeySigner;
+import io.tokenbroker.keys.ManagedKey;
+import io.tokenbroker.keys.SigningKey;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A key manager in the JVM: real key pairs and real signatures, private keys held here instead of
+ * KMS. Records disable and delete requests so rotation tests can check them.
+ */
+public final class LocalKeys implements KeyManager, KeySigner {
+
+  private final Map<String, JWK> privateKeys = new ConcurrentHashMap<>();
+  public final Set<String> disabled = ConcurrentHashMap.newKeySet();
+  public final Set<String> deletionScheduled = ConcurrentHashMap.newKeySet();
+
+  @Override
+  public ManagedKey create(JWSAlgorithm algorithm) {
+    JWK key = TestKeys.generate(algorithm);
+    ManagedKey managed = TestKeys.managed(key);
+    privateKeys.put(managed.keyReference(), key);
+    return managed;
+  }
+
+  @Override
+  public JWSSigner signerFor(SigningKey key) {
+    if (disabled.contains(key.keyReference())) {
+      throw new IllegalStateException("key is disabled");
+    }
+    JWK jwk = privateKeys.get(key.keyReference());
+    try {
+      return switch (jwk) {
+        case RSAKey rsa -> new RSASSASigner(rsa);
+        case ECKey ec -> new ECDSASigner(ec);
+        default -> throw new IllegalStateException("unexpected key");
+      };
+    } catch (JOSEException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void disable(String keyReference) {
+    disabled.add(keyReference);
+  }
+
+  @Override
+  public void scheduleDeletion(String keyReference, int waitingPeriodDays) {
+    deletionScheduled.add(keyReference);
+  }
+}
