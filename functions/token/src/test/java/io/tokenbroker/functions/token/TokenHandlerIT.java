@@ -1,0 +1,368 @@
+package io.tokenbroker.functions.token;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
+import com.nimbusds.jose.jwk.AsymmetricJWK;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.PlainJWT;
+import com.nimbusds.jwt.SignedJWT;
+import io.tokenbroker.adapters.dynamodb.DynamoDbClientRepository;
+import io.tokenbroker.adapters.dynamodb.DynamoDbIssuanceRepository;
+import io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository;
+import io.tokenbroker.adapters.kms.KmsKeyManager;
+import io.tokenbroker.clients.Client;
+import io.tokenbroker.devsupport.LocalAws;
+import io.tokenbroker.devsupport.MotoExtension;
+import io.tokenbroker.keys.KeyBootstrap;
+import io.tokenbroker.keys.SigningKey;
+import io.tokenbroker.testing.AwsFixture;
+import io.tokenbroker.testing.ClientAssertions;
+import io.tokenbroker.testing.Clients;
+import io.tokenbroker.testing.EventFiles;
+import io.tokenbroker.testing.RecordingTelemetry;
+import io.tokenbroker.testing.TestKeys;
+import io.tokenbroker.tokens.TokenService;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+
+/** The token function wired from its environment, on real API Gateway events, against moto. */
+@ExtendWith(MotoExtension.class)
+class TokenHandlerIT {
+
+  private static final String ISSUER =
+      "https://abcdef1234.execute-api.us-east-1.amazonaws.com/prod";
+  private static final String TOKEN_ENDPOINT = ISSUER + "/token";
+  private static final ECKey WORKLOAD_KEY = TestKeys.ec();
+  private static final RSAKey STRANGER_KEY = TestKeys.rsa();
+  private static final RecordingTelemetry TELEMETRY = new RecordingTelemetry();
+
+  private static AwsFixture aws;
+  private static TokenHandler handler;
+  private static SigningKey signingKey;
+
+  @BeforeAll
+  static void setUp(LocalAws local) {
+    aws = AwsFixture.provisioned(local);
+    signingKey =
+        new KeyBootstrap(
+                new DynamoDbKeyRepository(aws.enhanced, aws.tables.keys()),
+                new KmsKeyManager(aws.kms, "test"),
+                Clock.systemUTC())
+            .ensureActiveKey(JWSAlgorithm.RS256);
+    var clients = new DynamoDbClientRepository(aws.dynamoDb, aws.tables.clients());
+    clients.save(Clients.withKey("workload", WORKLOAD_KEY), 0);
+    clients.save(Clients.withRole("ci-deployer", "arn:aws:iam::123456789012:role/ci-deployer"), 0);
+    Client disabled = clients.save(Clients.withKey("disabled", WORKLOAD_KEY), 0);
+    clients.save(disabled.withEnabled(false), disabled.version());
+    handler = new TokenHandler(aws.env(Map.of("ISSUER", ISSUER)), TELEMETRY);
+  }
+
+  private static Map<String, Object> invoke(Map<String, Object> event) {
+    return EventFiles.invoke((in, out) -> handler.handleRequest(in, out, null), event);
+  }
+
+  private static String assertion(Function<JWTClaimsSet.Builder, JWTClaimsSet.Builder> change) {
+    return ClientAssertions.sign(
+        WORKLOAD_KEY,
+        JWSAlgorithm.ES256,
+        change.apply(ClientAssertions.claims("workload", TOKEN_ENDPOINT, Instant.now())).build());
+  }
+
+  private static String form(String extra, String assertion) {
+    return "grant_type=client_credentials&client_assertion_type="
+        + URLEncoder.encode(
+            "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", StandardCharsets.UTF_8)
+        + "&client_assertion="
+        + assertion
+        + extra;
+  }
+
+  private static Map<String, Object> privateKeyJwt(String body) {
+    Map<String, Object> event = EventFiles.load("token/client-credentials-private-key-jwt.json");
+    event.put("body", body);
+    return event;
+  }
+
+  private static int issuanceCount() {
+    return aws.dynamoDb
+        .scan(ScanRequest.builder().tableName(aws.tables.issuances()).build())
+        .count();
+  }
+
+  @Test
+  void issuesAVerifiableTokenForAPrivateKeyJwtClientAndRecordsIt() throws Exception {
+    Map<String, Object> response =
+        invoke(privateKeyJwt(form("&scope=orders%3Awrite", assertion(c -> c))));
+
+    assertThat(response.get("statusCode")).isEqualTo(200L);
+    assertThat(EventFiles.headers(response))
+        .containsEntry("Cache-Control", "no-store")
+        .containsEntry("Pragma", "no-cache");
+    Map<String, Object> body = EventFiles.body(response);
+    assertThat(body)
+        .containsEntry("token_type", "Bearer")
+        .containsEntry("expires_in", 300L)
+        .containsEntry("scope", "orders:write");
+    String token = (String) body.get("access_token");
+    SignedJWT jwt = SignedJWT.parse(token);
+    byte[] kmsPublicKey =
+        aws.kms.getPublicKey(r -> r.keyId(signingKey.keyReference())).publicKey().asByteArray();
+    assertThat(((AsymmetricJWK) signingKey.publicJwk()).toPublicKey().getEncoded())
+        .isEqualTo(kmsPublicKey);
+    assertThat(
+            jwt.verify(
+                new DefaultJWSVerifierFactory()
+                    .createJWSVerifier(
+                        jwt.getHeader(), ((AsymmetricJWK) signingKey.publicJwk()).toPublicKey())))
+        .isTrue();
+    assertThat(jwt.getJWTClaimsSet().getStringClaim("client_id")).isEqualTo("workload");
+
+    var record =
+        new DynamoDbIssuanceRepository(aws.dynamoDb, aws.tables.issuances())
+            .find(jwt.getJWTClaimsSet().getJWTID())
+            .orElseThrow();
+    assertThat(record.tokenSha256()).isEqualTo(TokenService.sha256(token));
+    assertThat(record.callerIdentity()).isEqualTo("jwk:" + WORKLOAD_KEY.getKeyID());
+    assertThat(record.sourceIp()).isEqualTo("203.0.113.10");
+    assertThat(record.userAgent()).isEqualTo("aws-sdk-java/2.57.8");
+    assertThat(TELEMETRY.everything())
+        .doesNotContain(token)
+        .doesNotContain(jwt.getSignature().toString());
+  }
+
+  @Test
+  void issuesATokenToTheClientAnIamRoleIsBoundTo() throws Exception {
+    Map<String, Object> response = invoke(EventFiles.load("token/client-credentials-iam.json"));
+
+    assertThat(response.get("statusCode")).isEqualTo(200L);
+    JWTClaimsSet claims =
+        SignedJWT.parse((String) EventFiles.body(response).get("access_token")).getJWTClaimsSet();
+    assertThat(claims.getSubject()).isEqualTo("ci-deployer");
+    assertThat(claims.getStringClaim("scope")).isEqualTo("orders:read");
+  }
+
+  @Test
+  void readsABase64EncodedBody() {
+    Map<String, Object> event = privateKeyJwt(form("", assertion(c -> c)));
+    event.put(
+        "body",
+        Base64.getEncoder()
+            .encodeToString(((String) event.get("body")).getBytes(StandardCharsets.UTF_8)));
+    event.put("isBase64Encoded", true);
+
+    assertThat(invoke(event).get("statusCode")).isEqualTo(200L);
+  }
+
+  @Test
+  void refusesAReplayedAssertion() {
+    String once = assertion(c -> c);
+    assertThat(invoke(privateKeyJwt(form("", once))).get("statusCode")).isEqualTo(200L);
+    int before = issuanceCount();
+
+    Map<String, Object> replay = invoke(privateKeyJwt(form("", once)));
+
+    assertThat(replay.get("statusCode")).isEqualTo(401L);
+    assertThat(EventFiles.body(replay)).containsEntry("error", "invalid_client");
+    assertThat(issuanceCount()).isEqualTo(before);
+  }
+
+  record BadRequest(String name, Map<String, Object> event, long status, String error) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static Stream<Arguments> badRequests() {
+    Instant now = Instant.now();
+    return Stream.of(
+        bad(
+            "wrong method",
+            withMethod(privateKeyJwt(form("", assertion(c -> c))), "GET"),
+            405,
+            "invalid_request"),
+        bad(
+            "wrong content type",
+            withHeader(
+                privateKeyJwt(form("", assertion(c -> c))), "Content-Type", "application/json"),
+            400,
+            "invalid_request"),
+        bad(
+            "missing grant_type",
+            privateKeyJwt(
+                form("", assertion(c -> c)).replace("grant_type=client_credentials&", "")),
+            400,
+            "invalid_request"),
+        bad(
+            "duplicate grant_type",
+            privateKeyJwt(form("&grant_type=client_credentials", assertion(c -> c))),
+            400,
+            "invalid_request"),
+        bad(
+            "unknown grant",
+            privateKeyJwt(form("", assertion(c -> c)).replace("client_credentials", "password")),
+            400,
+            "unsupported_grant_type"),
+        bad(
+            "malformed form",
+            privateKeyJwt(form("&scope=%ZZ", assertion(c -> c))),
+            400,
+            "invalid_request"),
+        bad(
+            "oversized body",
+            privateKeyJwt(form("&pad=" + "x".repeat(17000), assertion(c -> c))),
+            413,
+            "invalid_request"),
+        bad(
+            "no client authentication",
+            privateKeyJwt("grant_type=client_credentials"),
+            401,
+            "invalid_client"),
+        bad(
+            "unknown client",
+            privateKeyJwt(
+                form(
+                    "",
+                    ClientAssertions.sign(
+                        WORKLOAD_KEY,
+                        JWSAlgorithm.ES256,
+                        ClientAssertions.claims("nobody", TOKEN_ENDPOINT, now).build()))),
+            401,
+            "invalid_client"),
+        bad(
+            "disabled client",
+            privateKeyJwt(
+                form(
+                    "",
+                    ClientAssertions.sign(
+                        WORKLOAD_KEY,
+                        JWSAlgorithm.ES256,
+                        ClientAssertions.claims("disabled", TOKEN_ENDPOINT, now).build()))),
+            401,
+            "invalid_client"),
+        bad(
+            "expired assertion",
+            privateKeyJwt(
+                form("", assertion(c -> c.expirationTime(Date.from(now.minusSeconds(120)))))),
+            401,
+            "invalid_client"),
+        bad(
+            "assertion for another audience",
+            privateKeyJwt(form("", assertion(c -> c.audience("https://evil.example.com/token")))),
+            401,
+            "invalid_client"),
+        bad(
+            "assertion signed by another key",
+            privateKeyJwt(
+                form(
+                    "",
+                    ClientAssertions.sign(
+                        STRANGER_KEY,
+                        new JWSHeader.Builder(JWSAlgorithm.RS256)
+                            .keyID(WORKLOAD_KEY.getKeyID())
+                            .build(),
+                        ClientAssertions.claims("workload", TOKEN_ENDPOINT, now).build()))),
+            401,
+            "invalid_client"),
+        bad(
+            "unsigned assertion",
+            privateKeyJwt(
+                form(
+                    "",
+                    new PlainJWT(ClientAssertions.claims("workload", TOKEN_ENDPOINT, now).build())
+                        .serialize())),
+            401,
+            "invalid_client"),
+        bad(
+            "scope outside policy",
+            privateKeyJwt(form("&scope=orders%3Adelete", assertion(c -> c))),
+            400,
+            "invalid_scope"),
+        bad(
+            "audience outside policy",
+            privateKeyJwt(form("&audience=https%3A%2F%2Fbilling.example.com", assertion(c -> c))),
+            400,
+            "invalid_target"),
+        bad(
+            "IAM route without a verified caller",
+            withoutIdentity(EventFiles.load("token/client-credentials-iam.json")),
+            401,
+            "invalid_client"));
+  }
+
+  private static Arguments bad(String name, Map<String, Object> event, long status, String error) {
+    return Arguments.of(new BadRequest(name, event, status, error));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badRequests")
+  void answersEveryBadRequestWithAnOAuthErrorAndIssuesNothing(BadRequest bad) {
+    int before = issuanceCount();
+
+    Map<String, Object> response = invoke(bad.event());
+
+    assertThat(response.get("statusCode")).isEqualTo(bad.status());
+    Map<String, Object> body = EventFiles.body(response);
+    assertThat(body).containsEntry("error", bad.error()).containsKey("error_description");
+    assertThat(body).doesNotContainKey("access_token");
+    assertThat(EventFiles.headers(response)).containsEntry("Cache-Control", "no-store");
+    assertThat(issuanceCount()).isEqualTo(before);
+  }
+
+  @Test
+  void answersTemporarilyUnavailableWhenAwsIsUnreachable() {
+    TokenHandler cutOff =
+        new TokenHandler(
+            aws.env(Map.of("ISSUER", ISSUER, "AWS_ENDPOINT_URL", "http://127.0.0.1:9")),
+            new RecordingTelemetry());
+
+    Map<String, Object> response =
+        EventFiles.invoke(
+            (in, out) -> cutOff.handleRequest(in, out, null),
+            privateKeyJwt(form("", assertion(c -> c))));
+
+    assertThat(response.get("statusCode")).isEqualTo(503L);
+    assertThat(EventFiles.body(response)).containsEntry("error", "temporarily_unavailable");
+    assertThat(EventFiles.headers(response)).containsKey("Retry-After");
+  }
+
+  private static Map<String, Object> withMethod(Map<String, Object> event, String method) {
+    event.put("httpMethod", method);
+    return event;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> withHeader(
+      Map<String, Object> event, String name, String value) {
+    ((Map<String, Object>) event.get("multiValueHeaders")).put(name, List.of(value));
+    return event;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> withoutIdentity(Map<String, Object> event) {
+    Map<String, Object> identity =
+        (Map<String, Object>) ((Map<String, Object>) event.get("requestContext")).get("identity");
+    identity.put("userArn", null);
+    return event;
+  }
+}
