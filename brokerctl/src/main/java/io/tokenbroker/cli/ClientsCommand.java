@@ -1,0 +1,172 @@
+package io.tokenbroker.cli;
+
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import io.tokenbroker.adapters.dynamodb.DynamoDbClientRepository;
+import io.tokenbroker.clients.Client;
+import io.tokenbroker.clients.ClientAdmin;
+import io.tokenbroker.clients.ClientJson;
+import io.tokenbroker.clients.InvalidClientPolicy;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.ParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code brokerctl clients put|get|list|disable}. */
+@Command(
+    name = "clients",
+    description = "Register, inspect and disable clients.",
+    mixinStandardHelpOptions = true,
+    subcommands = {
+      ClientsCommand.Put.class,
+      ClientsCommand.Get.class,
+      ClientsCommand.ListClients.class,
+      ClientsCommand.Disable.class
+    })
+final class ClientsCommand {
+
+  @ParentCommand Brokerctl brokerctl;
+
+  ClientAdmin admin() {
+    return new ClientAdmin(
+        new DynamoDbClientRepository(brokerctl.dynamoDb(), brokerctl.clientsTable()));
+  }
+
+  @Command(
+      name = "put",
+      description =
+          "Create or replace the registration(s) in FILE (one client, or {\"clients\": [...]}).")
+  static final class Put implements Callable<Integer> {
+    @ParentCommand ClientsCommand clients;
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", description = "Registration JSON (see README, Clients).")
+    Path file;
+
+    @Option(
+        names = "--add-key",
+        paramLabel = "JWK_FILE",
+        description =
+            "Add the public half of this JWK or JWK set to the client's jwks (repeatable).")
+    List<Path> keys = new ArrayList<>();
+
+    @Override
+    public Integer call() throws IOException, ParseException {
+      List<Client> registrations = read();
+      ClientAdmin admin = clients.admin();
+      for (Client client : registrations) {
+        Client stored = admin.put(client);
+        spec.commandLine()
+            .getOut()
+            .println("stored " + stored.clientId() + " (version " + stored.version() + ")");
+      }
+      return 0;
+    }
+
+    private List<Client> read() throws IOException, ParseException {
+      String text = Files.readString(file);
+      if (keys.isEmpty()) {
+        return ClientJson.parseAll(text);
+      }
+      Map<String, Object> json = JSONObjectUtils.parse(text);
+      if (json.containsKey("clients")) {
+        throw new InvalidClientPolicy("--add-key needs a file with a single client");
+      }
+      List<Object> jwks = new ArrayList<>();
+      if (json.get("jwks") instanceof Map<?, ?> existing
+          && existing.get("keys") instanceof List<?> list) {
+        jwks.addAll(list);
+      }
+      for (Path keyFile : keys) {
+        for (JWK key : readKeys(keyFile)) {
+          jwks.add(key.toPublicJWK().toJSONObject());
+        }
+      }
+      json.put("jwks", Map.of("keys", jwks));
+      return List.of(ClientJson.fromJson(json, 0));
+    }
+
+    private static List<JWK> readKeys(Path keyFile) throws IOException, ParseException {
+      Map<String, Object> json = JSONObjectUtils.parse(Files.readString(keyFile));
+      return json.containsKey("keys") ? JWKSet.parse(json).getKeys() : List.of(JWK.parse(json));
+    }
+  }
+
+  @Command(name = "get", description = "Print a client's registration as JSON.")
+  static final class Get implements Callable<Integer> {
+    @ParentCommand ClientsCommand clients;
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "CLIENT_ID")
+    String clientId;
+
+    @Override
+    public Integer call() {
+      Client client =
+          clients
+              .admin()
+              .get(clientId)
+              .orElseThrow(() -> new IllegalArgumentException("no such client: " + clientId));
+      spec.commandLine().getOut().println(ClientJson.toJsonString(client));
+      return 0;
+    }
+  }
+
+  @Command(name = "list", description = "List clients: id, state, how they authenticate, scopes.")
+  static final class ListClients implements Callable<Integer> {
+    @ParentCommand ClientsCommand clients;
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      var out = spec.commandLine().getOut();
+      out.printf("%-32s %-9s %-16s %s%n", "CLIENT_ID", "STATE", "AUTH", "SCOPES");
+      for (Client client : clients.admin().list()) {
+        List<String> auth = new ArrayList<>();
+        if (!client.iamRoles().isEmpty()) {
+          auth.add("iam:" + client.iamRoles().size());
+        }
+        if (!client.publicKeys().isEmpty()) {
+          auth.add("jwks:" + client.publicKeys().size());
+        }
+        out.printf(
+            "%-32s %-9s %-16s %s%n",
+            client.clientId(),
+            client.enabled() ? "enabled" : "disabled",
+            String.join(",", auth),
+            String.join(" ", client.scopes()));
+      }
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "disable",
+      description =
+          "Disable a client: it can no longer authenticate. Tokens it holds stay valid until they"
+              + " expire or are revoked.")
+  static final class Disable implements Callable<Integer> {
+    @ParentCommand ClientsCommand clients;
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "CLIENT_ID")
+    String clientId;
+
+    @Override
+    public Integer call() {
+      Client client = clients.admin().disable(clientId);
+      spec.commandLine().getOut().println("disabled " + client.clientId());
+      return 0;
+    }
+  }
+}
