@@ -34,9 +34,11 @@ final class ApiGatewayEmulator implements HttpHandler {
       DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT);
 
   private final List<Route> routes;
+  private final SigV4Verifier sigV4;
 
-  ApiGatewayEmulator(List<Route> routes) {
+  ApiGatewayEmulator(List<Route> routes, SigV4Verifier sigV4) {
     this.routes = List.copyOf(routes);
+    this.sigV4 = sigV4;
   }
 
   @Override
@@ -57,8 +59,23 @@ final class ApiGatewayEmulator implements HttpHandler {
         sendGatewayError(exchange, 413, "Request Too Long");
         return;
       }
+      Optional<SigV4Verifier.LocalIdentity> caller = Optional.empty();
+      if (route.get().access() == Route.Access.AWS_IAM) {
+        SigV4Verifier.Outcome outcome =
+            sigV4.verify(
+                method,
+                path,
+                exchange.getRequestURI().getRawQuery(),
+                exchange.getRequestHeaders(),
+                body);
+        if (outcome instanceof SigV4Verifier.Refused refused) {
+          sendGatewayError(exchange, refused.status(), refused.message());
+          return;
+        }
+        caller = Optional.of(((SigV4Verifier.Verified) outcome).identity());
+      }
       String requestId = UUID.randomUUID().toString();
-      Map<String, Object> event = proxyEvent(exchange, route.get(), body, requestId);
+      Map<String, Object> event = proxyEvent(exchange, route.get(), body, requestId, caller);
       invoke(exchange, route.get(), event, requestId);
     }
   }
@@ -136,7 +153,11 @@ final class ApiGatewayEmulator implements HttpHandler {
 
   /** The Lambda proxy integration event API Gateway (REST API) would send for this request. */
   static Map<String, Object> proxyEvent(
-      HttpExchange exchange, Route route, byte[] body, String requestId) {
+      HttpExchange exchange,
+      Route route,
+      byte[] body,
+      String requestId,
+      Optional<SigV4Verifier.LocalIdentity> caller) {
     Map<String, List<String>> headers = new LinkedHashMap<>();
     exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, List.copyOf(values)));
     Map<String, String> singleHeaders = new LinkedHashMap<>();
@@ -150,10 +171,12 @@ final class ApiGatewayEmulator implements HttpHandler {
     Map<String, Object> identity = new LinkedHashMap<>();
     identity.put("sourceIp", sourceIp);
     identity.put("userAgent", userAgent);
-    identity.put("userArn", null);
-    identity.put("caller", null);
-    identity.put("accessKey", null);
-    identity.put("accountId", null);
+    // API Gateway fills these only for a SigV4-verified caller (AWS_IAM routes).
+    identity.put("userArn", caller.map(SigV4Verifier.LocalIdentity::callerArn).orElse(null));
+    identity.put("user", caller.map(SigV4Verifier.LocalIdentity::userId).orElse(null));
+    identity.put("caller", caller.map(SigV4Verifier.LocalIdentity::userId).orElse(null));
+    identity.put("accessKey", caller.map(SigV4Verifier.LocalIdentity::accessKeyId).orElse(null));
+    identity.put("accountId", caller.map(SigV4Verifier.LocalIdentity::accountId).orElse(null));
 
     Map<String, Object> context = new LinkedHashMap<>();
     context.put("resourcePath", route.resource());

@@ -6,12 +6,16 @@ import io.tokenbroker.adapters.aws.AwsClients;
 import io.tokenbroker.adapters.aws.AwsSettings;
 import io.tokenbroker.adapters.aws.ClientTimeouts;
 import io.tokenbroker.adapters.dynamodb.BrokerTables;
+import io.tokenbroker.adapters.dynamodb.DynamoDbClientRepository;
 import io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository;
 import io.tokenbroker.adapters.kms.KmsKeyManager;
 import io.tokenbroker.adapters.telemetry.JsonLinesTelemetry;
+import io.tokenbroker.clients.ClientAdmin;
+import io.tokenbroker.clients.ClientJson;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.devsupport.MotoServer;
 import io.tokenbroker.functions.discovery.DiscoveryHandler;
+import io.tokenbroker.functions.token.TokenHandler;
 import io.tokenbroker.keys.KeyBootstrap;
 import io.tokenbroker.keys.SigningKey;
 import io.tokenbroker.provisioning.BrokerProvisioner;
@@ -20,10 +24,13 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 
 /**
@@ -72,8 +79,11 @@ public final class LocalBroker implements AutoCloseable {
       BrokerTables tables = BrokerTables.withPrefix(options.tablePrefix());
       Env env = environment(endpoint, issuer, tables, moto != null);
 
-      SigningKey key = provision(env, tables);
-      server.createContext("/", new ApiGatewayEmulator(routes(env)));
+      SigningKey key = provision(env, tables, issuer, options.clientsFile());
+      var sigV4 =
+          new SigV4Verifier(
+              List.of(LocalDemo.IDENTITY), env.required("AWS_REGION"), Clock.systemUTC());
+      server.createContext("/", new ApiGatewayEmulator(routes(env), sigV4));
       server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
       server.start();
       return new LocalBroker(server, moto, issuer, endpoint, tables, key);
@@ -89,10 +99,19 @@ public final class LocalBroker implements AutoCloseable {
   /** The routes API Gateway serves in the deployed stack, each with its real handler. */
   private static List<Route> routes(Env env) {
     DiscoveryHandler discovery = new DiscoveryHandler(env, telemetry("discovery"));
+    TokenHandler token = new TokenHandler(env, telemetry("token"));
     return List.of(
-        new Route("GET", "/.well-known/jwks.json", "discovery", discovery),
-        new Route("GET", "/.well-known/oauth-authorization-server", "discovery", discovery),
-        new Route("GET", "/.well-known/openid-configuration", "discovery", discovery));
+        new Route("POST", "/token", "token", token, Route.Access.NONE),
+        new Route("POST", "/token/iam", "token", token, Route.Access.AWS_IAM),
+        new Route("GET", "/.well-known/jwks.json", "discovery", discovery, Route.Access.NONE),
+        new Route(
+            "GET",
+            "/.well-known/oauth-authorization-server",
+            "discovery",
+            discovery,
+            Route.Access.NONE),
+        new Route(
+            "GET", "/.well-known/openid-configuration", "discovery", discovery, Route.Access.NONE));
   }
 
   /** What the functions' environment would hold in AWS, pointing at the local endpoint. */
@@ -115,11 +134,24 @@ public final class LocalBroker implements AutoCloseable {
     return Env.of(vars);
   }
 
-  /** Tables and a first signing key, as the stack and the first rotation run provide in AWS. */
-  private static SigningKey provision(Env env, BrokerTables tables) {
+  /**
+   * Tables and a first signing key, as the stack and the first rotation run provide in AWS; the
+   * demo client and any clients from the file, as an operator would register them.
+   */
+  private static SigningKey provision(
+      Env env, BrokerTables tables, URI issuer, Optional<Path> clientsFile) {
     AwsSettings settings = AwsSettings.from(env, ClientTimeouts.background());
     var dynamoDb = AwsClients.dynamoDb(settings);
     new BrokerProvisioner(dynamoDb).createTables(tables);
+    var clients = new ClientAdmin(new DynamoDbClientRepository(dynamoDb, tables.clients()));
+    clients.put(LocalDemo.client(issuer));
+    if (clientsFile.isPresent()) {
+      try {
+        ClientJson.parseAll(Files.readString(clientsFile.get())).forEach(clients::put);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read clients file " + clientsFile.get(), e);
+      }
+    }
     var keys = new DynamoDbKeyRepository(AwsClients.enhanced(dynamoDb), tables.keys());
     var keyManager = new KmsKeyManager(AwsClients.kms(settings), env.required("BROKER_NAME"));
     return new KeyBootstrap(keys, keyManager, Clock.systemUTC())
@@ -156,16 +188,22 @@ public final class LocalBroker implements AutoCloseable {
     return """
 
     token-broker is running locally
-      issuer / base URL  %s
-      AWS endpoint       %s%s
-      tables             %s*
-      signing key        %s (%s, in KMS)
+      issuer / base URL  %1$s
+      AWS endpoint       %2$s%3$s
+      tables             %4$s*
+      signing key        %5$s (%6$s, in KMS)
 
-    Try:
-      curl -s %s/.well-known/jwks.json
-      curl -s %s/.well-known/openid-configuration
+    Discovery:
+      curl -s %1$s/.well-known/jwks.json
+      curl -s %1$s/.well-known/openid-configuration
 
-    Ctrl-C stops the server%s.
+    A token as the demo workload (IAM role local-workload; SigV4-signed like API Gateway's AWS_IAM):
+      curl -s --aws-sigv4 "aws:amz:us-east-1:execute-api" --user "%7$s:%8$s" \\
+        -d grant_type=client_credentials -d scope=demo:read %1$s/token/iam
+
+    Your own clients (private_key_jwt): register them with brokerctl (README, "Clients"):
+      brokerctl/brokerctl --endpoint-url %2$s --table-prefix %4$s clients list
+    Ctrl-C stops the server%9$s.
     """
         .formatted(
             base,
@@ -174,8 +212,8 @@ public final class LocalBroker implements AutoCloseable {
             tables.keys().substring(0, tables.keys().length() - "keys".length()),
             signingKey.kid(),
             signingKey.algorithm(),
-            base,
-            base,
+            LocalDemo.IDENTITY.accessKeyId(),
+            LocalDemo.IDENTITY.secretAccessKey(),
             moto != null ? " and moto" : "");
   }
 

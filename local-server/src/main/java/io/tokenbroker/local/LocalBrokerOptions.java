@@ -1,6 +1,7 @@
 package io.tokenbroker.local;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 
@@ -10,19 +11,24 @@ import java.util.Optional;
  * @param port loopback port for the HTTP server (0: any free port); --port or BROKER_PORT, 8080
  * @param awsEndpoint an AWS-compatible endpoint to use instead of starting moto (AWS_ENDPOINT_URL)
  * @param tablePrefix prefix of the table names (BROKER_TABLE_PREFIX, default "token-broker-local-")
+ * @param clientsFile client registrations to load at start (--clients FILE or BROKER_CLIENTS_FILE)
  */
-public record LocalBrokerOptions(int port, Optional<URI> awsEndpoint, String tablePrefix) {
+public record LocalBrokerOptions(
+    int port, Optional<URI> awsEndpoint, String tablePrefix, Optional<Path> clientsFile) {
 
-  public static LocalBrokerOptions defaults() {
-    return new LocalBrokerOptions(8080, Optional.empty(), "token-broker-local-");
+  /** Port 8080 (0: any free port), its own moto, no clients file. */
+  public static LocalBrokerOptions onPort(int port) {
+    return new LocalBrokerOptions(port, Optional.empty(), "token-broker-local-", Optional.empty());
   }
 
   /** Options from the command line (--port N) over the environment. */
   public static LocalBrokerOptions parse(String[] args, Map<String, String> env) {
     int port = Integer.parseInt(env.getOrDefault("BROKER_PORT", "8080"));
+    Optional<Path> clients = Optional.ofNullable(env.get("BROKER_CLIENTS_FILE")).map(Path::of);
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--port" -> port = Integer.parseInt(value(args, ++i, "--port"));
+        case "--clients" -> clients = Optional.of(Path.of(value(args, ++i, "--clients")));
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -32,7 +38,7 @@ public record LocalBrokerOptions(int port, Optional<URI> awsEndpoint, String tab
     Optional<URI> endpoint =
         Optional.ofNullable(env.get("AWS_ENDPOINT_URL")).filter(s -> !s.isBlank()).map(URI::create);
     return new LocalBrokerOptions(
-        port, endpoint, env.getOrDefault("BROKER_TABLE_PREFIX", "token-broker-local-"));
+        port, endpoint, env.getOrDefault("BROKER_TABLE_PREFIX", "token-broker-local-"), clients);
   }
 
   private static String value(String[] args, int index, String option) {

@@ -6,12 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tokenbroker.adapters.aws.AwsClients;
 import io.tokenbroker.adapters.aws.AwsSettings;
 import io.tokenbroker.adapters.aws.ClientTimeouts;
+import io.tokenbroker.adapters.dynamodb.DynamoDbClientRepository;
 import io.tokenbroker.config.Env;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import org.jose4j.json.JsonUtil;
@@ -21,6 +24,7 @@ import org.jose4j.jwk.PublicJsonWebKey;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The local server as README's run command starts it: its own moto, real HTTP, real handlers. */
 class LocalBrokerIT {
@@ -30,7 +34,9 @@ class LocalBrokerIT {
 
   @BeforeAll
   static void start() {
-    broker = LocalBroker.start(new LocalBrokerOptions(0, Optional.empty(), "tb-local-it-"));
+    broker =
+        LocalBroker.start(
+            new LocalBrokerOptions(0, Optional.empty(), "tb-local-it-", Optional.empty()));
   }
 
   @AfterAll
@@ -111,8 +117,40 @@ class LocalBrokerIT {
   }
 
   @Test
+  void loadsTheClientsFileAtStart(@TempDir Path dir) throws Exception {
+    Path file =
+        Files.writeString(
+            dir.resolve("clients.json"),
+            """
+            {"clients": [{"client_id": "from-file", "scopes": ["a"], "audiences": ["https://a"],
+                          "iam_roles": ["arn:aws:iam::000000000000:role/from-file"]}]}
+            """);
+    try (LocalBroker withFile =
+        LocalBroker.start(
+            new LocalBrokerOptions(
+                0, Optional.of(broker.awsEndpoint()), "tb-file-", Optional.of(file)))) {
+      var clients =
+          new DynamoDbClientRepository(
+              AwsClients.dynamoDb(
+                  AwsSettings.from(
+                      Env.of(
+                          Map.of(
+                              "AWS_ENDPOINT_URL", broker.awsEndpoint().toString(),
+                              "AWS_REGION", "us-east-1",
+                              "AWS_ACCESS_KEY_ID", "test",
+                              "AWS_SECRET_ACCESS_KEY", "test")),
+                      ClientTimeouts.background())),
+              withFile.tables().clients());
+      assertThat(withFile.startedMoto()).isFalse();
+      assertThat(clients.clientIdForRole("arn:aws:iam::000000000000:role/from-file"))
+          .contains("from-file");
+      assertThat(clients.find(LocalDemo.CLIENT_ID)).isPresent();
+    }
+  }
+
+  @Test
   void stopsTheMotoItStartedWhenClosed() throws Exception {
-    LocalBroker second = LocalBroker.start(new LocalBrokerOptions(0, Optional.empty(), "tb-2-"));
+    LocalBroker second = LocalBroker.start(LocalBrokerOptions.onPort(0));
     URI moto = second.awsEndpoint();
     assertThat(second.startedMoto()).isTrue();
 

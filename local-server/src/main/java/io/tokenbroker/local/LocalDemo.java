@@ -1,0 +1,45 @@
+package io.tokenbroker.local;
+
+import io.tokenbroker.clients.Client;
+import io.tokenbroker.clients.ClientJson;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the local server sets up so that it can be tried at once: an IAM identity (a stand-in for an
+ * assumed role's access key, loopback only) and the client that role is bound to.
+ */
+final class LocalDemo {
+
+  static final String ACCOUNT = "000000000000";
+  static final String ROLE = "arn:aws:iam::" + ACCOUNT + ":role/local-workload";
+  static final SigV4Verifier.LocalIdentity IDENTITY =
+      new SigV4Verifier.LocalIdentity(
+          "AKIALOCALWORKLOAD001",
+          "local-workload-secret",
+          "arn:aws:sts::" + ACCOUNT + ":assumed-role/local-workload/local-session",
+          ACCOUNT,
+          "AROALOCALWORKLOAD001:local-session");
+  static final String CLIENT_ID = "local-workload";
+
+  private LocalDemo() {}
+
+  /** The demo client: bound to the demo role, may ask for demo:read and demo:write. */
+  static Client client(URI issuer) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("client_id", CLIENT_ID);
+    json.put("description", "Demo workload of the local server (IAM role local-workload)");
+    json.put("iam_roles", List.of(ROLE));
+    json.put("scopes", List.of("demo:read", "demo:write"));
+    json.put("default_scopes", List.of("demo:read"));
+    json.put("audiences", List.of(audience(issuer)));
+    return ClientJson.fromJson(json, 0);
+  }
+
+  /** The demo API's identifier: the local server's own /demo routes. */
+  static String audience(URI issuer) {
+    return issuer + "/demo";
+  }
+}
