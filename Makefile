@@ -12,4 +12,7 @@ endef
 build-DiscoveryFunction:
 	$(call build_function,discovery)
 
-.PHONY: build-DiscoveryFunction
+build-TokenFunction:
+	$(call build_function,token)
+
+.PHONY: build-DiscoveryFunction build-TokenFunction
