@@ -2,12 +2,12 @@ package io.tokenbroker.cli;
 
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.util.JSONObjectUtils;
 import io.tokenbroker.adapters.dynamodb.DynamoDbClientRepository;
 import io.tokenbroker.clients.Client;
 import io.tokenbroker.clients.ClientAdmin;
 import io.tokenbroker.clients.ClientJson;
 import io.tokenbroker.clients.InvalidClientPolicy;
+import io.tokenbroker.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,7 +78,7 @@ final class ClientsCommand {
       if (keys.isEmpty()) {
         return ClientJson.parseAll(text);
       }
-      Map<String, Object> json = JSONObjectUtils.parse(text);
+      Map<String, Object> json = Json.object(text);
       if (json.containsKey("clients")) {
         throw new InvalidClientPolicy("--add-key needs a file with a single client");
       }
@@ -97,7 +97,7 @@ final class ClientsCommand {
     }
 
     private static List<JWK> readKeys(Path keyFile) throws IOException, ParseException {
-      Map<String, Object> json = JSONObjectUtils.parse(Files.readString(keyFile));
+      Map<String, Object> json = Json.object(Files.readString(keyFile));
       return json.containsKey("keys") ? JWKSet.parse(json).getKeys() : List.of(JWK.parse(json));
     }
   }

@@ -3,6 +3,7 @@ package io.tokenbroker.local;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.tokenbroker.json.Json;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -35,10 +36,12 @@ final class ApiGatewayEmulator implements HttpHandler {
 
   private final List<Route> routes;
   private final SigV4Verifier sigV4;
+  private final LambdaAuthorizerEmulator authorizer;
 
-  ApiGatewayEmulator(List<Route> routes, SigV4Verifier sigV4) {
+  ApiGatewayEmulator(List<Route> routes, SigV4Verifier sigV4, LambdaAuthorizerEmulator authorizer) {
     this.routes = List.copyOf(routes);
     this.sigV4 = sigV4;
+    this.authorizer = authorizer;
   }
 
   @Override
@@ -46,10 +49,7 @@ final class ApiGatewayEmulator implements HttpHandler {
     try (exchange) {
       String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
       String path = exchange.getRequestURI().getRawPath();
-      Optional<Route> route =
-          routes.stream()
-              .filter(r -> r.method().equals(method) && r.resource().equals(path))
-              .findFirst();
+      Optional<Route> route = routes.stream().filter(r -> r.matches(method, path)).findFirst();
       if (route.isEmpty()) {
         sendGatewayError(exchange, 403, "Missing Authentication Token");
         return;
@@ -76,6 +76,23 @@ final class ApiGatewayEmulator implements HttpHandler {
       }
       String requestId = UUID.randomUUID().toString();
       Map<String, Object> event = proxyEvent(exchange, route.get(), body, requestId, caller);
+      if (route.get().access() == Route.Access.AUTHORIZER) {
+        LambdaAuthorizerEmulator.Decision decision =
+            authorizer.decide(
+                event,
+                Optional.ofNullable(exchange.getRequestHeaders().getFirst("Authorization")),
+                "arn:aws:execute-api:us-east-1:000000000000:local/" + STAGE + "/" + method + path);
+        if (decision instanceof LambdaAuthorizerEmulator.Refused refused) {
+          if (refused.status() == 401) {
+            exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+          }
+          sendGatewayError(exchange, refused.status(), refused.message());
+          return;
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> context = (Map<String, Object>) event.get("requestContext");
+        context.put("authorizer", ((LambdaAuthorizerEmulator.Allowed) decision).context());
+      }
       invoke(exchange, route.get(), event, requestId);
     }
   }
@@ -93,7 +110,7 @@ final class ApiGatewayEmulator implements HttpHandler {
                   JSONObjectUtils.toJSONString(event).getBytes(StandardCharsets.UTF_8)),
               out,
               new LocalLambdaContext(requestId, route.function()));
-      response = JSONObjectUtils.parse(out.toString(StandardCharsets.UTF_8));
+      response = Json.object(out.toString(StandardCharsets.UTF_8));
     } catch (RuntimeException | ParseException e) {
       // What API Gateway answers when the integration fails or returns a malformed response.
       sendGatewayError(exchange, 502, "Internal server error");
@@ -119,18 +136,21 @@ final class ApiGatewayEmulator implements HttpHandler {
   static void sendGatewayError(HttpExchange exchange, int status, String message)
       throws IOException {
     exchange.getResponseHeaders().set("Content-Type", "application/json");
-    exchange.getResponseHeaders().set("x-amzn-ErrorType", errorType(status));
-    send(
-        exchange,
-        status,
-        JSONObjectUtils.toJSONString(Map.of("message", message)).getBytes(StandardCharsets.UTF_8));
+    exchange.getResponseHeaders().set("x-amzn-ErrorType", errorType(status, message));
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("message", message); // API Gateway sends null for authorizer failures
+    send(exchange, status, JSONObjectUtils.toJSONString(body).getBytes(StandardCharsets.UTF_8));
   }
 
-  private static String errorType(int status) {
+  private static String errorType(int status, String message) {
     return switch (status) {
       case 401 -> "UnauthorizedException";
-      case 403 -> "MissingAuthenticationTokenException";
+      case 403 ->
+          "Missing Authentication Token".equals(message)
+              ? "MissingAuthenticationTokenException"
+              : "AccessDeniedException";
       case 413 -> "RequestTooLongException";
+      case 500 -> "AuthorizerConfigurationException";
       default -> "InternalServerErrorException";
     };
   }
@@ -179,8 +199,9 @@ final class ApiGatewayEmulator implements HttpHandler {
     identity.put("accountId", caller.map(SigV4Verifier.LocalIdentity::accountId).orElse(null));
 
     Map<String, Object> context = new LinkedHashMap<>();
+    String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
     context.put("resourcePath", route.resource());
-    context.put("httpMethod", route.method());
+    context.put("httpMethod", method);
     context.put("path", "/" + STAGE + route.resource());
     context.put("stage", STAGE);
     context.put("requestId", requestId);
@@ -196,7 +217,7 @@ final class ApiGatewayEmulator implements HttpHandler {
     Map<String, Object> event = new LinkedHashMap<>();
     event.put("resource", route.resource());
     event.put("path", exchange.getRequestURI().getPath());
-    event.put("httpMethod", route.method());
+    event.put("httpMethod", method);
     event.put("headers", singleHeaders);
     event.put("multiValueHeaders", headers);
     event.put("queryStringParameters", singleQuery.isEmpty() ? null : singleQuery);

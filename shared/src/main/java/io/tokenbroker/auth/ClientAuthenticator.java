@@ -142,7 +142,8 @@ public final class ClientAuthenticator {
     JWT jwt;
     try {
       jwt = JWTParser.parse(assertion);
-    } catch (ParseException e) {
+    } catch (ParseException | RuntimeException e) {
+      // Nimbus throws unchecked exceptions on some malformed input (a JSON null header).
       throw rejected("assertion_malformed");
     }
     return switch (jwt) {
@@ -239,7 +240,7 @@ public final class ClientAuthenticator {
   private static JWTClaimsSet claims(SignedJWT jwt) {
     try {
       return jwt.getJWTClaimsSet();
-    } catch (ParseException e) {
+    } catch (ParseException | RuntimeException e) {
       throw rejected("assertion_malformed");
     }
   }

@@ -8,6 +8,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.JSONObjectUtils;
+import io.tokenbroker.json.Json;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,7 +83,7 @@ public final class ClientJson {
   /** Parses and validates one registration. */
   public static Client parse(String json) {
     try {
-      return fromJson(JSONObjectUtils.parse(json), 0);
+      return fromJson(Json.object(json), 0);
     } catch (ParseException e) {
       throw new InvalidClientPolicy("not a JSON object: " + e.getMessage());
     }
@@ -91,7 +92,7 @@ public final class ClientJson {
   /** Parses a file of registrations: {@code {"clients": [ ... ]}} or a single one. */
   public static List<Client> parseAll(String json) {
     try {
-      Map<String, Object> root = JSONObjectUtils.parse(json);
+      Map<String, Object> root = Json.object(json);
       if (!root.containsKey("clients")) {
         return List.of(fromJson(root, 0));
       }

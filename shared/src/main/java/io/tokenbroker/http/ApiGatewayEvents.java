@@ -2,6 +2,7 @@ package io.tokenbroker.http;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
 import io.tokenbroker.errors.RequestRejected;
+import io.tokenbroker.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -32,7 +33,7 @@ public final class ApiGatewayEvents {
       throw RequestRejected.invalidRequest("event_too_large", "request too large");
     }
     try {
-      return JSONObjectUtils.parse(new String(bytes, StandardCharsets.UTF_8));
+      return Json.object(new String(bytes, StandardCharsets.UTF_8));
     } catch (ParseException e) {
       throw RequestRejected.invalidRequest("malformed_event", "malformed request event");
     }

@@ -183,6 +183,21 @@ class ClientAuthenticatorTest {
             tamper(rsa.apply(base.apply(TOKEN_ENDPOINT))),
             "assertion_bad_signature"),
         bad("not a JWT", "not.a.jwt", "assertion_malformed"),
+        bad(
+            "payload is JSON null",
+            ClientAssertions.sign(
+                        RSA,
+                        JWSAlgorithm.RS256,
+                        ClientAssertions.claims("w", TOKEN_ENDPOINT, now).build())
+                    .split("\\.")[0]
+                + "."
+                + Base64URL.encode("null")
+                + ".c2ln",
+            "assertion_malformed"),
+        bad(
+            "header is JSON null",
+            Base64URL.encode("null") + "." + Base64URL.encode("{}") + ".c2ln",
+            "assertion_malformed"),
         bad("oversized", "a".repeat(9000), "assertion_too_large"));
   }
 

@@ -156,6 +156,13 @@ class ClientJsonTest {
         .hasMessageContaining(message);
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"null", "[]", "", "{", "\"x\""})
+  void refusesADocumentThatIsNotAnObject(String text) {
+    assertThatThrownBy(() -> ClientJson.parse(text)).isInstanceOf(InvalidClientPolicy.class);
+    assertThatThrownBy(() -> ClientJson.parseAll(text)).isInstanceOf(InvalidClientPolicy.class);
+  }
+
   @Test
   void refusesTheSameClientTwiceInAFile() {
     String one =

@@ -91,12 +91,14 @@ class HttpFunctionTest {
         .containsEntry("exception", "java.lang.IllegalStateException");
   }
 
-  @Test
-  void answersGarbageInputWith400() {
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {"[1,2,3]", "null", "", "{\"a\":1}x", "\"text\""})
+  void answersGarbageInputWith400(String input) {
     Map<String, Object> response =
         EventFiles.invokeRaw(
             (in, out) -> http.serve(in, out, r -> HttpResponse.json(200, Map.of(), "no-store")),
-            "[1,2,3]");
+            input);
 
     assertThat(response.get("statusCode")).isEqualTo(400L);
     assertThat(EventFiles.body(response)).containsEntry("error", "invalid_request");

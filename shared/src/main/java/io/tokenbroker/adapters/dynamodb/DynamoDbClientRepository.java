@@ -1,12 +1,12 @@
 package io.tokenbroker.adapters.dynamodb;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
 import io.tokenbroker.adapters.aws.AwsFailures;
 import io.tokenbroker.clients.Client;
 import io.tokenbroker.clients.ClientConflict;
 import io.tokenbroker.clients.ClientJson;
 import io.tokenbroker.clients.ClientRepository;
 import io.tokenbroker.errors.ServiceFailure;
+import io.tokenbroker.json.Json;
 import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -175,7 +175,7 @@ public final class DynamoDbClientRepository implements ClientRepository {
   private static Client toClient(Map<String, AttributeValue> item) {
     try {
       return ClientJson.fromJson(
-          JSONObjectUtils.parse(item.get("policy").s()), Long.parseLong(item.get("version").n()));
+          Json.object(item.get("policy").s()), Long.parseLong(item.get("version").n()));
     } catch (ParseException | RuntimeException e) {
       // A stored policy that no longer validates is an operator problem, not the caller's.
       throw new ServiceFailure("dynamodb", "unreadable client record", false, e);
