@@ -15,4 +15,7 @@ build-DiscoveryFunction:
 build-TokenFunction:
 	$(call build_function,token)
 
-.PHONY: build-DiscoveryFunction build-TokenFunction
+build-AuthorizerFunction:
+	$(call build_function,authorizer)
+
+.PHONY: build-DiscoveryFunction build-TokenFunction build-AuthorizerFunction

@@ -14,6 +14,7 @@ import io.tokenbroker.clients.ClientAdmin;
 import io.tokenbroker.clients.ClientJson;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.devsupport.MotoServer;
+import io.tokenbroker.functions.authorizer.TokenAuthorizer;
 import io.tokenbroker.functions.discovery.DiscoveryHandler;
 import io.tokenbroker.functions.token.TokenHandler;
 import io.tokenbroker.keys.KeyBootstrap;
@@ -27,6 +28,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,7 +85,10 @@ public final class LocalBroker implements AutoCloseable {
       var sigV4 =
           new SigV4Verifier(
               List.of(LocalDemo.IDENTITY), env.required("AWS_REGION"), Clock.systemUTC());
-      server.createContext("/", new ApiGatewayEmulator(routes(env), sigV4));
+      server.createContext(
+          "/",
+          new ApiGatewayEmulator(
+              routes(env), sigV4, authorizer(env, issuer, options.authorizerCacheTtl())));
       server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
       server.start();
       return new LocalBroker(server, moto, issuer, endpoint, tables, key);
@@ -111,7 +116,20 @@ public final class LocalBroker implements AutoCloseable {
             discovery,
             Route.Access.NONE),
         new Route(
-            "GET", "/.well-known/openid-configuration", "discovery", discovery, Route.Access.NONE));
+            "GET", "/.well-known/openid-configuration", "discovery", discovery, Route.Access.NONE),
+        new Route("*", "/demo/{proxy+}", "demo", new DemoApiHandler(), Route.Access.AUTHORIZER));
+  }
+
+  /**
+   * The authorizer in front of the demo API, configured as a team protecting its own API would: its
+   * audience, its route map, the broker's issuer, key table and revocations.
+   */
+  private static LambdaAuthorizerEmulator authorizer(Env env, URI issuer, Duration cacheTtl) {
+    Env authorizerEnv =
+        env.with(
+            Map.of("AUDIENCE", LocalDemo.audience(issuer), "ROUTE_SCOPES", LocalDemo.ROUTE_SCOPES));
+    return new LambdaAuthorizerEmulator(
+        new TokenAuthorizer(authorizerEnv, telemetry("authorizer")), cacheTtl, Clock.systemUTC());
   }
 
   /** What the functions' environment would hold in AWS, pointing at the local endpoint. */
@@ -200,6 +218,9 @@ public final class LocalBroker implements AutoCloseable {
     A token as the demo workload (IAM role local-workload; SigV4-signed like API Gateway's AWS_IAM):
       curl -s --aws-sigv4 "aws:amz:us-east-1:execute-api" --user "%7$s:%8$s" \\
         -d grant_type=client_credentials -d scope=demo:read %1$s/token/iam
+
+    The demo API behind the authorizer (GET needs demo:read, POST demo:write):
+      curl -si -H "Authorization: Bearer <access_token>" %1$s/demo/hello
 
     Your own clients (private_key_jwt): register them with brokerctl (README, "Clients"):
       brokerctl/brokerctl --endpoint-url %2$s --table-prefix %4$s clients list

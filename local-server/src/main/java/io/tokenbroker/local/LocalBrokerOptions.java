@@ -2,6 +2,7 @@ package io.tokenbroker.local;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -12,13 +13,20 @@ import java.util.Optional;
  * @param awsEndpoint an AWS-compatible endpoint to use instead of starting moto (AWS_ENDPOINT_URL)
  * @param tablePrefix prefix of the table names (BROKER_TABLE_PREFIX, default "token-broker-local-")
  * @param clientsFile client registrations to load at start (--clients FILE or BROKER_CLIENTS_FILE)
+ * @param authorizerCacheTtl API Gateway's authorizer result cache for the demo API
+ *     (BROKER_AUTHORIZER_CACHE_SECONDS, default 0: off, as in the template)
  */
 public record LocalBrokerOptions(
-    int port, Optional<URI> awsEndpoint, String tablePrefix, Optional<Path> clientsFile) {
+    int port,
+    Optional<URI> awsEndpoint,
+    String tablePrefix,
+    Optional<Path> clientsFile,
+    Duration authorizerCacheTtl) {
 
   /** Port 8080 (0: any free port), its own moto, no clients file. */
   public static LocalBrokerOptions onPort(int port) {
-    return new LocalBrokerOptions(port, Optional.empty(), "token-broker-local-", Optional.empty());
+    return new LocalBrokerOptions(
+        port, Optional.empty(), "token-broker-local-", Optional.empty(), Duration.ZERO);
   }
 
   /** Options from the command line (--port N) over the environment. */
@@ -38,7 +46,12 @@ public record LocalBrokerOptions(
     Optional<URI> endpoint =
         Optional.ofNullable(env.get("AWS_ENDPOINT_URL")).filter(s -> !s.isBlank()).map(URI::create);
     return new LocalBrokerOptions(
-        port, endpoint, env.getOrDefault("BROKER_TABLE_PREFIX", "token-broker-local-"), clients);
+        port,
+        endpoint,
+        env.getOrDefault("BROKER_TABLE_PREFIX", "token-broker-local-"),
+        clients,
+        Duration.ofSeconds(
+            Long.parseLong(env.getOrDefault("BROKER_AUTHORIZER_CACHE_SECONDS", "0"))));
   }
 
   private static String value(String[] args, int index, String option) {

@@ -24,6 +24,12 @@ final class LocalDemo {
           "AROALOCALWORKLOAD001:local-session");
   static final String CLIENT_ID = "local-workload";
 
+  /** The demo API's access map: reading needs demo:read, writing demo:write. */
+  static final String ROUTE_SCOPES =
+      "{\"GET /demo/*\": [\"demo:read\"], \"HEAD /demo/*\": [\"demo:read\"],"
+          + " \"POST /demo/*\": [\"demo:write\"], \"PUT /demo/*\": [\"demo:write\"],"
+          + " \"DELETE /demo/*\": [\"demo:write\"]}";
+
   private LocalDemo() {}
 
   /** The demo client: bound to the demo role, may ask for demo:read and demo:write. */

@@ -89,6 +89,31 @@ class TemplateIT {
     logGroups.values().forEach(group -> assertThat(group).containsKey("RetentionInDays"));
   }
 
+  @Test
+  void letsOnlyTheTokenFunctionSignAndOnlyWithTheBrokersTaggedKeys() {
+    Map<String, Map<String, Object>> roles = template().ofType("AWS::IAM::Role");
+    assertThat(roles)
+        .containsKeys("TokenFunctionRole", "AuthorizerFunctionRole", "DiscoveryFunctionRole");
+    roles.forEach(
+        (role, properties) -> {
+          String policies =
+              com.nimbusds.jose.util.JSONObjectUtils.toJSONString(
+                  Map.of("Policies", properties.get("Policies")));
+          if (role.equals("TokenFunctionRole")) {
+            assertThat(policies).contains("kms:Sign").contains("aws:ResourceTag/token-broker");
+            assertThat(policies).doesNotContain("kms:CreateKey").doesNotContain("kms:Decrypt");
+          } else if (!role.startsWith("KeyRotation")) {
+            assertThat(policies).as(role).doesNotContain("kms:");
+          }
+          assertThat(policies)
+              .as(role)
+              .doesNotContain("\"Resource\":\"*\"")
+              .doesNotContain("\"Action\":\"*\"")
+              .doesNotContain("dynamodb:*")
+              .doesNotContain("kms:*");
+        });
+  }
+
   private static Map<String, Object> tableWithKey(
       Map<String, Map<String, Object>> tables, String partitionKey) {
     return tables.values().stream()

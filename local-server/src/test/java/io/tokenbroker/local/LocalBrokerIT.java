@@ -36,7 +36,8 @@ class LocalBrokerIT {
   static void start() {
     broker =
         LocalBroker.start(
-            new LocalBrokerOptions(0, Optional.empty(), "tb-local-it-", Optional.empty()));
+            new LocalBrokerOptions(
+                0, Optional.empty(), "tb-local-it-", Optional.empty(), java.time.Duration.ZERO));
   }
 
   @AfterAll
@@ -128,7 +129,11 @@ class LocalBrokerIT {
     try (LocalBroker withFile =
         LocalBroker.start(
             new LocalBrokerOptions(
-                0, Optional.of(broker.awsEndpoint()), "tb-file-", Optional.of(file)))) {
+                0,
+                Optional.of(broker.awsEndpoint()),
+                "tb-file-",
+                Optional.of(file),
+                java.time.Duration.ZERO))) {
       var clients =
           new DynamoDbClientRepository(
               AwsClients.dynamoDb(

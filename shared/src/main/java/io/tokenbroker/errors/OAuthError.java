@@ -10,6 +10,10 @@ public enum OAuthError {
   INVALID_SCOPE("invalid_scope", 400),
   INVALID_TARGET("invalid_target", 400),
   UNSUPPORTED_TOKEN_TYPE("unsupported_token_type", 400),
+  /** RFC 6750: the access token is missing, malformed, expired, revoked or otherwise invalid. */
+  INVALID_TOKEN("invalid_token", 401),
+  /** RFC 6750: the access token is valid but lacks the scope the resource needs. */
+  INSUFFICIENT_SCOPE("insufficient_scope", 403),
   /** Not an OAuth code: the route exists but the caller may not use it (403). */
   ACCESS_DENIED("access_denied", 403),
   /** Not an OAuth code: no such resource (404). */

@@ -12,8 +12,10 @@ import java.util.Map;
  * @param clients client registrations and IAM role bindings (CLIENTS_TABLE)
  * @param issuances one record per issued access token (ISSUANCES_TABLE)
  * @param assertions used client-assertion ids, until they expire (ASSERTIONS_TABLE)
+ * @param revocations revoked tokens, client watermarks and revoked keys (REVOCATIONS_TABLE)
  */
-public record BrokerTables(String keys, String clients, String issuances, String assertions) {
+public record BrokerTables(
+    String keys, String clients, String issuances, String assertions, String revocations) {
 
   /** One table's key schema and expiry attribute (null: items do not expire). */
   public record TableSpec(String name, String partitionKey, String ttlAttribute) {}
@@ -26,7 +28,8 @@ public record BrokerTables(String keys, String clients, String issuances, String
           "keys", "KEYS_TABLE",
           "clients", "CLIENTS_TABLE",
           "issuances", "ISSUANCES_TABLE",
-          "assertions", "ASSERTIONS_TABLE");
+          "assertions", "ASSERTIONS_TABLE",
+          "revocations", "REVOCATIONS_TABLE");
 
   /** Reads every table name; functions that need only some read those directly. */
   public static BrokerTables from(Env env) {
@@ -34,13 +37,18 @@ public record BrokerTables(String keys, String clients, String issuances, String
         env.required("KEYS_TABLE"),
         env.required("CLIENTS_TABLE"),
         env.required("ISSUANCES_TABLE"),
-        env.required("ASSERTIONS_TABLE"));
+        env.required("ASSERTIONS_TABLE"),
+        env.required("REVOCATIONS_TABLE"));
   }
 
   /** Tables named {@code <prefix>keys}, ...: for local runs and tests. */
   public static BrokerTables withPrefix(String prefix) {
     return new BrokerTables(
-        prefix + "keys", prefix + "clients", prefix + "issuances", prefix + "assertions");
+        prefix + "keys",
+        prefix + "clients",
+        prefix + "issuances",
+        prefix + "assertions",
+        prefix + "revocations");
   }
 
   /** Environment variables that name these tables, as functions read them. */
@@ -49,7 +57,8 @@ public record BrokerTables(String keys, String clients, String issuances, String
         VARIABLES.get("keys"), keys,
         VARIABLES.get("clients"), clients,
         VARIABLES.get("issuances"), issuances,
-        VARIABLES.get("assertions"), assertions);
+        VARIABLES.get("assertions"), assertions,
+        VARIABLES.get("revocations"), revocations);
   }
 
   public List<TableSpec> specs() {
@@ -57,6 +66,7 @@ public record BrokerTables(String keys, String clients, String issuances, String
         new TableSpec(keys, "kid", null),
         new TableSpec(clients, "pk", null),
         new TableSpec(issuances, "jti", TTL),
-        new TableSpec(assertions, "id", TTL));
+        new TableSpec(assertions, "id", TTL),
+        new TableSpec(revocations, "pk", TTL));
   }
 }

@@ -1,0 +1,93 @@
+package io.tokenbroker.functions.authorizer;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import io.tokenbroker.access.RouteRules;
+import io.tokenbroker.config.ConfigException;
+import io.tokenbroker.config.Env;
+import io.tokenbroker.verify.VerifierPolicy;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * One protected API's authorizer configuration, validated once at init; a bad value stops the
+ * function with a message naming the variable.
+ *
+ * @param policy ISSUER, AUDIENCE, ALLOWED_ALGORITHMS (default RS256,ES256), CLOCK_SKEW_SECONDS
+ *     (default 60), MAX_TOKEN_LIFETIME_SECONDS (default 3600)
+ * @param routes ROUTE_SCOPES: {@code {"METHOD /path": [scopes], ...}}
+ * @param keysTable KEYS_TABLE: the broker's key table (same account), or
+ * @param jwksUrl JWKS_URL: the broker's JWKS (another account); exactly one of the two
+ * @param revocationsTable REVOCATIONS_TABLE: name, or ARN for another account's table
+ * @param revocationCache REVOCATION_CACHE_SECONDS (default 5): the revocation bound
+ * @param keyCache KEY_CACHE_SECONDS (default 300): how long keys are reused
+ * @param keyRefreshMinInterval KEY_REFRESH_MIN_INTERVAL_SECONDS (default 30): at most one early
+ *     re-read of keys per interval for an unknown kid
+ * @param dependencyTimeout DEPENDENCY_TIMEOUT_MILLIS (default 1500): budget for each store read
+ */
+public record AuthorizerConfig(
+    VerifierPolicy policy,
+    RouteRules routes,
+    Optional<String> keysTable,
+    Optional<URI> jwksUrl,
+    String revocationsTable,
+    Duration revocationCache,
+    Duration keyCache,
+    Duration keyRefreshMinInterval,
+    Duration dependencyTimeout) {
+
+  public static AuthorizerConfig from(Env env) {
+    Optional<String> keysTable = env.optional("KEYS_TABLE");
+    Optional<URI> jwksUrl = env.url("JWKS_URL");
+    if (keysTable.isPresent() == jwksUrl.isPresent()) {
+      throw new ConfigException(
+          "set exactly one of KEYS_TABLE (same account) or JWKS_URL (another account)");
+    }
+    return new AuthorizerConfig(
+        policy(env),
+        RouteRules.parse(env.required("ROUTE_SCOPES")),
+        keysTable,
+        jwksUrl,
+        env.required("REVOCATIONS_TABLE"),
+        env.seconds(
+            "REVOCATION_CACHE_SECONDS",
+            Duration.ofSeconds(5),
+            Duration.ZERO,
+            Duration.ofMinutes(5)),
+        env.seconds(
+            "KEY_CACHE_SECONDS", Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofHours(1)),
+        env.seconds(
+            "KEY_REFRESH_MIN_INTERVAL_SECONDS",
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(1),
+            Duration.ofMinutes(10)),
+        Duration.ofMillis(env.integer("DEPENDENCY_TIMEOUT_MILLIS", 1500, 100, 10_000)));
+  }
+
+  private static VerifierPolicy policy(Env env) {
+    Set<JWSAlgorithm> algorithms =
+        Arrays.stream(env.string("ALLOWED_ALGORITHMS", "RS256,ES256").split(","))
+            .map(String::strip)
+            .map(JWSAlgorithm::parse)
+            .collect(Collectors.toSet());
+    if (!VerifierPolicy.SUPPORTED.containsAll(algorithms)) {
+      throw new ConfigException(
+          "ALLOWED_ALGORITHMS must list some of RS256, ES256, PS256, was "
+              + env.string("ALLOWED_ALGORITHMS", ""));
+    }
+    return new VerifierPolicy(
+        env.requiredUrl("ISSUER").toString(),
+        env.required("AUDIENCE"),
+        algorithms,
+        env.seconds(
+            "CLOCK_SKEW_SECONDS", Duration.ofSeconds(60), Duration.ZERO, Duration.ofMinutes(5)),
+        env.seconds(
+            "MAX_TOKEN_LIFETIME_SECONDS",
+            Duration.ofHours(1),
+            Duration.ofMinutes(1),
+            Duration.ofDays(1)));
+  }
+}

@@ -1,0 +1,132 @@
+package io.tokenbroker.functions.authorizer;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * An API Gateway authorizer event, whichever shape it came in: REST API REQUEST or TOKEN authorizer
+ * (answered with an IAM policy), or HTTP API payload 2.0 (answered with a simple response).
+ *
+ * @param shape which answer API Gateway expects
+ * @param bearerToken the token from the Authorization header, if exactly one well-formed Bearer
+ *     credential was sent
+ * @param method the request's HTTP method
+ * @param path the request path, without stage
+ * @param arnBase {@code arn:aws:execute-api:<region>:<account>:<api>/<stage>/}: the API's resources
+ *     in IAM policy terms
+ */
+record AuthorizerRequest(
+    Shape shape, Optional<String> bearerToken, String method, String path, String arnBase) {
+
+  enum Shape {
+    REST_POLICY,
+    HTTP_SIMPLE
+  }
+
+  /** An event that is none of the shapes, or lacks what each needs. */
+  static final class Malformed extends RuntimeException {
+    Malformed() {
+      super("malformed authorizer event", null, false, false);
+    }
+  }
+
+  static AuthorizerRequest parse(Map<String, Object> event) {
+    if ("2.0".equals(event.get("version"))) {
+      return httpApi(event);
+    }
+    if (!(event.get("methodArn") instanceof String methodArn)) {
+      throw new Malformed();
+    }
+    Arn arn = Arn.parse(methodArn);
+    Optional<String> credential =
+        switch (String.valueOf(event.get("type"))) {
+          case "TOKEN" -> Optional.ofNullable(string(event.get("authorizationToken")));
+          case "REQUEST" -> singleHeader(event, "Authorization");
+          default -> throw new Malformed();
+        };
+    return new AuthorizerRequest(
+        Shape.REST_POLICY,
+        credential.flatMap(AuthorizerRequest::bearer),
+        arn.method(),
+        arn.path(),
+        arn.base());
+  }
+
+  private static AuthorizerRequest httpApi(Map<String, Object> event) {
+    if (!(event.get("routeArn") instanceof String routeArn)
+        || !(event.get("requestContext") instanceof Map<?, ?> context)
+        || !(context.get("http") instanceof Map<?, ?> http)
+        || !(http.get("method") instanceof String method)
+        || !(event.get("rawPath") instanceof String rawPath)) {
+      throw new Malformed();
+    }
+    Arn arn = Arn.parse(routeArn);
+    String stage = String.valueOf(context.get("stage"));
+    String path =
+        !"$default".equals(stage) && rawPath.startsWith("/" + stage + "/")
+            ? rawPath.substring(stage.length() + 1)
+            : rawPath;
+    // HTTP APIs join repeated headers with commas; a comma can never be part of a JWS.
+    Optional<String> credential =
+        singleHeader(event, "authorization").filter(v -> !v.contains(","));
+    return new AuthorizerRequest(
+        Shape.HTTP_SIMPLE,
+        credential.flatMap(AuthorizerRequest::bearer),
+        method.toUpperCase(Locale.ROOT),
+        path,
+        arn.base());
+  }
+
+  /** RFC 6750 2.1: {@code Bearer <token>}, scheme case-insensitive, nothing after the token. */
+  private static Optional<String> bearer(String credential) {
+    int space = credential.indexOf(' ');
+    if (space < 0 || !credential.substring(0, space).equalsIgnoreCase("Bearer")) {
+      return Optional.empty();
+    }
+    String token = credential.substring(space + 1).stripLeading();
+    return token.isEmpty() || token.contains(" ") ? Optional.empty() : Optional.of(token);
+  }
+
+  /** The header's value if it was sent exactly once (REST multi-value headers say). */
+  private static Optional<String> singleHeader(Map<String, Object> event, String name) {
+    TreeMap<String, Object> multi = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    if (event.get("multiValueHeaders") instanceof Map<?, ?> values) {
+      values.forEach((k, v) -> multi.put(String.valueOf(k), v));
+    }
+    if (multi.get(name) instanceof List<?> list) {
+      return list.size() == 1 ? Optional.ofNullable(string(list.getFirst())) : Optional.empty();
+    }
+    TreeMap<String, Object> single = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    if (event.get("headers") instanceof Map<?, ?> values) {
+      values.forEach((k, v) -> single.put(String.valueOf(k), v));
+    }
+    return Optional.ofNullable(string(single.get(name)));
+  }
+
+  private static String string(Object value) {
+    return value instanceof String s ? s : null;
+  }
+
+  /** {@code arn:aws:execute-api:<region>:<account>:<api>/<stage>/<METHOD>/<path>}. */
+  private record Arn(String base, String method, String path) {
+    static Arn parse(String arn) {
+      String[] parts = arn.split(":", 6);
+      if (parts.length != 6 || !parts[0].equals("arn") || !parts[2].equals("execute-api")) {
+        throw new Malformed();
+      }
+      String[] resource = parts[5].split("/", 4);
+      if (resource.length < 3) {
+        throw new Malformed();
+      }
+      String base =
+          String.join(":", parts[0], parts[1], parts[2], parts[3], parts[4], resource[0])
+              + "/"
+              + resource[1]
+              + "/";
+      return new Arn(base, resource[2], "/" + (resource.length == 4 ? resource[3] : ""));
+    }
+  }
+}

@@ -1,0 +1,123 @@
+package io.tokenbroker.functions.authorizer;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import io.tokenbroker.access.RouteRules;
+import io.tokenbroker.adapters.telemetry.JsonLinesTelemetry;
+import io.tokenbroker.config.Env;
+import io.tokenbroker.errors.RequestRejected;
+import io.tokenbroker.errors.ServiceFailure;
+import io.tokenbroker.http.ApiGatewayEvents;
+import io.tokenbroker.telemetry.Telemetry;
+import io.tokenbroker.telemetry.TelemetryEvent;
+import io.tokenbroker.verify.AccessTokenVerifier;
+import io.tokenbroker.verify.VerifiedToken;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * API Gateway Lambda authorizer for the broker's access tokens. Fails closed: a missing or invalid
+ * token ends in 401 (REST: the "Unauthorized" error API Gateway maps to 401; HTTP API: isAuthorized
+ * false, 403); a valid token without the scope a route needs in 403; a store that cannot be read in
+ * an error API Gateway answers with 500. Never an allow it did not decide on.
+ */
+public final class TokenAuthorizer implements RequestStreamHandler {
+
+  private final AccessTokenVerifier verifier;
+  private final RouteRules routes;
+  private final Telemetry telemetry;
+
+  /** Lambda's entry: wires real clients from the environment, once per container. */
+  public TokenAuthorizer() {
+    this(Env.system(), new JsonLinesTelemetry(System.out, Clock.systemUTC(), "authorizer"));
+  }
+
+  /** Wires real clients from {@code env} (the local server's way in). */
+  public TokenAuthorizer(Env env, Telemetry telemetry) {
+    this(AuthorizerConfig.from(env), env, telemetry);
+  }
+
+  private TokenAuthorizer(AuthorizerConfig config, Env env, Telemetry telemetry) {
+    this(AuthorizerWiring.verifier(config, env), config.routes(), telemetry);
+  }
+
+  public TokenAuthorizer(AccessTokenVerifier verifier, RouteRules routes, Telemetry telemetry) {
+    this.verifier = verifier;
+    this.routes = routes;
+    this.telemetry = telemetry;
+  }
+
+  @Override
+  public void handleRequest(InputStream in, OutputStream out, Context context) throws IOException {
+    AuthorizerRequest request;
+    try {
+      request = AuthorizerRequest.parse(ApiGatewayEvents.readJson(in));
+    } catch (AuthorizerRequest.Malformed | RequestRejected e) {
+      deny("malformed_event");
+      throw new Unauthorized();
+    }
+    Map<String, Object> response;
+    try {
+      VerifiedToken token =
+          verifier.verify(request.bearerToken().orElseThrow(() -> rejected("token_missing")));
+      response = AuthorizerResponses.allow(request, token, routes);
+      telemetry.emit(
+          TelemetryEvent.info("authorizer.verified")
+              .with("client_id", token.clientId())
+              .with("jti", token.jti())
+              .with("method", request.method())
+              .count("TokensAccepted"));
+    } catch (RequestRejected rejected) {
+      deny(rejected.reason());
+      if (request.shape() == AuthorizerRequest.Shape.REST_POLICY) {
+        throw new Unauthorized();
+      }
+      response = AuthorizerResponses.refuse();
+    } catch (ServiceFailure failure) {
+      telemetry.emit(
+          TelemetryEvent.error("authorizer.unavailable")
+              .with("dependency", failure.dependency())
+              .with("detail", failure.getMessage())
+              .count("AuthorizerFailures", "dependency"));
+      throw new Unavailable();
+    } catch (RuntimeException bug) {
+      telemetry.emit(
+          TelemetryEvent.error("authorizer.failed")
+              .with("exception", bug.getClass().getName())
+              .count("AuthorizerFailures"));
+      throw new Unavailable();
+    }
+    out.write(JSONObjectUtils.toJSONString(response).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void deny(String reason) {
+    telemetry.emit(
+        TelemetryEvent.info("authorizer.denied")
+            .with("reason", reason)
+            .count("TokensDenied", "reason"));
+  }
+
+  private static RequestRejected rejected(String reason) {
+    return new RequestRejected(
+        io.tokenbroker.errors.OAuthError.INVALID_TOKEN, reason, "invalid token");
+  }
+
+  /** The error whose message API Gateway (REST) turns into 401; no stack trace to log. */
+  static final class Unauthorized extends RuntimeException {
+    Unauthorized() {
+      super("Unauthorized", null, false, false);
+    }
+  }
+
+  /** Any other error: API Gateway answers 500 and lets nobody through. */
+  static final class Unavailable extends RuntimeException {
+    Unavailable() {
+      super("authorizer dependency unavailable", null, false, false);
+    }
+  }
+}

@@ -1,0 +1,341 @@
+package io.tokenbroker.functions.authorizer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.util.Base64URL;
+import io.tokenbroker.adapters.dynamodb.DynamoDbIssuanceRepository;
+import io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository;
+import io.tokenbroker.adapters.dynamodb.DynamoDbRevocationRepository;
+import io.tokenbroker.adapters.kms.KmsKeyManager;
+import io.tokenbroker.adapters.kms.KmsKeySigner;
+import io.tokenbroker.auth.AuthMethod;
+import io.tokenbroker.auth.AuthenticatedClient;
+import io.tokenbroker.clients.Client;
+import io.tokenbroker.devsupport.LocalAws;
+import io.tokenbroker.devsupport.MotoExtension;
+import io.tokenbroker.discovery.BrokerEndpoints;
+import io.tokenbroker.http.Form;
+import io.tokenbroker.keys.KeyBootstrap;
+import io.tokenbroker.keys.PublishedKeys;
+import io.tokenbroker.testing.AwsFixture;
+import io.tokenbroker.testing.Clients;
+import io.tokenbroker.testing.EventFiles;
+import io.tokenbroker.testing.RecordingTelemetry;
+import io.tokenbroker.tokens.AccessTokenMinter;
+import io.tokenbroker.tokens.IssuedToken;
+import io.tokenbroker.tokens.TokenRequest;
+import io.tokenbroker.tokens.TokenService;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The authorizer wired from its environment, on real API Gateway authorizer events, with tokens
+ * minted by the real token service (KMS signatures) against moto.
+ */
+@ExtendWith(MotoExtension.class)
+class TokenAuthorizerIT {
+
+  private static final String ISSUER = "https://broker.example.com/prod";
+  private static final String ARN_BASE =
+      "arn:aws:execute-api:us-east-1:123456789012:orders1234/prod/";
+  private static final String ROUTES =
+      """
+      {"GET /orders/*": ["orders:read"], "POST /orders": ["orders:write"], "* /health": []}
+      """;
+
+  private static AwsFixture aws;
+  private static TokenService tokens;
+  private static TokenAuthorizer authorizer;
+  private static DynamoDbRevocationRepository revocations;
+  private static final RecordingTelemetry TELEMETRY = new RecordingTelemetry();
+
+  @BeforeAll
+  static void setUp(LocalAws local) {
+    aws = AwsFixture.provisioned(local);
+    var keyTable = new DynamoDbKeyRepository(aws.enhanced, aws.tables.keys());
+    new KeyBootstrap(keyTable, new KmsKeyManager(aws.kms, "test"), Clock.systemUTC())
+        .ensureActiveKey(JWSAlgorithm.RS256);
+    tokens =
+        new TokenService(
+            new AccessTokenMinter(
+                new PublishedKeys(keyTable, Clock.systemUTC(), Duration.ZERO),
+                new KmsKeySigner(aws.kms),
+                new BrokerEndpoints(URI.create(ISSUER)),
+                Clock.systemUTC(),
+                new SecureRandom()),
+            new DynamoDbIssuanceRepository(aws.dynamoDb, aws.tables.issuances()),
+            Duration.ofMinutes(15),
+            Duration.ofDays(1),
+            new RecordingTelemetry());
+    revocations = new DynamoDbRevocationRepository(aws.dynamoDb, aws.tables.revocations());
+    authorizer = new TokenAuthorizer(environment(Map.of()), TELEMETRY);
+  }
+
+  private static io.tokenbroker.config.Env environment(Map<String, String> more) {
+    return aws.env(
+            Map.of(
+                "ISSUER",
+                ISSUER,
+                "AUDIENCE",
+                "https://orders.example.com",
+                "ROUTE_SCOPES",
+                ROUTES,
+                "REVOCATION_CACHE_SECONDS",
+                "1"))
+        .with(more);
+  }
+
+  private static String token(String clientId, String scope) {
+    Client client = Clients.withRole(clientId, "arn:aws:iam::123456789012:role/" + clientId);
+    IssuedToken issued =
+        tokens.issue(
+            new AuthenticatedClient(client, AuthMethod.AWS_IAM, "role"),
+            TokenRequest.from(Form.parse("grant_type=client_credentials&scope=" + scope)),
+            new TokenService.Origin("203.0.113.1", "test"));
+    return issued.accessToken();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> restEvent(String token, String method, String path) {
+    Map<String, Object> event = EventFiles.load("authorizer/rest-request.json");
+    event.put("methodArn", ARN_BASE + method + path);
+    event.put("httpMethod", method);
+    event.put("path", path);
+    event.put("multiValueHeaders", Map.of("Authorization", List.of("Bearer " + token)));
+    ((Map<String, Object>) event.get("headers")).put("Authorization", "Bearer " + token);
+    return event;
+  }
+
+  private static Map<String, Object> invoke(TokenAuthorizer handler, Map<String, Object> event) {
+    return EventFiles.invoke((in, out) -> handler.handleRequest(in, out, null), event);
+  }
+
+  private static Map<String, Object> invoke(Map<String, Object> event) {
+    return invoke(authorizer, event);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> statement(Map<String, Object> response) {
+    Map<String, Object> policy = (Map<String, Object>) response.get("policyDocument");
+    return ((List<Map<String, Object>>) policy.get("Statement")).getFirst();
+  }
+
+  @Test
+  void allowsExactlyTheRoutesTheTokensScopesAreGrantedAcrossTheApi() {
+    String token = token("reader", "orders:read");
+
+    Map<String, Object> response = invoke(restEvent(token, "GET", "/orders/42"));
+
+    assertThat(response).containsEntry("principalId", "reader");
+    assertThat(statement(response))
+        .containsEntry("Effect", "Allow")
+        .containsEntry("Action", "execute-api:Invoke")
+        .containsEntry("Resource", List.of(ARN_BASE + "GET/orders/*", ARN_BASE + "*/health"));
+    assertThat(response.get("context"))
+        .isEqualTo(
+            Map.of(
+                "sub", "reader",
+                "client_id", "reader",
+                "scope", "orders:read",
+                "jti", ((Map<?, ?>) response.get("context")).get("jti")));
+  }
+
+  @Test
+  void answersTheSamePolicyWhicheverRouteWasAsked() {
+    String token = token("writer", "orders:write");
+
+    Map<String, Object> asked = statement(invoke(restEvent(token, "GET", "/orders/42")));
+    Map<String, Object> other = statement(invoke(restEvent(token, "POST", "/orders")));
+
+    // API Gateway caches the first answer for every route: it must not depend on the route.
+    assertThat(asked).isEqualTo(other);
+    assertThat(asked.get("Resource"))
+        .isEqualTo(List.of(ARN_BASE + "POST/orders", ARN_BASE + "*/health"));
+  }
+
+  @Test
+  void deniesEveryRouteToATokenWhoseScopesGrantNone() throws Exception {
+    var strict =
+        new TokenAuthorizer(
+            environment(Map.of("ROUTE_SCOPES", "{\"GET /orders/*\": [\"orders:read\"]}")),
+            new RecordingTelemetry());
+
+    Map<String, Object> response =
+        invoke(strict, restEvent(token("w2", "orders:write"), "GET", "/orders/1"));
+
+    assertThat(statement(response))
+        .containsEntry("Effect", "Deny")
+        .containsEntry("Resource", ARN_BASE + "*");
+  }
+
+  @Test
+  void acceptsATokenAuthorizerEvent() {
+    Map<String, Object> event = EventFiles.load("authorizer/rest-token.json");
+    event.put("authorizationToken", "Bearer " + token("t", "orders:read"));
+
+    assertThat(statement(invoke(event))).containsEntry("Effect", "Allow");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"sample", "tampered", "missing", "basic", "two headers", "lowercase bearer"})
+  void answersUnauthorizedForAMissingOrInvalidToken(String kind) {
+    String token = token("r", "orders:read");
+    Map<String, Object> event =
+        switch (kind) {
+          case "sample" -> EventFiles.load("authorizer/rest-request.json");
+          case "tampered" -> restEvent(tamper(token), "GET", "/orders/1");
+          case "missing" -> withoutAuthorization(restEvent(token, "GET", "/orders/1"));
+          case "basic" ->
+              withAuthorization(
+                  restEvent(token, "GET", "/orders/1"), List.of("Basic dXNlcjpwYXNz"));
+          case "two headers" ->
+              withAuthorization(
+                  restEvent(token, "GET", "/orders/1"),
+                  List.of("Bearer " + token, "Bearer " + token));
+          default ->
+              withAuthorization(restEvent(token, "GET", "/orders/1"), List.of("bearer " + token));
+        };
+
+    if (kind.equals("lowercase bearer")) {
+      assertThat(statement(invoke(event)))
+          .containsEntry("Effect", "Allow"); // scheme is case-insensitive
+    } else {
+      assertThatThrownBy(() -> invoke(event))
+          .isInstanceOf(TokenAuthorizer.Unauthorized.class)
+          .hasMessage("Unauthorized");
+    }
+  }
+
+  @Test
+  void answersUnauthorizedForAnEventThatIsNoAuthorizerEvent() {
+    assertThatThrownBy(
+            () ->
+                EventFiles.invokeRaw(
+                    (in, out) -> authorizer.handleRequest(in, out, null), "{\"hello\":1}"))
+        .isInstanceOf(TokenAuthorizer.Unauthorized.class);
+    assertThatThrownBy(
+            () ->
+                EventFiles.invokeRaw((in, out) -> authorizer.handleRequest(in, out, null), "null"))
+        .isInstanceOf(TokenAuthorizer.Unauthorized.class);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void answersHttpApisWithASimpleYesOrNoForThisRoute() {
+    String token = token("h", "orders:read");
+    Map<String, Object> event = EventFiles.load("authorizer/http-api-v2.json");
+    event.put("identitySource", List.of("Bearer " + token));
+    event.put("headers", Map.of("authorization", "Bearer " + token));
+
+    Map<String, Object> allowed = invoke(event);
+    assertThat(allowed).containsEntry("isAuthorized", true);
+    assertThat((Map<String, Object>) allowed.get("context")).containsEntry("client_id", "h");
+
+    @SuppressWarnings("unchecked")
+    Map<String, Object> http =
+        (Map<String, Object>) ((Map<String, Object>) event.get("requestContext")).get("http");
+    http.put("method", "POST");
+    assertThat(invoke(event)).containsEntry("isAuthorized", false);
+
+    event.put("headers", Map.of("authorization", "Bearer " + tamper(token)));
+    assertThat(invoke(event)).containsEntry("isAuthorized", false);
+  }
+
+  @Test
+  void seesARevokedTokenWithinTheStatedBound() throws Exception {
+    Duration bound = Duration.ofSeconds(1); // REVOCATION_CACHE_SECONDS in this test
+    String token = token("revoked", "orders:read");
+    Map<String, Object> event = restEvent(token, "GET", "/orders/7");
+    assertThat(statement(invoke(event))).containsEntry("Effect", "Allow");
+    String jti = (String) ((Map<?, ?>) invoke(event).get("context")).get("jti");
+
+    revocations.revokeToken(jti, Instant.now().plusSeconds(900), "test");
+    Instant revokedAt = Instant.now();
+    Duration seen = null;
+    while (seen == null) {
+      try {
+        invoke(event);
+        assertThat(Duration.between(revokedAt, Instant.now())).isLessThan(bound.plusSeconds(2));
+        Thread.sleep(20);
+      } catch (TokenAuthorizer.Unauthorized denied) {
+        seen = Duration.between(revokedAt, Instant.now());
+      }
+    }
+    System.out.println(
+        "revocation reached the warm authorizer after "
+            + seen.toMillis()
+            + " ms (bound "
+            + bound.toMillis()
+            + " ms)");
+    assertThat(seen).isLessThanOrEqualTo(bound.plusMillis(250));
+    assertThat(TELEMETRY.named("authorizer.denied"))
+        .anySatisfy(e -> assertThat(e.fields()).containsEntry("reason", "token_revoked"));
+  }
+
+  @Test
+  void refusesTokensOfAClientRevokedBeforeTheyWereIssuedButNotAfter() throws Exception {
+    String before = token("watermarked", "orders:read");
+    Thread.sleep(1100);
+    revocations.revokeClientTokensBefore(
+        "watermarked",
+        Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+        Instant.now().plusSeconds(900));
+    Thread.sleep(1000);
+    String after = token("watermarked", "orders:read");
+
+    assertThatThrownBy(() -> invoke(restEvent(before, "GET", "/orders/1")))
+        .isInstanceOf(TokenAuthorizer.Unauthorized.class);
+    assertThat(statement(invoke(restEvent(after, "GET", "/orders/1"))))
+        .containsEntry("Effect", "Allow");
+  }
+
+  @Test
+  void failsClosedAndFastWhenItsStoresAreUnreachable() {
+    var cutOff =
+        new TokenAuthorizer(
+            environment(
+                Map.of(
+                    "AWS_ENDPOINT_URL", "http://127.0.0.1:9", "DEPENDENCY_TIMEOUT_MILLIS", "500")),
+            new RecordingTelemetry());
+    Instant start = Instant.now();
+
+    assertThatThrownBy(
+            () -> invoke(cutOff, restEvent(token("x", "orders:read"), "GET", "/orders/1")))
+        .isInstanceOf(TokenAuthorizer.Unavailable.class)
+        .isNotInstanceOf(TokenAuthorizer.Unauthorized.class);
+    assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(3));
+  }
+
+  private static String tamper(String token) {
+    String[] parts = token.split("\\.");
+    String payload =
+        Base64URL.from(parts[1]).decodeToString().replace("orders:read", "orders:write");
+    return parts[0] + "." + Base64URL.encode(payload) + "." + parts[2];
+  }
+
+  private static Map<String, Object> withoutAuthorization(Map<String, Object> event) {
+    event.put("multiValueHeaders", Map.of());
+    event.put("headers", Map.of());
+    return event;
+  }
+
+  private static Map<String, Object> withAuthorization(
+      Map<String, Object> event, List<String> values) {
+    event.put("multiValueHeaders", Map.of("Authorization", values));
+    event.put("headers", Map.of("Authorization", values.getLast()));
+    return event;
+  }
+}

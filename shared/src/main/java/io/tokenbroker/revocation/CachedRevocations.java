@@ -1,0 +1,56 @@
+package io.tokenbroker.revocation;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Revocation status per token, re-read at most every {@code maxAge}: the bound within which a
+ * revocation reaches a warm verifier. A token seen for the first time costs one read; repeats
+ * within {@code maxAge} cost none. Holds at most {@code capacity} tokens (least recently used
+ * dropped). Thread-safe.
+ */
+public final class CachedRevocations {
+
+  private record Cached(RevocationStatus status, Instant readAt) {}
+
+  private final RevocationStore store;
+  private final Clock clock;
+  private final Duration maxAge;
+  private final Map<String, Cached> entries;
+
+  public CachedRevocations(RevocationStore store, Clock clock, Duration maxAge, int capacity) {
+    this.store = store;
+    this.clock = clock;
+    this.maxAge = maxAge;
+    this.entries =
+        new LinkedHashMap<>(64, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, Cached> eldest) {
+            return size() > capacity;
+          }
+        };
+  }
+
+  public RevocationStatus status(String jti, String clientId, String kid) {
+    Instant now = clock.instant();
+    Cached cached;
+    synchronized (entries) {
+      cached = entries.get(jti);
+    }
+    if (cached != null && now.isBefore(cached.readAt().plus(maxAge))) {
+      return cached.status();
+    }
+    RevocationStatus fresh = store.status(jti, clientId, kid);
+    synchronized (entries) {
+      entries.put(jti, new Cached(fresh, now));
+    }
+    return fresh;
+  }
+
+  public Duration maxAge() {
+    return maxAge;
+  }
+}

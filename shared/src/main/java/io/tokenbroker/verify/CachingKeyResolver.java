@@ -1,0 +1,66 @@
+package io.tokenbroker.verify;
+
+import com.nimbusds.jose.jwk.JWK;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Keys held in memory and re-read from their source at most every {@code maxAge}. An unknown kid
+ * triggers an early re-read, but at most one per {@code minRefreshInterval} (the penalty box), so a
+ * flood of tokens with made-up kids cannot turn into a flood of reads. Keys without a kid or an alg
+ * are ignored: a key must say which algorithm it verifies. Thread-safe.
+ */
+public final class CachingKeyResolver implements KeyResolver {
+
+  private record Snapshot(Map<String, JWK> byKid, Instant readAt) {}
+
+  private final KeySource source;
+  private final Clock clock;
+  private final Duration maxAge;
+  private final Duration minRefreshInterval;
+  private volatile Snapshot snapshot;
+
+  public CachingKeyResolver(
+      KeySource source, Clock clock, Duration maxAge, Duration minRefreshInterval) {
+    this.source = source;
+    this.clock = clock;
+    this.maxAge = maxAge;
+    this.minRefreshInterval = minRefreshInterval;
+  }
+
+  @Override
+  public Optional<JWK> find(String kid) {
+    Snapshot current = snapshot;
+    Instant now = clock.instant();
+    if (current == null || !now.isBefore(current.readAt().plus(maxAge))) {
+      current = refresh(current);
+    } else if (!current.byKid().containsKey(kid)
+        && !now.isBefore(current.readAt().plus(minRefreshInterval))) {
+      current = refresh(current);
+    }
+    return Optional.ofNullable(current.byKid().get(kid));
+  }
+
+  private synchronized Snapshot refresh(Snapshot seen) {
+    if (snapshot != seen) {
+      return snapshot; // another thread refreshed meanwhile
+    }
+    List<JWK> keys = source.fetch();
+    // Two different keys under one kid are ambiguous: trust neither.
+    Map<String, JWK> byKid =
+        keys.stream()
+            .filter(k -> k.getKeyID() != null && k.getAlgorithm() != null && !k.isPrivate())
+            .collect(Collectors.groupingBy(JWK::getKeyID))
+            .entrySet()
+            .stream()
+            .filter(e -> e.getValue().stream().distinct().count() == 1)
+            .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> e.getValue().getFirst()));
+    snapshot = new Snapshot(byKid, clock.instant());
+    return snapshot;
+  }
+}

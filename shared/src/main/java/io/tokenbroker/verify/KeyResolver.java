@@ -1,0 +1,16 @@
+package io.tokenbroker.verify;
+
+import com.nimbusds.jose.jwk.JWK;
+import io.tokenbroker.errors.ServiceFailure;
+import java.util.Optional;
+
+/** Port: the public keys a verifier trusts, by kid. Each key carries the one alg it verifies. */
+public interface KeyResolver {
+
+  /**
+   * The trusted key with this kid, if any.
+   *
+   * @throws ServiceFailure if the key source cannot be read and no usable copy is held
+   */
+  Optional<JWK> find(String kid);
+}

@@ -1,0 +1,47 @@
+package io.tokenbroker.verify;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What a verifier accepts. Every field is required: there is no default issuer, audience or
+ * algorithm list to forget.
+ *
+ * @param issuer the exact {@code iss}
+ * @param audience a value {@code aud} must contain
+ * @param algorithms allowed {@code alg} values, a subset of {@link #SUPPORTED}
+ * @param clockSkew tolerance for exp, nbf and iat
+ * @param maxLifetime the longest {@code exp - iat} accepted
+ */
+public record VerifierPolicy(
+    String issuer,
+    String audience,
+    Set<JWSAlgorithm> algorithms,
+    Duration clockSkew,
+    Duration maxLifetime) {
+
+  /** Asymmetric algorithms the verifier can check; never HMAC, never none. */
+  public static final Set<JWSAlgorithm> SUPPORTED =
+      Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256, JWSAlgorithm.PS256);
+
+  public VerifierPolicy {
+    Objects.requireNonNull(issuer, "issuer");
+    Objects.requireNonNull(audience, "audience");
+    if (issuer.isBlank() || audience.isBlank()) {
+      throw new IllegalArgumentException("issuer and audience must not be blank");
+    }
+    algorithms = Set.copyOf(algorithms);
+    if (algorithms.isEmpty() || !SUPPORTED.containsAll(algorithms)) {
+      throw new IllegalArgumentException("algorithms must be a non-empty subset of " + SUPPORTED);
+    }
+    if (clockSkew.isNegative() || clockSkew.compareTo(Duration.ofMinutes(5)) > 0) {
+      throw new IllegalArgumentException("clock skew must be between 0 and 5 minutes");
+    }
+    if (maxLifetime.compareTo(Duration.ofSeconds(1)) < 0
+        || maxLifetime.compareTo(Duration.ofDays(1)) > 0) {
+      throw new IllegalArgumentException("max lifetime must be between 1 second and 1 day");
+    }
+  }
+}

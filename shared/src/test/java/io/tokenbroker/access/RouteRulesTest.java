@@ -1,0 +1,69 @@
+package io.tokenbroker.access;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tokenbroker.config.ConfigException;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class RouteRulesTest {
+
+  private final RouteRules rules =
+      RouteRules.parse(
+          """
+          {"GET /orders/*": ["orders:read"],
+           "POST /orders": ["orders:write"],
+           "DELETE /orders/{id}": ["orders:write", "orders:admin"],
+           "* /health": []}
+          """);
+
+  @ParameterizedTest(name = "{0} {1} with [{2}] -> {3}")
+  @CsvSource({
+    "GET, /orders/42, orders:read, true",
+    "GET, /orders/42/lines/7, orders:read, true",
+    "GET, /orders, orders:read, false",
+    "GET, /orders/42, orders:write, false",
+    "POST, /orders, orders:write, true",
+    "POST, /orders/42, orders:write, false",
+    "DELETE, /orders/42, orders:write, false",
+    "DELETE, /orders/42, orders:write orders:admin, true",
+    "PUT, /health, '', true",
+    "GET, /other, orders:read orders:write orders:admin, false"
+  })
+  void permitsExactlyWhatTheMapGrants(
+      String method, String path, String scopes, boolean permitted) {
+    Set<String> tokenScopes = scopes.isBlank() ? Set.of() : Set.of(scopes.split(" "));
+
+    assertThat(rules.permits(tokenScopes, method, path)).isEqualTo(permitted);
+  }
+
+  @Test
+  void grantsTheRulesWhoseScopesATokenHolds() {
+    assertThat(rules.grantedTo(Set.of("orders:read")))
+        .extracting(r -> r.method() + " " + r.pathPattern())
+        .containsExactly("GET /orders/*", "* /health");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "not json",
+        "[]",
+        "{}",
+        "{\"GET orders\": []}",
+        "{\"FETCH /orders\": []}",
+        "{\"GET /orders?x=1\": []}",
+        "{\"GET /orders\": \"orders:read\"}",
+        "{\"GET /orders\": [\"bad scope\"]}",
+        "{\"GET  /orders\": []}"
+      })
+  void refusesAMalformedMapWithAMessage(String json) {
+    assertThatThrownBy(() -> RouteRules.parse(json))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("ROUTE_SCOPES");
+  }
+}

@@ -1,0 +1,569 @@
+package io.tokenbroker.verify;
+
+import static io.tokenbroker.testing.TestTokens.b64;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import io.tokenbroker.errors.RequestRejected;
+import io.tokenbroker.errors.ServiceFailure;
+import io.tokenbroker.revocation.CachedRevocations;
+import io.tokenbroker.revocation.RevocationStatus;
+import io.tokenbroker.testing.MutableClock;
+import io.tokenbroker.testing.TestKeys;
+import io.tokenbroker.testing.TestTokens;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** One row per attack or malformation; each asserts that the token is refused, and why. */
+class AccessTokenVerifierTest {
+
+  static final String ISSUER = "https://broker.example.com/prod";
+  static final String AUDIENCE = "https://orders.example.com";
+  static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
+  static final RSAKey RSA = TestKeys.rsa();
+  static final ECKey EC = TestKeys.ec();
+  static final RSAKey ATTACKER = TestKeys.rsa();
+
+  private final MutableClock clock = new MutableClock(NOW);
+  private final Map<String, RevocationStatus> revoked = new HashMap<>();
+  private AccessTokenVerifier verifier;
+
+  @BeforeEach
+  void setUp() {
+    KeySource keys = () -> List.of(RSA.toPublicJWK(), EC.toPublicJWK());
+    verifier =
+        new AccessTokenVerifier(
+            new VerifierPolicy(
+                ISSUER,
+                AUDIENCE,
+                Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256),
+                Duration.ofSeconds(60),
+                Duration.ofHours(1)),
+            new CachingKeyResolver(keys, clock, Duration.ofMinutes(5), Duration.ofSeconds(30)),
+            new CachedRevocations(
+                (jti, client, kid) -> revoked.getOrDefault(jti, RevocationStatus.NONE),
+                clock,
+                Duration.ZERO,
+                100),
+            clock);
+  }
+
+  static Map<String, Object> claims() {
+    return TestTokens.claims(ISSUER, AUDIENCE, NOW);
+  }
+
+  static String token(
+      JWK key, Consumer<Map<String, Object>> header, Consumer<Map<String, Object>> claims) {
+    Map<String, Object> h = TestTokens.header(key);
+    header.accept(h);
+    Map<String, Object> c = claims();
+    claims.accept(c);
+    return TestTokens.token(key, h, c);
+  }
+
+  static String withHeader(Consumer<Map<String, Object>> header) {
+    return token(RSA, header, c -> {});
+  }
+
+  static String withClaims(Consumer<Map<String, Object>> claims) {
+    return token(RSA, h -> {}, claims);
+  }
+
+  static String good() {
+    return token(RSA, h -> {}, c -> {});
+  }
+
+  static String[] parts(String token) {
+    return token.split("\\.");
+  }
+
+  /** Header and payload text as given, signed properly with our RSA key. */
+  static String rawSigned(String header, String payload) {
+    return TestTokens.raw(RSA, header, payload);
+  }
+
+  static String rsaHeader() {
+    return JSONObjectUtils.toJSONString(TestTokens.header(RSA));
+  }
+
+  static String payload() {
+    return JSONObjectUtils.toJSONString(claims());
+  }
+
+  record Row(String name, Supplier<String> token, String reason) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static Arguments row(String name, Supplier<String> token, String reason) {
+    return Arguments.of(new Row(name, token, reason));
+  }
+
+  static Stream<Arguments> attacks() {
+    return Stream.of(
+        // structure and encoding
+        row("empty token", () -> "", "token_empty"),
+        row("huge token", () -> "a".repeat(9000), "token_too_large"),
+        row("one segment", () -> "abc", "not_compact_jws"),
+        row("two segments", () -> parts(good())[0] + "." + parts(good())[1], "not_compact_jws"),
+        row("four segments", () -> good() + ".abc", "not_compact_jws"),
+        row("JWE (five segments)", () -> "eyJhbGciOiJSU0EtT0FFUCJ9.a.b.c.d", "jwe_not_accepted"),
+        row(
+            "empty signature",
+            () -> parts(good())[0] + "." + parts(good())[1] + ".",
+            "signature_missing"),
+        row(
+            "empty payload segment",
+            () -> parts(good())[0] + ".." + parts(good())[2],
+            "empty_segment"),
+        row("padding", () -> good() + "=", "non_canonical_base64url"),
+        row("standard base64 alphabet", () -> good().replace('-', '+'), "non_canonical_base64url"),
+        row(
+            "whitespace inside",
+            () -> {
+              String t = good();
+              return t.substring(0, 10) + " " + t.substring(10);
+            },
+            "non_canonical_base64url"),
+        row(
+            "newline inside",
+            () -> {
+              String t = good();
+              return t.substring(0, 10) + "\n" + t.substring(10);
+            },
+            "non_canonical_base64url"),
+        row(
+            "non-canonical trailing bits",
+            AccessTokenVerifierTest::nonCanonicalSignature,
+            "non_canonical_base64url"),
+        row(
+            "impossible segment length",
+            () -> parts(good())[0] + "." + parts(good())[1] + ".a",
+            "non_canonical_base64url"),
+        row(
+            "invalid UTF-8 header",
+            () ->
+                Base64URL.encode(new byte[] {(byte) 0xC3, 0x28})
+                    + "."
+                    + parts(good())[1]
+                    + "."
+                    + parts(good())[2],
+            "not_utf8"),
+        // header
+        row("header is JSON null", () -> rawSigned("null", payload()), "header_not_json_object"),
+        row(
+            "header is an array",
+            () -> rawSigned("[" + rsaHeader() + "]", payload()),
+            "header_not_json_object"),
+        row(
+            "header is not JSON",
+            () -> rawSigned("alg=RS256", payload()),
+            "header_not_json_object"),
+        row(
+            "duplicate alg member",
+            () ->
+                rawSigned(
+                    "{\"alg\":\"none\",\"alg\":\"RS256\",\"typ\":\"at+jwt\",\"kid\":\""
+                        + RSA.getKeyID()
+                        + "\"}",
+                    payload()),
+            "header_not_json_object"),
+        row(
+            "alg none, no signature",
+            () -> b64("{\"alg\":\"none\",\"typ\":\"at+jwt\"}") + "." + b64(payload()) + ".",
+            "signature_missing"),
+        row("alg none", () -> withHeader(h -> h.put("alg", "none")), "alg_not_allowed"),
+        row("alg None", () -> withHeader(h -> h.put("alg", "None")), "alg_not_allowed"),
+        row("alg NONE", () -> withHeader(h -> h.put("alg", "NONE")), "alg_not_allowed"),
+        row("alg nOnE", () -> withHeader(h -> h.put("alg", "nOnE")), "alg_not_allowed"),
+        row("alg rs256 (case)", () -> withHeader(h -> h.put("alg", "rs256")), "alg_not_allowed"),
+        row(
+            "alg RS512 not allowed",
+            () -> withHeader(h -> h.put("alg", "RS512")),
+            "alg_not_allowed"),
+        row(
+            "HS256 with the public key as secret",
+            AccessTokenVerifierTest::keyConfusion,
+            "alg_not_allowed"),
+        row("alg missing", () -> withHeader(h -> h.remove("alg")), "alg_missing"),
+        row("alg a number", () -> withHeader(h -> h.put("alg", 256)), "alg_missing"),
+        row("typ missing", () -> withHeader(h -> h.remove("typ")), "typ_not_at_jwt"),
+        row("typ JWT", () -> withHeader(h -> h.put("typ", "JWT")), "typ_not_at_jwt"),
+        row("typ AT+JWT (case)", () -> withHeader(h -> h.put("typ", "AT+JWT")), "typ_not_at_jwt"),
+        row(
+            "embedded jwk",
+            () -> withHeader(h -> h.put("jwk", ATTACKER.toPublicJWK().toJSONObject())),
+            "embedded_key_not_trusted"),
+        row(
+            "jku",
+            () -> withHeader(h -> h.put("jku", "https://attacker.example/jwks.json")),
+            "embedded_key_not_trusted"),
+        row(
+            "x5u",
+            () -> withHeader(h -> h.put("x5u", "https://attacker.example/cert.pem")),
+            "embedded_key_not_trusted"),
+        row(
+            "x5c",
+            () -> withHeader(h -> h.put("x5c", List.of("MIIB"))),
+            "embedded_key_not_trusted"),
+        row(
+            "unknown crit",
+            () -> withHeader(h -> h.put("crit", List.of("exp"))),
+            "crit_not_understood"),
+        row(
+            "b64 false via crit",
+            () ->
+                withHeader(
+                    h -> {
+                      h.put("b64", false);
+                      h.put("crit", List.of("b64"));
+                    }),
+            "unexpected_header_parameter"),
+        row(
+            "nested JWT (cty)",
+            () -> withHeader(h -> h.put("cty", "JWT")),
+            "nested_jwt_not_accepted"),
+        row(
+            "unexpected header member",
+            () -> withHeader(h -> h.put("zip", "DEF")),
+            "unexpected_header_parameter"),
+        row("kid missing", () -> withHeader(h -> h.remove("kid")), "kid_missing"),
+        row(
+            "kid path traversal",
+            () -> withHeader(h -> h.put("kid", "../../../etc/passwd")),
+            "kid_malformed"),
+        row(
+            "kid SQL injection",
+            () -> withHeader(h -> h.put("kid", "x' OR '1'='1")),
+            "kid_malformed"),
+        row("kid not a string", () -> withHeader(h -> h.put("kid", 7)), "kid_missing"),
+        row("kid unknown", () -> withHeader(h -> h.put("kid", "bm90LW91ci1rZXk")), "unknown_kid"),
+        // key and signature
+        row(
+            "attacker key with our kid",
+            () ->
+                TestTokens.token(
+                    ATTACKER.toPublicJWK() == null ? null : withAlg(ATTACKER, RSA.getKeyID()),
+                    TestTokens.header(RSA),
+                    claims()),
+            "bad_signature"),
+        row(
+            "ES256 header on our RSA kid",
+            () -> withHeader(h -> h.put("alg", "ES256")),
+            "alg_does_not_match_key"),
+        row(
+            "RS256 header on our EC kid",
+            () -> token(EC, h -> h.put("alg", "RS256"), c -> {}),
+            "alg_does_not_match_key"),
+        row("tampered payload", AccessTokenVerifierTest::tampered, "bad_signature"),
+        row(
+            "zero signature",
+            () -> parts(good())[0] + "." + parts(good())[1] + "." + Base64URL.encode(new byte[256]),
+            "bad_signature"),
+        row(
+            "short signature",
+            () -> parts(good())[0] + "." + parts(good())[1] + ".AAAA",
+            "bad_signature"),
+        row(
+            "ES256 r=s=0",
+            () -> {
+              String t = token(EC, h -> {}, c -> {});
+              return parts(t)[0] + "." + parts(t)[1] + "." + Base64URL.encode(new byte[64]);
+            },
+            "bad_signature"),
+        row("ES256 DER signature", AccessTokenVerifierTest::derSignature, "bad_signature"),
+        row(
+            "signature of another token",
+            () ->
+                parts(good())[0]
+                    + "."
+                    + parts(good())[1]
+                    + "."
+                    + parts(withClaims(c -> c.put("scope", "x")))[2],
+            "bad_signature"),
+        // payload
+        row(
+            "payload not JSON",
+            () -> rawSigned(rsaHeader(), "not json"),
+            "payload_not_json_object"),
+        row("payload JSON null", () -> rawSigned(rsaHeader(), "null"), "payload_not_json_object"),
+        row(
+            "duplicate sub claim",
+            () -> rawSigned(rsaHeader(), payload().replace("{", "{\"sub\":\"admin\",")),
+            "payload_not_json_object"),
+        row(
+            "nested object claim",
+            () -> withClaims(c -> c.put("act", Map.of("sub", "x"))),
+            "claim_wrong_type"),
+        row(
+            "wrong issuer",
+            () -> withClaims(c -> c.put("iss", "https://evil.example.com")),
+            "issuer_mismatch"),
+        row(
+            "issuer with trailing slash",
+            () -> withClaims(c -> c.put("iss", ISSUER + "/")),
+            "issuer_mismatch"),
+        row("iss missing", () -> withClaims(c -> c.remove("iss")), "issuer_mismatch"),
+        row(
+            "wrong audience",
+            () -> withClaims(c -> c.put("aud", "https://billing.example.com")),
+            "audience_mismatch"),
+        row(
+            "empty audience list",
+            () -> withClaims(c -> c.put("aud", List.of())),
+            "audience_mismatch"),
+        row("aud missing", () -> withClaims(c -> c.remove("aud")), "audience_mismatch"),
+        row("exp missing", () -> withClaims(c -> c.remove("exp")), "exp_missing"),
+        row(
+            "expired beyond skew",
+            () ->
+                withClaims(
+                    c -> {
+                      c.put("iat", NOW.getEpochSecond() - 400);
+                      c.put("exp", NOW.getEpochSecond() - 61);
+                    }),
+            "expired"),
+        row("exp as string", () -> withClaims(c -> c.put("exp", "2030-01-01")), "claim_wrong_type"),
+        row(
+            "exp fractional",
+            () -> withClaims(c -> c.put("exp", NOW.getEpochSecond() + 300.5)),
+            "claim_wrong_type"),
+        row(
+            "exp absurdly large",
+            () -> withClaims(c -> c.put("exp", Long.MAX_VALUE)),
+            "claim_out_of_range"),
+        row("iat missing", () -> withClaims(c -> c.remove("iat")), "iat_missing"),
+        row(
+            "iat in the future",
+            () ->
+                withClaims(
+                    c -> {
+                      c.put("iat", NOW.getEpochSecond() + 120);
+                      c.put("exp", NOW.getEpochSecond() + 400);
+                    }),
+            "iat_in_future"),
+        row(
+            "nbf in the future",
+            () -> withClaims(c -> c.put("nbf", NOW.getEpochSecond() + 120)),
+            "not_yet_valid"),
+        row(
+            "lifetime over the maximum",
+            () -> withClaims(c -> c.put("exp", NOW.getEpochSecond() + 3601)),
+            "lifetime_out_of_bounds"),
+        row(
+            "exp before iat",
+            () ->
+                withClaims(
+                    c -> {
+                      c.put("iat", NOW.getEpochSecond());
+                      c.put("exp", NOW.getEpochSecond() - 1);
+                    }),
+            "lifetime_out_of_bounds"),
+        row("jti missing", () -> withClaims(c -> c.remove("jti")), "jti_missing"),
+        row("jti empty", () -> withClaims(c -> c.put("jti", "")), "jti_missing"),
+        row("sub missing", () -> withClaims(c -> c.remove("sub")), "sub_missing"),
+        row("client_id missing", () -> withClaims(c -> c.remove("client_id")), "client_id_missing"),
+        row(
+            "scope with double space",
+            () -> withClaims(c -> c.put("scope", "a  b")),
+            "scope_malformed"),
+        row(
+            "scope not a string",
+            () -> withClaims(c -> c.put("scope", List.of("a"))),
+            "scope_malformed"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("attacks")
+  void refusesWithThePreciseReason(Row row) {
+    String token = row.token().get();
+
+    assertThatThrownBy(() -> verifier.verify(token))
+        .isInstanceOf(RequestRejected.class)
+        .satisfies(
+            e -> {
+              RequestRejected rejected = (RequestRejected) e;
+              assertThat(rejected.reason()).isEqualTo(row.reason());
+              assertThat(rejected.error().code()).isEqualTo("invalid_token");
+              assertThat(rejected.status()).isEqualTo(401);
+            });
+  }
+
+  @Test
+  void acceptsAWellFormedTokenAndReportsItsFacts() {
+    VerifiedToken token =
+        verifier.verify(withClaims(c -> c.put("scope", "orders:read orders:write")));
+
+    assertThat(token.subject()).isEqualTo("workload");
+    assertThat(token.clientId()).isEqualTo("workload");
+    assertThat(token.scopes()).containsExactly("orders:read", "orders:write");
+    assertThat(token.kid()).isEqualTo(RSA.getKeyID());
+    assertThat(token.expiresAt()).isEqualTo(NOW.plusSeconds(300));
+  }
+
+  @Test
+  void acceptsES256AndAnAudienceList() {
+    VerifiedToken token =
+        verifier.verify(token(EC, h -> {}, c -> c.put("aud", List.of("https://a", AUDIENCE))));
+
+    assertThat(token.audiences()).containsExactly("https://a", AUDIENCE);
+  }
+
+  @Test
+  void toleratesTheClockSkewAndNoMore() {
+    String token = good();
+    clock.set(NOW.plusSeconds(300 + 59));
+    assertThat(verifier.verify(token)).isNotNull();
+
+    clock.set(NOW.plusSeconds(300 + 60));
+    assertThatThrownBy(() -> verifier.verify(token))
+        .satisfies(e -> assertThat(((RequestRejected) e).reason()).isEqualTo("expired"));
+  }
+
+  @Test
+  void acceptsATokenWithoutScope() {
+    assertThat(verifier.verify(withClaims(c -> c.remove("scope"))).scopes()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @MethodSource("revocations")
+  void refusesARevokedToken(RevocationStatus status, String reason) {
+    String token = good();
+    String jti = (String) tokenClaims(token).get("jti");
+    revoked.put(jti, status);
+
+    assertThatThrownBy(() -> verifier.verify(token))
+        .satisfies(e -> assertThat(((RequestRejected) e).reason()).isEqualTo(reason));
+  }
+
+  static Stream<Arguments> revocations() {
+    return Stream.of(
+        Arguments.of(new RevocationStatus(true, Optional.empty(), false), "token_revoked"),
+        Arguments.of(new RevocationStatus(false, Optional.empty(), true), "signing_key_revoked"),
+        Arguments.of(
+            new RevocationStatus(false, Optional.of(NOW.plusSeconds(1)), false),
+            "client_tokens_revoked"));
+  }
+
+  @Test
+  void keepsATokenIssuedAfterTheClientsWatermark() {
+    String token = good();
+    revoked.put(
+        (String) tokenClaims(token).get("jti"),
+        new RevocationStatus(false, Optional.of(NOW), false));
+
+    assertThat(verifier.verify(token)).isNotNull();
+  }
+
+  @Test
+  void failsClosedWhenTheRevocationStoreIsDown() {
+    AccessTokenVerifier cutOff =
+        new AccessTokenVerifier(
+            new VerifierPolicy(
+                ISSUER, AUDIENCE, Set.of(JWSAlgorithm.RS256), Duration.ZERO, Duration.ofHours(1)),
+            new CachingKeyResolver(
+                () -> List.of(RSA.toPublicJWK()),
+                clock,
+                Duration.ofMinutes(5),
+                Duration.ofSeconds(30)),
+            new CachedRevocations(
+                (jti, client, kid) -> {
+                  throw new ServiceFailure("dynamodb", "BatchGetItem failed: timeout", true, null);
+                },
+                clock,
+                Duration.ofSeconds(5),
+                10),
+            clock);
+
+    assertThatThrownBy(() -> cutOff.verify(good())).isInstanceOf(ServiceFailure.class);
+  }
+
+  private static Map<String, Object> tokenClaims(String token) {
+    try {
+      return JSONObjectUtils.parse(
+          new String(Base64URL.from(parts(token)[1]).decode(), StandardCharsets.UTF_8));
+    } catch (java.text.ParseException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static JWK withAlg(RSAKey key, String kid) {
+    return new RSAKey.Builder(key).keyID(kid).algorithm(JWSAlgorithm.RS256).build();
+  }
+
+  private static String keyConfusion() {
+    try {
+      Map<String, Object> header = TestTokens.header(RSA);
+      header.put("alg", "HS256");
+      String signingInput = b64(JSONObjectUtils.toJSONString(header)) + "." + b64(payload());
+      byte[] secret = RSA.toPublicJWK().toRSAPublicKey().getEncoded();
+      byte[] mac =
+          new MACSigner(secret)
+              .sign(
+                  new JWSHeader(JWSAlgorithm.HS256),
+                  signingInput.getBytes(StandardCharsets.US_ASCII))
+              .decode();
+      return signingInput + "." + Base64URL.encode(mac);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String tampered() {
+    String[] parts = parts(good());
+    String payload = payload().replace("orders:read", "orders:admin");
+    return parts[0] + "." + b64(payload) + "." + parts[2];
+  }
+
+  /** A signature whose last base64url character carries non-zero unused bits. */
+  private static String nonCanonicalSignature() {
+    String[] parts = parts(good());
+    String signature = parts[2];
+    // 256-byte RSA signature: 342 characters, the last carries 4 unused bits.
+    char last = signature.charAt(signature.length() - 1);
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    char bumped = alphabet.charAt(alphabet.indexOf(last) + 1);
+    return parts[0]
+        + "."
+        + parts[1]
+        + "."
+        + signature.substring(0, signature.length() - 1)
+        + bumped;
+  }
+
+  private static String derSignature() {
+    String token = token(EC, h -> {}, c -> {});
+    String[] parts = parts(token);
+    byte[] concat = Base64URL.from(parts[2]).decode();
+    try {
+      byte[] der = com.nimbusds.jose.crypto.impl.ECDSA.transcodeSignatureToDER(concat);
+      return parts[0] + "." + parts[1] + "." + Base64URL.encode(der);
+    } catch (com.nimbusds.jose.JOSEException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

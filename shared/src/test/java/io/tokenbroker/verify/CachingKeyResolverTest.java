@@ -1,0 +1,81 @@
+package io.tokenbroker.verify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.RSAKey;
+import io.tokenbroker.testing.MutableClock;
+import io.tokenbroker.testing.TestKeys;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class CachingKeyResolverTest {
+
+  private final MutableClock clock = MutableClock.at("2026-11-28T12:00:00Z");
+  private final List<JWK> published = new ArrayList<>();
+  private final AtomicInteger fetches = new AtomicInteger();
+  private final CachingKeyResolver resolver =
+      new CachingKeyResolver(
+          () -> {
+            fetches.incrementAndGet();
+            return List.copyOf(published);
+          },
+          clock,
+          Duration.ofMinutes(5),
+          Duration.ofSeconds(30));
+
+  @Test
+  void readsTheSourceOncePerMaxAgeForKnownKids() {
+    RSAKey key = TestKeys.rsa();
+    published.add(key.toPublicJWK());
+
+    for (int i = 0; i < 100; i++) {
+      assertThat(resolver.find(key.getKeyID())).isPresent();
+    }
+    assertThat(fetches).hasValue(1);
+
+    clock.advance(Duration.ofMinutes(5));
+    resolver.find(key.getKeyID());
+    assertThat(fetches).hasValue(2);
+  }
+
+  @Test
+  void refreshesForAnUnknownKidAtMostOncePerInterval() {
+    published.add(TestKeys.rsa().toPublicJWK());
+    resolver.find("warm-up");
+    clock.advance(Duration.ofSeconds(30));
+
+    for (int i = 0; i < 1000; i++) {
+      assertThat(resolver.find("made-up-kid-" + i)).isEmpty();
+    }
+
+    assertThat(fetches).hasValue(2);
+  }
+
+  @Test
+  void findsAKeyPublishedAfterTheLastReadOnceThePenaltyBoxAllows() {
+    published.add(TestKeys.rsa().toPublicJWK());
+    resolver.find("x");
+    RSAKey next = TestKeys.rsa();
+    published.add(next.toPublicJWK());
+
+    assertThat(resolver.find(next.getKeyID())).isEmpty();
+    clock.advance(Duration.ofSeconds(30));
+    assertThat(resolver.find(next.getKeyID())).isPresent();
+  }
+
+  @Test
+  void ignoresKeysWithoutAlgAndKidsClaimedByTwoKeys() throws Exception {
+    RSAKey noAlg = new RSAKey.Builder(TestKeys.rsa().toRSAPublicKey()).keyID("no-alg").build();
+    RSAKey first = TestKeys.rsa();
+    RSAKey impostor =
+        new RSAKey.Builder(TestKeys.rsa().toPublicJWK()).keyID(first.getKeyID()).build();
+    published.addAll(List.of(noAlg, first.toPublicJWK(), impostor));
+
+    assertThat(resolver.find("no-alg")).isEmpty();
+    assertThat(resolver.find(first.getKeyID())).isEmpty();
+  }
+}
