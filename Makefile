@@ -18,4 +18,11 @@ build-TokenFunction:
 build-AuthorizerFunction:
 	$(call build_function,authorizer)
 
-.PHONY: build-DiscoveryFunction build-TokenFunction build-AuthorizerFunction
+build-RevocationFunction:
+	$(call build_function,revocation)
+
+build-IntrospectionFunction:
+	$(call build_function,introspection)
+
+.PHONY: build-DiscoveryFunction build-TokenFunction build-AuthorizerFunction \
+	build-RevocationFunction build-IntrospectionFunction

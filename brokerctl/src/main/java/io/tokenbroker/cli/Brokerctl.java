@@ -25,7 +25,12 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
     mixinStandardHelpOptions = true,
     version = "brokerctl 0.1.0",
     description = "Operate a token-broker deployment: clients, client keys, client assertions.",
-    subcommands = {ClientsCommand.class, KeygenCommand.class, AssertionCommand.class})
+    subcommands = {
+      ClientsCommand.class,
+      RevokeCommand.class,
+      KeygenCommand.class,
+      AssertionCommand.class
+    })
 public final class Brokerctl {
 
   @Option(
@@ -46,6 +51,18 @@ public final class Brokerctl {
       names = "--clients-table",
       description = "The clients table (stack output ClientsTableName). Default: CLIENTS_TABLE.")
   String clientsTable;
+
+  @Option(
+      names = "--issuances-table",
+      description =
+          "The issuances table (stack output IssuancesTableName). Default: ISSUANCES_TABLE.")
+  String issuancesTable;
+
+  @Option(
+      names = "--revocations-table",
+      description =
+          "The revocations table (stack output RevocationsTableName). Default: REVOCATIONS_TABLE.")
+  String revocationsTable;
 
   private final Map<String, String> environment;
 
@@ -110,6 +127,14 @@ public final class Brokerctl {
 
   String clientsTable() {
     return table(clientsTable, "clients", "CLIENTS_TABLE", "--clients-table");
+  }
+
+  String issuancesTable() {
+    return table(issuancesTable, "issuances", "ISSUANCES_TABLE", "--issuances-table");
+  }
+
+  String revocationsTable() {
+    return table(revocationsTable, "revocations", "REVOCATIONS_TABLE", "--revocations-table");
   }
 
   private String table(String explicit, String suffix, String variable, String option) {

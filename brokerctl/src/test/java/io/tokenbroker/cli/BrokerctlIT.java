@@ -119,6 +119,34 @@ class BrokerctlIT {
   }
 
   @Test
+  void revokesATokenAClientAndAKey() {
+    var revocations =
+        new io.tokenbroker.adapters.dynamodb.DynamoDbRevocationRepository(
+            aws.dynamoDb, aws.tables.revocations());
+    String[] tables = {
+      "--issuances-table", aws.tables.issuances(), "--revocations-table", aws.tables.revocations()
+    };
+
+    assertThat(run(tables, "revoke", "token", "jti-77").out()).isEqualTo("revoked token jti-77");
+    assertThat(run(tables, "revoke", "client", "billing").out())
+        .startsWith("revoked every token of billing issued before ");
+    assertThat(run(tables, "revoke", "key", "kid-5").out())
+        .isEqualTo("revoked every token signed by kid-5");
+
+    var status = revocations.status("jti-77", "billing", "kid-5", java.util.Optional.empty());
+    assertThat(status.tokenRevoked()).isTrue();
+    assertThat(status.keyRevoked()).isTrue();
+    assertThat(status.clientRevokedBefore()).isPresent();
+  }
+
+  private static Run run(String[] options, String... args) {
+    String[] all = new String[options.length + args.length];
+    System.arraycopy(options, 0, all, 0, options.length);
+    System.arraycopy(args, 0, all, options.length, args.length);
+    return brokerctl(all);
+  }
+
+  @Test
   void reportsAnUnknownClient() {
     Run run = brokerctl("clients", "disable", "ghost");
 

@@ -16,6 +16,8 @@ import io.tokenbroker.config.Env;
 import io.tokenbroker.devsupport.MotoServer;
 import io.tokenbroker.functions.authorizer.TokenAuthorizer;
 import io.tokenbroker.functions.discovery.DiscoveryHandler;
+import io.tokenbroker.functions.introspection.IntrospectionHandler;
+import io.tokenbroker.functions.revocation.RevocationHandler;
 import io.tokenbroker.functions.token.TokenHandler;
 import io.tokenbroker.keys.KeyBootstrap;
 import io.tokenbroker.keys.SigningKey;
@@ -105,9 +107,16 @@ public final class LocalBroker implements AutoCloseable {
   private static List<Route> routes(Env env) {
     DiscoveryHandler discovery = new DiscoveryHandler(env, telemetry("discovery"));
     TokenHandler token = new TokenHandler(env, telemetry("token"));
+    RevocationHandler revocation = new RevocationHandler(env, telemetry("revocation"));
+    IntrospectionHandler introspection = new IntrospectionHandler(env, telemetry("introspection"));
     return List.of(
         new Route("POST", "/token", "token", token, Route.Access.NONE),
         new Route("POST", "/token/iam", "token", token, Route.Access.AWS_IAM),
+        new Route("POST", "/revoke", "revocation", revocation, Route.Access.NONE),
+        new Route("POST", "/revoke/iam", "revocation", revocation, Route.Access.AWS_IAM),
+        new Route("POST", "/admin/revocations", "revocation", revocation, Route.Access.AWS_IAM),
+        new Route("POST", "/introspect", "introspection", introspection, Route.Access.NONE),
+        new Route("POST", "/introspect/iam", "introspection", introspection, Route.Access.AWS_IAM),
         new Route("GET", "/.well-known/jwks.json", "discovery", discovery, Route.Access.NONE),
         new Route(
             "GET",

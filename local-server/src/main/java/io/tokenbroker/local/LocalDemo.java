@@ -32,7 +32,10 @@ final class LocalDemo {
 
   private LocalDemo() {}
 
-  /** The demo client: bound to the demo role, may ask for demo:read and demo:write. */
+  /**
+   * The demo client: bound to the demo role, may ask for demo:read and demo:write, gets refresh
+   * tokens, and may introspect (so one set of credentials tries every endpoint).
+   */
   static Client client(URI issuer) {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("client_id", CLIENT_ID);
@@ -41,6 +44,8 @@ final class LocalDemo {
     json.put("scopes", List.of("demo:read", "demo:write"));
     json.put("default_scopes", List.of("demo:read"));
     json.put("audiences", List.of(audience(issuer)));
+    json.put("refresh_tokens", Map.of("enabled", true));
+    json.put("introspection", true);
     return ClientJson.fromJson(json, 0);
   }
 

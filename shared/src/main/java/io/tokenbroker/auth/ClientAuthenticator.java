@@ -80,6 +80,20 @@ public final class ClientAuthenticator {
   }
 
   /**
+   * Authenticates the client of a token, revocation or introspection request: on the endpoint's
+   * AWS_IAM route by the caller API Gateway verified, elsewhere by a client assertion in the form.
+   */
+  public AuthenticatedClient authenticate(
+      io.tokenbroker.http.Form form, boolean iamRoute, Optional<String> verifiedIamCaller) {
+    return iamRoute
+        ? withIam(verifiedIamCaller, form.single("client_id"))
+        : withAssertion(
+            form.single("client_assertion_type"),
+            form.single("client_assertion"),
+            form.single("client_id"));
+  }
+
+  /**
    * A caller API Gateway authenticated with SigV4.
    *
    * @param callerArn the verified caller principal, if API Gateway supplied one

@@ -2,6 +2,7 @@ package io.tokenbroker.clients;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Objects;
 import java.util.Set;
 import java.util.SortedSet;
@@ -22,6 +23,8 @@ import java.util.TreeSet;
  * @param audiences the audiences (resource identifiers) its tokens may name
  * @param defaultLifetime lifetime of its tokens when it asks for none
  * @param maxLifetime the longest lifetime it may ask for
+ * @param refresh whether it gets refresh tokens, and their lifetimes
+ * @param mayIntrospect whether it may call the introspection endpoint (a resource server)
  * @param version optimistic-locking version of the stored record
  */
 public record Client(
@@ -36,14 +39,17 @@ public record Client(
     SortedSet<String> audiences,
     Duration defaultLifetime,
     Duration maxLifetime,
+    RefreshPolicy refresh,
+    boolean mayIntrospect,
     long version) {
 
   public Client {
     Objects.requireNonNull(clientId, "clientId");
+    Objects.requireNonNull(refresh, "refresh");
     iamRoles = Set.copyOf(iamRoles);
-    scopes = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(scopes));
-    defaultScopes = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(defaultScopes));
-    audiences = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(audiences));
+    scopes = Collections.unmodifiableSortedSet(new TreeSet<>(scopes));
+    defaultScopes = Collections.unmodifiableSortedSet(new TreeSet<>(defaultScopes));
+    audiences = Collections.unmodifiableSortedSet(new TreeSet<>(audiences));
   }
 
   /** This client with enabled set as given. */
@@ -60,6 +66,8 @@ public record Client(
         audiences,
         defaultLifetime,
         maxLifetime,
+        refresh,
+        mayIntrospect,
         version);
   }
 
@@ -77,6 +85,8 @@ public record Client(
         audiences,
         defaultLifetime,
         maxLifetime,
+        refresh,
+        mayIntrospect,
         newVersion);
   }
 }

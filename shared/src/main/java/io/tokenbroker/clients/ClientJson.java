@@ -37,7 +37,10 @@ import java.util.regex.Pattern;
  *   "default_scopes": ["deploy:read"],
  *   "audiences": ["https://deploy.example.com"],
  *   "default_lifetime_seconds": 300,
- *   "max_lifetime_seconds": 900
+ *   "max_lifetime_seconds": 900,
+ *   "refresh_tokens": {"enabled": true, "absolute_lifetime_seconds": 86400,
+ *                      "idle_lifetime_seconds": 3600},
+ *   "introspection": false
  * }
  * }</pre>
  */
@@ -74,7 +77,11 @@ public final class ClientJson {
           "default_scopes",
           "audiences",
           "default_lifetime_seconds",
-          "max_lifetime_seconds");
+          "max_lifetime_seconds",
+          "refresh_tokens",
+          "introspection");
+  private static final Set<String> REFRESH_FIELDS =
+      Set.of("enabled", "absolute_lifetime_seconds", "idle_lifetime_seconds");
   private static final Duration MIN_LIFETIME = Duration.ofSeconds(60);
   private static final Duration MAX_LIFETIME = Duration.ofHours(24);
 
@@ -187,6 +194,8 @@ public final class ClientJson {
         throw new InvalidClientPolicy(
             "default_lifetime_seconds must not exceed max_lifetime_seconds");
       }
+      boolean mayIntrospect =
+          json.containsKey("introspection") && JSONObjectUtils.getBoolean(json, "introspection");
       return new Client(
           clientId,
           description == null ? "" : description,
@@ -199,6 +208,8 @@ public final class ClientJson {
           new TreeSet<>(audiences),
           defaultLifetime,
           max,
+          refreshPolicy(json),
+          mayIntrospect,
           version);
     } catch (ParseException e) {
       throw new InvalidClientPolicy("wrong type: " + e.getMessage());
@@ -219,11 +230,74 @@ public final class ClientJson {
     json.put("audiences", new ArrayList<>(client.audiences()));
     json.put("default_lifetime_seconds", client.defaultLifetime().toSeconds());
     json.put("max_lifetime_seconds", client.maxLifetime().toSeconds());
+    json.put(
+        "refresh_tokens",
+        Map.of(
+            "enabled", client.refresh().enabled(),
+            "absolute_lifetime_seconds", client.refresh().absoluteLifetime().toSeconds(),
+            "idle_lifetime_seconds", client.refresh().idleLifetime().toSeconds()));
+    json.put("introspection", client.mayIntrospect());
     return json;
   }
 
   public static String toJsonString(Client client) {
     return JSONObjectUtils.toJSONString(toJson(client));
+  }
+
+  private static RefreshPolicy refreshPolicy(Map<String, Object> json) throws ParseException {
+    if (!json.containsKey("refresh_tokens")) {
+      return RefreshPolicy.DISABLED;
+    }
+    Map<String, Object> refresh = JSONObjectUtils.getJSONObject(json, "refresh_tokens");
+    if (refresh == null) {
+      throw new InvalidClientPolicy("refresh_tokens must be an object");
+    }
+    for (String field : refresh.keySet()) {
+      if (!REFRESH_FIELDS.contains(field)) {
+        throw new InvalidClientPolicy("refresh_tokens: unknown field: " + field);
+      }
+    }
+    boolean enabled =
+        refresh.containsKey("enabled") && JSONObjectUtils.getBoolean(refresh, "enabled");
+    Duration absolute =
+        bounded(
+            refresh,
+            "absolute_lifetime_seconds",
+            Duration.ofDays(1),
+            Duration.ofMinutes(5),
+            Duration.ofDays(30));
+    Duration idle =
+        bounded(
+            refresh,
+            "idle_lifetime_seconds",
+            min(Duration.ofHours(1), absolute),
+            Duration.ofMinutes(1),
+            Duration.ofDays(30));
+    return new RefreshPolicy(enabled, absolute, idle);
+  }
+
+  private static Duration bounded(
+      Map<String, Object> json, String field, Duration fallback, Duration min, Duration max)
+      throws ParseException {
+    if (!json.containsKey(field)) {
+      return fallback;
+    }
+    Duration value = Duration.ofSeconds(JSONObjectUtils.getLong(json, field));
+    if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+      throw new InvalidClientPolicy(
+          "refresh_tokens."
+              + field
+              + ": between "
+              + min.toSeconds()
+              + " and "
+              + max.toSeconds()
+              + " seconds");
+    }
+    return value;
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   private static JWKSet publicKeys(Map<String, Object> json) throws ParseException {

@@ -26,7 +26,7 @@ public record ServerMetadata(
   public static ServerMetadata forBroker(BrokerEndpoints endpoints) {
     return new ServerMetadata(
         endpoints,
-        List.of("client_credentials"),
+        List.of("client_credentials", "refresh_token"),
         List.of("private_key_jwt"),
         List.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"),
         List.of("RS256", "ES256"));

@@ -37,6 +37,25 @@ public final class HttpFunction {
     ApiGatewayEvents.write(response, out);
   }
 
+  /**
+   * The form of a POST to an OAuth endpoint: method POST, body within {@code maxChars}, media type
+   * {@code application/x-www-form-urlencoded}, strictly parsed.
+   */
+  public static Form postedForm(HttpRequest request, int maxChars) {
+    if (!request.method().equals("POST")) {
+      throw RequestRejected.methodNotAllowed("POST");
+    }
+    if (request.body().length() > maxChars) {
+      throw new RequestRejected(
+          io.tokenbroker.errors.OAuthError.INVALID_REQUEST,
+          413,
+          "body_too_large",
+          "request body too large",
+          Map.of());
+    }
+    return Form.of(request);
+  }
+
   /** The response for a failure, after logging it. */
   public HttpResponse toResponse(RuntimeException failure) {
     return switch (failure) {

@@ -34,7 +34,8 @@ public final class CachedRevocations {
         };
   }
 
-  public RevocationStatus status(String jti, String clientId, String kid) {
+  public RevocationStatus status(
+      String jti, String clientId, String kid, java.util.Optional<String> familyId) {
     Instant now = clock.instant();
     Cached cached;
     synchronized (entries) {
@@ -43,7 +44,7 @@ public final class CachedRevocations {
     if (cached != null && now.isBefore(cached.readAt().plus(maxAge))) {
       return cached.status();
     }
-    RevocationStatus fresh = store.status(jti, clientId, kid);
+    RevocationStatus fresh = store.status(jti, clientId, kid, familyId);
     synchronized (entries) {
       entries.put(jti, new Cached(fresh, now));
     }

@@ -23,4 +23,7 @@ public interface RevocationRepository extends RevocationStore {
 
   /** Revokes every token the key signed. Repeating is harmless. */
   void revokeKey(String kid, Instant keepUntil, String reason);
+
+  /** Revokes every access token issued in a refresh-token family. Repeating is harmless. */
+  void revokeFamily(String familyId, Instant keepUntil, String reason);
 }

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.Date;
+import java.util.Optional;
 
 /**
  * Builds and signs RFC 9068 access tokens: header {@code typ: at+jwt}, {@code alg} of the ACTIVE
@@ -33,7 +34,12 @@ public final class AccessTokenMinter {
 
   /** A signed token and the facts about it the issuance record keeps. */
   public record MintedToken(
-      String serialized, String jti, String kid, Instant issuedAt, Instant expiresAt) {}
+      String serialized,
+      String jti,
+      String kid,
+      Instant issuedAt,
+      Instant expiresAt,
+      Optional<String> sessionId) {}
 
   private final PublishedKeys keys;
   private final KeySigner signer;
@@ -54,7 +60,10 @@ public final class AccessTokenMinter {
     this.random = random;
   }
 
-  public MintedToken mint(Client client, Grant grant) {
+  /**
+   * @param sessionId the refresh-token family the token belongs to, carried as {@code sid}
+   */
+  public MintedToken mint(Client client, Grant grant, Optional<String> sessionId) {
     SigningKey key = activeKey();
     Instant issuedAt = Instant.ofEpochSecond(clock.instant().getEpochSecond());
     Instant expiresAt = issuedAt.plus(grant.lifetime());
@@ -69,6 +78,7 @@ public final class AccessTokenMinter {
             .notBeforeTime(Date.from(issuedAt))
             .expirationTime(Date.from(expiresAt))
             .jwtID(jti);
+    sessionId.ifPresent(sid -> claims.claim("sid", sid));
     if (grant.audiences().size() == 1) {
       claims.audience(grant.audiences().getFirst());
     } else {
@@ -88,7 +98,7 @@ public final class AccessTokenMinter {
       }
       throw new ServiceFailure("kms", "signing failed: " + e.getClass().getSimpleName(), true, e);
     }
-    return new MintedToken(jwt.serialize(), jti, key.kid(), issuedAt, expiresAt);
+    return new MintedToken(jwt.serialize(), jti, key.kid(), issuedAt, expiresAt, sessionId);
   }
 
   /** The ACTIVE key; should rotation ever leave two, the most recently activated. */
@@ -99,8 +109,8 @@ public final class AccessTokenMinter {
         .orElseThrow(() -> new ServiceFailure("keys", "no ACTIVE signing key", true, null));
   }
 
-  /** 128 random bits, base64url. */
-  private String newJti() {
+  /** 128 random bits, base64url: jti values and refresh-family ids. */
+  public String newJti() {
     byte[] bytes = new byte[16];
     random.nextBytes(bytes);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);

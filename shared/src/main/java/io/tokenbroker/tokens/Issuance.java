@@ -1,14 +1,18 @@
 package io.tokenbroker.tokens;
 
 import io.tokenbroker.auth.AuthMethod;
+import io.tokenbroker.auth.AuthenticatedClient;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.SortedSet;
 
 /**
  * The durable record of one issued access token; written before the token leaves the broker. It
  * holds the token's SHA-256, never the token.
  *
+ * @param sessionId the refresh-token family the token belongs to, if any
  * @param callerIdentity the IAM role or assertion key that authenticated the request
  * @param retainUntil when the record may be deleted (DynamoDB TTL)
  */
@@ -21,9 +25,38 @@ public record Issuance(
     Instant issuedAt,
     Instant expiresAt,
     String kid,
+    Optional<String> sessionId,
     AuthMethod authMethod,
     String callerIdentity,
     String sourceIp,
     String userAgent,
     String tokenSha256,
-    Instant retainUntil) {}
+    Instant retainUntil) {
+
+  /** The record of {@code token}, minted for {@code caller} under {@code grant}. */
+  public static Issuance of(
+      AccessTokenMinter.MintedToken token,
+      AuthenticatedClient caller,
+      Grant grant,
+      TokenService.Origin origin,
+      Duration retention) {
+    return new Issuance(
+        token.jti(),
+        caller.client().clientId(),
+        caller.client().subject(),
+        grant.audiences(),
+        grant.scopes(),
+        token.issuedAt(),
+        token.expiresAt(),
+        token.kid(),
+        token.sessionId(),
+        caller.method(),
+        caller.callerIdentity(),
+        origin.sourceIp(),
+        origin.userAgent().length() <= 512
+            ? origin.userAgent()
+            : origin.userAgent().substring(0, 512),
+        TokenService.sha256(token.serialized()),
+        token.expiresAt().plus(retention));
+  }
+}

@@ -1,7 +1,12 @@
 package io.tokenbroker.tokens;
 
-/** An access token that has been signed and recorded, ready to return. */
-public record IssuedToken(String accessToken, Issuance record) {
+import java.util.Optional;
+
+/**
+ * An access token that has been signed and recorded, ready to return, with the refresh token issued
+ * alongside it if the client's policy allows one.
+ */
+public record IssuedToken(String accessToken, Issuance record, Optional<String> refreshToken) {
 
   public long expiresInSeconds() {
     return record.expiresAt().getEpochSecond() - record.issuedAt().getEpochSecond();

@@ -19,15 +19,18 @@ import java.util.Set;
  * @param audiences what the token is for: {@code audience} (RFC 8693) and {@code resource} (RFC
  *     8707) values together, or empty for the client's only audience
  * @param lifetime the lifetime asked for ({@code expires_in}, seconds), or empty for the default
+ * @param refreshToken the refresh token, for the refresh_token grant
  */
 public record TokenRequest(
     String grantType,
     Optional<Set<String>> scopes,
     List<String> audiences,
-    Optional<Duration> lifetime) {
+    Optional<Duration> lifetime,
+    Optional<String> refreshToken) {
 
   public static final String CLIENT_CREDENTIALS = "client_credentials";
-  private static final Set<String> GRANTS = Set.of(CLIENT_CREDENTIALS);
+  public static final String REFRESH_TOKEN = "refresh_token";
+  private static final Set<String> GRANTS = Set.of(CLIENT_CREDENTIALS, REFRESH_TOKEN);
 
   public static TokenRequest from(Form form) {
     String grantType = form.required("grant_type");
@@ -35,7 +38,7 @@ public record TokenRequest(
       throw new RequestRejected(
           OAuthError.UNSUPPORTED_GRANT_TYPE,
           "unsupported_grant_type",
-          "grant_type must be client_credentials");
+          "grant_type must be client_credentials or refresh_token");
     }
     Optional<Set<String>> scopes = form.single("scope").map(TokenRequest::scopes);
     List<String> audiences = new ArrayList<>(form.all("audience"));
@@ -48,7 +51,11 @@ public record TokenRequest(
       throw RequestRejected.invalidRequest("too_many_audiences", "at most 10 audiences");
     }
     Optional<Duration> lifetime = form.single("expires_in").map(TokenRequest::seconds);
-    return new TokenRequest(grantType, scopes, List.copyOf(audiences), lifetime);
+    Optional<String> refreshToken = form.single("refresh_token");
+    if (grantType.equals(REFRESH_TOKEN) && refreshToken.isEmpty()) {
+      throw RequestRejected.invalidRequest("missing_parameter", "missing parameter: refresh_token");
+    }
+    return new TokenRequest(grantType, scopes, List.copyOf(audiences), lifetime, refreshToken);
   }
 
   /** RFC 6749 3.3: space-delimited scope tokens; repeated spaces or empty tokens are malformed. */

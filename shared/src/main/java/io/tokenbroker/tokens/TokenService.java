@@ -1,17 +1,27 @@
 package io.tokenbroker.tokens;
 
 import io.tokenbroker.auth.AuthenticatedClient;
+import io.tokenbroker.clients.Client;
+import io.tokenbroker.refresh.RefreshFamily;
+import io.tokenbroker.refresh.RefreshTokenRecord;
+import io.tokenbroker.refresh.RefreshTokenStore;
+import io.tokenbroker.refresh.RefreshTokens;
 import io.tokenbroker.telemetry.Telemetry;
 import io.tokenbroker.telemetry.TelemetryEvent;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
+import java.util.Optional;
 
 /**
- * Issues access tokens: decides the grant under the client's policy, signs the token, and records
- * it durably before returning it. If signing or recording fails, no token is returned.
+ * Issues access tokens for the client-credentials grant: decides the grant under the client's
+ * policy, signs the token, and records it durably before returning it; where the policy allows,
+ * starts a refresh-token family in the same write. If signing or recording fails, no token is
+ * returned and nothing is stored.
  */
 public final class TokenService {
 
@@ -20,8 +30,10 @@ public final class TokenService {
 
   private final AccessTokenMinter minter;
   private final IssuanceRepository issuances;
+  private final RefreshTokenStore refreshTokens;
   private final Duration brokerMaxLifetime;
   private final Duration retention;
+  private final SecureRandom random;
   private final Telemetry telemetry;
 
   /**
@@ -31,47 +43,72 @@ public final class TokenService {
   public TokenService(
       AccessTokenMinter minter,
       IssuanceRepository issuances,
+      RefreshTokenStore refreshTokens,
       Duration brokerMaxLifetime,
       Duration retention,
+      SecureRandom random,
       Telemetry telemetry) {
     this.minter = minter;
     this.issuances = issuances;
+    this.refreshTokens = refreshTokens;
     this.brokerMaxLifetime = brokerMaxLifetime;
     this.retention = retention;
+    this.random = random;
     this.telemetry = telemetry;
   }
 
   public IssuedToken issue(AuthenticatedClient caller, TokenRequest request, Origin origin) {
-    Grant grant = Grant.decide(caller.client(), request, brokerMaxLifetime);
-    AccessTokenMinter.MintedToken token = minter.mint(caller.client(), grant);
-    Issuance record =
-        new Issuance(
-            token.jti(),
-            caller.client().clientId(),
-            caller.client().subject(),
-            grant.audiences(),
+    Client client = caller.client();
+    Grant grant = Grant.decide(client, request, brokerMaxLifetime);
+    if (!client.refresh().enabled()) {
+      AccessTokenMinter.MintedToken token = minter.mint(client, grant, Optional.empty());
+      Issuance record = Issuance.of(token, caller, grant, origin, retention);
+      issuances.record(record);
+      issued(record, grant, "client_credentials");
+      return new IssuedToken(token.serialized(), record, Optional.empty());
+    }
+    String familyId = minter.newJti();
+    AccessTokenMinter.MintedToken token = minter.mint(client, grant, Optional.of(familyId));
+    Issuance record = Issuance.of(token, caller, grant, origin, retention);
+    Instant start = token.issuedAt();
+    RefreshFamily family =
+        new RefreshFamily(
+            familyId,
+            client.clientId(),
             grant.scopes(),
-            token.issuedAt(),
-            token.expiresAt(),
-            token.kid(),
-            caller.method(),
-            caller.callerIdentity(),
-            origin.sourceIp(),
-            truncate(origin.userAgent(), 512),
-            sha256(token.serialized()),
-            token.expiresAt().plus(retention));
-    issuances.record(record);
+            grant.audiences(),
+            grant.lifetime(),
+            start,
+            start.plus(client.refresh().absoluteLifetime()),
+            false);
+    String refreshToken = RefreshTokens.generate(random);
+    RefreshTokenRecord first =
+        new RefreshTokenRecord(
+            RefreshTokens.hash(refreshToken),
+            familyId,
+            client.clientId(),
+            start,
+            earliest(start.plus(client.refresh().idleLifetime()), family.expiresAt()),
+            false);
+    refreshTokens.startFamily(family, first, record);
+    issued(record, grant, "client_credentials");
+    return new IssuedToken(token.serialized(), record, Optional.of(refreshToken));
+  }
+
+  /** Logs and counts one issued token (never the token itself). */
+  public void issued(Issuance record, Grant grant, String grantType) {
     telemetry.emit(
         TelemetryEvent.info("token.issued")
             .with("client_id", record.clientId())
             .with("jti", record.jti())
             .with("kid", record.kid())
+            .with("grant_type", grantType)
             .with("auth_method", record.authMethod().value())
             .with("scope", String.join(" ", record.scopes()))
             .with("aud", record.audiences())
+            .with("sid", record.sessionId().orElse(null))
             .with("lifetime_seconds", grant.lifetime().toSeconds())
-            .count("TokensIssued", "auth_method"));
-    return new IssuedToken(token.serialized(), record);
+            .count("TokensIssued", "grant_type"));
   }
 
   /** Hex SHA-256 of a token: how records and logs refer to a token without holding it. */
@@ -85,7 +122,7 @@ public final class TokenService {
     }
   }
 
-  private static String truncate(String value, int max) {
-    return value.length() <= max ? value : value.substring(0, max);
+  static Instant earliest(Instant a, Instant b) {
+    return a.isBefore(b) ? a : b;
   }
 }

@@ -71,7 +71,8 @@ public final class AccessTokenVerifier {
     }
     VerifiedToken verified = claims(jws, header.kid());
     RevocationStatus status =
-        revocations.status(verified.jti(), verified.clientId(), verified.kid());
+        revocations.status(
+            verified.jti(), verified.clientId(), verified.kid(), verified.sessionId());
     status
         .reasonFor(verified.issuedAt())
         .ifPresent(
@@ -135,7 +136,7 @@ public final class AccessTokenVerifier {
       throw invalid("issuer_mismatch");
     }
     List<String> audiences = audiences(claims.get("aud"));
-    if (!audiences.contains(policy.audience())) {
+    if (!policy.acceptsAudience(audiences)) {
       throw invalid("audience_mismatch");
     }
     Instant now = clock.instant();
@@ -147,7 +148,8 @@ public final class AccessTokenVerifier {
     if (iat.isAfter(now.plus(policy.clockSkew()))) {
       throw invalid("iat_in_future");
     }
-    if (time(claims, "nbf").filter(nbf -> nbf.isAfter(now.plus(policy.clockSkew()))).isPresent()) {
+    java.util.Optional<Instant> nbf = time(claims, "nbf");
+    if (nbf.filter(t -> t.isAfter(now.plus(policy.clockSkew()))).isPresent()) {
       throw invalid("not_yet_valid");
     }
     if (!exp.isAfter(iat) || exp.isAfter(iat.plus(policy.maxLifetime()))) {
@@ -156,8 +158,21 @@ public final class AccessTokenVerifier {
     String jti = requiredString(claims, "jti", 256);
     String subject = requiredString(claims, "sub", 256);
     String clientId = requiredString(claims, "client_id", 128);
+    java.util.Optional<String> sessionId = java.util.Optional.empty();
+    if (claims.containsKey("sid")) {
+      sessionId = java.util.Optional.of(requiredString(claims, "sid", 64));
+    }
     return new VerifiedToken(
-        jti, subject, clientId, scopes(claims.get("scope")), audiences, iat, exp, kid);
+        jti,
+        subject,
+        clientId,
+        scopes(claims.get("scope")),
+        audiences,
+        iat,
+        exp,
+        nbf.orElse(iat),
+        kid,
+        sessionId);
   }
 
   private static Map<String, Object> jsonObject(String json, String reason) {

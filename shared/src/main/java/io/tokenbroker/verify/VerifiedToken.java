@@ -2,9 +2,14 @@ package io.tokenbroker.verify;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.SortedSet;
 
-/** An access token that passed every check: its facts, ready for authorization decisions. */
+/**
+ * An access token that passed every check: its facts, ready for authorization decisions.
+ *
+ * @param sessionId the refresh-token family it was issued in ({@code sid}), if any
+ */
 public record VerifiedToken(
     String jti,
     String subject,
@@ -13,4 +18,6 @@ public record VerifiedToken(
     List<String> audiences,
     Instant issuedAt,
     Instant expiresAt,
-    String kid) {}
+    Instant notBefore,
+    String kid,
+    Optional<String> sessionId) {}

@@ -7,10 +7,11 @@ import java.util.Set;
 
 /**
  * What a verifier accepts. Every field is required: there is no default issuer, audience or
- * algorithm list to forget.
+ * algorithm list to forget. Only the broker's own introspection and revocation endpoints accept any
+ * audience ({@link #anyAudience}); an API's verifier names its own.
  *
  * @param issuer the exact {@code iss}
- * @param audience a value {@code aud} must contain
+ * @param audience a value {@code aud} must contain, or null for any audience
  * @param algorithms allowed {@code alg} values, a subset of {@link #SUPPORTED}
  * @param clockSkew tolerance for exp, nbf and iat
  * @param maxLifetime the longest {@code exp - iat} accepted
@@ -28,8 +29,7 @@ public record VerifierPolicy(
 
   public VerifierPolicy {
     Objects.requireNonNull(issuer, "issuer");
-    Objects.requireNonNull(audience, "audience");
-    if (issuer.isBlank() || audience.isBlank()) {
+    if (issuer.isBlank() || (audience != null && audience.isBlank())) {
       throw new IllegalArgumentException("issuer and audience must not be blank");
     }
     algorithms = Set.copyOf(algorithms);
@@ -43,5 +43,18 @@ public record VerifierPolicy(
         || maxLifetime.compareTo(Duration.ofDays(1)) > 0) {
       throw new IllegalArgumentException("max lifetime must be between 1 second and 1 day");
     }
+  }
+
+  /**
+   * For the broker's own endpoints that take any of its tokens (introspection, revocation): every
+   * check but the audience.
+   */
+  public static VerifierPolicy anyAudience(
+      String issuer, Set<JWSAlgorithm> algorithms, Duration clockSkew, Duration maxLifetime) {
+    return new VerifierPolicy(issuer, null, algorithms, clockSkew, maxLifetime);
+  }
+
+  public boolean acceptsAudience(java.util.List<String> audiences) {
+    return audience == null ? !audiences.isEmpty() : audiences.contains(audience);
   }
 }

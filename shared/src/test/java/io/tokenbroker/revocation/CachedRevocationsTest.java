@@ -2,57 +2,61 @@ package io.tokenbroker.revocation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokenbroker.testing.InMemoryRevocations;
 import io.tokenbroker.testing.MutableClock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class CachedRevocationsTest {
 
   private final MutableClock clock = MutableClock.at("2026-11-28T12:00:00Z");
-  private final AtomicReference<RevocationStatus> stored =
-      new AtomicReference<>(RevocationStatus.NONE);
-  private final AtomicInteger reads = new AtomicInteger();
+  private final InMemoryRevocations store = new InMemoryRevocations();
   private final CachedRevocations cache =
-      new CachedRevocations(
-          (jti, client, kid) -> {
-            reads.incrementAndGet();
-            return stored.get();
-          },
-          clock,
-          Duration.ofSeconds(5),
-          2);
+      new CachedRevocations(store, clock, Duration.ofSeconds(5), 2);
+
+  private RevocationStatus status(String jti) {
+    return cache.status(jti, "c", "k", Optional.empty());
+  }
 
   @Test
   void seesARevocationWithinTheBoundAndNoLater() {
-    assertThat(cache.status("a", "c", "k").tokenRevoked()).isFalse();
-    stored.set(new RevocationStatus(true, Optional.empty(), false));
+    assertThat(status("a").tokenRevoked()).isFalse();
+    store.revokeToken("a", Instant.MAX, "test");
 
     clock.advance(Duration.ofMillis(4999));
-    assertThat(cache.status("a", "c", "k").tokenRevoked()).isFalse();
+    assertThat(status("a").tokenRevoked()).isFalse();
     clock.advance(Duration.ofMillis(1));
-    assertThat(cache.status("a", "c", "k").tokenRevoked()).isTrue();
+    assertThat(status("a").tokenRevoked()).isTrue();
   }
 
   @Test
   void costsOneReadPerTokenPerBound() {
     for (int i = 0; i < 50; i++) {
-      cache.status("a", "c", "k");
+      status("a");
     }
-    assertThat(reads).hasValue(1);
-    cache.status("b", "c", "k");
-    assertThat(reads).hasValue(2);
+    assertThat(store.reads()).isEqualTo(1);
+    status("b");
+    assertThat(store.reads()).isEqualTo(2);
   }
 
   @Test
   void holdsNoMoreTokensThanItsCapacity() {
-    cache.status("a", "c", "k");
-    cache.status("b", "c", "k");
-    cache.status("c", "c", "k");
-    cache.status("a", "c", "k");
+    status("a");
+    status("b");
+    status("c");
+    status("a");
 
-    assertThat(reads).hasValue(4);
+    assertThat(store.reads()).isEqualTo(4);
+  }
+
+  @Test
+  void reportsARevokedFamilyOnlyForTokensOfThatFamily() {
+    store.revokeFamily("f1", Instant.MAX, "test");
+
+    assertThat(cache.status("x", "c", "k", Optional.of("f1")).familyRevoked()).isTrue();
+    assertThat(cache.status("y", "c", "k", Optional.of("f2")).familyRevoked()).isFalse();
+    assertThat(cache.status("z", "c", "k", Optional.empty()).familyRevoked()).isFalse();
   }
 }

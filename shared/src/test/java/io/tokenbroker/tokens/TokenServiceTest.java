@@ -64,8 +64,10 @@ class TokenServiceTest {
             clock,
             new SecureRandom()),
         issuances,
+        new io.tokenbroker.testing.InMemoryRefreshTokenStore(issuances),
         Duration.ofMinutes(15),
         Duration.ofDays(90),
+        new SecureRandom(),
         telemetry);
   }
 

@@ -15,17 +15,15 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.errors.ServiceFailure;
 import io.tokenbroker.revocation.CachedRevocations;
-import io.tokenbroker.revocation.RevocationStatus;
+import io.tokenbroker.testing.InMemoryRevocations;
 import io.tokenbroker.testing.MutableClock;
 import io.tokenbroker.testing.TestKeys;
 import io.tokenbroker.testing.TestTokens;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -47,7 +45,7 @@ class AccessTokenVerifierTest {
   static final RSAKey ATTACKER = TestKeys.rsa();
 
   private final MutableClock clock = new MutableClock(NOW);
-  private final Map<String, RevocationStatus> revoked = new HashMap<>();
+  private final InMemoryRevocations revoked = new InMemoryRevocations();
   private AccessTokenVerifier verifier;
 
   @BeforeEach
@@ -62,11 +60,7 @@ class AccessTokenVerifierTest {
                 Duration.ofSeconds(60),
                 Duration.ofHours(1)),
             new CachingKeyResolver(keys, clock, Duration.ofMinutes(5), Duration.ofSeconds(30)),
-            new CachedRevocations(
-                (jti, client, kid) -> revoked.getOrDefault(jti, RevocationStatus.NONE),
-                clock,
-                Duration.ZERO,
-                100),
+            new CachedRevocations(revoked, clock, Duration.ZERO, 100),
             clock);
   }
 
@@ -451,10 +445,17 @@ class AccessTokenVerifierTest {
 
   @ParameterizedTest
   @MethodSource("revocations")
-  void refusesARevokedToken(RevocationStatus status, String reason) {
-    String token = good();
-    String jti = (String) tokenClaims(token).get("jti");
-    revoked.put(jti, status);
+  void refusesARevokedToken(String what, String reason) {
+    Map<String, Object> c = claims();
+    c.put("sid", "family-1");
+    String token = TestTokens.token(RSA, TestTokens.header(RSA), c);
+    switch (what) {
+      case "token" -> revoked.revokeToken((String) c.get("jti"), NOW.plusSeconds(900), "test");
+      case "key" -> revoked.revokeKey(RSA.getKeyID(), NOW.plusSeconds(900), "test");
+      case "family" -> revoked.revokeFamily("family-1", NOW.plusSeconds(900), "test");
+      default ->
+          revoked.revokeClientTokensBefore("workload", NOW.plusSeconds(1), NOW.plusSeconds(900));
+    }
 
     assertThatThrownBy(() -> verifier.verify(token))
         .satisfies(e -> assertThat(((RequestRejected) e).reason()).isEqualTo(reason));
@@ -462,21 +463,25 @@ class AccessTokenVerifierTest {
 
   static Stream<Arguments> revocations() {
     return Stream.of(
-        Arguments.of(new RevocationStatus(true, Optional.empty(), false), "token_revoked"),
-        Arguments.of(new RevocationStatus(false, Optional.empty(), true), "signing_key_revoked"),
-        Arguments.of(
-            new RevocationStatus(false, Optional.of(NOW.plusSeconds(1)), false),
-            "client_tokens_revoked"));
+        Arguments.of("token", "token_revoked"),
+        Arguments.of("key", "signing_key_revoked"),
+        Arguments.of("family", "refresh_family_revoked"),
+        Arguments.of("client", "client_tokens_revoked"));
   }
 
   @Test
   void keepsATokenIssuedAfterTheClientsWatermark() {
-    String token = good();
-    revoked.put(
-        (String) tokenClaims(token).get("jti"),
-        new RevocationStatus(false, Optional.of(NOW), false));
+    revoked.revokeClientTokensBefore("workload", NOW, NOW.plusSeconds(900));
 
-    assertThat(verifier.verify(token)).isNotNull();
+    assertThat(verifier.verify(good())).isNotNull();
+  }
+
+  @Test
+  void keepsATokenOfAnotherFamily() {
+    revoked.revokeFamily("family-1", NOW.plusSeconds(900), "test");
+
+    assertThat(verifier.verify(withClaims(c -> c.put("sid", "family-2"))).sessionId())
+        .contains("family-2");
   }
 
   @Test
@@ -490,16 +495,16 @@ class AccessTokenVerifierTest {
                 clock,
                 Duration.ofMinutes(5),
                 Duration.ofSeconds(30)),
-            new CachedRevocations(
-                (jti, client, kid) -> {
-                  throw new ServiceFailure("dynamodb", "BatchGetItem failed: timeout", true, null);
-                },
-                clock,
-                Duration.ofSeconds(5),
-                10),
+            new CachedRevocations(down(), clock, Duration.ofSeconds(5), 10),
             clock);
 
     assertThatThrownBy(() -> cutOff.verify(good())).isInstanceOf(ServiceFailure.class);
+  }
+
+  private static InMemoryRevocations down() {
+    InMemoryRevocations store = new InMemoryRevocations();
+    store.failing(true);
+    return store;
   }
 
   private static Map<String, Object> tokenClaims(String token) {

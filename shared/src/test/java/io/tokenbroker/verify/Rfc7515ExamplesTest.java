@@ -7,7 +7,6 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWK;
 import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.revocation.CachedRevocations;
-import io.tokenbroker.revocation.RevocationStatus;
 import io.tokenbroker.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -63,7 +62,8 @@ class Rfc7515ExamplesTest {
                 "joe", "any", Set.of(JWSAlgorithm.parse(alg)), Duration.ZERO, Duration.ofDays(1)),
             new CachingKeyResolver(
                 () -> List.of(key), before, Duration.ofMinutes(5), Duration.ofSeconds(30)),
-            new CachedRevocations((j, c, k) -> RevocationStatus.NONE, before, Duration.ZERO, 10),
+            new CachedRevocations(
+                new io.tokenbroker.testing.InMemoryRevocations(), before, Duration.ZERO, 10),
             before);
     assertThatThrownBy(() -> verifier.verify(jws))
         .isInstanceOf(RequestRejected.class)

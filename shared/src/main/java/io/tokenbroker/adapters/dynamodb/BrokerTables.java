@@ -13,9 +13,15 @@ import java.util.Map;
  * @param issuances one record per issued access token (ISSUANCES_TABLE)
  * @param assertions used client-assertion ids, until they expire (ASSERTIONS_TABLE)
  * @param revocations revoked tokens, client watermarks and revoked keys (REVOCATIONS_TABLE)
+ * @param refreshTokens refresh-token families and tokens, by hash (REFRESH_TOKENS_TABLE)
  */
 public record BrokerTables(
-    String keys, String clients, String issuances, String assertions, String revocations) {
+    String keys,
+    String clients,
+    String issuances,
+    String assertions,
+    String revocations,
+    String refreshTokens) {
 
   /** One table's key schema and expiry attribute (null: items do not expire). */
   public record TableSpec(String name, String partitionKey, String ttlAttribute) {}
@@ -29,7 +35,8 @@ public record BrokerTables(
           "clients", "CLIENTS_TABLE",
           "issuances", "ISSUANCES_TABLE",
           "assertions", "ASSERTIONS_TABLE",
-          "revocations", "REVOCATIONS_TABLE");
+          "revocations", "REVOCATIONS_TABLE",
+          "refreshTokens", "REFRESH_TOKENS_TABLE");
 
   /** Reads every table name; functions that need only some read those directly. */
   public static BrokerTables from(Env env) {
@@ -38,7 +45,8 @@ public record BrokerTables(
         env.required("CLIENTS_TABLE"),
         env.required("ISSUANCES_TABLE"),
         env.required("ASSERTIONS_TABLE"),
-        env.required("REVOCATIONS_TABLE"));
+        env.required("REVOCATIONS_TABLE"),
+        env.required("REFRESH_TOKENS_TABLE"));
   }
 
   /** Tables named {@code <prefix>keys}, ...: for local runs and tests. */
@@ -48,7 +56,8 @@ public record BrokerTables(
         prefix + "clients",
         prefix + "issuances",
         prefix + "assertions",
-        prefix + "revocations");
+        prefix + "revocations",
+        prefix + "refresh-tokens");
   }
 
   /** Environment variables that name these tables, as functions read them. */
@@ -58,7 +67,8 @@ public record BrokerTables(
         VARIABLES.get("clients"), clients,
         VARIABLES.get("issuances"), issuances,
         VARIABLES.get("assertions"), assertions,
-        VARIABLES.get("revocations"), revocations);
+        VARIABLES.get("revocations"), revocations,
+        VARIABLES.get("refreshTokens"), refreshTokens);
   }
 
   public List<TableSpec> specs() {
@@ -67,6 +77,7 @@ public record BrokerTables(
         new TableSpec(clients, "pk", null),
         new TableSpec(issuances, "jti", TTL),
         new TableSpec(assertions, "id", TTL),
-        new TableSpec(revocations, "pk", TTL));
+        new TableSpec(revocations, "pk", TTL),
+        new TableSpec(refreshTokens, "pk", TTL));
   }
 }

@@ -70,6 +70,7 @@ public final class DynamoDbIssuanceRepository implements IssuanceRepository {
     item.put("iat", n(i.issuedAt().getEpochSecond()));
     item.put("exp", n(i.expiresAt().getEpochSecond()));
     item.put("kid", s(i.kid()));
+    i.sessionId().ifPresent(sid -> item.put("sid", s(sid)));
     item.put("auth_method", s(i.authMethod().name()));
     item.put("caller", s(i.callerIdentity()));
     item.put("source_ip", s(i.sourceIp()));
@@ -89,6 +90,7 @@ public final class DynamoDbIssuanceRepository implements IssuanceRepository {
         Instant.ofEpochSecond(Long.parseLong(item.get("iat").n())),
         Instant.ofEpochSecond(Long.parseLong(item.get("exp").n())),
         item.get("kid").s(),
+        java.util.Optional.ofNullable(item.get("sid")).map(AttributeValue::s),
         AuthMethod.valueOf(item.get("auth_method").s()),
         item.get("caller").s(),
         item.get("source_ip").s(),

@@ -34,19 +34,19 @@ public final class DynamoDbRevocationRepository implements RevocationRepository 
   }
 
   @Override
-  public RevocationStatus status(String jti, String clientId, String kid) {
+  public RevocationStatus status(
+      String jti, String clientId, String kid, Optional<String> familyId) {
     String tokenKey = "jti#" + jti;
     String clientKey = "client#" + clientId;
     String keyKey = "key#" + kid;
+    Optional<String> familyKey = familyId.map(id -> "family#" + id);
+    List<Map<String, AttributeValue>> keys =
+        new java.util.ArrayList<>(List.of(key(tokenKey), key(clientKey), key(keyKey)));
+    familyKey.ifPresent(k -> keys.add(key(k)));
     Map<String, Map<String, AttributeValue>> found = new HashMap<>();
     try {
       Map<String, KeysAndAttributes> request =
-          Map.of(
-              table,
-              KeysAndAttributes.builder()
-                  .keys(List.of(key(tokenKey), key(clientKey), key(keyKey)))
-                  .consistentRead(true)
-                  .build());
+          Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
       // Unprocessed keys (throttling) are retried here, within the client's call timeout.
       for (int attempt = 0; !request.isEmpty(); attempt++) {
         if (attempt == 3) {
@@ -67,7 +67,31 @@ public final class DynamoDbRevocationRepository implements RevocationRepository 
     Optional<Instant> watermark =
         Optional.ofNullable(found.get(clientKey))
             .map(item -> Instant.ofEpochSecond(Long.parseLong(item.get("revoked_before").n())));
-    return new RevocationStatus(found.containsKey(tokenKey), watermark, found.containsKey(keyKey));
+    return new RevocationStatus(
+        found.containsKey(tokenKey),
+        watermark,
+        found.containsKey(keyKey),
+        familyKey.filter(found::containsKey).isPresent());
+  }
+
+  @Override
+  public Optional<Instant> clientWatermark(String clientId) {
+    try {
+      Map<String, AttributeValue> item =
+          dynamoDb
+              .getItem(r -> r.tableName(table).key(key("client#" + clientId)).consistentRead(true))
+              .item();
+      return item == null || item.isEmpty()
+          ? Optional.empty()
+          : Optional.of(Instant.ofEpochSecond(Long.parseLong(item.get("revoked_before").n())));
+    } catch (SdkException e) {
+      throw AwsFailures.of("dynamodb", "GetItem client revocation", e);
+    }
+  }
+
+  @Override
+  public void revokeFamily(String familyId, Instant keepUntil, String reason) {
+    putIfAbsent("family#" + familyId, keepUntil, reason);
   }
 
   @Override

@@ -38,6 +38,7 @@ class DynamoDbIssuanceRepositoryIT {
         iat,
         iat.plusSeconds(300),
         "kid-1",
+        java.util.Optional.of("family-9"),
         AuthMethod.PRIVATE_KEY_JWT,
         "jwk:abc",
         "203.0.113.7",

@@ -3,33 +3,16 @@ package io.tokenbroker.functions.authorizer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.util.Base64URL;
-import io.tokenbroker.adapters.dynamodb.DynamoDbIssuanceRepository;
-import io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository;
 import io.tokenbroker.adapters.dynamodb.DynamoDbRevocationRepository;
-import io.tokenbroker.adapters.kms.KmsKeyManager;
-import io.tokenbroker.adapters.kms.KmsKeySigner;
-import io.tokenbroker.auth.AuthMethod;
-import io.tokenbroker.auth.AuthenticatedClient;
 import io.tokenbroker.clients.Client;
 import io.tokenbroker.devsupport.LocalAws;
 import io.tokenbroker.devsupport.MotoExtension;
-import io.tokenbroker.discovery.BrokerEndpoints;
-import io.tokenbroker.http.Form;
-import io.tokenbroker.keys.KeyBootstrap;
-import io.tokenbroker.keys.PublishedKeys;
 import io.tokenbroker.testing.AwsFixture;
 import io.tokenbroker.testing.Clients;
 import io.tokenbroker.testing.EventFiles;
+import io.tokenbroker.testing.MotoBroker;
 import io.tokenbroker.testing.RecordingTelemetry;
-import io.tokenbroker.tokens.AccessTokenMinter;
-import io.tokenbroker.tokens.IssuedToken;
-import io.tokenbroker.tokens.TokenRequest;
-import io.tokenbroker.tokens.TokenService;
-import java.net.URI;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -47,7 +30,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 @ExtendWith(MotoExtension.class)
 class TokenAuthorizerIT {
 
-  private static final String ISSUER = "https://broker.example.com/prod";
   private static final String ARN_BASE =
       "arn:aws:execute-api:us-east-1:123456789012:orders1234/prod/";
   private static final String ROUTES =
@@ -55,56 +37,34 @@ class TokenAuthorizerIT {
       {"GET /orders/*": ["orders:read"], "POST /orders": ["orders:write"], "* /health": []}
       """;
 
+  private static MotoBroker broker;
   private static AwsFixture aws;
-  private static TokenService tokens;
   private static TokenAuthorizer authorizer;
   private static DynamoDbRevocationRepository revocations;
   private static final RecordingTelemetry TELEMETRY = new RecordingTelemetry();
 
   @BeforeAll
   static void setUp(LocalAws local) {
-    aws = AwsFixture.provisioned(local);
-    var keyTable = new DynamoDbKeyRepository(aws.enhanced, aws.tables.keys());
-    new KeyBootstrap(keyTable, new KmsKeyManager(aws.kms, "test"), Clock.systemUTC())
-        .ensureActiveKey(JWSAlgorithm.RS256);
-    tokens =
-        new TokenService(
-            new AccessTokenMinter(
-                new PublishedKeys(keyTable, Clock.systemUTC(), Duration.ZERO),
-                new KmsKeySigner(aws.kms),
-                new BrokerEndpoints(URI.create(ISSUER)),
-                Clock.systemUTC(),
-                new SecureRandom()),
-            new DynamoDbIssuanceRepository(aws.dynamoDb, aws.tables.issuances()),
-            Duration.ofMinutes(15),
-            Duration.ofDays(1),
-            new RecordingTelemetry());
+    broker = new MotoBroker(local);
+    aws = broker.aws;
     revocations = new DynamoDbRevocationRepository(aws.dynamoDb, aws.tables.revocations());
     authorizer = new TokenAuthorizer(environment(Map.of()), TELEMETRY);
   }
 
   private static io.tokenbroker.config.Env environment(Map<String, String> more) {
-    return aws.env(
+    return broker
+        .env
+        .with(
             Map.of(
-                "ISSUER",
-                ISSUER,
-                "AUDIENCE",
-                "https://orders.example.com",
-                "ROUTE_SCOPES",
-                ROUTES,
-                "REVOCATION_CACHE_SECONDS",
-                "1"))
+                "AUDIENCE", "https://orders.example.com",
+                "ROUTE_SCOPES", ROUTES,
+                "REVOCATION_CACHE_SECONDS", "1"))
         .with(more);
   }
 
   private static String token(String clientId, String scope) {
     Client client = Clients.withRole(clientId, "arn:aws:iam::123456789012:role/" + clientId);
-    IssuedToken issued =
-        tokens.issue(
-            new AuthenticatedClient(client, AuthMethod.AWS_IAM, "role"),
-            TokenRequest.from(Form.parse("grant_type=client_credentials&scope=" + scope)),
-            new TokenService.Origin("203.0.113.1", "test"));
-    return issued.accessToken();
+    return broker.issue(client, "&scope=" + scope).accessToken();
   }
 
   @SuppressWarnings("unchecked")

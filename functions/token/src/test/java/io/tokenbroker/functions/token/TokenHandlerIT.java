@@ -71,6 +71,9 @@ class TokenHandlerIT {
             .ensureActiveKey(JWSAlgorithm.RS256);
     var clients = new DynamoDbClientRepository(aws.dynamoDb, aws.tables.clients());
     clients.save(Clients.withKey("workload", WORKLOAD_KEY), 0);
+    var refreshing = Clients.withKeys(Clients.json("refreshing"), WORKLOAD_KEY);
+    refreshing.put("refresh_tokens", Map.of("enabled", true));
+    clients.save(Clients.parse(refreshing), 0);
     clients.save(Clients.withRole("ci-deployer", "arn:aws:iam::123456789012:role/ci-deployer"), 0);
     Client disabled = clients.save(Clients.withKey("disabled", WORKLOAD_KEY), 0);
     clients.save(disabled.withEnabled(false), disabled.version());
@@ -148,6 +151,55 @@ class TokenHandlerIT {
     assertThat(TELEMETRY.everything())
         .doesNotContain(token)
         .doesNotContain(jwt.getSignature().toString());
+  }
+
+  @Test
+  void rotatesRefreshTokensAndRevokesTheFamilyOnReuse() throws Exception {
+    String refreshingAssertion =
+        ClientAssertions.sign(
+            WORKLOAD_KEY,
+            JWSAlgorithm.ES256,
+            ClientAssertions.claims("refreshing", TOKEN_ENDPOINT, Instant.now()).build());
+    Map<String, Object> first =
+        EventFiles.body(invoke(privateKeyJwt(form("", refreshingAssertion))));
+    String refreshToken = (String) first.get("refresh_token");
+    assertThat(refreshToken).startsWith("tbr_");
+
+    Map<String, Object> rotated =
+        EventFiles.body(
+            invoke(
+                privateKeyJwt(
+                    form("", assertionFor("refreshing"))
+                        .replace(
+                            "grant_type=client_credentials",
+                            "grant_type=refresh_token&refresh_token=" + refreshToken))));
+    assertThat(rotated).containsKeys("access_token", "refresh_token");
+    assertThat(rotated.get("refresh_token")).isNotEqualTo(refreshToken);
+
+    Map<String, Object> reuse =
+        invoke(
+            privateKeyJwt(
+                form("", assertionFor("refreshing"))
+                    .replace(
+                        "grant_type=client_credentials",
+                        "grant_type=refresh_token&refresh_token=" + refreshToken)));
+    assertThat(reuse.get("statusCode")).isEqualTo(400L);
+    assertThat(EventFiles.body(reuse)).containsEntry("error", "invalid_grant");
+    Map<String, Object> afterReuse =
+        invoke(
+            privateKeyJwt(
+                form("", assertionFor("refreshing"))
+                    .replace(
+                        "grant_type=client_credentials",
+                        "grant_type=refresh_token&refresh_token=" + rotated.get("refresh_token"))));
+    assertThat(EventFiles.body(afterReuse)).containsEntry("error", "invalid_grant");
+  }
+
+  private static String assertionFor(String clientId) {
+    return ClientAssertions.sign(
+        WORKLOAD_KEY,
+        JWSAlgorithm.ES256,
+        ClientAssertions.claims(clientId, TOKEN_ENDPOINT, Instant.now()).build());
   }
 
   @Test
@@ -307,7 +359,20 @@ class TokenHandlerIT {
             "IAM route without a verified caller",
             withoutIdentity(EventFiles.load("token/client-credentials-iam.json")),
             401,
-            "invalid_client"));
+            "invalid_client"),
+        bad(
+            "refresh grant without refresh_token",
+            privateKeyJwt(
+                form("", assertion(c -> c)).replace("client_credentials", "refresh_token")),
+            400,
+            "invalid_request"),
+        bad(
+            "refresh grant with a forged refresh_token",
+            privateKeyJwt(
+                form("&refresh_token=tbr_" + "A".repeat(51), assertion(c -> c))
+                    .replace("client_credentials", "refresh_token")),
+            400,
+            "invalid_grant"));
   }
 
   private static Arguments bad(String name, Map<String, Object> event, long status, String error) {

@@ -1,17 +1,12 @@
-package io.tokenbroker.functions.token;
+package io.tokenbroker.config;
 
-import io.tokenbroker.config.Env;
 import io.tokenbroker.discovery.BrokerEndpoints;
 import java.time.Duration;
 
 /**
- * The token function's configuration, read once at init.
+ * Settings every broker endpoint shares, read once at init.
  *
  * @param endpoints the broker's URLs, from ISSUER
- * @param keysTable KEYS_TABLE
- * @param clientsTable CLIENTS_TABLE
- * @param issuancesTable ISSUANCES_TABLE
- * @param assertionsTable ASSERTIONS_TABLE
  * @param maxTokenLifetime ACCESS_TOKEN_MAX_LIFETIME_SECONDS: no token lives longer (default 900)
  * @param issuanceRetention ISSUANCE_RETENTION_DAYS: records kept this long after expiry (90)
  * @param keyTableCache KEY_TABLE_CACHE_SECONDS: reuse of the last key-table read (default 30)
@@ -19,25 +14,17 @@ import java.time.Duration;
  * @param maxAssertionLifetime CLIENT_ASSERTION_MAX_LIFETIME_SECONDS: latest exp of a client
  *     assertion, from now (default 300)
  */
-public record TokenConfig(
+public record BrokerConfig(
     BrokerEndpoints endpoints,
-    String keysTable,
-    String clientsTable,
-    String issuancesTable,
-    String assertionsTable,
     Duration maxTokenLifetime,
     Duration issuanceRetention,
     Duration keyTableCache,
     Duration clockSkew,
     Duration maxAssertionLifetime) {
 
-  public static TokenConfig from(Env env) {
-    return new TokenConfig(
+  public static BrokerConfig from(Env env) {
+    return new BrokerConfig(
         new BrokerEndpoints(env.requiredUrl("ISSUER")),
-        env.required("KEYS_TABLE"),
-        env.required("CLIENTS_TABLE"),
-        env.required("ISSUANCES_TABLE"),
-        env.required("ASSERTIONS_TABLE"),
         env.seconds(
             "ACCESS_TOKEN_MAX_LIFETIME_SECONDS",
             Duration.ofMinutes(15),

@@ -1,0 +1,69 @@
+package io.tokenbroker.functions.introspection;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import io.tokenbroker.adapters.aws.ClientTimeouts;
+import io.tokenbroker.adapters.telemetry.JsonLinesTelemetry;
+import io.tokenbroker.adapters.wiring.BrokerServices;
+import io.tokenbroker.auth.ClientAuthenticator;
+import io.tokenbroker.config.Env;
+import io.tokenbroker.http.Form;
+import io.tokenbroker.http.HttpFunction;
+import io.tokenbroker.http.HttpRequest;
+import io.tokenbroker.http.HttpResponse;
+import io.tokenbroker.introspection.IntrospectionService;
+import io.tokenbroker.telemetry.Telemetry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Clock;
+
+/**
+ * Token introspection (RFC 7662) for clients allowed to introspect: {@code POST /introspect}
+ * ({@code private_key_jwt}) and {@code /introspect/iam} (AWS_IAM).
+ */
+public final class IntrospectionHandler implements RequestStreamHandler {
+
+  static final String INTROSPECT_IAM = "/introspect/iam";
+  private static final int MAX_BODY_CHARS = 16 * 1024;
+
+  private final ClientAuthenticator authenticator;
+  private final IntrospectionService introspection;
+  private final HttpFunction http;
+
+  /** Lambda's entry: wires real clients from the environment, once per container. */
+  public IntrospectionHandler() {
+    this(Env.system(), new JsonLinesTelemetry(System.out, Clock.systemUTC(), "introspection"));
+  }
+
+  /** Wires real clients from {@code env} (the local server's way in). */
+  public IntrospectionHandler(Env env, Telemetry telemetry) {
+    this(new BrokerServices(env, ClientTimeouts.requestPath(), telemetry), telemetry);
+  }
+
+  private IntrospectionHandler(BrokerServices services, Telemetry telemetry) {
+    this(services.clientAuthenticator(), services.introspection(), telemetry);
+  }
+
+  public IntrospectionHandler(
+      ClientAuthenticator authenticator, IntrospectionService introspection, Telemetry telemetry) {
+    this.authenticator = authenticator;
+    this.introspection = introspection;
+    this.http = new HttpFunction(telemetry);
+  }
+
+  @Override
+  public void handleRequest(InputStream in, OutputStream out, Context context) throws IOException {
+    http.serve(in, out, this::respond);
+  }
+
+  private HttpResponse respond(HttpRequest request) {
+    Form form = HttpFunction.postedForm(request, MAX_BODY_CHARS);
+    String token = form.required("token");
+    form.single("token_type_hint"); // accepted; the two token formats cannot be confused
+    var caller =
+        authenticator.authenticate(
+            form, request.route().equals(INTROSPECT_IAM), request.context().iamCallerArn());
+    return HttpResponse.json(200, introspection.introspect(caller, token), "no-store");
+  }
+}

@@ -1,0 +1,121 @@
+package io.tokenbroker.functions.revocation;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import io.tokenbroker.adapters.aws.ClientTimeouts;
+import io.tokenbroker.adapters.telemetry.JsonLinesTelemetry;
+import io.tokenbroker.adapters.wiring.BrokerServices;
+import io.tokenbroker.auth.ClientAuthenticator;
+import io.tokenbroker.config.Env;
+import io.tokenbroker.errors.OAuthError;
+import io.tokenbroker.errors.RequestRejected;
+import io.tokenbroker.http.Form;
+import io.tokenbroker.http.HttpFunction;
+import io.tokenbroker.http.HttpRequest;
+import io.tokenbroker.http.HttpResponse;
+import io.tokenbroker.revocation.OperatorRevocations;
+import io.tokenbroker.revocation.RevocationService;
+import io.tokenbroker.telemetry.Telemetry;
+import io.tokenbroker.tokens.TokenService;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * Revocation. {@code POST /revoke} ({@code private_key_jwt}) and {@code /revoke/iam} (AWS_IAM): a
+ * client revokes its own access or refresh token (RFC 7009). {@code POST /admin/revocations}
+ * (AWS_IAM, operators): revoke a token by jti, every token of a client, or every token of a key.
+ */
+public final class RevocationHandler implements RequestStreamHandler {
+
+  static final String REVOKE_IAM = "/revoke/iam";
+  static final String ADMIN = "/admin/revocations";
+  private static final int MAX_BODY_CHARS = 16 * 1024;
+
+  private final ClientAuthenticator authenticator;
+  private final RevocationService revocations;
+  private final OperatorRevocations operators;
+  private final HttpFunction http;
+
+  /** Lambda's entry: wires real clients from the environment, once per container. */
+  public RevocationHandler() {
+    this(Env.system(), new JsonLinesTelemetry(System.out, Clock.systemUTC(), "revocation"));
+  }
+
+  /** Wires real clients from {@code env} (the local server's way in). */
+  public RevocationHandler(Env env, Telemetry telemetry) {
+    this(new BrokerServices(env, ClientTimeouts.requestPath(), telemetry), telemetry);
+  }
+
+  private RevocationHandler(BrokerServices services, Telemetry telemetry) {
+    this(
+        services.clientAuthenticator(),
+        services.revocationService(),
+        services.operatorRevocations(),
+        telemetry);
+  }
+
+  public RevocationHandler(
+      ClientAuthenticator authenticator,
+      RevocationService revocations,
+      OperatorRevocations operators,
+      Telemetry telemetry) {
+    this.authenticator = authenticator;
+    this.revocations = revocations;
+    this.operators = operators;
+    this.http = new HttpFunction(telemetry);
+  }
+
+  @Override
+  public void handleRequest(InputStream in, OutputStream out, Context context) throws IOException {
+    http.serve(in, out, this::respond);
+  }
+
+  private HttpResponse respond(HttpRequest request) {
+    Form form = HttpFunction.postedForm(request, MAX_BODY_CHARS);
+    if (request.route().equals(ADMIN)) {
+      return operatorRevocation(request, form);
+    }
+    String token = form.required("token");
+    form.single("token_type_hint"); // accepted; the two token formats cannot be confused
+    revocations.revokeOwnToken(
+        authenticator.authenticate(
+            form, request.route().equals(REVOKE_IAM), request.context().iamCallerArn()),
+        token,
+        new TokenService.Origin(request.context().sourceIp(), request.context().userAgent()));
+    return new HttpResponse(200, Map.of("Cache-Control", "no-store"), "");
+  }
+
+  /** Exactly one of jti, client_id, kid; API Gateway has verified the operator's IAM identity. */
+  private HttpResponse operatorRevocation(HttpRequest request, Form form) {
+    if (request.context().iamCallerArn().isEmpty()) {
+      throw new RequestRejected(OAuthError.ACCESS_DENIED, "iam_identity_missing", "operators only");
+    }
+    var jti = form.single("jti");
+    var clientId = form.single("client_id");
+    var kid = form.single("kid");
+    long targets =
+        java.util.stream.Stream.of(jti, clientId, kid)
+            .filter(java.util.Optional::isPresent)
+            .count();
+    if (targets != 1) {
+      throw RequestRejected.invalidRequest("one_target", "give exactly one of jti, client_id, kid");
+    }
+    Map<String, Object> revoked;
+    if (jti.isPresent()) {
+      operators.revokeToken(jti.get());
+      revoked = Map.of("jti", jti.get());
+    } else if (clientId.isPresent()) {
+      revoked =
+          Map.of(
+              "client_id", clientId.get(),
+              "issued_before", operators.revokeClient(clientId.get()).toString());
+    } else {
+      operators.revokeKey(kid.get());
+      revoked = Map.of("kid", kid.get());
+    }
+    return HttpResponse.json(200, Map.of("revoked", revoked), "no-store");
+  }
+}

@@ -1,0 +1,187 @@
+package io.tokenbroker.functions.revocation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.ECKey;
+import io.tokenbroker.clients.Client;
+import io.tokenbroker.devsupport.LocalAws;
+import io.tokenbroker.devsupport.MotoExtension;
+import io.tokenbroker.testing.ClientAssertions;
+import io.tokenbroker.testing.Clients;
+import io.tokenbroker.testing.EventFiles;
+import io.tokenbroker.testing.MotoBroker;
+import io.tokenbroker.testing.RecordingTelemetry;
+import io.tokenbroker.testing.TestKeys;
+import io.tokenbroker.tokens.IssuedToken;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The revocation function on real API Gateway events against moto. */
+@ExtendWith(MotoExtension.class)
+class RevocationHandlerIT {
+
+  private static final ECKey KEY = TestKeys.ec();
+  private static MotoBroker broker;
+  private static RevocationHandler handler;
+  private static Client alice;
+  private static Client bob;
+  private static final RecordingTelemetry TELEMETRY = new RecordingTelemetry();
+
+  @BeforeAll
+  static void setUp(LocalAws local) {
+    broker = new MotoBroker(local);
+    var json = Clients.withKeys(Clients.json("alice"), KEY);
+    json.put("iam_roles", java.util.List.of("arn:aws:iam::123456789012:role/ci-deployer"));
+    json.put("refresh_tokens", Map.of("enabled", true));
+    alice = broker.register(Clients.parse(json));
+    bob = broker.register(Clients.withKey("bob", TestKeys.rsa()));
+    handler = new RevocationHandler(broker.env, TELEMETRY);
+  }
+
+  private static Map<String, Object> invoke(Map<String, Object> event) {
+    return EventFiles.invoke((in, out) -> handler.handleRequest(in, out, null), event);
+  }
+
+  private static String assertion(String clientId) {
+    return ClientAssertions.sign(
+        KEY,
+        JWSAlgorithm.ES256,
+        ClientAssertions.claims(clientId, MotoBroker.ISSUER + "/token", Instant.now()).build());
+  }
+
+  private static Map<String, Object> revoke(String token, String clientId) {
+    Map<String, Object> event = EventFiles.load("revocation/revoke.json");
+    event.put(
+        "body",
+        "token="
+            + URLEncoder.encode(token, StandardCharsets.UTF_8)
+            + "&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer"
+            + "&client_assertion="
+            + assertion(clientId));
+    return event;
+  }
+
+  private static boolean revoked(IssuedToken token) {
+    return broker
+        .services
+        .introspection()
+        .introspect(
+            new io.tokenbroker.auth.AuthenticatedClient(
+                introspector(), io.tokenbroker.auth.AuthMethod.AWS_IAM, "test"),
+            token.accessToken())
+        .get("active")
+        .equals(false);
+  }
+
+  private static Client introspector() {
+    var json = Clients.json("introspector");
+    json.put("iam_roles", java.util.List.of("arn:aws:iam::123456789012:role/introspector"));
+    json.put("introspection", true);
+    return Clients.parse(json);
+  }
+
+  @Test
+  void letsAClientRevokeItsOwnAccessToken() {
+    IssuedToken token = broker.issue(alice, "");
+
+    Map<String, Object> response = invoke(revoke(token.accessToken(), "alice"));
+
+    assertThat(response.get("statusCode")).isEqualTo(200L);
+    assertThat(response.get("body")).isEqualTo("");
+    assertThat(EventFiles.headers(response)).containsEntry("Cache-Control", "no-store");
+    assertThat(revoked(token)).isTrue();
+  }
+
+  @Test
+  void revokesTheWholeGrantOfARefreshTokenOnTheIamRoute() {
+    IssuedToken token = broker.issue(alice, "");
+    Map<String, Object> event = EventFiles.load("revocation/revoke-iam.json");
+    event.put(
+        "body", "token=" + token.refreshToken().orElseThrow() + "&token_type_hint=refresh_token");
+
+    assertThat(invoke(event).get("statusCode")).isEqualTo(200L);
+    assertThat(revoked(token)).isTrue();
+  }
+
+  @Test
+  void refusesToRevokeAnotherClientsToken() {
+    IssuedToken token = broker.issue(bob, "");
+
+    Map<String, Object> response = invoke(revoke(token.accessToken(), "alice"));
+
+    assertThat(response.get("statusCode")).isEqualTo(400L);
+    assertThat(EventFiles.body(response)).containsEntry("error", "unauthorized_client");
+    assertThat(revoked(token)).isFalse();
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"garbage", "a.b.c", "tbr_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA12345678"})
+  void answers200ForTokensItDoesNotKnow(String token) {
+    assertThat(invoke(revoke(token, "alice")).get("statusCode")).isEqualTo(200L);
+  }
+
+  @Test
+  void answersEveryMalformedRequestWithAnOAuthError() {
+    Map<String, Object> noToken = EventFiles.load("revocation/revoke.json");
+    noToken.put("body", ((String) noToken.get("body")).replaceFirst("token=[^&]*&", ""));
+    Map<String, Object> unauthenticated = EventFiles.load("revocation/revoke.json");
+    unauthenticated.put("body", "token=abc");
+    Map<String, Object> get = revoke("abc", "alice");
+    get.put("httpMethod", "GET");
+
+    assertThat(invoke(noToken).get("statusCode")).isEqualTo(400L);
+    assertThat(EventFiles.body(invoke(noToken))).containsEntry("error", "invalid_request");
+    assertThat(EventFiles.body(invoke(unauthenticated))).containsEntry("error", "invalid_client");
+    assertThat(invoke(get).get("statusCode")).isEqualTo(405L);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void letsAnOperatorRevokeEveryTokenOfAClient() {
+    IssuedToken before = broker.issue(bob, "");
+
+    Map<String, Object> response = invoke(EventFiles.load("revocation/admin-revoke-client.json"));
+    Map<String, Object> event = EventFiles.load("revocation/admin-revoke-client.json");
+    event.put("body", "client_id=bob");
+    Map<String, Object> revokedBob = invoke(event);
+
+    assertThat(response.get("statusCode")).isEqualTo(200L);
+    assertThat(revokedBob.get("statusCode")).isEqualTo(200L);
+    assertThat((Map<String, Object>) EventFiles.body(revokedBob).get("revoked"))
+        .containsEntry("client_id", "bob");
+    assertThat(revoked(before)).isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "jti=a&kid=b", "client_id=a&jti=b"})
+  void refusesAnOperatorRequestWithoutExactlyOneTarget(String body) {
+    Map<String, Object> event = EventFiles.load("revocation/admin-revoke-client.json");
+    event.put("body", body);
+
+    assertThat(invoke(event).get("statusCode")).isEqualTo(400L);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void refusesTheOperatorRouteWithoutAVerifiedIamCaller() {
+    Map<String, Object> event = EventFiles.load("revocation/admin-revoke-client.json");
+    ((Map<String, Object>) ((Map<String, Object>) event.get("requestContext")).get("identity"))
+        .put("userArn", null);
+
+    Map<String, Object> response = invoke(event);
+
+    assertThat(response.get("statusCode")).isEqualTo(403L);
+    assertThat(Optional.ofNullable(TELEMETRY.everything()).orElse(""))
+        .doesNotContain("arn:aws:sts");
+  }
+}

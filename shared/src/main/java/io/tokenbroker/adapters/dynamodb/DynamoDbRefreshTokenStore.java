@@ -1,0 +1,221 @@
+package io.tokenbroker.adapters.dynamodb;
+
+import io.tokenbroker.adapters.aws.AwsFailures;
+import io.tokenbroker.refresh.RefreshConflict;
+import io.tokenbroker.refresh.RefreshFamily;
+import io.tokenbroker.refresh.RefreshTokenRecord;
+import io.tokenbroker.refresh.RefreshTokenStore;
+import io.tokenbroker.tokens.Issuance;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+/**
+ * The refresh-tokens table: {@code family#<id>} items (what the grant may carry, its end, whether
+ * it is revoked) and {@code rt#<sha256>} items (one per refresh token, spent or not). Starting a
+ * family and rotating a token are each one transaction that also writes the access token's issuance
+ * record, so no refresh token exists without its access token's record and none is spent without
+ * its successor stored.
+ */
+public final class DynamoDbRefreshTokenStore implements RefreshTokenStore {
+
+  /** Kept a day past the family's end, for investigation. */
+  private static final Duration AFTERLIFE = Duration.ofDays(1);
+
+  private final DynamoDbClient dynamoDb;
+  private final String table;
+  private final String issuancesTable;
+
+  public DynamoDbRefreshTokenStore(DynamoDbClient dynamoDb, String table, String issuancesTable) {
+    this.dynamoDb = dynamoDb;
+    this.table = table;
+    this.issuancesTable = issuancesTable;
+  }
+
+  @Override
+  public void startFamily(RefreshFamily family, RefreshTokenRecord first, Issuance accessToken) {
+    Map<String, AttributeValue> familyItem = new HashMap<>();
+    familyItem.put("pk", s("family#" + family.id()));
+    familyItem.put("client_id", s(family.clientId()));
+    familyItem.put("scope", s(String.join(" ", family.scopes())));
+    familyItem.put(
+        "aud",
+        AttributeValue.fromL(family.audiences().stream().map(AttributeValue::fromS).toList()));
+    familyItem.put("access_lifetime", n(family.accessLifetime().toSeconds()));
+    familyItem.put("created_at", n(family.createdAt().getEpochSecond()));
+    familyItem.put("expires_at", n(family.expiresAt().getEpochSecond()));
+    familyItem.put("revoked", AttributeValue.fromBool(false));
+    familyItem.put(BrokerTables.TTL, n(family.expiresAt().plus(AFTERLIFE).getEpochSecond()));
+    write(
+        "TransactWriteItems start refresh family",
+        List.of(
+            putIfAbsent(table, familyItem),
+            putIfAbsent(table, tokenItem(first, family.expiresAt())),
+            putIfAbsent(issuancesTable, DynamoDbIssuanceRepository.toItem(accessToken))));
+  }
+
+  @Override
+  public Optional<RefreshTokenRecord> find(String hash) {
+    return get("rt#" + hash).map(DynamoDbRefreshTokenStore::toRecord);
+  }
+
+  @Override
+  public Optional<RefreshFamily> family(String familyId) {
+    return get("family#" + familyId).map(DynamoDbRefreshTokenStore::toFamily);
+  }
+
+  @Override
+  public void rotate(RefreshTokenRecord used, RefreshTokenRecord next, Issuance accessToken) {
+    Instant familyEnd =
+        family(used.familyId()).map(RefreshFamily::expiresAt).orElse(next.idleExpiresAt());
+    TransactWriteItem spend =
+        TransactWriteItem.builder()
+            .update(
+                u ->
+                    u.tableName(table)
+                        .key(Map.of("pk", s("rt#" + used.hash())))
+                        .updateExpression("SET used = :true, used_at = :now, replaced_by = :next")
+                        .conditionExpression("used = :false")
+                        .expressionAttributeValues(
+                            Map.of(
+                                ":true", AttributeValue.fromBool(true),
+                                ":false", AttributeValue.fromBool(false),
+                                ":now", n(next.issuedAt().getEpochSecond()),
+                                ":next", s(next.hash()))))
+            .build();
+    TransactWriteItem familyLive =
+        TransactWriteItem.builder()
+            .conditionCheck(
+                c ->
+                    c.tableName(table)
+                        .key(Map.of("pk", s("family#" + used.familyId())))
+                        .conditionExpression("revoked = :false")
+                        .expressionAttributeValues(
+                            Map.of(":false", AttributeValue.fromBool(false))))
+            .build();
+    try {
+      dynamoDb.transactWriteItems(
+          r ->
+              r.transactItems(
+                  spend,
+                  familyLive,
+                  putIfAbsent(table, tokenItem(next, familyEnd)),
+                  putIfAbsent(issuancesTable, DynamoDbIssuanceRepository.toItem(accessToken))));
+    } catch (TransactionCanceledException e) {
+      // The token was spent or the family revoked meanwhile (or a concurrent transaction touched
+      // them): this rotation lost, nothing was written.
+      throw new RefreshConflict();
+    } catch (SdkException e) {
+      throw AwsFailures.of("dynamodb", "TransactWriteItems rotate refresh token", e);
+    }
+  }
+
+  @Override
+  public void revokeFamily(String familyId) {
+    try {
+      dynamoDb.updateItem(
+          r ->
+              r.tableName(table)
+                  .key(Map.of("pk", s("family#" + familyId)))
+                  .updateExpression("SET revoked = :true")
+                  .conditionExpression("attribute_exists(pk)")
+                  .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true))));
+    } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException gone) {
+      // No such family (expired and deleted): nothing left to revoke.
+    } catch (SdkException e) {
+      throw AwsFailures.of("dynamodb", "UpdateItem revoke refresh family", e);
+    }
+  }
+
+  private void write(String operation, List<TransactWriteItem> items) {
+    try {
+      dynamoDb.transactWriteItems(r -> r.transactItems(items));
+    } catch (TransactionCanceledException e) {
+      // Only a 128-bit id or jti collision can make these puts conflict.
+      throw new io.tokenbroker.errors.ServiceFailure(
+          "dynamodb", operation + ": id collision", true, e);
+    } catch (SdkException e) {
+      throw AwsFailures.of("dynamodb", operation, e);
+    }
+  }
+
+  private static TransactWriteItem putIfAbsent(String table, Map<String, AttributeValue> item) {
+    String key = item.containsKey("pk") ? "pk" : "jti";
+    return TransactWriteItem.builder()
+        .put(
+            p ->
+                p.tableName(table)
+                    .item(item)
+                    .conditionExpression("attribute_not_exists(" + key + ")"))
+        .build();
+  }
+
+  private static Map<String, AttributeValue> tokenItem(
+      RefreshTokenRecord record, Instant familyEnd) {
+    Map<String, AttributeValue> item = new HashMap<>();
+    item.put("pk", s("rt#" + record.hash()));
+    item.put("family_id", s(record.familyId()));
+    item.put("client_id", s(record.clientId()));
+    item.put("issued_at", n(record.issuedAt().getEpochSecond()));
+    item.put("idle_expires_at", n(record.idleExpiresAt().getEpochSecond()));
+    item.put("used", AttributeValue.fromBool(record.used()));
+    item.put(BrokerTables.TTL, n(familyEnd.plus(AFTERLIFE).getEpochSecond()));
+    return item;
+  }
+
+  private Optional<Map<String, AttributeValue>> get(String pk) {
+    try {
+      Map<String, AttributeValue> item =
+          dynamoDb
+              .getItem(r -> r.tableName(table).key(Map.of("pk", s(pk))).consistentRead(true))
+              .item();
+      return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
+    } catch (SdkException e) {
+      throw AwsFailures.of("dynamodb", "GetItem refresh token", e);
+    }
+  }
+
+  private static RefreshTokenRecord toRecord(Map<String, AttributeValue> item) {
+    return new RefreshTokenRecord(
+        item.get("pk").s().substring("rt#".length()),
+        item.get("family_id").s(),
+        item.get("client_id").s(),
+        seconds(item, "issued_at"),
+        seconds(item, "idle_expires_at"),
+        item.get("used").bool());
+  }
+
+  private static RefreshFamily toFamily(Map<String, AttributeValue> item) {
+    return new RefreshFamily(
+        item.get("pk").s().substring("family#".length()),
+        item.get("client_id").s(),
+        new TreeSet<>(Arrays.asList(item.get("scope").s().split(" "))),
+        item.get("aud").l().stream().map(AttributeValue::s).toList(),
+        Duration.ofSeconds(Long.parseLong(item.get("access_lifetime").n())),
+        seconds(item, "created_at"),
+        seconds(item, "expires_at"),
+        item.get("revoked").bool());
+  }
+
+  private static Instant seconds(Map<String, AttributeValue> item, String name) {
+    return Instant.ofEpochSecond(Long.parseLong(item.get(name).n()));
+  }
+
+  private static AttributeValue s(String value) {
+    return AttributeValue.fromS(value);
+  }
+
+  private static AttributeValue n(long value) {
+    return AttributeValue.fromN(Long.toString(value));
+  }
+}

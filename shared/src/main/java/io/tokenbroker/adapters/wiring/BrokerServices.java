@@ -1,0 +1,202 @@
+package io.tokenbroker.adapters.wiring;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import io.tokenbroker.adapters.aws.AwsClients;
+import io.tokenbroker.adapters.aws.AwsSettings;
+import io.tokenbroker.adapters.aws.ClientTimeouts;
+import io.tokenbroker.adapters.dynamodb.BrokerTables;
+import io.tokenbroker.adapters.dynamodb.DynamoDbAssertionReplayGuard;
+import io.tokenbroker.adapters.dynamodb.DynamoDbClientRepository;
+import io.tokenbroker.adapters.dynamodb.DynamoDbIssuanceRepository;
+import io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository;
+import io.tokenbroker.adapters.dynamodb.DynamoDbRefreshTokenStore;
+import io.tokenbroker.adapters.dynamodb.DynamoDbRevocationRepository;
+import io.tokenbroker.adapters.kms.KmsKeySigner;
+import io.tokenbroker.auth.ClientAuthenticator;
+import io.tokenbroker.config.BrokerConfig;
+import io.tokenbroker.config.Env;
+import io.tokenbroker.introspection.IntrospectionService;
+import io.tokenbroker.keys.PublishedKeys;
+import io.tokenbroker.keys.SigningKey;
+import io.tokenbroker.refresh.RefreshService;
+import io.tokenbroker.revocation.CachedRevocations;
+import io.tokenbroker.revocation.OperatorRevocations;
+import io.tokenbroker.revocation.RevocationService;
+import io.tokenbroker.telemetry.Telemetry;
+import io.tokenbroker.tokens.AccessTokenMinter;
+import io.tokenbroker.tokens.TokenService;
+import io.tokenbroker.verify.AccessTokenVerifier;
+import io.tokenbroker.verify.CachingKeyResolver;
+import io.tokenbroker.verify.VerifierPolicy;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kms.KmsClient;
+
+/**
+ * The broker endpoints' composition root: real adapters over AWS, built from the environment once
+ * per container. Each service is built on first use, so a function pays only for what it uses (the
+ * introspection function never builds a KMS client).
+ */
+public final class BrokerServices {
+
+  private final BrokerConfig config;
+  private final BrokerTables tables;
+  private final AwsSettings aws;
+  private final Telemetry telemetry;
+  private final Clock clock = Clock.systemUTC();
+  private final SecureRandom random = new SecureRandom();
+
+  private DynamoDbClient dynamoDb;
+  private KmsClient kms;
+  private PublishedKeys publishedKeys;
+  private AccessTokenMinter minter;
+  private TokenService tokens;
+  private RefreshService refreshes;
+  private AccessTokenVerifier ourTokens;
+
+  public BrokerServices(Env env, ClientTimeouts timeouts, Telemetry telemetry) {
+    this.config = BrokerConfig.from(env);
+    this.tables = BrokerTables.from(env);
+    this.aws = AwsSettings.from(env, timeouts);
+    this.telemetry = telemetry;
+  }
+
+  public BrokerConfig config() {
+    return config;
+  }
+
+  public synchronized ClientAuthenticator clientAuthenticator() {
+    return new ClientAuthenticator(
+        new DynamoDbClientRepository(dynamoDb(), tables.clients()),
+        new DynamoDbAssertionReplayGuard(dynamoDb(), tables.assertions(), config.clockSkew()),
+        config.endpoints(),
+        clock,
+        config.maxAssertionLifetime(),
+        config.clockSkew());
+  }
+
+  public synchronized TokenService tokens() {
+    if (tokens == null) {
+      tokens =
+          new TokenService(
+              minter(),
+              new DynamoDbIssuanceRepository(dynamoDb(), tables.issuances()),
+              refreshStore(),
+              config.maxTokenLifetime(),
+              config.issuanceRetention(),
+              random,
+              telemetry);
+    }
+    return tokens;
+  }
+
+  public synchronized RefreshService refreshes() {
+    if (refreshes == null) {
+      refreshes =
+          new RefreshService(
+              minter(),
+              refreshStore(),
+              revocations(),
+              tokens(),
+              config.maxTokenLifetime(),
+              config.issuanceRetention(),
+              config.clockSkew(),
+              clock,
+              random,
+              telemetry);
+    }
+    return refreshes;
+  }
+
+  public synchronized RevocationService revocationService() {
+    return new RevocationService(
+        ourTokens(), refreshStore(), refreshes(), revocations(), config.clockSkew(), telemetry);
+  }
+
+  public synchronized OperatorRevocations operatorRevocations() {
+    return operatorRevocations(dynamoDb(), tables, config, telemetry);
+  }
+
+  /** For tools that have only tables and a client (brokerctl). */
+  public static OperatorRevocations operatorRevocations(
+      DynamoDbClient dynamoDb, BrokerTables tables, BrokerConfig config, Telemetry telemetry) {
+    return new OperatorRevocations(
+        new DynamoDbIssuanceRepository(dynamoDb, tables.issuances()),
+        new DynamoDbRevocationRepository(dynamoDb, tables.revocations()),
+        config.maxTokenLifetime(),
+        config.clockSkew(),
+        Clock.systemUTC(),
+        telemetry);
+  }
+
+  public synchronized IntrospectionService introspection() {
+    return new IntrospectionService(
+        ourTokens(), refreshStore(), config.endpoints().issuerId(), clock);
+  }
+
+  /** Verifies the broker's own access tokens for any audience, with fresh revocation state. */
+  private AccessTokenVerifier ourTokens() {
+    if (ourTokens == null) {
+      ourTokens =
+          new AccessTokenVerifier(
+              VerifierPolicy.anyAudience(
+                  config.endpoints().issuerId(),
+                  Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256),
+                  config.clockSkew(),
+                  config.maxTokenLifetime()),
+              new CachingKeyResolver(
+                  () -> publishedKeys().current().stream().map(SigningKey::publicJwk).toList(),
+                  clock,
+                  Duration.ZERO,
+                  Duration.ZERO),
+              new CachedRevocations(revocations(), clock, Duration.ZERO, 1),
+              clock);
+    }
+    return ourTokens;
+  }
+
+  private AccessTokenMinter minter() {
+    if (minter == null) {
+      minter =
+          new AccessTokenMinter(
+              publishedKeys(), new KmsKeySigner(kms()), config.endpoints(), clock, random);
+    }
+    return minter;
+  }
+
+  private PublishedKeys publishedKeys() {
+    if (publishedKeys == null) {
+      publishedKeys =
+          new PublishedKeys(
+              new DynamoDbKeyRepository(AwsClients.enhanced(dynamoDb()), tables.keys()),
+              clock,
+              config.keyTableCache());
+    }
+    return publishedKeys;
+  }
+
+  private DynamoDbRefreshTokenStore refreshStore() {
+    return new DynamoDbRefreshTokenStore(dynamoDb(), tables.refreshTokens(), tables.issuances());
+  }
+
+  private DynamoDbRevocationRepository revocations() {
+    return new DynamoDbRevocationRepository(dynamoDb(), tables.revocations());
+  }
+
+  private DynamoDbClient dynamoDb() {
+    if (dynamoDb == null) {
+      dynamoDb = AwsClients.dynamoDb(aws);
+    }
+    return dynamoDb;
+  }
+
+  private KmsClient kms() {
+    if (kms == null) {
+      kms = AwsClients.kms(aws);
+    }
+    return kms;
+  }
+}

@@ -1,0 +1,179 @@
+package io.tokenbroker.refresh;
+
+import io.tokenbroker.auth.AuthenticatedClient;
+import io.tokenbroker.clients.Client;
+import io.tokenbroker.errors.OAuthError;
+import io.tokenbroker.errors.RequestRejected;
+import io.tokenbroker.revocation.RevocationRepository;
+import io.tokenbroker.telemetry.Telemetry;
+import io.tokenbroker.telemetry.TelemetryEvent;
+import io.tokenbroker.tokens.AccessTokenMinter;
+import io.tokenbroker.tokens.Grant;
+import io.tokenbroker.tokens.Issuance;
+import io.tokenbroker.tokens.IssuedToken;
+import io.tokenbroker.tokens.TokenRequest;
+import io.tokenbroker.tokens.TokenService;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * The refresh_token grant with rotation and reuse detection (RFC 6749 6, RFC 9700 4.14): every use
+ * spends the token and hands out a successor; a spent token presented again means it leaked, and
+ * the whole family is revoked, refresh tokens and the access tokens issued from them alike.
+ *
+ * <p>Two concurrent refreshes with one token: the conditional write lets exactly one rotate; the
+ * other is indistinguishable from a replay by a thief and is treated as reuse, so the family is
+ * revoked (including the winner's new tokens) and the client starts again with client credentials.
+ */
+public final class RefreshService {
+
+  private final AccessTokenMinter minter;
+  private final RefreshTokenStore store;
+  private final RevocationRepository revocations;
+  private final TokenService tokens;
+  private final Duration brokerMaxLifetime;
+  private final Duration retention;
+  private final Duration clockSkew;
+  private final Clock clock;
+  private final SecureRandom random;
+  private final Telemetry telemetry;
+
+  public RefreshService(
+      AccessTokenMinter minter,
+      RefreshTokenStore store,
+      RevocationRepository revocations,
+      TokenService tokens,
+      Duration brokerMaxLifetime,
+      Duration retention,
+      Duration clockSkew,
+      Clock clock,
+      SecureRandom random,
+      Telemetry telemetry) {
+    this.minter = minter;
+    this.store = store;
+    this.revocations = revocations;
+    this.tokens = tokens;
+    this.brokerMaxLifetime = brokerMaxLifetime;
+    this.retention = retention;
+    this.clockSkew = clockSkew;
+    this.clock = clock;
+    this.random = random;
+    this.telemetry = telemetry;
+  }
+
+  public IssuedToken refresh(
+      AuthenticatedClient caller, TokenRequest request, TokenService.Origin origin) {
+    Client client = caller.client();
+    String presented = request.refreshToken().orElseThrow();
+    if (!RefreshTokens.isWellFormed(presented)) {
+      throw invalidGrant("refresh_token_malformed");
+    }
+    RefreshTokenRecord record =
+        store
+            .find(RefreshTokens.hash(presented))
+            .orElseThrow(() -> invalidGrant("refresh_token_unknown"));
+    RefreshFamily family =
+        store.family(record.familyId()).orElseThrow(() -> invalidGrant("refresh_token_unknown"));
+    if (!record.clientId().equals(client.clientId())) {
+      // Another client holds this client's refresh token: it leaked.
+      revokeFamily(family, "refresh_token_presented_by_other_client", origin);
+      throw invalidGrant("refresh_token_other_client");
+    }
+    if (family.revoked()) {
+      throw invalidGrant("refresh_family_revoked");
+    }
+    if (record.used()) {
+      revokeFamily(family, "refresh_token_reused", origin);
+      throw invalidGrant("refresh_token_reused");
+    }
+    Instant now = clock.instant();
+    if (!now.isBefore(record.idleExpiresAt()) || !now.isBefore(family.expiresAt())) {
+      throw invalidGrant("refresh_token_expired");
+    }
+    if (!client.refresh().enabled()) {
+      throw invalidGrant("refresh_not_allowed");
+    }
+    if (revocations
+        .clientWatermark(client.clientId())
+        .filter(family.createdAt()::isBefore)
+        .isPresent()) {
+      throw invalidGrant("client_tokens_revoked");
+    }
+
+    Grant grant = grant(client, family, request);
+    AccessTokenMinter.MintedToken token = minter.mint(client, grant, Optional.of(family.id()));
+    Issuance issuance = Issuance.of(token, caller, grant, origin, retention);
+    String successor = RefreshTokens.generate(random);
+    RefreshTokenRecord next =
+        new RefreshTokenRecord(
+            RefreshTokens.hash(successor),
+            family.id(),
+            client.clientId(),
+            token.issuedAt(),
+            earliest(token.issuedAt().plus(client.refresh().idleLifetime()), family.expiresAt()),
+            false);
+    try {
+      store.rotate(record, next, issuance);
+    } catch (RefreshConflict lostRace) {
+      revokeFamily(family, "refresh_token_reused", origin);
+      throw invalidGrant("refresh_token_reused");
+    }
+    tokens.issued(issuance, grant, "refresh_token");
+    return new IssuedToken(token.serialized(), issuance, Optional.of(successor));
+  }
+
+  /**
+   * Revokes a family: first the record authorizers read (so its access tokens stop working), then
+   * the family itself (so its refresh tokens stop working). Both writes are idempotent.
+   */
+  public void revokeFamily(RefreshFamily family, String reason, TokenService.Origin origin) {
+    revocations.revokeFamily(
+        family.id(), family.expiresAt().plus(brokerMaxLifetime).plus(clockSkew), reason);
+    store.revokeFamily(family.id());
+    telemetry.emit(
+        TelemetryEvent.warn("refresh.family_revoked")
+            .with("reason", reason)
+            .with("client_id", family.clientId())
+            .with("sid", family.id())
+            .with("source_ip", origin.sourceIp())
+            .count("RefreshFamiliesRevoked", "reason"));
+  }
+
+  /** Scopes and audiences within both the original grant and the client's current policy. */
+  private Grant grant(Client client, RefreshFamily family, TokenRequest request) {
+    SortedSet<String> scopes = new TreeSet<>(request.scopes().orElse(family.scopes()));
+    if (!family.scopes().containsAll(scopes) || !client.scopes().containsAll(scopes)) {
+      throw new RequestRejected(
+          OAuthError.INVALID_SCOPE, "scope_not_allowed", "scope not within the original grant");
+    }
+    List<String> audiences =
+        request.audiences().isEmpty() ? family.audiences() : request.audiences();
+    if (!family.audiences().containsAll(audiences) || !client.audiences().containsAll(audiences)) {
+      throw new RequestRejected(
+          OAuthError.INVALID_TARGET,
+          "audience_not_allowed",
+          "audience not within the original grant");
+    }
+    Duration lifetime = request.lifetime().orElse(family.accessLifetime());
+    lifetime = shortest(shortest(lifetime, client.maxLifetime()), brokerMaxLifetime);
+    return new Grant(scopes, List.copyOf(audiences), lifetime);
+  }
+
+  private static RequestRejected invalidGrant(String reason) {
+    return new RequestRejected(OAuthError.INVALID_GRANT, reason, "the refresh token is not valid");
+  }
+
+  private static Duration shortest(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  private static Instant earliest(Instant a, Instant b) {
+    return a.isBefore(b) ? a : b;
+  }
+}

@@ -1,0 +1,33 @@
+package io.tokenbroker.refresh;
+
+import io.tokenbroker.errors.ServiceFailure;
+import io.tokenbroker.tokens.Issuance;
+import java.util.Optional;
+
+/**
+ * Port: refresh-token families and tokens. Writes that belong together are one transaction: no
+ * refresh token exists without its access token's issuance record, and none is spent without its
+ * successor being stored.
+ *
+ * <p>Every method throws {@link ServiceFailure} when the store fails; nothing has then changed.
+ */
+public interface RefreshTokenStore {
+
+  /** Stores a new family, its first refresh token and the access token issued with it. */
+  void startFamily(RefreshFamily family, RefreshTokenRecord first, Issuance accessToken);
+
+  Optional<RefreshTokenRecord> find(String hash);
+
+  Optional<RefreshFamily> family(String familyId);
+
+  /**
+   * Spends {@code used} and stores {@code next} and the new access token's record, atomically.
+   *
+   * @throws RefreshConflict if {@code used} was spent meanwhile or its family revoked (exactly one
+   *     of two concurrent rotations succeeds)
+   */
+  void rotate(RefreshTokenRecord used, RefreshTokenRecord next, Issuance accessToken);
+
+  /** Marks the family revoked: none of its refresh tokens works again. Repeating is harmless. */
+  void revokeFamily(String familyId);
+}

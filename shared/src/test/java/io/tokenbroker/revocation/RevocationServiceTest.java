@@ -1,0 +1,147 @@
+package io.tokenbroker.revocation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tokenbroker.auth.AuthenticatedClient;
+import io.tokenbroker.errors.RequestRejected;
+import io.tokenbroker.errors.ServiceFailure;
+import io.tokenbroker.testing.BrokerKit;
+import io.tokenbroker.tokens.IssuedToken;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class RevocationServiceTest {
+
+  private final BrokerKit kit = new BrokerKit();
+  private final RevocationService revocation =
+      new RevocationService(
+          kit.anyAudience,
+          kit.refreshTokens,
+          kit.refreshes,
+          kit.revocations,
+          BrokerKit.SKEW,
+          kit.telemetry);
+  private final OperatorRevocations operator =
+      new OperatorRevocations(
+          kit.issuances,
+          kit.revocations,
+          BrokerKit.MAX_LIFETIME,
+          BrokerKit.SKEW,
+          kit.clock,
+          kit.telemetry);
+  private final AuthenticatedClient alice =
+      BrokerKit.caller(BrokerKit.client("alice", true, false));
+  private final AuthenticatedClient bob = BrokerKit.caller(BrokerKit.client("bob", true, false));
+
+  private String reason(Throwable e) {
+    return ((RequestRejected) e).reason();
+  }
+
+  @Test
+  void revokesTheCallersOwnAccessToken() {
+    IssuedToken token = kit.issue(alice, "");
+
+    revocation.revokeOwnToken(alice, token.accessToken(), kit.origin);
+
+    assertThat(kit.revocations.tokenRevoked(token.record().jti())).isTrue();
+    assertThatThrownBy(() -> kit.anyAudience.verify(token.accessToken()))
+        .satisfies(e -> assertThat(reason(e)).isEqualTo("token_revoked"));
+  }
+
+  @Test
+  void revokingARefreshTokenRevokesItsWholeGrant() {
+    IssuedToken token = kit.issue(alice, "");
+
+    revocation.revokeOwnToken(alice, token.refreshToken().orElseThrow(), kit.origin);
+
+    assertThat(kit.revocations.familyRevoked(token.record().sessionId().orElseThrow())).isTrue();
+    assertThatThrownBy(() -> kit.anyAudience.verify(token.accessToken()))
+        .satisfies(e -> assertThat(reason(e)).isEqualTo("refresh_family_revoked"));
+  }
+
+  @Test
+  void refusesToRevokeAnotherClientsToken() {
+    IssuedToken token = kit.issue(alice, "");
+
+    assertThatThrownBy(() -> revocation.revokeOwnToken(bob, token.accessToken(), kit.origin))
+        .satisfies(e -> assertThat(reason(e)).isEqualTo("token_of_other_client"));
+    assertThatThrownBy(
+            () -> revocation.revokeOwnToken(bob, token.refreshToken().orElseThrow(), kit.origin))
+        .satisfies(e -> assertThat(reason(e)).isEqualTo("token_of_other_client"));
+    assertThat(kit.revocations.tokenRevoked(token.record().jti())).isFalse();
+    assertThat(kit.anyAudience.verify(token.accessToken())).isNotNull();
+  }
+
+  @Test
+  void acceptsUnknownExpiredAndAlreadyRevokedTokensWithoutDoingAnything() {
+    IssuedToken token = kit.issue(alice, "");
+    revocation.revokeOwnToken(alice, token.accessToken(), kit.origin);
+
+    revocation.revokeOwnToken(alice, token.accessToken(), kit.origin);
+    revocation.revokeOwnToken(alice, "garbage", kit.origin);
+    revocation.revokeOwnToken(alice, "tbr_" + "x".repeat(51), kit.origin);
+    IssuedToken expired = kit.issue(alice, "");
+    kit.clock.advance(Duration.ofHours(1));
+    revocation.revokeOwnToken(alice, expired.accessToken(), kit.origin);
+
+    assertThat(kit.revocations.tokenRevoked(expired.record().jti())).isFalse();
+  }
+
+  @Test
+  void revokesEveryTokenOfAClientIssuedBeforeNowButNotAfter() {
+    IssuedToken before = kit.issue(alice, "");
+    IssuedToken other = kit.issue(bob, "");
+    kit.clock.advance(Duration.ofMillis(300));
+
+    operator.revokeClient("alice");
+    kit.clock.advance(Duration.ofSeconds(2));
+    IssuedToken after = kit.issue(alice, "");
+
+    assertThatThrownBy(() -> kit.anyAudience.verify(before.accessToken()))
+        .satisfies(e -> assertThat(reason(e)).isEqualTo("client_tokens_revoked"));
+    assertThat(kit.anyAudience.verify(other.accessToken())).isNotNull();
+    assertThat(kit.anyAudience.verify(after.accessToken())).isNotNull();
+    // Its refresh tokens from before the watermark no longer work either.
+    assertThatThrownBy(
+            () ->
+                kit.refreshes.refresh(
+                    alice,
+                    io.tokenbroker.tokens.TokenRequest.from(
+                        io.tokenbroker.http.Form.parse(
+                            "grant_type=refresh_token&refresh_token="
+                                + before.refreshToken().orElseThrow())),
+                    kit.origin))
+        .satisfies(e -> assertThat(reason(e)).isEqualTo("client_tokens_revoked"));
+  }
+
+  @Test
+  void revokesEveryTokenASigningKeySigned() {
+    IssuedToken token = kit.issue(alice, "");
+
+    operator.revokeKey(token.record().kid());
+
+    assertThatThrownBy(() -> kit.anyAudience.verify(token.accessToken()))
+        .satisfies(e -> assertThat(reason(e)).isEqualTo("signing_key_revoked"));
+  }
+
+  @Test
+  void revokesOneTokenByJtiForAnOperator() {
+    IssuedToken token = kit.issue(alice, "");
+
+    operator.revokeToken(token.record().jti());
+
+    assertThatThrownBy(() -> kit.anyAudience.verify(token.accessToken()))
+        .satisfies(e -> assertThat(reason(e)).isEqualTo("token_revoked"));
+  }
+
+  @Test
+  void acknowledgesNothingWhenTheStoreFails() {
+    IssuedToken token = kit.issue(alice, "");
+    kit.revocations.failing(true);
+
+    assertThatThrownBy(() -> revocation.revokeOwnToken(alice, token.accessToken(), kit.origin))
+        .isInstanceOf(ServiceFailure.class);
+    assertThatThrownBy(() -> operator.revokeClient("alice")).isInstanceOf(ServiceFailure.class);
+  }
+}

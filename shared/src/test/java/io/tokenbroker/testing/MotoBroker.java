@@ -1,0 +1,60 @@
+package io.tokenbroker.testing;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import io.tokenbroker.adapters.aws.ClientTimeouts;
+import io.tokenbroker.adapters.dynamodb.DynamoDbClientRepository;
+import io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository;
+import io.tokenbroker.adapters.kms.KmsKeyManager;
+import io.tokenbroker.adapters.wiring.BrokerServices;
+import io.tokenbroker.auth.AuthMethod;
+import io.tokenbroker.auth.AuthenticatedClient;
+import io.tokenbroker.clients.Client;
+import io.tokenbroker.config.Env;
+import io.tokenbroker.devsupport.LocalAws;
+import io.tokenbroker.http.Form;
+import io.tokenbroker.keys.KeyBootstrap;
+import io.tokenbroker.tokens.IssuedToken;
+import io.tokenbroker.tokens.TokenRequest;
+import io.tokenbroker.tokens.TokenService;
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * A whole broker on a test class's AWS endpoint: tables, an ACTIVE KMS key, the real services wired
+ * from the environment a function would see; plus a way to register clients and issue tokens as the
+ * token endpoint would.
+ */
+public final class MotoBroker {
+
+  public static final String ISSUER = "https://abcdef1234.execute-api.us-east-1.amazonaws.com/prod";
+
+  public final AwsFixture aws;
+  public final Env env;
+  public final BrokerServices services;
+  public final DynamoDbClientRepository clients;
+
+  public MotoBroker(LocalAws local) {
+    aws = AwsFixture.provisioned(local);
+    new KeyBootstrap(
+            new DynamoDbKeyRepository(aws.enhanced, aws.tables.keys()),
+            new KmsKeyManager(aws.kms, "test"),
+            Clock.systemUTC())
+        .ensureActiveKey(JWSAlgorithm.RS256);
+    env = aws.env(Map.of("ISSUER", ISSUER));
+    services = new BrokerServices(env, ClientTimeouts.requestPath(), new RecordingTelemetry());
+    clients = new DynamoDbClientRepository(aws.dynamoDb, aws.tables.clients());
+  }
+
+  public Client register(Client client) {
+    return clients.save(client, 0);
+  }
+
+  public IssuedToken issue(Client client, String form) {
+    return services
+        .tokens()
+        .issue(
+            new AuthenticatedClient(client, AuthMethod.AWS_IAM, "test"),
+            TokenRequest.from(Form.parse("grant_type=client_credentials" + form)),
+            new TokenService.Origin("203.0.113.1", "test"));
+  }
+}
