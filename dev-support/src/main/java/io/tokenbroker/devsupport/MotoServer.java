@@ -22,7 +22,12 @@ import java.util.List;
  */
 public final class MotoServer implements AutoCloseable {
 
-  /** Runs moto's own entry point, plus a watchdog that exits when our end of stdin closes. */
+  /**
+   * Runs moto's server application, plus a watchdog that exits when our end of stdin closes.
+   * Requests are served one at a time: moto evaluates a conditional write or a transaction without
+   * locking, so concurrent requests could both pass a condition that DynamoDB (linearizable per
+   * item) lets only one pass. Serialising restores those semantics for concurrency tests.
+   */
   private static final String LAUNCHER =
       """
       import os, sys, threading
@@ -30,8 +35,16 @@ public final class MotoServer implements AutoCloseable {
           sys.stdin.buffer.read()
           os._exit(0)
       threading.Thread(target=exit_when_parent_goes, daemon=True).start()
-      from moto.server import main
-      main(sys.argv[1:])
+      host, port = sys.argv[1], int(sys.argv[2])
+      os.environ.setdefault("MOTO_PORT", str(port))
+      from werkzeug.serving import run_simple
+      from moto.server import DomainDispatcherApplication, create_backend_app
+      app = DomainDispatcherApplication(create_backend_app)
+      one_at_a_time = threading.Lock()
+      def serialized(environ, start_response):
+          with one_at_a_time:
+              return list(app(environ, start_response))
+      run_simple(host, port, serialized, threaded=True)
       """;
 
   private static final String INSTALL_HINT =
@@ -99,8 +112,7 @@ public final class MotoServer implements AutoCloseable {
     try {
       Path log = Files.createTempFile("moto-server-", ".log");
       Process process =
-          new ProcessBuilder(
-                  List.of(python, "-c", LAUNCHER, "-H", "127.0.0.1", "-p", Integer.toString(port)))
+          new ProcessBuilder(List.of(python, "-c", LAUNCHER, "127.0.0.1", Integer.toString(port)))
               .redirectErrorStream(true)
               .redirectOutput(log.toFile())
               .start();
