@@ -1,6 +1,5 @@
 package io.tokenbroker.local;
 
-import com.nimbusds.jose.JWSAlgorithm;
 import com.sun.net.httpserver.HttpServer;
 import io.tokenbroker.adapters.aws.AwsClients;
 import io.tokenbroker.adapters.aws.AwsSettings;
@@ -8,8 +7,8 @@ import io.tokenbroker.adapters.aws.ClientTimeouts;
 import io.tokenbroker.adapters.dynamodb.BrokerTables;
 import io.tokenbroker.adapters.dynamodb.DynamoDbClientRepository;
 import io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository;
-import io.tokenbroker.adapters.kms.KmsKeyManager;
 import io.tokenbroker.adapters.telemetry.JsonLinesTelemetry;
+import io.tokenbroker.adapters.wiring.BrokerServices;
 import io.tokenbroker.clients.ClientAdmin;
 import io.tokenbroker.clients.ClientJson;
 import io.tokenbroker.config.Env;
@@ -18,8 +17,9 @@ import io.tokenbroker.functions.authorizer.TokenAuthorizer;
 import io.tokenbroker.functions.discovery.DiscoveryHandler;
 import io.tokenbroker.functions.introspection.IntrospectionHandler;
 import io.tokenbroker.functions.revocation.RevocationHandler;
+import io.tokenbroker.functions.rotation.KeyRotationHandler;
 import io.tokenbroker.functions.token.TokenHandler;
-import io.tokenbroker.keys.KeyBootstrap;
+import io.tokenbroker.keys.KeyState;
 import io.tokenbroker.keys.SigningKey;
 import io.tokenbroker.provisioning.BrokerProvisioner;
 import java.io.IOException;
@@ -36,6 +36,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The broker on one machine: starts moto (unless an AWS endpoint is given), provisions the tables
@@ -46,6 +48,7 @@ public final class LocalBroker implements AutoCloseable {
 
   private final HttpServer server;
   private final MotoServer moto;
+  private final ScheduledExecutorService schedule;
   private final URI issuer;
   private final URI awsEndpoint;
   private final BrokerTables tables;
@@ -54,12 +57,14 @@ public final class LocalBroker implements AutoCloseable {
   private LocalBroker(
       HttpServer server,
       MotoServer moto,
+      ScheduledExecutorService schedule,
       URI issuer,
       URI awsEndpoint,
       BrokerTables tables,
       SigningKey signingKey) {
     this.server = server;
     this.moto = moto;
+    this.schedule = schedule;
     this.issuer = issuer;
     this.awsEndpoint = awsEndpoint;
     this.tables = tables;
@@ -83,7 +88,20 @@ public final class LocalBroker implements AutoCloseable {
       BrokerTables tables = BrokerTables.withPrefix(options.tablePrefix());
       Env env = environment(endpoint, issuer, tables, moto != null);
 
-      SigningKey key = provision(env, tables, issuer, options.clientsFile());
+      DynamoDbKeyRepository keys = provision(env, tables, issuer, options.clientsFile());
+      // The rotation function's schedule: its first run bootstraps the first key.
+      KeyRotationHandler rotation =
+          new KeyRotationHandler(
+              BrokerServices.keyRotation(
+                  env, ClientTimeouts.background(), telemetry("key-rotation"), Clock.systemUTC()));
+      invoke(rotation);
+      SigningKey key =
+          keys.findAll().stream()
+              .filter(k -> k.state() == KeyState.ACTIVE)
+              .findFirst()
+              .orElseThrow();
+      ScheduledExecutorService schedule = Executors.newSingleThreadScheduledExecutor();
+      schedule.scheduleWithFixedDelay(() -> invoke(rotation), 1, 1, TimeUnit.MINUTES);
       var sigV4 =
           new SigV4Verifier(
               List.of(LocalDemo.IDENTITY), env.required("AWS_REGION"), Clock.systemUTC());
@@ -93,7 +111,7 @@ public final class LocalBroker implements AutoCloseable {
               routes(env), sigV4, authorizer(env, issuer, options.authorizerCacheTtl())));
       server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
       server.start();
-      return new LocalBroker(server, moto, issuer, endpoint, tables, key);
+      return new LocalBroker(server, moto, schedule, issuer, endpoint, tables, key);
     } catch (IOException e) {
       closeQuietly(moto);
       throw new UncheckedIOException("cannot listen on 127.0.0.1:" + options.port(), e);
@@ -165,7 +183,7 @@ public final class LocalBroker implements AutoCloseable {
    * Tables and a first signing key, as the stack and the first rotation run provide in AWS; the
    * demo client and any clients from the file, as an operator would register them.
    */
-  private static SigningKey provision(
+  private static DynamoDbKeyRepository provision(
       Env env, BrokerTables tables, URI issuer, Optional<Path> clientsFile) {
     AwsSettings settings = AwsSettings.from(env, ClientTimeouts.background());
     var dynamoDb = AwsClients.dynamoDb(settings);
@@ -179,10 +197,7 @@ public final class LocalBroker implements AutoCloseable {
         throw new UncheckedIOException("cannot read clients file " + clientsFile.get(), e);
       }
     }
-    var keys = new DynamoDbKeyRepository(AwsClients.enhanced(dynamoDb), tables.keys());
-    var keyManager = new KmsKeyManager(AwsClients.kms(settings), env.required("BROKER_NAME"));
-    return new KeyBootstrap(keys, keyManager, Clock.systemUTC())
-        .ensureActiveKey(JWSAlgorithm.RS256);
+    return new DynamoDbKeyRepository(AwsClients.enhanced(dynamoDb), tables.keys());
   }
 
   private static JsonLinesTelemetry telemetry(String function) {
@@ -247,8 +262,21 @@ public final class LocalBroker implements AutoCloseable {
             moto != null ? " and moto" : "");
   }
 
+  /** One scheduled key-lifecycle run; its failures are logged by the handler and retried. */
+  private static void invoke(KeyRotationHandler rotation) {
+    try {
+      rotation.handleRequest(
+          new java.io.ByteArrayInputStream("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+          java.io.OutputStream.nullOutputStream(),
+          new LocalLambdaContext(java.util.UUID.randomUUID().toString(), "key-rotation"));
+    } catch (IOException | RuntimeException e) {
+      System.err.println("key rotation run failed: " + e.getClass().getSimpleName());
+    }
+  }
+
   @Override
   public void close() {
+    schedule.shutdownNow();
     server.stop(0);
     closeQuietly(moto);
   }

@@ -28,5 +28,15 @@ public interface KeyRepository {
    *
    * @throws KeyConflict if the stored version differs (someone else changed it first)
    */
-  void update(SigningKey updated);
+  default void update(SigningKey updated) {
+    write(List.of(), List.of(updated));
+  }
+
+  /**
+   * Creates and replaces records in one atomic write: all of it happens or none (a rotation's
+   * activate-and-retire is never half done).
+   *
+   * @throws KeyConflict if any record to create exists or any to replace changed meanwhile
+   */
+  void write(List<SigningKey> created, List<SigningKey> updated);
 }

@@ -61,4 +61,19 @@ public record SigningKey(
   public boolean isPublished() {
     return state.isPublished();
   }
+
+  /** This key in {@code next} state as of {@code now}, one version on. */
+  public SigningKey moveTo(KeyState next, java.time.Instant now) {
+    return new SigningKey(
+        kid,
+        keyReference,
+        algorithm,
+        publicJwk,
+        next,
+        createdAt,
+        next == KeyState.ACTIVE ? now : activatedAt,
+        next == KeyState.RETIRED ? now : retiredAt,
+        next == KeyState.WITHDRAWN ? now : withdrawnAt,
+        version + 1);
+  }
 }

@@ -42,6 +42,24 @@ public final class AwsFixture {
 
   /** The environment a function would see in this fixture: AWS settings and table names. */
   public Env env(Map<String, String> more) {
-    return Env.of(aws.environment()).with(tables.environment()).with(more);
+    return Env.of(aws.environment())
+        .with(tables.environment())
+        .with(Map.of("BROKER_NAME", "test"))
+        .with(more);
+  }
+
+  /** A first ACTIVE signing key in KMS, as the rotation function's first run makes it. */
+  public io.tokenbroker.keys.SigningKey bootstrapKey() {
+    io.tokenbroker.adapters.wiring.BrokerServices.keyRotation(
+            env(Map.of()),
+            ClientTimeouts.background(),
+            io.tokenbroker.telemetry.Telemetry.discard(),
+            java.time.Clock.systemUTC())
+        .rotate(false);
+    return new io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository(enhanced, tables.keys())
+        .findAll().stream()
+            .filter(k -> k.state() == io.tokenbroker.keys.KeyState.ACTIVE)
+            .findFirst()
+            .orElseThrow();
   }
 }

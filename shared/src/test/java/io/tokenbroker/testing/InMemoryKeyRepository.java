@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** The key table in memory, with the same conditional-write rules as the DynamoDB adapter. */
+/** The key table in memory, with the same conditional, all-or-nothing writes as DynamoDB. */
 public final class InMemoryKeyRepository implements KeyRepository {
 
   private final Map<String, SigningKey> keys = new ConcurrentHashMap<>();
@@ -29,18 +29,24 @@ public final class InMemoryKeyRepository implements KeyRepository {
 
   @Override
   public void create(SigningKey key) {
-    if (keys.putIfAbsent(key.kid(), key) != null) {
-      throw new KeyConflict(key.kid());
-    }
+    write(List.of(key), List.of());
   }
 
   @Override
-  public synchronized void update(SigningKey updated) {
-    SigningKey current = keys.get(updated.kid());
-    if (current == null || current.version() != updated.version() - 1) {
-      throw new KeyConflict(updated.kid());
+  public synchronized void write(List<SigningKey> created, List<SigningKey> updated) {
+    for (SigningKey key : created) {
+      if (keys.containsKey(key.kid())) {
+        throw new KeyConflict(key.kid());
+      }
     }
-    keys.put(updated.kid(), updated);
+    for (SigningKey key : updated) {
+      SigningKey current = keys.get(key.kid());
+      if (current == null || current.version() != key.version() - 1) {
+        throw new KeyConflict(key.kid());
+      }
+    }
+    created.forEach(k -> keys.put(k.kid(), k));
+    updated.forEach(k -> keys.put(k.kid(), k));
   }
 
   /** How many times the table was read. */

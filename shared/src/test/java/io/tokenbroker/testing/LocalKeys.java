@@ -20,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * A key manager in the JVM: real key pairs and real signatures, private keys held here instead of
  * KMS. Records disable and delete requests so rotation tests can check them.
  */
-public final class LocalKeys implements KeyManager, KeySigner {
+public class LocalKeys implements KeyManager, KeySigner {
 
   private final Map<String, JWK> privateKeys = new ConcurrentHashMap<>();
   public final Set<String> disabled = ConcurrentHashMap.newKeySet();
@@ -49,6 +49,16 @@ public final class LocalKeys implements KeyManager, KeySigner {
     } catch (JOSEException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  @Override
+  public java.util.List<io.tokenbroker.keys.OwnedKey> ownedKeys() {
+    return privateKeys.keySet().stream()
+        .map(
+            ref ->
+                new io.tokenbroker.keys.OwnedKey(
+                    ref, java.time.Instant.EPOCH, deletionScheduled.contains(ref)))
+        .toList();
   }
 
   @Override

@@ -1,10 +1,7 @@
 package io.tokenbroker.testing;
 
-import com.nimbusds.jose.JWSAlgorithm;
 import io.tokenbroker.adapters.aws.ClientTimeouts;
 import io.tokenbroker.adapters.dynamodb.DynamoDbClientRepository;
-import io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository;
-import io.tokenbroker.adapters.kms.KmsKeyManager;
 import io.tokenbroker.adapters.wiring.BrokerServices;
 import io.tokenbroker.auth.AuthMethod;
 import io.tokenbroker.auth.AuthenticatedClient;
@@ -12,11 +9,9 @@ import io.tokenbroker.clients.Client;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.devsupport.LocalAws;
 import io.tokenbroker.http.Form;
-import io.tokenbroker.keys.KeyBootstrap;
 import io.tokenbroker.tokens.IssuedToken;
 import io.tokenbroker.tokens.TokenRequest;
 import io.tokenbroker.tokens.TokenService;
-import java.time.Clock;
 import java.util.Map;
 
 /**
@@ -35,11 +30,7 @@ public final class MotoBroker {
 
   public MotoBroker(LocalAws local) {
     aws = AwsFixture.provisioned(local);
-    new KeyBootstrap(
-            new DynamoDbKeyRepository(aws.enhanced, aws.tables.keys()),
-            new KmsKeyManager(aws.kms, "test"),
-            Clock.systemUTC())
-        .ensureActiveKey(JWSAlgorithm.RS256);
+    aws.bootstrapKey();
     env = aws.env(Map.of("ISSUER", ISSUER));
     services = new BrokerServices(env, ClientTimeouts.requestPath(), new RecordingTelemetry());
     clients = new DynamoDbClientRepository(aws.dynamoDb, aws.tables.clients());

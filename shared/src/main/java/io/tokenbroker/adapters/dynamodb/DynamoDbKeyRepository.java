@@ -22,10 +22,11 @@ import software.amazon.awssdk.enhanced.dynamodb.Key;
 import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticImmutableTableSchema;
 import software.amazon.awssdk.enhanced.dynamodb.model.GetItemEnhancedRequest;
-import software.amazon.awssdk.enhanced.dynamodb.model.PutItemEnhancedRequest;
 import software.amazon.awssdk.enhanced.dynamodb.model.ScanEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.TransactPutItemEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.TransactWriteItemsEnhancedRequest;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /** The key table in DynamoDB: one item per signing key, versioned for conditional updates. */
 public final class DynamoDbKeyRepository implements KeyRepository {
@@ -93,16 +94,32 @@ public final class DynamoDbKeyRepository implements KeyRepository {
                       .setter(ItemFields.setter("version")))
           .build();
 
+  /** Items whose kid starts so are not keys (the rotation lease lives in this table too). */
+  static final String NOT_A_KEY = "lock#";
+
+  private final DynamoDbEnhancedClient enhanced;
   private final DynamoDbTable<SigningKey> table;
 
   public DynamoDbKeyRepository(DynamoDbEnhancedClient client, String tableName) {
+    this.enhanced = client;
     this.table = client.table(tableName, SCHEMA);
   }
 
   @Override
   public List<SigningKey> findAll() {
     try {
-      return table.scan(ScanEnhancedRequest.builder().consistentRead(true).build()).items().stream()
+      return table
+          .scan(
+              ScanEnhancedRequest.builder()
+                  .consistentRead(true)
+                  .filterExpression(
+                      Expression.builder()
+                          .expression("NOT begins_with(kid, :lock)")
+                          .expressionValues(Map.of(":lock", AttributeValue.fromS(NOT_A_KEY)))
+                          .build())
+                  .build())
+          .items()
+          .stream()
           .toList();
     } catch (SdkException e) {
       throw AwsFailures.of("dynamodb", "Scan keys", e);
@@ -125,31 +142,42 @@ public final class DynamoDbKeyRepository implements KeyRepository {
 
   @Override
   public void create(SigningKey key) {
-    put(key, Expression.builder().expression("attribute_not_exists(kid)").build());
+    write(List.of(key), List.of());
   }
 
   @Override
-  public void update(SigningKey updated) {
-    put(
-        updated,
-        Expression.builder()
-            .expression("version = :expected")
-            .expressionValues(
-                Map.of(":expected", AttributeValue.fromN(Long.toString(updated.version() - 1))))
-            .build());
-  }
-
-  private void put(SigningKey key, Expression condition) {
-    try {
-      table.putItem(
-          PutItemEnhancedRequest.builder(SigningKey.class)
+  public void write(List<SigningKey> created, List<SigningKey> updated) {
+    var request = TransactWriteItemsEnhancedRequest.builder();
+    for (SigningKey key : created) {
+      request.addPutItem(
+          table,
+          TransactPutItemEnhancedRequest.builder(SigningKey.class)
               .item(key)
-              .conditionExpression(condition)
+              .conditionExpression(
+                  Expression.builder().expression("attribute_not_exists(kid)").build())
               .build());
-    } catch (ConditionalCheckFailedException e) {
-      throw new KeyConflict(key.kid());
+    }
+    for (SigningKey key : updated) {
+      request.addPutItem(
+          table,
+          TransactPutItemEnhancedRequest.builder(SigningKey.class)
+              .item(key)
+              .conditionExpression(
+                  Expression.builder()
+                      .expression("version = :expected")
+                      .expressionValues(
+                          Map.of(
+                              ":expected", AttributeValue.fromN(Long.toString(key.version() - 1))))
+                      .build())
+              .build());
+    }
+    try {
+      enhanced.transactWriteItems(request.build());
+    } catch (TransactionCanceledException e) {
+      throw new KeyConflict(
+          created.isEmpty() ? updated.getFirst().kid() : created.getFirst().kid());
     } catch (SdkException e) {
-      throw AwsFailures.of("dynamodb", "PutItem key", e);
+      throw AwsFailures.of("dynamodb", "TransactWriteItems keys", e);
     }
   }
 

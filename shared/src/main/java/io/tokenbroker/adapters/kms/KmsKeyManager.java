@@ -10,19 +10,26 @@ import com.nimbusds.jose.jwk.RSAKey;
 import io.tokenbroker.adapters.aws.AwsFailures;
 import io.tokenbroker.keys.KeyManager;
 import io.tokenbroker.keys.ManagedKey;
+import io.tokenbroker.keys.OwnedKey;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
+import java.util.ArrayList;
+import java.util.List;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.CreateKeyResponse;
 import software.amazon.awssdk.services.kms.model.GetPublicKeyResponse;
+import software.amazon.awssdk.services.kms.model.KeyListEntry;
+import software.amazon.awssdk.services.kms.model.KeyMetadata;
 import software.amazon.awssdk.services.kms.model.KeySpec;
+import software.amazon.awssdk.services.kms.model.KeyState;
 import software.amazon.awssdk.services.kms.model.KeyUsageType;
 import software.amazon.awssdk.services.kms.model.KmsInvalidStateException;
+import software.amazon.awssdk.services.kms.model.NotFoundException;
 import software.amazon.awssdk.services.kms.model.Tag;
 
 /**
@@ -85,6 +92,38 @@ public final class KmsKeyManager implements KeyManager {
       // Already pending deletion: the request is satisfied.
     } catch (SdkException e) {
       throw AwsFailures.of("kms", "ScheduleKeyDeletion", e);
+    }
+  }
+
+  /**
+   * Keys tagged as this deployment's. KMS has no tag search, so this lists the region's keys and
+   * reads each one's tags: one pass per lifecycle run, over what are usually few keys.
+   */
+  @Override
+  public List<OwnedKey> ownedKeys() {
+    try {
+      List<OwnedKey> owned = new ArrayList<>();
+      for (KeyListEntry entry : kms.listKeysPaginator(r -> r.limit(1000)).keys()) {
+        boolean ours;
+        try {
+          ours =
+              kms.listResourceTagsPaginator(r -> r.keyId(entry.keyId())).tags().stream()
+                  .anyMatch(t -> t.tagKey().equals(TAG_KEY) && t.tagValue().equals(deployment));
+        } catch (NotFoundException | KmsInvalidStateException gone) {
+          continue;
+        }
+        if (ours) {
+          KeyMetadata metadata = kms.describeKey(r -> r.keyId(entry.keyId())).keyMetadata();
+          owned.add(
+              new OwnedKey(
+                  entry.keyId(),
+                  metadata.creationDate(),
+                  metadata.keyState() == KeyState.PENDING_DELETION));
+        }
+      }
+      return owned;
+    } catch (SdkException e) {
+      throw AwsFailures.of("kms", "ListKeys", e);
     }
   }
 

@@ -11,11 +11,15 @@ import io.tokenbroker.adapters.dynamodb.DynamoDbIssuanceRepository;
 import io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository;
 import io.tokenbroker.adapters.dynamodb.DynamoDbRefreshTokenStore;
 import io.tokenbroker.adapters.dynamodb.DynamoDbRevocationRepository;
+import io.tokenbroker.adapters.dynamodb.DynamoDbRotationLock;
+import io.tokenbroker.adapters.kms.KmsKeyManager;
 import io.tokenbroker.adapters.kms.KmsKeySigner;
 import io.tokenbroker.auth.ClientAuthenticator;
 import io.tokenbroker.config.BrokerConfig;
 import io.tokenbroker.config.Env;
+import io.tokenbroker.config.RotationConfig;
 import io.tokenbroker.introspection.IntrospectionService;
+import io.tokenbroker.keys.KeyRotationService;
 import io.tokenbroker.keys.PublishedKeys;
 import io.tokenbroker.keys.SigningKey;
 import io.tokenbroker.refresh.RefreshService;
@@ -46,7 +50,7 @@ public final class BrokerServices {
   private final BrokerTables tables;
   private final AwsSettings aws;
   private final Telemetry telemetry;
-  private final Clock clock = Clock.systemUTC();
+  private final Clock clock;
   private final SecureRandom random = new SecureRandom();
 
   private DynamoDbClient dynamoDb;
@@ -58,10 +62,16 @@ public final class BrokerServices {
   private AccessTokenVerifier ourTokens;
 
   public BrokerServices(Env env, ClientTimeouts timeouts, Telemetry telemetry) {
+    this(env, timeouts, telemetry, Clock.systemUTC());
+  }
+
+  /** With another clock: for simulations that run days of rotation in seconds. */
+  public BrokerServices(Env env, ClientTimeouts timeouts, Telemetry telemetry, Clock clock) {
     this.config = BrokerConfig.from(env);
     this.tables = BrokerTables.from(env);
     this.aws = AwsSettings.from(env, timeouts);
     this.telemetry = telemetry;
+    this.clock = clock;
   }
 
   public BrokerConfig config() {
@@ -135,6 +145,22 @@ public final class BrokerServices {
   public synchronized IntrospectionService introspection() {
     return new IntrospectionService(
         ourTokens(), refreshStore(), config.endpoints().issuerId(), clock);
+  }
+
+  /** The key lifecycle, for the rotation function and operator tools. */
+  public static KeyRotationService keyRotation(
+      Env env, ClientTimeouts timeouts, Telemetry telemetry, Clock clock) {
+    AwsSettings aws = AwsSettings.from(env, timeouts);
+    BrokerTables tables = BrokerTables.from(env);
+    DynamoDbClient dynamoDb = AwsClients.dynamoDb(aws);
+    return new KeyRotationService(
+        new DynamoDbKeyRepository(AwsClients.enhanced(dynamoDb), tables.keys()),
+        new KmsKeyManager(AwsClients.kms(aws), env.required("BROKER_NAME")),
+        new DynamoDbRotationLock(dynamoDb, tables.keys()),
+        new DynamoDbRevocationRepository(dynamoDb, tables.revocations()),
+        RotationConfig.policy(env),
+        clock,
+        telemetry);
   }
 
   /** Verifies the broker's own access tokens for any audience, with fresh revocation state. */

@@ -19,7 +19,7 @@ final class AuthorizerWiring {
 
   private AuthorizerWiring() {}
 
-  static AccessTokenVerifier verifier(AuthorizerConfig config, Env env) {
+  static AccessTokenVerifier verifier(AuthorizerConfig config, Env env, Clock clock) {
     // One attempt per read inside the time budget: a slow store must deny fast, not retry slowly.
     ClientTimeouts budget =
         new ClientTimeouts(config.dependencyTimeout(), config.dependencyTimeout(), 1);
@@ -40,13 +40,12 @@ final class AuthorizerWiring {
     }
     return new AccessTokenVerifier(
         config.policy(),
-        new CachingKeyResolver(
-            keys, Clock.systemUTC(), config.keyCache(), config.keyRefreshMinInterval()),
+        new CachingKeyResolver(keys, clock, config.keyCache(), config.keyRefreshMinInterval()),
         new CachedRevocations(
             new DynamoDbRevocationRepository(dynamoDb, config.revocationsTable()),
-            Clock.systemUTC(),
+            clock,
             config.revocationCache(),
             10_000),
-        Clock.systemUTC());
+        clock);
   }
 }

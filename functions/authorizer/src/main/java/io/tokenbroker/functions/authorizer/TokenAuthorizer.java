@@ -39,11 +39,16 @@ public final class TokenAuthorizer implements RequestStreamHandler {
 
   /** Wires real clients from {@code env} (the local server's way in). */
   public TokenAuthorizer(Env env, Telemetry telemetry) {
-    this(AuthorizerConfig.from(env), env, telemetry);
+    this(env, telemetry, Clock.systemUTC());
   }
 
-  private TokenAuthorizer(AuthorizerConfig config, Env env, Telemetry telemetry) {
-    this(AuthorizerWiring.verifier(config, env), config.routes(), telemetry);
+  /** With another clock: for simulations that run days of rotation in seconds. */
+  public TokenAuthorizer(Env env, Telemetry telemetry, Clock clock) {
+    this(AuthorizerConfig.from(env), env, telemetry, clock);
+  }
+
+  private TokenAuthorizer(AuthorizerConfig config, Env env, Telemetry telemetry, Clock clock) {
+    this(AuthorizerWiring.verifier(config, env, clock), config.routes(), telemetry);
   }
 
   public TokenAuthorizer(AccessTokenVerifier verifier, RouteRules routes, Telemetry telemetry) {

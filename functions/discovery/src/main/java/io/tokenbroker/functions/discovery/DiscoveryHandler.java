@@ -40,7 +40,12 @@ public final class DiscoveryHandler implements RequestStreamHandler {
 
   /** Wires real clients from {@code env} (the local server's way in). */
   public DiscoveryHandler(Env env, Telemetry telemetry) {
-    this(wire(DiscoveryConfig.from(env), env), telemetry);
+    this(env, telemetry, Clock.systemUTC());
+  }
+
+  /** With another clock: for simulations that run days of rotation in seconds. */
+  public DiscoveryHandler(Env env, Telemetry telemetry, Clock clock) {
+    this(wire(DiscoveryConfig.from(env), env, clock), telemetry);
   }
 
   public DiscoveryHandler(DiscoveryService discovery, Telemetry telemetry) {
@@ -73,14 +78,14 @@ public final class DiscoveryHandler implements RequestStreamHandler {
     };
   }
 
-  private static DiscoveryService wire(DiscoveryConfig config, Env env) {
+  private static DiscoveryService wire(DiscoveryConfig config, Env env, Clock clock) {
     var keys =
         new DynamoDbKeyRepository(
             AwsClients.enhanced(
                 AwsClients.dynamoDb(AwsSettings.from(env, ClientTimeouts.requestPath()))),
             config.keysTable());
     return new DiscoveryService(
-        new PublishedKeys(keys, Clock.systemUTC(), config.keyTableCache()),
+        new PublishedKeys(keys, clock, config.keyTableCache()),
         ServerMetadata.forBroker(config.endpoints()),
         config.jwksMaxAge());
   }

@@ -10,7 +10,6 @@ import io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository;
 import io.tokenbroker.adapters.kms.KmsKeyManager;
 import io.tokenbroker.devsupport.LocalAws;
 import io.tokenbroker.devsupport.MotoExtension;
-import io.tokenbroker.keys.KeyBootstrap;
 import io.tokenbroker.keys.KeyState;
 import io.tokenbroker.keys.SigningKey;
 import io.tokenbroker.testing.AwsFixture;
@@ -41,8 +40,7 @@ class DiscoveryHandlerIT {
     aws = AwsFixture.provisioned(local);
     var keys = new DynamoDbKeyRepository(aws.enhanced, aws.tables.keys());
     var keyManager = new KmsKeyManager(aws.kms, "test");
-    active =
-        new KeyBootstrap(keys, keyManager, Clock.systemUTC()).ensureActiveKey(JWSAlgorithm.RS256);
+    active = aws.bootstrapKey();
     withdrawn =
         SigningKey.created(
             keyManager.create(JWSAlgorithm.ES256), KeyState.WITHDRAWN, Clock.systemUTC().instant());

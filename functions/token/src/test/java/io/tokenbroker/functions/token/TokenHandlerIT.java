@@ -13,12 +13,9 @@ import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import io.tokenbroker.adapters.dynamodb.DynamoDbClientRepository;
 import io.tokenbroker.adapters.dynamodb.DynamoDbIssuanceRepository;
-import io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository;
-import io.tokenbroker.adapters.kms.KmsKeyManager;
 import io.tokenbroker.clients.Client;
 import io.tokenbroker.devsupport.LocalAws;
 import io.tokenbroker.devsupport.MotoExtension;
-import io.tokenbroker.keys.KeyBootstrap;
 import io.tokenbroker.keys.SigningKey;
 import io.tokenbroker.testing.AwsFixture;
 import io.tokenbroker.testing.ClientAssertions;
@@ -29,7 +26,6 @@ import io.tokenbroker.testing.TestKeys;
 import io.tokenbroker.tokens.TokenService;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
@@ -63,12 +59,7 @@ class TokenHandlerIT {
   @BeforeAll
   static void setUp(LocalAws local) {
     aws = AwsFixture.provisioned(local);
-    signingKey =
-        new KeyBootstrap(
-                new DynamoDbKeyRepository(aws.enhanced, aws.tables.keys()),
-                new KmsKeyManager(aws.kms, "test"),
-                Clock.systemUTC())
-            .ensureActiveKey(JWSAlgorithm.RS256);
+    signingKey = aws.bootstrapKey();
     var clients = new DynamoDbClientRepository(aws.dynamoDb, aws.tables.clients());
     clients.save(Clients.withKey("workload", WORKLOAD_KEY), 0);
     var refreshing = Clients.withKeys(Clients.json("refreshing"), WORKLOAD_KEY);

@@ -1,0 +1,50 @@
+package io.tokenbroker.functions.rotation;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import io.tokenbroker.adapters.aws.ClientTimeouts;
+import io.tokenbroker.adapters.telemetry.JsonLinesTelemetry;
+import io.tokenbroker.adapters.wiring.BrokerServices;
+import io.tokenbroker.config.Env;
+import io.tokenbroker.keys.KeyRotationService;
+import io.tokenbroker.keys.KeyRotationService.RotationReport;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * Runs one step of the signing-key lifecycle on the EventBridge schedule. The event's content is
+ * not used: what is due depends only on the key table and the clock. Failures propagate (the
+ * scheduled invocation is retried; the next run repairs anything half done).
+ */
+public final class KeyRotationHandler implements RequestStreamHandler {
+
+  private final KeyRotationService rotation;
+
+  /** Lambda's entry: wires real clients from the environment, once per container. */
+  public KeyRotationHandler() {
+    this(
+        BrokerServices.keyRotation(
+            Env.system(),
+            ClientTimeouts.background(),
+            new JsonLinesTelemetry(System.out, Clock.systemUTC(), "key-rotation"),
+            Clock.systemUTC()));
+  }
+
+  public KeyRotationHandler(KeyRotationService rotation) {
+    this.rotation = rotation;
+  }
+
+  @Override
+  public void handleRequest(InputStream in, OutputStream out, Context context) throws IOException {
+    in.readAllBytes();
+    RotationReport report = rotation.rotate(false);
+    out.write(
+        JSONObjectUtils.toJSONString(Map.of("ran", report.ran(), "actions", report.actions()))
+            .getBytes(StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,79 @@
+package io.tokenbroker.config;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import io.tokenbroker.keys.RotationPolicy;
+import java.time.Duration;
+
+/**
+ * The key lifecycle's configuration, checked for the one rule that makes rotation gap-free: a new
+ * key is published at least as long before it signs as any verifier may keep an old key set.
+ */
+public final class RotationConfig {
+
+  private RotationConfig() {}
+
+  /**
+   * KEY_ROTATION_PERIOD_HOURS (720), KEY_PUBLISH_LEAD_SECONDS (900), KEY_TABLE_CACHE_SECONDS (30),
+   * ACCESS_TOKEN_MAX_LIFETIME_SECONDS (900), CLOCK_SKEW_SECONDS (60), KEY_WITHDRAWN_RETENTION_HOURS
+   * (24), KEY_DELETION_WAITING_DAYS (30), SIGNING_ALGORITHM (RS256), and the verifier caches it
+   * must outlast: JWKS_MAX_AGE_SECONDS (300) and AUTHORIZER_KEY_CACHE_SECONDS (300).
+   */
+  public static RotationPolicy policy(Env env) {
+    Duration lead =
+        env.seconds(
+            "KEY_PUBLISH_LEAD_SECONDS",
+            Duration.ofMinutes(15),
+            Duration.ofSeconds(1),
+            Duration.ofDays(7));
+    Duration keyTableCache =
+        env.seconds(
+            "KEY_TABLE_CACHE_SECONDS",
+            Duration.ofSeconds(30),
+            Duration.ZERO,
+            Duration.ofMinutes(10));
+    Duration jwksMaxAge =
+        env.seconds(
+            "JWKS_MAX_AGE_SECONDS", Duration.ofMinutes(5), Duration.ZERO, Duration.ofHours(24));
+    Duration authorizerKeyCache =
+        env.seconds(
+            "AUTHORIZER_KEY_CACHE_SECONDS",
+            Duration.ofMinutes(5),
+            Duration.ZERO,
+            Duration.ofHours(1));
+    Duration longestVerifierCache = max(jwksMaxAge.plus(keyTableCache), authorizerKeyCache);
+    if (lead.compareTo(longestVerifierCache) < 0) {
+      throw new ConfigException(
+          "KEY_PUBLISH_LEAD_SECONDS (%d) must be at least as long as any verifier keeps keys:"
+                  .formatted(lead.toSeconds())
+              + " JWKS_MAX_AGE_SECONDS + KEY_TABLE_CACHE_SECONDS or AUTHORIZER_KEY_CACHE_SECONDS ("
+              + longestVerifierCache.toSeconds()
+              + ")");
+    }
+    String algorithm = env.string("SIGNING_ALGORITHM", "RS256");
+    if (!algorithm.equals("RS256") && !algorithm.equals("ES256")) {
+      throw new ConfigException("SIGNING_ALGORITHM must be RS256 or ES256");
+    }
+    try {
+      return new RotationPolicy(
+          Duration.ofHours(env.integer("KEY_ROTATION_PERIOD_HOURS", 720, 1, 24 * 365)),
+          lead,
+          keyTableCache,
+          env.seconds(
+              "ACCESS_TOKEN_MAX_LIFETIME_SECONDS",
+              Duration.ofMinutes(15),
+              Duration.ofMinutes(1),
+              Duration.ofHours(1)),
+          env.seconds(
+              "CLOCK_SKEW_SECONDS", Duration.ofSeconds(60), Duration.ZERO, Duration.ofMinutes(5)),
+          Duration.ofHours(env.integer("KEY_WITHDRAWN_RETENTION_HOURS", 24, 0, 24 * 90)),
+          env.integer("KEY_DELETION_WAITING_DAYS", 30, 7, 30),
+          JWSAlgorithm.parse(algorithm));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("key rotation: " + e.getMessage());
+    }
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
+  }
+}

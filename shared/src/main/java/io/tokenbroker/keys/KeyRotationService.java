@@ -1,0 +1,245 @@
+package io.tokenbroker.keys;
+
+import io.tokenbroker.revocation.RevocationRepository;
+import io.tokenbroker.telemetry.Telemetry;
+import io.tokenbroker.telemetry.TelemetryEvent;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The signing-key lifecycle, one step per run (scheduled, or an operator's command). Each run reads
+ * the key table, does what is due, and stops; the table is the state, so a run that fails part way
+ * is repaired by the next one:
+ *
+ * <ol>
+ *   <li>an empty table gets a key, ACTIVE at once (no token exists yet);
+ *   <li>no ACTIVE key (after a compromise or a failure): the PENDING key, else a new one, is
+ *       activated at once;
+ *   <li>{@code publishLead} before rotation is due, a successor is created PENDING (published);
+ *   <li>when rotation is due and the successor has been published for {@code publishLead}, one
+ *       atomic write makes it ACTIVE and the old key RETIRED;
+ *   <li>a RETIRED key whose every token has expired everywhere is WITHDRAWN (unpublished) and
+ *       disabled in the key manager; later its deletion is scheduled;
+ *   <li>keys carrying the broker's tag that the table does not know (a run that died between the
+ *       key manager and the table) are scheduled for deletion.
+ * </ol>
+ *
+ * Runs are serialised by a lease ({@link RotationLock}) and every write is conditional on the
+ * version read, so duplicate, concurrent and retried runs leave one consistent state.
+ */
+public final class KeyRotationService {
+
+  /** Result of one run: what it did, or that another run held the lease. */
+  public record RotationReport(boolean ran, List<String> actions) {}
+
+  private static final Duration LEASE = Duration.ofMinutes(5);
+
+  /** A tagged key younger than this may belong to a run still recording it. */
+  private static final Duration ORPHAN_GRACE = Duration.ofHours(1);
+
+  private final KeyRepository keys;
+  private final KeyManager keyManager;
+  private final RotationLock lock;
+  private final RevocationRepository revocations;
+  private final RotationPolicy policy;
+  private final Clock clock;
+  private final Telemetry telemetry;
+
+  public KeyRotationService(
+      KeyRepository keys,
+      KeyManager keyManager,
+      RotationLock lock,
+      RevocationRepository revocations,
+      RotationPolicy policy,
+      Clock clock,
+      Telemetry telemetry) {
+    this.keys = keys;
+    this.keyManager = keyManager;
+    this.lock = lock;
+    this.revocations = revocations;
+    this.policy = policy;
+    this.clock = clock;
+    this.telemetry = telemetry;
+  }
+
+  /**
+   * One lifecycle step.
+   *
+   * @param force treat the active key's rotation as due now (an operator's early rotation: the
+   *     successor is still published {@code publishLead} before it signs)
+   */
+  public RotationReport rotate(boolean force) {
+    return underLease(actions -> step(force, actions));
+  }
+
+  /**
+   * A key is compromised: every token it signed is revoked, it is unpublished and disabled at once,
+   * and if it was signing, a successor signs from now on (the PENDING key if there is one, else a
+   * new one: verifiers pick it up on its first unknown kid).
+   *
+   * @throws IllegalArgumentException if there is no such key
+   */
+  public RotationReport compromise(String kid) {
+    return underLease(
+        actions -> {
+          Instant now = clock.instant();
+          SigningKey key =
+              keys.find(kid).orElseThrow(() -> new IllegalArgumentException("no such key: " + kid));
+          revocations.revokeKey(
+              kid, now.plus(policy.maxTokenLifetime()).plus(policy.clockSkew()), "key_compromised");
+          actions.add("revoked every token signed by " + kid);
+          if (key.state().isPublished()) {
+            List<SigningKey> created = new ArrayList<>();
+            List<SigningKey> updated =
+                new ArrayList<>(List.of(key.moveTo(KeyState.WITHDRAWN, now)));
+            if (key.state() == KeyState.ACTIVE) {
+              Optional<SigningKey> pending = newest(keys.findAll(), KeyState.PENDING);
+              if (pending.isPresent()) {
+                updated.add(pending.get().moveTo(KeyState.ACTIVE, now));
+                actions.add("activated " + pending.get().kid() + " at once");
+              } else {
+                SigningKey fresh =
+                    SigningKey.created(keyManager.create(policy.algorithm()), KeyState.ACTIVE, now);
+                created.add(fresh);
+                actions.add("created " + fresh.kid() + " active at once");
+              }
+            }
+            keys.write(created, updated);
+            actions.add("withdrew " + kid);
+          }
+          keyManager.disable(key.keyReference());
+          actions.add("disabled " + kid);
+          telemetry.emit(
+              TelemetryEvent.warn("key.compromised").with("kid", kid).count("KeysCompromised"));
+        });
+  }
+
+  private interface Step {
+    void run(List<String> actions);
+  }
+
+  private RotationReport underLease(Step step) {
+    String owner = UUID.randomUUID().toString();
+    Instant now = clock.instant();
+    if (!lock.tryAcquire(owner, now, now.plus(LEASE))) {
+      telemetry.emit(TelemetryEvent.info("key.rotation_skipped").with("reason", "lease_held"));
+      return new RotationReport(false, List.of());
+    }
+    List<String> actions = new ArrayList<>();
+    try {
+      step.run(actions);
+    } catch (KeyConflict conflict) {
+      actions.add("stopped: the key table changed meanwhile; the next run continues");
+    } finally {
+      lock.release(owner);
+      for (String action : actions) {
+        telemetry.emit(
+            TelemetryEvent.info("key.lifecycle")
+                .with("action", action)
+                .count("KeyLifecycleActions"));
+      }
+    }
+    return new RotationReport(true, List.copyOf(actions));
+  }
+
+  private void step(boolean force, List<String> actions) {
+    Instant now = clock.instant();
+    List<SigningKey> all = keys.findAll();
+    if (all.isEmpty()) {
+      SigningKey first =
+          SigningKey.created(keyManager.create(policy.algorithm()), KeyState.ACTIVE, now);
+      keys.create(first);
+      actions.add("bootstrapped " + first.kid() + " active");
+      return;
+    }
+    Optional<SigningKey> active = newest(all, KeyState.ACTIVE);
+    Optional<SigningKey> pending = newest(all, KeyState.PENDING);
+    retireExtraActiveKeys(all, active, now, actions);
+
+    if (active.isEmpty()) {
+      if (pending.isPresent()) {
+        keys.update(pending.get().moveTo(KeyState.ACTIVE, now));
+        actions.add("activated " + pending.get().kid() + " at once (no active key)");
+      } else {
+        SigningKey fresh =
+            SigningKey.created(keyManager.create(policy.algorithm()), KeyState.ACTIVE, now);
+        keys.create(fresh);
+        actions.add("created " + fresh.kid() + " active at once (no active key)");
+      }
+    } else {
+      Instant rotationDue = force ? now : policy.rotationDue(active.get());
+      if (pending.isEmpty() && !now.isBefore(rotationDue.minus(policy.publishLead()))) {
+        SigningKey successor =
+            SigningKey.created(keyManager.create(policy.algorithm()), KeyState.PENDING, now);
+        keys.create(successor);
+        actions.add("published " + successor.kid() + " (pending)");
+      } else if (pending.isPresent()
+          && !now.isBefore(rotationDue)
+          && !now.isBefore(policy.usableFrom(pending.get()))) {
+        keys.write(
+            List.of(),
+            List.of(
+                pending.get().moveTo(KeyState.ACTIVE, now),
+                active.get().moveTo(KeyState.RETIRED, now)));
+        actions.add("activated " + pending.get().kid() + ", retired " + active.get().kid());
+      }
+    }
+
+    for (SigningKey key : keys.findAll()) {
+      if (key.state() == KeyState.RETIRED && !now.isBefore(policy.withdrawalDue(key))) {
+        keys.update(key.moveTo(KeyState.WITHDRAWN, now));
+        keyManager.disable(key.keyReference());
+        actions.add("withdrew and disabled " + key.kid());
+      } else if (key.state() == KeyState.WITHDRAWN) {
+        keyManager.disable(key.keyReference()); // repeats a disable a failed run may have missed
+        if (!now.isBefore(policy.deletionDue(key))) {
+          keyManager.scheduleDeletion(key.keyReference(), policy.deletionWaitingDays());
+          keys.update(key.moveTo(KeyState.DELETION_SCHEDULED, now));
+          actions.add("scheduled deletion of " + key.kid());
+        }
+      }
+    }
+    deleteOrphans(now, actions);
+  }
+
+  /** At most one key signs: should a failure ever leave two, the newer stays. */
+  private void retireExtraActiveKeys(
+      List<SigningKey> all, Optional<SigningKey> newest, Instant now, List<String> actions) {
+    for (SigningKey key : all) {
+      if (key.state() == KeyState.ACTIVE
+          && !key.kid().equals(newest.map(SigningKey::kid).orElse(""))) {
+        keys.update(key.moveTo(KeyState.RETIRED, now));
+        actions.add("retired extra active key " + key.kid());
+      }
+    }
+  }
+
+  /** Tagged keys the table does not know: created by a run that died before recording them. */
+  private void deleteOrphans(Instant now, List<String> actions) {
+    Set<String> known = new HashSet<>();
+    keys.findAll().forEach(k -> known.add(k.keyReference()));
+    for (OwnedKey owned : keyManager.ownedKeys()) {
+      if (!known.contains(owned.keyReference())
+          && !owned.pendingDeletion()
+          && owned.createdAt().isBefore(now.minus(ORPHAN_GRACE))) {
+        keyManager.disable(owned.keyReference());
+        keyManager.scheduleDeletion(owned.keyReference(), policy.deletionWaitingDays());
+        actions.add("scheduled deletion of an unrecorded key");
+      }
+    }
+  }
+
+  private static Optional<SigningKey> newest(List<SigningKey> all, KeyState state) {
+    return all.stream()
+        .filter(k -> k.state() == state)
+        .max(Comparator.comparing(SigningKey::createdAt).thenComparing(SigningKey::kid));
+  }
+}

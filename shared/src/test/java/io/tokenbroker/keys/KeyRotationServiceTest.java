@@ -1,0 +1,193 @@
+package io.tokenbroker.keys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import io.tokenbroker.errors.ServiceFailure;
+import io.tokenbroker.testing.InMemoryKeyRepository;
+import io.tokenbroker.testing.InMemoryRevocations;
+import io.tokenbroker.testing.InMemoryRotationLock;
+import io.tokenbroker.testing.LocalKeys;
+import io.tokenbroker.testing.MutableClock;
+import io.tokenbroker.testing.RecordingTelemetry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class KeyRotationServiceTest {
+
+  static final RotationPolicy POLICY =
+      new RotationPolicy(
+          Duration.ofDays(30),
+          Duration.ofMinutes(15),
+          Duration.ofSeconds(30),
+          Duration.ofMinutes(15),
+          Duration.ofSeconds(60),
+          Duration.ofDays(1),
+          30,
+          JWSAlgorithm.RS256);
+
+  private final MutableClock clock = MutableClock.at("2026-11-28T12:00:00Z");
+  private final InMemoryKeyRepository keys = new InMemoryKeyRepository();
+  private final LocalKeys kms = new LocalKeys();
+  private final InMemoryRotationLock lock = new InMemoryRotationLock();
+  private final InMemoryRevocations revocations = new InMemoryRevocations();
+  private final KeyRotationService rotation =
+      new KeyRotationService(keys, kms, lock, revocations, POLICY, clock, new RecordingTelemetry());
+
+  private Map<KeyState, List<String>> states() {
+    return keys.findAll().stream()
+        .collect(
+            Collectors.groupingBy(
+                SigningKey::state, Collectors.mapping(SigningKey::kid, Collectors.toList())));
+  }
+
+  private SigningKey only(KeyState state) {
+    List<SigningKey> matching = keys.findAll().stream().filter(k -> k.state() == state).toList();
+    assertThat(matching).hasSize(1);
+    return matching.getFirst();
+  }
+
+  @Test
+  void bootstrapsAnEmptyTableWithAnActiveKeyAtOnce() {
+    var report = rotation.rotate(false);
+
+    assertThat(report.ran()).isTrue();
+    assertThat(report.actions()).singleElement().asString().startsWith("bootstrapped");
+    assertThat(only(KeyState.ACTIVE).activatedAt()).isEqualTo(clock.instant());
+  }
+
+  @Test
+  void publishesTheSuccessorALeadBeforeRotationAndSwapsAtRotation() {
+    rotation.rotate(false);
+    SigningKey first = only(KeyState.ACTIVE);
+
+    clock.advance(Duration.ofDays(30).minus(Duration.ofMinutes(16)));
+    rotation.rotate(false);
+    assertThat(states()).doesNotContainKey(KeyState.PENDING);
+
+    clock.advance(Duration.ofMinutes(1));
+    rotation.rotate(false);
+    SigningKey successor = only(KeyState.PENDING);
+
+    clock.advance(Duration.ofMinutes(14));
+    rotation.rotate(false);
+    assertThat(only(KeyState.ACTIVE).kid()).isEqualTo(first.kid());
+
+    clock.advance(Duration.ofMinutes(1));
+    rotation.rotate(false);
+    assertThat(only(KeyState.ACTIVE).kid()).isEqualTo(successor.kid());
+    assertThat(only(KeyState.RETIRED).kid()).isEqualTo(first.kid());
+    assertThat(Duration.between(successor.createdAt(), only(KeyState.ACTIVE).activatedAt()))
+        .isGreaterThanOrEqualTo(POLICY.publishLead());
+  }
+
+  @Test
+  void keepsARetiredKeyPublishedUntilEveryTokenItSignedHasExpiredEverywhere() {
+    rotation.rotate(false);
+    SigningKey first = only(KeyState.ACTIVE);
+    rotation.rotate(true);
+    clock.advance(POLICY.publishLead());
+    rotation.rotate(true);
+    assertThat(only(KeyState.RETIRED).kid()).isEqualTo(first.kid());
+    Duration keepPublished =
+        POLICY
+            .signerCache()
+            .plus(POLICY.maxTokenLifetime())
+            .plus(POLICY.publishLead())
+            .plus(POLICY.clockSkew());
+
+    clock.advance(keepPublished.minusSeconds(1));
+    rotation.rotate(false);
+    assertThat(only(KeyState.RETIRED).kid()).isEqualTo(first.kid());
+    assertThat(kms.disabled).isEmpty();
+
+    clock.advance(Duration.ofSeconds(1));
+    rotation.rotate(false);
+    assertThat(keys.find(first.kid()).orElseThrow().state()).isEqualTo(KeyState.WITHDRAWN);
+    assertThat(kms.disabled).contains(first.keyReference());
+
+    clock.advance(POLICY.withdrawnRetention());
+    rotation.rotate(false);
+    assertThat(keys.find(first.kid()).orElseThrow().state()).isEqualTo(KeyState.DELETION_SCHEDULED);
+    assertThat(kms.deletionScheduled).contains(first.keyReference());
+  }
+
+  @Test
+  void compromisedActiveKeyIsRevokedUnpublishedDisabledAndReplacedAtOnce() {
+    rotation.rotate(false);
+    SigningKey active = only(KeyState.ACTIVE);
+
+    rotation.compromise(active.kid());
+
+    assertThat(
+            revocations.status("any", "any", active.kid(), java.util.Optional.empty()).keyRevoked())
+        .isTrue();
+    assertThat(keys.find(active.kid()).orElseThrow().state()).isEqualTo(KeyState.WITHDRAWN);
+    assertThat(kms.disabled).contains(active.keyReference());
+    assertThat(only(KeyState.ACTIVE).kid()).isNotEqualTo(active.kid());
+  }
+
+  @Test
+  void compromisePromotesThePendingKeyIfThereIsOne() {
+    rotation.rotate(false);
+    SigningKey active = only(KeyState.ACTIVE);
+    rotation.rotate(true);
+    SigningKey pending = only(KeyState.PENDING);
+
+    rotation.compromise(active.kid());
+
+    assertThat(only(KeyState.ACTIVE).kid()).isEqualTo(pending.kid());
+  }
+
+  @Test
+  void refusesToCompromiseAnUnknownKey() {
+    assertThatThrownBy(() -> rotation.compromise("nope"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void doesNothingWhileAnotherRunHoldsTheLease() {
+    lock.tryAcquire("someone", clock.instant(), clock.instant().plusSeconds(300));
+
+    assertThat(rotation.rotate(false).ran()).isFalse();
+    assertThat(keys.findAll()).isEmpty();
+
+    clock.advance(Duration.ofMinutes(5));
+    assertThat(rotation.rotate(false).ran()).isTrue();
+  }
+
+  @Test
+  void schedulesDeletionOfATaggedKeyTheTableNeverRecorded() {
+    rotation.rotate(false);
+    ManagedKey orphan = kms.create(JWSAlgorithm.RS256); // as if a run died before recording it
+
+    clock.advance(Duration.ofHours(2));
+    var report = rotation.rotate(false);
+
+    assertThat(kms.deletionScheduled).containsExactly(orphan.keyReference());
+    assertThat(report.actions()).contains("scheduled deletion of an unrecorded key");
+  }
+
+  @Test
+  void leavesTheTableAsItWasWhenTheKeyManagerFails() {
+    rotation.rotate(false);
+    LocalKeys failing =
+        new LocalKeys() {
+          @Override
+          public ManagedKey create(JWSAlgorithm algorithm) {
+            throw new ServiceFailure("kms", "CreateKey failed: injected", true, null);
+          }
+        };
+    var broken =
+        new KeyRotationService(
+            keys, failing, lock, revocations, POLICY, clock, new RecordingTelemetry());
+
+    assertThatThrownBy(() -> broken.rotate(true)).isInstanceOf(ServiceFailure.class);
+    assertThat(states()).containsOnlyKeys(KeyState.ACTIVE);
+    assertThat(rotation.rotate(true).ran()).as("the lease was released").isTrue();
+  }
+}
