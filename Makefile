@@ -24,5 +24,8 @@ build-RevocationFunction:
 build-IntrospectionFunction:
 	$(call build_function,introspection)
 
+build-KeyRotationFunction:
+	$(call build_function,key-rotation)
+
 .PHONY: build-DiscoveryFunction build-TokenFunction build-AuthorizerFunction \
-	build-RevocationFunction build-IntrospectionFunction
+	build-RevocationFunction build-IntrospectionFunction build-KeyRotationFunction

@@ -28,6 +28,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
     subcommands = {
       ClientsCommand.class,
       RevokeCommand.class,
+      KeysCommand.class,
       KeygenCommand.class,
       AssertionCommand.class
     })
@@ -63,6 +64,18 @@ public final class Brokerctl {
       description =
           "The revocations table (stack output RevocationsTableName). Default: REVOCATIONS_TABLE.")
   String revocationsTable;
+
+  @Option(
+      names = "--keys-table",
+      description = "The key table (stack output KeysTableName). Default: KEYS_TABLE.")
+  String keysTable;
+
+  @Option(
+      names = "--deployment",
+      description =
+          "Value of the token-broker tag on the broker's KMS keys: the stack name. Default:"
+              + " BROKER_NAME, else token-broker.")
+  String deployment;
 
   private final Map<String, String> environment;
 
@@ -131,6 +144,15 @@ public final class Brokerctl {
 
   String issuancesTable() {
     return table(issuancesTable, "issuances", "ISSUANCES_TABLE", "--issuances-table");
+  }
+
+  String keysTable() {
+    return table(keysTable, "keys", "KEYS_TABLE", "--keys-table");
+  }
+
+  String deployment() {
+    return Optional.ofNullable(deployment)
+        .orElse(environment.getOrDefault("BROKER_NAME", "token-broker"));
   }
 
   String revocationsTable() {

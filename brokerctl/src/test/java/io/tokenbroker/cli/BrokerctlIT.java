@@ -147,6 +147,34 @@ class BrokerctlIT {
   }
 
   @Test
+  void listsRotatesAndCompromisesKeys() {
+    String[] tables = {
+      "--keys-table", aws.tables.keys(),
+      "--revocations-table", aws.tables.revocations(),
+      "--deployment", aws.aws.prefix()
+    };
+
+    assertThat(run(tables, "keys", "rotate").out()).startsWith("bootstrapped ");
+    assertThat(run(tables, "keys", "rotate").out()).isEqualTo("nothing due");
+    assertThat(run(tables, "keys", "rotate", "--force").out()).startsWith("published ");
+    String list = run(tables, "keys", "list").out();
+    assertThat(list).contains("ACTIVE").contains("PENDING");
+    String active =
+        list.lines().filter(l -> l.contains("ACTIVE")).findFirst().orElseThrow().split(" ")[0];
+
+    Run compromised = run(tables, "keys", "compromise", active);
+
+    assertThat(compromised.out())
+        .contains("revoked every token signed by " + active)
+        .contains("withdrew " + active)
+        .contains("disabled " + active);
+    String after = run(tables, "keys", "list").out();
+    assertThat(after.lines().filter(l -> l.startsWith(active)).findFirst().orElseThrow())
+        .contains("WITHDRAWN");
+    assertThat(after.lines().filter(l -> l.contains("ACTIVE"))).hasSize(1);
+  }
+
+  @Test
   void reportsAnUnknownClient() {
     Run run = brokerctl("clients", "disable", "ghost");
 

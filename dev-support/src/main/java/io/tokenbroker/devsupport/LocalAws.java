@@ -10,6 +10,16 @@ import java.util.Map;
 public record LocalAws(
     URI endpoint, String region, String accessKeyId, String secretAccessKey, String prefix) {
 
+  /** The same endpoint with a resource prefix of its own: isolation for one test method. */
+  public LocalAws fresh() {
+    return new LocalAws(
+        endpoint,
+        region,
+        accessKeyId,
+        secretAccessKey,
+        prefix + java.util.UUID.randomUUID().toString().substring(0, 6) + "-");
+  }
+
   /** The variables the broker's configuration reads to reach this endpoint. */
   public Map<String, String> environment() {
     return Map.of(

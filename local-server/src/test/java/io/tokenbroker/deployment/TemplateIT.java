@@ -90,28 +90,55 @@ class TemplateIT {
   }
 
   @Test
-  void letsOnlyTheTokenFunctionSignAndOnlyWithTheBrokersTaggedKeys() {
+  void grantsKmsRightsOnlyWhereNeededAndOnlyOverTheBrokersTaggedKeys() {
     Map<String, Map<String, Object>> roles = template().ofType("AWS::IAM::Role");
     assertThat(roles)
-        .containsKeys("TokenFunctionRole", "AuthorizerFunctionRole", "DiscoveryFunctionRole");
+        .containsKeys(
+            "TokenFunctionRole",
+            "AuthorizerFunctionRole",
+            "DiscoveryFunctionRole",
+            "KeyRotationFunctionRole");
     roles.forEach(
         (role, properties) -> {
-          String policies =
-              com.nimbusds.jose.util.JSONObjectUtils.toJSONString(
-                  Map.of("Policies", properties.get("Policies")));
-          if (role.equals("TokenFunctionRole")) {
-            assertThat(policies).contains("kms:Sign").contains("aws:ResourceTag/token-broker");
-            assertThat(policies).doesNotContain("kms:CreateKey").doesNotContain("kms:Decrypt");
-          } else if (!role.startsWith("KeyRotation")) {
-            assertThat(policies).as(role).doesNotContain("kms:");
+          List<Map<String, Object>> statements = statements(properties);
+          for (Map<String, Object> statement : statements) {
+            String actions = String.valueOf(statement.get("Action"));
+            String json = com.nimbusds.jose.util.JSONObjectUtils.toJSONString(statement);
+            assertThat(actions).as(role).doesNotContain("*\"").doesNotContain(":*");
+            if (!actions.contains("kms:")) {
+              assertThat(json).as(role).doesNotContain("\"Resource\":\"*\"");
+              continue;
+            }
+            switch (role) {
+              case "TokenFunctionRole" -> {
+                assertThat(actions).isEqualTo("kms:Sign");
+                assertThat(json).contains("aws:ResourceTag/token-broker");
+              }
+              case "KeyRotationFunctionRole" -> {
+                assertThat(actions).doesNotContain("kms:Sign");
+                if (actions.contains("CreateKey")) {
+                  assertThat(json).contains("aws:RequestTag/token-broker");
+                } else if (actions.contains("DisableKey")
+                    || actions.contains("ScheduleKeyDeletion")) {
+                  assertThat(json).contains("aws:ResourceTag/token-broker");
+                } else if (json.contains("\"Resource\":\"*\"")) {
+                  assertThat(actions).isEqualTo("kms:ListKeys");
+                }
+              }
+              default -> throw new AssertionError(role + " must have no KMS rights: " + actions);
+            }
           }
-          assertThat(policies)
-              .as(role)
-              .doesNotContain("\"Resource\":\"*\"")
-              .doesNotContain("\"Action\":\"*\"")
-              .doesNotContain("dynamodb:*")
-              .doesNotContain("kms:*");
         });
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> statements(Map<String, Object> role) {
+    List<Map<String, Object>> statements = new java.util.ArrayList<>();
+    for (Object policy : (List<Object>) role.getOrDefault("Policies", List.of())) {
+      Map<String, Object> document = object(object(policy), "PolicyDocument");
+      statements.addAll((List<Map<String, Object>>) (List<?>) list(document, "Statement"));
+    }
+    return statements;
   }
 
   private static Map<String, Object> tableWithKey(

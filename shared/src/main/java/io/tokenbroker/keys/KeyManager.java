@@ -24,6 +24,9 @@ public interface KeyManager {
   /** Schedules the key's deletion after the waiting period. Repeating it is harmless. */
   void scheduleDeletion(String keyReference, int waitingPeriodDays);
 
-  /** Every key carrying this broker's tag, so that keys the key table lost track of are found. */
-  java.util.List<OwnedKey> ownedKeys();
+  /**
+   * The keys carrying this broker's tag other than {@code known} ones: keys the key table lost
+   * track of.
+   */
+  java.util.List<OwnedKey> ownedKeysOtherThan(java.util.Set<String> known);
 }

@@ -226,10 +226,8 @@ public final class KeyRotationService {
   private void deleteOrphans(Instant now, List<String> actions) {
     Set<String> known = new HashSet<>();
     keys.findAll().forEach(k -> known.add(k.keyReference()));
-    for (OwnedKey owned : keyManager.ownedKeys()) {
-      if (!known.contains(owned.keyReference())
-          && !owned.pendingDeletion()
-          && owned.createdAt().isBefore(now.minus(ORPHAN_GRACE))) {
+    for (OwnedKey owned : keyManager.ownedKeysOtherThan(known)) {
+      if (!owned.pendingDeletion() && owned.createdAt().isBefore(now.minus(ORPHAN_GRACE))) {
         keyManager.disable(owned.keyReference());
         keyManager.scheduleDeletion(owned.keyReference(), policy.deletionWaitingDays());
         actions.add("scheduled deletion of an unrecorded key");

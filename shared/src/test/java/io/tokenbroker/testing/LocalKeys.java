@@ -52,8 +52,10 @@ public class LocalKeys implements KeyManager, KeySigner {
   }
 
   @Override
-  public java.util.List<io.tokenbroker.keys.OwnedKey> ownedKeys() {
+  public java.util.List<io.tokenbroker.keys.OwnedKey> ownedKeysOtherThan(
+      java.util.Set<String> known) {
     return privateKeys.keySet().stream()
+        .filter(ref -> !known.contains(ref))
         .map(
             ref ->
                 new io.tokenbroker.keys.OwnedKey(

@@ -96,14 +96,17 @@ public final class KmsKeyManager implements KeyManager {
   }
 
   /**
-   * Keys tagged as this deployment's. KMS has no tag search, so this lists the region's keys and
-   * reads each one's tags: one pass per lifecycle run, over what are usually few keys.
+   * Keys tagged as this deployment's that are not {@code known}. KMS has no tag search, so this
+   * lists the region's keys and reads the tags of those it does not know already.
    */
   @Override
-  public List<OwnedKey> ownedKeys() {
+  public List<OwnedKey> ownedKeysOtherThan(java.util.Set<String> known) {
     try {
       List<OwnedKey> owned = new ArrayList<>();
       for (KeyListEntry entry : kms.listKeysPaginator(r -> r.limit(1000)).keys()) {
+        if (known.contains(entry.keyId())) {
+          continue;
+        }
         boolean ours;
         try {
           ours =

@@ -147,17 +147,20 @@ public final class BrokerServices {
         ourTokens(), refreshStore(), config.endpoints().issuerId(), clock);
   }
 
-  /** The key lifecycle, for the rotation function and operator tools. */
+  /**
+   * The key lifecycle, for the rotation function and operator tools: KEYS_TABLE, REVOCATIONS_TABLE,
+   * BROKER_NAME (the KMS tag value) and {@link RotationConfig}'s settings.
+   */
   public static KeyRotationService keyRotation(
       Env env, ClientTimeouts timeouts, Telemetry telemetry, Clock clock) {
     AwsSettings aws = AwsSettings.from(env, timeouts);
-    BrokerTables tables = BrokerTables.from(env);
+    String keysTable = env.required("KEYS_TABLE");
     DynamoDbClient dynamoDb = AwsClients.dynamoDb(aws);
     return new KeyRotationService(
-        new DynamoDbKeyRepository(AwsClients.enhanced(dynamoDb), tables.keys()),
+        new DynamoDbKeyRepository(AwsClients.enhanced(dynamoDb), keysTable),
         new KmsKeyManager(AwsClients.kms(aws), env.required("BROKER_NAME")),
-        new DynamoDbRotationLock(dynamoDb, tables.keys()),
-        new DynamoDbRevocationRepository(dynamoDb, tables.revocations()),
+        new DynamoDbRotationLock(dynamoDb, keysTable),
+        new DynamoDbRevocationRepository(dynamoDb, env.required("REVOCATIONS_TABLE")),
         RotationConfig.policy(env),
         clock,
         telemetry);

@@ -1,0 +1,143 @@
+package io.tokenbroker.cli;
+
+import io.tokenbroker.adapters.aws.AwsClients;
+import io.tokenbroker.adapters.aws.AwsSettings;
+import io.tokenbroker.adapters.aws.ClientTimeouts;
+import io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository;
+import io.tokenbroker.adapters.wiring.BrokerServices;
+import io.tokenbroker.keys.KeyRotationService;
+import io.tokenbroker.keys.SigningKey;
+import io.tokenbroker.telemetry.Telemetry;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code brokerctl keys list|rotate|compromise}: the signing-key lifecycle by hand. */
+@Command(
+    name = "keys",
+    mixinStandardHelpOptions = true,
+    description = "Inspect and drive the signing-key lifecycle.",
+    subcommands = {
+      KeysCommand.ListKeys.class,
+      KeysCommand.Rotate.class,
+      KeysCommand.Compromise.class
+    })
+final class KeysCommand {
+
+  @ParentCommand Brokerctl brokerctl;
+
+  /**
+   * The lifecycle with the template's defaults; pass the stack's settings through the environment
+   * (KEY_ROTATION_PERIOD_HOURS, KEY_PUBLISH_LEAD_SECONDS, ...) if you changed them.
+   */
+  KeyRotationService rotation() {
+    return BrokerServices.keyRotation(
+        brokerctl
+            .env()
+            .with(
+                Map.of(
+                    "KEYS_TABLE", brokerctl.keysTable(),
+                    "REVOCATIONS_TABLE", brokerctl.revocationsTable(),
+                    "BROKER_NAME", brokerctl.deployment())),
+        ClientTimeouts.background(),
+        Telemetry.discard(),
+        Clock.systemUTC());
+  }
+
+  @Command(name = "list", description = "Every key: kid, state, algorithm, lifecycle times.")
+  static final class ListKeys implements Callable<Integer> {
+    @ParentCommand KeysCommand keys;
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      var table =
+          new DynamoDbKeyRepository(
+              AwsClients.enhanced(
+                  AwsClients.dynamoDb(
+                      AwsSettings.from(keys.brokerctl.env(), ClientTimeouts.background()))),
+              keys.brokerctl.keysTable());
+      var out = spec.commandLine().getOut();
+      out.printf(
+          "%-44s %-19s %-5s %-20s %-20s %-20s%n",
+          "KID", "STATE", "ALG", "CREATED", "ACTIVATED", "RETIRED");
+      table.findAll().stream()
+          .sorted(Comparator.comparing(SigningKey::createdAt))
+          .forEach(
+              k ->
+                  out.printf(
+                      "%-44s %-19s %-5s %-20s %-20s %-20s%n",
+                      k.kid(),
+                      k.state(),
+                      k.algorithm(),
+                      time(k.createdAt()),
+                      time(k.activatedAt()),
+                      time(k.retiredAt())));
+      return 0;
+    }
+
+    private static String time(Instant instant) {
+      return instant == null ? "-" : instant.toString();
+    }
+  }
+
+  @Command(
+      name = "rotate",
+      description =
+          "Run one lifecycle step now. With --force the active key is treated as due: its successor"
+              + " is published now and takes over once it has been published for the lead time"
+              + " (run again then).")
+  static final class Rotate implements Callable<Integer> {
+    @ParentCommand KeysCommand keys;
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--force", description = "Rotate early.")
+    boolean force;
+
+    @Override
+    public Integer call() {
+      var report = keys.rotation().rotate(force);
+      var out = spec.commandLine().getOut();
+      if (!report.ran()) {
+        out.println("another lifecycle run holds the lease; try again in a few minutes");
+        return 1;
+      }
+      if (report.actions().isEmpty()) {
+        out.println("nothing due");
+      }
+      report.actions().forEach(out::println);
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "compromise",
+      description =
+          "The key's private half may be known: revoke every token it signed, unpublish and"
+              + " disable it at once, and make a successor sign now.")
+  static final class Compromise implements Callable<Integer> {
+    @ParentCommand KeysCommand keys;
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "KID")
+    String kid;
+
+    @Override
+    public Integer call() {
+      var report = keys.rotation().compromise(kid);
+      if (!report.ran()) {
+        spec.commandLine().getOut().println("another lifecycle run holds the lease; try again");
+        return 1;
+      }
+      report.actions().forEach(spec.commandLine().getOut()::println);
+      return 0;
+    }
+  }
+}
