@@ -9,6 +9,7 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import io.tokenbroker.json.Json;
+import io.tokenbroker.keys.WeakRsaKeys;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -273,6 +274,9 @@ public final class ClientJson {
       throw new InvalidClientPolicy("jwks: alg must be one of " + ASSERTION_ALGORITHMS);
     }
     switch (key) {
+      case RSAKey rsa when WeakRsaKeys.hasRocaFingerprint(rsa) ->
+          throw new InvalidClientPolicy(
+              "jwks: this RSA key has the ROCA weakness (CVE-2017-15361): generate a new one");
       case RSAKey rsa when rsa.size() >= 2048 -> {}
       case RSAKey rsa -> throw new InvalidClientPolicy("jwks: RSA keys need at least 2048 bits");
       case ECKey ec when Set.of(Curve.P_256, Curve.P_384, Curve.P_521).contains(ec.getCurve()) -> {}

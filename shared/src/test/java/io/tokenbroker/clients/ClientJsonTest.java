@@ -124,6 +124,13 @@ class ClientJsonTest {
             j -> j.put("jwks", Map.of("keys", List.of(rsa1024.toPublicJWK().toJSONObject()))),
             "at least 2048 bits"),
         invalid(
+            "RSA key with the ROCA weakness",
+            j ->
+                j.put(
+                    "jwks",
+                    Map.of("keys", List.of(TestKeys.withRocaFingerprint("roca").toJSONObject()))),
+            "ROCA"),
+        invalid(
             "key without kid",
             j ->
                 j.put(
