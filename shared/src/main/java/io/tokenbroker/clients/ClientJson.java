@@ -1,6 +1,8 @@
 package io.tokenbroker.clients;
 
+import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.AsymmetricJWK;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
@@ -282,6 +284,12 @@ public final class ClientJson {
       case ECKey ec when Set.of(Curve.P_256, Curve.P_384, Curve.P_521).contains(ec.getCurve()) -> {}
       default ->
           throw new InvalidClientPolicy("jwks: keys must be RSA (>= 2048) or EC P-256/384/521");
+    }
+    try {
+      // The JDK's own checks (e.g. an RSA public exponent of 1) at registration, not at first use.
+      ((AsymmetricJWK) key).toPublicKey();
+    } catch (JOSEException unusable) {
+      throw new InvalidClientPolicy("jwks: not a usable public key: " + key.getKeyID());
     }
   }
 
