@@ -22,6 +22,7 @@ import io.tokenbroker.clients.IamPrincipal;
 import io.tokenbroker.discovery.BrokerEndpoints;
 import io.tokenbroker.errors.OAuthError;
 import io.tokenbroker.errors.RequestRejected;
+import io.tokenbroker.verify.CompactJws;
 import java.security.PublicKey;
 import java.text.ParseException;
 import java.time.Clock;
@@ -153,6 +154,19 @@ public final class ClientAuthenticator {
   }
 
   private static SignedJWT parseSigned(String assertion) {
+    // Nimbus's base64url decoder skips characters outside the alphabet, so "<assertion>;;;" or one
+    // with a space inside would verify as the original: one signed assertion, many spellings.
+    // Only the canonical compact form is accepted, as for access tokens.
+    try {
+      CompactJws.parse(assertion, MAX_ASSERTION_LENGTH);
+    } catch (RequestRejected notCanonical) {
+      throw rejected(
+          switch (notCanonical.reason()) {
+            case "jwe_not_accepted" -> "assertion_encrypted";
+            case "signature_missing" -> "assertion_unsigned";
+            default -> "assertion_malformed";
+          });
+    }
     JWT jwt;
     try {
       jwt = JWTParser.parse(assertion);

@@ -1,6 +1,8 @@
 package io.tokenbroker.clients;
 
+import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.AsymmetricJWK;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
@@ -9,6 +11,7 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import io.tokenbroker.json.Json;
+import io.tokenbroker.keys.WeakRsaKeys;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -347,11 +350,20 @@ public final class ClientJson {
       throw new InvalidClientPolicy("jwks: alg must be one of " + ASSERTION_ALGORITHMS);
     }
     switch (key) {
+      case RSAKey rsa when WeakRsaKeys.hasRocaFingerprint(rsa) ->
+          throw new InvalidClientPolicy(
+              "jwks: this RSA key has the ROCA weakness (CVE-2017-15361): generate a new one");
       case RSAKey rsa when rsa.size() >= 2048 -> {}
       case RSAKey rsa -> throw new InvalidClientPolicy("jwks: RSA keys need at least 2048 bits");
       case ECKey ec when Set.of(Curve.P_256, Curve.P_384, Curve.P_521).contains(ec.getCurve()) -> {}
       default ->
           throw new InvalidClientPolicy("jwks: keys must be RSA (>= 2048) or EC P-256/384/521");
+    }
+    try {
+      // The JDK's own checks (e.g. an RSA public exponent of 1) at registration, not at first use.
+      ((AsymmetricJWK) key).toPublicKey();
+    } catch (JOSEException unusable) {
+      throw new InvalidClientPolicy("jwks: not a usable public key: " + key.getKeyID());
     }
   }
 

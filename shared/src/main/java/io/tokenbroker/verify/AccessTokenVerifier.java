@@ -221,14 +221,12 @@ public final class AccessTokenVerifier {
     if (scope == null) {
       return new TreeSet<>();
     }
-    if (!(scope instanceof String text) || !text.matches("[^ ]+( [^ ]+)*")) {
+    // Token by token: a regex with a repeated group over the whole list would recurse per token.
+    if (!(scope instanceof String text)
+        || !Arrays.stream(text.split(" ", -1)).allMatch(s -> SCOPE_TOKEN.matcher(s).matches())) {
       throw invalid("scope_malformed");
     }
-    SortedSet<String> scopes = new TreeSet<>(Arrays.asList(text.split(" ")));
-    if (!scopes.stream().allMatch(s -> SCOPE_TOKEN.matcher(s).matches())) {
-      throw invalid("scope_malformed");
-    }
-    return scopes;
+    return new TreeSet<>(Arrays.asList(text.split(" ")));
   }
 
   private static RequestRejected invalid(String reason) {

@@ -1,6 +1,8 @@
 package io.tokenbroker.verify;
 
 import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.RSAKey;
+import io.tokenbroker.keys.WeakRsaKeys;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,6 +57,7 @@ public final class CachingKeyResolver implements KeyResolver {
     Map<String, JWK> byKid =
         keys.stream()
             .filter(k -> k.getKeyID() != null && k.getAlgorithm() != null && !k.isPrivate())
+            .filter(k -> !(k instanceof RSAKey rsa && WeakRsaKeys.hasRocaFingerprint(rsa)))
             .collect(Collectors.groupingBy(JWK::getKeyID))
             .entrySet()
             .stream()

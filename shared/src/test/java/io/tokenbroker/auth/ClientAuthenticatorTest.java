@@ -220,6 +220,46 @@ class ClientAuthenticatorTest {
             });
   }
 
+  /**
+   * Found by fuzzing (TokenEndpointInputFuzzTest#formBody, input assertion-with-trailing-garbage):
+   * Nimbus's decoder skips characters outside the base64url alphabet, so other spellings of a
+   * signed assertion verified as the original.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(
+      strings = {
+        "trailing garbage",
+        "space inside",
+        "padding",
+        "line break inside",
+        "non-canonical last character"
+      })
+  void refusesAnyButTheCanonicalSpellingOfASignedAssertion(String variant) {
+    String assertion = ClientAssertions.sign(EC, JWSAlgorithm.ES256, claims().build());
+    String signature = assertion.substring(assertion.lastIndexOf('.') + 1);
+    String respelled =
+        switch (variant) {
+          case "trailing garbage" -> assertion + ";;;;";
+          case "space inside" -> assertion.substring(0, 20) + " " + assertion.substring(20);
+          case "padding" -> assertion + "==";
+          case "line break inside" -> assertion.substring(0, 20) + "\r\n" + assertion.substring(20);
+          default -> assertion.substring(0, assertion.length() - 1) + nonCanonical(signature);
+        };
+    assertThat(respelled).isNotEqualTo(assertion);
+
+    assertThatThrownBy(() -> present(respelled))
+        .isInstanceOf(RequestRejected.class)
+        .satisfies(
+            e -> assertThat(((RequestRejected) e).reason()).isEqualTo("assertion_malformed"));
+    assertThat(present(assertion).client().clientId()).isEqualTo("workload");
+  }
+
+  /** The last character with an unused low bit set (an ES256 signature): the same bytes. */
+  private static char nonCanonical(String segment) {
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    return alphabet.charAt(alphabet.indexOf(segment.charAt(segment.length() - 1)) | 1);
+  }
+
   @Test
   void acceptsAnAssertionOnce() {
     String assertion = ClientAssertions.sign(RSA, JWSAlgorithm.RS256, claims().build());

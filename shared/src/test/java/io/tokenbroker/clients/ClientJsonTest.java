@@ -124,6 +124,22 @@ class ClientJsonTest {
             j -> j.put("jwks", Map.of("keys", List.of(rsa1024.toPublicJWK().toJSONObject()))),
             "at least 2048 bits"),
         invalid(
+            "RSA key with the ROCA weakness",
+            j ->
+                j.put(
+                    "jwks",
+                    Map.of("keys", List.of(TestKeys.withRocaFingerprint("roca").toJSONObject()))),
+            "ROCA"),
+        invalid(
+            "RSA public exponent 1",
+            j -> {
+              Map<String, Object> key =
+                  new java.util.HashMap<>(TestKeys.rsa().toPublicJWK().toJSONObject());
+              key.put("e", "AQ");
+              j.put("jwks", Map.of("keys", List.of(key)));
+            },
+            "not a usable public key"),
+        invalid(
             "key without kid",
             j ->
                 j.put(

@@ -47,6 +47,29 @@ public final class TestKeys {
     return (RSAKey) generate(JWSAlgorithm.RS256);
   }
 
+  /**
+   * A public RSA key (over 2048 bits) whose modulus has the ROCA fingerprint (CVE-2017-15361): the
+   * shape of the product of two primes of the form k*M + (65537^a mod M), M the primorial of 167.
+   */
+  public static RSAKey withRocaFingerprint(String kid) {
+    java.math.BigInteger m =
+        java.util.stream.IntStream.rangeClosed(2, 167)
+            .filter(n -> java.math.BigInteger.valueOf(n).isProbablePrime(50))
+            .mapToObj(java.math.BigInteger::valueOf)
+            .reduce(java.math.BigInteger.ONE, java.math.BigInteger::multiply);
+    java.math.BigInteger modulus =
+        m.multiply(new java.math.BigInteger(1900, new java.security.SecureRandom()).setBit(1899))
+            .add(
+                java.math.BigInteger.valueOf(65537).modPow(java.math.BigInteger.valueOf(12345), m));
+    return new RSAKey.Builder(
+            com.nimbusds.jose.util.Base64URL.encode(modulus),
+            com.nimbusds.jose.util.Base64URL.encode(java.math.BigInteger.valueOf(65537)))
+        .keyID(kid)
+        .algorithm(JWSAlgorithm.RS256)
+        .keyUse(KeyUse.SIGNATURE)
+        .build();
+  }
+
   public static ECKey ec() {
     return (ECKey) generate(JWSAlgorithm.ES256);
   }

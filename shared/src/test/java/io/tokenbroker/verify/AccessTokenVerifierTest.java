@@ -438,6 +438,18 @@ class AccessTokenVerifierTest {
         .satisfies(e -> assertThat(((RequestRejected) e).reason()).isEqualTo("expired"));
   }
 
+  /** A whole-list regex recursed per scope token and overflowed the stack on long lists. */
+  @Test
+  void checksALongScopeListWithoutExhaustingTheStack() {
+    String many = String.join(" ", java.util.Collections.nCopies(2500, "a"));
+    assertThat(verifier.verify(withClaims(c -> c.put("scope", many))).scopes())
+        .containsExactly("a");
+
+    assertThatThrownBy(() -> verifier.verify(withClaims(c -> c.put("scope", many + "  b"))))
+        .isInstanceOf(RequestRejected.class)
+        .satisfies(e -> assertThat(((RequestRejected) e).reason()).isEqualTo("scope_malformed"));
+  }
+
   @Test
   void acceptsATokenWithoutScope() {
     assertThat(verifier.verify(withClaims(c -> c.remove("scope"))).scopes()).isEmpty();

@@ -78,4 +78,11 @@ class CachingKeyResolverTest {
     assertThat(resolver.find("no-alg")).isEmpty();
     assertThat(resolver.find(first.getKeyID())).isEmpty();
   }
+
+  @Test
+  void ignoresRsaKeysWithTheRocaWeakness() {
+    published.add(TestKeys.withRocaFingerprint("roca"));
+
+    assertThat(resolver.find("roca")).isEmpty();
+  }
 }
