@@ -10,6 +10,8 @@ import io.tokenbroker.revocation.RevocationStatus;
 import io.tokenbroker.verify.AccessTokenVerifier;
 import io.tokenbroker.verify.CachingKeyResolver;
 import io.tokenbroker.verify.CompactJws;
+import io.tokenbroker.verify.SignatureCheck;
+import io.tokenbroker.verify.VerifiedToken;
 import io.tokenbroker.verify.VerifierPolicy;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -60,6 +62,10 @@ public class AuthorizerBenchmark {
   public String alg;
 
   private TokenAuthorizer authorizer;
+  private AccessTokenVerifier verifier;
+  private String token;
+  private JWSAlgorithm algorithm;
+  private JWK publicJwk;
   private byte[] event;
   private String jcaAlgorithm;
   private PublicKey publicKey;
@@ -68,20 +74,20 @@ public class AuthorizerBenchmark {
 
   @Setup
   public void setUp() throws Exception {
-    JWSAlgorithm algorithm = JWSAlgorithm.parse(alg);
+    algorithm = JWSAlgorithm.parse(alg);
     JWK key = BenchFixtures.generateKey(algorithm);
     // A token exactly as the broker mints it (real minter, local signature), valid for an hour so
     // that no run outlives it.
-    String token =
+    token =
         BenchFixtures.tokenService(key, BenchFixtures.telemetry("token"))
             .issue(
                 BenchFixtures.iamCaller(),
                 BenchFixtures.tokenRequest(Duration.ofHours(1)),
                 new io.tokenbroker.tokens.TokenService.Origin("203.0.113.10", "bench"))
             .accessToken();
-    JWK publicJwk = key.toPublicJWK();
+    publicJwk = key.toPublicJWK();
     Clock clock = Clock.systemUTC();
-    AccessTokenVerifier verifier =
+    verifier =
         new AccessTokenVerifier(
             new VerifierPolicy(
                 BenchFixtures.ISSUER,
@@ -110,7 +116,7 @@ public class AuthorizerBenchmark {
 
     // Measure the path that allows, nothing else: a denial would be cheaper and mislead.
     String policy = new String(decision(), StandardCharsets.UTF_8);
-    if (!policy.contains("\"Effect\":\"Allow\"") || !bareVerify()) {
+    if (!policy.contains("\"Effect\":\"Allow\"") || !bareVerify() || !signatureCheck()) {
       throw new IllegalStateException("the benchmark token is not accepted: " + policy);
     }
   }
@@ -120,6 +126,24 @@ public class AuthorizerBenchmark {
     ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
     authorizer.handleRequest(new ByteArrayInputStream(event), out, null);
     return out.toByteArray();
+  }
+
+  /**
+   * Part of {@link #decision}: the token verifier alone (JWS, header, key, signature, claims,
+   * revocation), without the event, the policy and the log line.
+   */
+  @Benchmark
+  public VerifiedToken verifyOnly() {
+    return verifier.verify(token);
+  }
+
+  /**
+   * Part of {@link #verifyOnly}: the production signature step alone ({@link SignatureCheck}: a
+   * Nimbus verifier made from the JWK for each token, then the check).
+   */
+  @Benchmark
+  public boolean signatureCheck() {
+    return SignatureCheck.verifies(algorithm, publicJwk, signingInput, signature);
   }
 
   @Benchmark

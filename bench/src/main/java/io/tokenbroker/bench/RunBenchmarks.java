@@ -25,8 +25,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * sign. Writes JMH's JSON and a Markdown summary under {@code bench/target/jmh/}.
  *
  * <p>Options: {@code --forks N} (default 2), {@code --warmup N} and {@code --iterations N}
- * (1-second iterations, default 5 each), {@code --jit default,c1} (which configurations), {@code
- * --include REGEX} (benchmarks, default all of this module's).
+ * (1-second iterations, default 15 and 5: the decision path needs long to reach C2 on a busy
+ * machine), {@code --jit default,c1} (which configurations), {@code --include REGEX} (benchmarks,
+ * default all of this module's).
  */
 public final class RunBenchmarks {
 
@@ -43,7 +44,7 @@ public final class RunBenchmarks {
   public static void main(String[] args) throws RunnerException, IOException {
     Map<String, String> options = parse(args);
     int forks = Integer.parseInt(options.getOrDefault("forks", "2"));
-    int warmup = Integer.parseInt(options.getOrDefault("warmup", "5"));
+    int warmup = Integer.parseInt(options.getOrDefault("warmup", "15"));
     int iterations = Integer.parseInt(options.getOrDefault("iterations", "5"));
     String include =
         options.getOrDefault(
@@ -131,6 +132,20 @@ public final class RunBenchmarks {
           scores.get("AuthorizerBenchmark.decision " + alg),
           scores.get("AuthorizerBenchmark.bareVerify " + alg),
           ">= 0.8");
+    }
+    for (String alg : List.of("RS256", "ES256")) {
+      ratio(
+          table,
+          "(part) verifier alone / bare verify, " + alg,
+          scores.get("AuthorizerBenchmark.verifyOnly " + alg),
+          scores.get("AuthorizerBenchmark.bareVerify " + alg),
+          "");
+      ratio(
+          table,
+          "(part) SignatureCheck / bare verify, " + alg,
+          scores.get("AuthorizerBenchmark.signatureCheck " + alg),
+          scores.get("AuthorizerBenchmark.bareVerify " + alg),
+          "");
     }
     ratio(
         table,

@@ -24,6 +24,8 @@ class BenchmarkStatesTest {
         .contains("\"Effect\":\"Allow\"")
         .contains("\"principalId\":\"ci-deployer\"");
     assertThat(benchmark.bareVerify()).isTrue();
+    assertThat(benchmark.signatureCheck()).isTrue();
+    assertThat(benchmark.verifyOnly().clientId()).isEqualTo("ci-deployer");
   }
 
   @Test
