@@ -95,7 +95,13 @@ public final class ColdStart {
 
   /** One timed run. */
   record Run(
-      String subject, String mode, double totalMs, double initMs, double invokeMs, long hwmKb) {}
+      String subject,
+      String mode,
+      double totalMs,
+      double initMs,
+      double invokeMs,
+      long hwmKb,
+      double cpuMs) {}
 
   /** Classes one run loaded: all, from the JDK's CDS archive, and from the function's jars. */
   record ClassCount(int total, int sharedArchive, int application) {}
@@ -279,7 +285,7 @@ public final class ColdStart {
     }
     List<Run> results = new ArrayList<>();
     StringBuilder csv =
-        new StringBuilder("subject,mode,round,total_ms,init_ms,invoke_ms,vmhwm_kb\n");
+        new StringBuilder("subject,mode,round,total_ms,init_ms,invoke_ms,vmhwm_kb,cpu_ms\n");
     for (int round = 1; round <= runs; round++) {
       for (Mode mode : modes) {
         for (Subject subject : subjects) {
@@ -288,14 +294,15 @@ public final class ColdStart {
           csv.append(
               String.format(
                   Locale.ROOT,
-                  "%s,%s,%d,%.1f,%.1f,%.1f,%d%n",
+                  "%s,%s,%d,%.1f,%.1f,%.1f,%d,%.0f%n",
                   run.subject(),
                   run.mode(),
                   round,
                   run.totalMs(),
                   run.initMs(),
                   run.invokeMs(),
-                  run.hwmKb()));
+                  run.hwmKb(),
+                  run.cpuMs()));
         }
       }
       System.err.printf("round %d/%d done%n", round, runs);
@@ -365,7 +372,8 @@ public final class ColdStart {
         (end - start) / 1e6,
         Long.parseLong(fields[0]) / 1e6,
         Long.parseLong(fields[1]) / 1e6,
-        Long.parseLong(fields[2]));
+        Long.parseLong(fields[2]),
+        Long.parseLong(fields[3]));
   }
 
   private String report(
@@ -393,8 +401,9 @@ public final class ColdStart {
           .append("\n\n");
       out.append(
           "| subject | process ms, median | min - max | p25 - p75 | init ms | first invoke ms"
-              + " | x reference | x hello | target |\n");
-      out.append("|---|---:|---|---|---:|---:|---:|---:|---|\n");
+              + " | x reference | x hello | target | CPU ms, median | CPU x reference |\n");
+      out.append("|---|---:|---|---|---:|---:|---:|---:|---|---:|---:|\n");
+      double referenceCpu = median(results, "reference", mode, Run::cpuMs);
       double reference = median(results, "reference", mode, Run::totalMs);
       double hello = median(results, "hello", mode, Run::totalMs);
       for (Subject subject : subjects) {
@@ -409,7 +418,8 @@ public final class ColdStart {
         out.append(
             String.format(
                 Locale.ROOT,
-                "| %s | %.0f | %.0f - %.0f | %.0f - %.0f | %.0f | %.0f | %.2f | %.2f | %s |%n",
+                "| %s | %.0f | %.0f - %.0f | %.0f - %.0f | %.0f | %.0f | %.2f | %.2f | %s | %.0f |"
+                    + " %.2f |%n",
                 subject.name(),
                 median,
                 totals.getFirst(),
@@ -420,7 +430,9 @@ public final class ColdStart {
                 median(results, subject.name(), mode, Run::invokeMs),
                 median / reference,
                 median / hello,
-                target));
+                target,
+                median(results, subject.name(), mode, Run::cpuMs),
+                median(results, subject.name(), mode, Run::cpuMs) / referenceCpu));
       }
     }
     out.append(

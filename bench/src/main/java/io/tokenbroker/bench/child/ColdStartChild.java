@@ -14,8 +14,9 @@ import java.nio.file.Path;
  * but the JDK and the Lambda interface, so that it adds as little as possible to what is measured.
  *
  * <p>Arguments: handler class, event file, response file, result file. The result file gets one
- * line: {@code init_ns invoke_ns vmhwm_kb error}, where VmHWM is the process's peak resident set
- * size from /proc/self/status, read after the invoke.
+ * line: {@code init_ns invoke_ns vmhwm_kb cpu_ms error}, where VmHWM is the process's peak resident
+ * set size from /proc/self/status, and cpu_ms the CPU time all its threads used so far (user +
+ * system, /proc/self/stat, 10 ms ticks), both read after the invoke.
  */
 public final class ColdStartChild {
 
@@ -39,11 +40,27 @@ public final class ColdStartChild {
     Files.write(Path.of(args[2]), response.toByteArray());
     Files.writeString(
         Path.of(args[3]),
-        (initialized - start) + " " + (served - initialized) + " " + peakRssKb() + " " + error,
+        (initialized - start)
+            + " "
+            + (served - initialized)
+            + " "
+            + peakRssKb()
+            + " "
+            + cpuMillis()
+            + " "
+            + error,
         StandardCharsets.US_ASCII);
     // Lambda never lets a container's JVM exit by itself; exit at once so that no lingering
     // non-daemon thread of a library adds to the measured time.
     System.exit(0);
+  }
+
+  /** utime + stime of the whole process, in ms (Linux's USER_HZ is 100: 10 ms per tick). */
+  private static long cpuMillis() throws java.io.IOException {
+    String stat = Files.readString(Path.of("/proc/self/stat"));
+    // Fields after the command name, which is in parentheses and may contain spaces.
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
   }
 
   private static long peakRssKb() throws java.io.IOException {
