@@ -1,0 +1,221 @@
+package io.tokenbroker.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.tokenbroker.adapters.aws.AwsClients;
+import io.tokenbroker.adapters.aws.AwsSettings;
+import io.tokenbroker.adapters.aws.ClientTimeouts;
+import io.tokenbroker.adapters.dynamodb.BrokerTables;
+import io.tokenbroker.adapters.dynamodb.DynamoDbClientRepository;
+import io.tokenbroker.adapters.wiring.BrokerServices;
+import io.tokenbroker.config.Env;
+import io.tokenbroker.devsupport.LocalAws;
+import io.tokenbroker.devsupport.MotoExtension;
+import io.tokenbroker.functions.authorizer.TokenAuthorizer;
+import io.tokenbroker.functions.token.TokenHandler;
+import io.tokenbroker.provisioning.BrokerProvisioner;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * How many AWS calls one request costs, counted at the SDK (an ExecutionInterceptor on every client
+ * the functions build) against moto, through the real handlers wired from their environment. A
+ * behaviour test, not a timing test: the counts are part of the functions' design (the token
+ * function's key cache, the authorizer's key and revocation caches, no KMS at the edge).
+ */
+@ExtendWith(MotoExtension.class)
+class AwsCallsPerRequestIT {
+
+  private static final ECKey WORKLOAD_KEY = (ECKey) BenchFixtures.generateKey(JWSAlgorithm.ES256);
+
+  private static Env env;
+
+  @BeforeAll
+  static void setUp(LocalAws local) {
+    AwsSettings settings =
+        AwsSettings.from(Env.of(local.environment()), ClientTimeouts.background());
+    DynamoDbClient dynamoDb = AwsClients.dynamoDb(settings);
+    BrokerTables tables = BrokerTables.withPrefix(local.prefix());
+    new BrokerProvisioner(dynamoDb).createTables(tables);
+    env =
+        Env.of(local.environment())
+            .with(tables.environment())
+            .with(
+                Map.of(
+                    "BROKER_NAME", "bench",
+                    "ISSUER", BenchFixtures.ISSUER,
+                    "AUDIENCE", BenchFixtures.AUDIENCE,
+                    "ROUTE_SCOPES", BenchFixtures.ROUTES,
+                    "REVOCATION_CACHE_SECONDS", "300"));
+    // The rotation function's first run: one ACTIVE RS256 key in KMS, recorded in the key table.
+    BrokerServices.keyRotation(
+            env,
+            ClientTimeouts.background(),
+            BenchFixtures.telemetry("rotation"),
+            Clock.systemUTC())
+        .rotate(false);
+    var clients = new DynamoDbClientRepository(dynamoDb, tables.clients());
+    clients.save(BenchFixtures.iamClient(), 0);
+    clients.save(BenchFixtures.keyClient("workload", WORKLOAD_KEY), 0);
+  }
+
+  @Test
+  void tokenFunctionSignsOnceAndWritesOneRecordPerTokenReadingKeysOnlyWhenItsCacheIsCold() {
+    TokenHandler handler = new TokenHandler(env, BenchFixtures.telemetry("token"));
+    byte[] iam = json(BenchFixtures.event("token/client-credentials-iam.json"));
+
+    Map<String, Integer> cold = counted(() -> assertIssued(invoke(handler, iam)));
+    Map<String, Integer> warm = counted(() -> assertIssued(invoke(handler, iam)));
+    Map<String, Integer> privateKeyJwt =
+        counted(() -> assertIssued(invoke(handler, privateKeyJwtEvent())));
+
+    report("token /token/iam, first request of a container", cold);
+    report("token /token/iam, warm", warm);
+    report("token /token (private_key_jwt), warm", privateKeyJwt);
+    assertThat(cold)
+        .isEqualTo(
+            Map.of(
+                "DynamoDb Scan keys", 1,
+                "DynamoDb GetItem clients", 2,
+                "Kms Sign", 1,
+                "DynamoDb PutItem issuances", 1));
+    assertThat(warm)
+        .isEqualTo(
+            Map.of(
+                "DynamoDb GetItem clients", 2,
+                "Kms Sign", 1,
+                "DynamoDb PutItem issuances", 1));
+    assertThat(privateKeyJwt)
+        .isEqualTo(
+            Map.of(
+                "DynamoDb GetItem clients", 1,
+                "DynamoDb PutItem assertions", 1,
+                "Kms Sign", 1,
+                "DynamoDb PutItem issuances", 1));
+  }
+
+  @Test
+  void authorizerNeverCallsKmsAndReadsRevocationsOncePerTokenPerCachePeriod() {
+    TokenHandler tokens = new TokenHandler(env, BenchFixtures.telemetry("token"));
+    byte[] iam = json(BenchFixtures.event("token/client-credentials-iam.json"));
+    String first = accessToken(invoke(tokens, iam));
+    String second = accessToken(invoke(tokens, iam));
+    TokenAuthorizer authorizer = new TokenAuthorizer(env, BenchFixtures.telemetry("authorizer"));
+
+    Map<String, Integer> cold =
+        counted(() -> assertAllowed(invoke(authorizer, BenchFixtures.authorizerEvent(first))));
+    Map<String, Integer> sameToken =
+        counted(() -> assertAllowed(invoke(authorizer, BenchFixtures.authorizerEvent(first))));
+    Map<String, Integer> newToken =
+        counted(() -> assertAllowed(invoke(authorizer, BenchFixtures.authorizerEvent(second))));
+
+    report("authorizer, first decision of a container", cold);
+    report("authorizer, same token again (warm)", sameToken);
+    report("authorizer, a token not seen before (warm keys)", newToken);
+    assertThat(cold)
+        .isEqualTo(Map.of("DynamoDb Scan keys", 1, "DynamoDb BatchGetItem revocations", 1));
+    assertThat(sameToken).isEmpty();
+    assertThat(newToken).isEqualTo(Map.of("DynamoDb BatchGetItem revocations", 1));
+  }
+
+  /** The calls {@code request} made, after checking the SDK did not retry any of them. */
+  private static Map<String, Integer> counted(Runnable request) {
+    AwsCallCounter.reset();
+    request.run();
+    Map<String, Integer> calls = AwsCallCounter.calls();
+    assertThat(AwsCallCounter.attempts()).as("HTTP attempts (retries)").isEqualTo(calls);
+    return calls;
+  }
+
+  private static void report(String what, Map<String, Integer> calls) {
+    System.out.println("AWS calls | " + what + " | " + (calls.isEmpty() ? "none" : calls));
+  }
+
+  private static byte[] privateKeyJwtEvent() {
+    Map<String, Object> event =
+        BenchFixtures.event("token/client-credentials-private-key-jwt.json");
+    event.put(
+        "body",
+        "grant_type=client_credentials&scope=orders%3Aread&client_assertion_type="
+            + URLEncoder.encode(
+                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", StandardCharsets.UTF_8)
+            + "&client_assertion="
+            + assertion());
+    return json(event);
+  }
+
+  private static String assertion() {
+    Instant now = Instant.now();
+    SignedJWT jwt =
+        new SignedJWT(
+            new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(WORKLOAD_KEY.getKeyID()).build(),
+            new JWTClaimsSet.Builder()
+                .issuer("workload")
+                .subject("workload")
+                .audience(BenchFixtures.ISSUER + "/token")
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plusSeconds(60)))
+                .jwtID(UUID.randomUUID().toString())
+                .build());
+    try {
+      jwt.sign(new ECDSASigner(WORKLOAD_KEY));
+    } catch (JOSEException e) {
+      throw new IllegalStateException(e);
+    }
+    return jwt.serialize();
+  }
+
+  private static byte[] json(Map<String, Object> event) {
+    return JSONObjectUtils.toJSONString(event).getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String invoke(
+      com.amazonaws.services.lambda.runtime.RequestStreamHandler handler, byte[] event) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      handler.handleRequest(new ByteArrayInputStream(event), out, null);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private static void assertIssued(String response) {
+    assertThat(response).contains("\"statusCode\":200").contains("access_token");
+  }
+
+  private static void assertAllowed(String response) {
+    assertThat(response).contains("\"Effect\":\"Allow\"");
+  }
+
+  private static String accessToken(String response) {
+    try {
+      Map<String, Object> body =
+          JSONObjectUtils.parse((String) JSONObjectUtils.parse(response).get("body"));
+      return (String) body.get("access_token");
+    } catch (ParseException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
