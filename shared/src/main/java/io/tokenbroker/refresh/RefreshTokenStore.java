@@ -23,8 +23,13 @@ public interface RefreshTokenStore {
   /**
    * Spends {@code used} and stores {@code next} and the new access token's record, atomically.
    *
+   * <p>A retry of this very rotation (the store's answer was lost, the client retried) succeeds: it
+   * is not a conflict with itself.
+   *
    * @throws RefreshConflict if {@code used} was spent meanwhile or its family revoked (exactly one
    *     of two concurrent rotations succeeds)
+   * @throws ServiceFailure (retryable) if the store cancelled the write for another reason, such as
+   *     throttling; nothing changed
    */
   void rotate(RefreshTokenRecord used, RefreshTokenRecord next, Issuance accessToken);
 

@@ -7,7 +7,8 @@ import java.util.Optional;
 public interface IssuanceRepository {
 
   /**
-   * Stores the record durably, once per jti.
+   * Stores the record durably, once per jti. Storing the very same record again (same jti, same
+   * token hash: a retried write) is not an error.
    *
    * @throws ServiceFailure if the store fails or the jti exists (the token must then not be
    *     returned)

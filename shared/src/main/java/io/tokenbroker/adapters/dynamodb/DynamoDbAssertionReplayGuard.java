@@ -5,6 +5,7 @@ import io.tokenbroker.auth.AssertionReplayGuard;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.UUID;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -27,8 +28,14 @@ public final class DynamoDbAssertionReplayGuard implements AssertionReplayGuard 
     this.clockSkew = clockSkew;
   }
 
+  /**
+   * The item carries a random id of this call, so that an SDK retry of a put whose first answer was
+   * lost (attempt timeout), which then fails its own condition, is still told apart from a replay.
+   */
   @Override
   public boolean firstUse(String clientId, String jti, Instant expiresAt) {
+    AttributeValue id = AttributeValue.fromS(clientId + "#" + jti);
+    AttributeValue useId = AttributeValue.fromS(UUID.randomUUID().toString());
     try {
       dynamoDb.putItem(
           r ->
@@ -36,16 +43,30 @@ public final class DynamoDbAssertionReplayGuard implements AssertionReplayGuard 
                   .item(
                       Map.of(
                           "id",
-                          AttributeValue.fromS(clientId + "#" + jti),
+                          id,
+                          "use_id",
+                          useId,
                           BrokerTables.TTL,
                           AttributeValue.fromN(
                               Long.toString(expiresAt.plus(clockSkew).getEpochSecond()))))
                   .conditionExpression("attribute_not_exists(id)"));
       return true;
-    } catch (ConditionalCheckFailedException replayed) {
-      return false;
+    } catch (ConditionalCheckFailedException used) {
+      return useId.equals(storedUseId(id));
     } catch (SdkException e) {
       throw AwsFailures.of("dynamodb", "PutItem assertion", e);
+    }
+  }
+
+  private AttributeValue storedUseId(AttributeValue id) {
+    try {
+      Map<String, AttributeValue> item =
+          dynamoDb
+              .getItem(r -> r.tableName(table).key(Map.of("id", id)).consistentRead(true))
+              .item();
+      return item == null ? null : item.get("use_id");
+    } catch (SdkException e) {
+      throw AwsFailures.of("dynamodb", "GetItem assertion", e);
     }
   }
 }

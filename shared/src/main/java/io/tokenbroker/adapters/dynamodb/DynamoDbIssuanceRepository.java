@@ -36,10 +36,25 @@ public final class DynamoDbIssuanceRepository implements IssuanceRepository {
                   .item(toItem(issuance))
                   .conditionExpression("attribute_not_exists(jti)"));
     } catch (ConditionalCheckFailedException e) {
+      if (isRecorded(issuance)) {
+        return; // an SDK retry of our own write, whose first answer was lost: it is stored
+      }
       throw new ServiceFailure("dynamodb", "jti already recorded", true, e);
     } catch (SdkException e) {
       throw AwsFailures.of("dynamodb", "PutItem issuance", e);
     }
+  }
+
+  /**
+   * Whether this very record is stored: same jti and same token SHA-256. A write whose answer was
+   * lost (attempt timeout) is retried by the SDK and then fails its own condition; that is not a
+   * collision. PutItem has no idempotency token, so the stored record itself must tell.
+   */
+  boolean isRecorded(Issuance issuance) {
+    return find(issuance.jti())
+        .map(Issuance::tokenSha256)
+        .filter(issuance.tokenSha256()::equals)
+        .isPresent();
   }
 
   @Override

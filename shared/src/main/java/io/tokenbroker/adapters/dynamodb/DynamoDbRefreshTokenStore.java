@@ -1,6 +1,7 @@
 package io.tokenbroker.adapters.dynamodb;
 
 import io.tokenbroker.adapters.aws.AwsFailures;
+import io.tokenbroker.errors.ServiceFailure;
 import io.tokenbroker.refresh.RefreshConflict;
 import io.tokenbroker.refresh.RefreshFamily;
 import io.tokenbroker.refresh.RefreshTokenRecord;
@@ -10,13 +11,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
@@ -31,6 +33,10 @@ public final class DynamoDbRefreshTokenStore implements RefreshTokenStore {
 
   /** Kept a day past the family's end, for investigation. */
   private static final Duration AFTERLIFE = Duration.ofDays(1);
+
+  /** Cancellation reasons that mean another writer got there first. */
+  private static final Set<String> CONFLICTS =
+      Set.of("ConditionalCheckFailed", "TransactionConflict");
 
   private final DynamoDbClient dynamoDb;
   private final String table;
@@ -56,12 +62,23 @@ public final class DynamoDbRefreshTokenStore implements RefreshTokenStore {
     familyItem.put("expires_at", n(family.expiresAt().getEpochSecond()));
     familyItem.put("revoked", AttributeValue.fromBool(false));
     familyItem.put(BrokerTables.TTL, n(family.expiresAt().plus(AFTERLIFE).getEpochSecond()));
-    write(
-        "TransactWriteItems start refresh family",
-        List.of(
-            putIfAbsent(table, familyItem),
-            putIfAbsent(table, tokenItem(first, family.expiresAt())),
-            putIfAbsent(issuancesTable, DynamoDbIssuanceRepository.toItem(accessToken))));
+    String operation = "TransactWriteItems start refresh family";
+    try {
+      dynamoDb.transactWriteItems(
+          r ->
+              r.transactItems(
+                  putIfAbsent(table, familyItem),
+                  putIfAbsent(table, tokenItem(first, family.expiresAt())),
+                  putIfAbsent(issuancesTable, DynamoDbIssuanceRepository.toItem(accessToken))));
+    } catch (TransactionCanceledException e) {
+      if (new DynamoDbIssuanceRepository(dynamoDb, issuancesTable).isRecorded(accessToken)) {
+        return; // an SDK retry of our own transaction, whose first answer was lost: it committed
+      }
+      // Only a 128-bit id or jti collision can make these puts fail their conditions.
+      throw new ServiceFailure("dynamodb", operation + " cancelled: " + reasons(e), true, e);
+    } catch (SdkException e) {
+      throw AwsFailures.of("dynamodb", operation, e);
+    }
   }
 
   @Override
@@ -112,9 +129,19 @@ public final class DynamoDbRefreshTokenStore implements RefreshTokenStore {
                   putIfAbsent(table, tokenItem(next, familyEnd)),
                   putIfAbsent(issuancesTable, DynamoDbIssuanceRepository.toItem(accessToken))));
     } catch (TransactionCanceledException e) {
-      // The token was spent or the family revoked meanwhile (or a concurrent transaction touched
-      // them): this rotation lost, nothing was written.
-      throw new RefreshConflict();
+      if (spentFor(used, next)) {
+        // An SDK retry of our own transaction, whose first answer was lost (attempt timeout): it
+        // committed, and the retry failed its conditions against our own writes. Not a conflict.
+        return;
+      }
+      if (lostTheRace(e)) {
+        // The token was spent or the family revoked meanwhile (or a concurrent transaction held
+        // them): this rotation lost, nothing was written.
+        throw new RefreshConflict();
+      }
+      // Throttled, over capacity or otherwise cancelled: nothing written, and no sign of reuse.
+      throw new ServiceFailure(
+          "dynamodb", "TransactWriteItems rotate refresh token cancelled: " + reasons(e), true, e);
     } catch (SdkException e) {
       throw AwsFailures.of("dynamodb", "TransactWriteItems rotate refresh token", e);
     }
@@ -137,16 +164,29 @@ public final class DynamoDbRefreshTokenStore implements RefreshTokenStore {
     }
   }
 
-  private void write(String operation, List<TransactWriteItem> items) {
-    try {
-      dynamoDb.transactWriteItems(r -> r.transactItems(items));
-    } catch (TransactionCanceledException e) {
-      // Only a 128-bit id or jti collision can make these puts conflict.
-      throw new io.tokenbroker.errors.ServiceFailure(
-          "dynamodb", operation + ": id collision", true, e);
-    } catch (SdkException e) {
-      throw AwsFailures.of("dynamodb", operation, e);
-    }
+  /** Whether {@code used} is spent, and spent for {@code next}: by this very rotation. */
+  private boolean spentFor(RefreshTokenRecord used, RefreshTokenRecord next) {
+    return get("rt#" + used.hash())
+        .map(item -> item.get("replaced_by"))
+        .filter(s(next.hash())::equals)
+        .isPresent();
+  }
+
+  /**
+   * A condition failed (spent, revoked) or another transaction held an item: the outcome of a
+   * concurrent rotation. Throttling, capacity and validation cancellations are not.
+   */
+  private static boolean lostTheRace(TransactionCanceledException e) {
+    return !e.hasCancellationReasons()
+        || e.cancellationReasons().stream()
+            .map(CancellationReason::code)
+            .anyMatch(CONFLICTS::contains);
+  }
+
+  private static String reasons(TransactionCanceledException e) {
+    return e.hasCancellationReasons()
+        ? e.cancellationReasons().stream().map(CancellationReason::code).toList().toString()
+        : "no reasons given";
   }
 
   private static TransactWriteItem putIfAbsent(String table, Map<String, AttributeValue> item) {

@@ -8,6 +8,7 @@ import io.tokenbroker.devsupport.LocalAws;
 import io.tokenbroker.devsupport.MotoExtension;
 import io.tokenbroker.errors.ServiceFailure;
 import io.tokenbroker.testing.AwsFixture;
+import io.tokenbroker.testing.LostResponses;
 import io.tokenbroker.tokens.Issuance;
 import java.time.Instant;
 import java.util.List;
@@ -20,11 +21,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class DynamoDbIssuanceRepositoryIT {
 
   private static DynamoDbIssuanceRepository issuances;
+  private static String table;
 
   @BeforeAll
   static void setUp(LocalAws aws) {
     AwsFixture fixture = AwsFixture.provisioned(aws);
-    issuances = new DynamoDbIssuanceRepository(fixture.dynamoDb, fixture.tables.issuances());
+    table = fixture.tables.issuances();
+    issuances = new DynamoDbIssuanceRepository(fixture.dynamoDb, table);
   }
 
   private static Issuance issuance(String jti) {
@@ -59,8 +62,40 @@ class DynamoDbIssuanceRepositoryIT {
   @Test
   void refusesASecondRecordForTheSameJti() {
     issuances.record(issuance("jti-2"));
+    Issuance collision = issuance("jti-2");
+    Issuance other =
+        new Issuance(
+            collision.jti(),
+            collision.clientId(),
+            collision.subject(),
+            collision.audiences(),
+            collision.scopes(),
+            collision.issuedAt(),
+            collision.expiresAt(),
+            collision.kid(),
+            collision.sessionId(),
+            collision.authMethod(),
+            collision.callerIdentity(),
+            collision.sourceIp(),
+            collision.userAgent(),
+            "cd".repeat(32), // another token with the same jti
+            collision.retainUntil());
 
-    assertThatThrownBy(() -> issuances.record(issuance("jti-2")))
-        .isInstanceOf(ServiceFailure.class);
+    assertThatThrownBy(() -> issuances.record(other)).isInstanceOf(ServiceFailure.class);
+    assertThat(issuances.find("jti-2")).contains(issuance("jti-2"));
+  }
+
+  @Test
+  void recordsATokenWhoseFirstWriteAnswerWasLostOnceWithoutFailing(LocalAws aws) {
+    // Found by LocalLoadIT: under load an attempt timed out after moto had stored the record; the
+    // SDK's retry then failed its condition and the caller got a 503 for a stored token.
+    LostResponses.Client lossy = LostResponses.dynamoDb(aws, "PutItem");
+    var retrying = new DynamoDbIssuanceRepository(lossy.dynamoDb(), table);
+    Issuance record = issuance("jti-3");
+
+    retrying.record(record);
+
+    assertThat(lossy.lost()).isEqualTo(1);
+    assertThat(issuances.find("jti-3")).contains(record);
   }
 }

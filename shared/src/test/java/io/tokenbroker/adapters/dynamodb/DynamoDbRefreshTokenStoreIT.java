@@ -6,11 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tokenbroker.auth.AuthMethod;
 import io.tokenbroker.devsupport.LocalAws;
 import io.tokenbroker.devsupport.MotoExtension;
+import io.tokenbroker.errors.ServiceFailure;
 import io.tokenbroker.refresh.RefreshConflict;
 import io.tokenbroker.refresh.RefreshFamily;
 import io.tokenbroker.refresh.RefreshTokenRecord;
 import io.tokenbroker.testing.AwsFixture;
+import io.tokenbroker.testing.LostResponses;
 import io.tokenbroker.tokens.Issuance;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,6 +29,9 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /** The refresh-token transactions against moto's DynamoDB. */
 @ExtendWith(MotoExtension.class)
@@ -33,10 +40,11 @@ class DynamoDbRefreshTokenStoreIT {
   private static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
   private static DynamoDbRefreshTokenStore store;
   private static DynamoDbIssuanceRepository issuances;
+  private static AwsFixture fixture;
 
   @BeforeAll
   static void setUp(LocalAws aws) {
-    AwsFixture fixture = AwsFixture.provisioned(aws);
+    fixture = AwsFixture.provisioned(aws);
     store =
         new DynamoDbRefreshTokenStore(
             fixture.dynamoDb, fixture.tables.refreshTokens(), fixture.tables.issuances());
@@ -154,5 +162,82 @@ class DynamoDbRefreshTokenStoreIT {
     assertThat(store.family(id).orElseThrow().revoked()).isTrue();
     assertThatThrownBy(() -> store.rotate(first, token(id), issuance(id)))
         .isInstanceOf(RefreshConflict.class);
+  }
+
+  private static DynamoDbRefreshTokenStore storeOn(DynamoDbClient dynamoDb) {
+    return new DynamoDbRefreshTokenStore(
+        dynamoDb, fixture.tables.refreshTokens(), fixture.tables.issuances());
+  }
+
+  @Test
+  void aRotationWhoseAnswerWasLostIsNotItsOwnConflictWhenRetried(LocalAws aws) {
+    // Found by LocalLoadIT: an attempt timed out after moto committed the rotation; the SDK's retry
+    // failed its conditions against the rotation's own writes, and the client's family was revoked
+    // as if its refresh token had been reused.
+    String id = UUID.randomUUID().toString();
+    RefreshTokenRecord first = token(id);
+    store.startFamily(family(id), first, issuance(id));
+    LostResponses.Client lossy = LostResponses.dynamoDb(aws, "TransactWriteItems");
+    RefreshTokenRecord second = token(id);
+    Issuance access = issuance(id);
+
+    storeOn(lossy.dynamoDb()).rotate(first, second, access);
+
+    assertThat(lossy.lost()).isEqualTo(1);
+    assertThat(store.find(first.hash()).orElseThrow().used()).isTrue();
+    assertThat(store.find(second.hash())).contains(second);
+    assertThat(issuances.find(access.jti())).contains(access);
+    assertThatThrownBy(() -> store.rotate(first, token(id), issuance(id)))
+        .as("a later use of the spent token is still a conflict")
+        .isInstanceOf(RefreshConflict.class);
+  }
+
+  @Test
+  void startsAFamilyWhoseAnswerWasLost(LocalAws aws) {
+    String id = UUID.randomUUID().toString();
+    RefreshTokenRecord first = token(id);
+    Issuance access = issuance(id);
+    LostResponses.Client lossy = LostResponses.dynamoDb(aws, "TransactWriteItems");
+
+    storeOn(lossy.dynamoDb()).startFamily(family(id), first, access);
+
+    assertThat(lossy.lost()).isEqualTo(1);
+    assertThat(store.find(first.hash())).contains(first);
+    assertThat(issuances.find(access.jti())).contains(access);
+  }
+
+  @Test
+  void aRotationCancelledByThrottlingIsARetryableFailureNotAConflict() {
+    String id = UUID.randomUUID().toString();
+    RefreshTokenRecord first = token(id);
+    store.startFamily(family(id), first, issuance(id));
+    DynamoDbClient throttled =
+        (DynamoDbClient)
+            Proxy.newProxyInstance(
+                DynamoDbClient.class.getClassLoader(),
+                new Class<?>[] {DynamoDbClient.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("transactWriteItems")) {
+                    throw TransactionCanceledException.builder()
+                        .message("Transaction cancelled")
+                        .cancellationReasons(
+                            CancellationReason.builder().code("ThrottlingError").build(),
+                            CancellationReason.builder().code("None").build(),
+                            CancellationReason.builder().code("None").build(),
+                            CancellationReason.builder().code("None").build())
+                        .build();
+                  }
+                  try {
+                    return method.invoke(fixture.dynamoDb, args);
+                  } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
+
+    assertThatThrownBy(() -> storeOn(throttled).rotate(first, token(id), issuance(id)))
+        .isInstanceOfSatisfying(
+            ServiceFailure.class, failure -> assertThat(failure.retryable()).isTrue());
+    assertThat(store.find(first.hash()).orElseThrow().used()).isFalse();
+    assertThat(store.family(id).orElseThrow().revoked()).isFalse();
   }
 }
