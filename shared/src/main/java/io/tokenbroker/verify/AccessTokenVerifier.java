@@ -42,6 +42,9 @@ public final class AccessTokenVerifier {
   /** Our tokens are under 2 KB; 8 KB leaves room and bounds work on hostile input. */
   public static final int MAX_TOKEN_LENGTH = 8192;
 
+  /** The longest jti a token may carry: anything longer is refused, so can never be revoked. */
+  public static final int MAX_JTI_LENGTH = 256;
+
   private static final Set<String> HEADER_MEMBERS = Set.of("alg", "typ", "kid");
   private static final Pattern KID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
   private static final Pattern SCOPE_TOKEN = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]+");
@@ -57,6 +60,11 @@ public final class AccessTokenVerifier {
     this.keys = keys;
     this.revocations = revocations;
     this.clock = clock;
+  }
+
+  /** Whether a kid is one a token's header may name: 1-128 of A-Z a-z 0-9 _ -. */
+  public static boolean isWellFormedKid(String kid) {
+    return KID.matcher(kid).matches();
   }
 
   public VerifiedToken verify(String token) {
@@ -155,7 +163,7 @@ public final class AccessTokenVerifier {
     if (!exp.isAfter(iat) || exp.isAfter(iat.plus(policy.maxLifetime()))) {
       throw invalid("lifetime_out_of_bounds");
     }
-    String jti = requiredString(claims, "jti", 256);
+    String jti = requiredString(claims, "jti", MAX_JTI_LENGTH);
     String subject = requiredString(claims, "sub", 256);
     String clientId = requiredString(claims, "client_id", 128);
     java.util.Optional<String> sessionId = java.util.Optional.empty();
