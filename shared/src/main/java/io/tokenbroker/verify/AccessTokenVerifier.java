@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * and in this order, so that nothing from the token is trusted before it is checked:
  *
  * <ol>
- *   <li>structure: compact JWS, canonical base64url, size cap ({@link CompactJws});
+ *   <li>structure: compact JWS, canonical base64url, size cap ({@link CompactJws}); header and
+ *       claims JSON nested at most {@link Json#MAX_DEPTH} levels;
  *   <li>header: a JSON object with exactly {@code alg}, {@code typ}, {@code kid}; alg allowed; typ
  *       {@code at+jwt}; kid well-formed (no jku, jwk, x5u, x5c, crit, cty, enc: refused);
  *   <li>key: kid among the trusted keys, the key's own alg equal to the header's;
@@ -187,6 +188,8 @@ public final class AccessTokenVerifier {
     try {
       // Strict JSON, one object, no duplicate member names (Nimbus rejects them at this level).
       return Json.object(json);
+    } catch (Json.TooDeep e) {
+      throw invalid("json_too_deep");
     } catch (ParseException e) {
       throw invalid(reason);
     }
