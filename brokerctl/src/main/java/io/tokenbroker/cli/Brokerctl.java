@@ -7,6 +7,7 @@ import io.tokenbroker.clients.ClientConflict;
 import io.tokenbroker.clients.InvalidClientPolicy;
 import io.tokenbroker.config.ConfigException;
 import io.tokenbroker.config.Env;
+import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.errors.ServiceFailure;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -102,6 +103,8 @@ public final class Brokerctl {
                 "brokerctl: "
                     + failure.getMessage()
                     + (failure.retryable() ? " (temporary; try again)" : ""));
+          } else if (e instanceof RequestRejected rejected) {
+            err.println("brokerctl: " + rejected.description());
           } else if (e instanceof InvalidClientPolicy
               || e instanceof ClientConflict
               || e instanceof ConfigException

@@ -22,7 +22,9 @@ import io.tokenbroker.clients.IamPrincipal;
 import io.tokenbroker.discovery.BrokerEndpoints;
 import io.tokenbroker.errors.OAuthError;
 import io.tokenbroker.errors.RequestRejected;
+import io.tokenbroker.json.Json;
 import io.tokenbroker.verify.CompactJws;
+import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
 import java.text.ParseException;
 import java.time.Clock;
@@ -50,7 +52,10 @@ import java.util.Set;
 public final class ClientAuthenticator {
 
   public static final String JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
-  private static final int MAX_ASSERTION_LENGTH = 8192;
+
+  /** Assertions we see are under 1 KB; 8 KB bounds the work hostile input can cause. */
+  public static final int MAX_ASSERTION_LENGTH = 8192;
+
   private static final JOSEObjectType ACCESS_TOKEN_TYPE = new JOSEObjectType("at+jwt");
 
   private final ClientRepository clients;
@@ -157,8 +162,9 @@ public final class ClientAuthenticator {
     // Nimbus's base64url decoder skips characters outside the alphabet, so "<assertion>;;;" or one
     // with a space inside would verify as the original: one signed assertion, many spellings.
     // Only the canonical compact form is accepted, as for access tokens.
+    CompactJws jws;
     try {
-      CompactJws.parse(assertion, MAX_ASSERTION_LENGTH);
+      jws = CompactJws.parse(assertion, MAX_ASSERTION_LENGTH);
     } catch (RequestRejected notCanonical) {
       throw rejected(
           switch (notCanonical.reason()) {
@@ -166,6 +172,14 @@ public final class ClientAuthenticator {
             case "signature_missing" -> "assertion_unsigned";
             default -> "assertion_malformed";
           });
+    }
+    // Nimbus sets no depth limit of its own (the Gson inside it stops at 255 levels): apply
+    // the one all JSON from callers gets, before Nimbus reads anything.
+    try {
+      Json.requireDepthWithinLimit(new String(jws.header(), StandardCharsets.UTF_8));
+      Json.requireDepthWithinLimit(new String(jws.payload(), StandardCharsets.UTF_8));
+    } catch (Json.TooDeep tooDeep) {
+      throw rejected("assertion_too_deep");
     }
     JWT jwt;
     try {
@@ -192,6 +206,11 @@ public final class ClientAuthenticator {
   }
 
   private Client enabledClient(String clientId) {
+    // No lookup for an id no client can be registered under: DynamoDB refuses keys over 2048
+    // bytes with an error (a 500 here), and an 8 KB form value or assertion claim can be longer.
+    if (!ClientJson.isClientId(clientId)) {
+      throw rejected("client_id_malformed");
+    }
     Client client = clients.find(clientId).orElseThrow(() -> rejected("unknown_client"));
     if (!client.enabled()) {
       throw rejected("client_disabled");

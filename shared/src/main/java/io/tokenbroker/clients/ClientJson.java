@@ -64,6 +64,11 @@ public final class ClientJson {
 
   static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
 
+  /** Whether {@code clientId} is one a client can be registered under. */
+  public static boolean isClientId(String clientId) {
+    return CLIENT_ID.matcher(clientId).matches();
+  }
+
   /** RFC 6749 3.3 scope-token: printable ASCII except space, double quote and backslash. */
   static final Pattern SCOPE = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,128}");
 

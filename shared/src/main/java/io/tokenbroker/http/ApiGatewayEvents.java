@@ -23,7 +23,23 @@ import java.util.Optional;
 public final class ApiGatewayEvents {
 
   /** Lambda's own request payload limit; anything larger did not come from API Gateway. */
-  private static final int MAX_EVENT_BYTES = 6 * 1024 * 1024;
+  public static final int MAX_EVENT_BYTES = 6 * 1024 * 1024;
+
+  /**
+   * Header fields (values, counting each of a repeated header) a request may carry. API Gateway and
+   * CloudFront add about 20 of their own; clients send a dozen.
+   */
+  public static final int MAX_HEADER_FIELDS = 100;
+
+  /**
+   * The longest header value: API Gateway's quota on the request line and all headers together is
+   * 10240 bytes, so no single value it forwards from a caller is longer. Room for a Bearer token at
+   * its own cap ({@code AccessTokenVerifier.MAX_TOKEN_LENGTH}, 8192).
+   */
+  public static final int MAX_HEADER_VALUE_CHARS = 10 * 1024;
+
+  /** Names and values of all header fields together: the 10 KiB quota plus what AWS adds. */
+  public static final int MAX_HEADER_CHARS = 16 * 1024;
 
   private ApiGatewayEvents() {}
 
@@ -34,12 +50,44 @@ public final class ApiGatewayEvents {
     }
     try {
       return Json.object(new String(bytes, StandardCharsets.UTF_8));
+    } catch (Json.TooDeep e) {
+      throw RequestRejected.invalidRequest("event_too_deep", "request nested too deeply");
     } catch (ParseException e) {
       throw RequestRejected.invalidRequest("malformed_event", "malformed request event");
     }
   }
 
-  /** Parses a proxy event of either payload version. */
+  /**
+   * Refuses header fields beyond {@link #MAX_HEADER_FIELDS}, a value over {@link
+   * #MAX_HEADER_VALUE_CHARS} or all of them over {@link #MAX_HEADER_CHARS}: {@code invalid_request}
+   * (400), like every other event-level limit.
+   */
+  public static void requireHeadersWithinLimits(Map<String, ? extends List<String>> headers) {
+    int fields = 0;
+    long chars = 0;
+    for (Map.Entry<String, ? extends List<String>> header : headers.entrySet()) {
+      for (String value : header.getValue()) {
+        fields++;
+        if (value.length() > MAX_HEADER_VALUE_CHARS) {
+          throw RequestRejected.invalidRequest("header_too_large", "request header too large");
+        }
+        chars += header.getKey().length() + value.length();
+      }
+    }
+    if (fields > MAX_HEADER_FIELDS) {
+      throw RequestRejected.invalidRequest("too_many_headers", "too many request headers");
+    }
+    if (chars > MAX_HEADER_CHARS) {
+      throw RequestRejected.invalidRequest("headers_too_large", "request headers too large");
+    }
+  }
+
+  /**
+   * Parses a proxy event of either payload version.
+   *
+   * @throws RequestRejected {@code invalid_request} if it is malformed, or its headers exceed the
+   *     limits ({@link #requireHeadersWithinLimits})
+   */
   public static HttpRequest parse(Map<String, Object> event) {
     try {
       return "2.0".equals(event.get("version")) ? parseV2(event) : parseV1(event);
@@ -55,6 +103,7 @@ public final class ApiGatewayEvents {
     if (headers.isEmpty()) {
       headers = singleValues(event, "headers");
     }
+    requireHeadersWithinLimits(headers);
     Map<String, List<String>> query = multiValues(event, "multiValueQueryStringParameters");
     if (query.isEmpty()) {
       query = singleValues(event, "queryStringParameters");
@@ -83,11 +132,13 @@ public final class ApiGatewayEvents {
     String path = string(event, "rawPath").orElse("/");
     String routeKey = string(event, "routeKey").orElse("");
     int space = routeKey.indexOf(' ');
+    Map<String, List<String>> headers = singleValues(event, "headers");
+    requireHeadersWithinLimits(headers);
     return new HttpRequest(
         string(http, "method").orElse("").toUpperCase(Locale.ROOT),
         path,
         space >= 0 ? routeKey.substring(space + 1) : path,
-        singleValues(event, "headers"),
+        headers,
         singleValues(event, "queryStringParameters"),
         body(event),
         new HttpRequest.RequestContext(

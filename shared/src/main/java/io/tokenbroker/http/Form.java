@@ -21,9 +21,9 @@ import java.util.Optional;
 public final class Form {
 
   public static final String MEDIA_TYPE = "application/x-www-form-urlencoded";
-  private static final int MAX_PARAMETERS = 32;
-  private static final int MAX_NAME_LENGTH = 64;
-  private static final int MAX_VALUE_LENGTH = 8192;
+  public static final int MAX_PARAMETERS = 32;
+  public static final int MAX_NAME_LENGTH = 64;
+  public static final int MAX_VALUE_LENGTH = 8192;
 
   private final Map<String, List<String>> parameters;
 

@@ -1,8 +1,11 @@
 package io.tokenbroker.revocation;
 
+import io.tokenbroker.clients.ClientJson;
+import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.telemetry.Telemetry;
 import io.tokenbroker.telemetry.TelemetryEvent;
 import io.tokenbroker.tokens.IssuanceRepository;
+import io.tokenbroker.verify.AccessTokenVerifier;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,7 +14,8 @@ import java.time.temporal.ChronoUnit;
 /**
  * What operators revoke (brokerctl, the admin route): one token by jti, every token of a client
  * issued until now (a watermark), or every token a signing key signed. Each revocation is durable
- * before this returns and kept until every token it covers has expired.
+ * before this returns and kept until every token it covers has expired. Identifiers no token can
+ * carry are refused with {@link RequestRejected} {@code invalid_request}, and nothing is written.
  */
 public final class OperatorRevocations {
 
@@ -37,8 +41,16 @@ public final class OperatorRevocations {
     this.telemetry = telemetry;
   }
 
-  /** One token by jti, kept until it expires (per its issuance record, if there is one). */
+  /**
+   * One token by jti, kept until it expires (per its issuance record, if there is one).
+   *
+   * @throws RequestRejected {@code invalid_request} for a jti no token can carry
+   */
   public void revokeToken(String jti) {
+    if (jti.isEmpty() || jti.length() > AccessTokenVerifier.MAX_JTI_LENGTH) {
+      throw malformed(
+          "jti_malformed", "jti must be 1-" + AccessTokenVerifier.MAX_JTI_LENGTH + " characters");
+    }
     Instant keepUntil =
         issuances
             .find(jti)
@@ -53,18 +65,40 @@ public final class OperatorRevocations {
    * precision), and every refresh-token family it started before.
    *
    * @return the watermark: tokens issued before it are revoked
+   * @throws RequestRejected {@code invalid_request} for an id no client can be registered under
    */
   public Instant revokeClient(String clientId) {
+    if (!ClientJson.isClientId(clientId)) {
+      throw malformed(
+          "client_id_malformed",
+          "client_id must be 1-128 of A-Z a-z 0-9 . _ : -, starting alphanumeric");
+    }
     Instant watermark = clock.instant().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
     revocations.revokeClientTokensBefore(clientId, watermark, latestExpiryFromNow().plusSeconds(1));
     recorded("client", clientId);
     return watermark;
   }
 
-  /** Every token a signing key signed. */
+  /**
+   * Every token a signing key signed.
+   *
+   * @throws RequestRejected {@code invalid_request} for a kid no token can name
+   */
   public void revokeKey(String kid) {
+    if (!AccessTokenVerifier.isWellFormedKid(kid)) {
+      throw malformed("kid_malformed", "kid must be 1-128 of A-Z a-z 0-9 _ -");
+    }
     revocations.revokeKey(kid, latestExpiryFromNow(), "revoked_by_operator");
     recorded("key", kid);
+  }
+
+  /**
+   * Refused before anything is written: an identifier no token can carry would revoke nothing while
+   * the operator believes otherwise (a stray space, a wrong field), and one longer than DynamoDB's
+   * 2048-byte key limit failed there as a 500.
+   */
+  private static RequestRejected malformed(String reason, String description) {
+    return RequestRejected.invalidRequest(reason, description);
   }
 
   /** A token issued now expires by then at the latest. */

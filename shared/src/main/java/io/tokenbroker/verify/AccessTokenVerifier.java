@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * and in this order, so that nothing from the token is trusted before it is checked:
  *
  * <ol>
- *   <li>structure: compact JWS, canonical base64url, size cap ({@link CompactJws});
+ *   <li>structure: compact JWS, canonical base64url, size cap ({@link CompactJws}); header and
+ *       claims JSON nested at most {@link Json#MAX_DEPTH} levels;
  *   <li>header: a JSON object with exactly {@code alg}, {@code typ}, {@code kid}; alg allowed; typ
  *       {@code at+jwt}; kid well-formed (no jku, jwk, x5u, x5c, crit, cty, enc: refused);
  *   <li>key: kid among the trusted keys, the key's own alg equal to the header's;
@@ -42,6 +43,9 @@ public final class AccessTokenVerifier {
   /** Our tokens are under 2 KB; 8 KB leaves room and bounds work on hostile input. */
   public static final int MAX_TOKEN_LENGTH = 8192;
 
+  /** The longest jti a token may carry: anything longer is refused, so can never be revoked. */
+  public static final int MAX_JTI_LENGTH = 256;
+
   private static final Set<String> HEADER_MEMBERS = Set.of("alg", "typ", "kid");
   private static final Pattern KID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
   private static final Pattern SCOPE_TOKEN = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]+");
@@ -57,6 +61,11 @@ public final class AccessTokenVerifier {
     this.keys = keys;
     this.revocations = revocations;
     this.clock = clock;
+  }
+
+  /** Whether a kid is one a token's header may name: 1-128 of A-Z a-z 0-9 _ -. */
+  public static boolean isWellFormedKid(String kid) {
+    return KID.matcher(kid).matches();
   }
 
   public VerifiedToken verify(String token) {
@@ -155,7 +164,7 @@ public final class AccessTokenVerifier {
     if (!exp.isAfter(iat) || exp.isAfter(iat.plus(policy.maxLifetime()))) {
       throw invalid("lifetime_out_of_bounds");
     }
-    String jti = requiredString(claims, "jti", 256);
+    String jti = requiredString(claims, "jti", MAX_JTI_LENGTH);
     String subject = requiredString(claims, "sub", 256);
     String clientId = requiredString(claims, "client_id", 128);
     java.util.Optional<String> sessionId = java.util.Optional.empty();
@@ -179,6 +188,8 @@ public final class AccessTokenVerifier {
     try {
       // Strict JSON, one object, no duplicate member names (Nimbus rejects them at this level).
       return Json.object(json);
+    } catch (Json.TooDeep e) {
+      throw invalid("json_too_deep");
     } catch (ParseException e) {
       throw invalid(reason);
     }

@@ -11,18 +11,21 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import io.tokenbroker.clients.Client;
 import io.tokenbroker.discovery.BrokerEndpoints;
 import io.tokenbroker.errors.RequestRejected;
+import io.tokenbroker.json.Json;
 import io.tokenbroker.testing.ClientAssertions;
 import io.tokenbroker.testing.Clients;
 import io.tokenbroker.testing.InMemoryClientRepository;
 import io.tokenbroker.testing.InMemoryReplayGuard;
 import io.tokenbroker.testing.MutableClock;
 import io.tokenbroker.testing.TestKeys;
+import io.tokenbroker.testing.TestTokens;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,6 +33,7 @@ import java.util.Date;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -343,6 +347,102 @@ class ClientAuthenticatorTest {
     assertThatThrownBy(() -> authenticator.withIam(Optional.empty(), Optional.of("ci")))
         .satisfies(
             e -> assertThat(((RequestRejected) e).reason()).isEqualTo("iam_identity_missing"));
+  }
+
+  // Limits: each accepted at its value, refused one over, with invalid_client (401).
+
+  private static void assertRefused(ThrowingCallable call, String reason) {
+    assertThatThrownBy(call)
+        .isInstanceOfSatisfying(
+            RequestRejected.class,
+            e -> {
+              assertThat(e.reason()).isEqualTo(reason);
+              assertThat(e.error().code()).isEqualTo("invalid_client");
+              assertThat(e.status()).isEqualTo(401);
+            });
+  }
+
+  /** A valid ES256 assertion of exactly {@code length} characters, padded by a claim. */
+  private String assertionOfLength(int length, JWTClaimsSet.Builder claims) {
+    String signature = "x".repeat(86); // ES256: 64 bytes
+    for (int spaces = 0; spaces < 4; spaces++) {
+      String header =
+          "{\"alg\":\"ES256\",\"kid\":\"" + EC.getKeyID() + "\"" + " ".repeat(spaces) + "}";
+      String empty = JSONObjectUtils.toJSONString(claims.claim("pad", "").build().toJSONObject());
+      int rest = length - TestTokens.b64(header).length() - signature.length() - 2;
+      // base64url of n bytes has ceil(4n/3) characters; find the n that fills the rest exactly.
+      for (int n = empty.length(); (4 * n + 2) / 3 <= rest; n++) {
+        if ((4 * n + 2) / 3 == rest) {
+          String payload =
+              JSONObjectUtils.toJSONString(
+                  claims.claim("pad", "p".repeat(n - empty.length())).build().toJSONObject());
+          String assertion = TestTokens.raw(EC, header, payload);
+          assertThat(assertion).hasSize(length);
+          return assertion;
+        }
+      }
+    }
+    throw new IllegalStateException("no assertion of length " + length);
+  }
+
+  @Test
+  void acceptsAnAssertionUpToTheSizeLimitAndNoLarger() {
+    int limit = ClientAuthenticator.MAX_ASSERTION_LENGTH;
+
+    assertThat(present(assertionOfLength(limit, claims())).client().clientId())
+        .isEqualTo("workload");
+    assertRefused(() -> present(assertionOfLength(limit + 1, claims())), "assertion_too_large");
+  }
+
+  /** Claims with a member nested so that the claims object is {@code depth} levels deep. */
+  private static String claimsNested(JWTClaimsSet claims, int depth) {
+    String json = JSONObjectUtils.toJSONString(claims.toJSONObject());
+    return "{\"deep\":" + "[".repeat(depth - 1) + "]".repeat(depth - 1) + "," + json.substring(1);
+  }
+
+  @Test
+  void acceptsAssertionJsonNestedUpToTheDepthLimitAndNoDeeper() {
+    String header = "{\"alg\":\"ES256\",\"kid\":\"" + EC.getKeyID() + "\"}";
+    JWTClaimsSet claims = claims().build();
+    String tooDeep = TestTokens.raw(EC, header, claimsNested(claims, Json.MAX_DEPTH + 1));
+    String deepHeader =
+        TestTokens.raw(
+            EC,
+            header.replace(
+                "{", "{\"x\":" + "[".repeat(Json.MAX_DEPTH) + "]".repeat(Json.MAX_DEPTH) + ","),
+            JSONObjectUtils.toJSONString(claims().build().toJSONObject()));
+
+    assertRefused(() -> present(tooDeep), "assertion_too_deep");
+    assertRefused(() -> present(deepHeader), "assertion_too_deep");
+    // Refused before the replay guard saw its jti: the same jti at the limit is a first use.
+    assertThat(
+            present(TestTokens.raw(EC, header, claimsNested(claims, Json.MAX_DEPTH)))
+                .client()
+                .clientId())
+        .isEqualTo("workload");
+  }
+
+  @Test
+  void looksUpOnlyClientIdsAClientCanBeRegisteredUnder() {
+    String longest = "c".repeat(128);
+    clients.add(Clients.withKey(longest, EC));
+    Function<String, String> assertionOf =
+        id ->
+            ClientAssertions.sign(
+                EC,
+                JWSAlgorithm.ES256,
+                ClientAssertions.claims(id, TOKEN_ENDPOINT, clock.instant()).build());
+    Optional<String> ciCaller = Optional.of("arn:aws:sts::123456789012:assumed-role/ci/s1");
+
+    assertThat(present(assertionOf.apply(longest)).client().clientId()).isEqualTo(longest);
+    assertRefused(() -> present(assertionOf.apply(longest + "c")), "client_id_malformed");
+    // DynamoDB refuses keys over 2048 bytes; such an id must never reach it.
+    assertRefused(
+        () -> authenticator.withIam(ciCaller, Optional.of("c".repeat(3000))),
+        "client_id_malformed");
+    assertRefused(() -> authenticator.withIam(ciCaller, Optional.of("ci ")), "client_id_malformed");
+    assertThat(authenticator.withIam(ciCaller, Optional.of("ci")).client().clientId())
+        .isEqualTo("ci");
   }
 
   private static String hmacWithPublicKey(JWTClaimsSet claims) {

@@ -3,14 +3,22 @@ package io.tokenbroker.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.nimbusds.jose.util.JSONObjectUtils;
+import io.tokenbroker.errors.OAuthError;
 import io.tokenbroker.errors.RequestRejected;
+import io.tokenbroker.json.Json;
 import io.tokenbroker.testing.EventFiles;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ApiGatewayEventsTest {
 
@@ -96,5 +104,118 @@ class ApiGatewayEventsTest {
     event.put("isBase64Encoded", true);
 
     assertThatThrownBy(() -> ApiGatewayEvents.parse(event)).isInstanceOf(RequestRejected.class);
+  }
+
+  // Limits: each accepted at its value, refused one over, with invalid_request (400).
+
+  private static Map<String, Object> readText(String json) throws IOException {
+    return ApiGatewayEvents.readJson(
+        new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static void assertRefused(ThrowingCallable call, String reason) {
+    assertThatThrownBy(call)
+        .isInstanceOfSatisfying(
+            RequestRejected.class,
+            e -> {
+              assertThat(e.reason()).isEqualTo(reason);
+              assertThat(e.error()).isEqualTo(OAuthError.INVALID_REQUEST);
+              assertThat(e.status()).isEqualTo(400);
+            });
+  }
+
+  @Test
+  void readsAnEventUpToLambdasPayloadLimitAndNoLarger() throws IOException {
+    String frame = "{\"body\":\"\"}";
+    String atLimit =
+        frame.replace(
+            "\"\"}", "\"" + "a".repeat(ApiGatewayEvents.MAX_EVENT_BYTES - frame.length()) + "\"}");
+
+    assertThat(atLimit.getBytes(StandardCharsets.UTF_8)).hasSize(ApiGatewayEvents.MAX_EVENT_BYTES);
+    assertThat(readText(atLimit)).containsKey("body");
+    assertRefused(() -> readText(atLimit.replace("{", "{ ")), "event_too_large");
+  }
+
+  @Test
+  void readsAnEventNestedUpToTheJsonDepthLimitAndNoDeeper() throws IOException {
+    String event = JSONObjectUtils.toJSONString(EventFiles.load("revocation/revoke.json"));
+    int extra = Json.MAX_DEPTH - 1; // the event object itself is the first level
+
+    String atLimit =
+        event.replaceFirst("\\{", "{\"deep\":" + "[".repeat(extra) + "]".repeat(extra) + ",");
+    String over =
+        event.replaceFirst(
+            "\\{", "{\"deep\":" + "[".repeat(extra + 1) + "]".repeat(extra + 1) + ",");
+
+    assertThat(ApiGatewayEvents.parse(readText(atLimit)).path()).isEqualTo("/revoke");
+    assertRefused(() -> readText(over), "event_too_deep");
+  }
+
+  /** The event with exactly these headers, as REST (single values) or HTTP API payload 2.0. */
+  private static Map<String, Object> withHeaders(String file, Map<String, ?> headers) {
+    Map<String, Object> event = EventFiles.load(file);
+    event.remove("multiValueHeaders");
+    event.put("headers", headers);
+    return event;
+  }
+
+  private static Map<String, String> numberedHeaders(int count) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (int i = 0; i < count; i++) {
+      headers.put("X-H" + i, "v");
+    }
+    return headers;
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"discovery/get-jwks.json", "discovery/get-jwks-http-api.json"})
+  void acceptsHeaderFieldsUpToTheLimitAndNoMore(String file) {
+    int limit = ApiGatewayEvents.MAX_HEADER_FIELDS;
+
+    assertThat(ApiGatewayEvents.parse(withHeaders(file, numberedHeaders(limit))).headers())
+        .hasSize(limit);
+    assertRefused(
+        () -> ApiGatewayEvents.parse(withHeaders(file, numberedHeaders(limit + 1))),
+        "too_many_headers");
+  }
+
+  @Test
+  void countsEveryValueOfARepeatedHeader() {
+    Map<String, Object> event = EventFiles.load("discovery/get-jwks.json");
+    List<String> values = java.util.Collections.nCopies(ApiGatewayEvents.MAX_HEADER_FIELDS, "v");
+    event.put("multiValueHeaders", Map.of("X-Repeated", values));
+    Map<String, Object> over = EventFiles.load("discovery/get-jwks.json");
+    over.put("multiValueHeaders", Map.of("X-Repeated", values, "X-One-More", List.of("v")));
+
+    assertThat(ApiGatewayEvents.parse(event).headerValues("x-repeated")).hasSize(values.size());
+    assertRefused(() -> ApiGatewayEvents.parse(over), "too_many_headers");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"discovery/get-jwks.json", "discovery/get-jwks-http-api.json"})
+  void acceptsAHeaderValueUpToTheLimitAndNoLonger(String file) {
+    int limit = ApiGatewayEvents.MAX_HEADER_VALUE_CHARS;
+
+    assertThat(
+            ApiGatewayEvents.parse(withHeaders(file, Map.of("Authorization", "a".repeat(limit))))
+                .singleHeader("authorization"))
+        .hasValueSatisfying(v -> assertThat(v).hasSize(limit));
+    assertRefused(
+        () ->
+            ApiGatewayEvents.parse(
+                withHeaders(file, Map.of("Authorization", "a".repeat(limit + 1)))),
+        "header_too_large");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"discovery/get-jwks.json", "discovery/get-jwks-http-api.json"})
+  void acceptsHeadersUpToTheTotalSizeLimitAndNoLarger(String file) {
+    // Two headers: "A" and "B" with values of (limit / 2 - 1) chars: exactly the limit in all.
+    int half = ApiGatewayEvents.MAX_HEADER_CHARS / 2;
+    Map<String, String> atLimit = Map.of("A", "a".repeat(half - 1), "B", "b".repeat(half - 1));
+    Map<String, String> over = Map.of("A", "a".repeat(half - 1), "B", "b".repeat(half));
+
+    assertThat(ApiGatewayEvents.parse(withHeaders(file, atLimit)).headers()).hasSize(2);
+    assertRefused(() -> ApiGatewayEvents.parse(withHeaders(file, over)), "headers_too_large");
   }
 }

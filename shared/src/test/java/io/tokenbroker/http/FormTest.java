@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tokenbroker.errors.RequestRejected;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -49,6 +50,40 @@ class FormTest {
     assertThatThrownBy(() -> Form.parse(body))
         .isInstanceOf(RequestRejected.class)
         .satisfies(e -> assertThat(((RequestRejected) e).reason()).isEqualTo("malformed_form"));
+  }
+
+  @Test
+  void acceptsParametersUpToTheLimitAndNoMore() {
+    String atLimit = "p=1&".repeat(Form.MAX_PARAMETERS - 1) + "last=1";
+
+    assertThat(Form.parse(atLimit).all("p")).hasSize(Form.MAX_PARAMETERS - 1);
+    assertThatThrownBy(() -> Form.parse(atLimit + "&one=more"))
+        .isInstanceOfSatisfying(
+            RequestRejected.class,
+            e -> {
+              assertThat(e.reason()).isEqualTo("too_many_parameters");
+              assertThat(e.status()).isEqualTo(400);
+            });
+  }
+
+  @Test
+  void acceptsNamesAndValuesUpToTheirLimitsAndNoLonger() {
+    String name = "n".repeat(Form.MAX_NAME_LENGTH);
+    // The value's limit counts decoded characters: %41 is one.
+    String value = "%41".repeat(Form.MAX_VALUE_LENGTH);
+
+    Form form = Form.parse(name + "=" + value);
+
+    assertThat(form.single(name)).contains("A".repeat(Form.MAX_VALUE_LENGTH));
+    for (String over : List.of(name + "n=1", "v=" + value + "A")) {
+      assertThatThrownBy(() -> Form.parse(over))
+          .isInstanceOfSatisfying(
+              RequestRejected.class,
+              e -> {
+                assertThat(e.reason()).isEqualTo("parameter_too_long");
+                assertThat(e.status()).isEqualTo(400);
+              });
+    }
   }
 
   @Test

@@ -7,9 +7,12 @@ import io.tokenbroker.auth.AuthenticatedClient;
 import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.errors.ServiceFailure;
 import io.tokenbroker.testing.BrokerKit;
+import io.tokenbroker.testing.InMemoryRevocations;
 import io.tokenbroker.tokens.IssuedToken;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class RevocationServiceTest {
 
@@ -133,6 +136,49 @@ class RevocationServiceTest {
 
     assertThatThrownBy(() -> kit.anyAudience.verify(token.accessToken()))
         .satisfies(e -> assertThat(reason(e)).isEqualTo("token_revoked"));
+  }
+
+  /** Found by RevocationHandlerFuzzTest#adminRevocation (input kid-not-a-kid). */
+  @ParameterizedTest
+  @CsvSource({
+    "token, ''",
+    "token, 257 characters",
+    "client, ' alice'",
+    "client, alice bob",
+    "client, -alice",
+    "client, 129 characters",
+    "key, :KID",
+    "key, a.b",
+    "key, 129 characters",
+  })
+  void refusesAnOperatorRevocationOfWhatNoTokenCanCarryAndWritesNothing(String kind, String id) {
+    String identifier =
+        id.endsWith(" characters") ? "a".repeat(Integer.parseInt(id.split(" ")[0])) : id;
+    InMemoryRevocations.State before = kit.revocations.state();
+
+    assertThatThrownBy(
+            () -> {
+              switch (kind) {
+                case "token" -> operator.revokeToken(identifier);
+                case "client" -> operator.revokeClient(identifier);
+                default -> operator.revokeKey(identifier);
+              }
+            })
+        .isInstanceOfSatisfying(
+            RequestRejected.class,
+            e -> assertThat(e.error()).isEqualTo(io.tokenbroker.errors.OAuthError.INVALID_REQUEST));
+    assertThat(kit.revocations.state()).isEqualTo(before);
+  }
+
+  @Test
+  void acceptsOperatorIdentifiersUpToTheLongestATokenCarries() {
+    operator.revokeToken("j".repeat(256));
+    operator.revokeClient("c".repeat(128));
+    operator.revokeKey("k".repeat(128));
+
+    assertThat(kit.revocations.state().tokens()).containsExactly("j".repeat(256));
+    assertThat(kit.revocations.state().watermarks()).containsKey("c".repeat(128));
+    assertThat(kit.revocations.state().keys()).containsExactly("k".repeat(128));
   }
 
   @Test

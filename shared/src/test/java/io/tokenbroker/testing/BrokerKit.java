@@ -35,12 +35,12 @@ public final class BrokerKit {
   public static final Duration MAX_LIFETIME = Duration.ofMinutes(15);
   public static final Duration SKEW = Duration.ofSeconds(60);
 
-  public final MutableClock clock = MutableClock.at("2026-11-28T12:00:00Z");
-  public final InMemoryKeyRepository keyTable = new InMemoryKeyRepository();
-  public final LocalKeys kms = new LocalKeys();
-  public final InMemoryIssuanceRepository issuances = new InMemoryIssuanceRepository();
-  public final InMemoryRefreshTokenStore refreshTokens = new InMemoryRefreshTokenStore(issuances);
-  public final InMemoryRevocations revocations = new InMemoryRevocations();
+  public final MutableClock clock;
+  public final InMemoryKeyRepository keyTable;
+  public final LocalKeys kms;
+  public final InMemoryIssuanceRepository issuances;
+  public final InMemoryRefreshTokenStore refreshTokens;
+  public final InMemoryRevocations revocations;
   public final RecordingTelemetry telemetry = new RecordingTelemetry();
   public final TokenService.Origin origin = new TokenService.Origin("203.0.113.5", "agent/1");
   public final AccessTokenMinter minter;
@@ -49,8 +49,42 @@ public final class BrokerKit {
   public final AccessTokenVerifier anyAudience;
 
   public BrokerKit() {
+    this(
+        MutableClock.at("2026-11-28T12:00:00Z"),
+        new InMemoryKeyRepository(),
+        new LocalKeys(),
+        new InMemoryIssuanceRepository(),
+        null,
+        new InMemoryRevocations());
     keyTable.create(
         SigningKey.created(kms.create(JWSAlgorithm.RS256), KeyState.ACTIVE, clock.instant()));
+  }
+
+  /**
+   * A kit over copies of this kit's stores (issuances, refresh tokens, revocations), sharing its
+   * clock and keys: the tokens it issued work there, and what one changes the other does not see.
+   * Fuzz targets start every run from the same state this way, without signing anew.
+   */
+  public BrokerKit copy() {
+    InMemoryIssuanceRepository issuanceCopy = issuances.copy();
+    return new BrokerKit(
+        clock, keyTable, kms, issuanceCopy, refreshTokens.copy(issuanceCopy), revocations.copy());
+  }
+
+  private BrokerKit(
+      MutableClock clock,
+      InMemoryKeyRepository keyTable,
+      LocalKeys kms,
+      InMemoryIssuanceRepository issuances,
+      InMemoryRefreshTokenStore refreshTokenStore,
+      InMemoryRevocations revocations) {
+    this.clock = clock;
+    this.keyTable = keyTable;
+    this.kms = kms;
+    this.issuances = issuances;
+    this.refreshTokens =
+        refreshTokenStore == null ? new InMemoryRefreshTokenStore(issuances) : refreshTokenStore;
+    this.revocations = revocations;
     minter =
         new AccessTokenMinter(
             new PublishedKeys(keyTable, clock, Duration.ZERO),

@@ -56,6 +56,32 @@ public final class EventFiles {
     }
   }
 
+  /**
+   * A minimal REST API proxy event: a form POST to {@code route}, signed by {@code iamCallerArn} as
+   * API Gateway would report it on an AWS_IAM route (empty: no IAM identity).
+   */
+  public static Map<String, Object> formPost(
+      String route, java.util.Optional<String> iamCallerArn, String body) {
+    Map<String, Object> identity = new LinkedHashMap<>();
+    identity.put("sourceIp", "203.0.113.10");
+    identity.put("userAgent", "fuzz/1");
+    iamCallerArn.ifPresent(arn -> identity.put("userArn", arn));
+    Map<String, Object> context = new LinkedHashMap<>();
+    context.put("requestId", "c6af9ac6-7b61-11e6-9a41-93e8deadbeef");
+    context.put("apiId", "abcdef1234");
+    context.put("stage", "prod");
+    context.put("identity", identity);
+    Map<String, Object> event = new LinkedHashMap<>();
+    event.put("resource", route);
+    event.put("path", route);
+    event.put("httpMethod", "POST");
+    event.put("headers", Map.of("Content-Type", "application/x-www-form-urlencoded"));
+    event.put("requestContext", context);
+    event.put("body", body);
+    event.put("isBase64Encoded", false);
+    return event;
+  }
+
   /** Runs the handler on the event and returns its response as JSON. */
   public static Map<String, Object> invoke(StreamFunction handler, Map<String, Object> event) {
     return invokeRaw(handler, JSONObjectUtils.toJSONString(event));

@@ -33,6 +33,13 @@ public final class InMemoryIssuanceRepository implements IssuanceRepository {
     return Optional.ofNullable(records.get(jti));
   }
 
+  /** A repository holding the same records, independent of this one from now on. */
+  public InMemoryIssuanceRepository copy() {
+    InMemoryIssuanceRepository copy = new InMemoryIssuanceRepository();
+    copy.records.putAll(records);
+    return copy;
+  }
+
   public List<Issuance> all() {
     return List.copyOf(records.values());
   }

@@ -90,6 +90,17 @@ public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
     }
   }
 
+  /**
+   * A store holding the same families and tokens, independent of this one from now on, writing
+   * access-token records to {@code issuances}.
+   */
+  public InMemoryRefreshTokenStore copy(InMemoryIssuanceRepository issuances) {
+    InMemoryRefreshTokenStore copy = new InMemoryRefreshTokenStore(issuances);
+    copy.families.putAll(families);
+    copy.tokens.putAll(tokens);
+    return copy;
+  }
+
   public int tokenCount() {
     return tokens.size();
   }

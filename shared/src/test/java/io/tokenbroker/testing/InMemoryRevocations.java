@@ -70,6 +70,28 @@ public final class InMemoryRevocations implements RevocationRepository {
     families.add(familyId);
   }
 
+  /** Everything revoked, at one moment: jtis, kids, refresh families, client watermarks. */
+  public record State(
+      Set<String> tokens,
+      Set<String> keys,
+      Set<String> families,
+      Map<String, Instant> watermarks) {}
+
+  public State state() {
+    return new State(
+        Set.copyOf(tokens), Set.copyOf(keys), Set.copyOf(families), Map.copyOf(watermarks));
+  }
+
+  /** A store holding the same revocations, independent of this one from now on. */
+  public InMemoryRevocations copy() {
+    InMemoryRevocations copy = new InMemoryRevocations();
+    copy.tokens.addAll(tokens);
+    copy.keys.addAll(keys);
+    copy.families.addAll(families);
+    copy.watermarks.putAll(watermarks);
+    return copy;
+  }
+
   public boolean tokenRevoked(String jti) {
     return tokens.contains(jti);
   }

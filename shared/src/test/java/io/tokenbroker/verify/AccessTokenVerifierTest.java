@@ -583,4 +583,66 @@ class AccessTokenVerifierTest {
       throw new IllegalStateException(e);
     }
   }
+
+  // Limits: each accepted at its value, refused one over.
+
+  private String reasonRefused(String token) {
+    try {
+      verifier.verify(token);
+    } catch (RequestRejected rejected) {
+      assertThat(rejected.error().code()).isEqualTo("invalid_token");
+      return rejected.reason();
+    }
+    throw new AssertionError("verified");
+  }
+
+  /** A valid RS256 token of exactly {@code length} characters, padded by a claim. */
+  static String tokenOfLength(int length) {
+    int signature = 342; // RS256 with a 2048-bit key: 256 bytes
+    Map<String, Object> claims = claims();
+    claims.put("pad", "");
+    int empty = JSONObjectUtils.toJSONString(claims).length();
+    for (int spaces = 0; spaces < 4; spaces++) {
+      String header = rsaHeader().replace("}", " ".repeat(spaces) + "}");
+      int rest = length - b64(header).length() - signature - 2;
+      // base64url of n bytes has ceil(4n/3) characters; find the n that fills the rest exactly.
+      for (int n = empty; (4 * n + 2) / 3 <= rest; n++) {
+        if ((4 * n + 2) / 3 == rest) {
+          claims.put("pad", "p".repeat(n - empty));
+          String token = rawSigned(header, JSONObjectUtils.toJSONString(claims));
+          assertThat(token).hasSize(length);
+          return token;
+        }
+      }
+    }
+    throw new IllegalStateException("no token of length " + length);
+  }
+
+  @Test
+  void verifiesATokenUpToTheSizeLimitAndNoLarger() {
+    int limit = AccessTokenVerifier.MAX_TOKEN_LENGTH;
+
+    assertThat(verifier.verify(tokenOfLength(limit)).clientId()).isEqualTo("workload");
+    assertThat(reasonRefused(tokenOfLength(limit + 1))).isEqualTo("token_too_large");
+  }
+
+  /** JSON text with a member {@code deep} nested so the whole object is {@code depth} deep. */
+  static String nestedTo(String json, int depth) {
+    return "{\"deep\":" + "[".repeat(depth - 1) + "]".repeat(depth - 1) + "," + json.substring(1);
+  }
+
+  @Test
+  void readsHeaderAndClaimsNestedUpToTheDepthLimitAndNoDeeper() {
+    int limit = io.tokenbroker.json.Json.MAX_DEPTH;
+
+    // At the limit the JSON is read, then refused for what it says; one deeper, before reading.
+    assertThat(reasonRefused(rawSigned(rsaHeader(), nestedTo(payload(), limit))))
+        .isEqualTo("claim_wrong_type");
+    assertThat(reasonRefused(rawSigned(rsaHeader(), nestedTo(payload(), limit + 1))))
+        .isEqualTo("json_too_deep");
+    assertThat(reasonRefused(rawSigned(nestedTo(rsaHeader(), limit), payload())))
+        .isEqualTo("unexpected_header_parameter");
+    assertThat(reasonRefused(rawSigned(nestedTo(rsaHeader(), limit + 1), payload())))
+        .isEqualTo("json_too_deep");
+  }
 }

@@ -1,5 +1,8 @@
 package io.tokenbroker.functions.authorizer;
 
+import io.tokenbroker.errors.RequestRejected;
+import io.tokenbroker.http.ApiGatewayEvents;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,7 +36,13 @@ record AuthorizerRequest(
     }
   }
 
+  /**
+   * @throws Malformed if the event is none of the shapes
+   * @throws RequestRejected if its headers exceed the HTTP functions' limits ({@link
+   *     ApiGatewayEvents#requireHeadersWithinLimits})
+   */
   static AuthorizerRequest parse(Map<String, Object> event) {
+    requireHeadersWithinLimits(event);
     if ("2.0".equals(event.get("version"))) {
       return httpApi(event);
     }
@@ -104,6 +113,37 @@ record AuthorizerRequest(
       values.forEach((k, v) -> single.put(String.valueOf(k), v));
     }
     return Optional.ofNullable(string(single.get(name)));
+  }
+
+  /** Each header map API Gateway may send, and a TOKEN authorizer's token, within the limits. */
+  private static void requireHeadersWithinLimits(Map<String, Object> event) {
+    ApiGatewayEvents.requireHeadersWithinLimits(headerValues(event.get("headers")));
+    ApiGatewayEvents.requireHeadersWithinLimits(headerValues(event.get("multiValueHeaders")));
+    if (event.get("authorizationToken") instanceof String token
+        && token.length() > ApiGatewayEvents.MAX_HEADER_VALUE_CHARS) {
+      throw RequestRejected.invalidRequest("header_too_large", "request header too large");
+    }
+  }
+
+  /** A header map's string values by name, whether single- or multi-valued; nothing else. */
+  private static Map<String, List<String>> headerValues(Object headers) {
+    Map<String, List<String>> values = new HashMap<>();
+    if (headers instanceof Map<?, ?> map) {
+      map.forEach(
+          (name, value) ->
+              values.put(
+                  String.valueOf(name),
+                  switch (value) {
+                    case String single -> List.of(single);
+                    case List<?> list ->
+                        list.stream()
+                            .filter(String.class::isInstance)
+                            .map(String.class::cast)
+                            .toList();
+                    case null, default -> List.of();
+                  }));
+    }
+    return values;
   }
 
   private static String string(Object value) {

@@ -62,8 +62,11 @@ public final class TokenAuthorizer implements RequestStreamHandler {
     AuthorizerRequest request;
     try {
       request = AuthorizerRequest.parse(ApiGatewayEvents.readJson(in));
-    } catch (AuthorizerRequest.Malformed | RequestRejected e) {
+    } catch (AuthorizerRequest.Malformed e) {
       deny("malformed_event");
+      throw new Unauthorized();
+    } catch (RequestRejected overLimitOrNotJson) {
+      deny(overLimitOrNotJson.reason());
       throw new Unauthorized();
     }
     Map<String, Object> response;

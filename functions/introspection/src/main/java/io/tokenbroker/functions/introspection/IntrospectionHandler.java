@@ -25,7 +25,7 @@ import java.time.Clock;
 public final class IntrospectionHandler implements RequestStreamHandler {
 
   static final String INTROSPECT_IAM = "/introspect/iam";
-  private static final int MAX_BODY_CHARS = 16 * 1024;
+  static final int MAX_BODY_CHARS = 16 * 1024;
 
   private final ClientAuthenticator authenticator;
   private final IntrospectionService introspection;

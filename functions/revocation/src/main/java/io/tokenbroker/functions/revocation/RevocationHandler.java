@@ -32,7 +32,7 @@ public final class RevocationHandler implements RequestStreamHandler {
 
   static final String REVOKE_IAM = "/revoke/iam";
   static final String ADMIN = "/admin/revocations";
-  private static final int MAX_BODY_CHARS = 16 * 1024;
+  static final int MAX_BODY_CHARS = 16 * 1024;
 
   private final ClientAuthenticator authenticator;
   private final RevocationService revocations;

@@ -171,6 +171,37 @@ class RevocationHandlerIT {
     assertThat(invoke(event).get("statusCode")).isEqualTo(400L);
   }
 
+  /**
+   * Identifiers no token can carry: revoking them would protect nothing, and one longer than
+   * DynamoDB's 2048-byte key limit was a 500 (found by RevocationHandlerFuzzTest#adminRevocation).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"kid=:KID", "client_id=bob%20", "client_id=-bob", "kid=a.b"})
+  void refusesAnOperatorRequestNamingWhatNoTokenCanCarry(String body) {
+    Map<String, Object> event = EventFiles.load("revocation/admin-revoke-client.json");
+    event.put("body", body);
+
+    Map<String, Object> response = invoke(event);
+
+    assertThat(response.get("statusCode")).isEqualTo(400L);
+    assertThat(EventFiles.body(response)).containsEntry("error", "invalid_request");
+  }
+
+  @Test
+  void refusesAJtiLongerThanAnyTokenCarriesWhereDynamoDbWouldFail() {
+    Map<String, Object> event = EventFiles.load("revocation/admin-revoke-client.json");
+    event.put("body", "jti=" + "j".repeat(257));
+    Map<String, Object> atLimit = EventFiles.load("revocation/admin-revoke-client.json");
+    atLimit.put("body", "jti=" + "j".repeat(256));
+    Map<String, Object> overDynamoDbKeyLimit =
+        EventFiles.load("revocation/admin-revoke-client.json");
+    overDynamoDbKeyLimit.put("body", "jti=" + "j".repeat(3000));
+
+    assertThat(invoke(atLimit).get("statusCode")).isEqualTo(200L);
+    assertThat(invoke(event).get("statusCode")).isEqualTo(400L);
+    assertThat(invoke(overDynamoDbKeyLimit).get("statusCode")).isEqualTo(400L);
+  }
+
   @Test
   @SuppressWarnings("unchecked")
   void refusesTheOperatorRouteWithoutAVerifiedIamCaller() {
