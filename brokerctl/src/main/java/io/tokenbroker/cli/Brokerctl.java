@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine;
@@ -116,6 +117,21 @@ public final class Brokerctl {
           }
           return 1;
         });
+    // Key ids and jtis are base64url and may start with '-': there an argument is an identifier,
+    // not an unknown option (an operator compromising such a key must not be told it is a typo).
+    for (String[] path :
+        List.of(
+            new String[] {"keys", "compromise"},
+            new String[] {"revoke", "token"},
+            new String[] {"revoke", "client"},
+            new String[] {"revoke", "key"})) {
+      commandLine
+          .getSubcommands()
+          .get(path[0])
+          .getSubcommands()
+          .get(path[1])
+          .setUnmatchedOptionsArePositionalParams(true);
+    }
     return commandLine;
   }
 

@@ -139,6 +139,31 @@ class BrokerctlIT {
     assertThat(status.clientRevokedBefore()).isPresent();
   }
 
+  @Test
+  void takesIdentifiersThatStartWithADash() {
+    String[] tables = {
+      "--issuances-table", aws.tables.issuances(), "--revocations-table", aws.tables.revocations()
+    };
+    var revocations =
+        new io.tokenbroker.adapters.dynamodb.DynamoDbRevocationRepository(
+            aws.dynamoDb, aws.tables.revocations());
+
+    assertThat(run(tables, "revoke", "token", "-jti").out()).isEqualTo("revoked token -jti");
+    assertThat(run(tables, "revoke", "key", "-kid").out())
+        .isEqualTo("revoked every token signed by -kid");
+
+    var status = revocations.status("-jti", "billing", "-kid", java.util.Optional.empty());
+    assertThat(status.tokenRevoked()).isTrue();
+    assertThat(status.keyRevoked()).isTrue();
+    String[] keyTables = {
+      "--keys-table", aws.tables.keys(),
+      "--revocations-table", aws.tables.revocations(),
+      "--deployment", aws.aws.prefix()
+    };
+    assertThat(run(keyTables, "keys", "compromise", "-unknown-kid").err())
+        .isEqualTo("brokerctl: no such key: -unknown-kid");
+  }
+
   private static Run run(String[] options, String... args) {
     String[] all = new String[options.length + args.length];
     System.arraycopy(options, 0, all, 0, options.length);
