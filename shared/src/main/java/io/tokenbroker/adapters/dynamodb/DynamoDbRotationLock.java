@@ -8,6 +8,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 
 /**
  * The key-lifecycle lease: one item in the key table ({@code kid = lock#rotation}), taken by a
@@ -38,10 +39,14 @@ public final class DynamoDbRotationLock implements RotationLock {
                           "expires_at", AttributeValue.fromN(Long.toString(until.toEpochMilli()))))
                   .conditionExpression("attribute_not_exists(kid) OR expires_at < :now")
                   .expressionAttributeValues(
-                      Map.of(":now", AttributeValue.fromN(Long.toString(now.toEpochMilli())))));
+                      Map.of(":now", AttributeValue.fromN(Long.toString(now.toEpochMilli()))))
+                  .returnValuesOnConditionCheckFailure(
+                      ReturnValuesOnConditionCheckFailure.ALL_OLD));
       return true;
     } catch (ConditionalCheckFailedException held) {
-      return false;
+      // Held by us if the SDK retried a put whose answer was lost on the way back.
+      AttributeValue holder = held.item() == null ? null : held.item().get("owner");
+      return holder != null && owner.equals(holder.s());
     } catch (SdkException e) {
       throw AwsFailures.of("dynamodb", "PutItem rotation lease", e);
     }
