@@ -114,6 +114,9 @@ class FaultInjectionIT {
   private static DynamoDbIssuanceRepository issuances;
   private static DynamoDbRevocationRepository revocations;
   private static final List<String> REPORT = Collections.synchronizedList(new ArrayList<>());
+  private static final Map<String, String> CALLS_BY_FLOW = new java.util.TreeMap<>();
+  private static final java.util.concurrent.atomic.AtomicLong INJECTED =
+      new java.util.concurrent.atomic.AtomicLong();
 
   @BeforeAll
   static void setUp(LocalAws aws) {
@@ -148,6 +151,9 @@ class FaultInjectionIT {
     outcomes.entrySet().stream()
         .sorted(Map.Entry.comparingByKey())
         .forEach(e -> System.out.println("FAULTS | " + e.getKey() + " | " + e.getValue()));
+    CALLS_BY_FLOW.forEach(
+        (flow, calls) -> System.out.println("FAULTS | " + flow + " calls | " + calls));
+    System.out.println("FAULTS | failed attempts injected | " + INJECTED.get());
   }
 
   // ---------------------------------------------------------------- mint
@@ -400,6 +406,7 @@ class FaultInjectionIT {
     }
     List<Call> calls = proxy.calls();
     assertThat(calls).as("the %s flow's AWS calls", flow).isNotEmpty();
+    CALLS_BY_FLOW.put(flow, calls.stream().map(Call::name).collect(Collectors.joining(", ")));
     List<DynamicTest> tests = new ArrayList<>();
     Map<String, Integer> seen = new HashMap<>();
     for (Call call : calls) {
@@ -441,7 +448,9 @@ class FaultInjectionIT {
     try {
       return flow.run();
     } finally {
-      assertThat(proxy.clear()).as("faults injected on %s", callAt).isPositive();
+      int injected = proxy.clear();
+      INJECTED.addAndGet(injected);
+      assertThat(injected).as("faults injected on %s", callAt).isPositive();
     }
   }
 
