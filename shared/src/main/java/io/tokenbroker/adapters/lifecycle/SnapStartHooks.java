@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.crac.Context;
 import org.crac.Core;
 import org.crac.Resource;
@@ -91,12 +92,13 @@ public final class SnapStartHooks implements Resource {
   /**
    * Sends {@code event} through {@code handler} and discards the answer: a synthetic request (see
    * {@link PrimingEvents}) that exercises parsing, validation, store reads and serialization. A
-   * refusal, thrown or answered, is its expected end.
+   * refusal, thrown or answered, is its expected end. The event is built only when priming runs, so
+   * that init without SnapStart does not pay for it.
    */
-  public static Priming request(StreamHandler handler, byte[] event) {
+  public static Priming request(StreamHandler handler, Supplier<byte[]> event) {
     return () -> {
       try {
-        handler.handle(new ByteArrayInputStream(event), new ByteArrayOutputStream());
+        handler.handle(new ByteArrayInputStream(event.get()), new ByteArrayOutputStream());
       } catch (RuntimeException refusal) {
         // e.g. the REST authorizer's "Unauthorized": the path ran to its refusal
       }

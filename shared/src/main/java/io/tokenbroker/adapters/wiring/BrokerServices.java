@@ -206,13 +206,13 @@ public final class BrokerServices {
    */
   public synchronized SnapStartHooks snapStartHooks(
       String function, SnapStartHooks.StreamHandler handler, String path, String form) {
-    String issuer = config.endpoints().issuerId();
+    String audience = config.endpoints().issuerId() + path;
     return SnapStartHooks.builder(function, telemetry, primingSwitch)
         .priming(this::primeKeyReads)
         .priming(
             SnapStartHooks.request(
                 handler,
-                PrimingEvents.post(path, PrimingEvents.clientAssertionForm(issuer + path, form))))
+                () -> PrimingEvents.post(path, PrimingEvents.clientAssertionForm(audience, form))))
         .reset(this::forgetReads)
         .reset(random::renew)
         .reset(aws::renewCredentials)

@@ -65,7 +65,7 @@ class SnapStartHooksTest {
             .priming(
                 SnapStartHooks.request(
                     (in, out) -> quiet.emit(TelemetryEvent.info("request.rejected")),
-                    PrimingEvents.get("/x")))
+                    () -> PrimingEvents.get("/x")))
             .build();
 
     hooks.beforeCheckpoint(null);
@@ -85,7 +85,7 @@ class SnapStartHooksTest {
                       steps.add(new String(in.readAllBytes()));
                       throw new RuntimeException("Unauthorized");
                     },
-                    PrimingEvents.authorizer("t")))
+                    () -> PrimingEvents.authorizer("t")))
             .build();
 
     hooks.beforeCheckpoint(null);

@@ -98,8 +98,9 @@ final class AuthorizerWiring {
             : published.getFirst().getAlgorithm().getName();
     SnapStartHooks.request(
             handler,
-            PrimingEvents.authorizer(
-                PrimingEvents.forgedAccessToken(config.policy().issuer(), kid, alg)))
+            () ->
+                PrimingEvents.authorizer(
+                    PrimingEvents.forgedAccessToken(config.policy().issuer(), kid, alg)))
         .run();
     revocations.status(PrimingEvents.CLIENT_ID, PrimingEvents.CLIENT_ID, kid, Optional.empty());
   }

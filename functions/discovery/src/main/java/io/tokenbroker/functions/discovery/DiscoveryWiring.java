@@ -50,8 +50,9 @@ final class DiscoveryWiring {
    */
   SnapStartHooks snapStartHooks(Telemetry telemetry, SnapStartHooks.StreamHandler handler) {
     return SnapStartHooks.builder("discovery", telemetry, primingSwitch)
-        .priming(SnapStartHooks.request(handler, PrimingEvents.get(DiscoveryHandler.JWKS)))
-        .priming(SnapStartHooks.request(handler, PrimingEvents.get(DiscoveryHandler.METADATA)))
+        .priming(SnapStartHooks.request(handler, () -> PrimingEvents.get(DiscoveryHandler.JWKS)))
+        .priming(
+            SnapStartHooks.request(handler, () -> PrimingEvents.get(DiscoveryHandler.METADATA)))
         .reset(keys::clear)
         .reset(aws::renewCredentials)
         .register();
