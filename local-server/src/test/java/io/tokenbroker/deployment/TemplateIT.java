@@ -55,6 +55,58 @@ class TemplateIT {
     }
   }
 
+  /**
+   * SnapStart serves published versions only: every request-path function publishes one behind the
+   * {@code live} alias, and everything that invokes it (the API's integrations and authorizer, the
+   * invoke permissions, the authorizer output) names that alias, never the unqualified function
+   * ($LATEST, which would cold-start without a snapshot). Key rotation is scheduled and
+   * latency-insensitive; it stays on plain on-demand init.
+   */
+  @Test
+  void servesEveryRequestPathFunctionFromASnapStartAlias() {
+    Map<String, Map<String, Object>> functions = template().ofType("AWS::Lambda::Function");
+    Map<String, Map<String, Object>> aliases = template().ofType("AWS::Lambda::Alias");
+    List<String> requestPath =
+        List.of(
+            "TokenFunction",
+            "AuthorizerFunction",
+            "DiscoveryFunction",
+            "RevocationFunction",
+            "IntrospectionFunction");
+    for (String function : requestPath) {
+      assertThat(object(functions.get(function), "SnapStart"))
+          .as(function)
+          .containsEntry("ApplyOn", "PublishedVersions");
+      Map<String, Object> alias = aliases.get(function + "Aliaslive");
+      assertThat(alias).as(function + " alias").isNotNull().containsEntry("Name", "live");
+      assertThat(object(alias, "FunctionName")).containsEntry("Ref", function);
+      assertThat(object(alias, "FunctionVersion")).containsKey("Fn::GetAtt");
+    }
+    assertThat(functions.get("KeyRotationFunction")).doesNotContainKey("SnapStart");
+
+    for (Map.Entry<String, Map<String, Object>> permission :
+        template().ofType("AWS::Lambda::Permission").entrySet()) {
+      Object target = object(permission.getValue(), "FunctionName").get("Ref");
+      assertThat(String.valueOf(target))
+          .as(permission.getKey() + " must allow the alias, not the function")
+          .endsWith("Aliaslive");
+    }
+
+    String api =
+        com.nimbusds.jose.util.JSONObjectUtils.toJSONString(
+            template().ofType("AWS::ApiGateway::RestApi").values().iterator().next());
+    java.util.regex.Matcher invocations =
+        java.util.regex.Pattern.compile(
+                "function:\\$\\{AWS::StackName}-([a-z-]+)(:[a-z]+)?\\\\?/invocations")
+            .matcher(api);
+    int integrations = 0;
+    while (invocations.find()) {
+      integrations++;
+      assertThat(invocations.group(2)).as(invocations.group()).isEqualTo(":live");
+    }
+    assertThat(integrations).as("integrations and the authorizer found in the API").isEqualTo(11);
+  }
+
   @Test
   void givesEveryFunctionAMakefileBuildTarget() throws Exception {
     String makefile = Files.readString(EventFiles.projectRoot().resolve("Makefile"));

@@ -34,6 +34,14 @@ public final class PublishedKeys {
     return current.keys();
   }
 
+  /**
+   * Forgets the last read of the key table: the next {@link #current} reads it. For a process
+   * restored from a snapshot, whose last read may be any age.
+   */
+  public synchronized void clear() {
+    snapshot = null;
+  }
+
   private synchronized Snapshot refresh() {
     Snapshot current = snapshot;
     if (current != null && !isStale(current)) {

@@ -51,6 +51,16 @@ public final class CachedRevocations {
     return fresh;
   }
 
+  /**
+   * Forgets every status read so far: each token's next check reads the store. For a process
+   * restored from a snapshot, where "read within maxAge" can no longer be trusted.
+   */
+  public void clear() {
+    synchronized (entries) {
+      entries.clear();
+    }
+  }
+
   public Duration maxAge() {
     return maxAge;
   }

@@ -48,6 +48,14 @@ public final class CachingKeyResolver implements KeyResolver {
     return Optional.ofNullable(current.byKid().get(kid));
   }
 
+  /**
+   * Forgets the keys and when they were read (and so the penalty box): the next {@link #find} reads
+   * the source. For a process restored from a snapshot, whose last read may be any age.
+   */
+  public synchronized void clear() {
+    snapshot = null;
+  }
+
   private synchronized Snapshot refresh(Snapshot seen) {
     if (snapshot != seen) {
       return snapshot; // another thread refreshed meanwhile

@@ -60,4 +60,18 @@ class PublishedKeysTest {
     clock.advance(Duration.ofSeconds(30));
     assertThat(published.current()).contains(next);
   }
+
+  @Test
+  void readsTheTableAfreshAfterClear() {
+    SigningKey active = add(KeyState.ACTIVE);
+    assertThat(published.current()).containsExactly(active);
+    SigningKey withdrawn = active.moveTo(KeyState.WITHDRAWN, clock.instant());
+    repository.write(java.util.List.of(), java.util.List.of(withdrawn));
+    assertThat(published.current()).as("cached").containsExactly(active);
+
+    published.clear();
+
+    assertThat(published.current()).isEmpty();
+    assertThat(repository.reads()).isEqualTo(2);
+  }
 }

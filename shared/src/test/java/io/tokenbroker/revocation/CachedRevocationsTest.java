@@ -59,4 +59,16 @@ class CachedRevocationsTest {
     assertThat(cache.status("y", "c", "k", Optional.of("f2")).familyRevoked()).isFalse();
     assertThat(cache.status("z", "c", "k", Optional.empty()).familyRevoked()).isFalse();
   }
+
+  @Test
+  void readsEveryTokenAfreshAfterClear() {
+    assertThat(status("a").tokenRevoked()).isFalse();
+    store.revokeToken("a", Instant.MAX, "test");
+    assertThat(status("a").tokenRevoked()).as("cached").isFalse();
+
+    cache.clear();
+
+    assertThat(status("a").tokenRevoked()).isTrue();
+    assertThat(store.reads()).isEqualTo(2);
+  }
 }

@@ -62,4 +62,17 @@ public final class AwsFixture {
             .findFirst()
             .orElseThrow();
   }
+
+  /** How many items each table holds now, by table name: to show that something wrote nothing. */
+  public Map<String, Integer> itemCounts() {
+    Map<String, Integer> counts = new java.util.TreeMap<>();
+    for (BrokerTables.TableSpec spec : tables.specs()) {
+      counts.put(
+          spec.name(),
+          dynamoDb
+              .scan(r -> r.tableName(spec.name()).select("COUNT").consistentRead(true))
+              .count());
+    }
+    return counts;
+  }
 }

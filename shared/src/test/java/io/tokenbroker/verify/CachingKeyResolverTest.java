@@ -85,4 +85,18 @@ class CachingKeyResolverTest {
 
     assertThat(resolver.find("roca")).isEmpty();
   }
+
+  @Test
+  void readsTheSourceAfreshAfterClearEvenInsideThePenaltyBox() {
+    RSAKey key = TestKeys.rsa();
+    published.add(key.toPublicJWK());
+    assertThat(resolver.find(key.getKeyID())).isPresent();
+    published.clear();
+    assertThat(resolver.find(key.getKeyID())).as("cached").isPresent();
+
+    resolver.clear();
+
+    assertThat(resolver.find(key.getKeyID())).isEmpty();
+    assertThat(fetches).hasValue(2);
+  }
 }

@@ -25,14 +25,27 @@ public record AwsSettings(
    * Reads AWS_REGION (required), AWS_ENDPOINT_URL (optional: any AWS-compatible endpoint) and the
    * credentials Lambda provides: the container endpoint when set (SnapStart), else the
    * AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN variables, else the SDK's default
-   * chain (operator tools on a workstation).
+   * chain (operator tools on a workstation). Lambda sets only the container variables
+   * (AWS_CONTAINER_CREDENTIALS_FULL_URI, AWS_CONTAINER_AUTHORIZATION_TOKEN) for SnapStart
+   * functions, since key variables would be frozen into the snapshot; the provider is renewable
+   * ({@link #renewCredentials}) so that a restored process does not reuse what it fetched before.
    */
   public static AwsSettings from(Env env, ClientTimeouts timeouts) {
     return new AwsSettings(
         Region.of(env.required("AWS_REGION")),
         env.url("AWS_ENDPOINT_URL"),
-        credentials(env),
+        new RenewableCredentials(() -> credentials(env)),
         timeouts);
+  }
+
+  /**
+   * Drops cached credentials: the next AWS call fetches them again. For a process restored from a
+   * snapshot (SnapStart), where cached credentials date from before the snapshot.
+   */
+  public void renewCredentials() {
+    if (credentials instanceof RenewableCredentials renewable) {
+      renewable.renew();
+    }
   }
 
   private static AwsCredentialsProvider credentials(Env env) {

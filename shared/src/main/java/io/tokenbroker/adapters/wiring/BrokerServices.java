@@ -14,10 +14,15 @@ import io.tokenbroker.adapters.dynamodb.DynamoDbRevocationRepository;
 import io.tokenbroker.adapters.dynamodb.DynamoDbRotationLock;
 import io.tokenbroker.adapters.kms.KmsKeyManager;
 import io.tokenbroker.adapters.kms.KmsKeySigner;
+import io.tokenbroker.adapters.lifecycle.PrimingEvents;
+import io.tokenbroker.adapters.lifecycle.PrimingSwitch;
+import io.tokenbroker.adapters.lifecycle.RenewableRandom;
+import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
 import io.tokenbroker.auth.ClientAuthenticator;
 import io.tokenbroker.config.BrokerConfig;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.config.RotationConfig;
+import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.introspection.IntrospectionService;
 import io.tokenbroker.keys.KeyRotationService;
 import io.tokenbroker.keys.PublishedKeys;
@@ -35,7 +40,10 @@ import io.tokenbroker.verify.VerifierPolicy;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 
@@ -51,7 +59,8 @@ public final class BrokerServices {
   private final AwsSettings aws;
   private final Telemetry telemetry;
   private final Clock clock;
-  private final SecureRandom random = new SecureRandom();
+  private final RenewableRandom random;
+  private final PrimingSwitch primingSwitch = new PrimingSwitch();
 
   private DynamoDbClient dynamoDb;
   private KmsClient kms;
@@ -60,6 +69,8 @@ public final class BrokerServices {
   private TokenService tokens;
   private RefreshService refreshes;
   private AccessTokenVerifier ourTokens;
+  private CachingKeyResolver ourKeys;
+  private CachedRevocations ourRevocations;
 
   public BrokerServices(Env env, ClientTimeouts timeouts, Telemetry telemetry) {
     this(env, timeouts, telemetry, Clock.systemUTC());
@@ -67,6 +78,17 @@ public final class BrokerServices {
 
   /** With another clock: for simulations that run days of rotation in seconds. */
   public BrokerServices(Env env, ClientTimeouts timeouts, Telemetry telemetry, Clock clock) {
+    this(env, timeouts, telemetry, clock, SecureRandom::new);
+  }
+
+  /** With other random generators: for tests that simulate two restores of one snapshot. */
+  public BrokerServices(
+      Env env,
+      ClientTimeouts timeouts,
+      Telemetry telemetry,
+      Clock clock,
+      Supplier<SecureRandom> randomGenerators) {
+    this.random = new RenewableRandom(randomGenerators);
     this.config = BrokerConfig.from(env);
     this.tables = BrokerTables.from(env);
     this.aws = AwsSettings.from(env, timeouts);
@@ -166,9 +188,77 @@ public final class BrokerServices {
         telemetry);
   }
 
+  /** Telemetry that stays silent while SnapStart priming runs: for the handler's own requests. */
+  public Telemetry quietWhilePriming(Telemetry handlerTelemetry) {
+    return primingSwitch.quiet(handlerTelemetry);
+  }
+
+  /**
+   * Registers the function's SnapStart hooks ({@link SnapStartHooks}); the handler keeps the
+   * result. Priming reads the published keys (and, where this function verifies the broker's
+   * tokens, refuses a token with a forged signature and reads one revocation state), then sends one
+   * form POST to {@code path} through {@code handler}, authenticated as a client that does not
+   * exist: parsing, client lookup, refusal and its JSON response run; nothing is written, nothing
+   * signed. Reset forgets every read (keys, revocation states), renews the random generator and
+   * drops cached credentials.
+   *
+   * @param form more form fields, encoded, each starting with {@code &}
+   */
+  public synchronized SnapStartHooks snapStartHooks(
+      String function, SnapStartHooks.StreamHandler handler, String path, String form) {
+    String audience = config.endpoints().issuerId() + path;
+    return SnapStartHooks.builder(function, telemetry, primingSwitch)
+        .priming(this::primeKeyReads)
+        .priming(
+            SnapStartHooks.request(
+                handler,
+                () -> PrimingEvents.post(path, PrimingEvents.clientAssertionForm(audience, form))))
+        .reset(this::forgetReads)
+        .reset(random::renew)
+        .reset(aws::renewCredentials)
+        .register();
+  }
+
+  private synchronized void primeKeyReads() {
+    List<SigningKey> keys = publishedKeys().current();
+    if (ourTokens == null || keys.isEmpty()) {
+      return; // this function does not verify tokens, or no key has been created yet
+    }
+    SigningKey key = keys.getFirst();
+    try {
+      ourTokens.verify(
+          PrimingEvents.forgedAccessToken(
+              config.endpoints().issuerId(), key.kid(), key.publicJwk().getAlgorithm().getName()));
+    } catch (RequestRejected expected) {
+      // bad signature: key lookup and signature check ran
+    }
+    ourRevocations.status(
+        PrimingEvents.CLIENT_ID, PrimingEvents.CLIENT_ID, key.kid(), Optional.empty());
+  }
+
+  /** Forgets every cached read, so that the next request reads keys and revocations afresh. */
+  private synchronized void forgetReads() {
+    if (publishedKeys != null) {
+      publishedKeys.clear();
+    }
+    if (ourKeys != null) {
+      ourKeys.clear();
+    }
+    if (ourRevocations != null) {
+      ourRevocations.clear();
+    }
+  }
+
   /** Verifies the broker's own access tokens for any audience, with fresh revocation state. */
   private AccessTokenVerifier ourTokens() {
     if (ourTokens == null) {
+      ourKeys =
+          new CachingKeyResolver(
+              () -> publishedKeys().current().stream().map(SigningKey::publicJwk).toList(),
+              clock,
+              Duration.ZERO,
+              Duration.ZERO);
+      ourRevocations = new CachedRevocations(revocations(), clock, Duration.ZERO, 1);
       ourTokens =
           new AccessTokenVerifier(
               VerifierPolicy.anyAudience(
@@ -176,12 +266,8 @@ public final class BrokerServices {
                   Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256),
                   config.clockSkew(),
                   config.maxTokenLifetime()),
-              new CachingKeyResolver(
-                  () -> publishedKeys().current().stream().map(SigningKey::publicJwk).toList(),
-                  clock,
-                  Duration.ZERO,
-                  Duration.ZERO),
-              new CachedRevocations(revocations(), clock, Duration.ZERO, 1),
+              ourKeys,
+              ourRevocations,
               clock);
     }
     return ourTokens;

@@ -1,30 +1,47 @@
 package io.tokenbroker.functions.authorizer;
 
+import com.nimbusds.jose.jwk.JWK;
 import io.tokenbroker.adapters.aws.AwsClients;
 import io.tokenbroker.adapters.aws.AwsSettings;
 import io.tokenbroker.adapters.aws.ClientTimeouts;
 import io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository;
 import io.tokenbroker.adapters.dynamodb.DynamoDbRevocationRepository;
 import io.tokenbroker.adapters.jwks.JwksUrlKeySource;
+import io.tokenbroker.adapters.lifecycle.PrimingEvents;
+import io.tokenbroker.adapters.lifecycle.PrimingSwitch;
+import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.keys.SigningKey;
 import io.tokenbroker.revocation.CachedRevocations;
+import io.tokenbroker.telemetry.Telemetry;
 import io.tokenbroker.verify.AccessTokenVerifier;
 import io.tokenbroker.verify.CachingKeyResolver;
 import io.tokenbroker.verify.KeySource;
 import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
 
-/** The authorizer's real adapters, built once per container. No KMS client: it never signs. */
+/**
+ * The authorizer's real adapters, built once per container, and its SnapStart hooks. No KMS client:
+ * it never signs.
+ */
 final class AuthorizerWiring {
 
-  private AuthorizerWiring() {}
+  private final AuthorizerConfig config;
+  private final AwsSettings aws;
+  private final KeySource keys;
+  private final CachingKeyResolver keyCache;
+  private final CachedRevocations revocations;
+  private final AccessTokenVerifier verifier;
+  private final PrimingSwitch primingSwitch = new PrimingSwitch();
 
-  static AccessTokenVerifier verifier(AuthorizerConfig config, Env env, Clock clock) {
+  AuthorizerWiring(AuthorizerConfig config, Env env, Clock clock) {
+    this.config = config;
     // One attempt per read inside the time budget: a slow store must deny fast, not retry slowly.
     ClientTimeouts budget =
         new ClientTimeouts(config.dependencyTimeout(), config.dependencyTimeout(), 1);
-    var dynamoDb = AwsClients.dynamoDb(AwsSettings.from(env, budget));
-    KeySource keys;
+    this.aws = AwsSettings.from(env, budget);
+    var dynamoDb = AwsClients.dynamoDb(aws);
     if (config.jwksUrl().isPresent()) {
       keys = new JwksUrlKeySource(config.jwksUrl().get(), config.dependencyTimeout());
     } else {
@@ -38,14 +55,53 @@ final class AuthorizerWiring {
                   .map(SigningKey::publicJwk)
                   .toList();
     }
-    return new AccessTokenVerifier(
-        config.policy(),
-        new CachingKeyResolver(keys, clock, config.keyCache(), config.keyRefreshMinInterval()),
+    keyCache =
+        new CachingKeyResolver(keys, clock, config.keyCache(), config.keyRefreshMinInterval());
+    revocations =
         new CachedRevocations(
             new DynamoDbRevocationRepository(dynamoDb, config.revocationsTable()),
             clock,
             config.revocationCache(),
-            10_000),
-        clock);
+            10_000);
+    verifier = new AccessTokenVerifier(config.policy(), keyCache, revocations, clock);
+  }
+
+  AccessTokenVerifier verifier() {
+    return verifier;
+  }
+
+  /** For the handler's own telemetry: silent while priming sends its synthetic request. */
+  Telemetry quietWhilePriming(Telemetry telemetry) {
+    return primingSwitch.quiet(telemetry);
+  }
+
+  /**
+   * Priming reads the keys, sends the handler a token naming a real key (the first published; a
+   * made-up kid if there is none yet) with a forged signature, which it denies, and reads one
+   * revocation state. Reset forgets the keys and revocation states and drops cached credentials.
+   */
+  SnapStartHooks snapStartHooks(Telemetry telemetry, SnapStartHooks.StreamHandler handler) {
+    return SnapStartHooks.builder("authorizer", telemetry, primingSwitch)
+        .priming(() -> prime(handler))
+        .reset(keyCache::clear)
+        .reset(revocations::clear)
+        .reset(aws::renewCredentials)
+        .register();
+  }
+
+  private void prime(SnapStartHooks.StreamHandler handler) throws Exception {
+    List<JWK> published = keys.fetch();
+    String kid = published.isEmpty() ? PrimingEvents.CLIENT_ID : published.getFirst().getKeyID();
+    String alg =
+        published.isEmpty() || published.getFirst().getAlgorithm() == null
+            ? "RS256"
+            : published.getFirst().getAlgorithm().getName();
+    SnapStartHooks.request(
+            handler,
+            () ->
+                PrimingEvents.authorizer(
+                    PrimingEvents.forgedAccessToken(config.policy().issuer(), kid, alg)))
+        .run();
+    revocations.status(PrimingEvents.CLIENT_ID, PrimingEvents.CLIENT_ID, kid, Optional.empty());
   }
 }

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import io.tokenbroker.access.RouteRules;
+import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
 import io.tokenbroker.adapters.telemetry.JsonLinesTelemetry;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.errors.RequestRejected;
@@ -31,6 +32,7 @@ public final class TokenAuthorizer implements RequestStreamHandler {
   private final AccessTokenVerifier verifier;
   private final RouteRules routes;
   private final Telemetry telemetry;
+  private SnapStartHooks snapStart; // held here: CRaC contexts may hold their resources weakly
 
   /** Lambda's entry: wires real clients from the environment, once per container. */
   public TokenAuthorizer() {
@@ -48,13 +50,23 @@ public final class TokenAuthorizer implements RequestStreamHandler {
   }
 
   private TokenAuthorizer(AuthorizerConfig config, Env env, Telemetry telemetry, Clock clock) {
-    this(AuthorizerWiring.verifier(config, env, clock), config.routes(), telemetry);
+    this(config, new AuthorizerWiring(config, env, clock), telemetry);
+  }
+
+  private TokenAuthorizer(AuthorizerConfig config, AuthorizerWiring wiring, Telemetry telemetry) {
+    this(wiring.verifier(), config.routes(), wiring.quietWhilePriming(telemetry));
+    snapStart = wiring.snapStartHooks(telemetry, (in, out) -> handleRequest(in, out, null));
   }
 
   public TokenAuthorizer(AccessTokenVerifier verifier, RouteRules routes, Telemetry telemetry) {
     this.verifier = verifier;
     this.routes = routes;
     this.telemetry = telemetry;
+  }
+
+  /** The SnapStart hooks, if this handler wired its own adapters (else null). */
+  SnapStartHooks snapStartHooks() {
+    return snapStart;
   }
 
   @Override

@@ -2,20 +2,15 @@ package io.tokenbroker.functions.discovery;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import io.tokenbroker.adapters.aws.AwsClients;
-import io.tokenbroker.adapters.aws.AwsSettings;
-import io.tokenbroker.adapters.aws.ClientTimeouts;
-import io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository;
+import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
 import io.tokenbroker.adapters.telemetry.JsonLinesTelemetry;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.discovery.DiscoveryService;
-import io.tokenbroker.discovery.ServerMetadata;
 import io.tokenbroker.errors.OAuthError;
 import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.http.HttpFunction;
 import io.tokenbroker.http.HttpRequest;
 import io.tokenbroker.http.HttpResponse;
-import io.tokenbroker.keys.PublishedKeys;
 import io.tokenbroker.telemetry.Telemetry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,6 +27,7 @@ public final class DiscoveryHandler implements RequestStreamHandler {
 
   private final DiscoveryService discovery;
   private final HttpFunction http;
+  private SnapStartHooks snapStart; // held here: CRaC contexts may hold their resources weakly
 
   /** Lambda's entry: wires real clients from the environment, once per container. */
   public DiscoveryHandler() {
@@ -45,12 +41,22 @@ public final class DiscoveryHandler implements RequestStreamHandler {
 
   /** With another clock: for simulations that run days of rotation in seconds. */
   public DiscoveryHandler(Env env, Telemetry telemetry, Clock clock) {
-    this(wire(DiscoveryConfig.from(env), env, clock), telemetry);
+    this(new DiscoveryWiring(DiscoveryConfig.from(env), env, clock), telemetry);
+  }
+
+  private DiscoveryHandler(DiscoveryWiring wiring, Telemetry telemetry) {
+    this(wiring.service(), wiring.quietWhilePriming(telemetry));
+    snapStart = wiring.snapStartHooks(telemetry, (in, out) -> handleRequest(in, out, null));
   }
 
   public DiscoveryHandler(DiscoveryService discovery, Telemetry telemetry) {
     this.discovery = discovery;
     this.http = new HttpFunction(telemetry);
+  }
+
+  /** The SnapStart hooks, if this handler wired its own adapters (else null). */
+  SnapStartHooks snapStartHooks() {
+    return snapStart;
   }
 
   @Override
@@ -76,17 +82,5 @@ public final class DiscoveryHandler implements RequestStreamHandler {
           HttpResponse.json(200, discovery.metadata(), "public, max-age=3600");
       default -> throw new RequestRejected(OAuthError.NOT_FOUND, "unknown_route", "not found");
     };
-  }
-
-  private static DiscoveryService wire(DiscoveryConfig config, Env env, Clock clock) {
-    var keys =
-        new DynamoDbKeyRepository(
-            AwsClients.enhanced(
-                AwsClients.dynamoDb(AwsSettings.from(env, ClientTimeouts.requestPath()))),
-            config.keysTable());
-    return new DiscoveryService(
-        new PublishedKeys(keys, clock, config.keyTableCache()),
-        ServerMetadata.forBroker(config.endpoints()),
-        config.jwksMaxAge());
   }
 }

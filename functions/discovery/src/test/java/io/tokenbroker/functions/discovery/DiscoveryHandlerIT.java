@@ -122,4 +122,44 @@ class DiscoveryHandlerIT {
 
     assertThat(invoke(event).get("statusCode")).isEqualTo(404L);
   }
+
+  @Test
+  void snapStartPrimingReadsOnlyAndAKeyPublishedBeforeTheRestoreIsServedRightAfterIt()
+      throws Exception {
+    RecordingTelemetry telemetry = new RecordingTelemetry();
+    DiscoveryHandler restored =
+        new DiscoveryHandler(
+            aws.env(Map.of("ISSUER", ISSUER, "KEY_TABLE_CACHE_SECONDS", "600")), telemetry);
+    var before = aws.itemCounts();
+
+    restored.snapStartHooks().beforeCheckpoint(null);
+
+    assertThat(aws.itemCounts()).isEqualTo(before);
+    assertThat(telemetry.events())
+        .extracting(io.tokenbroker.telemetry.TelemetryEvent::name)
+        .containsExactly("snapstart.primed");
+
+    var keys = new DynamoDbKeyRepository(aws.enhanced, aws.tables.keys());
+    SigningKey pending =
+        SigningKey.created(
+            new KmsKeyManager(aws.kms, "test").create(JWSAlgorithm.RS256),
+            KeyState.PENDING,
+            Clock.systemUTC().instant());
+    keys.create(pending);
+    try {
+      restored.snapStartHooks().afterRestore(null);
+
+      Map<String, Object> response =
+          EventFiles.invoke(
+              (in, out) -> restored.handleRequest(in, out, null),
+              EventFiles.load("discovery/get-jwks.json"));
+      assertThat(JWKSet.parse((String) response.get("body")).getKeys())
+          .extracting(JWK::getKeyID)
+          .contains(pending.kid());
+    } finally {
+      keys.write(
+          java.util.List.of(),
+          java.util.List.of(pending.moveTo(KeyState.WITHDRAWN, Clock.systemUTC().instant())));
+    }
+  }
 }

@@ -3,6 +3,7 @@ package io.tokenbroker.functions.introspection;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.tokenbroker.adapters.aws.ClientTimeouts;
+import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
 import io.tokenbroker.adapters.telemetry.JsonLinesTelemetry;
 import io.tokenbroker.adapters.wiring.BrokerServices;
 import io.tokenbroker.auth.ClientAuthenticator;
@@ -30,6 +31,7 @@ public final class IntrospectionHandler implements RequestStreamHandler {
   private final ClientAuthenticator authenticator;
   private final IntrospectionService introspection;
   private final HttpFunction http;
+  private SnapStartHooks snapStart; // held here: CRaC contexts may hold their resources weakly
 
   /** Lambda's entry: wires real clients from the environment, once per container. */
   public IntrospectionHandler() {
@@ -42,7 +44,16 @@ public final class IntrospectionHandler implements RequestStreamHandler {
   }
 
   private IntrospectionHandler(BrokerServices services, Telemetry telemetry) {
-    this(services.clientAuthenticator(), services.introspection(), telemetry);
+    this(
+        services.clientAuthenticator(),
+        services.introspection(),
+        services.quietWhilePriming(telemetry));
+    snapStart =
+        services.snapStartHooks(
+            "introspection",
+            (in, out) -> handleRequest(in, out, null),
+            "/introspect",
+            "&token=priming");
   }
 
   public IntrospectionHandler(
@@ -50,6 +61,11 @@ public final class IntrospectionHandler implements RequestStreamHandler {
     this.authenticator = authenticator;
     this.introspection = introspection;
     this.http = new HttpFunction(telemetry);
+  }
+
+  /** The SnapStart hooks, if this handler wired its own services (else null). */
+  SnapStartHooks snapStartHooks() {
+    return snapStart;
   }
 
   @Override

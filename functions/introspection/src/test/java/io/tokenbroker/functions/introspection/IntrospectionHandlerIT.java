@@ -102,4 +102,19 @@ class IntrospectionHandlerIT {
                 .get("statusCode"))
         .isEqualTo(400L);
   }
+
+  @Test
+  void snapStartPrimingIsRefusedAfterReadingAndWritesOrLogsNothing() throws Exception {
+    RecordingTelemetry telemetry = new RecordingTelemetry();
+    var primed = new IntrospectionHandler(broker.env, telemetry);
+    var before = broker.aws.itemCounts();
+
+    primed.snapStartHooks().beforeCheckpoint(null);
+    primed.snapStartHooks().afterRestore(null);
+
+    assertThat(broker.aws.itemCounts()).isEqualTo(before);
+    assertThat(telemetry.events())
+        .extracting(io.tokenbroker.telemetry.TelemetryEvent::name)
+        .containsExactly("snapstart.primed", "snapstart.restored");
+  }
 }

@@ -3,6 +3,7 @@ package io.tokenbroker.functions.revocation;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.tokenbroker.adapters.aws.ClientTimeouts;
+import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
 import io.tokenbroker.adapters.telemetry.JsonLinesTelemetry;
 import io.tokenbroker.adapters.wiring.BrokerServices;
 import io.tokenbroker.auth.ClientAuthenticator;
@@ -38,6 +39,7 @@ public final class RevocationHandler implements RequestStreamHandler {
   private final RevocationService revocations;
   private final OperatorRevocations operators;
   private final HttpFunction http;
+  private SnapStartHooks snapStart; // held here: CRaC contexts may hold their resources weakly
 
   /** Lambda's entry: wires real clients from the environment, once per container. */
   public RevocationHandler() {
@@ -54,7 +56,10 @@ public final class RevocationHandler implements RequestStreamHandler {
         services.clientAuthenticator(),
         services.revocationService(),
         services.operatorRevocations(),
-        telemetry);
+        services.quietWhilePriming(telemetry));
+    snapStart =
+        services.snapStartHooks(
+            "revocation", (in, out) -> handleRequest(in, out, null), "/revoke", "&token=priming");
   }
 
   public RevocationHandler(
@@ -66,6 +71,11 @@ public final class RevocationHandler implements RequestStreamHandler {
     this.revocations = revocations;
     this.operators = operators;
     this.http = new HttpFunction(telemetry);
+  }
+
+  /** The SnapStart hooks, if this handler wired its own services (else null). */
+  SnapStartHooks snapStartHooks() {
+    return snapStart;
   }
 
   @Override

@@ -215,4 +215,19 @@ class RevocationHandlerIT {
     assertThat(Optional.ofNullable(TELEMETRY.everything()).orElse(""))
         .doesNotContain("arn:aws:sts");
   }
+
+  @Test
+  void snapStartPrimingIsRefusedAfterReadingAndWritesOrLogsNothing() throws Exception {
+    RecordingTelemetry telemetry = new RecordingTelemetry();
+    var primed = new RevocationHandler(broker.env, telemetry);
+    var before = broker.aws.itemCounts();
+
+    primed.snapStartHooks().beforeCheckpoint(null);
+    primed.snapStartHooks().afterRestore(null);
+
+    assertThat(broker.aws.itemCounts()).isEqualTo(before);
+    assertThat(telemetry.events())
+        .extracting(io.tokenbroker.telemetry.TelemetryEvent::name)
+        .containsExactly("snapstart.primed", "snapstart.restored");
+  }
 }

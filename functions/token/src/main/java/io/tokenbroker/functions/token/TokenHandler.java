@@ -3,6 +3,7 @@ package io.tokenbroker.functions.token;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.tokenbroker.adapters.aws.ClientTimeouts;
+import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
 import io.tokenbroker.adapters.telemetry.JsonLinesTelemetry;
 import io.tokenbroker.adapters.wiring.BrokerServices;
 import io.tokenbroker.auth.AuthenticatedClient;
@@ -38,6 +39,7 @@ public final class TokenHandler implements RequestStreamHandler {
   private final TokenService tokens;
   private final RefreshService refreshes;
   private final HttpFunction http;
+  private SnapStartHooks snapStart; // held here: CRaC contexts may hold their resources weakly
 
   /** Lambda's entry: wires real clients from the environment, once per container. */
   public TokenHandler() {
@@ -50,7 +52,17 @@ public final class TokenHandler implements RequestStreamHandler {
   }
 
   private TokenHandler(BrokerServices services, Telemetry telemetry) {
-    this(services.clientAuthenticator(), services.tokens(), services.refreshes(), telemetry);
+    this(
+        services.clientAuthenticator(),
+        services.tokens(),
+        services.refreshes(),
+        services.quietWhilePriming(telemetry));
+    snapStart =
+        services.snapStartHooks(
+            "token",
+            (in, out) -> handleRequest(in, out, null),
+            "/token",
+            "&grant_type=client_credentials");
   }
 
   public TokenHandler(
@@ -62,6 +74,11 @@ public final class TokenHandler implements RequestStreamHandler {
     this.tokens = tokens;
     this.refreshes = refreshes;
     this.http = new HttpFunction(telemetry);
+  }
+
+  /** The SnapStart hooks, if this handler wired its own services (else null). */
+  SnapStartHooks snapStartHooks() {
+    return snapStart;
   }
 
   @Override
