@@ -1,7 +1,6 @@
 package io.tokenbroker.verify;
 
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.jwk.JWK;
 import io.tokenbroker.errors.OAuthError;
 import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.json.Json;
@@ -71,8 +70,8 @@ public final class AccessTokenVerifier {
   public VerifiedToken verify(String token) {
     CompactJws jws = CompactJws.parse(token, MAX_TOKEN_LENGTH);
     Header header = header(jws);
-    JWK key = keys.find(header.kid()).orElseThrow(() -> invalid("unknown_kid"));
-    if (!header.alg().equals(key.getAlgorithm())) {
+    VerificationKey key = keys.find(header.kid()).orElseThrow(() -> invalid("unknown_kid"));
+    if (!header.alg().equals(key.jwk().getAlgorithm())) {
       throw invalid("alg_does_not_match_key");
     }
     if (!SignatureCheck.verifies(header.alg(), key, jws.signingInput(), jws.signature())) {
