@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,17 +45,45 @@ public final class ApiGatewayEvents {
   private ApiGatewayEvents() {}
 
   public static Map<String, Object> readJson(InputStream in) throws IOException {
-    byte[] bytes = in.readNBytes(MAX_EVENT_BYTES + 1);
-    if (bytes.length > MAX_EVENT_BYTES) {
-      throw RequestRejected.invalidRequest("event_too_large", "request too large");
-    }
+    String text = readUtf8(in, MAX_EVENT_BYTES);
     try {
-      return Json.object(new String(bytes, StandardCharsets.UTF_8));
+      return Json.object(text);
     } catch (Json.TooDeep e) {
       throw RequestRejected.invalidRequest("event_too_deep", "request nested too deeply");
     } catch (ParseException e) {
       throw RequestRejected.invalidRequest("malformed_event", "malformed request event");
     }
+  }
+
+  /** What a typical event fits in (an authorizer event is about 2 KB): the first read buffer. */
+  private static final int FIRST_READ_BYTES = 4096;
+
+  /**
+   * The stream's bytes as UTF-8 text, refused as {@code event_too_large} beyond {@code limit}
+   * bytes. The buffer starts at {@link #FIRST_READ_BYTES} and doubles, rather than {@code
+   * readNBytes}' 16 KB first chunk and final copy for every event.
+   */
+  private static String readUtf8(InputStream in, int limit) throws IOException {
+    byte[] buffer = new byte[FIRST_READ_BYTES];
+    int length = 0;
+    while (true) {
+      if (length == buffer.length) {
+        if (length > limit) {
+          throw RequestRejected.invalidRequest("event_too_large", "request too large");
+        }
+        // Room for one byte beyond the limit, so that an event over it is seen to be over it.
+        buffer = Arrays.copyOf(buffer, (int) Math.min((long) limit + 1, 2L * buffer.length));
+      }
+      int read = in.read(buffer, length, buffer.length - length);
+      if (read < 0) {
+        break;
+      }
+      length += read;
+    }
+    if (length > limit) {
+      throw RequestRejected.invalidRequest("event_too_large", "request too large");
+    }
+    return new String(buffer, 0, length, StandardCharsets.UTF_8);
   }
 
   /**

@@ -15,11 +15,13 @@ import java.util.stream.Collectors;
  * Keys held in memory and re-read from their source at most every {@code maxAge}. An unknown kid
  * triggers an early re-read, but at most one per {@code minRefreshInterval} (the penalty box), so a
  * flood of tokens with made-up kids cannot turn into a flood of reads. Keys without a kid or an alg
- * are ignored: a key must say which algorithm it verifies. Thread-safe.
+ * are ignored: a key must say which algorithm it verifies. Each key is prepared for verifying
+ * ({@link VerificationKey}: JCA key, size and curve checks) once per read, not once per token.
+ * Thread-safe.
  */
 public final class CachingKeyResolver implements KeyResolver {
 
-  private record Snapshot(Map<String, JWK> byKid, Instant readAt) {}
+  private record Snapshot(Map<String, VerificationKey> byKid, Instant readAt) {}
 
   private final KeySource source;
   private final Clock clock;
@@ -36,7 +38,7 @@ public final class CachingKeyResolver implements KeyResolver {
   }
 
   @Override
-  public Optional<JWK> find(String kid) {
+  public Optional<VerificationKey> find(String kid) {
     Snapshot current = snapshot;
     Instant now = clock.instant();
     if (current == null || !now.isBefore(current.readAt().plus(maxAge))) {
@@ -62,7 +64,7 @@ public final class CachingKeyResolver implements KeyResolver {
     }
     List<JWK> keys = source.fetch();
     // Two different keys under one kid are ambiguous: trust neither.
-    Map<String, JWK> byKid =
+    Map<String, VerificationKey> byKid =
         keys.stream()
             .filter(k -> k.getKeyID() != null && k.getAlgorithm() != null && !k.isPrivate())
             .filter(k -> !(k instanceof RSAKey rsa && WeakRsaKeys.hasRocaFingerprint(rsa)))
@@ -70,7 +72,9 @@ public final class CachingKeyResolver implements KeyResolver {
             .entrySet()
             .stream()
             .filter(e -> e.getValue().stream().distinct().count() == 1)
-            .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> e.getValue().getFirst()));
+            .collect(
+                Collectors.toUnmodifiableMap(
+                    Map.Entry::getKey, e -> VerificationKey.of(e.getValue().getFirst())));
     snapshot = new Snapshot(byKid, clock.instant());
     return snapshot;
   }

@@ -1,10 +1,12 @@
 package io.tokenbroker.verify;
 
-import com.nimbusds.jose.jwk.JWK;
 import io.tokenbroker.errors.ServiceFailure;
 import java.util.Optional;
 
-/** Port: the public keys a verifier trusts, by kid. Each key carries the one alg it verifies. */
+/**
+ * Port: the public keys a verifier trusts, by kid, each prepared for verifying ({@link
+ * VerificationKey}). Each key carries the one alg it verifies.
+ */
 public interface KeyResolver {
 
   /**
@@ -12,5 +14,5 @@ public interface KeyResolver {
    *
    * @throws ServiceFailure if the key source cannot be read and no usable copy is held
    */
-  Optional<JWK> find(String kid);
+  Optional<VerificationKey> find(String kid);
 }

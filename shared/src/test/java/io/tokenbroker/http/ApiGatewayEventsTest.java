@@ -124,6 +124,30 @@ class ApiGatewayEventsTest {
             });
   }
 
+  /** Events around the read buffer's sizes, from a stream that hands over one byte per read. */
+  @ParameterizedTest
+  @ValueSource(ints = {11, 4095, 4096, 4097, 8192, 8193, 70_000})
+  void readsWholeEventsWhateverTheStreamHandsOverPerRead(int size) throws IOException {
+    String frame = "{\"body\":\"\"}";
+    String event = frame.replace("\"\"}", "\"" + "b".repeat(size - frame.length()) + "\"}");
+    ByteArrayInputStream bytes = new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8));
+    java.io.InputStream trickle =
+        new java.io.InputStream() {
+          @Override
+          public int read() {
+            return bytes.read();
+          }
+
+          @Override
+          public int read(byte[] b, int off, int len) {
+            return len == 0 ? 0 : bytes.read(b, off, 1);
+          }
+        };
+
+    assertThat(ApiGatewayEvents.readJson(trickle).get("body"))
+        .isEqualTo("b".repeat(size - frame.length()));
+  }
+
   @Test
   void readsAnEventUpToLambdasPayloadLimitAndNoLarger() throws IOException {
     String frame = "{\"body\":\"\"}";

@@ -438,6 +438,45 @@ class AccessTokenVerifierTest {
         .satisfies(e -> assertThat(((RequestRejected) e).reason()).isEqualTo("expired"));
   }
 
+  /** The scope check accepts exactly RFC 6749 3.3's scope lists: the rule as a regex, per token. */
+  @Test
+  void acceptsExactlyTheScopeListsOfRfc6749() {
+    java.util.regex.Pattern scopeToken =
+        java.util.regex.Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]+");
+    for (String scope :
+        List.of(
+            "",
+            " ",
+            "a",
+            "a b",
+            " a",
+            "a ",
+            "a  b",
+            "a\"b",
+            "a\\b",
+            "a\tb",
+            "a\u00e9",
+            "a\u007fb",
+            "!#[]~ x:y/z",
+            "orders:read orders:write",
+            "a\u0000",
+            "\u0020\u0021")) {
+      boolean rfc =
+          java.util.Arrays.stream(scope.split(" ", -1))
+              .allMatch(t -> scopeToken.matcher(t).matches());
+      String token = withClaims(c -> c.put("scope", scope));
+      boolean accepted;
+      try {
+        verifier.verify(token);
+        accepted = true;
+      } catch (RequestRejected refused) {
+        assertThat(refused.reason()).isEqualTo("scope_malformed");
+        accepted = false;
+      }
+      assertThat(accepted).as("scope [%s]", scope).isEqualTo(rfc);
+    }
+  }
+
   /** A whole-list regex recursed per scope token and overflowed the stack on long lists. */
   @Test
   void checksALongScopeListWithoutExhaustingTheStack() {

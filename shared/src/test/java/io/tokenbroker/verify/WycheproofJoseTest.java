@@ -174,10 +174,10 @@ class WycheproofJoseTest {
       }
       Optional<JWSAlgorithm> alg =
           VerifierPolicy.SUPPORTED.stream().filter(a -> a.getName().equals(name)).findFirst();
-      Optional<JWK> key = keys.find(kid);
+      Optional<VerificationKey> key = keys.find(kid);
       return alg.isPresent()
           && key.isPresent()
-          && alg.get().equals(key.get().getAlgorithm())
+          && alg.get().equals(key.get().jwk().getAlgorithm())
           && SignatureCheck.verifies(
               alg.get(), key.get(), parsed.signingInput(), parsed.signature());
     } catch (RequestRejected | ParseException refused) {
@@ -250,7 +250,9 @@ class WycheproofJoseTest {
     registration.put("jwks", keySet);
     try {
       Client client = Clients.parse(registration);
-      return Optional.of(kid -> Optional.ofNullable(client.publicKeys().getKeyByKeyId(kid)));
+      return Optional.of(
+          kid ->
+              Optional.ofNullable(client.publicKeys().getKeyByKeyId(kid)).map(VerificationKey::of));
     } catch (InvalidClientPolicy refused) {
       return Optional.empty();
     }
