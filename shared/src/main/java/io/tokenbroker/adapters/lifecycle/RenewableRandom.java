@@ -14,8 +14,9 @@ import java.util.function.Supplier;
  * snapshot (Lambda SnapStart): every restored copy of a generator would otherwise continue from the
  * same state. {@link #renew()} builds a new generator and reseeds it with bytes read from the
  * kernel at that moment ({@code /dev/urandom}, which Lambda reseeds on restore), so its output
- * depends on entropy the snapshot never saw, whatever the JDK's default algorithm (a DRBG instance
- * is otherwise seeded from a JVM-wide seeder whose state is in the snapshot too).
+ * depends on entropy the snapshot never saw, whatever the JDK's default algorithm (whether a given
+ * generator mixes fresh kernel entropy into every output is an implementation detail we do not rely
+ * on).
  *
  * <p>Lambda's documentation lists {@code java.security.SecureRandom} among the generators that stay
  * unique under SnapStart; renewing is defence in depth that costs one small read per restore.
