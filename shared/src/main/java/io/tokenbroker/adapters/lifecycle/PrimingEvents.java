@@ -26,50 +26,35 @@ public final class PrimingEvents {
 
   /** A REST API (payload 1.0) form POST. */
   public static byte[] post(String path, String form) {
-    return json(
-        Map.of(
-            "resource",
-            path,
-            "path",
-            path,
-            "httpMethod",
-            "POST",
-            "headers",
-            Map.of("Content-Type", "application/x-www-form-urlencoded"),
-            "requestContext",
-            Map.of(
-                "requestId",
-                CLIENT_ID,
-                "stage",
-                "prime",
-                "identity",
-                Map.of("sourceIp", "127.0.0.1", "userAgent", CLIENT_ID)),
-            "body",
-            form,
-            "isBase64Encoded",
-            false));
+    Map<String, Object> event =
+        restEvent("POST", path, Map.of("Content-Type", "application/x-www-form-urlencoded"));
+    event.put("body", form);
+    event.put("isBase64Encoded", false);
+    return json(event);
   }
 
   /** A REST API (payload 1.0) GET. */
   public static byte[] get(String path) {
-    return json(
+    return json(restEvent("GET", path, Map.of("Accept", "application/json")));
+  }
+
+  private static Map<String, Object> restEvent(
+      String method, String path, Map<String, String> headers) {
+    Map<String, Object> event = new LinkedHashMap<>();
+    event.put("resource", path);
+    event.put("path", path);
+    event.put("httpMethod", method);
+    event.put("headers", headers);
+    event.put(
+        "requestContext",
         Map.of(
-            "resource",
-            path,
-            "path",
-            path,
-            "httpMethod",
-            "GET",
-            "headers",
-            Map.of("Accept", "application/json"),
-            "requestContext",
-            Map.of(
-                "requestId",
-                CLIENT_ID,
-                "stage",
-                "prime",
-                "identity",
-                Map.of("sourceIp", "127.0.0.1", "userAgent", CLIENT_ID))));
+            "requestId",
+            CLIENT_ID,
+            "stage",
+            "prime",
+            "identity",
+            Map.of("sourceIp", "127.0.0.1", "userAgent", CLIENT_ID)));
+    return event;
   }
 
   /** An HTTP API (payload 2.0) authorizer event carrying {@code bearerToken}. */
