@@ -44,6 +44,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -114,9 +117,8 @@ class FaultInjectionIT {
   private static DynamoDbIssuanceRepository issuances;
   private static DynamoDbRevocationRepository revocations;
   private static final List<String> REPORT = Collections.synchronizedList(new ArrayList<>());
-  private static final Map<String, String> CALLS_BY_FLOW = new java.util.TreeMap<>();
-  private static final java.util.concurrent.atomic.AtomicLong INJECTED =
-      new java.util.concurrent.atomic.AtomicLong();
+  private static final Map<String, String> CALLS_BY_FLOW = new TreeMap<>();
+  private static final AtomicLong INJECTED = new AtomicLong();
 
   @BeforeAll
   static void setUp(LocalAws aws) {
@@ -326,7 +328,7 @@ class FaultInjectionIT {
   /** Tables and a first key of their own, for one rotation scenario. */
   private static final class RotationTables {
     // A deployment name of its own: KMS keys are found by the deployment's tag.
-    final String deployment = "rot-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    final String deployment = "rot-" + UUID.randomUUID().toString().substring(0, 8);
     final AwsFixture aws = AwsFixture.provisioned(local.fresh());
     final Env cleanEnv = aws.env(Map.of("BROKER_NAME", deployment));
     final Env faultyEnv = cleanEnv.with(Map.of("AWS_ENDPOINT_URL", proxy.endpoint().toString()));
