@@ -47,10 +47,7 @@ public final class OperatorRevocations {
    * @throws RequestRejected {@code invalid_request} for a jti no token can carry
    */
   public void revokeToken(String jti) {
-    if (jti.isEmpty() || jti.length() > AccessTokenVerifier.MAX_JTI_LENGTH) {
-      throw malformed(
-          "jti_malformed", "jti must be 1-" + AccessTokenVerifier.MAX_JTI_LENGTH + " characters");
-    }
+    requireWellFormedJti(jti);
     Instant keepUntil =
         issuances
             .find(jti)
@@ -68,11 +65,7 @@ public final class OperatorRevocations {
    * @throws RequestRejected {@code invalid_request} for an id no client can be registered under
    */
   public Instant revokeClient(String clientId) {
-    if (!ClientJson.isClientId(clientId)) {
-      throw malformed(
-          "client_id_malformed",
-          "client_id must be 1-128 of A-Z a-z 0-9 . _ : -, starting alphanumeric");
-    }
+    requireWellFormedClientId(clientId);
     Instant watermark = clock.instant().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
     revocations.revokeClientTokensBefore(clientId, watermark, latestExpiryFromNow().plusSeconds(1));
     recorded("client", clientId);
@@ -85,11 +78,45 @@ public final class OperatorRevocations {
    * @throws RequestRejected {@code invalid_request} for a kid no token can name
    */
   public void revokeKey(String kid) {
+    requireWellFormedKid(kid);
+    revocations.revokeKey(kid, latestExpiryFromNow(), "revoked_by_operator");
+    recorded("key", kid);
+  }
+
+  /**
+   * The rule {@link #revokeToken} applies, for callers that check before they look anything up.
+   *
+   * @throws RequestRejected {@code invalid_request} for a jti no token can carry
+   */
+  public static void requireWellFormedJti(String jti) {
+    if (jti.isEmpty() || jti.length() > AccessTokenVerifier.MAX_JTI_LENGTH) {
+      throw malformed(
+          "jti_malformed", "jti must be 1-" + AccessTokenVerifier.MAX_JTI_LENGTH + " characters");
+    }
+  }
+
+  /**
+   * The rule {@link #revokeClient} applies.
+   *
+   * @throws RequestRejected {@code invalid_request} for an id no client can be registered under
+   */
+  public static void requireWellFormedClientId(String clientId) {
+    if (!ClientJson.isClientId(clientId)) {
+      throw malformed(
+          "client_id_malformed",
+          "client_id must be 1-128 of A-Z a-z 0-9 . _ : -, starting alphanumeric");
+    }
+  }
+
+  /**
+   * The rule {@link #revokeKey} applies.
+   *
+   * @throws RequestRejected {@code invalid_request} for a kid no token can name
+   */
+  public static void requireWellFormedKid(String kid) {
     if (!AccessTokenVerifier.isWellFormedKid(kid)) {
       throw malformed("kid_malformed", "kid must be 1-128 of A-Z a-z 0-9 _ -");
     }
-    revocations.revokeKey(kid, latestExpiryFromNow(), "revoked_by_operator");
-    recorded("key", kid);
   }
 
   /**
