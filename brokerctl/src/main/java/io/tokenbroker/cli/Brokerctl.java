@@ -12,6 +12,7 @@ import io.tokenbroker.errors.ServiceFailure;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,14 +20,28 @@ import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.UnmatchedArgumentException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-/** The operator CLI. Talks to the broker's tables directly, with the operator's AWS credentials. */
+/**
+ * The operator CLI. Talks to the broker's tables directly, with the operator's AWS credentials.
+ * Every command and subcommand inherits --help/-h and the exit-code footer (scope INHERIT).
+ */
 @Command(
     name = "brokerctl",
+    scope = ScopeType.INHERIT,
     mixinStandardHelpOptions = true,
     version = "brokerctl 0.1.0",
     description = "Operate a token-broker deployment: clients, client keys, client assertions.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:done",
+      "1:failed, or refused (the message says why and what was not done)",
+      "2:usage error (unknown option, missing or malformed argument); nothing was done"
+    },
     subcommands = {
       ClientsCommand.class,
       RevokeCommand.class,
@@ -93,9 +108,14 @@ public final class Brokerctl {
     System.exit(commandLine(new Brokerctl()).execute(args));
   }
 
-  /** The command line with brokerctl's error handling: a one-line message and exit code 1. */
+  /**
+   * The command line with brokerctl's error handling: a usage error exits 2 with the message and
+   * the command's usage; a failure exits 1 with a one-line message.
+   */
   public static CommandLine commandLine(Brokerctl brokerctl) {
     CommandLine commandLine = new CommandLine(brokerctl);
+    commandLine.setExecutionStrategy(Brokerctl::execute);
+    commandLine.setParameterExceptionHandler(Brokerctl::usageError);
     commandLine.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
           PrintWriter err = cmd.getErr();
@@ -117,22 +137,111 @@ public final class Brokerctl {
           }
           return 1;
         });
-    // Key ids and jtis are base64url and may start with '-': there an argument is an identifier,
-    // not an unknown option (an operator compromising such a key must not be told it is a typo).
-    for (String[] path :
-        List.of(
-            new String[] {"keys", "compromise"},
-            new String[] {"revoke", "token"},
-            new String[] {"revoke", "client"},
-            new String[] {"revoke", "key"})) {
-      commandLine
-          .getSubcommands()
-          .get(path[0])
-          .getSubcommands()
-          .get(path[1])
-          .setUnmatchedOptionsArePositionalParams(true);
-    }
+    identifiersFollowDashDash(commandLine);
     return commandLine;
+  }
+
+  /**
+   * Key ids and jtis are base64url and may begin with '-'. In every command that takes one, such a
+   * word reaches the positional parameter (rather than failing as "unknown option" before any
+   * hint), execute() then insists that it came after '--', and the usage shows {@code [--]}.
+   */
+  private static void identifiersFollowDashDash(CommandLine command) {
+    if (!command.getCommandSpec().positionalParameters().isEmpty()) {
+      command.setUnmatchedOptionsArePositionalParams(true);
+      command.getCommandSpec().usageMessage().showEndOfOptionsDelimiterInUsageHelp(true);
+    }
+    command.getSubcommands().values().forEach(Brokerctl::identifiersFollowDashDash);
+  }
+
+  /**
+   * Help first (--help/-h anywhere wins: nothing runs); then no argument that begins with '-' may
+   * be taken as an identifier unless it follows '--'; then the command.
+   */
+  private static int execute(ParseResult parseResult) {
+    Integer help = CommandLine.executeHelpRequest(parseResult);
+    if (help != null) {
+      return help;
+    }
+    for (ParseResult command = parseResult; command != null; command = command.subcommand()) {
+      requireDashDashBeforeDashedArguments(command);
+      if (command.subcommand() == null && !command.commandSpec().subcommands().isEmpty()) {
+        throw new ParameterException(command.commandSpec().commandLine(), "Missing subcommand");
+      }
+    }
+    return new CommandLine.RunLast().execute(parseResult);
+  }
+
+  private static void requireDashDashBeforeDashedArguments(ParseResult command) {
+    dashedWithoutDashDash(command)
+        .ifPresent(
+            value -> {
+              throw new ParameterException(
+                  command.commandSpec().commandLine(), dashDashHint(command, value));
+            });
+  }
+
+  /** A positional argument that begins with '-' and does not follow '--', if there is one. */
+  private static Optional<String> dashedWithoutDashDash(ParseResult command) {
+    List<String> args = command.expandedArgs();
+    int endOfOptions = args.indexOf("--");
+    List<String> afterEndOfOptions =
+        endOfOptions < 0 ? List.of() : args.subList(endOfOptions + 1, args.size());
+    return command.matchedPositionals().stream()
+        .flatMap(positional -> positional.originalStringValues().stream())
+        .filter(value -> value.startsWith("-") && !afterEndOfOptions.contains(value))
+        .findFirst();
+  }
+
+  private static String dashDashHint(ParseResult command, String value) {
+    List<String> suggestion = new ArrayList<>();
+    suggestion.add(command.commandSpec().qualifiedName());
+    command.expandedArgs().stream()
+        .filter(a -> !a.equals(value) && !a.equals("--"))
+        .forEach(suggestion::add);
+    suggestion.addAll(List.of("--", value));
+    return "Unknown option: '%s'. An identifier that begins with '-' must follow '--': %s"
+        .formatted(value, String.join(" ", suggestion));
+  }
+
+  /**
+   * A usage error: what is wrong, the synopsis, where to read more; exit 2. When the parse failed
+   * on a later word, a word that began with '-' may have been taken for the identifier ({@code
+   * revoke key --forc KID}), or an option may follow '--' ({@code revoke key -- -KID --force}): say
+   * so rather than picocli's "unmatched argument".
+   */
+  private static int usageError(ParameterException e, String[] args) {
+    CommandLine command = e.getCommandLine();
+    PrintWriter err = command.getErr();
+    String message = e.getMessage();
+    boolean suggest = true;
+    if (e instanceof UnmatchedArgumentException unmatched && command.getParseResult() != null) {
+      ParseResult parsed = command.getParseResult();
+      List<String> words = parsed.expandedArgs();
+      int endOfOptions = words.indexOf("--");
+      if (endOfOptions >= 0
+          && words.subList(endOfOptions + 1, words.size()).containsAll(unmatched.getUnmatched())) {
+        message =
+            "Only the identifier may follow '--' (whatever it looks like); put options before"
+                + " '--'";
+        suggest = false;
+      } else {
+        Optional<String> dashed = dashedWithoutDashDash(parsed);
+        if (dashed.isPresent()) {
+          message =
+              "Unknown option: '%s' (an identifier that begins with '-' must follow '--')"
+                  .formatted(dashed.get());
+          suggest = false;
+        }
+      }
+    }
+    err.println("brokerctl: " + message);
+    if (suggest) {
+      UnmatchedArgumentException.printSuggestions(e, err);
+    }
+    err.print("Usage: " + command.getHelp().synopsis(0));
+    err.printf("Try '%s --help' for more.%n", command.getCommandSpec().qualifiedName());
+    return command.getCommandSpec().exitCodeOnInvalidInput();
   }
 
   /** The environment the AWS clients see: the process's, with the options laid over it. */

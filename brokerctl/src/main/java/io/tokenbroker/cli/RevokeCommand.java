@@ -1,21 +1,34 @@
 package io.tokenbroker.cli;
 
+import io.tokenbroker.adapters.aws.AwsClients;
+import io.tokenbroker.adapters.dynamodb.DynamoDbClientRepository;
 import io.tokenbroker.adapters.dynamodb.DynamoDbIssuanceRepository;
+import io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository;
 import io.tokenbroker.adapters.dynamodb.DynamoDbRevocationRepository;
+import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.revocation.OperatorRevocations;
 import io.tokenbroker.telemetry.Telemetry;
+import io.tokenbroker.tokens.Issuance;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-/** {@code brokerctl revoke token|client|key}: operator revocations, in effect within seconds. */
+/**
+ * {@code brokerctl revoke token|client|key}: operator revocations, in effect within seconds. Each
+ * looks its identifier up first, so that a typo is refused instead of acknowledged: a revocation of
+ * something that was never there would revoke nothing while the operator believes otherwise.
+ */
 @Command(
     name = "revoke",
-    mixinStandardHelpOptions = true,
     description =
         "Revoke a token (by jti), every token of a client issued until now, or every token a"
             + " signing key signed. Authorizers see it within their revocation bound"
@@ -34,8 +47,7 @@ final class RevokeCommand {
 
   @ParentCommand Brokerctl brokerctl;
 
-  OperatorRevocations revocations() {
-    var dynamoDb = brokerctl.dynamoDb();
+  OperatorRevocations revocations(DynamoDbClient dynamoDb) {
     return new OperatorRevocations(
         new DynamoDbIssuanceRepository(dynamoDb, brokerctl.issuancesTable()),
         new DynamoDbRevocationRepository(dynamoDb, brokerctl.revocationsTable()),
@@ -45,52 +57,145 @@ final class RevokeCommand {
         Telemetry.discard());
   }
 
-  @Command(name = "token", description = "Revoke one access token by its jti.")
+  /**
+   * An identifier no token can carry is a usage error (exit 2): nothing is looked up or written.
+   */
+  static void requireWellFormed(CommandSpec spec, Runnable rule) {
+    try {
+      rule.run();
+    } catch (RequestRejected e) {
+      throw new ParameterException(spec.commandLine(), e.description());
+    }
+  }
+
+  /** Nothing to revoke and no --force: say what was not found; exit 1, nothing written. */
+  static int refused(CommandSpec spec, String notFound) {
+    spec.commandLine()
+        .getErr()
+        .println("brokerctl: " + notFound + "; nothing revoked (--force revokes it anyway)");
+    return 1;
+  }
+
+  @Command(
+      name = "token",
+      description = {
+        "Revoke one access token by its jti.",
+        "The jti is looked up in the issuances table first. A jti with no issuance record (never"
+            + " issued by this deployment, or its token expired long ago and the record is gone)"
+            + " is refused unless --force: no live token can carry it."
+      })
   static final class Token implements Callable<Integer> {
     @ParentCommand RevokeCommand revoke;
-    @Spec picocli.CommandLine.Model.CommandSpec spec;
+    @Spec CommandSpec spec;
 
-    @Parameters(paramLabel = "JTI")
+    @Parameters(
+        paramLabel = "JTI",
+        description = "The token's jti (1-256 characters). One that begins with '-' follows '--'.")
     String jti;
+
+    @Option(names = "--force", description = "Revoke even without an issuance record.")
+    boolean force;
 
     @Override
     public Integer call() {
-      revoke.revocations().revokeToken(jti);
-      spec.commandLine().getOut().println("revoked token " + jti);
+      requireWellFormed(spec, () -> OperatorRevocations.requireWellFormedJti(jti));
+      DynamoDbClient dynamoDb = revoke.brokerctl.dynamoDb();
+      Optional<Issuance> issued =
+          new DynamoDbIssuanceRepository(dynamoDb, revoke.brokerctl.issuancesTable()).find(jti);
+      if (issued.isEmpty() && !force) {
+        return refused(spec, "no issuance record for " + jti);
+      }
+      revoke.revocations(dynamoDb).revokeToken(jti);
+      spec.commandLine()
+          .getOut()
+          .println(
+              issued
+                  .map(
+                      i ->
+                          "revoked token %s (issued to %s at %s)"
+                              .formatted(jti, i.clientId(), i.issuedAt()))
+                  .orElse("no issuance record for " + jti + "; revoked it anyway (--force)"));
       return 0;
     }
   }
 
-  @Command(name = "client", description = "Revoke every token of a client issued until now.")
+  @Command(
+      name = "client",
+      description = {
+        "Revoke every token of a client issued until now.",
+        "The client must be registered (enabled or disabled) in the clients table, unless --force."
+      })
   static final class ClientTokens implements Callable<Integer> {
     @ParentCommand RevokeCommand revoke;
-    @Spec picocli.CommandLine.Model.CommandSpec spec;
+    @Spec CommandSpec spec;
 
     @Parameters(paramLabel = "CLIENT_ID")
     String clientId;
 
+    @Option(names = "--force", description = "Revoke even if no such client is registered.")
+    boolean force;
+
     @Override
     public Integer call() {
-      var watermark = revoke.revocations().revokeClient(clientId);
+      requireWellFormed(spec, () -> OperatorRevocations.requireWellFormedClientId(clientId));
+      DynamoDbClient dynamoDb = revoke.brokerctl.dynamoDb();
+      boolean registered =
+          new DynamoDbClientRepository(dynamoDb, revoke.brokerctl.clientsTable())
+              .find(clientId)
+              .isPresent();
+      if (!registered && !force) {
+        return refused(spec, "no client " + clientId + " in the clients table");
+      }
+      var watermark = revoke.revocations(dynamoDb).revokeClient(clientId);
       spec.commandLine()
           .getOut()
-          .println("revoked every token of " + clientId + " issued before " + watermark);
+          .println(
+              (registered ? "" : "no client " + clientId + " in the clients table; ")
+                  + "revoked every token of "
+                  + clientId
+                  + " issued before "
+                  + watermark
+                  + (registered ? "" : " anyway (--force)"));
       return 0;
     }
   }
 
-  @Command(name = "key", description = "Revoke every token a signing key (kid) signed.")
+  @Command(
+      name = "key",
+      description = {
+        "Revoke every token a signing key (kid) signed.",
+        "The kid must be in the keys table, unless --force (verifiers trust no key outside it)."
+      })
   static final class Key implements Callable<Integer> {
     @ParentCommand RevokeCommand revoke;
-    @Spec picocli.CommandLine.Model.CommandSpec spec;
+    @Spec CommandSpec spec;
 
-    @Parameters(paramLabel = "KID")
+    @Parameters(
+        paramLabel = "KID",
+        description = "The key's kid. One that begins with '-' follows '--'.")
     String kid;
+
+    @Option(names = "--force", description = "Revoke even if the keys table has no such kid.")
+    boolean force;
 
     @Override
     public Integer call() {
-      revoke.revocations().revokeKey(kid);
-      spec.commandLine().getOut().println("revoked every token signed by " + kid);
+      requireWellFormed(spec, () -> OperatorRevocations.requireWellFormedKid(kid));
+      DynamoDbClient dynamoDb = revoke.brokerctl.dynamoDb();
+      var key =
+          new DynamoDbKeyRepository(AwsClients.enhanced(dynamoDb), revoke.brokerctl.keysTable())
+              .find(kid);
+      if (key.isEmpty() && !force) {
+        return refused(spec, "no signing key " + kid + " in the keys table");
+      }
+      revoke.revocations(dynamoDb).revokeKey(kid);
+      spec.commandLine()
+          .getOut()
+          .println(
+              (key.isPresent() ? "" : "no signing key " + kid + " in the keys table; ")
+                  + "revoked every token signed by "
+                  + kid
+                  + (key.isPresent() ? "" : " anyway (--force)"));
       return 0;
     }
   }
