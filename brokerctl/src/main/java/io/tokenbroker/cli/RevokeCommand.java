@@ -90,7 +90,7 @@ final class RevokeCommand {
 
     @Parameters(
         paramLabel = "JTI",
-        description = "The token's jti (1-256 characters). One that begins with '-' follows '--'.")
+        description = "The token's jti. One that begins with '-' follows '--'.")
     String jti;
 
     @Option(names = "--force", description = "Revoke even without an issuance record.")
