@@ -43,8 +43,8 @@ import java.util.Set;
  *       to the client.
  *   <li>{@code private_key_jwt} (RFC 7523): an assertion with iss = sub = client id, signed with an
  *       asymmetric key registered for the client (with the key's alg, if it names one), addressed
- *       to this broker alone (aud one string: its issuer or token endpoint), short-lived, and
- *       used once.
+ *       to this broker alone (aud one string: its issuer or token endpoint), short-lived, and used
+ *       once.
  * </ul>
  *
  * Every failure is {@code invalid_client} (401) with a precise reason for the log; the caller's
@@ -236,7 +236,8 @@ public final class ClientAuthenticator {
     // any other algorithm the key type allows) on the client's behalf.
     List<JWK> candidates =
         fitting.stream()
-            .filter(k -> k.getAlgorithm() == null || k.getAlgorithm().getName().equals(alg.getName()))
+            .filter(
+                k -> k.getAlgorithm() == null || k.getAlgorithm().getName().equals(alg.getName()))
             .toList();
     if (candidates.isEmpty()) {
       throw rejected("assertion_alg_does_not_match_key");
@@ -266,10 +267,10 @@ public final class ClientAuthenticator {
   }
 
   /**
-   * aud is one string, the issuer or the token endpoint (draft-ietf-oauth-rfc7523bis): an array
-   * is refused even when it holds our value, because an assertion made for several audiences can
-   * have been made for (and replayed by) another server. Read from the payload as sent: Nimbus's
-   * claims set shows a one-string aud and a one-element array alike.
+   * aud is one string, the issuer or the token endpoint (draft-ietf-oauth-rfc7523bis): an array is
+   * refused even when it holds only our value, so that no assertion a client made for a list of
+   * servers (one of which could replay it here) is ever accepted. Read from the payload as sent:
+   * Nimbus's claims set shows a one-string aud and a one-element array alike.
    */
   private void checkAudience(SignedJWT jwt) {
     Object aud = jwt.getPayload().toJSONObject().get("aud");

@@ -123,8 +123,7 @@ public final class Env {
       return false;
     }
     for (String octet : octets) {
-      boolean canonical =
-          octet.matches("0|[1-9][0-9]{0,2}") && Integer.parseInt(octet) <= 255;
+      boolean canonical = octet.matches("0|[1-9][0-9]{0,2}") && Integer.parseInt(octet) <= 255;
       if (!canonical) {
         return false;
       }

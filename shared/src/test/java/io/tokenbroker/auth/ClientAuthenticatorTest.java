@@ -57,6 +57,7 @@ class ClientAuthenticatorTest {
 
   /** Registered without an alg: verifies any RSA algorithm the broker accepts. */
   private static final RSAKey RSA_ANY_ALG = rsaWithoutAlg();
+
   private static final Optional<String> JWT_BEARER = Optional.of(ClientAuthenticator.JWT_BEARER);
 
   private final MutableClock clock = MutableClock.at("2026-11-28T12:00:00Z");
@@ -251,7 +252,8 @@ class ClientAuthenticatorTest {
   /** A valid RS256 assertion whose aud is exactly {@code aud} as JSON (absent if null). */
   private static String withRawAudience(Object aud, Instant now) {
     Map<String, Object> claims =
-        new LinkedHashMap<>(ClientAssertions.claims("workload", ISSUER, now).build().toJSONObject());
+        new LinkedHashMap<>(
+            ClientAssertions.claims("workload", ISSUER, now).build().toJSONObject());
     claims.remove("aud");
     if (aud != null) {
       claims.put("aud", aud);
@@ -264,7 +266,10 @@ class ClientAuthenticatorTest {
 
   private static RSAKey rsaWithoutAlg() {
     try {
-      return new RSAKeyGenerator(2048).keyUse(KeyUse.SIGNATURE).keyIDFromThumbprint(true).generate();
+      return new RSAKeyGenerator(2048)
+          .keyUse(KeyUse.SIGNATURE)
+          .keyIDFromThumbprint(true)
+          .generate();
     } catch (JOSEException e) {
       throw new IllegalStateException(e);
     }
