@@ -153,9 +153,13 @@ public final class AccessTokenVerifier {
       throw invalid("issuer_mismatch");
     }
     List<String> audiences = audiences(claims.get("aud"));
-    if (audiences.size() > Audience.MAX_PER_TOKEN
-        || !audiences.stream().allMatch(Audience::isValid)) {
+    if (audiences.size() > Audience.MAX_PER_TOKEN) {
       throw invalid("audience_malformed");
+    }
+    for (String audience : audiences) {
+      if (!Audience.isValid(audience)) {
+        throw invalid("audience_malformed");
+      }
     }
     if (!policy.acceptsAudience(audiences)) {
       throw invalid("audience_mismatch");
