@@ -252,6 +252,8 @@ class BrokerctlIT {
     var claims = jwt.getJWTClaimsSet();
     assertThat(claims.getIssuer()).isEqualTo("app").isEqualTo(claims.getSubject());
     assertThat(claims.getAudience()).containsExactly("https://b/token");
+    // One string, not an array: the broker refuses an array aud (draft-ietf-oauth-rfc7523bis).
+    assertThat(jwt.getPayload().toJSONObject().get("aud")).isEqualTo("https://b/token");
     assertThat(Duration.between(Instant.now(), claims.getExpirationTime().toInstant()))
         .isLessThanOrEqualTo(Duration.ofSeconds(60));
     assertThat(claims.getJWTID()).isNotBlank();

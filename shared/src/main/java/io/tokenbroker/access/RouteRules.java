@@ -1,6 +1,7 @@
 package io.tokenbroker.access;
 
 import io.tokenbroker.config.ConfigException;
+import io.tokenbroker.identifiers.Scope;
 import io.tokenbroker.json.Json;
 import java.text.ParseException;
 import java.util.ArrayList;
@@ -25,7 +26,6 @@ public final class RouteRules {
   private static final Set<String> METHODS =
       Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "*");
   private static final Pattern PATH = Pattern.compile("/[A-Za-z0-9._~!$&'()+,;=:@/*{}-]*");
-  private static final Pattern SCOPE = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,128}");
 
   private final List<RouteRule> rules;
 
@@ -62,8 +62,7 @@ public final class RouteRules {
                 + "; path from /, * as wildcard, no ?)");
       }
       if (!(entry.getValue() instanceof List<?> scopes)
-          || !scopes.stream()
-              .allMatch(s -> s instanceof String text && SCOPE.matcher(text).matches())) {
+          || !scopes.stream().allMatch(s -> s instanceof String text && Scope.isValid(text))) {
         throw new ConfigException(
             "ROUTE_SCOPES: \"" + entry.getKey() + "\" must map to a list of scope tokens");
       }

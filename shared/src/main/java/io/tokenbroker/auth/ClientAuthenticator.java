@@ -42,7 +42,8 @@ import java.util.Set;
  *   <li>AWS IAM: API Gateway verified the caller's SigV4 signature; the caller's role must be bound
  *       to the client.
  *   <li>{@code private_key_jwt} (RFC 7523): an assertion with iss = sub = client id, signed with an
- *       asymmetric key registered for the client, addressed to this broker, short-lived, and used
+ *       asymmetric key registered for the client (with the key's alg, if it names one), addressed
+ *       to this broker alone (aud one string: its issuer or token endpoint), short-lived, and used
  *       once.
  * </ul>
  *
@@ -151,6 +152,7 @@ public final class ClientAuthenticator {
     Client client = enabledClient(unverifiedClientId);
     JWK key = verifySignature(jwt, client);
     JWTClaimsSet claims = claims(jwt);
+    checkAudience(jwt);
     Instant expiresAt = checkClaims(claims);
     if (!replayGuard.firstUse(client.clientId(), claims.getJWTID(), expiresAt)) {
       throw rejected("assertion_replayed");
@@ -222,13 +224,23 @@ public final class ClientAuthenticator {
   private static JWK verifySignature(SignedJWT jwt, Client client) {
     JWSAlgorithm alg = jwt.getHeader().getAlgorithm();
     String kid = jwt.getHeader().getKeyID();
-    List<JWK> candidates =
+    List<JWK> fitting =
         client.publicKeys().getKeys().stream()
             .filter(k -> kid == null || kid.equals(k.getKeyID()))
             .filter(k -> fits(k, alg))
             .toList();
-    if (candidates.isEmpty()) {
+    if (fitting.isEmpty()) {
       throw rejected(kid == null ? "assertion_no_matching_key" : "assertion_key_unknown");
+    }
+    // A key registered with an alg verifies that alg only: no switching RS256 to PS256 (or
+    // any other algorithm the key type allows) on the client's behalf.
+    List<JWK> candidates =
+        fitting.stream()
+            .filter(
+                k -> k.getAlgorithm() == null || k.getAlgorithm().getName().equals(alg.getName()))
+            .toList();
+    if (candidates.isEmpty()) {
+      throw rejected("assertion_alg_does_not_match_key");
     }
     for (JWK candidate : candidates) {
       try {
@@ -254,11 +266,24 @@ public final class ClientAuthenticator {
         && com.nimbusds.jose.jwk.Curve.forJWSAlgorithm(alg).contains(ec.getCurve());
   }
 
-  private Instant checkClaims(JWTClaimsSet claims) {
-    Instant now = clock.instant();
-    if (claims.getAudience().stream().noneMatch(acceptedAudiences::contains)) {
+  /**
+   * aud is one string, the issuer or the token endpoint (draft-ietf-oauth-rfc7523bis): an array is
+   * refused even when it holds only our value, so that no assertion a client made for a list of
+   * servers (one of which could replay it here) is ever accepted. Read from the payload as sent:
+   * Nimbus's claims set shows a one-string aud and a one-element array alike.
+   */
+  private void checkAudience(SignedJWT jwt) {
+    Object aud = jwt.getPayload().toJSONObject().get("aud");
+    if (aud instanceof List<?>) {
+      throw rejected("assertion_audience_not_a_single_string");
+    }
+    if (!(aud instanceof String single) || !acceptedAudiences.contains(single)) {
       throw rejected("assertion_wrong_audience");
     }
+  }
+
+  private Instant checkClaims(JWTClaimsSet claims) {
+    Instant now = clock.instant();
     Instant exp =
         instant(claims.getExpirationTime()).orElseThrow(() -> rejected("assertion_missing_exp"));
     if (!exp.isAfter(now.minus(clockSkew))) {

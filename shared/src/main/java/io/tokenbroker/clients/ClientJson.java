@@ -10,6 +10,10 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.JSONObjectUtils;
+import io.tokenbroker.identifiers.Audience;
+import io.tokenbroker.identifiers.ClientId;
+import io.tokenbroker.identifiers.Scope;
+import io.tokenbroker.identifiers.Subject;
 import io.tokenbroker.json.Json;
 import io.tokenbroker.keys.WeakRsaKeys;
 import java.text.ParseException;
@@ -22,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
  * The one JSON form of a client registration, used by the CLI, the local server's clients file and
@@ -62,17 +65,11 @@ public final class ClientJson {
           JWSAlgorithm.ES384,
           JWSAlgorithm.ES512);
 
-  static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
-
-  /** Whether {@code clientId} is one a client can be registered under. */
+  /** Whether {@code clientId} is one a client can be registered under ({@link ClientId}). */
   public static boolean isClientId(String clientId) {
-    return CLIENT_ID.matcher(clientId).matches();
+    return ClientId.isValid(clientId);
   }
 
-  /** RFC 6749 3.3 scope-token: printable ASCII except space, double quote and backslash. */
-  static final Pattern SCOPE = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,128}");
-
-  static final Pattern AUDIENCE = Pattern.compile("[\\x21-\\x7E]{1,256}");
   private static final Set<String> FIELDS =
       Set.of(
           "client_id",
@@ -139,7 +136,7 @@ public final class ClientJson {
     }
     try {
       String clientId = JSONObjectUtils.getString(json, "client_id");
-      if (clientId == null || !CLIENT_ID.matcher(clientId).matches()) {
+      if (!ClientId.isValid(clientId)) {
         throw new InvalidClientPolicy(
             "client_id is required: 1-128 of A-Z a-z 0-9 . _ : -, starting alphanumeric");
       }
@@ -149,7 +146,7 @@ public final class ClientJson {
       }
       boolean enabled = !json.containsKey("enabled") || JSONObjectUtils.getBoolean(json, "enabled");
       String subject = JSONObjectUtils.getString(json, "subject");
-      if (subject != null && !AUDIENCE.matcher(subject).matches()) {
+      if (subject != null && !Subject.isValid(subject)) {
         throw new InvalidClientPolicy("subject: 1-256 printable characters without spaces");
       }
 
@@ -169,16 +166,16 @@ public final class ClientJson {
             "a client needs iam_roles or jwks (at least one way to authenticate)");
       }
 
-      List<String> scopes = strings(json, "scopes", 100);
+      List<String> scopes = strings(json, "scopes", Scope.MAX_PER_CLIENT);
       if (scopes.isEmpty()) {
         throw new InvalidClientPolicy("scopes: at least one scope is required");
       }
       for (String scope : scopes) {
-        if (!SCOPE.matcher(scope).matches()) {
+        if (!Scope.isValid(scope)) {
           throw new InvalidClientPolicy("scopes: not an RFC 6749 scope token: " + scope);
         }
       }
-      List<String> defaultScopes = strings(json, "default_scopes", 100);
+      List<String> defaultScopes = strings(json, "default_scopes", Scope.MAX_PER_CLIENT);
       if (!scopes.containsAll(defaultScopes)) {
         throw new InvalidClientPolicy("default_scopes must be a subset of scopes");
       }
@@ -187,7 +184,7 @@ public final class ClientJson {
         throw new InvalidClientPolicy("audiences: at least one audience is required");
       }
       for (String audience : audiences) {
-        if (!AUDIENCE.matcher(audience).matches()) {
+        if (!Audience.isValid(audience)) {
           throw new InvalidClientPolicy("audiences: 1-256 printable characters: " + audience);
         }
       }

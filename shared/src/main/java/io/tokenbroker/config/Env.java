@@ -86,6 +86,51 @@ public final class Env {
     return parseUrl(name, required(name));
   }
 
+  /**
+   * A URL keys or other trusted data are fetched from: https, or http only to a loopback host
+   * (127.0.0.0/8, [::1], localhost) for local development; no user info. Anything else could be
+   * read or rewritten on the network.
+   */
+  public Optional<URI> secureUrl(String name) {
+    return url(name)
+        .map(
+            uri -> {
+              if (uri.getRawUserInfo() != null) {
+                throw new ConfigException(
+                    "environment variable " + name + " must not carry user info");
+              }
+              if (!"https".equals(uri.getScheme()) && !isLoopback(uri.getHost())) {
+                throw new ConfigException(
+                    "environment variable "
+                        + name
+                        + " must be an https URL (http only to 127.0.0.1, [::1] or localhost)");
+              }
+              return uri;
+            });
+  }
+
+  /**
+   * Whether a URI's host is loopback, judged from its text alone (no DNS lookup): {@code
+   * localhost}, {@code [::1]}, or a dotted-quad 127.x.y.y in canonical decimal (no short, octal or
+   * hex forms, which resolvers read differently).
+   */
+  static boolean isLoopback(String host) {
+    if (host.equalsIgnoreCase("localhost") || host.equals("[::1]")) {
+      return true;
+    }
+    String[] octets = host.split("\\.", -1);
+    if (octets.length != 4 || !octets[0].equals("127")) {
+      return false;
+    }
+    for (String octet : octets) {
+      boolean canonical = octet.matches("0|[1-9][0-9]{0,2}") && Integer.parseInt(octet) <= 255;
+      if (!canonical) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static URI parseUrl(String name, String raw) {
     try {
       URI uri = new URI(raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw);

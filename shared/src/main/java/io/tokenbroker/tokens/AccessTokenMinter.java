@@ -9,6 +9,7 @@ import io.tokenbroker.clients.Client;
 import io.tokenbroker.discovery.BrokerEndpoints;
 import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.errors.ServiceFailure;
+import io.tokenbroker.identifiers.TokenId;
 import io.tokenbroker.keys.KeySigner;
 import io.tokenbroker.keys.KeyState;
 import io.tokenbroker.keys.PublishedKeys;
@@ -16,7 +17,6 @@ import io.tokenbroker.keys.SigningKey;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.Date;
 import java.util.Optional;
@@ -109,10 +109,8 @@ public final class AccessTokenMinter {
         .orElseThrow(() -> new ServiceFailure("keys", "no ACTIVE signing key", true, null));
   }
 
-  /** 128 random bits, base64url: jti values and refresh-family ids. */
+  /** A fresh {@link TokenId}: jti values and refresh-family ids. */
   public String newJti() {
-    byte[] bytes = new byte[16];
-    random.nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    return TokenId.random(random).value();
   }
 }

@@ -3,6 +3,12 @@ package io.tokenbroker.verify;
 import com.nimbusds.jose.JWSAlgorithm;
 import io.tokenbroker.errors.OAuthError;
 import io.tokenbroker.errors.RequestRejected;
+import io.tokenbroker.identifiers.Audience;
+import io.tokenbroker.identifiers.ClientId;
+import io.tokenbroker.identifiers.Kid;
+import io.tokenbroker.identifiers.Scope;
+import io.tokenbroker.identifiers.Subject;
+import io.tokenbroker.identifiers.TokenId;
 import io.tokenbroker.json.Json;
 import io.tokenbroker.revocation.CachedRevocations;
 import io.tokenbroker.revocation.RevocationStatus;
@@ -16,7 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
+import java.util.function.Predicate;
 
 /**
  * Validates the broker's access tokens (RFC 9068 profile, RFC 8725 practices), every check explicit
@@ -30,7 +36,9 @@ import java.util.regex.Pattern;
  *   <li>key: kid among the trusted keys, the key's own alg equal to the header's;
  *   <li>signature;
  *   <li>claims: a flat JSON object; iss exact; aud contains ours; exp, iat required; nbf honoured;
- *       lifetime within the maximum; jti, sub, client_id present;
+ *       lifetime within the maximum; jti, sub, client_id present; every identifier and scope in a
+ *       form the broker mints ({@link io.tokenbroker.identifiers}), nothing it could never have
+ *       issued;
  *   <li>revocation: the jti, the client's watermark and the signing key.
  * </ol>
  *
@@ -42,11 +50,13 @@ public final class AccessTokenVerifier {
   /** Our tokens are under 2 KB; 8 KB leaves room and bounds work on hostile input. */
   public static final int MAX_TOKEN_LENGTH = 8192;
 
-  /** The longest jti a token may carry: anything longer is refused, so can never be revoked. */
+  /**
+   * The longest jti an operator may name for revocation. A token's own jti is a {@link TokenId} (22
+   * characters); any other is refused, so never needs revoking.
+   */
   public static final int MAX_JTI_LENGTH = 256;
 
   private static final Set<String> HEADER_MEMBERS = Set.of("alg", "typ", "kid");
-  private static final Pattern KID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
 
   private final VerifierPolicy policy;
   private final KeyResolver keys;
@@ -61,9 +71,9 @@ public final class AccessTokenVerifier {
     this.clock = clock;
   }
 
-  /** Whether a kid is one a token's header may name: 1-128 of A-Z a-z 0-9 _ -. */
+  /** Whether a kid is one a token's header may name ({@link Kid}). */
   public static boolean isWellFormedKid(String kid) {
-    return KID.matcher(kid).matches();
+    return Kid.isValid(kid);
   }
 
   public VerifiedToken verify(String token) {
@@ -120,7 +130,7 @@ public final class AccessTokenVerifier {
     if (!(json.get("kid") instanceof String kid)) {
       throw invalid("kid_missing");
     }
-    if (!KID.matcher(kid).matches()) {
+    if (!Kid.isValid(kid)) {
       throw invalid("kid_malformed");
     }
     return new Header(algorithm, kid);
@@ -143,6 +153,14 @@ public final class AccessTokenVerifier {
       throw invalid("issuer_mismatch");
     }
     List<String> audiences = audiences(claims.get("aud"));
+    if (audiences.size() > Audience.MAX_PER_TOKEN) {
+      throw invalid("audience_malformed");
+    }
+    for (String audience : audiences) {
+      if (!Audience.isValid(audience)) {
+        throw invalid("audience_malformed");
+      }
+    }
     if (!policy.acceptsAudience(audiences)) {
       throw invalid("audience_mismatch");
     }
@@ -162,12 +180,12 @@ public final class AccessTokenVerifier {
     if (!exp.isAfter(iat) || exp.isAfter(iat.plus(policy.maxLifetime()))) {
       throw invalid("lifetime_out_of_bounds");
     }
-    String jti = requiredString(claims, "jti", MAX_JTI_LENGTH);
-    String subject = requiredString(claims, "sub", 256);
-    String clientId = requiredString(claims, "client_id", 128);
+    String jti = identifier(claims, "jti", TokenId::isValid);
+    String subject = identifier(claims, "sub", Subject::isValid);
+    String clientId = identifier(claims, "client_id", ClientId::isValid);
     java.util.Optional<String> sessionId = java.util.Optional.empty();
     if (claims.containsKey("sid")) {
-      sessionId = java.util.Optional.of(requiredString(claims, "sid", 64));
+      sessionId = java.util.Optional.of(identifier(claims, "sid", TokenId::isValid));
     }
     return new VerifiedToken(
         jti,
@@ -217,46 +235,38 @@ public final class AccessTokenVerifier {
     return java.util.Optional.of(Instant.ofEpochSecond(seconds));
   }
 
-  private static String requiredString(Map<String, Object> claims, String name, int maxLength) {
-    if (!(claims.get(name) instanceof String value)
-        || value.isEmpty()
-        || value.length() > maxLength) {
+  /**
+   * A required identifier claim: absent, empty or not a string is {@code <name>_missing}; present
+   * but in no form the broker mints is {@code <name>_malformed}.
+   */
+  private static String identifier(
+      Map<String, Object> claims, String name, Predicate<String> mintable) {
+    if (!(claims.get(name) instanceof String value) || value.isEmpty()) {
       throw invalid(name + "_missing");
+    }
+    if (!mintable.test(value)) {
+      throw invalid(name + "_malformed");
     }
     return value;
   }
 
+  /**
+   * A scope list as the broker mints it ({@link Scope#isList}: one pass over the characters, no
+   * regex per token), and no scope twice: it joins a set.
+   */
   private static SortedSet<String> scopes(Object scope) {
     if (scope == null) {
       return new TreeSet<>();
     }
-    if (!(scope instanceof String text) || !isScopeList(text)) {
+    if (!(scope instanceof String text) || !Scope.isList(text)) {
       throw invalid("scope_malformed");
     }
-    return new TreeSet<>(Arrays.asList(text.split(" ")));
-  }
-
-  /**
-   * RFC 6749 3.3: {@code scope-token *( SP scope-token )}, {@code scope-token = 1*( %x21 / %x23-5B
-   * / %x5D-7E )}: one pass over the characters (no empty token, no leading, trailing or double
-   * space), rather than a split and a regex match per token for every token verified.
-   */
-  private static boolean isScopeList(String text) {
-    boolean inToken = false;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c == ' ') {
-        if (!inToken) {
-          return false;
-        }
-        inToken = false;
-      } else if (c == 0x21 || (c >= 0x23 && c <= 0x5B) || (c >= 0x5D && c <= 0x7E)) {
-        inToken = true;
-      } else {
-        return false;
-      }
+    String[] tokens = text.split(" ");
+    SortedSet<String> scopes = new TreeSet<>(Arrays.asList(tokens));
+    if (scopes.size() != tokens.length) {
+      throw invalid("scope_malformed");
     }
-    return inToken;
+    return scopes;
   }
 
   private static RequestRejected invalid(String reason) {

@@ -3,13 +3,16 @@ package io.tokenbroker.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -30,6 +33,9 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -48,6 +54,10 @@ class ClientAuthenticatorTest {
   private static final RSAKey RSA = TestKeys.rsa();
   private static final ECKey EC = TestKeys.ec();
   private static final RSAKey STRANGER = TestKeys.rsa();
+
+  /** Registered without an alg: verifies any RSA algorithm the broker accepts. */
+  private static final RSAKey RSA_ANY_ALG = rsaWithoutAlg();
+
   private static final Optional<String> JWT_BEARER = Optional.of(ClientAuthenticator.JWT_BEARER);
 
   private final MutableClock clock = MutableClock.at("2026-11-28T12:00:00Z");
@@ -56,7 +66,7 @@ class ClientAuthenticatorTest {
 
   @BeforeEach
   void setUp() {
-    clients.add(Clients.withKey("workload", RSA, EC));
+    clients.add(Clients.withKey("workload", RSA, EC, RSA_ANY_ALG));
     clients.add(Clients.withRole("ci", "arn:aws:iam::123456789012:role/ci"));
     Client disabled = Clients.withKey("retired", RSA);
     clients.add(disabled.withEnabled(false).atVersion(0));
@@ -82,7 +92,11 @@ class ClientAuthenticatorTest {
   @ValueSource(strings = {"RS256", "PS256", "RS512", "ES256"})
   void acceptsAnAssertionSignedWithARegisteredKey(String alg) {
     JWSAlgorithm algorithm = JWSAlgorithm.parse(alg);
-    JWK key = JWSAlgorithm.Family.EC.contains(algorithm) ? EC : RSA;
+    // RSA is registered for RS256 only; other RSA algorithms need a key registered without alg.
+    JWK key =
+        JWSAlgorithm.Family.EC.contains(algorithm)
+            ? EC
+            : algorithm.equals(JWSAlgorithm.RS256) ? RSA : RSA_ANY_ALG;
 
     AuthenticatedClient client = present(ClientAssertions.sign(key, algorithm, claims().build()));
 
@@ -134,6 +148,36 @@ class ClientAuthenticatorTest {
             "wrong audience",
             rsa.apply(base.apply("https://other.example.com/token")),
             "assertion_wrong_audience"),
+        bad(
+            "aud an array holding only the token endpoint",
+            withRawAudience(List.of(TOKEN_ENDPOINT), now),
+            "assertion_audience_not_a_single_string"),
+        bad(
+            "aud an array holding only the issuer",
+            withRawAudience(List.of(ISSUER), now),
+            "assertion_audience_not_a_single_string"),
+        bad(
+            "aud an array holding ours and another server's",
+            withRawAudience(List.of(TOKEN_ENDPOINT, "https://other.example.com/token"), now),
+            "assertion_audience_not_a_single_string"),
+        bad(
+            "aud the token endpoint with a trailing slash",
+            rsa.apply(base.apply(TOKEN_ENDPOINT + "/")),
+            "assertion_wrong_audience"),
+        bad(
+            "aud another endpoint of the broker",
+            rsa.apply(base.apply(ISSUER + "/introspect")),
+            "assertion_wrong_audience"),
+        bad("aud missing", withRawAudience(null, now), "assertion_wrong_audience"),
+        bad("aud a number", withRawAudience(42, now), "assertion_malformed"),
+        bad(
+            "PS256 on a key registered for RS256",
+            ClientAssertions.sign(RSA, JWSAlgorithm.PS256, base.apply(TOKEN_ENDPOINT).build()),
+            "assertion_alg_does_not_match_key"),
+        bad(
+            "RS512 on a key registered for RS256",
+            ClientAssertions.sign(RSA, JWSAlgorithm.RS512, base.apply(TOKEN_ENDPOINT).build()),
+            "assertion_alg_does_not_match_key"),
         bad(
             "iss differs from sub",
             rsa.apply(base.apply(TOKEN_ENDPOINT).subject("someone-else")),
@@ -203,6 +247,32 @@ class ClientAuthenticatorTest {
             Base64URL.encode("null") + "." + Base64URL.encode("{}") + ".c2ln",
             "assertion_malformed"),
         bad("oversized", "a".repeat(9000), "assertion_too_large"));
+  }
+
+  /** A valid RS256 assertion whose aud is exactly {@code aud} as JSON (absent if null). */
+  private static String withRawAudience(Object aud, Instant now) {
+    Map<String, Object> claims =
+        new LinkedHashMap<>(
+            ClientAssertions.claims("workload", ISSUER, now).build().toJSONObject());
+    claims.remove("aud");
+    if (aud != null) {
+      claims.put("aud", aud);
+    }
+    return TestTokens.raw(
+        RSA,
+        "{\"alg\":\"RS256\",\"kid\":\"" + RSA.getKeyID() + "\"}",
+        JSONObjectUtils.toJSONString(claims));
+  }
+
+  private static RSAKey rsaWithoutAlg() {
+    try {
+      return new RSAKeyGenerator(2048)
+          .keyUse(KeyUse.SIGNATURE)
+          .keyIDFromThumbprint(true)
+          .generate();
+    } catch (JOSEException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static Arguments bad(String name, String assertion, String reason) {

@@ -10,7 +10,9 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.JSONObjectUtils;
+import io.tokenbroker.identifiers.TokenId;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,6 +22,8 @@ import java.util.Map;
  * claim, the encoding) and still sign the result properly with a real key.
  */
 public final class TestTokens {
+
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   private TestTokens() {}
 
@@ -42,7 +46,7 @@ public final class TestTokens {
     claims.put("iat", now.getEpochSecond());
     claims.put("nbf", now.getEpochSecond());
     claims.put("exp", now.getEpochSecond() + 300);
-    claims.put("jti", "jti-" + now.toEpochMilli() + "-" + System.nanoTime());
+    claims.put("jti", TokenId.random(RANDOM).value());
     return claims;
   }
 

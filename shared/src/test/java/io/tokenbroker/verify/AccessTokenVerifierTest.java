@@ -44,6 +44,10 @@ class AccessTokenVerifierTest {
   static final ECKey EC = TestKeys.ec();
   static final RSAKey ATTACKER = TestKeys.rsa();
 
+  // Refresh-family ids in the form the broker mints (TokenId: 16 bytes, base64url).
+  static final String FAMILY_1 = "ZmFtaWx5LTEtMDAwMDAwMA";
+  static final String FAMILY_2 = "ZmFtaWx5LTItMDAwMDAwMA";
+
   private final MutableClock clock = new MutableClock(NOW);
   private final InMemoryRevocations revoked = new InMemoryRevocations();
   private AccessTokenVerifier verifier;
@@ -388,7 +392,111 @@ class AccessTokenVerifierTest {
         row(
             "scope not a string",
             () -> withClaims(c -> c.put("scope", List.of("a"))),
-            "scope_malformed"));
+            "scope_malformed"),
+        // identifiers and scopes the broker could never have minted (io.tokenbroker.identifiers)
+        row("client_id with a space", () -> client("work load"), "client_id_malformed"),
+        row("client_id with a trailing space", () -> client("workload "), "client_id_malformed"),
+        row("client_id with a NUL", () -> client("workload\u0000"), "client_id_malformed"),
+        row("client_id with a line break", () -> client("workload\n"), "client_id_malformed"),
+        row("client_id with a Cyrillic o", () -> client("w\u043erkload"), "client_id_malformed"),
+        row(
+            "client_id in full-width letters",
+            () -> client("\uff57orkload"),
+            "client_id_malformed"),
+        row("client_id starting with a dot", () -> client(".workload"), "client_id_malformed"),
+        row("client_id starting with a dash", () -> client("-workload"), "client_id_malformed"),
+        row("client_id with a slash", () -> client("workload/admin"), "client_id_malformed"),
+        row("client_id with a percent", () -> client("work%6Coad"), "client_id_malformed"),
+        row("client_id of 129 characters", () -> client("w".repeat(129)), "client_id_malformed"),
+        row(
+            "client_id a number",
+            () -> withClaims(c -> c.put("client_id", 7)),
+            "client_id_missing"),
+        row("client_id empty", () -> client(""), "client_id_missing"),
+        row("sub with a space", () -> withClaims(c -> c.put("sub", "work load")), "sub_malformed"),
+        row("sub with a tab", () -> withClaims(c -> c.put("sub", "work\tload")), "sub_malformed"),
+        row(
+            "sub with a non-ASCII letter",
+            () -> withClaims(c -> c.put("sub", "w\u00f6rkload")),
+            "sub_malformed"),
+        row("sub with DEL", () -> withClaims(c -> c.put("sub", "workload\u007f")), "sub_malformed"),
+        row(
+            "sub of 257 characters",
+            () -> withClaims(c -> c.put("sub", "s".repeat(257))),
+            "sub_malformed"),
+        row("sub empty", () -> withClaims(c -> c.put("sub", "")), "sub_missing"),
+        row("jti a UUID", () -> jti("0b6a6b8e-7a43-4c2e-9d9f-1d2f5f3a9b10"), "jti_malformed"),
+        row("jti of 21 characters", () -> jti("cnNhLWp0aS0wMDAwMDAw"), "jti_malformed"),
+        row("jti of 23 characters", () -> jti("cnNhLWp0aS0wMDAwMDAwMAA"), "jti_malformed"),
+        row("jti with padding", () -> jti("cnNhLWp0aS0wMDAwMDAwMA=="), "jti_malformed"),
+        row("jti in the base64 alphabet", () -> jti("cnNhLWp0aS0wMDAwMDA+MA"), "jti_malformed"),
+        row(
+            "jti with a non-canonical last character",
+            () -> jti("cnNhLWp0aS0wMDAwMDAwMB"),
+            "jti_malformed"),
+        row("jti with a space", () -> jti("cnNhLWp0aS0wMDA wMDAwMA"), "jti_malformed"),
+        row("jti of 256 characters", () -> jti("a".repeat(256)), "jti_malformed"),
+        row("jti a number", () -> withClaims(c -> c.put("jti", 12345)), "jti_missing"),
+        row("sid of another form", () -> sid("family-1"), "sid_malformed"),
+        row("sid of 64 characters", () -> sid("A".repeat(64)), "sid_malformed"),
+        row("sid non-canonical", () -> sid("ZmFtaWx5LTEtMDAwMDAwMB"), "sid_malformed"),
+        row("sid empty", () -> sid(""), "sid_missing"),
+        row("sid a number", () -> withClaims(c -> c.put("sid", 1)), "sid_missing"),
+        row(
+            "scope token of 129 characters",
+            () -> withClaims(c -> c.put("scope", "orders:read " + "s".repeat(129))),
+            "scope_malformed"),
+        row("101 scopes", () -> withClaims(c -> c.put("scope", scopes(101))), "scope_malformed"),
+        row(
+            "a scope twice",
+            () -> withClaims(c -> c.put("scope", "orders:read orders:read")),
+            "scope_malformed"),
+        row(
+            "aud string with a space",
+            () -> withClaims(c -> c.put("aud", AUDIENCE + " x")),
+            "audience_malformed"),
+        row(
+            "aud list with a value outside the grammar",
+            () -> withClaims(c -> c.put("aud", List.of(AUDIENCE, "https://a.example/\u00e9"))),
+            "audience_malformed"),
+        row(
+            "aud list with an empty value",
+            () -> withClaims(c -> c.put("aud", List.of(AUDIENCE, ""))),
+            "audience_malformed"),
+        row(
+            "aud list with a value of 257 characters",
+            () -> withClaims(c -> c.put("aud", List.of(AUDIENCE, "a".repeat(257)))),
+            "audience_malformed"),
+        row(
+            "aud list of 11 values",
+            () -> withClaims(c -> c.put("aud", audiences(11))),
+            "audience_malformed"));
+  }
+
+  static String client(String clientId) {
+    return withClaims(c -> c.put("client_id", clientId));
+  }
+
+  static String jti(String jti) {
+    return withClaims(c -> c.put("jti", jti));
+  }
+
+  static String sid(String sid) {
+    return withClaims(c -> c.put("sid", sid));
+  }
+
+  /** {@code n} distinct scope tokens. */
+  static String scopes(int n) {
+    return String.join(" ", java.util.stream.IntStream.range(0, n).mapToObj(i -> "s" + i).toList());
+  }
+
+  /** Ours and {@code n - 1} others. */
+  static List<String> audiences(int n) {
+    List<String> audiences = new java.util.ArrayList<>(List.of(AUDIENCE));
+    for (int i = 1; i < n; i++) {
+      audiences.add("https://api" + i + ".example.com");
+    }
+    return audiences;
   }
 
   @ParameterizedTest(name = "{0}")
@@ -477,16 +585,52 @@ class AccessTokenVerifierTest {
     }
   }
 
-  /** A whole-list regex recursed per scope token and overflowed the stack on long lists. */
+  /**
+   * A whole-list regex recursed per scope token and overflowed the stack on long lists. No token
+   * carries more than 100 scopes (a client's most) or one scope twice, so such a list is refused,
+   * by a check that still does not recurse.
+   */
   @Test
   void checksALongScopeListWithoutExhaustingTheStack() {
     String many = String.join(" ", java.util.Collections.nCopies(2500, "a"));
-    assertThat(verifier.verify(withClaims(c -> c.put("scope", many))).scopes())
-        .containsExactly("a");
+    for (String scope : List.of(many, many + "  b")) {
+      assertThatThrownBy(() -> verifier.verify(withClaims(c -> c.put("scope", scope))))
+          .isInstanceOf(RequestRejected.class)
+          .satisfies(e -> assertThat(((RequestRejected) e).reason()).isEqualTo("scope_malformed"));
+    }
+  }
 
-    assertThatThrownBy(() -> verifier.verify(withClaims(c -> c.put("scope", many + "  b"))))
-        .isInstanceOf(RequestRejected.class)
-        .satisfies(e -> assertThat(((RequestRejected) e).reason()).isEqualTo("scope_malformed"));
+  /** Every identifier at the edge of what the broker mints is accepted: no rule is tighter. */
+  @Test
+  void acceptsEveryIdentifierTheBrokerCanMintUpToItsLimits() {
+    String clientId = "Ci.deployer_2:prod-" + "x".repeat(128 - 19);
+    String subject =
+        ("arn:aws:iam::123456789012:role/!#$%&'()*+,/<=>?@[]^`{|}~" + "s".repeat(256))
+            .substring(0, 256);
+    String longScope = "!#[]~:" + "s".repeat(122);
+    String sid = "ZmFtaWx5LTEtMDAwMDAwMA";
+    String jti = "_-_-_-_-_-_-_-_-_-_-_w";
+    List<String> audiences = audiences(10);
+    audiences.set(9, "a".repeat(256));
+
+    VerifiedToken token =
+        verifier.verify(
+            withClaims(
+                c -> {
+                  c.put("client_id", clientId);
+                  c.put("sub", subject);
+                  c.put("scope", scopes(99) + " " + longScope);
+                  c.put("sid", sid);
+                  c.put("jti", jti);
+                  c.put("aud", audiences);
+                }));
+
+    assertThat(token.clientId()).isEqualTo(clientId).hasSize(128);
+    assertThat(token.subject()).isEqualTo(subject).hasSize(256);
+    assertThat(token.scopes()).hasSize(100).contains(longScope);
+    assertThat(token.sessionId()).contains(sid);
+    assertThat(token.jti()).isEqualTo(jti);
+    assertThat(token.audiences()).hasSize(10);
   }
 
   @Test
@@ -498,12 +642,12 @@ class AccessTokenVerifierTest {
   @MethodSource("revocations")
   void refusesARevokedToken(String what, String reason) {
     Map<String, Object> c = claims();
-    c.put("sid", "family-1");
+    c.put("sid", FAMILY_1);
     String token = TestTokens.token(RSA, TestTokens.header(RSA), c);
     switch (what) {
       case "token" -> revoked.revokeToken((String) c.get("jti"), NOW.plusSeconds(900), "test");
       case "key" -> revoked.revokeKey(RSA.getKeyID(), NOW.plusSeconds(900), "test");
-      case "family" -> revoked.revokeFamily("family-1", NOW.plusSeconds(900), "test");
+      case "family" -> revoked.revokeFamily(FAMILY_1, NOW.plusSeconds(900), "test");
       default ->
           revoked.revokeClientTokensBefore("workload", NOW.plusSeconds(1), NOW.plusSeconds(900));
     }
@@ -529,10 +673,10 @@ class AccessTokenVerifierTest {
 
   @Test
   void keepsATokenOfAnotherFamily() {
-    revoked.revokeFamily("family-1", NOW.plusSeconds(900), "test");
+    revoked.revokeFamily(FAMILY_1, NOW.plusSeconds(900), "test");
 
-    assertThat(verifier.verify(withClaims(c -> c.put("sid", "family-2"))).sessionId())
-        .contains("family-2");
+    assertThat(verifier.verify(withClaims(c -> c.put("sid", FAMILY_2))).sessionId())
+        .contains(FAMILY_2);
   }
 
   @Test

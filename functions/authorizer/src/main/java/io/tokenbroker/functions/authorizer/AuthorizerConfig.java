@@ -20,7 +20,8 @@ import java.util.stream.Collectors;
  *     (default 60), MAX_TOKEN_LIFETIME_SECONDS (default 3600)
  * @param routes ROUTE_SCOPES: {@code {"METHOD /path": [scopes], ...}}
  * @param keysTable KEYS_TABLE: the broker's key table (same account), or
- * @param jwksUrl JWKS_URL: the broker's JWKS (another account); exactly one of the two
+ * @param jwksUrl JWKS_URL: the broker's JWKS (another account), https (http only to a loopback
+ *     host); exactly one of the two
  * @param revocationsTable REVOCATIONS_TABLE: name, or ARN for another account's table
  * @param revocationCache REVOCATION_CACHE_SECONDS (default 5): the revocation bound
  * @param keyCache KEY_CACHE_SECONDS (default 300): how long keys are reused
@@ -41,7 +42,7 @@ public record AuthorizerConfig(
 
   public static AuthorizerConfig from(Env env) {
     Optional<String> keysTable = env.optional("KEYS_TABLE");
-    Optional<URI> jwksUrl = env.url("JWKS_URL");
+    Optional<URI> jwksUrl = env.secureUrl("JWKS_URL");
     if (keysTable.isPresent() == jwksUrl.isPresent()) {
       throw new ConfigException(
           "set exactly one of KEYS_TABLE (same account) or JWKS_URL (another account)");

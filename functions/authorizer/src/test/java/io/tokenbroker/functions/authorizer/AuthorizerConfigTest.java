@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.nimbusds.jose.JWSAlgorithm;
 import io.tokenbroker.config.ConfigException;
 import io.tokenbroker.config.Env;
+import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class AuthorizerConfigTest {
 
@@ -61,5 +63,66 @@ class AuthorizerConfigTest {
     assertThatThrownBy(() -> AuthorizerConfig.from(Env.of(env)))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining(message);
+  }
+
+  private static Map<String, String> withJwksUrl(String url) {
+    Map<String, String> env = valid();
+    env.remove("KEYS_TABLE");
+    env.put("JWKS_URL", url);
+    return env;
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "https://broker.example.com/.well-known/jwks.json",
+        "https://broker.example.com:8443/prod/.well-known/jwks.json",
+        "https://127.0.0.1/jwks",
+        "http://127.0.0.1:4566/.well-known/jwks.json",
+        "http://127.255.10.1/jwks",
+        "http://localhost:8080/.well-known/jwks.json",
+        "http://LocalHost/jwks",
+        "http://[::1]:8080/.well-known/jwks.json"
+      })
+  void acceptsAnHttpsJwksUrlOrHttpOnLoopback(String url) {
+    assertThat(AuthorizerConfig.from(Env.of(withJwksUrl(url))).jwksUrl()).contains(URI.create(url));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "http://broker.example.com/.well-known/jwks.json",
+        "http://127.0.0.1.evil.com/jwks",
+        "http://localhost.evil/jwks",
+        "http://localhost./jwks",
+        "http://127.0.0.1@evil.example/jwks",
+        "http://localhost:80@evil.example/jwks",
+        "https://user:secret@broker.example.com/jwks",
+        "https://broker.example.com/jwks#frag",
+        "http://evil.example/jwks#@127.0.0.1",
+        "https://broker.example.com/jwks?x=1",
+        "HTTPS://broker.example.com/jwks",
+        "HTTP://127.0.0.1/jwks",
+        "ftp://broker.example.com/jwks",
+        "file:///etc/jwks.json",
+        "jar:https://broker.example.com/k.jar!/jwks",
+        "ws://127.0.0.1/jwks",
+        "//broker.example.com/jwks",
+        "https:/jwks",
+        "http://127.1/jwks",
+        "http://0x7f.0.0.1/jwks",
+        "http://2130706433/jwks",
+        "http://0177.0.0.1/jwks",
+        "http://127.0.0.01/jwks",
+        "http://127.0.0.256/jwks",
+        "http://128.0.0.1/jwks",
+        "http://[::2]/jwks",
+        "http://[::ffff:127.0.0.1]/jwks",
+        "http://[0:0:0:0:0:0:0:1]/jwks"
+      })
+  void refusesAJwksUrlThatIsNotHttpsOrLoopbackHttp(String url) {
+    assertThatThrownBy(() -> AuthorizerConfig.from(Env.of(withJwksUrl(url))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("JWKS_URL");
   }
 }

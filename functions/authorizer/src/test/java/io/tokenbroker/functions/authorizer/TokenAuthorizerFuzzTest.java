@@ -49,19 +49,24 @@ class TokenAuthorizerFuzzTest {
   static final ECKey EC = TestKeys.ec();
   static final RSAKey ATTACKER = new RSAKey.Builder(TestKeys.rsa()).keyID(RSA.getKeyID()).build();
 
+  // jti values in the form the broker mints (TokenId: 16 bytes, base64url).
+  static final String RSA_JTI = "cnNhLWp0aS0wMDAwMDAwMA";
+  static final String EC_JTI = "ZWMtanRpLTAwMDAwMDAwMA";
+  static final String ADMIN_JTI = "YWRtaW4tanRpLTAwMDAwMA";
+
   /** Tokens our keys really signed, by jti: the only ones that may ever be allowed. */
   static final Map<String, String> GENUINE =
       Map.of(
-          "rsa-jti", token(RSA, "rsa-jti", "orders:read"),
-          "ec-jti", token(EC, "ec-jti", "orders:read"),
-          "admin-jti", token(RSA, "admin-jti", "admin"));
+          RSA_JTI, token(RSA, RSA_JTI, "orders:read"),
+          EC_JTI, token(EC, EC_JTI, "orders:read"),
+          ADMIN_JTI, token(RSA, ADMIN_JTI, "admin"));
 
   static final Map<String, String> PLACEHOLDERS =
       Map.of(
-          "$RSA_TOKEN", GENUINE.get("rsa-jti"),
-          "$EC_TOKEN", GENUINE.get("ec-jti"),
-          "$ADMIN_TOKEN", GENUINE.get("admin-jti"),
-          "$FORGED_TOKEN", token(ATTACKER, "forged-jti", "orders:read admin"),
+          "$RSA_TOKEN", GENUINE.get(RSA_JTI),
+          "$EC_TOKEN", GENUINE.get(EC_JTI),
+          "$ADMIN_TOKEN", GENUINE.get(ADMIN_JTI),
+          "$FORGED_TOKEN", token(ATTACKER, "Zm9yZ2VkLWp0aS0wMDAwMA", "orders:read admin"),
           "$RSA_KID", RSA.getKeyID());
 
   private static final MutableClock CLOCK = new MutableClock(NOW);

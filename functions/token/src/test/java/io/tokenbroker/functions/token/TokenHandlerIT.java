@@ -315,6 +315,11 @@ class TokenHandlerIT {
             401,
             "invalid_client"),
         bad(
+            "assertion whose aud is an array, even one holding ours",
+            privateKeyJwt(form("", assertion(c -> c.audience(List.of(TOKEN_ENDPOINT, ISSUER))))),
+            401,
+            "invalid_client"),
+        bad(
             "assertion signed by another key",
             privateKeyJwt(
                 form(
