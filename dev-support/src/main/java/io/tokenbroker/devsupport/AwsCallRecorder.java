@@ -64,6 +64,12 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
   /** The principal name of brokerctl's calls. */
   public static final String BROKERCTL = "brokerctl";
 
+  /**
+   * The principal of a fixture's CreateKey made by the broker's own code (a test's first key): not
+   * checked, but it names a deployment (the key's tag value) the tests give the broker.
+   */
+  public static final String FIXTURE = "fixture";
+
   private static final String CLI_PACKAGE = "io.tokenbroker.cli.";
   private static final Pattern HANDLER =
       Pattern.compile("(?m)^\\s*Handler:\\s*([\\w.$]+)::\\w+\\s*$");
@@ -80,7 +86,11 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
     }
     String principal = SINK.principal();
     if (principal == null) {
-      return;
+      if (context.request() instanceof CreateKeyRequest && SINK.brokerCodeOnStack()) {
+        principal = FIXTURE;
+      } else {
+        return;
+      }
     }
     String service =
         attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME).toLowerCase(Locale.ROOT);
@@ -92,7 +102,8 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
         switch (service) {
           case "dynamodb" -> dynamoDb(principal, operation, where, request);
           case "kms" -> List.of(kms(principal, operation, where, request));
-          default -> List.of(record(principal, service, service + ":" + operation, "*", null, Map.of()));
+          default ->
+              List.of(record(principal, service, service + ":" + operation, "*", null, Map.of()));
         };
     records.forEach(SINK::write);
   }
@@ -122,7 +133,8 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
 
   /**
    * One record per table and IAM action: transactions need the item action of each of their items
-   * (IAM authorizes TransactWriteItems as PutItem, UpdateItem, ...), batches their action per table.
+   * (IAM authorizes TransactWriteItems as PutItem, UpdateItem, ...), batches their action per
+   * table.
    */
   private static List<String> dynamoDb(
       String principal, String operation, String where, SdkRequest request) {
@@ -164,8 +176,7 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
   }
 
   private static String table(String principal, String operation, String where, String name) {
-    String arn =
-        name.startsWith("arn:") ? name : "arn:aws:dynamodb:" + where + ":table/" + name;
+    String arn = name.startsWith("arn:") ? name : "arn:aws:dynamodb:" + where + ":table/" + name;
     return record(principal, "dynamodb", "dynamodb:" + operation, arn, null, Map.of());
   }
 
@@ -318,6 +329,26 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
                   .orElse(null));
     }
 
+    /** Whether the innermost project frame (dev-support aside) is production code, not a test. */
+    boolean brokerCodeOnStack() {
+      return WALKER.walk(
+          frames ->
+              frames
+                  .map(StackWalker.StackFrame::getDeclaringClass)
+                  .filter(
+                      c ->
+                          c.getName().startsWith("io.tokenbroker.")
+                              && !c.getName().startsWith("io.tokenbroker.devsupport."))
+                  .findFirst()
+                  .map(c -> !fromTestClasses(c))
+                  .orElse(false));
+    }
+
+    private static boolean fromTestClasses(Class<?> type) {
+      var source = type.getProtectionDomain().getCodeSource();
+      return source == null || source.getLocation().getPath().contains("/test-classes/");
+    }
+
     private final ClassValue<String> principals =
         new ClassValue<>() {
           @Override
@@ -328,9 +359,9 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
             if (!handlers.contains(outer) && !name.startsWith(CLI_PACKAGE)) {
               return "";
             }
-            // Tests live in the same packages (BrokerctlIT): only production classes are principals.
-            var source = type.getProtectionDomain().getCodeSource();
-            if (source == null || source.getLocation().getPath().contains("/test-classes/")) {
+            // Tests live in the same packages (BrokerctlIT): only production classes are
+            // principals.
+            if (fromTestClasses(type)) {
               return "";
             }
             return name.startsWith(CLI_PACKAGE) ? BROKERCTL : outer;
