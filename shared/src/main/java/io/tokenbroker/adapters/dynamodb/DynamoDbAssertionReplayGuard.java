@@ -10,6 +10,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 
 /**
  * Single use of client assertions: a conditional put of {@code <client>#<jti>} that fails if the
@@ -30,7 +31,9 @@ public final class DynamoDbAssertionReplayGuard implements AssertionReplayGuard 
 
   /**
    * The item carries a random id of this call, so that an SDK retry of a put whose first answer was
-   * lost (attempt timeout), which then fails its own condition, is still told apart from a replay.
+   * lost (attempt timeout), which then fails its own condition, is still told apart from a replay:
+   * the failed put returns the item it collided with (ALL_OLD), so telling costs no read (and the
+   * functions' roles need no GetItem on this table).
    */
   @Override
   public boolean firstUse(String clientId, String jti, Instant expiresAt) {
@@ -49,24 +52,14 @@ public final class DynamoDbAssertionReplayGuard implements AssertionReplayGuard 
                           BrokerTables.TTL,
                           AttributeValue.fromN(
                               Long.toString(expiresAt.plus(clockSkew).getEpochSecond()))))
-                  .conditionExpression("attribute_not_exists(id)"));
+                  .conditionExpression("attribute_not_exists(id)")
+                  .returnValuesOnConditionCheckFailure(
+                      ReturnValuesOnConditionCheckFailure.ALL_OLD));
       return true;
     } catch (ConditionalCheckFailedException used) {
-      return useId.equals(storedUseId(id));
+      return used.hasItem() && useId.equals(used.item().get("use_id"));
     } catch (SdkException e) {
       throw AwsFailures.of("dynamodb", "PutItem assertion", e);
-    }
-  }
-
-  private AttributeValue storedUseId(AttributeValue id) {
-    try {
-      Map<String, AttributeValue> item =
-          dynamoDb
-              .getItem(r -> r.tableName(table).key(Map.of("id", id)).consistentRead(true))
-              .item();
-      return item == null ? null : item.get("use_id");
-    } catch (SdkException e) {
-      throw AwsFailures.of("dynamodb", "GetItem assertion", e);
     }
   }
 }

@@ -15,6 +15,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 
 /** The issuances table: one item per access token, keyed by jti, expiring by TTL. */
 public final class DynamoDbIssuanceRepository implements IssuanceRepository {
@@ -34,9 +35,11 @@ public final class DynamoDbIssuanceRepository implements IssuanceRepository {
           r ->
               r.tableName(table)
                   .item(toItem(issuance))
-                  .conditionExpression("attribute_not_exists(jti)"));
+                  .conditionExpression("attribute_not_exists(jti)")
+                  .returnValuesOnConditionCheckFailure(
+                      ReturnValuesOnConditionCheckFailure.ALL_OLD));
     } catch (ConditionalCheckFailedException e) {
-      if (isRecorded(issuance)) {
+      if (e.hasItem() && isRecorded(issuance, e.item())) {
         return; // an SDK retry of our own write, whose first answer was lost: it is stored
       }
       throw new ServiceFailure("dynamodb", "jti already recorded", true, e);
@@ -46,15 +49,15 @@ public final class DynamoDbIssuanceRepository implements IssuanceRepository {
   }
 
   /**
-   * Whether this very record is stored: same jti and same token SHA-256. A write whose answer was
-   * lost (attempt timeout) is retried by the SDK and then fails its own condition; that is not a
-   * collision. PutItem has no idempotency token, so the stored record itself must tell.
+   * Whether {@code stored}, the item a conditional put of {@code issuance} collided with (returned
+   * by the failed put: ALL_OLD, no read), is this very record: same jti and same token SHA-256. A
+   * write whose answer was lost (attempt timeout) is retried by the SDK and then fails its own
+   * condition; that is not a collision. PutItem has no idempotency token, so the stored record
+   * itself must tell.
    */
-  boolean isRecorded(Issuance issuance) {
-    return find(issuance.jti())
-        .map(Issuance::tokenSha256)
-        .filter(issuance.tokenSha256()::equals)
-        .isPresent();
+  static boolean isRecorded(Issuance issuance, Map<String, AttributeValue> stored) {
+    AttributeValue sha256 = stored.get("token_sha256");
+    return sha256 != null && issuance.tokenSha256().equals(sha256.s());
   }
 
   @Override

@@ -19,6 +19,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
@@ -71,7 +72,9 @@ public final class DynamoDbRefreshTokenStore implements RefreshTokenStore {
                   putIfAbsent(table, tokenItem(first, family.expiresAt())),
                   putIfAbsent(issuancesTable, DynamoDbIssuanceRepository.toItem(accessToken))));
     } catch (TransactionCanceledException e) {
-      if (new DynamoDbIssuanceRepository(dynamoDb, issuancesTable).isRecorded(accessToken)) {
+      if (collidedWith(e, 2)
+          .filter(stored -> DynamoDbIssuanceRepository.isRecorded(accessToken, stored))
+          .isPresent()) {
         return; // an SDK retry of our own transaction, whose first answer was lost: it committed
       }
       // Only a 128-bit id or jti collision can make these puts fail their conditions.
@@ -103,6 +106,8 @@ public final class DynamoDbRefreshTokenStore implements RefreshTokenStore {
                         .key(Map.of("pk", s("rt#" + used.hash())))
                         .updateExpression("SET used = :true, used_at = :now, replaced_by = :next")
                         .conditionExpression("used = :false")
+                        .returnValuesOnConditionCheckFailure(
+                            ReturnValuesOnConditionCheckFailure.ALL_OLD)
                         .expressionAttributeValues(
                             Map.of(
                                 ":true", AttributeValue.fromBool(true),
@@ -129,7 +134,10 @@ public final class DynamoDbRefreshTokenStore implements RefreshTokenStore {
                   putIfAbsent(table, tokenItem(next, familyEnd)),
                   putIfAbsent(issuancesTable, DynamoDbIssuanceRepository.toItem(accessToken))));
     } catch (TransactionCanceledException e) {
-      if (spentFor(used, next)) {
+      if (collidedWith(e, 0)
+          .map(stored -> stored.get("replaced_by"))
+          .filter(s(next.hash())::equals)
+          .isPresent()) {
         // An SDK retry of our own transaction, whose first answer was lost (attempt timeout): it
         // committed, and the retry failed its conditions against our own writes. Not a conflict.
         return;
@@ -164,12 +172,20 @@ public final class DynamoDbRefreshTokenStore implements RefreshTokenStore {
     }
   }
 
-  /** Whether {@code used} is spent, and spent for {@code next}: by this very rotation. */
-  private boolean spentFor(RefreshTokenRecord used, RefreshTokenRecord next) {
-    return get("rt#" + used.hash())
-        .map(item -> item.get("replaced_by"))
-        .filter(s(next.hash())::equals)
-        .isPresent();
+  /**
+   * The item the {@code index}-th write of a cancelled transaction found when its condition failed
+   * (every conditional write here asks for it: ALL_OLD), so that telling our own committed write
+   * from another's costs no read.
+   */
+  private static Optional<Map<String, AttributeValue>> collidedWith(
+      TransactionCanceledException e, int index) {
+    if (!e.hasCancellationReasons() || e.cancellationReasons().size() <= index) {
+      return Optional.empty();
+    }
+    CancellationReason reason = e.cancellationReasons().get(index);
+    return "ConditionalCheckFailed".equals(reason.code()) && reason.hasItem()
+        ? Optional.of(reason.item())
+        : Optional.empty();
   }
 
   /**
@@ -196,7 +212,9 @@ public final class DynamoDbRefreshTokenStore implements RefreshTokenStore {
             p ->
                 p.tableName(table)
                     .item(item)
-                    .conditionExpression("attribute_not_exists(" + key + ")"))
+                    .conditionExpression("attribute_not_exists(" + key + ")")
+                    .returnValuesOnConditionCheckFailure(
+                        ReturnValuesOnConditionCheckFailure.ALL_OLD))
         .build();
   }
 

@@ -2,14 +2,20 @@ package io.tokenbroker.functions.introspection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.ECKey;
 import io.tokenbroker.clients.Client;
 import io.tokenbroker.devsupport.LocalAws;
 import io.tokenbroker.devsupport.MotoExtension;
+import io.tokenbroker.testing.ClientAssertions;
 import io.tokenbroker.testing.Clients;
 import io.tokenbroker.testing.EventFiles;
 import io.tokenbroker.testing.MotoBroker;
 import io.tokenbroker.testing.RecordingTelemetry;
+import io.tokenbroker.testing.TestKeys;
 import io.tokenbroker.tokens.IssuedToken;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +63,43 @@ class IntrospectionHandlerIT {
         .containsEntry("scope", "orders:write")
         .containsEntry("iss", MotoBroker.ISSUER)
         .containsEntry("jti", token.record().jti());
+  }
+
+  /**
+   * A client authenticating by private_key_jwt (its assertion spent in the assertions table) asks
+   * about its own refresh token (read from the refresh-tokens table; only its own client may).
+   */
+  @Test
+  void describesAClientsOwnRefreshTokenToItsSignedAssertion() {
+    ECKey key = TestKeys.ec();
+    var json = Clients.withKeys(Clients.json("nightly-job"), key);
+    json.put("iam_roles", List.of("arn:aws:iam::123456789012:role/nightly-job"));
+    json.put("refresh_tokens", Map.of("enabled", true));
+    json.put("introspection", true);
+    IssuedToken token = broker.issue(broker.register(Clients.parse(json)), "");
+    String assertion =
+        ClientAssertions.sign(
+            key,
+            JWSAlgorithm.ES256,
+            ClientAssertions.claims("nightly-job", MotoBroker.ISSUER + "/token", Instant.now())
+                .build());
+    Map<String, Object> event = EventFiles.load("introspection/introspect.json");
+    event.put(
+        "body",
+        "token="
+            + URLEncoder.encode(token.refreshToken().orElseThrow(), StandardCharsets.UTF_8)
+            + "&token_type_hint=refresh_token"
+            + "&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer"
+            + "&client_assertion="
+            + assertion);
+
+    Map<String, Object> response =
+        EventFiles.invoke((in, out) -> handler.handleRequest(in, out, null), event);
+
+    assertThat(response.get("statusCode")).isEqualTo(200L);
+    assertThat(EventFiles.body(response))
+        .containsEntry("active", true)
+        .containsEntry("client_id", "nightly-job");
   }
 
   @Test

@@ -97,6 +97,21 @@ class KeyRotationHandlerIT {
     assertThat(states()).containsExactly(Map.entry(KeyState.ACTIVE, 1L));
   }
 
+  /** A key tagged as this deployment's that the table never heard of is found and deleted. */
+  @Test
+  void theScheduledRunDeletesAKeyOfOursTheTableNeverRecorded(LocalAws local) {
+    aws = AwsFixture.provisioned(local.fresh());
+    run(new KeyRotationHandler(rotation(kms())));
+    ManagedKey orphan = kms().create(JWSAlgorithm.RS256); // e.g. a run that died after CreateKey
+    clock.advance(Duration.ofHours(2));
+
+    run(new KeyRotationHandler(rotation(kms())));
+
+    assertThat(aws.kms.describeKey(r -> r.keyId(orphan.keyReference())).keyMetadata().keyState())
+        .isEqualTo(software.amazon.awssdk.services.kms.model.KeyState.PENDING_DELETION);
+    assertThat(states()).containsExactly(Map.entry(KeyState.ACTIVE, 1L));
+  }
+
   @Test
   void twoRacingRunsLeaveOneConsistentOutcome(LocalAws local) throws Exception {
     aws = AwsFixture.provisioned(local.fresh());

@@ -1,7 +1,6 @@
-package io.tokenbroker.deployment;
+package io.tokenbroker.testing;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
-import io.tokenbroker.testing.EventFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,9 +15,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * template.yaml as CloudFormation will see it: transformed by aws-sam-translator (the library
  * behind {@code sam deploy}), with local CodeUris replaced by S3 locations as {@code sam package}
- * does.
+ * does. Used by local-server's TemplateIT and system-tests' IamContractIT.
+ *
+ * <p>Without aws-sam-translator the checks that need it skip, with a message; under {@code CI=true}
+ * they fail instead ({@code .ci/run} installs it), so that CI never passes by skipping them.
  */
-final class SamTemplate {
+public final class SamTemplate {
 
   private static final String TRANSFORM =
       """
@@ -41,20 +43,27 @@ final class SamTemplate {
           sys.exit(1)
       """;
 
-  final Map<String, Object> resources;
+  /** The whole transformed template (Parameters, Conditions, Resources, ...). */
+  public final Map<String, Object> json;
+
+  public final Map<String, Object> resources;
 
   private SamTemplate(Map<String, Object> transformed) {
+    this.json = transformed;
     this.resources = object(transformed, "Resources");
   }
 
-  static Path file() {
+  public static Path file() {
     return EventFiles.projectRoot().resolve("template.yaml");
   }
 
-  /** The transformed template, or empty if aws-sam-translator is not installed. */
-  static Optional<SamTemplate> transformed() throws IOException, InterruptedException {
+  /**
+   * The transformed template, or empty if aws-sam-translator is not installed (then a message says
+   * so on stderr); under {@code CI=true} a missing translator fails instead.
+   */
+  public static Optional<SamTemplate> transformed() throws IOException, InterruptedException {
     if (run("python3", "-c", "import samtranslator").exitCode() != 0) {
-      return Optional.empty();
+      return missing("aws-sam-translator", "pip install aws-sam-translator");
     }
     Path output = Files.createTempFile("template-transformed", ".json");
     try {
@@ -70,7 +79,20 @@ final class SamTemplate {
     }
   }
 
-  Map<String, Map<String, Object>> ofType(String type) {
+  /**
+   * Empty, with a visible message, when a tool is not installed; under {@code CI=true} an error: CI
+   * must run every check.
+   */
+  public static <T> Optional<T> missing(String tool, String install) {
+    String message = tool + " is not installed (" + install + "): the checks that need it skip";
+    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+      throw new AssertionError(tool + " is not installed, and CI=true must not skip: " + install);
+    }
+    System.err.println("WARNING: " + message);
+    return Optional.empty();
+  }
+
+  public Map<String, Map<String, Object>> ofType(String type) {
     Map<String, Map<String, Object>> matching = new LinkedHashMap<>();
     resources.forEach(
         (name, resource) -> {
@@ -83,23 +105,23 @@ final class SamTemplate {
   }
 
   @SuppressWarnings("unchecked")
-  static Map<String, Object> object(Object value) {
+  public static Map<String, Object> object(Object value) {
     return (Map<String, Object>) value;
   }
 
-  static Map<String, Object> object(Map<String, Object> json, String name) {
+  public static Map<String, Object> object(Map<String, Object> json, String name) {
     return object(json.get(name));
   }
 
   @SuppressWarnings("unchecked")
-  static List<Object> list(Map<String, Object> json, String name) {
+  public static List<Object> list(Map<String, Object> json, String name) {
     return (List<Object>) json.get(name);
   }
 
-  record Result(int exitCode, String output) {}
+  public record Result(int exitCode, String output) {}
 
   /** Runs a command with stderr merged into the output; exit code 127 if it is not installed. */
-  static Result run(String... command) throws IOException, InterruptedException {
+  public static Result run(String... command) throws IOException, InterruptedException {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     // The translator resolves pseudo-parameters for a region; any will do.
     builder.environment().putIfAbsent("AWS_DEFAULT_REGION", "us-east-1");
