@@ -1,6 +1,8 @@
 package io.tokenbroker.cli;
 
+import io.tokenbroker.adapters.aws.AwsClients;
 import io.tokenbroker.adapters.dynamodb.DynamoDbIssuanceRepository;
+import io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository;
 import io.tokenbroker.adapters.dynamodb.DynamoDbRevocationRepository;
 import io.tokenbroker.revocation.OperatorRevocations;
 import io.tokenbroker.telemetry.Telemetry;
@@ -39,6 +41,9 @@ final class RevokeCommand {
     return new OperatorRevocations(
         new DynamoDbIssuanceRepository(dynamoDb, brokerctl.issuancesTable()),
         new DynamoDbRevocationRepository(dynamoDb, brokerctl.revocationsTable()),
+        kid ->
+            new DynamoDbKeyRepository(AwsClients.enhanced(dynamoDb), brokerctl.keysTable())
+                .find(kid),
         LONGEST_TOKEN_LIFETIME,
         LARGEST_SKEW,
         Clock.systemUTC(),

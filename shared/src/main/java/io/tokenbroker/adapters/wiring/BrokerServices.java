@@ -158,6 +158,7 @@ public final class BrokerServices {
     return new OperatorRevocations(
         new DynamoDbIssuanceRepository(dynamoDb, tables.issuances()),
         new DynamoDbRevocationRepository(dynamoDb, tables.revocations()),
+        new DynamoDbKeyRepository(AwsClients.enhanced(dynamoDb), tables.keys())::find,
         config.maxTokenLifetime(),
         config.clockSkew(),
         Clock.systemUTC(),

@@ -120,6 +120,7 @@ final class RevocationFixture {
           new OperatorRevocations(
               kit.issuances,
               kit.revocations,
+              kit.keyTable::find,
               BrokerKit.MAX_LIFETIME,
               BrokerKit.SKEW,
               kit.clock,
