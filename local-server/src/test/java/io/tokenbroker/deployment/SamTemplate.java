@@ -42,9 +42,11 @@ final class SamTemplate {
       """;
 
   final Map<String, Object> resources;
+  final Map<String, Object> parameters;
 
   private SamTemplate(Map<String, Object> transformed) {
     this.resources = object(transformed, "Resources");
+    this.parameters = object(transformed, "Parameters");
   }
 
   static Path file() {

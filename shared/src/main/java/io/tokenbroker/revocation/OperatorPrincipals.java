@@ -61,6 +61,14 @@ public final class OperatorPrincipals {
   }
 
   /**
+   * Whether {@code callerArn} (a role, or one of its sessions) is an operator: the question API
+   * Gateway's resource policy answers (the local server emulates it with this).
+   */
+  public boolean admits(String callerArn) {
+    return IamPrincipal.roleOfCaller(callerArn).filter(roles::contains).isPresent();
+  }
+
+  /**
    * Lets an operator through.
    *
    * @param callerArn the caller API Gateway verified (SigV4), if any
