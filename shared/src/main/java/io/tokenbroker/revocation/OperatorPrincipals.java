@@ -55,11 +55,6 @@ public final class OperatorPrincipals {
     return new OperatorPrincipals(roles);
   }
 
-  /** How many roles are operators (for start-up logs; the ARNs themselves are not logged). */
-  public int size() {
-    return roles.size();
-  }
-
   /**
    * Whether {@code callerArn} (a role, or one of its sessions) is an operator: the question API
    * Gateway's resource policy answers (the local server emulates it with this).
