@@ -115,6 +115,37 @@ class AwsCallsPerRequestIT {
                 "DynamoDb PutItem issuances", 1));
   }
 
+  /**
+   * The price of "a key the table withdrew signs for at most 1 s more": a warm container confirms
+   * its signing key with one key-row read once its last read is over a second old, although the
+   * key-table cache (30 s) is still fresh; the requests right after it add nothing.
+   */
+  @Test
+  void tokenFunctionReconfirmsItsSigningKeyWithAtMostOneRowReadASecond() throws Exception {
+    TokenHandler handler = new TokenHandler(env, BenchFixtures.telemetry("token"));
+    byte[] iam = json(BenchFixtures.event("token/client-credentials-iam.json"));
+    assertIssued(invoke(handler, iam));
+
+    Thread.sleep(1100);
+    Map<String, Integer> aSecondLater = counted(() -> assertIssued(invoke(handler, iam)));
+    Map<String, Integer> rightAfter = counted(() -> assertIssued(invoke(handler, iam)));
+
+    report("token /token/iam, warm, signing key last confirmed over 1 s ago", aSecondLater);
+    assertThat(aSecondLater)
+        .isEqualTo(
+            Map.of(
+                "DynamoDb GetItem clients", 2,
+                "DynamoDb GetItem keys", 1,
+                "Kms Sign", 1,
+                "DynamoDb PutItem issuances", 1));
+    assertThat(rightAfter)
+        .isEqualTo(
+            Map.of(
+                "DynamoDb GetItem clients", 2,
+                "Kms Sign", 1,
+                "DynamoDb PutItem issuances", 1));
+  }
+
   @Test
   void authorizerNeverCallsKmsAndReadsRevocationsOncePerTokenPerCachePeriod() {
     TokenHandler tokens = new TokenHandler(env, BenchFixtures.telemetry("token"));

@@ -51,6 +51,9 @@ final class RevokeCommand {
     return new OperatorRevocations(
         new DynamoDbIssuanceRepository(dynamoDb, brokerctl.issuancesTable()),
         new DynamoDbRevocationRepository(dynamoDb, brokerctl.revocationsTable()),
+        kid ->
+            new DynamoDbKeyRepository(AwsClients.enhanced(dynamoDb), brokerctl.keysTable())
+                .find(kid),
         LONGEST_TOKEN_LIFETIME,
         LARGEST_SKEW,
         Clock.systemUTC(),

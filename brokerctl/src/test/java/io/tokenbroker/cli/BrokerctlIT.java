@@ -179,6 +179,39 @@ class BrokerctlIT {
     return brokerctl(all);
   }
 
+  /**
+   * Revoking the ACTIVE key's tokens would leave the broker minting tokens every verifier refuses:
+   * refused, pointing at {@code keys compromise}, and nothing written. (Tables of their own: the
+   * lifecycle test below needs an empty key table.)
+   */
+  @Test
+  void refusesToRevokeTheActiveKeyAndPointsAtKeysCompromise() {
+    var tables = io.tokenbroker.adapters.dynamodb.BrokerTables.withPrefix(aws.aws.prefix() + "a-");
+    new io.tokenbroker.provisioning.BrokerProvisioner(aws.dynamoDb).createTables(tables);
+    var active =
+        io.tokenbroker.keys.SigningKey.created(
+            io.tokenbroker.testing.TestKeys.managed(io.tokenbroker.testing.TestKeys.rsa()),
+            io.tokenbroker.keys.KeyState.ACTIVE,
+            Instant.now());
+    new io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository(aws.enhanced, tables.keys())
+        .create(active);
+    String[] options = {
+      "--issuances-table", tables.issuances(),
+      "--revocations-table", tables.revocations(),
+      "--keys-table", tables.keys()
+    };
+
+    Run run = run(options, "revoke", "key", active.kid());
+
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.err()).contains("active signing key").contains("brokerctl keys compromise");
+    assertThat(
+            aws.dynamoDb
+                .scan(r -> r.tableName(tables.revocations()).select("COUNT").consistentRead(true))
+                .count())
+        .isZero();
+  }
+
   @Test
   void listsRotatesAndCompromisesKeys() {
     String[] tables = {

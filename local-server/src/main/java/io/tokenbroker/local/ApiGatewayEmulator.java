@@ -4,6 +4,7 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.tokenbroker.json.Json;
+import io.tokenbroker.revocation.OperatorPrincipals;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -25,7 +26,7 @@ import java.util.UUID;
  * API Gateway's REST API contract on a local HTTP server: routes requests to functions as Lambda
  * proxy events (payload 1.0), and answers as API Gateway does where it would not reach a function
  * (403 "Missing Authentication Token" for an unknown route, 413 for a body over 10 MB, 502 for a
- * function that fails or answers malformed).
+ * function that fails or answers malformed, 403 where the API's resource policy denies the caller).
  */
 final class ApiGatewayEmulator implements HttpHandler {
 
@@ -34,14 +35,34 @@ final class ApiGatewayEmulator implements HttpHandler {
   private static final DateTimeFormatter REQUEST_TIME =
       DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT);
 
+  /**
+   * The API's resource policy (template.yaml, BrokerApi): every route may be invoked, except that
+   * on {@code method resource} a caller whose role is not one of {@code operators} is denied (an
+   * explicit Deny on aws:PrincipalArn, which for an assumed-role session is its role).
+   */
+  record OperatorsOnly(String method, String resource, OperatorPrincipals operators) {
+
+    boolean denies(Route route, Optional<SigV4Verifier.LocalIdentity> caller) {
+      return route.method().equals(method)
+          && route.resource().equals(resource)
+          && caller.map(c -> !operators.admits(c.callerArn())).orElse(true);
+    }
+  }
+
   private final List<Route> routes;
   private final SigV4Verifier sigV4;
   private final LambdaAuthorizerEmulator authorizer;
+  private final OperatorsOnly resourcePolicy;
 
-  ApiGatewayEmulator(List<Route> routes, SigV4Verifier sigV4, LambdaAuthorizerEmulator authorizer) {
+  ApiGatewayEmulator(
+      List<Route> routes,
+      SigV4Verifier sigV4,
+      LambdaAuthorizerEmulator authorizer,
+      OperatorsOnly resourcePolicy) {
     this.routes = List.copyOf(routes);
     this.sigV4 = sigV4;
     this.authorizer = authorizer;
+    this.resourcePolicy = resourcePolicy;
   }
 
   @Override
@@ -73,6 +94,15 @@ final class ApiGatewayEmulator implements HttpHandler {
           return;
         }
         caller = Optional.of(((SigV4Verifier.Verified) outcome).identity());
+      }
+      if (resourcePolicy.denies(route.get(), caller)) {
+        // API Gateway's answer names the caller and the API's ARN; this one names neither.
+        sendGatewayError(
+            exchange,
+            403,
+            "User is not authorized to perform: execute-api:Invoke on this resource with an"
+                + " explicit deny");
+        return;
       }
       String requestId = UUID.randomUUID().toString();
       Map<String, Object> event = proxyEvent(exchange, route.get(), body, requestId, caller);

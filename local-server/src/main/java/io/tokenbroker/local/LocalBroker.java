@@ -22,6 +22,7 @@ import io.tokenbroker.functions.token.TokenHandler;
 import io.tokenbroker.keys.KeyState;
 import io.tokenbroker.keys.SigningKey;
 import io.tokenbroker.provisioning.BrokerProvisioner;
+import io.tokenbroker.revocation.OperatorPrincipals;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -104,11 +105,19 @@ public final class LocalBroker implements AutoCloseable {
       schedule.scheduleWithFixedDelay(() -> invoke(rotation), 1, 1, TimeUnit.MINUTES);
       var sigV4 =
           new SigV4Verifier(
-              List.of(LocalDemo.IDENTITY), env.required("AWS_REGION"), Clock.systemUTC());
+              List.of(LocalDemo.IDENTITY, LocalDemo.OPERATOR),
+              env.required("AWS_REGION"),
+              Clock.systemUTC());
       server.createContext(
           "/",
           new ApiGatewayEmulator(
-              routes(env), sigV4, authorizer(env, issuer, options.authorizerCacheTtl())));
+              routes(env),
+              sigV4,
+              authorizer(env, issuer, options.authorizerCacheTtl()),
+              new ApiGatewayEmulator.OperatorsOnly(
+                  "POST",
+                  "/admin/revocations",
+                  OperatorPrincipals.parse(env.required("OPERATOR_PRINCIPAL_ARNS")))));
       server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
       server.start();
       return new LocalBroker(server, moto, schedule, issuer, endpoint, tables, key);
@@ -176,6 +185,7 @@ public final class LocalBroker implements AutoCloseable {
     }
     vars.put("ISSUER", issuer.toString());
     vars.put("BROKER_NAME", "local");
+    vars.put("OPERATOR_PRINCIPAL_ARNS", LocalDemo.OPERATOR_ROLE);
     return Env.of(vars);
   }
 
@@ -246,6 +256,10 @@ public final class LocalBroker implements AutoCloseable {
     The demo API behind the authorizer (GET needs demo:read, POST demo:write):
       curl -si -H "Authorization: Bearer <access_token>" %1$s/demo/hello
 
+    Operators only (role local-operator; the demo workload is refused here, as in AWS):
+      curl -s --aws-sigv4 "aws:amz:us-east-1:execute-api" --user "%10$s:%11$s" \\
+        -d jti=<jti> %1$s/admin/revocations
+
     Your own clients (private_key_jwt): register them with brokerctl (README, "Clients"):
       brokerctl/brokerctl --endpoint-url %2$s --table-prefix %4$s clients list
     Ctrl-C stops the server%9$s.
@@ -259,7 +273,9 @@ public final class LocalBroker implements AutoCloseable {
             signingKey.algorithm(),
             LocalDemo.IDENTITY.accessKeyId(),
             LocalDemo.IDENTITY.secretAccessKey(),
-            moto != null ? " and moto" : "");
+            moto != null ? " and moto" : "",
+            LocalDemo.OPERATOR.accessKeyId(),
+            LocalDemo.OPERATOR.secretAccessKey());
   }
 
   /** One scheduled key-lifecycle run; its failures are logged by the handler and retried. */

@@ -9,7 +9,9 @@ import java.util.Map;
 
 /**
  * What the local server sets up so that it can be tried at once: an IAM identity (a stand-in for an
- * assumed role's access key, loopback only) and the client that role is bound to.
+ * assumed role's access key, loopback only) and the client that role is bound to; and an operator
+ * identity, the only one the admin route admits (the demo workload is refused there, as any
+ * workload is in AWS).
  */
 final class LocalDemo {
 
@@ -23,6 +25,17 @@ final class LocalDemo {
           ACCOUNT,
           "AROALOCALWORKLOAD001:local-session");
   static final String CLIENT_ID = "local-workload";
+
+  /** The operator role: OPERATOR_PRINCIPAL_ARNS of the local stack. */
+  static final String OPERATOR_ROLE = "arn:aws:iam::" + ACCOUNT + ":role/local-operator";
+
+  static final SigV4Verifier.LocalIdentity OPERATOR =
+      new SigV4Verifier.LocalIdentity(
+          "AKIALOCALOPERATOR001",
+          "local-operator-secret",
+          "arn:aws:sts::" + ACCOUNT + ":assumed-role/local-operator/local-session",
+          ACCOUNT,
+          "AROALOCALOPERATOR001:local-session");
 
   /** The demo API's access map: reading needs demo:read, writing demo:write. */
   static final String ROUTE_SCOPES =

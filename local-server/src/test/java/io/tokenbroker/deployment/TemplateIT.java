@@ -187,6 +187,119 @@ class TemplateIT {
         });
   }
 
+  /**
+   * The operators' route admits only the roles in OperatorPrincipalArns: the API's resource policy
+   * denies everyone else there (the revocation function checks again, from the same parameter). A
+   * small evaluation of the policy as API Gateway would apply it (explicit Deny wins; the Allow
+   * covers every route), for an operator, a workload role, and the empty default.
+   */
+  @Test
+  void letsOnlyOperatorRolesReachTheAdminRouteThroughTheApiResourcePolicy() {
+    Map<String, Object> parameter = object(template().parameters, "OperatorPrincipalArns");
+    assertThat(parameter).containsEntry("Type", "String").containsEntry("Default", "");
+    java.util.regex.Pattern allowed =
+        java.util.regex.Pattern.compile((String) parameter.get("AllowedPattern"));
+    String operator = "arn:aws:iam::123456789012:role/ops/broker-operator";
+    String other = "arn:aws-us-gov:iam::123456789012:role/second-operator";
+    for (String ok : List.of("", operator, operator + "," + other)) {
+      assertThat(allowed.matcher(ok).matches()).as(ok).isTrue();
+    }
+    for (String bad :
+        List.of(
+            "*",
+            "arn:aws:iam::123456789012:role/*",
+            "arn:aws:iam::123456789012:user/ops",
+            "arn:aws:sts::123456789012:assumed-role/ops/s1",
+            operator + ", " + other,
+            operator + ",")) {
+      assertThat(allowed.matcher(bad).matches()).as(bad).isFalse();
+    }
+    Map<String, Object> revocation =
+        template().ofType("AWS::Lambda::Function").get("RevocationFunction");
+    assertThat(
+            object(object(revocation, "Environment"), "Variables").get("OPERATOR_PRINCIPAL_ARNS"))
+        .isEqualTo(Map.of("Ref", "OperatorPrincipalArns"));
+
+    Map<String, Object> policy =
+        object(
+            object(template().ofType("AWS::ApiGateway::RestApi").get("BrokerApi"), "Body"),
+            "x-amazon-apigateway-policy");
+    String admin = "execute-api:/prod/POST/admin/revocations";
+    String workload = "arn:aws:iam::123456789012:role/ci-deployer";
+    assertThat(invokes(policy, operator, admin, operator + "," + other)).isTrue();
+    assertThat(invokes(policy, other, admin, operator + "," + other)).isTrue();
+    assertThat(invokes(policy, workload, admin, operator)).isFalse();
+    assertThat(invokes(policy, null, admin, operator)).as("anonymous").isFalse();
+    assertThat(invokes(policy, operator, admin, "")).as("no operators: nobody").isFalse();
+    for (String route :
+        List.of(
+            "execute-api:/prod/POST/token",
+            "execute-api:/prod/POST/token/iam",
+            "execute-api:/prod/POST/revoke/iam",
+            "execute-api:/prod/GET/.well-known/jwks.json",
+            "execute-api:/prod/GET/demo/hello")) {
+      assertThat(invokes(policy, workload, route, "")).as(route).isTrue();
+      assertThat(invokes(policy, null, route, operator)).as(route).isTrue();
+    }
+  }
+
+  /**
+   * Whether the resource policy lets {@code principal} (null: anonymous) invoke {@code resource},
+   * with OperatorPrincipalArns set to {@code operators}. Knows exactly the features this policy
+   * uses; anything else fails the test.
+   */
+  private static boolean invokes(
+      Map<String, Object> policy, String principal, String resource, String operators) {
+    boolean allowed = false;
+    for (Object s : list(policy, "Statement")) {
+      Map<String, Object> statement = object(s);
+      assertThat(statement).containsEntry("Principal", "*");
+      assertThat(statement).containsEntry("Action", "execute-api:Invoke");
+      if (!glob((String) statement.get("Resource"), resource)) {
+        continue;
+      }
+      boolean applies = true;
+      if (statement.containsKey("Condition")) {
+        Map<String, Object> condition = object(statement, "Condition");
+        assertThat(condition.keySet()).containsExactly("StringNotLike");
+        Map<String, Object> notLike = object(condition, "StringNotLike");
+        assertThat(notLike.keySet()).containsExactly("aws:PrincipalArn");
+        assertThat(notLike.get("aws:PrincipalArn"))
+            .isEqualTo(Map.of("Fn::Split", List.of(",", Map.of("Ref", "OperatorPrincipalArns"))));
+        // A negated operator is true when the key is absent (an anonymous caller).
+        applies =
+            principal == null
+                || java.util.Arrays.stream(operators.split(",", -1))
+                    .noneMatch(pattern -> glob(pattern, principal));
+      }
+      if (!applies) {
+        continue;
+      }
+      switch ((String) statement.get("Effect")) {
+        case "Deny" -> {
+          return false;
+        }
+        case "Allow" -> allowed = true;
+        default -> throw new AssertionError("unexpected effect " + statement);
+      }
+    }
+    return allowed;
+  }
+
+  /** IAM's wildcard match: {@code *} any run of characters, {@code ?} one. */
+  private static boolean glob(String pattern, String value) {
+    StringBuilder regex = new StringBuilder();
+    for (char c : pattern.toCharArray()) {
+      regex.append(
+          switch (c) {
+            case '*' -> ".*";
+            case '?' -> ".";
+            default -> java.util.regex.Pattern.quote(String.valueOf(c));
+          });
+    }
+    return value.matches(regex.toString());
+  }
+
   @SuppressWarnings("unchecked")
   private static List<Map<String, Object>> statements(Map<String, Object> role) {
     List<Map<String, Object>> statements = new java.util.ArrayList<>();

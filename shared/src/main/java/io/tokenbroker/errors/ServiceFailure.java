@@ -5,7 +5,7 @@ package io.tokenbroker.errors;
  * #retryable()} says whether the same request may succeed later (throttling, timeouts, 5xx); the
  * message names the dependency and operation, never a resource ARN or a token.
  */
-public final class ServiceFailure extends BrokerException {
+public sealed class ServiceFailure extends BrokerException permits SigningKeyRefused {
 
   private final String dependency;
   private final boolean retryable;

@@ -2,6 +2,8 @@ package io.tokenbroker.revocation;
 
 import io.tokenbroker.clients.ClientJson;
 import io.tokenbroker.errors.RequestRejected;
+import io.tokenbroker.keys.KeyState;
+import io.tokenbroker.keys.SigningKey;
 import io.tokenbroker.telemetry.Telemetry;
 import io.tokenbroker.telemetry.TelemetryEvent;
 import io.tokenbroker.tokens.IssuanceRepository;
@@ -10,31 +12,41 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * What operators revoke (brokerctl, the admin route): one token by jti, every token of a client
  * issued until now (a watermark), or every token a signing key signed. Each revocation is durable
  * before this returns and kept until every token it covers has expired. Identifiers no token can
- * carry are refused with {@link RequestRejected} {@code invalid_request}, and nothing is written.
+ * carry are refused with {@link RequestRejected} {@code invalid_request}, and nothing is written;
+ * so is revoking the ACTIVE key's tokens, which only {@code brokerctl keys compromise} may do.
  */
 public final class OperatorRevocations {
 
   private final IssuanceRepository issuances;
   private final RevocationRepository revocations;
+  private final Function<String, Optional<SigningKey>> keys;
   private final Duration maxTokenLifetime;
   private final Duration clockSkew;
   private final Clock clock;
   private final Telemetry telemetry;
 
+  /**
+   * @param keys the key table's lookup by kid ({@code KeyRepository::find}); asked only when a key
+   *     is revoked, so that tools revoking tokens or clients need not name the key table
+   */
   public OperatorRevocations(
       IssuanceRepository issuances,
       RevocationRepository revocations,
+      Function<String, Optional<SigningKey>> keys,
       Duration maxTokenLifetime,
       Duration clockSkew,
       Clock clock,
       Telemetry telemetry) {
     this.issuances = issuances;
     this.revocations = revocations;
+    this.keys = keys;
     this.maxTokenLifetime = maxTokenLifetime;
     this.clockSkew = clockSkew;
     this.clock = clock;
@@ -73,12 +85,23 @@ public final class OperatorRevocations {
   }
 
   /**
-   * Every token a signing key signed.
+   * Every token a signing key signed (a PENDING, RETIRED or withdrawn key, or a kid the table no
+   * longer knows).
    *
-   * @throws RequestRejected {@code invalid_request} for a kid no token can name
+   * @throws RequestRejected {@code invalid_request} for a kid no token can name, and for the ACTIVE
+   *     key: the broker would go on signing with it, and every verifier would refuse what it mints
+   *     until someone ran the compromise procedure, which revokes, withdraws and replaces it at
+   *     once
    */
   public void revokeKey(String kid) {
     requireWellFormedKid(kid);
+    if (keys.apply(kid).filter(key -> key.state() == KeyState.ACTIVE).isPresent()) {
+      throw malformed(
+          "key_active",
+          "this is the active signing key: run `brokerctl keys compromise "
+              + kid
+              + "` instead, which revokes its tokens and makes a successor sign at once");
+    }
     revocations.revokeKey(kid, latestExpiryFromNow(), "revoked_by_operator");
     recorded("key", kid);
   }

@@ -10,14 +10,15 @@ import io.tokenbroker.discovery.BrokerEndpoints;
 import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.errors.ServiceFailure;
 import io.tokenbroker.identifiers.TokenId;
+import io.tokenbroker.errors.SigningKeyRefused;
 import io.tokenbroker.keys.KeySigner;
-import io.tokenbroker.keys.KeyState;
 import io.tokenbroker.keys.PublishedKeys;
 import io.tokenbroker.keys.SigningKey;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.Base64;
 import java.util.Date;
 import java.util.Optional;
 
@@ -61,10 +62,14 @@ public final class AccessTokenMinter {
   }
 
   /**
+   * Signs with the ACTIVE key. Should the key manager refuse that key (a compromise disabled it),
+   * the key table is read again at once and the token signed by its successor: minting does not
+   * fail for as long as a cached key-table read would otherwise last.
+   *
    * @param sessionId the refresh-token family the token belongs to, carried as {@code sid}
    */
   public MintedToken mint(Client client, Grant grant, Optional<String> sessionId) {
-    SigningKey key = activeKey();
+    SigningKey key = keys.signingKey();
     Instant issuedAt = Instant.ofEpochSecond(clock.instant().getEpochSecond());
     Instant expiresAt = issuedAt.plus(grant.lifetime());
     String jti = newJti();
@@ -84,8 +89,21 @@ public final class AccessTokenMinter {
     } else {
       claims.audience(grant.audiences());
     }
+    JWTClaimsSet claimsSet = claims.build();
+    SignedJWT jwt;
+    try {
+      jwt = signed(claimsSet, key);
+    } catch (SigningKeyRefused refused) {
+      SigningKey refusedKey = key;
+      key = keys.successorOf(refusedKey, clock.instant()).orElseThrow(() -> refused);
+      jwt = signed(claimsSet, key); // once: a second refusal is a failure, not a loop
+    }
+    return new MintedToken(jwt.serialize(), jti, key.kid(), issuedAt, expiresAt, sessionId);
+  }
+
+  private SignedJWT signed(JWTClaimsSet claims, SigningKey key) {
     JWSHeader header = new JWSHeader.Builder(key.algorithm()).type(AT_JWT).keyID(key.kid()).build();
-    SignedJWT jwt = new SignedJWT(header, claims.build());
+    SignedJWT jwt = new SignedJWT(header, claims);
     if (jwt.getSigningInput().length > MAX_SIGNING_INPUT) {
       throw RequestRejected.invalidRequest(
           "token_too_large", "the token would be too large: ask for fewer scopes or audiences");
@@ -98,15 +116,7 @@ public final class AccessTokenMinter {
       }
       throw new ServiceFailure("kms", "signing failed: " + e.getClass().getSimpleName(), true, e);
     }
-    return new MintedToken(jwt.serialize(), jti, key.kid(), issuedAt, expiresAt, sessionId);
-  }
-
-  /** The ACTIVE key; should rotation ever leave two, the most recently activated. */
-  private SigningKey activeKey() {
-    return keys.current().stream()
-        .filter(k -> k.state() == KeyState.ACTIVE)
-        .max(Comparator.comparing(SigningKey::activatedAt))
-        .orElseThrow(() -> new ServiceFailure("keys", "no ACTIVE signing key", true, null));
+    return jwt;
   }
 
   /** A fresh {@link TokenId}: jti values and refresh-family ids. */

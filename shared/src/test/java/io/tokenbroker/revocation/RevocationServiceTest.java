@@ -3,13 +3,17 @@ package io.tokenbroker.revocation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.nimbusds.jose.JWSAlgorithm;
 import io.tokenbroker.auth.AuthenticatedClient;
 import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.errors.ServiceFailure;
+import io.tokenbroker.keys.KeyState;
+import io.tokenbroker.keys.SigningKey;
 import io.tokenbroker.testing.BrokerKit;
 import io.tokenbroker.testing.InMemoryRevocations;
 import io.tokenbroker.tokens.IssuedToken;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -29,6 +33,7 @@ class RevocationServiceTest {
       new OperatorRevocations(
           kit.issuances,
           kit.revocations,
+          kit.keyTable::find,
           BrokerKit.MAX_LIFETIME,
           BrokerKit.SKEW,
           kit.clock,
@@ -121,11 +126,46 @@ class RevocationServiceTest {
   @Test
   void revokesEveryTokenASigningKeySigned() {
     IssuedToken token = kit.issue(alice, "");
+    SigningKey signer = kit.keyTable.find(token.record().kid()).orElseThrow();
+    kit.keyTable.write(
+        List.of(
+            SigningKey.created(
+                kit.kms.create(JWSAlgorithm.RS256), KeyState.ACTIVE, kit.clock.instant())),
+        List.of(signer.moveTo(KeyState.RETIRED, kit.clock.instant())));
 
     operator.revokeKey(token.record().kid());
 
     assertThatThrownBy(() -> kit.anyAudience.verify(token.accessToken()))
         .satisfies(e -> assertThat(reason(e)).isEqualTo("signing_key_revoked"));
+  }
+
+  /**
+   * Revoking the ACTIVE key's tokens would leave the broker minting tokens every verifier refuses:
+   * refused with a pointer to the compromise procedure, and nothing written. A PENDING key's tokens
+   * (there are none yet) may be revoked.
+   */
+  @Test
+  void refusesToRevokeTheActiveKeyAndPointsAtTheCompromiseProcedure() {
+    IssuedToken token = kit.issue(alice, "");
+    SigningKey pending =
+        SigningKey.created(
+            kit.kms.create(JWSAlgorithm.RS256), KeyState.PENDING, kit.clock.instant());
+    kit.keyTable.create(pending);
+    InMemoryRevocations.State before = kit.revocations.state();
+
+    assertThatThrownBy(() -> operator.revokeKey(token.record().kid()))
+        .isInstanceOfSatisfying(
+            RequestRejected.class,
+            e -> {
+              assertThat(e.error()).isEqualTo(io.tokenbroker.errors.OAuthError.INVALID_REQUEST);
+              assertThat(e.reason()).isEqualTo("key_active");
+              assertThat(e.description()).contains("brokerctl keys compromise");
+            });
+    assertThat(kit.revocations.state()).isEqualTo(before);
+    assertThat(kit.anyAudience.verify(token.accessToken())).isNotNull();
+
+    operator.revokeKey(pending.kid());
+    assertThat(kit.revocations.state().keys()).containsExactly(pending.kid());
   }
 
   @Test

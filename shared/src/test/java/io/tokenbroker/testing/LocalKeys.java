@@ -37,7 +37,7 @@ public class LocalKeys implements KeyManager, KeySigner {
   @Override
   public JWSSigner signerFor(SigningKey key) {
     if (disabled.contains(key.keyReference())) {
-      throw new IllegalStateException("key is disabled");
+      throw new io.tokenbroker.errors.SigningKeyRefused("kms", "key is disabled", null);
     }
     JWK jwk = privateKeys.get(key.keyReference());
     try {

@@ -47,10 +47,12 @@ public final class SamTemplate {
   public final Map<String, Object> json;
 
   public final Map<String, Object> resources;
+  public final Map<String, Object> parameters;
 
   private SamTemplate(Map<String, Object> transformed) {
     this.json = transformed;
     this.resources = object(transformed, "Resources");
+    this.parameters = object(transformed, "Parameters");
   }
 
   public static Path file() {

@@ -8,7 +8,9 @@ import com.nimbusds.jose.crypto.impl.ECDSA;
 import com.nimbusds.jose.jca.JCAContext;
 import com.nimbusds.jose.util.Base64URL;
 import io.tokenbroker.adapters.aws.AwsFailures;
+import io.tokenbroker.errors.SigningKeyRefused;
 import java.util.Set;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.kms.KmsClient;
@@ -21,6 +23,18 @@ import software.amazon.awssdk.services.kms.model.SigningAlgorithmSpec;
  * the fixed-length r||s form JWS requires (RFC 7518 3.4).
  */
 public final class KmsJwsSigner implements JWSSigner {
+
+  /**
+   * KMS's answers that mean this key will not sign any more (a compromise disables it and takes it
+   * out of the key table; pending deletion; deleted; or its tag or policy no longer lets this role
+   * use it), as opposed to throttling or a KMS failure.
+   */
+  static final Set<String> KEY_REFUSED =
+      Set.of(
+          "DisabledException",
+          "KMSInvalidStateException",
+          "NotFoundException",
+          "AccessDeniedException");
 
   private final KmsClient kms;
   private final String keyId;
@@ -51,6 +65,11 @@ public final class KmsJwsSigner implements JWSSigner {
                           .signingAlgorithm(kmsAlgorithm))
               .signature()
               .asByteArray();
+    } catch (AwsServiceException e) {
+      if (KEY_REFUSED.contains(AwsFailures.errorCode(e))) {
+        throw new SigningKeyRefused("kms", "Sign refused the key: " + AwsFailures.errorCode(e), e);
+      }
+      throw AwsFailures.of("kms", "Sign", e);
     } catch (SdkException e) {
       throw AwsFailures.of("kms", "Sign", e);
     }

@@ -54,6 +54,13 @@ import software.amazon.awssdk.services.kms.KmsClient;
  */
 public final class BrokerServices {
 
+  /**
+   * How long the token function signs with a key after the key table stopped showing it ACTIVE (a
+   * compromise), at most: it re-confirms the key by one key-row read when its last read is older
+   * than this. A bound on tokens every verifier refuses, for at most one read a second.
+   */
+  static final Duration SIGNING_KEY_CHECK = Duration.ofSeconds(1);
+
   private final BrokerConfig config;
   private final BrokerTables tables;
   private final AwsSettings aws;
@@ -158,6 +165,7 @@ public final class BrokerServices {
     return new OperatorRevocations(
         new DynamoDbIssuanceRepository(dynamoDb, tables.issuances()),
         new DynamoDbRevocationRepository(dynamoDb, tables.revocations()),
+        new DynamoDbKeyRepository(AwsClients.enhanced(dynamoDb), tables.keys())::find,
         config.maxTokenLifetime(),
         config.clockSkew(),
         Clock.systemUTC(),
@@ -288,7 +296,8 @@ public final class BrokerServices {
           new PublishedKeys(
               new DynamoDbKeyRepository(AwsClients.enhanced(dynamoDb()), tables.keys()),
               clock,
-              config.keyTableCache());
+              config.keyTableCache(),
+              SIGNING_KEY_CHECK);
     }
     return publishedKeys;
   }

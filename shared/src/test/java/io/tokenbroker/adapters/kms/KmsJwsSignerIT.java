@@ -61,6 +61,27 @@ class KmsJwsSignerIT {
         .isTrue();
   }
 
+  /**
+   * KMS refusing the key itself (here: no such key) is told apart from a KMS failure, so that the
+   * minter switches to the key table's new ACTIVE key instead of failing until its cache expires.
+   */
+  @Test
+  void reportsAKeyKmsRefusesAsSigningKeyRefused() {
+    var signer =
+        new KmsJwsSigner(
+            kms,
+            "arn:aws:kms:us-east-1:123456789012:key/" + java.util.UUID.randomUUID(),
+            JWSAlgorithm.RS256);
+
+    assertThatThrownBy(() -> signer.sign(new JWSHeader(JWSAlgorithm.RS256), "x".getBytes()))
+        .isInstanceOfSatisfying(
+            io.tokenbroker.errors.SigningKeyRefused.class,
+            e -> {
+              assertThat(e.retryable()).isFalse();
+              assertThat(e.getMessage()).contains("NotFoundException").doesNotContain("arn:");
+            });
+  }
+
   @Test
   void refusesToSignForAnotherAlgorithm() {
     ManagedKey key = keyManager.create(JWSAlgorithm.RS256);

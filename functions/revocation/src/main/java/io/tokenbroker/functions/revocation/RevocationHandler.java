@@ -8,12 +8,12 @@ import io.tokenbroker.adapters.telemetry.JsonLinesTelemetry;
 import io.tokenbroker.adapters.wiring.BrokerServices;
 import io.tokenbroker.auth.ClientAuthenticator;
 import io.tokenbroker.config.Env;
-import io.tokenbroker.errors.OAuthError;
 import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.http.Form;
 import io.tokenbroker.http.HttpFunction;
 import io.tokenbroker.http.HttpRequest;
 import io.tokenbroker.http.HttpResponse;
+import io.tokenbroker.revocation.OperatorPrincipals;
 import io.tokenbroker.revocation.OperatorRevocations;
 import io.tokenbroker.revocation.RevocationService;
 import io.tokenbroker.telemetry.Telemetry;
@@ -27,7 +27,8 @@ import java.util.Map;
 /**
  * Revocation. {@code POST /revoke} ({@code private_key_jwt}) and {@code /revoke/iam} (AWS_IAM): a
  * client revokes its own access or refresh token (RFC 7009). {@code POST /admin/revocations}
- * (AWS_IAM, operators): revoke a token by jti, every token of a client, or every token of a key.
+ * (AWS_IAM, operator roles only: OPERATOR_PRINCIPAL_ARNS, enforced by the API's resource policy and
+ * again here): revoke a token by jti, every token of a client, or every token of a key.
  */
 public final class RevocationHandler implements RequestStreamHandler {
 
@@ -38,6 +39,7 @@ public final class RevocationHandler implements RequestStreamHandler {
   private final ClientAuthenticator authenticator;
   private final RevocationService revocations;
   private final OperatorRevocations operators;
+  private final OperatorPrincipals operatorPrincipals;
   private final HttpFunction http;
   private SnapStartHooks snapStart; // held here: CRaC contexts may hold their resources weakly
 
@@ -48,14 +50,18 @@ public final class RevocationHandler implements RequestStreamHandler {
 
   /** Wires real clients from {@code env} (the local server's way in). */
   public RevocationHandler(Env env, Telemetry telemetry) {
-    this(new BrokerServices(env, ClientTimeouts.requestPath(), telemetry), telemetry);
+    this(
+        new BrokerServices(env, ClientTimeouts.requestPath(), telemetry),
+        RevocationConfig.from(env),
+        telemetry);
   }
 
-  private RevocationHandler(BrokerServices services, Telemetry telemetry) {
+  private RevocationHandler(BrokerServices services, RevocationConfig config, Telemetry telemetry) {
     this(
         services.clientAuthenticator(),
         services.revocationService(),
         services.operatorRevocations(),
+        config.operators(),
         services.quietWhilePriming(telemetry));
     snapStart =
         services.snapStartHooks(
@@ -66,10 +72,12 @@ public final class RevocationHandler implements RequestStreamHandler {
       ClientAuthenticator authenticator,
       RevocationService revocations,
       OperatorRevocations operators,
+      OperatorPrincipals operatorPrincipals,
       Telemetry telemetry) {
     this.authenticator = authenticator;
     this.revocations = revocations;
     this.operators = operators;
+    this.operatorPrincipals = operatorPrincipals;
     this.http = new HttpFunction(telemetry);
   }
 
@@ -84,10 +92,11 @@ public final class RevocationHandler implements RequestStreamHandler {
   }
 
   private HttpResponse respond(HttpRequest request) {
-    Form form = HttpFunction.postedForm(request, MAX_BODY_CHARS);
     if (request.route().equals(ADMIN)) {
-      return operatorRevocation(request, form);
+      operatorPrincipals.check(request.context().iamCallerArn()); // before anything is read
+      return operatorRevocation(HttpFunction.postedForm(request, MAX_BODY_CHARS));
     }
+    Form form = HttpFunction.postedForm(request, MAX_BODY_CHARS);
     String token = form.required("token");
     form.single("token_type_hint"); // accepted; the two token formats cannot be confused
     revocations.revokeOwnToken(
@@ -98,11 +107,11 @@ public final class RevocationHandler implements RequestStreamHandler {
     return new HttpResponse(200, Map.of("Cache-Control", "no-store"), "");
   }
 
-  /** Exactly one of jti, client_id, kid; API Gateway has verified the operator's IAM identity. */
-  private HttpResponse operatorRevocation(HttpRequest request, Form form) {
-    if (request.context().iamCallerArn().isEmpty()) {
-      throw new RequestRejected(OAuthError.ACCESS_DENIED, "iam_identity_missing", "operators only");
-    }
+  /**
+   * Exactly one of jti, client_id, kid, from an operator (API Gateway verified the caller's SigV4
+   * identity, its resource policy admitted the role, and {@link #respond} checked it again).
+   */
+  private HttpResponse operatorRevocation(Form form) {
     var jti = form.single("jti");
     var clientId = form.single("client_id");
     var kid = form.single("kid");

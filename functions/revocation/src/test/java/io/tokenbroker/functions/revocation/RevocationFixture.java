@@ -9,6 +9,7 @@ import io.tokenbroker.clients.Client;
 import io.tokenbroker.discovery.BrokerEndpoints;
 import io.tokenbroker.keys.SigningKey;
 import io.tokenbroker.refresh.RefreshFamily;
+import io.tokenbroker.revocation.OperatorPrincipals;
 import io.tokenbroker.revocation.OperatorRevocations;
 import io.tokenbroker.revocation.RevocationService;
 import io.tokenbroker.testing.BrokerKit;
@@ -42,6 +43,7 @@ final class RevocationFixture {
 
   static final Instant NOW = Instant.ofEpochSecond(1_800_000_000L);
   static final String OPERATOR = "arn:aws:sts::123456789012:assumed-role/broker-operator/ops";
+  static final String OPERATOR_ROLE = "arn:aws:iam::123456789012:role/broker-operator";
 
   /** The standard OAuth errors (and our 403) the revocation endpoints may answer with. */
   static final Set<String> ERRORS =
@@ -120,12 +122,20 @@ final class RevocationFixture {
           new OperatorRevocations(
               kit.issuances,
               kit.revocations,
+              kit.keyTable::find,
               BrokerKit.MAX_LIFETIME,
               BrokerKit.SKEW,
               kit.clock,
               telemetry);
       return new Run(
-          kit, telemetry, new RevocationHandler(authenticator, revocations, operators, telemetry));
+          kit,
+          telemetry,
+          new RevocationHandler(
+              authenticator,
+              revocations,
+              operators,
+              OperatorPrincipals.parse(OPERATOR_ROLE),
+              telemetry));
     }
 
     /** The response: status and body, after checking what every response must be. */

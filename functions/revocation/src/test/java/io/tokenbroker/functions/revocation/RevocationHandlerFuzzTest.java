@@ -102,11 +102,11 @@ class RevocationHandlerFuzzTest {
 
   /**
    * Operator revocation. Mode: 0, {@code /admin/revocations} with an operator's IAM identity; 1,
-   * without one.
+   * without one; 2, as a workload role (valid SigV4, not an operator).
    */
   @FuzzTest(maxDuration = "2m")
   void adminRevocation(byte[] data) throws ParseException {
-    FuzzInput input = FuzzInput.of(data, 2);
+    FuzzInput input = FuzzInput.of(data, 3);
     String body = FuzzInput.substitute(input.text(), PLACEHOLDERS);
     RevocationFixture.Run run = RevocationFixture.Run.start();
     InMemoryRevocations.State before = run.kit().revocations.state();
@@ -115,7 +115,11 @@ class RevocationHandlerFuzzTest {
     Map<String, Object> response =
         run.post(
             RevocationHandler.ADMIN,
-            input.mode() == 0 ? Optional.of(OPERATOR) : Optional.empty(),
+            switch (input.mode()) {
+              case 0 -> Optional.of(OPERATOR);
+              case 1 -> Optional.empty();
+              default -> Optional.of(RevocationFixture.callerArn("alice"));
+            },
             body);
 
     InMemoryRevocations.State after = run.kit().revocations.state();

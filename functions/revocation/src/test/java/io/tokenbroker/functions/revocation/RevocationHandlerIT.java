@@ -44,7 +44,23 @@ class RevocationHandlerIT {
     json.put("refresh_tokens", Map.of("enabled", true));
     alice = broker.register(Clients.parse(json));
     bob = broker.register(Clients.withKey("bob", TestKeys.rsa()));
-    handler = new RevocationHandler(broker.env, TELEMETRY);
+    handler =
+        new RevocationHandler(
+            broker.env.with(Map.of("OPERATOR_PRINCIPAL_ARNS", OPERATOR_ROLES)), TELEMETRY);
+  }
+
+  /** The operators of these tests: one role with a path, one without (sessions carry neither). */
+  private static final String OPERATOR_ROLES =
+      "arn:aws:iam::123456789012:role/ops/broker-operator, arn:aws:iam::123456789012:role/other-op";
+
+  /** The sample operator request, signed instead by {@code callerArn}. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> adminRequestBy(String callerArn, String body) {
+    Map<String, Object> event = EventFiles.load("revocation/admin-revoke-client.json");
+    ((Map<String, Object>) ((Map<String, Object>) event.get("requestContext")).get("identity"))
+        .put("userArn", callerArn);
+    event.put("body", body);
+    return event;
   }
 
   private static Map<String, Object> invoke(Map<String, Object> event) {
@@ -214,6 +230,89 @@ class RevocationHandlerIT {
     assertThat(response.get("statusCode")).isEqualTo(403L);
     assertThat(Optional.ofNullable(TELEMETRY.everything()).orElse(""))
         .doesNotContain("arn:aws:sts");
+  }
+
+  /**
+   * A workload role may call {@code /token/iam}, so its callers hold {@code execute-api:Invoke}:
+   * that alone must not open the admin route. Refused with 403 before anything is read or written,
+   * logged with a reason and without the caller's ARN or role.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "arn:aws:sts::123456789012:assumed-role/ci-deployer/ci-build-42",
+        "arn:aws:sts::123456789012:assumed-role/broker-operator-not/s1",
+        "arn:aws:sts::999999999999:assumed-role/broker-operator/s1",
+        "arn:aws:iam::123456789012:user/broker-operator"
+      })
+  void refusesAnyOtherSigV4CallerOnTheAdminRouteAndWritesNothing(String caller) {
+    IssuedToken token = broker.issue(bob, "");
+    var before = broker.aws.itemCounts();
+    RecordingTelemetry telemetry = new RecordingTelemetry();
+    var guarded =
+        new RevocationHandler(
+            broker.env.with(Map.of("OPERATOR_PRINCIPAL_ARNS", OPERATOR_ROLES)), telemetry);
+
+    Map<String, Object> response =
+        EventFiles.invoke(
+            (in, out) -> guarded.handleRequest(in, out, null),
+            adminRequestBy(caller, "client_id=bob"));
+
+    assertThat(response.get("statusCode")).isEqualTo(403L);
+    assertThat(EventFiles.body(response)).containsEntry("error", "access_denied");
+    assertThat(broker.aws.itemCounts()).isEqualTo(before);
+    assertThat(revoked(token)).isFalse();
+    assertThat(telemetry.named("request.rejected")).hasSize(1);
+    assertThat(telemetry.everything())
+        .contains("caller_")
+        .doesNotContain("arn:aws")
+        .doesNotContain("ci-deployer")
+        .doesNotContain("broker-operator");
+  }
+
+  @Test
+  void letsAnOperatorRoleWithAPathRevokeThroughAnAssumedRoleSession() {
+    Map<String, Object> response =
+        invoke(
+            adminRequestBy(
+                "arn:aws:sts::123456789012:assumed-role/broker-operator/jane", "jti=some-jti"));
+
+    assertThat(response.get("statusCode")).isEqualTo(200L);
+  }
+
+  /** The stack parameter's default: no operator roles, and the admin route refuses everyone. */
+  @Test
+  void refusesEveryoneOnTheAdminRouteWhenNoOperatorsAreConfigured() {
+    var before = broker.aws.itemCounts();
+    var unconfigured = new RevocationHandler(broker.env, new RecordingTelemetry());
+
+    Map<String, Object> response =
+        EventFiles.invoke(
+            (in, out) -> unconfigured.handleRequest(in, out, null),
+            EventFiles.load("revocation/admin-revoke-client.json"));
+
+    assertThat(response.get("statusCode")).isEqualTo(403L);
+    assertThat(EventFiles.body(response)).containsEntry("error", "access_denied");
+    assertThat(broker.aws.itemCounts()).isEqualTo(before);
+  }
+
+  @Test
+  void refusesToRevokeTheActiveKeyOnTheAdminRouteAndPointsAtKeysCompromise() {
+    IssuedToken token = broker.issue(bob, "");
+    var before = broker.aws.itemCounts();
+
+    Map<String, Object> response =
+        invoke(
+            adminRequestBy(
+                "arn:aws:sts::123456789012:assumed-role/broker-operator/jane",
+                "kid=" + token.record().kid()));
+
+    assertThat(response.get("statusCode")).isEqualTo(400L);
+    assertThat(EventFiles.body(response)).containsEntry("error", "invalid_request");
+    assertThat((String) EventFiles.body(response).get("error_description"))
+        .contains("brokerctl keys compromise");
+    assertThat(broker.aws.itemCounts()).isEqualTo(before);
+    assertThat(revoked(token)).isFalse();
   }
 
   @Test
