@@ -9,16 +9,14 @@ import io.tokenbroker.clients.Client;
 import io.tokenbroker.discovery.BrokerEndpoints;
 import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.errors.ServiceFailure;
-import io.tokenbroker.identifiers.TokenId;
 import io.tokenbroker.errors.SigningKeyRefused;
+import io.tokenbroker.identifiers.TokenId;
 import io.tokenbroker.keys.KeySigner;
 import io.tokenbroker.keys.PublishedKeys;
 import io.tokenbroker.keys.SigningKey;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Comparator;
-import java.util.Base64;
 import java.util.Date;
 import java.util.Optional;
 
