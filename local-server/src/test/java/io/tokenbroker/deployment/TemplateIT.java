@@ -226,11 +226,23 @@ class TemplateIT {
             "x-amazon-apigateway-policy");
     String admin = "execute-api:/prod/POST/admin/revocations";
     String workload = "arn:aws:iam::123456789012:role/ci-deployer";
-    assertThat(invokes(policy, operator, admin, operator + "," + other)).isTrue();
-    assertThat(invokes(policy, other, admin, operator + "," + other)).isTrue();
+    String second = "arn:aws:iam::123456789012:role/second-operator";
+    assertThat(invokes(policy, operator, admin, operator + "," + second)).isTrue();
+    assertThat(invokes(policy, second, admin, operator + "," + second)).isTrue();
     assertThat(invokes(policy, workload, admin, operator)).isFalse();
     assertThat(invokes(policy, null, admin, operator)).as("anonymous").isFalse();
     assertThat(invokes(policy, operator, admin, "")).as("no operators: nobody").isFalse();
+    String foreignRole = "arn:aws:iam::210987654321:role/broker-operator";
+    for (String iamRoute :
+        List.of(
+            "execute-api:/prod/POST/token/iam",
+            "execute-api:/prod/POST/revoke/iam",
+            "execute-api:/prod/POST/introspect/iam",
+            admin)) {
+      assertThat(invokes(policy, foreignRole, iamRoute, foreignRole))
+          .as("another account's role on " + iamRoute)
+          .isFalse();
+    }
     for (String route :
         List.of(
             "execute-api:/prod/POST/token",
@@ -239,7 +251,10 @@ class TemplateIT {
             "execute-api:/prod/GET/.well-known/jwks.json",
             "execute-api:/prod/GET/demo/hello")) {
       assertThat(invokes(policy, workload, route, "")).as(route).isTrue();
-      assertThat(invokes(policy, null, route, operator)).as(route).isTrue();
+      // Anonymous callers reach the open routes; on the IAM routes SigV4 refuses them anyway.
+      assertThat(invokes(policy, null, route, operator))
+          .as(route)
+          .isEqualTo(!route.contains("/iam"));
     }
   }
 
@@ -248,6 +263,8 @@ class TemplateIT {
    * with OperatorPrincipalArns set to {@code operators}. Knows exactly the features this policy
    * uses; anything else fails the test.
    */
+  private static final String ACCOUNT = "123456789012";
+
   private static boolean invokes(
       Map<String, Object> policy, String principal, String resource, String operators) {
     boolean allowed = false;
@@ -255,7 +272,9 @@ class TemplateIT {
       Map<String, Object> statement = object(s);
       assertThat(statement).containsEntry("Principal", "*");
       assertThat(statement).containsEntry("Action", "execute-api:Invoke");
-      if (!glob((String) statement.get("Resource"), resource)) {
+      Object resources = statement.get("Resource");
+      if ((resources instanceof List<?> many ? many : List.of(resources))
+          .stream().noneMatch(r -> glob((String) r, resource))) {
         continue;
       }
       boolean applies = true;
@@ -264,13 +283,18 @@ class TemplateIT {
         assertThat(condition.keySet()).containsExactly("StringNotLike");
         Map<String, Object> notLike = object(condition, "StringNotLike");
         assertThat(notLike.keySet()).containsExactly("aws:PrincipalArn");
-        assertThat(notLike.get("aws:PrincipalArn"))
-            .isEqualTo(Map.of("Fn::Split", List.of(",", Map.of("Ref", "OperatorPrincipalArns"))));
+        Object value = notLike.get("aws:PrincipalArn");
+        List<String> patterns;
+        if (value.equals(
+            Map.of("Fn::Split", List.of(",", Map.of("Ref", "OperatorPrincipalArns"))))) {
+          patterns = List.of(operators.split(",", -1));
+        } else {
+          assertThat(value)
+              .isEqualTo(Map.of("Fn::Sub", "arn:${AWS::Partition}:iam::${AWS::AccountId}:*"));
+          patterns = List.of("arn:aws:iam::" + ACCOUNT + ":*");
+        }
         // A negated operator is true when the key is absent (an anonymous caller).
-        applies =
-            principal == null
-                || java.util.Arrays.stream(operators.split(",", -1))
-                    .noneMatch(pattern -> glob(pattern, principal));
+        applies = principal == null || patterns.stream().noneMatch(p -> glob(p, principal));
       }
       if (!applies) {
         continue;
