@@ -30,8 +30,6 @@ final class RevokeCommand {
   /** Records are kept until every token they cover has expired: the broker's longest lifetime. */
   private static final Duration LONGEST_TOKEN_LIFETIME = Duration.ofHours(1);
 
-  private static final Duration LARGEST_SKEW = Duration.ofMinutes(5);
-
   @ParentCommand Brokerctl brokerctl;
 
   OperatorRevocations revocations() {
@@ -40,7 +38,6 @@ final class RevokeCommand {
         new DynamoDbIssuanceRepository(dynamoDb, brokerctl.issuancesTable()),
         new DynamoDbRevocationRepository(dynamoDb, brokerctl.revocationsTable()),
         LONGEST_TOKEN_LIFETIME,
-        LARGEST_SKEW,
         Clock.systemUTC(),
         Telemetry.discard());
   }

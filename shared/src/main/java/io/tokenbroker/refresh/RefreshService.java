@@ -5,6 +5,7 @@ import io.tokenbroker.clients.Client;
 import io.tokenbroker.errors.OAuthError;
 import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.revocation.RevocationRepository;
+import io.tokenbroker.revocation.RevocationRetention;
 import io.tokenbroker.telemetry.Telemetry;
 import io.tokenbroker.telemetry.TelemetryEvent;
 import io.tokenbroker.tokens.AccessTokenMinter;
@@ -39,7 +40,6 @@ public final class RefreshService {
   private final TokenService tokens;
   private final Duration brokerMaxLifetime;
   private final Duration retention;
-  private final Duration clockSkew;
   private final Clock clock;
   private final SecureRandom random;
   private final Telemetry telemetry;
@@ -51,7 +51,6 @@ public final class RefreshService {
       TokenService tokens,
       Duration brokerMaxLifetime,
       Duration retention,
-      Duration clockSkew,
       Clock clock,
       SecureRandom random,
       Telemetry telemetry) {
@@ -61,7 +60,6 @@ public final class RefreshService {
     this.tokens = tokens;
     this.brokerMaxLifetime = brokerMaxLifetime;
     this.retention = retention;
-    this.clockSkew = clockSkew;
     this.clock = clock;
     this.random = random;
     this.telemetry = telemetry;
@@ -134,7 +132,9 @@ public final class RefreshService {
    */
   public void revokeFamily(RefreshFamily family, String reason, TokenService.Origin origin) {
     revocations.revokeFamily(
-        family.id(), family.expiresAt().plus(brokerMaxLifetime).plus(clockSkew), reason);
+        family.id(),
+        RevocationRetention.keepUntil(family.expiresAt().plus(brokerMaxLifetime)),
+        reason);
     store.revokeFamily(family.id());
     telemetry.emit(
         TelemetryEvent.warn("refresh.family_revoked")

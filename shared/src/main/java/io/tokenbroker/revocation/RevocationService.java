@@ -13,7 +13,6 @@ import io.tokenbroker.telemetry.TelemetryEvent;
 import io.tokenbroker.tokens.TokenService;
 import io.tokenbroker.verify.AccessTokenVerifier;
 import io.tokenbroker.verify.VerifiedToken;
-import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -26,7 +25,6 @@ public final class RevocationService {
   private final RefreshTokenStore refreshTokens;
   private final RefreshService families;
   private final RevocationRepository revocations;
-  private final Duration clockSkew;
   private final Telemetry telemetry;
 
   /**
@@ -37,13 +35,11 @@ public final class RevocationService {
       RefreshTokenStore refreshTokens,
       RefreshService families,
       RevocationRepository revocations,
-      Duration clockSkew,
       Telemetry telemetry) {
     this.ourTokens = ourTokens;
     this.refreshTokens = refreshTokens;
     this.families = families;
     this.revocations = revocations;
-    this.clockSkew = clockSkew;
     this.telemetry = telemetry;
   }
 
@@ -77,7 +73,7 @@ public final class RevocationService {
     }
     requireOwner(verified.clientId(), clientId);
     revocations.revokeToken(
-        verified.jti(), verified.expiresAt().plus(clockSkew), "revoked_by_client");
+        verified.jti(), RevocationRetention.keepUntil(verified.expiresAt()), "revoked_by_client");
     telemetry.emit(
         TelemetryEvent.info("revocation.recorded")
             .with("kind", "token")

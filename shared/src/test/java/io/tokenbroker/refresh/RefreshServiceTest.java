@@ -92,7 +92,6 @@ class RefreshServiceTest {
             tokens,
             Duration.ofMinutes(15),
             Duration.ofDays(1),
-            Duration.ofSeconds(60),
             clock,
             new SecureRandom(),
             telemetry);

@@ -109,7 +109,6 @@ public final class BrokerKit {
             tokens,
             MAX_LIFETIME,
             Duration.ofDays(1),
-            SKEW,
             clock,
             new SecureRandom(),
             telemetry);

@@ -15,11 +15,17 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 
 /**
  * The revocations table. Items are keyed by what they revoke: {@code jti#<jti>}, {@code
  * client#<id>} (with a {@code revoked_before} watermark, epoch seconds) and {@code key#<kid>}.
  * Reads fetch all three for a token in one strongly consistent BatchGetItem.
+ *
+ * <p>Writes only ever raise a record: its TTL to the latest any revocation asked for, a watermark
+ * to the latest instant. An expired record is still read until DynamoDB deletes it (which can lag
+ * by days), so a write that found a record and kept it as it was would be lost when it goes.
  */
 public final class DynamoDbRevocationRepository implements RevocationRepository {
 
@@ -91,41 +97,82 @@ public final class DynamoDbRevocationRepository implements RevocationRepository 
 
   @Override
   public void revokeFamily(String familyId, Instant keepUntil, String reason) {
-    putIfAbsent("family#" + familyId, keepUntil, reason);
+    putCovering("family#" + familyId, keepUntil, reason);
   }
 
   @Override
   public void revokeToken(String jti, Instant keepUntil, String reason) {
-    putIfAbsent("jti#" + jti, keepUntil, reason);
+    putCovering("jti#" + jti, keepUntil, reason);
   }
 
   @Override
   public void revokeKey(String kid, Instant keepUntil, String reason) {
-    putIfAbsent("key#" + kid, keepUntil, reason);
+    putCovering("key#" + kid, keepUntil, reason);
   }
 
   @Override
   public void revokeClientTokensBefore(String clientId, Instant before, Instant keepUntil) {
-    Map<String, AttributeValue> item = new HashMap<>();
-    item.put(PK, AttributeValue.fromS("client#" + clientId));
-    item.put("revoked_before", n(before.getEpochSecond()));
-    item.put("revoked_at", AttributeValue.fromS(Instant.now().toString()));
-    item.put(BrokerTables.TTL, n(keepUntil.getEpochSecond()));
-    try {
-      dynamoDb.putItem(
-          r ->
-              r.tableName(table)
-                  .item(item)
-                  .conditionExpression("attribute_not_exists(pk) OR revoked_before < :before")
-                  .expressionAttributeValues(Map.of(":before", n(before.getEpochSecond()))));
-    } catch (ConditionalCheckFailedException newerWatermark) {
-      // A later watermark is already in place; it covers this one.
-    } catch (SdkException e) {
-      throw AwsFailures.of("dynamodb", "PutItem client revocation", e);
+    long wantBefore = before.getEpochSecond();
+    long wantUntil = keepUntil.getEpochSecond();
+    // Optimistic: put the merge of what is there and what is asked, on condition that what is there
+    // has not changed; another writer in between means one more round.
+    Optional<Map<String, AttributeValue>> current = Optional.empty();
+    for (int attempt = 0; attempt < 5; attempt++) {
+      long newBefore =
+          Math.max(wantBefore, current.map(i -> number(i, "revoked_before")).orElse(0L));
+      long newUntil = Math.max(wantUntil, current.map(i -> number(i, BrokerTables.TTL)).orElse(0L));
+      if (current.isPresent()
+          && newBefore == number(current.get(), "revoked_before")
+          && newUntil == number(current.get(), BrokerTables.TTL)) {
+        return; // what is there covers this revocation (or is this very write, retried)
+      }
+      Map<String, AttributeValue> item = new HashMap<>();
+      item.put(PK, AttributeValue.fromS("client#" + clientId));
+      item.put("revoked_before", n(newBefore));
+      item.put("revoked_at", AttributeValue.fromS(Instant.now().toString()));
+      item.put(BrokerTables.TTL, n(newUntil));
+      try {
+        dynamoDb.putItem(unchangedSince(current, item));
+        return;
+      } catch (ConditionalCheckFailedException changed) {
+        current = changed.hasItem() ? Optional.of(changed.item()) : Optional.empty();
+      } catch (SdkException e) {
+        throw AwsFailures.of("dynamodb", "PutItem client revocation", e);
+      }
     }
+    throw new ServiceFailure(
+        "dynamodb", "PutItem client revocation: concurrent writers, gave up", true, null);
   }
 
-  private void putIfAbsent(String pk, Instant keepUntil, String reason) {
+  /**
+   * The put, conditioned on the record being as last seen ({@code current}, or absent); a failed
+   * condition returns the record as it is now.
+   */
+  private PutItemRequest unchangedSince(
+      Optional<Map<String, AttributeValue>> current, Map<String, AttributeValue> item) {
+    PutItemRequest.Builder put =
+        PutItemRequest.builder()
+            .tableName(table)
+            .item(item)
+            .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD);
+    if (current.isEmpty()) {
+      return put.conditionExpression("attribute_not_exists(pk)").build();
+    }
+    return put.conditionExpression("revoked_before = :before AND #ttl = :ttl")
+        .expressionAttributeNames(Map.of("#ttl", BrokerTables.TTL))
+        .expressionAttributeValues(
+            Map.of(
+                ":before", current.get().get("revoked_before"),
+                ":ttl", current.get().get(BrokerTables.TTL)))
+        .build();
+  }
+
+  /**
+   * Records a revocation, or raises the TTL of the record already there to cover this one. A record
+   * whose TTL is at least {@code keepUntil} already covers it (a retry of this very write
+   * included).
+   */
+  private void putCovering(String pk, Instant keepUntil, String reason) {
     try {
       dynamoDb.putItem(
           r ->
@@ -140,12 +187,19 @@ public final class DynamoDbRevocationRepository implements RevocationRepository 
                           AttributeValue.fromS(Instant.now().toString()),
                           BrokerTables.TTL,
                           n(keepUntil.getEpochSecond())))
-                  .conditionExpression("attribute_not_exists(pk)"));
-    } catch (ConditionalCheckFailedException alreadyRevoked) {
-      // Revoked before: the revocation stands.
+                  .conditionExpression("attribute_not_exists(pk) OR #ttl < :ttl")
+                  .expressionAttributeNames(Map.of("#ttl", BrokerTables.TTL))
+                  .expressionAttributeValues(Map.of(":ttl", n(keepUntil.getEpochSecond()))));
+    } catch (ConditionalCheckFailedException coveredAlready) {
+      // Revoked before, for at least as long: the revocation stands.
     } catch (SdkException e) {
       throw AwsFailures.of("dynamodb", "PutItem revocation", e);
     }
+  }
+
+  private static long number(Map<String, AttributeValue> item, String name) {
+    AttributeValue value = item.get(name);
+    return value == null || value.n() == null ? 0L : Long.parseLong(value.n());
   }
 
   private static Map<String, AttributeValue> key(String pk) {

@@ -135,7 +135,6 @@ public final class BrokerServices {
               tokens(),
               config.maxTokenLifetime(),
               config.issuanceRetention(),
-              config.clockSkew(),
               clock,
               random,
               telemetry);
@@ -145,7 +144,7 @@ public final class BrokerServices {
 
   public synchronized RevocationService revocationService() {
     return new RevocationService(
-        ourTokens(), refreshStore(), refreshes(), revocations(), config.clockSkew(), telemetry);
+        ourTokens(), refreshStore(), refreshes(), revocations(), telemetry);
   }
 
   public synchronized OperatorRevocations operatorRevocations() {
@@ -159,7 +158,6 @@ public final class BrokerServices {
         new DynamoDbIssuanceRepository(dynamoDb, tables.issuances()),
         new DynamoDbRevocationRepository(dynamoDb, tables.revocations()),
         config.maxTokenLifetime(),
-        config.clockSkew(),
         Clock.systemUTC(),
         telemetry);
   }

@@ -110,20 +110,10 @@ final class RevocationFixture {
               Duration.ofSeconds(60));
       RevocationService revocations =
           new RevocationService(
-              kit.anyAudience,
-              kit.refreshTokens,
-              kit.refreshes,
-              kit.revocations,
-              BrokerKit.SKEW,
-              telemetry);
+              kit.anyAudience, kit.refreshTokens, kit.refreshes, kit.revocations, telemetry);
       OperatorRevocations operators =
           new OperatorRevocations(
-              kit.issuances,
-              kit.revocations,
-              BrokerKit.MAX_LIFETIME,
-              BrokerKit.SKEW,
-              kit.clock,
-              telemetry);
+              kit.issuances, kit.revocations, BrokerKit.MAX_LIFETIME, kit.clock, telemetry);
       return new Run(
           kit, telemetry, new RevocationHandler(authenticator, revocations, operators, telemetry));
     }
