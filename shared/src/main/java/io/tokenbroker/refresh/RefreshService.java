@@ -31,6 +31,9 @@ import java.util.TreeSet;
  * <p>Two concurrent refreshes with one token: the conditional write lets exactly one rotate; the
  * other is indistinguishable from a replay by a thief and is treated as reuse, so the family is
  * revoked (including the winner's new tokens) and the client starts again with client credentials.
+ *
+ * <p>Whether a family is revoked is decided from the revocations table alone (its family record,
+ * its client's watermark), the records authorizers read; the rotation is conditional on them too.
  */
 public final class RefreshService {
 
@@ -83,8 +86,10 @@ public final class RefreshService {
       revokeFamily(family, "refresh_token_presented_by_other_client", origin);
       throw invalidGrant("refresh_token_other_client");
     }
-    if (family.revoked()) {
-      throw invalidGrant("refresh_family_revoked");
+    Optional<String> revoked =
+        revocations.familyRevocation(family.clientId(), family.id(), family.createdAt());
+    if (revoked.isPresent()) {
+      throw invalidGrant(revoked.get());
     }
     if (record.used()) {
       revokeFamily(family, "refresh_token_reused", origin);
@@ -96,12 +101,6 @@ public final class RefreshService {
     }
     if (!client.refresh().enabled()) {
       throw invalidGrant("refresh_not_allowed");
-    }
-    if (revocations
-        .clientWatermark(client.clientId())
-        .filter(family.createdAt()::isBefore)
-        .isPresent()) {
-      throw invalidGrant("client_tokens_revoked");
     }
 
     Grant grant = grant(client, family, request);
@@ -117,8 +116,11 @@ public final class RefreshService {
             earliest(token.issuedAt().plus(client.refresh().idleLifetime()), family.expiresAt()),
             false);
     try {
-      store.rotate(record, next, issuance);
+      store.rotate(family, record, next, issuance);
     } catch (RefreshConflict lostRace) {
+      if (lostRace.familyRevoked()) {
+        throw invalidGrant("refresh_family_revoked");
+      }
       revokeFamily(family, "refresh_token_reused", origin);
       throw invalidGrant("refresh_token_reused");
     }
@@ -127,15 +129,14 @@ public final class RefreshService {
   }
 
   /**
-   * Revokes a family: first the record authorizers read (so its access tokens stop working), then
-   * the family itself (so its refresh tokens stop working). Both writes are idempotent.
+   * Revokes a family, refresh tokens and the access tokens issued from them alike: one record in
+   * the revocations table, kept until the last of them has expired. Repeating is harmless.
    */
   public void revokeFamily(RefreshFamily family, String reason, TokenService.Origin origin) {
     revocations.revokeFamily(
         family.id(),
         RevocationRetention.keepUntil(family.expiresAt().plus(brokerMaxLifetime)),
         reason);
-    store.revokeFamily(family.id());
     telemetry.emit(
         TelemetryEvent.warn("refresh.family_revoked")
             .with("reason", reason)

@@ -3,7 +3,6 @@ package io.tokenbroker.revocation;
 import io.tokenbroker.auth.AuthenticatedClient;
 import io.tokenbroker.errors.OAuthError;
 import io.tokenbroker.errors.RequestRejected;
-import io.tokenbroker.refresh.RefreshFamily;
 import io.tokenbroker.refresh.RefreshService;
 import io.tokenbroker.refresh.RefreshTokenRecord;
 import io.tokenbroker.refresh.RefreshTokenStore;
@@ -58,11 +57,11 @@ public final class RevocationService {
         return;
       }
       requireOwner(record.get().clientId(), clientId);
-      Optional<RefreshFamily> family = refreshTokens.family(record.get().familyId());
-      if (family.isPresent() && !family.get().revoked()) {
-        // RFC 7009 2.1: revoking a refresh token also revokes the access tokens of its grant.
-        families.revokeFamily(family.get(), "revoked_by_client", origin);
-      }
+      // RFC 7009 2.1: revoking a refresh token also revokes the access tokens of its grant. Written
+      // even if the family reads as revoked already: the write only ever extends the record.
+      refreshTokens
+          .family(record.get().familyId())
+          .ifPresent(family -> families.revokeFamily(family, "revoked_by_client", origin));
       return;
     }
     VerifiedToken verified;

@@ -27,6 +27,11 @@ public abstract class RevocationRepositoryContract {
   /** The record's TTL as stored, by the table's key ({@code jti#..}, {@code client#..}, ...). */
   protected abstract Optional<Instant> keptUntil(String pk);
 
+  /** The client's watermark, as a refresh family's read sees it. */
+  protected Optional<Instant> watermark(String clientId) {
+    return repository().familyStatus(clientId, unique("no-family")).clientRevokedBefore();
+  }
+
   protected static String unique(String prefix) {
     return prefix + UUID.randomUUID();
   }
@@ -91,6 +96,25 @@ public abstract class RevocationRepositoryContract {
   }
 
   @Test
+  void readsARefreshFamilysRecordAndItsClientsWatermarkTogether() {
+    String client = unique("c");
+    String family = unique("f");
+    Instant before = Instant.parse("2026-11-28T12:00:00Z");
+
+    assertThat(repository().familyStatus(client, family)).isEqualTo(RevocationStatus.NONE);
+    repository().revokeFamily(family, KEEP, "test");
+    repository().revokeClientTokensBefore(client, before, KEEP);
+
+    assertThat(repository().familyStatus(client, family))
+        .isEqualTo(new RevocationStatus(false, Optional.of(before), false, true));
+    assertThat(repository().familyRevocation(client, unique("f"), before)).isEmpty();
+    assertThat(repository().familyRevocation(client, unique("f"), before.minusSeconds(1)))
+        .contains("client_tokens_revoked");
+    assertThat(repository().familyRevocation(unique("c"), family, before))
+        .contains("refresh_family_revoked");
+  }
+
+  @Test
   void replacesAnExpiredWatermarkWithALaterOneKeptLonger() {
     String client = unique("c");
     Instant stale = Instant.parse("2025-12-31T00:00:00Z");
@@ -99,7 +123,7 @@ public abstract class RevocationRepositoryContract {
 
     repository().revokeClientTokensBefore(client, now, KEEP);
 
-    assertThat(repository().clientWatermark(client)).contains(now);
+    assertThat(watermark(client)).contains(now);
     assertThat(keptUntil("client#" + client)).contains(KEEP);
   }
 
@@ -112,11 +136,11 @@ public abstract class RevocationRepositoryContract {
 
     repository().revokeClientTokensBefore(client, later, KEEP);
     repository().revokeClientTokensBefore(client, earlier, KEEP_LONGER);
-    assertThat(repository().clientWatermark(client)).contains(later);
+    assertThat(watermark(client)).contains(later);
     assertThat(keptUntil("client#" + client)).contains(KEEP_LONGER);
 
     repository().revokeClientTokensBefore(client, latest, KEEP);
-    assertThat(repository().clientWatermark(client)).contains(latest);
+    assertThat(watermark(client)).contains(latest);
     assertThat(keptUntil("client#" + client)).contains(KEEP_LONGER);
   }
 
@@ -128,8 +152,8 @@ public abstract class RevocationRepositoryContract {
 
     repository().revokeClientTokensBefore(client, before, KEEP);
 
-    assertThat(repository().clientWatermark(client)).contains(before);
+    assertThat(watermark(client)).contains(before);
     assertThat(keptUntil("client#" + client)).contains(KEEP);
-    assertThat(repository().clientWatermark(unique("nobody"))).isEmpty();
+    assertThat(watermark(unique("nobody"))).isEmpty();
   }
 }

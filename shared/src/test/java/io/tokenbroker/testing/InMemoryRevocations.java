@@ -48,8 +48,15 @@ public final class InMemoryRevocations implements RevocationRepository {
   }
 
   @Override
-  public Optional<Instant> clientWatermark(String clientId) {
+  public RevocationStatus familyStatus(String clientId, String familyId) {
+    reads.incrementAndGet();
     failIfDown();
+    return new RevocationStatus(
+        false, clientWatermark(clientId), false, records.containsKey("family#" + familyId));
+  }
+
+  /** Tokens of this client issued before the returned instant are revoked. */
+  public Optional<Instant> clientWatermark(String clientId) {
     return Optional.ofNullable(watermarks.get(clientId)).map(Watermark::before);
   }
 

@@ -13,6 +13,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
@@ -20,8 +21,10 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
 
 /**
  * The revocations table. Items are keyed by what they revoke: {@code jti#<jti>}, {@code
- * client#<id>} (with a {@code revoked_before} watermark, epoch seconds) and {@code key#<kid>}.
- * Reads fetch all three for a token in one strongly consistent BatchGetItem.
+ * client#<id>} (with a {@code revoked_before} watermark, epoch seconds), {@code key#<kid>} and
+ * {@code family#<sid>}. Reads fetch all of a token's (or a refresh family's) in one strongly
+ * consistent BatchGetItem. A refresh rotation checks the family's two in its transaction ({@link
+ * #familyNotRevoked}, {@link #clientNotRevokedSince}).
  *
  * <p>Writes only ever raise a record: its TTL to the latest any revocation asked for, a watermark
  * to the latest instant. An expired record is still read until DynamoDB deletes it (which can lag
@@ -30,6 +33,8 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
 public final class DynamoDbRevocationRepository implements RevocationRepository {
 
   private static final String PK = "pk";
+  private static final String CLIENT = "client#";
+  private static final String FAMILY = "family#";
 
   private final DynamoDbClient dynamoDb;
   private final String table;
@@ -43,12 +48,58 @@ public final class DynamoDbRevocationRepository implements RevocationRepository 
   public RevocationStatus status(
       String jti, String clientId, String kid, Optional<String> familyId) {
     String tokenKey = "jti#" + jti;
-    String clientKey = "client#" + clientId;
+    String clientKey = CLIENT + clientId;
     String keyKey = "key#" + kid;
-    Optional<String> familyKey = familyId.map(id -> "family#" + id);
+    Optional<String> familyKey = familyId.map(id -> FAMILY + id);
+    List<String> keys = new java.util.ArrayList<>(List.of(tokenKey, clientKey, keyKey));
+    familyKey.ifPresent(keys::add);
+    Map<String, Map<String, AttributeValue>> found = read(keys);
+    return new RevocationStatus(
+        found.containsKey(tokenKey),
+        watermark(found.get(clientKey)),
+        found.containsKey(keyKey),
+        familyKey.filter(found::containsKey).isPresent());
+  }
+
+  @Override
+  public RevocationStatus familyStatus(String clientId, String familyId) {
+    Map<String, Map<String, AttributeValue>> found =
+        read(List.of(CLIENT + clientId, FAMILY + familyId));
+    return new RevocationStatus(
+        false,
+        watermark(found.get(CLIENT + clientId)),
+        false,
+        found.containsKey(FAMILY + familyId));
+  }
+
+  /** The condition under which {@code family#<id>} revokes nothing: it does not exist. */
+  static ConditionCheck familyNotRevoked(String table, String familyId) {
+    return ConditionCheck.builder()
+        .tableName(table)
+        .key(key(FAMILY + familyId))
+        .conditionExpression("attribute_not_exists(pk)")
+        .build();
+  }
+
+  /** The condition under which {@code client#<id>} revokes nothing started at {@code startedAt}. */
+  static ConditionCheck clientNotRevokedSince(String table, String clientId, Instant startedAt) {
+    return ConditionCheck.builder()
+        .tableName(table)
+        .key(key(CLIENT + clientId))
+        .conditionExpression("attribute_not_exists(pk) OR revoked_before <= :started")
+        .expressionAttributeValues(Map.of(":started", n(startedAt.getEpochSecond())))
+        .build();
+  }
+
+  private static Optional<Instant> watermark(Map<String, AttributeValue> clientItem) {
+    return Optional.ofNullable(clientItem)
+        .map(item -> Instant.ofEpochSecond(Long.parseLong(item.get("revoked_before").n())));
+  }
+
+  /** The items found under {@code pks}, by pk, in one strongly consistent read. */
+  private Map<String, Map<String, AttributeValue>> read(List<String> pks) {
     List<Map<String, AttributeValue>> keys =
-        new java.util.ArrayList<>(List.of(key(tokenKey), key(clientKey), key(keyKey)));
-    familyKey.ifPresent(k -> keys.add(key(k)));
+        pks.stream().map(DynamoDbRevocationRepository::key).toList();
     Map<String, Map<String, AttributeValue>> found = new HashMap<>();
     try {
       Map<String, KeysAndAttributes> request =
@@ -70,34 +121,12 @@ public final class DynamoDbRevocationRepository implements RevocationRepository 
     } catch (SdkException e) {
       throw AwsFailures.of("dynamodb", "BatchGetItem revocations", e);
     }
-    Optional<Instant> watermark =
-        Optional.ofNullable(found.get(clientKey))
-            .map(item -> Instant.ofEpochSecond(Long.parseLong(item.get("revoked_before").n())));
-    return new RevocationStatus(
-        found.containsKey(tokenKey),
-        watermark,
-        found.containsKey(keyKey),
-        familyKey.filter(found::containsKey).isPresent());
-  }
-
-  @Override
-  public Optional<Instant> clientWatermark(String clientId) {
-    try {
-      Map<String, AttributeValue> item =
-          dynamoDb
-              .getItem(r -> r.tableName(table).key(key("client#" + clientId)).consistentRead(true))
-              .item();
-      return item == null || item.isEmpty()
-          ? Optional.empty()
-          : Optional.of(Instant.ofEpochSecond(Long.parseLong(item.get("revoked_before").n())));
-    } catch (SdkException e) {
-      throw AwsFailures.of("dynamodb", "GetItem client revocation", e);
-    }
+    return found;
   }
 
   @Override
   public void revokeFamily(String familyId, Instant keepUntil, String reason) {
-    putCovering("family#" + familyId, keepUntil, reason);
+    putCovering(FAMILY + familyId, keepUntil, reason);
   }
 
   @Override
@@ -127,7 +156,7 @@ public final class DynamoDbRevocationRepository implements RevocationRepository 
         return; // what is there covers this revocation (or is this very write, retried)
       }
       Map<String, AttributeValue> item = new HashMap<>();
-      item.put(PK, AttributeValue.fromS("client#" + clientId));
+      item.put(PK, AttributeValue.fromS(CLIENT + clientId));
       item.put("revoked_before", n(newBefore));
       item.put("revoked_at", AttributeValue.fromS(Instant.now().toString()));
       item.put(BrokerTables.TTL, n(newUntil));

@@ -164,7 +164,7 @@ public final class BrokerServices {
 
   public synchronized IntrospectionService introspection() {
     return new IntrospectionService(
-        ourTokens(), refreshStore(), config.endpoints().issuerId(), clock);
+        ourTokens(), refreshStore(), revocations(), config.endpoints().issuerId(), clock);
   }
 
   /**
@@ -292,7 +292,8 @@ public final class BrokerServices {
   }
 
   private DynamoDbRefreshTokenStore refreshStore() {
-    return new DynamoDbRefreshTokenStore(dynamoDb(), tables.refreshTokens(), tables.issuances());
+    return new DynamoDbRefreshTokenStore(
+        dynamoDb(), tables.refreshTokens(), tables.issuances(), tables.revocations());
   }
 
   private DynamoDbRevocationRepository revocations() {

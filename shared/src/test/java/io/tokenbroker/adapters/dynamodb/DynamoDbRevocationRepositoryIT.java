@@ -99,9 +99,9 @@ class DynamoDbRevocationRepositoryIT extends RevocationRepositoryContract {
 
     // At least one lost answer each (the merge over the existing record is a second put).
     assertThat(lossy.lost()).isGreaterThanOrEqualTo(lostBefore + 2);
-    assertThat(revocations.clientWatermark(client)).contains(now);
+    assertThat(watermark(client)).contains(now);
     assertThat(keptUntil("client#" + client)).contains(KEEP);
-    assertThat(revocations.clientWatermark(fresh)).contains(now);
+    assertThat(watermark(fresh)).contains(now);
     assertThat(keptUntil("client#" + fresh)).contains(KEEP);
   }
 }

@@ -8,7 +8,6 @@ import io.tokenbroker.auth.ClientAuthenticator;
 import io.tokenbroker.clients.Client;
 import io.tokenbroker.discovery.BrokerEndpoints;
 import io.tokenbroker.keys.SigningKey;
-import io.tokenbroker.refresh.RefreshFamily;
 import io.tokenbroker.revocation.OperatorRevocations;
 import io.tokenbroker.revocation.RevocationService;
 import io.tokenbroker.testing.BrokerKit;
@@ -145,12 +144,12 @@ final class RevocationFixture {
       return response;
     }
 
-    /** Refresh families the store marks revoked. */
+    /** Refresh families the revocations table revokes (by sid). */
     Set<String> revokedFamilies() {
       Set<String> revoked = new HashSet<>();
       for (IssuedToken grant : GRANTS.values()) {
         String family = grant.record().sessionId().orElseThrow();
-        if (kit.refreshTokens.family(family).map(RefreshFamily::revoked).orElse(false)) {
+        if (kit.revocations.familyRevoked(family)) {
           revoked.add(family);
         }
       }
