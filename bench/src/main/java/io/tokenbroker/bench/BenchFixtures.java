@@ -212,12 +212,11 @@ public final class BenchFixtures {
         }
 
         @Override
-        public void rotate(RefreshTokenRecord used, RefreshTokenRecord next, Issuance accessToken) {
-          throw new UnsupportedOperationException("bench clients take no refresh tokens");
-        }
-
-        @Override
-        public void revokeFamily(String familyId) {
+        public void rotate(
+            RefreshFamily family,
+            RefreshTokenRecord used,
+            RefreshTokenRecord next,
+            Issuance accessToken) {
           throw new UnsupportedOperationException("bench clients take no refresh tokens");
         }
       };
@@ -232,8 +231,8 @@ public final class BenchFixtures {
         }
 
         @Override
-        public Optional<Instant> clientWatermark(String clientId) {
-          return Optional.empty();
+        public RevocationStatus familyStatus(String clientId, String familyId) {
+          return RevocationStatus.NONE;
         }
       };
 

@@ -197,7 +197,8 @@ public final class ColdStart {
                 Clock.systemUTC(),
                 new SecureRandom()),
             new DynamoDbIssuanceRepository(dynamoDb, tables.issuances()),
-            new DynamoDbRefreshTokenStore(dynamoDb, tables.refreshTokens(), tables.issuances()),
+            new DynamoDbRefreshTokenStore(
+                dynamoDb, tables.refreshTokens(), tables.issuances(), tables.revocations()),
             Duration.ofMinutes(15),
             Duration.ofDays(1),
             new SecureRandom(),

@@ -16,6 +16,7 @@ import io.tokenbroker.adapters.aws.ClientTimeouts;
 import io.tokenbroker.adapters.dynamodb.BrokerTables;
 import io.tokenbroker.adapters.dynamodb.DynamoDbClientRepository;
 import io.tokenbroker.adapters.wiring.BrokerServices;
+import io.tokenbroker.clients.ClientJson;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.devsupport.LocalAws;
 import io.tokenbroker.devsupport.MotoExtension;
@@ -78,6 +79,11 @@ class AwsCallsPerRequestIT {
     var clients = new DynamoDbClientRepository(dynamoDb, tables.clients());
     clients.save(BenchFixtures.iamClient(), 0);
     clients.save(BenchFixtures.keyClient("workload", WORKLOAD_KEY), 0);
+    Map<String, Object> refreshing =
+        new java.util.HashMap<>(
+            ClientJson.toJson(BenchFixtures.keyClient("refreshing", WORKLOAD_KEY)));
+    refreshing.put("refresh_tokens", Map.of("enabled", true));
+    clients.save(ClientJson.parse(JSONObjectUtils.toJSONString(refreshing)), 0);
   }
 
   @Test
@@ -146,6 +152,38 @@ class AwsCallsPerRequestIT {
                 "DynamoDb PutItem issuances", 1));
   }
 
+  /**
+   * A refresh reads the token and its family from the refresh table, and decides revocation from
+   * the revocations table in one read (family record and client watermark, the records authorizers
+   * read); the rotation's one transaction re-checks them.
+   */
+  @Test
+  void refreshReadsRevocationsOnceAndRotatesInOneTransaction() {
+    TokenHandler handler = new TokenHandler(env, BenchFixtures.telemetry("token"));
+    String refreshToken =
+        refreshToken(invoke(handler, privateKeyJwtEvent("refreshing", "client_credentials")));
+
+    Map<String, Integer> refresh =
+        counted(
+            () ->
+                assertIssued(
+                    invoke(
+                        handler,
+                        privateKeyJwtEvent(
+                            "refreshing", "refresh_token&refresh_token=" + refreshToken))));
+
+    report("token /token (refresh_token grant, private_key_jwt), warm", refresh);
+    assertThat(refresh)
+        .isEqualTo(
+            Map.of(
+                "DynamoDb GetItem clients", 1,
+                "DynamoDb PutItem assertions", 1,
+                "DynamoDb GetItem tokens", 2,
+                "DynamoDb BatchGetItem revocations", 1,
+                "Kms Sign", 1,
+                "DynamoDb TransactWriteItems", 1));
+  }
+
   @Test
   void authorizerNeverCallsKmsAndReadsRevocationsOncePerTokenPerCachePeriod() {
     TokenHandler tokens = new TokenHandler(env, BenchFixtures.telemetry("token"));
@@ -184,26 +222,32 @@ class AwsCallsPerRequestIT {
   }
 
   private static byte[] privateKeyJwtEvent() {
+    return privateKeyJwtEvent("workload", "client_credentials");
+  }
+
+  private static byte[] privateKeyJwtEvent(String clientId, String grant) {
     Map<String, Object> event =
         BenchFixtures.event("token/client-credentials-private-key-jwt.json");
     event.put(
         "body",
-        "grant_type=client_credentials&scope=orders%3Aread&client_assertion_type="
+        "grant_type="
+            + grant
+            + "&scope=orders%3Aread&client_assertion_type="
             + URLEncoder.encode(
                 "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", StandardCharsets.UTF_8)
             + "&client_assertion="
-            + assertion());
+            + assertion(clientId));
     return json(event);
   }
 
-  private static String assertion() {
+  private static String assertion(String clientId) {
     Instant now = Instant.now();
     SignedJWT jwt =
         new SignedJWT(
             new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(WORKLOAD_KEY.getKeyID()).build(),
             new JWTClaimsSet.Builder()
-                .issuer("workload")
-                .subject("workload")
+                .issuer(clientId)
+                .subject(clientId)
                 .audience(BenchFixtures.ISSUER + "/token")
                 .issueTime(Date.from(now))
                 .expirationTime(Date.from(now.plusSeconds(60)))
@@ -241,10 +285,18 @@ class AwsCallsPerRequestIT {
   }
 
   private static String accessToken(String response) {
+    return bodyField(response, "access_token");
+  }
+
+  private static String refreshToken(String response) {
+    return bodyField(response, "refresh_token");
+  }
+
+  private static String bodyField(String response, String field) {
     try {
       Map<String, Object> body =
           JSONObjectUtils.parse((String) JSONObjectUtils.parse(response).get("body"));
-      return (String) body.get("access_token");
+      return (String) body.get(field);
     } catch (ParseException e) {
       throw new IllegalStateException(e);
     }

@@ -43,8 +43,6 @@ final class RevokeCommand {
   /** Records are kept until every token they cover has expired: the broker's longest lifetime. */
   private static final Duration LONGEST_TOKEN_LIFETIME = Duration.ofHours(1);
 
-  private static final Duration LARGEST_SKEW = Duration.ofMinutes(5);
-
   @ParentCommand Brokerctl brokerctl;
 
   OperatorRevocations revocations(DynamoDbClient dynamoDb) {
@@ -55,7 +53,6 @@ final class RevokeCommand {
             new DynamoDbKeyRepository(AwsClients.enhanced(dynamoDb), brokerctl.keysTable())
                 .find(kid),
         LONGEST_TOKEN_LIFETIME,
-        LARGEST_SKEW,
         Clock.systemUTC(),
         Telemetry.discard());
   }

@@ -270,14 +270,14 @@ public final class ClientJson {
             "absolute_lifetime_seconds",
             Duration.ofDays(1),
             Duration.ofMinutes(5),
-            Duration.ofDays(30));
+            RefreshPolicy.MAX_ABSOLUTE_LIFETIME);
     Duration idle =
         bounded(
             refresh,
             "idle_lifetime_seconds",
             min(Duration.ofHours(1), absolute),
             Duration.ofMinutes(1),
-            Duration.ofDays(30));
+            RefreshPolicy.MAX_ABSOLUTE_LIFETIME);
     return new RefreshPolicy(enabled, absolute, idle);
   }
 

@@ -11,6 +11,9 @@ import java.time.Duration;
  */
 public record RefreshPolicy(boolean enabled, Duration absoluteLifetime, Duration idleLifetime) {
 
+  /** The longest absolute lifetime a client may be registered with. */
+  public static final Duration MAX_ABSOLUTE_LIFETIME = Duration.ofDays(30);
+
   public static final RefreshPolicy DISABLED =
       new RefreshPolicy(false, Duration.ofDays(1), Duration.ofHours(1));
 

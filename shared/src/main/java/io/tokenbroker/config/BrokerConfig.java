@@ -1,6 +1,7 @@
 package io.tokenbroker.config;
 
 import io.tokenbroker.discovery.BrokerEndpoints;
+import io.tokenbroker.verify.VerifierPolicy;
 import java.time.Duration;
 
 /**
@@ -37,7 +38,10 @@ public record BrokerConfig(
             Duration.ZERO,
             Duration.ofMinutes(10)),
         env.seconds(
-            "CLOCK_SKEW_SECONDS", Duration.ofSeconds(60), Duration.ZERO, Duration.ofMinutes(5)),
+            "CLOCK_SKEW_SECONDS",
+            Duration.ofSeconds(60),
+            Duration.ZERO,
+            VerifierPolicy.MAX_CLOCK_SKEW),
         env.seconds(
             "CLIENT_ASSERTION_MAX_LIFETIME_SECONDS",
             Duration.ofMinutes(5),

@@ -2,6 +2,7 @@ package io.tokenbroker.config;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import io.tokenbroker.keys.RotationPolicy;
+import io.tokenbroker.verify.VerifierPolicy;
 import java.time.Duration;
 
 /**
@@ -64,7 +65,10 @@ public final class RotationConfig {
               Duration.ofMinutes(1),
               Duration.ofHours(1)),
           env.seconds(
-              "CLOCK_SKEW_SECONDS", Duration.ofSeconds(60), Duration.ZERO, Duration.ofMinutes(5)),
+              "CLOCK_SKEW_SECONDS",
+              Duration.ofSeconds(60),
+              Duration.ZERO,
+              VerifierPolicy.MAX_CLOCK_SKEW),
           Duration.ofHours(env.integer("KEY_WITHDRAWN_RETENTION_HOURS", 24, 0, 24 * 90)),
           env.integer("KEY_DELETION_WAITING_DAYS", 30, 7, 30),
           JWSAlgorithm.parse(algorithm));

@@ -7,6 +7,7 @@ import io.tokenbroker.refresh.RefreshFamily;
 import io.tokenbroker.refresh.RefreshTokenRecord;
 import io.tokenbroker.refresh.RefreshTokenStore;
 import io.tokenbroker.refresh.RefreshTokens;
+import io.tokenbroker.revocation.RevocationStore;
 import io.tokenbroker.verify.AccessTokenVerifier;
 import io.tokenbroker.verify.VerifiedToken;
 import java.time.Clock;
@@ -26,16 +27,23 @@ public final class IntrospectionService {
 
   private final AccessTokenVerifier ourTokens;
   private final RefreshTokenStore refreshTokens;
+  private final RevocationStore revocations;
   private final String issuer;
   private final Clock clock;
 
   /**
    * @param ourTokens verifies the broker's access tokens for any audience, revocation read fresh
+   * @param revocations decides whether a refresh token's family is revoked, as for access tokens
    */
   public IntrospectionService(
-      AccessTokenVerifier ourTokens, RefreshTokenStore refreshTokens, String issuer, Clock clock) {
+      AccessTokenVerifier ourTokens,
+      RefreshTokenStore refreshTokens,
+      RevocationStore revocations,
+      String issuer,
+      Clock clock) {
     this.ourTokens = ourTokens;
     this.refreshTokens = refreshTokens;
+    this.revocations = revocations;
     this.issuer = issuer;
     this.clock = clock;
   }
@@ -89,7 +97,12 @@ public final class IntrospectionService {
       return Optional.empty();
     }
     Optional<RefreshFamily> family = refreshTokens.family(record.get().familyId());
-    if (family.isEmpty() || family.get().revoked() || !now.isBefore(family.get().expiresAt())) {
+    if (family.isEmpty() || !now.isBefore(family.get().expiresAt())) {
+      return Optional.empty();
+    }
+    if (revocations
+        .familyRevocation(family.get().clientId(), family.get().id(), family.get().createdAt())
+        .isPresent()) {
       return Optional.empty();
     }
     Map<String, Object> json = new LinkedHashMap<>();

@@ -1,6 +1,7 @@
 package io.tokenbroker.keys;
 
 import io.tokenbroker.revocation.RevocationRepository;
+import io.tokenbroker.revocation.RevocationRetention;
 import io.tokenbroker.telemetry.Telemetry;
 import io.tokenbroker.telemetry.TelemetryEvent;
 import java.time.Clock;
@@ -94,7 +95,9 @@ public final class KeyRotationService {
           SigningKey key =
               keys.find(kid).orElseThrow(() -> new IllegalArgumentException("no such key: " + kid));
           revocations.revokeKey(
-              kid, now.plus(policy.maxTokenLifetime()).plus(policy.clockSkew()), "key_compromised");
+              kid,
+              RevocationRetention.keepUntil(now.plus(policy.maxTokenLifetime())),
+              "key_compromised");
           actions.add("revoked every token signed by " + kid);
           if (key.state().isPublished()) {
             List<SigningKey> created = new ArrayList<>();

@@ -7,8 +7,9 @@ import java.util.SortedSet;
 
 /**
  * One grant and every refresh token descended from it (RFC 9700 4.14): what they may carry, how
- * long the family lives, whether it has been revoked. Access tokens issued in the family carry its
- * id as {@code sid}, so that revoking the family reaches them at the authorizer too.
+ * long the family lives. Access tokens issued in the family carry its id as {@code sid}. Whether
+ * the family is revoked is not recorded here: the revocations table says so (its family record by
+ * {@code sid}, its client's watermark), for refresh, introspection and authorizers alike.
  *
  * @param accessLifetime the lifetime granted to the first access token, reused on refresh
  * @param expiresAt the absolute end of the family
@@ -20,5 +21,4 @@ public record RefreshFamily(
     List<String> audiences,
     Duration accessLifetime,
     Instant createdAt,
-    Instant expiresAt,
-    boolean revoked) {}
+    Instant expiresAt) {}

@@ -5,6 +5,7 @@ import io.tokenbroker.clients.Client;
 import io.tokenbroker.errors.OAuthError;
 import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.revocation.RevocationRepository;
+import io.tokenbroker.revocation.RevocationRetention;
 import io.tokenbroker.telemetry.Telemetry;
 import io.tokenbroker.telemetry.TelemetryEvent;
 import io.tokenbroker.tokens.AccessTokenMinter;
@@ -30,6 +31,9 @@ import java.util.TreeSet;
  * <p>Two concurrent refreshes with one token: the conditional write lets exactly one rotate; the
  * other is indistinguishable from a replay by a thief and is treated as reuse, so the family is
  * revoked (including the winner's new tokens) and the client starts again with client credentials.
+ *
+ * <p>Whether a family is revoked is decided from the revocations table alone (its family record,
+ * its client's watermark), the records authorizers read; the rotation is conditional on them too.
  */
 public final class RefreshService {
 
@@ -39,7 +43,6 @@ public final class RefreshService {
   private final TokenService tokens;
   private final Duration brokerMaxLifetime;
   private final Duration retention;
-  private final Duration clockSkew;
   private final Clock clock;
   private final SecureRandom random;
   private final Telemetry telemetry;
@@ -51,7 +54,6 @@ public final class RefreshService {
       TokenService tokens,
       Duration brokerMaxLifetime,
       Duration retention,
-      Duration clockSkew,
       Clock clock,
       SecureRandom random,
       Telemetry telemetry) {
@@ -61,7 +63,6 @@ public final class RefreshService {
     this.tokens = tokens;
     this.brokerMaxLifetime = brokerMaxLifetime;
     this.retention = retention;
-    this.clockSkew = clockSkew;
     this.clock = clock;
     this.random = random;
     this.telemetry = telemetry;
@@ -85,8 +86,10 @@ public final class RefreshService {
       revokeFamily(family, "refresh_token_presented_by_other_client", origin);
       throw invalidGrant("refresh_token_other_client");
     }
-    if (family.revoked()) {
-      throw invalidGrant("refresh_family_revoked");
+    Optional<String> revoked =
+        revocations.familyRevocation(family.clientId(), family.id(), family.createdAt());
+    if (revoked.isPresent()) {
+      throw invalidGrant(revoked.get());
     }
     if (record.used()) {
       revokeFamily(family, "refresh_token_reused", origin);
@@ -98,12 +101,6 @@ public final class RefreshService {
     }
     if (!client.refresh().enabled()) {
       throw invalidGrant("refresh_not_allowed");
-    }
-    if (revocations
-        .clientWatermark(client.clientId())
-        .filter(family.createdAt()::isBefore)
-        .isPresent()) {
-      throw invalidGrant("client_tokens_revoked");
     }
 
     Grant grant = grant(client, family, request);
@@ -119,8 +116,11 @@ public final class RefreshService {
             earliest(token.issuedAt().plus(client.refresh().idleLifetime()), family.expiresAt()),
             false);
     try {
-      store.rotate(record, next, issuance);
+      store.rotate(family, record, next, issuance);
     } catch (RefreshConflict lostRace) {
+      if (lostRace.familyRevoked()) {
+        throw invalidGrant("refresh_family_revoked");
+      }
       revokeFamily(family, "refresh_token_reused", origin);
       throw invalidGrant("refresh_token_reused");
     }
@@ -129,13 +129,14 @@ public final class RefreshService {
   }
 
   /**
-   * Revokes a family: first the record authorizers read (so its access tokens stop working), then
-   * the family itself (so its refresh tokens stop working). Both writes are idempotent.
+   * Revokes a family, refresh tokens and the access tokens issued from them alike: one record in
+   * the revocations table, kept until the last of them has expired. Repeating is harmless.
    */
   public void revokeFamily(RefreshFamily family, String reason, TokenService.Origin origin) {
     revocations.revokeFamily(
-        family.id(), family.expiresAt().plus(brokerMaxLifetime).plus(clockSkew), reason);
-    store.revokeFamily(family.id());
+        family.id(),
+        RevocationRetention.keepUntil(family.expiresAt().plus(brokerMaxLifetime)),
+        reason);
     telemetry.emit(
         TelemetryEvent.warn("refresh.family_revoked")
             .with("reason", reason)

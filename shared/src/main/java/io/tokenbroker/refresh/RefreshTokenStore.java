@@ -21,18 +21,20 @@ public interface RefreshTokenStore {
   Optional<RefreshFamily> family(String familyId);
 
   /**
-   * Spends {@code used} and stores {@code next} and the new access token's record, atomically.
+   * Spends {@code used} and stores {@code next} and the new access token's record, atomically, on
+   * condition that the revocations table does not revoke {@code family} (no family record, no
+   * client watermark after its start): a revocation written between the caller's read and this
+   * write stops the rotation.
    *
    * <p>A retry of this very rotation (the store's answer was lost, the client retried) succeeds: it
    * is not a conflict with itself.
    *
-   * @throws RefreshConflict if {@code used} was spent meanwhile or its family revoked (exactly one
-   *     of two concurrent rotations succeeds)
+   * @throws RefreshConflict if {@code used} was spent meanwhile (exactly one of two concurrent
+   *     rotations succeeds) or the family was revoked meanwhile ({@link
+   *     RefreshConflict#familyRevoked})
    * @throws ServiceFailure (retryable) if the store cancelled the write for another reason, such as
    *     throttling; nothing changed
    */
-  void rotate(RefreshTokenRecord used, RefreshTokenRecord next, Issuance accessToken);
-
-  /** Marks the family revoked: none of its refresh tokens works again. Repeating is harmless. */
-  void revokeFamily(String familyId);
+  void rotate(
+      RefreshFamily family, RefreshTokenRecord used, RefreshTokenRecord next, Issuance accessToken);
 }

@@ -1,6 +1,7 @@
 package io.tokenbroker.revocation;
 
 import io.tokenbroker.clients.ClientJson;
+import io.tokenbroker.clients.RefreshPolicy;
 import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.keys.KeyState;
 import io.tokenbroker.keys.SigningKey;
@@ -28,7 +29,6 @@ public final class OperatorRevocations {
   private final RevocationRepository revocations;
   private final Function<String, Optional<SigningKey>> keys;
   private final Duration maxTokenLifetime;
-  private final Duration clockSkew;
   private final Clock clock;
   private final Telemetry telemetry;
 
@@ -41,14 +41,12 @@ public final class OperatorRevocations {
       RevocationRepository revocations,
       Function<String, Optional<SigningKey>> keys,
       Duration maxTokenLifetime,
-      Duration clockSkew,
       Clock clock,
       Telemetry telemetry) {
     this.issuances = issuances;
     this.revocations = revocations;
     this.keys = keys;
     this.maxTokenLifetime = maxTokenLifetime;
-    this.clockSkew = clockSkew;
     this.clock = clock;
     this.telemetry = telemetry;
   }
@@ -63,7 +61,7 @@ public final class OperatorRevocations {
     Instant keepUntil =
         issuances
             .find(jti)
-            .map(record -> record.expiresAt().plus(clockSkew))
+            .map(record -> RevocationRetention.keepUntil(record.expiresAt()))
             .orElse(latestExpiryFromNow());
     revocations.revokeToken(jti, keepUntil, "revoked_by_operator");
     recorded("token", jti);
@@ -71,7 +69,8 @@ public final class OperatorRevocations {
 
   /**
    * Every token of a client issued until now (and in the current second, since iat has second
-   * precision), and every refresh-token family it started before.
+   * precision), and every refresh-token family it started before. The watermark is kept until the
+   * longest family a client can hold has ended, since refresh reads it too.
    *
    * @return the watermark: tokens issued before it are revoked
    * @throws RequestRejected {@code invalid_request} for an id no client can be registered under
@@ -79,7 +78,12 @@ public final class OperatorRevocations {
   public Instant revokeClient(String clientId) {
     requireWellFormedClientId(clientId);
     Instant watermark = clock.instant().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
-    revocations.revokeClientTokensBefore(clientId, watermark, latestExpiryFromNow().plusSeconds(1));
+    Duration longestCovered =
+        RefreshPolicy.MAX_ABSOLUTE_LIFETIME.compareTo(maxTokenLifetime) > 0
+            ? RefreshPolicy.MAX_ABSOLUTE_LIFETIME
+            : maxTokenLifetime;
+    revocations.revokeClientTokensBefore(
+        clientId, watermark, RevocationRetention.keepUntil(watermark.plus(longestCovered)));
     recorded("client", clientId);
     return watermark;
   }
@@ -151,9 +155,9 @@ public final class OperatorRevocations {
     return RequestRejected.invalidRequest(reason, description);
   }
 
-  /** A token issued now expires by then at the latest. */
+  /** Every verifier refuses a token issued now by then at the latest. */
   private Instant latestExpiryFromNow() {
-    return clock.instant().plus(maxTokenLifetime).plus(clockSkew);
+    return RevocationRetention.keepUntil(clock.instant().plus(maxTokenLifetime));
   }
 
   private void recorded(String kind, String id) {

@@ -5,7 +5,10 @@ import java.time.Instant;
 
 /**
  * Port: the revocations table, both sides. Every write is durable before it returns, idempotent,
- * and kept (TTL) until the tokens it covers have expired.
+ * and kept (TTL) until the tokens it covers have expired. A write only ever raises what is
+ * recorded: a record's TTL to the latest {@code keepUntil} any revocation asked for, a watermark to
+ * the latest instant. A record still present after its TTL (DynamoDB deletes expired items days
+ * late) is extended, never taken as covering a new revocation.
  *
  * <p>Every method throws {@link ServiceFailure} when the store fails; the revocation then has not
  * been acknowledged and must be retried.
@@ -16,8 +19,9 @@ public interface RevocationRepository extends RevocationStore {
   void revokeToken(String jti, Instant keepUntil, String reason);
 
   /**
-   * Revokes every token of the client issued before {@code before}. The watermark only moves
-   * forward: an older one never replaces a newer one.
+   * Revokes every token of the client issued before {@code before}, and every refresh family it
+   * started before. The watermark only moves forward and its TTL only rises: each is the latest any
+   * call asked for.
    */
   void revokeClientTokensBefore(String clientId, Instant before, Instant keepUntil);
 

@@ -3,7 +3,6 @@ package io.tokenbroker.revocation;
 import io.tokenbroker.auth.AuthenticatedClient;
 import io.tokenbroker.errors.OAuthError;
 import io.tokenbroker.errors.RequestRejected;
-import io.tokenbroker.refresh.RefreshFamily;
 import io.tokenbroker.refresh.RefreshService;
 import io.tokenbroker.refresh.RefreshTokenRecord;
 import io.tokenbroker.refresh.RefreshTokenStore;
@@ -13,7 +12,6 @@ import io.tokenbroker.telemetry.TelemetryEvent;
 import io.tokenbroker.tokens.TokenService;
 import io.tokenbroker.verify.AccessTokenVerifier;
 import io.tokenbroker.verify.VerifiedToken;
-import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -26,7 +24,6 @@ public final class RevocationService {
   private final RefreshTokenStore refreshTokens;
   private final RefreshService families;
   private final RevocationRepository revocations;
-  private final Duration clockSkew;
   private final Telemetry telemetry;
 
   /**
@@ -37,13 +34,11 @@ public final class RevocationService {
       RefreshTokenStore refreshTokens,
       RefreshService families,
       RevocationRepository revocations,
-      Duration clockSkew,
       Telemetry telemetry) {
     this.ourTokens = ourTokens;
     this.refreshTokens = refreshTokens;
     this.families = families;
     this.revocations = revocations;
-    this.clockSkew = clockSkew;
     this.telemetry = telemetry;
   }
 
@@ -62,11 +57,11 @@ public final class RevocationService {
         return;
       }
       requireOwner(record.get().clientId(), clientId);
-      Optional<RefreshFamily> family = refreshTokens.family(record.get().familyId());
-      if (family.isPresent() && !family.get().revoked()) {
-        // RFC 7009 2.1: revoking a refresh token also revokes the access tokens of its grant.
-        families.revokeFamily(family.get(), "revoked_by_client", origin);
-      }
+      // RFC 7009 2.1: revoking a refresh token also revokes the access tokens of its grant. Written
+      // even if the family reads as revoked already: the write only ever extends the record.
+      refreshTokens
+          .family(record.get().familyId())
+          .ifPresent(family -> families.revokeFamily(family, "revoked_by_client", origin));
       return;
     }
     VerifiedToken verified;
@@ -77,7 +72,7 @@ public final class RevocationService {
     }
     requireOwner(verified.clientId(), clientId);
     revocations.revokeToken(
-        verified.jti(), verified.expiresAt().plus(clockSkew), "revoked_by_client");
+        verified.jti(), RevocationRetention.keepUntil(verified.expiresAt()), "revoked_by_client");
     telemetry.emit(
         TelemetryEvent.info("revocation.recorded")
             .with("kind", "token")

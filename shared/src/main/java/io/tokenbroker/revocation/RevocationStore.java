@@ -8,12 +8,27 @@ import java.util.Optional;
  * Port: the revocations table, read side. One strongly consistent read covers the token's jti, its
  * client's watermark, its signing key and (for tokens issued with refresh tokens) its family.
  *
+ * <p>It is the one source of truth for revocation: authorizers, introspection, the revocation
+ * endpoint and the refresh grant all decide from it.
+ *
  * <p>Both methods throw {@link ServiceFailure} if the store cannot be read (callers fail closed).
  */
 public interface RevocationStore {
 
   RevocationStatus status(String jti, String clientId, String kid, Optional<String> familyId);
 
-  /** Tokens of this client issued before the returned instant are revoked. */
-  Optional<Instant> clientWatermark(String clientId);
+  /**
+   * What the store says about a refresh-token family: its own record and its client's watermark (a
+   * family started before the watermark is revoked), in one strongly consistent read. Decide with
+   * {@link RevocationStatus#reasonFor} and the family's start.
+   */
+  RevocationStatus familyStatus(String clientId, String familyId);
+
+  /**
+   * Why a refresh-token family started at {@code startedAt} is revoked, if it is: {@code
+   * refresh_family_revoked} or {@code client_tokens_revoked}.
+   */
+  default Optional<String> familyRevocation(String clientId, String familyId, Instant startedAt) {
+    return familyStatus(clientId, familyId).reasonFor(startedAt);
+  }
 }

@@ -79,8 +79,7 @@ public final class TokenService {
             grant.audiences(),
             grant.lifetime(),
             start,
-            start.plus(client.refresh().absoluteLifetime()),
-            false);
+            start.plus(client.refresh().absoluteLifetime()));
     String refreshToken = RefreshTokens.generate(random);
     RefreshTokenRecord first =
         new RefreshTokenRecord(

@@ -27,6 +27,12 @@ public record VerifierPolicy(
   public static final Set<JWSAlgorithm> SUPPORTED =
       Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256, JWSAlgorithm.PS256);
 
+  /**
+   * The largest clock skew any verifier may be configured with. A verifier accepts a token until
+   * its exp plus its skew, so a revocation is kept at least this long past the tokens it covers.
+   */
+  public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+
   public VerifierPolicy {
     Objects.requireNonNull(issuer, "issuer");
     if (issuer.isBlank() || (audience != null && audience.isBlank())) {
@@ -36,7 +42,7 @@ public record VerifierPolicy(
     if (algorithms.isEmpty() || !SUPPORTED.containsAll(algorithms)) {
       throw new IllegalArgumentException("algorithms must be a non-empty subset of " + SUPPORTED);
     }
-    if (clockSkew.isNegative() || clockSkew.compareTo(Duration.ofMinutes(5)) > 0) {
+    if (clockSkew.isNegative() || clockSkew.compareTo(MAX_CLOCK_SKEW) > 0) {
       throw new IllegalArgumentException("clock skew must be between 0 and 5 minutes");
     }
     if (maxLifetime.compareTo(Duration.ofSeconds(1)) < 0

@@ -16,11 +16,14 @@ class IntrospectionServiceTest {
 
   private final BrokerKit kit = new BrokerKit();
   private final IntrospectionService introspection =
-      new IntrospectionService(kit.anyAudience, kit.refreshTokens, BrokerKit.ISSUER, kit.clock);
+      new IntrospectionService(
+          kit.anyAudience, kit.refreshTokens, kit.revocations, BrokerKit.ISSUER, kit.clock);
   private final AuthenticatedClient resourceServer =
       BrokerKit.caller(BrokerKit.client("orders-api", false, true));
   private final AuthenticatedClient workload =
       BrokerKit.caller(BrokerKit.client("workload", true, true));
+  private final AuthenticatedClient watermarked =
+      BrokerKit.caller(BrokerKit.client("watermarked", true, true));
   private final AuthenticatedClient stranger =
       BrokerKit.caller(BrokerKit.client("stranger", false, false));
 
@@ -84,6 +87,30 @@ class IntrospectionServiceTest {
         .containsEntry("client_id", "workload");
     assertThat(introspection.introspect(resourceServer, token.refreshToken().orElseThrow()))
         .isEqualTo(Map.of("active", false));
+  }
+
+  /**
+   * Introspection decides from the revocations table, as refresh and authorizers do: a refresh
+   * token is inactive once its family is revoked there (by sid), or its client revoked by watermark
+   * after the family began.
+   */
+  @Test
+  void saysInactiveForARefreshTokenWhoseFamilyOrClientTheRevocationsTableRevoked() {
+    IssuedToken bySid = kit.issue(workload, "");
+    IssuedToken byWatermark = kit.issue(watermarked, "");
+    IssuedToken after = kit.issue(workload, "");
+    kit.revocations.revokeFamily(
+        bySid.record().sessionId().orElseThrow(), kit.clock.instant().plusSeconds(90_000), "test");
+    kit.clock.advance(Duration.ofSeconds(2));
+    kit.revocations.revokeClientTokensBefore(
+        "watermarked", kit.clock.instant(), kit.clock.instant().plus(Duration.ofDays(31)));
+
+    assertThat(introspection.introspect(workload, bySid.refreshToken().orElseThrow()))
+        .isEqualTo(Map.of("active", false));
+    assertThat(introspection.introspect(watermarked, byWatermark.refreshToken().orElseThrow()))
+        .isEqualTo(Map.of("active", false));
+    assertThat(introspection.introspect(workload, after.refreshToken().orElseThrow()))
+        .containsEntry("active", true);
   }
 
   @Test

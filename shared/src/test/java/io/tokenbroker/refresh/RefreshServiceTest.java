@@ -25,6 +25,7 @@ import io.tokenbroker.testing.LocalKeys;
 import io.tokenbroker.testing.MutableClock;
 import io.tokenbroker.testing.RecordingTelemetry;
 import io.tokenbroker.tokens.AccessTokenMinter;
+import io.tokenbroker.tokens.Issuance;
 import io.tokenbroker.tokens.IssuedToken;
 import io.tokenbroker.tokens.TokenRequest;
 import io.tokenbroker.tokens.TokenService;
@@ -37,6 +38,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -54,11 +56,13 @@ class RefreshServiceTest {
   private final InMemoryKeyRepository keyTable = new InMemoryKeyRepository();
   private final LocalKeys kms = new LocalKeys();
   private final InMemoryIssuanceRepository issuances = new InMemoryIssuanceRepository();
-  private final InMemoryRefreshTokenStore store = new InMemoryRefreshTokenStore(issuances);
   private final InMemoryRevocations revocations = new InMemoryRevocations();
+  private final InMemoryRefreshTokenStore store =
+      new InMemoryRefreshTokenStore(issuances, revocations);
   private final RecordingTelemetry telemetry = new RecordingTelemetry();
   private final TokenService.Origin origin = new TokenService.Origin("203.0.113.5", "agent/1");
   private TokenService tokens;
+  private AccessTokenMinter minter;
   private RefreshService refreshes;
   private AuthenticatedClient agent;
   private AuthenticatedClient other;
@@ -68,7 +72,7 @@ class RefreshServiceTest {
     SigningKey key =
         SigningKey.created(kms.create(JWSAlgorithm.RS256), KeyState.ACTIVE, clock.instant());
     keyTable.create(key);
-    AccessTokenMinter minter =
+    minter =
         new AccessTokenMinter(
             new PublishedKeys(keyTable, clock, Duration.ZERO),
             kms,
@@ -92,7 +96,6 @@ class RefreshServiceTest {
             tokens,
             Duration.ofMinutes(15),
             Duration.ofDays(1),
-            Duration.ofSeconds(60),
             clock,
             new SecureRandom(),
             telemetry);
@@ -295,6 +298,83 @@ class RefreshServiceTest {
 
     assertThatThrownBy(() -> refresh(agent, first.refreshToken().orElseThrow(), ""))
         .satisfies(e -> assertThat(reason(e)).isEqualTo("client_tokens_revoked"));
+  }
+
+  /**
+   * The revocations table is the one source of truth: a family revoked only there (an operator's
+   * revocation by sid, another instance's reuse detection) is refused, and so is every family of a
+   * client revoked by watermark.
+   */
+  @Test
+  void refusesAFamilyRevokedOnlyInTheRevocationsTable() {
+    IssuedToken first = start("");
+    String refreshToken = first.refreshToken().orElseThrow();
+    revocations.revokeFamily(
+        first.record().sessionId().orElseThrow(), clock.instant().plusSeconds(90_000), "test");
+
+    assertThatThrownBy(() -> refresh(agent, refreshToken, ""))
+        .satisfies(e -> assertThat(reason(e)).isEqualTo("refresh_family_revoked"));
+    assertThat(store.find(RefreshTokens.hash(refreshToken)).orElseThrow().used()).isFalse();
+    assertThat(issuances.all()).hasSize(1);
+  }
+
+  /** A revocation that lands between refresh's read and its rotation stops the rotation. */
+  @Test
+  void refusesARotationWhoseFamilyIsRevokedAfterItWasReadWithoutCallingItReuse() {
+    IssuedToken first = start("");
+    clock.advance(Duration.ofSeconds(5));
+    RefreshTokenStore revokedMidway =
+        new RefreshTokenStore() {
+          @Override
+          public void startFamily(
+              RefreshFamily family, RefreshTokenRecord first, Issuance accessToken) {
+            store.startFamily(family, first, accessToken);
+          }
+
+          @Override
+          public Optional<RefreshTokenRecord> find(String hash) {
+            return store.find(hash);
+          }
+
+          @Override
+          public Optional<RefreshFamily> family(String familyId) {
+            return store.family(familyId);
+          }
+
+          @Override
+          public void rotate(
+              RefreshFamily family,
+              RefreshTokenRecord used,
+              RefreshTokenRecord next,
+              Issuance accessToken) {
+            revocations.revokeClientTokensBefore(
+                "agent", clock.instant(), clock.instant().plusSeconds(3600));
+            store.rotate(family, used, next, accessToken);
+          }
+        };
+    RefreshService racing =
+        new RefreshService(
+            minter,
+            revokedMidway,
+            revocations,
+            tokens,
+            Duration.ofMinutes(15),
+            Duration.ofDays(1),
+            clock,
+            new SecureRandom(),
+            telemetry);
+    String refreshToken = first.refreshToken().orElseThrow();
+
+    assertThatThrownBy(
+            () ->
+                racing.refresh(
+                    agent,
+                    TokenRequest.from(
+                        Form.parse("grant_type=refresh_token&refresh_token=" + refreshToken)),
+                    origin))
+        .satisfies(e -> assertThat(reason(e)).isEqualTo("refresh_family_revoked"));
+    assertThat(store.find(RefreshTokens.hash(refreshToken)).orElseThrow().used()).isFalse();
+    assertThat(telemetry.named("refresh.family_revoked")).isEmpty();
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import io.tokenbroker.auth.AuthenticatedClient;
+import io.tokenbroker.clients.RefreshPolicy;
 import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.errors.ServiceFailure;
 import io.tokenbroker.keys.KeyState;
@@ -12,7 +13,9 @@ import io.tokenbroker.keys.SigningKey;
 import io.tokenbroker.testing.BrokerKit;
 import io.tokenbroker.testing.InMemoryRevocations;
 import io.tokenbroker.tokens.IssuedToken;
+import io.tokenbroker.verify.VerifierPolicy;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,19 +26,13 @@ class RevocationServiceTest {
   private final BrokerKit kit = new BrokerKit();
   private final RevocationService revocation =
       new RevocationService(
-          kit.anyAudience,
-          kit.refreshTokens,
-          kit.refreshes,
-          kit.revocations,
-          BrokerKit.SKEW,
-          kit.telemetry);
+          kit.anyAudience, kit.refreshTokens, kit.refreshes, kit.revocations, kit.telemetry);
   private final OperatorRevocations operator =
       new OperatorRevocations(
           kit.issuances,
           kit.revocations,
           kit.keyTable::find,
           BrokerKit.MAX_LIFETIME,
-          BrokerKit.SKEW,
           kit.clock,
           kit.telemetry);
   private final AuthenticatedClient alice =
@@ -219,6 +216,45 @@ class RevocationServiceTest {
     assertThat(kit.revocations.state().tokens()).containsExactly("j".repeat(256));
     assertThat(kit.revocations.state().watermarks()).containsKey("c".repeat(128));
     assertThat(kit.revocations.state().keys()).containsExactly("k".repeat(128));
+  }
+
+  /**
+   * Each revocation lasts until no verifier accepts its tokens: exp plus the largest skew a
+   * verifier may be configured with (not the broker's own), and a client's watermark until every
+   * refresh family it covers has ended. Records of earlier revocations, expired but not yet
+   * deleted, are extended rather than taken for the new revocation.
+   */
+  @Test
+  void keepsEveryRevocationUntilNoVerifierAcceptsWhatItCoversEvenOverExpiredRecords() {
+    IssuedToken token = kit.issue(alice, "");
+    IssuedToken own = kit.issue(alice, "");
+    String family = own.record().sessionId().orElseThrow();
+    Instant expired = kit.clock.instant().minus(Duration.ofDays(2));
+    kit.revocations.revokeToken(token.record().jti(), expired, "earlier");
+    kit.revocations.revokeKey(token.record().kid(), expired, "earlier");
+    kit.revocations.revokeFamily(family, expired, "earlier");
+    kit.revocations.revokeClientTokensBefore("alice", expired.minusSeconds(60), expired);
+    Instant familyEnd = kit.refreshTokens.family(family).orElseThrow().expiresAt();
+
+    operator.revokeToken(token.record().jti());
+    revocation.revokeOwnToken(alice, own.refreshToken().orElseThrow(), kit.origin);
+    operator.revokeKey(token.record().kid());
+    Instant watermark = operator.revokeClient("alice");
+
+    Duration skew = VerifierPolicy.MAX_CLOCK_SKEW;
+    assertThat(kit.revocations.keptUntil("jti#" + token.record().jti()))
+        .contains(token.record().expiresAt().plus(skew));
+    assertThat(kit.revocations.keptUntil("family#" + family))
+        .contains(familyEnd.plus(BrokerKit.MAX_LIFETIME).plus(skew));
+    assertThat(kit.revocations.keptUntil("key#" + token.record().kid()))
+        .contains(kit.clock.instant().plus(BrokerKit.MAX_LIFETIME).plus(skew));
+    assertThat(kit.revocations.keptUntil("client#alice"))
+        .hasValueSatisfying(
+            until ->
+                assertThat(until)
+                    .isAfterOrEqualTo(
+                        watermark.plus(RefreshPolicy.MAX_ABSOLUTE_LIFETIME).plus(skew)));
+    assertThat(kit.revocations.clientWatermark("alice")).contains(watermark);
   }
 
   @Test

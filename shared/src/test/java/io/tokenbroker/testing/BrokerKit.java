@@ -67,8 +67,14 @@ public final class BrokerKit {
    */
   public BrokerKit copy() {
     InMemoryIssuanceRepository issuanceCopy = issuances.copy();
+    InMemoryRevocations revocationsCopy = revocations.copy();
     return new BrokerKit(
-        clock, keyTable, kms, issuanceCopy, refreshTokens.copy(issuanceCopy), revocations.copy());
+        clock,
+        keyTable,
+        kms,
+        issuanceCopy,
+        refreshTokens.copy(issuanceCopy, revocationsCopy),
+        revocationsCopy);
   }
 
   private BrokerKit(
@@ -83,7 +89,9 @@ public final class BrokerKit {
     this.kms = kms;
     this.issuances = issuances;
     this.refreshTokens =
-        refreshTokenStore == null ? new InMemoryRefreshTokenStore(issuances) : refreshTokenStore;
+        refreshTokenStore == null
+            ? new InMemoryRefreshTokenStore(issuances, revocations)
+            : refreshTokenStore;
     this.revocations = revocations;
     minter =
         new AccessTokenMinter(
@@ -109,7 +117,6 @@ public final class BrokerKit {
             tokens,
             MAX_LIFETIME,
             Duration.ofDays(1),
-            SKEW,
             clock,
             new SecureRandom(),
             telemetry);

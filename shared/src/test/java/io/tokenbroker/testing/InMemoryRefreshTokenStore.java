@@ -12,17 +12,21 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Refresh families and tokens in memory, all-or-nothing like the DynamoDB transactions, writing
- * access-token records to the given issuance repository.
+ * access-token records to the given issuance repository; like the DynamoDB store, a rotation is
+ * conditional on the revocations table not revoking the family.
  */
 public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
 
   private final Map<String, RefreshFamily> families = new ConcurrentHashMap<>();
   private final Map<String, RefreshTokenRecord> tokens = new ConcurrentHashMap<>();
   private final InMemoryIssuanceRepository issuances;
+  private final InMemoryRevocations revocations;
   private volatile boolean failing;
 
-  public InMemoryRefreshTokenStore(InMemoryIssuanceRepository issuances) {
+  public InMemoryRefreshTokenStore(
+      InMemoryIssuanceRepository issuances, InMemoryRevocations revocations) {
     this.issuances = issuances;
+    this.revocations = revocations;
   }
 
   public void failing(boolean value) {
@@ -52,11 +56,19 @@ public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
 
   @Override
   public synchronized void rotate(
-      RefreshTokenRecord used, RefreshTokenRecord next, Issuance accessToken) {
+      RefreshFamily family,
+      RefreshTokenRecord used,
+      RefreshTokenRecord next,
+      Issuance accessToken) {
     failIfDown();
     RefreshTokenRecord current = tokens.get(used.hash());
-    if (current == null || current.used() || families.get(used.familyId()).revoked()) {
-      throw new RefreshConflict();
+    if (current == null || current.used()) {
+      throw new RefreshConflict(false);
+    }
+    if (revocations
+        .familyRevocation(family.clientId(), family.id(), family.createdAt())
+        .isPresent()) {
+      throw new RefreshConflict(true);
     }
     issuances.record(accessToken);
     tokens.put(
@@ -71,31 +83,13 @@ public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
     tokens.put(next.hash(), next);
   }
 
-  @Override
-  public synchronized void revokeFamily(String familyId) {
-    failIfDown();
-    RefreshFamily f = families.get(familyId);
-    if (f != null) {
-      families.put(
-          familyId,
-          new RefreshFamily(
-              f.id(),
-              f.clientId(),
-              f.scopes(),
-              f.audiences(),
-              f.accessLifetime(),
-              f.createdAt(),
-              f.expiresAt(),
-              true));
-    }
-  }
-
   /**
    * A store holding the same families and tokens, independent of this one from now on, writing
-   * access-token records to {@code issuances}.
+   * access-token records to {@code issuances} and reading {@code revocations}.
    */
-  public InMemoryRefreshTokenStore copy(InMemoryIssuanceRepository issuances) {
-    InMemoryRefreshTokenStore copy = new InMemoryRefreshTokenStore(issuances);
+  public InMemoryRefreshTokenStore copy(
+      InMemoryIssuanceRepository issuances, InMemoryRevocations revocations) {
+    InMemoryRefreshTokenStore copy = new InMemoryRefreshTokenStore(issuances, revocations);
     copy.families.putAll(families);
     copy.tokens.putAll(tokens);
     return copy;

@@ -9,14 +9,21 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
-/** The revocations table in memory; can be told to fail, like a store that is down. */
+/**
+ * The revocations table in memory; can be told to fail, like a store that is down. Like DynamoDB
+ * before its TTL sweep (and moto), it never forgets a record: each keeps the latest TTL any
+ * revocation asked for, and a client's watermark only moves forward.
+ */
 public final class InMemoryRevocations implements RevocationRepository {
 
-  private final Set<String> tokens = ConcurrentHashMap.newKeySet();
-  private final Set<String> keys = ConcurrentHashMap.newKeySet();
-  private final Set<String> families = ConcurrentHashMap.newKeySet();
-  private final Map<String, Instant> watermarks = new ConcurrentHashMap<>();
+  /** keepUntil by the table's key: {@code jti#..}, {@code key#..}, {@code family#..}. */
+  private final Map<String, Instant> records = new ConcurrentHashMap<>();
+
+  private record Watermark(Instant before, Instant keepUntil) {}
+
+  private final Map<String, Watermark> watermarks = new ConcurrentHashMap<>();
   private final AtomicInteger reads = new AtomicInteger();
   private volatile boolean failing;
 
@@ -34,40 +41,60 @@ public final class InMemoryRevocations implements RevocationRepository {
     reads.incrementAndGet();
     failIfDown();
     return new RevocationStatus(
-        tokens.contains(jti),
-        Optional.ofNullable(watermarks.get(clientId)),
-        keys.contains(kid),
-        familyId.filter(families::contains).isPresent());
+        records.containsKey("jti#" + jti),
+        clientWatermark(clientId),
+        records.containsKey("key#" + kid),
+        familyId.filter(id -> records.containsKey("family#" + id)).isPresent());
   }
 
   @Override
-  public Optional<Instant> clientWatermark(String clientId) {
+  public RevocationStatus familyStatus(String clientId, String familyId) {
+    reads.incrementAndGet();
     failIfDown();
-    return Optional.ofNullable(watermarks.get(clientId));
+    return new RevocationStatus(
+        false, clientWatermark(clientId), false, records.containsKey("family#" + familyId));
+  }
+
+  /** Tokens of this client issued before the returned instant are revoked. */
+  public Optional<Instant> clientWatermark(String clientId) {
+    return Optional.ofNullable(watermarks.get(clientId)).map(Watermark::before);
   }
 
   @Override
   public void revokeToken(String jti, Instant keepUntil, String reason) {
-    failIfDown();
-    tokens.add(jti);
+    cover("jti#" + jti, keepUntil);
   }
 
   @Override
   public void revokeClientTokensBefore(String clientId, Instant before, Instant keepUntil) {
     failIfDown();
-    watermarks.merge(clientId, before, (a, b) -> a.isAfter(b) ? a : b);
+    watermarks.merge(
+        clientId,
+        new Watermark(before, keepUntil),
+        (a, b) ->
+            new Watermark(latest(a.before(), b.before()), latest(a.keepUntil(), b.keepUntil())));
   }
 
   @Override
   public void revokeKey(String kid, Instant keepUntil, String reason) {
-    failIfDown();
-    keys.add(kid);
+    cover("key#" + kid, keepUntil);
   }
 
   @Override
   public void revokeFamily(String familyId, Instant keepUntil, String reason) {
-    failIfDown();
-    families.add(familyId);
+    cover("family#" + familyId, keepUntil);
+  }
+
+  /**
+   * The TTL of the record under {@code pk} ({@code jti#..}, {@code key#..}, {@code family#..},
+   * {@code client#..}), as the DynamoDB table would hold it.
+   */
+  public Optional<Instant> keptUntil(String pk) {
+    if (pk.startsWith("client#")) {
+      return Optional.ofNullable(watermarks.get(pk.substring("client#".length())))
+          .map(Watermark::keepUntil);
+    }
+    return Optional.ofNullable(records.get(pk));
   }
 
   /** Everything revoked, at one moment: jtis, kids, refresh families, client watermarks. */
@@ -79,25 +106,43 @@ public final class InMemoryRevocations implements RevocationRepository {
 
   public State state() {
     return new State(
-        Set.copyOf(tokens), Set.copyOf(keys), Set.copyOf(families), Map.copyOf(watermarks));
+        ids("jti#"),
+        ids("key#"),
+        ids("family#"),
+        watermarks.entrySet().stream()
+            .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> e.getValue().before())));
   }
 
   /** A store holding the same revocations, independent of this one from now on. */
   public InMemoryRevocations copy() {
     InMemoryRevocations copy = new InMemoryRevocations();
-    copy.tokens.addAll(tokens);
-    copy.keys.addAll(keys);
-    copy.families.addAll(families);
+    copy.records.putAll(records);
     copy.watermarks.putAll(watermarks);
     return copy;
   }
 
   public boolean tokenRevoked(String jti) {
-    return tokens.contains(jti);
+    return records.containsKey("jti#" + jti);
   }
 
   public boolean familyRevoked(String familyId) {
-    return families.contains(familyId);
+    return records.containsKey("family#" + familyId);
+  }
+
+  private void cover(String pk, Instant keepUntil) {
+    failIfDown();
+    records.merge(pk, keepUntil, InMemoryRevocations::latest);
+  }
+
+  private Set<String> ids(String prefix) {
+    return records.keySet().stream()
+        .filter(pk -> pk.startsWith(prefix))
+        .map(pk -> pk.substring(prefix.length()))
+        .collect(Collectors.toUnmodifiableSet());
+  }
+
+  private static Instant latest(Instant a, Instant b) {
+    return a.isAfter(b) ? a : b;
   }
 
   private void failIfDown() {

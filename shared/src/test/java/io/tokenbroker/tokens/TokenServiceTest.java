@@ -64,7 +64,8 @@ class TokenServiceTest {
             clock,
             new SecureRandom()),
         issuances,
-        new io.tokenbroker.testing.InMemoryRefreshTokenStore(issuances),
+        new io.tokenbroker.testing.InMemoryRefreshTokenStore(
+            issuances, new io.tokenbroker.testing.InMemoryRevocations()),
         Duration.ofMinutes(15),
         Duration.ofDays(90),
         new SecureRandom(),

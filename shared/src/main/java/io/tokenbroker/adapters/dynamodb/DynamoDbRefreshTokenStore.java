@@ -24,11 +24,12 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
- * The refresh-tokens table: {@code family#<id>} items (what the grant may carry, its end, whether
- * it is revoked) and {@code rt#<sha256>} items (one per refresh token, spent or not). Starting a
- * family and rotating a token are each one transaction that also writes the access token's issuance
- * record, so no refresh token exists without its access token's record and none is spent without
- * its successor stored.
+ * The refresh-tokens table: {@code family#<id>} items (what the grant may carry, its end) and
+ * {@code rt#<sha256>} items (one per refresh token, spent or not). Starting a family and rotating a
+ * token are each one transaction that also writes the access token's issuance record, so no refresh
+ * token exists without its access token's record and none is spent without its successor stored.
+ * Whether a family is revoked is the revocations table's to say (its family record, its client's
+ * watermark); a rotation is conditional on those records, in the same transaction.
  */
 public final class DynamoDbRefreshTokenStore implements RefreshTokenStore {
 
@@ -42,11 +43,14 @@ public final class DynamoDbRefreshTokenStore implements RefreshTokenStore {
   private final DynamoDbClient dynamoDb;
   private final String table;
   private final String issuancesTable;
+  private final String revocationsTable;
 
-  public DynamoDbRefreshTokenStore(DynamoDbClient dynamoDb, String table, String issuancesTable) {
+  public DynamoDbRefreshTokenStore(
+      DynamoDbClient dynamoDb, String table, String issuancesTable, String revocationsTable) {
     this.dynamoDb = dynamoDb;
     this.table = table;
     this.issuancesTable = issuancesTable;
+    this.revocationsTable = revocationsTable;
   }
 
   @Override
@@ -61,7 +65,6 @@ public final class DynamoDbRefreshTokenStore implements RefreshTokenStore {
     familyItem.put("access_lifetime", n(family.accessLifetime().toSeconds()));
     familyItem.put("created_at", n(family.createdAt().getEpochSecond()));
     familyItem.put("expires_at", n(family.expiresAt().getEpochSecond()));
-    familyItem.put("revoked", AttributeValue.fromBool(false));
     familyItem.put(BrokerTables.TTL, n(family.expiresAt().plus(AFTERLIFE).getEpochSecond()));
     String operation = "TransactWriteItems start refresh family";
     try {
@@ -95,9 +98,11 @@ public final class DynamoDbRefreshTokenStore implements RefreshTokenStore {
   }
 
   @Override
-  public void rotate(RefreshTokenRecord used, RefreshTokenRecord next, Issuance accessToken) {
-    Instant familyEnd =
-        family(used.familyId()).map(RefreshFamily::expiresAt).orElse(next.idleExpiresAt());
+  public void rotate(
+      RefreshFamily family,
+      RefreshTokenRecord used,
+      RefreshTokenRecord next,
+      Issuance accessToken) {
     TransactWriteItem spend =
         TransactWriteItem.builder()
             .update(
@@ -115,23 +120,26 @@ public final class DynamoDbRefreshTokenStore implements RefreshTokenStore {
                                 ":now", n(next.issuedAt().getEpochSecond()),
                                 ":next", s(next.hash()))))
             .build();
-    TransactWriteItem familyLive =
+    // Items 1 and 2: the revocations table's records for this family, as authorizers read them.
+    TransactWriteItem familyNotRevoked =
         TransactWriteItem.builder()
             .conditionCheck(
-                c ->
-                    c.tableName(table)
-                        .key(Map.of("pk", s("family#" + used.familyId())))
-                        .conditionExpression("revoked = :false")
-                        .expressionAttributeValues(
-                            Map.of(":false", AttributeValue.fromBool(false))))
+                DynamoDbRevocationRepository.familyNotRevoked(revocationsTable, family.id()))
+            .build();
+    TransactWriteItem clientNotRevoked =
+        TransactWriteItem.builder()
+            .conditionCheck(
+                DynamoDbRevocationRepository.clientNotRevokedSince(
+                    revocationsTable, family.clientId(), family.createdAt()))
             .build();
     try {
       dynamoDb.transactWriteItems(
           r ->
               r.transactItems(
                   spend,
-                  familyLive,
-                  putIfAbsent(table, tokenItem(next, familyEnd)),
+                  familyNotRevoked,
+                  clientNotRevoked,
+                  putIfAbsent(table, tokenItem(next, family.expiresAt())),
                   putIfAbsent(issuancesTable, DynamoDbIssuanceRepository.toItem(accessToken))));
     } catch (TransactionCanceledException e) {
       if (collidedWith(e, 0)
@@ -142,33 +150,20 @@ public final class DynamoDbRefreshTokenStore implements RefreshTokenStore {
         // committed, and the retry failed its conditions against our own writes. Not a conflict.
         return;
       }
+      if (failedCondition(e, 1) || failedCondition(e, 2)) {
+        // Revoked between the caller's read and this write: nothing was written.
+        throw new RefreshConflict(true);
+      }
       if (lostTheRace(e)) {
-        // The token was spent or the family revoked meanwhile (or a concurrent transaction held
-        // them): this rotation lost, nothing was written.
-        throw new RefreshConflict();
+        // The token was spent meanwhile (or a concurrent transaction held it): this rotation
+        // lost, nothing was written.
+        throw new RefreshConflict(false);
       }
       // Throttled, over capacity or otherwise cancelled: nothing written, and no sign of reuse.
       throw new ServiceFailure(
           "dynamodb", "TransactWriteItems rotate refresh token cancelled: " + reasons(e), true, e);
     } catch (SdkException e) {
       throw AwsFailures.of("dynamodb", "TransactWriteItems rotate refresh token", e);
-    }
-  }
-
-  @Override
-  public void revokeFamily(String familyId) {
-    try {
-      dynamoDb.updateItem(
-          r ->
-              r.tableName(table)
-                  .key(Map.of("pk", s("family#" + familyId)))
-                  .updateExpression("SET revoked = :true")
-                  .conditionExpression("attribute_exists(pk)")
-                  .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true))));
-    } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException gone) {
-      // No such family (expired and deleted): nothing left to revoke.
-    } catch (SdkException e) {
-      throw AwsFailures.of("dynamodb", "UpdateItem revoke refresh family", e);
     }
   }
 
@@ -197,6 +192,12 @@ public final class DynamoDbRefreshTokenStore implements RefreshTokenStore {
         || e.cancellationReasons().stream()
             .map(CancellationReason::code)
             .anyMatch(CONFLICTS::contains);
+  }
+
+  private static boolean failedCondition(TransactionCanceledException e, int item) {
+    return e.hasCancellationReasons()
+        && e.cancellationReasons().size() > item
+        && "ConditionalCheckFailed".equals(e.cancellationReasons().get(item).code());
   }
 
   private static String reasons(TransactionCanceledException e) {
@@ -261,8 +262,7 @@ public final class DynamoDbRefreshTokenStore implements RefreshTokenStore {
         item.get("aud").l().stream().map(AttributeValue::s).toList(),
         Duration.ofSeconds(Long.parseLong(item.get("access_lifetime").n())),
         seconds(item, "created_at"),
-        seconds(item, "expires_at"),
-        item.get("revoked").bool());
+        seconds(item, "expires_at"));
   }
 
   private static Instant seconds(Map<String, AttributeValue> item, String name) {

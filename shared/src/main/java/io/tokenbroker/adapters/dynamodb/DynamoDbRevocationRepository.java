@@ -13,17 +13,28 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 
 /**
  * The revocations table. Items are keyed by what they revoke: {@code jti#<jti>}, {@code
- * client#<id>} (with a {@code revoked_before} watermark, epoch seconds) and {@code key#<kid>}.
- * Reads fetch all three for a token in one strongly consistent BatchGetItem.
+ * client#<id>} (with a {@code revoked_before} watermark, epoch seconds), {@code key#<kid>} and
+ * {@code family#<sid>}. Reads fetch all of a token's (or a refresh family's) in one strongly
+ * consistent BatchGetItem. A refresh rotation checks the family's two in its transaction ({@link
+ * #familyNotRevoked}, {@link #clientNotRevokedSince}).
+ *
+ * <p>Writes only ever raise a record: its TTL to the latest any revocation asked for, a watermark
+ * to the latest instant. An expired record is still read until DynamoDB deletes it (which can lag
+ * by days), so a write that found a record and kept it as it was would be lost when it goes.
  */
 public final class DynamoDbRevocationRepository implements RevocationRepository {
 
   private static final String PK = "pk";
+  private static final String CLIENT = "client#";
+  private static final String FAMILY = "family#";
 
   private final DynamoDbClient dynamoDb;
   private final String table;
@@ -37,12 +48,58 @@ public final class DynamoDbRevocationRepository implements RevocationRepository 
   public RevocationStatus status(
       String jti, String clientId, String kid, Optional<String> familyId) {
     String tokenKey = "jti#" + jti;
-    String clientKey = "client#" + clientId;
+    String clientKey = CLIENT + clientId;
     String keyKey = "key#" + kid;
-    Optional<String> familyKey = familyId.map(id -> "family#" + id);
+    Optional<String> familyKey = familyId.map(id -> FAMILY + id);
+    List<String> keys = new java.util.ArrayList<>(List.of(tokenKey, clientKey, keyKey));
+    familyKey.ifPresent(keys::add);
+    Map<String, Map<String, AttributeValue>> found = read(keys);
+    return new RevocationStatus(
+        found.containsKey(tokenKey),
+        watermark(found.get(clientKey)),
+        found.containsKey(keyKey),
+        familyKey.filter(found::containsKey).isPresent());
+  }
+
+  @Override
+  public RevocationStatus familyStatus(String clientId, String familyId) {
+    Map<String, Map<String, AttributeValue>> found =
+        read(List.of(CLIENT + clientId, FAMILY + familyId));
+    return new RevocationStatus(
+        false,
+        watermark(found.get(CLIENT + clientId)),
+        false,
+        found.containsKey(FAMILY + familyId));
+  }
+
+  /** The condition under which {@code family#<id>} revokes nothing: it does not exist. */
+  static ConditionCheck familyNotRevoked(String table, String familyId) {
+    return ConditionCheck.builder()
+        .tableName(table)
+        .key(key(FAMILY + familyId))
+        .conditionExpression("attribute_not_exists(pk)")
+        .build();
+  }
+
+  /** The condition under which {@code client#<id>} revokes nothing started at {@code startedAt}. */
+  static ConditionCheck clientNotRevokedSince(String table, String clientId, Instant startedAt) {
+    return ConditionCheck.builder()
+        .tableName(table)
+        .key(key(CLIENT + clientId))
+        .conditionExpression("attribute_not_exists(pk) OR revoked_before <= :started")
+        .expressionAttributeValues(Map.of(":started", n(startedAt.getEpochSecond())))
+        .build();
+  }
+
+  private static Optional<Instant> watermark(Map<String, AttributeValue> clientItem) {
+    return Optional.ofNullable(clientItem)
+        .map(item -> Instant.ofEpochSecond(Long.parseLong(item.get("revoked_before").n())));
+  }
+
+  /** The items found under {@code pks}, by pk, in one strongly consistent read. */
+  private Map<String, Map<String, AttributeValue>> read(List<String> pks) {
     List<Map<String, AttributeValue>> keys =
-        new java.util.ArrayList<>(List.of(key(tokenKey), key(clientKey), key(keyKey)));
-    familyKey.ifPresent(k -> keys.add(key(k)));
+        pks.stream().map(DynamoDbRevocationRepository::key).toList();
     Map<String, Map<String, AttributeValue>> found = new HashMap<>();
     try {
       Map<String, KeysAndAttributes> request =
@@ -64,68 +121,87 @@ public final class DynamoDbRevocationRepository implements RevocationRepository 
     } catch (SdkException e) {
       throw AwsFailures.of("dynamodb", "BatchGetItem revocations", e);
     }
-    Optional<Instant> watermark =
-        Optional.ofNullable(found.get(clientKey))
-            .map(item -> Instant.ofEpochSecond(Long.parseLong(item.get("revoked_before").n())));
-    return new RevocationStatus(
-        found.containsKey(tokenKey),
-        watermark,
-        found.containsKey(keyKey),
-        familyKey.filter(found::containsKey).isPresent());
-  }
-
-  @Override
-  public Optional<Instant> clientWatermark(String clientId) {
-    try {
-      Map<String, AttributeValue> item =
-          dynamoDb
-              .getItem(r -> r.tableName(table).key(key("client#" + clientId)).consistentRead(true))
-              .item();
-      return item == null || item.isEmpty()
-          ? Optional.empty()
-          : Optional.of(Instant.ofEpochSecond(Long.parseLong(item.get("revoked_before").n())));
-    } catch (SdkException e) {
-      throw AwsFailures.of("dynamodb", "GetItem client revocation", e);
-    }
+    return found;
   }
 
   @Override
   public void revokeFamily(String familyId, Instant keepUntil, String reason) {
-    putIfAbsent("family#" + familyId, keepUntil, reason);
+    putCovering(FAMILY + familyId, keepUntil, reason);
   }
 
   @Override
   public void revokeToken(String jti, Instant keepUntil, String reason) {
-    putIfAbsent("jti#" + jti, keepUntil, reason);
+    putCovering("jti#" + jti, keepUntil, reason);
   }
 
   @Override
   public void revokeKey(String kid, Instant keepUntil, String reason) {
-    putIfAbsent("key#" + kid, keepUntil, reason);
+    putCovering("key#" + kid, keepUntil, reason);
   }
 
   @Override
   public void revokeClientTokensBefore(String clientId, Instant before, Instant keepUntil) {
-    Map<String, AttributeValue> item = new HashMap<>();
-    item.put(PK, AttributeValue.fromS("client#" + clientId));
-    item.put("revoked_before", n(before.getEpochSecond()));
-    item.put("revoked_at", AttributeValue.fromS(Instant.now().toString()));
-    item.put(BrokerTables.TTL, n(keepUntil.getEpochSecond()));
-    try {
-      dynamoDb.putItem(
-          r ->
-              r.tableName(table)
-                  .item(item)
-                  .conditionExpression("attribute_not_exists(pk) OR revoked_before < :before")
-                  .expressionAttributeValues(Map.of(":before", n(before.getEpochSecond()))));
-    } catch (ConditionalCheckFailedException newerWatermark) {
-      // A later watermark is already in place; it covers this one.
-    } catch (SdkException e) {
-      throw AwsFailures.of("dynamodb", "PutItem client revocation", e);
+    long wantBefore = before.getEpochSecond();
+    long wantUntil = keepUntil.getEpochSecond();
+    // Optimistic: put the merge of what is there and what is asked, on condition that what is there
+    // has not changed; another writer in between means one more round.
+    Optional<Map<String, AttributeValue>> current = Optional.empty();
+    for (int attempt = 0; attempt < 5; attempt++) {
+      long newBefore =
+          Math.max(wantBefore, current.map(i -> number(i, "revoked_before")).orElse(0L));
+      long newUntil = Math.max(wantUntil, current.map(i -> number(i, BrokerTables.TTL)).orElse(0L));
+      if (current.isPresent()
+          && newBefore == number(current.get(), "revoked_before")
+          && newUntil == number(current.get(), BrokerTables.TTL)) {
+        return; // what is there covers this revocation (or is this very write, retried)
+      }
+      Map<String, AttributeValue> item = new HashMap<>();
+      item.put(PK, AttributeValue.fromS(CLIENT + clientId));
+      item.put("revoked_before", n(newBefore));
+      item.put("revoked_at", AttributeValue.fromS(Instant.now().toString()));
+      item.put(BrokerTables.TTL, n(newUntil));
+      try {
+        dynamoDb.putItem(unchangedSince(current, item));
+        return;
+      } catch (ConditionalCheckFailedException changed) {
+        current = changed.hasItem() ? Optional.of(changed.item()) : Optional.empty();
+      } catch (SdkException e) {
+        throw AwsFailures.of("dynamodb", "PutItem client revocation", e);
+      }
     }
+    throw new ServiceFailure(
+        "dynamodb", "PutItem client revocation: concurrent writers, gave up", true, null);
   }
 
-  private void putIfAbsent(String pk, Instant keepUntil, String reason) {
+  /**
+   * The put, conditioned on the record being as last seen ({@code current}, or absent); a failed
+   * condition returns the record as it is now.
+   */
+  private PutItemRequest unchangedSince(
+      Optional<Map<String, AttributeValue>> current, Map<String, AttributeValue> item) {
+    PutItemRequest.Builder put =
+        PutItemRequest.builder()
+            .tableName(table)
+            .item(item)
+            .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD);
+    if (current.isEmpty()) {
+      return put.conditionExpression("attribute_not_exists(pk)").build();
+    }
+    return put.conditionExpression("revoked_before = :before AND #ttl = :ttl")
+        .expressionAttributeNames(Map.of("#ttl", BrokerTables.TTL))
+        .expressionAttributeValues(
+            Map.of(
+                ":before", current.get().get("revoked_before"),
+                ":ttl", current.get().get(BrokerTables.TTL)))
+        .build();
+  }
+
+  /**
+   * Records a revocation, or raises the TTL of the record already there to cover this one. A record
+   * whose TTL is at least {@code keepUntil} already covers it (a retry of this very write
+   * included).
+   */
+  private void putCovering(String pk, Instant keepUntil, String reason) {
     try {
       dynamoDb.putItem(
           r ->
@@ -140,12 +216,19 @@ public final class DynamoDbRevocationRepository implements RevocationRepository 
                           AttributeValue.fromS(Instant.now().toString()),
                           BrokerTables.TTL,
                           n(keepUntil.getEpochSecond())))
-                  .conditionExpression("attribute_not_exists(pk)"));
-    } catch (ConditionalCheckFailedException alreadyRevoked) {
-      // Revoked before: the revocation stands.
+                  .conditionExpression("attribute_not_exists(pk) OR #ttl < :ttl")
+                  .expressionAttributeNames(Map.of("#ttl", BrokerTables.TTL))
+                  .expressionAttributeValues(Map.of(":ttl", n(keepUntil.getEpochSecond()))));
+    } catch (ConditionalCheckFailedException coveredAlready) {
+      // Revoked before, for at least as long: the revocation stands.
     } catch (SdkException e) {
       throw AwsFailures.of("dynamodb", "PutItem revocation", e);
     }
+  }
+
+  private static long number(Map<String, AttributeValue> item, String name) {
+    AttributeValue value = item.get(name);
+    return value == null || value.n() == null ? 0L : Long.parseLong(value.n());
   }
 
   private static Map<String, AttributeValue> key(String pk) {

@@ -142,7 +142,6 @@ public final class BrokerServices {
               tokens(),
               config.maxTokenLifetime(),
               config.issuanceRetention(),
-              config.clockSkew(),
               clock,
               random,
               telemetry);
@@ -152,7 +151,7 @@ public final class BrokerServices {
 
   public synchronized RevocationService revocationService() {
     return new RevocationService(
-        ourTokens(), refreshStore(), refreshes(), revocations(), config.clockSkew(), telemetry);
+        ourTokens(), refreshStore(), refreshes(), revocations(), telemetry);
   }
 
   public synchronized OperatorRevocations operatorRevocations() {
@@ -167,14 +166,13 @@ public final class BrokerServices {
         new DynamoDbRevocationRepository(dynamoDb, tables.revocations()),
         new DynamoDbKeyRepository(AwsClients.enhanced(dynamoDb), tables.keys())::find,
         config.maxTokenLifetime(),
-        config.clockSkew(),
         Clock.systemUTC(),
         telemetry);
   }
 
   public synchronized IntrospectionService introspection() {
     return new IntrospectionService(
-        ourTokens(), refreshStore(), config.endpoints().issuerId(), clock);
+        ourTokens(), refreshStore(), revocations(), config.endpoints().issuerId(), clock);
   }
 
   /**
@@ -303,7 +301,8 @@ public final class BrokerServices {
   }
 
   private DynamoDbRefreshTokenStore refreshStore() {
-    return new DynamoDbRefreshTokenStore(dynamoDb(), tables.refreshTokens(), tables.issuances());
+    return new DynamoDbRefreshTokenStore(
+        dynamoDb(), tables.refreshTokens(), tables.issuances(), tables.revocations());
   }
 
   private DynamoDbRevocationRepository revocations() {

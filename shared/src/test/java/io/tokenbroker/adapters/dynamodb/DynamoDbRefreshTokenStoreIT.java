@@ -40,6 +40,7 @@ class DynamoDbRefreshTokenStoreIT {
   private static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
   private static DynamoDbRefreshTokenStore store;
   private static DynamoDbIssuanceRepository issuances;
+  private static DynamoDbRevocationRepository revocations;
   private static AwsFixture fixture;
 
   @BeforeAll
@@ -47,20 +48,27 @@ class DynamoDbRefreshTokenStoreIT {
     fixture = AwsFixture.provisioned(aws);
     store =
         new DynamoDbRefreshTokenStore(
-            fixture.dynamoDb, fixture.tables.refreshTokens(), fixture.tables.issuances());
+            fixture.dynamoDb,
+            fixture.tables.refreshTokens(),
+            fixture.tables.issuances(),
+            fixture.tables.revocations());
     issuances = new DynamoDbIssuanceRepository(fixture.dynamoDb, fixture.tables.issuances());
+    revocations = new DynamoDbRevocationRepository(fixture.dynamoDb, fixture.tables.revocations());
   }
 
   private static RefreshFamily family(String id) {
+    return family(id, "agent");
+  }
+
+  private static RefreshFamily family(String id, String clientId) {
     return new RefreshFamily(
         id,
-        "agent",
+        clientId,
         new TreeSet<>(List.of("a", "b")),
         List.of("https://x"),
         Duration.ofMinutes(5),
         NOW,
-        NOW.plusSeconds(86400),
-        false);
+        NOW.plusSeconds(86400));
   }
 
   private static RefreshTokenRecord token(String familyId) {
@@ -108,13 +116,13 @@ class DynamoDbRefreshTokenStoreIT {
     RefreshTokenRecord second = token(id);
     Issuance access = issuance(id);
 
-    store.rotate(first, second, access);
+    store.rotate(family(id), first, second, access);
 
     assertThat(store.find(first.hash()).orElseThrow().used()).isTrue();
     assertThat(store.find(second.hash())).contains(second);
     assertThat(issuances.find(access.jti())).isPresent();
     Issuance orphan = issuance(id);
-    assertThatThrownBy(() -> store.rotate(first, token(id), orphan))
+    assertThatThrownBy(() -> store.rotate(family(id), first, token(id), orphan))
         .isInstanceOf(RefreshConflict.class);
     assertThat(issuances.find(orphan.jti())).as("nothing of a lost rotation is written").isEmpty();
   }
@@ -133,7 +141,7 @@ class DynamoDbRefreshTokenStoreIT {
               () -> {
                 go.await();
                 try {
-                  store.rotate(first, token(id), issuance(id));
+                  store.rotate(family(id), first, token(id), issuance(id));
                   return true;
                 } catch (RefreshConflict lost) {
                   return false;
@@ -150,23 +158,75 @@ class DynamoDbRefreshTokenStoreIT {
     assertThat(winners).isEqualTo(1);
   }
 
+  /**
+   * The revocations table is the one source of truth: a family revoked there (as the revocation
+   * endpoint, reuse detection and an operator's revocation by client write it) between the caller's
+   * read and the rotation is not rotated, and nothing is written.
+   */
   @Test
-  void refusesToRotateInARevokedFamily() {
+  void refusesToRotateAFamilyTheRevocationsTableRevokes() {
     String id = UUID.randomUUID().toString();
     RefreshTokenRecord first = token(id);
     store.startFamily(family(id), first, issuance(id));
+    revocations.revokeFamily(id, NOW.plusSeconds(90000), "test");
+    RefreshTokenRecord second = token(id);
+    Issuance access = issuance(id);
 
-    store.revokeFamily(id);
-    store.revokeFamily(id);
+    assertThatThrownBy(() -> store.rotate(family(id), first, second, access))
+        .isInstanceOfSatisfying(
+            RefreshConflict.class, conflict -> assertThat(conflict.familyRevoked()).isTrue());
+    assertThat(store.find(first.hash()).orElseThrow().used()).isFalse();
+    assertThat(store.find(second.hash())).isEmpty();
+    assertThat(issuances.find(access.jti())).isEmpty();
+  }
 
-    assertThat(store.family(id).orElseThrow().revoked()).isTrue();
-    assertThatThrownBy(() -> store.rotate(first, token(id), issuance(id)))
-        .isInstanceOf(RefreshConflict.class);
+  @Test
+  void refusesToRotateAFamilyStartedBeforeItsClientsWatermarkOnly() {
+    String client = "client-" + UUID.randomUUID();
+    String id = UUID.randomUUID().toString();
+    RefreshTokenRecord first = token(id);
+    store.startFamily(family(id, client), first, issuance(id));
+    String later = UUID.randomUUID().toString();
+    RefreshTokenRecord laterFirst = token(later);
+    RefreshFamily laterFamily =
+        new RefreshFamily(
+            later,
+            client,
+            new TreeSet<>(List.of("a")),
+            List.of("https://x"),
+            Duration.ofMinutes(5),
+            NOW.plusSeconds(10),
+            NOW.plusSeconds(86400));
+    store.startFamily(laterFamily, laterFirst, issuance(later));
+
+    revocations.revokeClientTokensBefore(client, NOW.plusSeconds(10), NOW.plusSeconds(90000));
+
+    assertThatThrownBy(() -> store.rotate(family(id, client), first, token(id), issuance(id)))
+        .isInstanceOfSatisfying(
+            RefreshConflict.class, conflict -> assertThat(conflict.familyRevoked()).isTrue());
+    assertThat(store.find(first.hash()).orElseThrow().used()).isFalse();
+    store.rotate(laterFamily, laterFirst, token(later), issuance(later));
+    assertThat(store.find(laterFirst.hash()).orElseThrow().used()).isTrue();
+  }
+
+  @Test
+  void aSpentTokenIsAConflictButNotARevokedFamily() {
+    String id = UUID.randomUUID().toString();
+    RefreshTokenRecord first = token(id);
+    store.startFamily(family(id), first, issuance(id));
+    store.rotate(family(id), first, token(id), issuance(id));
+
+    assertThatThrownBy(() -> store.rotate(family(id), first, token(id), issuance(id)))
+        .isInstanceOfSatisfying(
+            RefreshConflict.class, conflict -> assertThat(conflict.familyRevoked()).isFalse());
   }
 
   private static DynamoDbRefreshTokenStore storeOn(DynamoDbClient dynamoDb) {
     return new DynamoDbRefreshTokenStore(
-        dynamoDb, fixture.tables.refreshTokens(), fixture.tables.issuances());
+        dynamoDb,
+        fixture.tables.refreshTokens(),
+        fixture.tables.issuances(),
+        fixture.tables.revocations());
   }
 
   @Test
@@ -181,13 +241,13 @@ class DynamoDbRefreshTokenStoreIT {
     RefreshTokenRecord second = token(id);
     Issuance access = issuance(id);
 
-    storeOn(lossy.dynamoDb()).rotate(first, second, access);
+    storeOn(lossy.dynamoDb()).rotate(family(id), first, second, access);
 
     assertThat(lossy.lost()).isEqualTo(1);
     assertThat(store.find(first.hash()).orElseThrow().used()).isTrue();
     assertThat(store.find(second.hash())).contains(second);
     assertThat(issuances.find(access.jti())).contains(access);
-    assertThatThrownBy(() -> store.rotate(first, token(id), issuance(id)))
+    assertThatThrownBy(() -> store.rotate(family(id), first, token(id), issuance(id)))
         .as("a later use of the spent token is still a conflict")
         .isInstanceOf(RefreshConflict.class);
   }
@@ -234,10 +294,9 @@ class DynamoDbRefreshTokenStoreIT {
                   }
                 });
 
-    assertThatThrownBy(() -> storeOn(throttled).rotate(first, token(id), issuance(id)))
+    assertThatThrownBy(() -> storeOn(throttled).rotate(family(id), first, token(id), issuance(id)))
         .isInstanceOfSatisfying(
             ServiceFailure.class, failure -> assertThat(failure.retryable()).isTrue());
     assertThat(store.find(first.hash()).orElseThrow().used()).isFalse();
-    assertThat(store.family(id).orElseThrow().revoked()).isFalse();
   }
 }

@@ -4,24 +4,52 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokenbroker.devsupport.LocalAws;
 import io.tokenbroker.devsupport.MotoExtension;
+import io.tokenbroker.revocation.RevocationRepository;
+import io.tokenbroker.revocation.RevocationRepositoryContract;
 import io.tokenbroker.revocation.RevocationStatus;
 import io.tokenbroker.testing.AwsFixture;
+import io.tokenbroker.testing.LostResponses;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 @ExtendWith(MotoExtension.class)
-class DynamoDbRevocationRepositoryIT {
+class DynamoDbRevocationRepositoryIT extends RevocationRepositoryContract {
 
-  private static final Instant KEEP = Instant.parse("2026-12-01T00:00:00Z");
+  private static AwsFixture fixture;
   private static DynamoDbRevocationRepository revocations;
+  private static LostResponses.Client lossy;
 
   @BeforeAll
   static void setUp(LocalAws aws) {
-    AwsFixture fixture = AwsFixture.provisioned(aws);
+    fixture = AwsFixture.provisioned(aws);
     revocations = new DynamoDbRevocationRepository(fixture.dynamoDb, fixture.tables.revocations());
+    lossy = LostResponses.dynamoDb(aws, "PutItem");
+  }
+
+  @Override
+  protected RevocationRepository repository() {
+    return revocations;
+  }
+
+  @Override
+  protected Optional<Instant> keptUntil(String pk) {
+    Map<String, AttributeValue> item =
+        fixture
+            .dynamoDb
+            .getItem(
+                r ->
+                    r.tableName(fixture.tables.revocations())
+                        .key(Map.of("pk", AttributeValue.fromS(pk)))
+                        .consistentRead(true))
+            .item();
+    return item == null || item.isEmpty()
+        ? Optional.empty()
+        : Optional.of(Instant.ofEpochSecond(Long.parseLong(item.get(BrokerTables.TTL).n())));
   }
 
   @Test
@@ -42,20 +70,38 @@ class DynamoDbRevocationRepositoryIT {
   }
 
   @Test
-  void movesAClientWatermarkOnlyForward() {
-    Instant later = Instant.parse("2026-11-28T13:00:00Z");
-    revocations.revokeClientTokensBefore("c9", later, KEEP);
-    revocations.revokeClientTokensBefore("c9", Instant.parse("2026-11-28T12:00:00Z"), KEEP);
+  void acknowledgesARevocationWhoseFirstAnswerWasLostOverAnExpiredRecord() {
+    var onLossyClient =
+        new DynamoDbRevocationRepository(lossy.dynamoDb(), fixture.tables.revocations());
+    String jti = unique("j");
+    revocations.revokeToken(jti, EXPIRED, "test");
+    int lostBefore = lossy.lost();
 
-    assertThat(revocations.clientWatermark("c9")).contains(later);
-    assertThat(revocations.clientWatermark("nobody")).isEmpty();
+    onLossyClient.revokeToken(jti, KEEP, "test");
+
+    assertThat(lossy.lost()).isEqualTo(lostBefore + 1);
+    assertThat(keptUntil("jti#" + jti)).contains(KEEP);
   }
 
   @Test
-  void revokesIdempotently() {
-    revocations.revokeToken("j9", KEEP, "first");
-    revocations.revokeToken("j9", KEEP, "second");
+  void acknowledgesAWatermarkWhoseFirstAnswerWasLost() {
+    var onLossyClient =
+        new DynamoDbRevocationRepository(lossy.dynamoDb(), fixture.tables.revocations());
+    String client = unique("c");
+    Instant stale = Instant.parse("2025-12-31T00:00:00Z");
+    Instant now = Instant.parse("2026-11-28T12:00:01Z");
+    revocations.revokeClientTokensBefore(client, stale, EXPIRED);
+    int lostBefore = lossy.lost();
 
-    assertThat(revocations.status("j9", "c", "k", Optional.empty()).tokenRevoked()).isTrue();
+    onLossyClient.revokeClientTokensBefore(client, now, KEEP);
+    String fresh = unique("c");
+    onLossyClient.revokeClientTokensBefore(fresh, now, KEEP);
+
+    // At least one lost answer each (the merge over the existing record is a second put).
+    assertThat(lossy.lost()).isGreaterThanOrEqualTo(lostBefore + 2);
+    assertThat(watermark(client)).contains(now);
+    assertThat(keptUntil("client#" + client)).contains(KEEP);
+    assertThat(watermark(fresh)).contains(now);
+    assertThat(keptUntil("client#" + fresh)).contains(KEEP);
   }
 }

@@ -84,7 +84,10 @@ public record AuthorizerConfig(
         env.required("AUDIENCE"),
         algorithms,
         env.seconds(
-            "CLOCK_SKEW_SECONDS", Duration.ofSeconds(60), Duration.ZERO, Duration.ofMinutes(5)),
+            "CLOCK_SKEW_SECONDS",
+            Duration.ofSeconds(60),
+            Duration.ZERO,
+            VerifierPolicy.MAX_CLOCK_SKEW),
         env.seconds(
             "MAX_TOKEN_LIFETIME_SECONDS",
             Duration.ofHours(1),

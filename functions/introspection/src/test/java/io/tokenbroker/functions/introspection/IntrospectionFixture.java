@@ -130,7 +130,8 @@ final class IntrospectionFixture {
             kit.clock,
             Duration.ofMinutes(5),
             Duration.ofSeconds(60)),
-        new IntrospectionService(kit.anyAudience, kit.refreshTokens, BrokerKit.ISSUER, kit.clock),
+        new IntrospectionService(
+            kit.anyAudience, kit.refreshTokens, kit.revocations, BrokerKit.ISSUER, kit.clock),
         telemetry);
   }
 

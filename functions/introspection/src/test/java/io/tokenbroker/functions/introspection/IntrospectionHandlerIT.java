@@ -113,6 +113,59 @@ class IntrospectionHandlerIT {
     assertThat(EventFiles.body(introspect("bogus"))).isEqualTo(Map.of("active", false));
   }
 
+  /**
+   * The revocations table decides for refresh tokens too: a family revoked only there (by sid, as
+   * an operator's revocation writes it) or a client's watermark after the family began makes its
+   * refresh token inactive.
+   */
+  @Test
+  void answersInactiveForARefreshTokenWhoseFamilyOrClientTheRevocationsTableRevokes() {
+    Client bySid = broker.register(refreshingIntrospector("by-sid"));
+    Client byWatermark = broker.register(refreshingIntrospector("by-watermark"));
+    IssuedToken revoked = broker.issue(bySid, "");
+    IssuedToken live = broker.issue(bySid, "");
+    IssuedToken watermarked = broker.issue(byWatermark, "");
+    var revocations =
+        new io.tokenbroker.adapters.dynamodb.DynamoDbRevocationRepository(
+            broker.aws.dynamoDb, broker.aws.tables.revocations());
+    Instant now = Instant.now();
+
+    revocations.revokeFamily(
+        revoked.record().sessionId().orElseThrow(), now.plusSeconds(90_000), "test");
+    revocations.revokeClientTokensBefore(
+        "by-watermark",
+        watermarked.record().issuedAt().plusSeconds(1),
+        now.plus(java.time.Duration.ofDays(31)));
+
+    assertThat(EventFiles.body(introspectAs("by-sid", revoked.refreshToken().orElseThrow())))
+        .isEqualTo(Map.of("active", false));
+    assertThat(
+            EventFiles.body(introspectAs("by-watermark", watermarked.refreshToken().orElseThrow())))
+        .isEqualTo(Map.of("active", false));
+    assertThat(EventFiles.body(introspectAs("by-sid", live.refreshToken().orElseThrow())))
+        .containsEntry("active", true)
+        .containsEntry("token_type", "refresh_token");
+  }
+
+  private static Client refreshingIntrospector(String clientId) {
+    var json = Clients.json(clientId);
+    json.put("iam_roles", List.of("arn:aws:iam::123456789012:role/" + clientId));
+    json.put("introspection", true);
+    json.put("refresh_tokens", Map.of("enabled", true));
+    return Clients.parse(json);
+  }
+
+  /** Introspection called by the client whose IAM role is named after it. */
+  private static Map<String, Object> introspectAs(String clientId, String token) {
+    Map<String, Object> event = EventFiles.load("introspection/introspect-iam.json");
+    event.put("body", "token=" + token);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> identity =
+        (Map<String, Object>) ((Map<String, Object>) event.get("requestContext")).get("identity");
+    identity.put("userArn", "arn:aws:sts::123456789012:assumed-role/" + clientId + "/s1");
+    return EventFiles.invoke((in, out) -> handler.handleRequest(in, out, null), event);
+  }
+
   @Test
   void refusesAClientThatMayNotIntrospect() {
     Map<String, Object> event = EventFiles.load("introspection/introspect-iam.json");

@@ -8,7 +8,6 @@ import io.tokenbroker.auth.ClientAuthenticator;
 import io.tokenbroker.clients.Client;
 import io.tokenbroker.discovery.BrokerEndpoints;
 import io.tokenbroker.keys.SigningKey;
-import io.tokenbroker.refresh.RefreshFamily;
 import io.tokenbroker.revocation.OperatorPrincipals;
 import io.tokenbroker.revocation.OperatorRevocations;
 import io.tokenbroker.revocation.RevocationService;
@@ -112,19 +111,13 @@ final class RevocationFixture {
               Duration.ofSeconds(60));
       RevocationService revocations =
           new RevocationService(
-              kit.anyAudience,
-              kit.refreshTokens,
-              kit.refreshes,
-              kit.revocations,
-              BrokerKit.SKEW,
-              telemetry);
+              kit.anyAudience, kit.refreshTokens, kit.refreshes, kit.revocations, telemetry);
       OperatorRevocations operators =
           new OperatorRevocations(
               kit.issuances,
               kit.revocations,
               kit.keyTable::find,
               BrokerKit.MAX_LIFETIME,
-              BrokerKit.SKEW,
               kit.clock,
               telemetry);
       return new Run(
@@ -165,12 +158,12 @@ final class RevocationFixture {
       return response;
     }
 
-    /** Refresh families the store marks revoked. */
+    /** Refresh families the revocations table revokes (by sid). */
     Set<String> revokedFamilies() {
       Set<String> revoked = new HashSet<>();
       for (IssuedToken grant : GRANTS.values()) {
         String family = grant.record().sessionId().orElseThrow();
-        if (kit.refreshTokens.family(family).map(RefreshFamily::revoked).orElse(false)) {
+        if (kit.revocations.familyRevoked(family)) {
           revoked.add(family);
         }
       }

@@ -186,6 +186,54 @@ class TokenHandlerIT {
     assertThat(EventFiles.body(afterReuse)).containsEntry("error", "invalid_grant");
   }
 
+  /**
+   * The revocations table is the one source of truth for refresh: a family revoked only there (by
+   * sid, as an operator's revocation writes it) and every family of a client revoked by watermark
+   * are refused with invalid_grant, and nothing is issued.
+   */
+  @Test
+  void refusesARefreshTheRevocationsTableRevokesByFamilyOrByClient() throws Exception {
+    var clients = new DynamoDbClientRepository(aws.dynamoDb, aws.tables.clients());
+    for (String id : List.of("refresh-by-sid", "refresh-by-watermark")) {
+      var json = Clients.withKeys(Clients.json(id), WORKLOAD_KEY);
+      json.put("refresh_tokens", Map.of("enabled", true));
+      clients.save(Clients.parse(json), 0);
+    }
+    Map<String, Object> bySid =
+        EventFiles.body(invoke(privateKeyJwt(form("", assertionFor("refresh-by-sid")))));
+    Map<String, Object> byWatermark =
+        EventFiles.body(invoke(privateKeyJwt(form("", assertionFor("refresh-by-watermark")))));
+    var revocations =
+        new io.tokenbroker.adapters.dynamodb.DynamoDbRevocationRepository(
+            aws.dynamoDb, aws.tables.revocations());
+    JWTClaimsSet sidClaims = SignedJWT.parse((String) bySid.get("access_token")).getJWTClaimsSet();
+    JWTClaimsSet watermarkClaims =
+        SignedJWT.parse((String) byWatermark.get("access_token")).getJWTClaimsSet();
+    revocations.revokeFamily(
+        sidClaims.getStringClaim("sid"), Instant.now().plusSeconds(90_000), "test");
+    revocations.revokeClientTokensBefore(
+        "refresh-by-watermark",
+        watermarkClaims.getIssueTime().toInstant().plusSeconds(1),
+        Instant.now().plus(java.time.Duration.ofDays(31)));
+    int issued = issuanceCount();
+
+    for (var grant :
+        List.of(
+            Map.entry("refresh-by-sid", bySid), Map.entry("refresh-by-watermark", byWatermark))) {
+      Map<String, Object> refused =
+          invoke(
+              privateKeyJwt(
+                  form("", assertionFor(grant.getKey()))
+                      .replace(
+                          "grant_type=client_credentials",
+                          "grant_type=refresh_token&refresh_token="
+                              + grant.getValue().get("refresh_token"))));
+      assertThat(refused.get("statusCode")).as(grant.getKey()).isEqualTo(400L);
+      assertThat(EventFiles.body(refused)).containsEntry("error", "invalid_grant");
+    }
+    assertThat(issuanceCount()).isEqualTo(issued);
+  }
+
   private static String assertionFor(String clientId) {
     return ClientAssertions.sign(
         WORKLOAD_KEY,

@@ -1,0 +1,21 @@
+package io.tokenbroker.revocation;
+
+import io.tokenbroker.testing.InMemoryRevocations;
+import java.time.Instant;
+import java.util.Optional;
+
+/** The fake the service tests use, held to the DynamoDB table's contract. */
+class InMemoryRevocationsTest extends RevocationRepositoryContract {
+
+  private final InMemoryRevocations revocations = new InMemoryRevocations();
+
+  @Override
+  protected RevocationRepository repository() {
+    return revocations;
+  }
+
+  @Override
+  protected Optional<Instant> keptUntil(String pk) {
+    return revocations.keptUntil(pk);
+  }
+}

@@ -1,0 +1,159 @@
+package io.tokenbroker.revocation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * What every {@link RevocationRepository} does, run against the in-memory fake and the DynamoDB
+ * table on moto. Neither forgets an expired record by itself (DynamoDB's TTL sweep can lag by days;
+ * moto never sweeps), which is exactly the state these tests set up.
+ */
+public abstract class RevocationRepositoryContract {
+
+  /** Long past: a record kept until then is expired but may still be read. */
+  protected static final Instant EXPIRED = Instant.parse("2026-01-01T00:00:00Z");
+
+  protected static final Instant KEEP = Instant.parse("2026-12-01T00:00:00Z");
+  protected static final Instant KEEP_LONGER = Instant.parse("2026-12-31T00:00:00Z");
+
+  protected abstract RevocationRepository repository();
+
+  /** The record's TTL as stored, by the table's key ({@code jti#..}, {@code client#..}, ...). */
+  protected abstract Optional<Instant> keptUntil(String pk);
+
+  /** The client's watermark, as a refresh family's read sees it. */
+  protected Optional<Instant> watermark(String clientId) {
+    return repository().familyStatus(clientId, unique("no-family")).clientRevokedBefore();
+  }
+
+  protected static String unique(String prefix) {
+    return prefix + UUID.randomUUID();
+  }
+
+  static void revoke(RevocationRepository repository, String kind, String id, Instant keepUntil) {
+    switch (kind) {
+      case "jti" -> repository.revokeToken(id, keepUntil, "test");
+      case "key" -> repository.revokeKey(id, keepUntil, "test");
+      case "family" -> repository.revokeFamily(id, keepUntil, "test");
+      default -> throw new IllegalArgumentException(kind);
+    }
+  }
+
+  private boolean revoked(String kind, String id) {
+    RevocationStatus status =
+        repository()
+            .status(
+                kind.equals("jti") ? id : "other-jti",
+                "other-client",
+                kind.equals("key") ? id : "other-kid",
+                Optional.of(kind.equals("family") ? id : "other-family"));
+    return switch (kind) {
+      case "jti" -> status.tokenRevoked();
+      case "key" -> status.keyRevoked();
+      default -> status.familyRevoked();
+    };
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"jti", "key", "family"})
+  void extendsAnExpiredRecordStillPresentToCoverANewRevocation(String kind) {
+    String id = unique(kind);
+    revoke(repository(), kind, id, EXPIRED);
+
+    revoke(repository(), kind, id, KEEP);
+
+    assertThat(keptUntil(kind + "#" + id)).contains(KEEP);
+    assertThat(revoked(kind, id)).isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"jti", "key", "family"})
+  void neverShortensWhatARevocationCovers(String kind) {
+    String id = unique(kind);
+    revoke(repository(), kind, id, KEEP_LONGER);
+
+    revoke(repository(), kind, id, KEEP);
+
+    assertThat(keptUntil(kind + "#" + id)).contains(KEEP_LONGER);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"jti", "key", "family"})
+  void repeatingARevocationChangesNothing(String kind) {
+    String id = unique(kind);
+    revoke(repository(), kind, id, KEEP);
+
+    revoke(repository(), kind, id, KEEP);
+
+    assertThat(keptUntil(kind + "#" + id)).contains(KEEP);
+    assertThat(revoked(kind, id)).isTrue();
+  }
+
+  @Test
+  void readsARefreshFamilysRecordAndItsClientsWatermarkTogether() {
+    String client = unique("c");
+    String family = unique("f");
+    Instant before = Instant.parse("2026-11-28T12:00:00Z");
+
+    assertThat(repository().familyStatus(client, family)).isEqualTo(RevocationStatus.NONE);
+    repository().revokeFamily(family, KEEP, "test");
+    repository().revokeClientTokensBefore(client, before, KEEP);
+
+    assertThat(repository().familyStatus(client, family))
+        .isEqualTo(new RevocationStatus(false, Optional.of(before), false, true));
+    assertThat(repository().familyRevocation(client, unique("f"), before)).isEmpty();
+    assertThat(repository().familyRevocation(client, unique("f"), before.minusSeconds(1)))
+        .contains("client_tokens_revoked");
+    assertThat(repository().familyRevocation(unique("c"), family, before))
+        .contains("refresh_family_revoked");
+  }
+
+  @Test
+  void replacesAnExpiredWatermarkWithALaterOneKeptLonger() {
+    String client = unique("c");
+    Instant stale = Instant.parse("2025-12-31T00:00:00Z");
+    Instant now = Instant.parse("2026-11-28T12:00:01Z");
+    repository().revokeClientTokensBefore(client, stale, EXPIRED);
+
+    repository().revokeClientTokensBefore(client, now, KEEP);
+
+    assertThat(watermark(client)).contains(now);
+    assertThat(keptUntil("client#" + client)).contains(KEEP);
+  }
+
+  @Test
+  void movesAWatermarkOnlyForwardAndKeepsItAsLongAsAnyRevocationAsked() {
+    String client = unique("c");
+    Instant earlier = Instant.parse("2026-11-28T12:00:00Z");
+    Instant later = Instant.parse("2026-11-28T13:00:00Z");
+    Instant latest = Instant.parse("2026-11-28T14:00:00Z");
+
+    repository().revokeClientTokensBefore(client, later, KEEP);
+    repository().revokeClientTokensBefore(client, earlier, KEEP_LONGER);
+    assertThat(watermark(client)).contains(later);
+    assertThat(keptUntil("client#" + client)).contains(KEEP_LONGER);
+
+    repository().revokeClientTokensBefore(client, latest, KEEP);
+    assertThat(watermark(client)).contains(latest);
+    assertThat(keptUntil("client#" + client)).contains(KEEP_LONGER);
+  }
+
+  @Test
+  void repeatingAWatermarkChangesNothing() {
+    String client = unique("c");
+    Instant before = Instant.parse("2026-11-28T12:00:00Z");
+    repository().revokeClientTokensBefore(client, before, KEEP);
+
+    repository().revokeClientTokensBefore(client, before, KEEP);
+
+    assertThat(watermark(client)).contains(before);
+    assertThat(keptUntil("client#" + client)).contains(KEEP);
+    assertThat(watermark(unique("nobody"))).isEmpty();
+  }
+}
