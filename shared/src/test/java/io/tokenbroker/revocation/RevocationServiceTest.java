@@ -123,17 +123,22 @@ class RevocationServiceTest {
   @Test
   void revokesEveryTokenASigningKeySigned() {
     IssuedToken token = kit.issue(alice, "");
+    retireTheKeyThatSigned(token);
+
+    operator.revokeKey(token.record().kid());
+
+    assertThatThrownBy(() -> kit.anyAudience.verify(token.accessToken()))
+        .satisfies(e -> assertThat(reason(e)).isEqualTo("signing_key_revoked"));
+  }
+
+  /** A successor takes over, so the key that signed {@code token} may be revoked by kid. */
+  private void retireTheKeyThatSigned(IssuedToken token) {
     SigningKey signer = kit.keyTable.find(token.record().kid()).orElseThrow();
     kit.keyTable.write(
         List.of(
             SigningKey.created(
                 kit.kms.create(JWSAlgorithm.RS256), KeyState.ACTIVE, kit.clock.instant())),
         List.of(signer.moveTo(KeyState.RETIRED, kit.clock.instant())));
-
-    operator.revokeKey(token.record().kid());
-
-    assertThatThrownBy(() -> kit.anyAudience.verify(token.accessToken()))
-        .satisfies(e -> assertThat(reason(e)).isEqualTo("signing_key_revoked"));
   }
 
   /**
@@ -235,6 +240,7 @@ class RevocationServiceTest {
     kit.revocations.revokeFamily(family, expired, "earlier");
     kit.revocations.revokeClientTokensBefore("alice", expired.minusSeconds(60), expired);
     Instant familyEnd = kit.refreshTokens.family(family).orElseThrow().expiresAt();
+    retireTheKeyThatSigned(token);
 
     operator.revokeToken(token.record().jti());
     revocation.revokeOwnToken(alice, own.refreshToken().orElseThrow(), kit.origin);
