@@ -23,11 +23,19 @@ import java.util.concurrent.ConcurrentHashMap;
 public class LocalKeys implements KeyManager, KeySigner {
 
   private final Map<String, JWK> privateKeys = new ConcurrentHashMap<>();
+  private final Map<String, String> creationIds = new ConcurrentHashMap<>();
   public final Set<String> disabled = ConcurrentHashMap.newKeySet();
   public final Set<String> deletionScheduled = ConcurrentHashMap.newKeySet();
 
   @Override
-  public ManagedKey create(JWSAlgorithm algorithm) {
+  public ManagedKey create(JWSAlgorithm algorithm, String creationId) {
+    ManagedKey managed = tagged(algorithm);
+    creationIds.put(managed.keyReference(), creationId);
+    return managed;
+  }
+
+  /** A key carrying the broker's tag that the broker never created (someone else tagged it). */
+  public ManagedKey tagged(JWSAlgorithm algorithm) {
     JWK key = TestKeys.generate(algorithm);
     ManagedKey managed = TestKeys.managed(key);
     privateKeys.put(managed.keyReference(), key);
@@ -59,7 +67,10 @@ public class LocalKeys implements KeyManager, KeySigner {
         .map(
             ref ->
                 new io.tokenbroker.keys.OwnedKey(
-                    ref, java.time.Instant.EPOCH, deletionScheduled.contains(ref)))
+                    ref,
+                    java.time.Instant.EPOCH,
+                    deletionScheduled.contains(ref),
+                    java.util.Optional.ofNullable(creationIds.get(ref))))
         .toList();
   }
 

@@ -8,6 +8,7 @@ import io.tokenbroker.adapters.dynamodb.BrokerTables;
 import io.tokenbroker.adapters.dynamodb.DynamoDbAssertionReplayGuard;
 import io.tokenbroker.adapters.dynamodb.DynamoDbClientRepository;
 import io.tokenbroker.adapters.dynamodb.DynamoDbIssuanceRepository;
+import io.tokenbroker.adapters.dynamodb.DynamoDbKeyCreations;
 import io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository;
 import io.tokenbroker.adapters.dynamodb.DynamoDbRefreshTokenStore;
 import io.tokenbroker.adapters.dynamodb.DynamoDbRevocationRepository;
@@ -180,6 +181,7 @@ public final class BrokerServices {
     DynamoDbClient dynamoDb = AwsClients.dynamoDb(aws);
     return new KeyRotationService(
         new DynamoDbKeyRepository(AwsClients.enhanced(dynamoDb), keysTable),
+        new DynamoDbKeyCreations(dynamoDb, keysTable),
         new KmsKeyManager(AwsClients.kms(aws), env.required("BROKER_NAME")),
         new DynamoDbRotationLock(dynamoDb, keysTable),
         new DynamoDbRevocationRepository(dynamoDb, env.required("REVOCATIONS_TABLE")),

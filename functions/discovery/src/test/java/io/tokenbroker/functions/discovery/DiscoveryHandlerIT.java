@@ -43,7 +43,9 @@ class DiscoveryHandlerIT {
     active = aws.bootstrapKey();
     withdrawn =
         SigningKey.created(
-            keyManager.create(JWSAlgorithm.ES256), KeyState.WITHDRAWN, Clock.systemUTC().instant());
+            keyManager.create(JWSAlgorithm.ES256, "test-creation"),
+            KeyState.WITHDRAWN,
+            Clock.systemUTC().instant());
     keys.create(withdrawn);
     handler =
         new DiscoveryHandler(
@@ -142,7 +144,7 @@ class DiscoveryHandlerIT {
     var keys = new DynamoDbKeyRepository(aws.enhanced, aws.tables.keys());
     SigningKey pending =
         SigningKey.created(
-            new KmsKeyManager(aws.kms, "test").create(JWSAlgorithm.RS256),
+            new KmsKeyManager(aws.kms, "test").create(JWSAlgorithm.RS256, "test-creation"),
             KeyState.PENDING,
             Clock.systemUTC().instant());
     keys.create(pending);
