@@ -11,6 +11,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import io.tokenbroker.keys.KeyManager;
 import io.tokenbroker.keys.KeySigner;
 import io.tokenbroker.keys.ManagedKey;
+import io.tokenbroker.keys.PublishedKeyCheck;
 import io.tokenbroker.keys.SigningKey;
 import java.util.Map;
 import java.util.Set;
@@ -18,9 +19,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A key manager in the JVM: real key pairs and real signatures, private keys held here instead of
- * KMS. Records disable and delete requests so rotation tests can check them.
+ * KMS. Records disable and delete requests so rotation tests can check them. Confirms a published
+ * key as KMS does: the reference names a key held here whose public half is exactly the record's.
  */
-public class LocalKeys implements KeyManager, KeySigner {
+public class LocalKeys implements KeyManager, KeySigner, PublishedKeyCheck {
 
   private final Map<String, JWK> privateKeys = new ConcurrentHashMap<>();
   private final Map<String, String> creationIds = new ConcurrentHashMap<>();
@@ -72,6 +74,14 @@ public class LocalKeys implements KeyManager, KeySigner {
                     deletionScheduled.contains(ref),
                     java.util.Optional.ofNullable(creationIds.get(ref))))
         .toList();
+  }
+
+  @Override
+  public boolean confirms(SigningKey key) {
+    JWK held = privateKeys.get(key.keyReference());
+    return held != null
+        && held.toPublicJWK().equals(key.publicJwk())
+        && key.algorithm().equals(held.getAlgorithm());
   }
 
   @Override
