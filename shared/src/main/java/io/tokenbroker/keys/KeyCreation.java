@@ -7,8 +7,8 @@ import java.util.Optional;
 /**
  * A key creation the rotation recorded before it asked the key manager for the key: the proof that
  * a tagged key nobody else knows of is the broker's own. The orphan sweep deletes only keys named
- * by one; a creation is forgotten once its key is in the key table, pending deletion, or known
- * never to have been made.
+ * by one, and forgets a creation once it is past the sweep's grace (every key it made is then
+ * recorded or scheduled for deletion).
  *
  * @param creationId random; the key manager keeps it with the key (its description), so a key whose
  *     id was never recorded here is still recognised

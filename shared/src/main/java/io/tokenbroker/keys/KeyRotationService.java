@@ -1,6 +1,5 @@
 package io.tokenbroker.keys;
 
-import io.tokenbroker.errors.ServiceFailure;
 import io.tokenbroker.revocation.RevocationRepository;
 import io.tokenbroker.telemetry.Telemetry;
 import io.tokenbroker.telemetry.TelemetryEvent;
@@ -223,8 +222,9 @@ public final class KeyRotationService {
   /**
    * Creates a key in the key manager and records it in the table with {@code record}. The creation
    * is recorded first, so that a key whose table record is lost (the run dies, the write fails) is
-   * still known to be the broker's and deleted by a later run; once the key is in the table, the
-   * creation is forgotten.
+   * still known to be the broker's and deleted by a later run. The creation is kept until the sweep
+   * is past its grace even when the key is recorded: a CreateKey whose answer was lost and that the
+   * SDK retried made a second key with the same creation id, which the sweep must still recognise.
    */
   private SigningKey createKey(KeyState state, Instant now, Consumer<SigningKey> record) {
     KeyCreation creation = KeyCreation.started(UUID.randomUUID().toString(), now);
@@ -233,22 +233,15 @@ public final class KeyRotationService {
     creations.record(creation.madeAs(managed.keyReference()));
     SigningKey key = SigningKey.created(managed, state, now);
     record.accept(key);
-    forget(creation);
     return key;
-  }
-
-  private void forget(KeyCreation creation) {
-    try {
-      creations.forget(creation.creationId());
-    } catch (ServiceFailure e) {
-      // The key is recorded; a later sweep forgets the creation (its key is in the table).
-    }
   }
 
   /**
    * Tagged keys the table does not know. One that a recorded creation names was made by a run that
    * died before recording it: it is deleted. Any other was tagged by someone else (the tag is not
-   * proof of ownership), and is left alone and reported. Creations are forgotten once resolved.
+   * proof of ownership), and is left alone and reported. A creation is forgotten once it is older
+   * than the grace: by then every key it made is visible here and either recorded in the table or
+   * scheduled for deletion by this sweep.
    */
   private void deleteOrphans(Instant now, List<String> actions) {
     Set<String> known = new HashSet<>();
@@ -274,10 +267,8 @@ public final class KeyRotationService {
       }
     }
     for (KeyCreation creation : open) {
-      boolean resolved =
-          creation.keyReference().map(known::contains).orElse(false)
-              || !creation.startedAt().isAfter(now.minus(ORPHAN_GRACE));
-      if (resolved && !stillMaking.contains(creation.creationId())) {
+      if (creation.startedAt().isBefore(now.minus(ORPHAN_GRACE))
+          && !stillMaking.contains(creation.creationId())) {
         creations.forget(creation.creationId());
       }
     }

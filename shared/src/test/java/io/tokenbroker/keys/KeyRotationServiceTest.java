@@ -198,7 +198,13 @@ class KeyRotationServiceTest {
             new RecordingTelemetry());
     clock.advance(Duration.ofDays(30)); // the successor is due
     assertThatThrownBy(() -> losingTheTableWrite.rotate(false)).isInstanceOf(ServiceFailure.class);
-    String lost = creations.findAll().getFirst().keyReference().orElseThrow();
+    var recorded = keys.findAll().stream().map(SigningKey::keyReference).toList();
+    String lost =
+        creations.findAll().stream()
+            .map(c -> c.keyReference().orElseThrow())
+            .filter(ref -> !recorded.contains(ref))
+            .findFirst()
+            .orElseThrow();
 
     clock.advance(Duration.ofHours(2));
     var report = rotation.rotate(false);
@@ -206,7 +212,38 @@ class KeyRotationServiceTest {
     assertThat(kms.deletionScheduled).containsExactly(lost);
     assertThat(kms.disabled).contains(lost);
     assertThat(report.actions()).contains("scheduled deletion of an unrecorded key");
-    assertThat(creations.findAll()).as("resolved creations are forgotten").isEmpty();
+    assertThat(creations.findAll())
+        .as("a creation past the grace is forgotten")
+        .noneMatch(c -> c.keyReference().equals(java.util.Optional.of(lost)));
+  }
+
+  @Test
+  void schedulesDeletionOfTheExtraKeyACreateKeyRetriedAfterALostAnswerMade() {
+    rotation.rotate(false);
+    var retriedOnce =
+        new KeyRotationService(
+            keys,
+            creations,
+            new LocalKeys() {
+              @Override
+              public ManagedKey create(JWSAlgorithm algorithm, String creationId) {
+                kms.create(algorithm, creationId); // made, but its answer never arrived
+                return kms.create(algorithm, creationId); // the SDK's retry
+              }
+            },
+            lock,
+            revocations,
+            POLICY,
+            clock,
+            new RecordingTelemetry());
+    retriedOnce.rotate(true);
+    SigningKey pending = only(KeyState.PENDING);
+
+    clock.advance(Duration.ofHours(2));
+    rotation.rotate(false);
+
+    assertThat(kms.deletionScheduled).hasSize(1).doesNotContain(pending.keyReference());
+    assertThat(creations.findAll()).isEmpty();
   }
 
   @Test
@@ -244,11 +281,16 @@ class KeyRotationServiceTest {
   }
 
   @Test
-  void forgetsTheCreationOnceItsKeyIsRecorded() {
+  void keepsACreationThroughTheGraceEvenOnceItsKeyIsRecordedThenForgetsIt() {
     rotation.rotate(false);
     rotation.rotate(true);
+    assertThat(creations.findAll()).hasSize(2);
+
+    clock.advance(Duration.ofHours(2));
+    rotation.rotate(false);
 
     assertThat(keys.findAll()).hasSize(2);
+    assertThat(kms.deletionScheduled).isEmpty();
     assertThat(creations.findAll()).isEmpty();
   }
 
@@ -258,7 +300,9 @@ class KeyRotationServiceTest {
     creations.record(KeyCreation.started("create-key-failed", clock.instant()));
 
     rotation.rotate(false);
-    assertThat(creations.findAll()).as("its run may still be working").hasSize(1);
+    assertThat(creations.findAll())
+        .as("its run may still be working")
+        .anyMatch(c -> c.creationId().equals("create-key-failed"));
 
     clock.advance(Duration.ofHours(2));
     rotation.rotate(false);
