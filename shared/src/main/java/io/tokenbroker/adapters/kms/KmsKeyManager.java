@@ -61,9 +61,9 @@ public final class KmsKeyManager implements KeyManager {
   private static final Pattern CREATION = Pattern.compile(" creation ([A-Za-z0-9-]{1,64})$");
 
   /**
-   * The key is tagged by CreateKey itself: this adapter never calls TagResource, so the tag can
-   * only be on keys created with it (the role's TagResource permission, which AWS requires for a
-   * CreateKey with tags, is limited to this tag).
+   * The key is tagged by CreateKey itself; this adapter never calls TagResource (the role holds it
+   * only because AWS requires it for CreateKey's tags). Others may still tag keys, so the tag alone
+   * never proves a key is the broker's: the creation id in the description and the key table do.
    */
   @Override
   public ManagedKey create(JWSAlgorithm algorithm, String creationId) {
