@@ -185,7 +185,7 @@ class AwsCallsPerRequestIT {
   }
 
   @Test
-  void authorizerNeverCallsKmsAndReadsRevocationsOncePerTokenPerCachePeriod() {
+  void authorizerChecksEachKeyWithKmsOnceAndReadsRevocationsOncePerTokenPerCachePeriod() {
     TokenHandler tokens = new TokenHandler(env, BenchFixtures.telemetry("token"));
     byte[] iam = json(BenchFixtures.event("token/client-credentials-iam.json"));
     String first = accessToken(invoke(tokens, iam));
@@ -202,8 +202,13 @@ class AwsCallsPerRequestIT {
     report("authorizer, first decision of a container", cold);
     report("authorizer, same token again (warm)", sameToken);
     report("authorizer, a token not seen before (warm keys)", newToken);
+    // One GetPublicKey per published key per container (here one key), never on a warm path.
     assertThat(cold)
-        .isEqualTo(Map.of("DynamoDb Scan keys", 1, "DynamoDb BatchGetItem revocations", 1));
+        .isEqualTo(
+            Map.of(
+                "DynamoDb Scan keys", 1,
+                "Kms GetPublicKey", 1,
+                "DynamoDb BatchGetItem revocations", 1));
     assertThat(sameToken).isEmpty();
     assertThat(newToken).isEqualTo(Map.of("DynamoDb BatchGetItem revocations", 1));
   }

@@ -101,7 +101,7 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
     List<String> records =
         switch (service) {
           case "dynamodb" -> dynamoDb(principal, operation, where, request);
-          case "kms" -> List.of(kms(principal, operation, where, request));
+          case "kms" -> kms(principal, operation, where, request);
           default ->
               List.of(record(principal, service, service + ":" + operation, "*", null, Map.of()));
         };
@@ -182,9 +182,12 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
 
   /**
    * A call on a key carries the key's tags at call time ({@code aws:ResourceTag/...}); CreateKey
-   * and TagResource their request tags ({@code aws:RequestTag/...}, {@code aws:TagKeys}).
+   * and TagResource their request tags ({@code aws:RequestTag/...}, {@code aws:TagKeys}). KMS
+   * authorizes CreateKey's Tags parameter as a second action, kms:TagResource on no particular key,
+   * so a CreateKey with tags is recorded as both.
    */
-  private static String kms(String principal, String operation, String where, SdkRequest request) {
+  private static List<String> kms(
+      String principal, String operation, String where, SdkRequest request) {
     Optional<String> keyId = request.getValueForField("KeyId", String.class);
     String resource = "*";
     Map<String, String> resourceTags = null;
@@ -200,7 +203,12 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
     } else if (request instanceof TagResourceRequest tag) {
       requestTags = tags(tag.tags());
     }
-    return record(principal, "kms", "kms:" + operation, resource, resourceTags, requestTags);
+    String call = record(principal, "kms", "kms:" + operation, resource, resourceTags, requestTags);
+    if (request instanceof CreateKeyRequest && !requestTags.isEmpty()) {
+      return List.of(
+          call, record(principal, "kms", "kms:TagResource", "*", resourceTags, requestTags));
+    }
+    return List.of(call);
   }
 
   private static String keyId(String keyIdOrArn) {

@@ -12,11 +12,13 @@ import io.tokenbroker.errors.ServiceFailure;
 public interface KeyManager {
 
   /**
-   * Creates a new asymmetric signing key for {@code algorithm}, tagged as the broker's.
+   * Creates a new asymmetric signing key for {@code algorithm}, tagged as the broker's when it is
+   * created (never tagged afterwards), and keeping {@code creationId} (see {@link
+   * OwnedKey#creationId}).
    *
    * @throws IllegalArgumentException if the algorithm is not supported
    */
-  ManagedKey create(JWSAlgorithm algorithm);
+  ManagedKey create(JWSAlgorithm algorithm, String creationId);
 
   /** Disables the key so that it can no longer sign. Repeating it is harmless. */
   void disable(String keyReference);
@@ -26,7 +28,7 @@ public interface KeyManager {
 
   /**
    * The keys carrying this broker's tag other than {@code known} ones: keys the key table lost
-   * track of.
+   * track of, or keys someone else tagged.
    */
   java.util.List<OwnedKey> ownedKeysOtherThan(java.util.Set<String> known);
 }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * The signing-key lifecycle, one step per run (scheduled, or an operator's command). Each run reads
@@ -29,8 +30,9 @@ import java.util.UUID;
  *       atomic write makes it ACTIVE and the old key RETIRED;
  *   <li>a RETIRED key whose every token has expired everywhere is WITHDRAWN (unpublished) and
  *       disabled in the key manager; later its deletion is scheduled;
- *   <li>keys carrying the broker's tag that the table does not know (a run that died between the
- *       key manager and the table) are scheduled for deletion.
+ *   <li>keys carrying the broker's tag that the table does not know are scheduled for deletion if a
+ *       recorded {@link KeyCreation} names them (a run that died between the key manager and the
+ *       table); any other tagged key is left alone and reported: the tag alone proves nothing.
  * </ol>
  *
  * Runs are serialised by a lease ({@link RotationLock}) and every write is conditional on the
@@ -47,6 +49,7 @@ public final class KeyRotationService {
   private static final Duration ORPHAN_GRACE = Duration.ofHours(1);
 
   private final KeyRepository keys;
+  private final KeyCreations creations;
   private final KeyManager keyManager;
   private final RotationLock lock;
   private final RevocationRepository revocations;
@@ -56,6 +59,7 @@ public final class KeyRotationService {
 
   public KeyRotationService(
       KeyRepository keys,
+      KeyCreations creations,
       KeyManager keyManager,
       RotationLock lock,
       RevocationRepository revocations,
@@ -63,6 +67,7 @@ public final class KeyRotationService {
       Clock clock,
       Telemetry telemetry) {
     this.keys = keys;
+    this.creations = creations;
     this.keyManager = keyManager;
     this.lock = lock;
     this.revocations = revocations;
@@ -100,22 +105,20 @@ public final class KeyRotationService {
               "key_compromised");
           actions.add("revoked every token signed by " + kid);
           if (key.state().isPublished()) {
-            List<SigningKey> created = new ArrayList<>();
             List<SigningKey> updated =
                 new ArrayList<>(List.of(key.moveTo(KeyState.WITHDRAWN, now)));
-            if (key.state() == KeyState.ACTIVE) {
-              Optional<SigningKey> pending = newest(keys.findAll(), KeyState.PENDING);
-              if (pending.isPresent()) {
+            Optional<SigningKey> pending = newest(keys.findAll(), KeyState.PENDING);
+            if (key.state() == KeyState.ACTIVE && pending.isEmpty()) {
+              SigningKey fresh =
+                  createKey(KeyState.ACTIVE, now, k -> keys.write(List.of(k), updated));
+              actions.add("created " + fresh.kid() + " active at once");
+            } else {
+              if (key.state() == KeyState.ACTIVE) {
                 updated.add(pending.get().moveTo(KeyState.ACTIVE, now));
                 actions.add("activated " + pending.get().kid() + " at once");
-              } else {
-                SigningKey fresh =
-                    SigningKey.created(keyManager.create(policy.algorithm()), KeyState.ACTIVE, now);
-                created.add(fresh);
-                actions.add("created " + fresh.kid() + " active at once");
               }
+              keys.write(List.of(), updated);
             }
-            keys.write(created, updated);
             actions.add("withdrew " + kid);
           }
           keyManager.disable(key.keyReference());
@@ -157,9 +160,7 @@ public final class KeyRotationService {
     Instant now = clock.instant();
     List<SigningKey> all = keys.findAll();
     if (all.isEmpty()) {
-      SigningKey first =
-          SigningKey.created(keyManager.create(policy.algorithm()), KeyState.ACTIVE, now);
-      keys.create(first);
+      SigningKey first = createKey(KeyState.ACTIVE, now, keys::create);
       actions.add("bootstrapped " + first.kid() + " active");
       return;
     }
@@ -172,17 +173,13 @@ public final class KeyRotationService {
         keys.update(pending.get().moveTo(KeyState.ACTIVE, now));
         actions.add("activated " + pending.get().kid() + " at once (no active key)");
       } else {
-        SigningKey fresh =
-            SigningKey.created(keyManager.create(policy.algorithm()), KeyState.ACTIVE, now);
-        keys.create(fresh);
+        SigningKey fresh = createKey(KeyState.ACTIVE, now, keys::create);
         actions.add("created " + fresh.kid() + " active at once (no active key)");
       }
     } else {
       Instant rotationDue = force ? now : policy.rotationDue(active.get());
       if (pending.isEmpty() && !now.isBefore(rotationDue.minus(policy.publishLead()))) {
-        SigningKey successor =
-            SigningKey.created(keyManager.create(policy.algorithm()), KeyState.PENDING, now);
-        keys.create(successor);
+        SigningKey successor = createKey(KeyState.PENDING, now, keys::create);
         actions.add("published " + successor.kid() + " (pending)");
       } else if (pending.isPresent()
           && !now.isBefore(rotationDue)
@@ -225,15 +222,57 @@ public final class KeyRotationService {
     }
   }
 
-  /** Tagged keys the table does not know: created by a run that died before recording them. */
+  /**
+   * Creates a key in the key manager and records it in the table with {@code record}. The creation
+   * is recorded first, so that a key whose table record is lost (the run dies, the write fails) is
+   * still known to be the broker's and deleted by a later run. The creation is kept until the sweep
+   * is past its grace even when the key is recorded: a CreateKey whose answer was lost and that the
+   * SDK retried made a second key with the same creation id, which the sweep must still recognise.
+   */
+  private SigningKey createKey(KeyState state, Instant now, Consumer<SigningKey> record) {
+    KeyCreation creation = KeyCreation.started(UUID.randomUUID().toString(), now);
+    creations.record(creation);
+    ManagedKey managed = keyManager.create(policy.algorithm(), creation.creationId());
+    creations.record(creation.madeAs(managed.keyReference()));
+    SigningKey key = SigningKey.created(managed, state, now);
+    record.accept(key);
+    return key;
+  }
+
+  /**
+   * Tagged keys the table does not know. One that a recorded creation names was made by a run that
+   * died before recording it: it is deleted. Any other was tagged by someone else (the tag is not
+   * proof of ownership), and is left alone and reported. A creation is forgotten once it is older
+   * than the grace: by then every key it made is visible here and either recorded in the table or
+   * scheduled for deletion by this sweep.
+   */
   private void deleteOrphans(Instant now, List<String> actions) {
     Set<String> known = new HashSet<>();
     keys.findAll().forEach(k -> known.add(k.keyReference()));
+    List<KeyCreation> open = creations.findAll();
+    Set<String> stillMaking = new HashSet<>();
     for (OwnedKey owned : keyManager.ownedKeysOtherThan(known)) {
-      if (!owned.pendingDeletion() && owned.createdAt().isBefore(now.minus(ORPHAN_GRACE))) {
+      if (owned.pendingDeletion()) {
+        continue; // on its way out already
+      }
+      Optional<KeyCreation> creation = open.stream().filter(c -> c.made(owned)).findFirst();
+      if (creation.isEmpty()) {
+        telemetry.emit(
+            TelemetryEvent.warn("keys.unrecognised_tagged_key")
+                .with("key_id", owned.keyReference())
+                .count("UnrecognisedTaggedKeys"));
+      } else if (!owned.createdAt().isBefore(now.minus(ORPHAN_GRACE))) {
+        stillMaking.add(creation.get().creationId()); // its run may still be recording it
+      } else {
         keyManager.disable(owned.keyReference());
         keyManager.scheduleDeletion(owned.keyReference(), policy.deletionWaitingDays());
         actions.add("scheduled deletion of an unrecorded key");
+      }
+    }
+    for (KeyCreation creation : open) {
+      if (creation.startedAt().isBefore(now.minus(ORPHAN_GRACE))
+          && !stillMaking.contains(creation.creationId())) {
+        creations.forget(creation.creationId());
       }
     }
   }

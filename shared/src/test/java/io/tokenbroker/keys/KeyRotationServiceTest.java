@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import io.tokenbroker.errors.ServiceFailure;
+import io.tokenbroker.testing.InMemoryKeyCreations;
 import io.tokenbroker.testing.InMemoryKeyRepository;
 import io.tokenbroker.testing.InMemoryRevocations;
 import io.tokenbroker.testing.InMemoryRotationLock;
@@ -35,8 +36,10 @@ class KeyRotationServiceTest {
   private final LocalKeys kms = new LocalKeys();
   private final InMemoryRotationLock lock = new InMemoryRotationLock();
   private final InMemoryRevocations revocations = new InMemoryRevocations();
+  private final InMemoryKeyCreations creations = new InMemoryKeyCreations();
+  private final RecordingTelemetry telemetry = new RecordingTelemetry();
   private final KeyRotationService rotation =
-      new KeyRotationService(keys, kms, lock, revocations, POLICY, clock, new RecordingTelemetry());
+      new KeyRotationService(keys, creations, kms, lock, revocations, POLICY, clock, telemetry);
 
   private Map<KeyState, List<String>> states() {
     return keys.findAll().stream()
@@ -161,15 +164,149 @@ class KeyRotationServiceTest {
   }
 
   @Test
-  void schedulesDeletionOfATaggedKeyTheTableNeverRecorded() {
+  void schedulesDeletionOfAKeyWhoseCreationWasRecordedButWhoseTableRecordWasLost() {
     rotation.rotate(false);
-    ManagedKey orphan = kms.create(JWSAlgorithm.RS256); // as if a run died before recording it
+    var losingTheTableWrite =
+        new KeyRotationService(
+            new KeyRepository() {
+              @Override
+              public List<SigningKey> findAll() {
+                return keys.findAll();
+              }
+
+              @Override
+              public java.util.Optional<SigningKey> find(String kid) {
+                return keys.find(kid);
+              }
+
+              @Override
+              public void create(SigningKey key) {
+                throw new ServiceFailure("dynamodb", "TransactWriteItems: injected", true, null);
+              }
+
+              @Override
+              public void write(List<SigningKey> created, List<SigningKey> updated) {
+                keys.write(created, updated);
+              }
+            },
+            creations,
+            kms,
+            lock,
+            revocations,
+            POLICY,
+            clock,
+            new RecordingTelemetry());
+    clock.advance(Duration.ofDays(30)); // the successor is due
+    assertThatThrownBy(() -> losingTheTableWrite.rotate(false)).isInstanceOf(ServiceFailure.class);
+    var recorded = keys.findAll().stream().map(SigningKey::keyReference).toList();
+    String lost =
+        creations.findAll().stream()
+            .map(c -> c.keyReference().orElseThrow())
+            .filter(ref -> !recorded.contains(ref))
+            .findFirst()
+            .orElseThrow();
 
     clock.advance(Duration.ofHours(2));
     var report = rotation.rotate(false);
 
-    assertThat(kms.deletionScheduled).containsExactly(orphan.keyReference());
+    assertThat(kms.deletionScheduled).containsExactly(lost);
+    assertThat(kms.disabled).contains(lost);
     assertThat(report.actions()).contains("scheduled deletion of an unrecorded key");
+    assertThat(creations.findAll())
+        .as("a creation past the grace is forgotten")
+        .noneMatch(c -> c.keyReference().equals(java.util.Optional.of(lost)));
+  }
+
+  @Test
+  void schedulesDeletionOfTheExtraKeyACreateKeyRetriedAfterALostAnswerMade() {
+    rotation.rotate(false);
+    var retriedOnce =
+        new KeyRotationService(
+            keys,
+            creations,
+            new LocalKeys() {
+              @Override
+              public ManagedKey create(JWSAlgorithm algorithm, String creationId) {
+                kms.create(algorithm, creationId); // made, but its answer never arrived
+                return kms.create(algorithm, creationId); // the SDK's retry
+              }
+            },
+            lock,
+            revocations,
+            POLICY,
+            clock,
+            new RecordingTelemetry());
+    retriedOnce.rotate(true);
+    SigningKey pending = only(KeyState.PENDING);
+
+    clock.advance(Duration.ofHours(2));
+    rotation.rotate(false);
+
+    assertThat(kms.deletionScheduled).hasSize(1).doesNotContain(pending.keyReference());
+    assertThat(creations.findAll()).isEmpty();
+  }
+
+  @Test
+  void recognisesALostKeyByTheCreationIdItCarriesWhenItsIdWasNeverRecorded() {
+    rotation.rotate(false);
+    String creationId = "run-that-died-after-create-key";
+    creations.record(KeyCreation.started(creationId, clock.instant()));
+    ManagedKey lost = kms.create(JWSAlgorithm.RS256, creationId); // then the run died
+
+    clock.advance(Duration.ofHours(2));
+    rotation.rotate(false);
+
+    assertThat(kms.deletionScheduled).containsExactly(lost.keyReference());
+    assertThat(creations.findAll()).isEmpty();
+  }
+
+  @Test
+  void leavesATaggedKeyTheBrokerNeverCreatedAloneAndReportsIt() {
+    rotation.rotate(false);
+    ManagedKey foreign = kms.tagged(JWSAlgorithm.RS256); // someone else put the broker's tag on it
+
+    clock.advance(Duration.ofHours(2));
+    var report = rotation.rotate(false);
+
+    assertThat(kms.deletionScheduled).isEmpty();
+    assertThat(kms.disabled).isEmpty();
+    assertThat(report.actions()).doesNotContain("scheduled deletion of an unrecorded key");
+    assertThat(telemetry.named("keys.unrecognised_tagged_key"))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.fields()).containsEntry("key_id", foreign.keyReference());
+              assertThat(e.fields().toString()).doesNotContain("arn:");
+            });
+  }
+
+  @Test
+  void keepsACreationThroughTheGraceEvenOnceItsKeyIsRecordedThenForgetsIt() {
+    rotation.rotate(false);
+    rotation.rotate(true);
+    assertThat(creations.findAll()).hasSize(2);
+
+    clock.advance(Duration.ofHours(2));
+    rotation.rotate(false);
+
+    assertThat(keys.findAll()).hasSize(2);
+    assertThat(kms.deletionScheduled).isEmpty();
+    assertThat(creations.findAll()).isEmpty();
+  }
+
+  @Test
+  void forgetsACreationThatNeverProducedAKey() {
+    rotation.rotate(false);
+    creations.record(KeyCreation.started("create-key-failed", clock.instant()));
+
+    rotation.rotate(false);
+    assertThat(creations.findAll())
+        .as("its run may still be working")
+        .anyMatch(c -> c.creationId().equals("create-key-failed"));
+
+    clock.advance(Duration.ofHours(2));
+    rotation.rotate(false);
+    assertThat(creations.findAll()).isEmpty();
   }
 
   @Test
@@ -178,13 +315,13 @@ class KeyRotationServiceTest {
     LocalKeys failing =
         new LocalKeys() {
           @Override
-          public ManagedKey create(JWSAlgorithm algorithm) {
+          public ManagedKey create(JWSAlgorithm algorithm, String creationId) {
             throw new ServiceFailure("kms", "CreateKey failed: injected", true, null);
           }
         };
     var broken =
         new KeyRotationService(
-            keys, failing, lock, revocations, POLICY, clock, new RecordingTelemetry());
+            keys, creations, failing, lock, revocations, POLICY, clock, new RecordingTelemetry());
 
     assertThatThrownBy(() -> broken.rotate(true)).isInstanceOf(ServiceFailure.class);
     assertThat(states()).containsOnlyKeys(KeyState.ACTIVE);

@@ -70,7 +70,8 @@ class RefreshServiceTest {
   @BeforeEach
   void setUp() {
     SigningKey key =
-        SigningKey.created(kms.create(JWSAlgorithm.RS256), KeyState.ACTIVE, clock.instant());
+        SigningKey.created(
+            kms.create(JWSAlgorithm.RS256, "test-creation"), KeyState.ACTIVE, clock.instant());
     keyTable.create(key);
     minter =
         new AccessTokenMinter(

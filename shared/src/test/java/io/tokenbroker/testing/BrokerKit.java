@@ -57,7 +57,8 @@ public final class BrokerKit {
         null,
         new InMemoryRevocations());
     keyTable.create(
-        SigningKey.created(kms.create(JWSAlgorithm.RS256), KeyState.ACTIVE, clock.instant()));
+        SigningKey.created(
+            kms.create(JWSAlgorithm.RS256, "test-creation"), KeyState.ACTIVE, clock.instant()));
   }
 
   /**

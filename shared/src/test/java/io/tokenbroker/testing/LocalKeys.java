@@ -11,6 +11,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import io.tokenbroker.keys.KeyManager;
 import io.tokenbroker.keys.KeySigner;
 import io.tokenbroker.keys.ManagedKey;
+import io.tokenbroker.keys.PublishedKeyCheck;
 import io.tokenbroker.keys.SigningKey;
 import java.util.Map;
 import java.util.Set;
@@ -18,16 +19,25 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A key manager in the JVM: real key pairs and real signatures, private keys held here instead of
- * KMS. Records disable and delete requests so rotation tests can check them.
+ * KMS. Records disable and delete requests so rotation tests can check them. Confirms a published
+ * key as KMS does: the reference names a key held here whose public half is exactly the record's.
  */
-public class LocalKeys implements KeyManager, KeySigner {
+public class LocalKeys implements KeyManager, KeySigner, PublishedKeyCheck {
 
   private final Map<String, JWK> privateKeys = new ConcurrentHashMap<>();
+  private final Map<String, String> creationIds = new ConcurrentHashMap<>();
   public final Set<String> disabled = ConcurrentHashMap.newKeySet();
   public final Set<String> deletionScheduled = ConcurrentHashMap.newKeySet();
 
   @Override
-  public ManagedKey create(JWSAlgorithm algorithm) {
+  public ManagedKey create(JWSAlgorithm algorithm, String creationId) {
+    ManagedKey managed = tagged(algorithm);
+    creationIds.put(managed.keyReference(), creationId);
+    return managed;
+  }
+
+  /** A key carrying the broker's tag that the broker never created (someone else tagged it). */
+  public ManagedKey tagged(JWSAlgorithm algorithm) {
     JWK key = TestKeys.generate(algorithm);
     ManagedKey managed = TestKeys.managed(key);
     privateKeys.put(managed.keyReference(), key);
@@ -59,8 +69,19 @@ public class LocalKeys implements KeyManager, KeySigner {
         .map(
             ref ->
                 new io.tokenbroker.keys.OwnedKey(
-                    ref, java.time.Instant.EPOCH, deletionScheduled.contains(ref)))
+                    ref,
+                    java.time.Instant.EPOCH,
+                    deletionScheduled.contains(ref),
+                    java.util.Optional.ofNullable(creationIds.get(ref))))
         .toList();
+  }
+
+  @Override
+  public boolean confirms(SigningKey key) {
+    JWK held = privateKeys.get(key.keyReference());
+    return held != null
+        && held.toPublicJWK().equals(key.publicJwk())
+        && key.algorithm().equals(held.getAlgorithm());
   }
 
   @Override

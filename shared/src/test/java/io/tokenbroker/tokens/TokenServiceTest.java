@@ -50,7 +50,7 @@ class TokenServiceTest {
   private final TokenService.Origin origin = new TokenService.Origin("203.0.113.9", "sdk/1.0");
 
   private SigningKey addKey(JWSAlgorithm alg, KeyState state) {
-    SigningKey key = SigningKey.created(kms.create(alg), state, clock.instant());
+    SigningKey key = SigningKey.created(kms.create(alg, "test-creation"), state, clock.instant());
     keyTable.create(key);
     return key;
   }

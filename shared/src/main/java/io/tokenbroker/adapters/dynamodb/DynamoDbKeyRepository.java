@@ -94,7 +94,10 @@ public final class DynamoDbKeyRepository implements KeyRepository {
                       .setter(ItemFields.setter("version")))
           .build();
 
-  /** Items whose kid starts so are not keys (the rotation lease lives in this table too). */
+  /**
+   * Items whose kid starts so are not keys (the rotation lease and key creations live in this table
+   * too). Every reader of keys skips them, readers of earlier versions included.
+   */
   static final String NOT_A_KEY = "lock#";
 
   private final DynamoDbEnhancedClient enhanced;
@@ -128,6 +131,9 @@ public final class DynamoDbKeyRepository implements KeyRepository {
 
   @Override
   public Optional<SigningKey> find(String kid) {
+    if (kid.startsWith(NOT_A_KEY)) {
+      return Optional.empty(); // the lease or a key creation: not a key
+    }
     try {
       return Optional.ofNullable(
           table.getItem(

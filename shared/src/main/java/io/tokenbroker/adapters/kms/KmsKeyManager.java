@@ -19,6 +19,9 @@ import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.CreateKeyResponse;
@@ -54,8 +57,16 @@ public final class KmsKeyManager implements KeyManager {
     this.deployment = deployment;
   }
 
+  /** How a key's description names its creation id (see {@link OwnedKey#creationId}). */
+  private static final Pattern CREATION = Pattern.compile(" creation ([A-Za-z0-9-]{1,64})$");
+
+  /**
+   * The key is tagged by CreateKey itself; this adapter never calls TagResource (the role holds it
+   * only because AWS requires it for CreateKey's tags). Others may still tag keys, so the tag alone
+   * never proves a key is the broker's: the creation id in the description and the key table do.
+   */
   @Override
-  public ManagedKey create(JWSAlgorithm algorithm) {
+  public ManagedKey create(JWSAlgorithm algorithm, String creationId) {
     KeySpec spec = keySpecFor(algorithm);
     String keyId;
     GetPublicKeyResponse publicKey;
@@ -65,7 +76,11 @@ public final class KmsKeyManager implements KeyManager {
               r ->
                   r.keySpec(spec)
                       .keyUsage(KeyUsageType.SIGN_VERIFY)
-                      .description("token-broker signing key (" + algorithm.getName() + ")")
+                      .description(
+                          "token-broker signing key ("
+                              + algorithm.getName()
+                              + ") creation "
+                              + creationId)
                       .tags(Tag.builder().tagKey(TAG_KEY).tagValue(deployment).build()));
       keyId = created.keyMetadata().keyId();
       publicKey = kms.getPublicKey(r -> r.keyId(keyId));
@@ -121,13 +136,22 @@ public final class KmsKeyManager implements KeyManager {
               new OwnedKey(
                   entry.keyId(),
                   metadata.creationDate(),
-                  metadata.keyState() == KeyState.PENDING_DELETION));
+                  metadata.keyState() == KeyState.PENDING_DELETION,
+                  creationId(metadata.description())));
         }
       }
       return owned;
     } catch (SdkException e) {
       throw AwsFailures.of("kms", "ListKeys", e);
     }
+  }
+
+  private static Optional<String> creationId(String description) {
+    if (description == null) {
+      return Optional.empty();
+    }
+    Matcher matcher = CREATION.matcher(description);
+    return matcher.find() ? Optional.of(matcher.group(1)) : Optional.empty();
   }
 
   static KeySpec keySpecFor(JWSAlgorithm algorithm) {

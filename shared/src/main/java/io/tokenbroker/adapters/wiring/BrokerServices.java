@@ -8,12 +8,14 @@ import io.tokenbroker.adapters.dynamodb.BrokerTables;
 import io.tokenbroker.adapters.dynamodb.DynamoDbAssertionReplayGuard;
 import io.tokenbroker.adapters.dynamodb.DynamoDbClientRepository;
 import io.tokenbroker.adapters.dynamodb.DynamoDbIssuanceRepository;
+import io.tokenbroker.adapters.dynamodb.DynamoDbKeyCreations;
 import io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository;
 import io.tokenbroker.adapters.dynamodb.DynamoDbRefreshTokenStore;
 import io.tokenbroker.adapters.dynamodb.DynamoDbRevocationRepository;
 import io.tokenbroker.adapters.dynamodb.DynamoDbRotationLock;
 import io.tokenbroker.adapters.kms.KmsKeyManager;
 import io.tokenbroker.adapters.kms.KmsKeySigner;
+import io.tokenbroker.adapters.kms.KmsPublishedKeyCheck;
 import io.tokenbroker.adapters.lifecycle.PrimingEvents;
 import io.tokenbroker.adapters.lifecycle.PrimingSwitch;
 import io.tokenbroker.adapters.lifecycle.RenewableRandom;
@@ -24,6 +26,7 @@ import io.tokenbroker.config.Env;
 import io.tokenbroker.config.RotationConfig;
 import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.introspection.IntrospectionService;
+import io.tokenbroker.keys.ConfirmedKeys;
 import io.tokenbroker.keys.KeyRotationService;
 import io.tokenbroker.keys.PublishedKeys;
 import io.tokenbroker.keys.SigningKey;
@@ -50,7 +53,7 @@ import software.amazon.awssdk.services.kms.KmsClient;
 /**
  * The broker endpoints' composition root: real adapters over AWS, built from the environment once
  * per container. Each service is built on first use, so a function pays only for what it uses (the
- * introspection function never builds a KMS client).
+ * functions that verify tokens use KMS only to confirm published keys, GetPublicKey).
  */
 public final class BrokerServices {
 
@@ -77,6 +80,7 @@ public final class BrokerServices {
   private RefreshService refreshes;
   private AccessTokenVerifier ourTokens;
   private CachingKeyResolver ourKeys;
+  private ConfirmedKeys confirmedKeys;
   private CachedRevocations ourRevocations;
 
   public BrokerServices(Env env, ClientTimeouts timeouts, Telemetry telemetry) {
@@ -186,6 +190,7 @@ public final class BrokerServices {
     DynamoDbClient dynamoDb = AwsClients.dynamoDb(aws);
     return new KeyRotationService(
         new DynamoDbKeyRepository(AwsClients.enhanced(dynamoDb), keysTable),
+        new DynamoDbKeyCreations(dynamoDb, keysTable),
         new KmsKeyManager(AwsClients.kms(aws), env.required("BROKER_NAME")),
         new DynamoDbRotationLock(dynamoDb, keysTable),
         new DynamoDbRevocationRepository(dynamoDb, env.required("REVOCATIONS_TABLE")),
@@ -255,12 +260,18 @@ public final class BrokerServices {
     }
   }
 
-  /** Verifies the broker's own access tokens for any audience, with fresh revocation state. */
+  /**
+   * Verifies the broker's own access tokens for any audience, with fresh revocation state, trusting
+   * only published keys KMS confirms.
+   */
   private AccessTokenVerifier ourTokens() {
     if (ourTokens == null) {
       ourKeys =
           new CachingKeyResolver(
-              () -> publishedKeys().current().stream().map(SigningKey::publicJwk).toList(),
+              () ->
+                  confirmedKeys().confirm(publishedKeys().current()).keys().stream()
+                      .map(SigningKey::publicJwk)
+                      .toList(),
               clock,
               Duration.ZERO,
               Duration.ZERO);
@@ -286,6 +297,14 @@ public final class BrokerServices {
               publishedKeys(), new KmsKeySigner(kms()), config.endpoints(), clock, random);
     }
     return minter;
+  }
+
+  /** Checks of published keys against KMS, kept for the container's life (not reset). */
+  private ConfirmedKeys confirmedKeys() {
+    if (confirmedKeys == null) {
+      confirmedKeys = new ConfirmedKeys(new KmsPublishedKeyCheck(kms()), clock, telemetry);
+    }
+    return confirmedKeys;
   }
 
   private PublishedKeys publishedKeys() {

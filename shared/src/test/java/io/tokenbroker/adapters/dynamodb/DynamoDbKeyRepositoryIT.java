@@ -7,6 +7,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import io.tokenbroker.devsupport.LocalAws;
 import io.tokenbroker.devsupport.MotoExtension;
 import io.tokenbroker.keys.KeyConflict;
+import io.tokenbroker.keys.KeyCreation;
 import io.tokenbroker.keys.KeyState;
 import io.tokenbroker.keys.SigningKey;
 import io.tokenbroker.testing.AwsFixture;
@@ -20,12 +21,32 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class DynamoDbKeyRepositoryIT {
 
   private static DynamoDbKeyRepository repository;
+  private static DynamoDbKeyCreations creations;
   private final Instant now = Instant.parse("2026-11-28T12:00:00Z");
 
   @BeforeAll
   static void setUp(LocalAws aws) {
     AwsFixture fixture = AwsFixture.provisioned(aws);
     repository = new DynamoDbKeyRepository(fixture.enhanced, fixture.tables.keys());
+    creations = new DynamoDbKeyCreations(fixture.dynamoDb, fixture.tables.keys());
+  }
+
+  @Test
+  void keepsKeyCreationsBesideTheKeysWhereNoReaderOfKeysSeesThem() {
+    SigningKey key = newKey(JWSAlgorithm.RS256);
+    repository.create(key);
+    KeyCreation started = KeyCreation.started("c-" + key.kid().substring(0, 8), now);
+    creations.record(started);
+    creations.record(started.madeAs("1234abcd-12ab-34cd-56ef-1234567890ab"));
+
+    assertThat(creations.findAll())
+        .contains(started.madeAs("1234abcd-12ab-34cd-56ef-1234567890ab"));
+    assertThat(repository.findAll()).contains(key).allMatch(k -> !k.kid().startsWith("lock#"));
+    assertThat(repository.find(DynamoDbKeyCreations.PREFIX + started.creationId())).isEmpty();
+
+    creations.forget(started.creationId());
+    creations.forget(started.creationId());
+    assertThat(creations.findAll()).noneMatch(c -> c.creationId().equals(started.creationId()));
   }
 
   private SigningKey newKey(JWSAlgorithm algorithm) {

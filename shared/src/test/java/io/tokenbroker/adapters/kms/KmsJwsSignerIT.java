@@ -41,7 +41,7 @@ class KmsJwsSignerIT {
   @ParameterizedTest
   @ValueSource(strings = {"RS256", "ES256"})
   void signsSoThatThePublicJwkVerifies(String alg) throws Exception {
-    ManagedKey key = keyManager.create(JWSAlgorithm.parse(alg));
+    ManagedKey key = keyManager.create(JWSAlgorithm.parse(alg), "test-creation");
     SigningKey record = SigningKey.created(key, KeyState.ACTIVE, Instant.now());
     JWSObject jws =
         new JWSObject(
@@ -84,7 +84,7 @@ class KmsJwsSignerIT {
 
   @Test
   void refusesToSignForAnotherAlgorithm() {
-    ManagedKey key = keyManager.create(JWSAlgorithm.RS256);
+    ManagedKey key = keyManager.create(JWSAlgorithm.RS256, "test-creation");
     var signer = new KmsJwsSigner(kms, key.keyReference(), JWSAlgorithm.RS256);
 
     assertThatThrownBy(() -> signer.sign(new JWSHeader(JWSAlgorithm.RS512), "x".getBytes()))

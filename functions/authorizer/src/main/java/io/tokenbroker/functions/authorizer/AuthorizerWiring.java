@@ -7,10 +7,12 @@ import io.tokenbroker.adapters.aws.ClientTimeouts;
 import io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository;
 import io.tokenbroker.adapters.dynamodb.DynamoDbRevocationRepository;
 import io.tokenbroker.adapters.jwks.JwksUrlKeySource;
+import io.tokenbroker.adapters.kms.KmsPublishedKeyCheck;
 import io.tokenbroker.adapters.lifecycle.PrimingEvents;
 import io.tokenbroker.adapters.lifecycle.PrimingSwitch;
 import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
 import io.tokenbroker.config.Env;
+import io.tokenbroker.keys.ConfirmedKeys;
 import io.tokenbroker.keys.SigningKey;
 import io.tokenbroker.revocation.CachedRevocations;
 import io.tokenbroker.telemetry.Telemetry;
@@ -22,8 +24,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The authorizer's real adapters, built once per container, and its SnapStart hooks. No KMS client:
- * it never signs.
+ * The authorizer's real adapters, built once per container, and its SnapStart hooks. It never
+ * signs; reading the broker's key table, it trusts a key only once KMS confirms it (GetPublicKey,
+ * once per key per container, {@link ConfirmedKeys}), so write access to the table is not enough to
+ * make it trust a key.
  */
 final class AuthorizerWiring {
 
@@ -35,7 +39,7 @@ final class AuthorizerWiring {
   private final AccessTokenVerifier verifier;
   private final PrimingSwitch primingSwitch = new PrimingSwitch();
 
-  AuthorizerWiring(AuthorizerConfig config, Env env, Clock clock) {
+  AuthorizerWiring(AuthorizerConfig config, Env env, Clock clock, Telemetry telemetry) {
     this.config = config;
     // One attempt per read inside the time budget: a slow store must deny fast, not retry slowly.
     ClientTimeouts budget =
@@ -48,10 +52,14 @@ final class AuthorizerWiring {
       var table =
           new DynamoDbKeyRepository(
               AwsClients.enhanced(dynamoDb), config.keysTable().orElseThrow());
+      var confirmed =
+          new ConfirmedKeys(new KmsPublishedKeyCheck(AwsClients.kms(aws)), clock, telemetry);
       keys =
           () ->
-              table.findAll().stream()
-                  .filter(SigningKey::isPublished)
+              confirmed
+                  .confirm(table.findAll().stream().filter(SigningKey::isPublished).toList())
+                  .keys()
+                  .stream()
                   .map(SigningKey::publicJwk)
                   .toList();
     }

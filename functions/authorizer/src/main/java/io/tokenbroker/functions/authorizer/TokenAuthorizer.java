@@ -50,7 +50,7 @@ public final class TokenAuthorizer implements RequestStreamHandler {
   }
 
   private TokenAuthorizer(AuthorizerConfig config, Env env, Telemetry telemetry, Clock clock) {
-    this(config, new AuthorizerWiring(config, env, clock), telemetry);
+    this(config, new AuthorizerWiring(config, env, clock, telemetry), telemetry);
   }
 
   private TokenAuthorizer(AuthorizerConfig config, AuthorizerWiring wiring, Telemetry telemetry) {

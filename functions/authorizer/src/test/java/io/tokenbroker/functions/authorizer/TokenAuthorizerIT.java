@@ -3,16 +3,23 @@ package io.tokenbroker.functions.authorizer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.util.Base64URL;
+import io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository;
 import io.tokenbroker.adapters.dynamodb.DynamoDbRevocationRepository;
+import io.tokenbroker.adapters.kms.KmsKeyManager;
+import io.tokenbroker.adapters.kms.KmsKeySigner;
 import io.tokenbroker.clients.Client;
 import io.tokenbroker.devsupport.LocalAws;
 import io.tokenbroker.devsupport.MotoExtension;
+import io.tokenbroker.keys.KeyState;
+import io.tokenbroker.keys.SigningKey;
 import io.tokenbroker.testing.AwsFixture;
 import io.tokenbroker.testing.Clients;
 import io.tokenbroker.testing.EventFiles;
 import io.tokenbroker.testing.MotoBroker;
 import io.tokenbroker.testing.RecordingTelemetry;
+import io.tokenbroker.testing.TestKeys;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -260,6 +267,75 @@ class TokenAuthorizerIT {
         .isInstanceOf(TokenAuthorizer.Unauthorized.class);
     assertThat(statement(invoke(restEvent(after, "GET", "/orders/1"))))
         .containsEntry("Effect", "Allow");
+  }
+
+  /** The token's claims and header, signed by {@code signer} under {@code kid}. */
+  private static String resigned(String token, String kid, com.nimbusds.jose.JWSSigner signer)
+      throws Exception {
+    var original = com.nimbusds.jwt.SignedJWT.parse(token);
+    var copy =
+        new com.nimbusds.jwt.SignedJWT(
+            new com.nimbusds.jose.JWSHeader.Builder(original.getHeader()).keyID(kid).build(),
+            original.getJWTClaimsSet());
+    copy.sign(signer);
+    return copy.serialize();
+  }
+
+  /** A key record as someone with write access to the key table could write it. */
+  private static SigningKey row(String keyReference, com.nimbusds.jose.jwk.JWK publicJwk) {
+    return new SigningKey(
+        publicJwk.getKeyID(),
+        keyReference,
+        com.nimbusds.jose.JWSAlgorithm.RS256,
+        publicJwk,
+        KeyState.PENDING,
+        Instant.now(),
+        null,
+        null,
+        null,
+        1);
+  }
+
+  @Test
+  void refusesTokensOfKeysWhoseTableRecordKmsDoesNotConfirm() throws Exception {
+    var keys = new DynamoDbKeyRepository(aws.enhanced, aws.tables.keys());
+    SigningKey active =
+        keys.findAll().stream().filter(k -> k.state() == KeyState.ACTIVE).findFirst().orElseThrow();
+    // A public key of the forger's own, recorded under the broker's real KMS key.
+    var forgersKey = (com.nimbusds.jose.jwk.RSAKey) TestKeys.generate(JWSAlgorithm.RS256);
+    SigningKey forged = row(active.keyReference(), forgersKey.toPublicJWK());
+    // A genuine KMS key of the broker's, named by its ARN instead of its bare id.
+    var genuine = new KmsKeyManager(aws.kms, "test").create(JWSAlgorithm.RS256, "c");
+    String arn = aws.kms.describeKey(r -> r.keyId(genuine.keyReference())).keyMetadata().arn();
+    SigningKey byArn = row(arn, genuine.publicJwk());
+    keys.create(forged);
+    keys.create(byArn);
+    String token = token("forgery", "orders:read");
+    String forgedToken =
+        resigned(token, forged.kid(), new com.nimbusds.jose.crypto.RSASSASigner(forgersKey));
+    String byArnToken =
+        resigned(
+            token,
+            byArn.kid(),
+            new KmsKeySigner(aws.kms).signerFor(row(genuine.keyReference(), genuine.publicJwk())));
+    RecordingTelemetry telemetry = new RecordingTelemetry();
+    try {
+      TokenAuthorizer fresh = new TokenAuthorizer(environment(Map.of()), telemetry);
+
+      for (String refused : List.of(forgedToken, byArnToken)) {
+        assertThatThrownBy(() -> invoke(fresh, restEvent(refused, "GET", "/orders/1")))
+            .isInstanceOf(TokenAuthorizer.Unauthorized.class);
+      }
+      assertThat(statement(invoke(fresh, restEvent(token, "GET", "/orders/1"))))
+          .containsEntry("Effect", "Allow");
+      assertThat(telemetry.named("keys.unverified_key"))
+          .extracting(e -> e.fields().get("kid"))
+          .containsExactlyInAnyOrder(forged.kid(), byArn.kid());
+      assertThat(telemetry.everything()).doesNotContain("arn:aws:kms");
+    } finally {
+      keys.update(forged.moveTo(KeyState.WITHDRAWN, Instant.now()));
+      keys.update(byArn.moveTo(KeyState.WITHDRAWN, Instant.now()));
+    }
   }
 
   @Test

@@ -41,7 +41,7 @@ public final class DiscoveryHandler implements RequestStreamHandler {
 
   /** With another clock: for simulations that run days of rotation in seconds. */
   public DiscoveryHandler(Env env, Telemetry telemetry, Clock clock) {
-    this(new DiscoveryWiring(DiscoveryConfig.from(env), env, clock), telemetry);
+    this(new DiscoveryWiring(DiscoveryConfig.from(env), env, clock, telemetry), telemetry);
   }
 
   private DiscoveryHandler(DiscoveryWiring wiring, Telemetry telemetry) {

@@ -4,12 +4,14 @@ import io.tokenbroker.adapters.aws.AwsClients;
 import io.tokenbroker.adapters.aws.AwsSettings;
 import io.tokenbroker.adapters.aws.ClientTimeouts;
 import io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository;
+import io.tokenbroker.adapters.kms.KmsPublishedKeyCheck;
 import io.tokenbroker.adapters.lifecycle.PrimingEvents;
 import io.tokenbroker.adapters.lifecycle.PrimingSwitch;
 import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.discovery.DiscoveryService;
 import io.tokenbroker.discovery.ServerMetadata;
+import io.tokenbroker.keys.ConfirmedKeys;
 import io.tokenbroker.keys.PublishedKeys;
 import io.tokenbroker.telemetry.Telemetry;
 import java.time.Clock;
@@ -22,7 +24,7 @@ final class DiscoveryWiring {
   private final DiscoveryService service;
   private final PrimingSwitch primingSwitch = new PrimingSwitch();
 
-  DiscoveryWiring(DiscoveryConfig config, Env env, Clock clock) {
+  DiscoveryWiring(DiscoveryConfig config, Env env, Clock clock, Telemetry telemetry) {
     aws = AwsSettings.from(env, ClientTimeouts.requestPath());
     keys =
         new PublishedKeys(
@@ -32,7 +34,10 @@ final class DiscoveryWiring {
             config.keyTableCache());
     service =
         new DiscoveryService(
-            keys, ServerMetadata.forBroker(config.endpoints()), config.jwksMaxAge());
+            keys,
+            new ConfirmedKeys(new KmsPublishedKeyCheck(AwsClients.kms(aws)), clock, telemetry),
+            ServerMetadata.forBroker(config.endpoints()),
+            config.jwksMaxAge());
   }
 
   DiscoveryService service() {
@@ -45,8 +50,9 @@ final class DiscoveryWiring {
   }
 
   /**
-   * Priming GETs the JWKS (a key-table read and its serialization) and the metadata; reset forgets
-   * the keys read and drops cached credentials.
+   * Priming GETs the JWKS (a key-table read, a KMS check of each published key, and its
+   * serialization) and the metadata; reset forgets the keys read (not their checks: a key's public
+   * half never changes) and drops cached credentials.
    */
   SnapStartHooks snapStartHooks(Telemetry telemetry, SnapStartHooks.StreamHandler handler) {
     return SnapStartHooks.builder("discovery", telemetry, primingSwitch)

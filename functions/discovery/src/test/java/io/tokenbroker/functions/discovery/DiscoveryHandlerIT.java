@@ -43,7 +43,9 @@ class DiscoveryHandlerIT {
     active = aws.bootstrapKey();
     withdrawn =
         SigningKey.created(
-            keyManager.create(JWSAlgorithm.ES256), KeyState.WITHDRAWN, Clock.systemUTC().instant());
+            keyManager.create(JWSAlgorithm.ES256, "test-creation"),
+            KeyState.WITHDRAWN,
+            Clock.systemUTC().instant());
     keys.create(withdrawn);
     handler =
         new DiscoveryHandler(
@@ -71,6 +73,57 @@ class DiscoveryHandlerIT {
     byte[] kmsPublicKey =
         aws.kms.getPublicKey(r -> r.keyId(active.keyReference())).publicKey().asByteArray();
     assertThat(((AsymmetricJWK) published).toPublicKey().getEncoded()).isEqualTo(kmsPublicKey);
+  }
+
+  /** A record as someone with write access to the key table (and no KMS key) could write it. */
+  private static SigningKey forged(String keyReference, JWK publicJwk) {
+    return new SigningKey(
+        publicJwk.getKeyID(),
+        keyReference,
+        (JWSAlgorithm) publicJwk.getAlgorithm(),
+        publicJwk,
+        KeyState.PENDING,
+        Clock.systemUTC().instant(),
+        null,
+        null,
+        null,
+        1);
+  }
+
+  @Test
+  void leavesOutKeyRecordsKmsDoesNotConfirm() throws Exception {
+    var keys = new DynamoDbKeyRepository(aws.enhanced, aws.tables.keys());
+    var genuine = new KmsKeyManager(aws.kms, "test").create(JWSAlgorithm.RS256, "c");
+    String arn = aws.kms.describeKey(r -> r.keyId(genuine.keyReference())).keyMetadata().arn();
+    List<SigningKey> forgeries =
+        List.of(
+            forged(
+                active.keyReference(),
+                io.tokenbroker.testing.TestKeys.generate(JWSAlgorithm.RS256).toPublicJWK()),
+            forged(arn, genuine.publicJwk()));
+    forgeries.forEach(keys::create);
+    RecordingTelemetry telemetry = new RecordingTelemetry();
+    DiscoveryHandler fresh =
+        new DiscoveryHandler(
+            aws.env(Map.of("ISSUER", ISSUER, "KEY_TABLE_CACHE_SECONDS", "0")), telemetry);
+    try {
+      Map<String, Object> response =
+          EventFiles.invoke(
+              (in, out) -> fresh.handleRequest(in, out, null),
+              EventFiles.load("discovery/get-jwks.json"));
+
+      assertThat(response.get("statusCode")).isEqualTo(200L);
+      assertThat(JWKSet.parse((String) response.get("body")).getKeys())
+          .extracting(JWK::getKeyID)
+          .containsExactly(active.kid());
+      assertThat(telemetry.named("keys.unverified_key"))
+          .extracting(e -> e.fields().get("kid"))
+          .containsExactlyInAnyOrderElementsOf(forgeries.stream().map(SigningKey::kid).toList());
+      assertThat(telemetry.everything()).doesNotContain("arn:aws:kms");
+    } finally {
+      forgeries.forEach(
+          k -> keys.update(k.moveTo(KeyState.WITHDRAWN, Clock.systemUTC().instant())));
+    }
   }
 
   @Test
@@ -142,7 +195,7 @@ class DiscoveryHandlerIT {
     var keys = new DynamoDbKeyRepository(aws.enhanced, aws.tables.keys());
     SigningKey pending =
         SigningKey.created(
-            new KmsKeyManager(aws.kms, "test").create(JWSAlgorithm.RS256),
+            new KmsKeyManager(aws.kms, "test").create(JWSAlgorithm.RS256, "test-creation"),
             KeyState.PENDING,
             Clock.systemUTC().instant());
     keys.create(pending);

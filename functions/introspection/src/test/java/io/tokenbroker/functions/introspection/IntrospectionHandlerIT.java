@@ -7,6 +7,8 @@ import com.nimbusds.jose.jwk.ECKey;
 import io.tokenbroker.clients.Client;
 import io.tokenbroker.devsupport.LocalAws;
 import io.tokenbroker.devsupport.MotoExtension;
+import io.tokenbroker.keys.KeyState;
+import io.tokenbroker.keys.SigningKey;
 import io.tokenbroker.testing.ClientAssertions;
 import io.tokenbroker.testing.Clients;
 import io.tokenbroker.testing.EventFiles;
@@ -164,6 +166,53 @@ class IntrospectionHandlerIT {
         (Map<String, Object>) ((Map<String, Object>) event.get("requestContext")).get("identity");
     identity.put("userArn", "arn:aws:sts::123456789012:assumed-role/" + clientId + "/s1");
     return EventFiles.invoke((in, out) -> handler.handleRequest(in, out, null), event);
+  }
+
+  @Test
+  void answersInactiveForATokenOfAKeyRecordKmsDoesNotConfirm() throws Exception {
+    var keys =
+        new io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository(
+            broker.aws.enhanced, broker.aws.tables.keys());
+    SigningKey active =
+        keys.findAll().stream().filter(k -> k.state() == KeyState.ACTIVE).findFirst().orElseThrow();
+    // Someone with write access to the key table records a key of their own under the broker's
+    // KMS key id, and signs a copy of a genuine token with it.
+    var forgersKey =
+        (com.nimbusds.jose.jwk.RSAKey)
+            io.tokenbroker.testing.TestKeys.generate(com.nimbusds.jose.JWSAlgorithm.RS256);
+    SigningKey forged =
+        new SigningKey(
+            forgersKey.getKeyID(),
+            active.keyReference(),
+            com.nimbusds.jose.JWSAlgorithm.RS256,
+            forgersKey.toPublicJWK(),
+            KeyState.PENDING,
+            Instant.now(),
+            null,
+            null,
+            null,
+            1);
+    keys.create(forged);
+    var genuine = com.nimbusds.jwt.SignedJWT.parse(broker.issue(workload, "").accessToken());
+    var copy =
+        new com.nimbusds.jwt.SignedJWT(
+            new com.nimbusds.jose.JWSHeader.Builder(genuine.getHeader())
+                .keyID(forged.kid())
+                .build(),
+            genuine.getJWTClaimsSet());
+    copy.sign(new com.nimbusds.jose.crypto.RSASSASigner(forgersKey));
+    try {
+      var fresh = new IntrospectionHandler(broker.env, new RecordingTelemetry());
+      Map<String, Object> event = EventFiles.load("introspection/introspect-iam.json");
+      event.put("body", "token=" + copy.serialize());
+
+      assertThat(
+              EventFiles.body(
+                  EventFiles.invoke((in, out) -> fresh.handleRequest(in, out, null), event)))
+          .isEqualTo(Map.of("active", false));
+    } finally {
+      keys.update(forged.moveTo(KeyState.WITHDRAWN, Instant.now()));
+    }
   }
 
   @Test

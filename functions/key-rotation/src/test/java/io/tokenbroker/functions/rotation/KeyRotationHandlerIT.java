@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.JWSAlgorithm;
+import io.tokenbroker.adapters.dynamodb.DynamoDbKeyCreations;
 import io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository;
 import io.tokenbroker.adapters.dynamodb.DynamoDbRevocationRepository;
 import io.tokenbroker.adapters.dynamodb.DynamoDbRotationLock;
@@ -56,6 +57,7 @@ class KeyRotationHandlerIT {
   private KeyRotationService rotation(KeyManager keyManager) {
     return new KeyRotationService(
         keys(),
+        new DynamoDbKeyCreations(aws.dynamoDb, aws.tables.keys()),
         keyManager,
         new DynamoDbRotationLock(aws.dynamoDb, aws.tables.keys()),
         new DynamoDbRevocationRepository(aws.dynamoDb, aws.tables.revocations()),
@@ -158,8 +160,8 @@ class KeyRotationHandlerIT {
     KeyManager dyingAfterCreateKey =
         new KeyManager() {
           @Override
-          public ManagedKey create(JWSAlgorithm algorithm) {
-            real.create(algorithm); // the key exists in KMS ...
+          public ManagedKey create(JWSAlgorithm algorithm, String creationId) {
+            real.create(algorithm, creationId); // the key exists in KMS ...
             throw new ServiceFailure(
                 "lambda",
                 "function timed out: injected",
@@ -203,6 +205,34 @@ class KeyRotationHandlerIT {
   }
 
   @Test
+  void leavesATaggedKeyItNeverCreatedAloneAndForgetsItsOwnCreations(LocalAws local) {
+    aws = AwsFixture.provisioned(local.fresh());
+    rotation(kms()).rotate(false);
+    String foreign =
+        aws.kms
+            .createKey(
+                r ->
+                    r.keySpec(software.amazon.awssdk.services.kms.model.KeySpec.RSA_2048)
+                        .keyUsage(
+                            software.amazon.awssdk.services.kms.model.KeyUsageType.SIGN_VERIFY)
+                        .tags(
+                            software.amazon.awssdk.services.kms.model.Tag.builder()
+                                .tagKey(KmsKeyManager.TAG_KEY)
+                                .tagValue(aws.aws.prefix())
+                                .build()))
+            .keyMetadata()
+            .keyId();
+
+    clock.advance(Duration.ofHours(2));
+    var report = rotation(kms()).rotate(false);
+
+    assertThat(report.actions()).doesNotContain("scheduled deletion of an unrecorded key");
+    assertThat(aws.kms.describeKey(r -> r.keyId(foreign)).keyMetadata().keyState())
+        .isEqualTo(software.amazon.awssdk.services.kms.model.KeyState.ENABLED);
+    assertThat(new DynamoDbKeyCreations(aws.dynamoDb, aws.tables.keys()).findAll()).isEmpty();
+  }
+
+  @Test
   void theNextRunDisablesAWithdrawnKeyWhoseDisableFailed(LocalAws local) {
     aws = AwsFixture.provisioned(local.fresh());
     KmsKeyManager real = kms();
@@ -218,8 +248,8 @@ class KeyRotationHandlerIT {
     KeyManager disableFails =
         new KeyManager() {
           @Override
-          public ManagedKey create(JWSAlgorithm algorithm) {
-            return real.create(algorithm);
+          public ManagedKey create(JWSAlgorithm algorithm, String creationId) {
+            return real.create(algorithm, creationId);
           }
 
           @Override

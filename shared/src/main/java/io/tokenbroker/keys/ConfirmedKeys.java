@@ -1,0 +1,122 @@
+package io.tokenbroker.keys;
+
+import com.nimbusds.jose.JOSEException;
+import io.tokenbroker.errors.ServiceFailure;
+import io.tokenbroker.telemetry.Telemetry;
+import io.tokenbroker.telemetry.TelemetryEvent;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The published keys a verifier may trust: those the key manager confirms ({@link
+ * PublishedKeyCheck}), each checked once per process. A confirmation is kept for the life of the
+ * process (a key's public half never changes; the key table unpublishes it), so the hot path after
+ * the first check is a map lookup. A refusal is kept for {@link #REFUSED_FOR} and logged as {@code
+ * keys.unverified_key} (kid only); a check that failed is retried after {@link #FAILED_FOR}. Either
+ * way the key is left out: trust never fails open. Thread-safe.
+ */
+public final class ConfirmedKeys {
+
+  /** The confirmed keys among those asked about, and whether every one of them could be checked. */
+  public record Result(List<SigningKey> keys, boolean complete) {}
+
+  static final Duration REFUSED_FOR = Duration.ofMinutes(1);
+  static final Duration FAILED_FOR = Duration.ofSeconds(5);
+
+  private final PublishedKeyCheck check;
+  private final Clock clock;
+  private final Telemetry telemetry;
+  private final Set<String> confirmed = ConcurrentHashMap.newKeySet();
+  private final Map<String, Instant> refusedUntil = new ConcurrentHashMap<>();
+  private final Map<String, Instant> failedUntil = new ConcurrentHashMap<>();
+
+  public ConfirmedKeys(PublishedKeyCheck check, Clock clock, Telemetry telemetry) {
+    this.check = check;
+    this.clock = clock;
+    this.telemetry = telemetry;
+  }
+
+  /** The keys among {@code published} that the key manager confirms, in the same order. */
+  public Result confirm(List<SigningKey> published) {
+    List<SigningKey> trusted = new ArrayList<>(published.size());
+    boolean complete = true;
+    for (SigningKey key : published) {
+      switch (status(key)) {
+        case CONFIRMED -> trusted.add(key);
+        case REFUSED -> {}
+        case UNCHECKED -> complete = false;
+      }
+    }
+    return new Result(List.copyOf(trusted), complete);
+  }
+
+  private enum Status {
+    CONFIRMED,
+    REFUSED,
+    UNCHECKED
+  }
+
+  private Status status(SigningKey key) {
+    String identity = identity(key);
+    if (identity != null && confirmed.contains(identity)) {
+      return Status.CONFIRMED;
+    }
+    Instant now = clock.instant();
+    String held = identity == null ? key.kid() : identity;
+    if (now.isBefore(refusedUntil.getOrDefault(held, Instant.MIN))) {
+      return Status.REFUSED;
+    }
+    if (now.isBefore(failedUntil.getOrDefault(held, Instant.MIN))) {
+      return Status.UNCHECKED;
+    }
+    boolean ok;
+    try {
+      ok = identity != null && check.confirms(key);
+    } catch (ServiceFailure failure) {
+      failedUntil.put(held, now.plus(FAILED_FOR));
+      telemetry.emit(
+          TelemetryEvent.error("keys.key_check_failed")
+              .with("kid", key.kid())
+              .with("dependency", failure.dependency())
+              .with("detail", failure.getMessage())
+              .count("KeyCheckFailures"));
+      return Status.UNCHECKED;
+    }
+    if (ok) {
+      confirmed.add(identity);
+      failedUntil.remove(held);
+      return Status.CONFIRMED;
+    }
+    refusedUntil.put(held, now.plus(REFUSED_FOR));
+    telemetry.emit(
+        TelemetryEvent.warn("keys.unverified_key").with("kid", key.kid()).count("UnverifiedKeys"));
+    return Status.REFUSED;
+  }
+
+  /**
+   * What a confirmation is about: the key reference, the algorithm and the public key (by its
+   * thumbprint, computed here rather than read from the record). Null if the record contradicts
+   * itself (its kid is not its key's thumbprint, or the key names another algorithm): refused
+   * without asking the key manager.
+   */
+  private static String identity(SigningKey key) {
+    String thumbprint;
+    try {
+      thumbprint = key.publicJwk().computeThumbprint().toString();
+    } catch (JOSEException | RuntimeException e) {
+      return null;
+    }
+    if (!thumbprint.equals(key.kid())
+        || !key.kid().equals(key.publicJwk().getKeyID())
+        || !key.algorithm().equals(key.publicJwk().getAlgorithm())) {
+      return null;
+    }
+    return key.keyReference() + " " + key.algorithm().getName() + " " + thumbprint;
+  }
+}
