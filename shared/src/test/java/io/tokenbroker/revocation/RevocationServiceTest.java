@@ -137,7 +137,9 @@ class RevocationServiceTest {
     kit.keyTable.write(
         List.of(
             SigningKey.created(
-                kit.kms.create(JWSAlgorithm.RS256), KeyState.ACTIVE, kit.clock.instant())),
+                kit.kms.create(JWSAlgorithm.RS256, "test-creation"),
+                KeyState.ACTIVE,
+                kit.clock.instant())),
         List.of(signer.moveTo(KeyState.RETIRED, kit.clock.instant())));
   }
 
@@ -151,7 +153,9 @@ class RevocationServiceTest {
     IssuedToken token = kit.issue(alice, "");
     SigningKey pending =
         SigningKey.created(
-            kit.kms.create(JWSAlgorithm.RS256), KeyState.PENDING, kit.clock.instant());
+            kit.kms.create(JWSAlgorithm.RS256, "test-creation"),
+            KeyState.PENDING,
+            kit.clock.instant());
     kit.keyTable.create(pending);
     InMemoryRevocations.State before = kit.revocations.state();
 

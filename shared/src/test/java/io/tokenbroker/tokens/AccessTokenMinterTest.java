@@ -46,6 +46,7 @@ class AccessTokenMinterTest {
   private final KeyRotationService rotation =
       new KeyRotationService(
           keyTable,
+          new io.tokenbroker.testing.InMemoryKeyCreations(),
           kms,
           new InMemoryRotationLock(),
           new InMemoryRevocations(),

@@ -99,12 +99,17 @@ class KeyRotationHandlerIT {
     assertThat(states()).containsExactly(Map.entry(KeyState.ACTIVE, 1L));
   }
 
-  /** A key tagged as this deployment's that the table never heard of is found and deleted. */
+  /**
+   * A key whose creation this deployment recorded but whose key record never followed (a run that
+   * died after CreateKey) is found and deleted by the scheduled run.
+   */
   @Test
   void theScheduledRunDeletesAKeyOfOursTheTableNeverRecorded(LocalAws local) {
     aws = AwsFixture.provisioned(local.fresh());
     run(new KeyRotationHandler(rotation(kms())));
-    ManagedKey orphan = kms().create(JWSAlgorithm.RS256); // e.g. a run that died after CreateKey
+    new DynamoDbKeyCreations(aws.dynamoDb, aws.tables.keys())
+        .record(io.tokenbroker.keys.KeyCreation.started("died-after-create-key", clock.instant()));
+    ManagedKey orphan = kms().create(JWSAlgorithm.RS256, "died-after-create-key");
     clock.advance(Duration.ofHours(2));
 
     run(new KeyRotationHandler(rotation(kms())));
