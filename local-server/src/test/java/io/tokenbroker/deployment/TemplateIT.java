@@ -172,14 +172,23 @@ class TemplateIT {
               }
               case "KeyRotationFunctionRole" -> {
                 assertThat(actions).doesNotContain("kms:Sign");
-                if (actions.contains("CreateKey")) {
-                  assertThat(json).contains("aws:RequestTag/token-broker");
+                if (actions.contains("CreateKey") || actions.contains("TagResource")) {
+                  // KMS checks CreateKey's tags as TagResource: both only with the broker's tag.
+                  assertThat(json).contains("aws:RequestTag/token-broker").contains("aws:TagKeys");
                 } else if (actions.contains("DisableKey")
                     || actions.contains("ScheduleKeyDeletion")) {
                   assertThat(json).contains("aws:ResourceTag/token-broker");
                 } else if (json.contains("\"Resource\":\"*\"")) {
                   assertThat(actions).isEqualTo("kms:ListKeys");
                 }
+              }
+              case "AuthorizerFunctionRole",
+                  "DiscoveryFunctionRole",
+                  "RevocationFunctionRole",
+                  "IntrospectionFunctionRole" -> {
+                // Verifiers confirm a published key with KMS, only on the broker's tagged keys.
+                assertThat(actions).as(role).isEqualTo("kms:GetPublicKey");
+                assertThat(json).as(role).contains("aws:ResourceTag/token-broker");
               }
               default -> throw new AssertionError(role + " must have no KMS rights: " + actions);
             }

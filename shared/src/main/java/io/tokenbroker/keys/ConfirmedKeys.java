@@ -35,6 +35,7 @@ public final class ConfirmedKeys {
   private final Set<String> confirmed = ConcurrentHashMap.newKeySet();
   private final Map<String, Instant> refusedUntil = new ConcurrentHashMap<>();
   private final Map<String, Instant> failedUntil = new ConcurrentHashMap<>();
+  private final Set<String> uncheckedKids = ConcurrentHashMap.newKeySet();
 
   public ConfirmedKeys(PublishedKeyCheck check, Clock clock, Telemetry telemetry) {
     this.check = check;
@@ -48,12 +49,27 @@ public final class ConfirmedKeys {
     boolean complete = true;
     for (SigningKey key : published) {
       switch (status(key)) {
-        case CONFIRMED -> trusted.add(key);
-        case REFUSED -> {}
-        case UNCHECKED -> complete = false;
+        case CONFIRMED -> {
+          trusted.add(key);
+          uncheckedKids.remove(key.kid());
+        }
+        case REFUSED -> uncheckedKids.remove(key.kid());
+        case UNCHECKED -> {
+          complete = false;
+          uncheckedKids.add(key.kid());
+        }
       }
     }
     return new Result(List.copyOf(trusted), complete);
+  }
+
+  /**
+   * Whether the published key with this kid was left out, at the last {@link #confirm}, because its
+   * check failed (not because it was refused): its tokens deserve a retryable failure, not a
+   * refusal ({@code verify.FailClosedOnUncheckedKeys}).
+   */
+  public boolean couldNotCheck(String kid) {
+    return uncheckedKids.contains(kid);
   }
 
   private enum Status {

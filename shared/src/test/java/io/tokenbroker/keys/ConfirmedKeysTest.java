@@ -117,6 +117,7 @@ class ConfirmedKeysTest {
 
     assertThat(result.keys()).isEmpty();
     assertThat(result.complete()).isFalse();
+    assertThat(confirmed.couldNotCheck(key.kid())).as("failed, not refused").isTrue();
     assertThat(telemetry.named("keys.key_check_failed")).hasSize(1);
 
     failing.set(false);
@@ -125,5 +126,6 @@ class ConfirmedKeysTest {
     var retried = confirmed.confirm(List.of(key));
     assertThat(retried.keys()).containsExactly(key);
     assertThat(retried.complete()).isTrue();
+    assertThat(confirmed.couldNotCheck(key.kid())).isFalse();
   }
 }

@@ -39,6 +39,7 @@ import io.tokenbroker.tokens.AccessTokenMinter;
 import io.tokenbroker.tokens.TokenService;
 import io.tokenbroker.verify.AccessTokenVerifier;
 import io.tokenbroker.verify.CachingKeyResolver;
+import io.tokenbroker.verify.FailClosedOnUncheckedKeys;
 import io.tokenbroker.verify.VerifierPolicy;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -283,7 +284,7 @@ public final class BrokerServices {
                   Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256),
                   config.clockSkew(),
                   config.maxTokenLifetime()),
-              ourKeys,
+              new FailClosedOnUncheckedKeys(ourKeys, confirmedKeys()::couldNotCheck),
               ourRevocations,
               clock);
     }

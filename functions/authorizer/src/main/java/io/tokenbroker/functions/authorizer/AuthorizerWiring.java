@@ -18,10 +18,12 @@ import io.tokenbroker.revocation.CachedRevocations;
 import io.tokenbroker.telemetry.Telemetry;
 import io.tokenbroker.verify.AccessTokenVerifier;
 import io.tokenbroker.verify.CachingKeyResolver;
+import io.tokenbroker.verify.FailClosedOnUncheckedKeys;
 import io.tokenbroker.verify.KeySource;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The authorizer's real adapters, built once per container, and its SnapStart hooks. It never
@@ -46,6 +48,7 @@ final class AuthorizerWiring {
         new ClientTimeouts(config.dependencyTimeout(), config.dependencyTimeout(), 1);
     this.aws = AwsSettings.from(env, budget);
     var dynamoDb = AwsClients.dynamoDb(aws);
+    Predicate<String> couldNotCheck = kid -> false;
     if (config.jwksUrl().isPresent()) {
       keys = new JwksUrlKeySource(config.jwksUrl().get(), config.dependencyTimeout());
     } else {
@@ -54,6 +57,7 @@ final class AuthorizerWiring {
               AwsClients.enhanced(dynamoDb), config.keysTable().orElseThrow());
       var confirmed =
           new ConfirmedKeys(new KmsPublishedKeyCheck(AwsClients.kms(aws)), clock, telemetry);
+      couldNotCheck = confirmed::couldNotCheck;
       keys =
           () ->
               confirmed
@@ -71,7 +75,12 @@ final class AuthorizerWiring {
             clock,
             config.revocationCache(),
             10_000);
-    verifier = new AccessTokenVerifier(config.policy(), keyCache, revocations, clock);
+    verifier =
+        new AccessTokenVerifier(
+            config.policy(),
+            new FailClosedOnUncheckedKeys(keyCache, couldNotCheck),
+            revocations,
+            clock);
   }
 
   AccessTokenVerifier verifier() {
