@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * Project Wycheproof test vectors, read from {@code ../shared/testdata/wycheproof} beside the
- * project (never copied into it). Where the folder is absent the test is skipped, and says so.
+ * project (never copied into it). Where the folder is absent the test is skipped, and says so;
+ * under {@code CI=true} it fails instead, so that CI never passes by skipping the vectors.
  */
 public final class Wycheproof {
 
@@ -25,6 +26,10 @@ public final class Wycheproof {
   /** The parsed file, or a visible skip when the test data is not there. */
   public static Map<String, Object> load(String file) {
     Path path = directory().resolve(file);
+    if (!Files.isReadable(path) && "true".equalsIgnoreCase(System.getenv("CI"))) {
+      throw new AssertionError(
+          "Wycheproof vectors not found at " + path + ", and CI=true must not skip them");
+    }
     assumeTrue(
         Files.isReadable(path),
         "Wycheproof vectors not found at " + path + ": test skipped (see ../shared/testdata)");
