@@ -201,7 +201,7 @@ class BrokerctlIT {
       "--keys-table", tables.keys()
     };
 
-    Run run = run(options, "revoke", "key", active.kid());
+    Run run = run(options, "revoke", "key", "--", active.kid()); // a kid may begin with '-'
 
     assertThat(run.exit()).isEqualTo(1);
     assertThat(run.err()).contains("active signing key").contains("brokerctl keys compromise");
@@ -228,7 +228,7 @@ class BrokerctlIT {
     String active =
         list.lines().filter(l -> l.contains("ACTIVE")).findFirst().orElseThrow().split(" ")[0];
 
-    Run compromised = run(tables, "keys", "compromise", active);
+    Run compromised = run(tables, "keys", "compromise", "--", active);
 
     assertThat(compromised.out())
         .contains("revoked every token signed by " + active)
@@ -498,7 +498,7 @@ class BrokerctlIT {
   void revokesAnIssuedTokenAndSaysToWhomItWasIssued() {
     Issuance issuance = storeIssuance("billing");
 
-    Run run = brokerctl(revocationTables, "revoke", "token", issuance.jti());
+    Run run = brokerctl(revocationTables, "revoke", "token", "--", issuance.jti());
 
     assertThat(run.exit()).isZero();
     assertThat(run.out())
