@@ -187,11 +187,16 @@ public final class DynamoDbRefreshTokenStore implements RefreshTokenStore {
    * A condition failed (spent, revoked) or another transaction held an item: the outcome of a
    * concurrent rotation. Throttling, capacity and validation cancellations are not.
    */
+  /**
+   * Whether the spend itself (item 0) failed or collided: only that is a lost race for the token. A
+   * conflict on the revocation checks (the client's record is shared by all its families, and
+   * DynamoDB cancels concurrent transactions that touch one item even if both only check it) says
+   * nothing about reuse: the caller gets a retryable failure instead of a revoked family.
+   */
   private static boolean lostTheRace(TransactionCanceledException e) {
     return !e.hasCancellationReasons()
-        || e.cancellationReasons().stream()
-            .map(CancellationReason::code)
-            .anyMatch(CONFLICTS::contains);
+        || (!e.cancellationReasons().isEmpty()
+            && CONFLICTS.contains(e.cancellationReasons().getFirst().code()));
   }
 
   private static boolean failedCondition(TransactionCanceledException e, int item) {

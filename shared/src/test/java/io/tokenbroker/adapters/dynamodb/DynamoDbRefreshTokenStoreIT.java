@@ -266,6 +266,47 @@ class DynamoDbRefreshTokenStoreIT {
     assertThat(issuances.find(access.jti())).contains(access);
   }
 
+  /**
+   * Every family of a client checks the client's one revocation record, and DynamoDB cancels a
+   * transaction that touches an item another transaction holds ({@code TransactionConflict}), even
+   * a condition check: two refreshes of different families of one client at the same moment. That
+   * is no reuse of this token: a retryable failure, never a revoked family.
+   */
+  @Test
+  void aConflictOnTheClientsRevocationRecordIsRetryableNotReuse() {
+    String id = UUID.randomUUID().toString();
+    RefreshTokenRecord first = token(id);
+    store.startFamily(family(id), first, issuance(id));
+    DynamoDbClient contended =
+        (DynamoDbClient)
+            Proxy.newProxyInstance(
+                DynamoDbClient.class.getClassLoader(),
+                new Class<?>[] {DynamoDbClient.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("transactWriteItems")) {
+                    throw TransactionCanceledException.builder()
+                        .message("Transaction cancelled")
+                        .cancellationReasons(
+                            CancellationReason.builder().code("None").build(),
+                            CancellationReason.builder().code("None").build(),
+                            CancellationReason.builder().code("TransactionConflict").build(),
+                            CancellationReason.builder().code("None").build(),
+                            CancellationReason.builder().code("None").build())
+                        .build();
+                  }
+                  try {
+                    return method.invoke(fixture.dynamoDb, args);
+                  } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
+
+    assertThatThrownBy(() -> storeOn(contended).rotate(family(id), first, token(id), issuance(id)))
+        .isInstanceOfSatisfying(
+            ServiceFailure.class, failure -> assertThat(failure.retryable()).isTrue());
+    assertThat(store.find(first.hash()).orElseThrow().used()).isFalse();
+  }
+
   @Test
   void aRotationCancelledByThrottlingIsARetryableFailureNotAConflict() {
     String id = UUID.randomUUID().toString();
