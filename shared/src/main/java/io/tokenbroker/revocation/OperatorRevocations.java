@@ -21,7 +21,8 @@ import java.util.function.Function;
  * issued until now (a watermark), or every token a signing key signed. Each revocation is durable
  * before this returns and kept until every token it covers has expired. Identifiers no token can
  * carry are refused with {@link RequestRejected} {@code invalid_request}, and nothing is written;
- * so is revoking the ACTIVE key's tokens, which only {@code brokerctl keys compromise} may do.
+ * so is revoking the ACTIVE or PENDING key's tokens, which only {@code brokerctl keys compromise}
+ * may do.
  */
 public final class OperatorRevocations {
 
@@ -89,22 +90,31 @@ public final class OperatorRevocations {
   }
 
   /**
-   * Every token a signing key signed (a PENDING, RETIRED or withdrawn key, or a kid the table no
-   * longer knows).
+   * Every token a signing key signed (a RETIRED or withdrawn key, or a kid the table no longer
+   * knows).
    *
    * @throws RequestRejected {@code invalid_request} for a kid no token can name, and for the ACTIVE
-   *     key: the broker would go on signing with it, and every verifier would refuse what it mints
-   *     until someone ran the compromise procedure, which revokes, withdraws and replaces it at
-   *     once
+   *     or PENDING key: the broker would sign with it (now, or once rotation activates it), and
+   *     every verifier would refuse what it mints until someone ran the compromise procedure, which
+   *     revokes, withdraws and replaces it at once
    */
   public void revokeKey(String kid) {
     requireWellFormedKid(kid);
-    if (keys.apply(kid).filter(key -> key.state() == KeyState.ACTIVE).isPresent()) {
+    Optional<KeyState> state = keys.apply(kid).map(SigningKey::state);
+    if (state.filter(KeyState.ACTIVE::equals).isPresent()) {
       throw malformed(
           "key_active",
           "this is the active signing key: run `brokerctl keys compromise "
               + kid
               + "` instead, which revokes its tokens and makes a successor sign at once");
+    }
+    if (state.filter(KeyState.PENDING::equals).isPresent()) {
+      // Rotation activates it without asking the revocations table: it would sign refused tokens.
+      throw malformed(
+          "key_pending",
+          "this is the next signing key: run `brokerctl keys compromise "
+              + kid
+              + "` instead, which withdraws it before it signs");
     }
     revocations.revokeKey(kid, latestExpiryFromNow(), "revoked_by_operator");
     recorded("key", kid);

@@ -145,8 +145,8 @@ class RevocationServiceTest {
 
   /**
    * Revoking the ACTIVE key's tokens would leave the broker minting tokens every verifier refuses:
-   * refused with a pointer to the compromise procedure, and nothing written. A PENDING key's tokens
-   * (there are none yet) may be revoked.
+   * refused with a pointer to the compromise procedure, and nothing written; so is the PENDING
+   * key's (there are none yet) may be revoked.
    */
   @Test
   void refusesToRevokeTheActiveKeyAndPointsAtTheCompromiseProcedure() {
@@ -170,8 +170,16 @@ class RevocationServiceTest {
     assertThat(kit.revocations.state()).isEqualTo(before);
     assertThat(kit.anyAudience.verify(token.accessToken())).isNotNull();
 
-    operator.revokeKey(pending.kid());
-    assertThat(kit.revocations.state().keys()).containsExactly(pending.kid());
+    // A PENDING key signs once rotation activates it: revoking it would make the broker mint
+    // tokens every verifier refuses just the same.
+    assertThatThrownBy(() -> operator.revokeKey(pending.kid()))
+        .isInstanceOfSatisfying(
+            RequestRejected.class,
+            e -> {
+              assertThat(e.reason()).isEqualTo("key_pending");
+              assertThat(e.description()).contains("brokerctl keys compromise");
+            });
+    assertThat(kit.revocations.state()).isEqualTo(before);
   }
 
   @Test
