@@ -93,7 +93,14 @@ public final class AccessTokenMinter {
       jwt = signed(claimsSet, key);
     } catch (SigningKeyRefused refused) {
       SigningKey refusedKey = key;
-      key = keys.successorOf(refusedKey, clock.instant()).orElseThrow(() -> refused);
+      key =
+          keys.successorOf(refusedKey, clock.instant())
+              .orElseThrow(
+                  // The table still names the refused key ACTIVE (a manual disable, or a new key
+                  // KMS's tag-based access has not caught up with): retryable, not a bug.
+                  () ->
+                      new ServiceFailure(
+                          "kms", "signing key refused and no successor yet", true, refused));
       jwt = signed(claimsSet, key); // once: a second refusal is a failure, not a loop
     }
     return new MintedToken(jwt.serialize(), jti, key.kid(), issuedAt, expiresAt, sessionId);
