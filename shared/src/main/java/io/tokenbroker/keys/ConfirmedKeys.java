@@ -15,11 +15,12 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The published keys a verifier may trust: those the key manager confirms ({@link
- * PublishedKeyCheck}), each checked once per process. A confirmation is kept for the life of the
- * process (a key's public half never changes; the key table unpublishes it), so the hot path after
- * the first check is a map lookup. A refusal is kept for {@link #REFUSED_FOR} and logged as {@code
- * keys.unverified_key} (kid only); a check that failed is retried after {@link #FAILED_FOR}. Either
- * way the key is left out: trust never fails open. Thread-safe.
+ * PublishedKeyCheck}), each checked once per process while it stays published. A confirmation is
+ * kept as long as the key is in the published set it is asked about (a key's public half never
+ * changes), and forgotten once it leaves it (a withdrawn key's record put back is checked again),
+ * so the hot path after the first check is a map lookup. A refusal is kept for {@link #REFUSED_FOR}
+ * and logged as {@code keys.unverified_key} (kid only); a check that failed is retried after {@link
+ * #FAILED_FOR}. Either way the key is left out: trust never fails open. Thread-safe.
  */
 public final class ConfirmedKeys {
 
@@ -45,6 +46,16 @@ public final class ConfirmedKeys {
 
   /** The keys among {@code published} that the key manager confirms, in the same order. */
   public Result confirm(List<SigningKey> published) {
+    // A key that left the published set (withdrawn after a compromise) is checked with KMS again
+    // should a record of it ever reappear: KMS then refuses the disabled key.
+    Set<String> stillPublished = new java.util.HashSet<>();
+    for (SigningKey key : published) {
+      String identity = identity(key);
+      if (identity != null) {
+        stillPublished.add(identity);
+      }
+    }
+    confirmed.retainAll(stillPublished);
     List<SigningKey> trusted = new ArrayList<>(published.size());
     boolean complete = true;
     for (SigningKey key : published) {

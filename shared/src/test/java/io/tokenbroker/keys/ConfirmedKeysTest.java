@@ -54,6 +54,22 @@ class ConfirmedKeysTest {
         1);
   }
 
+  /**
+   * A key withdrawn after a compromise leaves the published set; should someone with write access
+   * to the key table put its record back, KMS is asked again, and refuses the disabled key.
+   */
+  @Test
+  void checksAKeyAgainOnceItWasNoLongerPublished() {
+    SigningKey key = genuine();
+    assertThat(confirmed.confirm(List.of(key)).keys()).containsExactly(key);
+
+    confirmed.confirm(List.of());
+    kms.disable(key.keyReference());
+
+    assertThat(confirmed.confirm(List.of(key)).keys()).isEmpty();
+    assertThat(checks).hasValue(2);
+  }
+
   @Test
   void trustsAKeyTheKeyManagerConfirmsAndAsksOnlyOnce() {
     SigningKey key = genuine();

@@ -79,7 +79,9 @@ public class LocalKeys implements KeyManager, KeySigner, PublishedKeyCheck {
   @Override
   public boolean confirms(SigningKey key) {
     JWK held = privateKeys.get(key.keyReference());
+    // As KMS: GetPublicKey of a disabled key fails (DisabledException), a refusal.
     return held != null
+        && !disabled.contains(key.keyReference())
         && held.toPublicJWK().equals(key.publicJwk())
         && key.algorithm().equals(held.getAlgorithm());
   }
