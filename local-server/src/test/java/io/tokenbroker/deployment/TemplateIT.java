@@ -252,29 +252,58 @@ class TemplateIT {
           .as("another account's role on " + iamRoute)
           .isFalse();
     }
-    for (String route :
+    for (String open :
         List.of(
             "execute-api:/prod/POST/token",
-            "execute-api:/prod/POST/token/iam",
-            "execute-api:/prod/POST/revoke/iam",
+            "execute-api:/prod/POST/revoke",
+            "execute-api:/prod/POST/introspect",
             "execute-api:/prod/GET/.well-known/jwks.json",
             "execute-api:/prod/GET/demo/hello")) {
-      assertThat(invokes(policy, workload, route, "")).as(route).isTrue();
-      // Anonymous callers reach the open routes; on the IAM routes SigV4 refuses them anyway.
-      assertThat(invokes(policy, null, route, operator))
-          .as(route)
-          .isEqualTo(!route.contains("/iam"));
+      assertThat(verdict(policy, null, open, operator)).as(open).isEqualTo(Verdict.ALLOW);
     }
+    // The IAM routes get no Allow from the resource policy: a caller of this account needs
+    // execute-api:Invoke in its own IAM policy (README), as before the resource policy existed.
+    for (String iamRoute :
+        List.of(
+            "execute-api:/prod/POST/token/iam",
+            "execute-api:/prod/POST/revoke/iam",
+            "execute-api:/prod/POST/introspect/iam")) {
+      assertThat(verdict(policy, workload, iamRoute, "")).as(iamRoute).isEqualTo(Verdict.NONE);
+      assertThat(invokes(policy, workload, iamRoute, "")).as(iamRoute).isTrue();
+      assertThat(invokes(policy, null, iamRoute, operator)).as(iamRoute).isFalse();
+    }
+    assertThat(verdict(policy, operator, admin, operator)).isEqualTo(Verdict.NONE);
+  }
+
+  private static final String ACCOUNT = "123456789012";
+
+  /** What the resource policy says of a request: explicit Allow, explicit Deny, or nothing. */
+  private enum Verdict {
+    ALLOW,
+    DENY,
+    NONE
   }
 
   /**
-   * Whether the resource policy lets {@code principal} (null: anonymous) invoke {@code resource},
-   * with OperatorPrincipalArns set to {@code operators}. Knows exactly the features this policy
-   * uses; anything else fails the test.
+   * Whether API Gateway lets {@code principal} (null: anonymous) invoke {@code resource}, with
+   * OperatorPrincipalArns set to {@code operators}, for a caller whose own IAM policy grants
+   * execute-api:Invoke: an explicit Deny wins; a principal of the API's account is then allowed by
+   * its IAM policy alone; anyone else needs the resource policy's Allow.
    */
-  private static final String ACCOUNT = "123456789012";
-
   private static boolean invokes(
+      Map<String, Object> policy, String principal, String resource, String operators) {
+    return switch (verdict(policy, principal, resource, operators)) {
+      case DENY -> false;
+      case ALLOW -> true;
+      case NONE -> principal != null && principal.startsWith("arn:aws:iam::" + ACCOUNT + ":");
+    };
+  }
+
+  /**
+   * The resource policy's own verdict. Knows exactly the features this policy uses; anything else
+   * fails the test.
+   */
+  private static Verdict verdict(
       Map<String, Object> policy, String principal, String resource, String operators) {
     boolean allowed = false;
     for (Object s : list(policy, "Statement")) {
@@ -310,13 +339,13 @@ class TemplateIT {
       }
       switch ((String) statement.get("Effect")) {
         case "Deny" -> {
-          return false;
+          return Verdict.DENY;
         }
         case "Allow" -> allowed = true;
         default -> throw new AssertionError("unexpected effect " + statement);
       }
     }
-    return allowed;
+    return allowed ? Verdict.ALLOW : Verdict.NONE;
   }
 
   /** IAM's wildcard match: {@code *} any run of characters, {@code ?} one. */
