@@ -105,7 +105,7 @@ final class RevokeCommand {
       if (issued.isEmpty() && !force) {
         return refused(spec, "no issuance record for " + jti);
       }
-      revoke.revocations(dynamoDb).revokeToken(jti);
+      revoke.revocations(dynamoDb).revokeToken(jti, issued);
       spec.commandLine()
           .getOut()
           .println(

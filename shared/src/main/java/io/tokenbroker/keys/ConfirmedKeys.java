@@ -48,18 +48,16 @@ public final class ConfirmedKeys {
   public Result confirm(List<SigningKey> published) {
     // A key that left the published set (withdrawn after a compromise) is checked with KMS again
     // should a record of it ever reappear: KMS then refuses the disabled key.
-    Set<String> stillPublished = new java.util.HashSet<>();
+    List<String> identities = new ArrayList<>(published.size());
     for (SigningKey key : published) {
-      String identity = identity(key);
-      if (identity != null) {
-        stillPublished.add(identity);
-      }
+      identities.add(identity(key)); // a thumbprint each: computed once per key and read
     }
-    confirmed.retainAll(stillPublished);
+    confirmed.retainAll(new java.util.HashSet<>(identities));
     List<SigningKey> trusted = new ArrayList<>(published.size());
     boolean complete = true;
-    for (SigningKey key : published) {
-      switch (status(key)) {
+    for (int i = 0; i < published.size(); i++) {
+      SigningKey key = published.get(i);
+      switch (status(key, identities.get(i))) {
         case CONFIRMED -> {
           trusted.add(key);
           uncheckedKids.remove(key.kid());
@@ -89,8 +87,10 @@ public final class ConfirmedKeys {
     UNCHECKED
   }
 
-  private Status status(SigningKey key) {
-    String identity = identity(key);
+  /**
+   * @param identity the key's {@link #identity}, null if the record contradicts itself
+   */
+  private Status status(SigningKey key, String identity) {
     if (identity != null && confirmed.contains(identity)) {
       return Status.CONFIRMED;
     }

@@ -7,6 +7,7 @@ import io.tokenbroker.keys.KeyState;
 import io.tokenbroker.keys.SigningKey;
 import io.tokenbroker.telemetry.Telemetry;
 import io.tokenbroker.telemetry.TelemetryEvent;
+import io.tokenbroker.tokens.Issuance;
 import io.tokenbroker.tokens.IssuanceRepository;
 import io.tokenbroker.verify.AccessTokenVerifier;
 import java.time.Clock;
@@ -59,9 +60,17 @@ public final class OperatorRevocations {
    */
   public void revokeToken(String jti) {
     requireWellFormedJti(jti);
+    revokeToken(jti, issuances.find(jti));
+  }
+
+  /**
+   * As {@link #revokeToken(String)}, for a caller that has already read the jti's issuance record
+   * (brokerctl reports it), so that it is not read twice.
+   */
+  public void revokeToken(String jti, Optional<Issuance> issued) {
+    requireWellFormedJti(jti);
     Instant keepUntil =
-        issuances
-            .find(jti)
+        issued
             .map(record -> RevocationRetention.keepUntil(record.expiresAt()))
             .orElse(latestExpiryFromNow());
     revocations.revokeToken(jti, keepUntil, "revoked_by_operator");
