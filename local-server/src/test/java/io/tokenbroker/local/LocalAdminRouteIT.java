@@ -21,11 +21,6 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 /**
  * The operators' route as the stack deploys it: SigV4 alone is not enough; the API's resource
@@ -62,36 +57,9 @@ class LocalAdminRouteIT {
   /** POST {@code path} with a form body, SigV4-signed as {@code identity}. */
   private static HttpResponse<String> signedPost(
       SigV4Verifier.LocalIdentity identity, String path, String form) throws Exception {
-    byte[] body = form.getBytes(StandardCharsets.UTF_8);
-    URI uri = URI.create(broker.issuer() + path);
-    SdkHttpRequest signed =
-        AwsV4HttpSigner.create()
-            .sign(
-                r ->
-                    r.identity(
-                            AwsCredentialsIdentity.create(
-                                identity.accessKeyId(), identity.secretAccessKey()))
-                        .request(
-                            SdkHttpRequest.builder()
-                                .method(SdkHttpMethod.POST)
-                                .uri(uri)
-                                .putHeader("Content-Type", "application/x-www-form-urlencoded")
-                                .build())
-                        .payload(ContentStreamProvider.fromByteArray(body))
-                        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "execute-api")
-                        .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1"))
-            .request();
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofByteArray(body));
-    signed
-        .headers()
-        .forEach(
-            (name, values) -> {
-              if (!name.equalsIgnoreCase("Host")) {
-                values.forEach(v -> request.header(name, v));
-              }
-            });
-    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(
+        SignedPosts.post(URI.create(broker.issuer() + path), identity, form).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   /** A token of the demo workload, and its jti. */

@@ -21,11 +21,6 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 /**
  * The authorizer in front of the local demo API with API Gateway's rules: a token from /token gets
@@ -60,38 +55,13 @@ class LocalAuthorizerFlowIT {
 
   /** A token for the demo workload, as its IAM role would get one: SigV4-signed POST /token/iam. */
   static String demoToken(LocalBroker on, String scope) throws Exception {
-    byte[] body = ("grant_type=client_credentials&scope=" + scope).getBytes(StandardCharsets.UTF_8);
-    URI uri = URI.create(on.issuer() + "/token/iam");
-    SdkHttpRequest signed =
-        AwsV4HttpSigner.create()
-            .sign(
-                r ->
-                    r.identity(
-                            AwsCredentialsIdentity.create(
-                                LocalDemo.IDENTITY.accessKeyId(),
-                                LocalDemo.IDENTITY.secretAccessKey()))
-                        .request(
-                            SdkHttpRequest.builder()
-                                .method(SdkHttpMethod.POST)
-                                .uri(uri)
-                                .putHeader("Content-Type", "application/x-www-form-urlencoded")
-                                .build())
-                        .payload(ContentStreamProvider.fromByteArray(body))
-                        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "execute-api")
-                        .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1"))
-            .request();
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofByteArray(body));
-    signed
-        .headers()
-        .forEach(
-            (name, values) -> {
-              if (!name.equalsIgnoreCase("Host")) {
-                values.forEach(v -> request.header(name, v));
-              }
-            });
-    HttpResponse<String> response =
-        HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    HttpRequest request =
+        SignedPosts.post(
+                URI.create(on.issuer() + "/token/iam"),
+                LocalDemo.IDENTITY,
+                "grant_type=client_credentials&scope=" + scope)
+            .build();
+    HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return (String) Json.object(response.body()).get("access_token");
   }

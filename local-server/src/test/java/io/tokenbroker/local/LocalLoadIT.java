@@ -60,11 +60,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -855,39 +850,11 @@ class LocalLoadIT {
 
   /** As an IAM role calls an AWS_IAM route: SigV4 over the body, service execute-api. */
   private static HttpResponse<String> signedPost(String path, String form) throws Exception {
-    byte[] body = form.getBytes(StandardCharsets.UTF_8);
-    URI uri = URI.create(broker.issuer() + path);
-    SdkHttpRequest signed =
-        AwsV4HttpSigner.create()
-            .sign(
-                r ->
-                    r.identity(
-                            AwsCredentialsIdentity.create(
-                                LocalDemo.IDENTITY.accessKeyId(),
-                                LocalDemo.IDENTITY.secretAccessKey()))
-                        .request(
-                            SdkHttpRequest.builder()
-                                .method(SdkHttpMethod.POST)
-                                .uri(uri)
-                                .putHeader("Content-Type", "application/x-www-form-urlencoded")
-                                .build())
-                        .payload(ContentStreamProvider.fromByteArray(body))
-                        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "execute-api")
-                        .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1"))
-            .request();
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(uri)
+    return HTTP.send(
+        SignedPosts.post(URI.create(broker.issuer() + path), LocalDemo.IDENTITY, form)
             .timeout(Duration.ofSeconds(30))
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-    signed
-        .headers()
-        .forEach(
-            (name, values) -> {
-              if (!name.equalsIgnoreCase("Host")) {
-                values.forEach(v -> request.header(name, v));
-              }
-            });
-    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static HttpResponse<String> demo(String token) throws Exception {

@@ -221,6 +221,34 @@ class DynamoDbRefreshTokenStoreIT {
             RefreshConflict.class, conflict -> assertThat(conflict.familyRevoked()).isFalse());
   }
 
+  /**
+   * The fixture's client, except that every TransactWriteItems is cancelled with these reasons, one
+   * per item, as DynamoDB reports a cancelled transaction.
+   */
+  private static DynamoDbClient cancellingTransactionsWith(String... codes) {
+    CancellationReason[] reasons = new CancellationReason[codes.length];
+    for (int i = 0; i < codes.length; i++) {
+      reasons[i] = CancellationReason.builder().code(codes[i]).build();
+    }
+    return (DynamoDbClient)
+        Proxy.newProxyInstance(
+            DynamoDbClient.class.getClassLoader(),
+            new Class<?>[] {DynamoDbClient.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("transactWriteItems")) {
+                throw TransactionCanceledException.builder()
+                    .message("Transaction cancelled")
+                    .cancellationReasons(reasons)
+                    .build();
+              }
+              try {
+                return method.invoke(fixture.dynamoDb, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
+  }
+
   private static DynamoDbRefreshTokenStore storeOn(DynamoDbClient dynamoDb) {
     return new DynamoDbRefreshTokenStore(
         dynamoDb,
@@ -278,28 +306,7 @@ class DynamoDbRefreshTokenStoreIT {
     RefreshTokenRecord first = token(id);
     store.startFamily(family(id), first, issuance(id));
     DynamoDbClient contended =
-        (DynamoDbClient)
-            Proxy.newProxyInstance(
-                DynamoDbClient.class.getClassLoader(),
-                new Class<?>[] {DynamoDbClient.class},
-                (proxy, method, args) -> {
-                  if (method.getName().equals("transactWriteItems")) {
-                    throw TransactionCanceledException.builder()
-                        .message("Transaction cancelled")
-                        .cancellationReasons(
-                            CancellationReason.builder().code("None").build(),
-                            CancellationReason.builder().code("None").build(),
-                            CancellationReason.builder().code("TransactionConflict").build(),
-                            CancellationReason.builder().code("None").build(),
-                            CancellationReason.builder().code("None").build())
-                        .build();
-                  }
-                  try {
-                    return method.invoke(fixture.dynamoDb, args);
-                  } catch (InvocationTargetException e) {
-                    throw e.getCause();
-                  }
-                });
+        cancellingTransactionsWith("None", "None", "TransactionConflict", "None", "None");
 
     assertThatThrownBy(() -> storeOn(contended).rotate(family(id), first, token(id), issuance(id)))
         .isInstanceOfSatisfying(
@@ -313,27 +320,7 @@ class DynamoDbRefreshTokenStoreIT {
     RefreshTokenRecord first = token(id);
     store.startFamily(family(id), first, issuance(id));
     DynamoDbClient throttled =
-        (DynamoDbClient)
-            Proxy.newProxyInstance(
-                DynamoDbClient.class.getClassLoader(),
-                new Class<?>[] {DynamoDbClient.class},
-                (proxy, method, args) -> {
-                  if (method.getName().equals("transactWriteItems")) {
-                    throw TransactionCanceledException.builder()
-                        .message("Transaction cancelled")
-                        .cancellationReasons(
-                            CancellationReason.builder().code("ThrottlingError").build(),
-                            CancellationReason.builder().code("None").build(),
-                            CancellationReason.builder().code("None").build(),
-                            CancellationReason.builder().code("None").build())
-                        .build();
-                  }
-                  try {
-                    return method.invoke(fixture.dynamoDb, args);
-                  } catch (InvocationTargetException e) {
-                    throw e.getCause();
-                  }
-                });
+        cancellingTransactionsWith("ThrottlingError", "None", "None", "None");
 
     assertThatThrownBy(() -> storeOn(throttled).rotate(family(id), first, token(id), issuance(id)))
         .isInstanceOfSatisfying(
