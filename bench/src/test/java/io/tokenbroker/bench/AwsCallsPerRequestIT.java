@@ -2,14 +2,9 @@ package io.tokenbroker.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.util.JSONObjectUtils;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import io.tokenbroker.adapters.aws.AwsClients;
 import io.tokenbroker.adapters.aws.AwsSettings;
 import io.tokenbroker.adapters.aws.ClientTimeouts;
@@ -23,17 +18,15 @@ import io.tokenbroker.devsupport.MotoExtension;
 import io.tokenbroker.functions.authorizer.TokenAuthorizer;
 import io.tokenbroker.functions.token.TokenHandler;
 import io.tokenbroker.provisioning.BrokerProvisioner;
+import io.tokenbroker.testing.ClientAssertions;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Date;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -237,33 +230,11 @@ class AwsCallsPerRequestIT {
         "body",
         "grant_type="
             + grant
-            + "&scope=orders%3Aread&client_assertion_type="
-            + URLEncoder.encode(
-                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", StandardCharsets.UTF_8)
-            + "&client_assertion="
-            + assertion(clientId));
+            + "&scope=orders%3Aread&"
+            + ClientAssertions.formParameters(
+                ClientAssertions.signed(
+                    WORKLOAD_KEY, clientId, BenchFixtures.ISSUER + "/token", Instant.now())));
     return json(event);
-  }
-
-  private static String assertion(String clientId) {
-    Instant now = Instant.now();
-    SignedJWT jwt =
-        new SignedJWT(
-            new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(WORKLOAD_KEY.getKeyID()).build(),
-            new JWTClaimsSet.Builder()
-                .issuer(clientId)
-                .subject(clientId)
-                .audience(BenchFixtures.ISSUER + "/token")
-                .issueTime(Date.from(now))
-                .expirationTime(Date.from(now.plusSeconds(60)))
-                .jwtID(UUID.randomUUID().toString())
-                .build());
-    try {
-      jwt.sign(new ECDSASigner(WORKLOAD_KEY));
-    } catch (JOSEException e) {
-      throw new IllegalStateException(e);
-    }
-    return jwt.serialize();
   }
 
   private static byte[] json(Map<String, Object> event) {

@@ -2,10 +2,6 @@ package io.tokenbroker.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
@@ -19,12 +15,12 @@ import io.tokenbroker.clients.ClientAdmin;
 import io.tokenbroker.clients.ClientJson;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.json.Json;
+import io.tokenbroker.testing.ClientAssertions;
 import io.tokenbroker.tokens.TokenService;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -35,7 +31,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.Date;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -45,7 +40,6 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -91,7 +85,6 @@ class LocalLoadIT {
   /** The authorizer's REVOCATION_CACHE_SECONDS default: the bound it sees a revocation within. */
   private static final Duration REVOCATION_BOUND = Duration.ofSeconds(5);
 
-  private static final String JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
   private static final HttpClient HTTP =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
@@ -811,31 +804,14 @@ class LocalLoadIT {
     if (owner == Owner.IAM) {
       return signedPost(path + "/iam", form);
     }
+    // A fresh assertion each time, addressed to the issuer (good for every endpoint).
     return post(
         path,
         form
-            + "&client_assertion_type="
-            + URLEncoder.encode(JWT_BEARER, StandardCharsets.UTF_8)
-            + "&client_assertion="
-            + assertion(owner.clientId));
-  }
-
-  /** RFC 7523 client assertion, addressed to the issuer (good for every endpoint), used once. */
-  private static String assertion(String clientId) throws JOSEException {
-    Instant now = Instant.now();
-    SignedJWT jwt =
-        new SignedJWT(
-            new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(clientKey.getKeyID()).build(),
-            new JWTClaimsSet.Builder()
-                .issuer(clientId)
-                .subject(clientId)
-                .audience(broker.issuer().toString())
-                .issueTime(Date.from(now))
-                .expirationTime(Date.from(now.plusSeconds(60)))
-                .jwtID(UUID.randomUUID().toString())
-                .build());
-    jwt.sign(new ECDSASigner(clientKey));
-    return jwt.serialize();
+            + "&"
+            + ClientAssertions.formParameters(
+                ClientAssertions.signed(
+                    clientKey, owner.clientId, broker.issuer().toString(), Instant.now())));
   }
 
   private static HttpResponse<String> post(String path, String form) throws Exception {

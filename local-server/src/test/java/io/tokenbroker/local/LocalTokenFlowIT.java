@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.tokenbroker.cli.Brokerctl;
+import io.tokenbroker.testing.ClientAssertions;
 import io.tokenbroker.tokens.TokenService;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -138,13 +138,8 @@ class LocalTokenFlowIT {
       HttpResponse<String> response =
           post(
               "/token",
-              "grant_type=client_credentials&scope=demo%3Awrite"
-                  + "&client_assertion_type="
-                  + URLEncoder.encode(
-                      "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-                      StandardCharsets.UTF_8)
-                  + "&client_assertion="
-                  + assertion);
+              "grant_type=client_credentials&scope=demo%3Awrite&"
+                  + ClientAssertions.formParameters(assertion));
 
       assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
       assertThat(response.headers().firstValue("Cache-Control")).contains("no-store");

@@ -41,8 +41,8 @@ import java.util.Set;
  * </ol>
  *
  * {@code $RSA_KID} and {@code $EC_KID} stand for our keys' kids. The clock stands at {@link #NOW}
- * (epoch 1800000000); tokens with jti {@code revokedJtiAAAAAAAAAAAA} or client {@code revoked-client} are
- * revoked.
+ * (epoch 1800000000); tokens with jti {@code revokedJtiAAAAAAAAAAAA} or client {@code
+ * revoked-client} are revoked.
  */
 class AccessTokenVerifierFuzzTest {
 
@@ -51,11 +51,15 @@ class AccessTokenVerifierFuzzTest {
   static final Instant NOW = Instant.ofEpochSecond(1_800_000_000L);
   static final Duration SKEW = Duration.ofSeconds(60);
 
-  /** A jti in the form the broker mints, so that the seed naming it reaches the revocation check. */
+  /**
+   * A jti in the form the broker mints, so that the seed naming it reaches the revocation check.
+   */
   static final String REVOKED_JTI = "revokedJtiAAAAAAAAAAAA";
+
   static final RSAKey RSA = TestKeys.rsa();
   static final ECKey EC = TestKeys.ec();
   static final RSAKey ATTACKER = attackerKey();
+
   /** Every token this test signed with our keys: the only ones the verifier may accept. */
   static final Minted MINTED = new Minted();
 

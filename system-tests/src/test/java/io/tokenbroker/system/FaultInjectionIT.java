@@ -3,7 +3,6 @@ package io.tokenbroker.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jwt.SignedJWT;
 import io.tokenbroker.adapters.aws.ClientTimeouts;
@@ -504,14 +503,9 @@ class FaultInjectionIT {
   }
 
   private static String clientAuth(String clientId) {
-    String assertion =
-        ClientAssertions.sign(
-            WORKLOAD_KEY,
-            JWSAlgorithm.ES256,
-            ClientAssertions.claims(clientId, ISSUER + "/token", Instant.now()).build());
-    return "&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer"
-        + "&client_assertion="
-        + assertion;
+    return "&"
+        + ClientAssertions.formParameters(
+            ClientAssertions.signed(WORKLOAD_KEY, clientId, ISSUER + "/token", Instant.now()));
   }
 
   private static Map<String, Object> invoke(TokenHandler handler, Map<String, Object> event) {

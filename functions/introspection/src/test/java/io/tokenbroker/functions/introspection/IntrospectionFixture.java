@@ -1,6 +1,5 @@
 package io.tokenbroker.functions.introspection;
 
-import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.ECKey;
 import io.tokenbroker.auth.AuthenticatedClient;
 import io.tokenbroker.auth.ClientAuthenticator;
@@ -93,10 +92,11 @@ final class IntrospectionFixture {
 
     for (var client : List.of(RS, ALICE)) {
       String assertion =
-          ClientAssertions.sign(
+          ClientAssertions.signed(
               client == RS ? RS_KEY : ALICE_KEY,
-              JWSAlgorithm.ES256,
-              ClientAssertions.claims(client.clientId(), BrokerKit.ISSUER + "/token", NOW).build());
+              client.clientId(),
+              BrokerKit.ISSUER + "/token",
+              NOW);
       ASSERTIONS.put(assertion, client.clientId());
       placeholder(
           "$" + client.clientId().toUpperCase(java.util.Locale.ROOT) + "_ASSERTION", assertion);

@@ -2,7 +2,6 @@ package io.tokenbroker.functions.introspection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.ECKey;
 import io.tokenbroker.clients.Client;
 import io.tokenbroker.devsupport.LocalAws;
@@ -80,20 +79,14 @@ class IntrospectionHandlerIT {
     json.put("introspection", true);
     IssuedToken token = broker.issue(broker.register(Clients.parse(json)), "");
     String assertion =
-        ClientAssertions.sign(
-            key,
-            JWSAlgorithm.ES256,
-            ClientAssertions.claims("nightly-job", MotoBroker.ISSUER + "/token", Instant.now())
-                .build());
+        ClientAssertions.signed(key, "nightly-job", MotoBroker.ISSUER + "/token", Instant.now());
     Map<String, Object> event = EventFiles.load("introspection/introspect.json");
     event.put(
         "body",
         "token="
             + URLEncoder.encode(token.refreshToken().orElseThrow(), StandardCharsets.UTF_8)
-            + "&token_type_hint=refresh_token"
-            + "&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer"
-            + "&client_assertion="
-            + assertion);
+            + "&token_type_hint=refresh_token&"
+            + ClientAssertions.formParameters(assertion));
 
     Map<String, Object> response =
         EventFiles.invoke((in, out) -> handler.handleRequest(in, out, null), event);

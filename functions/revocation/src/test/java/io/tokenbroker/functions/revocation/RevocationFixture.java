@@ -2,7 +2,6 @@ package io.tokenbroker.functions.revocation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.ECKey;
 import io.tokenbroker.auth.ClientAuthenticator;
 import io.tokenbroker.clients.Client;
@@ -70,10 +69,8 @@ final class RevocationFixture {
       IssuedToken grant = MINTED.issue(BrokerKit.caller(client), "");
       GRANTS.put(id, grant);
       String assertion =
-          ClientAssertions.sign(
-              id.equals("alice") ? ALICE_KEY : BOB_KEY,
-              JWSAlgorithm.ES256,
-              ClientAssertions.claims(id, BrokerKit.ISSUER + "/token", NOW).build());
+          ClientAssertions.signed(
+              id.equals("alice") ? ALICE_KEY : BOB_KEY, id, BrokerKit.ISSUER + "/token", NOW);
       ASSERTIONS.put(assertion, id);
       PLACEHOLDERS.put("$" + upper + "_ACCESS", grant.accessToken());
       PLACEHOLDERS.put("$" + upper + "_REFRESH", grant.refreshToken().orElseThrow());

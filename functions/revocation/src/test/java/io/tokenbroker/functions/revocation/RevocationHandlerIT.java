@@ -2,7 +2,6 @@ package io.tokenbroker.functions.revocation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.ECKey;
 import io.tokenbroker.clients.Client;
 import io.tokenbroker.devsupport.LocalAws;
@@ -68,10 +67,7 @@ class RevocationHandlerIT {
   }
 
   private static String assertion(String clientId) {
-    return ClientAssertions.sign(
-        KEY,
-        JWSAlgorithm.ES256,
-        ClientAssertions.claims(clientId, MotoBroker.ISSUER + "/token", Instant.now()).build());
+    return ClientAssertions.signed(KEY, clientId, MotoBroker.ISSUER + "/token", Instant.now());
   }
 
   private static Map<String, Object> revoke(String token, String clientId) {
@@ -80,9 +76,8 @@ class RevocationHandlerIT {
         "body",
         "token="
             + URLEncoder.encode(token, StandardCharsets.UTF_8)
-            + "&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer"
-            + "&client_assertion="
-            + assertion(clientId));
+            + "&"
+            + ClientAssertions.formParameters(assertion(clientId)));
     return event;
   }
 

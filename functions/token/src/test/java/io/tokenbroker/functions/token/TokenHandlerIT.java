@@ -24,7 +24,6 @@ import io.tokenbroker.testing.EventFiles;
 import io.tokenbroker.testing.RecordingTelemetry;
 import io.tokenbroker.testing.TestKeys;
 import io.tokenbroker.tokens.TokenService;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -83,12 +82,7 @@ class TokenHandlerIT {
   }
 
   private static String form(String extra, String assertion) {
-    return "grant_type=client_credentials&client_assertion_type="
-        + URLEncoder.encode(
-            "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", StandardCharsets.UTF_8)
-        + "&client_assertion="
-        + assertion
-        + extra;
+    return "grant_type=client_credentials&" + ClientAssertions.formParameters(assertion) + extra;
   }
 
   private static Map<String, Object> privateKeyJwt(String body) {

@@ -2,7 +2,6 @@ package io.tokenbroker.functions.token;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.ECKey;
 import io.tokenbroker.adapters.dynamodb.DynamoDbClientRepository;
 import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
@@ -15,8 +14,6 @@ import io.tokenbroker.testing.Clients;
 import io.tokenbroker.testing.EventFiles;
 import io.tokenbroker.testing.RecordingTelemetry;
 import io.tokenbroker.testing.TestKeys;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -55,18 +52,10 @@ class TokenHandlerSnapStartIT {
 
   private static long issue(TokenHandler handler) {
     String assertion =
-        ClientAssertions.sign(
-            WORKLOAD_KEY,
-            JWSAlgorithm.ES256,
-            ClientAssertions.claims("workload", ISSUER + "/token", Instant.now()).build());
+        ClientAssertions.signed(WORKLOAD_KEY, "workload", ISSUER + "/token", Instant.now());
     Map<String, Object> event = EventFiles.load("token/client-credentials-private-key-jwt.json");
     event.put(
-        "body",
-        "grant_type=client_credentials&client_assertion_type="
-            + URLEncoder.encode(
-                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", StandardCharsets.UTF_8)
-            + "&client_assertion="
-            + assertion);
+        "body", "grant_type=client_credentials&" + ClientAssertions.formParameters(assertion));
     return (Long)
         EventFiles.invoke((in, out) -> handler.handleRequest(in, out, null), event)
             .get("statusCode");
