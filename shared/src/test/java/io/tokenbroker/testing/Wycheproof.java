@@ -19,7 +19,14 @@ public final class Wycheproof {
 
   private Wycheproof() {}
 
+  /**
+   * {@code -Dwycheproof.dir=...} where the project sits elsewhere (a git worktree), else beside it.
+   */
   public static Path directory() {
+    String configured = System.getProperty("wycheproof.dir");
+    if (configured != null) {
+      return Path.of(configured);
+    }
     return EventFiles.projectRoot().resolve("../shared/testdata/wycheproof").normalize();
   }
 
