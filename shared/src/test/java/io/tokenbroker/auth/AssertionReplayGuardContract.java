@@ -19,9 +19,9 @@ public abstract class AssertionReplayGuardContract {
   protected abstract AssertionReplayGuard guard();
 
   /**
-   * The same store, reached through a connection that loses the answer to the first attempt of
-   * each write after the store has done it, and then retries the write as the AWS SDK does after
-   * an attempt timeout.
+   * The same store, reached through a connection that loses the answer to the first attempt of each
+   * write after the store has done it, and then retries the write as the AWS SDK does after an
+   * attempt timeout.
    */
   protected abstract AssertionReplayGuard guardLosingFirstAnswers();
 

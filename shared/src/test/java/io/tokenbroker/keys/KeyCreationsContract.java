@@ -40,7 +40,8 @@ public abstract class KeyCreationsContract {
 
     creations().record(started.madeAs("1234abcd-12ab-34cd-56ef-1234567890ab"));
 
-    assertThat(creations().findAll().stream().filter(c -> c.creationId().equals(started.creationId())))
+    assertThat(
+            creations().findAll().stream().filter(c -> c.creationId().equals(started.creationId())))
         .containsExactly(started.madeAs("1234abcd-12ab-34cd-56ef-1234567890ab"));
   }
 

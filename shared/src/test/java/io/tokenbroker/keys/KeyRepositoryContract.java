@@ -109,8 +109,7 @@ public abstract class KeyRepositoryContract {
     SigningKey successor = newKey(JWSAlgorithm.ES256);
 
     repository()
-        .write(
-            List.of(successor), List.of(active.moveTo(KeyState.RETIRED, NOW.plusSeconds(60))));
+        .write(List.of(successor), List.of(active.moveTo(KeyState.RETIRED, NOW.plusSeconds(60))));
 
     assertThat(repository().find(successor.kid())).contains(successor);
     assertThat(repository().find(active.kid()).orElseThrow().state()).isEqualTo(KeyState.RETIRED);
@@ -131,8 +130,7 @@ public abstract class KeyRepositoryContract {
             () ->
                 repository()
                     .write(
-                        List.of(successor, other),
-                        List.of(active.moveTo(KeyState.RETIRED, NOW))))
+                        List.of(successor, other), List.of(active.moveTo(KeyState.RETIRED, NOW))))
         .isInstanceOf(KeyConflict.class);
 
     assertThat(repository().find(successor.kid())).isEmpty();

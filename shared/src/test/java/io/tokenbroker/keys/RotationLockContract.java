@@ -24,9 +24,9 @@ public abstract class RotationLockContract {
   protected abstract RotationLock lock();
 
   /**
-   * The same store, reached through a connection that loses the answer to the first attempt of
-   * each write after the store has done it, and then retries the write as the AWS SDK does after
-   * an attempt timeout.
+   * The same store, reached through a connection that loses the answer to the first attempt of each
+   * write after the store has done it, and then retries the write as the AWS SDK does after an
+   * attempt timeout.
    */
   protected abstract RotationLock lockLosingFirstAnswers();
 

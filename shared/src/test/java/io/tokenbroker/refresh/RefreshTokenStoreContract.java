@@ -21,8 +21,8 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
- * What every {@link RefreshTokenStore} does, run against the in-memory fake and the DynamoDB
- * tables on moto: all-or-nothing writes with the access token's issuance record, one winner among
+ * What every {@link RefreshTokenStore} does, run against the in-memory fake and the DynamoDB tables
+ * on moto: all-or-nothing writes with the access token's issuance record, one winner among
  * concurrent rotations, rotations conditional on the revocations table, and a retried write of its
  * own (its first answer lost) that is not a conflict with itself.
  */
@@ -33,9 +33,9 @@ public abstract class RefreshTokenStoreContract {
   protected abstract RefreshTokenStore store();
 
   /**
-   * The same store, reached through a connection that loses the answer to the first attempt of
-   * each write after the store has done it, and then retries the write as the AWS SDK does after
-   * an attempt timeout.
+   * The same store, reached through a connection that loses the answer to the first attempt of each
+   * write after the store has done it, and then retries the write as the AWS SDK does after an
+   * attempt timeout.
    */
   protected abstract RefreshTokenStore storeLosingFirstAnswers();
 

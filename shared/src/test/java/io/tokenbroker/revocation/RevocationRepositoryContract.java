@@ -25,9 +25,9 @@ public abstract class RevocationRepositoryContract {
   protected abstract RevocationRepository repository();
 
   /**
-   * The same table, reached through a connection that loses the answer to the first attempt of
-   * each write after the store has done it, and then retries the write as the AWS SDK does after
-   * an attempt timeout.
+   * The same table, reached through a connection that loses the answer to the first attempt of each
+   * write after the store has done it, and then retries the write as the AWS SDK does after an
+   * attempt timeout.
    */
   protected abstract RevocationRepository repositoryLosingFirstAnswers();
 

@@ -23,6 +23,7 @@ public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
 
   /** The successor each spent token was replaced by, as the DynamoDB item's replaced_by. */
   private final Map<String, String> replacedBy = new ConcurrentHashMap<>();
+
   private final InMemoryIssuanceRepository issuances;
   private final InMemoryRevocations revocations;
   private final AtomicInteger lost = new AtomicInteger();

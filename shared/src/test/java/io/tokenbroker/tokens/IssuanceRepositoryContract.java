@@ -13,17 +13,17 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * What every {@link IssuanceRepository} does, run against the in-memory fake and the DynamoDB
- * table on moto.
+ * What every {@link IssuanceRepository} does, run against the in-memory fake and the DynamoDB table
+ * on moto.
  */
 public abstract class IssuanceRepositoryContract {
 
   protected abstract IssuanceRepository issuances();
 
   /**
-   * The same store, reached through a connection that loses the answer to the first attempt of
-   * each write after the store has done it, and then retries the write as the AWS SDK does after
-   * an attempt timeout.
+   * The same store, reached through a connection that loses the answer to the first attempt of each
+   * write after the store has done it, and then retries the write as the AWS SDK does after an
+   * attempt timeout.
    */
   protected abstract IssuanceRepository issuancesLosingFirstAnswers();
 
