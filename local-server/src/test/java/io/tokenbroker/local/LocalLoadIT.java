@@ -16,7 +16,7 @@ import io.tokenbroker.clients.ClientJson;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.json.Json;
 import io.tokenbroker.testing.ClientAssertions;
-import io.tokenbroker.tokens.TokenService;
+import io.tokenbroker.tokens.TokenDigest;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -470,7 +470,7 @@ class LocalLoadIT {
       Map<String, AttributeValue> record = records.get(token.jti());
       if (record == null) {
         wrong.add(token.jti() + ": no record");
-      } else if (!record.get("token_sha256").s().equals(TokenService.sha256(token.token()))
+      } else if (!record.get("token_sha256").s().equals(TokenDigest.sha256(token.token()))
           || !record.get("client_id").s().equals(token.owner().clientId)
           || !Optional.ofNullable(record.get("sid")).map(AttributeValue::s).equals(token.sid())) {
         wrong.add(token.jti() + ": record does not match the token");
@@ -496,13 +496,13 @@ class LocalLoadIT {
     int spent = 0;
     for (Chain chain : chains) {
       for (String token : chain.spent) {
-        Map<String, AttributeValue> item = refresh.get("rt#" + TokenService.sha256(token));
+        Map<String, AttributeValue> item = refresh.get("rt#" + TokenDigest.sha256(token));
         assertThat(item).as("spent refresh token stored").isNotNull();
         assertThat(item.get("used").bool()).as("spent refresh token marked used").isTrue();
         spent++;
       }
       if (!chain.uncertain) {
-        Map<String, AttributeValue> head = refresh.get("rt#" + TokenService.sha256(chain.head));
+        Map<String, AttributeValue> head = refresh.get("rt#" + TokenDigest.sha256(chain.head));
         assertThat(head).as("chain head stored").isNotNull();
         assertThat(head.get("used").bool()).as("chain head unspent").isFalse();
         // The revocations table alone records a family's revocation.

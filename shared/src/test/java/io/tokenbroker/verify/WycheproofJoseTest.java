@@ -16,6 +16,7 @@ import io.tokenbroker.clients.Client;
 import io.tokenbroker.clients.InvalidClientPolicy;
 import io.tokenbroker.discovery.BrokerEndpoints;
 import io.tokenbroker.errors.RequestRejected;
+import io.tokenbroker.jose.CompactJws;
 import io.tokenbroker.json.Json;
 import io.tokenbroker.revocation.CachedRevocations;
 import io.tokenbroker.testing.ClientAssertions;
