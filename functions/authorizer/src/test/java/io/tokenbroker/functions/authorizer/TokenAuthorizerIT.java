@@ -14,6 +14,7 @@ import io.tokenbroker.devsupport.LocalAws;
 import io.tokenbroker.devsupport.MotoExtension;
 import io.tokenbroker.keys.KeyState;
 import io.tokenbroker.keys.SigningKey;
+import io.tokenbroker.testing.KeySignerJws;
 import io.tokenbroker.testing.AwsFixture;
 import io.tokenbroker.testing.Clients;
 import io.tokenbroker.testing.EventFiles;
@@ -317,7 +318,8 @@ class TokenAuthorizerIT {
         resigned(
             token,
             byArn.kid(),
-            new KmsKeySigner(aws.kms).signerFor(row(genuine.keyReference(), genuine.publicJwk())));
+            KeySignerJws.jwsSigner(
+                new KmsKeySigner(aws.kms), row(genuine.keyReference(), genuine.publicJwk())));
     RecordingTelemetry telemetry = new RecordingTelemetry();
     try {
       TokenAuthorizer fresh = new TokenAuthorizer(environment(Map.of()), telemetry);
