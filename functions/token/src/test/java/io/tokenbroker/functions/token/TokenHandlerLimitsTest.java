@@ -2,7 +2,7 @@ package io.tokenbroker.functions.token;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tokenbroker.adapters.http.ApiGatewayEvents;
+import io.tokenbroker.adapters.http.HeaderLimits;
 import io.tokenbroker.adapters.http.ClientAuthentication;
 import io.tokenbroker.auth.ClientAssertionVerifier;
 import io.tokenbroker.auth.IamAuthenticator;
@@ -87,7 +87,7 @@ class TokenHandlerLimitsTest {
             "Content-Type",
             "application/x-www-form-urlencoded",
             "X-Pad",
-            "p".repeat(ApiGatewayEvents.MAX_HEADER_VALUE_CHARS + 1)));
+            "p".repeat(HeaderLimits.MAX_VALUE_CHARS + 1)));
     Map<String, Object> atLimit = EventFiles.formPost(TokenHandler.TOKEN_IAM, caller, BODY);
     atLimit.put(
         "headers",
@@ -95,7 +95,7 @@ class TokenHandlerLimitsTest {
             "Content-Type",
             "application/x-www-form-urlencoded",
             "X-Pad",
-            "p".repeat(ApiGatewayEvents.MAX_HEADER_VALUE_CHARS)));
+            "p".repeat(HeaderLimits.MAX_VALUE_CHARS)));
 
     assertRefusedAndNothingIssued(invoke(over), 400);
     assertThat(invoke(atLimit).get("statusCode")).isEqualTo(200L);
