@@ -2,8 +2,8 @@ package io.tokenbroker.bench;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWK;
-import io.tokenbroker.auth.AuthenticatedClient;
 import io.tokenbroker.adapters.http.ClientAuthentication;
+import io.tokenbroker.auth.AuthenticatedClient;
 import io.tokenbroker.auth.ClientAssertionVerifier;
 import io.tokenbroker.auth.IamAuthenticator;
 import io.tokenbroker.clients.ClientRepository;

@@ -15,8 +15,8 @@ public interface KeySigner {
    * key}'s algorithm: for RS256 the RSASSA-PKCS1-v1_5 signature, for ES256 the fixed-length r||s
    * form of RFC 7518 3.4 (never DER).
    *
-   * @throws SigningKeyRefused if the key manager refuses the key itself (disabled, pending deletion,
-   *     gone, not ours to use): another key may still sign
+   * @throws SigningKeyRefused if the key manager refuses the key itself (disabled, pending
+   *     deletion, gone, not ours to use): another key may still sign
    * @throws ServiceFailure if the key manager failed or could not be reached
    * @throws IllegalArgumentException if the key's algorithm is not one the signer supports
    */

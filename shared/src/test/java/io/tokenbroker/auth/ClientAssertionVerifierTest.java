@@ -58,7 +58,8 @@ class ClientAssertionVerifierTest {
   /** Registered without an alg: verifies any RSA algorithm the broker accepts. */
   private static final RSAKey RSA_ANY_ALG = rsaWithoutAlg();
 
-  private static final Optional<String> JWT_BEARER = Optional.of(ClientAssertionVerifier.JWT_BEARER);
+  private static final Optional<String> JWT_BEARER =
+      Optional.of(ClientAssertionVerifier.JWT_BEARER);
 
   private final MutableClock clock = MutableClock.at("2026-11-28T12:00:00Z");
   private final InMemoryClientRepository clients = new InMemoryClientRepository();
@@ -348,8 +349,7 @@ class ClientAssertionVerifierTest {
     String assertion = ClientAssertions.sign(RSA, JWSAlgorithm.RS256, claims().build());
 
     assertThatThrownBy(
-            () ->
-                authenticator.verify(JWT_BEARER, Optional.of(assertion), Optional.of("ci")))
+            () -> authenticator.verify(JWT_BEARER, Optional.of(assertion), Optional.of("ci")))
         .satisfies(e -> assertThat(((RequestRejected) e).reason()).isEqualTo("client_id_mismatch"));
   }
 

@@ -9,7 +9,9 @@ import io.tokenbroker.keys.KeySigner;
 import io.tokenbroker.keys.SigningKey;
 import java.util.Set;
 
-/** A Nimbus signer over the {@link KeySigner} port, for tests that sign JWS objects of their own. */
+/**
+ * A Nimbus signer over the {@link KeySigner} port, for tests that sign JWS objects of their own.
+ */
 public final class KeySignerJws {
 
   private KeySignerJws() {}

@@ -29,9 +29,9 @@ public final class HeaderLimits {
   private HeaderLimits() {}
 
   /**
-   * Refuses header fields beyond {@link #MAX_FIELDS}, a value over {@link
-   * #MAX_VALUE_CHARS} or all of them over {@link #MAX_CHARS}: {@code invalid_request}
-   * (400), like every other event-level limit.
+   * Refuses header fields beyond {@link #MAX_FIELDS}, a value over {@link #MAX_VALUE_CHARS} or all
+   * of them over {@link #MAX_CHARS}: {@code invalid_request} (400), like every other event-level
+   * limit.
    */
   public static void requireWithinLimits(Map<String, ? extends List<String>> headers) {
     int fields = 0;

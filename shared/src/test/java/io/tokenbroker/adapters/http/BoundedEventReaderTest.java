@@ -76,9 +76,11 @@ class BoundedEventReaderTest {
     String frame = "{\"body\":\"\"}";
     String atLimit =
         frame.replace(
-            "\"\"}", "\"" + "a".repeat(BoundedEventReader.MAX_EVENT_BYTES - frame.length()) + "\"}");
+            "\"\"}",
+            "\"" + "a".repeat(BoundedEventReader.MAX_EVENT_BYTES - frame.length()) + "\"}");
 
-    assertThat(atLimit.getBytes(StandardCharsets.UTF_8)).hasSize(BoundedEventReader.MAX_EVENT_BYTES);
+    assertThat(atLimit.getBytes(StandardCharsets.UTF_8))
+        .hasSize(BoundedEventReader.MAX_EVENT_BYTES);
     assertThat(readText(atLimit)).containsKey("body");
     assertRefused(() -> readText(atLimit.replace("{", "{ ")), "event_too_large");
   }

@@ -89,9 +89,9 @@ class KmsKeySignerIT {
   }
 
   /**
-   * The port takes the algorithm from the key record, so a header naming another algorithm than
-   * the key's cannot reach KMS any more; what is left to refuse is a record naming an algorithm KMS
-   * is not asked to sign with.
+   * The port takes the algorithm from the key record, so a header naming another algorithm than the
+   * key's cannot reach KMS any more; what is left to refuse is a record naming an algorithm KMS is
+   * not asked to sign with.
    */
   @Test
   void refusesToSignForAnotherAlgorithm() {

@@ -121,8 +121,7 @@ class TokenAuthorizerLimitsTest {
   @Test
   void refusesOneHeaderFieldOverTheLimit() throws Exception {
     assertAllowed(restEvent(headers(HeaderLimits.MAX_FIELDS)));
-    assertUnauthorized(
-        restEvent(headers(HeaderLimits.MAX_FIELDS + 1)), "too_many_headers");
+    assertUnauthorized(restEvent(headers(HeaderLimits.MAX_FIELDS + 1)), "too_many_headers");
   }
 
   @Test

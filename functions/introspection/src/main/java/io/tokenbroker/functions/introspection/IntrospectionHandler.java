@@ -79,9 +79,7 @@ public final class IntrospectionHandler implements RequestStreamHandler {
     form.single("token_type_hint"); // accepted; the two token formats cannot be confused
     var caller =
         authenticator.authenticate(
-            form,
-            request.route().equals(INTROSPECT_IAM),
-            request.context().iamCallerArn());
+            form, request.route().equals(INTROSPECT_IAM), request.context().iamCallerArn());
     return HttpResponse.json(200, introspection.introspect(caller, token), "no-store");
   }
 }

@@ -2,9 +2,9 @@ package io.tokenbroker.functions.introspection;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.ECKey;
+import io.tokenbroker.adapters.http.ClientAuthentication;
 import io.tokenbroker.adapters.http.Form;
 import io.tokenbroker.auth.AuthenticatedClient;
-import io.tokenbroker.adapters.http.ClientAuthentication;
 import io.tokenbroker.auth.ClientAssertionVerifier;
 import io.tokenbroker.auth.IamAuthenticator;
 import io.tokenbroker.clients.Client;

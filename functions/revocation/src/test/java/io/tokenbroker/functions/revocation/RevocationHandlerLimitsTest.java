@@ -55,8 +55,7 @@ class RevocationHandlerLimitsTest {
     Map<String, Object> over = withHeaders(HeaderLimits.MAX_FIELDS + 1);
 
     assertRefusedAndNothingRevoked(run.invoke(over), 400);
-    assertThat(run.invoke(withHeaders(HeaderLimits.MAX_FIELDS)))
-        .containsEntry("statusCode", 200L);
+    assertThat(run.invoke(withHeaders(HeaderLimits.MAX_FIELDS))).containsEntry("statusCode", 200L);
     assertThat(aliceRevoked()).isTrue();
   }
 

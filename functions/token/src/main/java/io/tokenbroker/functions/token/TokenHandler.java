@@ -92,9 +92,7 @@ public final class TokenHandler implements RequestStreamHandler {
     TokenRequest tokenRequest = TokenRequest.from(form);
     AuthenticatedClient client =
         authenticator.authenticate(
-            form,
-            request.route().equals(TOKEN_IAM),
-            request.context().iamCallerArn());
+            form, request.route().equals(TOKEN_IAM), request.context().iamCallerArn());
     RequestOrigin origin =
         new RequestOrigin(request.context().sourceIp(), request.context().userAgent());
     IssuedToken token =

@@ -2,8 +2,8 @@ package io.tokenbroker.functions.token;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tokenbroker.adapters.http.HeaderLimits;
 import io.tokenbroker.adapters.http.ClientAuthentication;
+import io.tokenbroker.adapters.http.HeaderLimits;
 import io.tokenbroker.auth.ClientAssertionVerifier;
 import io.tokenbroker.auth.IamAuthenticator;
 import io.tokenbroker.discovery.BrokerEndpoints;
