@@ -2,6 +2,7 @@ package io.tokenbroker.bench;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
@@ -117,14 +118,18 @@ public final class BenchFixtures {
    */
   public static KeySigner localSigner(JWK key) {
     PrivateKey privateKey = privateKey(key);
-    return signingKey -> {
+    return (signingKey, signingInput) -> {
       JWSSigner signer =
           switch (privateKey) {
             case java.security.interfaces.RSAPrivateKey rsa -> new RSASSASigner(rsa);
             case java.security.interfaces.ECPrivateKey ec -> ecdsa(ec);
             default -> throw new IllegalStateException("unexpected key");
           };
-      return signer;
+      try {
+        return signer.sign(new JWSHeader(signingKey.algorithm()), signingInput).decode();
+      } catch (JOSEException e) {
+        throw new IllegalStateException(e);
+      }
     };
   }
 

@@ -2,8 +2,11 @@ package io.tokenbroker.bench;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWK;
+import io.tokenbroker.adapters.http.ClientAuthentication;
 import io.tokenbroker.auth.AuthenticatedClient;
-import io.tokenbroker.auth.ClientAuthenticator;
+import io.tokenbroker.auth.ClientAssertionVerifier;
+import io.tokenbroker.auth.IamAuthenticator;
+import io.tokenbroker.clients.ClientRepository;
 import io.tokenbroker.discovery.BrokerEndpoints;
 import io.tokenbroker.functions.token.TokenHandler;
 import io.tokenbroker.jose.CompactJws;
@@ -80,15 +83,18 @@ public class TokenBenchmark {
     String token = issue().accessToken();
     payload = CompactJws.parse(token, AccessTokenVerifier.MAX_TOKEN_LENGTH).signingInput();
 
+    ClientRepository clients = BenchFixtures.clientTable(BenchFixtures.iamClient());
     handler =
         new TokenHandler(
-            new ClientAuthenticator(
-                BenchFixtures.clientTable(BenchFixtures.iamClient()),
-                (clientId, jti, expiresAt) -> true,
-                new BrokerEndpoints(URI.create(BenchFixtures.ISSUER)),
-                Clock.systemUTC(),
-                Duration.ofMinutes(5),
-                Duration.ofSeconds(60)),
+            new ClientAuthentication(
+                new IamAuthenticator(clients),
+                new ClientAssertionVerifier(
+                    clients,
+                    (clientId, jti, expiresAt) -> true,
+                    new BrokerEndpoints(URI.create(BenchFixtures.ISSUER)),
+                    Clock.systemUTC(),
+                    Duration.ofMinutes(5),
+                    Duration.ofSeconds(60))),
             tokens,
             null, // the benchmark sends client_credentials only: no refresh service is reached
             telemetry);

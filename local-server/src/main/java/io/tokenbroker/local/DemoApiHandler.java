@@ -2,7 +2,7 @@ package io.tokenbroker.local;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import io.tokenbroker.adapters.http.ApiGatewayEvents;
+import io.tokenbroker.adapters.http.ApiGatewayResponseWriter;
 import io.tokenbroker.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,7 +32,7 @@ final class DemoApiHandler implements RequestStreamHandler {
     if (event.get("requestContext") instanceof Map<?, ?> requestContext) {
       body.put("authorizer", requestContext.get("authorizer"));
     }
-    ApiGatewayEvents.write(
+    ApiGatewayResponseWriter.write(
         io.tokenbroker.adapters.http.HttpResponse.json(200, body, "no-store"), out);
   }
 }

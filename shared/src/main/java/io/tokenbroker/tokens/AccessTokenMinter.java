@@ -1,8 +1,8 @@
 package io.tokenbroker.tokens;
 
-import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.tokenbroker.clients.Client;
@@ -14,6 +14,7 @@ import io.tokenbroker.identifiers.TokenId;
 import io.tokenbroker.keys.KeySigner;
 import io.tokenbroker.keys.PublishedKeys;
 import io.tokenbroker.keys.SigningKey;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -88,7 +89,7 @@ public final class AccessTokenMinter {
       claims.audience(grant.audiences());
     }
     JWTClaimsSet claimsSet = claims.build();
-    SignedJWT jwt;
+    String jwt;
     try {
       jwt = signed(claimsSet, key);
     } catch (SigningKeyRefused refused) {
@@ -103,25 +104,24 @@ public final class AccessTokenMinter {
                           "kms", "signing key refused and no successor yet", true, refused));
       jwt = signed(claimsSet, key); // once: a second refusal is a failure, not a loop
     }
-    return new MintedToken(jwt.serialize(), jti, key.kid(), issuedAt, expiresAt, sessionId);
+    return new MintedToken(jwt, jti, key.kid(), issuedAt, expiresAt, sessionId);
   }
 
-  private SignedJWT signed(JWTClaimsSet claims, SigningKey key) {
+  /**
+   * The compact JWS: Nimbus writes header and payload, the key signer signs their bytes, and the
+   * signature is appended as JWS compact serialization does (RFC 7515 7.1).
+   */
+  private String signed(JWTClaimsSet claims, SigningKey key) {
     JWSHeader header = new JWSHeader.Builder(key.algorithm()).type(AT_JWT).keyID(key.kid()).build();
-    SignedJWT jwt = new SignedJWT(header, claims);
-    if (jwt.getSigningInput().length > MAX_SIGNING_INPUT) {
+    byte[] signingInput = new SignedJWT(header, claims).getSigningInput();
+    if (signingInput.length > MAX_SIGNING_INPUT) {
       throw RequestRejected.invalidRequest(
           "token_too_large", "the token would be too large: ask for fewer scopes or audiences");
     }
-    try {
-      jwt.sign(signer.signerFor(key));
-    } catch (JOSEException e) {
-      if (e.getCause() instanceof ServiceFailure failure) {
-        throw failure;
-      }
-      throw new ServiceFailure("kms", "signing failed: " + e.getClass().getSimpleName(), true, e);
-    }
-    return jwt;
+    byte[] signature = signer.sign(key, signingInput);
+    return new String(signingInput, StandardCharsets.US_ASCII)
+        + '.'
+        + Base64URL.encode(signature).toString();
   }
 
   /** A fresh {@link TokenId}: jti values and refresh-family ids. */

@@ -30,7 +30,7 @@ import java.util.Optional;
 
 /**
  * Hostile input at the token endpoint (issue 7): the form body ({@link Form#parse}, {@link
- * TokenRequest#from}) and the client assertion ({@link ClientAuthenticator#withAssertion}), with
+ * TokenRequest#from}) and the client assertion ({@link ClientAssertionVerifier#verify}), with
  * in-memory repositories. Only {@link RequestRejected} may escape; a client may only be
  * authenticated by an assertion whose exact bytes this test minted with the client's keys ({@link
  * Minted}: the oracle is the record of what the test signed, never a signature library, which would
@@ -57,13 +57,13 @@ class TokenEndpointInputFuzzTest {
   static final Minted MINTED = new Minted();
 
   private static final MutableClock CLOCK = new MutableClock(NOW);
-  private static final ClientAuthenticator AUTHENTICATOR = authenticator();
+  private static final ClientAssertionVerifier AUTHENTICATOR = authenticator();
 
-  private static ClientAuthenticator authenticator() {
+  private static ClientAssertionVerifier authenticator() {
     InMemoryClientRepository clients = new InMemoryClientRepository();
     clients.add(Clients.withKey(CLIENT, EC, RSA));
     clients.add(Clients.withKey("disabled-client", EC, RSA).withEnabled(false));
-    return new ClientAuthenticator(
+    return new ClientAssertionVerifier(
         clients,
         new InMemoryReplayGuard(),
         new BrokerEndpoints(URI.create(ISSUER)),
@@ -90,7 +90,7 @@ class TokenEndpointInputFuzzTest {
       assertThat(request.grantType()).isEqualTo(TokenRequest.CLIENT_CREDENTIALS);
       assertThat(request.audiences()).hasSizeLessThanOrEqualTo(10);
       AuthenticatedClient client =
-          AUTHENTICATOR.withAssertion(
+          AUTHENTICATOR.verify(
               form.single("client_assertion_type"),
               form.single("client_assertion"),
               form.single("client_id"));
@@ -136,7 +136,7 @@ class TokenEndpointInputFuzzTest {
         Optional.of(
             variant == 3
                 ? "urn:ietf:params:oauth:grant-type:jwt-bearer"
-                : ClientAuthenticator.JWT_BEARER);
+                : ClientAssertionVerifier.JWT_BEARER);
     Optional<String> clientId =
         switch (variant) {
           case 1 -> Optional.of(CLIENT);
@@ -145,7 +145,7 @@ class TokenEndpointInputFuzzTest {
         };
     AuthenticatedClient client;
     try {
-      client = AUTHENTICATOR.withAssertion(type, Optional.of(assertion), clientId);
+      client = AUTHENTICATOR.verify(type, Optional.of(assertion), clientId);
     } catch (RequestRejected expected) {
       return;
     }

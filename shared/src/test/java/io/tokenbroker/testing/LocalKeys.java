@@ -2,6 +2,7 @@ package io.tokenbroker.testing;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
@@ -45,17 +46,20 @@ public class LocalKeys implements KeyManager, KeySigner, PublishedKeyCheck {
   }
 
   @Override
-  public JWSSigner signerFor(SigningKey key) {
+  public byte[] sign(SigningKey key, byte[] signingInput) {
     if (disabled.contains(key.keyReference())) {
       throw new io.tokenbroker.errors.SigningKeyRefused("kms", "key is disabled", null);
     }
     JWK jwk = privateKeys.get(key.keyReference());
     try {
-      return switch (jwk) {
-        case RSAKey rsa -> new RSASSASigner(rsa);
-        case ECKey ec -> new ECDSASigner(ec);
-        default -> throw new IllegalStateException("unexpected key");
-      };
+      JWSSigner signer =
+          switch (jwk) {
+            case RSAKey rsa -> new RSASSASigner(rsa);
+            case ECKey ec -> new ECDSASigner(ec);
+            default -> throw new IllegalStateException("unexpected key");
+          };
+      // Nimbus's ECDSA signer already answers in r||s, as the port requires.
+      return signer.sign(new JWSHeader(key.algorithm()), signingInput).decode();
     } catch (JOSEException e) {
       throw new IllegalStateException(e);
     }

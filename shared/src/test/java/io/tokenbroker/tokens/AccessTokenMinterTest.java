@@ -101,6 +101,25 @@ class AccessTokenMinterTest {
     return SignedJWT.parse(token.serialized()).verify(new RSASSAVerifier((RSAKey) key.publicJwk()));
   }
 
+  /**
+   * The minter assembles the compact JWS itself from the port's signature bytes: the result is the
+   * very string Nimbus's own signing and serialization make of the same header and claims (RS256
+   * signatures are deterministic), and the verifier's first check, the canonical compact form,
+   * accepts it.
+   */
+  @Test
+  void mintsExactlyTheCompactJwsNimbusWouldSerialize() throws Exception {
+    String token = mint().serialized();
+    SignedJWT parsed = SignedJWT.parse(token);
+
+    SignedJWT bySigner = new SignedJWT(parsed.getHeader(), parsed.getJWTClaimsSet());
+    bySigner.sign(io.tokenbroker.testing.KeySignerJws.jwsSigner(kms, first));
+
+    assertThat(bySigner.serialize()).isEqualTo(token);
+    assertThat(io.tokenbroker.jose.CompactJws.parse(token, 8192).signature())
+        .isEqualTo(bySigner.getSignature().decode());
+  }
+
   @Test
   void switchesToTheSuccessorOnTheFirstRefusedSignatureInsteadOfFailingForTheCachePeriod()
       throws Exception {

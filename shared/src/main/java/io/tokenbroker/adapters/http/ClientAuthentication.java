@@ -1,7 +1,8 @@
 package io.tokenbroker.adapters.http;
 
 import io.tokenbroker.auth.AuthenticatedClient;
-import io.tokenbroker.auth.ClientAuthenticator;
+import io.tokenbroker.auth.ClientAssertionVerifier;
+import io.tokenbroker.auth.IamAuthenticator;
 import java.util.Optional;
 
 /**
@@ -11,16 +12,19 @@ import java.util.Optional;
  */
 public final class ClientAuthentication {
 
-  private ClientAuthentication() {}
+  private final IamAuthenticator iam;
+  private final ClientAssertionVerifier assertions;
 
-  public static AuthenticatedClient authenticate(
-      ClientAuthenticator authenticator,
-      Form form,
-      boolean iamRoute,
-      Optional<String> verifiedIamCaller) {
+  public ClientAuthentication(IamAuthenticator iam, ClientAssertionVerifier assertions) {
+    this.iam = iam;
+    this.assertions = assertions;
+  }
+
+  public AuthenticatedClient authenticate(
+      Form form, boolean iamRoute, Optional<String> verifiedIamCaller) {
     return iamRoute
-        ? authenticator.withIam(verifiedIamCaller, form.single("client_id"))
-        : authenticator.withAssertion(
+        ? iam.authenticate(verifiedIamCaller, form.single("client_id"))
+        : assertions.verify(
             form.single("client_assertion_type"),
             form.single("client_assertion"),
             form.single("client_id"));

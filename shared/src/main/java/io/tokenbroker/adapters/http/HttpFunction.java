@@ -30,11 +30,11 @@ public final class HttpFunction {
       throws IOException {
     HttpResponse response;
     try {
-      response = logic.apply(ApiGatewayEvents.parse(ApiGatewayEvents.readJson(in)));
+      response = logic.apply(ApiGatewayEvents.parse(BoundedEventReader.readJson(in)));
     } catch (RuntimeException e) {
       response = toResponse(e);
     }
-    ApiGatewayEvents.write(response, out);
+    ApiGatewayResponseWriter.write(response, out);
   }
 
   /**

@@ -1,7 +1,7 @@
 package io.tokenbroker.adapters.lifecycle;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
-import io.tokenbroker.auth.ClientAuthenticator;
+import io.tokenbroker.auth.ClientAssertionVerifier;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -85,7 +85,7 @@ public final class PrimingEvents {
     return "client_id="
         + CLIENT_ID
         + "&client_assertion_type="
-        + URLEncoder.encode(ClientAuthenticator.JWT_BEARER, StandardCharsets.UTF_8)
+        + URLEncoder.encode(ClientAssertionVerifier.JWT_BEARER, StandardCharsets.UTF_8)
         + "&client_assertion="
         + assertion
         + more;

@@ -13,6 +13,7 @@ import io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository;
 import io.tokenbroker.adapters.dynamodb.DynamoDbRefreshTokenStore;
 import io.tokenbroker.adapters.dynamodb.DynamoDbRevocationRepository;
 import io.tokenbroker.adapters.dynamodb.DynamoDbRotationLock;
+import io.tokenbroker.adapters.http.ClientAuthentication;
 import io.tokenbroker.adapters.kms.KmsKeyManager;
 import io.tokenbroker.adapters.kms.KmsKeySigner;
 import io.tokenbroker.adapters.kms.KmsPublishedKeyCheck;
@@ -20,7 +21,8 @@ import io.tokenbroker.adapters.lifecycle.PrimingEvents;
 import io.tokenbroker.adapters.lifecycle.PrimingSwitch;
 import io.tokenbroker.adapters.lifecycle.RenewableRandom;
 import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
-import io.tokenbroker.auth.ClientAuthenticator;
+import io.tokenbroker.auth.ClientAssertionVerifier;
+import io.tokenbroker.auth.IamAuthenticator;
 import io.tokenbroker.config.BrokerConfig;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.config.RotationConfig;
@@ -113,14 +115,17 @@ public final class BrokerServices {
     return config;
   }
 
-  public synchronized ClientAuthenticator clientAuthenticator() {
-    return new ClientAuthenticator(
-        new DynamoDbClientRepository(dynamoDb(), tables.clients()),
-        new DynamoDbAssertionReplayGuard(dynamoDb(), tables.assertions(), config.clockSkew()),
-        config.endpoints(),
-        clock,
-        config.maxAssertionLifetime(),
-        config.clockSkew());
+  public synchronized ClientAuthentication clientAuthenticator() {
+    DynamoDbClientRepository clients = new DynamoDbClientRepository(dynamoDb(), tables.clients());
+    return new ClientAuthentication(
+        new IamAuthenticator(clients),
+        new ClientAssertionVerifier(
+            clients,
+            new DynamoDbAssertionReplayGuard(dynamoDb(), tables.assertions(), config.clockSkew()),
+            config.endpoints(),
+            clock,
+            config.maxAssertionLifetime(),
+            config.clockSkew()));
   }
 
   public synchronized TokenService tokens() {

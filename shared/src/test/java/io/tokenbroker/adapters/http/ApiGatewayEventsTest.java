@@ -3,14 +3,9 @@ package io.tokenbroker.adapters.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
 import io.tokenbroker.errors.OAuthError;
 import io.tokenbroker.errors.RequestRejected;
-import io.tokenbroker.json.Json;
 import io.tokenbroker.testing.EventFiles;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -79,16 +74,6 @@ class ApiGatewayEventsTest {
   }
 
   @Test
-  void rejectsInputThatIsNotJson() {
-    assertThatThrownBy(
-            () ->
-                ApiGatewayEvents.readJson(
-                    new ByteArrayInputStream("not json".getBytes(StandardCharsets.UTF_8))))
-        .isInstanceOf(RequestRejected.class)
-        .satisfies(e -> assertThat(((RequestRejected) e).reason()).isEqualTo("malformed_event"));
-  }
-
-  @Test
   void rejectsAnEventWithWrongTypes() {
     Map<String, Object> event = EventFiles.load("discovery/get-jwks.json");
     event.put("headers", Map.of("Accept", 42));
@@ -108,11 +93,6 @@ class ApiGatewayEventsTest {
 
   // Limits: each accepted at its value, refused one over, with invalid_request (400).
 
-  private static Map<String, Object> readText(String json) throws IOException {
-    return ApiGatewayEvents.readJson(
-        new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
-  }
-
   private static void assertRefused(ThrowingCallable call, String reason) {
     assertThatThrownBy(call)
         .isInstanceOfSatisfying(
@@ -122,57 +102,6 @@ class ApiGatewayEventsTest {
               assertThat(e.error()).isEqualTo(OAuthError.INVALID_REQUEST);
               assertThat(e.status()).isEqualTo(400);
             });
-  }
-
-  /** Events around the read buffer's sizes, from a stream that hands over one byte per read. */
-  @ParameterizedTest
-  @ValueSource(ints = {11, 4095, 4096, 4097, 8192, 8193, 70_000})
-  void readsWholeEventsWhateverTheStreamHandsOverPerRead(int size) throws IOException {
-    String frame = "{\"body\":\"\"}";
-    String event = frame.replace("\"\"}", "\"" + "b".repeat(size - frame.length()) + "\"}");
-    ByteArrayInputStream bytes = new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8));
-    java.io.InputStream trickle =
-        new java.io.InputStream() {
-          @Override
-          public int read() {
-            return bytes.read();
-          }
-
-          @Override
-          public int read(byte[] b, int off, int len) {
-            return len == 0 ? 0 : bytes.read(b, off, 1);
-          }
-        };
-
-    assertThat(ApiGatewayEvents.readJson(trickle).get("body"))
-        .isEqualTo("b".repeat(size - frame.length()));
-  }
-
-  @Test
-  void readsAnEventUpToLambdasPayloadLimitAndNoLarger() throws IOException {
-    String frame = "{\"body\":\"\"}";
-    String atLimit =
-        frame.replace(
-            "\"\"}", "\"" + "a".repeat(ApiGatewayEvents.MAX_EVENT_BYTES - frame.length()) + "\"}");
-
-    assertThat(atLimit.getBytes(StandardCharsets.UTF_8)).hasSize(ApiGatewayEvents.MAX_EVENT_BYTES);
-    assertThat(readText(atLimit)).containsKey("body");
-    assertRefused(() -> readText(atLimit.replace("{", "{ ")), "event_too_large");
-  }
-
-  @Test
-  void readsAnEventNestedUpToTheJsonDepthLimitAndNoDeeper() throws IOException {
-    String event = JSONObjectUtils.toJSONString(EventFiles.load("revocation/revoke.json"));
-    int extra = Json.MAX_DEPTH - 1; // the event object itself is the first level
-
-    String atLimit =
-        event.replaceFirst("\\{", "{\"deep\":" + "[".repeat(extra) + "]".repeat(extra) + ",");
-    String over =
-        event.replaceFirst(
-            "\\{", "{\"deep\":" + "[".repeat(extra + 1) + "]".repeat(extra + 1) + ",");
-
-    assertThat(ApiGatewayEvents.parse(readText(atLimit)).path()).isEqualTo("/revoke");
-    assertRefused(() -> readText(over), "event_too_deep");
   }
 
   /** The event with exactly these headers, as REST (single values) or HTTP API payload 2.0. */
@@ -194,7 +123,7 @@ class ApiGatewayEventsTest {
   @ParameterizedTest
   @ValueSource(strings = {"discovery/get-jwks.json", "discovery/get-jwks-http-api.json"})
   void acceptsHeaderFieldsUpToTheLimitAndNoMore(String file) {
-    int limit = ApiGatewayEvents.MAX_HEADER_FIELDS;
+    int limit = HeaderLimits.MAX_FIELDS;
 
     assertThat(ApiGatewayEvents.parse(withHeaders(file, numberedHeaders(limit))).headers())
         .hasSize(limit);
@@ -206,7 +135,7 @@ class ApiGatewayEventsTest {
   @Test
   void countsEveryValueOfARepeatedHeader() {
     Map<String, Object> event = EventFiles.load("discovery/get-jwks.json");
-    List<String> values = java.util.Collections.nCopies(ApiGatewayEvents.MAX_HEADER_FIELDS, "v");
+    List<String> values = java.util.Collections.nCopies(HeaderLimits.MAX_FIELDS, "v");
     event.put("multiValueHeaders", Map.of("X-Repeated", values));
     Map<String, Object> over = EventFiles.load("discovery/get-jwks.json");
     over.put("multiValueHeaders", Map.of("X-Repeated", values, "X-One-More", List.of("v")));
@@ -218,7 +147,7 @@ class ApiGatewayEventsTest {
   @ParameterizedTest
   @ValueSource(strings = {"discovery/get-jwks.json", "discovery/get-jwks-http-api.json"})
   void acceptsAHeaderValueUpToTheLimitAndNoLonger(String file) {
-    int limit = ApiGatewayEvents.MAX_HEADER_VALUE_CHARS;
+    int limit = HeaderLimits.MAX_VALUE_CHARS;
 
     assertThat(
             ApiGatewayEvents.parse(withHeaders(file, Map.of("Authorization", "a".repeat(limit))))
@@ -235,7 +164,7 @@ class ApiGatewayEventsTest {
   @ValueSource(strings = {"discovery/get-jwks.json", "discovery/get-jwks-http-api.json"})
   void acceptsHeadersUpToTheTotalSizeLimitAndNoLarger(String file) {
     // Two headers: "A" and "B" with values of (limit / 2 - 1) chars: exactly the limit in all.
-    int half = ApiGatewayEvents.MAX_HEADER_CHARS / 2;
+    int half = HeaderLimits.MAX_CHARS / 2;
     Map<String, String> atLimit = Map.of("A", "a".repeat(half - 1), "B", "b".repeat(half - 1));
     Map<String, String> over = Map.of("A", "a".repeat(half - 1), "B", "b".repeat(half));
 

@@ -29,7 +29,7 @@ class HttpFunctionFuzzTest {
   void parseEvent(byte[] data) throws IOException {
     HttpRequest request;
     try {
-      request = ApiGatewayEvents.parse(ApiGatewayEvents.readJson(new ByteArrayInputStream(data)));
+      request = ApiGatewayEvents.parse(BoundedEventReader.readJson(new ByteArrayInputStream(data)));
     } catch (RequestRejected rejected) {
       assertThat(rejected.error()).isEqualTo(OAuthError.INVALID_REQUEST);
       return;

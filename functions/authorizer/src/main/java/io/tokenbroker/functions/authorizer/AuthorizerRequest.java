@@ -1,6 +1,6 @@
 package io.tokenbroker.functions.authorizer;
 
-import io.tokenbroker.adapters.http.ApiGatewayEvents;
+import io.tokenbroker.adapters.http.HeaderLimits;
 import io.tokenbroker.errors.RequestRejected;
 import java.util.HashMap;
 import java.util.List;
@@ -39,7 +39,7 @@ record AuthorizerRequest(
   /**
    * @throws Malformed if the event is none of the shapes
    * @throws RequestRejected if its headers exceed the HTTP functions' limits ({@link
-   *     ApiGatewayEvents#requireHeadersWithinLimits})
+   *     HeaderLimits#requireWithinLimits})
    */
   static AuthorizerRequest parse(Map<String, Object> event) {
     requireHeadersWithinLimits(event);
@@ -117,10 +117,10 @@ record AuthorizerRequest(
 
   /** Each header map API Gateway may send, and a TOKEN authorizer's token, within the limits. */
   private static void requireHeadersWithinLimits(Map<String, Object> event) {
-    ApiGatewayEvents.requireHeadersWithinLimits(headerValues(event.get("headers")));
-    ApiGatewayEvents.requireHeadersWithinLimits(headerValues(event.get("multiValueHeaders")));
+    HeaderLimits.requireWithinLimits(headerValues(event.get("headers")));
+    HeaderLimits.requireWithinLimits(headerValues(event.get("multiValueHeaders")));
     if (event.get("authorizationToken") instanceof String token
-        && token.length() > ApiGatewayEvents.MAX_HEADER_VALUE_CHARS) {
+        && token.length() > HeaderLimits.MAX_VALUE_CHARS) {
       throw RequestRejected.invalidRequest("header_too_large", "request header too large");
     }
   }

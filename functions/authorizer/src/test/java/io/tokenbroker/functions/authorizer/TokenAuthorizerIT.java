@@ -17,6 +17,7 @@ import io.tokenbroker.keys.SigningKey;
 import io.tokenbroker.testing.AwsFixture;
 import io.tokenbroker.testing.Clients;
 import io.tokenbroker.testing.EventFiles;
+import io.tokenbroker.testing.KeySignerJws;
 import io.tokenbroker.testing.MotoBroker;
 import io.tokenbroker.testing.RecordingTelemetry;
 import io.tokenbroker.testing.TestKeys;
@@ -317,7 +318,8 @@ class TokenAuthorizerIT {
         resigned(
             token,
             byArn.kid(),
-            new KmsKeySigner(aws.kms).signerFor(row(genuine.keyReference(), genuine.publicJwk())));
+            KeySignerJws.jwsSigner(
+                new KmsKeySigner(aws.kms), row(genuine.keyReference(), genuine.publicJwk())));
     RecordingTelemetry telemetry = new RecordingTelemetry();
     try {
       TokenAuthorizer fresh = new TokenAuthorizer(environment(Map.of()), telemetry);

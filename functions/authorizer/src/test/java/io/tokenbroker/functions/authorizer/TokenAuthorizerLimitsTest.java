@@ -7,7 +7,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import io.tokenbroker.access.RouteRules;
-import io.tokenbroker.adapters.http.ApiGatewayEvents;
+import io.tokenbroker.adapters.http.HeaderLimits;
 import io.tokenbroker.json.Json;
 import io.tokenbroker.revocation.CachedRevocations;
 import io.tokenbroker.testing.EventFiles;
@@ -120,9 +120,8 @@ class TokenAuthorizerLimitsTest {
 
   @Test
   void refusesOneHeaderFieldOverTheLimit() throws Exception {
-    assertAllowed(restEvent(headers(ApiGatewayEvents.MAX_HEADER_FIELDS)));
-    assertUnauthorized(
-        restEvent(headers(ApiGatewayEvents.MAX_HEADER_FIELDS + 1)), "too_many_headers");
+    assertAllowed(restEvent(headers(HeaderLimits.MAX_FIELDS)));
+    assertUnauthorized(restEvent(headers(HeaderLimits.MAX_FIELDS + 1)), "too_many_headers");
   }
 
   @Test
@@ -130,7 +129,7 @@ class TokenAuthorizerLimitsTest {
     Map<String, Object> event = EventFiles.load("authorizer/http-api-v2.json");
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("authorization", "Bearer " + TOKEN);
-    for (int i = 1; i <= ApiGatewayEvents.MAX_HEADER_FIELDS; i++) {
+    for (int i = 1; i <= HeaderLimits.MAX_FIELDS; i++) {
       headers.put("x-h" + i, "v");
     }
     event.put("headers", headers);
@@ -141,9 +140,9 @@ class TokenAuthorizerLimitsTest {
   @Test
   void refusesAHeaderValueOneCharacterOverTheLimit() throws Exception {
     Map<String, String> atLimit = headers(1);
-    atLimit.put("X-Pad", "p".repeat(ApiGatewayEvents.MAX_HEADER_VALUE_CHARS));
+    atLimit.put("X-Pad", "p".repeat(HeaderLimits.MAX_VALUE_CHARS));
     Map<String, String> over = headers(1);
-    over.put("X-Pad", "p".repeat(ApiGatewayEvents.MAX_HEADER_VALUE_CHARS + 1));
+    over.put("X-Pad", "p".repeat(HeaderLimits.MAX_VALUE_CHARS + 1));
 
     assertAllowed(restEvent(atLimit));
     assertUnauthorized(restEvent(over), "header_too_large");
@@ -153,7 +152,7 @@ class TokenAuthorizerLimitsTest {
   void refusesHeadersOneCharacterOverTheTotalLimit() throws Exception {
     Map<String, String> atLimit = headers(1);
     int used = "Authorization".length() + atLimit.get("Authorization").length();
-    int rest = ApiGatewayEvents.MAX_HEADER_CHARS - used - "X-Pad1".length() - "X-Pad2".length();
+    int rest = HeaderLimits.MAX_CHARS - used - "X-Pad1".length() - "X-Pad2".length();
     atLimit.put("X-Pad1", "p".repeat(rest / 2));
     atLimit.put("X-Pad2", "p".repeat(rest - rest / 2));
     Map<String, String> over = new LinkedHashMap<>(atLimit);
@@ -166,7 +165,7 @@ class TokenAuthorizerLimitsTest {
   @Test
   void refusesATokenAuthorizersTokenOverTheHeaderValueLimitBeforeReadingIt() {
     Map<String, Object> event = EventFiles.load("authorizer/rest-token.json");
-    String atLimit = "Bearer " + "a".repeat(ApiGatewayEvents.MAX_HEADER_VALUE_CHARS - 7);
+    String atLimit = "Bearer " + "a".repeat(HeaderLimits.MAX_VALUE_CHARS - 7);
     event.put("authorizationToken", atLimit);
     // At the limit the header passes, and the token's own, smaller cap refuses it.
     assertUnauthorized(event, "token_too_large");

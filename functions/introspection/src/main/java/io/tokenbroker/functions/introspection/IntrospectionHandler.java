@@ -11,7 +11,6 @@ import io.tokenbroker.adapters.http.HttpResponse;
 import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
 import io.tokenbroker.adapters.telemetry.JsonLinesTelemetry;
 import io.tokenbroker.adapters.wiring.BrokerServices;
-import io.tokenbroker.auth.ClientAuthenticator;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.oauth.IntrospectionService;
 import io.tokenbroker.telemetry.Telemetry;
@@ -29,7 +28,7 @@ public final class IntrospectionHandler implements RequestStreamHandler {
   static final String INTROSPECT_IAM = "/introspect/iam";
   static final int MAX_BODY_CHARS = 16 * 1024;
 
-  private final ClientAuthenticator authenticator;
+  private final ClientAuthentication authenticator;
   private final IntrospectionService introspection;
   private final HttpFunction http;
   private SnapStartHooks snapStart; // held here: CRaC contexts may hold their resources weakly
@@ -58,7 +57,7 @@ public final class IntrospectionHandler implements RequestStreamHandler {
   }
 
   public IntrospectionHandler(
-      ClientAuthenticator authenticator, IntrospectionService introspection, Telemetry telemetry) {
+      ClientAuthentication authenticator, IntrospectionService introspection, Telemetry telemetry) {
     this.authenticator = authenticator;
     this.introspection = introspection;
     this.http = new HttpFunction(telemetry);
@@ -79,11 +78,8 @@ public final class IntrospectionHandler implements RequestStreamHandler {
     String token = form.required("token");
     form.single("token_type_hint"); // accepted; the two token formats cannot be confused
     var caller =
-        ClientAuthentication.authenticate(
-            authenticator,
-            form,
-            request.route().equals(INTROSPECT_IAM),
-            request.context().iamCallerArn());
+        authenticator.authenticate(
+            form, request.route().equals(INTROSPECT_IAM), request.context().iamCallerArn());
     return HttpResponse.json(200, introspection.introspect(caller, token), "no-store");
   }
 }

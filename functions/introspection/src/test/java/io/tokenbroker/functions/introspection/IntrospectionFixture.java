@@ -1,9 +1,11 @@
 package io.tokenbroker.functions.introspection;
 
 import com.nimbusds.jose.jwk.ECKey;
+import io.tokenbroker.adapters.http.ClientAuthentication;
 import io.tokenbroker.adapters.http.Form;
 import io.tokenbroker.auth.AuthenticatedClient;
-import io.tokenbroker.auth.ClientAuthenticator;
+import io.tokenbroker.auth.ClientAssertionVerifier;
+import io.tokenbroker.auth.IamAuthenticator;
 import io.tokenbroker.clients.Client;
 import io.tokenbroker.discovery.BrokerEndpoints;
 import io.tokenbroker.oauth.IntrospectionService;
@@ -123,13 +125,15 @@ final class IntrospectionFixture {
   /** The handler over {@code kit}'s stores. */
   static IntrospectionHandler handler(BrokerKit kit, Telemetry telemetry) {
     return new IntrospectionHandler(
-        new ClientAuthenticator(
-            CLIENTS,
-            new InMemoryReplayGuard(),
-            new BrokerEndpoints(URI.create(BrokerKit.ISSUER)),
-            kit.clock,
-            Duration.ofMinutes(5),
-            Duration.ofSeconds(60)),
+        new ClientAuthentication(
+            new IamAuthenticator(CLIENTS),
+            new ClientAssertionVerifier(
+                CLIENTS,
+                new InMemoryReplayGuard(),
+                new BrokerEndpoints(URI.create(BrokerKit.ISSUER)),
+                kit.clock,
+                Duration.ofMinutes(5),
+                Duration.ofSeconds(60))),
         new IntrospectionService(
             kit.anyAudience, kit.refreshTokens, kit.revocations, BrokerKit.ISSUER, kit.clock),
         telemetry);

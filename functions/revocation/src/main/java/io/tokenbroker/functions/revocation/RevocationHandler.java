@@ -11,7 +11,6 @@ import io.tokenbroker.adapters.http.HttpResponse;
 import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
 import io.tokenbroker.adapters.telemetry.JsonLinesTelemetry;
 import io.tokenbroker.adapters.wiring.BrokerServices;
-import io.tokenbroker.auth.ClientAuthenticator;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.oauth.RevocationService;
@@ -37,7 +36,7 @@ public final class RevocationHandler implements RequestStreamHandler {
   static final String ADMIN = "/admin/revocations";
   static final int MAX_BODY_CHARS = 16 * 1024;
 
-  private final ClientAuthenticator authenticator;
+  private final ClientAuthentication authenticator;
   private final RevocationService revocations;
   private final OperatorRevocations operators;
   private final OperatorPrincipals operatorPrincipals;
@@ -70,7 +69,7 @@ public final class RevocationHandler implements RequestStreamHandler {
   }
 
   public RevocationHandler(
-      ClientAuthenticator authenticator,
+      ClientAuthentication authenticator,
       RevocationService revocations,
       OperatorRevocations operators,
       OperatorPrincipals operatorPrincipals,
@@ -101,11 +100,8 @@ public final class RevocationHandler implements RequestStreamHandler {
     String token = form.required("token");
     form.single("token_type_hint"); // accepted; the two token formats cannot be confused
     revocations.revokeOwnToken(
-        ClientAuthentication.authenticate(
-            authenticator,
-            form,
-            request.route().equals(REVOKE_IAM),
-            request.context().iamCallerArn()),
+        authenticator.authenticate(
+            form, request.route().equals(REVOKE_IAM), request.context().iamCallerArn()),
         token,
         new RequestOrigin(request.context().sourceIp(), request.context().userAgent()));
     return new HttpResponse(200, Map.of("Cache-Control", "no-store"), "");

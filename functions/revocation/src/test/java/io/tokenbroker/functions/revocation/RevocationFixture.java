@@ -3,7 +3,9 @@ package io.tokenbroker.functions.revocation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.jwk.ECKey;
-import io.tokenbroker.auth.ClientAuthenticator;
+import io.tokenbroker.adapters.http.ClientAuthentication;
+import io.tokenbroker.auth.ClientAssertionVerifier;
+import io.tokenbroker.auth.IamAuthenticator;
 import io.tokenbroker.clients.Client;
 import io.tokenbroker.discovery.BrokerEndpoints;
 import io.tokenbroker.keys.SigningKey;
@@ -98,14 +100,16 @@ final class RevocationFixture {
     static Run start() {
       BrokerKit kit = MINTED.copy();
       RecordingTelemetry telemetry = new RecordingTelemetry();
-      ClientAuthenticator authenticator =
-          new ClientAuthenticator(
-              CLIENTS,
-              new InMemoryReplayGuard(),
-              new BrokerEndpoints(URI.create(BrokerKit.ISSUER)),
-              kit.clock,
-              Duration.ofMinutes(5),
-              Duration.ofSeconds(60));
+      ClientAuthentication authenticator =
+          new ClientAuthentication(
+              new IamAuthenticator(CLIENTS),
+              new ClientAssertionVerifier(
+                  CLIENTS,
+                  new InMemoryReplayGuard(),
+                  new BrokerEndpoints(URI.create(BrokerKit.ISSUER)),
+                  kit.clock,
+                  Duration.ofMinutes(5),
+                  Duration.ofSeconds(60)));
       RevocationService revocations =
           new RevocationService(
               kit.anyAudience, kit.refreshTokens, kit.familyRevocation, kit.revocations, telemetry);

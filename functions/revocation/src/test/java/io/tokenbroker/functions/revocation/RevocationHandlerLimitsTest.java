@@ -3,7 +3,7 @@ package io.tokenbroker.functions.revocation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
-import io.tokenbroker.adapters.http.ApiGatewayEvents;
+import io.tokenbroker.adapters.http.HeaderLimits;
 import io.tokenbroker.json.Json;
 import io.tokenbroker.testing.EventFiles;
 import io.tokenbroker.testing.FormBodies;
@@ -52,11 +52,10 @@ class RevocationHandlerLimitsTest {
 
   @Test
   void refusesOneHeaderFieldOverTheLimit() {
-    Map<String, Object> over = withHeaders(ApiGatewayEvents.MAX_HEADER_FIELDS + 1);
+    Map<String, Object> over = withHeaders(HeaderLimits.MAX_FIELDS + 1);
 
     assertRefusedAndNothingRevoked(run.invoke(over), 400);
-    assertThat(run.invoke(withHeaders(ApiGatewayEvents.MAX_HEADER_FIELDS)))
-        .containsEntry("statusCode", 200L);
+    assertThat(run.invoke(withHeaders(HeaderLimits.MAX_FIELDS))).containsEntry("statusCode", 200L);
     assertThat(aliceRevoked()).isTrue();
   }
 

@@ -12,7 +12,6 @@ import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
 import io.tokenbroker.adapters.telemetry.JsonLinesTelemetry;
 import io.tokenbroker.adapters.wiring.BrokerServices;
 import io.tokenbroker.auth.AuthenticatedClient;
-import io.tokenbroker.auth.ClientAuthenticator;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.oauth.RefreshService;
 import io.tokenbroker.oauth.TokenService;
@@ -37,7 +36,7 @@ public final class TokenHandler implements RequestStreamHandler {
   static final String TOKEN_IAM = "/token/iam";
   static final int MAX_BODY_CHARS = 16 * 1024;
 
-  private final ClientAuthenticator authenticator;
+  private final ClientAuthentication authenticator;
   private final TokenService tokens;
   private final RefreshService refreshes;
   private final HttpFunction http;
@@ -68,7 +67,7 @@ public final class TokenHandler implements RequestStreamHandler {
   }
 
   public TokenHandler(
-      ClientAuthenticator authenticator,
+      ClientAuthentication authenticator,
       TokenService tokens,
       RefreshService refreshes,
       Telemetry telemetry) {
@@ -92,11 +91,8 @@ public final class TokenHandler implements RequestStreamHandler {
     Form form = HttpFunction.postedForm(request, MAX_BODY_CHARS);
     TokenRequest tokenRequest = TokenRequest.from(form);
     AuthenticatedClient client =
-        ClientAuthentication.authenticate(
-            authenticator,
-            form,
-            request.route().equals(TOKEN_IAM),
-            request.context().iamCallerArn());
+        authenticator.authenticate(
+            form, request.route().equals(TOKEN_IAM), request.context().iamCallerArn());
     RequestOrigin origin =
         new RequestOrigin(request.context().sourceIp(), request.context().userAgent());
     IssuedToken token =

@@ -2,8 +2,10 @@ package io.tokenbroker.functions.token;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tokenbroker.adapters.http.ApiGatewayEvents;
-import io.tokenbroker.auth.ClientAuthenticator;
+import io.tokenbroker.adapters.http.ClientAuthentication;
+import io.tokenbroker.adapters.http.HeaderLimits;
+import io.tokenbroker.auth.ClientAssertionVerifier;
+import io.tokenbroker.auth.IamAuthenticator;
 import io.tokenbroker.discovery.BrokerEndpoints;
 import io.tokenbroker.testing.BrokerKit;
 import io.tokenbroker.testing.EventFiles;
@@ -34,13 +36,15 @@ class TokenHandlerLimitsTest {
     InMemoryClientRepository clients = new InMemoryClientRepository();
     clients.add(BrokerKit.client("workload", false, false));
     return new TokenHandler(
-        new ClientAuthenticator(
-            clients,
-            new InMemoryReplayGuard(),
-            new BrokerEndpoints(URI.create(BrokerKit.ISSUER)),
-            kit.clock,
-            Duration.ofMinutes(5),
-            Duration.ofSeconds(60)),
+        new ClientAuthentication(
+            new IamAuthenticator(clients),
+            new ClientAssertionVerifier(
+                clients,
+                new InMemoryReplayGuard(),
+                new BrokerEndpoints(URI.create(BrokerKit.ISSUER)),
+                kit.clock,
+                Duration.ofMinutes(5),
+                Duration.ofSeconds(60))),
         kit.tokens,
         kit.refreshes,
         new RecordingTelemetry());
@@ -83,7 +87,7 @@ class TokenHandlerLimitsTest {
             "Content-Type",
             "application/x-www-form-urlencoded",
             "X-Pad",
-            "p".repeat(ApiGatewayEvents.MAX_HEADER_VALUE_CHARS + 1)));
+            "p".repeat(HeaderLimits.MAX_VALUE_CHARS + 1)));
     Map<String, Object> atLimit = EventFiles.formPost(TokenHandler.TOKEN_IAM, caller, BODY);
     atLimit.put(
         "headers",
@@ -91,7 +95,7 @@ class TokenHandlerLimitsTest {
             "Content-Type",
             "application/x-www-form-urlencoded",
             "X-Pad",
-            "p".repeat(ApiGatewayEvents.MAX_HEADER_VALUE_CHARS)));
+            "p".repeat(HeaderLimits.MAX_VALUE_CHARS)));
 
     assertRefusedAndNothingIssued(invoke(over), 400);
     assertThat(invoke(atLimit).get("statusCode")).isEqualTo(200L);

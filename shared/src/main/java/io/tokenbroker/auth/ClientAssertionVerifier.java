@@ -1,5 +1,8 @@
 package io.tokenbroker.auth;
 
+import static io.tokenbroker.auth.ClientAuthenticationRules.enabledClient;
+import static io.tokenbroker.auth.ClientAuthenticationRules.rejected;
+
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -18,9 +21,7 @@ import com.nimbusds.jwt.SignedJWT;
 import io.tokenbroker.clients.Client;
 import io.tokenbroker.clients.ClientJson;
 import io.tokenbroker.clients.ClientRepository;
-import io.tokenbroker.clients.IamPrincipal;
 import io.tokenbroker.discovery.BrokerEndpoints;
-import io.tokenbroker.errors.OAuthError;
 import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.jose.CompactJws;
 import io.tokenbroker.json.Json;
@@ -36,21 +37,15 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Proves a client's identity, by either of the broker's two methods:
+ * Proves a client's identity by {@code private_key_jwt} (RFC 7523): an assertion with iss = sub =
+ * client id, signed with an asymmetric key registered for the client (with the key's alg, if it
+ * names one), addressed to this broker alone (aud one string: its issuer or token endpoint),
+ * short-lived, and used once.
  *
- * <ul>
- *   <li>AWS IAM: API Gateway verified the caller's SigV4 signature; the caller's role must be bound
- *       to the client.
- *   <li>{@code private_key_jwt} (RFC 7523): an assertion with iss = sub = client id, signed with an
- *       asymmetric key registered for the client (with the key's alg, if it names one), addressed
- *       to this broker alone (aud one string: its issuer or token endpoint), short-lived, and used
- *       once.
- * </ul>
- *
- * Every failure is {@code invalid_client} (401) with a precise reason for the log; the caller's
+ * <p>Every failure is {@code invalid_client} (401) with a precise reason for the log; the caller's
  * description stays generic so that it cannot probe which clients exist.
  */
-public final class ClientAuthenticator {
+public final class ClientAssertionVerifier {
 
   public static final String JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
@@ -71,7 +66,7 @@ public final class ClientAuthenticator {
    * @param maxAssertionLifetime how far in the future an assertion's exp may lie
    * @param clockSkew tolerance for the client's clock
    */
-  public ClientAuthenticator(
+  public ClientAssertionVerifier(
       ClientRepository clients,
       AssertionReplayGuard replayGuard,
       BrokerEndpoints endpoints,
@@ -86,32 +81,8 @@ public final class ClientAuthenticator {
     this.clockSkew = clockSkew;
   }
 
-  /**
-   * A caller API Gateway authenticated with SigV4.
-   *
-   * @param callerArn the verified caller principal, if API Gateway supplied one
-   * @param clientId the client the caller names, if any; otherwise the one its role is bound to
-   */
-  public AuthenticatedClient withIam(Optional<String> callerArn, Optional<String> clientId) {
-    if (callerArn.isEmpty()) {
-      throw rejected("iam_identity_missing");
-    }
-    String role =
-        IamPrincipal.roleOfCaller(callerArn.get())
-            .orElseThrow(() -> rejected("iam_caller_not_a_role"));
-    String id =
-        clientId.isPresent()
-            ? clientId.get()
-            : clients.clientIdForRole(role).orElseThrow(() -> rejected("iam_role_not_bound"));
-    Client client = enabledClient(id);
-    if (!client.iamRoles().contains(role)) {
-      throw rejected("iam_role_not_bound");
-    }
-    return new AuthenticatedClient(client, AuthMethod.AWS_IAM, role);
-  }
-
   /** A caller presenting an RFC 7523 client assertion. */
-  public AuthenticatedClient withAssertion(
+  public AuthenticatedClient verify(
       Optional<String> assertionType, Optional<String> assertion, Optional<String> clientId) {
     if (assertion.isEmpty()) {
       throw rejected("client_authentication_missing");
@@ -135,7 +106,7 @@ public final class ClientAuthenticator {
     if (clientId.isPresent() && !clientId.get().equals(unverifiedClientId)) {
       throw rejected("client_id_mismatch");
     }
-    Client client = enabledClient(unverifiedClientId);
+    Client client = enabledClient(clients, unverifiedClientId);
     JWK key = verifySignature(jwt, client);
     JWTClaimsSet claims = claims(jwt);
     checkAudience(jwt);
@@ -191,19 +162,6 @@ public final class ClientAuthenticator {
       throw rejected("assertion_issuer_subject_mismatch");
     }
     return issuer;
-  }
-
-  private Client enabledClient(String clientId) {
-    // No lookup for an id no client can be registered under: DynamoDB refuses keys over 2048
-    // bytes with an error (a 500 here), and an 8 KB form value or assertion claim can be longer.
-    if (!ClientJson.isClientId(clientId)) {
-      throw rejected("client_id_malformed");
-    }
-    Client client = clients.find(clientId).orElseThrow(() -> rejected("unknown_client"));
-    if (!client.enabled()) {
-      throw rejected("client_disabled");
-    }
-    return client;
   }
 
   /** The client key that verifies the assertion's signature. */
@@ -305,9 +263,5 @@ public final class ClientAuthenticator {
 
   private static Optional<Instant> instant(Date date) {
     return Optional.ofNullable(date).map(Date::toInstant);
-  }
-
-  private static RequestRejected rejected(String reason) {
-    return new RequestRejected(OAuthError.INVALID_CLIENT, reason, "client authentication failed");
   }
 }

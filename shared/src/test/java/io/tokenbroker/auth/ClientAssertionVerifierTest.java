@@ -47,7 +47,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class ClientAuthenticatorTest {
+class ClientAssertionVerifierTest {
 
   private static final String ISSUER = "https://broker.example.com";
   private static final String TOKEN_ENDPOINT = ISSUER + "/token";
@@ -58,11 +58,12 @@ class ClientAuthenticatorTest {
   /** Registered without an alg: verifies any RSA algorithm the broker accepts. */
   private static final RSAKey RSA_ANY_ALG = rsaWithoutAlg();
 
-  private static final Optional<String> JWT_BEARER = Optional.of(ClientAuthenticator.JWT_BEARER);
+  private static final Optional<String> JWT_BEARER =
+      Optional.of(ClientAssertionVerifier.JWT_BEARER);
 
   private final MutableClock clock = MutableClock.at("2026-11-28T12:00:00Z");
   private final InMemoryClientRepository clients = new InMemoryClientRepository();
-  private ClientAuthenticator authenticator;
+  private ClientAssertionVerifier authenticator;
 
   @BeforeEach
   void setUp() {
@@ -71,7 +72,7 @@ class ClientAuthenticatorTest {
     Client disabled = Clients.withKey("retired", RSA);
     clients.add(disabled.withEnabled(false).atVersion(0));
     authenticator =
-        new ClientAuthenticator(
+        new ClientAssertionVerifier(
             clients,
             new InMemoryReplayGuard(),
             new BrokerEndpoints(URI.create(ISSUER)),
@@ -81,7 +82,7 @@ class ClientAuthenticatorTest {
   }
 
   private AuthenticatedClient present(String assertion) {
-    return authenticator.withAssertion(JWT_BEARER, Optional.of(assertion), Optional.empty());
+    return authenticator.verify(JWT_BEARER, Optional.of(assertion), Optional.empty());
   }
 
   private JWTClaimsSet.Builder claims() {
@@ -348,8 +349,7 @@ class ClientAuthenticatorTest {
     String assertion = ClientAssertions.sign(RSA, JWSAlgorithm.RS256, claims().build());
 
     assertThatThrownBy(
-            () ->
-                authenticator.withAssertion(JWT_BEARER, Optional.of(assertion), Optional.of("ci")))
+            () -> authenticator.verify(JWT_BEARER, Optional.of(assertion), Optional.of("ci")))
         .satisfies(e -> assertThat(((RequestRejected) e).reason()).isEqualTo("client_id_mismatch"));
   }
 
@@ -359,7 +359,7 @@ class ClientAuthenticatorTest {
 
     assertThatThrownBy(
             () ->
-                authenticator.withAssertion(
+                authenticator.verify(
                     Optional.of("urn:ietf:params:oauth:client-assertion-type:saml2-bearer"),
                     Optional.of(assertion),
                     Optional.empty()))
@@ -371,52 +371,11 @@ class ClientAuthenticatorTest {
   @Test
   void refusesARequestWithoutClientAuthentication() {
     assertThatThrownBy(
-            () -> authenticator.withAssertion(Optional.empty(), Optional.empty(), Optional.empty()))
+            () -> authenticator.verify(Optional.empty(), Optional.empty(), Optional.empty()))
         .satisfies(
             e ->
                 assertThat(((RequestRejected) e).reason())
                     .isEqualTo("client_authentication_missing"));
-  }
-
-  @Test
-  void mapsAnAssumedRoleSessionToTheClientItsRoleIsBoundTo() {
-    AuthenticatedClient client =
-        authenticator.withIam(
-            Optional.of("arn:aws:sts::123456789012:assumed-role/ci/build-77"), Optional.empty());
-
-    assertThat(client.client().clientId()).isEqualTo("ci");
-    assertThat(client.method()).isEqualTo(AuthMethod.AWS_IAM);
-    assertThat(client.callerIdentity()).isEqualTo("arn:aws:iam::123456789012:role/ci");
-  }
-
-  @ParameterizedTest
-  @ValueSource(
-      strings = {
-        "arn:aws:sts::123456789012:assumed-role/other/session",
-        "arn:aws:iam::123456789012:user/ci",
-        "arn:aws:sts::999999999999:assumed-role/ci/session"
-      })
-  void refusesAnIamCallerWhoseRoleIsNotBound(String caller) {
-    assertThatThrownBy(() -> authenticator.withIam(Optional.of(caller), Optional.empty()))
-        .isInstanceOf(RequestRejected.class)
-        .satisfies(e -> assertThat(((RequestRejected) e).status()).isEqualTo(401));
-  }
-
-  @Test
-  void refusesAnIamCallerNamingAClientItsRoleIsNotBoundTo() {
-    assertThatThrownBy(
-            () ->
-                authenticator.withIam(
-                    Optional.of("arn:aws:sts::123456789012:assumed-role/ci/session"),
-                    Optional.of("workload")))
-        .satisfies(e -> assertThat(((RequestRejected) e).reason()).isEqualTo("iam_role_not_bound"));
-  }
-
-  @Test
-  void refusesTheIamRouteWithoutAVerifiedCaller() {
-    assertThatThrownBy(() -> authenticator.withIam(Optional.empty(), Optional.of("ci")))
-        .satisfies(
-            e -> assertThat(((RequestRejected) e).reason()).isEqualTo("iam_identity_missing"));
   }
 
   // Limits: each accepted at its value, refused one over, with invalid_client (401).
@@ -457,7 +416,7 @@ class ClientAuthenticatorTest {
 
   @Test
   void acceptsAnAssertionUpToTheSizeLimitAndNoLarger() {
-    int limit = ClientAuthenticator.MAX_ASSERTION_LENGTH;
+    int limit = ClientAssertionVerifier.MAX_ASSERTION_LENGTH;
 
     assertThat(present(assertionOfLength(limit, claims())).client().clientId())
         .isEqualTo("workload");
@@ -502,17 +461,9 @@ class ClientAuthenticatorTest {
                 EC,
                 JWSAlgorithm.ES256,
                 ClientAssertions.claims(id, TOKEN_ENDPOINT, clock.instant()).build());
-    Optional<String> ciCaller = Optional.of("arn:aws:sts::123456789012:assumed-role/ci/s1");
 
     assertThat(present(assertionOf.apply(longest)).client().clientId()).isEqualTo(longest);
     assertRefused(() -> present(assertionOf.apply(longest + "c")), "client_id_malformed");
-    // DynamoDB refuses keys over 2048 bytes; such an id must never reach it.
-    assertRefused(
-        () -> authenticator.withIam(ciCaller, Optional.of("c".repeat(3000))),
-        "client_id_malformed");
-    assertRefused(() -> authenticator.withIam(ciCaller, Optional.of("ci ")), "client_id_malformed");
-    assertThat(authenticator.withIam(ciCaller, Optional.of("ci")).client().clientId())
-        .isEqualTo("ci");
   }
 
   private static String hmacWithPublicKey(JWTClaimsSet claims) {

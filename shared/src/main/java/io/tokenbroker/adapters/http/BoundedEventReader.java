@@ -1,0 +1,69 @@
+package io.tokenbroker.adapters.http;
+
+import io.tokenbroker.errors.RequestRejected;
+import io.tokenbroker.json.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * Reads a Lambda event from its stream as a JSON object, within Lambda's payload size and the JSON
+ * depth every caller-supplied document gets; anything beyond is {@code invalid_request} (400). The
+ * HTTP functions and the authorizer read their events here.
+ */
+public final class BoundedEventReader {
+
+  /** Lambda's own request payload limit; anything larger did not come from API Gateway. */
+  public static final int MAX_EVENT_BYTES = 6 * 1024 * 1024;
+
+  /** What a typical event fits in (an authorizer event is about 2 KB): the first read buffer. */
+  private static final int FIRST_READ_BYTES = 4096;
+
+  private BoundedEventReader() {}
+
+  /**
+   * @throws RequestRejected {@code invalid_request}: {@code event_too_large}, {@code
+   *     event_too_deep} or {@code malformed_event}
+   */
+  public static Map<String, Object> readJson(InputStream in) throws IOException {
+    String text = readUtf8(in, MAX_EVENT_BYTES);
+    try {
+      return Json.object(text);
+    } catch (Json.TooDeep e) {
+      throw RequestRejected.invalidRequest("event_too_deep", "request nested too deeply");
+    } catch (ParseException e) {
+      throw RequestRejected.invalidRequest("malformed_event", "malformed request event");
+    }
+  }
+
+  /**
+   * The stream's bytes as UTF-8 text, refused as {@code event_too_large} beyond {@code limit}
+   * bytes. The buffer starts at {@link #FIRST_READ_BYTES} and doubles, rather than {@code
+   * readNBytes}' 16 KB first chunk and final copy for every event.
+   */
+  private static String readUtf8(InputStream in, int limit) throws IOException {
+    byte[] buffer = new byte[FIRST_READ_BYTES];
+    int length = 0;
+    while (true) {
+      if (length == buffer.length) {
+        if (length > limit) {
+          throw RequestRejected.invalidRequest("event_too_large", "request too large");
+        }
+        // Room for one byte beyond the limit, so that an event over it is seen to be over it.
+        buffer = Arrays.copyOf(buffer, (int) Math.min((long) limit + 1, 2L * buffer.length));
+      }
+      int read = in.read(buffer, length, buffer.length - length);
+      if (read < 0) {
+        break;
+      }
+      length += read;
+    }
+    if (length > limit) {
+      throw RequestRejected.invalidRequest("event_too_large", "request too large");
+    }
+    return new String(buffer, 0, length, StandardCharsets.UTF_8);
+  }
+}

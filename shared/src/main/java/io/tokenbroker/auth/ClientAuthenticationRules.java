@@ -1,0 +1,34 @@
+package io.tokenbroker.auth;
+
+import io.tokenbroker.clients.Client;
+import io.tokenbroker.clients.ClientJson;
+import io.tokenbroker.clients.ClientRepository;
+import io.tokenbroker.errors.OAuthError;
+import io.tokenbroker.errors.RequestRejected;
+
+/**
+ * What both ways of authenticating a client share: the client must exist and be enabled, and every
+ * failure is {@code invalid_client} (401) with a precise reason for the log while the caller's
+ * description stays generic, so that it cannot probe which clients exist.
+ */
+final class ClientAuthenticationRules {
+
+  private ClientAuthenticationRules() {}
+
+  static Client enabledClient(ClientRepository clients, String clientId) {
+    // No lookup for an id no client can be registered under: DynamoDB refuses keys over 2048
+    // bytes with an error (a 500 here), and an 8 KB form value or assertion claim can be longer.
+    if (!ClientJson.isClientId(clientId)) {
+      throw rejected("client_id_malformed");
+    }
+    Client client = clients.find(clientId).orElseThrow(() -> rejected("unknown_client"));
+    if (!client.enabled()) {
+      throw rejected("client_disabled");
+    }
+    return client;
+  }
+
+  static RequestRejected rejected(String reason) {
+    return new RequestRejected(OAuthError.INVALID_CLIENT, reason, "client authentication failed");
+  }
+}
