@@ -11,7 +11,7 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.KeyType;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.JSONObjectUtils;
-import io.tokenbroker.auth.ClientAuthenticator;
+import io.tokenbroker.auth.ClientAssertionVerifier;
 import io.tokenbroker.clients.Client;
 import io.tokenbroker.clients.InvalidClientPolicy;
 import io.tokenbroker.discovery.BrokerEndpoints;
@@ -54,7 +54,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Project Wycheproof's vectors (issue 7) through the real entry points: {@link
  * AccessTokenVerifier#verify} for signatures, client registration and {@link
- * ClientAuthenticator#withAssertion} for key sets. Nothing of the verifier is re-implemented here.
+ * ClientAssertionVerifier#verify} for key sets. Nothing of the verifier is re-implemented here.
  *
  * <p>The verifier checks structure, header, key and then the signature ({@link
  * AccessTokenVerifier}'s order), so a vector reaches the signature step only inside a token whose
@@ -84,9 +84,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  *
  * <p>The JWK file's key sets are registered as a client's (the policy's key checks), and each
  * vector's signature, moved onto a client assertion the same way, is presented to {@link
- * ClientAuthenticator#withAssertion}: "valid" authenticates, "invalid" is refused, at registration
- * or at authentication; valid symmetric (HMAC) key sets are refused, as a client registers public
- * keys only.
+ * ClientAssertionVerifier#verify}: "valid" authenticates, "invalid" is refused, at registration or
+ * at authentication; valid symmetric (HMAC) key sets are refused, as a client registers public keys
+ * only.
  */
 class WycheproofJoseTest {
 
@@ -352,8 +352,8 @@ class WycheproofJoseTest {
     }
     InMemoryClientRepository clients = new InMemoryClientRepository();
     clients.add(client);
-    ClientAuthenticator authenticator =
-        new ClientAuthenticator(
+    ClientAssertionVerifier authenticator =
+        new ClientAssertionVerifier(
             clients,
             new InMemoryReplayGuard(),
             new BrokerEndpoints(URI.create(ISSUER)),
@@ -387,7 +387,7 @@ class WycheproofJoseTest {
       }
     }
     try {
-      authenticator.withAssertion(
+      authenticator.verify(
           Optional.of(ClientAssertions.JWT_BEARER), Optional.of(assertion), Optional.empty());
       return ACCEPTED;
     } catch (RequestRejected refused) {
