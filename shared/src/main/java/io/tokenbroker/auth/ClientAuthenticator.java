@@ -1,7 +1,6 @@
 package io.tokenbroker.auth;
 
 import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSVerifier;
@@ -23,6 +22,7 @@ import io.tokenbroker.discovery.BrokerEndpoints;
 import io.tokenbroker.errors.OAuthError;
 import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.jose.CompactJws;
+import io.tokenbroker.jose.JwtTypes;
 import io.tokenbroker.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
@@ -56,8 +56,6 @@ public final class ClientAuthenticator {
 
   /** Assertions we see are under 1 KB; 8 KB bounds the work hostile input can cause. */
   public static final int MAX_ASSERTION_LENGTH = 8192;
-
-  private static final JOSEObjectType ACCESS_TOKEN_TYPE = new JOSEObjectType("at+jwt");
 
   private final ClientRepository clients;
   private final AssertionReplayGuard replayGuard;
@@ -127,7 +125,7 @@ public final class ClientAuthenticator {
     if (!ClientJson.ASSERTION_ALGORITHMS.contains(header.getAlgorithm())) {
       throw rejected("assertion_algorithm_not_allowed");
     }
-    if (ACCESS_TOKEN_TYPE.equals(header.getType())) {
+    if (JwtTypes.ACCESS_TOKEN.equals(header.getType())) {
       throw rejected("assertion_is_an_access_token");
     }
 

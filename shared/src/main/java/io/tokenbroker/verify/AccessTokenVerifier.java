@@ -10,6 +10,7 @@ import io.tokenbroker.identifiers.ScopeSet;
 import io.tokenbroker.identifiers.Subject;
 import io.tokenbroker.identifiers.TokenId;
 import io.tokenbroker.jose.CompactJws;
+import io.tokenbroker.jose.JwtTypes;
 import io.tokenbroker.jose.SignatureCheck;
 import io.tokenbroker.jose.VerificationKey;
 import io.tokenbroker.json.Json;
@@ -124,7 +125,7 @@ public final class AccessTokenVerifier {
             .filter(a -> a.getName().equals(alg))
             .findFirst()
             .orElseThrow(() -> invalid("alg_not_allowed"));
-    if (!"at+jwt".equals(json.get("typ"))) {
+    if (!JwtTypes.ACCESS_TOKEN.getType().equals(json.get("typ"))) {
       throw invalid("typ_not_at_jwt");
     }
     if (!(json.get("kid") instanceof String kid)) {

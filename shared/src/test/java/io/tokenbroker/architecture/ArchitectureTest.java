@@ -53,7 +53,8 @@ class ArchitectureTest {
           Map.entry("discovery", Set.of("errors", "keys")),
           Map.entry("auth", Set.of("clients", "discovery", "errors", "jose", "json")),
           Map.entry(
-              "tokens", Set.of("auth", "clients", "discovery", "errors", "identifiers", "keys")),
+              "tokens",
+              Set.of("auth", "clients", "discovery", "errors", "identifiers", "jose", "keys")),
           Map.entry("refresh", Set.of("errors", "revocation", "telemetry", "tokens")),
           Map.entry(
               "operator",
