@@ -21,6 +21,7 @@ import io.tokenbroker.clients.IamPrincipal;
 import io.tokenbroker.discovery.BrokerEndpoints;
 import io.tokenbroker.errors.OAuthError;
 import io.tokenbroker.errors.RequestRejected;
+import io.tokenbroker.identifiers.ClientId;
 import io.tokenbroker.jose.CompactJws;
 import io.tokenbroker.jose.JwtTypes;
 import io.tokenbroker.json.Json;
@@ -194,7 +195,7 @@ public final class ClientAuthenticator {
   private Client enabledClient(String clientId) {
     // No lookup for an id no client can be registered under: DynamoDB refuses keys over 2048
     // bytes with an error (a 500 here), and an 8 KB form value or assertion claim can be longer.
-    if (!ClientJson.isClientId(clientId)) {
+    if (!ClientId.isValid(clientId)) {
       throw rejected("client_id_malformed");
     }
     Client client = clients.find(clientId).orElseThrow(() -> rejected("unknown_client"));

@@ -65,11 +65,6 @@ public final class ClientJson {
           JWSAlgorithm.ES384,
           JWSAlgorithm.ES512);
 
-  /** Whether {@code clientId} is one a client can be registered under ({@link ClientId}). */
-  public static boolean isClientId(String clientId) {
-    return ClientId.isValid(clientId);
-  }
-
   private static final Set<String> FIELDS =
       Set.of(
           "client_id",
