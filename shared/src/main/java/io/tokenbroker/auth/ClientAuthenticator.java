@@ -15,7 +15,6 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.SignedJWT;
 import io.tokenbroker.clients.Client;
-import io.tokenbroker.clients.ClientJson;
 import io.tokenbroker.clients.ClientRepository;
 import io.tokenbroker.clients.IamPrincipal;
 import io.tokenbroker.discovery.BrokerEndpoints;
@@ -123,7 +122,7 @@ public final class ClientAuthenticator {
     }
     SignedJWT jwt = parseSigned(assertion.get());
     JWSHeader header = jwt.getHeader();
-    if (!ClientJson.ASSERTION_ALGORITHMS.contains(header.getAlgorithm())) {
+    if (!Client.ASSERTION_ALGORITHMS.contains(header.getAlgorithm())) {
       throw rejected("assertion_algorithm_not_allowed");
     }
     if (JwtTypes.ACCESS_TOKEN.equals(header.getType())) {
