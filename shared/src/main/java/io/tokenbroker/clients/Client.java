@@ -78,7 +78,9 @@ public record Client(
   /** The most keys a client may register. */
   public static final int MAX_KEYS = 10;
 
-  /** A registration that names more keys than this is refused. */
+  /**
+   * The refusal of more than {@link #MAX_KEYS} keys; ClientJson says it of the array as written.
+   */
   static final String KEYS_RULE = "jwks: a \"keys\" array of at most 10 keys is required";
 
   private static final int MAX_DESCRIPTION_LENGTH = 256;
