@@ -1,12 +1,13 @@
 package io.tokenbroker.access;
 
 import io.tokenbroker.errors.ConfigException;
-import io.tokenbroker.identifiers.Scope;
+import io.tokenbroker.identifiers.ScopeSet;
 import io.tokenbroker.json.Json;
 import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -61,16 +62,15 @@ public final class RouteRules {
                 + METHODS
                 + "; path from /, * as wildcard, no ?)");
       }
-      if (!(entry.getValue() instanceof List<?> scopes)
-          || !scopes.stream().allMatch(s -> s instanceof String text && Scope.isValid(text))) {
+      Optional<ScopeSet> required =
+          entry.getValue() instanceof List<?> scopes ? ScopeSet.of(scopes) : Optional.empty();
+      if (required.isEmpty()) {
         throw new ConfigException(
             "ROUTE_SCOPES: \"" + entry.getKey() + "\" must map to a list of scope tokens");
       }
       // Path templates ({id}, {proxy+}) stand for what API Gateway matches there: any segment(s).
       String pattern = route[1].replaceAll("\\{[^/}]*}", "*");
-      TreeSet<String> required = new TreeSet<>();
-      scopes.forEach(s -> required.add((String) s));
-      rules.add(new RouteRule(route[0], pattern, required));
+      rules.add(new RouteRule(route[0], pattern, new TreeSet<>(required.get().values())));
     }
     return new RouteRules(rules);
   }

@@ -4,7 +4,6 @@ import static io.tokenbroker.auth.ClientAuthenticationRules.enabledClient;
 import static io.tokenbroker.auth.ClientAuthenticationRules.rejected;
 
 import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSVerifier;
@@ -19,11 +18,11 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.SignedJWT;
 import io.tokenbroker.clients.Client;
-import io.tokenbroker.clients.ClientJson;
 import io.tokenbroker.clients.ClientRepository;
 import io.tokenbroker.discovery.BrokerEndpoints;
 import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.jose.CompactJws;
+import io.tokenbroker.jose.JwtTypes;
 import io.tokenbroker.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
@@ -51,8 +50,6 @@ public final class ClientAssertionVerifier {
 
   /** Assertions we see are under 1 KB; 8 KB bounds the work hostile input can cause. */
   public static final int MAX_ASSERTION_LENGTH = 8192;
-
-  private static final JOSEObjectType ACCESS_TOKEN_TYPE = new JOSEObjectType("at+jwt");
 
   private final ClientRepository clients;
   private final AssertionReplayGuard replayGuard;
@@ -95,10 +92,10 @@ public final class ClientAssertionVerifier {
     }
     SignedJWT jwt = parseSigned(assertion.get());
     JWSHeader header = jwt.getHeader();
-    if (!ClientJson.ASSERTION_ALGORITHMS.contains(header.getAlgorithm())) {
+    if (!Client.ASSERTION_ALGORITHMS.contains(header.getAlgorithm())) {
       throw rejected("assertion_algorithm_not_allowed");
     }
-    if (ACCESS_TOKEN_TYPE.equals(header.getType())) {
+    if (JwtTypes.ACCESS_TOKEN.equals(header.getType())) {
       throw rejected("assertion_is_an_access_token");
     }
 

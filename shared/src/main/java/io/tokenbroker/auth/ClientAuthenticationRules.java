@@ -1,10 +1,10 @@
 package io.tokenbroker.auth;
 
 import io.tokenbroker.clients.Client;
-import io.tokenbroker.clients.ClientJson;
 import io.tokenbroker.clients.ClientRepository;
 import io.tokenbroker.errors.OAuthError;
 import io.tokenbroker.errors.RequestRejected;
+import io.tokenbroker.identifiers.ClientId;
 
 /**
  * What both ways of authenticating a client share: the client must exist and be enabled, and every
@@ -18,7 +18,7 @@ final class ClientAuthenticationRules {
   static Client enabledClient(ClientRepository clients, String clientId) {
     // No lookup for an id no client can be registered under: DynamoDB refuses keys over 2048
     // bytes with an error (a 500 here), and an 8 KB form value or assertion claim can be longer.
-    if (!ClientJson.isClientId(clientId)) {
+    if (!ClientId.isValid(clientId)) {
       throw rejected("client_id_malformed");
     }
     Client client = clients.find(clientId).orElseThrow(() -> rejected("unknown_client"));

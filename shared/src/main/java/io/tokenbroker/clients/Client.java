@@ -1,28 +1,47 @@
 package io.tokenbroker.clients;
 
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.AsymmetricJWK;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.RSAKey;
+import io.tokenbroker.identifiers.Audience;
+import io.tokenbroker.identifiers.ClientId;
+import io.tokenbroker.identifiers.Scope;
+import io.tokenbroker.identifiers.Subject;
+import io.tokenbroker.jose.WeakRsaKeys;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
- * A registered workload and the policy its tokens obey. Built only through {@link ClientJson},
- * which validates it; an instance is always valid.
+ * A registered workload and the policy its tokens obey. The constructor enforces every rule of the
+ * registration policy (with {@link RefreshPolicy} for its part) and throws {@link
+ * InvalidClientPolicy} naming the field, as the registration JSON ({@link ClientJson}) spells it,
+ * and the rule; so an instance is always valid, however it was built.
  *
- * @param clientId the OAuth client id, also the default token subject
- * @param description free text for operators
+ * @param clientId the OAuth client id ({@link ClientId}), also the default token subject
+ * @param description free text for operators, at most 256 characters
  * @param enabled a disabled client is refused as if unknown
- * @param subject the {@code sub} claim of its tokens
- * @param iamRoles IAM roles (normalized, see {@link IamPrincipal}) that authenticate as this client
- * @param publicKeys keys that authenticate its {@code private_key_jwt} assertions
- * @param scopes the scopes it may request
+ * @param subject the {@code sub} claim of its tokens ({@link Subject})
+ * @param iamRoles IAM role ARNs (at most 20) that authenticate as this client; held normalized
+ *     ({@link IamPrincipal#normalizeRole})
+ * @param publicKeys keys (at most 10) that authenticate its {@code private_key_jwt} assertions
+ * @param scopes the scopes it may request: 1-100 {@link Scope}s
  * @param defaultScopes what it gets when it asks for none (a subset of {@code scopes})
- * @param audiences the audiences (resource identifiers) its tokens may name
+ * @param audiences the audiences (resource identifiers) its tokens may name: 1-20 {@link Audience}s
  * @param defaultLifetime lifetime of its tokens when it asks for none
- * @param maxLifetime the longest lifetime it may ask for
+ * @param maxLifetime the longest lifetime it may ask for (both 60 s to 24 h)
  * @param refresh whether it gets refresh tokens, and their lifetimes
  * @param mayIntrospect whether it may call the introspection endpoint (a resource server)
  * @param version optimistic-locking version of the stored record
@@ -43,10 +62,84 @@ public record Client(
     boolean mayIntrospect,
     long version) {
 
+  /** Asymmetric algorithms a client may sign its assertions with. */
+  public static final Set<JWSAlgorithm> ASSERTION_ALGORITHMS =
+      Set.of(
+          JWSAlgorithm.RS256,
+          JWSAlgorithm.RS384,
+          JWSAlgorithm.RS512,
+          JWSAlgorithm.PS256,
+          JWSAlgorithm.PS384,
+          JWSAlgorithm.PS512,
+          JWSAlgorithm.ES256,
+          JWSAlgorithm.ES384,
+          JWSAlgorithm.ES512);
+
+  /** The most keys a client may register. */
+  public static final int MAX_KEYS = 10;
+
+  /**
+   * The refusal of more than {@link #MAX_KEYS} keys; ClientJson says it of the array as written.
+   */
+  static final String KEYS_RULE = "jwks: a \"keys\" array of at most 10 keys is required";
+
+  private static final int MAX_DESCRIPTION_LENGTH = 256;
+  private static final int MAX_IAM_ROLES = 20;
+  private static final int MAX_AUDIENCES = 20;
+  private static final Duration MIN_LIFETIME = Duration.ofSeconds(60);
+  private static final Duration MAX_LIFETIME = Duration.ofHours(24);
+
+  /** The checks run in the order of the registration's fields; the first broken rule is named. */
   public Client {
-    Objects.requireNonNull(clientId, "clientId");
+    if (!ClientId.isValid(clientId)) {
+      throw new InvalidClientPolicy(
+          "client_id is required: 1-128 of A-Z a-z 0-9 . _ : -, starting alphanumeric");
+    }
+    Objects.requireNonNull(description, "description");
+    if (description.length() > MAX_DESCRIPTION_LENGTH) {
+      throw new InvalidClientPolicy("description: at most 256 characters");
+    }
+    if (!Subject.isValid(subject)) {
+      throw new InvalidClientPolicy("subject: 1-256 printable characters without spaces");
+    }
+    iamRoles = normalizedRoles(iamRoles);
+    checkKeys(publicKeys);
+    if (iamRoles.isEmpty() && publicKeys.isEmpty()) {
+      throw new InvalidClientPolicy(
+          "a client needs iam_roles or jwks (at least one way to authenticate)");
+    }
+
+    atMost("scopes", scopes, Scope.MAX_PER_CLIENT);
+    if (scopes.isEmpty()) {
+      throw new InvalidClientPolicy("scopes: at least one scope is required");
+    }
+    for (String scope : scopes) {
+      if (!Scope.isValid(scope)) {
+        throw new InvalidClientPolicy("scopes: not an RFC 6749 scope token: " + scope);
+      }
+    }
+    atMost("default_scopes", defaultScopes, Scope.MAX_PER_CLIENT);
+    if (!scopes.containsAll(defaultScopes)) {
+      throw new InvalidClientPolicy("default_scopes must be a subset of scopes");
+    }
+    atMost("audiences", audiences, MAX_AUDIENCES);
+    if (audiences.isEmpty()) {
+      throw new InvalidClientPolicy("audiences: at least one audience is required");
+    }
+    for (String audience : audiences) {
+      if (!Audience.isValid(audience)) {
+        throw new InvalidClientPolicy("audiences: 1-256 printable characters: " + audience);
+      }
+    }
+
+    lifetime("max_lifetime_seconds", maxLifetime);
+    lifetime("default_lifetime_seconds", defaultLifetime);
+    if (defaultLifetime.compareTo(maxLifetime) > 0) {
+      throw new InvalidClientPolicy(
+          "default_lifetime_seconds must not exceed max_lifetime_seconds");
+    }
     Objects.requireNonNull(refresh, "refresh");
-    iamRoles = Set.copyOf(iamRoles);
+
     scopes = Collections.unmodifiableSortedSet(new TreeSet<>(scopes));
     defaultScopes = Collections.unmodifiableSortedSet(new TreeSet<>(defaultScopes));
     audiences = Collections.unmodifiableSortedSet(new TreeSet<>(audiences));
@@ -88,5 +181,75 @@ public record Client(
         refresh,
         mayIntrospect,
         newVersion);
+  }
+
+  /** The roles as given (at most 20), each an IAM role ARN, normalized. */
+  private static Set<String> normalizedRoles(Set<String> arns) {
+    atMost("iam_roles", arns, MAX_IAM_ROLES);
+    Set<String> roles = new LinkedHashSet<>();
+    for (String arn : arns) {
+      roles.add(
+          IamPrincipal.normalizeRole(arn)
+              .orElseThrow(
+                  () ->
+                      new InvalidClientPolicy(
+                          "iam_roles: not an IAM role ARN (arn:aws:iam::<account>:role/<name>): "
+                              + arn)));
+    }
+    return Set.copyOf(roles);
+  }
+
+  private static void checkKeys(JWKSet keys) {
+    if (keys.getKeys().size() > MAX_KEYS) {
+      throw new InvalidClientPolicy(KEYS_RULE);
+    }
+    Set<String> kids = new HashSet<>();
+    for (JWK key : keys.getKeys()) {
+      checkKey(key);
+      if (key.getKeyID() == null || !kids.add(key.getKeyID())) {
+        throw new InvalidClientPolicy("jwks: every key needs a kid, unique within the set");
+      }
+    }
+  }
+
+  private static void checkKey(JWK key) {
+    if (key.isPrivate()) {
+      throw new InvalidClientPolicy("jwks: public keys only");
+    }
+    if (key.getKeyUse() != null && key.getKeyUse() != KeyUse.SIGNATURE) {
+      throw new InvalidClientPolicy("jwks: use must be sig");
+    }
+    if (key.getAlgorithm() != null
+        && !ASSERTION_ALGORITHMS.contains(JWSAlgorithm.parse(key.getAlgorithm().getName()))) {
+      throw new InvalidClientPolicy("jwks: alg must be one of " + ASSERTION_ALGORITHMS);
+    }
+    switch (key) {
+      case RSAKey rsa when WeakRsaKeys.hasRocaFingerprint(rsa) ->
+          throw new InvalidClientPolicy(
+              "jwks: this RSA key has the ROCA weakness (CVE-2017-15361): generate a new one");
+      case RSAKey rsa when rsa.size() >= 2048 -> {}
+      case RSAKey rsa -> throw new InvalidClientPolicy("jwks: RSA keys need at least 2048 bits");
+      case ECKey ec when Set.of(Curve.P_256, Curve.P_384, Curve.P_521).contains(ec.getCurve()) -> {}
+      default ->
+          throw new InvalidClientPolicy("jwks: keys must be RSA (>= 2048) or EC P-256/384/521");
+    }
+    try {
+      // The JDK's own checks (e.g. an RSA public exponent of 1) at registration, not at first use.
+      ((AsymmetricJWK) key).toPublicKey();
+    } catch (JOSEException unusable) {
+      throw new InvalidClientPolicy("jwks: not a usable public key: " + key.getKeyID());
+    }
+  }
+
+  private static void atMost(String field, Collection<String> values, int max) {
+    if (values.size() > max) {
+      throw new InvalidClientPolicy(field + ": at most " + max + " entries");
+    }
+  }
+
+  private static void lifetime(String field, Duration value) {
+    if (value.compareTo(MIN_LIFETIME) < 0 || value.compareTo(MAX_LIFETIME) > 0) {
+      throw new InvalidClientPolicy(field + ": between 60 and 86400 seconds");
+    }
   }
 }

@@ -1,8 +1,8 @@
 package io.tokenbroker.operator;
 
-import io.tokenbroker.clients.ClientJson;
 import io.tokenbroker.clients.RefreshPolicy;
 import io.tokenbroker.errors.RequestRejected;
+import io.tokenbroker.identifiers.ClientId;
 import io.tokenbroker.keys.KeyState;
 import io.tokenbroker.keys.SigningKey;
 import io.tokenbroker.revocation.RevocationRepository;
@@ -149,7 +149,7 @@ public final class OperatorRevocations {
    * @throws RequestRejected {@code invalid_request} for an id no client can be registered under
    */
   public static void requireWellFormedClientId(String clientId) {
-    if (!ClientJson.isClientId(clientId)) {
+    if (!ClientId.isValid(clientId)) {
       throw malformed(
           "client_id_malformed",
           "client_id must be 1-128 of A-Z a-z 0-9 . _ : -, starting alphanumeric");

@@ -1,6 +1,5 @@
 package io.tokenbroker.tokens;
 
-import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -11,6 +10,7 @@ import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.errors.ServiceFailure;
 import io.tokenbroker.errors.SigningKeyRefused;
 import io.tokenbroker.identifiers.TokenId;
+import io.tokenbroker.jose.JwtTypes;
 import io.tokenbroker.keys.KeySigner;
 import io.tokenbroker.keys.PublishedKeys;
 import io.tokenbroker.keys.SigningKey;
@@ -26,8 +26,6 @@ import java.util.Optional;
  * key, {@code kid} its thumbprint; claims {@code iss sub aud client_id scope iat nbf exp jti}.
  */
 public final class AccessTokenMinter {
-
-  public static final JOSEObjectType AT_JWT = new JOSEObjectType("at+jwt");
 
   /** KMS signs raw messages of at most 4096 bytes. */
   private static final int MAX_SIGNING_INPUT = 4096;
@@ -112,7 +110,8 @@ public final class AccessTokenMinter {
    * signature is appended as JWS compact serialization does (RFC 7515 7.1).
    */
   private String signed(JWTClaimsSet claims, SigningKey key) {
-    JWSHeader header = new JWSHeader.Builder(key.algorithm()).type(AT_JWT).keyID(key.kid()).build();
+    JWSHeader header =
+        new JWSHeader.Builder(key.algorithm()).type(JwtTypes.ACCESS_TOKEN).keyID(key.kid()).build();
     byte[] signingInput = new SignedJWT(header, claims).getSigningInput();
     if (signingInput.length > MAX_SIGNING_INPUT) {
       throw RequestRejected.invalidRequest(

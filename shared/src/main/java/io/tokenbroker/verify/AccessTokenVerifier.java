@@ -6,10 +6,11 @@ import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.identifiers.Audience;
 import io.tokenbroker.identifiers.ClientId;
 import io.tokenbroker.identifiers.Kid;
-import io.tokenbroker.identifiers.Scope;
+import io.tokenbroker.identifiers.ScopeSet;
 import io.tokenbroker.identifiers.Subject;
 import io.tokenbroker.identifiers.TokenId;
 import io.tokenbroker.jose.CompactJws;
+import io.tokenbroker.jose.JwtTypes;
 import io.tokenbroker.jose.SignatureCheck;
 import io.tokenbroker.jose.VerificationKey;
 import io.tokenbroker.json.Json;
@@ -17,7 +18,6 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -125,7 +125,7 @@ public final class AccessTokenVerifier {
             .filter(a -> a.getName().equals(alg))
             .findFirst()
             .orElseThrow(() -> invalid("alg_not_allowed"));
-    if (!"at+jwt".equals(json.get("typ"))) {
+    if (!JwtTypes.ACCESS_TOKEN.getType().equals(json.get("typ"))) {
       throw invalid("typ_not_at_jwt");
     }
     if (!(json.get("kid") instanceof String kid)) {
@@ -251,23 +251,16 @@ public final class AccessTokenVerifier {
     return value;
   }
 
-  /**
-   * A scope list as the broker mints it ({@link Scope#isList}: one pass over the characters, no
-   * regex per token), and no scope twice: it joins a set.
-   */
+  /** A scope list as the broker mints it ({@link ScopeSet#parseMinted}): it joins a set. */
   private static SortedSet<String> scopes(Object scope) {
     if (scope == null) {
       return new TreeSet<>();
     }
-    if (!(scope instanceof String text) || !Scope.isList(text)) {
+    if (!(scope instanceof String text)) {
       throw invalid("scope_malformed");
     }
-    String[] tokens = text.split(" ");
-    SortedSet<String> scopes = new TreeSet<>(Arrays.asList(tokens));
-    if (scopes.size() != tokens.length) {
-      throw invalid("scope_malformed");
-    }
-    return scopes;
+    return new TreeSet<>(
+        ScopeSet.parseMinted(text).orElseThrow(() -> invalid("scope_malformed")).values());
   }
 
   private static RequestRejected invalid(String reason) {

@@ -51,13 +51,23 @@ class ArchitectureTest {
           Map.entry("revocation", Set.of("errors", "verify")),
           Map.entry("keys", Set.of("errors", "revocation", "telemetry")),
           Map.entry("discovery", Set.of("errors", "keys")),
-          Map.entry("auth", Set.of("clients", "discovery", "errors", "jose", "json")),
           Map.entry(
-              "tokens", Set.of("auth", "clients", "discovery", "errors", "identifiers", "keys")),
+              "auth", Set.of("clients", "discovery", "errors", "identifiers", "jose", "json")),
+          Map.entry(
+              "tokens",
+              Set.of("auth", "clients", "discovery", "errors", "identifiers", "jose", "keys")),
           Map.entry("refresh", Set.of("errors", "revocation", "telemetry", "tokens")),
           Map.entry(
               "operator",
-              Set.of("clients", "errors", "keys", "revocation", "telemetry", "tokens", "verify")),
+              Set.of(
+                  "clients",
+                  "errors",
+                  "identifiers",
+                  "keys",
+                  "revocation",
+                  "telemetry",
+                  "tokens",
+                  "verify")),
           Map.entry(
               "oauth",
               Set.of(

@@ -81,12 +81,12 @@ class IdentifiersTest {
           list.matcher(s).matches()
               && tokens.length <= Scope.MAX_PER_CLIENT
               && List.of(tokens).stream().allMatch(Scope::isValid);
-      assertThat(Scope.isList(s)).as("[%s]", s).isEqualTo(expected);
+      assertThat(ScopeSet.isList(s)).as("[%s]", s).isEqualTo(expected);
     }
     String hundred = String.join(" ", java.util.Collections.nCopies(100, "s".repeat(128)));
-    assertThat(Scope.isList(hundred)).isTrue();
-    assertThat(Scope.isList(hundred + " s")).isFalse();
-    assertThat(Scope.isList("s".repeat(129))).isFalse();
+    assertThat(ScopeSet.isList(hundred)).isTrue();
+    assertThat(ScopeSet.isList(hundred + " s")).isFalse();
+    assertThat(ScopeSet.isList("s".repeat(129))).isFalse();
   }
 
   /** A token id is exactly what 16 bytes encode to: the JDK's base64url is the oracle. */

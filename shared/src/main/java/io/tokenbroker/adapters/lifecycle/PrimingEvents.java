@@ -2,6 +2,7 @@ package io.tokenbroker.adapters.lifecycle;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
 import io.tokenbroker.auth.ClientAssertionVerifier;
+import io.tokenbroker.jose.JwtTypes;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -102,7 +103,8 @@ public final class PrimingEvents {
     claims.put("jti", CLIENT_ID);
     claims.put("iat", FAR_FUTURE - 60);
     claims.put("exp", FAR_FUTURE);
-    return forgedJws(Map.of("alg", alg, "typ", "at+jwt", "kid", kid), claims);
+    return forgedJws(
+        Map.of("alg", alg, "typ", JwtTypes.ACCESS_TOKEN.getType(), "kid", kid), claims);
   }
 
   private static String forgedJws(Map<String, Object> header, Map<String, Object> claims) {
