@@ -1,4 +1,4 @@
-package io.tokenbroker.local;
+package io.tokenbroker.system.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,6 +19,9 @@ import io.tokenbroker.clients.ClientAdmin;
 import io.tokenbroker.clients.ClientJson;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.json.Json;
+import io.tokenbroker.local.DemoWorkload;
+import io.tokenbroker.local.LocalBroker;
+import io.tokenbroker.local.LocalBrokerOptions;
 import io.tokenbroker.tokens.TokenService;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -111,7 +114,7 @@ class LocalLoadIT {
     /** private_key_jwt with refresh tokens: each mint starts a family. */
     CHAIN("load-chain"),
     /** The demo client over SigV4 (/token/iam), with refresh tokens. */
-    IAM(LocalDemo.CLIENT_ID);
+    IAM(DemoWorkload.CLIENT_ID);
 
     final String clientId;
 
@@ -200,7 +203,7 @@ class LocalLoadIT {
       json.put("jwks", Map.of("keys", List.of(clientKey.toPublicJWK().toJSONObject())));
       json.put("scopes", List.of("demo:read", "demo:write"));
       json.put("default_scopes", List.of("demo:read"));
-      json.put("audiences", List.of(LocalDemo.audience(broker.issuer())));
+      json.put("audiences", List.of(DemoWorkload.audience(broker.issuer())));
       json.put("refresh_tokens", Map.of("enabled", owner == Owner.CHAIN));
       clients.put(ClientJson.fromJson(json, 0));
     }
@@ -851,7 +854,7 @@ class LocalLoadIT {
   /** As an IAM role calls an AWS_IAM route: SigV4 over the body, service execute-api. */
   private static HttpResponse<String> signedPost(String path, String form) throws Exception {
     return HTTP.send(
-        SignedPosts.post(URI.create(broker.issuer() + path), LocalDemo.IDENTITY, form)
+        DemoWorkload.signedPost(URI.create(broker.issuer() + path), form)
             .timeout(Duration.ofSeconds(30))
             .build(),
         HttpResponse.BodyHandlers.ofString());

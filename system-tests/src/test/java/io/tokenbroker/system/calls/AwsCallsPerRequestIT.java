@@ -1,4 +1,4 @@
-package io.tokenbroker.bench;
+package io.tokenbroker.system.calls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,6 +16,7 @@ import io.tokenbroker.adapters.aws.ClientTimeouts;
 import io.tokenbroker.adapters.dynamodb.BrokerTables;
 import io.tokenbroker.adapters.dynamodb.DynamoDbClientRepository;
 import io.tokenbroker.adapters.wiring.BrokerServices;
+import io.tokenbroker.bench.BenchFixtures;
 import io.tokenbroker.clients.ClientJson;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.devsupport.LocalAws;
