@@ -6,6 +6,7 @@ import com.nimbusds.jose.jwk.JWK;
 import io.tokenbroker.access.RouteRules;
 import io.tokenbroker.functions.authorizer.TokenAuthorizer;
 import io.tokenbroker.revocation.CachedRevocations;
+import io.tokenbroker.testing.TestKeys;
 import io.tokenbroker.verify.AccessTokenVerifier;
 import io.tokenbroker.verify.CachingKeyResolver;
 import io.tokenbroker.verify.CompactJws;
@@ -76,7 +77,7 @@ public class AuthorizerBenchmark {
   @Setup
   public void setUp() throws Exception {
     algorithm = JWSAlgorithm.parse(alg);
-    JWK key = BenchFixtures.generateKey(algorithm);
+    JWK key = TestKeys.generate(algorithm);
     // A token exactly as the broker mints it (real minter, local signature), valid for an hour so
     // that no run outlives it.
     token =

@@ -24,6 +24,8 @@ import io.tokenbroker.devsupport.MotoExtension;
 import io.tokenbroker.functions.authorizer.TokenAuthorizer;
 import io.tokenbroker.functions.token.TokenHandler;
 import io.tokenbroker.provisioning.BrokerProvisioner;
+import io.tokenbroker.testing.EventFiles;
+import io.tokenbroker.testing.TestKeys;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -49,7 +51,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 @ExtendWith(MotoExtension.class)
 class AwsCallsPerRequestIT {
 
-  private static final ECKey WORKLOAD_KEY = (ECKey) BenchFixtures.generateKey(JWSAlgorithm.ES256);
+  private static final ECKey WORKLOAD_KEY = (ECKey) TestKeys.generate(JWSAlgorithm.ES256);
 
   private static Env env;
 
@@ -90,7 +92,7 @@ class AwsCallsPerRequestIT {
   @Test
   void tokenFunctionSignsOnceAndWritesOneRecordPerTokenReadingKeysOnlyWhenItsCacheIsCold() {
     TokenHandler handler = new TokenHandler(env, BenchFixtures.telemetry("token"));
-    byte[] iam = json(BenchFixtures.event("token/client-credentials-iam.json"));
+    byte[] iam = json(EventFiles.load("token/client-credentials-iam.json"));
 
     Map<String, Integer> cold = counted(() -> assertIssued(invoke(handler, iam)));
     Map<String, Integer> warm = counted(() -> assertIssued(invoke(handler, iam)));
@@ -130,7 +132,7 @@ class AwsCallsPerRequestIT {
   @Test
   void tokenFunctionReconfirmsItsSigningKeyWithAtMostOneRowReadASecond() throws Exception {
     TokenHandler handler = new TokenHandler(env, BenchFixtures.telemetry("token"));
-    byte[] iam = json(BenchFixtures.event("token/client-credentials-iam.json"));
+    byte[] iam = json(EventFiles.load("token/client-credentials-iam.json"));
     assertIssued(invoke(handler, iam));
 
     Thread.sleep(1100);
@@ -188,7 +190,7 @@ class AwsCallsPerRequestIT {
   @Test
   void authorizerChecksEachKeyWithKmsOnceAndReadsRevocationsOncePerTokenPerCachePeriod() {
     TokenHandler tokens = new TokenHandler(env, BenchFixtures.telemetry("token"));
-    byte[] iam = json(BenchFixtures.event("token/client-credentials-iam.json"));
+    byte[] iam = json(EventFiles.load("token/client-credentials-iam.json"));
     String first = accessToken(invoke(tokens, iam));
     String second = accessToken(invoke(tokens, iam));
     TokenAuthorizer authorizer = new TokenAuthorizer(env, BenchFixtures.telemetry("authorizer"));
@@ -232,8 +234,7 @@ class AwsCallsPerRequestIT {
   }
 
   private static byte[] privateKeyJwtEvent(String clientId, String grant) {
-    Map<String, Object> event =
-        BenchFixtures.event("token/client-credentials-private-key-jwt.json");
+    Map<String, Object> event = EventFiles.load("token/client-credentials-private-key-jwt.json");
     event.put(
         "body",
         "grant_type="
