@@ -5,13 +5,14 @@ import com.nimbusds.jose.jwk.AsymmetricJWK;
 import com.nimbusds.jose.jwk.JWK;
 import io.tokenbroker.access.RouteRules;
 import io.tokenbroker.functions.authorizer.TokenAuthorizer;
+import io.tokenbroker.jose.CompactJws;
+import io.tokenbroker.jose.SignatureCheck;
+import io.tokenbroker.jose.VerificationKey;
 import io.tokenbroker.revocation.CachedRevocations;
 import io.tokenbroker.testing.TestKeys;
+import io.tokenbroker.tokens.RequestOrigin;
 import io.tokenbroker.verify.AccessTokenVerifier;
 import io.tokenbroker.verify.CachingKeyResolver;
-import io.tokenbroker.verify.CompactJws;
-import io.tokenbroker.verify.SignatureCheck;
-import io.tokenbroker.verify.VerificationKey;
 import io.tokenbroker.verify.VerifiedToken;
 import io.tokenbroker.verify.VerifierPolicy;
 import java.io.ByteArrayInputStream;
@@ -85,7 +86,7 @@ public class AuthorizerBenchmark {
             .issue(
                 BenchFixtures.iamCaller(),
                 BenchFixtures.tokenRequest(Duration.ofHours(1)),
-                new io.tokenbroker.tokens.TokenService.Origin("203.0.113.10", "bench"))
+                new RequestOrigin("203.0.113.10", "bench"))
             .accessToken();
     publicJwk = key.toPublicJWK();
     Clock clock = Clock.systemUTC();

@@ -17,17 +17,18 @@ import io.tokenbroker.adapters.dynamodb.DynamoDbIssuanceRepository;
 import io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository;
 import io.tokenbroker.adapters.dynamodb.DynamoDbRefreshTokenStore;
 import io.tokenbroker.adapters.kms.KmsKeySigner;
+import io.tokenbroker.adapters.provisioning.BrokerProvisioner;
 import io.tokenbroker.adapters.wiring.BrokerServices;
 import io.tokenbroker.bench.child.ColdStartChild;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.devsupport.MotoServer;
 import io.tokenbroker.discovery.BrokerEndpoints;
 import io.tokenbroker.keys.PublishedKeys;
-import io.tokenbroker.provisioning.BrokerProvisioner;
+import io.tokenbroker.oauth.TokenService;
 import io.tokenbroker.testing.EventFiles;
 import io.tokenbroker.testing.TestKeys;
 import io.tokenbroker.tokens.AccessTokenMinter;
-import io.tokenbroker.tokens.TokenService;
+import io.tokenbroker.tokens.RequestOrigin;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -271,7 +272,7 @@ public final class ColdStart {
                         .issue(
                             BenchFixtures.iamCaller(),
                             BenchFixtures.tokenRequest(Duration.ofMinutes(15)),
-                            new TokenService.Origin("203.0.113.10", "bench"))
+                            new RequestOrigin("203.0.113.10", "bench"))
                         .accessToken()),
             r -> r.contains("\"Effect\":\"Allow\"")));
   }

@@ -6,7 +6,7 @@ import io.tokenbroker.adapters.dynamodb.DynamoDbIssuanceRepository;
 import io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository;
 import io.tokenbroker.adapters.dynamodb.DynamoDbRevocationRepository;
 import io.tokenbroker.errors.RequestRejected;
-import io.tokenbroker.revocation.OperatorRevocations;
+import io.tokenbroker.operator.OperatorRevocations;
 import io.tokenbroker.telemetry.Telemetry;
 import io.tokenbroker.tokens.Issuance;
 import java.time.Clock;

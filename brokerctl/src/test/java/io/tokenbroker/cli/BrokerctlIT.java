@@ -15,15 +15,15 @@ import io.tokenbroker.adapters.dynamodb.BrokerTables;
 import io.tokenbroker.adapters.dynamodb.DynamoDbIssuanceRepository;
 import io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository;
 import io.tokenbroker.adapters.dynamodb.DynamoDbRevocationRepository;
+import io.tokenbroker.adapters.provisioning.BrokerProvisioner;
 import io.tokenbroker.auth.AuthMethod;
 import io.tokenbroker.devsupport.LocalAws;
 import io.tokenbroker.devsupport.MotoExtension;
 import io.tokenbroker.keys.KeyState;
 import io.tokenbroker.keys.SigningKey;
-import io.tokenbroker.provisioning.BrokerProvisioner;
-import io.tokenbroker.revocation.RevocationStatus;
 import io.tokenbroker.testing.AwsFixture;
 import io.tokenbroker.tokens.Issuance;
+import io.tokenbroker.verify.RevocationStatus;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -187,7 +187,7 @@ class BrokerctlIT {
   @Test
   void refusesToRevokeTheActiveKeyAndPointsAtKeysCompromise() {
     var tables = io.tokenbroker.adapters.dynamodb.BrokerTables.withPrefix(aws.aws.prefix() + "a-");
-    new io.tokenbroker.provisioning.BrokerProvisioner(aws.dynamoDb).createTables(tables);
+    new io.tokenbroker.adapters.provisioning.BrokerProvisioner(aws.dynamoDb).createTables(tables);
     var active =
         io.tokenbroker.keys.SigningKey.created(
             io.tokenbroker.testing.TestKeys.managed(io.tokenbroker.testing.TestKeys.rsa()),

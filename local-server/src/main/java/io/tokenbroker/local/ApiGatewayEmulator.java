@@ -4,7 +4,7 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.tokenbroker.json.Json;
-import io.tokenbroker.revocation.OperatorPrincipals;
+import io.tokenbroker.operator.OperatorPrincipals;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -2,7 +2,7 @@ package io.tokenbroker.local;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import io.tokenbroker.http.ApiGatewayEvents;
+import io.tokenbroker.adapters.http.ApiGatewayEvents;
 import io.tokenbroker.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,6 +32,7 @@ final class DemoApiHandler implements RequestStreamHandler {
     if (event.get("requestContext") instanceof Map<?, ?> requestContext) {
       body.put("authorizer", requestContext.get("authorizer"));
     }
-    ApiGatewayEvents.write(io.tokenbroker.http.HttpResponse.json(200, body, "no-store"), out);
+    ApiGatewayEvents.write(
+        io.tokenbroker.adapters.http.HttpResponse.json(200, body, "no-store"), out);
   }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.tokenbroker.cli.Brokerctl;
-import io.tokenbroker.tokens.TokenService;
+import io.tokenbroker.tokens.TokenDigest;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -161,7 +161,7 @@ class LocalTokenFlowIT {
           .isEqualTo(300);
 
       Map<String, AttributeValue> record = issuanceRecord(claims.getJwtId());
-      assertThat(record.get("token_sha256").s()).isEqualTo(TokenService.sha256(token));
+      assertThat(record.get("token_sha256").s()).isEqualTo(TokenDigest.sha256(token));
       assertThat(record.get("client_id").s()).isEqualTo(clientId);
       assertThat(record.get("auth_method").s()).isEqualTo("PRIVATE_KEY_JWT");
     }

@@ -1,6 +1,6 @@
 package io.tokenbroker.access;
 
-import io.tokenbroker.config.ConfigException;
+import io.tokenbroker.errors.ConfigException;
 import io.tokenbroker.identifiers.Scope;
 import io.tokenbroker.json.Json;
 import java.text.ParseException;

@@ -22,8 +22,8 @@ import io.tokenbroker.clients.IamPrincipal;
 import io.tokenbroker.discovery.BrokerEndpoints;
 import io.tokenbroker.errors.OAuthError;
 import io.tokenbroker.errors.RequestRejected;
+import io.tokenbroker.jose.CompactJws;
 import io.tokenbroker.json.Json;
-import io.tokenbroker.verify.CompactJws;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
 import java.text.ParseException;
@@ -84,20 +84,6 @@ public final class ClientAuthenticator {
     this.clock = clock;
     this.maxAssertionLifetime = maxAssertionLifetime;
     this.clockSkew = clockSkew;
-  }
-
-  /**
-   * Authenticates the client of a token, revocation or introspection request: on the endpoint's
-   * AWS_IAM route by the caller API Gateway verified, elsewhere by a client assertion in the form.
-   */
-  public AuthenticatedClient authenticate(
-      io.tokenbroker.http.Form form, boolean iamRoute, Optional<String> verifiedIamCaller) {
-    return iamRoute
-        ? withIam(verifiedIamCaller, form.single("client_id"))
-        : withAssertion(
-            form.single("client_assertion_type"),
-            form.single("client_assertion"),
-            form.single("client_id"));
   }
 
   /**

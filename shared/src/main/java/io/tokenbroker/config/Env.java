@@ -1,5 +1,6 @@
 package io.tokenbroker.config;
 
+import io.tokenbroker.errors.ConfigException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;

@@ -1,6 +1,7 @@
 package io.tokenbroker.config;
 
 import com.nimbusds.jose.JWSAlgorithm;
+import io.tokenbroker.errors.ConfigException;
 import io.tokenbroker.keys.RotationPolicy;
 import io.tokenbroker.verify.VerifierPolicy;
 import java.time.Duration;

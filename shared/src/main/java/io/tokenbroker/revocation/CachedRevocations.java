@@ -1,5 +1,7 @@
 package io.tokenbroker.revocation;
 
+import io.tokenbroker.verify.RevocationCheck;
+import io.tokenbroker.verify.RevocationStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,7 +14,7 @@ import java.util.Map;
  * within {@code maxAge} cost none. Holds at most {@code capacity} tokens (least recently used
  * dropped). Thread-safe.
  */
-public final class CachedRevocations {
+public final class CachedRevocations implements RevocationCheck {
 
   private record Cached(RevocationStatus status, Instant readAt) {}
 
@@ -34,6 +36,7 @@ public final class CachedRevocations {
         };
   }
 
+  @Override
   public RevocationStatus status(
       String jti, String clientId, String kid, java.util.Optional<String> familyId) {
     Instant now = clock.instant();

@@ -1,6 +1,7 @@
 package io.tokenbroker.revocation;
 
 import io.tokenbroker.errors.ServiceFailure;
+import io.tokenbroker.verify.RevocationStatus;
 import java.time.Instant;
 import java.util.Optional;
 

@@ -38,7 +38,7 @@ public record Issuance(
       AccessTokenMinter.MintedToken token,
       AuthenticatedClient caller,
       Grant grant,
-      TokenService.Origin origin,
+      RequestOrigin origin,
       Duration retention) {
     return new Issuance(
         token.jti(),
@@ -56,7 +56,7 @@ public record Issuance(
         origin.userAgent().length() <= 512
             ? origin.userAgent()
             : origin.userAgent().substring(0, 512),
-        TokenService.sha256(token.serialized()),
+        TokenDigest.sha256(token.serialized()),
         token.expiresAt().plus(retention));
   }
 }

@@ -2,7 +2,6 @@ package io.tokenbroker.tokens;
 
 import io.tokenbroker.errors.OAuthError;
 import io.tokenbroker.errors.RequestRejected;
-import io.tokenbroker.http.Form;
 import io.tokenbroker.identifiers.Audience;
 import io.tokenbroker.identifiers.Scope;
 import java.time.Duration;
@@ -34,7 +33,23 @@ public record TokenRequest(
   public static final String REFRESH_TOKEN = "refresh_token";
   private static final Set<String> GRANTS = Set.of(CLIENT_CREDENTIALS, REFRESH_TOKEN);
 
-  public static TokenRequest from(Form form) {
+  /**
+   * A request's parameters as its transport decoded them: single-valued ones refused when repeated
+   * ({@code invalid_request}), as RFC 6749 3.1 requires. The HTTP adapter's form is one.
+   */
+  public interface Parameters {
+
+    /** A parameter that may appear at most once. */
+    Optional<String> single(String name);
+
+    /** A parameter that must appear exactly once. */
+    String required(String name);
+
+    /** Every value of a parameter that may repeat. */
+    List<String> all(String name);
+  }
+
+  public static TokenRequest from(Parameters form) {
     String grantType = form.required("grant_type");
     if (!GRANTS.contains(grantType)) {
       throw new RequestRejected(

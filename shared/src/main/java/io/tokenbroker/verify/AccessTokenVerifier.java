@@ -9,9 +9,10 @@ import io.tokenbroker.identifiers.Kid;
 import io.tokenbroker.identifiers.Scope;
 import io.tokenbroker.identifiers.Subject;
 import io.tokenbroker.identifiers.TokenId;
+import io.tokenbroker.jose.CompactJws;
+import io.tokenbroker.jose.SignatureCheck;
+import io.tokenbroker.jose.VerificationKey;
 import io.tokenbroker.json.Json;
-import io.tokenbroker.revocation.CachedRevocations;
-import io.tokenbroker.revocation.RevocationStatus;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
@@ -60,11 +61,11 @@ public final class AccessTokenVerifier {
 
   private final VerifierPolicy policy;
   private final KeyResolver keys;
-  private final CachedRevocations revocations;
+  private final RevocationCheck revocations;
   private final Clock clock;
 
   public AccessTokenVerifier(
-      VerifierPolicy policy, KeyResolver keys, CachedRevocations revocations, Clock clock) {
+      VerifierPolicy policy, KeyResolver keys, RevocationCheck revocations, Clock clock) {
     this.policy = policy;
     this.keys = keys;
     this.revocations = revocations;

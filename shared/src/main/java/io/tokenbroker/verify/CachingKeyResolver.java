@@ -2,7 +2,8 @@ package io.tokenbroker.verify;
 
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.RSAKey;
-import io.tokenbroker.keys.WeakRsaKeys;
+import io.tokenbroker.jose.VerificationKey;
+import io.tokenbroker.jose.WeakRsaKeys;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

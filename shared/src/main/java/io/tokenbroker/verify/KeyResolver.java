@@ -1,6 +1,7 @@
 package io.tokenbroker.verify;
 
 import io.tokenbroker.errors.ServiceFailure;
+import io.tokenbroker.jose.VerificationKey;
 import java.util.Optional;
 
 /**

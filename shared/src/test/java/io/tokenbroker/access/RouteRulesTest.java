@@ -3,7 +3,7 @@ package io.tokenbroker.access;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tokenbroker.config.ConfigException;
+import io.tokenbroker.errors.ConfigException;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -3,6 +3,7 @@ package io.tokenbroker.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tokenbroker.errors.ConfigException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokenbroker.testing.InMemoryRevocations;
 import io.tokenbroker.testing.MutableClock;
+import io.tokenbroker.verify.RevocationStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;

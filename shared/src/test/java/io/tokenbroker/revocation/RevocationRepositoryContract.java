@@ -2,6 +2,7 @@ package io.tokenbroker.revocation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokenbroker.verify.RevocationStatus;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;

@@ -1,20 +1,22 @@
 package io.tokenbroker.testing;
 
 import com.nimbusds.jose.JWSAlgorithm;
+import io.tokenbroker.adapters.http.Form;
 import io.tokenbroker.auth.AuthMethod;
 import io.tokenbroker.auth.AuthenticatedClient;
 import io.tokenbroker.clients.Client;
 import io.tokenbroker.discovery.BrokerEndpoints;
-import io.tokenbroker.http.Form;
 import io.tokenbroker.keys.KeyState;
 import io.tokenbroker.keys.PublishedKeys;
 import io.tokenbroker.keys.SigningKey;
-import io.tokenbroker.refresh.RefreshService;
+import io.tokenbroker.oauth.RefreshService;
+import io.tokenbroker.oauth.TokenService;
+import io.tokenbroker.refresh.FamilyRevocation;
 import io.tokenbroker.revocation.CachedRevocations;
 import io.tokenbroker.tokens.AccessTokenMinter;
 import io.tokenbroker.tokens.IssuedToken;
+import io.tokenbroker.tokens.RequestOrigin;
 import io.tokenbroker.tokens.TokenRequest;
-import io.tokenbroker.tokens.TokenService;
 import io.tokenbroker.verify.AccessTokenVerifier;
 import io.tokenbroker.verify.CachingKeyResolver;
 import io.tokenbroker.verify.VerifierPolicy;
@@ -42,10 +44,11 @@ public final class BrokerKit {
   public final InMemoryRefreshTokenStore refreshTokens;
   public final InMemoryRevocations revocations;
   public final RecordingTelemetry telemetry = new RecordingTelemetry();
-  public final TokenService.Origin origin = new TokenService.Origin("203.0.113.5", "agent/1");
+  public final RequestOrigin origin = new RequestOrigin("203.0.113.5", "agent/1");
   public final AccessTokenMinter minter;
   public final TokenService tokens;
   public final RefreshService refreshes;
+  public final FamilyRevocation familyRevocation;
   public final AccessTokenVerifier anyAudience;
 
   public BrokerKit() {
@@ -110,12 +113,12 @@ public final class BrokerKit {
             Duration.ofDays(1),
             new SecureRandom(),
             telemetry);
+    familyRevocation = new FamilyRevocation(revocations, MAX_LIFETIME, telemetry);
     refreshes =
         new RefreshService(
             minter,
             refreshTokens,
             revocations,
-            tokens,
             MAX_LIFETIME,
             Duration.ofDays(1),
             clock,

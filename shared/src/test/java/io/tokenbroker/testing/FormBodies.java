@@ -1,6 +1,6 @@
 package io.tokenbroker.testing;
 
-import io.tokenbroker.http.Form;
+import io.tokenbroker.adapters.http.Form;
 
 /** Form bodies of an exact size, for tests of the body-size limit at its boundary. */
 public final class FormBodies {

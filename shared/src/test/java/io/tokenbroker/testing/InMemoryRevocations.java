@@ -2,7 +2,7 @@ package io.tokenbroker.testing;
 
 import io.tokenbroker.errors.ServiceFailure;
 import io.tokenbroker.revocation.RevocationRepository;
-import io.tokenbroker.revocation.RevocationStatus;
+import io.tokenbroker.verify.RevocationStatus;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;

@@ -2,16 +2,16 @@ package io.tokenbroker.testing;
 
 import io.tokenbroker.adapters.aws.ClientTimeouts;
 import io.tokenbroker.adapters.dynamodb.DynamoDbClientRepository;
+import io.tokenbroker.adapters.http.Form;
 import io.tokenbroker.adapters.wiring.BrokerServices;
 import io.tokenbroker.auth.AuthMethod;
 import io.tokenbroker.auth.AuthenticatedClient;
 import io.tokenbroker.clients.Client;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.devsupport.LocalAws;
-import io.tokenbroker.http.Form;
 import io.tokenbroker.tokens.IssuedToken;
+import io.tokenbroker.tokens.RequestOrigin;
 import io.tokenbroker.tokens.TokenRequest;
-import io.tokenbroker.tokens.TokenService;
 import java.util.Map;
 
 /**
@@ -46,6 +46,6 @@ public final class MotoBroker {
         .issue(
             new AuthenticatedClient(client, AuthMethod.AWS_IAM, "test"),
             TokenRequest.from(Form.parse("grant_type=client_credentials" + form)),
-            new TokenService.Origin("203.0.113.1", "test"));
+            new RequestOrigin("203.0.113.1", "test"));
   }
 }

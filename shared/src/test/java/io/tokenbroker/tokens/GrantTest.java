@@ -3,9 +3,9 @@ package io.tokenbroker.tokens;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tokenbroker.adapters.http.Form;
 import io.tokenbroker.clients.Client;
 import io.tokenbroker.errors.RequestRejected;
-import io.tokenbroker.http.Form;
 import io.tokenbroker.testing.Clients;
 import java.time.Duration;
 import java.util.List;

@@ -9,6 +9,8 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.RSAKey;
 import io.tokenbroker.errors.OAuthError;
 import io.tokenbroker.errors.RequestRejected;
+import io.tokenbroker.jose.CompactJws;
+import io.tokenbroker.jose.SignatureCheck;
 import io.tokenbroker.revocation.CachedRevocations;
 import io.tokenbroker.testing.FuzzInput;
 import io.tokenbroker.testing.InMemoryRevocations;

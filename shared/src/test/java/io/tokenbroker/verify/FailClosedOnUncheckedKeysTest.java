@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWK;
 import io.tokenbroker.errors.ServiceFailure;
+import io.tokenbroker.jose.VerificationKey;
 import io.tokenbroker.testing.TestKeys;
 import java.util.Map;
 import java.util.Optional;

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWK;
 import io.tokenbroker.errors.RequestRejected;
+import io.tokenbroker.jose.CompactJws;
+import io.tokenbroker.jose.SignatureCheck;
 import io.tokenbroker.revocation.CachedRevocations;
 import io.tokenbroker.testing.MutableClock;
 import java.nio.charset.StandardCharsets;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWK;
+import io.tokenbroker.jose.SignatureCheck;
 import io.tokenbroker.testing.Wycheproof;
 import java.util.ArrayList;
 import java.util.HexFormat;

@@ -22,7 +22,6 @@ import io.tokenbroker.functions.authorizer.TokenAuthorizer;
 import io.tokenbroker.functions.revocation.RevocationHandler;
 import io.tokenbroker.functions.token.TokenHandler;
 import io.tokenbroker.keys.SigningKey;
-import io.tokenbroker.revocation.RevocationStatus;
 import io.tokenbroker.testing.AwsFixture;
 import io.tokenbroker.testing.ClientAssertions;
 import io.tokenbroker.testing.Clients;
@@ -30,7 +29,8 @@ import io.tokenbroker.testing.EventFiles;
 import io.tokenbroker.testing.MotoBroker;
 import io.tokenbroker.testing.RecordingTelemetry;
 import io.tokenbroker.testing.TestKeys;
-import io.tokenbroker.tokens.TokenService;
+import io.tokenbroker.tokens.TokenDigest;
+import io.tokenbroker.verify.RevocationStatus;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
@@ -551,7 +551,7 @@ class FaultInjectionIT {
     assertThat(issuances.find(jti))
         .as("issuance record of a returned token")
         .hasValueSatisfying(
-            record -> assertThat(record.tokenSha256()).isEqualTo(TokenService.sha256(token)));
+            record -> assertThat(record.tokenSha256()).isEqualTo(TokenDigest.sha256(token)));
   }
 
   private static boolean revoked(String token) throws ParseException {

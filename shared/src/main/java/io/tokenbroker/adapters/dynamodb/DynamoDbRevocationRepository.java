@@ -3,7 +3,7 @@ package io.tokenbroker.adapters.dynamodb;
 import io.tokenbroker.adapters.aws.AwsFailures;
 import io.tokenbroker.errors.ServiceFailure;
 import io.tokenbroker.revocation.RevocationRepository;
-import io.tokenbroker.revocation.RevocationStatus;
+import io.tokenbroker.verify.RevocationStatus;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;

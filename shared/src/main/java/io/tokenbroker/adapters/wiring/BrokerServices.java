@@ -25,18 +25,19 @@ import io.tokenbroker.config.BrokerConfig;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.config.RotationConfig;
 import io.tokenbroker.errors.RequestRejected;
-import io.tokenbroker.introspection.IntrospectionService;
 import io.tokenbroker.keys.ConfirmedKeys;
 import io.tokenbroker.keys.KeyRotationService;
 import io.tokenbroker.keys.PublishedKeys;
 import io.tokenbroker.keys.SigningKey;
-import io.tokenbroker.refresh.RefreshService;
+import io.tokenbroker.oauth.IntrospectionService;
+import io.tokenbroker.oauth.RefreshService;
+import io.tokenbroker.oauth.RevocationService;
+import io.tokenbroker.oauth.TokenService;
+import io.tokenbroker.operator.OperatorRevocations;
+import io.tokenbroker.refresh.FamilyRevocation;
 import io.tokenbroker.revocation.CachedRevocations;
-import io.tokenbroker.revocation.OperatorRevocations;
-import io.tokenbroker.revocation.RevocationService;
 import io.tokenbroker.telemetry.Telemetry;
 import io.tokenbroker.tokens.AccessTokenMinter;
-import io.tokenbroker.tokens.TokenService;
 import io.tokenbroker.verify.AccessTokenVerifier;
 import io.tokenbroker.verify.CachingKeyResolver;
 import io.tokenbroker.verify.FailClosedOnUncheckedKeys;
@@ -144,7 +145,6 @@ public final class BrokerServices {
               minter(),
               refreshStore(),
               revocations(),
-              tokens(),
               config.maxTokenLifetime(),
               config.issuanceRetention(),
               clock,
@@ -156,7 +156,11 @@ public final class BrokerServices {
 
   public synchronized RevocationService revocationService() {
     return new RevocationService(
-        ourTokens(), refreshStore(), refreshes(), revocations(), telemetry);
+        ourTokens(),
+        refreshStore(),
+        new FamilyRevocation(revocations(), config.maxTokenLifetime(), telemetry),
+        revocations(),
+        telemetry);
   }
 
   public synchronized OperatorRevocations operatorRevocations() {

@@ -5,21 +5,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tokenbroker.adapters.aws.ClientTimeouts;
 import io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository;
+import io.tokenbroker.adapters.http.Form;
 import io.tokenbroker.adapters.wiring.BrokerServices;
 import io.tokenbroker.auth.AuthenticatedClient;
 import io.tokenbroker.clients.Client;
 import io.tokenbroker.devsupport.LocalAws;
 import io.tokenbroker.devsupport.MotoExtension;
 import io.tokenbroker.errors.ServiceFailure;
-import io.tokenbroker.http.Form;
 import io.tokenbroker.keys.KeyState;
 import io.tokenbroker.keys.SigningKey;
 import io.tokenbroker.testing.BrokerKit;
 import io.tokenbroker.testing.MotoBroker;
 import io.tokenbroker.testing.RecordingTelemetry;
 import io.tokenbroker.tokens.IssuedToken;
+import io.tokenbroker.tokens.RequestOrigin;
 import io.tokenbroker.tokens.TokenRequest;
-import io.tokenbroker.tokens.TokenService;
 import java.nio.charset.StandardCharsets;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -86,7 +86,7 @@ class SnapStartRestoreIT {
         .issue(
             caller,
             TokenRequest.from(Form.parse("grant_type=client_credentials&scope=orders:read")),
-            new TokenService.Origin("203.0.113.1", "test"));
+            new RequestOrigin("203.0.113.1", "test"));
   }
 
   @Test

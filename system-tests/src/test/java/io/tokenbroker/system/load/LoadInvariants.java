@@ -7,7 +7,7 @@ import io.tokenbroker.adapters.dynamodb.BrokerTables;
 import io.tokenbroker.system.load.LoadWorkload.Chain;
 import io.tokenbroker.system.load.LoadWorkload.Issued;
 import io.tokenbroker.system.load.LoadWorkload.Use;
-import io.tokenbroker.tokens.TokenService;
+import io.tokenbroker.tokens.TokenDigest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -86,7 +86,7 @@ final class LoadInvariants {
       Map<String, AttributeValue> record = records.get(token.jti());
       if (record == null) {
         wrong.add(token.jti() + ": no record");
-      } else if (!record.get("token_sha256").s().equals(TokenService.sha256(token.token()))
+      } else if (!record.get("token_sha256").s().equals(TokenDigest.sha256(token.token()))
           || !record.get("client_id").s().equals(token.owner().clientId)
           || !Optional.ofNullable(record.get("sid")).map(AttributeValue::s).equals(token.sid())) {
         wrong.add(token.jti() + ": record does not match the token");
@@ -112,13 +112,13 @@ final class LoadInvariants {
     int spent = 0;
     for (Chain chain : run.chains) {
       for (String token : chain.spent) {
-        Map<String, AttributeValue> item = refresh.get("rt#" + TokenService.sha256(token));
+        Map<String, AttributeValue> item = refresh.get("rt#" + TokenDigest.sha256(token));
         assertThat(item).as("spent refresh token stored").isNotNull();
         assertThat(item.get("used").bool()).as("spent refresh token marked used").isTrue();
         spent++;
       }
       if (!chain.uncertain) {
-        Map<String, AttributeValue> head = refresh.get("rt#" + TokenService.sha256(chain.head));
+        Map<String, AttributeValue> head = refresh.get("rt#" + TokenDigest.sha256(chain.head));
         assertThat(head).as("chain head stored").isNotNull();
         assertThat(head.get("used").bool()).as("chain head unspent").isFalse();
         // The revocations table alone records a family's revocation.

@@ -2,8 +2,8 @@ package io.tokenbroker.functions.authorizer;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import io.tokenbroker.access.RouteRules;
-import io.tokenbroker.config.ConfigException;
 import io.tokenbroker.config.Env;
+import io.tokenbroker.errors.ConfigException;
 import io.tokenbroker.verify.VerifierPolicy;
 import java.net.URI;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package io.tokenbroker.functions.authorizer;
 
+import io.tokenbroker.adapters.http.ApiGatewayEvents;
 import io.tokenbroker.errors.RequestRejected;
-import io.tokenbroker.http.ApiGatewayEvents;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.JWSAlgorithm;
-import io.tokenbroker.config.ConfigException;
 import io.tokenbroker.config.Env;
+import io.tokenbroker.errors.ConfigException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;

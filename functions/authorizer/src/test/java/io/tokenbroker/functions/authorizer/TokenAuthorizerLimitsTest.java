@@ -7,7 +7,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import io.tokenbroker.access.RouteRules;
-import io.tokenbroker.http.ApiGatewayEvents;
+import io.tokenbroker.adapters.http.ApiGatewayEvents;
 import io.tokenbroker.json.Json;
 import io.tokenbroker.revocation.CachedRevocations;
 import io.tokenbroker.testing.EventFiles;

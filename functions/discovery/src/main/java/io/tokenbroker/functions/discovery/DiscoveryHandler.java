@@ -2,15 +2,15 @@ package io.tokenbroker.functions.discovery;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import io.tokenbroker.adapters.http.HttpFunction;
+import io.tokenbroker.adapters.http.HttpRequest;
+import io.tokenbroker.adapters.http.HttpResponse;
 import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
 import io.tokenbroker.adapters.telemetry.JsonLinesTelemetry;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.discovery.DiscoveryService;
 import io.tokenbroker.errors.OAuthError;
 import io.tokenbroker.errors.RequestRejected;
-import io.tokenbroker.http.HttpFunction;
-import io.tokenbroker.http.HttpRequest;
-import io.tokenbroker.http.HttpResponse;
 import io.tokenbroker.telemetry.Telemetry;
 import java.io.IOException;
 import java.io.InputStream;

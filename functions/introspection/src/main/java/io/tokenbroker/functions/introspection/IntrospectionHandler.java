@@ -3,16 +3,17 @@ package io.tokenbroker.functions.introspection;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.tokenbroker.adapters.aws.ClientTimeouts;
+import io.tokenbroker.adapters.http.ClientAuthentication;
+import io.tokenbroker.adapters.http.Form;
+import io.tokenbroker.adapters.http.HttpFunction;
+import io.tokenbroker.adapters.http.HttpRequest;
+import io.tokenbroker.adapters.http.HttpResponse;
 import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
 import io.tokenbroker.adapters.telemetry.JsonLinesTelemetry;
 import io.tokenbroker.adapters.wiring.BrokerServices;
 import io.tokenbroker.auth.ClientAuthenticator;
 import io.tokenbroker.config.Env;
-import io.tokenbroker.http.Form;
-import io.tokenbroker.http.HttpFunction;
-import io.tokenbroker.http.HttpRequest;
-import io.tokenbroker.http.HttpResponse;
-import io.tokenbroker.introspection.IntrospectionService;
+import io.tokenbroker.oauth.IntrospectionService;
 import io.tokenbroker.telemetry.Telemetry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -78,8 +79,11 @@ public final class IntrospectionHandler implements RequestStreamHandler {
     String token = form.required("token");
     form.single("token_type_hint"); // accepted; the two token formats cannot be confused
     var caller =
-        authenticator.authenticate(
-            form, request.route().equals(INTROSPECT_IAM), request.context().iamCallerArn());
+        ClientAuthentication.authenticate(
+            authenticator,
+            form,
+            request.route().equals(INTROSPECT_IAM),
+            request.context().iamCallerArn());
     return HttpResponse.json(200, introspection.introspect(caller, token), "no-store");
   }
 }

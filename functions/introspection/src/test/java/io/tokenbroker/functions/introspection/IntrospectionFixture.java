@@ -2,12 +2,12 @@ package io.tokenbroker.functions.introspection;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.ECKey;
+import io.tokenbroker.adapters.http.Form;
 import io.tokenbroker.auth.AuthenticatedClient;
 import io.tokenbroker.auth.ClientAuthenticator;
 import io.tokenbroker.clients.Client;
 import io.tokenbroker.discovery.BrokerEndpoints;
-import io.tokenbroker.http.Form;
-import io.tokenbroker.introspection.IntrospectionService;
+import io.tokenbroker.oauth.IntrospectionService;
 import io.tokenbroker.refresh.RefreshFamily;
 import io.tokenbroker.telemetry.Telemetry;
 import io.tokenbroker.testing.BrokerKit;
@@ -78,7 +78,7 @@ final class IntrospectionFixture {
     IssuedToken familyRevoked = MINTED.issue(rs, "");
     RefreshFamily family =
         MINTED.refreshTokens.family(familyRevoked.record().sessionId().orElseThrow()).orElseThrow();
-    MINTED.refreshes.revokeFamily(family, "fixture", MINTED.origin);
+    MINTED.familyRevocation.revoke(family, "fixture", MINTED.origin);
     placeholder("$FAMILY_REVOKED_ACCESS", familyRevoked.accessToken());
     placeholder("$FAMILY_REVOKED_REFRESH", familyRevoked.refreshToken().orElseThrow());
 

@@ -6,8 +6,8 @@ import static io.tokenbroker.functions.introspection.IntrospectionFixture.PLACEH
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.tokenbroker.adapters.http.Form;
 import io.tokenbroker.errors.RequestRejected;
-import io.tokenbroker.http.Form;
 import io.tokenbroker.testing.BrokerKit;
 import io.tokenbroker.testing.EventFiles;
 import io.tokenbroker.testing.FuzzInput;

@@ -1,8 +1,8 @@
 package io.tokenbroker.functions.revocation;
 
-import io.tokenbroker.config.ConfigException;
 import io.tokenbroker.config.Env;
-import io.tokenbroker.revocation.OperatorPrincipals;
+import io.tokenbroker.errors.ConfigException;
+import io.tokenbroker.operator.OperatorPrincipals;
 
 /**
  * The revocation function's own settings, read once at init (the shared ones are {@link

@@ -3,21 +3,22 @@ package io.tokenbroker.functions.revocation;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.tokenbroker.adapters.aws.ClientTimeouts;
+import io.tokenbroker.adapters.http.ClientAuthentication;
+import io.tokenbroker.adapters.http.Form;
+import io.tokenbroker.adapters.http.HttpFunction;
+import io.tokenbroker.adapters.http.HttpRequest;
+import io.tokenbroker.adapters.http.HttpResponse;
 import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
 import io.tokenbroker.adapters.telemetry.JsonLinesTelemetry;
 import io.tokenbroker.adapters.wiring.BrokerServices;
 import io.tokenbroker.auth.ClientAuthenticator;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.errors.RequestRejected;
-import io.tokenbroker.http.Form;
-import io.tokenbroker.http.HttpFunction;
-import io.tokenbroker.http.HttpRequest;
-import io.tokenbroker.http.HttpResponse;
-import io.tokenbroker.revocation.OperatorPrincipals;
-import io.tokenbroker.revocation.OperatorRevocations;
-import io.tokenbroker.revocation.RevocationService;
+import io.tokenbroker.oauth.RevocationService;
+import io.tokenbroker.operator.OperatorPrincipals;
+import io.tokenbroker.operator.OperatorRevocations;
 import io.tokenbroker.telemetry.Telemetry;
-import io.tokenbroker.tokens.TokenService;
+import io.tokenbroker.tokens.RequestOrigin;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -100,10 +101,13 @@ public final class RevocationHandler implements RequestStreamHandler {
     String token = form.required("token");
     form.single("token_type_hint"); // accepted; the two token formats cannot be confused
     revocations.revokeOwnToken(
-        authenticator.authenticate(
-            form, request.route().equals(REVOKE_IAM), request.context().iamCallerArn()),
+        ClientAuthentication.authenticate(
+            authenticator,
+            form,
+            request.route().equals(REVOKE_IAM),
+            request.context().iamCallerArn()),
         token,
-        new TokenService.Origin(request.context().sourceIp(), request.context().userAgent()));
+        new RequestOrigin(request.context().sourceIp(), request.context().userAgent()));
     return new HttpResponse(200, Map.of("Cache-Control", "no-store"), "");
   }
 

@@ -8,9 +8,9 @@ import io.tokenbroker.auth.ClientAuthenticator;
 import io.tokenbroker.clients.Client;
 import io.tokenbroker.discovery.BrokerEndpoints;
 import io.tokenbroker.keys.SigningKey;
-import io.tokenbroker.revocation.OperatorPrincipals;
-import io.tokenbroker.revocation.OperatorRevocations;
-import io.tokenbroker.revocation.RevocationService;
+import io.tokenbroker.oauth.RevocationService;
+import io.tokenbroker.operator.OperatorPrincipals;
+import io.tokenbroker.operator.OperatorRevocations;
 import io.tokenbroker.testing.BrokerKit;
 import io.tokenbroker.testing.ClientAssertions;
 import io.tokenbroker.testing.Clients;
@@ -111,7 +111,7 @@ final class RevocationFixture {
               Duration.ofSeconds(60));
       RevocationService revocations =
           new RevocationService(
-              kit.anyAudience, kit.refreshTokens, kit.refreshes, kit.revocations, telemetry);
+              kit.anyAudience, kit.refreshTokens, kit.familyRevocation, kit.revocations, telemetry);
       OperatorRevocations operators =
           new OperatorRevocations(
               kit.issuances,

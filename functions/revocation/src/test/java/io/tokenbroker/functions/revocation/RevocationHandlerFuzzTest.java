@@ -7,8 +7,8 @@ import static io.tokenbroker.functions.revocation.RevocationFixture.PLACEHOLDERS
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.tokenbroker.adapters.http.Form;
 import io.tokenbroker.errors.RequestRejected;
-import io.tokenbroker.http.Form;
 import io.tokenbroker.json.Json;
 import io.tokenbroker.testing.FuzzInput;
 import io.tokenbroker.testing.InMemoryRevocations;

@@ -3,7 +3,7 @@ package io.tokenbroker.functions.revocation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
-import io.tokenbroker.http.ApiGatewayEvents;
+import io.tokenbroker.adapters.http.ApiGatewayEvents;
 import io.tokenbroker.json.Json;
 import io.tokenbroker.testing.EventFiles;
 import io.tokenbroker.testing.FormBodies;

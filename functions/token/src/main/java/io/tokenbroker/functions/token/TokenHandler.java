@@ -3,21 +3,23 @@ package io.tokenbroker.functions.token;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.tokenbroker.adapters.aws.ClientTimeouts;
+import io.tokenbroker.adapters.http.ClientAuthentication;
+import io.tokenbroker.adapters.http.Form;
+import io.tokenbroker.adapters.http.HttpFunction;
+import io.tokenbroker.adapters.http.HttpRequest;
+import io.tokenbroker.adapters.http.HttpResponse;
 import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
 import io.tokenbroker.adapters.telemetry.JsonLinesTelemetry;
 import io.tokenbroker.adapters.wiring.BrokerServices;
 import io.tokenbroker.auth.AuthenticatedClient;
 import io.tokenbroker.auth.ClientAuthenticator;
 import io.tokenbroker.config.Env;
-import io.tokenbroker.http.Form;
-import io.tokenbroker.http.HttpFunction;
-import io.tokenbroker.http.HttpRequest;
-import io.tokenbroker.http.HttpResponse;
-import io.tokenbroker.refresh.RefreshService;
+import io.tokenbroker.oauth.RefreshService;
+import io.tokenbroker.oauth.TokenService;
 import io.tokenbroker.telemetry.Telemetry;
 import io.tokenbroker.tokens.IssuedToken;
+import io.tokenbroker.tokens.RequestOrigin;
 import io.tokenbroker.tokens.TokenRequest;
-import io.tokenbroker.tokens.TokenService;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -90,10 +92,13 @@ public final class TokenHandler implements RequestStreamHandler {
     Form form = HttpFunction.postedForm(request, MAX_BODY_CHARS);
     TokenRequest tokenRequest = TokenRequest.from(form);
     AuthenticatedClient client =
-        authenticator.authenticate(
-            form, request.route().equals(TOKEN_IAM), request.context().iamCallerArn());
-    TokenService.Origin origin =
-        new TokenService.Origin(request.context().sourceIp(), request.context().userAgent());
+        ClientAuthentication.authenticate(
+            authenticator,
+            form,
+            request.route().equals(TOKEN_IAM),
+            request.context().iamCallerArn());
+    RequestOrigin origin =
+        new RequestOrigin(request.context().sourceIp(), request.context().userAgent());
     IssuedToken token =
         tokenRequest.grantType().equals(TokenRequest.REFRESH_TOKEN)
             ? refreshes.refresh(client, tokenRequest, origin)

@@ -23,7 +23,7 @@ import io.tokenbroker.testing.Clients;
 import io.tokenbroker.testing.EventFiles;
 import io.tokenbroker.testing.RecordingTelemetry;
 import io.tokenbroker.testing.TestKeys;
-import io.tokenbroker.tokens.TokenService;
+import io.tokenbroker.tokens.TokenDigest;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -135,7 +135,7 @@ class TokenHandlerIT {
         new DynamoDbIssuanceRepository(aws.dynamoDb, aws.tables.issuances())
             .find(jwt.getJWTClaimsSet().getJWTID())
             .orElseThrow();
-    assertThat(record.tokenSha256()).isEqualTo(TokenService.sha256(token));
+    assertThat(record.tokenSha256()).isEqualTo(TokenDigest.sha256(token));
     assertThat(record.callerIdentity()).isEqualTo("jwk:" + WORKLOAD_KEY.getKeyID());
     assertThat(record.sourceIp()).isEqualTo("203.0.113.10");
     assertThat(record.userAgent()).isEqualTo("aws-sdk-java/2.57.8");

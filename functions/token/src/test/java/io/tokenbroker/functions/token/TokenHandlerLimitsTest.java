@@ -2,9 +2,9 @@ package io.tokenbroker.functions.token;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokenbroker.adapters.http.ApiGatewayEvents;
 import io.tokenbroker.auth.ClientAuthenticator;
 import io.tokenbroker.discovery.BrokerEndpoints;
-import io.tokenbroker.http.ApiGatewayEvents;
 import io.tokenbroker.testing.BrokerKit;
 import io.tokenbroker.testing.EventFiles;
 import io.tokenbroker.testing.FormBodies;

@@ -1,0 +1,125 @@
+package io.tokenbroker.adapters.http;
+
+import io.tokenbroker.errors.RequestRejected;
+import io.tokenbroker.errors.ServiceFailure;
+import io.tokenbroker.telemetry.Telemetry;
+import io.tokenbroker.telemetry.TelemetryEvent;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The request cycle every HTTP function shares: read the API Gateway event, run the handler's
+ * logic, and turn every outcome into a response. Rejections become OAuth errors; dependency
+ * failures a 503 (retryable) or 500; anything unexpected a 500. Details go to the log, never to the
+ * caller.
+ */
+public final class HttpFunction {
+
+  private static final String NO_STORE = "no-store";
+
+  private final Telemetry telemetry;
+
+  public HttpFunction(Telemetry telemetry) {
+    this.telemetry = telemetry;
+  }
+
+  public void serve(InputStream in, OutputStream out, Function<HttpRequest, HttpResponse> logic)
+      throws IOException {
+    HttpResponse response;
+    try {
+      response = logic.apply(ApiGatewayEvents.parse(ApiGatewayEvents.readJson(in)));
+    } catch (RuntimeException e) {
+      response = toResponse(e);
+    }
+    ApiGatewayEvents.write(response, out);
+  }
+
+  /**
+   * The form of a POST to an OAuth endpoint: method POST, body within {@code maxChars}, media type
+   * {@code application/x-www-form-urlencoded}, strictly parsed.
+   */
+  public static Form postedForm(HttpRequest request, int maxChars) {
+    if (!request.method().equals("POST")) {
+      throw RequestRejected.methodNotAllowed("POST");
+    }
+    if (request.body().length() > maxChars) {
+      throw new RequestRejected(
+          io.tokenbroker.errors.OAuthError.INVALID_REQUEST,
+          413,
+          "body_too_large",
+          "request body too large",
+          Map.of());
+    }
+    return Form.of(request);
+  }
+
+  /** The response for a failure, after logging it. */
+  public HttpResponse toResponse(RuntimeException failure) {
+    return switch (failure) {
+      case RequestRejected rejected -> {
+        telemetry.emit(
+            TelemetryEvent.info("request.rejected")
+                .with("reason", rejected.reason())
+                .with("error", rejected.error().code())
+                .with("status", rejected.status())
+                .count("RequestsRejected", "reason"));
+        HttpResponse rejection =
+            HttpResponse.json(
+                rejected.status(),
+                Map.of(
+                    "error", rejected.error().code(), "error_description", rejected.description()),
+                NO_STORE);
+        for (Map.Entry<String, String> header : rejected.headers().entrySet()) {
+          rejection = rejection.withHeader(header.getKey(), header.getValue());
+        }
+        yield rejection;
+      }
+      case ServiceFailure dependency -> {
+        telemetry.emit(
+            TelemetryEvent.error("dependency.failed")
+                .with("dependency", dependency.dependency())
+                .with("retryable", dependency.retryable())
+                .with("detail", dependency.getMessage())
+                .with("cause", causeName(dependency))
+                .count("DependencyFailures", "dependency"));
+        yield dependency.retryable()
+            ? HttpResponse.json(
+                    503,
+                    Map.of(
+                        "error",
+                        "temporarily_unavailable",
+                        "error_description",
+                        "the service is temporarily unavailable; retry later"),
+                    NO_STORE)
+                .withHeader("Retry-After", "1")
+            : serverError();
+      }
+      default -> {
+        telemetry.emit(
+            TelemetryEvent.error("unexpected.failure")
+                .with("exception", failure.getClass().getName())
+                .with("at", origin(failure))
+                .count("UnexpectedFailures"));
+        yield serverError();
+      }
+    };
+  }
+
+  private static HttpResponse serverError() {
+    return HttpResponse.json(
+        500, Map.of("error", "server_error", "error_description", "internal error"), NO_STORE);
+  }
+
+  private static String causeName(Throwable failure) {
+    return failure.getCause() == null ? null : failure.getCause().getClass().getSimpleName();
+  }
+
+  /** Where it was thrown (class, method, line): enough to find it, nothing from its message. */
+  private static String origin(Throwable failure) {
+    StackTraceElement[] trace = failure.getStackTrace();
+    return trace.length == 0 ? "unknown" : trace[0].toString();
+  }
+}

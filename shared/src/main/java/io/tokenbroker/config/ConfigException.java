@@ -1,8 +1,0 @@
-package io.tokenbroker.config;
-
-/** Configuration is missing or malformed; thrown at init so the function fails fast. */
-public final class ConfigException extends RuntimeException {
-  public ConfigException(String message) {
-    super(message);
-  }
-}

@@ -1,0 +1,119 @@
+package io.tokenbroker.oauth;
+
+import io.tokenbroker.auth.AuthenticatedClient;
+import io.tokenbroker.errors.OAuthError;
+import io.tokenbroker.errors.RequestRejected;
+import io.tokenbroker.refresh.RefreshFamily;
+import io.tokenbroker.refresh.RefreshTokenRecord;
+import io.tokenbroker.refresh.RefreshTokenStore;
+import io.tokenbroker.refresh.RefreshTokens;
+import io.tokenbroker.revocation.RevocationStore;
+import io.tokenbroker.verify.AccessTokenVerifier;
+import io.tokenbroker.verify.VerifiedToken;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * RFC 7662 introspection for clients allowed to introspect (resource servers). A token that is
+ * active gets its claims; any other (unknown, malformed, expired, revoked, another client's refresh
+ * token) gets {@code {"active": false}} and nothing else.
+ */
+public final class IntrospectionService {
+
+  private static final Map<String, Object> INACTIVE = Map.of("active", false);
+
+  private final AccessTokenVerifier ourTokens;
+  private final RefreshTokenStore refreshTokens;
+  private final RevocationStore revocations;
+  private final String issuer;
+  private final Clock clock;
+
+  /**
+   * @param ourTokens verifies the broker's access tokens for any audience, revocation read fresh
+   * @param revocations decides whether a refresh token's family is revoked, as for access tokens
+   */
+  public IntrospectionService(
+      AccessTokenVerifier ourTokens,
+      RefreshTokenStore refreshTokens,
+      RevocationStore revocations,
+      String issuer,
+      Clock clock) {
+    this.ourTokens = ourTokens;
+    this.refreshTokens = refreshTokens;
+    this.revocations = revocations;
+    this.issuer = issuer;
+    this.clock = clock;
+  }
+
+  /**
+   * @throws RequestRejected {@code access_denied} (403) if the caller may not introspect
+   */
+  public Map<String, Object> introspect(AuthenticatedClient caller, String token) {
+    if (!caller.client().mayIntrospect()) {
+      throw new RequestRejected(
+          OAuthError.ACCESS_DENIED, "introspection_not_allowed", "this client may not introspect");
+    }
+    return RefreshTokens.isWellFormed(token)
+        ? refreshToken(caller, token).orElse(INACTIVE)
+        : accessToken(token).orElse(INACTIVE);
+  }
+
+  private Optional<Map<String, Object>> accessToken(String token) {
+    VerifiedToken verified;
+    try {
+      verified = ourTokens.verify(token);
+    } catch (RequestRejected inactive) {
+      return Optional.empty();
+    }
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("active", true);
+    json.put("token_type", "Bearer");
+    json.put("scope", String.join(" ", verified.scopes()));
+    json.put("client_id", verified.clientId());
+    json.put("sub", verified.subject());
+    json.put(
+        "aud",
+        verified.audiences().size() == 1 ? verified.audiences().getFirst() : verified.audiences());
+    json.put("iss", issuer);
+    json.put("iat", verified.issuedAt().getEpochSecond());
+    json.put("nbf", verified.notBefore().getEpochSecond());
+    json.put("exp", verified.expiresAt().getEpochSecond());
+    json.put("jti", verified.jti());
+    verified.sessionId().ifPresent(sid -> json.put("sid", sid));
+    return Optional.of(json);
+  }
+
+  /** A refresh token is only ever shown to the client it was issued to. */
+  private Optional<Map<String, Object>> refreshToken(AuthenticatedClient caller, String token) {
+    Instant now = clock.instant();
+    Optional<RefreshTokenRecord> record = refreshTokens.find(RefreshTokens.hash(token));
+    if (record.isEmpty()
+        || record.get().used()
+        || !record.get().clientId().equals(caller.client().clientId())
+        || !now.isBefore(record.get().idleExpiresAt())) {
+      return Optional.empty();
+    }
+    Optional<RefreshFamily> family = refreshTokens.family(record.get().familyId());
+    if (family.isEmpty() || !now.isBefore(family.get().expiresAt())) {
+      return Optional.empty();
+    }
+    if (revocations
+        .familyRevocation(family.get().clientId(), family.get().id(), family.get().createdAt())
+        .isPresent()) {
+      return Optional.empty();
+    }
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("active", true);
+    json.put("token_type", "refresh_token");
+    json.put("scope", String.join(" ", family.get().scopes()));
+    json.put("client_id", record.get().clientId());
+    json.put("iss", issuer);
+    json.put("iat", record.get().issuedAt().getEpochSecond());
+    json.put("exp", record.get().idleExpiresAt().getEpochSecond());
+    json.put("sid", family.get().id());
+    return Optional.of(json);
+  }
+}

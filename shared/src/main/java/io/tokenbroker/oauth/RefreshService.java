@@ -1,0 +1,165 @@
+package io.tokenbroker.oauth;
+
+import io.tokenbroker.auth.AuthenticatedClient;
+import io.tokenbroker.clients.Client;
+import io.tokenbroker.errors.OAuthError;
+import io.tokenbroker.errors.RequestRejected;
+import io.tokenbroker.refresh.FamilyRevocation;
+import io.tokenbroker.refresh.RefreshConflict;
+import io.tokenbroker.refresh.RefreshFamily;
+import io.tokenbroker.refresh.RefreshTokenRecord;
+import io.tokenbroker.refresh.RefreshTokenStore;
+import io.tokenbroker.refresh.RefreshTokens;
+import io.tokenbroker.revocation.RevocationRepository;
+import io.tokenbroker.telemetry.Telemetry;
+import io.tokenbroker.tokens.AccessTokenMinter;
+import io.tokenbroker.tokens.Grant;
+import io.tokenbroker.tokens.Issuance;
+import io.tokenbroker.tokens.IssuedToken;
+import io.tokenbroker.tokens.RequestOrigin;
+import io.tokenbroker.tokens.TokenRequest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * The refresh_token grant with rotation and reuse detection (RFC 6749 6, RFC 9700 4.14): every use
+ * spends the token and hands out a successor; a spent token presented again means it leaked, and
+ * the whole family is revoked, refresh tokens and the access tokens issued from them alike.
+ *
+ * <p>Two concurrent refreshes with one token: the conditional write lets exactly one rotate; the
+ * other is indistinguishable from a replay by a thief and is treated as reuse, so the family is
+ * revoked (including the winner's new tokens) and the client starts again with client credentials.
+ *
+ * <p>Whether a family is revoked is decided from the revocations table alone (its family record,
+ * its client's watermark), the records authorizers read; the rotation is conditional on them too.
+ */
+public final class RefreshService {
+
+  private final AccessTokenMinter minter;
+  private final RefreshTokenStore store;
+  private final RevocationRepository revocations;
+  private final Duration brokerMaxLifetime;
+  private final Duration retention;
+  private final Clock clock;
+  private final SecureRandom random;
+  private final FamilyRevocation familyRevocation;
+  private final IssuanceLog log;
+
+  public RefreshService(
+      AccessTokenMinter minter,
+      RefreshTokenStore store,
+      RevocationRepository revocations,
+      Duration brokerMaxLifetime,
+      Duration retention,
+      Clock clock,
+      SecureRandom random,
+      Telemetry telemetry) {
+    this.minter = minter;
+    this.store = store;
+    this.revocations = revocations;
+    this.brokerMaxLifetime = brokerMaxLifetime;
+    this.retention = retention;
+    this.clock = clock;
+    this.random = random;
+    this.familyRevocation = new FamilyRevocation(revocations, brokerMaxLifetime, telemetry);
+    this.log = new IssuanceLog(telemetry);
+  }
+
+  public IssuedToken refresh(
+      AuthenticatedClient caller, TokenRequest request, RequestOrigin origin) {
+    Client client = caller.client();
+    String presented = request.refreshToken().orElseThrow();
+    if (!RefreshTokens.isWellFormed(presented)) {
+      throw invalidGrant("refresh_token_malformed");
+    }
+    RefreshTokenRecord record =
+        store
+            .find(RefreshTokens.hash(presented))
+            .orElseThrow(() -> invalidGrant("refresh_token_unknown"));
+    RefreshFamily family =
+        store.family(record.familyId()).orElseThrow(() -> invalidGrant("refresh_token_unknown"));
+    if (!record.clientId().equals(client.clientId())) {
+      // Another client holds this client's refresh token: it leaked.
+      familyRevocation.revoke(family, "refresh_token_presented_by_other_client", origin);
+      throw invalidGrant("refresh_token_other_client");
+    }
+    Optional<String> revoked =
+        revocations.familyRevocation(family.clientId(), family.id(), family.createdAt());
+    if (revoked.isPresent()) {
+      throw invalidGrant(revoked.get());
+    }
+    if (record.used()) {
+      familyRevocation.revoke(family, "refresh_token_reused", origin);
+      throw invalidGrant("refresh_token_reused");
+    }
+    Instant now = clock.instant();
+    if (!now.isBefore(record.idleExpiresAt()) || !now.isBefore(family.expiresAt())) {
+      throw invalidGrant("refresh_token_expired");
+    }
+    if (!client.refresh().enabled()) {
+      throw invalidGrant("refresh_not_allowed");
+    }
+
+    Grant grant = grant(client, family, request);
+    AccessTokenMinter.MintedToken token = minter.mint(client, grant, Optional.of(family.id()));
+    Issuance issuance = Issuance.of(token, caller, grant, origin, retention);
+    String successor = RefreshTokens.generate(random);
+    RefreshTokenRecord next =
+        new RefreshTokenRecord(
+            RefreshTokens.hash(successor),
+            family.id(),
+            client.clientId(),
+            token.issuedAt(),
+            earliest(token.issuedAt().plus(client.refresh().idleLifetime()), family.expiresAt()),
+            false);
+    try {
+      store.rotate(family, record, next, issuance);
+    } catch (RefreshConflict lostRace) {
+      if (lostRace.familyRevoked()) {
+        throw invalidGrant("refresh_family_revoked");
+      }
+      familyRevocation.revoke(family, "refresh_token_reused", origin);
+      throw invalidGrant("refresh_token_reused");
+    }
+    log.issued(issuance, grant, "refresh_token");
+    return new IssuedToken(token.serialized(), issuance, Optional.of(successor));
+  }
+
+  /** Scopes and audiences within both the original grant and the client's current policy. */
+  private Grant grant(Client client, RefreshFamily family, TokenRequest request) {
+    SortedSet<String> scopes = new TreeSet<>(request.scopes().orElse(family.scopes()));
+    if (!family.scopes().containsAll(scopes) || !client.scopes().containsAll(scopes)) {
+      throw new RequestRejected(
+          OAuthError.INVALID_SCOPE, "scope_not_allowed", "scope not within the original grant");
+    }
+    List<String> audiences =
+        request.audiences().isEmpty() ? family.audiences() : request.audiences();
+    if (!family.audiences().containsAll(audiences) || !client.audiences().containsAll(audiences)) {
+      throw new RequestRejected(
+          OAuthError.INVALID_TARGET,
+          "audience_not_allowed",
+          "audience not within the original grant");
+    }
+    Duration lifetime = request.lifetime().orElse(family.accessLifetime());
+    lifetime = shortest(shortest(lifetime, client.maxLifetime()), brokerMaxLifetime);
+    return new Grant(scopes, List.copyOf(audiences), lifetime);
+  }
+
+  private static RequestRejected invalidGrant(String reason) {
+    return new RequestRejected(OAuthError.INVALID_GRANT, reason, "the refresh token is not valid");
+  }
+
+  private static Duration shortest(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  private static Instant earliest(Instant a, Instant b) {
+    return a.isBefore(b) ? a : b;
+  }
+}

@@ -1,0 +1,99 @@
+package io.tokenbroker.oauth;
+
+import io.tokenbroker.auth.AuthenticatedClient;
+import io.tokenbroker.clients.Client;
+import io.tokenbroker.refresh.RefreshFamily;
+import io.tokenbroker.refresh.RefreshTokenRecord;
+import io.tokenbroker.refresh.RefreshTokenStore;
+import io.tokenbroker.refresh.RefreshTokens;
+import io.tokenbroker.telemetry.Telemetry;
+import io.tokenbroker.tokens.AccessTokenMinter;
+import io.tokenbroker.tokens.Grant;
+import io.tokenbroker.tokens.Issuance;
+import io.tokenbroker.tokens.IssuanceRepository;
+import io.tokenbroker.tokens.IssuedToken;
+import io.tokenbroker.tokens.RequestOrigin;
+import io.tokenbroker.tokens.TokenRequest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Issues access tokens for the client-credentials grant: decides the grant under the client's
+ * policy, signs the token, and records it durably before returning it; where the policy allows,
+ * starts a refresh-token family in the same write. If signing or recording fails, no token is
+ * returned and nothing is stored.
+ */
+public final class TokenService {
+
+  private final AccessTokenMinter minter;
+  private final IssuanceRepository issuances;
+  private final RefreshTokenStore refreshTokens;
+  private final Duration brokerMaxLifetime;
+  private final Duration retention;
+  private final SecureRandom random;
+  private final IssuanceLog log;
+
+  /**
+   * @param brokerMaxLifetime no token lives longer, whatever the client's policy says
+   * @param retention how long issuance records are kept after the token expires
+   */
+  public TokenService(
+      AccessTokenMinter minter,
+      IssuanceRepository issuances,
+      RefreshTokenStore refreshTokens,
+      Duration brokerMaxLifetime,
+      Duration retention,
+      SecureRandom random,
+      Telemetry telemetry) {
+    this.minter = minter;
+    this.issuances = issuances;
+    this.refreshTokens = refreshTokens;
+    this.brokerMaxLifetime = brokerMaxLifetime;
+    this.retention = retention;
+    this.random = random;
+    this.log = new IssuanceLog(telemetry);
+  }
+
+  public IssuedToken issue(AuthenticatedClient caller, TokenRequest request, RequestOrigin origin) {
+    Client client = caller.client();
+    Grant grant = Grant.decide(client, request, brokerMaxLifetime);
+    if (!client.refresh().enabled()) {
+      AccessTokenMinter.MintedToken token = minter.mint(client, grant, Optional.empty());
+      Issuance record = Issuance.of(token, caller, grant, origin, retention);
+      issuances.record(record);
+      log.issued(record, grant, "client_credentials");
+      return new IssuedToken(token.serialized(), record, Optional.empty());
+    }
+    String familyId = minter.newJti();
+    AccessTokenMinter.MintedToken token = minter.mint(client, grant, Optional.of(familyId));
+    Issuance record = Issuance.of(token, caller, grant, origin, retention);
+    Instant start = token.issuedAt();
+    RefreshFamily family =
+        new RefreshFamily(
+            familyId,
+            client.clientId(),
+            grant.scopes(),
+            grant.audiences(),
+            grant.lifetime(),
+            start,
+            start.plus(client.refresh().absoluteLifetime()));
+    String refreshToken = RefreshTokens.generate(random);
+    RefreshTokenRecord first =
+        new RefreshTokenRecord(
+            RefreshTokens.hash(refreshToken),
+            familyId,
+            client.clientId(),
+            start,
+            earliest(start.plus(client.refresh().idleLifetime()), family.expiresAt()),
+            false);
+    refreshTokens.startFamily(family, first, record);
+    log.issued(record, grant, "client_credentials");
+    return new IssuedToken(token.serialized(), record, Optional.of(refreshToken));
+  }
+
+  static Instant earliest(Instant a, Instant b) {
+    return a.isBefore(b) ? a : b;
+  }
+}

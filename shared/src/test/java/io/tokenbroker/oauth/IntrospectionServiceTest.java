@@ -1,0 +1,124 @@
+package io.tokenbroker.oauth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tokenbroker.auth.AuthenticatedClient;
+import io.tokenbroker.errors.RequestRejected;
+import io.tokenbroker.testing.BrokerKit;
+import io.tokenbroker.tokens.IssuedToken;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class IntrospectionServiceTest {
+
+  private final BrokerKit kit = new BrokerKit();
+  private final IntrospectionService introspection =
+      new IntrospectionService(
+          kit.anyAudience, kit.refreshTokens, kit.revocations, BrokerKit.ISSUER, kit.clock);
+  private final AuthenticatedClient resourceServer =
+      BrokerKit.caller(BrokerKit.client("orders-api", false, true));
+  private final AuthenticatedClient workload =
+      BrokerKit.caller(BrokerKit.client("workload", true, true));
+  private final AuthenticatedClient watermarked =
+      BrokerKit.caller(BrokerKit.client("watermarked", true, true));
+  private final AuthenticatedClient stranger =
+      BrokerKit.caller(BrokerKit.client("stranger", false, false));
+
+  @Test
+  void describesAnActiveAccessToken() {
+    IssuedToken token = kit.issue(workload, "&scope=orders:read");
+
+    Map<String, Object> answer = introspection.introspect(resourceServer, token.accessToken());
+
+    assertThat(answer)
+        .containsEntry("active", true)
+        .containsEntry("token_type", "Bearer")
+        .containsEntry("scope", "orders:read")
+        .containsEntry("client_id", "workload")
+        .containsEntry("sub", "workload")
+        .containsEntry("aud", "https://orders.example.com")
+        .containsEntry("iss", BrokerKit.ISSUER)
+        .containsEntry("jti", token.record().jti())
+        .containsEntry("exp", token.record().expiresAt().getEpochSecond())
+        .containsEntry("iat", token.record().issuedAt().getEpochSecond())
+        .containsEntry("sid", token.record().sessionId().orElseThrow());
+  }
+
+  @Test
+  void saysOnlyInactiveForEveryTokenThatIsNotActive() {
+    IssuedToken revoked = kit.issue(workload, "");
+    kit.revocations.revokeToken(revoked.record().jti(), Instant.MAX, "test");
+    IssuedToken spent = kit.issue(workload, "");
+    kit.refreshes.refresh(
+        workload,
+        io.tokenbroker.tokens.TokenRequest.from(
+            io.tokenbroker.adapters.http.Form.parse(
+                "grant_type=refresh_token&refresh_token=" + spent.refreshToken().orElseThrow())),
+        kit.origin);
+    IssuedToken expiring = kit.issue(workload, "");
+    String[] tampered = expiring.accessToken().split("\\.");
+
+    for (String token :
+        new String[] {
+          revoked.accessToken(),
+          spent.refreshToken().orElseThrow(),
+          tampered[0] + "." + tampered[1] + ".AAAA",
+          "not a token",
+          "",
+          "tbr_" + "A".repeat(51)
+        }) {
+      assertThat(introspection.introspect(workload, token)).isEqualTo(Map.of("active", false));
+    }
+    kit.clock.advance(Duration.ofHours(1));
+    assertThat(introspection.introspect(resourceServer, expiring.accessToken()))
+        .isEqualTo(Map.of("active", false));
+  }
+
+  @Test
+  void showsARefreshTokenOnlyToItsOwnClient() {
+    IssuedToken token = kit.issue(workload, "");
+
+    assertThat(introspection.introspect(workload, token.refreshToken().orElseThrow()))
+        .containsEntry("active", true)
+        .containsEntry("token_type", "refresh_token")
+        .containsEntry("client_id", "workload");
+    assertThat(introspection.introspect(resourceServer, token.refreshToken().orElseThrow()))
+        .isEqualTo(Map.of("active", false));
+  }
+
+  /**
+   * Introspection decides from the revocations table, as refresh and authorizers do: a refresh
+   * token is inactive once its family is revoked there (by sid), or its client revoked by watermark
+   * after the family began.
+   */
+  @Test
+  void saysInactiveForARefreshTokenWhoseFamilyOrClientTheRevocationsTableRevoked() {
+    IssuedToken bySid = kit.issue(workload, "");
+    IssuedToken byWatermark = kit.issue(watermarked, "");
+    IssuedToken after = kit.issue(workload, "");
+    kit.revocations.revokeFamily(
+        bySid.record().sessionId().orElseThrow(), kit.clock.instant().plusSeconds(90_000), "test");
+    kit.clock.advance(Duration.ofSeconds(2));
+    kit.revocations.revokeClientTokensBefore(
+        "watermarked", kit.clock.instant(), kit.clock.instant().plus(Duration.ofDays(31)));
+
+    assertThat(introspection.introspect(workload, bySid.refreshToken().orElseThrow()))
+        .isEqualTo(Map.of("active", false));
+    assertThat(introspection.introspect(watermarked, byWatermark.refreshToken().orElseThrow()))
+        .isEqualTo(Map.of("active", false));
+    assertThat(introspection.introspect(workload, after.refreshToken().orElseThrow()))
+        .containsEntry("active", true);
+  }
+
+  @Test
+  void refusesAClientThatMayNotIntrospect() {
+    IssuedToken token = kit.issue(workload, "");
+
+    assertThatThrownBy(() -> introspection.introspect(stranger, token.accessToken()))
+        .isInstanceOf(RequestRejected.class)
+        .satisfies(e -> assertThat(((RequestRejected) e).status()).isEqualTo(403));
+  }
+}
