@@ -9,6 +9,7 @@ import io.tokenbroker.jose.CompactJws;
 import io.tokenbroker.jose.SignatureCheck;
 import io.tokenbroker.jose.VerificationKey;
 import io.tokenbroker.revocation.CachedRevocations;
+import io.tokenbroker.testing.TestKeys;
 import io.tokenbroker.tokens.RequestOrigin;
 import io.tokenbroker.verify.AccessTokenVerifier;
 import io.tokenbroker.verify.CachingKeyResolver;
@@ -77,7 +78,7 @@ public class AuthorizerBenchmark {
   @Setup
   public void setUp() throws Exception {
     algorithm = JWSAlgorithm.parse(alg);
-    JWK key = BenchFixtures.generateKey(algorithm);
+    JWK key = TestKeys.generate(algorithm);
     // A token exactly as the broker mints it (real minter, local signature), valid for an hour so
     // that no run outlives it.
     token =

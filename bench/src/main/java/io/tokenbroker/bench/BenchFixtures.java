@@ -6,13 +6,9 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import io.tokenbroker.adapters.http.Form;
 import io.tokenbroker.adapters.telemetry.JsonLinesTelemetry;
@@ -34,22 +30,19 @@ import io.tokenbroker.refresh.RefreshTokenRecord;
 import io.tokenbroker.refresh.RefreshTokenStore;
 import io.tokenbroker.revocation.RevocationStore;
 import io.tokenbroker.telemetry.Telemetry;
+import io.tokenbroker.testing.EventFiles;
+import io.tokenbroker.testing.TestKeys;
 import io.tokenbroker.tokens.AccessTokenMinter;
 import io.tokenbroker.tokens.Issuance;
 import io.tokenbroker.tokens.IssuanceRepository;
 import io.tokenbroker.tokens.TokenRequest;
 import io.tokenbroker.verify.RevocationStatus;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
-import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,7 +54,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What the benchmarks and the harness share: the broker's real domain objects wired to in-memory
- * ports (keys generated in the JVM, real crypto), and the sample events from {@code events/}.
+ * ports (keys generated in the JVM, real crypto). Key pairs and the sample events from {@code
+ * events/} come from shared's test fixtures ({@link TestKeys}, {@link EventFiles}), as in the
+ * tests.
  */
 public final class BenchFixtures {
 
@@ -72,25 +67,6 @@ public final class BenchFixtures {
       "{\"GET /orders/*\": [\"orders:read\"], \"POST /orders\": [\"orders:write\"]}";
 
   private BenchFixtures() {}
-
-  /** A fresh key pair as the broker's KMS keys are: RS256 on RSA 2048, ES256 on P-256. */
-  public static JWK generateKey(JWSAlgorithm algorithm) {
-    try {
-      return JWSAlgorithm.ES256.equals(algorithm)
-          ? new ECKeyGenerator(Curve.P_256)
-              .keyUse(KeyUse.SIGNATURE)
-              .algorithm(algorithm)
-              .keyIDFromThumbprint(true)
-              .generate()
-          : new RSAKeyGenerator(2048)
-              .keyUse(KeyUse.SIGNATURE)
-              .algorithm(algorithm)
-              .keyIDFromThumbprint(true)
-              .generate();
-    } catch (JOSEException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   public static PrivateKey privateKey(JWK key) {
     try {
@@ -331,39 +307,10 @@ public final class BenchFixtures {
     return new AuthenticatedClient(iamClient(), AuthMethod.AWS_IAM, ROLE);
   }
 
-  /** The repository root: -Dbroker.projectRoot, else the nearest parent with template.yaml. */
-  public static Path projectRoot() {
-    String configured = System.getProperty("broker.projectRoot");
-    if (configured != null) {
-      return Path.of(configured);
-    }
-    Path dir = Path.of("").toAbsolutePath();
-    while (dir != null && !Files.exists(dir.resolve("template.yaml"))) {
-      dir = dir.getParent();
-    }
-    if (dir == null) {
-      throw new IllegalStateException(
-          "cannot find the project root (template.yaml): run from the repository");
-    }
-    return dir;
-  }
-
-  /** A mutable copy of {@code events/<name>}. */
-  public static Map<String, Object> event(String name) {
-    Path file = projectRoot().resolve("events").resolve(name);
-    try {
-      return JSONObjectUtils.parse(Files.readString(file));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (ParseException e) {
-      throw new IllegalStateException("not JSON: " + file, e);
-    }
-  }
-
   /** The REST REQUEST authorizer sample event, carrying {@code token} as its bearer token. */
   @SuppressWarnings("unchecked")
   public static byte[] authorizerEvent(String token) {
-    Map<String, Object> event = event("authorizer/rest-request.json");
+    Map<String, Object> event = EventFiles.load("authorizer/rest-request.json");
     ((Map<String, Object>) event.get("headers")).put("Authorization", "Bearer " + token);
     ((Map<String, Object>) event.get("multiValueHeaders"))
         .put("Authorization", List.of("Bearer " + token));

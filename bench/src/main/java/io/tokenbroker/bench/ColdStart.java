@@ -25,6 +25,8 @@ import io.tokenbroker.devsupport.MotoServer;
 import io.tokenbroker.discovery.BrokerEndpoints;
 import io.tokenbroker.keys.PublishedKeys;
 import io.tokenbroker.oauth.TokenService;
+import io.tokenbroker.testing.EventFiles;
+import io.tokenbroker.testing.TestKeys;
 import io.tokenbroker.tokens.AccessTokenMinter;
 import io.tokenbroker.tokens.RequestOrigin;
 import java.io.IOException;
@@ -146,7 +148,7 @@ public final class ColdStart {
                 .split(","));
     JWSAlgorithm alg = JWSAlgorithm.parse(options.getOrDefault("alg", "RS256"));
 
-    ColdStart harness = new ColdStart(BenchFixtures.projectRoot());
+    ColdStart harness = new ColdStart(EventFiles.projectRoot());
     try (MotoServer moto = MotoServer.start()) {
       List<Subject> subjects =
           harness.subjects(moto.endpoint(), alg).stream()
@@ -182,7 +184,7 @@ public final class ColdStart {
             BenchFixtures.telemetry("rotation"),
             Clock.systemUTC())
         .rotate(false);
-    ECKey workloadKey = (ECKey) BenchFixtures.generateKey(JWSAlgorithm.ES256);
+    ECKey workloadKey = (ECKey) TestKeys.generate(JWSAlgorithm.ES256);
     var clients = new DynamoDbClientRepository(dynamoDb, tables.clients());
     clients.save(BenchFixtures.iamClient(), 0);
     clients.save(BenchFixtures.keyClient("workload", workloadKey), 0);
@@ -543,7 +545,7 @@ public final class ColdStart {
   }
 
   private byte[] eventFile(String name) {
-    return JSONObjectUtils.toJSONString(BenchFixtures.event(name)).getBytes(StandardCharsets.UTF_8);
+    return JSONObjectUtils.toJSONString(EventFiles.load(name)).getBytes(StandardCharsets.UTF_8);
   }
 
   /** The private_key_jwt sample event with a fresh assertion (each one works once). */
@@ -565,8 +567,7 @@ public final class ColdStart {
     } catch (JOSEException e) {
       throw new IllegalStateException(e);
     }
-    Map<String, Object> event =
-        BenchFixtures.event("token/client-credentials-private-key-jwt.json");
+    Map<String, Object> event = EventFiles.load("token/client-credentials-private-key-jwt.json");
     event.put(
         "body",
         "grant_type=client_credentials&scope=orders%3Aread&audience="

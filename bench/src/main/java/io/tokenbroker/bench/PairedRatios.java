@@ -1,5 +1,6 @@
 package io.tokenbroker.bench;
 
+import io.tokenbroker.testing.EventFiles;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,7 +63,7 @@ public final class PairedRatios {
       }
       command.addAll(
           List.of(
-              "-Dbroker.projectRoot=" + BenchFixtures.projectRoot(),
+              "-Dbroker.projectRoot=" + EventFiles.projectRoot(),
               "-cp",
               System.getProperty("java.class.path"),
               PairedRatios.class.getName(),
@@ -89,7 +90,7 @@ public final class PairedRatios {
           .append('\n');
       System.out.println(report);
     }
-    Path out = BenchFixtures.projectRoot().resolve("bench/target/jmh");
+    Path out = EventFiles.projectRoot().resolve("bench/target/jmh");
     Files.createDirectories(out);
     String header =
         "Paired ratios: "

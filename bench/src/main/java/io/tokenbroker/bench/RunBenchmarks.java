@@ -1,5 +1,6 @@
 package io.tokenbroker.bench;
 
+import io.tokenbroker.testing.EventFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +50,7 @@ public final class RunBenchmarks {
     String include =
         options.getOrDefault(
             "include", "io\\.tokenbroker\\.bench\\.(AuthorizerBenchmark|TokenBenchmark)\\.");
-    Path out = BenchFixtures.projectRoot().resolve("bench/target/jmh");
+    Path out = EventFiles.projectRoot().resolve("bench/target/jmh");
     Files.createDirectories(out);
 
     StringBuilder report = new StringBuilder();
@@ -71,7 +72,7 @@ public final class RunBenchmarks {
         throw new IllegalArgumentException("--jit takes default and/or c1, not " + key);
       }
       List<String> jvmArgs = new ArrayList<>(jit.flags());
-      jvmArgs.add("-Dbroker.projectRoot=" + BenchFixtures.projectRoot());
+      jvmArgs.add("-Dbroker.projectRoot=" + EventFiles.projectRoot());
       // JMH 1.37 still calls sun.misc.Unsafe; JDK 25 would warn about it in every fork.
       jvmArgs.add("--sun-misc-unsafe-memory-access=allow");
       String loadBefore = loadAverage();

@@ -12,6 +12,8 @@ import io.tokenbroker.functions.token.TokenHandler;
 import io.tokenbroker.jose.CompactJws;
 import io.tokenbroker.oauth.TokenService;
 import io.tokenbroker.telemetry.Telemetry;
+import io.tokenbroker.testing.EventFiles;
+import io.tokenbroker.testing.TestKeys;
 import io.tokenbroker.tokens.IssuedToken;
 import io.tokenbroker.tokens.RequestOrigin;
 import io.tokenbroker.tokens.TokenRequest;
@@ -73,7 +75,7 @@ public class TokenBenchmark {
 
   @Setup
   public void setUp() throws Exception {
-    JWK key = BenchFixtures.generateKey(JWSAlgorithm.RS256);
+    JWK key = TestKeys.generate(JWSAlgorithm.RS256);
     Telemetry telemetry = BenchFixtures.telemetry("token");
     tokens = BenchFixtures.tokenService(key, telemetry);
     caller = BenchFixtures.iamCaller();
@@ -100,7 +102,7 @@ public class TokenBenchmark {
             telemetry);
     iamEvent =
         com.nimbusds.jose.util.JSONObjectUtils.toJSONString(
-                BenchFixtures.event("token/client-credentials-iam.json"))
+                EventFiles.load("token/client-credentials-iam.json"))
             .getBytes(StandardCharsets.UTF_8);
     String response = new String(handlerIam(), StandardCharsets.UTF_8);
     if (!response.contains("access_token")) {

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * template.yaml as CloudFormation will see it: transformed by aws-sam-translator (the library
  * behind {@code sam deploy}), with local CodeUris replaced by S3 locations as {@code sam package}
- * does. Used by local-server's TemplateIT and system-tests' IamContractIT.
+ * does. Used by system-tests' TemplateIT and IamContractIT.
  *
  * <p>Without aws-sam-translator the checks that need it skip, with a message; under {@code CI=true}
  * they fail instead ({@code .ci/run} installs it), so that CI never passes by skipping them.

@@ -1,4 +1,4 @@
-package io.tokenbroker.deployment;
+package io.tokenbroker.system.deployment;
 
 import static io.tokenbroker.testing.SamTemplate.list;
 import static io.tokenbroker.testing.SamTemplate.object;

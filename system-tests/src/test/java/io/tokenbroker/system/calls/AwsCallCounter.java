@@ -1,4 +1,4 @@
-package io.tokenbroker.bench;
+package io.tokenbroker.system.calls;
 
 import java.util.Map;
 import java.util.TreeMap;

@@ -1,4 +1,4 @@
-package io.tokenbroker.bench;
+package io.tokenbroker.system.calls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,6 +12,7 @@ import io.tokenbroker.adapters.dynamodb.BrokerTables;
 import io.tokenbroker.adapters.dynamodb.DynamoDbClientRepository;
 import io.tokenbroker.adapters.provisioning.BrokerProvisioner;
 import io.tokenbroker.adapters.wiring.BrokerServices;
+import io.tokenbroker.bench.BenchFixtures;
 import io.tokenbroker.clients.ClientJson;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.devsupport.LocalAws;
@@ -19,6 +20,8 @@ import io.tokenbroker.devsupport.MotoExtension;
 import io.tokenbroker.functions.authorizer.TokenAuthorizer;
 import io.tokenbroker.functions.token.TokenHandler;
 import io.tokenbroker.testing.ClientAssertions;
+import io.tokenbroker.testing.EventFiles;
+import io.tokenbroker.testing.TestKeys;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -41,7 +44,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 @ExtendWith(MotoExtension.class)
 class AwsCallsPerRequestIT {
 
-  private static final ECKey WORKLOAD_KEY = (ECKey) BenchFixtures.generateKey(JWSAlgorithm.ES256);
+  private static final ECKey WORKLOAD_KEY = (ECKey) TestKeys.generate(JWSAlgorithm.ES256);
 
   private static Env env;
 
@@ -82,7 +85,7 @@ class AwsCallsPerRequestIT {
   @Test
   void tokenFunctionSignsOnceAndWritesOneRecordPerTokenReadingKeysOnlyWhenItsCacheIsCold() {
     TokenHandler handler = new TokenHandler(env, BenchFixtures.telemetry("token"));
-    byte[] iam = json(BenchFixtures.event("token/client-credentials-iam.json"));
+    byte[] iam = json(EventFiles.load("token/client-credentials-iam.json"));
 
     Map<String, Integer> cold = counted(() -> assertIssued(invoke(handler, iam)));
     Map<String, Integer> warm = counted(() -> assertIssued(invoke(handler, iam)));
@@ -122,7 +125,7 @@ class AwsCallsPerRequestIT {
   @Test
   void tokenFunctionReconfirmsItsSigningKeyWithAtMostOneRowReadASecond() throws Exception {
     TokenHandler handler = new TokenHandler(env, BenchFixtures.telemetry("token"));
-    byte[] iam = json(BenchFixtures.event("token/client-credentials-iam.json"));
+    byte[] iam = json(EventFiles.load("token/client-credentials-iam.json"));
     assertIssued(invoke(handler, iam));
 
     Thread.sleep(1100);
@@ -180,7 +183,7 @@ class AwsCallsPerRequestIT {
   @Test
   void authorizerChecksEachKeyWithKmsOnceAndReadsRevocationsOncePerTokenPerCachePeriod() {
     TokenHandler tokens = new TokenHandler(env, BenchFixtures.telemetry("token"));
-    byte[] iam = json(BenchFixtures.event("token/client-credentials-iam.json"));
+    byte[] iam = json(EventFiles.load("token/client-credentials-iam.json"));
     String first = accessToken(invoke(tokens, iam));
     String second = accessToken(invoke(tokens, iam));
     TokenAuthorizer authorizer = new TokenAuthorizer(env, BenchFixtures.telemetry("authorizer"));
@@ -224,8 +227,7 @@ class AwsCallsPerRequestIT {
   }
 
   private static byte[] privateKeyJwtEvent(String clientId, String grant) {
-    Map<String, Object> event =
-        BenchFixtures.event("token/client-credentials-private-key-jwt.json");
+    Map<String, Object> event = EventFiles.load("token/client-credentials-private-key-jwt.json");
     event.put(
         "body",
         "grant_type="

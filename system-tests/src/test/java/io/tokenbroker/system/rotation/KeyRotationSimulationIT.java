@@ -1,4 +1,4 @@
-package io.tokenbroker.rotation;
+package io.tokenbroker.system.rotation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
