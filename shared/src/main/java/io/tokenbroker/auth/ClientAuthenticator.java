@@ -23,6 +23,7 @@ import io.tokenbroker.discovery.BrokerEndpoints;
 import io.tokenbroker.errors.OAuthError;
 import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.jose.CompactJws;
+import io.tokenbroker.jose.JwsReason;
 import io.tokenbroker.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
@@ -94,18 +95,20 @@ public final class ClientAuthenticator {
    */
   public AuthenticatedClient withIam(Optional<String> callerArn, Optional<String> clientId) {
     if (callerArn.isEmpty()) {
-      throw rejected("iam_identity_missing");
+      throw rejected(ClientAuthenticationReason.IAM_IDENTITY_MISSING);
     }
     String role =
         IamPrincipal.roleOfCaller(callerArn.get())
-            .orElseThrow(() -> rejected("iam_caller_not_a_role"));
+            .orElseThrow(() -> rejected(ClientAuthenticationReason.IAM_CALLER_NOT_A_ROLE));
     String id =
         clientId.isPresent()
             ? clientId.get()
-            : clients.clientIdForRole(role).orElseThrow(() -> rejected("iam_role_not_bound"));
+            : clients
+                .clientIdForRole(role)
+                .orElseThrow(() -> rejected(ClientAuthenticationReason.IAM_ROLE_NOT_BOUND));
     Client client = enabledClient(id);
     if (!client.iamRoles().contains(role)) {
-      throw rejected("iam_role_not_bound");
+      throw rejected(ClientAuthenticationReason.IAM_ROLE_NOT_BOUND);
     }
     return new AuthenticatedClient(client, AuthMethod.AWS_IAM, role);
   }
@@ -114,26 +117,26 @@ public final class ClientAuthenticator {
   public AuthenticatedClient withAssertion(
       Optional<String> assertionType, Optional<String> assertion, Optional<String> clientId) {
     if (assertion.isEmpty()) {
-      throw rejected("client_authentication_missing");
+      throw rejected(ClientAuthenticationReason.CLIENT_AUTHENTICATION_MISSING);
     }
     if (!assertionType.equals(Optional.of(JWT_BEARER))) {
-      throw rejected("unsupported_assertion_type");
+      throw rejected(ClientAuthenticationReason.UNSUPPORTED_ASSERTION_TYPE);
     }
     if (assertion.get().length() > MAX_ASSERTION_LENGTH) {
-      throw rejected("assertion_too_large");
+      throw rejected(ClientAuthenticationReason.ASSERTION_TOO_LARGE);
     }
     SignedJWT jwt = parseSigned(assertion.get());
     JWSHeader header = jwt.getHeader();
     if (!ClientJson.ASSERTION_ALGORITHMS.contains(header.getAlgorithm())) {
-      throw rejected("assertion_algorithm_not_allowed");
+      throw rejected(ClientAuthenticationReason.ASSERTION_ALGORITHM_NOT_ALLOWED);
     }
     if (ACCESS_TOKEN_TYPE.equals(header.getType())) {
-      throw rejected("assertion_is_an_access_token");
+      throw rejected(ClientAuthenticationReason.ASSERTION_IS_AN_ACCESS_TOKEN);
     }
 
     String unverifiedClientId = unverifiedClientId(jwt);
     if (clientId.isPresent() && !clientId.get().equals(unverifiedClientId)) {
-      throw rejected("client_id_mismatch");
+      throw rejected(ClientAuthenticationReason.CLIENT_ID_MISMATCH);
     }
     Client client = enabledClient(unverifiedClientId);
     JWK key = verifySignature(jwt, client);
@@ -141,7 +144,7 @@ public final class ClientAuthenticator {
     checkAudience(jwt);
     Instant expiresAt = checkClaims(claims);
     if (!replayGuard.firstUse(client.clientId(), claims.getJWTID(), expiresAt)) {
-      throw rejected("assertion_replayed");
+      throw rejected(ClientAuthenticationReason.ASSERTION_REPLAYED);
     }
     return new AuthenticatedClient(client, AuthMethod.PRIVATE_KEY_JWT, "jwk:" + key.getKeyID());
   }
@@ -155,10 +158,10 @@ public final class ClientAuthenticator {
       jws = CompactJws.parse(assertion, MAX_ASSERTION_LENGTH);
     } catch (RequestRejected notCanonical) {
       throw rejected(
-          switch (notCanonical.reason()) {
-            case "jwe_not_accepted" -> "assertion_encrypted";
-            case "signature_missing" -> "assertion_unsigned";
-            default -> "assertion_malformed";
+          switch (notCanonical.rejectionReason()) {
+            case JwsReason.JWE_NOT_ACCEPTED -> ClientAuthenticationReason.ASSERTION_ENCRYPTED;
+            case JwsReason.SIGNATURE_MISSING -> ClientAuthenticationReason.ASSERTION_UNSIGNED;
+            default -> ClientAuthenticationReason.ASSERTION_MALFORMED;
           });
     }
     // Nimbus sets no depth limit of its own (the Gson inside it stops at 255 levels): apply
@@ -167,19 +170,19 @@ public final class ClientAuthenticator {
       Json.requireDepthWithinLimit(new String(jws.header(), StandardCharsets.UTF_8));
       Json.requireDepthWithinLimit(new String(jws.payload(), StandardCharsets.UTF_8));
     } catch (Json.TooDeep tooDeep) {
-      throw rejected("assertion_too_deep");
+      throw rejected(ClientAuthenticationReason.ASSERTION_TOO_DEEP);
     }
     JWT jwt;
     try {
       jwt = JWTParser.parse(assertion);
     } catch (ParseException | RuntimeException e) {
       // Nimbus throws unchecked exceptions on some malformed input (a JSON null header).
-      throw rejected("assertion_malformed");
+      throw rejected(ClientAuthenticationReason.ASSERTION_MALFORMED);
     }
     return switch (jwt) {
       case SignedJWT signed -> signed;
-      case EncryptedJWT encrypted -> throw rejected("assertion_encrypted");
-      default -> throw rejected("assertion_unsigned");
+      case EncryptedJWT encrypted -> throw rejected(ClientAuthenticationReason.ASSERTION_ENCRYPTED);
+      default -> throw rejected(ClientAuthenticationReason.ASSERTION_UNSIGNED);
     };
   }
 
@@ -188,7 +191,7 @@ public final class ClientAuthenticator {
     JWTClaimsSet unverified = claims(jwt);
     String issuer = unverified.getIssuer();
     if (issuer == null || !issuer.equals(unverified.getSubject())) {
-      throw rejected("assertion_issuer_subject_mismatch");
+      throw rejected(ClientAuthenticationReason.ASSERTION_ISSUER_SUBJECT_MISMATCH);
     }
     return issuer;
   }
@@ -197,11 +200,14 @@ public final class ClientAuthenticator {
     // No lookup for an id no client can be registered under: DynamoDB refuses keys over 2048
     // bytes with an error (a 500 here), and an 8 KB form value or assertion claim can be longer.
     if (!ClientJson.isClientId(clientId)) {
-      throw rejected("client_id_malformed");
+      throw rejected(ClientAuthenticationReason.CLIENT_ID_MALFORMED);
     }
-    Client client = clients.find(clientId).orElseThrow(() -> rejected("unknown_client"));
+    Client client =
+        clients
+            .find(clientId)
+            .orElseThrow(() -> rejected(ClientAuthenticationReason.UNKNOWN_CLIENT));
     if (!client.enabled()) {
-      throw rejected("client_disabled");
+      throw rejected(ClientAuthenticationReason.CLIENT_DISABLED);
     }
     return client;
   }
@@ -216,7 +222,10 @@ public final class ClientAuthenticator {
             .filter(k -> fits(k, alg))
             .toList();
     if (fitting.isEmpty()) {
-      throw rejected(kid == null ? "assertion_no_matching_key" : "assertion_key_unknown");
+      throw rejected(
+          kid == null
+              ? ClientAuthenticationReason.ASSERTION_NO_MATCHING_KEY
+              : ClientAuthenticationReason.ASSERTION_KEY_UNKNOWN);
     }
     // A key registered with an alg verifies that alg only: no switching RS256 to PS256 (or
     // any other algorithm the key type allows) on the client's behalf.
@@ -226,7 +235,7 @@ public final class ClientAuthenticator {
                 k -> k.getAlgorithm() == null || k.getAlgorithm().getName().equals(alg.getName()))
             .toList();
     if (candidates.isEmpty()) {
-      throw rejected("assertion_alg_does_not_match_key");
+      throw rejected(ClientAuthenticationReason.ASSERTION_ALG_DOES_NOT_MATCH_KEY);
     }
     for (JWK candidate : candidates) {
       try {
@@ -240,7 +249,7 @@ public final class ClientAuthenticator {
         // not this key (or unusable header, e.g. unknown crit): try the next, then reject
       }
     }
-    throw rejected("assertion_bad_signature");
+    throw rejected(ClientAuthenticationReason.ASSERTION_BAD_SIGNATURE);
   }
 
   /** Whether a key can verify alg: RSA for RS/PS, EC on the algorithm's curve for ES. */
@@ -261,36 +270,37 @@ public final class ClientAuthenticator {
   private void checkAudience(SignedJWT jwt) {
     Object aud = jwt.getPayload().toJSONObject().get("aud");
     if (aud instanceof List<?>) {
-      throw rejected("assertion_audience_not_a_single_string");
+      throw rejected(ClientAuthenticationReason.ASSERTION_AUDIENCE_NOT_A_SINGLE_STRING);
     }
     if (!(aud instanceof String single) || !acceptedAudiences.contains(single)) {
-      throw rejected("assertion_wrong_audience");
+      throw rejected(ClientAuthenticationReason.ASSERTION_WRONG_AUDIENCE);
     }
   }
 
   private Instant checkClaims(JWTClaimsSet claims) {
     Instant now = clock.instant();
     Instant exp =
-        instant(claims.getExpirationTime()).orElseThrow(() -> rejected("assertion_missing_exp"));
+        instant(claims.getExpirationTime())
+            .orElseThrow(() -> rejected(ClientAuthenticationReason.ASSERTION_MISSING_EXP));
     if (!exp.isAfter(now.minus(clockSkew))) {
-      throw rejected("assertion_expired");
+      throw rejected(ClientAuthenticationReason.ASSERTION_EXPIRED);
     }
     if (exp.isAfter(now.plus(maxAssertionLifetime).plus(clockSkew))) {
-      throw rejected("assertion_lifetime_too_long");
+      throw rejected(ClientAuthenticationReason.ASSERTION_LIFETIME_TOO_LONG);
     }
     if (instant(claims.getNotBeforeTime())
         .filter(nbf -> nbf.isAfter(now.plus(clockSkew)))
         .isPresent()) {
-      throw rejected("assertion_not_yet_valid");
+      throw rejected(ClientAuthenticationReason.ASSERTION_NOT_YET_VALID);
     }
     if (instant(claims.getIssueTime())
         .filter(iat -> iat.isAfter(now.plus(clockSkew)))
         .isPresent()) {
-      throw rejected("assertion_issued_in_future");
+      throw rejected(ClientAuthenticationReason.ASSERTION_ISSUED_IN_FUTURE);
     }
     String jti = claims.getJWTID();
     if (jti == null || jti.isEmpty() || jti.length() > 256) {
-      throw rejected("assertion_missing_jti");
+      throw rejected(ClientAuthenticationReason.ASSERTION_MISSING_JTI);
     }
     return exp;
   }
@@ -299,7 +309,7 @@ public final class ClientAuthenticator {
     try {
       return jwt.getJWTClaimsSet();
     } catch (ParseException | RuntimeException e) {
-      throw rejected("assertion_malformed");
+      throw rejected(ClientAuthenticationReason.ASSERTION_MALFORMED);
     }
   }
 
@@ -307,7 +317,7 @@ public final class ClientAuthenticator {
     return Optional.ofNullable(date).map(Date::toInstant);
   }
 
-  private static RequestRejected rejected(String reason) {
+  private static RequestRejected rejected(ClientAuthenticationReason reason) {
     return new RequestRejected(OAuthError.INVALID_CLIENT, reason, "client authentication failed");
   }
 }

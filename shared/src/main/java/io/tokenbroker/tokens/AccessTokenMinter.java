@@ -111,7 +111,8 @@ public final class AccessTokenMinter {
     SignedJWT jwt = new SignedJWT(header, claims);
     if (jwt.getSigningInput().length > MAX_SIGNING_INPUT) {
       throw RequestRejected.invalidRequest(
-          "token_too_large", "the token would be too large: ask for fewer scopes or audiences");
+          TokenRequestReason.TOKEN_TOO_LARGE,
+          "the token would be too large: ask for fewer scopes or audiences");
     }
     try {
       jwt.sign(signer.signerFor(key));

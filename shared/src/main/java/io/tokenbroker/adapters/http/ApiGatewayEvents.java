@@ -49,9 +49,9 @@ public final class ApiGatewayEvents {
     try {
       return Json.object(text);
     } catch (Json.TooDeep e) {
-      throw RequestRejected.invalidRequest("event_too_deep", "request nested too deeply");
+      throw RequestRejected.invalidRequest(HttpReason.EVENT_TOO_DEEP, "request nested too deeply");
     } catch (ParseException e) {
-      throw RequestRejected.invalidRequest("malformed_event", "malformed request event");
+      throw RequestRejected.invalidRequest(HttpReason.MALFORMED_EVENT, "malformed request event");
     }
   }
 
@@ -69,7 +69,7 @@ public final class ApiGatewayEvents {
     while (true) {
       if (length == buffer.length) {
         if (length > limit) {
-          throw RequestRejected.invalidRequest("event_too_large", "request too large");
+          throw RequestRejected.invalidRequest(HttpReason.EVENT_TOO_LARGE, "request too large");
         }
         // Room for one byte beyond the limit, so that an event over it is seen to be over it.
         buffer = Arrays.copyOf(buffer, (int) Math.min((long) limit + 1, 2L * buffer.length));
@@ -81,7 +81,7 @@ public final class ApiGatewayEvents {
       length += read;
     }
     if (length > limit) {
-      throw RequestRejected.invalidRequest("event_too_large", "request too large");
+      throw RequestRejected.invalidRequest(HttpReason.EVENT_TOO_LARGE, "request too large");
     }
     return new String(buffer, 0, length, StandardCharsets.UTF_8);
   }
@@ -98,16 +98,18 @@ public final class ApiGatewayEvents {
       for (String value : header.getValue()) {
         fields++;
         if (value.length() > MAX_HEADER_VALUE_CHARS) {
-          throw RequestRejected.invalidRequest("header_too_large", "request header too large");
+          throw RequestRejected.invalidRequest(
+              HttpReason.HEADER_TOO_LARGE, "request header too large");
         }
         chars += header.getKey().length() + value.length();
       }
     }
     if (fields > MAX_HEADER_FIELDS) {
-      throw RequestRejected.invalidRequest("too_many_headers", "too many request headers");
+      throw RequestRejected.invalidRequest(HttpReason.TOO_MANY_HEADERS, "too many request headers");
     }
     if (chars > MAX_HEADER_CHARS) {
-      throw RequestRejected.invalidRequest("headers_too_large", "request headers too large");
+      throw RequestRejected.invalidRequest(
+          HttpReason.HEADERS_TOO_LARGE, "request headers too large");
     }
   }
 
@@ -121,7 +123,7 @@ public final class ApiGatewayEvents {
     try {
       return "2.0".equals(event.get("version")) ? parseV2(event) : parseV1(event);
     } catch (ParseException | IllegalArgumentException e) {
-      throw RequestRejected.invalidRequest("malformed_event", "malformed request event");
+      throw RequestRejected.invalidRequest(HttpReason.MALFORMED_EVENT, "malformed request event");
     }
   }
 
