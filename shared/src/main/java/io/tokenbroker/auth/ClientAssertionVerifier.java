@@ -22,6 +22,7 @@ import io.tokenbroker.clients.ClientRepository;
 import io.tokenbroker.discovery.BrokerEndpoints;
 import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.jose.CompactJws;
+import io.tokenbroker.jose.JwsReason;
 import io.tokenbroker.jose.JwtTypes;
 import io.tokenbroker.json.Json;
 import java.nio.charset.StandardCharsets;
@@ -82,26 +83,26 @@ public final class ClientAssertionVerifier {
   public AuthenticatedClient verify(
       Optional<String> assertionType, Optional<String> assertion, Optional<String> clientId) {
     if (assertion.isEmpty()) {
-      throw rejected("client_authentication_missing");
+      throw rejected(ClientAuthenticationReason.CLIENT_AUTHENTICATION_MISSING);
     }
     if (!assertionType.equals(Optional.of(JWT_BEARER))) {
-      throw rejected("unsupported_assertion_type");
+      throw rejected(ClientAuthenticationReason.UNSUPPORTED_ASSERTION_TYPE);
     }
     if (assertion.get().length() > MAX_ASSERTION_LENGTH) {
-      throw rejected("assertion_too_large");
+      throw rejected(ClientAuthenticationReason.ASSERTION_TOO_LARGE);
     }
     SignedJWT jwt = parseSigned(assertion.get());
     JWSHeader header = jwt.getHeader();
     if (!Client.ASSERTION_ALGORITHMS.contains(header.getAlgorithm())) {
-      throw rejected("assertion_algorithm_not_allowed");
+      throw rejected(ClientAuthenticationReason.ASSERTION_ALGORITHM_NOT_ALLOWED);
     }
     if (JwtTypes.ACCESS_TOKEN.equals(header.getType())) {
-      throw rejected("assertion_is_an_access_token");
+      throw rejected(ClientAuthenticationReason.ASSERTION_IS_AN_ACCESS_TOKEN);
     }
 
     String unverifiedClientId = unverifiedClientId(jwt);
     if (clientId.isPresent() && !clientId.get().equals(unverifiedClientId)) {
-      throw rejected("client_id_mismatch");
+      throw rejected(ClientAuthenticationReason.CLIENT_ID_MISMATCH);
     }
     Client client = enabledClient(clients, unverifiedClientId);
     JWK key = verifySignature(jwt, client);
@@ -109,7 +110,7 @@ public final class ClientAssertionVerifier {
     checkAudience(jwt);
     Instant expiresAt = checkClaims(claims);
     if (!replayGuard.firstUse(client.clientId(), claims.getJWTID(), expiresAt)) {
-      throw rejected("assertion_replayed");
+      throw rejected(ClientAuthenticationReason.ASSERTION_REPLAYED);
     }
     return new AuthenticatedClient(client, AuthMethod.PRIVATE_KEY_JWT, "jwk:" + key.getKeyID());
   }
@@ -123,10 +124,10 @@ public final class ClientAssertionVerifier {
       jws = CompactJws.parse(assertion, MAX_ASSERTION_LENGTH);
     } catch (RequestRejected notCanonical) {
       throw rejected(
-          switch (notCanonical.reason()) {
-            case "jwe_not_accepted" -> "assertion_encrypted";
-            case "signature_missing" -> "assertion_unsigned";
-            default -> "assertion_malformed";
+          switch (notCanonical.rejectionReason()) {
+            case JwsReason.JWE_NOT_ACCEPTED -> ClientAuthenticationReason.ASSERTION_ENCRYPTED;
+            case JwsReason.SIGNATURE_MISSING -> ClientAuthenticationReason.ASSERTION_UNSIGNED;
+            default -> ClientAuthenticationReason.ASSERTION_MALFORMED;
           });
     }
     // Nimbus sets no depth limit of its own (the Gson inside it stops at 255 levels): apply
@@ -135,19 +136,19 @@ public final class ClientAssertionVerifier {
       Json.requireDepthWithinLimit(new String(jws.header(), StandardCharsets.UTF_8));
       Json.requireDepthWithinLimit(new String(jws.payload(), StandardCharsets.UTF_8));
     } catch (Json.TooDeep tooDeep) {
-      throw rejected("assertion_too_deep");
+      throw rejected(ClientAuthenticationReason.ASSERTION_TOO_DEEP);
     }
     JWT jwt;
     try {
       jwt = JWTParser.parse(assertion);
     } catch (ParseException | RuntimeException e) {
       // Nimbus throws unchecked exceptions on some malformed input (a JSON null header).
-      throw rejected("assertion_malformed");
+      throw rejected(ClientAuthenticationReason.ASSERTION_MALFORMED);
     }
     return switch (jwt) {
       case SignedJWT signed -> signed;
-      case EncryptedJWT encrypted -> throw rejected("assertion_encrypted");
-      default -> throw rejected("assertion_unsigned");
+      case EncryptedJWT encrypted -> throw rejected(ClientAuthenticationReason.ASSERTION_ENCRYPTED);
+      default -> throw rejected(ClientAuthenticationReason.ASSERTION_UNSIGNED);
     };
   }
 
@@ -156,7 +157,7 @@ public final class ClientAssertionVerifier {
     JWTClaimsSet unverified = claims(jwt);
     String issuer = unverified.getIssuer();
     if (issuer == null || !issuer.equals(unverified.getSubject())) {
-      throw rejected("assertion_issuer_subject_mismatch");
+      throw rejected(ClientAuthenticationReason.ASSERTION_ISSUER_SUBJECT_MISMATCH);
     }
     return issuer;
   }
@@ -171,7 +172,10 @@ public final class ClientAssertionVerifier {
             .filter(k -> fits(k, alg))
             .toList();
     if (fitting.isEmpty()) {
-      throw rejected(kid == null ? "assertion_no_matching_key" : "assertion_key_unknown");
+      throw rejected(
+          kid == null
+              ? ClientAuthenticationReason.ASSERTION_NO_MATCHING_KEY
+              : ClientAuthenticationReason.ASSERTION_KEY_UNKNOWN);
     }
     // A key registered with an alg verifies that alg only: no switching RS256 to PS256 (or
     // any other algorithm the key type allows) on the client's behalf.
@@ -181,7 +185,7 @@ public final class ClientAssertionVerifier {
                 k -> k.getAlgorithm() == null || k.getAlgorithm().getName().equals(alg.getName()))
             .toList();
     if (candidates.isEmpty()) {
-      throw rejected("assertion_alg_does_not_match_key");
+      throw rejected(ClientAuthenticationReason.ASSERTION_ALG_DOES_NOT_MATCH_KEY);
     }
     for (JWK candidate : candidates) {
       try {
@@ -195,7 +199,7 @@ public final class ClientAssertionVerifier {
         // not this key (or unusable header, e.g. unknown crit): try the next, then reject
       }
     }
-    throw rejected("assertion_bad_signature");
+    throw rejected(ClientAuthenticationReason.ASSERTION_BAD_SIGNATURE);
   }
 
   /** Whether a key can verify alg: RSA for RS/PS, EC on the algorithm's curve for ES. */
@@ -216,36 +220,37 @@ public final class ClientAssertionVerifier {
   private void checkAudience(SignedJWT jwt) {
     Object aud = jwt.getPayload().toJSONObject().get("aud");
     if (aud instanceof List<?>) {
-      throw rejected("assertion_audience_not_a_single_string");
+      throw rejected(ClientAuthenticationReason.ASSERTION_AUDIENCE_NOT_A_SINGLE_STRING);
     }
     if (!(aud instanceof String single) || !acceptedAudiences.contains(single)) {
-      throw rejected("assertion_wrong_audience");
+      throw rejected(ClientAuthenticationReason.ASSERTION_WRONG_AUDIENCE);
     }
   }
 
   private Instant checkClaims(JWTClaimsSet claims) {
     Instant now = clock.instant();
     Instant exp =
-        instant(claims.getExpirationTime()).orElseThrow(() -> rejected("assertion_missing_exp"));
+        instant(claims.getExpirationTime())
+            .orElseThrow(() -> rejected(ClientAuthenticationReason.ASSERTION_MISSING_EXP));
     if (!exp.isAfter(now.minus(clockSkew))) {
-      throw rejected("assertion_expired");
+      throw rejected(ClientAuthenticationReason.ASSERTION_EXPIRED);
     }
     if (exp.isAfter(now.plus(maxAssertionLifetime).plus(clockSkew))) {
-      throw rejected("assertion_lifetime_too_long");
+      throw rejected(ClientAuthenticationReason.ASSERTION_LIFETIME_TOO_LONG);
     }
     if (instant(claims.getNotBeforeTime())
         .filter(nbf -> nbf.isAfter(now.plus(clockSkew)))
         .isPresent()) {
-      throw rejected("assertion_not_yet_valid");
+      throw rejected(ClientAuthenticationReason.ASSERTION_NOT_YET_VALID);
     }
     if (instant(claims.getIssueTime())
         .filter(iat -> iat.isAfter(now.plus(clockSkew)))
         .isPresent()) {
-      throw rejected("assertion_issued_in_future");
+      throw rejected(ClientAuthenticationReason.ASSERTION_ISSUED_IN_FUTURE);
     }
     String jti = claims.getJWTID();
     if (jti == null || jti.isEmpty() || jti.length() > 256) {
-      throw rejected("assertion_missing_jti");
+      throw rejected(ClientAuthenticationReason.ASSERTION_MISSING_JTI);
     }
     return exp;
   }
@@ -254,7 +259,7 @@ public final class ClientAssertionVerifier {
     try {
       return jwt.getJWTClaimsSet();
     } catch (ParseException | RuntimeException e) {
-      throw rejected("assertion_malformed");
+      throw rejected(ClientAuthenticationReason.ASSERTION_MALFORMED);
     }
   }
 

@@ -19,16 +19,19 @@ final class ClientAuthenticationRules {
     // No lookup for an id no client can be registered under: DynamoDB refuses keys over 2048
     // bytes with an error (a 500 here), and an 8 KB form value or assertion claim can be longer.
     if (!ClientId.isValid(clientId)) {
-      throw rejected("client_id_malformed");
+      throw rejected(ClientAuthenticationReason.CLIENT_ID_MALFORMED);
     }
-    Client client = clients.find(clientId).orElseThrow(() -> rejected("unknown_client"));
+    Client client =
+        clients
+            .find(clientId)
+            .orElseThrow(() -> rejected(ClientAuthenticationReason.UNKNOWN_CLIENT));
     if (!client.enabled()) {
-      throw rejected("client_disabled");
+      throw rejected(ClientAuthenticationReason.CLIENT_DISABLED);
     }
     return client;
   }
 
-  static RequestRejected rejected(String reason) {
+  static RequestRejected rejected(ClientAuthenticationReason reason) {
     return new RequestRejected(OAuthError.INVALID_CLIENT, reason, "client authentication failed");
   }
 }

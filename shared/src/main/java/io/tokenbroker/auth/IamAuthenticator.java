@@ -29,18 +29,20 @@ public final class IamAuthenticator {
    */
   public AuthenticatedClient authenticate(Optional<String> callerArn, Optional<String> clientId) {
     if (callerArn.isEmpty()) {
-      throw rejected("iam_identity_missing");
+      throw rejected(ClientAuthenticationReason.IAM_IDENTITY_MISSING);
     }
     String role =
         IamPrincipal.roleOfCaller(callerArn.get())
-            .orElseThrow(() -> rejected("iam_caller_not_a_role"));
+            .orElseThrow(() -> rejected(ClientAuthenticationReason.IAM_CALLER_NOT_A_ROLE));
     String id =
         clientId.isPresent()
             ? clientId.get()
-            : clients.clientIdForRole(role).orElseThrow(() -> rejected("iam_role_not_bound"));
+            : clients
+                .clientIdForRole(role)
+                .orElseThrow(() -> rejected(ClientAuthenticationReason.IAM_ROLE_NOT_BOUND));
     Client client = enabledClient(clients, id);
     if (!client.iamRoles().contains(role)) {
-      throw rejected("iam_role_not_bound");
+      throw rejected(ClientAuthenticationReason.IAM_ROLE_NOT_BOUND);
     }
     return new AuthenticatedClient(client, AuthMethod.AWS_IAM, role);
   }

@@ -5,33 +5,34 @@ import java.util.Map;
 /**
  * The request is not acceptable. Carries the OAuth {@link #error()}, the HTTP {@link #status()}, a
  * {@link #description()} safe to show the caller, and a short machine-readable {@link #reason()}
- * for logs and metrics (e.g. {@code assertion_expired}). Never carries a token or secret.
+ * for logs and metrics (e.g. {@code assertion_expired}), the logged name of its {@link
+ * #rejectionReason()}. Never carries a token or secret.
  */
 public final class RequestRejected extends BrokerException {
 
   private final OAuthError error;
   private final int status;
-  private final String reason;
+  private final RejectionReason reason;
   private final Map<String, String> headers;
 
-  public RequestRejected(OAuthError error, String reason, String description) {
+  public RequestRejected(OAuthError error, RejectionReason reason, String description) {
     this(error, error.status(), reason, description, Map.of());
   }
 
   public RequestRejected(
       OAuthError error,
       int status,
-      String reason,
+      RejectionReason reason,
       String description,
       Map<String, String> headers) {
     super(description, null, false);
     this.error = error;
     this.status = status;
-    this.reason = reason;
+    this.reason = java.util.Objects.requireNonNull(reason, "reason");
     this.headers = Map.copyOf(headers);
   }
 
-  public static RequestRejected invalidRequest(String reason, String description) {
+  public static RequestRejected invalidRequest(RejectionReason reason, String description) {
     return new RequestRejected(OAuthError.INVALID_REQUEST, reason, description);
   }
 
@@ -40,7 +41,7 @@ public final class RequestRejected extends BrokerException {
     return new RequestRejected(
         OAuthError.INVALID_REQUEST,
         405,
-        "method_not_allowed",
+        ProtocolReason.METHOD_NOT_ALLOWED,
         "method not allowed; use " + allowed,
         Map.of("Allow", allowed));
   }
@@ -53,7 +54,12 @@ public final class RequestRejected extends BrokerException {
     return status;
   }
 
+  /** The logged name of the {@link #rejectionReason()}: what logs and metrics carry. */
   public String reason() {
+    return reason.logName();
+  }
+
+  public RejectionReason rejectionReason() {
     return reason;
   }
 

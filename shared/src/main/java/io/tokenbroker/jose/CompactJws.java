@@ -24,24 +24,24 @@ public record CompactJws(
    */
   public static CompactJws parse(String token, int maxLength) {
     if (token.isEmpty()) {
-      throw invalid("token_empty");
+      throw invalid(JwsReason.TOKEN_EMPTY);
     }
     if (token.length() > maxLength) {
-      throw invalid("token_too_large");
+      throw invalid(JwsReason.TOKEN_TOO_LARGE);
     }
     int first = token.indexOf('.');
     int second = first < 0 ? -1 : token.indexOf('.', first + 1);
     if (first < 0 || second < 0) {
-      throw invalid("not_compact_jws");
+      throw invalid(JwsReason.NOT_COMPACT_JWS);
     }
     if (token.indexOf('.', second + 1) >= 0) {
-      throw invalid(countDots(token) == 4 ? "jwe_not_accepted" : "not_compact_jws");
+      throw invalid(countDots(token) == 4 ? JwsReason.JWE_NOT_ACCEPTED : JwsReason.NOT_COMPACT_JWS);
     }
     String header = token.substring(0, first);
     String payload = token.substring(first + 1, second);
     String signature = token.substring(second + 1);
     if (header.isEmpty() || payload.isEmpty() || signature.isEmpty()) {
-      throw invalid(signature.isEmpty() ? "signature_missing" : "empty_segment");
+      throw invalid(signature.isEmpty() ? JwsReason.SIGNATURE_MISSING : JwsReason.EMPTY_SEGMENT);
     }
     return new CompactJws(
         header,
@@ -72,16 +72,16 @@ public record CompactJws(
               || c == '-'
               || c == '_';
       if (!alphabet) {
-        throw invalid("non_canonical_base64url");
+        throw invalid(JwsReason.NON_CANONICAL_BASE64URL);
       }
     }
     if (segment.length() % 4 == 1) {
-      throw invalid("non_canonical_base64url");
+      throw invalid(JwsReason.NON_CANONICAL_BASE64URL);
     }
     byte[] bytes = DECODER.decode(segment);
     // Unused low bits of the last character must be zero: re-encoding must give the same text.
     if (!ENCODER.encodeToString(bytes).equals(segment)) {
-      throw invalid("non_canonical_base64url");
+      throw invalid(JwsReason.NON_CANONICAL_BASE64URL);
     }
     return bytes;
   }
@@ -90,7 +90,7 @@ public record CompactJws(
     try {
       return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
     } catch (java.nio.charset.CharacterCodingException e) {
-      throw invalid("not_utf8");
+      throw invalid(JwsReason.NOT_UTF8);
     }
   }
 
@@ -104,7 +104,7 @@ public record CompactJws(
     return dots;
   }
 
-  static RequestRejected invalid(String reason) {
+  static RequestRejected invalid(JwsReason reason) {
     return new RequestRejected(OAuthError.INVALID_TOKEN, reason, "invalid token");
   }
 }

@@ -1,5 +1,6 @@
 package io.tokenbroker.keys;
 
+import io.tokenbroker.revocation.RevocationReason;
 import io.tokenbroker.revocation.RevocationRepository;
 import io.tokenbroker.revocation.RevocationRetention;
 import io.tokenbroker.telemetry.Telemetry;
@@ -102,7 +103,7 @@ public final class KeyRotationService {
           revocations.revokeKey(
               kid,
               RevocationRetention.keepUntil(now.plus(policy.maxTokenLifetime())),
-              "key_compromised");
+              RevocationReason.KEY_COMPROMISED.logName());
           actions.add("revoked every token signed by " + kid);
           if (key.state().isPublished()) {
             List<SigningKey> updated =

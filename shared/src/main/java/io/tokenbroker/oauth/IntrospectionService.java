@@ -54,7 +54,9 @@ public final class IntrospectionService {
   public Map<String, Object> introspect(AuthenticatedClient caller, String token) {
     if (!caller.client().mayIntrospect()) {
       throw new RequestRejected(
-          OAuthError.ACCESS_DENIED, "introspection_not_allowed", "this client may not introspect");
+          OAuthError.ACCESS_DENIED,
+          PermissionReason.INTROSPECTION_NOT_ALLOWED,
+          "this client may not introspect");
     }
     return RefreshTokens.isWellFormed(token)
         ? refreshToken(caller, token).orElse(INACTIVE)

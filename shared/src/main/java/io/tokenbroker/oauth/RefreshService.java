@@ -3,6 +3,7 @@ package io.tokenbroker.oauth;
 import io.tokenbroker.auth.AuthenticatedClient;
 import io.tokenbroker.clients.Client;
 import io.tokenbroker.errors.OAuthError;
+import io.tokenbroker.errors.RejectionReason;
 import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.refresh.FamilyRevocation;
 import io.tokenbroker.refresh.RefreshConflict;
@@ -10,6 +11,7 @@ import io.tokenbroker.refresh.RefreshFamily;
 import io.tokenbroker.refresh.RefreshTokenRecord;
 import io.tokenbroker.refresh.RefreshTokenStore;
 import io.tokenbroker.refresh.RefreshTokens;
+import io.tokenbroker.revocation.RevocationReason;
 import io.tokenbroker.revocation.RevocationRepository;
 import io.tokenbroker.telemetry.Telemetry;
 import io.tokenbroker.tokens.AccessTokenMinter;
@@ -18,6 +20,7 @@ import io.tokenbroker.tokens.Issuance;
 import io.tokenbroker.tokens.IssuedToken;
 import io.tokenbroker.tokens.RequestOrigin;
 import io.tokenbroker.tokens.TokenRequest;
+import io.tokenbroker.verify.AccessTokenReason;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -76,34 +79,37 @@ public final class RefreshService {
     Client client = caller.client();
     String presented = request.refreshToken().orElseThrow();
     if (!RefreshTokens.isWellFormed(presented)) {
-      throw invalidGrant("refresh_token_malformed");
+      throw invalidGrant(RefreshReason.REFRESH_TOKEN_MALFORMED);
     }
     RefreshTokenRecord record =
         store
             .find(RefreshTokens.hash(presented))
-            .orElseThrow(() -> invalidGrant("refresh_token_unknown"));
+            .orElseThrow(() -> invalidGrant(RefreshReason.REFRESH_TOKEN_UNKNOWN));
     RefreshFamily family =
-        store.family(record.familyId()).orElseThrow(() -> invalidGrant("refresh_token_unknown"));
+        store
+            .family(record.familyId())
+            .orElseThrow(() -> invalidGrant(RefreshReason.REFRESH_TOKEN_UNKNOWN));
     if (!record.clientId().equals(client.clientId())) {
       // Another client holds this client's refresh token: it leaked.
-      familyRevocation.revoke(family, "refresh_token_presented_by_other_client", origin);
-      throw invalidGrant("refresh_token_other_client");
+      familyRevocation.revoke(
+          family, RevocationReason.REFRESH_TOKEN_PRESENTED_BY_OTHER_CLIENT, origin);
+      throw invalidGrant(RefreshReason.REFRESH_TOKEN_OTHER_CLIENT);
     }
-    Optional<String> revoked =
-        revocations.familyRevocation(family.clientId(), family.id(), family.createdAt());
+    Optional<AccessTokenReason> revoked =
+        revocations.familyStatus(family.clientId(), family.id()).reasonFor(family.createdAt());
     if (revoked.isPresent()) {
       throw invalidGrant(revoked.get());
     }
     if (record.used()) {
-      familyRevocation.revoke(family, "refresh_token_reused", origin);
-      throw invalidGrant("refresh_token_reused");
+      familyRevocation.revoke(family, RevocationReason.REFRESH_TOKEN_REUSED, origin);
+      throw invalidGrant(RefreshReason.REFRESH_TOKEN_REUSED);
     }
     Instant now = clock.instant();
     if (!now.isBefore(record.idleExpiresAt()) || !now.isBefore(family.expiresAt())) {
-      throw invalidGrant("refresh_token_expired");
+      throw invalidGrant(RefreshReason.REFRESH_TOKEN_EXPIRED);
     }
     if (!client.refresh().enabled()) {
-      throw invalidGrant("refresh_not_allowed");
+      throw invalidGrant(RefreshReason.REFRESH_NOT_ALLOWED);
     }
 
     Grant grant = grant(client, family, request);
@@ -122,10 +128,10 @@ public final class RefreshService {
       store.rotate(family, record, next, issuance);
     } catch (RefreshConflict lostRace) {
       if (lostRace.familyRevoked()) {
-        throw invalidGrant("refresh_family_revoked");
+        throw invalidGrant(RefreshReason.REFRESH_FAMILY_REVOKED);
       }
-      familyRevocation.revoke(family, "refresh_token_reused", origin);
-      throw invalidGrant("refresh_token_reused");
+      familyRevocation.revoke(family, RevocationReason.REFRESH_TOKEN_REUSED, origin);
+      throw invalidGrant(RefreshReason.REFRESH_TOKEN_REUSED);
     }
     log.issued(issuance, grant, "refresh_token");
     return new IssuedToken(token.serialized(), issuance, Optional.of(successor));
@@ -136,14 +142,16 @@ public final class RefreshService {
     SortedSet<String> scopes = new TreeSet<>(request.scopes().orElse(family.scopes()));
     if (!family.scopes().containsAll(scopes) || !client.scopes().containsAll(scopes)) {
       throw new RequestRejected(
-          OAuthError.INVALID_SCOPE, "scope_not_allowed", "scope not within the original grant");
+          OAuthError.INVALID_SCOPE,
+          RefreshReason.SCOPE_NOT_ALLOWED,
+          "scope not within the original grant");
     }
     List<String> audiences =
         request.audiences().isEmpty() ? family.audiences() : request.audiences();
     if (!family.audiences().containsAll(audiences) || !client.audiences().containsAll(audiences)) {
       throw new RequestRejected(
           OAuthError.INVALID_TARGET,
-          "audience_not_allowed",
+          RefreshReason.AUDIENCE_NOT_ALLOWED,
           "audience not within the original grant");
     }
     Duration lifetime = request.lifetime().orElse(family.accessLifetime());
@@ -151,7 +159,7 @@ public final class RefreshService {
     return new Grant(scopes, List.copyOf(audiences), lifetime);
   }
 
-  private static RequestRejected invalidGrant(String reason) {
+  private static RequestRejected invalidGrant(RejectionReason reason) {
     return new RequestRejected(OAuthError.INVALID_GRANT, reason, "the refresh token is not valid");
   }
 

@@ -7,6 +7,7 @@ import io.tokenbroker.refresh.FamilyRevocation;
 import io.tokenbroker.refresh.RefreshTokenRecord;
 import io.tokenbroker.refresh.RefreshTokenStore;
 import io.tokenbroker.refresh.RefreshTokens;
+import io.tokenbroker.revocation.RevocationReason;
 import io.tokenbroker.revocation.RevocationRepository;
 import io.tokenbroker.revocation.RevocationRetention;
 import io.tokenbroker.telemetry.Telemetry;
@@ -64,7 +65,7 @@ public final class RevocationService {
       // even if the family reads as revoked already: the write only ever extends the record.
       refreshTokens
           .family(record.get().familyId())
-          .ifPresent(family -> families.revoke(family, "revoked_by_client", origin));
+          .ifPresent(family -> families.revoke(family, RevocationReason.REVOKED_BY_CLIENT, origin));
       return;
     }
     VerifiedToken verified;
@@ -75,7 +76,9 @@ public final class RevocationService {
     }
     requireOwner(verified.clientId(), clientId);
     revocations.revokeToken(
-        verified.jti(), RevocationRetention.keepUntil(verified.expiresAt()), "revoked_by_client");
+        verified.jti(),
+        RevocationRetention.keepUntil(verified.expiresAt()),
+        RevocationReason.REVOKED_BY_CLIENT.logName());
     telemetry.emit(
         TelemetryEvent.info("revocation.recorded")
             .with("kind", "token")
@@ -88,7 +91,7 @@ public final class RevocationService {
     if (!owner.equals(caller)) {
       throw new RequestRejected(
           OAuthError.UNAUTHORIZED_CLIENT,
-          "token_of_other_client",
+          PermissionReason.TOKEN_OF_OTHER_CLIENT,
           "the token was not issued to this client");
     }
   }

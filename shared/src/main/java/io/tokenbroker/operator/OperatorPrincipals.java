@@ -72,18 +72,21 @@ public final class OperatorPrincipals {
    */
   public void check(Optional<String> callerArn) {
     if (callerArn.isEmpty()) {
-      throw denied("iam_identity_missing");
+      throw denied(OperatorReason.IAM_IDENTITY_MISSING);
     }
     Optional<String> role = IamPrincipal.roleOfCaller(callerArn.get());
     if (role.isEmpty()) {
-      throw denied("caller_not_a_role");
+      throw denied(OperatorReason.CALLER_NOT_A_ROLE);
     }
     if (!roles.contains(role.get())) {
-      throw denied(roles.isEmpty() ? "no_operators_configured" : "caller_not_an_operator");
+      throw denied(
+          roles.isEmpty()
+              ? OperatorReason.NO_OPERATORS_CONFIGURED
+              : OperatorReason.CALLER_NOT_AN_OPERATOR);
     }
   }
 
-  private static RequestRejected denied(String reason) {
+  private static RequestRejected denied(OperatorReason reason) {
     return new RequestRejected(OAuthError.ACCESS_DENIED, reason, "operators only");
   }
 }

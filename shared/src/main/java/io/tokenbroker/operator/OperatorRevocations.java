@@ -5,6 +5,7 @@ import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.identifiers.ClientId;
 import io.tokenbroker.keys.KeyState;
 import io.tokenbroker.keys.SigningKey;
+import io.tokenbroker.revocation.RevocationReason;
 import io.tokenbroker.revocation.RevocationRepository;
 import io.tokenbroker.revocation.RevocationRetention;
 import io.tokenbroker.telemetry.Telemetry;
@@ -75,7 +76,7 @@ public final class OperatorRevocations {
         issued
             .map(record -> RevocationRetention.keepUntil(record.expiresAt()))
             .orElse(latestExpiryFromNow());
-    revocations.revokeToken(jti, keepUntil, "revoked_by_operator");
+    revocations.revokeToken(jti, keepUntil, RevocationReason.REVOKED_BY_OPERATOR.logName());
     recorded("token", jti);
   }
 
@@ -114,7 +115,7 @@ public final class OperatorRevocations {
     Optional<KeyState> state = keys.apply(kid).map(SigningKey::state);
     if (state.filter(KeyState.ACTIVE::equals).isPresent()) {
       throw malformed(
-          "key_active",
+          OperatorReason.KEY_ACTIVE,
           "this is the active signing key: run `brokerctl keys compromise "
               + kid
               + "` instead, which revokes its tokens and makes a successor sign at once");
@@ -122,12 +123,13 @@ public final class OperatorRevocations {
     if (state.filter(KeyState.PENDING::equals).isPresent()) {
       // Rotation activates it without asking the revocations table: it would sign refused tokens.
       throw malformed(
-          "key_pending",
+          OperatorReason.KEY_PENDING,
           "this is the next signing key: run `brokerctl keys compromise "
               + kid
               + "` instead, which withdraws it before it signs");
     }
-    revocations.revokeKey(kid, latestExpiryFromNow(), "revoked_by_operator");
+    revocations.revokeKey(
+        kid, latestExpiryFromNow(), RevocationReason.REVOKED_BY_OPERATOR.logName());
     recorded("key", kid);
   }
 
@@ -139,7 +141,8 @@ public final class OperatorRevocations {
   public static void requireWellFormedJti(String jti) {
     if (jti.isEmpty() || jti.length() > AccessTokenVerifier.MAX_JTI_LENGTH) {
       throw malformed(
-          "jti_malformed", "jti must be 1-" + AccessTokenVerifier.MAX_JTI_LENGTH + " characters");
+          OperatorReason.JTI_MALFORMED,
+          "jti must be 1-" + AccessTokenVerifier.MAX_JTI_LENGTH + " characters");
     }
   }
 
@@ -151,7 +154,7 @@ public final class OperatorRevocations {
   public static void requireWellFormedClientId(String clientId) {
     if (!ClientId.isValid(clientId)) {
       throw malformed(
-          "client_id_malformed",
+          OperatorReason.CLIENT_ID_MALFORMED,
           "client_id must be 1-128 of A-Z a-z 0-9 . _ : -, starting alphanumeric");
     }
   }
@@ -163,7 +166,7 @@ public final class OperatorRevocations {
    */
   public static void requireWellFormedKid(String kid) {
     if (!AccessTokenVerifier.isWellFormedKid(kid)) {
-      throw malformed("kid_malformed", "kid must be 1-128 of A-Z a-z 0-9 _ -");
+      throw malformed(OperatorReason.KID_MALFORMED, "kid must be 1-128 of A-Z a-z 0-9 _ -");
     }
   }
 
@@ -172,7 +175,7 @@ public final class OperatorRevocations {
    * the operator believes otherwise (a stray space, a wrong field), and one longer than DynamoDB's
    * 2048-byte key limit failed there as a 500.
    */
-  private static RequestRejected malformed(String reason, String description) {
+  private static RequestRejected malformed(OperatorReason reason, String description) {
     return RequestRejected.invalidRequest(reason, description);
   }
 

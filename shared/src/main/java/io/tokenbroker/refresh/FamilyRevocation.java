@@ -1,5 +1,6 @@
 package io.tokenbroker.refresh;
 
+import io.tokenbroker.revocation.RevocationReason;
 import io.tokenbroker.revocation.RevocationRepository;
 import io.tokenbroker.revocation.RevocationRetention;
 import io.tokenbroker.telemetry.Telemetry;
@@ -29,14 +30,14 @@ public final class FamilyRevocation {
   }
 
   /** Repeating is harmless: the write only ever extends the record. */
-  public void revoke(RefreshFamily family, String reason, RequestOrigin origin) {
+  public void revoke(RefreshFamily family, RevocationReason reason, RequestOrigin origin) {
     revocations.revokeFamily(
         family.id(),
         RevocationRetention.keepUntil(family.expiresAt().plus(brokerMaxLifetime)),
-        reason);
+        reason.logName());
     telemetry.emit(
         TelemetryEvent.warn("refresh.family_revoked")
-            .with("reason", reason)
+            .with("reason", reason.logName())
             .with("client_id", family.clientId())
             .with("sid", family.id())
             .with("source_ip", origin.sourceIp())

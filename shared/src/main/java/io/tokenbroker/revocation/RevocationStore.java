@@ -1,6 +1,7 @@
 package io.tokenbroker.revocation;
 
 import io.tokenbroker.errors.ServiceFailure;
+import io.tokenbroker.verify.AccessTokenReason;
 import io.tokenbroker.verify.RevocationStatus;
 import java.time.Instant;
 import java.util.Optional;
@@ -30,6 +31,6 @@ public interface RevocationStore {
    * refresh_family_revoked} or {@code client_tokens_revoked}.
    */
   default Optional<String> familyRevocation(String clientId, String familyId, Instant startedAt) {
-    return familyStatus(clientId, familyId).reasonFor(startedAt);
+    return familyStatus(clientId, familyId).reasonFor(startedAt).map(AccessTokenReason::logName);
   }
 }

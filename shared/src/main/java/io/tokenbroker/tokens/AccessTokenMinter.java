@@ -115,7 +115,8 @@ public final class AccessTokenMinter {
     byte[] signingInput = new SignedJWT(header, claims).getSigningInput();
     if (signingInput.length > MAX_SIGNING_INPUT) {
       throw RequestRejected.invalidRequest(
-          "token_too_large", "the token would be too large: ask for fewer scopes or audiences");
+          TokenRequestReason.TOKEN_TOO_LARGE,
+          "the token would be too large: ask for fewer scopes or audiences");
     }
     byte[] signature = signer.sign(key, signingInput);
     return new String(signingInput, StandardCharsets.US_ASCII)

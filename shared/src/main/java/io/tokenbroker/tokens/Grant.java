@@ -23,11 +23,15 @@ public record Grant(SortedSet<String> scopes, List<String> audiences, Duration l
     SortedSet<String> scopes = new TreeSet<>(request.scopes().orElse(client.defaultScopes()));
     if (scopes.isEmpty()) {
       throw new RequestRejected(
-          OAuthError.INVALID_SCOPE, "scope_required", "scope is required for this client");
+          OAuthError.INVALID_SCOPE,
+          TokenRequestReason.SCOPE_REQUIRED,
+          "scope is required for this client");
     }
     if (!client.scopes().containsAll(scopes)) {
       throw new RequestRejected(
-          OAuthError.INVALID_SCOPE, "scope_not_allowed", "scope not allowed for this client");
+          OAuthError.INVALID_SCOPE,
+          TokenRequestReason.SCOPE_NOT_ALLOWED,
+          "scope not allowed for this client");
     }
 
     List<String> audiences = request.audiences();
@@ -35,7 +39,7 @@ public record Grant(SortedSet<String> scopes, List<String> audiences, Duration l
       if (client.audiences().size() != 1) {
         throw new RequestRejected(
             OAuthError.INVALID_TARGET,
-            "audience_required",
+            TokenRequestReason.AUDIENCE_REQUIRED,
             "audience (or resource) is required for this client");
       }
       audiences = List.of(client.audiences().first());
@@ -43,7 +47,7 @@ public record Grant(SortedSet<String> scopes, List<String> audiences, Duration l
     if (!client.audiences().containsAll(Set.copyOf(audiences))) {
       throw new RequestRejected(
           OAuthError.INVALID_TARGET,
-          "audience_not_allowed",
+          TokenRequestReason.AUDIENCE_NOT_ALLOWED,
           "audience not allowed for this client");
     }
 

@@ -52,7 +52,7 @@ public record TokenRequest(
     if (!GRANTS.contains(grantType)) {
       throw new RequestRejected(
           OAuthError.UNSUPPORTED_GRANT_TYPE,
-          "unsupported_grant_type",
+          TokenRequestReason.UNSUPPORTED_GRANT_TYPE,
           "grant_type must be client_credentials or refresh_token");
     }
     Optional<Set<String>> scopes = form.single("scope").map(TokenRequest::scopes);
@@ -64,12 +64,14 @@ public record TokenRequest(
     }
     if (audiences.size() > Audience.MAX_PER_TOKEN) {
       throw RequestRejected.invalidRequest(
-          "too_many_audiences", "at most " + Audience.MAX_PER_TOKEN + " audiences");
+          TokenRequestReason.TOO_MANY_AUDIENCES,
+          "at most " + Audience.MAX_PER_TOKEN + " audiences");
     }
     Optional<Duration> lifetime = form.single("expires_in").map(TokenRequest::seconds);
     Optional<String> refreshToken = form.single("refresh_token");
     if (grantType.equals(REFRESH_TOKEN) && refreshToken.isEmpty()) {
-      throw RequestRejected.invalidRequest("missing_parameter", "missing parameter: refresh_token");
+      throw RequestRejected.invalidRequest(
+          TokenRequestReason.MISSING_PARAMETER, "missing parameter: refresh_token");
     }
     return new TokenRequest(grantType, scopes, List.copyOf(audiences), lifetime, refreshToken);
   }
@@ -79,14 +81,18 @@ public record TokenRequest(
     return ScopeSet.parse(value)
         .orElseThrow(
             () ->
-                new RequestRejected(OAuthError.INVALID_SCOPE, "malformed_scope", "malformed scope"))
+                new RequestRejected(
+                    OAuthError.INVALID_SCOPE,
+                    TokenRequestReason.MALFORMED_SCOPE,
+                    "malformed scope"))
         .values();
   }
 
   private static Duration seconds(String value) {
     if (!value.matches("[1-9][0-9]{0,6}")) {
       throw RequestRejected.invalidRequest(
-          "malformed_expires_in", "expires_in must be a positive number of seconds");
+          TokenRequestReason.MALFORMED_EXPIRES_IN,
+          "expires_in must be a positive number of seconds");
     }
     return Duration.ofSeconds(Long.parseLong(value));
   }

@@ -80,12 +80,13 @@ public final class AccessTokenVerifier {
   public VerifiedToken verify(String token) {
     CompactJws jws = CompactJws.parse(token, MAX_TOKEN_LENGTH);
     Header header = header(jws);
-    VerificationKey key = keys.find(header.kid()).orElseThrow(() -> invalid("unknown_kid"));
+    VerificationKey key =
+        keys.find(header.kid()).orElseThrow(() -> invalid(AccessTokenReason.UNKNOWN_KID));
     if (!header.alg().equals(key.jwk().getAlgorithm())) {
-      throw invalid("alg_does_not_match_key");
+      throw invalid(AccessTokenReason.ALG_DOES_NOT_MATCH_KEY);
     }
     if (!SignatureCheck.verifies(header.alg(), key, jws.signingInput(), jws.signature())) {
-      throw invalid("bad_signature");
+      throw invalid(AccessTokenReason.BAD_SIGNATURE);
     }
     VerifiedToken verified = claims(jws, header.kid());
     RevocationStatus status =
@@ -104,41 +105,44 @@ public final class AccessTokenVerifier {
   private record Header(JWSAlgorithm alg, String kid) {}
 
   private Header header(CompactJws jws) {
-    Map<String, Object> json = jsonObject(jws.headerJson(), "header_not_json_object");
+    Map<String, Object> json =
+        jsonObject(jws.headerJson(), AccessTokenReason.HEADER_NOT_JSON_OBJECT);
     for (String member : json.keySet()) {
       if (!HEADER_MEMBERS.contains(member)) {
         throw invalid(
             switch (member) {
-              case "jku", "jwk", "x5u", "x5c", "x5t", "x5t#S256" -> "embedded_key_not_trusted";
-              case "crit" -> "crit_not_understood";
-              case "enc" -> "jwe_not_accepted";
-              case "cty" -> "nested_jwt_not_accepted";
-              default -> "unexpected_header_parameter";
+              case "jku", "jwk", "x5u", "x5c", "x5t", "x5t#S256" ->
+                  AccessTokenReason.EMBEDDED_KEY_NOT_TRUSTED;
+              case "crit" -> AccessTokenReason.CRIT_NOT_UNDERSTOOD;
+              case "enc" -> AccessTokenReason.JWE_NOT_ACCEPTED;
+              case "cty" -> AccessTokenReason.NESTED_JWT_NOT_ACCEPTED;
+              default -> AccessTokenReason.UNEXPECTED_HEADER_PARAMETER;
             });
       }
     }
     if (!(json.get("alg") instanceof String alg)) {
-      throw invalid("alg_missing");
+      throw invalid(AccessTokenReason.ALG_MISSING);
     }
     JWSAlgorithm algorithm =
         policy.algorithms().stream()
             .filter(a -> a.getName().equals(alg))
             .findFirst()
-            .orElseThrow(() -> invalid("alg_not_allowed"));
+            .orElseThrow(() -> invalid(AccessTokenReason.ALG_NOT_ALLOWED));
     if (!JwtTypes.ACCESS_TOKEN.getType().equals(json.get("typ"))) {
-      throw invalid("typ_not_at_jwt");
+      throw invalid(AccessTokenReason.TYP_NOT_AT_JWT);
     }
     if (!(json.get("kid") instanceof String kid)) {
-      throw invalid("kid_missing");
+      throw invalid(AccessTokenReason.KID_MISSING);
     }
     if (!Kid.isValid(kid)) {
-      throw invalid("kid_malformed");
+      throw invalid(AccessTokenReason.KID_MALFORMED);
     }
     return new Header(algorithm, kid);
   }
 
   private VerifiedToken claims(CompactJws jws, String kid) {
-    Map<String, Object> claims = jsonObject(jws.payloadJson(), "payload_not_json_object");
+    Map<String, Object> claims =
+        jsonObject(jws.payloadJson(), AccessTokenReason.PAYLOAD_NOT_JSON_OBJECT);
     for (Object value : claims.values()) {
       boolean flat =
           value instanceof String
@@ -147,39 +151,39 @@ public final class AccessTokenVerifier {
               || (value instanceof List<?> list
                   && list.stream().allMatch(v -> v instanceof String));
       if (!flat) {
-        throw invalid("claim_wrong_type");
+        throw invalid(AccessTokenReason.CLAIM_WRONG_TYPE);
       }
     }
     if (!policy.issuer().equals(claims.get("iss"))) {
-      throw invalid("issuer_mismatch");
+      throw invalid(AccessTokenReason.ISSUER_MISMATCH);
     }
     List<String> audiences = audiences(claims.get("aud"));
     if (audiences.size() > Audience.MAX_PER_TOKEN) {
-      throw invalid("audience_malformed");
+      throw invalid(AccessTokenReason.AUDIENCE_MALFORMED);
     }
     for (String audience : audiences) {
       if (!Audience.isValid(audience)) {
-        throw invalid("audience_malformed");
+        throw invalid(AccessTokenReason.AUDIENCE_MALFORMED);
       }
     }
     if (!policy.acceptsAudience(audiences)) {
-      throw invalid("audience_mismatch");
+      throw invalid(AccessTokenReason.AUDIENCE_MISMATCH);
     }
     Instant now = clock.instant();
-    Instant exp = time(claims, "exp").orElseThrow(() -> invalid("exp_missing"));
-    Instant iat = time(claims, "iat").orElseThrow(() -> invalid("iat_missing"));
+    Instant exp = time(claims, "exp").orElseThrow(() -> invalid(AccessTokenReason.EXP_MISSING));
+    Instant iat = time(claims, "iat").orElseThrow(() -> invalid(AccessTokenReason.IAT_MISSING));
     if (!now.isBefore(exp.plus(policy.clockSkew()))) {
-      throw invalid("expired");
+      throw invalid(AccessTokenReason.EXPIRED);
     }
     if (iat.isAfter(now.plus(policy.clockSkew()))) {
-      throw invalid("iat_in_future");
+      throw invalid(AccessTokenReason.IAT_IN_FUTURE);
     }
     java.util.Optional<Instant> nbf = time(claims, "nbf");
     if (nbf.filter(t -> t.isAfter(now.plus(policy.clockSkew()))).isPresent()) {
-      throw invalid("not_yet_valid");
+      throw invalid(AccessTokenReason.NOT_YET_VALID);
     }
     if (!exp.isAfter(iat) || exp.isAfter(iat.plus(policy.maxLifetime()))) {
-      throw invalid("lifetime_out_of_bounds");
+      throw invalid(AccessTokenReason.LIFETIME_OUT_OF_BOUNDS);
     }
     String jti = identifier(claims, "jti", TokenId::isValid);
     String subject = identifier(claims, "sub", Subject::isValid);
@@ -201,12 +205,12 @@ public final class AccessTokenVerifier {
         sessionId);
   }
 
-  private static Map<String, Object> jsonObject(String json, String reason) {
+  private static Map<String, Object> jsonObject(String json, AccessTokenReason reason) {
     try {
       // Strict JSON, one object, no duplicate member names (Nimbus rejects them at this level).
       return Json.object(json);
     } catch (Json.TooDeep e) {
-      throw invalid("json_too_deep");
+      throw invalid(AccessTokenReason.JSON_TOO_DEEP);
     } catch (ParseException e) {
       throw invalid(reason);
     }
@@ -217,7 +221,7 @@ public final class AccessTokenVerifier {
       case String single -> List.of(single);
       case List<?> many when !many.isEmpty() ->
           new ArrayList<>(many.stream().map(String.class::cast).toList());
-      case null, default -> throw invalid("audience_mismatch");
+      case null, default -> throw invalid(AccessTokenReason.AUDIENCE_MISMATCH);
     };
   }
 
@@ -228,10 +232,10 @@ public final class AccessTokenVerifier {
       return java.util.Optional.empty();
     }
     if (!(value instanceof Long seconds)) {
-      throw invalid("claim_wrong_type");
+      throw invalid(AccessTokenReason.CLAIM_WRONG_TYPE);
     }
     if (seconds < 0 || seconds > 253402300799L) {
-      throw invalid("claim_out_of_range");
+      throw invalid(AccessTokenReason.CLAIM_OUT_OF_RANGE);
     }
     return java.util.Optional.of(Instant.ofEpochSecond(seconds));
   }
@@ -243,10 +247,10 @@ public final class AccessTokenVerifier {
   private static String identifier(
       Map<String, Object> claims, String name, Predicate<String> mintable) {
     if (!(claims.get(name) instanceof String value) || value.isEmpty()) {
-      throw invalid(name + "_missing");
+      throw invalid(AccessTokenReason.missing(name));
     }
     if (!mintable.test(value)) {
-      throw invalid(name + "_malformed");
+      throw invalid(AccessTokenReason.malformed(name));
     }
     return value;
   }
@@ -257,13 +261,15 @@ public final class AccessTokenVerifier {
       return new TreeSet<>();
     }
     if (!(scope instanceof String text)) {
-      throw invalid("scope_malformed");
+      throw invalid(AccessTokenReason.SCOPE_MALFORMED);
     }
     return new TreeSet<>(
-        ScopeSet.parseMinted(text).orElseThrow(() -> invalid("scope_malformed")).values());
+        ScopeSet.parseMinted(text)
+            .orElseThrow(() -> invalid(AccessTokenReason.SCOPE_MALFORMED))
+            .values());
   }
 
-  private static RequestRejected invalid(String reason) {
+  private static RequestRejected invalid(AccessTokenReason reason) {
     return new RequestRejected(OAuthError.INVALID_TOKEN, reason, "invalid token");
   }
 }

@@ -21,18 +21,18 @@ public record RevocationStatus(
       new RevocationStatus(false, Optional.empty(), false, false);
 
   /** The reason a token issued at {@code issuedAt} is revoked, if it is. */
-  public Optional<String> reasonFor(Instant issuedAt) {
+  public Optional<AccessTokenReason> reasonFor(Instant issuedAt) {
     if (tokenRevoked) {
-      return Optional.of("token_revoked");
+      return Optional.of(AccessTokenReason.TOKEN_REVOKED);
     }
     if (keyRevoked) {
-      return Optional.of("signing_key_revoked");
+      return Optional.of(AccessTokenReason.SIGNING_KEY_REVOKED);
     }
     if (familyRevoked) {
-      return Optional.of("refresh_family_revoked");
+      return Optional.of(AccessTokenReason.REFRESH_FAMILY_REVOKED);
     }
     if (clientRevokedBefore.filter(issuedAt::isBefore).isPresent()) {
-      return Optional.of("client_tokens_revoked");
+      return Optional.of(AccessTokenReason.CLIENT_TOKENS_REVOKED);
     }
     return Optional.empty();
   }

@@ -26,7 +26,7 @@ public final class ApiGatewayEvents {
           ? HttpApiEventParser.parse(event)
           : RestApiEventParser.parse(event);
     } catch (ParseException | IllegalArgumentException e) {
-      throw RequestRejected.invalidRequest("malformed_event", "malformed request event");
+      throw RequestRejected.invalidRequest(HttpReason.MALFORMED_EVENT, "malformed request event");
     }
   }
 }

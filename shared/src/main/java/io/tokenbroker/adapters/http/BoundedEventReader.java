@@ -33,9 +33,9 @@ public final class BoundedEventReader {
     try {
       return Json.object(text);
     } catch (Json.TooDeep e) {
-      throw RequestRejected.invalidRequest("event_too_deep", "request nested too deeply");
+      throw RequestRejected.invalidRequest(HttpReason.EVENT_TOO_DEEP, "request nested too deeply");
     } catch (ParseException e) {
-      throw RequestRejected.invalidRequest("malformed_event", "malformed request event");
+      throw RequestRejected.invalidRequest(HttpReason.MALFORMED_EVENT, "malformed request event");
     }
   }
 
@@ -50,7 +50,7 @@ public final class BoundedEventReader {
     while (true) {
       if (length == buffer.length) {
         if (length > limit) {
-          throw RequestRejected.invalidRequest("event_too_large", "request too large");
+          throw RequestRejected.invalidRequest(HttpReason.EVENT_TOO_LARGE, "request too large");
         }
         // Room for one byte beyond the limit, so that an event over it is seen to be over it.
         buffer = Arrays.copyOf(buffer, (int) Math.min((long) limit + 1, 2L * buffer.length));
@@ -62,7 +62,7 @@ public final class BoundedEventReader {
       length += read;
     }
     if (length > limit) {
-      throw RequestRejected.invalidRequest("event_too_large", "request too large");
+      throw RequestRejected.invalidRequest(HttpReason.EVENT_TOO_LARGE, "request too large");
     }
     return new String(buffer, 0, length, StandardCharsets.UTF_8);
   }

@@ -37,7 +37,7 @@ public final class Form implements TokenRequest.Parameters {
     List<String> contentTypes = request.headerValues("Content-Type");
     if (contentTypes.size() != 1 || !isForm(contentTypes.getFirst())) {
       throw RequestRejected.invalidRequest(
-          "wrong_content_type", "Content-Type must be " + MEDIA_TYPE);
+          HttpReason.WRONG_CONTENT_TYPE, "Content-Type must be " + MEDIA_TYPE);
     }
     return parse(request.body());
   }
@@ -49,7 +49,7 @@ public final class Form implements TokenRequest.Parameters {
     }
     String[] pairs = body.split("&", -1);
     if (pairs.length > MAX_PARAMETERS) {
-      throw RequestRejected.invalidRequest("too_many_parameters", "too many parameters");
+      throw RequestRejected.invalidRequest(HttpReason.TOO_MANY_PARAMETERS, "too many parameters");
     }
     for (String pair : pairs) {
       if (pair.isEmpty()) {
@@ -59,7 +59,7 @@ public final class Form implements TokenRequest.Parameters {
       String name = decode(eq < 0 ? pair : pair.substring(0, eq));
       String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
       if (name.isEmpty() || name.length() > MAX_NAME_LENGTH || value.length() > MAX_VALUE_LENGTH) {
-        throw RequestRejected.invalidRequest("parameter_too_long", "parameter too long");
+        throw RequestRejected.invalidRequest(HttpReason.PARAMETER_TOO_LONG, "parameter too long");
       }
       if (!value.isEmpty()) {
         parameters.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
@@ -74,7 +74,7 @@ public final class Form implements TokenRequest.Parameters {
     List<String> values = parameters.getOrDefault(name, List.of());
     if (values.size() > 1) {
       throw RequestRejected.invalidRequest(
-          "duplicate_parameter", "parameter must not be repeated: " + name);
+          HttpReason.DUPLICATE_PARAMETER, "parameter must not be repeated: " + name);
     }
     return values.stream().findFirst();
   }
@@ -85,7 +85,8 @@ public final class Form implements TokenRequest.Parameters {
     return single(name)
         .orElseThrow(
             () ->
-                RequestRejected.invalidRequest("missing_parameter", "missing parameter: " + name));
+                RequestRejected.invalidRequest(
+                    HttpReason.MISSING_PARAMETER, "missing parameter: " + name));
   }
 
   /** Every value of a parameter that may repeat. */
@@ -141,6 +142,6 @@ public final class Form implements TokenRequest.Parameters {
   }
 
   private static RequestRejected malformed() {
-    return RequestRejected.invalidRequest("malformed_form", "malformed form encoding");
+    return RequestRejected.invalidRequest(HttpReason.MALFORMED_FORM, "malformed form encoding");
   }
 }

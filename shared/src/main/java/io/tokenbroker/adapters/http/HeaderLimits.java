@@ -40,16 +40,18 @@ public final class HeaderLimits {
       for (String value : header.getValue()) {
         fields++;
         if (value.length() > MAX_VALUE_CHARS) {
-          throw RequestRejected.invalidRequest("header_too_large", "request header too large");
+          throw RequestRejected.invalidRequest(
+              HttpReason.HEADER_TOO_LARGE, "request header too large");
         }
         chars += header.getKey().length() + value.length();
       }
     }
     if (fields > MAX_FIELDS) {
-      throw RequestRejected.invalidRequest("too_many_headers", "too many request headers");
+      throw RequestRejected.invalidRequest(HttpReason.TOO_MANY_HEADERS, "too many request headers");
     }
     if (chars > MAX_CHARS) {
-      throw RequestRejected.invalidRequest("headers_too_large", "request headers too large");
+      throw RequestRejected.invalidRequest(
+          HttpReason.HEADERS_TOO_LARGE, "request headers too large");
     }
   }
 }

@@ -49,7 +49,7 @@ public final class HttpFunction {
       throw new RequestRejected(
           io.tokenbroker.errors.OAuthError.INVALID_REQUEST,
           413,
-          "body_too_large",
+          HttpReason.BODY_TOO_LARGE,
           "request body too large",
           Map.of());
     }

@@ -59,7 +59,7 @@ class HttpFunctionFuzzTest {
               }
               request.singleHeader("Authorization");
               TokenRequest.from(Form.of(request));
-              throw new RequestRejected(OAuthError.NOT_FOUND, "fuzz_end", "not found");
+              throw new RequestRejected(OAuthError.NOT_FOUND, () -> "fuzz_end", "not found");
             });
 
     Map<String, Object> response = Json.object(out.toString(StandardCharsets.UTF_8));

@@ -7,6 +7,7 @@ import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.errors.ServiceFailure;
 import io.tokenbroker.testing.EventFiles;
 import io.tokenbroker.testing.RecordingTelemetry;
+import io.tokenbroker.tokens.TokenRequestReason;
 import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,8 @@ class HttpFunctionTest {
     Map<String, Object> response =
         run(
             r -> {
-              throw new RequestRejected(OAuthError.INVALID_SCOPE, "scope_not_allowed", "nope");
+              throw new RequestRejected(
+                  OAuthError.INVALID_SCOPE, TokenRequestReason.SCOPE_NOT_ALLOWED, "nope");
             });
 
     assertThat(response.get("statusCode")).isEqualTo(400L);

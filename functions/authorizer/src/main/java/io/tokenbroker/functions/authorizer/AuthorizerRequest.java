@@ -1,6 +1,7 @@
 package io.tokenbroker.functions.authorizer;
 
 import io.tokenbroker.adapters.http.HeaderLimits;
+import io.tokenbroker.adapters.http.HttpReason;
 import io.tokenbroker.errors.RequestRejected;
 import java.util.HashMap;
 import java.util.List;
@@ -121,7 +122,7 @@ record AuthorizerRequest(
     HeaderLimits.requireWithinLimits(headerValues(event.get("multiValueHeaders")));
     if (event.get("authorizationToken") instanceof String token
         && token.length() > HeaderLimits.MAX_VALUE_CHARS) {
-      throw RequestRejected.invalidRequest("header_too_large", "request header too large");
+      throw RequestRejected.invalidRequest(HttpReason.HEADER_TOO_LARGE, "request header too large");
     }
   }
 

@@ -8,6 +8,7 @@ import io.tokenbroker.adapters.http.BoundedEventReader;
 import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
 import io.tokenbroker.adapters.telemetry.JsonLinesTelemetry;
 import io.tokenbroker.config.Env;
+import io.tokenbroker.errors.RejectionReason;
 import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.errors.ServiceFailure;
 import io.tokenbroker.telemetry.Telemetry;
@@ -75,16 +76,17 @@ public final class TokenAuthorizer implements RequestStreamHandler {
     try {
       request = AuthorizerRequest.parse(BoundedEventReader.readJson(in));
     } catch (AuthorizerRequest.Malformed e) {
-      deny("malformed_event");
+      deny(AuthorizerReason.MALFORMED_EVENT);
       throw new Unauthorized();
     } catch (RequestRejected overLimitOrNotJson) {
-      deny(overLimitOrNotJson.reason());
+      deny(overLimitOrNotJson.rejectionReason());
       throw new Unauthorized();
     }
     Map<String, Object> response;
     try {
       VerifiedToken token =
-          verifier.verify(request.bearerToken().orElseThrow(() -> rejected("token_missing")));
+          verifier.verify(
+              request.bearerToken().orElseThrow(() -> rejected(AuthorizerReason.TOKEN_MISSING)));
       response = AuthorizerResponses.allow(request, token, routes);
       telemetry.emit(
           TelemetryEvent.info("authorizer.verified")
@@ -93,7 +95,7 @@ public final class TokenAuthorizer implements RequestStreamHandler {
               .with("method", request.method())
               .count("TokensAccepted"));
     } catch (RequestRejected rejected) {
-      deny(rejected.reason());
+      deny(rejected.rejectionReason());
       if (request.shape() == AuthorizerRequest.Shape.REST_POLICY) {
         throw new Unauthorized();
       }
@@ -115,14 +117,14 @@ public final class TokenAuthorizer implements RequestStreamHandler {
     out.write(JSONObjectUtils.toJSONString(response).getBytes(StandardCharsets.UTF_8));
   }
 
-  private void deny(String reason) {
+  private void deny(RejectionReason reason) {
     telemetry.emit(
         TelemetryEvent.info("authorizer.denied")
-            .with("reason", reason)
+            .with("reason", reason.logName())
             .count("TokensDenied", "reason"));
   }
 
-  private static RequestRejected rejected(String reason) {
+  private static RequestRejected rejected(AuthorizerReason reason) {
     return new RequestRejected(
         io.tokenbroker.errors.OAuthError.INVALID_TOKEN, reason, "invalid token");
   }

@@ -3,6 +3,7 @@ package io.tokenbroker.functions.discovery;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.tokenbroker.adapters.http.HttpFunction;
+import io.tokenbroker.adapters.http.HttpReason;
 import io.tokenbroker.adapters.http.HttpRequest;
 import io.tokenbroker.adapters.http.HttpResponse;
 import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
@@ -80,7 +81,8 @@ public final class DiscoveryHandler implements RequestStreamHandler {
               discovery.jwks().toString(true));
       case METADATA, OPENID_CONFIGURATION ->
           HttpResponse.json(200, discovery.metadata(), "public, max-age=3600");
-      default -> throw new RequestRejected(OAuthError.NOT_FOUND, "unknown_route", "not found");
+      default ->
+          throw new RequestRejected(OAuthError.NOT_FOUND, HttpReason.UNKNOWN_ROUTE, "not found");
     };
   }
 }

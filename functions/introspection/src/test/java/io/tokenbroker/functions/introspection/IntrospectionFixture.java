@@ -10,6 +10,7 @@ import io.tokenbroker.clients.Client;
 import io.tokenbroker.discovery.BrokerEndpoints;
 import io.tokenbroker.oauth.IntrospectionService;
 import io.tokenbroker.refresh.RefreshFamily;
+import io.tokenbroker.revocation.RevocationReason;
 import io.tokenbroker.telemetry.Telemetry;
 import io.tokenbroker.testing.BrokerKit;
 import io.tokenbroker.testing.ClientAssertions;
@@ -79,7 +80,7 @@ final class IntrospectionFixture {
     IssuedToken familyRevoked = MINTED.issue(rs, "");
     RefreshFamily family =
         MINTED.refreshTokens.family(familyRevoked.record().sessionId().orElseThrow()).orElseThrow();
-    MINTED.familyRevocation.revoke(family, "fixture", MINTED.origin);
+    MINTED.familyRevocation.revoke(family, RevocationReason.REVOKED_BY_CLIENT, MINTED.origin);
     placeholder("$FAMILY_REVOKED_ACCESS", familyRevoked.accessToken());
     placeholder("$FAMILY_REVOKED_REFRESH", familyRevoked.refreshToken().orElseThrow());
 

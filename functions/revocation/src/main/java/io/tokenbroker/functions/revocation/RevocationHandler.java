@@ -15,6 +15,7 @@ import io.tokenbroker.config.Env;
 import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.oauth.RevocationService;
 import io.tokenbroker.operator.OperatorPrincipals;
+import io.tokenbroker.operator.OperatorReason;
 import io.tokenbroker.operator.OperatorRevocations;
 import io.tokenbroker.telemetry.Telemetry;
 import io.tokenbroker.tokens.RequestOrigin;
@@ -120,7 +121,8 @@ public final class RevocationHandler implements RequestStreamHandler {
             .filter(java.util.Optional::isPresent)
             .count();
     if (targets != 1) {
-      throw RequestRejected.invalidRequest("one_target", "give exactly one of jti, client_id, kid");
+      throw RequestRejected.invalidRequest(
+          OperatorReason.ONE_TARGET, "give exactly one of jti, client_id, kid");
     }
     Map<String, Object> revoked;
     if (jti.isPresent()) {

@@ -1,0 +1,24 @@
+package io.tokenbroker.functions.authorizer;
+
+import io.tokenbroker.errors.RejectionReason;
+
+/**
+ * Why {@link TokenAuthorizer} denies before the verifier sees a token (the verifier's own reasons:
+ * {@link io.tokenbroker.verify.AccessTokenReason}, {@link io.tokenbroker.jose.JwsReason}; event
+ * limits: {@link io.tokenbroker.adapters.http.HttpReason}).
+ */
+public enum AuthorizerReason implements RejectionReason {
+  MALFORMED_EVENT("malformed_event"),
+  TOKEN_MISSING("token_missing");
+
+  private final String logName;
+
+  AuthorizerReason(String logName) {
+    this.logName = logName;
+  }
+
+  @Override
+  public String logName() {
+    return logName;
+  }
+}

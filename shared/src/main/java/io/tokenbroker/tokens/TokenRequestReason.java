@@ -1,0 +1,32 @@
+package io.tokenbroker.tokens;
+
+import io.tokenbroker.errors.RejectionReason;
+
+/**
+ * Why a token request is refused before or instead of minting: its parameters ({@link
+ * TokenRequest}), what the client's policy grants ({@link Grant}), and a token that would be too
+ * large to sign ({@link AccessTokenMinter}).
+ */
+public enum TokenRequestReason implements RejectionReason {
+  UNSUPPORTED_GRANT_TYPE("unsupported_grant_type"),
+  MISSING_PARAMETER("missing_parameter"),
+  MALFORMED_SCOPE("malformed_scope"),
+  MALFORMED_EXPIRES_IN("malformed_expires_in"),
+  TOO_MANY_AUDIENCES("too_many_audiences"),
+  SCOPE_REQUIRED("scope_required"),
+  SCOPE_NOT_ALLOWED("scope_not_allowed"),
+  AUDIENCE_REQUIRED("audience_required"),
+  AUDIENCE_NOT_ALLOWED("audience_not_allowed"),
+  TOKEN_TOO_LARGE("token_too_large");
+
+  private final String logName;
+
+  TokenRequestReason(String logName) {
+    this.logName = logName;
+  }
+
+  @Override
+  public String logName() {
+    return logName;
+  }
+}
