@@ -15,6 +15,16 @@ class InMemoryRevocationsTest extends RevocationRepositoryContract {
   }
 
   @Override
+  protected RevocationRepository repositoryLosingFirstAnswers() {
+    return revocations.losingFirstAnswers();
+  }
+
+  @Override
+  protected int lostAnswers() {
+    return revocations.lostAnswers();
+  }
+
+  @Override
   protected Optional<Instant> keptUntil(String pk) {
     return revocations.keptUntil(pk);
   }

@@ -25,6 +25,16 @@ public abstract class RevocationRepositoryContract {
 
   protected abstract RevocationRepository repository();
 
+  /**
+   * The same table, reached through a connection that loses the answer to the first attempt of each
+   * write after the store has done it, and then retries the write as the AWS SDK does after an
+   * attempt timeout.
+   */
+  protected abstract RevocationRepository repositoryLosingFirstAnswers();
+
+  /** How many answers {@link #repositoryLosingFirstAnswers()} has lost so far. */
+  protected abstract int lostAnswers();
+
   /** The record's TTL as stored, by the table's key ({@code jti#..}, {@code client#..}, ...). */
   protected abstract Optional<Instant> keptUntil(String pk);
 
@@ -156,5 +166,59 @@ public abstract class RevocationRepositoryContract {
     assertThat(watermark(client)).contains(before);
     assertThat(keptUntil("client#" + client)).contains(KEEP);
     assertThat(watermark(unique("nobody"))).isEmpty();
+  }
+
+  @Test
+  void readsAllFourKindsOfRevocationInOneCall() {
+    String jti = unique("j");
+    String client = unique("c");
+    String kid = unique("k");
+    String family = unique("f");
+    Instant before = Instant.parse("2026-11-28T12:00:00Z");
+    repository().revokeToken(jti, KEEP, "test");
+    repository().revokeKey(kid, KEEP, "test");
+    repository().revokeFamily(family, KEEP, "test");
+    repository().revokeClientTokensBefore(client, before, KEEP);
+
+    assertThat(repository().status(jti, client, kid, Optional.of(family)))
+        .isEqualTo(new RevocationStatus(true, Optional.of(before), true, true));
+    assertThat(repository().status(unique("j"), unique("c"), unique("k"), Optional.of(unique("f"))))
+        .isEqualTo(RevocationStatus.NONE);
+    assertThat(repository().status(unique("j"), unique("c"), unique("k"), Optional.empty()))
+        .isEqualTo(RevocationStatus.NONE);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"jti", "key", "family"})
+  void acknowledgesARevocationWhoseFirstAnswerWasLostOverAnExpiredRecord(String kind) {
+    String id = unique(kind);
+    revoke(repository(), kind, id, EXPIRED);
+    int lostBefore = lostAnswers();
+
+    revoke(repositoryLosingFirstAnswers(), kind, id, KEEP);
+
+    assertThat(lostAnswers()).isEqualTo(lostBefore + 1);
+    assertThat(keptUntil(kind + "#" + id)).contains(KEEP);
+    assertThat(revoked(kind, id)).isTrue();
+  }
+
+  @Test
+  void acknowledgesAWatermarkWhoseFirstAnswerWasLost() {
+    String client = unique("c");
+    Instant stale = Instant.parse("2025-12-31T00:00:00Z");
+    Instant now = Instant.parse("2026-11-28T12:00:01Z");
+    repository().revokeClientTokensBefore(client, stale, EXPIRED);
+    int lostBefore = lostAnswers();
+
+    repositoryLosingFirstAnswers().revokeClientTokensBefore(client, now, KEEP);
+    String fresh = unique("c");
+    repositoryLosingFirstAnswers().revokeClientTokensBefore(fresh, now, KEEP);
+
+    // At least one lost answer each (the merge over the existing record is a second put).
+    assertThat(lostAnswers()).isGreaterThanOrEqualTo(lostBefore + 2);
+    assertThat(watermark(client)).contains(now);
+    assertThat(keptUntil("client#" + client)).contains(KEEP);
+    assertThat(watermark(fresh)).contains(now);
+    assertThat(keptUntil("client#" + fresh)).contains(KEEP);
   }
 }

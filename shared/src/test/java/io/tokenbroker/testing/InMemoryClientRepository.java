@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Clients in memory, with the DynamoDB adapter's version and role-binding rules. */
+/** Clients in memory, with the DynamoDB adapter's version and role-binding rules and messages. */
 public final class InMemoryClientRepository implements ClientRepository {
 
   private final Map<String, Client> clients = new ConcurrentHashMap<>();
@@ -37,14 +37,20 @@ public final class InMemoryClientRepository implements ClientRepository {
     Client current = clients.get(client.clientId());
     long currentVersion = current == null ? 0 : current.version();
     if (currentVersion != expectedVersion) {
-      throw new ClientConflict("version");
+      throw new ClientConflict(
+          "client "
+              + client.clientId()
+              + " changed concurrently (or already exists): read it again");
     }
     for (String role : client.iamRoles()) {
       clientIdForRole(role)
           .filter(owner -> !owner.equals(client.clientId()))
           .ifPresent(
               owner -> {
-                throw new ClientConflict("role bound to " + owner);
+                throw new ClientConflict(
+                    "client "
+                        + client.clientId()
+                        + ": an IAM role is already bound to another client");
               });
     }
     Client stored = client.atVersion(expectedVersion + 1);

@@ -25,6 +25,7 @@ public final class InMemoryRevocations implements RevocationRepository {
 
   private final Map<String, Watermark> watermarks = new ConcurrentHashMap<>();
   private final AtomicInteger reads = new AtomicInteger();
+  private final AtomicInteger lost = new AtomicInteger();
   private volatile boolean failing;
 
   public void failing(boolean value) {
@@ -95,6 +96,59 @@ public final class InMemoryRevocations implements RevocationRepository {
           .map(Watermark::keepUntil);
     }
     return Optional.ofNullable(records.get(pk));
+  }
+
+  /**
+   * This table, reached through a connection that loses the answer to each first write and retries
+   * it, as the AWS SDK does after an attempt timeout.
+   */
+  public RevocationRepository losingFirstAnswers() {
+    InMemoryRevocations table = this;
+    return new RevocationRepository() {
+      @Override
+      public RevocationStatus status(
+          String jti, String clientId, String kid, Optional<String> familyId) {
+        return table.status(jti, clientId, kid, familyId);
+      }
+
+      @Override
+      public RevocationStatus familyStatus(String clientId, String familyId) {
+        return table.familyStatus(clientId, familyId);
+      }
+
+      @Override
+      public void revokeToken(String jti, Instant keepUntil, String reason) {
+        table.revokeToken(jti, keepUntil, reason);
+        lost.incrementAndGet();
+        table.revokeToken(jti, keepUntil, reason);
+      }
+
+      @Override
+      public void revokeClientTokensBefore(String clientId, Instant before, Instant keepUntil) {
+        table.revokeClientTokensBefore(clientId, before, keepUntil);
+        lost.incrementAndGet();
+        table.revokeClientTokensBefore(clientId, before, keepUntil);
+      }
+
+      @Override
+      public void revokeKey(String kid, Instant keepUntil, String reason) {
+        table.revokeKey(kid, keepUntil, reason);
+        lost.incrementAndGet();
+        table.revokeKey(kid, keepUntil, reason);
+      }
+
+      @Override
+      public void revokeFamily(String familyId, Instant keepUntil, String reason) {
+        table.revokeFamily(familyId, keepUntil, reason);
+        lost.incrementAndGet();
+        table.revokeFamily(familyId, keepUntil, reason);
+      }
+    };
+  }
+
+  /** How many answers {@link #losingFirstAnswers()} has lost. */
+  public int lostAnswers() {
+    return lost.get();
   }
 
   /** Everything revoked, at one moment: jtis, kids, refresh families, client watermarks. */
