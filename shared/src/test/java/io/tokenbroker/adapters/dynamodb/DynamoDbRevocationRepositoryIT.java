@@ -6,7 +6,6 @@ import io.tokenbroker.revocation.RevocationRepository;
 import io.tokenbroker.revocation.RevocationRepositoryContract;
 import io.tokenbroker.testing.AwsFixture;
 import io.tokenbroker.testing.LostResponses;
-import io.tokenbroker.verify.RevocationStatus;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
