@@ -18,7 +18,7 @@ import io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository;
 import io.tokenbroker.adapters.dynamodb.DynamoDbRefreshTokenStore;
 import io.tokenbroker.adapters.kms.KmsKeySigner;
 import io.tokenbroker.adapters.provisioning.BrokerProvisioner;
-import io.tokenbroker.adapters.wiring.BrokerServices;
+import io.tokenbroker.adapters.wiring.KeyRotationWiring;
 import io.tokenbroker.bench.child.ColdStartChild;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.devsupport.MotoServer;
@@ -176,13 +176,13 @@ public final class ColdStart {
     new BrokerProvisioner(dynamoDb).createTables(tables);
     var keyTable = new DynamoDbKeyRepository(AwsClients.enhanced(dynamoDb), tables.keys());
     // The rotation function's first run: one ACTIVE key in KMS, recorded in the key table.
-    BrokerServices.keyRotation(
+    KeyRotationWiring.fromEnvironment(
             Env.of(aws)
                 .with(tables.environment())
                 .with(Map.of("BROKER_NAME", "bench", "SIGNING_ALGORITHM", alg.getName())),
-            ClientTimeouts.background(),
-            BenchFixtures.telemetry("rotation"),
-            Clock.systemUTC())
+            Clock.systemUTC(),
+            BenchFixtures.telemetry("rotation"))
+        .rotation()
         .rotate(false);
     ECKey workloadKey = (ECKey) TestKeys.generate(JWSAlgorithm.ES256);
     var clients = new DynamoDbClientRepository(dynamoDb, tables.clients());

@@ -3,6 +3,7 @@ package io.tokenbroker.cli;
 import io.tokenbroker.adapters.aws.AwsClients;
 import io.tokenbroker.adapters.aws.AwsSettings;
 import io.tokenbroker.adapters.aws.ClientTimeouts;
+import io.tokenbroker.adapters.wiring.BrokerAdapters;
 import io.tokenbroker.clients.ClientConflict;
 import io.tokenbroker.clients.InvalidClientPolicy;
 import io.tokenbroker.config.Env;
@@ -254,12 +255,16 @@ public final class Brokerctl {
       overrides.put("AWS_ENDPOINT_URL", endpoint.toString());
     }
     Env env = Env.of(environment).with(overrides);
-    if (env.optional("AWS_ENDPOINT_URL").isPresent()
-        && env.optional("AWS_ACCESS_KEY_ID").isEmpty()) {
+    if (AwsSettings.endpoint(env).isPresent() && AwsSettings.accessKeyId(env).isEmpty()) {
       // Local endpoints accept any credentials; do not go looking for real ones.
       env = env.with(Map.of("AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test"));
     }
     return env;
+  }
+
+  /** The AWS adapters the broker's functions use, with the timeouts of background work. */
+  BrokerAdapters adapters() {
+    return BrokerAdapters.from(env(), ClientTimeouts.background());
   }
 
   DynamoDbClient dynamoDb() {

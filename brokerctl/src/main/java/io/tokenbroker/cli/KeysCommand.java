@@ -4,7 +4,7 @@ import io.tokenbroker.adapters.aws.AwsClients;
 import io.tokenbroker.adapters.aws.AwsSettings;
 import io.tokenbroker.adapters.aws.ClientTimeouts;
 import io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository;
-import io.tokenbroker.adapters.wiring.BrokerServices;
+import io.tokenbroker.adapters.wiring.KeyRotationWiring;
 import io.tokenbroker.keys.KeyRotationService;
 import io.tokenbroker.keys.SigningKey;
 import io.tokenbroker.telemetry.Telemetry;
@@ -38,17 +38,17 @@ final class KeysCommand {
    * (KEY_ROTATION_PERIOD_HOURS, KEY_PUBLISH_LEAD_SECONDS, ...) if you changed them.
    */
   KeyRotationService rotation() {
-    return BrokerServices.keyRotation(
-        brokerctl
-            .env()
-            .with(
-                Map.of(
-                    "KEYS_TABLE", brokerctl.keysTable(),
-                    "REVOCATIONS_TABLE", brokerctl.revocationsTable(),
-                    "BROKER_NAME", brokerctl.deployment())),
-        ClientTimeouts.background(),
-        Telemetry.discard(),
-        Clock.systemUTC());
+    return KeyRotationWiring.fromEnvironment(
+            brokerctl
+                .env()
+                .with(
+                    Map.of(
+                        "KEYS_TABLE", brokerctl.keysTable(),
+                        "REVOCATIONS_TABLE", brokerctl.revocationsTable(),
+                        "BROKER_NAME", brokerctl.deployment())),
+            Clock.systemUTC(),
+            Telemetry.discard())
+        .rotation();
   }
 
   @Command(name = "list", description = "Every key: kid, state, algorithm, lifecycle times.")

@@ -1,10 +1,6 @@
 package io.tokenbroker.cli;
 
-import io.tokenbroker.adapters.aws.AwsClients;
-import io.tokenbroker.adapters.dynamodb.DynamoDbClientRepository;
-import io.tokenbroker.adapters.dynamodb.DynamoDbIssuanceRepository;
-import io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository;
-import io.tokenbroker.adapters.dynamodb.DynamoDbRevocationRepository;
+import io.tokenbroker.adapters.wiring.BrokerAdapters;
 import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.operator.OperatorRevocations;
 import io.tokenbroker.telemetry.Telemetry;
@@ -20,7 +16,6 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * {@code brokerctl revoke token|client|key}: operator revocations, in effect within seconds. Each
@@ -45,13 +40,12 @@ final class RevokeCommand {
 
   @ParentCommand Brokerctl brokerctl;
 
-  OperatorRevocations revocations(DynamoDbClient dynamoDb) {
+  /** The revocation function's operator use case, over the same adapters. */
+  OperatorRevocations revocations(BrokerAdapters adapters) {
     return new OperatorRevocations(
-        new DynamoDbIssuanceRepository(dynamoDb, brokerctl.issuancesTable()),
-        new DynamoDbRevocationRepository(dynamoDb, brokerctl.revocationsTable()),
-        kid ->
-            new DynamoDbKeyRepository(AwsClients.enhanced(dynamoDb), brokerctl.keysTable())
-                .find(kid),
+        adapters.issuances(brokerctl.issuancesTable()),
+        adapters.revocations(brokerctl.revocationsTable()),
+        kid -> adapters.keys(brokerctl.keysTable()).find(kid),
         LONGEST_TOKEN_LIFETIME,
         Clock.systemUTC(),
         Telemetry.discard());
@@ -99,13 +93,12 @@ final class RevokeCommand {
     @Override
     public Integer call() {
       requireWellFormed(spec, () -> OperatorRevocations.requireWellFormedJti(jti));
-      DynamoDbClient dynamoDb = revoke.brokerctl.dynamoDb();
-      Optional<Issuance> issued =
-          new DynamoDbIssuanceRepository(dynamoDb, revoke.brokerctl.issuancesTable()).find(jti);
+      BrokerAdapters adapters = revoke.brokerctl.adapters();
+      Optional<Issuance> issued = adapters.issuances(revoke.brokerctl.issuancesTable()).find(jti);
       if (issued.isEmpty() && !force) {
         return refused(spec, "no issuance record for " + jti);
       }
-      revoke.revocations(dynamoDb).revokeToken(jti, issued);
+      revoke.revocations(adapters).revokeToken(jti, issued);
       spec.commandLine()
           .getOut()
           .println(
@@ -138,15 +131,13 @@ final class RevokeCommand {
     @Override
     public Integer call() {
       requireWellFormed(spec, () -> OperatorRevocations.requireWellFormedClientId(clientId));
-      DynamoDbClient dynamoDb = revoke.brokerctl.dynamoDb();
+      BrokerAdapters adapters = revoke.brokerctl.adapters();
       boolean registered =
-          new DynamoDbClientRepository(dynamoDb, revoke.brokerctl.clientsTable())
-              .find(clientId)
-              .isPresent();
+          adapters.clients(revoke.brokerctl.clientsTable()).find(clientId).isPresent();
       if (!registered && !force) {
         return refused(spec, "no client " + clientId + " in the clients table");
       }
-      var watermark = revoke.revocations(dynamoDb).revokeClient(clientId);
+      var watermark = revoke.revocations(adapters).revokeClient(clientId);
       spec.commandLine()
           .getOut()
           .println(
@@ -181,14 +172,12 @@ final class RevokeCommand {
     @Override
     public Integer call() {
       requireWellFormed(spec, () -> OperatorRevocations.requireWellFormedKid(kid));
-      DynamoDbClient dynamoDb = revoke.brokerctl.dynamoDb();
-      var key =
-          new DynamoDbKeyRepository(AwsClients.enhanced(dynamoDb), revoke.brokerctl.keysTable())
-              .find(kid);
+      BrokerAdapters adapters = revoke.brokerctl.adapters();
+      var key = adapters.keys(revoke.brokerctl.keysTable()).find(kid);
       if (key.isEmpty() && !force) {
         return refused(spec, "no signing key " + kid + " in the keys table");
       }
-      revoke.revocations(dynamoDb).revokeKey(kid);
+      revoke.revocations(adapters).revokeKey(kid);
       spec.commandLine()
           .getOut()
           .println(

@@ -1,22 +1,29 @@
 package io.tokenbroker.local;
 
 import com.sun.net.httpserver.HttpServer;
-import io.tokenbroker.adapters.aws.AwsClients;
-import io.tokenbroker.adapters.aws.AwsSettings;
 import io.tokenbroker.adapters.aws.ClientTimeouts;
 import io.tokenbroker.adapters.dynamodb.BrokerTables;
-import io.tokenbroker.adapters.dynamodb.DynamoDbClientRepository;
 import io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository;
+import io.tokenbroker.adapters.lifecycle.RenewableRandom;
 import io.tokenbroker.adapters.provisioning.BrokerProvisioner;
 import io.tokenbroker.adapters.telemetry.JsonLinesTelemetry;
-import io.tokenbroker.adapters.wiring.BrokerServices;
+import io.tokenbroker.adapters.wiring.BrokerAdapters;
+import io.tokenbroker.adapters.wiring.DiscoveryWiring;
+import io.tokenbroker.adapters.wiring.IntrospectionWiring;
+import io.tokenbroker.adapters.wiring.KeyRotationWiring;
+import io.tokenbroker.adapters.wiring.RevocationWiring;
+import io.tokenbroker.adapters.wiring.TokenWiring;
 import io.tokenbroker.clients.ClientAdmin;
 import io.tokenbroker.clients.ClientJson;
+import io.tokenbroker.config.BrokerConfig;
 import io.tokenbroker.config.Env;
+import io.tokenbroker.config.RotationConfig;
 import io.tokenbroker.devsupport.MotoServer;
+import io.tokenbroker.functions.authorizer.AuthorizerWiring;
 import io.tokenbroker.functions.authorizer.TokenAuthorizer;
 import io.tokenbroker.functions.discovery.DiscoveryHandler;
 import io.tokenbroker.functions.introspection.IntrospectionHandler;
+import io.tokenbroker.functions.revocation.RevocationConfig;
 import io.tokenbroker.functions.revocation.RevocationHandler;
 import io.tokenbroker.functions.rotation.KeyRotationHandler;
 import io.tokenbroker.functions.token.TokenHandler;
@@ -87,14 +94,23 @@ public final class LocalBroker implements AutoCloseable {
               new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port()), 0);
       URI issuer = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
       BrokerTables tables = BrokerTables.withPrefix(options.tablePrefix());
-      Env env = environment(endpoint, issuer, tables, moto != null);
+      String region = System.getenv().getOrDefault("AWS_REGION", "us-east-1");
+      Env env = environment(endpoint, region, issuer, tables, moto != null);
 
-      DynamoDbKeyRepository keys = provision(env, tables, issuer, options.clientsFile());
+      // Background work (provisioning, rotation) and requests each share one set of adapters.
+      BrokerAdapters background = BrokerAdapters.from(env, ClientTimeouts.background());
+      DynamoDbKeyRepository keys = provision(background, tables, issuer, options.clientsFile());
       // The rotation function's schedule: its first run bootstraps the first key.
       KeyRotationHandler rotation =
           new KeyRotationHandler(
-              BrokerServices.keyRotation(
-                  env, ClientTimeouts.background(), telemetry("key-rotation"), Clock.systemUTC()));
+              new KeyRotationWiring(
+                      background,
+                      tables.keys(),
+                      tables.revocations(),
+                      RotationConfig.from(env),
+                      Clock.systemUTC(),
+                      telemetry("key-rotation"))
+                  .rotation());
       invoke(rotation);
       SigningKey key =
           keys.findAll().stream()
@@ -105,19 +121,15 @@ public final class LocalBroker implements AutoCloseable {
       schedule.scheduleWithFixedDelay(() -> invoke(rotation), 1, 1, TimeUnit.MINUTES);
       var sigV4 =
           new SigV4Verifier(
-              List.of(LocalDemo.IDENTITY, LocalDemo.OPERATOR),
-              env.required("AWS_REGION"),
-              Clock.systemUTC());
+              List.of(LocalDemo.IDENTITY, LocalDemo.OPERATOR), region, Clock.systemUTC());
+      OperatorPrincipals operators = RevocationConfig.from(env).operators();
       server.createContext(
           "/",
           new ApiGatewayEmulator(
-              routes(env),
+              routes(env, tables, operators),
               sigV4,
               authorizer(env, issuer, options.authorizerCacheTtl()),
-              new ApiGatewayEmulator.OperatorsOnly(
-                  "POST",
-                  "/admin/revocations",
-                  OperatorPrincipals.parse(env.required("OPERATOR_PRINCIPAL_ARNS")))));
+              new ApiGatewayEmulator.OperatorsOnly("POST", "/admin/revocations", operators)));
       server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
       server.start();
       return new LocalBroker(server, moto, schedule, issuer, endpoint, tables, key);
@@ -130,12 +142,42 @@ public final class LocalBroker implements AutoCloseable {
     }
   }
 
-  /** The routes API Gateway serves in the deployed stack, each with its real handler. */
-  private static List<Route> routes(Env env) {
-    DiscoveryHandler discovery = new DiscoveryHandler(env, telemetry("discovery"));
-    TokenHandler token = new TokenHandler(env, telemetry("token"));
-    RevocationHandler revocation = new RevocationHandler(env, telemetry("revocation"));
-    IntrospectionHandler introspection = new IntrospectionHandler(env, telemetry("introspection"));
+  /**
+   * The routes API Gateway serves in the deployed stack, each with its real handler, wired as in
+   * Lambda; the four functions share one set of adapters here, as one process.
+   */
+  private static List<Route> routes(Env env, BrokerTables tables, OperatorPrincipals operators) {
+    BrokerAdapters adapters = BrokerAdapters.from(env, ClientTimeouts.requestPath());
+    BrokerConfig config = BrokerConfig.from(env);
+    Clock clock = Clock.systemUTC();
+    var discoveryWiring =
+        new DiscoveryWiring(adapters, config, tables, clock, telemetry("discovery"));
+    var tokenWiring =
+        new TokenWiring(adapters, config, tables, clock, new RenewableRandom(), telemetry("token"));
+    var revocationWiring =
+        new RevocationWiring(adapters, config, tables, clock, telemetry("revocation"));
+    var introspectionWiring =
+        new IntrospectionWiring(adapters, config, tables, clock, telemetry("introspection"));
+    var discovery =
+        new DiscoveryHandler(discoveryWiring.discovery(), discoveryWiring.handlerTelemetry());
+    var token =
+        new TokenHandler(
+            tokenWiring.clientAuthentication(),
+            tokenWiring.tokens(),
+            tokenWiring.refreshes(),
+            tokenWiring.handlerTelemetry());
+    var revocation =
+        new RevocationHandler(
+            revocationWiring.clientAuthentication(),
+            revocationWiring.revocations(),
+            revocationWiring.operatorRevocations(),
+            operators,
+            revocationWiring.handlerTelemetry());
+    var introspection =
+        new IntrospectionHandler(
+            introspectionWiring.clientAuthentication(),
+            introspectionWiring.introspection(),
+            introspectionWiring.handlerTelemetry());
     return List.of(
         new Route("POST", "/token", "token", token, Route.Access.NONE),
         new Route("POST", "/token/iam", "token", token, Route.Access.AWS_IAM),
@@ -164,15 +206,20 @@ public final class LocalBroker implements AutoCloseable {
     Env authorizerEnv =
         env.with(
             Map.of("AUDIENCE", LocalDemo.audience(issuer), "ROUTE_SCOPES", LocalDemo.ROUTE_SCOPES));
+    var wiring =
+        AuthorizerWiring.fromEnvironment(authorizerEnv, Clock.systemUTC(), telemetry("authorizer"));
     return new LambdaAuthorizerEmulator(
-        new TokenAuthorizer(authorizerEnv, telemetry("authorizer")), cacheTtl, Clock.systemUTC());
+        new TokenAuthorizer(wiring.verifier(), wiring.config().routes(), wiring.handlerTelemetry()),
+        cacheTtl,
+        Clock.systemUTC());
   }
 
   /** What the functions' environment would hold in AWS, pointing at the local endpoint. */
-  private static Env environment(URI endpoint, URI issuer, BrokerTables tables, boolean ownMoto) {
+  private static Env environment(
+      URI endpoint, String region, URI issuer, BrokerTables tables, boolean ownMoto) {
     Map<String, String> vars = new HashMap<>(tables.environment());
     vars.put("AWS_ENDPOINT_URL", endpoint.toString());
-    vars.put("AWS_REGION", System.getenv().getOrDefault("AWS_REGION", "us-east-1"));
+    vars.put("AWS_REGION", region);
     if (ownMoto || System.getenv("AWS_ACCESS_KEY_ID") == null) {
       vars.put("AWS_ACCESS_KEY_ID", "test");
       vars.put("AWS_SECRET_ACCESS_KEY", "test");
@@ -194,11 +241,9 @@ public final class LocalBroker implements AutoCloseable {
    * demo client and any clients from the file, as an operator would register them.
    */
   private static DynamoDbKeyRepository provision(
-      Env env, BrokerTables tables, URI issuer, Optional<Path> clientsFile) {
-    AwsSettings settings = AwsSettings.from(env, ClientTimeouts.background());
-    var dynamoDb = AwsClients.dynamoDb(settings);
-    new BrokerProvisioner(dynamoDb).createTables(tables);
-    var clients = new ClientAdmin(new DynamoDbClientRepository(dynamoDb, tables.clients()));
+      BrokerAdapters adapters, BrokerTables tables, URI issuer, Optional<Path> clientsFile) {
+    new BrokerProvisioner(adapters.dynamoDb()).createTables(tables);
+    var clients = new ClientAdmin(adapters.clients(tables.clients()));
     clients.put(LocalDemo.client(issuer));
     if (clientsFile.isPresent()) {
       try {
@@ -207,7 +252,7 @@ public final class LocalBroker implements AutoCloseable {
         throw new UncheckedIOException("cannot read clients file " + clientsFile.get(), e);
       }
     }
-    return new DynamoDbKeyRepository(AwsClients.enhanced(dynamoDb), tables.keys());
+    return adapters.keys(tables.keys());
   }
 
   private static JsonLinesTelemetry telemetry(String function) {

@@ -2,12 +2,13 @@ package io.tokenbroker.rotation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tokenbroker.adapters.aws.ClientTimeouts;
 import io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository;
-import io.tokenbroker.adapters.wiring.BrokerServices;
+import io.tokenbroker.adapters.wiring.KeyRotationWiring;
+import io.tokenbroker.adapters.wiring.TokenWiring;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.devsupport.LocalAws;
 import io.tokenbroker.devsupport.MotoExtension;
+import io.tokenbroker.functions.authorizer.AuthorizerWiring;
 import io.tokenbroker.functions.authorizer.TokenAuthorizer;
 import io.tokenbroker.functions.token.TokenHandler;
 import io.tokenbroker.jose.CompactJws;
@@ -47,12 +48,15 @@ class KeyCompromiseIT {
         aws.env(
             Map.of("ISSUER", "https://broker.example.com/prod", "KEY_TABLE_CACHE_SECONDS", "60"));
     RecordingTelemetry telemetry = new RecordingTelemetry();
-    var rotation = BrokerServices.keyRotation(env, ClientTimeouts.background(), telemetry, clock);
+    var rotation = KeyRotationWiring.fromEnvironment(env, clock, telemetry).rotation();
     rotation.rotate(false);
-    var services = new BrokerServices(env, ClientTimeouts.requestPath(), telemetry, clock);
+    var wiring = TokenWiring.fromEnvironment(env, clock, telemetry);
     var tokens =
         new TokenHandler(
-            services.clientAuthenticator(), services.tokens(), services.refreshes(), telemetry);
+            wiring.clientAuthentication(),
+            wiring.tokens(),
+            wiring.refreshes(),
+            wiring.handlerTelemetry());
     var authorizer = authorizer(env, telemetry, clock);
     new io.tokenbroker.adapters.dynamodb.DynamoDbClientRepository(
             aws.dynamoDb, aws.tables.clients())
@@ -84,14 +88,17 @@ class KeyCompromiseIT {
 
   private static TokenAuthorizer authorizer(
       Env env, RecordingTelemetry telemetry, MutableClock clock) {
+    var wiring =
+        AuthorizerWiring.fromEnvironment(
+            env.with(
+                Map.of(
+                    "AUDIENCE", "https://orders.example.com",
+                    "ROUTE_SCOPES", "{\"GET /orders/*\": [\"orders:read\"]}",
+                    "REVOCATION_CACHE_SECONDS", "0")),
+            clock,
+            telemetry);
     return new TokenAuthorizer(
-        env.with(
-            Map.of(
-                "AUDIENCE", "https://orders.example.com",
-                "ROUTE_SCOPES", "{\"GET /orders/*\": [\"orders:read\"]}",
-                "REVOCATION_CACHE_SECONDS", "0")),
-        telemetry,
-        clock);
+        wiring.verifier(), wiring.config().routes(), wiring.handlerTelemetry());
   }
 
   private static String mint(TokenHandler tokens) {

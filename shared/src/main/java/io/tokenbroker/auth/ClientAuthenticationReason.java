@@ -4,8 +4,8 @@ import io.tokenbroker.errors.RejectionReason;
 
 /**
  * Why client authentication fails, by IAM identity or by {@code private_key_jwt} assertion ({@link
- * ClientAuthenticator}). All are {@code invalid_client} (401): the caller learns only that it
- * failed, the log says which of these.
+ * IamAuthenticator}, {@link ClientAssertionVerifier}). All are {@code invalid_client} (401): the
+ * caller learns only that it failed, the log says which of these.
  */
 public enum ClientAuthenticationReason implements RejectionReason {
   IAM_IDENTITY_MISSING("iam_identity_missing"),

@@ -2,10 +2,13 @@ package io.tokenbroker.config;
 
 import io.tokenbroker.discovery.BrokerEndpoints;
 import io.tokenbroker.verify.VerifierPolicy;
+import java.net.URI;
 import java.time.Duration;
 
 /**
- * Settings every broker endpoint shares, read once at init.
+ * Settings every broker endpoint shares, read once at init. Each variable is parsed here and only
+ * here; the functions that need only some of them (the authorizer, key rotation) call the parser of
+ * each, so a variable has one name, one default and one range everywhere.
  *
  * @param endpoints the broker's URLs, from ISSUER
  * @param maxTokenLifetime ACCESS_TOKEN_MAX_LIFETIME_SECONDS: no token lives longer (default 900)
@@ -14,6 +17,7 @@ import java.time.Duration;
  * @param clockSkew CLOCK_SKEW_SECONDS: tolerance for clients' clocks (default 60)
  * @param maxAssertionLifetime CLIENT_ASSERTION_MAX_LIFETIME_SECONDS: latest exp of a client
  *     assertion, from now (default 300)
+ * @param jwksMaxAge JWKS_MAX_AGE_SECONDS: how long verifiers may cache the JWKS (default 300)
  */
 public record BrokerConfig(
     BrokerEndpoints endpoints,
@@ -21,31 +25,53 @@ public record BrokerConfig(
     Duration issuanceRetention,
     Duration keyTableCache,
     Duration clockSkew,
-    Duration maxAssertionLifetime) {
+    Duration maxAssertionLifetime,
+    Duration jwksMaxAge) {
 
   public static BrokerConfig from(Env env) {
     return new BrokerConfig(
-        new BrokerEndpoints(env.requiredUrl("ISSUER")),
-        env.seconds(
-            "ACCESS_TOKEN_MAX_LIFETIME_SECONDS",
-            Duration.ofMinutes(15),
-            Duration.ofMinutes(1),
-            Duration.ofHours(1)),
+        new BrokerEndpoints(issuer(env)),
+        maxTokenLifetime(env),
         Duration.ofDays(env.integer("ISSUANCE_RETENTION_DAYS", 90, 1, 3650)),
-        env.seconds(
-            "KEY_TABLE_CACHE_SECONDS",
-            Duration.ofSeconds(30),
-            Duration.ZERO,
-            Duration.ofMinutes(10)),
-        env.seconds(
-            "CLOCK_SKEW_SECONDS",
-            Duration.ofSeconds(60),
-            Duration.ZERO,
-            VerifierPolicy.MAX_CLOCK_SKEW),
+        keyTableCache(env),
+        clockSkew(env),
         env.seconds(
             "CLIENT_ASSERTION_MAX_LIFETIME_SECONDS",
             Duration.ofMinutes(5),
             Duration.ofSeconds(30),
-            Duration.ofHours(1)));
+            Duration.ofHours(1)),
+        jwksMaxAge(env));
+  }
+
+  /** ISSUER: the broker's issuer URL, required. */
+  public static URI issuer(Env env) {
+    return env.requiredUrl("ISSUER");
+  }
+
+  /** ACCESS_TOKEN_MAX_LIFETIME_SECONDS, in [60, 3600] (default 900). */
+  public static Duration maxTokenLifetime(Env env) {
+    return env.seconds(
+        "ACCESS_TOKEN_MAX_LIFETIME_SECONDS",
+        Duration.ofMinutes(15),
+        Duration.ofMinutes(1),
+        Duration.ofHours(1));
+  }
+
+  /** KEY_TABLE_CACHE_SECONDS, in [0, 600] (default 30). */
+  public static Duration keyTableCache(Env env) {
+    return env.seconds(
+        "KEY_TABLE_CACHE_SECONDS", Duration.ofSeconds(30), Duration.ZERO, Duration.ofMinutes(10));
+  }
+
+  /** CLOCK_SKEW_SECONDS, in [0, {@link VerifierPolicy#MAX_CLOCK_SKEW}] (default 60). */
+  public static Duration clockSkew(Env env) {
+    return env.seconds(
+        "CLOCK_SKEW_SECONDS", Duration.ofSeconds(60), Duration.ZERO, VerifierPolicy.MAX_CLOCK_SKEW);
+  }
+
+  /** JWKS_MAX_AGE_SECONDS, in [0, 86400] (default 300). */
+  public static Duration jwksMaxAge(Env env) {
+    return env.seconds(
+        "JWKS_MAX_AGE_SECONDS", Duration.ofMinutes(5), Duration.ZERO, Duration.ofHours(24));
   }
 }

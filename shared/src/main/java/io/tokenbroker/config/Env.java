@@ -40,9 +40,12 @@ public final class Env {
   }
 
   public String required(String name) {
-    return optional(name)
-        .orElseThrow(
-            () -> new ConfigException("environment variable " + name + " is required but not set"));
+    return optional(name).orElseThrow(() -> notSet(name));
+  }
+
+  /** The error for a required variable that is not set. */
+  public static ConfigException notSet(String name) {
+    return new ConfigException("environment variable " + name + " is required but not set");
   }
 
   public String string(String name, String defaultValue) {

@@ -3,16 +3,20 @@ package io.tokenbroker.config;
 import com.nimbusds.jose.JWSAlgorithm;
 import io.tokenbroker.errors.ConfigException;
 import io.tokenbroker.keys.RotationPolicy;
-import io.tokenbroker.verify.VerifierPolicy;
 import java.time.Duration;
 
 /**
  * The key lifecycle's configuration, checked for the one rule that makes rotation gap-free: a new
  * key is published at least as long before it signs as any verifier may keep an old key set.
+ *
+ * @param policy the lifecycle's times and algorithm ({@link #policy})
+ * @param brokerName BROKER_NAME: the tag value that marks this broker's KMS keys
  */
-public final class RotationConfig {
+public record RotationConfig(RotationPolicy policy, String brokerName) {
 
-  private RotationConfig() {}
+  public static RotationConfig from(Env env) {
+    return new RotationConfig(policy(env), env.required("BROKER_NAME"));
+  }
 
   /**
    * KEY_ROTATION_PERIOD_HOURS (720), KEY_PUBLISH_LEAD_SECONDS (900), KEY_TABLE_CACHE_SECONDS (30),
@@ -20,22 +24,15 @@ public final class RotationConfig {
    * (24), KEY_DELETION_WAITING_DAYS (30), SIGNING_ALGORITHM (RS256), and the verifier caches it
    * must outlast: JWKS_MAX_AGE_SECONDS (300) and AUTHORIZER_KEY_CACHE_SECONDS (300).
    */
-  public static RotationPolicy policy(Env env) {
+  static RotationPolicy policy(Env env) {
     Duration lead =
         env.seconds(
             "KEY_PUBLISH_LEAD_SECONDS",
             Duration.ofMinutes(15),
             Duration.ofSeconds(1),
             Duration.ofDays(7));
-    Duration keyTableCache =
-        env.seconds(
-            "KEY_TABLE_CACHE_SECONDS",
-            Duration.ofSeconds(30),
-            Duration.ZERO,
-            Duration.ofMinutes(10));
-    Duration jwksMaxAge =
-        env.seconds(
-            "JWKS_MAX_AGE_SECONDS", Duration.ofMinutes(5), Duration.ZERO, Duration.ofHours(24));
+    Duration keyTableCache = BrokerConfig.keyTableCache(env);
+    Duration jwksMaxAge = BrokerConfig.jwksMaxAge(env);
     Duration authorizerKeyCache =
         env.seconds(
             "AUTHORIZER_KEY_CACHE_SECONDS",
@@ -60,16 +57,8 @@ public final class RotationConfig {
           Duration.ofHours(env.integer("KEY_ROTATION_PERIOD_HOURS", 720, 1, 24 * 365)),
           lead,
           keyTableCache,
-          env.seconds(
-              "ACCESS_TOKEN_MAX_LIFETIME_SECONDS",
-              Duration.ofMinutes(15),
-              Duration.ofMinutes(1),
-              Duration.ofHours(1)),
-          env.seconds(
-              "CLOCK_SKEW_SECONDS",
-              Duration.ofSeconds(60),
-              Duration.ZERO,
-              VerifierPolicy.MAX_CLOCK_SKEW),
+          BrokerConfig.maxTokenLifetime(env),
+          BrokerConfig.clockSkew(env),
           Duration.ofHours(env.integer("KEY_WITHDRAWN_RETENTION_HOURS", 24, 0, 24 * 90)),
           env.integer("KEY_DELETION_WAITING_DAYS", 30, 7, 30),
           JWSAlgorithm.parse(algorithm));

@@ -50,11 +50,11 @@ public final class AwsFixture {
 
   /** A first ACTIVE signing key in KMS, as the rotation function's first run makes it. */
   public io.tokenbroker.keys.SigningKey bootstrapKey() {
-    io.tokenbroker.adapters.wiring.BrokerServices.keyRotation(
+    io.tokenbroker.adapters.wiring.KeyRotationWiring.fromEnvironment(
             env(Map.of()),
-            ClientTimeouts.background(),
-            io.tokenbroker.telemetry.Telemetry.discard(),
-            java.time.Clock.systemUTC())
+            java.time.Clock.systemUTC(),
+            io.tokenbroker.telemetry.Telemetry.discard())
+        .rotation()
         .rotate(false);
     return new io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository(enhanced, tables.keys())
         .findAll().stream()

@@ -1,9 +1,9 @@
 package io.tokenbroker.testing;
 
-import io.tokenbroker.adapters.aws.ClientTimeouts;
 import io.tokenbroker.adapters.dynamodb.DynamoDbClientRepository;
 import io.tokenbroker.adapters.http.Form;
-import io.tokenbroker.adapters.wiring.BrokerServices;
+import io.tokenbroker.adapters.wiring.IntrospectionWiring;
+import io.tokenbroker.adapters.wiring.TokenWiring;
 import io.tokenbroker.auth.AuthMethod;
 import io.tokenbroker.auth.AuthenticatedClient;
 import io.tokenbroker.clients.Client;
@@ -12,6 +12,7 @@ import io.tokenbroker.devsupport.LocalAws;
 import io.tokenbroker.tokens.IssuedToken;
 import io.tokenbroker.tokens.RequestOrigin;
 import io.tokenbroker.tokens.TokenRequest;
+import java.time.Clock;
 import java.util.Map;
 
 /**
@@ -25,14 +26,17 @@ public final class MotoBroker {
 
   public final AwsFixture aws;
   public final Env env;
-  public final BrokerServices services;
+  public final TokenWiring tokens;
+  public final IntrospectionWiring introspection;
   public final DynamoDbClientRepository clients;
 
   public MotoBroker(LocalAws local) {
     aws = AwsFixture.provisioned(local);
     aws.bootstrapKey();
     env = aws.env(Map.of("ISSUER", ISSUER));
-    services = new BrokerServices(env, ClientTimeouts.requestPath(), new RecordingTelemetry());
+    tokens = TokenWiring.fromEnvironment(env, Clock.systemUTC(), new RecordingTelemetry());
+    introspection =
+        IntrospectionWiring.fromEnvironment(env, Clock.systemUTC(), new RecordingTelemetry());
     clients = new DynamoDbClientRepository(aws.dynamoDb, aws.tables.clients());
   }
 
@@ -41,7 +45,7 @@ public final class MotoBroker {
   }
 
   public IssuedToken issue(Client client, String form) {
-    return services
+    return tokens
         .tokens()
         .issue(
             new AuthenticatedClient(client, AuthMethod.AWS_IAM, "test"),

@@ -6,21 +6,29 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jwt.SignedJWT;
 import io.tokenbroker.adapters.aws.ClientTimeouts;
+import io.tokenbroker.adapters.dynamodb.BrokerTables;
 import io.tokenbroker.adapters.dynamodb.DynamoDbIssuanceRepository;
 import io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository;
 import io.tokenbroker.adapters.dynamodb.DynamoDbRevocationRepository;
 import io.tokenbroker.adapters.kms.KmsKeyManager;
-import io.tokenbroker.adapters.wiring.BrokerServices;
+import io.tokenbroker.adapters.wiring.BrokerAdapters;
+import io.tokenbroker.adapters.wiring.KeyRotationWiring;
+import io.tokenbroker.adapters.wiring.RevocationWiring;
+import io.tokenbroker.adapters.wiring.TokenWiring;
 import io.tokenbroker.config.Env;
+import io.tokenbroker.config.RotationConfig;
 import io.tokenbroker.devsupport.FaultProxy;
 import io.tokenbroker.devsupport.FaultProxy.Call;
 import io.tokenbroker.devsupport.FaultProxy.Fault;
 import io.tokenbroker.devsupport.LocalAws;
 import io.tokenbroker.devsupport.MotoExtension;
+import io.tokenbroker.functions.authorizer.AuthorizerWiring;
 import io.tokenbroker.functions.authorizer.TokenAuthorizer;
+import io.tokenbroker.functions.revocation.RevocationConfig;
 import io.tokenbroker.functions.revocation.RevocationHandler;
 import io.tokenbroker.functions.token.TokenHandler;
 import io.tokenbroker.keys.SigningKey;
+import io.tokenbroker.telemetry.Telemetry;
 import io.tokenbroker.testing.AwsFixture;
 import io.tokenbroker.testing.ClientAssertions;
 import io.tokenbroker.testing.Clients;
@@ -164,10 +172,9 @@ class FaultInjectionIT {
     return scenarios(
         "mint",
         () ->
-            assertThat(status(mint(new TokenHandler(faulty, new RecordingTelemetry()))))
-                .isEqualTo(200),
+            assertThat(status(mint(tokenHandler(faulty, new RecordingTelemetry())))).isEqualTo(200),
         (call, fault, times) -> {
-          TokenHandler handler = new TokenHandler(faulty, new RecordingTelemetry());
+          TokenHandler handler = tokenHandler(faulty, new RecordingTelemetry());
           long before = recordsOf("workload");
 
           Map<String, Object> response = underFault(call, fault, times, () -> mint(handler));
@@ -192,14 +199,13 @@ class FaultInjectionIT {
         "refresh",
         () -> {
           String refreshToken = refreshToken(mint(clean(), "refreshing"));
-          assertThat(
-                  status(refresh(new TokenHandler(faulty, new RecordingTelemetry()), refreshToken)))
+          assertThat(status(refresh(tokenHandler(faulty, new RecordingTelemetry()), refreshToken)))
               .isEqualTo(200);
         },
         (call, fault, times) -> {
           Map<String, Object> first = mint(clean(), "refreshing");
           String refreshToken = refreshToken(first);
-          TokenHandler handler = new TokenHandler(faulty, new RecordingTelemetry());
+          TokenHandler handler = tokenHandler(faulty, new RecordingTelemetry());
 
           Map<String, Object> response =
               underFault(call, fault, times, () -> refresh(handler, refreshToken));
@@ -234,12 +240,12 @@ class FaultInjectionIT {
         "revoke",
         () -> {
           String token = accessToken(mint(clean()));
-          assertThat(status(revoke(new RevocationHandler(faulty, new RecordingTelemetry()), token)))
+          assertThat(status(revoke(revocationHandler(faulty, new RecordingTelemetry()), token)))
               .isEqualTo(200);
         },
         (call, fault, times) -> {
           String token = accessToken(mint(clean()));
-          RevocationHandler handler = new RevocationHandler(faulty, new RecordingTelemetry());
+          RevocationHandler handler = revocationHandler(faulty, new RecordingTelemetry());
 
           Map<String, Object> response =
               underFault(call, fault, times, () -> revoke(handler, token));
@@ -251,7 +257,7 @@ class FaultInjectionIT {
           }
           assertRetryable(response, times);
           Map<String, Object> retried =
-              revoke(new RevocationHandler(broker.env, new RecordingTelemetry()), token);
+              revoke(revocationHandler(broker.env, new RecordingTelemetry()), token);
           assertThat(status(retried)).isEqualTo(200);
           assertThat(revoked(token)).isTrue();
           return "refused, retry revoked";
@@ -266,10 +272,10 @@ class FaultInjectionIT {
     return scenarios(
         "authorizer",
         () ->
-            assertThat(authorize(new TokenAuthorizer(faulty, new RecordingTelemetry()), token))
+            assertThat(authorize(authorizer(faulty, new RecordingTelemetry()), token))
                 .contains("\"Effect\":\"Allow\""),
         (call, fault, times) -> {
-          TokenAuthorizer authorizer = new TokenAuthorizer(faulty, new RecordingTelemetry());
+          TokenAuthorizer authorizer = authorizer(faulty, new RecordingTelemetry());
           Instant start = Instant.now();
 
           assertThatThrownBy(
@@ -366,9 +372,43 @@ class FaultInjectionIT {
     }
   }
 
+  /** The token function as Lambda wires it, from {@code env}. */
+  private static TokenHandler tokenHandler(Env env, Telemetry telemetry) {
+    TokenWiring wiring = TokenWiring.fromEnvironment(env, Clock.systemUTC(), telemetry);
+    return new TokenHandler(
+        wiring.clientAuthentication(),
+        wiring.tokens(),
+        wiring.refreshes(),
+        wiring.handlerTelemetry());
+  }
+
+  /** The revocation function as Lambda wires it, from {@code env}. */
+  private static RevocationHandler revocationHandler(Env env, Telemetry telemetry) {
+    RevocationWiring wiring = RevocationWiring.fromEnvironment(env, Clock.systemUTC(), telemetry);
+    return new RevocationHandler(
+        wiring.clientAuthentication(),
+        wiring.revocations(),
+        wiring.operatorRevocations(),
+        RevocationConfig.from(env).operators(),
+        wiring.handlerTelemetry());
+  }
+
+  /** The authorizer as Lambda wires it, from {@code env}. */
+  private static TokenAuthorizer authorizer(Env env, Telemetry telemetry) {
+    AuthorizerWiring wiring = AuthorizerWiring.fromEnvironment(env, Clock.systemUTC(), telemetry);
+    return new TokenAuthorizer(
+        wiring.verifier(), wiring.config().routes(), wiring.handlerTelemetry());
+  }
+
   private static io.tokenbroker.keys.KeyRotationService rotation(Env env, Clock clock) {
-    return BrokerServices.keyRotation(
-        env, ClientTimeouts.requestPath(), new RecordingTelemetry(), clock);
+    return new KeyRotationWiring(
+            BrokerAdapters.from(env, ClientTimeouts.requestPath()),
+            BrokerTables.keysTable(env),
+            BrokerTables.revocationsTable(env),
+            RotationConfig.from(env),
+            clock,
+            new RecordingTelemetry())
+        .rotation();
   }
 
   // ---------------------------------------------------------------- scenarios
@@ -458,7 +498,7 @@ class FaultInjectionIT {
   // ---------------------------------------------------------------- the flows
 
   private static TokenHandler clean() {
-    return new TokenHandler(broker.env, new RecordingTelemetry());
+    return tokenHandler(broker.env, new RecordingTelemetry());
   }
 
   private static Map<String, Object> mint(TokenHandler handler) {
@@ -560,7 +600,7 @@ class FaultInjectionIT {
 
   private static void assertRejectedByAFreshAuthorizer(String token) {
     TokenAuthorizer authorizer =
-        new TokenAuthorizer(
+        authorizer(
             broker.env.with(Map.of("AUDIENCE", AUDIENCE, "ROUTE_SCOPES", ROUTES)),
             new RecordingTelemetry());
     assertThatThrownBy(() -> authorize(authorizer, token)).hasMessage("Unauthorized");

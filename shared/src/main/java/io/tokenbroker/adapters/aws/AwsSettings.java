@@ -33,9 +33,19 @@ public record AwsSettings(
   public static AwsSettings from(Env env, ClientTimeouts timeouts) {
     return new AwsSettings(
         Region.of(env.required("AWS_REGION")),
-        env.url("AWS_ENDPOINT_URL"),
+        endpoint(env),
         new RenewableCredentials(() -> credentials(env)),
         timeouts);
+  }
+
+  /** AWS_ENDPOINT_URL, if set: any AWS-compatible endpoint (moto, LocalStack). */
+  public static Optional<URI> endpoint(Env env) {
+    return env.url("AWS_ENDPOINT_URL");
+  }
+
+  /** AWS_ACCESS_KEY_ID, if set. */
+  public static Optional<String> accessKeyId(Env env) {
+    return env.optional("AWS_ACCESS_KEY_ID");
   }
 
   /**
@@ -52,7 +62,7 @@ public record AwsSettings(
     if (env.optional("AWS_CONTAINER_CREDENTIALS_FULL_URI").isPresent()) {
       return ContainerCredentialsProvider.builder().build();
     }
-    Optional<String> accessKey = env.optional("AWS_ACCESS_KEY_ID");
+    Optional<String> accessKey = accessKeyId(env);
     if (accessKey.isPresent()) {
       String secret = env.required("AWS_SECRET_ACCESS_KEY");
       Optional<String> session = env.optional("AWS_SESSION_TOKEN");

@@ -3,6 +3,7 @@ package io.tokenbroker.adapters.dynamodb;
 import io.tokenbroker.config.Env;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The names of the broker's DynamoDB tables, and each table's shape (partition key, TTL attribute).
@@ -38,15 +39,30 @@ public record BrokerTables(
           "revocations", "REVOCATIONS_TABLE",
           "refreshTokens", "REFRESH_TOKENS_TABLE");
 
-  /** Reads every table name; functions that need only some read those directly. */
+  /** Reads every table name; functions that need only some call the reader of each. */
   public static BrokerTables from(Env env) {
     return new BrokerTables(
-        env.required("KEYS_TABLE"),
+        keysTable(env),
         env.required("CLIENTS_TABLE"),
         env.required("ISSUANCES_TABLE"),
         env.required("ASSERTIONS_TABLE"),
-        env.required("REVOCATIONS_TABLE"),
+        revocationsTable(env),
         env.required("REFRESH_TOKENS_TABLE"));
+  }
+
+  /** KEYS_TABLE, required. */
+  public static String keysTable(Env env) {
+    return keysTableIfSet(env).orElseThrow(() -> Env.notSet("KEYS_TABLE"));
+  }
+
+  /** KEYS_TABLE, if set: an authorizer in another account reads keys from a JWKS URL instead. */
+  public static Optional<String> keysTableIfSet(Env env) {
+    return env.optional("KEYS_TABLE");
+  }
+
+  /** REVOCATIONS_TABLE, required: a name, or an ARN for another account's table. */
+  public static String revocationsTable(Env env) {
+    return env.required("REVOCATIONS_TABLE");
   }
 
   /** Tables named {@code <prefix>keys}, ...: for local runs and tests. */

@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tokenbroker.adapters.aws.ClientTimeouts;
+import io.tokenbroker.adapters.dynamodb.BrokerTables;
 import io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository;
 import io.tokenbroker.adapters.http.Form;
-import io.tokenbroker.adapters.wiring.BrokerServices;
+import io.tokenbroker.adapters.wiring.BrokerAdapters;
+import io.tokenbroker.adapters.wiring.RevocationWiring;
+import io.tokenbroker.adapters.wiring.TokenWiring;
 import io.tokenbroker.auth.AuthenticatedClient;
 import io.tokenbroker.clients.Client;
+import io.tokenbroker.config.BrokerConfig;
+import io.tokenbroker.config.Env;
 import io.tokenbroker.devsupport.LocalAws;
 import io.tokenbroker.devsupport.MotoExtension;
 import io.tokenbroker.errors.ServiceFailure;
@@ -33,9 +38,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The broker services' SnapStart hooks against moto: what a restored environment must not carry
- * over from the snapshot (the random generator's state, the key table read) and what priming must
- * not do (write).
+ * The token and revocation wirings' SnapStart hooks against moto: what a restored environment must
+ * not carry over from the snapshot (the random generator's state, the key table read) and what
+ * priming must not do (write).
  */
 @ExtendWith(MotoExtension.class)
 class SnapStartRestoreIT {
@@ -62,26 +67,27 @@ class SnapStartRestoreIT {
     caller = BrokerKit.caller(client);
   }
 
-  private static BrokerServices services(Map<String, String> more) {
-    return services(more, SNAPSHOT_STATE);
+  private static TokenWiring wiring(Map<String, String> more) {
+    return wiring(more, SNAPSHOT_STATE);
   }
 
-  private static BrokerServices services(
-      Map<String, String> more, Supplier<SecureRandom> generators) {
-    return new BrokerServices(
-        broker.env.with(more),
-        ClientTimeouts.requestPath(),
-        new RecordingTelemetry(),
+  private static TokenWiring wiring(Map<String, String> more, Supplier<SecureRandom> generators) {
+    Env env = broker.env.with(more);
+    return new TokenWiring(
+        BrokerAdapters.from(env, ClientTimeouts.requestPath()),
+        BrokerConfig.from(env),
+        BrokerTables.from(env),
         Clock.systemUTC(),
-        generators);
+        new RenewableRandom(generators),
+        new RecordingTelemetry());
   }
 
-  private static SnapStartHooks hooks(BrokerServices services) {
-    return services.snapStartHooks("test", (in, out) -> in.readAllBytes(), "/token", "");
+  private static SnapStartHooks hooks(TokenWiring wiring) {
+    return wiring.snapStartHooks((in, out) -> in.readAllBytes());
   }
 
-  private static IssuedToken issue(BrokerServices services) {
-    return services
+  private static IssuedToken issue(TokenWiring wiring) {
+    return wiring
         .tokens()
         .issue(
             caller,
@@ -91,8 +97,8 @@ class SnapStartRestoreIT {
 
   @Test
   void twoEnvironmentsRestoredFromOneSnapshotMintDifferentJtisAndRefreshTokens() throws Exception {
-    BrokerServices first = services(Map.of());
-    BrokerServices second = services(Map.of());
+    TokenWiring first = wiring(Map.of());
+    TokenWiring second = wiring(Map.of());
     SnapStartHooks firstHooks = hooks(first);
     SnapStartHooks secondHooks = hooks(second);
     firstHooks.beforeCheckpoint(null);
@@ -115,8 +121,8 @@ class SnapStartRestoreIT {
   void aKeyWithdrawnBetweenCheckpointAndRestoreNoLongerSignsRightAfterTheRestore()
       throws Exception {
     Map<String, String> longCache = Map.of("KEY_TABLE_CACHE_SECONDS", "600");
-    BrokerServices restored = services(longCache, SecureRandom::new);
-    BrokerServices withoutHooks = services(longCache, SecureRandom::new);
+    TokenWiring restored = wiring(longCache, SecureRandom::new);
+    TokenWiring withoutHooks = wiring(longCache, SecureRandom::new);
     SnapStartHooks hooks = hooks(restored);
     issue(restored);
     issue(withoutHooks);
@@ -143,22 +149,16 @@ class SnapStartRestoreIT {
 
   @Test
   void primingWritesNothing() throws Exception {
-    BrokerServices services = services(Map.of());
-    services.tokens();
-    services.revocationService(); // also verifies the broker's tokens: the widest priming
+    TokenWiring wiring = wiring(Map.of());
     Map<String, Integer> before = broker.aws.itemCounts();
     RecordingTelemetry telemetry = new RecordingTelemetry();
+    // the revocation function also verifies the broker's tokens: the widest priming
     SnapStartHooks hooks =
-        new BrokerServices(
-                broker.env,
-                ClientTimeouts.requestPath(),
-                telemetry,
-                Clock.systemUTC(),
-                SNAPSHOT_STATE)
-            .snapStartHooks("test", (in, out) -> in.readAllBytes(), "/revoke", "&token=x");
+        RevocationWiring.fromEnvironment(broker.env, Clock.systemUTC(), telemetry)
+            .snapStartHooks((in, out) -> in.readAllBytes());
 
     hooks.beforeCheckpoint(null);
-    hooks(services).beforeCheckpoint(null);
+    hooks(wiring).beforeCheckpoint(null);
 
     assertThat(broker.aws.itemCounts()).isEqualTo(before);
     assertThat(telemetry.named("snapstart.primed")).hasSize(1);

@@ -11,14 +11,17 @@ import io.tokenbroker.adapters.aws.ClientTimeouts;
 import io.tokenbroker.adapters.dynamodb.BrokerTables;
 import io.tokenbroker.adapters.dynamodb.DynamoDbClientRepository;
 import io.tokenbroker.adapters.provisioning.BrokerProvisioner;
-import io.tokenbroker.adapters.wiring.BrokerServices;
+import io.tokenbroker.adapters.wiring.KeyRotationWiring;
+import io.tokenbroker.adapters.wiring.TokenWiring;
 import io.tokenbroker.bench.BenchFixtures;
 import io.tokenbroker.clients.ClientJson;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.devsupport.LocalAws;
 import io.tokenbroker.devsupport.MotoExtension;
+import io.tokenbroker.functions.authorizer.AuthorizerWiring;
 import io.tokenbroker.functions.authorizer.TokenAuthorizer;
 import io.tokenbroker.functions.token.TokenHandler;
+import io.tokenbroker.telemetry.Telemetry;
 import io.tokenbroker.testing.ClientAssertions;
 import io.tokenbroker.testing.EventFiles;
 import io.tokenbroker.testing.TestKeys;
@@ -66,11 +69,8 @@ class AwsCallsPerRequestIT {
                     "ROUTE_SCOPES", BenchFixtures.ROUTES,
                     "REVOCATION_CACHE_SECONDS", "300"));
     // The rotation function's first run: one ACTIVE RS256 key in KMS, recorded in the key table.
-    BrokerServices.keyRotation(
-            env,
-            ClientTimeouts.background(),
-            BenchFixtures.telemetry("rotation"),
-            Clock.systemUTC())
+    KeyRotationWiring.fromEnvironment(env, Clock.systemUTC(), BenchFixtures.telemetry("rotation"))
+        .rotation()
         .rotate(false);
     var clients = new DynamoDbClientRepository(dynamoDb, tables.clients());
     clients.save(BenchFixtures.iamClient(), 0);
@@ -82,9 +82,26 @@ class AwsCallsPerRequestIT {
     clients.save(ClientJson.parse(JSONObjectUtils.toJSONString(refreshing)), 0);
   }
 
+  /** The token function as Lambda wires it, from {@code env}. */
+  private static TokenHandler tokenHandler(Env env, Telemetry telemetry) {
+    TokenWiring wiring = TokenWiring.fromEnvironment(env, Clock.systemUTC(), telemetry);
+    return new TokenHandler(
+        wiring.clientAuthentication(),
+        wiring.tokens(),
+        wiring.refreshes(),
+        wiring.handlerTelemetry());
+  }
+
+  /** The authorizer as Lambda wires it, from {@code env}. */
+  private static TokenAuthorizer authorizer(Env env, Telemetry telemetry) {
+    AuthorizerWiring wiring = AuthorizerWiring.fromEnvironment(env, Clock.systemUTC(), telemetry);
+    return new TokenAuthorizer(
+        wiring.verifier(), wiring.config().routes(), wiring.handlerTelemetry());
+  }
+
   @Test
   void tokenFunctionSignsOnceAndWritesOneRecordPerTokenReadingKeysOnlyWhenItsCacheIsCold() {
-    TokenHandler handler = new TokenHandler(env, BenchFixtures.telemetry("token"));
+    TokenHandler handler = tokenHandler(env, BenchFixtures.telemetry("token"));
     byte[] iam = json(EventFiles.load("token/client-credentials-iam.json"));
 
     Map<String, Integer> cold = counted(() -> assertIssued(invoke(handler, iam)));
@@ -124,7 +141,7 @@ class AwsCallsPerRequestIT {
    */
   @Test
   void tokenFunctionReconfirmsItsSigningKeyWithAtMostOneRowReadASecond() throws Exception {
-    TokenHandler handler = new TokenHandler(env, BenchFixtures.telemetry("token"));
+    TokenHandler handler = tokenHandler(env, BenchFixtures.telemetry("token"));
     byte[] iam = json(EventFiles.load("token/client-credentials-iam.json"));
     assertIssued(invoke(handler, iam));
 
@@ -155,7 +172,7 @@ class AwsCallsPerRequestIT {
    */
   @Test
   void refreshReadsRevocationsOnceAndRotatesInOneTransaction() {
-    TokenHandler handler = new TokenHandler(env, BenchFixtures.telemetry("token"));
+    TokenHandler handler = tokenHandler(env, BenchFixtures.telemetry("token"));
     String refreshToken =
         refreshToken(invoke(handler, privateKeyJwtEvent("refreshing", "client_credentials")));
 
@@ -182,11 +199,11 @@ class AwsCallsPerRequestIT {
 
   @Test
   void authorizerChecksEachKeyWithKmsOnceAndReadsRevocationsOncePerTokenPerCachePeriod() {
-    TokenHandler tokens = new TokenHandler(env, BenchFixtures.telemetry("token"));
+    TokenHandler tokens = tokenHandler(env, BenchFixtures.telemetry("token"));
     byte[] iam = json(EventFiles.load("token/client-credentials-iam.json"));
     String first = accessToken(invoke(tokens, iam));
     String second = accessToken(invoke(tokens, iam));
-    TokenAuthorizer authorizer = new TokenAuthorizer(env, BenchFixtures.telemetry("authorizer"));
+    TokenAuthorizer authorizer = authorizer(env, BenchFixtures.telemetry("authorizer"));
 
     Map<String, Integer> cold =
         counted(() -> assertAllowed(invoke(authorizer, BenchFixtures.authorizerEvent(first))));

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
-import io.tokenbroker.adapters.aws.ClientTimeouts;
 import io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository;
-import io.tokenbroker.adapters.wiring.BrokerServices;
+import io.tokenbroker.adapters.wiring.DiscoveryWiring;
+import io.tokenbroker.adapters.wiring.KeyRotationWiring;
+import io.tokenbroker.adapters.wiring.TokenWiring;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.devsupport.LocalAws;
 import io.tokenbroker.devsupport.MotoExtension;
+import io.tokenbroker.functions.authorizer.AuthorizerWiring;
 import io.tokenbroker.functions.authorizer.TokenAuthorizer;
 import io.tokenbroker.functions.discovery.DiscoveryHandler;
 import io.tokenbroker.functions.rotation.KeyRotationHandler;
@@ -111,30 +113,38 @@ class KeyRotationSimulationIT {
                 "7"));
     RecordingTelemetry telemetry = new RecordingTelemetry();
     var rotation =
-        new KeyRotationHandler(
-            BrokerServices.keyRotation(env, ClientTimeouts.background(), telemetry, clock));
-    var services = new BrokerServices(env, ClientTimeouts.requestPath(), telemetry, clock);
+        new KeyRotationHandler(KeyRotationWiring.fromEnvironment(env, clock, telemetry).rotation());
+    var tokenWiring = TokenWiring.fromEnvironment(env, clock, telemetry);
     var tokens =
         new TokenHandler(
-            services.clientAuthenticator(), services.tokens(), services.refreshes(), telemetry);
-    var authorizer =
-        new TokenAuthorizer(
+            tokenWiring.clientAuthentication(),
+            tokenWiring.tokens(),
+            tokenWiring.refreshes(),
+            tokenWiring.handlerTelemetry());
+    var authorizerWiring =
+        AuthorizerWiring.fromEnvironment(
             env.with(
                 Map.of(
                     "AUDIENCE", "https://orders.example.com",
                     "ROUTE_SCOPES", "{\"GET /orders/*\": [\"orders:read\"]}",
                     "KEY_CACHE_SECONDS", "300",
                     "KEY_REFRESH_MIN_INTERVAL_SECONDS", "600")),
-            telemetry,
-            clock);
-    var discovery = new DiscoveryHandler(env, telemetry, clock);
+            clock,
+            telemetry);
+    var authorizer =
+        new TokenAuthorizer(
+            authorizerWiring.verifier(),
+            authorizerWiring.config().routes(),
+            authorizerWiring.handlerTelemetry());
+    var discoveryWiring = DiscoveryWiring.fromEnvironment(env, clock, telemetry);
+    var discovery =
+        new DiscoveryHandler(discoveryWiring.discovery(), discoveryWiring.handlerTelemetry());
     List<JwksVerifier> outside =
         List.of(
             new JwksVerifier(discovery, clock),
             new JwksVerifier(discovery, clock),
             new JwksVerifier(discovery, clock));
     var keyTable = new DynamoDbKeyRepository(aws.enhanced, aws.tables.keys());
-    services.tokens(); // warm
     new io.tokenbroker.adapters.dynamodb.DynamoDbClientRepository(
             aws.dynamoDb, aws.tables.clients())
         .save(Clients.withRole("ci-deployer", "arn:aws:iam::123456789012:role/ci-deployer"), 0);

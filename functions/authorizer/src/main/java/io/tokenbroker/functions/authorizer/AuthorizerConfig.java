@@ -2,6 +2,8 @@ package io.tokenbroker.functions.authorizer;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import io.tokenbroker.access.RouteRules;
+import io.tokenbroker.adapters.dynamodb.BrokerTables;
+import io.tokenbroker.config.BrokerConfig;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.errors.ConfigException;
 import io.tokenbroker.verify.VerifierPolicy;
@@ -14,7 +16,9 @@ import java.util.stream.Collectors;
 
 /**
  * One protected API's authorizer configuration, validated once at init; a bad value stops the
- * function with a message naming the variable.
+ * function with a message naming the variable. The variables it shares with the broker (ISSUER,
+ * CLOCK_SKEW_SECONDS, KEYS_TABLE, REVOCATIONS_TABLE) are parsed by {@link BrokerConfig} and {@link
+ * BrokerTables}.
  *
  * @param policy ISSUER, AUDIENCE, ALLOWED_ALGORITHMS (default RS256,ES256), CLOCK_SKEW_SECONDS
  *     (default 60), MAX_TOKEN_LIFETIME_SECONDS (default 3600)
@@ -41,7 +45,7 @@ public record AuthorizerConfig(
     Duration dependencyTimeout) {
 
   public static AuthorizerConfig from(Env env) {
-    Optional<String> keysTable = env.optional("KEYS_TABLE");
+    Optional<String> keysTable = BrokerTables.keysTableIfSet(env);
     Optional<URI> jwksUrl = env.secureUrl("JWKS_URL");
     if (keysTable.isPresent() == jwksUrl.isPresent()) {
       throw new ConfigException(
@@ -52,7 +56,7 @@ public record AuthorizerConfig(
         RouteRules.parse(env.required("ROUTE_SCOPES")),
         keysTable,
         jwksUrl,
-        env.required("REVOCATIONS_TABLE"),
+        BrokerTables.revocationsTable(env),
         env.seconds(
             "REVOCATION_CACHE_SECONDS",
             Duration.ofSeconds(5),
@@ -69,25 +73,21 @@ public record AuthorizerConfig(
   }
 
   private static VerifierPolicy policy(Env env) {
+    String allowed = env.string("ALLOWED_ALGORITHMS", "RS256,ES256");
     Set<JWSAlgorithm> algorithms =
-        Arrays.stream(env.string("ALLOWED_ALGORITHMS", "RS256,ES256").split(","))
+        Arrays.stream(allowed.split(","))
             .map(String::strip)
             .map(JWSAlgorithm::parse)
             .collect(Collectors.toSet());
     if (!VerifierPolicy.SUPPORTED.containsAll(algorithms)) {
       throw new ConfigException(
-          "ALLOWED_ALGORITHMS must list some of RS256, ES256, PS256, was "
-              + env.string("ALLOWED_ALGORITHMS", ""));
+          "ALLOWED_ALGORITHMS must list some of RS256, ES256, PS256, was " + allowed);
     }
     return new VerifierPolicy(
-        env.requiredUrl("ISSUER").toString(),
+        BrokerConfig.issuer(env).toString(),
         env.required("AUDIENCE"),
         algorithms,
-        env.seconds(
-            "CLOCK_SKEW_SECONDS",
-            Duration.ofSeconds(60),
-            Duration.ZERO,
-            VerifierPolicy.MAX_CLOCK_SKEW),
+        BrokerConfig.clockSkew(env),
         env.seconds(
             "MAX_TOKEN_LIFETIME_SECONDS",
             Duration.ofHours(1),

@@ -1,16 +1,12 @@
 package io.tokenbroker.functions.authorizer;
 
 import com.nimbusds.jose.jwk.JWK;
-import io.tokenbroker.adapters.aws.AwsClients;
-import io.tokenbroker.adapters.aws.AwsSettings;
 import io.tokenbroker.adapters.aws.ClientTimeouts;
-import io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository;
-import io.tokenbroker.adapters.dynamodb.DynamoDbRevocationRepository;
 import io.tokenbroker.adapters.jwks.JwksUrlKeySource;
-import io.tokenbroker.adapters.kms.KmsPublishedKeyCheck;
 import io.tokenbroker.adapters.lifecycle.PrimingEvents;
 import io.tokenbroker.adapters.lifecycle.PrimingSwitch;
 import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
+import io.tokenbroker.adapters.wiring.BrokerAdapters;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.keys.ConfirmedKeys;
 import io.tokenbroker.keys.SigningKey;
@@ -29,34 +25,34 @@ import java.util.function.Predicate;
  * The authorizer's real adapters, built once per container, and its SnapStart hooks. It never
  * signs; reading the broker's key table, it trusts a key only once KMS confirms it (GetPublicKey,
  * once per key per container, {@link ConfirmedKeys}), so write access to the table is not enough to
- * make it trust a key.
+ * make it trust a key. It lives beside its handler, not in the shared wiring, because its
+ * configuration is one protected API's ({@link AuthorizerConfig}).
  */
-final class AuthorizerWiring {
+public final class AuthorizerWiring {
 
   private final AuthorizerConfig config;
-  private final AwsSettings aws;
+  private final BrokerAdapters adapters;
+  private final Telemetry telemetry;
   private final KeySource keys;
   private final CachingKeyResolver keyCache;
   private final CachedRevocations revocations;
   private final AccessTokenVerifier verifier;
   private final PrimingSwitch primingSwitch = new PrimingSwitch();
 
-  AuthorizerWiring(AuthorizerConfig config, Env env, Clock clock, Telemetry telemetry) {
+  /**
+   * @param adapters built with {@link #timeouts}: a slow store must deny fast, not retry slowly
+   */
+  public AuthorizerWiring(
+      BrokerAdapters adapters, AuthorizerConfig config, Clock clock, Telemetry telemetry) {
     this.config = config;
-    // One attempt per read inside the time budget: a slow store must deny fast, not retry slowly.
-    ClientTimeouts budget =
-        new ClientTimeouts(config.dependencyTimeout(), config.dependencyTimeout(), 1);
-    this.aws = AwsSettings.from(env, budget);
-    var dynamoDb = AwsClients.dynamoDb(aws);
+    this.adapters = adapters;
+    this.telemetry = telemetry;
     Predicate<String> couldNotCheck = kid -> false;
     if (config.jwksUrl().isPresent()) {
       keys = new JwksUrlKeySource(config.jwksUrl().get(), config.dependencyTimeout());
     } else {
-      var table =
-          new DynamoDbKeyRepository(
-              AwsClients.enhanced(dynamoDb), config.keysTable().orElseThrow());
-      var confirmed =
-          new ConfirmedKeys(new KmsPublishedKeyCheck(AwsClients.kms(aws)), clock, telemetry);
+      var table = adapters.keys(config.keysTable().orElseThrow());
+      var confirmed = new ConfirmedKeys(adapters.publishedKeyCheck(), clock, telemetry);
       couldNotCheck = confirmed::couldNotCheck;
       keys =
           () ->
@@ -71,7 +67,7 @@ final class AuthorizerWiring {
         new CachingKeyResolver(keys, clock, config.keyCache(), config.keyRefreshMinInterval());
     revocations =
         new CachedRevocations(
-            new DynamoDbRevocationRepository(dynamoDb, config.revocationsTable()),
+            adapters.revocations(config.revocationsTable()),
             clock,
             config.revocationCache(),
             10_000);
@@ -83,26 +79,43 @@ final class AuthorizerWiring {
             clock);
   }
 
-  AccessTokenVerifier verifier() {
+  /** From the function's environment: {@link AuthorizerConfig} and the AWS settings. */
+  public static AuthorizerWiring fromEnvironment(Env env, Clock clock, Telemetry telemetry) {
+    AuthorizerConfig config = AuthorizerConfig.from(env);
+    return new AuthorizerWiring(
+        BrokerAdapters.from(env, timeouts(config)), config, clock, telemetry);
+  }
+
+  /** One attempt per read inside the time budget (DEPENDENCY_TIMEOUT_MILLIS). */
+  public static ClientTimeouts timeouts(AuthorizerConfig config) {
+    return new ClientTimeouts(config.dependencyTimeout(), config.dependencyTimeout(), 1);
+  }
+
+  public AccessTokenVerifier verifier() {
     return verifier;
   }
 
+  public AuthorizerConfig config() {
+    return config;
+  }
+
   /** For the handler's own telemetry: silent while priming sends its synthetic request. */
-  Telemetry quietWhilePriming(Telemetry telemetry) {
+  public Telemetry handlerTelemetry() {
     return primingSwitch.quiet(telemetry);
   }
 
   /**
-   * Priming reads the keys, sends the handler a token naming a real key (the first published; a
-   * made-up kid if there is none yet) with a forged signature, which it denies, and reads one
-   * revocation state. Reset forgets the keys and revocation states and drops cached credentials.
+   * Registers the SnapStart hooks; the caller keeps the result. Priming reads the keys, sends the
+   * handler a token naming a real key (the first published; a made-up kid if there is none yet)
+   * with a forged signature, which it denies, and reads one revocation state. Reset forgets the
+   * keys and revocation states and drops cached credentials.
    */
-  SnapStartHooks snapStartHooks(Telemetry telemetry, SnapStartHooks.StreamHandler handler) {
+  public SnapStartHooks snapStartHooks(SnapStartHooks.StreamHandler handler) {
     return SnapStartHooks.builder("authorizer", telemetry, primingSwitch)
         .priming(() -> prime(handler))
         .reset(keyCache::clear)
         .reset(revocations::clear)
-        .reset(aws::renewCredentials)
+        .reset(adapters::renewCredentials)
         .register();
   }
 

@@ -37,35 +37,25 @@ public final class TokenAuthorizer implements RequestStreamHandler {
 
   /** Lambda's entry: wires real clients from the environment, once per container. */
   public TokenAuthorizer() {
-    this(Env.system(), new JsonLinesTelemetry(System.out, Clock.systemUTC(), "authorizer"));
+    AuthorizerWiring wiring =
+        AuthorizerWiring.fromEnvironment(
+            Env.system(),
+            Clock.systemUTC(),
+            new JsonLinesTelemetry(System.out, Clock.systemUTC(), "authorizer"));
+    this(wiring.verifier(), wiring.config().routes(), wiring.handlerTelemetry());
+    snapStart = wiring.snapStartHooks((in, out) -> handleRequest(in, out, null));
   }
 
-  /** Wires real clients from {@code env} (the local server's way in). */
-  public TokenAuthorizer(Env env, Telemetry telemetry) {
-    this(env, telemetry, Clock.systemUTC());
-  }
-
-  /** With another clock: for simulations that run days of rotation in seconds. */
-  public TokenAuthorizer(Env env, Telemetry telemetry, Clock clock) {
-    this(AuthorizerConfig.from(env), env, telemetry, clock);
-  }
-
-  private TokenAuthorizer(AuthorizerConfig config, Env env, Telemetry telemetry, Clock clock) {
-    this(config, new AuthorizerWiring(config, env, clock, telemetry), telemetry);
-  }
-
-  private TokenAuthorizer(AuthorizerConfig config, AuthorizerWiring wiring, Telemetry telemetry) {
-    this(wiring.verifier(), config.routes(), wiring.quietWhilePriming(telemetry));
-    snapStart = wiring.snapStartHooks(telemetry, (in, out) -> handleRequest(in, out, null));
-  }
-
+  /**
+   * With its dependencies: for tests and the local server ({@link AuthorizerWiring} builds them).
+   */
   public TokenAuthorizer(AccessTokenVerifier verifier, RouteRules routes, Telemetry telemetry) {
     this.verifier = verifier;
     this.routes = routes;
     this.telemetry = telemetry;
   }
 
-  /** The SnapStart hooks, if this handler wired its own adapters (else null). */
+  /** The SnapStart hooks, if Lambda built this handler (else null). */
   SnapStartHooks snapStartHooks() {
     return snapStart;
   }

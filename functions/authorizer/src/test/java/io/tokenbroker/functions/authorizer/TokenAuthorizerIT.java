@@ -9,11 +9,14 @@ import io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository;
 import io.tokenbroker.adapters.dynamodb.DynamoDbRevocationRepository;
 import io.tokenbroker.adapters.kms.KmsKeyManager;
 import io.tokenbroker.adapters.kms.KmsKeySigner;
+import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
 import io.tokenbroker.clients.Client;
+import io.tokenbroker.config.Env;
 import io.tokenbroker.devsupport.LocalAws;
 import io.tokenbroker.devsupport.MotoExtension;
 import io.tokenbroker.keys.KeyState;
 import io.tokenbroker.keys.SigningKey;
+import io.tokenbroker.telemetry.Telemetry;
 import io.tokenbroker.testing.AwsFixture;
 import io.tokenbroker.testing.Clients;
 import io.tokenbroker.testing.EventFiles;
@@ -21,6 +24,7 @@ import io.tokenbroker.testing.KeySignerJws;
 import io.tokenbroker.testing.MotoBroker;
 import io.tokenbroker.testing.RecordingTelemetry;
 import io.tokenbroker.testing.TestKeys;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -56,7 +60,7 @@ class TokenAuthorizerIT {
     broker = new MotoBroker(local);
     aws = broker.aws;
     revocations = new DynamoDbRevocationRepository(aws.dynamoDb, aws.tables.revocations());
-    authorizer = new TokenAuthorizer(environment(Map.of()), TELEMETRY);
+    authorizer = wired(environment(Map.of()), TELEMETRY);
   }
 
   private static io.tokenbroker.config.Env environment(Map<String, String> more) {
@@ -100,6 +104,26 @@ class TokenAuthorizerIT {
     return ((List<Map<String, Object>>) policy.get("Statement")).getFirst();
   }
 
+  /**
+   * The handler as the local server builds it: its wiring read from {@code env}; the hooks that
+   * wiring registers are kept in {@link #HOOKS}.
+   */
+  private static TokenAuthorizer wired(Env env, Telemetry telemetry) {
+    AuthorizerWiring wiring = AuthorizerWiring.fromEnvironment(env, Clock.systemUTC(), telemetry);
+    TokenAuthorizer handler =
+        new TokenAuthorizer(wiring.verifier(), wiring.config().routes(), wiring.handlerTelemetry());
+    HOOKS.put(handler, wiring.snapStartHooks((in, out) -> handler.handleRequest(in, out, null)));
+    return handler;
+  }
+
+  /** The SnapStart hooks each wiring registered for its handler, as Lambda's handler keeps them. */
+  private static final java.util.Map<Object, SnapStartHooks> HOOKS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static SnapStartHooks hooks(Object handler) {
+    return HOOKS.get(handler);
+  }
+
   @Test
   void allowsExactlyTheRoutesTheTokensScopesAreGrantedAcrossTheApi() {
     String token = token("reader", "orders:read");
@@ -136,7 +160,7 @@ class TokenAuthorizerIT {
   @Test
   void deniesEveryRouteToATokenWhoseScopesGrantNone() throws Exception {
     var strict =
-        new TokenAuthorizer(
+        wired(
             environment(Map.of("ROUTE_SCOPES", "{\"GET /orders/*\": [\"orders:read\"]}")),
             new RecordingTelemetry());
 
@@ -322,7 +346,7 @@ class TokenAuthorizerIT {
                 new KmsKeySigner(aws.kms), row(genuine.keyReference(), genuine.publicJwk())));
     RecordingTelemetry telemetry = new RecordingTelemetry();
     try {
-      TokenAuthorizer fresh = new TokenAuthorizer(environment(Map.of()), telemetry);
+      TokenAuthorizer fresh = wired(environment(Map.of()), telemetry);
 
       for (String refused : List.of(forgedToken, byArnToken)) {
         assertThatThrownBy(() -> invoke(fresh, restEvent(refused, "GET", "/orders/1")))
@@ -343,7 +367,7 @@ class TokenAuthorizerIT {
   @Test
   void failsClosedAndFastWhenItsStoresAreUnreachable() {
     var cutOff =
-        new TokenAuthorizer(
+        wired(
             environment(
                 Map.of(
                     "AWS_ENDPOINT_URL", "http://127.0.0.1:9", "DEPENDENCY_TIMEOUT_MILLIS", "500")),

@@ -6,16 +6,19 @@ import io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository;
 import io.tokenbroker.adapters.dynamodb.DynamoDbRevocationRepository;
 import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
 import io.tokenbroker.clients.Client;
+import io.tokenbroker.config.Env;
 import io.tokenbroker.devsupport.LocalAws;
 import io.tokenbroker.devsupport.MotoExtension;
 import io.tokenbroker.keys.KeyState;
 import io.tokenbroker.keys.SigningKey;
+import io.tokenbroker.telemetry.Telemetry;
 import io.tokenbroker.telemetry.TelemetryEvent;
 import io.tokenbroker.testing.Clients;
 import io.tokenbroker.testing.EventFiles;
 import io.tokenbroker.testing.MotoBroker;
 import io.tokenbroker.testing.RecordingTelemetry;
 import io.tokenbroker.tokens.IssuedToken;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -48,8 +51,28 @@ class TokenAuthorizerSnapStartIT {
     keys = new DynamoDbKeyRepository(broker.aws.enhanced, broker.aws.tables.keys());
   }
 
+  /**
+   * The handler as the local server builds it: its wiring read from {@code env}; the hooks that
+   * wiring registers are kept in {@link #HOOKS}.
+   */
+  private static TokenAuthorizer wired(Env env, Telemetry telemetry) {
+    AuthorizerWiring wiring = AuthorizerWiring.fromEnvironment(env, Clock.systemUTC(), telemetry);
+    TokenAuthorizer handler =
+        new TokenAuthorizer(wiring.verifier(), wiring.config().routes(), wiring.handlerTelemetry());
+    HOOKS.put(handler, wiring.snapStartHooks((in, out) -> handler.handleRequest(in, out, null)));
+    return handler;
+  }
+
+  /** The SnapStart hooks each wiring registered for its handler, as Lambda's handler keeps them. */
+  private static final java.util.Map<Object, SnapStartHooks> HOOKS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static SnapStartHooks hooks(Object handler) {
+    return HOOKS.get(handler);
+  }
+
   private static TokenAuthorizer authorizer(RecordingTelemetry telemetry) {
-    return new TokenAuthorizer(
+    return wired(
         broker.env.with(
             Map.of(
                 "AUDIENCE", "https://orders.example.com",
@@ -98,7 +121,7 @@ class TokenAuthorizerSnapStartIT {
     assertThat(allows(restored, token.accessToken())).isTrue();
     assertThat(allows(withoutHooks, token.accessToken())).isTrue();
 
-    SnapStartHooks hooks = restored.snapStartHooks();
+    SnapStartHooks hooks = hooks(restored);
     hooks.beforeCheckpoint(null);
     revocations.revokeToken(jti(token), Instant.now().plus(Duration.ofHours(1)), "test");
     hooks.afterRestore(null);
@@ -117,7 +140,7 @@ class TokenAuthorizerSnapStartIT {
     revocations.revokeToken(jti(token), Instant.now().plus(Duration.ofHours(1)), "test");
     assertThat(allows(restored, token.accessToken())).as("still cached").isTrue();
 
-    restored.snapStartHooks().afterRestore(null);
+    hooks(restored).afterRestore(null);
 
     assertThat(allows(restored, token.accessToken())).isFalse();
   }
@@ -132,7 +155,7 @@ class TokenAuthorizerSnapStartIT {
     SigningKey active =
         keys.findAll().stream().filter(k -> k.state() == KeyState.ACTIVE).findFirst().orElseThrow();
 
-    SnapStartHooks hooks = restored.snapStartHooks();
+    SnapStartHooks hooks = hooks(restored);
     hooks.beforeCheckpoint(null);
     SigningKey withdrawn = active.moveTo(KeyState.WITHDRAWN, Instant.now());
     keys.write(List.of(), List.of(withdrawn));
@@ -152,7 +175,7 @@ class TokenAuthorizerSnapStartIT {
     TokenAuthorizer authorizer = authorizer(telemetry);
     Map<String, Integer> before = broker.aws.itemCounts();
 
-    authorizer.snapStartHooks().beforeCheckpoint(null);
+    hooks(authorizer).beforeCheckpoint(null);
 
     assertThat(broker.aws.itemCounts()).isEqualTo(before);
     assertThat(telemetry.events())
@@ -162,6 +185,9 @@ class TokenAuthorizerSnapStartIT {
 
   @Test
   void registersHooksOnlyWhenItWiresItsOwnAdapters() {
-    assertThat(authorizer(new RecordingTelemetry()).snapStartHooks()).isNotNull();
+    TokenAuthorizer wired = authorizer(new RecordingTelemetry());
+    assertThat(hooks(wired)).isNotNull();
+    // given its dependencies, the handler registers none: only Lambda's no-argument one does
+    assertThat(wired.snapStartHooks()).isNull();
   }
 }

@@ -8,6 +8,7 @@ import io.tokenbroker.adapters.http.HttpRequest;
 import io.tokenbroker.adapters.http.HttpResponse;
 import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
 import io.tokenbroker.adapters.telemetry.JsonLinesTelemetry;
+import io.tokenbroker.adapters.wiring.DiscoveryWiring;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.discovery.DiscoveryService;
 import io.tokenbroker.errors.OAuthError;
@@ -22,8 +23,8 @@ import java.util.Map;
 /** GET /.well-known/jwks.json, /.well-known/oauth-authorization-server, openid-configuration. */
 public final class DiscoveryHandler implements RequestStreamHandler {
 
-  static final String JWKS = "/.well-known/jwks.json";
-  static final String METADATA = "/.well-known/oauth-authorization-server";
+  static final String JWKS = DiscoveryWiring.JWKS;
+  static final String METADATA = DiscoveryWiring.METADATA;
   static final String OPENID_CONFIGURATION = "/.well-known/openid-configuration";
 
   private final DiscoveryService discovery;
@@ -32,30 +33,24 @@ public final class DiscoveryHandler implements RequestStreamHandler {
 
   /** Lambda's entry: wires real clients from the environment, once per container. */
   public DiscoveryHandler() {
-    this(Env.system(), new JsonLinesTelemetry(System.out, Clock.systemUTC(), "discovery"));
+    DiscoveryWiring wiring =
+        DiscoveryWiring.fromEnvironment(
+            Env.system(),
+            Clock.systemUTC(),
+            new JsonLinesTelemetry(System.out, Clock.systemUTC(), "discovery"));
+    this(wiring.discovery(), wiring.handlerTelemetry());
+    snapStart = wiring.snapStartHooks((in, out) -> handleRequest(in, out, null));
   }
 
-  /** Wires real clients from {@code env} (the local server's way in). */
-  public DiscoveryHandler(Env env, Telemetry telemetry) {
-    this(env, telemetry, Clock.systemUTC());
-  }
-
-  /** With another clock: for simulations that run days of rotation in seconds. */
-  public DiscoveryHandler(Env env, Telemetry telemetry, Clock clock) {
-    this(new DiscoveryWiring(DiscoveryConfig.from(env), env, clock, telemetry), telemetry);
-  }
-
-  private DiscoveryHandler(DiscoveryWiring wiring, Telemetry telemetry) {
-    this(wiring.service(), wiring.quietWhilePriming(telemetry));
-    snapStart = wiring.snapStartHooks(telemetry, (in, out) -> handleRequest(in, out, null));
-  }
-
+  /**
+   * With its dependencies: for tests and the local server ({@link DiscoveryWiring} builds them).
+   */
   public DiscoveryHandler(DiscoveryService discovery, Telemetry telemetry) {
     this.discovery = discovery;
     this.http = new HttpFunction(telemetry);
   }
 
-  /** The SnapStart hooks, if this handler wired its own adapters (else null). */
+  /** The SnapStart hooks, if Lambda built this handler (else null). */
   SnapStartHooks snapStartHooks() {
     return snapStart;
   }

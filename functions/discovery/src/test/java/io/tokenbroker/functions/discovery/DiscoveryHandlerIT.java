@@ -8,10 +8,14 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository;
 import io.tokenbroker.adapters.kms.KmsKeyManager;
+import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
+import io.tokenbroker.adapters.wiring.DiscoveryWiring;
+import io.tokenbroker.config.Env;
 import io.tokenbroker.devsupport.LocalAws;
 import io.tokenbroker.devsupport.MotoExtension;
 import io.tokenbroker.keys.KeyState;
 import io.tokenbroker.keys.SigningKey;
+import io.tokenbroker.telemetry.Telemetry;
 import io.tokenbroker.testing.AwsFixture;
 import io.tokenbroker.testing.EventFiles;
 import io.tokenbroker.testing.RecordingTelemetry;
@@ -48,7 +52,7 @@ class DiscoveryHandlerIT {
             Clock.systemUTC().instant());
     keys.create(withdrawn);
     handler =
-        new DiscoveryHandler(
+        wired(
             aws.env(Map.of("ISSUER", ISSUER, "JWKS_MAX_AGE_SECONDS", "120")),
             new RecordingTelemetry());
   }
@@ -90,6 +94,25 @@ class DiscoveryHandlerIT {
         1);
   }
 
+  /**
+   * The handler as the local server builds it: its wiring read from {@code env}; the hooks that
+   * wiring registers are kept in {@link #HOOKS}.
+   */
+  private static DiscoveryHandler wired(Env env, Telemetry telemetry) {
+    DiscoveryWiring wiring = DiscoveryWiring.fromEnvironment(env, Clock.systemUTC(), telemetry);
+    DiscoveryHandler handler = new DiscoveryHandler(wiring.discovery(), wiring.handlerTelemetry());
+    HOOKS.put(handler, wiring.snapStartHooks((in, out) -> handler.handleRequest(in, out, null)));
+    return handler;
+  }
+
+  /** The SnapStart hooks each wiring registered for its handler, as Lambda's handler keeps them. */
+  private static final java.util.Map<Object, SnapStartHooks> HOOKS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static SnapStartHooks hooks(Object handler) {
+    return HOOKS.get(handler);
+  }
+
   @Test
   void leavesOutKeyRecordsKmsDoesNotConfirm() throws Exception {
     var keys = new DynamoDbKeyRepository(aws.enhanced, aws.tables.keys());
@@ -104,8 +127,7 @@ class DiscoveryHandlerIT {
     forgeries.forEach(keys::create);
     RecordingTelemetry telemetry = new RecordingTelemetry();
     DiscoveryHandler fresh =
-        new DiscoveryHandler(
-            aws.env(Map.of("ISSUER", ISSUER, "KEY_TABLE_CACHE_SECONDS", "0")), telemetry);
+        wired(aws.env(Map.of("ISSUER", ISSUER, "KEY_TABLE_CACHE_SECONDS", "0")), telemetry);
     try {
       Map<String, Object> response =
           EventFiles.invoke(
@@ -181,11 +203,10 @@ class DiscoveryHandlerIT {
       throws Exception {
     RecordingTelemetry telemetry = new RecordingTelemetry();
     DiscoveryHandler restored =
-        new DiscoveryHandler(
-            aws.env(Map.of("ISSUER", ISSUER, "KEY_TABLE_CACHE_SECONDS", "600")), telemetry);
+        wired(aws.env(Map.of("ISSUER", ISSUER, "KEY_TABLE_CACHE_SECONDS", "600")), telemetry);
     var before = aws.itemCounts();
 
-    restored.snapStartHooks().beforeCheckpoint(null);
+    hooks(restored).beforeCheckpoint(null);
 
     assertThat(aws.itemCounts()).isEqualTo(before);
     assertThat(telemetry.events())
@@ -200,7 +221,7 @@ class DiscoveryHandlerIT {
             Clock.systemUTC().instant());
     keys.create(pending);
     try {
-      restored.snapStartHooks().afterRestore(null);
+      hooks(restored).afterRestore(null);
 
       Map<String, Object> response =
           EventFiles.invoke(

@@ -2,7 +2,6 @@ package io.tokenbroker.functions.introspection;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import io.tokenbroker.adapters.aws.ClientTimeouts;
 import io.tokenbroker.adapters.http.ClientAuthentication;
 import io.tokenbroker.adapters.http.Form;
 import io.tokenbroker.adapters.http.HttpFunction;
@@ -10,7 +9,7 @@ import io.tokenbroker.adapters.http.HttpRequest;
 import io.tokenbroker.adapters.http.HttpResponse;
 import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
 import io.tokenbroker.adapters.telemetry.JsonLinesTelemetry;
-import io.tokenbroker.adapters.wiring.BrokerServices;
+import io.tokenbroker.adapters.wiring.IntrospectionWiring;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.oauth.IntrospectionService;
 import io.tokenbroker.telemetry.Telemetry;
@@ -35,27 +34,19 @@ public final class IntrospectionHandler implements RequestStreamHandler {
 
   /** Lambda's entry: wires real clients from the environment, once per container. */
   public IntrospectionHandler() {
-    this(Env.system(), new JsonLinesTelemetry(System.out, Clock.systemUTC(), "introspection"));
+    IntrospectionWiring wiring =
+        IntrospectionWiring.fromEnvironment(
+            Env.system(),
+            Clock.systemUTC(),
+            new JsonLinesTelemetry(System.out, Clock.systemUTC(), "introspection"));
+    this(wiring.clientAuthentication(), wiring.introspection(), wiring.handlerTelemetry());
+    snapStart = wiring.snapStartHooks((in, out) -> handleRequest(in, out, null));
   }
 
-  /** Wires real clients from {@code env} (the local server's way in). */
-  public IntrospectionHandler(Env env, Telemetry telemetry) {
-    this(new BrokerServices(env, ClientTimeouts.requestPath(), telemetry), telemetry);
-  }
-
-  private IntrospectionHandler(BrokerServices services, Telemetry telemetry) {
-    this(
-        services.clientAuthenticator(),
-        services.introspection(),
-        services.quietWhilePriming(telemetry));
-    snapStart =
-        services.snapStartHooks(
-            "introspection",
-            (in, out) -> handleRequest(in, out, null),
-            "/introspect",
-            "&token=priming");
-  }
-
+  /**
+   * With its dependencies: for tests and the local server ({@link IntrospectionWiring} builds
+   * them).
+   */
   public IntrospectionHandler(
       ClientAuthentication authenticator, IntrospectionService introspection, Telemetry telemetry) {
     this.authenticator = authenticator;
@@ -63,7 +54,7 @@ public final class IntrospectionHandler implements RequestStreamHandler {
     this.http = new HttpFunction(telemetry);
   }
 
-  /** The SnapStart hooks, if this handler wired its own services (else null). */
+  /** The SnapStart hooks, if Lambda built this handler (else null). */
   SnapStartHooks snapStartHooks() {
     return snapStart;
   }

@@ -3,11 +3,15 @@ package io.tokenbroker.functions.introspection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.jwk.ECKey;
+import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
+import io.tokenbroker.adapters.wiring.IntrospectionWiring;
 import io.tokenbroker.clients.Client;
+import io.tokenbroker.config.Env;
 import io.tokenbroker.devsupport.LocalAws;
 import io.tokenbroker.devsupport.MotoExtension;
 import io.tokenbroker.keys.KeyState;
 import io.tokenbroker.keys.SigningKey;
+import io.tokenbroker.telemetry.Telemetry;
 import io.tokenbroker.testing.ClientAssertions;
 import io.tokenbroker.testing.Clients;
 import io.tokenbroker.testing.EventFiles;
@@ -17,6 +21,7 @@ import io.tokenbroker.testing.TestKeys;
 import io.tokenbroker.tokens.IssuedToken;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -41,13 +46,35 @@ class IntrospectionHandlerIT {
     broker.register(Clients.parse(resourceServer));
     workload =
         broker.register(Clients.withRole("workload", "arn:aws:iam::123456789012:role/workload"));
-    handler = new IntrospectionHandler(broker.env, new RecordingTelemetry());
+    handler = wired(broker.env, new RecordingTelemetry());
   }
 
   private static Map<String, Object> introspect(String token) {
     Map<String, Object> event = EventFiles.load("introspection/introspect-iam.json");
     event.put("body", "token=" + token);
     return EventFiles.invoke((in, out) -> handler.handleRequest(in, out, null), event);
+  }
+
+  /**
+   * The handler as the local server builds it: its wiring read from {@code env}; the hooks that
+   * wiring registers are kept in {@link #HOOKS}.
+   */
+  private static IntrospectionHandler wired(Env env, Telemetry telemetry) {
+    IntrospectionWiring wiring =
+        IntrospectionWiring.fromEnvironment(env, Clock.systemUTC(), telemetry);
+    IntrospectionHandler handler =
+        new IntrospectionHandler(
+            wiring.clientAuthentication(), wiring.introspection(), wiring.handlerTelemetry());
+    HOOKS.put(handler, wiring.snapStartHooks((in, out) -> handler.handleRequest(in, out, null)));
+    return handler;
+  }
+
+  /** The SnapStart hooks each wiring registered for its handler, as Lambda's handler keeps them. */
+  private static final java.util.Map<Object, SnapStartHooks> HOOKS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static SnapStartHooks hooks(Object handler) {
+    return HOOKS.get(handler);
   }
 
   @Test
@@ -195,7 +222,7 @@ class IntrospectionHandlerIT {
             genuine.getJWTClaimsSet());
     copy.sign(new com.nimbusds.jose.crypto.RSASSASigner(forgersKey));
     try {
-      var fresh = new IntrospectionHandler(broker.env, new RecordingTelemetry());
+      var fresh = wired(broker.env, new RecordingTelemetry());
       Map<String, Object> event = EventFiles.load("introspection/introspect-iam.json");
       event.put("body", "token=" + copy.serialize());
 
@@ -244,11 +271,11 @@ class IntrospectionHandlerIT {
   @Test
   void snapStartPrimingIsRefusedAfterReadingAndWritesOrLogsNothing() throws Exception {
     RecordingTelemetry telemetry = new RecordingTelemetry();
-    var primed = new IntrospectionHandler(broker.env, telemetry);
+    var primed = wired(broker.env, telemetry);
     var before = broker.aws.itemCounts();
 
-    primed.snapStartHooks().beforeCheckpoint(null);
-    primed.snapStartHooks().afterRestore(null);
+    hooks(primed).beforeCheckpoint(null);
+    hooks(primed).afterRestore(null);
 
     assertThat(broker.aws.itemCounts()).isEqualTo(before);
     assertThat(telemetry.events())

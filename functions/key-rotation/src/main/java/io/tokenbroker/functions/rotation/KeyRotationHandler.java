@@ -3,9 +3,8 @@ package io.tokenbroker.functions.rotation;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.nimbusds.jose.util.JSONObjectUtils;
-import io.tokenbroker.adapters.aws.ClientTimeouts;
 import io.tokenbroker.adapters.telemetry.JsonLinesTelemetry;
-import io.tokenbroker.adapters.wiring.BrokerServices;
+import io.tokenbroker.adapters.wiring.KeyRotationWiring;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.keys.KeyRotationService;
 import io.tokenbroker.keys.KeyRotationService.RotationReport;
@@ -28,13 +27,14 @@ public final class KeyRotationHandler implements RequestStreamHandler {
   /** Lambda's entry: wires real clients from the environment, once per container. */
   public KeyRotationHandler() {
     this(
-        BrokerServices.keyRotation(
-            Env.system(),
-            ClientTimeouts.background(),
-            new JsonLinesTelemetry(System.out, Clock.systemUTC(), "key-rotation"),
-            Clock.systemUTC()));
+        KeyRotationWiring.fromEnvironment(
+                Env.system(),
+                Clock.systemUTC(),
+                new JsonLinesTelemetry(System.out, Clock.systemUTC(), "key-rotation"))
+            .rotation());
   }
 
+  /** With its dependency: for tests and the local server ({@link KeyRotationWiring} builds it). */
   public KeyRotationHandler(KeyRotationService rotation) {
     this.rotation = rotation;
   }

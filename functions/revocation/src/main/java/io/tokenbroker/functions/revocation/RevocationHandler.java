@@ -2,7 +2,6 @@ package io.tokenbroker.functions.revocation;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import io.tokenbroker.adapters.aws.ClientTimeouts;
 import io.tokenbroker.adapters.http.ClientAuthentication;
 import io.tokenbroker.adapters.http.Form;
 import io.tokenbroker.adapters.http.HttpFunction;
@@ -10,7 +9,7 @@ import io.tokenbroker.adapters.http.HttpRequest;
 import io.tokenbroker.adapters.http.HttpResponse;
 import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
 import io.tokenbroker.adapters.telemetry.JsonLinesTelemetry;
-import io.tokenbroker.adapters.wiring.BrokerServices;
+import io.tokenbroker.adapters.wiring.RevocationWiring;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.oauth.RevocationService;
@@ -46,29 +45,25 @@ public final class RevocationHandler implements RequestStreamHandler {
 
   /** Lambda's entry: wires real clients from the environment, once per container. */
   public RevocationHandler() {
-    this(Env.system(), new JsonLinesTelemetry(System.out, Clock.systemUTC(), "revocation"));
-  }
-
-  /** Wires real clients from {@code env} (the local server's way in). */
-  public RevocationHandler(Env env, Telemetry telemetry) {
+    Env env = Env.system();
+    RevocationWiring wiring =
+        RevocationWiring.fromEnvironment(
+            env,
+            Clock.systemUTC(),
+            new JsonLinesTelemetry(System.out, Clock.systemUTC(), "revocation"));
     this(
-        new BrokerServices(env, ClientTimeouts.requestPath(), telemetry),
-        RevocationConfig.from(env),
-        telemetry);
+        wiring.clientAuthentication(),
+        wiring.revocations(),
+        wiring.operatorRevocations(),
+        RevocationConfig.from(env).operators(),
+        wiring.handlerTelemetry());
+    snapStart = wiring.snapStartHooks((in, out) -> handleRequest(in, out, null));
   }
 
-  private RevocationHandler(BrokerServices services, RevocationConfig config, Telemetry telemetry) {
-    this(
-        services.clientAuthenticator(),
-        services.revocationService(),
-        services.operatorRevocations(),
-        config.operators(),
-        services.quietWhilePriming(telemetry));
-    snapStart =
-        services.snapStartHooks(
-            "revocation", (in, out) -> handleRequest(in, out, null), "/revoke", "&token=priming");
-  }
-
+  /**
+   * With its dependencies: for tests and the local server ({@link RevocationWiring} builds them,
+   * {@link RevocationConfig} reads the operators).
+   */
   public RevocationHandler(
       ClientAuthentication authenticator,
       RevocationService revocations,
@@ -82,7 +77,7 @@ public final class RevocationHandler implements RequestStreamHandler {
     this.http = new HttpFunction(telemetry);
   }
 
-  /** The SnapStart hooks, if this handler wired its own services (else null). */
+  /** The SnapStart hooks, if Lambda built this handler (else null). */
   SnapStartHooks snapStartHooks() {
     return snapStart;
   }

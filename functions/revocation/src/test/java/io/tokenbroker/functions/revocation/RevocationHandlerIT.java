@@ -3,9 +3,13 @@ package io.tokenbroker.functions.revocation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.jwk.ECKey;
+import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
+import io.tokenbroker.adapters.wiring.RevocationWiring;
 import io.tokenbroker.clients.Client;
+import io.tokenbroker.config.Env;
 import io.tokenbroker.devsupport.LocalAws;
 import io.tokenbroker.devsupport.MotoExtension;
+import io.tokenbroker.telemetry.Telemetry;
 import io.tokenbroker.testing.ClientAssertions;
 import io.tokenbroker.testing.Clients;
 import io.tokenbroker.testing.EventFiles;
@@ -15,6 +19,7 @@ import io.tokenbroker.testing.TestKeys;
 import io.tokenbroker.tokens.IssuedToken;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -43,9 +48,7 @@ class RevocationHandlerIT {
     json.put("refresh_tokens", Map.of("enabled", true));
     alice = broker.register(Clients.parse(json));
     bob = broker.register(Clients.withKey("bob", TestKeys.rsa()));
-    handler =
-        new RevocationHandler(
-            broker.env.with(Map.of("OPERATOR_PRINCIPAL_ARNS", OPERATOR_ROLES)), TELEMETRY);
+    handler = wired(broker.env.with(Map.of("OPERATOR_PRINCIPAL_ARNS", OPERATOR_ROLES)), TELEMETRY);
   }
 
   /** The operators of these tests: one role with a path, one without (sessions carry neither). */
@@ -83,7 +86,7 @@ class RevocationHandlerIT {
 
   private static boolean revoked(IssuedToken token) {
     return broker
-        .services
+        .introspection
         .introspection()
         .introspect(
             new io.tokenbroker.auth.AuthenticatedClient(
@@ -98,6 +101,31 @@ class RevocationHandlerIT {
     json.put("iam_roles", java.util.List.of("arn:aws:iam::123456789012:role/introspector"));
     json.put("introspection", true);
     return Clients.parse(json);
+  }
+
+  /**
+   * The handler as the local server builds it: its wiring read from {@code env}; the hooks that
+   * wiring registers are kept in {@link #HOOKS}.
+   */
+  private static RevocationHandler wired(Env env, Telemetry telemetry) {
+    RevocationWiring wiring = RevocationWiring.fromEnvironment(env, Clock.systemUTC(), telemetry);
+    RevocationHandler handler =
+        new RevocationHandler(
+            wiring.clientAuthentication(),
+            wiring.revocations(),
+            wiring.operatorRevocations(),
+            RevocationConfig.from(env).operators(),
+            wiring.handlerTelemetry());
+    HOOKS.put(handler, wiring.snapStartHooks((in, out) -> handler.handleRequest(in, out, null)));
+    return handler;
+  }
+
+  /** The SnapStart hooks each wiring registered for its handler, as Lambda's handler keeps them. */
+  private static final java.util.Map<Object, SnapStartHooks> HOOKS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static SnapStartHooks hooks(Object handler) {
+    return HOOKS.get(handler);
   }
 
   @Test
@@ -245,8 +273,7 @@ class RevocationHandlerIT {
     var before = broker.aws.itemCounts();
     RecordingTelemetry telemetry = new RecordingTelemetry();
     var guarded =
-        new RevocationHandler(
-            broker.env.with(Map.of("OPERATOR_PRINCIPAL_ARNS", OPERATOR_ROLES)), telemetry);
+        wired(broker.env.with(Map.of("OPERATOR_PRINCIPAL_ARNS", OPERATOR_ROLES)), telemetry);
 
     Map<String, Object> response =
         EventFiles.invoke(
@@ -279,7 +306,7 @@ class RevocationHandlerIT {
   @Test
   void refusesEveryoneOnTheAdminRouteWhenNoOperatorsAreConfigured() {
     var before = broker.aws.itemCounts();
-    var unconfigured = new RevocationHandler(broker.env, new RecordingTelemetry());
+    var unconfigured = wired(broker.env, new RecordingTelemetry());
 
     Map<String, Object> response =
         EventFiles.invoke(
@@ -313,11 +340,11 @@ class RevocationHandlerIT {
   @Test
   void snapStartPrimingIsRefusedAfterReadingAndWritesOrLogsNothing() throws Exception {
     RecordingTelemetry telemetry = new RecordingTelemetry();
-    var primed = new RevocationHandler(broker.env, telemetry);
+    var primed = wired(broker.env, telemetry);
     var before = broker.aws.itemCounts();
 
-    primed.snapStartHooks().beforeCheckpoint(null);
-    primed.snapStartHooks().afterRestore(null);
+    hooks(primed).beforeCheckpoint(null);
+    hooks(primed).afterRestore(null);
 
     assertThat(broker.aws.itemCounts()).isEqualTo(before);
     assertThat(telemetry.events())

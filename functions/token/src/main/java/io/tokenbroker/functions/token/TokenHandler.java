@@ -2,7 +2,6 @@ package io.tokenbroker.functions.token;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import io.tokenbroker.adapters.aws.ClientTimeouts;
 import io.tokenbroker.adapters.http.ClientAuthentication;
 import io.tokenbroker.adapters.http.Form;
 import io.tokenbroker.adapters.http.HttpFunction;
@@ -10,7 +9,7 @@ import io.tokenbroker.adapters.http.HttpRequest;
 import io.tokenbroker.adapters.http.HttpResponse;
 import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
 import io.tokenbroker.adapters.telemetry.JsonLinesTelemetry;
-import io.tokenbroker.adapters.wiring.BrokerServices;
+import io.tokenbroker.adapters.wiring.TokenWiring;
 import io.tokenbroker.auth.AuthenticatedClient;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.oauth.RefreshService;
@@ -44,28 +43,20 @@ public final class TokenHandler implements RequestStreamHandler {
 
   /** Lambda's entry: wires real clients from the environment, once per container. */
   public TokenHandler() {
-    this(Env.system(), new JsonLinesTelemetry(System.out, Clock.systemUTC(), "token"));
-  }
-
-  /** Wires real clients from {@code env} (the local server's way in). */
-  public TokenHandler(Env env, Telemetry telemetry) {
-    this(new BrokerServices(env, ClientTimeouts.requestPath(), telemetry), telemetry);
-  }
-
-  private TokenHandler(BrokerServices services, Telemetry telemetry) {
+    TokenWiring wiring =
+        TokenWiring.fromEnvironment(
+            Env.system(),
+            Clock.systemUTC(),
+            new JsonLinesTelemetry(System.out, Clock.systemUTC(), "token"));
     this(
-        services.clientAuthenticator(),
-        services.tokens(),
-        services.refreshes(),
-        services.quietWhilePriming(telemetry));
-    snapStart =
-        services.snapStartHooks(
-            "token",
-            (in, out) -> handleRequest(in, out, null),
-            "/token",
-            "&grant_type=client_credentials");
+        wiring.clientAuthentication(),
+        wiring.tokens(),
+        wiring.refreshes(),
+        wiring.handlerTelemetry());
+    snapStart = wiring.snapStartHooks((in, out) -> handleRequest(in, out, null));
   }
 
+  /** With its dependencies: for tests and the local server ({@link TokenWiring} builds them). */
   public TokenHandler(
       ClientAuthentication authenticator,
       TokenService tokens,
@@ -77,7 +68,7 @@ public final class TokenHandler implements RequestStreamHandler {
     this.http = new HttpFunction(telemetry);
   }
 
-  /** The SnapStart hooks, if this handler wired its own services (else null). */
+  /** The SnapStart hooks, if Lambda built this handler (else null). */
   SnapStartHooks snapStartHooks() {
     return snapStart;
   }

@@ -13,10 +13,13 @@ import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import io.tokenbroker.adapters.dynamodb.DynamoDbClientRepository;
 import io.tokenbroker.adapters.dynamodb.DynamoDbIssuanceRepository;
+import io.tokenbroker.adapters.wiring.TokenWiring;
 import io.tokenbroker.clients.Client;
+import io.tokenbroker.config.Env;
 import io.tokenbroker.devsupport.LocalAws;
 import io.tokenbroker.devsupport.MotoExtension;
 import io.tokenbroker.keys.SigningKey;
+import io.tokenbroker.telemetry.Telemetry;
 import io.tokenbroker.testing.AwsFixture;
 import io.tokenbroker.testing.ClientAssertions;
 import io.tokenbroker.testing.Clients;
@@ -25,6 +28,7 @@ import io.tokenbroker.testing.RecordingTelemetry;
 import io.tokenbroker.testing.TestKeys;
 import io.tokenbroker.tokens.TokenDigest;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
@@ -67,7 +71,7 @@ class TokenHandlerIT {
     clients.save(Clients.withRole("ci-deployer", "arn:aws:iam::123456789012:role/ci-deployer"), 0);
     Client disabled = clients.save(Clients.withKey("disabled", WORKLOAD_KEY), 0);
     clients.save(disabled.withEnabled(false), disabled.version());
-    handler = new TokenHandler(aws.env(Map.of("ISSUER", ISSUER)), TELEMETRY);
+    handler = wired(aws.env(Map.of("ISSUER", ISSUER)), TELEMETRY);
   }
 
   private static Map<String, Object> invoke(Map<String, Object> event) {
@@ -95,6 +99,16 @@ class TokenHandlerIT {
     return aws.dynamoDb
         .scan(ScanRequest.builder().tableName(aws.tables.issuances()).build())
         .count();
+  }
+
+  /** The handler as the local server builds it: its wiring read from {@code env}. */
+  private static TokenHandler wired(Env env, Telemetry telemetry) {
+    TokenWiring wiring = TokenWiring.fromEnvironment(env, Clock.systemUTC(), telemetry);
+    return new TokenHandler(
+        wiring.clientAuthentication(),
+        wiring.tokens(),
+        wiring.refreshes(),
+        wiring.handlerTelemetry());
   }
 
   @Test
@@ -435,7 +449,7 @@ class TokenHandlerIT {
   @Test
   void answersTemporarilyUnavailableWhenAwsIsUnreachable() {
     TokenHandler cutOff =
-        new TokenHandler(
+        wired(
             aws.env(Map.of("ISSUER", ISSUER, "AWS_ENDPOINT_URL", "http://127.0.0.1:9")),
             new RecordingTelemetry());
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.nimbusds.jose.jwk.ECKey;
 import io.tokenbroker.adapters.dynamodb.DynamoDbClientRepository;
 import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
+import io.tokenbroker.adapters.wiring.TokenWiring;
 import io.tokenbroker.devsupport.LocalAws;
 import io.tokenbroker.devsupport.MotoExtension;
 import io.tokenbroker.telemetry.TelemetryEvent;
@@ -14,6 +15,7 @@ import io.tokenbroker.testing.Clients;
 import io.tokenbroker.testing.EventFiles;
 import io.tokenbroker.testing.RecordingTelemetry;
 import io.tokenbroker.testing.TestKeys;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -44,10 +46,29 @@ class TokenHandlerSnapStartIT {
         .save(Clients.withKey("workload", WORKLOAD_KEY), 0);
   }
 
+  /** The SnapStart hooks each wiring registered for its handler, as Lambda's handler keeps them. */
+  private static final java.util.Map<Object, SnapStartHooks> HOOKS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static SnapStartHooks hooks(Object handler) {
+    return HOOKS.get(handler);
+  }
+
   private static TokenHandler handler(RecordingTelemetry telemetry) {
     // A long key-table cache: only the hooks can explain a re-read.
-    return new TokenHandler(
-        aws.env(Map.of("ISSUER", ISSUER, "KEY_TABLE_CACHE_SECONDS", "600")), telemetry);
+    TokenWiring wiring =
+        TokenWiring.fromEnvironment(
+            aws.env(Map.of("ISSUER", ISSUER, "KEY_TABLE_CACHE_SECONDS", "600")),
+            Clock.systemUTC(),
+            telemetry);
+    TokenHandler handler =
+        new TokenHandler(
+            wiring.clientAuthentication(),
+            wiring.tokens(),
+            wiring.refreshes(),
+            wiring.handlerTelemetry());
+    HOOKS.put(handler, wiring.snapStartHooks((in, out) -> handler.handleRequest(in, out, null)));
+    return handler;
   }
 
   private static long issue(TokenHandler handler) {
@@ -64,7 +85,7 @@ class TokenHandlerSnapStartIT {
   @Test
   void primingReadsAndIsRefusedButWritesNothingSignsNothingAndLogsNoRequest() throws Exception {
     RecordingTelemetry telemetry = new RecordingTelemetry();
-    SnapStartHooks hooks = handler(telemetry).snapStartHooks();
+    SnapStartHooks hooks = hooks(handler(telemetry));
     Map<String, Integer> before = aws.itemCounts();
 
     AwsCallLog.start();
@@ -84,13 +105,13 @@ class TokenHandlerSnapStartIT {
   @Test
   void theFirstRequestAfterARestoreReadsTheKeyTableAgain() throws Exception {
     TokenHandler handler = handler(new RecordingTelemetry());
-    handler.snapStartHooks().beforeCheckpoint(null);
+    hooks(handler).beforeCheckpoint(null);
     assertThat(issue(handler)).isEqualTo(200L);
     AwsCallLog.start();
     assertThat(issue(handler)).isEqualTo(200L);
     assertThat(AwsCallLog.stop()).as("cached for ten minutes").doesNotContain("DynamoDb Scan keys");
 
-    handler.snapStartHooks().afterRestore(null);
+    hooks(handler).afterRestore(null);
     AwsCallLog.start();
     assertThat(issue(handler)).isEqualTo(200L);
 

@@ -1,0 +1,112 @@
+package io.tokenbroker.adapters.wiring;
+
+import io.tokenbroker.adapters.aws.ClientTimeouts;
+import io.tokenbroker.adapters.dynamodb.BrokerTables;
+import io.tokenbroker.adapters.dynamodb.DynamoDbRevocationRepository;
+import io.tokenbroker.adapters.http.ClientAuthentication;
+import io.tokenbroker.adapters.lifecycle.PrimingSwitch;
+import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
+import io.tokenbroker.config.BrokerConfig;
+import io.tokenbroker.config.Env;
+import io.tokenbroker.keys.ConfirmedKeys;
+import io.tokenbroker.oauth.RevocationService;
+import io.tokenbroker.operator.OperatorRevocations;
+import io.tokenbroker.refresh.FamilyRevocation;
+import io.tokenbroker.telemetry.Telemetry;
+import java.time.Clock;
+
+/**
+ * The revocation function's real services over AWS, built once per container, and its SnapStart
+ * hooks: clients revoke their own tokens ({@link RevocationService}), operators revoke by jti,
+ * client or key ({@link OperatorRevocations}).
+ */
+public final class RevocationWiring {
+
+  private final BrokerAdapters adapters;
+  private final BrokerConfig config;
+  private final Telemetry telemetry;
+  private final PrimingSwitch primingSwitch = new PrimingSwitch();
+  private final OwnTokenVerification ourTokens;
+  private final ClientAuthentication clientAuthentication;
+  private final RevocationService revocations;
+  private final OperatorRevocations operatorRevocations;
+
+  public RevocationWiring(
+      BrokerAdapters adapters,
+      BrokerConfig config,
+      BrokerTables tables,
+      Clock clock,
+      Telemetry telemetry) {
+    this.adapters = adapters;
+    this.config = config;
+    this.telemetry = telemetry;
+    DynamoDbRevocationRepository revocationTable = adapters.revocations(tables.revocations());
+    this.ourTokens =
+        new OwnTokenVerification(
+            ClientEndpointParts.publishedKeys(adapters, config, tables, clock),
+            new ConfirmedKeys(adapters.publishedKeyCheck(), clock, telemetry),
+            revocationTable,
+            config,
+            clock);
+    this.clientAuthentication =
+        ClientEndpointParts.clientAuthentication(adapters, config, tables, clock);
+    this.revocations =
+        new RevocationService(
+            ourTokens.verifier(),
+            adapters.refreshTokens(tables),
+            new FamilyRevocation(revocationTable, config.maxTokenLifetime(), telemetry),
+            revocationTable,
+            telemetry);
+    this.operatorRevocations =
+        new OperatorRevocations(
+            adapters.issuances(tables.issuances()),
+            revocationTable,
+            adapters.keys(tables.keys())::find,
+            config.maxTokenLifetime(),
+            clock,
+            telemetry);
+  }
+
+  /** From the function's environment: {@link BrokerConfig}, {@link BrokerTables}, AWS settings. */
+  public static RevocationWiring fromEnvironment(Env env, Clock clock, Telemetry telemetry) {
+    return new RevocationWiring(
+        BrokerAdapters.from(env, ClientTimeouts.requestPath()),
+        BrokerConfig.from(env),
+        BrokerTables.from(env),
+        clock,
+        telemetry);
+  }
+
+  public ClientAuthentication clientAuthentication() {
+    return clientAuthentication;
+  }
+
+  public RevocationService revocations() {
+    return revocations;
+  }
+
+  public OperatorRevocations operatorRevocations() {
+    return operatorRevocations;
+  }
+
+  /** For the handler's own requests: silent while priming sends its synthetic request. */
+  public Telemetry handlerTelemetry() {
+    return primingSwitch.quiet(telemetry);
+  }
+
+  /**
+   * Registers the SnapStart hooks; the caller keeps the result. Priming reads the published keys,
+   * refuses a token with a forged signature, reads one revocation state, then POSTs a revocation of
+   * a client that does not exist through {@code handler}: nothing is written. Reset forgets every
+   * read (keys, revocation states) and drops cached credentials.
+   */
+  public SnapStartHooks snapStartHooks(SnapStartHooks.StreamHandler handler) {
+    return SnapStartHooks.builder("revocation", telemetry, primingSwitch)
+        .priming(ourTokens::prime)
+        .priming(
+            ClientEndpointParts.unknownClientPost(config, handler, "/revoke", "&token=priming"))
+        .reset(ourTokens::forget)
+        .reset(adapters::renewCredentials)
+        .register();
+  }
+}

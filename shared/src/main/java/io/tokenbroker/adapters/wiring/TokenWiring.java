@@ -1,0 +1,122 @@
+package io.tokenbroker.adapters.wiring;
+
+import io.tokenbroker.adapters.aws.ClientTimeouts;
+import io.tokenbroker.adapters.dynamodb.BrokerTables;
+import io.tokenbroker.adapters.dynamodb.DynamoDbRefreshTokenStore;
+import io.tokenbroker.adapters.http.ClientAuthentication;
+import io.tokenbroker.adapters.lifecycle.PrimingSwitch;
+import io.tokenbroker.adapters.lifecycle.RenewableRandom;
+import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
+import io.tokenbroker.config.BrokerConfig;
+import io.tokenbroker.config.Env;
+import io.tokenbroker.keys.PublishedKeys;
+import io.tokenbroker.oauth.RefreshService;
+import io.tokenbroker.oauth.TokenService;
+import io.tokenbroker.telemetry.Telemetry;
+import io.tokenbroker.tokens.AccessTokenMinter;
+import java.time.Clock;
+
+/**
+ * The token function's real services over AWS, built once per container, and its SnapStart hooks.
+ * It signs with KMS (kms:Sign) and reads the key table for the ACTIVE key.
+ */
+public final class TokenWiring {
+
+  private final BrokerAdapters adapters;
+  private final BrokerConfig config;
+  private final Telemetry telemetry;
+  private final RenewableRandom random;
+  private final PrimingSwitch primingSwitch = new PrimingSwitch();
+  private final PublishedKeys publishedKeys;
+  private final ClientAuthentication clientAuthentication;
+  private final TokenService tokens;
+  private final RefreshService refreshes;
+
+  /**
+   * @param random the generator for jtis, session ids and refresh tokens; renewed after a restore
+   */
+  public TokenWiring(
+      BrokerAdapters adapters,
+      BrokerConfig config,
+      BrokerTables tables,
+      Clock clock,
+      RenewableRandom random,
+      Telemetry telemetry) {
+    this.adapters = adapters;
+    this.config = config;
+    this.telemetry = telemetry;
+    this.random = random;
+    this.publishedKeys = ClientEndpointParts.publishedKeys(adapters, config, tables, clock);
+    this.clientAuthentication =
+        ClientEndpointParts.clientAuthentication(adapters, config, tables, clock);
+    var minter =
+        new AccessTokenMinter(
+            publishedKeys, adapters.keySigner(), config.endpoints(), clock, random);
+    DynamoDbRefreshTokenStore refreshStore = adapters.refreshTokens(tables);
+    this.tokens =
+        new TokenService(
+            minter,
+            adapters.issuances(tables.issuances()),
+            refreshStore,
+            config.maxTokenLifetime(),
+            config.issuanceRetention(),
+            random,
+            telemetry);
+    this.refreshes =
+        new RefreshService(
+            minter,
+            refreshStore,
+            adapters.revocations(tables.revocations()),
+            config.maxTokenLifetime(),
+            config.issuanceRetention(),
+            clock,
+            random,
+            telemetry);
+  }
+
+  /** From the function's environment: {@link BrokerConfig}, {@link BrokerTables}, AWS settings. */
+  public static TokenWiring fromEnvironment(Env env, Clock clock, Telemetry telemetry) {
+    return new TokenWiring(
+        BrokerAdapters.from(env, ClientTimeouts.requestPath()),
+        BrokerConfig.from(env),
+        BrokerTables.from(env),
+        clock,
+        new RenewableRandom(),
+        telemetry);
+  }
+
+  public ClientAuthentication clientAuthentication() {
+    return clientAuthentication;
+  }
+
+  public TokenService tokens() {
+    return tokens;
+  }
+
+  public RefreshService refreshes() {
+    return refreshes;
+  }
+
+  /** For the handler's own requests: silent while priming sends its synthetic request. */
+  public Telemetry handlerTelemetry() {
+    return primingSwitch.quiet(telemetry);
+  }
+
+  /**
+   * Registers the SnapStart hooks ({@link SnapStartHooks}); the caller keeps the result. Priming
+   * reads the published keys, then POSTs a client_credentials request of a client that does not
+   * exist through {@code handler}: nothing is written, nothing signed. Reset forgets the key read,
+   * renews the random generator and drops cached credentials.
+   */
+  public SnapStartHooks snapStartHooks(SnapStartHooks.StreamHandler handler) {
+    return SnapStartHooks.builder("token", telemetry, primingSwitch)
+        .priming(publishedKeys::current)
+        .priming(
+            ClientEndpointParts.unknownClientPost(
+                config, handler, "/token", "&grant_type=client_credentials"))
+        .reset(publishedKeys::clear)
+        .reset(random::renew)
+        .reset(adapters::renewCredentials)
+        .register();
+  }
+}
