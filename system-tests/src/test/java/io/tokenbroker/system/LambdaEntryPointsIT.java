@@ -34,11 +34,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(MotoExtension.class)
 class LambdaEntryPointsIT {
 
+  private static LocalAws local;
   private static Map<String, String> environment;
   private static SigningKey key;
 
   @BeforeAll
-  static void setUp(LocalAws local) {
+  static void setUp(LocalAws moto) {
+    local = moto;
     AwsFixture aws = AwsFixture.provisioned(local);
     key = aws.bootstrapKey();
     new io.tokenbroker.adapters.dynamodb.DynamoDbClientRepository(
@@ -54,24 +56,43 @@ class LambdaEntryPointsIT {
   void discoveryServesTheJwksWithThePublishedKey() throws Exception {
     List<String> out = run(DiscoveryHandler.class, "discovery/get-jwks.json", Map.of());
 
-    assertThat(out.getFirst()).isEqualTo("-");
-    assertThat(out.get(1)).contains("\"statusCode\":200").contains(key.kid());
+    assertThat(out.getFirst()).isEqualTo("hooks registered");
+    assertThat(out.get(1)).isEqualTo("-");
+    assertThat(out.get(2)).contains("\"statusCode\":200").contains(key.kid());
+  }
+
+  /**
+   * As the cold-start harness and a lone discovery deployment give it: no other table, no
+   * lifetimes.
+   */
+  @Test
+  void discoveryNeedsOnlyTheIssuerTheKeysTableAndAws() throws Exception {
+    Map<String, String> only = new HashMap<>(local.environment());
+    only.put("KEYS_TABLE", environment.get("KEYS_TABLE"));
+    only.put("ISSUER", MotoBroker.ISSUER);
+
+    List<String> out = run(DiscoveryHandler.class, "discovery/get-jwks.json", only, Map.of());
+
+    assertThat(out.get(1)).isEqualTo("-");
+    assertThat(out.get(2)).contains("\"statusCode\":200").contains(key.kid());
   }
 
   @Test
   void tokenIssuesToTheIamCallersClient() throws Exception {
     List<String> out = run(TokenHandler.class, "token/client-credentials-iam.json", Map.of());
 
-    assertThat(out.getFirst()).isEqualTo("-");
-    assertThat(out.get(1)).contains("\"statusCode\":200").contains("access_token");
+    assertThat(out.getFirst()).isEqualTo("hooks registered");
+    assertThat(out.get(1)).isEqualTo("-");
+    assertThat(out.get(2)).contains("\"statusCode\":200").contains("access_token");
   }
 
   @Test
   void revocationAnswersAnUnknownTokenWith200() throws Exception {
     List<String> out = run(RevocationHandler.class, "revocation/revoke-iam.json", Map.of());
 
-    assertThat(out.getFirst()).isEqualTo("-");
-    assertThat(out.get(1)).contains("\"statusCode\":200");
+    assertThat(out.getFirst()).isEqualTo("hooks registered");
+    assertThat(out.get(1)).isEqualTo("-");
+    assertThat(out.get(2)).contains("\"statusCode\":200");
   }
 
   @Test
@@ -79,16 +100,18 @@ class LambdaEntryPointsIT {
     List<String> out =
         run(IntrospectionHandler.class, "introspection/introspect-iam.json", Map.of());
 
-    assertThat(out.getFirst()).isEqualTo("-");
-    assertThat(out.get(1)).contains("\"statusCode\":4");
+    assertThat(out.getFirst()).isEqualTo("hooks registered");
+    assertThat(out.get(1)).isEqualTo("-");
+    assertThat(out.get(2)).contains("\"statusCode\":4");
   }
 
   @Test
   void keyRotationRunsItsSchedule() throws Exception {
     List<String> out = run(KeyRotationHandler.class, "key-rotation/scheduled.json", Map.of());
 
-    assertThat(out.getFirst()).isEqualTo("-");
-    assertThat(out.get(1)).contains("\"ran\"");
+    assertThat(out.getFirst()).isEqualTo("no hooks");
+    assertThat(out.get(1)).isEqualTo("-");
+    assertThat(out.get(2)).contains("\"ran\"");
   }
 
   @Test
@@ -101,11 +124,19 @@ class LambdaEntryPointsIT {
                 "AUDIENCE", "https://orders.example.com",
                 "ROUTE_SCOPES", "{\"GET /orders/*\": [\"orders:read\"]}"));
 
+    assertThat(out.getFirst()).isEqualTo("hooks registered");
     // a denial, not "dependency unavailable": the verifier read the keys and refused the token
-    assertThat(out.getFirst()).isEqualTo(TokenAuthorizer.class.getName() + "$Unauthorized");
+    assertThat(out.get(1)).isEqualTo(TokenAuthorizer.class.getName() + "$Unauthorized");
   }
 
   private static List<String> run(Class<?> handler, String event, Map<String, String> more)
+      throws IOException, InterruptedException {
+    return run(handler, event, environment, more);
+  }
+
+  /** Lines: the hooks the constructor registered, the exception or {@code -}, the response. */
+  private static List<String> run(
+      Class<?> handler, String event, Map<String, String> base, Map<String, String> more)
       throws IOException, InterruptedException {
     Path result = Files.createTempFile("lambda-entry", ".txt");
     Path errors = Files.createTempFile("lambda-entry", ".err");
@@ -121,7 +152,7 @@ class LambdaEntryPointsIT {
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .redirectError(errors.toFile());
     builder.environment().clear();
-    builder.environment().putAll(environment);
+    builder.environment().putAll(base);
     builder.environment().putAll(more);
     Process process = builder.start();
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -129,7 +160,7 @@ class LambdaEntryPointsIT {
     assertThat(output).as("the child's errors: %s", Files.readString(errors)).isNotEmpty();
     Files.delete(result);
     Files.delete(errors);
-    int lineBreak = output.indexOf('\n');
-    return List.of(output.substring(0, lineBreak), output.substring(lineBreak + 1));
+    String[] lines = output.split("\n", 3);
+    return List.of(lines[0], lines[1], lines[2]);
   }
 }

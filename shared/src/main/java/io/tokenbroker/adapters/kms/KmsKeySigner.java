@@ -64,6 +64,10 @@ public final class KmsKeySigner implements KeySigner {
       throw AwsFailures.of("kms", "Sign", e);
     } catch (SdkException e) {
       throw AwsFailures.of("kms", "Sign", e);
+    } catch (RuntimeException e) {
+      // An answer the SDK could not make sense of (no signature in it): a KMS fault, retryable,
+      // as it was when the minter wrapped whatever the signer threw.
+      throw new ServiceFailure("kms", "signing failed: " + e.getClass().getSimpleName(), true, e);
     }
     if (JWSAlgorithm.Family.EC.contains(algorithm)) {
       try {

@@ -7,12 +7,14 @@ import io.tokenbroker.adapters.lifecycle.PrimingSwitch;
 import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
 import io.tokenbroker.config.BrokerConfig;
 import io.tokenbroker.config.Env;
+import io.tokenbroker.discovery.BrokerEndpoints;
 import io.tokenbroker.discovery.DiscoveryService;
 import io.tokenbroker.discovery.ServerMetadata;
 import io.tokenbroker.keys.ConfirmedKeys;
 import io.tokenbroker.keys.PublishedKeys;
 import io.tokenbroker.telemetry.Telemetry;
 import java.time.Clock;
+import java.time.Duration;
 
 /**
  * The discovery function's real services over AWS, built once per container, and its SnapStart
@@ -31,29 +33,55 @@ public final class DiscoveryWiring {
   private final PublishedKeys keys;
   private final DiscoveryService service;
 
+  /** For a process that holds the whole broker's settings (the local server). */
   public DiscoveryWiring(
       BrokerAdapters adapters,
       BrokerConfig config,
       BrokerTables tables,
       Clock clock,
       Telemetry telemetry) {
+    this(
+        adapters,
+        tables.keys(),
+        config.endpoints(),
+        config.keyTableCache(),
+        config.jwksMaxAge(),
+        clock,
+        telemetry);
+  }
+
+  private DiscoveryWiring(
+      BrokerAdapters adapters,
+      String keysTable,
+      BrokerEndpoints endpoints,
+      Duration keyTableCache,
+      Duration jwksMaxAge,
+      Clock clock,
+      Telemetry telemetry) {
     this.adapters = adapters;
     this.telemetry = telemetry;
-    this.keys = new PublishedKeys(adapters.keys(tables.keys()), clock, config.keyTableCache());
+    this.keys = new PublishedKeys(adapters.keys(keysTable), clock, keyTableCache);
     this.service =
         new DiscoveryService(
             keys,
             new ConfirmedKeys(adapters.publishedKeyCheck(), clock, telemetry),
-            ServerMetadata.forBroker(config.endpoints()),
-            config.jwksMaxAge());
+            ServerMetadata.forBroker(endpoints),
+            jwksMaxAge);
   }
 
-  /** From the function's environment: {@link BrokerConfig}, {@link BrokerTables}, AWS settings. */
+  /**
+   * From the function's environment: the variables discovery uses and no others (ISSUER,
+   * KEYS_TABLE, KEY_TABLE_CACHE_SECONDS, JWKS_MAX_AGE_SECONDS, AWS settings), each read by its one
+   * parser in {@link BrokerConfig} and {@link BrokerTables}. A setting it does not use (another
+   * table, a token lifetime) cannot stop it at init.
+   */
   public static DiscoveryWiring fromEnvironment(Env env, Clock clock, Telemetry telemetry) {
     return new DiscoveryWiring(
         BrokerAdapters.from(env, ClientTimeouts.requestPath()),
-        BrokerConfig.from(env),
-        BrokerTables.from(env),
+        BrokerTables.keysTable(env),
+        new BrokerEndpoints(BrokerConfig.issuer(env)),
+        BrokerConfig.keyTableCache(env),
+        BrokerConfig.jwksMaxAge(env),
         clock,
         telemetry);
   }
