@@ -13,6 +13,7 @@ import io.tokenbroker.adapters.wiring.IntrospectionWiring;
 import io.tokenbroker.adapters.wiring.KeyRotationWiring;
 import io.tokenbroker.adapters.wiring.RevocationWiring;
 import io.tokenbroker.adapters.wiring.TokenWiring;
+import io.tokenbroker.clients.Client;
 import io.tokenbroker.clients.ClientAdmin;
 import io.tokenbroker.clients.ClientJson;
 import io.tokenbroker.config.BrokerConfig;
@@ -61,6 +62,8 @@ public final class LocalBroker implements AutoCloseable {
   private final URI awsEndpoint;
   private final BrokerTables tables;
   private final SigningKey signingKey;
+  private final Optional<Path> clientsFile;
+  private final List<String> clientsFromFile;
 
   private LocalBroker(
       HttpServer server,
@@ -69,7 +72,9 @@ public final class LocalBroker implements AutoCloseable {
       URI issuer,
       URI awsEndpoint,
       BrokerTables tables,
-      SigningKey signingKey) {
+      SigningKey signingKey,
+      Optional<Path> clientsFile,
+      List<String> clientsFromFile) {
     this.server = server;
     this.moto = moto;
     this.schedule = schedule;
@@ -77,6 +82,8 @@ public final class LocalBroker implements AutoCloseable {
     this.awsEndpoint = awsEndpoint;
     this.tables = tables;
     this.signingKey = signingKey;
+    this.clientsFile = clientsFile;
+    this.clientsFromFile = clientsFromFile;
   }
 
   public static void main(String[] args) {
@@ -99,7 +106,8 @@ public final class LocalBroker implements AutoCloseable {
 
       // Background work (provisioning, rotation) and requests each share one set of adapters.
       BrokerAdapters background = BrokerAdapters.from(env, ClientTimeouts.background());
-      DynamoDbKeyRepository keys = provision(background, tables, issuer, options.clientsFile());
+      List<Client> fromFile = clientsFromFile(options.clientsFile());
+      DynamoDbKeyRepository keys = provision(background, tables, issuer, fromFile);
       // The rotation function's schedule: its first run bootstraps the first key.
       KeyRotationHandler rotation =
           new KeyRotationHandler(
@@ -132,7 +140,16 @@ public final class LocalBroker implements AutoCloseable {
               new ApiGatewayEmulator.OperatorsOnly("POST", "/admin/revocations", operators)));
       server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
       server.start();
-      return new LocalBroker(server, moto, schedule, issuer, endpoint, tables, key);
+      return new LocalBroker(
+          server,
+          moto,
+          schedule,
+          issuer,
+          endpoint,
+          tables,
+          key,
+          options.clientsFile(),
+          fromFile.stream().map(Client::clientId).toList());
     } catch (IOException e) {
       closeQuietly(moto);
       throw new UncheckedIOException("cannot listen on 127.0.0.1:" + options.port(), e);
@@ -241,18 +258,24 @@ public final class LocalBroker implements AutoCloseable {
    * demo client and any clients from the file, as an operator would register them.
    */
   private static DynamoDbKeyRepository provision(
-      BrokerAdapters adapters, BrokerTables tables, URI issuer, Optional<Path> clientsFile) {
+      BrokerAdapters adapters, BrokerTables tables, URI issuer, List<Client> fromFile) {
     new BrokerProvisioner(adapters.dynamoDb()).createTables(tables);
     var clients = new ClientAdmin(adapters.clients(tables.clients()));
     clients.put(LocalDemo.client(issuer));
-    if (clientsFile.isPresent()) {
-      try {
-        ClientJson.parseAll(Files.readString(clientsFile.get())).forEach(clients::put);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read clients file " + clientsFile.get(), e);
-      }
-    }
+    fromFile.forEach(clients::put);
     return adapters.keys(tables.keys());
+  }
+
+  /** The clients in BROKER_CLIENTS_FILE, read and validated before anything starts. */
+  private static List<Client> clientsFromFile(Optional<Path> clientsFile) {
+    if (clientsFile.isEmpty()) {
+      return List.of();
+    }
+    try {
+      return List.copyOf(ClientJson.parseAll(Files.readString(clientsFile.get())));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read clients file " + clientsFile.get(), e);
+    }
   }
 
   private static JsonLinesTelemetry telemetry(String function) {
@@ -289,6 +312,9 @@ public final class LocalBroker implements AutoCloseable {
       AWS endpoint       %2$s%3$s
       tables             %4$s*
       signing key        %5$s (%6$s, in KMS)
+      demo API audience  %12$s (the aud a token for /demo must carry)
+      clients            %13$s
+                         %14$s
 
     Discovery:
       curl -s %1$s/.well-known/jwks.json
@@ -320,7 +346,27 @@ public final class LocalBroker implements AutoCloseable {
             LocalDemo.IDENTITY.secretAccessKey(),
             moto != null ? " and moto" : "",
             LocalDemo.OPERATOR.accessKeyId(),
-            LocalDemo.OPERATOR.secretAccessKey());
+            LocalDemo.OPERATOR.secretAccessKey(),
+            LocalDemo.audience(issuer),
+            registeredClients(),
+            moto != null
+                ? "held by the moto above, in memory: gone when this server stops"
+                    + " (BROKER_CLIENTS_FILE registers them again at each start)"
+                : "held by the AWS endpoint above, as long as it keeps its tables");
+  }
+
+  /** The clients this server registered at start, and where they came from. */
+  private String registeredClients() {
+    String demo = LocalDemo.CLIENT_ID + " (demo workload, IAM role local-workload)";
+    return clientsFile
+        .map(
+            file ->
+                demo
+                    + "; from "
+                    + file
+                    + ": "
+                    + (clientsFromFile.isEmpty() ? "none" : String.join(", ", clientsFromFile)))
+        .orElse(demo);
   }
 
   /** One scheduled key-lifecycle run; its failures are logged by the handler and retried. */

@@ -150,7 +150,23 @@ class LocalBrokerIT {
       assertThat(clients.clientIdForRole("arn:aws:iam::000000000000:role/from-file"))
           .contains("from-file");
       assertThat(clients.find(LocalDemo.CLIENT_ID)).isPresent();
+      // The banner confirms the file it loaded and names what it registered from it.
+      assertThat(withFile.banner())
+          .contains("clients            local-workload (demo workload, IAM role local-workload)")
+          .contains("; from " + file + ": from-file")
+          .contains("held by the AWS endpoint above");
     }
+  }
+
+  @Test
+  void itsBannerNamesTheDemoAudienceAndTheClientsItRegistered() {
+    String banner = broker.banner();
+
+    assertThat(banner)
+        .contains("demo API audience  " + broker.issuer() + "/demo")
+        .contains("clients            local-workload (demo workload, IAM role local-workload)")
+        .doesNotContain("; from ")
+        .contains("gone when this server stops");
   }
 
   @Test
