@@ -59,6 +59,14 @@ public final class DiscoveryService {
     return metadata.toJson();
   }
 
+  /**
+   * The metadata as OpenID Connect Discovery's document ({@link
+   * ServerMetadata#toOpenIdConfiguration}).
+   */
+  public Map<String, Object> openIdConfiguration() {
+    return metadata.toOpenIdConfiguration();
+  }
+
   public Duration jwksMaxAge() {
     return jwksMaxAge;
   }

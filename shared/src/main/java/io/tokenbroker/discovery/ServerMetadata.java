@@ -52,4 +52,19 @@ public record ServerMetadata(
     json.put("access_token_signing_alg_values_supported", accessTokenAlgorithms);
     return json;
   }
+
+  /**
+   * The same document at {@code /.well-known/openid-configuration}, with the members OpenID Connect
+   * Discovery 1.0 (section 3) requires, so that libraries resolving an issuer through it (Spring
+   * Security's {@code issuer-uri}, Nimbus's {@code OIDCProviderMetadata}) accept it. The broker
+   * issues no ID tokens: subjects are public (a workload's {@code sub} is the same for every API),
+   * and the ID-token algorithms named are the ones it signs with, which include the RS256 the
+   * specification requires.
+   */
+  public Map<String, Object> toOpenIdConfiguration() {
+    Map<String, Object> json = toJson();
+    json.put("subject_types_supported", List.of("public"));
+    json.put("id_token_signing_alg_values_supported", accessTokenAlgorithms);
+    return json;
+  }
 }

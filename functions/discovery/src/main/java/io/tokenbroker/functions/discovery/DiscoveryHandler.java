@@ -74,8 +74,9 @@ public final class DiscoveryHandler implements RequestStreamHandler {
                   "Cache-Control",
                   "public, max-age=" + discovery.jwksMaxAge().toSeconds()),
               discovery.jwks().toString(true));
-      case METADATA, OPENID_CONFIGURATION ->
-          HttpResponse.json(200, discovery.metadata(), "public, max-age=3600");
+      case METADATA -> HttpResponse.json(200, discovery.metadata(), "public, max-age=3600");
+      case OPENID_CONFIGURATION ->
+          HttpResponse.json(200, discovery.openIdConfiguration(), "public, max-age=3600");
       default ->
           throw new RequestRejected(OAuthError.NOT_FOUND, HttpReason.UNKNOWN_ROUTE, "not found");
     };

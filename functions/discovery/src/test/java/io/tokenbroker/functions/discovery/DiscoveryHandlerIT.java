@@ -6,6 +6,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.AsymmetricJWK;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
 import io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository;
 import io.tokenbroker.adapters.kms.KmsKeyManager;
 import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
@@ -176,6 +177,27 @@ class DiscoveryHandlerIT {
     assertThat((List<Object>) metadata.get("grant_types_supported")).contains("client_credentials");
     assertThat((List<Object>) metadata.get("access_token_signing_alg_values_supported"))
         .contains("RS256");
+  }
+
+  /**
+   * What Spring Security's {@code issuer-uri} and other OpenID clients parse: Nimbus's OIDC
+   * metadata reader refuses a document without the members OpenID Connect Discovery requires.
+   */
+  @Test
+  void servesAnOpenIdConfigurationThatOpenIdClientLibrariesAccept() throws Exception {
+    String body =
+        (String) invoke(EventFiles.load("discovery/get-openid-configuration.json")).get("body");
+
+    OIDCProviderMetadata metadata = OIDCProviderMetadata.parse(body);
+
+    assertThat(metadata.getIssuer().getValue()).isEqualTo(ISSUER);
+    assertThat(metadata.getJWKSetURI()).hasToString(ISSUER + "/.well-known/jwks.json");
+    assertThat(metadata.getIDTokenJWSAlgs()).contains(JWSAlgorithm.RS256);
+    // The RFC 8414 document stays as it was: OAuth clients read it, and it claims nothing of OIDC.
+    assertThat(
+            EventFiles.body(
+                invoke(EventFiles.load("discovery/get-oauth-authorization-server.json"))))
+        .doesNotContainKeys("subject_types_supported", "id_token_signing_alg_values_supported");
   }
 
   @Test
