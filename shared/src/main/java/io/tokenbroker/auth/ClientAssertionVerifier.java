@@ -223,7 +223,10 @@ public final class ClientAssertionVerifier {
       throw rejected(ClientAuthenticationReason.ASSERTION_AUDIENCE_NOT_A_SINGLE_STRING);
     }
     if (!(aud instanceof String single) || !acceptedAudiences.contains(single)) {
-      throw rejected(ClientAuthenticationReason.ASSERTION_WRONG_AUDIENCE);
+      throw rejected(
+          ClientAuthenticationReason.ASSERTION_WRONG_AUDIENCE,
+          "client_assertion aud must be the token endpoint URL or the issuer: "
+              + String.join(" or ", new java.util.TreeSet<>(acceptedAudiences)));
     }
   }
 
@@ -236,7 +239,9 @@ public final class ClientAssertionVerifier {
       throw rejected(ClientAuthenticationReason.ASSERTION_EXPIRED);
     }
     if (exp.isAfter(now.plus(maxAssertionLifetime).plus(clockSkew))) {
-      throw rejected(ClientAuthenticationReason.ASSERTION_LIFETIME_TOO_LONG);
+      throw rejected(
+          ClientAuthenticationReason.ASSERTION_LIFETIME_TOO_LONG,
+          "client_assertion exp must be at most " + maxAssertionLifetime.toSeconds() + " s ahead");
     }
     if (instant(claims.getNotBeforeTime())
         .filter(nbf -> nbf.isAfter(now.plus(clockSkew)))

@@ -8,8 +8,9 @@ import io.tokenbroker.identifiers.ClientId;
 
 /**
  * What both ways of authenticating a client share: the client must exist and be enabled, and every
- * failure is {@code invalid_client} (401) with a precise reason for the log while the caller's
- * description stays generic, so that it cannot probe which clients exist.
+ * failure is {@code invalid_client} (401) with a precise reason for the log; the caller's
+ * description names the rule only where {@link ClientAuthenticationReason} says it is safe, never
+ * for an unknown or disabled client, so that it cannot probe which clients exist.
  */
 final class ClientAuthenticationRules {
 
@@ -32,6 +33,11 @@ final class ClientAuthenticationRules {
   }
 
   static RequestRejected rejected(ClientAuthenticationReason reason) {
-    return new RequestRejected(OAuthError.INVALID_CLIENT, reason, "client authentication failed");
+    return rejected(reason, reason.description());
+  }
+
+  /** For a disclosed rule whose description carries this broker's values. */
+  static RequestRejected rejected(ClientAuthenticationReason reason, String description) {
+    return new RequestRejected(OAuthError.INVALID_CLIENT, reason, description);
   }
 }

@@ -291,8 +291,52 @@ class ClientAssertionVerifierTest {
               assertThat(rejected.reason()).isEqualTo(reason);
               assertThat(rejected.error().code()).isEqualTo("invalid_client");
               assertThat(rejected.status()).isEqualTo(401);
-              assertThat(rejected.description()).isEqualTo("client authentication failed");
+              var why = (ClientAuthenticationReason) rejected.rejectionReason();
+              if (UNDISCLOSED.contains(why)) {
+                assertThat(rejected.description()).isEqualTo("client authentication failed");
+              } else {
+                // A rule of the request itself, or one checked once the signature proved the key.
+                assertThat(rejected.description())
+                    .isNotEqualTo("client authentication failed")
+                    .containsAnyOf("client_assertion", "client_id", "client authentication:");
+              }
+              switch (why) {
+                case ASSERTION_LIFETIME_TOO_LONG ->
+                    assertThat(rejected.description())
+                        .isEqualTo("client_assertion exp must be at most 300 s ahead");
+                case ASSERTION_WRONG_AUDIENCE ->
+                    assertThat(rejected.description()).contains(ISSUER + "/token");
+                default -> {}
+              }
             });
+  }
+
+  /**
+   * What a caller is never told, whatever it sends: whether a client exists or is enabled, which
+   * keys it has, whether a signature failed, how IAM roles are bound. Everything else is a rule of
+   * the request, checked before any lookup, or checked after the signature proved the key.
+   */
+  private static final java.util.Set<ClientAuthenticationReason> UNDISCLOSED =
+      java.util.EnumSet.of(
+          ClientAuthenticationReason.IAM_IDENTITY_MISSING,
+          ClientAuthenticationReason.IAM_CALLER_NOT_A_ROLE,
+          ClientAuthenticationReason.IAM_ROLE_NOT_BOUND,
+          ClientAuthenticationReason.CLIENT_ID_MALFORMED,
+          ClientAuthenticationReason.UNKNOWN_CLIENT,
+          ClientAuthenticationReason.CLIENT_DISABLED,
+          ClientAuthenticationReason.ASSERTION_NO_MATCHING_KEY,
+          ClientAuthenticationReason.ASSERTION_KEY_UNKNOWN,
+          ClientAuthenticationReason.ASSERTION_ALG_DOES_NOT_MATCH_KEY,
+          ClientAuthenticationReason.ASSERTION_BAD_SIGNATURE);
+
+  @Test
+  void disclosesNothingAboutClientsKeysOrSignatures() {
+    for (ClientAuthenticationReason reason : ClientAuthenticationReason.values()) {
+      assertThat(reason.disclosed()).as(reason.logName()).isEqualTo(!UNDISCLOSED.contains(reason));
+      if (!reason.disclosed()) {
+        assertThat(reason.description()).isEqualTo("client authentication failed");
+      }
+    }
   }
 
   /**
