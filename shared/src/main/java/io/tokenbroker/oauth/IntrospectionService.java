@@ -103,7 +103,8 @@ public final class IntrospectionService {
       return Optional.empty();
     }
     if (revocations
-        .familyRevocation(family.get().clientId(), family.get().id(), family.get().createdAt())
+        .familyStatus(family.get().clientId(), family.get().id())
+        .reasonFor(family.get().createdAt())
         .isPresent()) {
       return Optional.empty();
     }

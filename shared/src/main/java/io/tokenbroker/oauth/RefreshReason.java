@@ -15,7 +15,6 @@ public enum RefreshReason implements RejectionReason {
   REFRESH_TOKEN_REUSED("refresh_token_reused"),
   REFRESH_TOKEN_EXPIRED("refresh_token_expired"),
   REFRESH_NOT_ALLOWED("refresh_not_allowed"),
-  REFRESH_FAMILY_REVOKED("refresh_family_revoked"),
   SCOPE_NOT_ALLOWED("scope_not_allowed"),
   AUDIENCE_NOT_ALLOWED("audience_not_allowed");
 

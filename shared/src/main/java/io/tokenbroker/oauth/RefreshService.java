@@ -122,13 +122,14 @@ public final class RefreshService {
             family.id(),
             client.clientId(),
             token.issuedAt(),
-            earliest(token.issuedAt().plus(client.refresh().idleLifetime()), family.expiresAt()),
+            TokenService.earliest(
+                token.issuedAt().plus(client.refresh().idleLifetime()), family.expiresAt()),
             false);
     try {
       store.rotate(family, record, next, issuance);
     } catch (RefreshConflict lostRace) {
       if (lostRace.familyRevoked()) {
-        throw invalidGrant(RefreshReason.REFRESH_FAMILY_REVOKED);
+        throw invalidGrant(AccessTokenReason.REFRESH_FAMILY_REVOKED);
       }
       familyRevocation.revoke(family, RevocationReason.REFRESH_TOKEN_REUSED, origin);
       throw invalidGrant(RefreshReason.REFRESH_TOKEN_REUSED);
@@ -165,9 +166,5 @@ public final class RefreshService {
 
   private static Duration shortest(Duration a, Duration b) {
     return a.compareTo(b) <= 0 ? a : b;
-  }
-
-  private static Instant earliest(Instant a, Instant b) {
-    return a.isBefore(b) ? a : b;
   }
 }

@@ -3,6 +3,7 @@ package io.tokenbroker.operator;
 import io.tokenbroker.clients.RefreshPolicy;
 import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.identifiers.ClientId;
+import io.tokenbroker.identifiers.Kid;
 import io.tokenbroker.keys.KeyState;
 import io.tokenbroker.keys.SigningKey;
 import io.tokenbroker.revocation.RevocationReason;
@@ -12,7 +13,6 @@ import io.tokenbroker.telemetry.Telemetry;
 import io.tokenbroker.telemetry.TelemetryEvent;
 import io.tokenbroker.tokens.Issuance;
 import io.tokenbroker.tokens.IssuanceRepository;
-import io.tokenbroker.verify.AccessTokenVerifier;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +29,14 @@ import java.util.function.Function;
  * may do.
  */
 public final class OperatorRevocations {
+
+  /**
+   * The longest jti an operator may name for revocation. A token's own jti is a {@link
+   * io.tokenbroker.identifiers.TokenId} (22 characters); the verifier refuses any other, so it
+   * never needs revoking, but a jti taken from elsewhere (a log, another issuer's token) is still
+   * recorded.
+   */
+  public static final int MAX_JTI_LENGTH = 256;
 
   private final IssuanceRepository issuances;
   private final RevocationRepository revocations;
@@ -139,10 +147,9 @@ public final class OperatorRevocations {
    * @throws RequestRejected {@code invalid_request} for a jti no token can carry
    */
   public static void requireWellFormedJti(String jti) {
-    if (jti.isEmpty() || jti.length() > AccessTokenVerifier.MAX_JTI_LENGTH) {
+    if (jti.isEmpty() || jti.length() > MAX_JTI_LENGTH) {
       throw malformed(
-          OperatorReason.JTI_MALFORMED,
-          "jti must be 1-" + AccessTokenVerifier.MAX_JTI_LENGTH + " characters");
+          OperatorReason.JTI_MALFORMED, "jti must be 1-" + MAX_JTI_LENGTH + " characters");
     }
   }
 
@@ -165,7 +172,7 @@ public final class OperatorRevocations {
    * @throws RequestRejected {@code invalid_request} for a kid no token can name
    */
   public static void requireWellFormedKid(String kid) {
-    if (!AccessTokenVerifier.isWellFormedKid(kid)) {
+    if (!Kid.isValid(kid)) {
       throw malformed(OperatorReason.KID_MALFORMED, "kid must be 1-128 of A-Z a-z 0-9 _ -");
     }
   }

@@ -1,9 +1,7 @@
 package io.tokenbroker.revocation;
 
 import io.tokenbroker.errors.ServiceFailure;
-import io.tokenbroker.verify.AccessTokenReason;
 import io.tokenbroker.verify.RevocationStatus;
-import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -25,12 +23,4 @@ public interface RevocationStore {
    * {@link RevocationStatus#reasonFor} and the family's start.
    */
   RevocationStatus familyStatus(String clientId, String familyId);
-
-  /**
-   * Why a refresh-token family started at {@code startedAt} is revoked, if it is: {@code
-   * refresh_family_revoked} or {@code client_tokens_revoked}.
-   */
-  default Optional<String> familyRevocation(String clientId, String familyId, Instant startedAt) {
-    return familyStatus(clientId, familyId).reasonFor(startedAt).map(AccessTokenReason::logName);
-  }
 }

@@ -51,12 +51,6 @@ public final class AccessTokenVerifier {
   /** Our tokens are under 2 KB; 8 KB leaves room and bounds work on hostile input. */
   public static final int MAX_TOKEN_LENGTH = 8192;
 
-  /**
-   * The longest jti an operator may name for revocation. A token's own jti is a {@link TokenId} (22
-   * characters); any other is refused, so never needs revoking.
-   */
-  public static final int MAX_JTI_LENGTH = 256;
-
   private static final Set<String> HEADER_MEMBERS = Set.of("alg", "typ", "kid");
 
   private final VerifierPolicy policy;
@@ -70,11 +64,6 @@ public final class AccessTokenVerifier {
     this.keys = keys;
     this.revocations = revocations;
     this.clock = clock;
-  }
-
-  /** Whether a kid is one a token's header may name ({@link Kid}). */
-  public static boolean isWellFormedKid(String kid) {
-    return Kid.isValid(kid);
   }
 
   public VerifiedToken verify(String token) {

@@ -2,6 +2,7 @@ package io.tokenbroker.revocation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokenbroker.verify.AccessTokenReason;
 import io.tokenbroker.verify.RevocationStatus;
 import java.time.Instant;
 import java.util.Optional;
@@ -118,11 +119,18 @@ public abstract class RevocationRepositoryContract {
 
     assertThat(repository().familyStatus(client, family))
         .isEqualTo(new RevocationStatus(false, Optional.of(before), false, true));
-    assertThat(repository().familyRevocation(client, unique("f"), before)).isEmpty();
-    assertThat(repository().familyRevocation(client, unique("f"), before.minusSeconds(1)))
+    assertThat(familyRevocation(client, unique("f"), before)).isEmpty();
+    assertThat(familyRevocation(client, unique("f"), before.minusSeconds(1)))
         .contains("client_tokens_revoked");
-    assertThat(repository().familyRevocation(unique("c"), family, before))
-        .contains("refresh_family_revoked");
+    assertThat(familyRevocation(unique("c"), family, before)).contains("refresh_family_revoked");
+  }
+
+  /** Why the family started at {@code startedAt} is revoked, by the name the logs use. */
+  private Optional<String> familyRevocation(String clientId, String familyId, Instant startedAt) {
+    return repository()
+        .familyStatus(clientId, familyId)
+        .reasonFor(startedAt)
+        .map(AccessTokenReason::logName);
   }
 
   @Test

@@ -74,7 +74,8 @@ public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
     // DynamoDB checks every condition of the transaction and reports each: a revoked family wins
     // over a spent token, so the caller does not take a revocation for reuse.
     if (revocations
-        .familyRevocation(family.clientId(), family.id(), family.createdAt())
+        .familyStatus(family.clientId(), family.id())
+        .reasonFor(family.createdAt())
         .isPresent()) {
       throw new RefreshConflict(true);
     }

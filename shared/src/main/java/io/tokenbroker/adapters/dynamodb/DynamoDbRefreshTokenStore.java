@@ -174,19 +174,13 @@ public final class DynamoDbRefreshTokenStore implements RefreshTokenStore {
    */
   private static Optional<Map<String, AttributeValue>> collidedWith(
       TransactionCanceledException e, int index) {
-    if (!e.hasCancellationReasons() || e.cancellationReasons().size() <= index) {
+    if (!failedCondition(e, index)) {
       return Optional.empty();
     }
     CancellationReason reason = e.cancellationReasons().get(index);
-    return "ConditionalCheckFailed".equals(reason.code()) && reason.hasItem()
-        ? Optional.of(reason.item())
-        : Optional.empty();
+    return reason.hasItem() ? Optional.of(reason.item()) : Optional.empty();
   }
 
-  /**
-   * A condition failed (spent, revoked) or another transaction held an item: the outcome of a
-   * concurrent rotation. Throttling, capacity and validation cancellations are not.
-   */
   /**
    * Whether the spend itself (item 0) failed or collided: only that is a lost race for the token. A
    * conflict on the revocation checks (the client's record is shared by all its families, and

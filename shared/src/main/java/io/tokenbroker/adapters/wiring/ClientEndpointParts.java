@@ -8,23 +8,13 @@ import io.tokenbroker.auth.ClientAssertionVerifier;
 import io.tokenbroker.auth.IamAuthenticator;
 import io.tokenbroker.clients.ClientRepository;
 import io.tokenbroker.config.BrokerConfig;
-import io.tokenbroker.keys.PublishedKeys;
 import java.time.Clock;
-import java.time.Duration;
 
 /**
  * What the token, revocation and introspection wirings build alike: the client authentication (IAM
- * or assertion, per route), the published keys they read, and the synthetic request their SnapStart
- * priming sends.
+ * or assertion, per route) and the synthetic request their SnapStart priming sends.
  */
 final class ClientEndpointParts {
-
-  /**
-   * How long the token function signs with a key after the key table stopped showing it ACTIVE (a
-   * compromise), at most: it re-confirms the key by one key-row read when its last read is older
-   * than this. A bound on tokens every verifier refuses, for at most one read a second.
-   */
-  static final Duration SIGNING_KEY_CHECK = Duration.ofSeconds(1);
 
   private ClientEndpointParts() {}
 
@@ -40,12 +30,6 @@ final class ClientEndpointParts {
             clock,
             config.maxAssertionLifetime(),
             config.clockSkew()));
-  }
-
-  static PublishedKeys publishedKeys(
-      BrokerAdapters adapters, BrokerConfig config, BrokerTables tables, Clock clock) {
-    return new PublishedKeys(
-        adapters.keys(tables.keys()), clock, config.keyTableCache(), SIGNING_KEY_CHECK);
   }
 
   /**

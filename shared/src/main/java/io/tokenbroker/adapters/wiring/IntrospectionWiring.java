@@ -8,7 +8,6 @@ import io.tokenbroker.adapters.lifecycle.PrimingSwitch;
 import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
 import io.tokenbroker.config.BrokerConfig;
 import io.tokenbroker.config.Env;
-import io.tokenbroker.keys.ConfirmedKeys;
 import io.tokenbroker.oauth.IntrospectionService;
 import io.tokenbroker.telemetry.Telemetry;
 import java.time.Clock;
@@ -38,12 +37,7 @@ public final class IntrospectionWiring {
     this.telemetry = telemetry;
     DynamoDbRevocationRepository revocationTable = adapters.revocations(tables.revocations());
     this.ourTokens =
-        new OwnTokenVerification(
-            ClientEndpointParts.publishedKeys(adapters, config, tables, clock),
-            new ConfirmedKeys(adapters.publishedKeyCheck(), clock, telemetry),
-            revocationTable,
-            config,
-            clock);
+        new OwnTokenVerification(adapters, config, tables, revocationTable, clock, telemetry);
     this.clientAuthentication =
         ClientEndpointParts.clientAuthentication(adapters, config, tables, clock);
     this.introspection =

@@ -1,6 +1,7 @@
 package io.tokenbroker.adapters.wiring;
 
 import com.nimbusds.jose.JWSAlgorithm;
+import io.tokenbroker.adapters.dynamodb.BrokerTables;
 import io.tokenbroker.adapters.lifecycle.PrimingEvents;
 import io.tokenbroker.config.BrokerConfig;
 import io.tokenbroker.errors.RequestRejected;
@@ -9,6 +10,7 @@ import io.tokenbroker.keys.PublishedKeys;
 import io.tokenbroker.keys.SigningKey;
 import io.tokenbroker.revocation.CachedRevocations;
 import io.tokenbroker.revocation.RevocationStore;
+import io.tokenbroker.telemetry.Telemetry;
 import io.tokenbroker.verify.AccessTokenVerifier;
 import io.tokenbroker.verify.CachingKeyResolver;
 import io.tokenbroker.verify.FailClosedOnUncheckedKeys;
@@ -32,12 +34,15 @@ final class OwnTokenVerification {
   private final String issuer;
 
   OwnTokenVerification(
-      PublishedKeys publishedKeys,
-      ConfirmedKeys confirmedKeys,
-      RevocationStore revocationStore,
+      BrokerAdapters adapters,
       BrokerConfig config,
-      Clock clock) {
-    this.publishedKeys = publishedKeys;
+      BrokerTables tables,
+      RevocationStore revocationStore,
+      Clock clock,
+      Telemetry telemetry) {
+    this.publishedKeys =
+        new PublishedKeys(adapters.keys(tables.keys()), clock, config.keyTableCache());
+    ConfirmedKeys confirmedKeys = new ConfirmedKeys(adapters.publishedKeyCheck(), clock, telemetry);
     this.issuer = config.endpoints().issuerId();
     this.keys =
         new CachingKeyResolver(

@@ -8,7 +8,6 @@ import io.tokenbroker.adapters.lifecycle.PrimingSwitch;
 import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
 import io.tokenbroker.config.BrokerConfig;
 import io.tokenbroker.config.Env;
-import io.tokenbroker.keys.ConfirmedKeys;
 import io.tokenbroker.oauth.RevocationService;
 import io.tokenbroker.operator.OperatorRevocations;
 import io.tokenbroker.refresh.FamilyRevocation;
@@ -42,12 +41,7 @@ public final class RevocationWiring {
     this.telemetry = telemetry;
     DynamoDbRevocationRepository revocationTable = adapters.revocations(tables.revocations());
     this.ourTokens =
-        new OwnTokenVerification(
-            ClientEndpointParts.publishedKeys(adapters, config, tables, clock),
-            new ConfirmedKeys(adapters.publishedKeyCheck(), clock, telemetry),
-            revocationTable,
-            config,
-            clock);
+        new OwnTokenVerification(adapters, config, tables, revocationTable, clock, telemetry);
     this.clientAuthentication =
         ClientEndpointParts.clientAuthentication(adapters, config, tables, clock);
     this.revocations =

@@ -15,12 +15,20 @@ import io.tokenbroker.oauth.TokenService;
 import io.tokenbroker.telemetry.Telemetry;
 import io.tokenbroker.tokens.AccessTokenMinter;
 import java.time.Clock;
+import java.time.Duration;
 
 /**
  * The token function's real services over AWS, built once per container, and its SnapStart hooks.
  * It signs with KMS (kms:Sign) and reads the key table for the ACTIVE key.
  */
 public final class TokenWiring {
+
+  /**
+   * How long the token function signs with a key after the key table stopped showing it ACTIVE (a
+   * compromise), at most: it re-confirms the key by one key-row read when its last read is older
+   * than this. A bound on tokens every verifier refuses, for at most one read a second.
+   */
+  static final Duration SIGNING_KEY_CHECK = Duration.ofSeconds(1);
 
   private final BrokerAdapters adapters;
   private final BrokerConfig config;
@@ -46,7 +54,9 @@ public final class TokenWiring {
     this.config = config;
     this.telemetry = telemetry;
     this.random = random;
-    this.publishedKeys = ClientEndpointParts.publishedKeys(adapters, config, tables, clock);
+    this.publishedKeys =
+        new PublishedKeys(
+            adapters.keys(tables.keys()), clock, config.keyTableCache(), SIGNING_KEY_CHECK);
     this.clientAuthentication =
         ClientEndpointParts.clientAuthentication(adapters, config, tables, clock);
     var minter =

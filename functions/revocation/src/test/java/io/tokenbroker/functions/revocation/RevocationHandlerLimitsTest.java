@@ -92,7 +92,7 @@ class RevocationHandlerLimitsTest {
 
   @Test
   void refusesAnOperatorJtiLongerThanAnyTokenCarries() {
-    String jti = "j".repeat(io.tokenbroker.verify.AccessTokenVerifier.MAX_JTI_LENGTH);
+    String jti = "j".repeat(io.tokenbroker.operator.OperatorRevocations.MAX_JTI_LENGTH);
     Optional<String> operator = Optional.of(RevocationFixture.OPERATOR);
 
     assertRefusedAndNothingRevoked(
