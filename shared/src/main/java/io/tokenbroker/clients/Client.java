@@ -81,7 +81,8 @@ public record Client(
   /**
    * The refusal of more than {@link #MAX_KEYS} keys; ClientJson says it of the array as written.
    */
-  static final String KEYS_RULE = "jwks: a \"keys\" array of at most 10 keys is required";
+  static final String KEYS_RULE =
+      "jwks: a \"keys\" array of at most " + MAX_KEYS + " keys is required";
 
   private static final int MAX_DESCRIPTION_LENGTH = 256;
   private static final int MAX_IAM_ROLES = 20;

@@ -18,9 +18,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * PublishedKeyCheck}), each checked once per process while it stays published. A confirmation is
  * kept as long as the key is in the published set it is asked about (a key's public half never
  * changes), and forgotten once it leaves it (a withdrawn key's record put back is checked again),
- * so the hot path after the first check is a map lookup. A refusal is kept for {@link #REFUSED_FOR}
- * and logged as {@code keys.unverified_key} (kid only); a check that failed is retried after {@link
- * #FAILED_FOR}. Either way the key is left out: trust never fails open. Thread-safe.
+ * so the hot path after the first check is one thumbprint per published key and a set lookup. A
+ * refusal is kept for {@link #REFUSED_FOR} and logged as {@code keys.unverified_key} (kid only); a
+ * check that failed is retried after {@link #FAILED_FOR}. Either way the key is left out: trust
+ * never fails open. Thread-safe.
  */
 public final class ConfirmedKeys {
 

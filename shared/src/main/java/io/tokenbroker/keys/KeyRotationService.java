@@ -108,7 +108,11 @@ public final class KeyRotationService {
           if (key.state().isPublished()) {
             List<SigningKey> updated =
                 new ArrayList<>(List.of(key.moveTo(KeyState.WITHDRAWN, now)));
-            Optional<SigningKey> pending = newest(keys.findAll(), KeyState.PENDING);
+            // Only a compromised ACTIVE key needs a successor: the PENDING one, or a new key.
+            Optional<SigningKey> pending =
+                key.state() == KeyState.ACTIVE
+                    ? newest(keys.findAll(), KeyState.PENDING)
+                    : Optional.empty();
             if (key.state() == KeyState.ACTIVE && pending.isEmpty()) {
               SigningKey fresh =
                   createKey(KeyState.ACTIVE, now, k -> keys.write(List.of(k), updated));

@@ -1,11 +1,9 @@
 package io.tokenbroker.refresh;
 
+import io.tokenbroker.tokens.TokenDigest;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 
@@ -35,16 +33,9 @@ public final class RefreshTokens {
             .equals(token.substring(token.length() - 8));
   }
 
-  /** How the store refers to a token: hex SHA-256. */
+  /** How the store refers to a token: hex SHA-256, as issuance records refer to access tokens. */
   public static String hash(String token) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256")
-                  .digest(token.getBytes(StandardCharsets.US_ASCII)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
+    return TokenDigest.sha256(token);
   }
 
   private static String checksum(String body) {

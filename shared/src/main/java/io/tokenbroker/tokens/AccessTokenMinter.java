@@ -91,9 +91,8 @@ public final class AccessTokenMinter {
     try {
       jwt = signed(claimsSet, key);
     } catch (SigningKeyRefused refused) {
-      SigningKey refusedKey = key;
       key =
-          keys.successorOf(refusedKey, clock.instant())
+          keys.successorOf(key, clock.instant())
               .orElseThrow(
                   // The table still names the refused key ACTIVE (a manual disable, or a new key
                   // KMS's tag-based access has not caught up with): retryable, not a bug.
