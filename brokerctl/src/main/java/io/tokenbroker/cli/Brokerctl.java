@@ -1,6 +1,5 @@
 package io.tokenbroker.cli;
 
-import io.tokenbroker.adapters.aws.AwsClients;
 import io.tokenbroker.adapters.aws.AwsSettings;
 import io.tokenbroker.adapters.aws.ClientTimeouts;
 import io.tokenbroker.adapters.wiring.BrokerAdapters;
@@ -25,7 +24,6 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.UnmatchedArgumentException;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The operator CLI. Talks to the broker's tables directly, with the operator's AWS credentials.
@@ -265,10 +263,6 @@ public final class Brokerctl {
   /** The AWS adapters the broker's functions use, with the timeouts of background work. */
   BrokerAdapters adapters() {
     return BrokerAdapters.from(env(), ClientTimeouts.background());
-  }
-
-  DynamoDbClient dynamoDb() {
-    return AwsClients.dynamoDb(AwsSettings.from(env(), ClientTimeouts.background()));
   }
 
   String clientsTable() {

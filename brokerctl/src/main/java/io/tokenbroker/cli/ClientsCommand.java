@@ -2,7 +2,6 @@ package io.tokenbroker.cli;
 
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
-import io.tokenbroker.adapters.dynamodb.DynamoDbClientRepository;
 import io.tokenbroker.clients.Client;
 import io.tokenbroker.clients.ClientAdmin;
 import io.tokenbroker.clients.ClientJson;
@@ -38,8 +37,7 @@ final class ClientsCommand {
   @ParentCommand Brokerctl brokerctl;
 
   ClientAdmin admin() {
-    return new ClientAdmin(
-        new DynamoDbClientRepository(brokerctl.dynamoDb(), brokerctl.clientsTable()));
+    return new ClientAdmin(brokerctl.adapters().clients(brokerctl.clientsTable()));
   }
 
   @Command(

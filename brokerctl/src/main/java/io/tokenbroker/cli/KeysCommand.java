@@ -1,9 +1,5 @@
 package io.tokenbroker.cli;
 
-import io.tokenbroker.adapters.aws.AwsClients;
-import io.tokenbroker.adapters.aws.AwsSettings;
-import io.tokenbroker.adapters.aws.ClientTimeouts;
-import io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository;
 import io.tokenbroker.adapters.wiring.KeyRotationWiring;
 import io.tokenbroker.keys.KeyRotationService;
 import io.tokenbroker.keys.SigningKey;
@@ -58,12 +54,7 @@ final class KeysCommand {
 
     @Override
     public Integer call() {
-      var table =
-          new DynamoDbKeyRepository(
-              AwsClients.enhanced(
-                  AwsClients.dynamoDb(
-                      AwsSettings.from(keys.brokerctl.env(), ClientTimeouts.background()))),
-              keys.brokerctl.keysTable());
+      var table = keys.brokerctl.adapters().keys(keys.brokerctl.keysTable());
       var out = spec.commandLine().getOut();
       out.printf(
           "%-44s %-19s %-5s %-20s %-20s %-20s%n",

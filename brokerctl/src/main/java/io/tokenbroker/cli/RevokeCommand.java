@@ -2,6 +2,7 @@ package io.tokenbroker.cli;
 
 import io.tokenbroker.adapters.wiring.BrokerAdapters;
 import io.tokenbroker.errors.RequestRejected;
+import io.tokenbroker.keys.SigningKey;
 import io.tokenbroker.operator.OperatorRevocations;
 import io.tokenbroker.telemetry.Telemetry;
 import io.tokenbroker.tokens.Issuance;
@@ -9,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -42,10 +44,16 @@ final class RevokeCommand {
 
   /** The revocation function's operator use case, over the same adapters. */
   OperatorRevocations revocations(BrokerAdapters adapters) {
+    return revocations(adapters, kid -> adapters.keys(brokerctl.keysTable()).find(kid));
+  }
+
+  /** As {@link #revocations(BrokerAdapters)}, with the key row the caller has read already. */
+  OperatorRevocations revocations(
+      BrokerAdapters adapters, Function<String, Optional<SigningKey>> keys) {
     return new OperatorRevocations(
         adapters.issuances(brokerctl.issuancesTable()),
         adapters.revocations(brokerctl.revocationsTable()),
-        kid -> adapters.keys(brokerctl.keysTable()).find(kid),
+        keys,
         LONGEST_TOKEN_LIFETIME,
         Clock.systemUTC(),
         Telemetry.discard());
@@ -177,7 +185,7 @@ final class RevokeCommand {
       if (key.isEmpty() && !force) {
         return refused(spec, "no signing key " + kid + " in the keys table");
       }
-      revoke.revocations(adapters).revokeKey(kid);
+      revoke.revocations(adapters, sameKid -> key).revokeKey(kid);
       spec.commandLine()
           .getOut()
           .println(

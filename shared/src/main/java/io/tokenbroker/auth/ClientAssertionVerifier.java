@@ -43,7 +43,8 @@ import java.util.Set;
  * short-lived, and used once.
  *
  * <p>Every failure is {@code invalid_client} (401) with a precise reason for the log; the caller's
- * description stays generic so that it cannot probe which clients exist.
+ * description names the broken rule only where that reveals nothing about which clients or keys
+ * exist ({@link ClientAuthenticationReason}).
  */
 public final class ClientAssertionVerifier {
 

@@ -22,23 +22,25 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
- * The one set of AWS adapters every function's wiring builds on: one DynamoDB and one KMS client,
- * built once per container (building a client calls nothing), and each DynamoDB or KMS adapter over
- * them, given the table it works on. The table names and other settings come from the configuration
- * records ({@link BrokerTables}, {@link io.tokenbroker.config.BrokerConfig}, ...).
+ * The one set of AWS adapters every function's wiring builds on: one DynamoDB client, built once
+ * per container (building a client calls nothing), and one KMS client, built when the first KMS
+ * adapter is asked for (an authorizer reading a JWKS URL, or a brokerctl command on tables only,
+ * never asks); and each DynamoDB or KMS adapter over them, given the table it works on. Wirings ask
+ * for their adapters in their constructors, so both clients exist before the first request. The
+ * table names and other settings come from the configuration records ({@link BrokerTables}, {@link
+ * io.tokenbroker.config.BrokerConfig}, ...).
  */
 public final class BrokerAdapters {
 
   private final AwsSettings aws;
   private final DynamoDbClient dynamoDb;
   private final DynamoDbEnhancedClient enhanced;
-  private final KmsClient kms;
+  private KmsClient kms;
 
   public BrokerAdapters(AwsSettings aws) {
     this.aws = aws;
     this.dynamoDb = AwsClients.dynamoDb(aws);
     this.enhanced = AwsClients.enhanced(dynamoDb);
-    this.kms = AwsClients.kms(aws);
   }
 
   /** From AWS_REGION, AWS_ENDPOINT_URL and the credentials ({@link AwsSettings#from}). */
@@ -95,16 +97,23 @@ public final class BrokerAdapters {
 
   /** Signs with the broker's KMS keys (kms:Sign). */
   public KmsKeySigner keySigner() {
-    return new KmsKeySigner(kms);
+    return new KmsKeySigner(kms());
   }
 
   /** Confirms a published key against KMS (kms:GetPublicKey). */
   public KmsPublishedKeyCheck publishedKeyCheck() {
-    return new KmsPublishedKeyCheck(kms);
+    return new KmsPublishedKeyCheck(kms());
   }
 
   /** Creates, disables and schedules deletion of the KMS keys tagged {@code brokerName}. */
   public KmsKeyManager keyManager(String brokerName) {
-    return new KmsKeyManager(kms, brokerName);
+    return new KmsKeyManager(kms(), brokerName);
+  }
+
+  private synchronized KmsClient kms() {
+    if (kms == null) {
+      kms = AwsClients.kms(aws);
+    }
+    return kms;
   }
 }

@@ -87,7 +87,7 @@ public final class AuthorizerWiring {
   }
 
   /** One attempt per read inside the time budget (DEPENDENCY_TIMEOUT_MILLIS). */
-  public static ClientTimeouts timeouts(AuthorizerConfig config) {
+  private static ClientTimeouts timeouts(AuthorizerConfig config) {
     return new ClientTimeouts(config.dependencyTimeout(), config.dependencyTimeout(), 1);
   }
 
