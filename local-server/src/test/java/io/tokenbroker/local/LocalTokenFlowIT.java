@@ -199,6 +199,40 @@ class LocalTokenFlowIT {
     assertThat(response.body()).contains("Missing Authentication Token");
   }
 
+  /**
+   * RFC 6749 section 5.2 through the local server: a SigV4 caller whose role is no client (the demo
+   * operator) is told the scheme it used; a library trying client_secret_basic on /token is told
+   * Basic; a private_key_jwt failure, with no Authorization header, carries no challenge.
+   */
+  @Test
+  void answersInvalidClientWithTheChallengeOfTheSchemeTheClientUsed() throws Exception {
+    HttpResponse<String> unbound =
+        HTTP.send(
+            SignedPosts.post(
+                    URI.create(broker.issuer() + "/token/iam"),
+                    LocalDemo.OPERATOR,
+                    "grant_type=client_credentials")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> basic =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(broker.issuer() + "/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Authorization", "Basic bG9jYWwtd29ya2xvYWQ6c2VjcmV0")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> noHeader = post("/token", "grant_type=client_credentials");
+
+    assertThat(unbound.statusCode()).as(unbound.body()).isEqualTo(401);
+    assertThat(unbound.body()).contains("\"invalid_client\"");
+    assertThat(unbound.headers().allValues("WWW-Authenticate")).containsExactly("AWS4-HMAC-SHA256");
+    assertThat(basic.statusCode()).isEqualTo(401);
+    assertThat(basic.headers().allValues("WWW-Authenticate")).containsExactly("Basic");
+    assertThat(noHeader.statusCode()).isEqualTo(401);
+    assertThat(noHeader.headers().firstValue("WWW-Authenticate")).isEmpty();
+  }
+
   private static Map<String, AttributeValue> issuanceRecord(String jti) {
     try (DynamoDbClient dynamoDb =
         DynamoDbClient.builder()

@@ -46,6 +46,13 @@ public final class RequestRejected extends BrokerException {
         Map.of("Allow", allowed));
   }
 
+  /** This rejection with one more response header (a challenge, say), everything else the same. */
+  public RequestRejected withHeader(String name, String value) {
+    Map<String, String> more = new java.util.LinkedHashMap<>(headers);
+    more.put(name, value);
+    return new RequestRejected(error, status, reason, description(), more);
+  }
+
   public OAuthError error() {
     return error;
   }

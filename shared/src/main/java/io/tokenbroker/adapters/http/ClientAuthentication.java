@@ -3,14 +3,28 @@ package io.tokenbroker.adapters.http;
 import io.tokenbroker.auth.AuthenticatedClient;
 import io.tokenbroker.auth.ClientAssertionVerifier;
 import io.tokenbroker.auth.IamAuthenticator;
+import io.tokenbroker.errors.OAuthError;
+import io.tokenbroker.errors.RequestRejected;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * How the token, revocation and introspection endpoints authenticate their caller from a request:
  * on the endpoint's AWS_IAM route by the caller API Gateway verified, elsewhere by the client
  * assertion in the form. Reads only the parameters the chosen way uses.
+ *
+ * <p>An {@code invalid_client} answer to a caller that authenticated with the {@code
+ * Authorization} header carries {@code WWW-Authenticate} naming the scheme it used (RFC 6749
+ * section 5.2): {@code AWS4-HMAC-SHA256} on the AWS_IAM routes, whose SigV4 signature travels in
+ * that header.
  */
 public final class ClientAuthentication {
+
+  /** The SigV4 scheme, as an AWS_IAM route's callers send it in {@code Authorization}. */
+  public static final String SIGV4_SCHEME = "AWS4-HMAC-SHA256";
+
+  /** An RFC 9110 auth-scheme (a token), short: anything else is not echoed back. */
+  private static final Pattern SCHEME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}");
 
   private final IamAuthenticator iam;
   private final ClientAssertionVerifier assertions;
@@ -20,13 +34,32 @@ public final class ClientAuthentication {
     this.assertions = assertions;
   }
 
-  public AuthenticatedClient authenticate(
-      Form form, boolean iamRoute, Optional<String> verifiedIamCaller) {
-    return iamRoute
-        ? iam.authenticate(verifiedIamCaller, form.single("client_id"))
-        : assertions.verify(
-            form.single("client_assertion_type"),
-            form.single("client_assertion"),
-            form.single("client_id"));
+  public AuthenticatedClient authenticate(HttpRequest request, Form form, boolean iamRoute) {
+    try {
+      return iamRoute
+          ? iam.authenticate(request.context().iamCallerArn(), form.single("client_id"))
+          : assertions.verify(
+              form.single("client_assertion_type"),
+              form.single("client_assertion"),
+              form.single("client_id"));
+    } catch (RequestRejected rejected) {
+      if (rejected.error() != OAuthError.INVALID_CLIENT) {
+        throw rejected;
+      }
+      Optional<String> challenge = iamRoute ? Optional.of(SIGV4_SCHEME) : schemeUsed(request);
+      throw challenge.map(scheme -> rejected.withHeader("WWW-Authenticate", scheme)).orElse(rejected);
+    }
+  }
+
+  /**
+   * The scheme of the request's {@code Authorization} header on a private_key_jwt route, where the
+   * broker reads no such header (e.g. {@code Basic} from a library defaulting to
+   * client_secret_basic): the challenge must still match what the client tried.
+   */
+  private static Optional<String> schemeUsed(HttpRequest request) {
+    return request
+        .singleHeader("Authorization")
+        .map(value -> value.strip().split(" ", 2)[0])
+        .filter(scheme -> SCHEME.matcher(scheme).matches());
   }
 }

@@ -69,8 +69,7 @@ public final class IntrospectionHandler implements RequestStreamHandler {
     String token = form.required("token");
     form.single("token_type_hint"); // accepted; the two token formats cannot be confused
     var caller =
-        authenticator.authenticate(
-            form, request.route().equals(INTROSPECT_IAM), request.context().iamCallerArn());
+        authenticator.authenticate(request, form, request.route().equals(INTROSPECT_IAM));
     return HttpResponse.json(200, introspection.introspect(caller, token), "no-store");
   }
 }

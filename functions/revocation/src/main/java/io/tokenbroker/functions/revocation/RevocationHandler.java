@@ -96,8 +96,7 @@ public final class RevocationHandler implements RequestStreamHandler {
     String token = form.required("token");
     form.single("token_type_hint"); // accepted; the two token formats cannot be confused
     revocations.revokeOwnToken(
-        authenticator.authenticate(
-            form, request.route().equals(REVOKE_IAM), request.context().iamCallerArn()),
+        authenticator.authenticate(request, form, request.route().equals(REVOKE_IAM)),
         token,
         new RequestOrigin(request.context().sourceIp(), request.context().userAgent()));
     return new HttpResponse(200, Map.of("Cache-Control", "no-store"), "");

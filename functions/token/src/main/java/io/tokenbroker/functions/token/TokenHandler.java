@@ -82,8 +82,7 @@ public final class TokenHandler implements RequestStreamHandler {
     Form form = HttpFunction.postedForm(request, MAX_BODY_CHARS);
     TokenRequest tokenRequest = TokenRequest.from(form);
     AuthenticatedClient client =
-        authenticator.authenticate(
-            form, request.route().equals(TOKEN_IAM), request.context().iamCallerArn());
+        authenticator.authenticate(request, form, request.route().equals(TOKEN_IAM));
     RequestOrigin origin =
         new RequestOrigin(request.context().sourceIp(), request.context().userAgent());
     IssuedToken token =

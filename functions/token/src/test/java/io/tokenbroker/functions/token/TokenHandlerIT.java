@@ -446,6 +446,58 @@ class TokenHandlerIT {
     assertThat(issuanceCount()).isEqualTo(before);
   }
 
+  /**
+   * RFC 6749 section 5.2: an invalid_client answer to a client that authenticated with the
+   * Authorization header carries WWW-Authenticate with the scheme it used; SigV4 on the IAM route.
+   */
+  @Test
+  void challengesWithSigV4WhenAnIamCallerIsNoClient() {
+    Map<String, Object> unbound = EventFiles.load("token/client-credentials-iam.json");
+    identity(unbound).put("userArn", "arn:aws:sts::123456789012:assumed-role/stranger/s1");
+
+    Map<String, Object> response = invoke(unbound);
+
+    assertThat(response.get("statusCode")).isEqualTo(401L);
+    assertThat(EventFiles.body(response)).containsEntry("error", "invalid_client");
+    assertThat(EventFiles.headers(response)).containsEntry("WWW-Authenticate", "AWS4-HMAC-SHA256");
+  }
+
+  @Test
+  void challengesWithTheSchemeAClientTriedOnThePrivateKeyJwtRoute() {
+    Map<String, Object> basic =
+        withHeader(
+            privateKeyJwt("grant_type=client_credentials"),
+            "Authorization",
+            "Basic d29ya2xvYWQ6c2VjcmV0");
+
+    Map<String, Object> response = invoke(basic);
+
+    assertThat(response.get("statusCode")).isEqualTo(401L);
+    assertThat(EventFiles.body(response)).containsEntry("error", "invalid_client");
+    assertThat(EventFiles.headers(response)).containsEntry("WWW-Authenticate", "Basic");
+  }
+
+  @Test
+  void sendsNoChallengeWhereTheClientUsedNoAuthorizationHeaderOrAuthenticated() {
+    Map<String, Object> expired =
+        invoke(
+            privateKeyJwt(
+                form(
+                    "",
+                    assertion(
+                        c -> c.expirationTime(Date.from(Instant.now().minusSeconds(120)))))));
+    Map<String, Object> outsidePolicy =
+        invoke(
+            withBody(
+                EventFiles.load("token/client-credentials-iam.json"),
+                "grant_type=client_credentials&scope=orders%3Adelete"));
+
+    assertThat(expired.get("statusCode")).isEqualTo(401L);
+    assertThat(EventFiles.headers(expired)).doesNotContainKey("WWW-Authenticate");
+    assertThat(outsidePolicy.get("statusCode")).isEqualTo(400L);
+    assertThat(EventFiles.headers(outsidePolicy)).doesNotContainKey("WWW-Authenticate");
+  }
+
   @Test
   void answersTemporarilyUnavailableWhenAwsIsUnreachable() {
     TokenHandler cutOff =
@@ -475,11 +527,19 @@ class TokenHandlerIT {
     return event;
   }
 
-  @SuppressWarnings("unchecked")
   private static Map<String, Object> withoutIdentity(Map<String, Object> event) {
-    Map<String, Object> identity =
-        (Map<String, Object>) ((Map<String, Object>) event.get("requestContext")).get("identity");
-    identity.put("userArn", null);
+    identity(event).put("userArn", null);
+    return event;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> identity(Map<String, Object> event) {
+    return (Map<String, Object>)
+        ((Map<String, Object>) event.get("requestContext")).get("identity");
+  }
+
+  private static Map<String, Object> withBody(Map<String, Object> event, String body) {
+    event.put("body", body);
     return event;
   }
 }
