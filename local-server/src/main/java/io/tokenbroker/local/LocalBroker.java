@@ -250,6 +250,7 @@ public final class LocalBroker implements AutoCloseable {
     vars.put("ISSUER", issuer.toString());
     vars.put("BROKER_NAME", "local");
     vars.put("OPERATOR_PRINCIPAL_ARNS", LocalDemo.OPERATOR_ROLE);
+    vars.put("PUBLISHED_SCOPES", LocalDemo.PUBLISHED_SCOPES);
     return Env.of(vars);
   }
 

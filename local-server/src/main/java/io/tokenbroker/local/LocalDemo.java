@@ -43,6 +43,9 @@ final class LocalDemo {
           + " \"POST /demo/*\": [\"demo:write\"], \"PUT /demo/*\": [\"demo:write\"],"
           + " \"DELETE /demo/*\": [\"demo:write\"]}";
 
+  /** The demo API's scopes, which the local metadata announces as scopes_supported. */
+  static final String PUBLISHED_SCOPES = "demo:read demo:write";
+
   private LocalDemo() {}
 
   /**

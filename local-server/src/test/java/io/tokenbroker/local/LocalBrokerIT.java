@@ -92,7 +92,9 @@ class LocalBrokerIT {
       Map<String, Object> metadata = JsonUtil.parseJson(get(path).body());
       assertThat(metadata)
           .containsEntry("issuer", broker.issuer().toString())
-          .containsEntry("jwks_uri", broker.issuer() + "/.well-known/jwks.json");
+          .containsEntry("jwks_uri", broker.issuer() + "/.well-known/jwks.json")
+          // the demo API's scopes, the local stack's PUBLISHED_SCOPES
+          .containsEntry("scopes_supported", java.util.List.of("demo:read", "demo:write"));
     }
   }
 

@@ -2,8 +2,11 @@ package io.tokenbroker.config;
 
 import io.tokenbroker.discovery.BrokerEndpoints;
 import io.tokenbroker.verify.VerifierPolicy;
+import io.tokenbroker.errors.ConfigException;
+import io.tokenbroker.identifiers.ScopeSet;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Settings every broker endpoint shares, read once at init. Each variable is parsed here and only
@@ -18,6 +21,8 @@ import java.time.Duration;
  * @param maxAssertionLifetime CLIENT_ASSERTION_MAX_LIFETIME_SECONDS: latest exp of a client
  *     assertion, from now (default 300)
  * @param jwksMaxAge JWKS_MAX_AGE_SECONDS: how long verifiers may cache the JWKS (default 300)
+ * @param publishedScopes PUBLISHED_SCOPES: the scopes the metadata lists as {@code
+ *     scopes_supported} (default none: the member is left out)
  */
 public record BrokerConfig(
     BrokerEndpoints endpoints,
@@ -26,7 +31,12 @@ public record BrokerConfig(
     Duration keyTableCache,
     Duration clockSkew,
     Duration maxAssertionLifetime,
-    Duration jwksMaxAge) {
+    Duration jwksMaxAge,
+    List<String> publishedScopes) {
+
+  public BrokerConfig {
+    publishedScopes = List.copyOf(publishedScopes);
+  }
 
   public static BrokerConfig from(Env env) {
     return new BrokerConfig(
@@ -40,7 +50,8 @@ public record BrokerConfig(
             Duration.ofMinutes(5),
             Duration.ofSeconds(30),
             Duration.ofHours(1)),
-        jwksMaxAge(env));
+        jwksMaxAge(env),
+        publishedScopes(env));
   }
 
   /** ISSUER: the broker's issuer URL, required. */
@@ -73,5 +84,24 @@ public record BrokerConfig(
   public static Duration jwksMaxAge(Env env) {
     return env.seconds(
         "JWKS_MAX_AGE_SECONDS", Duration.ofMinutes(5), Duration.ZERO, Duration.ofHours(24));
+  }
+
+  /**
+   * PUBLISHED_SCOPES: a space-separated scope list (RFC 6749 3.3), the scopes this deployment
+   * chooses to announce in its metadata; default none. The broker has no global scope registry
+   * (each client's policy names its own), so this is the operator's statement, not a scan.
+   */
+  public static List<String> publishedScopes(Env env) {
+    return env.optional("PUBLISHED_SCOPES")
+        .map(
+            text ->
+                ScopeSet.parse(text)
+                    .map(scopes -> List.copyOf(scopes.values()))
+                    .orElseThrow(
+                        () ->
+                            new ConfigException(
+                                "environment variable PUBLISHED_SCOPES must be scopes separated"
+                                    + " by single spaces")))
+        .orElse(List.of());
   }
 }

@@ -6,26 +6,31 @@ import java.util.Map;
 
 /**
  * RFC 8414 authorization server metadata: what the broker serves and how, derived from its
- * endpoints and the algorithms it is configured with.
+ * endpoints and the algorithms it is configured with. {@code scopes} are the scopes the deployment
+ * chose to publish (scopes are per client policy, the broker has no list of its own): listed as
+ * {@code scopes_supported} when there are any, left out (the member is optional) when none.
  */
 public record ServerMetadata(
     BrokerEndpoints endpoints,
+    List<String> scopes,
     List<String> grantTypes,
     List<String> clientAuthMethods,
     List<String> clientAssertionAlgorithms,
     List<String> accessTokenAlgorithms) {
 
   public ServerMetadata {
+    scopes = List.copyOf(scopes);
     grantTypes = List.copyOf(grantTypes);
     clientAuthMethods = List.copyOf(clientAuthMethods);
     clientAssertionAlgorithms = List.copyOf(clientAssertionAlgorithms);
     accessTokenAlgorithms = List.copyOf(accessTokenAlgorithms);
   }
 
-  /** What this broker supports, at {@code endpoints}. */
-  public static ServerMetadata forBroker(BrokerEndpoints endpoints) {
+  /** What this broker supports, at {@code endpoints}, announcing {@code publishedScopes}. */
+  public static ServerMetadata forBroker(BrokerEndpoints endpoints, List<String> publishedScopes) {
     return new ServerMetadata(
         endpoints,
+        publishedScopes,
         List.of("client_credentials", "refresh_token"),
         List.of("private_key_jwt"),
         List.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"),
@@ -38,6 +43,9 @@ public record ServerMetadata(
     json.put("issuer", endpoints.issuerId());
     json.put("token_endpoint", endpoints.token().toString());
     json.put("jwks_uri", endpoints.jwks().toString());
+    if (!scopes.isEmpty()) {
+      json.put("scopes_supported", scopes);
+    }
     json.put("response_types_supported", List.of());
     json.put("grant_types_supported", grantTypes);
     json.put("token_endpoint_auth_methods_supported", clientAuthMethods);

@@ -16,6 +16,7 @@ import io.tokenbroker.testing.MutableClock;
 import io.tokenbroker.testing.RecordingTelemetry;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +38,8 @@ class DiscoveryServiceTest {
               },
               clock,
               new RecordingTelemetry()),
-          ServerMetadata.forBroker(new BrokerEndpoints(URI.create("https://broker.example.com"))),
+          ServerMetadata.forBroker(
+              new BrokerEndpoints(URI.create("https://broker.example.com")), List.of()),
           Duration.ofMinutes(5));
 
   private SigningKey publish(KeyState state) {

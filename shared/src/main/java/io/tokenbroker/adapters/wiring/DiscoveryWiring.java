@@ -15,6 +15,7 @@ import io.tokenbroker.keys.PublishedKeys;
 import io.tokenbroker.telemetry.Telemetry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The discovery function's real services over AWS, built once per container, and its SnapStart
@@ -46,6 +47,7 @@ public final class DiscoveryWiring {
         config.endpoints(),
         config.keyTableCache(),
         config.jwksMaxAge(),
+        config.publishedScopes(),
         clock,
         telemetry);
   }
@@ -56,6 +58,7 @@ public final class DiscoveryWiring {
       BrokerEndpoints endpoints,
       Duration keyTableCache,
       Duration jwksMaxAge,
+      List<String> publishedScopes,
       Clock clock,
       Telemetry telemetry) {
     this.adapters = adapters;
@@ -65,13 +68,13 @@ public final class DiscoveryWiring {
         new DiscoveryService(
             keys,
             new ConfirmedKeys(adapters.publishedKeyCheck(), clock, telemetry),
-            ServerMetadata.forBroker(endpoints),
+            ServerMetadata.forBroker(endpoints, publishedScopes),
             jwksMaxAge);
   }
 
   /**
    * From the function's environment: the variables discovery uses and no others (ISSUER,
-   * KEYS_TABLE, KEY_TABLE_CACHE_SECONDS, JWKS_MAX_AGE_SECONDS, AWS settings), each read by its one
+   * KEYS_TABLE, KEY_TABLE_CACHE_SECONDS, JWKS_MAX_AGE_SECONDS, PUBLISHED_SCOPES, AWS settings), each read by its one
    * parser in {@link BrokerConfig} and {@link BrokerTables}. A setting it does not use (another
    * table, a token lifetime) cannot stop it at init.
    */
@@ -82,6 +85,7 @@ public final class DiscoveryWiring {
         new BrokerEndpoints(BrokerConfig.issuer(env)),
         BrokerConfig.keyTableCache(env),
         BrokerConfig.jwksMaxAge(env),
+        BrokerConfig.publishedScopes(env),
         clock,
         telemetry);
   }

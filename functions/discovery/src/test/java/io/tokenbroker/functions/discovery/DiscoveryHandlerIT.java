@@ -200,6 +200,47 @@ class DiscoveryHandlerIT {
         .doesNotContainKeys("subject_types_supported", "id_token_signing_alg_values_supported");
   }
 
+  /**
+   * scopes_supported comes from the deployment's PUBLISHED_SCOPES (scopes are per client policy;
+   * the broker has no list of its own), in both documents, and as Nimbus reads it; unset, the
+   * optional member is left out rather than announced empty.
+   */
+  @Test
+  void listsThePublishedScopesAsScopesSupportedAndLeavesTheMemberOutWhenUnset() throws Exception {
+    DiscoveryHandler publishing =
+        wired(
+            aws.env(Map.of("ISSUER", ISSUER, "PUBLISHED_SCOPES", "orders:read orders:write")),
+            new RecordingTelemetry());
+
+    String openId =
+        (String)
+            EventFiles.invoke(
+                    (in, out) -> publishing.handleRequest(in, out, null),
+                    EventFiles.load("discovery/get-openid-configuration.json"))
+                .get("body");
+    Map<String, Object> oauth =
+        EventFiles.body(
+            EventFiles.invoke(
+                (in, out) -> publishing.handleRequest(in, out, null),
+                EventFiles.load("discovery/get-oauth-authorization-server.json")));
+
+    assertThat(OIDCProviderMetadata.parse(openId).getScopes().toStringList())
+        .containsExactly("orders:read", "orders:write");
+    assertThat(oauth).containsEntry("scopes_supported", List.of("orders:read", "orders:write"));
+    assertThat(EventFiles.body(invoke(EventFiles.load("discovery/get-openid-configuration.json"))))
+        .doesNotContainKey("scopes_supported");
+  }
+
+  @Test
+  void refusesToStartWithPublishedScopesThatAreNoScopeList() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                wired(
+                    aws.env(Map.of("ISSUER", ISSUER, "PUBLISHED_SCOPES", "orders:read  orders:write")),
+                    new RecordingTelemetry()))
+        .hasMessageContaining("PUBLISHED_SCOPES");
+  }
+
   @Test
   void refusesOtherMethodsWith405() {
     Map<String, Object> event = EventFiles.load("discovery/get-jwks.json");
