@@ -1,9 +1,9 @@
 package io.tokenbroker.config;
 
 import io.tokenbroker.discovery.BrokerEndpoints;
-import io.tokenbroker.verify.VerifierPolicy;
 import io.tokenbroker.errors.ConfigException;
 import io.tokenbroker.identifiers.ScopeSet;
+import io.tokenbroker.verify.VerifierPolicy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;

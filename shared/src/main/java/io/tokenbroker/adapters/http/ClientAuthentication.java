@@ -13,10 +13,9 @@ import java.util.regex.Pattern;
  * on the endpoint's AWS_IAM route by the caller API Gateway verified, elsewhere by the client
  * assertion in the form. Reads only the parameters the chosen way uses.
  *
- * <p>An {@code invalid_client} answer to a caller that authenticated with the {@code
- * Authorization} header carries {@code WWW-Authenticate} naming the scheme it used (RFC 6749
- * section 5.2): {@code AWS4-HMAC-SHA256} on the AWS_IAM routes, whose SigV4 signature travels in
- * that header.
+ * <p>An {@code invalid_client} answer to a caller that authenticated with the {@code Authorization}
+ * header carries {@code WWW-Authenticate} naming the scheme it used (RFC 6749 section 5.2): {@code
+ * AWS4-HMAC-SHA256} on the AWS_IAM routes, whose SigV4 signature travels in that header.
  */
 public final class ClientAuthentication {
 
@@ -47,7 +46,9 @@ public final class ClientAuthentication {
         throw rejected;
       }
       Optional<String> challenge = iamRoute ? Optional.of(SIGV4_SCHEME) : schemeUsed(request);
-      throw challenge.map(scheme -> rejected.withHeader("WWW-Authenticate", scheme)).orElse(rejected);
+      throw challenge
+          .map(scheme -> rejected.withHeader("WWW-Authenticate", scheme))
+          .orElse(rejected);
     }
   }
 

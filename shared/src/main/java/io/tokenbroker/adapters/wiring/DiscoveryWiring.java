@@ -74,9 +74,9 @@ public final class DiscoveryWiring {
 
   /**
    * From the function's environment: the variables discovery uses and no others (ISSUER,
-   * KEYS_TABLE, KEY_TABLE_CACHE_SECONDS, JWKS_MAX_AGE_SECONDS, PUBLISHED_SCOPES, AWS settings), each read by its one
-   * parser in {@link BrokerConfig} and {@link BrokerTables}. A setting it does not use (another
-   * table, a token lifetime) cannot stop it at init.
+   * KEYS_TABLE, KEY_TABLE_CACHE_SECONDS, JWKS_MAX_AGE_SECONDS, PUBLISHED_SCOPES, AWS settings),
+   * each read by its one parser in {@link BrokerConfig} and {@link BrokerTables}. A setting it does
+   * not use (another table, a token lifetime) cannot stop it at init.
    */
   public static DiscoveryWiring fromEnvironment(Env env, Clock clock, Telemetry telemetry) {
     return new DiscoveryWiring(

@@ -236,7 +236,8 @@ class DiscoveryHandlerIT {
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () ->
                 wired(
-                    aws.env(Map.of("ISSUER", ISSUER, "PUBLISHED_SCOPES", "orders:read  orders:write")),
+                    aws.env(
+                        Map.of("ISSUER", ISSUER, "PUBLISHED_SCOPES", "orders:read  orders:write")),
                     new RecordingTelemetry()))
         .hasMessageContaining("PUBLISHED_SCOPES");
   }

@@ -68,8 +68,7 @@ public final class IntrospectionHandler implements RequestStreamHandler {
     Form form = HttpFunction.postedForm(request, MAX_BODY_CHARS);
     String token = form.required("token");
     form.single("token_type_hint"); // accepted; the two token formats cannot be confused
-    var caller =
-        authenticator.authenticate(request, form, request.route().equals(INTROSPECT_IAM));
+    var caller = authenticator.authenticate(request, form, request.route().equals(INTROSPECT_IAM));
     return HttpResponse.json(200, introspection.introspect(caller, token), "no-store");
   }
 }

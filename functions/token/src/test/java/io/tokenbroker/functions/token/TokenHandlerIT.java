@@ -484,8 +484,7 @@ class TokenHandlerIT {
             privateKeyJwt(
                 form(
                     "",
-                    assertion(
-                        c -> c.expirationTime(Date.from(Instant.now().minusSeconds(120)))))));
+                    assertion(c -> c.expirationTime(Date.from(Instant.now().minusSeconds(120)))))));
     Map<String, Object> outsidePolicy =
         invoke(
             withBody(
