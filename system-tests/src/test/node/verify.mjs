@@ -1,5 +1,5 @@
-// Resource-server recipes for Node, as README gives them, run by system-tests' InteropIT against the
-// local server: node verify.mjs <jose|aws-jwt-verify> ISSUER AUDIENCE < token
+// Resource-server recipes for Node, as README gives them, run against the local server by
+// system-tests' ResourceServerRecipesIT: node verify.mjs <jose|aws-jwt-verify> ISSUER AUDIENCE < token
 // Prints {"ok": true, "sub", "scope"} and exits 0 for an accepted token; {"ok": false, "error"} and
 // exits 1 for a refused one.
 import { createRemoteJWKSet, jwtVerify } from 'jose';
@@ -28,8 +28,8 @@ function awsJwtVerifier(issuer, audience, jwksCache) {
       issuer,
       audience,
       jwksUri: `${issuer}/.well-known/jwks.json`,
-      // aws-jwt-verify does not look at typ: check it here, or an ID token or any other JWT
-      // signed by the same keys would pass.
+      // aws-jwt-verify does not look at typ: check it here, or any other kind of JWT signed by
+      // the same keys would pass.
       customJwtCheck: ({ header }) => {
         if (header.typ !== 'at+jwt') {
           throw new Error(`typ must be at+jwt, was ${header.typ}`);

@@ -22,8 +22,8 @@ def broker_verifier(issuer, audience):
             audience=audience,
             options={"require": ["exp", "iat", "sub", "client_id", "jti"]},
         )
-        # PyJWT does not check typ: an ID token or any other JWT signed by the same keys would
-        # pass. The header is signed, so check it after the signature.
+        # PyJWT does not check typ: any other kind of JWT signed by the same keys would pass.
+        # The header is signed, so check it after the signature.
         if verified["header"].get("typ") != "at+jwt":
             raise jwt.InvalidTokenError("typ must be at+jwt")
         return verified["payload"]

@@ -257,7 +257,7 @@ class ResourceServerRecipesIT {
 
   /**
    * The same claims, signed with the broker's own key in KMS, but with another {@code typ}: what an
-   * ID token or any other JWT from the same keys looks like to a verifier.
+   * ID token or any other kind of JWT from the same keys looks like to a verifier.
    */
   private static String withTyp(String accessToken, JOSEObjectType typ) throws Exception {
     SignedJWT original = SignedJWT.parse(accessToken);
