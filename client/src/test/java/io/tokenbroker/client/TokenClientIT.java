@@ -129,6 +129,60 @@ class TokenClientIT {
   }
 
   @Test
+  void duringARenewalOtherCallersKeepTheStillValidToken() throws Exception {
+    TokenClient tokens = client().build();
+    AccessToken old = tokens.token(READ, TestBroker.demoAudience());
+    clock.advance(Duration.ofSeconds(230)); // renewal due, the token still good for 60 s
+    proxy.hold(Duration.ofSeconds(2));
+
+    try (ExecutorService pool = Executors.newSingleThreadExecutor()) {
+      Future<AccessToken> renewing = pool.submit(() -> tokens.token(READ, TestBroker.demoAudience()));
+      while (proxy.seen().size() < 2) {
+        Thread.sleep(10); // until the renewal has reached the broker
+      }
+      long started = System.nanoTime();
+      AccessToken meanwhile = tokens.token(READ, TestBroker.demoAudience());
+
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
+      assertThat(meanwhile.value()).isEqualTo(old.value());
+      assertThat(renewing.get().value()).isNotEqualTo(old.value());
+      assertThat(tokens.token(READ, TestBroker.demoAudience()).value())
+          .isEqualTo(renewing.get().value());
+      assertThat(proxy.forwardedGrants()).containsExactly("client_credentials", "refresh_token");
+    }
+  }
+
+  @Test
+  void aFailedRenewalAheadOfExpiryKeepsTheValidTokenAndTriesAgainLater() {
+    TokenClient tokens =
+        client()
+            .retryPolicy(
+                new RetryPolicy(
+                    Duration.ofMillis(100),
+                    Duration.ofSeconds(1),
+                    Duration.ofSeconds(2),
+                    Duration.ofSeconds(1)))
+            .sleeper(clock::advance)
+            .build();
+    AccessToken old = tokens.token(READ, TestBroker.demoAudience());
+    clock.advance(Duration.ofSeconds(230));
+    proxy.answerNext(1000, unavailable(Map.of("Retry-After", "1")));
+
+    assertThat(tokens.token(READ, TestBroker.demoAudience()).value()).isEqualTo(old.value());
+    int attempts = proxy.seen().size();
+    // Within the next back-off no new attempt; after it, one again.
+    assertThat(tokens.token(READ, TestBroker.demoAudience()).value()).isEqualTo(old.value());
+    assertThat(proxy.seen()).hasSize(attempts);
+    clock.advance(Duration.ofSeconds(2));
+    assertThat(tokens.token(READ, TestBroker.demoAudience()).value()).isEqualTo(old.value());
+    assertThat(proxy.seen()).hasSizeGreaterThan(attempts);
+    // Once it is no longer good, the failure surfaces.
+    clock.advance(Duration.ofSeconds(60));
+    assertThatThrownBy(() -> tokens.token(READ, TestBroker.demoAudience()))
+        .isInstanceOf(TokenUnavailable.class);
+  }
+
+  @Test
   void backsOffOn503HonouringRetryAfterInSeconds() {
     proxy.answerNext(2, unavailable(Map.of("Retry-After", "1")));
     TokenClient tokens =
