@@ -97,6 +97,22 @@ class TokenClientIT {
   }
 
   @Test
+  void jitterBringsTheRefreshUpToATenthOfTheLifetimeEarlier() {
+    // Jitter at its largest (a random draw of almost 1) and at none (0): due at 195 s and 225 s.
+    TokenClient earliest = client().random(() -> -1L).build();
+    TokenClient latest = client().random(() -> 0L).build();
+    AccessToken early = earliest.token(READ, TestBroker.demoAudience());
+    AccessToken late = latest.token(READ, TestBroker.demoAudience());
+
+    clock.advance(Duration.ofSeconds(196));
+
+    assertThat(earliest.token(READ, TestBroker.demoAudience()).value()).isNotEqualTo(early.value());
+    assertThat(latest.token(READ, TestBroker.demoAudience()).value()).isEqualTo(late.value());
+    clock.advance(Duration.ofSeconds(30));
+    assertThat(latest.token(READ, TestBroker.demoAudience()).value()).isNotEqualTo(late.value());
+  }
+
+  @Test
   void fiftyConcurrentCallersShareOneRefresh() throws Exception {
     TokenClient tokens = client().build();
     AccessToken old = tokens.token(READ, TestBroker.demoAudience());
