@@ -41,6 +41,10 @@ public final class AccessToken {
 
   @Override
   public String toString() {
-    return "AccessToken[scopes=" + new java.util.TreeSet<>(scopes) + ", expiresAt=" + expiresAt + "]";
+    return "AccessToken[scopes="
+        + new java.util.TreeSet<>(scopes)
+        + ", expiresAt="
+        + expiresAt
+        + "]";
   }
 }

@@ -53,8 +53,8 @@ public final class IamAuthentication implements ClientAuthentication {
   }
 
   /**
-   * The same, naming the client in the request ({@code client_id}); the broker checks that the
-   * role is bound to it. Without it the broker uses the role's client.
+   * The same, naming the client in the request ({@code client_id}); the broker checks that the role
+   * is bound to it. Without it the broker uses the role's client.
    */
   public IamAuthentication forClient(String clientId) {
     return new IamAuthentication(credentials, region, Optional.of(clientId));
@@ -116,6 +116,9 @@ public final class IamAuthentication implements ClientAuthentication {
 
   @Override
   public String toString() {
-    return "IamAuthentication[sigv4 " + SERVICE + clientId.map(id -> ", client " + id).orElse("") + "]";
+    return "IamAuthentication[sigv4 "
+        + SERVICE
+        + clientId.map(id -> ", client " + id).orElse("")
+        + "]";
   }
 }

@@ -51,8 +51,8 @@ public final class KmsAssertionSigner implements JWSSigner {
   /**
    * @param kms a KMS client for the key's region
    * @param keyId the key's id, ARN or alias ({@code alias/...})
-   * @param algorithm the JWS algorithm, one the key's spec can sign with (ES256 for
-   *     ECC_NIST_P256, RS256 or PS256 for RSA_2048, ...)
+   * @param algorithm the JWS algorithm, one the key's spec can sign with (ES256 for ECC_NIST_P256,
+   *     RS256 or PS256 for RSA_2048, ...)
    */
   public KmsAssertionSigner(KmsClient kms, String keyId, JWSAlgorithm algorithm) {
     if (!KMS_ALGORITHMS.containsKey(algorithm)) {

@@ -93,8 +93,8 @@ public final class PrivateKeyJwt implements ClientAuthentication {
   }
 
   /**
-   * The private key in a JWK file ({@code brokerctl keygen --out FILE}); its {@code kid} and
-   * {@code alg} (or, without one, ES256/384/512 by curve and RS256 for RSA).
+   * The private key in a JWK file ({@code brokerctl keygen --out FILE}); its {@code kid} and {@code
+   * alg} (or, without one, ES256/384/512 by curve and RS256 for RSA).
    */
   public static PrivateKeyJwt fromJwkFile(String clientId, Path jwkFile) {
     JWK jwk;
@@ -135,9 +135,9 @@ public final class PrivateKeyJwt implements ClientAuthentication {
   }
 
   /**
-   * The private key in a PKCS#8 PEM file ({@code -----BEGIN PRIVATE KEY-----}; {@code openssl
-   * pkcs8 -topk8 -nocrypt} converts others), signing with {@code algorithm}; {@code keyId} as in
-   * {@link #signedBy}.
+   * The private key in a PKCS#8 PEM file ({@code -----BEGIN PRIVATE KEY-----}; {@code openssl pkcs8
+   * -topk8 -nocrypt} converts others), signing with {@code algorithm}; {@code keyId} as in {@link
+   * #signedBy}.
    */
   public static PrivateKeyJwt fromPemFile(
       String clientId, Path pemFile, JWSAlgorithm algorithm, String keyId) {

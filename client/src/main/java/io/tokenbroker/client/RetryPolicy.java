@@ -19,7 +19,10 @@ public record RetryPolicy(
 
   public static final RetryPolicy DEFAULT =
       new RetryPolicy(
-          Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(10));
+          Duration.ofMillis(200),
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(30),
+          Duration.ofSeconds(10));
 
   public RetryPolicy {
     for (Duration d : new Duration[] {initialBackoff, maxBackoff, deadline, requestTimeout}) {

@@ -17,8 +17,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.random.RandomGenerator;
 import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 
 /**
  * Access tokens from the broker for a workload: one instance per process, shared by every thread.
@@ -29,8 +29,8 @@ import java.util.function.Supplier;
  *   <li><b>Refresh ahead</b>: renewed after a fraction of its lifetime, with random jitter ({@link
  *       RefreshPolicy}); never handed out with less than the policy's margin left.
  *   <li><b>Single flight</b>: when a renewal is due one caller makes it while the others keep the
- *       still-valid token or, if there is none, wait for that caller's result; so one refresh
- *       token is never spent twice (the broker would take that for theft and revoke the grant).
+ *       still-valid token or, if there is none, wait for that caller's result; so one refresh token
+ *       is never spent twice (the broker would take that for theft and revoke the grant).
  *   <li><b>Refresh grant</b>: used when the last answer carried a refresh token, with the same
  *       client authentication; if the broker answers {@code invalid_grant} (revoked, expired), one
  *       new {@code client_credentials} grant instead.
@@ -66,7 +66,10 @@ public final class TokenClient {
 
   /** A token held for a key, and when it must be renewed and stops being handed out. */
   private record Grant(
-      AccessToken token, Optional<RefreshToken> refreshToken, Instant refreshAt, Instant usableUntil) {
+      AccessToken token,
+      Optional<RefreshToken> refreshToken,
+      Instant refreshAt,
+      Instant usableUntil) {
 
     boolean usableAt(Instant now) {
       return now.isBefore(usableUntil);
@@ -169,7 +172,7 @@ public final class TokenClient {
       }
       flight.complete(fresh);
       return fresh.token();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) { // whatever it is, the waiters must hear of it
       Instant after = clock.instant();
       synchronized (slot) {
         slot.inFlight = null;
@@ -177,7 +180,7 @@ public final class TokenClient {
         slot.retryNotBefore = after.plus(retry.maxBackoff());
       }
       flight.completeExceptionally(e);
-      if (held != null && held.usableAt(after)) {
+      if (e instanceof RuntimeException && held != null && held.usableAt(after)) {
         LOG.log(
             Level.WARNING,
             "token renewal failed ({0}); the current token stays in use until {1}",
@@ -193,8 +196,10 @@ public final class TokenClient {
     try {
       return flight.join();
     } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException cause) {
-        throw cause;
+      switch (e.getCause()) {
+        case RuntimeException cause -> throw cause;
+        case Error cause -> throw cause;
+        default -> {}
       }
       throw e;
     }
@@ -292,8 +297,8 @@ public final class TokenClient {
     }
 
     /**
-     * The clock that decides when a held token is due (default: the system clock). Assertions
-     * and SigV4 signatures carry their own time, the one the broker checks.
+     * The clock that decides when a held token is due (default: the system clock). Assertions and
+     * SigV4 signatures carry their own time, the one the broker checks.
      */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock);

@@ -17,8 +17,8 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.random.RandomGenerator;
 import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 import java.util.regex.Pattern;
 
 /**
@@ -166,8 +166,7 @@ final class TokenEndpoint {
         json.get("refresh_token") instanceof String r && !r.isEmpty()
             ? Optional.of(r)
             : Optional.empty();
-    return new Answer(
-        token, Duration.ofSeconds(expiresIn.longValue()), scopes, refresh, sentAt);
+    return new Answer(token, Duration.ofSeconds(expiresIn.longValue()), scopes, refresh, sentAt);
   }
 
   /**

@@ -4,8 +4,8 @@ import java.util.Optional;
 
 /**
  * The broker refused the token request with an OAuth error (RFC 6749 5.2), e.g. {@code
- * invalid_client} (authentication failed: its description names the broken assertion rule where
- * the broker discloses it), {@code invalid_scope}, {@code invalid_target}, {@code invalid_grant}.
+ * invalid_client} (authentication failed: its description names the broken assertion rule where the
+ * broker discloses it), {@code invalid_scope}, {@code invalid_target}, {@code invalid_grant}.
  */
 public final class TokenRequestRejected extends TokenBrokerException {
 

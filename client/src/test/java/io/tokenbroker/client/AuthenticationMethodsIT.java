@@ -11,7 +11,6 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.SignedJWT;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -111,7 +110,8 @@ class AuthenticationMethodsIT {
             TokenRequestRejected.class,
             e -> {
               assertThat(e.status()).isEqualTo(403);
-              assertThat(e.errorDescription()).hasValueSatisfying(d -> assertThat(d).contains("security token"));
+              assertThat(e.errorDescription())
+                  .hasValueSatisfying(d -> assertThat(d).contains("security token"));
             });
   }
 
@@ -214,7 +214,9 @@ class AuthenticationMethodsIT {
     assertThat(payload.get("aud")).isEqualTo(TestBroker.issuer().toString());
     assertThat(payload).containsEntry("iss", "some-client").containsEntry("sub", "some-client");
     var claims = jwt.getJWTClaimsSet();
-    assertThat(Duration.between(claims.getIssueTime().toInstant(), claims.getExpirationTime().toInstant()))
+    assertThat(
+            Duration.between(
+                claims.getIssueTime().toInstant(), claims.getExpirationTime().toInstant()))
         .isEqualTo(Duration.ofSeconds(60));
     assertThat(claims.getJWTID()).hasSize(22);
     assertThat(
@@ -226,7 +228,8 @@ class AuthenticationMethodsIT {
   private Path writePem(KeyPair pair, String name) throws Exception {
     String pem =
         "-----BEGIN PRIVATE KEY-----\n"
-            + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(pair.getPrivate().getEncoded())
+            + Base64.getMimeEncoder(64, "\n".getBytes())
+                .encodeToString(pair.getPrivate().getEncoded())
             + "\n-----END PRIVATE KEY-----\n";
     return Files.writeString(dir.resolve(name), pem);
   }

@@ -38,7 +38,10 @@ class BackoffTest {
   void backsOffExponentiallyUpToTheCapWithJitterInTheUpperHalf(int attempt, long ceiling) {
     RetryPolicy policy =
         new RetryPolicy(
-            Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(5));
+            Duration.ofMillis(100),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(5));
     SplittableRandom random = new SplittableRandom(7);
     long min = Long.MAX_VALUE;
     long max = 0;

@@ -23,7 +23,8 @@ class ClientLibraryArchitectureTest {
     try {
       return new ClassFileImporter()
           .importPath(
-              Path.of(TokenClient.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+              Path.of(
+                  TokenClient.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
     }
@@ -56,7 +57,8 @@ class ClientLibraryArchitectureTest {
         .doNotHaveFullyQualifiedName(KmsAssertionSigner.class.getName())
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage("software.amazon.awssdk.services.kms..", "software.amazon.awssdk.core..")
+        .resideInAnyPackage(
+            "software.amazon.awssdk.services.kms..", "software.amazon.awssdk.core..")
         .check(LIBRARY);
   }
 }

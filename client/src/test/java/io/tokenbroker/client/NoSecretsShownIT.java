@@ -22,9 +22,9 @@ import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.Test;
 
 /**
- * No token, refresh token or assertion in a log line, an exception message or a toString, even
- * when a server echoes one back in its error_description: every secret that crossed the proxy is
- * looked for in everything the client showed.
+ * No token, refresh token or assertion in a log line, an exception message or a toString, even when
+ * a server echoes one back in its error_description: every secret that crossed the proxy is looked
+ * for in everything the client showed.
  */
 class NoSecretsShownIT {
 
@@ -115,7 +115,9 @@ class NoSecretsShownIT {
     }
   }
 
-  /** An error answer whose description repeats the request's secrets, as a careless server's might. */
+  /**
+   * An error answer whose description repeats the request's secrets, as a careless server's might.
+   */
   private static RecordingProxy.Canned echoing(int status, String error) {
     return new RecordingProxy.Canned(
         status,

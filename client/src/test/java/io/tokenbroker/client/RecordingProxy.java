@@ -36,7 +36,8 @@ final class RecordingProxy implements AutoCloseable {
   }
 
   /** An answer the proxy gives instead of forwarding, from the request's form. */
-  record Canned(int status, Map<String, String> headers, Function<Map<String, String>, String> body) {}
+  record Canned(
+      int status, Map<String, String> headers, Function<Map<String, String>, String> body) {}
 
   private final HttpServer server;
   private final URI target;

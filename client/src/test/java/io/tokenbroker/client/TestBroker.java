@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
- * The real local server, started once for this module's tests (each start is a moto and a key),
- * and what tests do to it as an operator would: register clients, reach its moto's KMS.
+ * The real local server, started once for this module's tests (each start is a moto and a key), and
+ * what tests do to it as an operator would: register clients, reach its moto's KMS.
  */
 public final class TestBroker {
 
@@ -69,7 +69,8 @@ public final class TestBroker {
          "default_scopes": ["demo:read"], "audiences": ["%s"], "refresh_tokens": {"enabled": true}}
         """
             .formatted(clientId, publicJwkJson, demoAudience());
-    new ClientAdmin(new DynamoDbClientRepository(AwsClients.dynamoDb(aws()), get().tables().clients()))
+    new ClientAdmin(
+            new DynamoDbClientRepository(AwsClients.dynamoDb(aws()), get().tables().clients()))
         .put(ClientJson.parse(json));
     return clientId;
   }

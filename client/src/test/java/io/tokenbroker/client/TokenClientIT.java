@@ -43,7 +43,8 @@ class TokenClientIT {
     proxy = new RecordingProxy(TestBroker.issuer());
     ECKey key = new ECKeyGenerator(Curve.P_256).keyID("k1").generate();
     String clientId = TestBroker.registerClient(key.toPublicJWK().toJSONString());
-    authentication = PrivateKeyJwt.signedBy(clientId, new ECDSASigner(key), JWSAlgorithm.ES256, "k1");
+    authentication =
+        PrivateKeyJwt.signedBy(clientId, new ECDSASigner(key), JWSAlgorithm.ES256, "k1");
   }
 
   @AfterEach
@@ -152,7 +153,8 @@ class TokenClientIT {
     proxy.hold(Duration.ofSeconds(2));
 
     try (ExecutorService pool = Executors.newSingleThreadExecutor()) {
-      Future<AccessToken> renewing = pool.submit(() -> tokens.token(READ, TestBroker.demoAudience()));
+      Future<AccessToken> renewing =
+          pool.submit(() -> tokens.token(READ, TestBroker.demoAudience()));
       while (proxy.seen().size() < 2) {
         Thread.sleep(10); // until the renewal has reached the broker
       }
@@ -217,7 +219,8 @@ class TokenClientIT {
     String inTwoSeconds =
         DateTimeFormatter.RFC_1123_DATE_TIME.format(
             Instant.now().plusSeconds(2).atOffset(ZoneOffset.UTC));
-    proxy.answerNext(1, new RecordingProxy.Canned(429, Map.of("Retry-After", inTwoSeconds), f -> "{}"));
+    proxy.answerNext(
+        1, new RecordingProxy.Canned(429, Map.of("Retry-After", inTwoSeconds), f -> "{}"));
     TokenClient tokens =
         TokenClient.builder(TestBroker.issuer(), authentication).endpointBase(proxy.uri()).build();
 

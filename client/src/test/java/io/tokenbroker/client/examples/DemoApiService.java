@@ -62,7 +62,9 @@ public final class DemoApiService {
     AccessToken token = tokens.token(Set.of("demo:read"), audience);
     HttpResponse<String> response =
         http.send(
-            HttpRequest.newBuilder(api).header("Authorization", token.authorizationHeader()).build(),
+            HttpRequest.newBuilder(api)
+                .header("Authorization", token.authorizationHeader())
+                .build(),
             HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
       throw new IOException("the API answered " + response.statusCode());
