@@ -86,21 +86,13 @@ public final class IamAuthentication implements ClientAuthentication {
     Map<String, String> form = new LinkedHashMap<>(parameters);
     clientId.ifPresent(id -> form.put("client_id", id));
     byte[] body = Forms.encode(form).getBytes(StandardCharsets.UTF_8);
-    SdkHttpRequest signed =
-        signer
-            .sign(
-                r ->
-                    r.identity(credentials.resolveCredentials())
-                        .request(
-                            SdkHttpRequest.builder()
-                                .method(SdkHttpMethod.POST)
-                                .uri(endpoint)
-                                .putHeader("Content-Type", Forms.CONTENT_TYPE)
-                                .build())
-                        .payload(ContentStreamProvider.fromByteArray(body))
-                        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, SERVICE)
-                        .putProperty(AwsV4HttpSigner.REGION_NAME, region.get().id()))
-            .request();
+    SdkHttpRequest signed;
+    try {
+      signed = sign(endpoint, body);
+    } catch (RuntimeException e) {
+      // No credentials or region found by the chains (their message says where they looked).
+      throw new TokenUnavailable("cannot sign with SigV4: " + e.getMessage(), e);
+    }
     HttpRequest.Builder request =
         HttpRequest.newBuilder(endpoint).POST(HttpRequest.BodyPublishers.ofByteArray(body));
     signed
@@ -112,6 +104,23 @@ public final class IamAuthentication implements ClientAuthentication {
               }
             });
     return request;
+  }
+
+  private SdkHttpRequest sign(URI endpoint, byte[] body) {
+    return signer
+        .sign(
+            r ->
+                r.identity(credentials.resolveCredentials())
+                    .request(
+                        SdkHttpRequest.builder()
+                            .method(SdkHttpMethod.POST)
+                            .uri(endpoint)
+                            .putHeader("Content-Type", Forms.CONTENT_TYPE)
+                            .build())
+                    .payload(ContentStreamProvider.fromByteArray(body))
+                    .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, SERVICE)
+                    .putProperty(AwsV4HttpSigner.REGION_NAME, region.get().id()))
+        .request();
   }
 
   @Override

@@ -116,6 +116,23 @@ class AuthenticationMethodsIT {
   }
 
   @Test
+  void iamWithoutCredentialsIsUnavailableNotAnSdkError() {
+    TokenClient tokens =
+        TokenClient.builder(
+                TestBroker.issuer(),
+                IamAuthentication.with(
+                    () -> {
+                      throw new IllegalStateException("no credentials in this chain");
+                    },
+                    Region.US_EAST_1))
+            .build();
+
+    assertThatThrownBy(() -> tokens.token(READ, TestBroker.demoAudience()))
+        .isInstanceOf(TokenUnavailable.class)
+        .hasMessage("cannot sign with SigV4: no credentials in this chain");
+  }
+
+  @Test
   void privateKeyJwtWithAnEcKeyFromAPemFile() throws Exception {
     KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
     generator.initialize(new ECGenParameterSpec("secp256r1"));
