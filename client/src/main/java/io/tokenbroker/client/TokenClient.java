@@ -1,0 +1,334 @@
+package io.tokenbroker.client;
+
+import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+
+/**
+ * Access tokens from the broker for a workload: one instance per process, shared by every thread.
+ *
+ * <ul>
+ *   <li><b>Cache</b>: one token per (scope set, audience); a call while it is fresh makes no
+ *       request.
+ *   <li><b>Refresh ahead</b>: renewed after a fraction of its lifetime, with random jitter ({@link
+ *       RefreshPolicy}); never handed out with less than the policy's margin left.
+ *   <li><b>Single flight</b>: when a renewal is due one caller makes it while the others keep the
+ *       still-valid token or, if there is none, wait for that caller's result; so one refresh token
+ *       is never spent twice (the broker would take that for theft and revoke the grant).
+ *   <li><b>Refresh grant</b>: used when the last answer carried a refresh token, with the same
+ *       client authentication; if the broker answers {@code invalid_grant} (revoked, expired), one
+ *       new {@code client_credentials} grant instead.
+ *   <li><b>Back-off</b>: on 429/502/503/504 and connection failures ({@link RetryPolicy}),
+ *       honouring {@code Retry-After}, up to a deadline; refusals surface as {@link
+ *       TokenRequestRejected}, the rest as {@link TokenUnavailable}.
+ *   <li><b>No secrets shown</b>: no token, refresh token or assertion in a log line, an exception
+ *       message or a {@code toString()}.
+ * </ul>
+ *
+ * <pre>{@code
+ * TokenClient tokens =
+ *     TokenClient.builder(URI.create("https://broker.example.com"), IamAuthentication.defaultChain())
+ *         .build();
+ * AccessToken token = tokens.token(Set.of("orders:read"), "https://orders.example.com");
+ * request.header("Authorization", token.authorizationHeader());
+ * }</pre>
+ */
+public final class TokenClient {
+
+  private static final System.Logger LOG = System.getLogger(TokenClient.class.getName());
+
+  /** What a token is for: its scopes (empty: the client's defaults) and audience. */
+  private record Key(SortedSet<String> scopes, Optional<String> audience) {}
+
+  /** A refresh token: shown as what it is, never as its value. */
+  private record RefreshToken(String value) {
+    @Override
+    public String toString() {
+      return "RefreshToken[redacted]";
+    }
+  }
+
+  /** A token held for a key, and when it must be renewed and stops being handed out. */
+  private record Grant(
+      AccessToken token,
+      Optional<RefreshToken> refreshToken,
+      Instant refreshAt,
+      Instant usableUntil) {
+
+    boolean usableAt(Instant now) {
+      return now.isBefore(usableUntil);
+    }
+  }
+
+  /** One key's token and the renewal in flight, if any (guarded by the slot's monitor). */
+  private static final class Slot {
+    private volatile Grant grant;
+    private CompletableFuture<Grant> inFlight;
+    private Instant retryNotBefore = Instant.MIN;
+  }
+
+  private final String issuer;
+  private final ClientAuthentication authentication;
+  private final TokenEndpoint endpoint;
+  private final Clock clock;
+  private final RefreshPolicy refresh;
+  private final RetryPolicy retry;
+  private final Supplier<RandomGenerator> random;
+  private final ConcurrentHashMap<Key, Slot> slots = new ConcurrentHashMap<>();
+
+  private TokenClient(Builder b) {
+    this.issuer = stripSlash(b.issuer.toString());
+    this.authentication = b.authentication;
+    this.clock = b.clock;
+    this.refresh = b.refresh;
+    this.retry = b.retry;
+    this.random = b.random;
+    URI base = b.endpointBase != null ? b.endpointBase : b.issuer;
+    this.endpoint =
+        new TokenEndpoint(
+            URI.create(stripSlash(base.toString()) + authentication.tokenPath()),
+            issuer,
+            authentication,
+            b.http != null
+                ? b.http
+                : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(),
+            clock,
+            retry,
+            b.sleeper,
+            random);
+  }
+
+  /**
+   * @param issuer the broker's issuer, its base URL (e.g. {@code https://broker.example.com}): the
+   *     token routes are under it and assertions name it as their audience
+   * @param authentication how the client proves who it is
+   */
+  public static Builder builder(URI issuer, ClientAuthentication authentication) {
+    return new Builder(issuer, authentication);
+  }
+
+  /** A token with the client's default scopes, for its only audience. */
+  public AccessToken token() {
+    return get(new Key(new TreeSet<>(), Optional.empty()));
+  }
+
+  /** A token with these scopes, for the client's only audience. */
+  public AccessToken token(Set<String> scopes) {
+    return get(new Key(new TreeSet<>(scopes), Optional.empty()));
+  }
+
+  /** A token with these scopes for this audience (the API's identifier). */
+  public AccessToken token(Set<String> scopes, String audience) {
+    return get(new Key(new TreeSet<>(scopes), Optional.of(Objects.requireNonNull(audience))));
+  }
+
+  private AccessToken get(Key key) {
+    Slot slot = slots.computeIfAbsent(key, k -> new Slot());
+    Instant now = clock.instant();
+    Grant held = slot.grant;
+    if (held != null && now.isBefore(held.refreshAt())) {
+      return held.token();
+    }
+    CompletableFuture<Grant> flight;
+    boolean leader = false;
+    synchronized (slot) {
+      held = slot.grant;
+      if (held != null
+          && held.usableAt(now)
+          && (now.isBefore(held.refreshAt()) || now.isBefore(slot.retryNotBefore))) {
+        return held.token();
+      }
+      if (slot.inFlight == null) {
+        slot.inFlight = new CompletableFuture<>();
+        leader = true;
+      }
+      flight = slot.inFlight;
+    }
+    if (!leader) {
+      // Someone renews it: keep the token we hold while it is good, else wait for theirs.
+      return held != null && held.usableAt(now) ? held.token() : await(flight).token();
+    }
+    try {
+      Grant fresh = renew(key, held);
+      synchronized (slot) {
+        slot.grant = fresh;
+        slot.inFlight = null;
+      }
+      flight.complete(fresh);
+      return fresh.token();
+    } catch (RuntimeException | Error e) { // whatever it is, the waiters must hear of it
+      Instant after = clock.instant();
+      synchronized (slot) {
+        slot.inFlight = null;
+        // A renewal ahead of time failed: keep the valid token a while before trying again.
+        slot.retryNotBefore = after.plus(retry.maxBackoff());
+      }
+      flight.completeExceptionally(e);
+      if (e instanceof RuntimeException && held != null && held.usableAt(after)) {
+        LOG.log(
+            Level.WARNING,
+            "token renewal failed ({0}); the current token stays in use until {1}",
+            e.getMessage(),
+            held.usableUntil());
+        return held.token();
+      }
+      throw e;
+    }
+  }
+
+  private static Grant await(CompletableFuture<Grant> flight) {
+    try {
+      return flight.join();
+    } catch (CompletionException e) {
+      switch (e.getCause()) {
+        case RuntimeException cause -> throw cause;
+        case Error cause -> throw cause;
+        default -> {}
+      }
+      throw e;
+    }
+  }
+
+  /** A refresh grant if we hold a refresh token (once), else a client_credentials grant. */
+  private Grant renew(Key key, Grant held) {
+    if (held != null && held.refreshToken().isPresent()) {
+      Map<String, String> parameters = parameters("refresh_token", key);
+      parameters.put("refresh_token", held.refreshToken().get().value());
+      try {
+        return grant(key, parameters);
+      } catch (TokenRequestRejected e) {
+        if (!e.error().equals("invalid_grant")) {
+          throw e;
+        }
+        LOG.log(
+            Level.INFO,
+            "refresh token refused ({0}); asking with client credentials",
+            e.getMessage());
+      }
+    }
+    return grant(key, parameters("client_credentials", key));
+  }
+
+  private Grant grant(Key key, Map<String, String> parameters) {
+    TokenEndpoint.Answer answer = endpoint.grant(parameters);
+    Duration lifetime = answer.expiresIn();
+    Instant usableUntil = answer.sentAt().plus(lifetime).minus(refresh.expiryMargin());
+    long lifetimeMillis = lifetime.toMillis();
+    long early = (long) (lifetimeMillis * refresh.jitter() * random.get().nextDouble());
+    Instant refreshAt =
+        answer.sentAt().plusMillis((long) (lifetimeMillis * refresh.refreshAfter()) - early);
+    if (refreshAt.isAfter(usableUntil)) {
+      refreshAt = usableUntil;
+    }
+    AccessToken token =
+        new AccessToken(
+            answer.accessToken(),
+            answer.scopes().orElse(key.scopes()),
+            answer.sentAt().plus(lifetime));
+    return new Grant(token, answer.refreshToken().map(RefreshToken::new), refreshAt, usableUntil);
+  }
+
+  private static Map<String, String> parameters(String grantType, Key key) {
+    Map<String, String> parameters = new LinkedHashMap<>();
+    parameters.put("grant_type", grantType);
+    if (!key.scopes().isEmpty()) {
+      parameters.put("scope", String.join(" ", key.scopes()));
+    }
+    key.audience().ifPresent(a -> parameters.put("audience", a));
+    return parameters;
+  }
+
+  private static String stripSlash(String uri) {
+    return uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri;
+  }
+
+  @Override
+  public String toString() {
+    return "TokenClient[" + issuer + ", " + authentication + ", " + slots.size() + " cached]";
+  }
+
+  /** Settings of a {@link TokenClient}; every one has a default. */
+  public static final class Builder {
+
+    private final URI issuer;
+    private final ClientAuthentication authentication;
+    private URI endpointBase;
+    private HttpClient http;
+    private Clock clock = Clock.systemUTC();
+    private RefreshPolicy refresh = RefreshPolicy.DEFAULT;
+    private RetryPolicy retry = RetryPolicy.DEFAULT;
+    private Sleeper sleeper = Sleeper.REAL;
+    private Supplier<RandomGenerator> random = ThreadLocalRandom::current;
+
+    private Builder(URI issuer, ClientAuthentication authentication) {
+      this.issuer = Objects.requireNonNull(issuer, "issuer");
+      this.authentication = Objects.requireNonNull(authentication, "authentication");
+    }
+
+    /**
+     * Send requests here instead of to the issuer (a proxy, a private endpoint); assertions still
+     * name the issuer.
+     */
+    public Builder endpointBase(URI base) {
+      this.endpointBase = base;
+      return this;
+    }
+
+    /** The HTTP client (default: a new one, 5 s connect timeout, no redirects). */
+    public Builder httpClient(HttpClient http) {
+      this.http = http;
+      return this;
+    }
+
+    /**
+     * The clock that decides when a held token is due (default: the system clock). Assertions and
+     * SigV4 signatures carry their own time, the one the broker checks.
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock);
+      return this;
+    }
+
+    public Builder refreshPolicy(RefreshPolicy refresh) {
+      this.refresh = Objects.requireNonNull(refresh);
+      return this;
+    }
+
+    public Builder retryPolicy(RetryPolicy retry) {
+      this.retry = Objects.requireNonNull(retry);
+      return this;
+    }
+
+    /** For tests on a simulated clock: how to wait between attempts. */
+    Builder sleeper(Sleeper sleeper) {
+      this.sleeper = Objects.requireNonNull(sleeper);
+      return this;
+    }
+
+    /** For tests: the source of jitter. */
+    Builder random(RandomGenerator random) {
+      this.random = () -> random;
+      return this;
+    }
+
+    public TokenClient build() {
+      return new TokenClient(this);
+    }
+  }
+}

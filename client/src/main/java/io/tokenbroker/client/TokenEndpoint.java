@@ -1,0 +1,214 @@
+package io.tokenbroker.client;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+import java.util.regex.Pattern;
+
+/**
+ * One grant at the broker's token endpoint, tried until it succeeds, is refused, or the retry
+ * deadline comes: the HTTP exchange, the back-off, and reading the answer. Never puts a token, a
+ * refresh token or an assertion in a message or a log line.
+ */
+final class TokenEndpoint {
+
+  private static final System.Logger LOG = System.getLogger(TokenClient.class.getName());
+  private static final Set<Integer> RETRYABLE = Set.of(429, 502, 503, 504);
+  private static final int MAX_DESCRIPTION = 300;
+  // What a JWS (an assertion, an access token) or a refresh token looks like.
+  private static final Pattern JWT_OR_REFRESH_TOKEN =
+      Pattern.compile("[\\w-]{8,}\\.[\\w-]{8,}\\.[\\w-]{8,}|tbr_[\\w-]{16,}");
+
+  /** What a 200 carried, and when the request that got it was sent (its lifetime starts then). */
+  record Answer(
+      String accessToken,
+      Duration expiresIn,
+      Optional<Set<String>> scopes,
+      Optional<String> refreshToken,
+      Instant sentAt) {
+
+    @Override
+    public String toString() {
+      return "Answer[expiresIn=" + expiresIn + ", scopes=" + scopes + "]";
+    }
+  }
+
+  private final URI endpoint;
+  private final String issuer;
+  private final ClientAuthentication authentication;
+  private final HttpClient http;
+  private final Clock clock;
+  private final RetryPolicy retry;
+  private final Sleeper sleeper;
+  private final Supplier<RandomGenerator> random;
+
+  TokenEndpoint(
+      URI endpoint,
+      String issuer,
+      ClientAuthentication authentication,
+      HttpClient http,
+      Clock clock,
+      RetryPolicy retry,
+      Sleeper sleeper,
+      Supplier<RandomGenerator> random) {
+    this.endpoint = endpoint;
+    this.issuer = issuer;
+    this.authentication = authentication;
+    this.http = http;
+    this.clock = clock;
+    this.retry = retry;
+    this.sleeper = sleeper;
+    this.random = random;
+  }
+
+  Answer grant(Map<String, String> parameters) {
+    Instant deadline = clock.instant().plus(retry.deadline());
+    String grantType = parameters.get("grant_type");
+    for (int attempt = 1; ; attempt++) {
+      Instant sentAt = clock.instant();
+      HttpRequest request =
+          authentication
+              .post(endpoint, issuer, parameters)
+              .timeout(retry.requestTimeout())
+              .header("Accept", "application/json")
+              .build();
+      int failed = attempt;
+      Duration wait;
+      String why;
+      Throwable cause = null;
+      try {
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        int status = response.statusCode();
+        if (status == 200) {
+          return answer(response.body(), sentAt);
+        }
+        if (!RETRYABLE.contains(status)) {
+          throw refused(status, response.body(), parameters);
+        }
+        why = "the broker answered " + status;
+        wait =
+            Backoff.retryAfter(response.headers().firstValue("Retry-After"), clock.instant())
+                .orElseGet(() -> Backoff.exponential(failed, retry, random.get()));
+      } catch (IOException e) {
+        why = "the broker could not be reached (" + e.getClass().getSimpleName() + ")";
+        wait = Backoff.exponential(failed, retry, random.get());
+        cause = e;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new TokenUnavailable("interrupted while asking for a token", e);
+      }
+      if (clock.instant().plus(wait).isAfter(deadline)) {
+        throw new TokenUnavailable(
+            grantType
+                + " grant: "
+                + why
+                + " after "
+                + attempt
+                + (attempt == 1 ? " attempt" : " attempts")
+                + "; the next would start after the "
+                + retry.deadline().toSeconds()
+                + " s deadline",
+            cause);
+      }
+      LOG.log(
+          Level.INFO,
+          "{0} grant: {1}; attempt {2} in {3} ms",
+          grantType,
+          why,
+          attempt + 1,
+          wait.toMillis());
+      try {
+        sleeper.sleep(wait);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new TokenUnavailable("interrupted while waiting to retry a token request", e);
+      }
+    }
+  }
+
+  private static Answer answer(String body, Instant sentAt) {
+    Map<String, Object> json;
+    try {
+      json = JSONObjectUtils.parse(body);
+    } catch (ParseException e) {
+      throw new TokenUnavailable("the token response is not JSON", null);
+    }
+    if (!(json.get("access_token") instanceof String token) || token.isEmpty()) {
+      throw new TokenUnavailable("the token response has no access_token", null);
+    }
+    if (!(json.get("token_type") instanceof String type) || !type.equalsIgnoreCase("Bearer")) {
+      throw new TokenUnavailable("the token response's token_type is not Bearer", null);
+    }
+    if (!(json.get("expires_in") instanceof Number expiresIn) || expiresIn.longValue() <= 0) {
+      throw new TokenUnavailable("the token response has no positive expires_in", null);
+    }
+    Optional<Set<String>> scopes =
+        json.get("scope") instanceof String scope
+            ? Optional.of(new LinkedHashSet<>(Arrays.asList(scope.strip().split(" +"))))
+            : Optional.empty();
+    Optional<String> refresh =
+        json.get("refresh_token") instanceof String r && !r.isEmpty()
+            ? Optional.of(r)
+            : Optional.empty();
+    return new Answer(token, Duration.ofSeconds(expiresIn.longValue()), scopes, refresh, sentAt);
+  }
+
+  /**
+   * A refusal as the broker worded it ({@code error}, {@code error_description}), or API Gateway's
+   * {@code message}; cut short, without control characters, and without any secret this request
+   * carried, should a server ever echo one.
+   */
+  private RuntimeException refused(int status, String body, Map<String, String> parameters) {
+    String error = "http_" + status;
+    Optional<String> description = Optional.empty();
+    try {
+      Map<String, Object> json = JSONObjectUtils.parse(body);
+      if (json.get("error") instanceof String e && e.matches("[\\x20-\\x7e]{1,64}")) {
+        error = e;
+      }
+      Object text = json.get("error_description");
+      if (!(text instanceof String)) {
+        text = json.get("message");
+      }
+      if (text instanceof String s) {
+        description = Optional.of(clean(s, parameters.values()));
+      }
+    } catch (ParseException e) {
+      // not JSON: the status says enough
+    }
+    if (status >= 500) {
+      return new TokenUnavailable(
+          "the broker answered " + status + " " + error + description.map(d -> ": " + d).orElse(""),
+          null);
+    }
+    return new TokenRequestRejected(status, error, description);
+  }
+
+  private static String clean(String description, Collection<String> secrets) {
+    String s = description;
+    for (String secret : secrets) {
+      if (secret.length() >= 16) { // a refresh token, not "client_credentials"
+        s = s.replace(secret, "[redacted]");
+      }
+    }
+    s = JWT_OR_REFRESH_TOKEN.matcher(s).replaceAll("[redacted]");
+    s = s.replaceAll("[\\p{Cntrl}]", " ");
+    return s.length() > MAX_DESCRIPTION ? s.substring(0, MAX_DESCRIPTION) + "..." : s;
+  }
+}
