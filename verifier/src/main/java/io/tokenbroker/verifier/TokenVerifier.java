@@ -1,6 +1,7 @@
 package io.tokenbroker.verifier;
 
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import io.tokenbroker.access.RouteRule;
 import io.tokenbroker.access.RouteRules;
@@ -8,6 +9,7 @@ import io.tokenbroker.adapters.jwks.JwksUrlKeySource;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.errors.ServiceFailure;
+import io.tokenbroker.identifiers.ClientId;
 import io.tokenbroker.verify.AccessTokenVerifier;
 import io.tokenbroker.verify.CachingKeyResolver;
 import io.tokenbroker.verify.KeySource;
@@ -46,10 +48,11 @@ import java.util.stream.Collectors;
  * Decision decision = verifier.verify(method, path, authorizationHeader);
  * }</pre>
  *
- * <p>What it cannot check: revocation. The authorizer reads the broker's revocations table; a
- * service that only reads the JWKS does not, so a revoked token is accepted here until it expires
- * (a compromised signing key, though, leaves the JWKS and is dropped at the next key read). Keep
- * such services' tokens short-lived.
+ * <p>What it cannot check on its own: revocation. The authorizer reads the broker's revocations
+ * table; a service that only reads the JWKS does not, so a revoked token is accepted here until it
+ * expires (a compromised signing key, though, leaves the JWKS and is dropped at the next key read).
+ * Keep such services' tokens short-lived, and on the routes that cannot wait ask the broker ({@link
+ * Builder#introspection}).
  *
  * <p>Thread-safe; build one per service and share it.
  */
@@ -63,10 +66,13 @@ public final class TokenVerifier {
 
   private final AccessTokenVerifier verifier;
   private final RouteRules routes;
+  private final Optional<Introspection> introspection;
 
-  private TokenVerifier(AccessTokenVerifier verifier, RouteRules routes) {
+  private TokenVerifier(
+      AccessTokenVerifier verifier, RouteRules routes, Optional<Introspection> introspection) {
     this.verifier = verifier;
     this.routes = routes;
+    this.introspection = introspection;
   }
 
   public static Builder builder() {
@@ -102,22 +108,22 @@ public final class TokenVerifier {
     } catch (RequestRejected rejected) {
       return unauthorized(rejected.reason(), true);
     } catch (ServiceFailure failure) {
-      LOG.log(
-          System.Logger.Level.WARNING, "token-broker keys unavailable: " + failure.getMessage());
-      return failure.retryable()
-          ? new Decision.Refused(
-              503,
-              "temporarily_unavailable",
-              VerifierReason.KEYS_UNAVAILABLE.logName(),
-              Optional.empty())
-          : new Decision.Refused(
-              500, "server_error", VerifierReason.KEYS_UNAVAILABLE.logName(), Optional.empty());
+      return unavailable(failure, VerifierReason.KEYS_UNAVAILABLE);
     } catch (RuntimeException bug) {
       LOG.log(System.Logger.Level.ERROR, "token verification failed: " + bug.getClass().getName());
       return new Decision.Refused(
           500, "server_error", VerifierReason.VERIFIER_FAILED.logName(), Optional.empty());
     }
     if (routes.permits(verified.scopes(), method, path)) {
+      if (introspection.filter(i -> i.appliesTo(method, path)).isPresent()) {
+        try {
+          if (!introspection.get().isActive(token.get(), verified.jti())) {
+            return unauthorized(VerifierReason.TOKEN_INACTIVE.logName(), true);
+          }
+        } catch (ServiceFailure failure) {
+          return unavailable(failure, VerifierReason.INTROSPECTION_UNAVAILABLE);
+        }
+      }
       return new Decision.Allowed(
           new Principal(
               verified.subject(),
@@ -140,6 +146,14 @@ public final class TokenVerifier {
                 : VerifierReason.NO_MATCHING_ROUTE)
             .logName(),
         Optional.of(challenge));
+  }
+
+  /** 503 if asking again may help, else 500; never an allow. */
+  private static Decision.Refused unavailable(ServiceFailure failure, VerifierReason reason) {
+    LOG.log(System.Logger.Level.WARNING, "token-broker unavailable: " + failure.getMessage());
+    return failure.retryable()
+        ? new Decision.Refused(503, "temporarily_unavailable", reason.logName(), Optional.empty())
+        : new Decision.Refused(500, "server_error", reason.logName(), Optional.empty());
   }
 
   /**
@@ -226,6 +240,9 @@ public final class TokenVerifier {
     private Duration keyCacheMaxAge = Duration.ofMinutes(5);
     private Duration keyRefreshMinInterval = Duration.ofSeconds(30);
     private Duration timeout = Duration.ofMillis(1500);
+    private String introspectionClientId;
+    private JWK introspectionKey;
+    private List<String> introspectionRoutes = List.of();
 
     private Builder() {}
 
@@ -293,6 +310,29 @@ public final class TokenVerifier {
      */
     public Builder jwksUri(String jwksUri) {
       this.jwksUri = secureUrl(jwksUri, "jwksUri");
+      return this;
+    }
+
+    /**
+     * On these routes (e.g. {@code "POST /payments"}, matched as route rules are), also ask the
+     * broker's introspection endpoint (RFC 7662) whether the token is still active, so a revoked
+     * token is refused at once rather than when it expires. Costs one call to the broker per
+     * request on those routes. This service must be registered with the broker as a client that may
+     * introspect ({@code "introspection": true}) with {@code privateKey}'s public half in its
+     * {@code jwks}; it authenticates by {@code private_key_jwt}.
+     *
+     * @param privateKey the client's private key, with its kid and alg (RS256, ES256 or PS256)
+     */
+    public Builder introspection(String clientId, JWK privateKey, String... routes) {
+      if (clientId == null || !ClientId.isValid(clientId)) {
+        throw new IllegalArgumentException("clientId is not a client id the broker registers");
+      }
+      if (routes.length == 0) {
+        throw new IllegalArgumentException("name the routes to introspect on");
+      }
+      this.introspectionClientId = clientId;
+      this.introspectionKey = Objects.requireNonNull(privateKey, "privateKey");
+      this.introspectionRoutes = List.of(routes);
       return this;
     }
 
@@ -368,8 +408,27 @@ public final class TokenVerifier {
               : new JwksUrlKeySource(
                   jwksUri != null ? jwksUri : URI.create(issuer + JWKS_PATH), timeout);
       var keyCache = new CachingKeyResolver(keys, clock, keyCacheMaxAge, keyRefreshMinInterval);
+      Optional<Introspection> introspection =
+          introspectionRoutes.isEmpty()
+              ? Optional.empty()
+              : Optional.of(
+                  new Introspection(
+                      issuer,
+                      introspectionClientId,
+                      introspectionKey,
+                      RouteRules.parse(JSONObjectUtils.toJSONString(noScopes(introspectionRoutes))),
+                      clock,
+                      timeout));
       return new TokenVerifier(
-          new AccessTokenVerifier(policy, keyCache, NO_REVOCATION_TABLE, clock), rules);
+          new AccessTokenVerifier(policy, keyCache, NO_REVOCATION_TABLE, clock),
+          rules,
+          introspection);
+    }
+
+    private static Map<String, Object> noScopes(List<String> routes) {
+      Map<String, Object> json = new LinkedHashMap<>();
+      routes.forEach(route -> json.put(route, List.of()));
+      return json;
     }
 
     private Map<String, Object> json() {

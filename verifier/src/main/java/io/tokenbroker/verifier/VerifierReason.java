@@ -17,6 +17,10 @@ public enum VerifierReason implements RejectionReason {
   NO_MATCHING_ROUTE("no_matching_route"),
   /** A valid token without the scopes any matching route rule needs (403). */
   INSUFFICIENT_SCOPE("insufficient_scope"),
+  /** The broker's introspection endpoint says the token is no longer active (revoked) (401). */
+  TOKEN_INACTIVE("token_inactive"),
+  /** Not a rejection: the broker's introspection endpoint could not be asked (503/500). */
+  INTROSPECTION_UNAVAILABLE("introspection_unavailable"),
   /** Not a rejection: the broker's keys could not be read and none usable are held (503/500). */
   KEYS_UNAVAILABLE("keys_unavailable"),
   /** Not a rejection: the verifier failed unexpectedly (500); nobody is let through. */

@@ -9,6 +9,7 @@ import io.tokenbroker.local.LocalBrokerOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -34,9 +35,14 @@ public final class Brokers {
 
   /** Another broker (issuer, tables and signing key of its own) on the shared broker's moto. */
   static LocalBroker another(String tablePrefix) {
+    return another(tablePrefix, Optional.empty());
+  }
+
+  /** Another broker that also registers the clients in {@code clientsFile}. */
+  static LocalBroker another(String tablePrefix, Optional<Path> clientsFile) {
     return LocalBroker.start(
         new LocalBrokerOptions(
-            0, Optional.of(shared().awsEndpoint()), tablePrefix, Optional.empty(), Duration.ZERO));
+            0, Optional.of(shared().awsEndpoint()), tablePrefix, clientsFile, Duration.ZERO));
   }
 
   /** The demo API's audience on this broker: what the demo workload's tokens carry. */

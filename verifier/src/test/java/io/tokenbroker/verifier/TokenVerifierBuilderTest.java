@@ -104,4 +104,19 @@ class TokenVerifierBuilderTest {
     assertThatThrownBy(() -> valid().timeout(Duration.ofMillis(10)))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void refusesAnIntrospectionClientThatCouldNeverAuthenticate() {
+    var key = io.tokenbroker.testing.TestKeys.rsa();
+    assertThatThrownBy(
+            () -> valid().introspection("orders-api", key.toPublicJWK(), "POST /x").build())
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> valid().introspection("orders api", key, "POST /x"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> valid().introspection("orders-api", key))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> valid().introspection("orders-api", key, "POST x").build())
+        .isInstanceOf(ConfigException.class);
+    assertThat(valid().introspection("orders-api", key, "POST /x").build()).isNotNull();
+  }
 }

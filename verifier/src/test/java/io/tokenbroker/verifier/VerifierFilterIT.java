@@ -38,8 +38,7 @@ class VerifierFilterIT {
             "/api",
             exchange -> {
               HANDLED.incrementAndGet();
-              byte[] body =
-                  VerifierFilter.principal(exchange).orElseThrow().jti().getBytes();
+              byte[] body = VerifierFilter.principal(exchange).orElseThrow().jti().getBytes();
               exchange.sendResponseHeaders(200, body.length);
               try (exchange) {
                 exchange.getResponseBody().write(body);
