@@ -83,12 +83,14 @@ public final class TokenVerifier {
    * Decides one request. Never throws for anything a caller sends; a failure to read the broker's
    * keys is a {@link Decision.Refused} with 503 (or 500 if retrying cannot help), never an allow.
    *
-   * @param method the request's HTTP method, as sent ({@code GET}; rules match it exactly)
+   * @param method the request's HTTP method, as sent ({@code GET}; rules match it exactly); not
+   *     null
    * @param path the request path, decoded, without query ({@code /orders/17})
    * @param authorizationHeader the Authorization header's value, or null if there was none (a
    *     request that sent it more than once: pass null, or join the values with commas: refused)
    */
   public Decision verify(String method, String path, String authorizationHeader) {
+    Objects.requireNonNull(method, "method");
     Optional<String> token;
     try {
       token = Bearer.token(authorizationHeader);
@@ -98,7 +100,7 @@ public final class TokenVerifier {
     if (token.isEmpty()) {
       return unauthorized(VerifierReason.TOKEN_MISSING.logName(), false);
     }
-    if (!isNormalized(path) || method == null) {
+    if (!isNormalized(path)) {
       return new Decision.Refused(
           400, "invalid_request", VerifierReason.PATH_NOT_NORMALIZED.logName(), Optional.empty());
     }

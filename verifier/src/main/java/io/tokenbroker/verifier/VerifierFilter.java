@@ -4,7 +4,6 @@ import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
@@ -69,8 +68,8 @@ public final class VerifierFilter extends Filter {
         exchange.getRequestURI().getRawPath(),
         refused.status(),
         refused.reason());
+    // The body of a refused request is not read: closing the exchange drops what is left.
     try (exchange) {
-      exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
       byte[] body = ("{\"error\":\"" + refused.error() + "\"}").getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().set("Content-Type", "application/json");
       exchange.getResponseHeaders().set("Cache-Control", "no-store");
