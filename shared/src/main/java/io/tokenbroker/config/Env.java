@@ -118,7 +118,7 @@ public final class Env {
    * localhost}, {@code [::1]}, or a dotted-quad 127.x.y.y in canonical decimal (no short, octal or
    * hex forms, which resolvers read differently).
    */
-  static boolean isLoopback(String host) {
+  public static boolean isLoopback(String host) {
     if (host.equalsIgnoreCase("localhost") || host.equals("[::1]")) {
       return true;
     }

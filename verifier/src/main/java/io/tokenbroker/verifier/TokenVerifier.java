@@ -1,0 +1,473 @@
+package io.tokenbroker.verifier;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import io.tokenbroker.access.RouteRule;
+import io.tokenbroker.access.RouteRules;
+import io.tokenbroker.adapters.jwks.JwksUrlKeySource;
+import io.tokenbroker.config.Env;
+import io.tokenbroker.errors.RequestRejected;
+import io.tokenbroker.errors.ServiceFailure;
+import io.tokenbroker.identifiers.ClientId;
+import io.tokenbroker.verify.AccessTokenVerifier;
+import io.tokenbroker.verify.CachingKeyResolver;
+import io.tokenbroker.verify.KeySource;
+import io.tokenbroker.verify.RevocationCheck;
+import io.tokenbroker.verify.RevocationStatus;
+import io.tokenbroker.verify.VerifiedToken;
+import io.tokenbroker.verify.VerifierPolicy;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Checks a request's bearer token the way the broker's API Gateway authorizer does, for services
+ * that are not behind API Gateway (ALB, ECS, EKS): the same {@link AccessTokenVerifier} (RFC 9068
+ * profile, every check in its documented order), fed by the broker's JWKS through the same key
+ * cache, and the same route rules ({@link RouteRules}: a request no rule matches is refused).
+ *
+ * <pre>{@code
+ * TokenVerifier verifier =
+ *     TokenVerifier.builder()
+ *         .issuer("https://abc123.execute-api.eu-west-1.amazonaws.com/prod")
+ *         .audience("https://orders.example.com")
+ *         .route("GET /orders/*", "orders:read")
+ *         .route("POST /orders", "orders:write")
+ *         .build();
+ * Decision decision = verifier.verify(method, path, authorizationHeader);
+ * }</pre>
+ *
+ * <p>What it cannot check on its own: revocation. The authorizer reads the broker's revocations
+ * table; a service that only reads the JWKS does not, so a revoked token is accepted here until it
+ * expires (a compromised signing key, though, leaves the JWKS and is dropped at the next key read).
+ * Keep such services' tokens short-lived, and on the routes that cannot wait ask the broker ({@link
+ * Builder#introspection}).
+ *
+ * <p>Thread-safe; build one per service and share it.
+ */
+public final class TokenVerifier {
+
+  private static final System.Logger LOG = System.getLogger(TokenVerifier.class.getName());
+
+  /** A JWKS-only service has no revocations table to read: nothing is ever reported revoked. */
+  private static final RevocationCheck NO_REVOCATION_TABLE =
+      (jti, clientId, kid, familyId) -> RevocationStatus.NONE;
+
+  private final AccessTokenVerifier verifier;
+  private final RouteRules routes;
+  private final Optional<Introspection> introspection;
+
+  private TokenVerifier(
+      AccessTokenVerifier verifier, RouteRules routes, Optional<Introspection> introspection) {
+    this.verifier = verifier;
+    this.routes = routes;
+    this.introspection = introspection;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Decides one request. Never throws for anything a caller sends; a failure to read the broker's
+   * keys is a {@link Decision.Refused} with 503 (or 500 if retrying cannot help), never an allow.
+   *
+   * @param method the request's HTTP method, as sent ({@code GET}; rules match it exactly); not
+   *     null
+   * @param path the request path, decoded, without query ({@code /orders/17})
+   * @param authorizationHeader the Authorization header's value, or null if there was none (a
+   *     request that sent it more than once: pass null, or join the values with commas: refused)
+   */
+  public Decision verify(String method, String path, String authorizationHeader) {
+    Objects.requireNonNull(method, "method");
+    Optional<String> token;
+    try {
+      token = Bearer.token(authorizationHeader);
+    } catch (Bearer.Malformed e) {
+      return unauthorized(VerifierReason.AUTHORIZATION_MALFORMED.logName(), true);
+    }
+    if (token.isEmpty()) {
+      return unauthorized(VerifierReason.TOKEN_MISSING.logName(), false);
+    }
+    if (!isNormalized(path)) {
+      return new Decision.Refused(
+          400, "invalid_request", VerifierReason.PATH_NOT_NORMALIZED.logName(), Optional.empty());
+    }
+    VerifiedToken verified;
+    try {
+      verified = verifier.verify(token.get());
+    } catch (RequestRejected rejected) {
+      return unauthorized(rejected.reason(), true);
+    } catch (ServiceFailure failure) {
+      return unavailable(failure, VerifierReason.KEYS_UNAVAILABLE);
+    } catch (RuntimeException bug) {
+      LOG.log(System.Logger.Level.ERROR, "token verification failed: " + bug.getClass().getName());
+      return new Decision.Refused(
+          500, "server_error", VerifierReason.VERIFIER_FAILED.logName(), Optional.empty());
+    }
+    if (routes.permits(verified.scopes(), method, path)) {
+      if (introspection.filter(i -> i.appliesTo(method, path)).isPresent()) {
+        try {
+          if (!introspection.get().isActive(token.get(), verified.jti())) {
+            return unauthorized(VerifierReason.TOKEN_INACTIVE.logName(), true);
+          }
+        } catch (ServiceFailure failure) {
+          return unavailable(failure, VerifierReason.INTROSPECTION_UNAVAILABLE);
+        }
+      }
+      return new Decision.Allowed(
+          new Principal(
+              verified.subject(),
+              verified.clientId(),
+              verified.scopes(),
+              verified.jti(),
+              verified.expiresAt()));
+    }
+    // RFC 6750 3.1: name the scope needed; with several matching rules, the first one's.
+    Optional<RouteRule> matching =
+        routes.rules().stream().filter(r -> r.matches(method, path)).findFirst();
+    String challenge =
+        "Bearer error=\"insufficient_scope\""
+            + matching.map(r -> ", scope=\"" + String.join(" ", r.scopes()) + "\"").orElse("");
+    return new Decision.Refused(
+        403,
+        "insufficient_scope",
+        (matching.isPresent()
+                ? VerifierReason.INSUFFICIENT_SCOPE
+                : VerifierReason.NO_MATCHING_ROUTE)
+            .logName(),
+        Optional.of(challenge));
+  }
+
+  /** 503 if asking again may help, else 500; never an allow. */
+  private static Decision.Refused unavailable(ServiceFailure failure, VerifierReason reason) {
+    LOG.log(System.Logger.Level.WARNING, "token-broker unavailable: " + failure.getMessage());
+    return failure.retryable()
+        ? new Decision.Refused(503, "temporarily_unavailable", reason.logName(), Optional.empty())
+        : new Decision.Refused(500, "server_error", reason.logName(), Optional.empty());
+  }
+
+  /**
+   * RFC 6750 3.1: a request without a bearer credential gets a bare challenge; one with a bad one
+   * gets {@code invalid_token}.
+   */
+  private static Decision.Refused unauthorized(String reason, boolean tokenPresented) {
+    return new Decision.Refused(
+        401,
+        "invalid_token",
+        reason,
+        Optional.of(tokenPresented ? "Bearer error=\"invalid_token\"" : "Bearer"));
+  }
+
+  /**
+   * Route rules match text; a path with dot segments would match one rule and reach another
+   * resource once resolved ({@code /public/../admin}), so it is refused instead.
+   */
+  private static boolean isNormalized(String path) {
+    if (path == null || !path.startsWith("/")) {
+      return false;
+    }
+    for (String segment : path.split("/", -1)) {
+      if (segment.equals(".") || segment.equals("..")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The Authorization header's bearer token, read as the authorizer reads it. */
+  static final class Bearer {
+    private Bearer() {}
+
+    static final class Malformed extends Exception {
+      Malformed() {
+        super(null, null, false, false);
+      }
+    }
+
+    /**
+     * RFC 6750 2.1: {@code Bearer <token>}, scheme case-insensitive, one token, nothing after it.
+     *
+     * @return empty if there is no bearer credential at all (no header, blank, another scheme)
+     * @throws Malformed if there is a bearer credential but it is not one token
+     */
+    static Optional<String> token(String header) throws Malformed {
+      if (header == null || header.isBlank()) {
+        return Optional.empty();
+      }
+      String credential = header.strip();
+      int space = credential.indexOf(' ');
+      String scheme = space < 0 ? credential : credential.substring(0, space);
+      if (!scheme.equalsIgnoreCase("Bearer")) {
+        return Optional.empty();
+      }
+      String token = space < 0 ? "" : credential.substring(space + 1).stripLeading();
+      // A comma: headers sent twice and joined; whitespace: two credentials, or a broken one.
+      if (token.isEmpty() || token.chars().anyMatch(c -> c == ',' || Character.isWhitespace(c))) {
+        throw new Malformed();
+      }
+      return Optional.of(token);
+    }
+  }
+
+  /**
+   * Everything but issuer, audience and at least one route has the authorizer's default. Each
+   * setter checks its value; {@link #build} checks that nothing required is missing.
+   */
+  public static final class Builder {
+
+    private static final String JWKS_PATH = "/.well-known/jwks.json";
+
+    private String issuer;
+    private String audience;
+    private final Map<String, List<String>> routes = new LinkedHashMap<>();
+    private String routesJson;
+    private URI jwksUri;
+    private boolean discover;
+    private Clock clock = Clock.systemUTC();
+    private Set<JWSAlgorithm> algorithms = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256);
+    private Duration clockSkew = Duration.ofSeconds(60);
+    private Duration maxTokenLifetime = Duration.ofHours(1);
+    private Duration keyCacheMaxAge = Duration.ofMinutes(5);
+    private Duration keyRefreshMinInterval = Duration.ofSeconds(30);
+    private Duration timeout = Duration.ofMillis(1500);
+    private String introspectionClientId;
+    private JWK introspectionKey;
+    private List<String> introspectionRoutes = List.of();
+
+    private Builder() {}
+
+    /**
+     * The broker's issuer: its base URL exactly as tokens carry it in {@code iss} (no trailing
+     * slash); https, or http to a loopback host for local development. Its JWKS is read from {@code
+     * <issuer>/.well-known/jwks.json} unless {@link #discoverJwksUri} or {@link #jwksUri} says
+     * otherwise.
+     */
+    public Builder issuer(String issuer) {
+      URI uri = secureUrl(issuer, "issuer");
+      if (issuer.endsWith("/") || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+        throw new IllegalArgumentException(
+            "issuer must be the broker's base URL as tokens carry it: no trailing slash, query or"
+                + " fragment");
+      }
+      this.issuer = issuer;
+      return this;
+    }
+
+    /** The audience this service accepts: tokens whose {@code aud} does not contain it are 401. */
+    public Builder audience(String audience) {
+      if (audience == null || audience.isBlank()) {
+        throw new IllegalArgumentException("audience must not be blank");
+      }
+      this.audience = audience;
+      return this;
+    }
+
+    /**
+     * One route rule, as in the authorizer's ROUTE_SCOPES: {@code "METHOD /path"} ({@code *} a
+     * wildcard in either, {@code {id}} one segment) needs every one of {@code scopes} (none: any
+     * valid token). A request no rule matches is refused (403).
+     */
+    public Builder route(String methodAndPath, String... scopes) {
+      Objects.requireNonNull(methodAndPath, "methodAndPath");
+      if (routes.putIfAbsent(methodAndPath, List.of(scopes)) != null) {
+        throw new IllegalArgumentException("route given twice: " + methodAndPath);
+      }
+      return this;
+    }
+
+    /**
+     * All route rules at once, in the authorizer's ROUTE_SCOPES syntax, e.g. {@code {"GET
+     * /orders/*": ["orders:read"], "POST /orders": ["orders:write"]}}. Instead of {@link #route}.
+     */
+    public Builder routes(String routeScopesJson) {
+      this.routesJson = Objects.requireNonNull(routeScopesJson, "routeScopesJson");
+      return this;
+    }
+
+    /**
+     * Find the JWKS from {@code <issuer>/.well-known/openid-configuration} (its {@code issuer} must
+     * be ours, its {@code jwks_uri} https or loopback) at the first key read, instead of the
+     * broker's fixed JWKS path.
+     */
+    public Builder discoverJwksUri() {
+      this.discover = true;
+      return this;
+    }
+
+    /**
+     * The JWKS at another address than the issuer's (a private endpoint, a proxy); https, or http
+     * to a loopback host. The tokens must still carry {@link #issuer} as {@code iss}.
+     */
+    public Builder jwksUri(String jwksUri) {
+      this.jwksUri = secureUrl(jwksUri, "jwksUri");
+      return this;
+    }
+
+    /**
+     * On these routes (e.g. {@code "POST /payments"}, matched as route rules are), also ask the
+     * broker's introspection endpoint (RFC 7662) whether the token is still active, so a revoked
+     * token is refused at once rather than when it expires. Costs one call to the broker per
+     * request on those routes. This service must be registered with the broker as a client that may
+     * introspect ({@code "introspection": true}) with {@code privateKey}'s public half in its
+     * {@code jwks}; it authenticates by {@code private_key_jwt}.
+     *
+     * @param privateKey the client's private key, with its kid and alg (RS256, ES256 or PS256)
+     */
+    public Builder introspection(String clientId, JWK privateKey, String... routes) {
+      if (clientId == null || !ClientId.isValid(clientId)) {
+        throw new IllegalArgumentException("clientId is not a client id the broker registers");
+      }
+      if (routes.length == 0) {
+        throw new IllegalArgumentException("name the routes to introspect on");
+      }
+      this.introspectionClientId = clientId;
+      this.introspectionKey = Objects.requireNonNull(privateKey, "privateKey");
+      this.introspectionRoutes = List.of(routes);
+      return this;
+    }
+
+    /** For tests and simulations; the system clock otherwise. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * How long keys read from the JWKS are reused (default 5 minutes, 1 s to 1 h; a key the broker
+     * withdraws is trusted at most this long after), and how often at most an unknown kid makes it
+     * read them early (default 30 s, 1 s to 10 min).
+     */
+    public Builder keyCache(Duration maxAge, Duration minRefreshInterval) {
+      this.keyCacheMaxAge = within(maxAge, Duration.ofSeconds(1), Duration.ofHours(1), "maxAge");
+      this.keyRefreshMinInterval =
+          within(
+              minRefreshInterval,
+              Duration.ofSeconds(1),
+              Duration.ofMinutes(10),
+              "minRefreshInterval");
+      return this;
+    }
+
+    /** Connect and read timeout of each JWKS or discovery read (default 1.5 s, 100 ms to 10 s). */
+    public Builder timeout(Duration timeout) {
+      this.timeout = within(timeout, Duration.ofMillis(100), Duration.ofSeconds(10), "timeout");
+      return this;
+    }
+
+    /** Allowed {@code alg} values, some of RS256, ES256, PS256 (default RS256, ES256). */
+    public Builder algorithms(String... algorithms) {
+      this.algorithms =
+          Arrays.stream(algorithms).map(JWSAlgorithm::parse).collect(Collectors.toSet());
+      return this;
+    }
+
+    /** Tolerance for exp, nbf and iat (default 60 s, at most 5 minutes). */
+    public Builder clockSkew(Duration clockSkew) {
+      this.clockSkew = Objects.requireNonNull(clockSkew, "clockSkew");
+      return this;
+    }
+
+    /** The longest {@code exp - iat} accepted (default 1 h; the broker's own maximum or less). */
+    public Builder maxTokenLifetime(Duration maxTokenLifetime) {
+      this.maxTokenLifetime = Objects.requireNonNull(maxTokenLifetime, "maxTokenLifetime");
+      return this;
+    }
+
+    /**
+     * @throws IllegalStateException if issuer, audience or routes are missing
+     * @throws IllegalArgumentException if a value is out of range
+     * @throws io.tokenbroker.errors.ConfigException if a route rule is malformed
+     */
+    public TokenVerifier build() {
+      if (issuer == null || audience == null) {
+        throw new IllegalStateException("issuer and audience are required");
+      }
+      if (routes.isEmpty() == (routesJson == null)) {
+        throw new IllegalStateException("give the route rules, by route(...) or by routes(json)");
+      }
+      if (discover && jwksUri != null) {
+        throw new IllegalStateException("either discoverJwksUri() or jwksUri(...), not both");
+      }
+      RouteRules rules =
+          RouteRules.parse(routesJson != null ? routesJson : JSONObjectUtils.toJSONString(json()));
+      VerifierPolicy policy =
+          new VerifierPolicy(issuer, audience, algorithms, clockSkew, maxTokenLifetime);
+      KeySource keys =
+          discover
+              ? new DiscoveredJwksKeySource(URI.create(issuer), timeout)
+              : new JwksUrlKeySource(
+                  jwksUri != null ? jwksUri : URI.create(issuer + JWKS_PATH), timeout);
+      var keyCache = new CachingKeyResolver(keys, clock, keyCacheMaxAge, keyRefreshMinInterval);
+      Optional<Introspection> introspection =
+          introspectionRoutes.isEmpty()
+              ? Optional.empty()
+              : Optional.of(
+                  new Introspection(
+                      issuer,
+                      introspectionClientId,
+                      introspectionKey,
+                      RouteRules.parse(JSONObjectUtils.toJSONString(noScopes(introspectionRoutes))),
+                      clock,
+                      timeout));
+      return new TokenVerifier(
+          new AccessTokenVerifier(policy, keyCache, NO_REVOCATION_TABLE, clock),
+          rules,
+          introspection);
+    }
+
+    private static Map<String, Object> noScopes(List<String> routes) {
+      Map<String, Object> json = new LinkedHashMap<>();
+      routes.forEach(route -> json.put(route, List.of()));
+      return json;
+    }
+
+    private Map<String, Object> json() {
+      Map<String, Object> json = new LinkedHashMap<>();
+      routes.forEach((route, scopes) -> json.put(route, new ArrayList<>(scopes)));
+      return json;
+    }
+
+    private static Duration within(Duration value, Duration min, Duration max, String name) {
+      Objects.requireNonNull(value, name);
+      if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+        throw new IllegalArgumentException(name + " must be between " + min + " and " + max);
+      }
+      return value;
+    }
+  }
+
+  /**
+   * An https URL, or http to a loopback host (judged from the text, as the authorizer's JWKS_URL
+   * is), without user info.
+   */
+  static URI secureUrl(String url, String name) {
+    Objects.requireNonNull(url, name);
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException(name + " is not a valid URL");
+    }
+    if (uri.getHost() == null || uri.getRawUserInfo() != null) {
+      throw new IllegalArgumentException(name + " must be an absolute URL without user info");
+    }
+    boolean loopbackHttp = "http".equals(uri.getScheme()) && Env.isLoopback(uri.getHost());
+    if (!"https".equals(uri.getScheme()) && !loopbackHttp) {
+      throw new IllegalArgumentException(
+          name + " must be an https URL (http only to 127.0.0.1, [::1] or localhost)");
+    }
+    return uri;
+  }
+}

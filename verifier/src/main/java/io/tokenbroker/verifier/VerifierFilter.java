@@ -1,0 +1,91 @@
+package io.tokenbroker.verifier;
+
+import com.sun.net.httpserver.Filter;
+import com.sun.net.httpserver.HttpContext;
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Protects a JDK {@link com.sun.net.httpserver.HttpServer} context with a {@link TokenVerifier}: a
+ * request reaches the handler only if the verifier allows it, and the handler finds the caller with
+ * {@link #principal}. Otherwise the filter answers (401, 403, 400, 503 or 500) with the RFC 6750
+ * {@code WWW-Authenticate} challenge and a JSON {@code {"error": ...}} body, and logs the reason
+ * (never the token).
+ *
+ * <pre>{@code
+ * HttpContext orders = server.createContext("/orders", handler);
+ * VerifierFilter.protect(orders, verifier);
+ * }</pre>
+ */
+public final class VerifierFilter extends Filter {
+
+  private static final System.Logger LOG = System.getLogger(VerifierFilter.class.getName());
+  private static final String PRINCIPAL = Principal.class.getName();
+
+  private final TokenVerifier verifier;
+
+  public VerifierFilter(TokenVerifier verifier) {
+    this.verifier = verifier;
+  }
+
+  /** Adds the filter in front of every other filter of the context. */
+  public static HttpContext protect(HttpContext context, TokenVerifier verifier) {
+    context.getFilters().addFirst(new VerifierFilter(verifier));
+    return context;
+  }
+
+  /** The caller the filter let through on this exchange (empty if it did not run). */
+  public static Optional<Principal> principal(HttpExchange exchange) {
+    return exchange.getAttribute(PRINCIPAL) instanceof Principal p
+        ? Optional.of(p)
+        : Optional.empty();
+  }
+
+  @Override
+  public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
+    List<String> authorization = exchange.getRequestHeaders().get("Authorization");
+    // Sent more than once: joined, so the verifier refuses it as malformed.
+    String header = authorization == null ? null : String.join(",", authorization);
+    Decision decision =
+        verifier.verify(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), header);
+    switch (decision) {
+      case Decision.Allowed allowed -> {
+        exchange.setAttribute(PRINCIPAL, allowed.principal());
+        chain.doFilter(exchange);
+      }
+      case Decision.Refused refused -> refuse(exchange, refused);
+    }
+  }
+
+  private static void refuse(HttpExchange exchange, Decision.Refused refused) throws IOException {
+    LOG.log(
+        System.Logger.Level.INFO,
+        "refused {0} {1}: {2} {3}",
+        exchange.getRequestMethod(),
+        exchange.getRequestURI().getRawPath(),
+        refused.status(),
+        refused.reason());
+    // The body of a refused request is not read: closing the exchange drops what is left.
+    try (exchange) {
+      byte[] body = ("{\"error\":\"" + refused.error() + "\"}").getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.getResponseHeaders().set("Cache-Control", "no-store");
+      refused
+          .wwwAuthenticate()
+          .ifPresent(v -> exchange.getResponseHeaders().set("WWW-Authenticate", v));
+      boolean head = exchange.getRequestMethod().equals("HEAD");
+      exchange.sendResponseHeaders(refused.status(), head ? -1 : body.length);
+      if (!head) {
+        exchange.getResponseBody().write(body);
+      }
+    }
+  }
+
+  @Override
+  public String description() {
+    return "token-broker access-token verifier";
+  }
+}
