@@ -46,7 +46,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
       RevokeCommand.class,
       KeysCommand.class,
       KeygenCommand.class,
-      AssertionCommand.class
+      AssertionCommand.class,
+      ConsoleCommand.class
     })
 public final class Brokerctl {
 
@@ -93,7 +94,8 @@ public final class Brokerctl {
               + " BROKER_NAME, else token-broker.")
   String deployment;
 
-  private final Map<String, String> environment;
+  /** The process environment the AWS clients and table defaults come from. */
+  final Map<String, String> environment;
 
   public Brokerctl() {
     this(System.getenv());

@@ -1,0 +1,222 @@
+package io.tokenbroker.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tokenbroker.adapters.dynamodb.DynamoDbClientRepository;
+import io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository;
+import io.tokenbroker.adapters.dynamodb.DynamoDbRevocationRepository;
+import io.tokenbroker.adapters.wiring.TokenWiring;
+import io.tokenbroker.auth.AuthMethod;
+import io.tokenbroker.auth.AuthenticatedClient;
+import io.tokenbroker.clients.Client;
+import io.tokenbroker.devsupport.LocalAws;
+import io.tokenbroker.keys.KeyState;
+import io.tokenbroker.keys.SigningKey;
+import io.tokenbroker.telemetry.Telemetry;
+import io.tokenbroker.testing.AwsFixture;
+import io.tokenbroker.tokens.IssuedToken;
+import io.tokenbroker.tokens.RequestOrigin;
+import io.tokenbroker.tokens.TokenRequest;
+import io.tokenbroker.verify.RevocationStatus;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The broker's tables on moto with real data, and {@code brokerctl console} serving them: clients
+ * registered with {@code brokerctl clients put}, signing keys from real rotations in KMS (one
+ * RETIRED, one ACTIVE, one PENDING), tokens minted by the broker's token service (so their issuance
+ * records are the real ones) and revocations recorded by {@code brokerctl revoke}.
+ */
+final class ConsoleFixture implements AutoCloseable {
+
+  /** The rotation settings the console's commands see: a successor may take over after 1 s. */
+  static final Map<String, String> ENVIRONMENT =
+      Map.of(
+          "KEY_PUBLISH_LEAD_SECONDS", "1",
+          "JWKS_MAX_AGE_SECONDS", "0",
+          "KEY_TABLE_CACHE_SECONDS", "0",
+          "AUTHORIZER_KEY_CACHE_SECONDS", "0");
+
+  static final String ROLE = "arn:aws:iam::123456789012:role/";
+
+  final AwsFixture aws;
+  final List<String> options;
+  final List<String> jtis = new ArrayList<>();
+  final URI address;
+  private final Thread console;
+
+  record Run(int exit, String out, String err) {}
+
+  ConsoleFixture(LocalAws local, Path dir) throws Exception {
+    aws = AwsFixture.provisioned(local);
+    options =
+        List.of(
+            "--endpoint-url",
+            local.endpoint().toString(),
+            "--table-prefix",
+            local.prefix(),
+            "--deployment",
+            local.prefix());
+    seed(dir);
+    CompletableFuture<URI> printed = new CompletableFuture<>();
+    console =
+        Thread.ofPlatform()
+            .daemon()
+            .name("brokerctl-console")
+            .start(() -> command(new AddressWriter(printed), "console"));
+    address = printed.get(30, TimeUnit.SECONDS);
+  }
+
+  /** brokerctl with the fixture's tables and {@link #ENVIRONMENT}. */
+  Run brokerctl(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    var cli = Brokerctl.commandLine(new Brokerctl(ENVIRONMENT));
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    List<String> all = new ArrayList<>(options);
+    all.addAll(List.of(args));
+    int exit = cli.execute(all.toArray(String[]::new));
+    return new Run(exit, out.toString().strip(), err.toString().strip());
+  }
+
+  private void command(Writer out, String... args) {
+    var cli = Brokerctl.commandLine(new Brokerctl(ENVIRONMENT));
+    cli.setOut(new PrintWriter(out, true));
+    List<String> all = new ArrayList<>(options);
+    all.addAll(List.of(args));
+    cli.execute(all.toArray(String[]::new));
+  }
+
+  private void seed(Path dir) throws Exception {
+    register(dir, "billing", "Invoices and payments", true);
+    register(dir, "ledger", "", false);
+    register(dir, "reports", "Nightly reports", true);
+    register(dir, "archive", "", true);
+    assertThat(brokerctl("keys", "rotate").out()).startsWith("bootstrapped ");
+    assertThat(brokerctl("keys", "rotate", "--force").out()).startsWith("published ");
+    Thread.sleep(1100); // the lead time: the successor may now take over
+    assertThat(brokerctl("keys", "rotate", "--force").out()).contains("activated");
+    Thread.sleep(1100);
+    assertThat(brokerctl("keys", "rotate", "--force").out()).startsWith("published ");
+    assertThat(keys().stream().map(SigningKey::state))
+        .containsExactlyInAnyOrder(KeyState.RETIRED, KeyState.ACTIVE, KeyState.PENDING);
+
+    var tokens =
+        TokenWiring.fromEnvironment(
+                aws.env(Map.of("ISSUER", "https://broker.example.com/prod")),
+                Clock.systemUTC(),
+                Telemetry.discard())
+            .tokens();
+    for (String clientId : List.of("billing", "billing", "reports", "ledger", "archive")) {
+      Client client = clients().find(clientId).orElseThrow();
+      IssuedToken issued =
+          tokens.issue(
+              new AuthenticatedClient(client, AuthMethod.AWS_IAM, ROLE + clientId),
+              new TokenRequest(
+                  TokenRequest.CLIENT_CREDENTIALS,
+                  Optional.of(Set.of(clientId + ":read")),
+                  List.of("https://" + clientId + ".example.com"),
+                  Optional.empty(),
+                  Optional.empty()),
+              new RequestOrigin("192.0.2." + (jtis.size() + 10), "console-test"));
+      jtis.add(issued.record().jti());
+    }
+    assertThat(brokerctl("revoke", "token", "--", jtis.get(3)).exit()).isZero();
+    assertThat(brokerctl("revoke", "client", "ledger").exit()).isZero();
+  }
+
+  private void register(Path dir, String clientId, String description, boolean refresh)
+      throws Exception {
+    String json =
+        """
+        {"client_id":"%s","description":"%s","iam_roles":["%s%s"],
+         "scopes":["%s:read","%s:write"],"default_scopes":["%s:read"],
+         "audiences":["https://%s.example.com"],"default_lifetime_seconds":900,
+         "max_lifetime_seconds":3600,
+         "refresh_tokens":{"enabled":%s,"absolute_lifetime_seconds":86400,
+                           "idle_lifetime_seconds":3600}}
+        """
+            .formatted(
+                clientId,
+                description,
+                ROLE,
+                clientId,
+                clientId,
+                clientId,
+                clientId,
+                clientId,
+                refresh);
+    Path file = Files.writeString(dir.resolve(clientId + ".json"), json);
+    Run run = brokerctl("clients", "put", file.toString());
+    assertThat(run.exit()).as(run.err()).isZero();
+  }
+
+  DynamoDbClientRepository clients() {
+    return new DynamoDbClientRepository(aws.dynamoDb, aws.tables.clients());
+  }
+
+  List<SigningKey> keys() {
+    return new DynamoDbKeyRepository(aws.enhanced, aws.tables.keys()).findAll();
+  }
+
+  SigningKey key(KeyState state) {
+    return keys().stream().filter(k -> k.state() == state).findFirst().orElseThrow();
+  }
+
+  RevocationStatus revocationStatus(String jti, String clientId, String kid) {
+    return new DynamoDbRevocationRepository(aws.dynamoDb, aws.tables.revocations())
+        .status(jti, clientId, kid, Optional.empty());
+  }
+
+  /** How many items each table holds now: an action cancelled or refused changes none. */
+  Map<String, Integer> itemCounts() {
+    return aws.itemCounts();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    console.interrupt();
+    console.join(10_000);
+  }
+
+  /** Completes with the address {@code brokerctl console} prints. */
+  private static final class AddressWriter extends Writer {
+    private static final Pattern ADDRESS = Pattern.compile("open (http://\\S+)");
+    private final StringBuilder text = new StringBuilder();
+    private final CompletableFuture<URI> address;
+
+    AddressWriter(CompletableFuture<URI> address) {
+      this.address = address;
+    }
+
+    @Override
+    public synchronized void write(char[] buffer, int offset, int length) {
+      text.append(buffer, offset, length);
+      Matcher matcher = ADDRESS.matcher(text);
+      if (matcher.find() && text.indexOf("\n", matcher.end()) >= 0) {
+        address.complete(URI.create(matcher.group(1)));
+      }
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+  }
+}
