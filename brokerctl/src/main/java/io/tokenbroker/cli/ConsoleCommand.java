@@ -1,13 +1,18 @@
 package io.tokenbroker.cli;
 
+import io.tokenbroker.adapters.aws.AwsSettings;
+import io.tokenbroker.adapters.aws.ClientTimeouts;
 import io.tokenbroker.cli.console.CommandRunner;
 import io.tokenbroker.cli.console.ConsoleServer;
 import io.tokenbroker.cli.console.ConsoleViews;
+import io.tokenbroker.cli.console.RefusalLog;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +25,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -51,6 +57,22 @@ final class ConsoleCommand implements Callable<Integer> {
       defaultValue = "0")
   int port;
 
+  @Option(
+      names = "--log-group",
+      paramLabel = "NAME",
+      description =
+          "A function's log group to show refusals from (request.rejected, authorizer.denied);"
+              + " repeat for each. The stack's: /aws/lambda/STACK-token, -authorizer, -revocation,"
+              + " -introspection. Default: none (the refusals view says so).")
+  List<String> logGroups = new ArrayList<>();
+
+  @Option(
+      names = "--refusals-minutes",
+      paramLabel = "MINUTES",
+      description = "How far back the refusals view reads the log groups. Default: 60.",
+      defaultValue = "60")
+  int refusalsMinutes;
+
   @Override
   public Integer call() throws IOException {
     try (ConsoleServer server = server(System.err)) {
@@ -81,6 +103,20 @@ final class ConsoleCommand implements Callable<Integer> {
     served.put("keys", views::keys);
     served.put("issuances", views::issuances);
     served.put("revocations", views::revocations);
+    if (refusalsMinutes < 1 || refusalsMinutes > 7 * 24 * 60) {
+      throw new ParameterException(spec.commandLine(), "--refusals-minutes: 1 to 10080");
+    }
+    if (logGroups.isEmpty()) {
+      served.put("refusals", () -> Map.of("log_groups", List.of(), "rows", List.of()));
+    } else {
+      RefusalLog refusals =
+          new RefusalLog(
+              RefusalLog.client(AwsSettings.from(brokerctl.env(), ClientTimeouts.background())),
+              logGroups,
+              Duration.ofMinutes(refusalsMinutes),
+              Clock.systemUTC());
+      served.put("refusals", refusals::recent);
+    }
     return new ConsoleServer(port, served, runner(), terminal, new SecureRandom());
   }
 

@@ -191,6 +191,25 @@ class ConsoleBrowserIT {
 
   @Test
   @Order(5)
+  void showsTheRefusalsTheFunctionsLogged() throws Exception {
+    WebElement table = show("refusals");
+
+    List<String> reasons =
+        table.findElements(By.cssSelector("tbody tr")).stream()
+            .map(r -> r.getAttribute("data-reason"))
+            .toList();
+    assertThat(reasons).containsExactlyInAnyOrderElementsOf(fixture.refusalReasons);
+    assertThat(row(table, "data-reason", "bad_signature").getText())
+        .contains("authorizer.denied")
+        .contains(fixture.logGroups.get(1));
+    assertThat(table.getText()).contains("request.rejected").contains("400");
+    assertThat(browser.findElement(By.id("refusals-note")).getText())
+        .contains(fixture.logGroups.get(0));
+    screenshot("refusals");
+  }
+
+  @Test
+  @Order(6)
   void showsTheRevocationsInForce() throws Exception {
     WebElement table = show("revocations");
 

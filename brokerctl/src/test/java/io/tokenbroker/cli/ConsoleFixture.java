@@ -2,26 +2,39 @@ package io.tokenbroker.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokenbroker.adapters.aws.AwsSettings;
+import io.tokenbroker.adapters.aws.ClientTimeouts;
 import io.tokenbroker.adapters.dynamodb.DynamoDbClientRepository;
 import io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository;
 import io.tokenbroker.adapters.dynamodb.DynamoDbRevocationRepository;
+import io.tokenbroker.adapters.http.HttpFunction;
+import io.tokenbroker.adapters.telemetry.JsonLinesTelemetry;
 import io.tokenbroker.adapters.wiring.TokenWiring;
 import io.tokenbroker.auth.AuthMethod;
 import io.tokenbroker.auth.AuthenticatedClient;
+import io.tokenbroker.cli.console.RefusalLog;
 import io.tokenbroker.clients.Client;
+import io.tokenbroker.config.Env;
 import io.tokenbroker.devsupport.LocalAws;
+import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.keys.KeyState;
 import io.tokenbroker.keys.SigningKey;
+import io.tokenbroker.operator.OperatorRevocations;
 import io.tokenbroker.telemetry.Telemetry;
+import io.tokenbroker.telemetry.TelemetryEvent;
 import io.tokenbroker.testing.AwsFixture;
 import io.tokenbroker.tokens.IssuedToken;
 import io.tokenbroker.tokens.RequestOrigin;
 import io.tokenbroker.tokens.TokenRequest;
+import io.tokenbroker.verify.AccessTokenReason;
 import io.tokenbroker.verify.RevocationStatus;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -34,6 +47,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.cloudwatchlogs.model.InputLogEvent;
 
 /**
  * The broker's tables on moto with real data, and {@code brokerctl console} serving them: clients
@@ -57,6 +73,11 @@ final class ConsoleFixture implements AutoCloseable {
   final List<String> options;
   final List<String> jtis = new ArrayList<>();
   final URI address;
+  final List<String> logGroups;
+
+  /** The reasons of the refusals logged, as the log lines name them. */
+  final List<String> refusalReasons = new ArrayList<>();
+
   private final Thread console;
 
   record Run(int exit, String out, String err) {}
@@ -71,13 +92,30 @@ final class ConsoleFixture implements AutoCloseable {
             local.prefix(),
             "--deployment",
             local.prefix());
+    logGroups =
+        Stream.of("token", "authorizer", "revocation", "introspection")
+            .map(function -> "/aws/lambda/" + local.prefix() + function)
+            .toList();
     seed(dir);
+    logRefusals(local);
     CompletableFuture<URI> printed = new CompletableFuture<>();
     console =
         Thread.ofPlatform()
             .daemon()
             .name("brokerctl-console")
-            .start(() -> command(new AddressWriter(printed), "console"));
+            .start(
+                () ->
+                    command(
+                        new AddressWriter(printed),
+                        "console",
+                        "--log-group",
+                        logGroups.get(0),
+                        "--log-group",
+                        logGroups.get(1),
+                        "--log-group",
+                        logGroups.get(2),
+                        "--log-group",
+                        logGroups.get(3)));
     address = printed.get(30, TimeUnit.SECONDS);
   }
 
@@ -138,6 +176,99 @@ final class ConsoleFixture implements AutoCloseable {
     }
     assertThat(brokerctl("revoke", "token", "--", jtis.get(3)).exit()).isZero();
     assertThat(brokerctl("revoke", "client", "ledger").exit()).isZero();
+  }
+
+  /**
+   * Refusals in the functions' log groups, as the functions log them: the token function's {@code
+   * request.rejected} lines come from the broker's own code (a grant type it refuses, answered by
+   * HttpFunction); the authorizer's {@code authorizer.denied} line is written as TokenAuthorizer
+   * writes it. A line of another event is there too: the view must leave it out.
+   */
+  private void logRefusals(LocalAws local) throws Exception {
+    Clock clock = Clock.systemUTC();
+    ByteArrayOutputStream token = new ByteArrayOutputStream();
+    HttpFunction tokenFunction =
+        new HttpFunction(
+            new JsonLinesTelemetry(
+                new PrintStream(token, true, StandardCharsets.UTF_8), clock, "token"));
+    for (String grant : List.of("password", "authorization_code")) {
+      try {
+        TokenRequest.from(new Form(Map.of("grant_type", grant)));
+      } catch (RequestRejected rejected) {
+        tokenFunction.toResponse(rejected);
+      }
+    }
+    ByteArrayOutputStream revocation = new ByteArrayOutputStream();
+    try {
+      OperatorRevocations.requireWellFormedJti(""); // the admin route's refusal of an empty jti
+    } catch (RequestRejected rejected) {
+      new HttpFunction(
+              new JsonLinesTelemetry(
+                  new PrintStream(revocation, true, StandardCharsets.UTF_8), clock, "revocation"))
+          .toResponse(rejected);
+    }
+    ByteArrayOutputStream authorizer = new ByteArrayOutputStream();
+    var authorizerTelemetry =
+        new JsonLinesTelemetry(
+            new PrintStream(authorizer, true, StandardCharsets.UTF_8), clock, "authorizer");
+    authorizerTelemetry.emit(
+        TelemetryEvent.info("authorizer.denied")
+            .with("reason", AccessTokenReason.BAD_SIGNATURE.logName()));
+    authorizerTelemetry.emit(
+        TelemetryEvent.info("authorizer.allowed").with("reason", "allowed-line"));
+    try (CloudWatchLogsClient logs =
+        RefusalLog.client(
+            AwsSettings.from(Env.of(local.environment()), ClientTimeouts.background()))) {
+      put(logs, logGroups.get(0), token.toString(StandardCharsets.UTF_8));
+      put(logs, logGroups.get(1), authorizer.toString(StandardCharsets.UTF_8));
+      put(logs, logGroups.get(2), revocation.toString(StandardCharsets.UTF_8));
+      put(logs, logGroups.get(3), ""); // no refusal logged there
+    }
+    String lines =
+        token.toString(StandardCharsets.UTF_8)
+            + authorizer.toString(StandardCharsets.UTF_8)
+            + revocation.toString(StandardCharsets.UTF_8);
+    for (String line : lines.lines().toList()) {
+      Map<String, Object> json = io.tokenbroker.json.Json.object(line);
+      if (RefusalLog.EVENTS.contains(json.get("event"))) {
+        refusalReasons.add(String.valueOf(json.get("reason")));
+      }
+    }
+    assertThat(refusalReasons).hasSize(4);
+  }
+
+  private static void put(CloudWatchLogsClient logs, String group, String lines) {
+    logs.createLogGroup(r -> r.logGroupName(group));
+    logs.createLogStream(r -> r.logGroupName(group).logStreamName("2026/11/30/[$LATEST]console"));
+    if (lines.isEmpty()) {
+      return;
+    }
+    long now = System.currentTimeMillis();
+    List<InputLogEvent> events =
+        lines
+            .lines()
+            .map(line -> InputLogEvent.builder().timestamp(now).message(line).build())
+            .toList();
+    logs.putLogEvents(
+        r -> r.logGroupName(group).logStreamName("2026/11/30/[$LATEST]console").logEvents(events));
+  }
+
+  /** The form a token request would carry: single values only. */
+  private record Form(Map<String, String> values) implements TokenRequest.Parameters {
+    @Override
+    public Optional<String> single(String name) {
+      return Optional.ofNullable(values.get(name));
+    }
+
+    @Override
+    public String required(String name) {
+      return values.get(name);
+    }
+
+    @Override
+    public List<String> all(String name) {
+      return single(name).map(List::of).orElse(List.of());
+    }
   }
 
   private void register(Path dir, String clientId, String description, boolean refresh)

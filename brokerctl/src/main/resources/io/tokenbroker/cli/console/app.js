@@ -1,7 +1,7 @@
 // The operator console's page. Data is rendered as text (textContent), never as markup.
 "use strict";
 
-const VIEWS = ["clients", "keys", "issuances", "revocations"];
+const VIEWS = ["clients", "keys", "issuances", "refusals", "revocations"];
 const STATES = ["PENDING", "ACTIVE", "RETIRED", "WITHDRAWN", "DELETION_SCHEDULED"];
 const csrf = document.querySelector('meta[name="console-csrf"]').content;
 let pending = null; // the action the dialog asks about
@@ -197,7 +197,20 @@ function renderRevocations(view) {
       el("td", {}, r.revoked_before || "–"), el("td", {}, r.reason || "–"), el("td", {}, r.kept_until))));
 }
 
-const RENDER = { clients: renderClients, keys: renderKeys, issuances: renderIssuances, revocations: renderRevocations };
+function renderRefusals(view) {
+  document.getElementById("refusals-note").textContent = view.log_groups.length === 0
+    ? "No log group given: start brokerctl console with --log-group /aws/lambda/STACK-token (and -authorizer, -revocation, -introspection) to see the functions' refusals here."
+    : "Refusals logged since " + view.since + " in " + view.log_groups.join(", ") +
+      (view.complete ? "." : "; more were logged than one view reads: these are the newest of the first read.");
+  table(
+    "refusals-table",
+    ["Time", "Function", "Event", "Reason", "Error", "Status", "Log group"],
+    view.rows.map((r) => el("tr", { "data-reason": r.reason },
+      el("td", {}, r.time), el("td", {}, r.function), el("td", {}, r.event), el("td", { class: "mono" }, r.reason),
+      el("td", {}, r.error || "–"), el("td", {}, r.status || "–"), el("td", { class: "mono" }, r.log_group))));
+}
+
+const RENDER = { clients: renderClients, keys: renderKeys, issuances: renderIssuances, refusals: renderRefusals, revocations: renderRevocations };
 
 async function show(view) {
   for (const v of VIEWS) {
