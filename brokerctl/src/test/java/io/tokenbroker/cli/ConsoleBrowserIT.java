@@ -181,6 +181,8 @@ class ConsoleBrowserIT {
           .contains("AWS_IAM")
           .contains(fixture.key(KeyState.ACTIVE).kid());
     }
+    assertThat(revokedCell(table, fixture.jtis.get(3))).isEqualTo("by token"); // ledger's
+    assertThat(revokedCell(table, fixture.jtis.get(4))).isEqualTo("–"); // archive's
     List<String> issued =
         rows.stream().map(r -> r.findElement(By.tagName("td")).getText()).toList();
     assertThat(issued).isSortedAccordingTo(java.util.Comparator.reverseOrder());
@@ -261,6 +263,7 @@ class ConsoleBrowserIT {
 
     assertThat(done).startsWith("Done: revoked every token of billing issued before ");
     assertThat(fixture.revocationStatus(jti, "billing", "k").clientRevokedBefore()).isPresent();
+    assertThat(revokedCell(show("issuances"), jti)).isEqualTo("by client");
     assertThat(row(show("revocations"), "data-revoked", "client#billing")).isNotNull();
   }
 
@@ -278,6 +281,7 @@ class ConsoleBrowserIT {
 
     assertThat(done).startsWith("Done: revoked token " + jti + " (issued to reports at ");
     assertThat(fixture.revocationStatus(jti, "x", "k").tokenRevoked()).isTrue();
+    assertThat(revokedCell(show("issuances"), jti)).isEqualTo("by token");
   }
 
   @Test
@@ -385,6 +389,10 @@ class ConsoleBrowserIT {
         .filter(r -> value.equals(r.getAttribute(attribute)))
         .findFirst()
         .orElseThrow(() -> new AssertionError("no row with " + attribute + "=" + value));
+  }
+
+  private static String revokedCell(WebElement table, String jti) {
+    return row(table, "data-jti", jti).findElement(By.className("revoked")).getText();
   }
 
   private static WebElement button(WebElement table, String action, String target) {

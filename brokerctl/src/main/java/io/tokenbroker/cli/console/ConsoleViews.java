@@ -102,13 +102,23 @@ public final class ConsoleViews {
    */
   public Map<String, Object> issuances() {
     Scanned scanned = scan(tables.issuances(), ISSUANCES_SCANNED);
+    Map<String, Map<String, AttributeValue>> revoked = new java.util.HashMap<>();
+    for (Map<String, AttributeValue> item :
+        scan(tables.revocations(), REVOCATIONS_SCANNED).items()) {
+      revoked.put(text(item, "pk"), item);
+    }
     List<Map<String, Object>> rows =
         scanned.items().stream()
             .sorted(
                 Comparator.comparingLong((Map<String, AttributeValue> i) -> number(i, "iat"))
                     .reversed())
             .limit(ISSUANCES_SHOWN)
-            .map(ConsoleViews::issuance)
+            .map(
+                item -> {
+                  Map<String, Object> row = issuance(item);
+                  row.put("revoked", revokedBy(item, revoked));
+                  return row;
+                })
             .toList();
     return Map.of("rows", rows, "complete", scanned.complete(), "scanned", scanned.items().size());
   }
@@ -144,6 +154,22 @@ public final class ConsoleViews {
     row.put("source_ip", text(item, "source_ip"));
     row.put("session", item.containsKey("sid"));
     return row;
+  }
+
+  /**
+   * What revokes this issued token, as the verifiers' revocation check reads it (the token, its
+   * client's watermark, its signing key; a refresh family's revocation is not shown), or "".
+   */
+  private static String revokedBy(
+      Map<String, AttributeValue> issuance, Map<String, Map<String, AttributeValue>> revoked) {
+    if (revoked.containsKey("jti#" + text(issuance, "jti"))) {
+      return "token";
+    }
+    Map<String, AttributeValue> client = revoked.get("client#" + text(issuance, "client_id"));
+    if (client != null && number(issuance, "iat") < number(client, "revoked_before")) {
+      return "client";
+    }
+    return revoked.containsKey("key#" + text(issuance, "kid")) ? "key" : "";
   }
 
   /** A revocation item: its kind and identifier from the pk ({@code client#billing}). */

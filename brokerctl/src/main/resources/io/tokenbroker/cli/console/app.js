@@ -173,13 +173,14 @@ function renderIssuances(view) {
     : "The newest " + view.rows.length + " of the first " + view.scanned + " records scanned: the table holds more, and a scan returns them in no particular order.";
   table(
     "issuances-table",
-    ["Issued", "Expires", "Client", "Subject", "Scopes", "Audiences", "Key", "Auth", "Source IP", "jti", "Actions"],
-    view.rows.map((i) => el("tr", { "data-jti": i.jti },
+    ["Issued", "Expires", "Client", "Subject", "Scopes", "Audiences", "Key", "Auth", "Source IP", "jti", "Revoked", "Actions"],
+    view.rows.map((i) => el("tr", { "data-jti": i.jti, class: i.revoked ? "disabled" : "" },
       el("td", {}, i.issued_at), el("td", {}, i.expires_at),
       el("td", { class: "mono" }, i.client_id), el("td", { class: "mono" }, i.subject),
       el("td", {}, i.scope), el("td", { class: "mono" }, i.audiences.join(" ")),
       el("td", { class: "mono" }, i.kid), el("td", {}, i.auth_method), el("td", {}, i.source_ip),
       el("td", { class: "mono" }, i.jti),
+      el("td", { class: "revoked" }, i.revoked ? el("span", { class: "badge state-WITHDRAWN" }, "by " + i.revoked) : "–"),
       el("td", {}, el("button", { type: "button", "data-action": "revoke-token", "data-target": i.jti, on: () =>
         ask("revoke-token", i.jti, "Revoke token " + i.jti,
           "Verifiers refuse the token " + i.jti + " issued to " + i.client_id + " at " + i.issued_at +
