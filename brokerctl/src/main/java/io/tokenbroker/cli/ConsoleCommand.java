@@ -39,7 +39,8 @@ import picocli.CommandLine.Spec;
     name = "console",
     description = {
       "Serve the operator console on 127.0.0.1 until interrupted (Ctrl-C): clients and their"
-          + " policies, the signing keys' timeline, recent issuances, revocations; and the actions"
+          + " policies, the signing keys' timeline, recent issuances and refusals, revocations; and"
+          + " the actions"
           + " (disable a client; revoke a token, a client's tokens or a key's; rotate; compromise),"
           + " each confirmed first.",
       "It uses your AWS credentials, as every brokerctl command does, and needs all four tables"
@@ -53,6 +54,7 @@ final class ConsoleCommand implements Callable<Integer> {
 
   @Option(
       names = "--port",
+      paramLabel = "PORT",
       description = "Port on 127.0.0.1 to serve on. Default: 0, a free port.",
       defaultValue = "0")
   int port;
