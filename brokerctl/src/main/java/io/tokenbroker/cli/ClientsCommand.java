@@ -63,7 +63,12 @@ final class ClientsCommand {
       List<Client> registrations = read();
       ClientAdmin admin = clients.admin();
       for (Client client : registrations) {
-        Client stored = admin.put(client);
+        Client stored =
+            clients.brokerctl.audited(
+                "clients put",
+                client.clientId(),
+                () -> admin.put(client),
+                s -> "version " + s.version());
         spec.commandLine()
             .getOut()
             .println("stored " + stored.clientId() + " (version " + stored.version() + ")");
@@ -162,7 +167,12 @@ final class ClientsCommand {
 
     @Override
     public Integer call() {
-      Client client = clients.admin().disable(clientId);
+      Client client =
+          clients.brokerctl.audited(
+              "clients disable",
+              clientId,
+              () -> clients.admin().disable(clientId),
+              c -> "disabled");
       spec.commandLine().getOut().println("disabled " + client.clientId());
       return 0;
     }

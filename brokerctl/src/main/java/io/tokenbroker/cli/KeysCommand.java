@@ -47,6 +47,15 @@ final class KeysCommand {
         .rotation();
   }
 
+  /** A run that found the lease held did nothing: a refusal (exit 1), recorded as one. */
+  static KeyRotationService.RotationReport ran(
+      KeyRotationService.RotationReport report, String advice) {
+    if (!report.ran()) {
+      throw new IllegalStateException("another lifecycle run holds the lease; " + advice);
+    }
+    return report;
+  }
+
   @Command(name = "list", description = "Every key: kid, state, algorithm, lifecycle times.")
   static final class ListKeys implements Callable<Integer> {
     @ParentCommand KeysCommand keys;
@@ -94,16 +103,18 @@ final class KeysCommand {
 
     @Override
     public Integer call() {
-      var report = keys.rotation().rotate(force);
+      var rotation = keys.rotation();
+      var actions =
+          keys.brokerctl.audited(
+              force ? "keys rotate --force" : "keys rotate",
+              "",
+              () -> ran(rotation.rotate(force), "try again in a few minutes").actions(),
+              done -> done.isEmpty() ? "nothing due" : String.join("; ", done));
       var out = spec.commandLine().getOut();
-      if (!report.ran()) {
-        out.println("another lifecycle run holds the lease; try again in a few minutes");
-        return 1;
-      }
-      if (report.actions().isEmpty()) {
+      if (actions.isEmpty()) {
         out.println("nothing due");
       }
-      report.actions().forEach(out::println);
+      actions.forEach(out::println);
       return 0;
     }
   }
@@ -122,12 +133,14 @@ final class KeysCommand {
 
     @Override
     public Integer call() {
-      var report = keys.rotation().compromise(kid);
-      if (!report.ran()) {
-        spec.commandLine().getOut().println("another lifecycle run holds the lease; try again");
-        return 1;
-      }
-      report.actions().forEach(spec.commandLine().getOut()::println);
+      var rotation = keys.rotation();
+      var actions =
+          keys.brokerctl.audited(
+              "keys compromise",
+              kid,
+              () -> ran(rotation.compromise(kid), "try again").actions(),
+              done -> String.join("; ", done));
+      actions.forEach(spec.commandLine().getOut()::println);
       return 0;
     }
   }
