@@ -7,9 +7,12 @@ import io.tokenbroker.telemetry.Telemetry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -60,27 +63,50 @@ final class KeysCommand {
   static final class ListKeys implements Callable<Integer> {
     @ParentCommand KeysCommand keys;
     @Spec picocli.CommandLine.Model.CommandSpec spec;
+    @Mixin OutputFormat output;
 
     @Override
     public Integer call() {
       var table = keys.brokerctl.adapters().keys(keys.brokerctl.keysTable());
       var out = spec.commandLine().getOut();
-      out.printf(
-          "%-44s %-19s %-5s %-20s %-20s %-20s%n",
-          "KID", "STATE", "ALG", "CREATED", "ACTIVATED", "RETIRED");
-      table.findAll().stream()
-          .sorted(Comparator.comparing(SigningKey::createdAt))
-          .forEach(
-              k ->
-                  out.printf(
-                      "%-44s %-19s %-5s %-20s %-20s %-20s%n",
-                      k.kid(),
-                      k.state(),
-                      k.algorithm(),
-                      time(k.createdAt()),
-                      time(k.activatedAt()),
-                      time(k.retiredAt())));
+      List<SigningKey> all =
+          table.findAll().stream().sorted(Comparator.comparing(SigningKey::createdAt)).toList();
+      if (output.json()) {
+        OutputFormat.printJson(out, Map.of("keys", all.stream().map(ListKeys::json).toList()));
+        return 0;
+      }
+      TextTable text = new TextTable("KID", "STATE", "ALG", "CREATED", "ACTIVATED", "RETIRED");
+      all.forEach(
+          k ->
+              text.row(
+                  k.kid(),
+                  k.state(),
+                  k.algorithm(),
+                  time(k.createdAt()),
+                  time(k.activatedAt()),
+                  time(k.retiredAt())));
+      text.print(out);
       return 0;
+    }
+
+    /**
+     * One key as {@code --output json} shows it: these names, in this order; a time the key has not
+     * reached is null. The KMS key reference is not shown.
+     */
+    static Map<String, Object> json(SigningKey k) {
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("kid", k.kid());
+      json.put("state", k.state().name());
+      json.put("alg", k.algorithm().getName());
+      json.put("created_at", iso(k.createdAt()));
+      json.put("activated_at", iso(k.activatedAt()));
+      json.put("retired_at", iso(k.retiredAt()));
+      json.put("withdrawn_at", iso(k.withdrawnAt()));
+      return json;
+    }
+
+    private static String iso(Instant instant) {
+      return instant == null ? null : instant.toString();
     }
 
     private static String time(Instant instant) {

@@ -2,20 +2,15 @@ package io.tokenbroker.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
 import io.tokenbroker.adapters.dynamodb.BrokerTables;
-import io.tokenbroker.adapters.provisioning.BrokerProvisioner;
 import io.tokenbroker.devsupport.LocalAws;
 import io.tokenbroker.devsupport.MotoExtension;
 import io.tokenbroker.testing.AwsFixture;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -36,6 +31,7 @@ class BrokerctlAuditIT {
   @BeforeAll
   static void setUp(LocalAws local) {
     aws = AwsFixture.provisioned(local);
+    cli = new Cli(aws);
     // The oracle: STS asked directly, as the operator's credentials would be.
     try (StsClient sts =
         StsClient.builder()
@@ -48,40 +44,18 @@ class BrokerctlAuditIT {
     }
   }
 
-  record Run(int exit, String out, String err) {}
+  private static Cli cli;
 
-  /** Fresh tables, so that the trail holds only what a test did. */
   private static BrokerTables freshTables() {
-    BrokerTables tables =
-        BrokerTables.withPrefix(
-            aws.aws.prefix() + UUID.randomUUID().toString().substring(0, 8) + "-");
-    new BrokerProvisioner(aws.dynamoDb).createTables(tables);
-    return tables;
+    return cli.freshTables();
   }
 
-  private static Run brokerctl(BrokerTables tables, String... args) {
-    String prefix = tables.clients().substring(0, tables.clients().length() - "clients".length());
-    List<String> all =
-        new ArrayList<>(
-            List.of(
-                "--endpoint-url",
-                aws.aws.endpoint().toString(),
-                "--table-prefix",
-                prefix,
-                "--deployment",
-                prefix));
-    all.addAll(List.of(args));
-    return execute(Map.of(), all.toArray(String[]::new));
+  private static Cli.Run brokerctl(BrokerTables tables, String... args) {
+    return cli.on(tables, args);
   }
 
-  private static Run execute(Map<String, String> env, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    var cli = Brokerctl.commandLine(new Brokerctl(env));
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int exit = cli.execute(args);
-    return new Run(exit, out.toString().strip(), err.toString().strip());
+  private static Cli.Run execute(Map<String, String> env, String... args) {
+    return Cli.execute(env, args);
   }
 
   private Path client(String id) throws Exception {
@@ -96,9 +70,8 @@ class BrokerctlAuditIT {
   }
 
   @SuppressWarnings("unchecked")
-  private static List<Map<String, Object>> entries(Run run) throws Exception {
-    assertThat(run.exit()).as(run.err()).isZero();
-    return (List<Map<String, Object>>) (List<?>) JSONObjectUtils.parse(run.out()).get("entries");
+  private static List<Map<String, Object>> entries(Cli.Run run) throws Exception {
+    return (List<Map<String, Object>>) (List<?>) run.json().get("entries");
   }
 
   @Test
@@ -148,7 +121,7 @@ class BrokerctlAuditIT {
   void doesNothingWhenTheAuditTrailCannotRecordTheIntent() throws Exception {
     BrokerTables tables = freshTables();
 
-    Run run =
+    Cli.Run run =
         brokerctl(
             tables,
             "--audit-table",
@@ -170,7 +143,7 @@ class BrokerctlAuditIT {
   void refusesAnActionWhenNoAuditTableIsNamed() throws Exception {
     BrokerTables tables = freshTables();
 
-    Run run =
+    Cli.Run run =
         execute(
             Map.of(),
             "--endpoint-url",
@@ -206,7 +179,7 @@ class BrokerctlAuditIT {
             new String[] {"--output", "yaml"})) {
       List<String> args = new ArrayList<>(List.of("audit"));
       args.addAll(List.of(bad));
-      Run run = brokerctl(tables, args.toArray(String[]::new));
+      Cli.Run run = brokerctl(tables, args.toArray(String[]::new));
       assertThat(run.exit()).as(String.join(" ", bad)).isEqualTo(2);
       assertThat(run.err()).contains("Usage: ");
     }
@@ -220,32 +193,10 @@ class BrokerctlAuditIT {
     brokerctl(tables, "revoke", "client", "--force", longId);
     brokerctl(tables, "revoke", "token", "--force", "j");
 
-    Run run = brokerctl(tables, "audit");
+    Cli.Run run = brokerctl(tables, "audit");
 
     assertThat(run.exit()).isZero();
-    assertAligned(run.out(), 5);
+    Cli.assertAligned(run.out(), 5);
     assertThat(run.out()).contains(longId).contains(caller);
-  }
-
-  /**
-   * Every line of {@code table} has, at the column where each of the first {@code columns} headers
-   * after the first begins, a value that begins there (two spaces before it, none at it).
-   */
-  static void assertAligned(String table, int rows) {
-    List<String> lines = table.lines().toList();
-    assertThat(lines).hasSizeGreaterThanOrEqualTo(rows);
-    String header = lines.getFirst();
-    List<Integer> starts = new ArrayList<>();
-    java.util.regex.Matcher column = java.util.regex.Pattern.compile("(?<=  )\\S").matcher(header);
-    while (column.find()) {
-      starts.add(column.start());
-    }
-    assertThat(starts).isNotEmpty();
-    for (String line : lines) {
-      for (int start : starts) {
-        assertThat(line.length()).as(line).isGreaterThan(start);
-        assertThat(line.substring(start - 2, start + 1)).as(line).matches("  \\S");
-      }
-    }
   }
 }
