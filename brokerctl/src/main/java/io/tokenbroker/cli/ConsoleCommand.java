@@ -2,10 +2,12 @@ package io.tokenbroker.cli;
 
 import io.tokenbroker.adapters.aws.AwsSettings;
 import io.tokenbroker.adapters.aws.ClientTimeouts;
+import io.tokenbroker.adapters.wiring.BrokerAdapters;
 import io.tokenbroker.cli.console.CommandRunner;
 import io.tokenbroker.cli.console.ConsoleServer;
 import io.tokenbroker.cli.console.ConsoleViews;
 import io.tokenbroker.cli.console.RefusalLog;
+import io.tokenbroker.operator.OperatorAudit;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -17,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
@@ -39,18 +42,22 @@ import picocli.CommandLine.Spec;
     name = "console",
     description = {
       "Serve the operator console on 127.0.0.1 until interrupted (Ctrl-C): clients and their"
-          + " policies, the signing keys' timeline, recent issuances and refusals, revocations; and"
-          + " the actions"
+          + " policies, the signing keys' timeline, recent issuances and refusals, revocations, the"
+          + " audit trail; and the actions"
           + " (disable a client; revoke a token, a client's tokens or a key's; rotate; compromise),"
           + " each confirmed first.",
-      "It uses your AWS credentials, as every brokerctl command does, and needs all four tables"
-          + " (--table-prefix, or each --*-table). Open the address it prints: it carries a key"
+      "It uses your AWS credentials, as every brokerctl command does, and needs all five tables"
+          + " (--table-prefix, or each --*-table); each action is recorded in the audit trail under"
+          + " your ARN, as on the command line. Open the address it prints: it carries a key"
           + " the console requires; nothing else on this machine can use the console without it."
     })
 final class ConsoleCommand implements Callable<Integer> {
 
   @ParentCommand Brokerctl brokerctl;
   @Spec CommandSpec spec;
+
+  /** The most audit entries the audit view shows (the newest). */
+  private static final int AUDIT_SHOWN = 200;
 
   @Option(
       names = "--port",
@@ -92,9 +99,10 @@ final class ConsoleCommand implements Callable<Integer> {
 
   /** The console over this command's tables, not yet serving. */
   ConsoleServer server(PrintStream terminal) throws IOException {
+    BrokerAdapters adapters = brokerctl.adapters();
     ConsoleViews views =
         new ConsoleViews(
-            brokerctl.adapters(),
+            adapters,
             new ConsoleViews.Tables(
                 brokerctl.clientsTable(),
                 brokerctl.keysTable(),
@@ -105,6 +113,16 @@ final class ConsoleCommand implements Callable<Integer> {
     served.put("keys", views::keys);
     served.put("issuances", views::issuances);
     served.put("revocations", views::revocations);
+    // The actions' own entries: each runs a brokerctl command, which records who did it first.
+    OperatorAudit audit = adapters.operatorAudit(brokerctl.auditTable(), Clock.systemUTC());
+    served.put(
+        "audit",
+        () ->
+            Map.of(
+                "rows",
+                audit.recent(AUDIT_SHOWN, Optional.empty()).stream()
+                    .map(AuditCommand::json)
+                    .toList()));
     if (refusalsMinutes < 1 || refusalsMinutes > 7 * 24 * 60) {
       throw new ParameterException(spec.commandLine(), "--refusals-minutes: 1 to 10080");
     }

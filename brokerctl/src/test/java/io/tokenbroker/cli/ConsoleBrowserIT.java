@@ -375,6 +375,43 @@ class ConsoleBrowserIT {
     screenshot("keys-after-actions");
   }
 
+  /**
+   * Each action above ran a brokerctl command, which recorded who did it in the audit trail: the
+   * console adds no path around it.
+   */
+  @Test
+  @Order(20)
+  void showsTheAuditTrailWithEveryActionTheConsoleTookAndWhoTookIt() throws Exception {
+    WebElement table = show("audit");
+
+    List<WebElement> rows = table.findElements(By.cssSelector("tbody tr"));
+    List<String> outcomes =
+        rows.stream()
+            .map(r -> r.getAttribute("data-action") + " " + r.getAttribute("data-outcome"))
+            .toList();
+    assertThat(outcomes)
+        .contains(
+            "clients disable done",
+            "revoke client done",
+            "revoke token done",
+            "revoke key refused",
+            "revoke key done",
+            "revoke client refused",
+            "keys rotate --force done",
+            "keys compromise done");
+    WebElement disabled =
+        rows.stream()
+            .filter(
+                r ->
+                    "clients disable".equals(r.getAttribute("data-action"))
+                        && "done".equals(r.getAttribute("data-outcome")))
+            .findFirst()
+            .orElseThrow();
+    assertThat(disabled.getText()).contains("reports").contains("arn:aws:");
+    assertThat(fixture.auditEntries()).isEqualTo(rows.size());
+    screenshot("audit");
+  }
+
   // --- Helpers -------------------------------------------------------------------------------
 
   /** Opens a view and waits until its data is rendered; returns its table. */

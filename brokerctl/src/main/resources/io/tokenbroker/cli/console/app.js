@@ -1,7 +1,7 @@
 // The operator console's page. Data is rendered as text (textContent), never as markup.
 "use strict";
 
-const VIEWS = ["clients", "keys", "issuances", "refusals", "revocations"];
+const VIEWS = ["clients", "keys", "issuances", "refusals", "revocations", "audit"];
 const STATES = ["PENDING", "ACTIVE", "RETIRED", "WITHDRAWN", "DELETION_SCHEDULED"];
 const csrf = document.querySelector('meta[name="console-csrf"]').content;
 let pending = null; // the action the dialog asks about
@@ -211,7 +211,18 @@ function renderRefusals(view) {
       el("td", {}, r.error || "–"), el("td", {}, r.status || "–"), el("td", { class: "mono" }, r.log_group))));
 }
 
-const RENDER = { clients: renderClients, keys: renderKeys, issuances: renderIssuances, refusals: renderRefusals, revocations: renderRevocations };
+function renderAudit(view) {
+  table(
+    "audit-table",
+    ["Time", "Who", "Via", "Action", "Target", "Outcome", "Detail"],
+    view.rows.map((e) => el("tr", { "data-audit": e.id + "#" + e.outcome, "data-action": e.action, "data-target": e.target, "data-outcome": e.outcome },
+      el("td", {}, e.at), el("td", { class: "mono" }, e.actor), el("td", {}, e.via), el("td", {}, e.action),
+      el("td", { class: "mono" }, e.target || "–"),
+      el("td", {}, el("span", { class: "badge outcome-" + e.outcome }, e.outcome)),
+      el("td", {}, e.detail || "–"))));
+}
+
+const RENDER = { clients: renderClients, keys: renderKeys, issuances: renderIssuances, refusals: renderRefusals, revocations: renderRevocations, audit: renderAudit };
 
 async function show(view) {
   for (const v of VIEWS) {
