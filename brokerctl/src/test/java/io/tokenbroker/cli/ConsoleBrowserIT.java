@@ -299,6 +299,13 @@ class ConsoleBrowserIT {
     assertThat(fixture.revocationStatus("j", "c", active.kid()).keyRevoked()).isFalse();
 
     SigningKey retired = fixture.key(KeyState.RETIRED);
+    String asked = cancel(button(show("keys"), "revoke-key", retired.kid()));
+
+    assertThat(asked)
+        .contains("Verifiers refuse every token key " + retired.kid() + " signed")
+        .contains("The key itself stays RETIRED");
+    assertThat(fixture.itemCounts()).isEqualTo(before);
+
     String done = confirm(button(show("keys"), "revoke-key", retired.kid()));
 
     assertThat(done).isEqualTo("Done: revoked every token signed by " + retired.kid());
