@@ -9,14 +9,19 @@ import io.tokenbroker.config.Env;
 import io.tokenbroker.errors.ConfigException;
 import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.errors.ServiceFailure;
+import io.tokenbroker.operator.AuditEntry;
+import io.tokenbroker.operator.AuditTrail;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -46,7 +51,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
       RevokeCommand.class,
       KeysCommand.class,
       KeygenCommand.class,
-      AssertionCommand.class
+      AssertionCommand.class,
+      AuditCommand.class,
+      ConsoleCommand.class
     })
 public final class Brokerctl {
 
@@ -87,13 +94,23 @@ public final class Brokerctl {
   String keysTable;
 
   @Option(
+      names = "--audit-table",
+      description =
+          "The operators' audit trail (stack output AuditTableName). Every action is recorded"
+              + " there first. Default: AUDIT_TABLE.")
+  String auditTable;
+
+  @Option(
       names = "--deployment",
       description =
           "Value of the token-broker tag on the broker's KMS keys: the stack name. Default:"
               + " BROKER_NAME, else token-broker.")
   String deployment;
 
-  private final Map<String, String> environment;
+  /** The process environment the AWS clients and table defaults come from. */
+  final Map<String, String> environment;
+
+  private String actor;
 
   public Brokerctl() {
     this(System.getenv());
@@ -129,6 +146,7 @@ public final class Brokerctl {
               || e instanceof ClientConflict
               || e instanceof ConfigException
               || e instanceof IllegalArgumentException
+              || e instanceof IllegalStateException
               || e instanceof IOException) {
             err.println("brokerctl: " + e.getMessage());
           } else {
@@ -263,6 +281,31 @@ public final class Brokerctl {
   /** The AWS adapters the broker's functions use, with the timeouts of background work. */
   BrokerAdapters adapters() {
     return BrokerAdapters.from(env(), ClientTimeouts.background());
+  }
+
+  /**
+   * Runs an operator action with its audit entries: the intent (under the caller's ARN, from STS)
+   * before {@code act} changes anything, the outcome after. If the audit table is not named, the
+   * caller cannot be identified, or the intent cannot be written, nothing is done.
+   */
+  <T> T audited(
+      String action, String target, Supplier<T> act, Function<? super T, String> describe) {
+    String table = auditTable();
+    Clock clock = Clock.systemUTC();
+    return new AuditTrail(adapters().operatorAudit(table, clock), AuditEntry.BROKERCTL, clock)
+        .perform(actor(), action, target, act, describe);
+  }
+
+  /** The operator's ARN, asked of STS once per run. */
+  private String actor() {
+    if (actor == null) {
+      actor = CallerIdentity.arn(AwsSettings.from(env(), ClientTimeouts.background()));
+    }
+    return actor;
+  }
+
+  String auditTable() {
+    return table(auditTable, "audit", "AUDIT_TABLE", "--audit-table");
   }
 
   String clientsTable() {

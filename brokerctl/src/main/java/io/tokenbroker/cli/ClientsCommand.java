@@ -12,10 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.ParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -63,7 +65,12 @@ final class ClientsCommand {
       List<Client> registrations = read();
       ClientAdmin admin = clients.admin();
       for (Client client : registrations) {
-        Client stored = admin.put(client);
+        Client stored =
+            clients.brokerctl.audited(
+                "clients put",
+                client.clientId(),
+                () -> admin.put(client),
+                s -> "version " + s.version());
         spec.commandLine()
             .getOut()
             .println("stored " + stored.clientId() + " (version " + stored.version() + ")");
@@ -100,10 +107,15 @@ final class ClientsCommand {
     }
   }
 
-  @Command(name = "get", description = "Print a client's registration as JSON.")
+  @Command(
+      name = "get",
+      description =
+          "Print a client's registration as JSON, in the format `clients put` reads (with either"
+              + " --output).")
   static final class Get implements Callable<Integer> {
     @ParentCommand ClientsCommand clients;
     @Spec picocli.CommandLine.Model.CommandSpec spec;
+    @Mixin OutputFormat output;
 
     @Parameters(paramLabel = "CLIENT_ID")
     String clientId;
@@ -124,12 +136,19 @@ final class ClientsCommand {
   static final class ListClients implements Callable<Integer> {
     @ParentCommand ClientsCommand clients;
     @Spec picocli.CommandLine.Model.CommandSpec spec;
+    @Mixin OutputFormat output;
 
     @Override
     public Integer call() {
       var out = spec.commandLine().getOut();
-      out.printf("%-32s %-9s %-16s %s%n", "CLIENT_ID", "STATE", "AUTH", "SCOPES");
-      for (Client client : clients.admin().list()) {
+      List<Client> all = clients.admin().list();
+      if (output.json()) {
+        OutputFormat.printJson(
+            out, Map.of("clients", all.stream().map(ListClients::json).toList()));
+        return 0;
+      }
+      TextTable table = new TextTable("CLIENT_ID", "STATE", "AUTH", "SCOPES");
+      for (Client client : all) {
         List<String> auth = new ArrayList<>();
         if (!client.iamRoles().isEmpty()) {
           auth.add("iam:" + client.iamRoles().size());
@@ -137,14 +156,27 @@ final class ClientsCommand {
         if (!client.publicKeys().isEmpty()) {
           auth.add("jwks:" + client.publicKeys().size());
         }
-        out.printf(
-            "%-32s %-9s %-16s %s%n",
+        table.row(
             client.clientId(),
             client.enabled() ? "enabled" : "disabled",
             String.join(",", auth),
             String.join(" ", client.scopes()));
       }
+      table.print(out);
       return 0;
+    }
+
+    /** One client as {@code --output json} shows it: these names, in this order. */
+    static Map<String, Object> json(Client client) {
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("client_id", client.clientId());
+      json.put("enabled", client.enabled());
+      json.put("iam_roles", client.iamRoles().size());
+      json.put("jwks_keys", client.publicKeys().getKeys().size());
+      json.put("scopes", List.copyOf(client.scopes()));
+      json.put("audiences", List.copyOf(client.audiences()));
+      json.put("version", client.version());
+      return json;
     }
   }
 
@@ -162,7 +194,12 @@ final class ClientsCommand {
 
     @Override
     public Integer call() {
-      Client client = clients.admin().disable(clientId);
+      Client client =
+          clients.brokerctl.audited(
+              "clients disable",
+              clientId,
+              () -> clients.admin().disable(clientId),
+              c -> "disabled");
       spec.commandLine().getOut().println("disabled " + client.clientId());
       return 0;
     }

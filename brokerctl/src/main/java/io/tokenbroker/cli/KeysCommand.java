@@ -7,9 +7,12 @@ import io.tokenbroker.telemetry.Telemetry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -47,31 +50,63 @@ final class KeysCommand {
         .rotation();
   }
 
+  /** A run that found the lease held did nothing: a refusal (exit 1), recorded as one. */
+  static KeyRotationService.RotationReport ran(
+      KeyRotationService.RotationReport report, String advice) {
+    if (!report.ran()) {
+      throw new IllegalStateException("another lifecycle run holds the lease; " + advice);
+    }
+    return report;
+  }
+
   @Command(name = "list", description = "Every key: kid, state, algorithm, lifecycle times.")
   static final class ListKeys implements Callable<Integer> {
     @ParentCommand KeysCommand keys;
     @Spec picocli.CommandLine.Model.CommandSpec spec;
+    @Mixin OutputFormat output;
 
     @Override
     public Integer call() {
       var table = keys.brokerctl.adapters().keys(keys.brokerctl.keysTable());
       var out = spec.commandLine().getOut();
-      out.printf(
-          "%-44s %-19s %-5s %-20s %-20s %-20s%n",
-          "KID", "STATE", "ALG", "CREATED", "ACTIVATED", "RETIRED");
-      table.findAll().stream()
-          .sorted(Comparator.comparing(SigningKey::createdAt))
-          .forEach(
-              k ->
-                  out.printf(
-                      "%-44s %-19s %-5s %-20s %-20s %-20s%n",
-                      k.kid(),
-                      k.state(),
-                      k.algorithm(),
-                      time(k.createdAt()),
-                      time(k.activatedAt()),
-                      time(k.retiredAt())));
+      List<SigningKey> all =
+          table.findAll().stream().sorted(Comparator.comparing(SigningKey::createdAt)).toList();
+      if (output.json()) {
+        OutputFormat.printJson(out, Map.of("keys", all.stream().map(ListKeys::json).toList()));
+        return 0;
+      }
+      TextTable text = new TextTable("KID", "STATE", "ALG", "CREATED", "ACTIVATED", "RETIRED");
+      all.forEach(
+          k ->
+              text.row(
+                  k.kid(),
+                  k.state(),
+                  k.algorithm(),
+                  time(k.createdAt()),
+                  time(k.activatedAt()),
+                  time(k.retiredAt())));
+      text.print(out);
       return 0;
+    }
+
+    /**
+     * One key as {@code --output json} shows it: these names, in this order; a time the key has not
+     * reached is null. The KMS key reference is not shown.
+     */
+    static Map<String, Object> json(SigningKey k) {
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("kid", k.kid());
+      json.put("state", k.state().name());
+      json.put("alg", k.algorithm().getName());
+      json.put("created_at", iso(k.createdAt()));
+      json.put("activated_at", iso(k.activatedAt()));
+      json.put("retired_at", iso(k.retiredAt()));
+      json.put("withdrawn_at", iso(k.withdrawnAt()));
+      return json;
+    }
+
+    private static String iso(Instant instant) {
+      return instant == null ? null : instant.toString();
     }
 
     private static String time(Instant instant) {
@@ -94,16 +129,18 @@ final class KeysCommand {
 
     @Override
     public Integer call() {
-      var report = keys.rotation().rotate(force);
+      var rotation = keys.rotation();
+      var actions =
+          keys.brokerctl.audited(
+              force ? "keys rotate --force" : "keys rotate",
+              "",
+              () -> ran(rotation.rotate(force), "try again in a few minutes").actions(),
+              done -> done.isEmpty() ? "nothing due" : String.join("; ", done));
       var out = spec.commandLine().getOut();
-      if (!report.ran()) {
-        out.println("another lifecycle run holds the lease; try again in a few minutes");
-        return 1;
-      }
-      if (report.actions().isEmpty()) {
+      if (actions.isEmpty()) {
         out.println("nothing due");
       }
-      report.actions().forEach(out::println);
+      actions.forEach(out::println);
       return 0;
     }
   }
@@ -122,12 +159,14 @@ final class KeysCommand {
 
     @Override
     public Integer call() {
-      var report = keys.rotation().compromise(kid);
-      if (!report.ran()) {
-        spec.commandLine().getOut().println("another lifecycle run holds the lease; try again");
-        return 1;
-      }
-      report.actions().forEach(spec.commandLine().getOut()::println);
+      var rotation = keys.rotation();
+      var actions =
+          keys.brokerctl.audited(
+              "keys compromise",
+              kid,
+              () -> ran(rotation.compromise(kid), "try again").actions(),
+              done -> String.join("; ", done));
+      actions.forEach(spec.commandLine().getOut()::println);
       return 0;
     }
   }

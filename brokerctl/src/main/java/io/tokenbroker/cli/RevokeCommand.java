@@ -70,12 +70,12 @@ final class RevokeCommand {
     }
   }
 
-  /** Nothing to revoke and no --force: say what was not found; exit 1, nothing written. */
-  static int refused(CommandSpec spec, String notFound) {
-    spec.commandLine()
-        .getErr()
-        .println("brokerctl: " + notFound + "; nothing revoked (--force revokes it anyway)");
-    return 1;
+  /**
+   * Nothing to revoke and no --force: says what was not found (exit 1, nothing revoked; the audit
+   * trail records the refusal).
+   */
+  static IllegalArgumentException refused(String notFound) {
+    return new IllegalArgumentException(notFound + "; nothing revoked (--force revokes it anyway)");
   }
 
   @Command(
@@ -102,20 +102,26 @@ final class RevokeCommand {
     public Integer call() {
       requireWellFormed(spec, () -> OperatorRevocations.requireWellFormedJti(jti));
       BrokerAdapters adapters = revoke.brokerctl.adapters();
-      Optional<Issuance> issued = adapters.issuances(revoke.brokerctl.issuancesTable()).find(jti);
-      if (issued.isEmpty() && !force) {
-        return refused(spec, "no issuance record for " + jti);
-      }
-      revoke.revocations(adapters).revokeToken(jti, issued);
-      spec.commandLine()
-          .getOut()
-          .println(
-              issued
-                  .map(
-                      i ->
-                          "revoked token %s (issued to %s at %s)"
-                              .formatted(jti, i.clientId(), i.issuedAt()))
-                  .orElse("no issuance record for " + jti + "; revoked it anyway (--force)"));
+      String said =
+          revoke.brokerctl.audited(
+              "revoke token",
+              jti,
+              () -> {
+                Optional<Issuance> issued =
+                    adapters.issuances(revoke.brokerctl.issuancesTable()).find(jti);
+                if (issued.isEmpty() && !force) {
+                  throw refused("no issuance record for " + jti);
+                }
+                revoke.revocations(adapters).revokeToken(jti, issued);
+                return issued
+                    .map(
+                        i ->
+                            "revoked token %s (issued to %s at %s)"
+                                .formatted(jti, i.clientId(), i.issuedAt()))
+                    .orElse("no issuance record for " + jti + "; revoked it anyway (--force)");
+              },
+              text -> text);
+      spec.commandLine().getOut().println(said);
       return 0;
     }
   }
@@ -140,21 +146,26 @@ final class RevokeCommand {
     public Integer call() {
       requireWellFormed(spec, () -> OperatorRevocations.requireWellFormedClientId(clientId));
       BrokerAdapters adapters = revoke.brokerctl.adapters();
-      boolean registered =
-          adapters.clients(revoke.brokerctl.clientsTable()).find(clientId).isPresent();
-      if (!registered && !force) {
-        return refused(spec, "no client " + clientId + " in the clients table");
-      }
-      var watermark = revoke.revocations(adapters).revokeClient(clientId);
-      spec.commandLine()
-          .getOut()
-          .println(
-              (registered ? "" : "no client " + clientId + " in the clients table; ")
-                  + "revoked every token of "
-                  + clientId
-                  + " issued before "
-                  + watermark
-                  + (registered ? "" : " anyway (--force)"));
+      String said =
+          revoke.brokerctl.audited(
+              "revoke client",
+              clientId,
+              () -> {
+                boolean registered =
+                    adapters.clients(revoke.brokerctl.clientsTable()).find(clientId).isPresent();
+                if (!registered && !force) {
+                  throw refused("no client " + clientId + " in the clients table");
+                }
+                var watermark = revoke.revocations(adapters).revokeClient(clientId);
+                return (registered ? "" : "no client " + clientId + " in the clients table; ")
+                    + "revoked every token of "
+                    + clientId
+                    + " issued before "
+                    + watermark
+                    + (registered ? "" : " anyway (--force)");
+              },
+              text -> text);
+      spec.commandLine().getOut().println(said);
       return 0;
     }
   }
@@ -181,18 +192,23 @@ final class RevokeCommand {
     public Integer call() {
       requireWellFormed(spec, () -> OperatorRevocations.requireWellFormedKid(kid));
       BrokerAdapters adapters = revoke.brokerctl.adapters();
-      var key = adapters.keys(revoke.brokerctl.keysTable()).find(kid);
-      if (key.isEmpty() && !force) {
-        return refused(spec, "no signing key " + kid + " in the keys table");
-      }
-      revoke.revocations(adapters, sameKid -> key).revokeKey(kid);
-      spec.commandLine()
-          .getOut()
-          .println(
-              (key.isPresent() ? "" : "no signing key " + kid + " in the keys table; ")
-                  + "revoked every token signed by "
-                  + kid
-                  + (key.isPresent() ? "" : " anyway (--force)"));
+      String said =
+          revoke.brokerctl.audited(
+              "revoke key",
+              kid,
+              () -> {
+                var key = adapters.keys(revoke.brokerctl.keysTable()).find(kid);
+                if (key.isEmpty() && !force) {
+                  throw refused("no signing key " + kid + " in the keys table");
+                }
+                revoke.revocations(adapters, sameKid -> key).revokeKey(kid);
+                return (key.isPresent() ? "" : "no signing key " + kid + " in the keys table; ")
+                    + "revoked every token signed by "
+                    + kid
+                    + (key.isPresent() ? "" : " anyway (--force)");
+              },
+              text -> text);
+      spec.commandLine().getOut().println(said);
       return 0;
     }
   }

@@ -14,6 +14,7 @@ import com.nimbusds.jwt.SignedJWT;
 import io.tokenbroker.adapters.dynamodb.BrokerTables;
 import io.tokenbroker.adapters.dynamodb.DynamoDbIssuanceRepository;
 import io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository;
+import io.tokenbroker.adapters.dynamodb.DynamoDbOperatorAudit;
 import io.tokenbroker.adapters.dynamodb.DynamoDbRevocationRepository;
 import io.tokenbroker.adapters.provisioning.BrokerProvisioner;
 import io.tokenbroker.auth.AuthMethod;
@@ -21,6 +22,8 @@ import io.tokenbroker.devsupport.LocalAws;
 import io.tokenbroker.devsupport.MotoExtension;
 import io.tokenbroker.keys.KeyState;
 import io.tokenbroker.keys.SigningKey;
+import io.tokenbroker.operator.AuditEntry;
+import io.tokenbroker.operator.AuditOutcome;
 import io.tokenbroker.testing.AwsFixture;
 import io.tokenbroker.tokens.Issuance;
 import io.tokenbroker.verify.RevocationStatus;
@@ -71,13 +74,17 @@ class BrokerctlIT {
   record Run(int exit, String out, String err) {}
 
   private static Run brokerctl(String... args) {
-    String[] all = new String[args.length + 4];
-    all[0] = "--endpoint-url";
-    all[1] = aws.aws.endpoint().toString();
-    all[2] = "--clients-table";
-    all[3] = aws.tables.clients();
-    System.arraycopy(args, 0, all, 4, args.length);
-    return execute(all);
+    List<String> all =
+        new ArrayList<>(
+            List.of(
+                "--endpoint-url",
+                aws.aws.endpoint().toString(),
+                "--clients-table",
+                aws.tables.clients(),
+                "--audit-table",
+                aws.tables.audit()));
+    all.addAll(List.of(args));
+    return execute(all.toArray(String[]::new));
   }
 
   /** brokerctl on every table of {@code tables} (and their deployment name). */
@@ -462,7 +469,10 @@ class BrokerctlIT {
     assertThat(refused.err())
         .isEqualTo("brokerctl: " + notFound + "; nothing revoked (--force revokes it anyway)");
     assertThat(refused.out()).isEmpty();
-    assertThat(contents(revocationTables)).isEqualTo(before);
+    assertThat(withoutAudit(contents(revocationTables))).isEqualTo(withoutAudit(before));
+    assertThat(auditOf(revocationTables, id))
+        .extracting(AuditEntry::outcome)
+        .containsExactly(AuditOutcome.REFUSED, AuditOutcome.INTENT);
 
     Run forced = brokerctl(revocationTables, "revoke", kind, "--force", id);
 
@@ -525,7 +535,7 @@ class BrokerctlIT {
             "brokerctl: no issuance record for "
                 + jti
                 + "; nothing revoked (--force revokes it anyway)");
-    assertThat(contents(revocationTables)).isEqualTo(before);
+    assertThat(withoutAudit(contents(revocationTables))).isEqualTo(withoutAudit(before));
 
     Run forced = brokerctl(revocationTables, "revoke", "token", "--force", jti);
 
@@ -563,6 +573,19 @@ class BrokerctlIT {
 
   private static DynamoDbRevocationRepository revocations() {
     return new DynamoDbRevocationRepository(aws.dynamoDb, revocationTables.revocations());
+  }
+
+  /** The contents of every table but the audit trail: what the broker itself holds. */
+  private static Map<String, List<String>> withoutAudit(Map<String, List<String>> contents) {
+    Map<String, List<String>> rest = new TreeMap<>(contents);
+    rest.keySet().removeIf(name -> name.endsWith("audit"));
+    return rest;
+  }
+
+  /** The audit trail's entries for {@code target}, newest first (read with the adapter). */
+  private static List<AuditEntry> auditOf(BrokerTables tables, String target) {
+    return new DynamoDbOperatorAudit(aws.dynamoDb, tables.audit(), java.time.Clock.systemUTC())
+        .recent(1000, Optional.empty()).stream().filter(e -> e.target().equals(target)).toList();
   }
 
   /** Every item of every table in {@code tables}, as text, in a stable order. */

@@ -102,6 +102,7 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
         switch (service) {
           case "dynamodb" -> dynamoDb(principal, operation, where, request);
           case "kms" -> kms(principal, operation, where, request);
+          case "cloudwatchlogs" -> List.of(logs(principal, operation, where, request));
           default ->
               List.of(record(principal, service, service + ":" + operation, "*", null, Map.of()));
         };
@@ -173,6 +174,18 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
       }
     }
     return new ArrayList<>(records);
+  }
+
+  /**
+   * A CloudWatch Logs call on a log group (brokerctl console's FilterLogEvents), as IAM sees it.
+   */
+  private static String logs(String principal, String operation, String where, SdkRequest request) {
+    String resource =
+        request
+            .getValueForField("logGroupName", String.class)
+            .map(group -> "arn:aws:logs:" + where + ":log-group:" + group + ":*")
+            .orElse("*");
+    return record(principal, "logs", "logs:" + operation, resource, null, Map.of());
   }
 
   private static String table(String principal, String operation, String where, String name) {

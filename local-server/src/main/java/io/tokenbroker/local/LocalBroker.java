@@ -188,6 +188,7 @@ public final class LocalBroker implements AutoCloseable {
             revocationWiring.clientAuthentication(),
             revocationWiring.revocations(),
             revocationWiring.operatorRevocations(),
+            revocationWiring.operatorAudit(),
             operators,
             revocationWiring.handlerTelemetry());
     var introspection =

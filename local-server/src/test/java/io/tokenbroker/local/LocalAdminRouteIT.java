@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tokenbroker.adapters.aws.AwsClients;
 import io.tokenbroker.adapters.aws.AwsSettings;
 import io.tokenbroker.adapters.aws.ClientTimeouts;
+import io.tokenbroker.adapters.dynamodb.DynamoDbOperatorAudit;
 import io.tokenbroker.adapters.dynamodb.DynamoDbRevocationRepository;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.json.Json;
@@ -32,6 +33,7 @@ class LocalAdminRouteIT {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static LocalBroker broker;
   private static RevocationStore revocations;
+  private static DynamoDbOperatorAudit audit;
 
   @BeforeAll
   static void start() {
@@ -43,10 +45,10 @@ class LocalAdminRouteIT {
                 "AWS_REGION", "us-east-1",
                 "AWS_ACCESS_KEY_ID", "test",
                 "AWS_SECRET_ACCESS_KEY", "test"));
-    revocations =
-        new DynamoDbRevocationRepository(
-            AwsClients.dynamoDb(AwsSettings.from(env, ClientTimeouts.background())),
-            broker.tables().revocations());
+    var dynamoDb = AwsClients.dynamoDb(AwsSettings.from(env, ClientTimeouts.background()));
+    revocations = new DynamoDbRevocationRepository(dynamoDb, broker.tables().revocations());
+    audit =
+        new DynamoDbOperatorAudit(dynamoDb, broker.tables().audit(), java.time.Clock.systemUTC());
   }
 
   @AfterAll
@@ -113,6 +115,13 @@ class LocalAdminRouteIT {
     assertThat(revoked(token[1])).isTrue();
     assertThat(LocalAuthorizerFlowIT.call(broker, "GET", "/demo/items/1", token[0]).statusCode())
         .isEqualTo(401);
+    // the local server provisions the audit trail, and the route records the operator in it
+    assertThat(audit.recent(100, Optional.empty()))
+        .filteredOn(e -> e.target().equals(token[1]))
+        .extracting(e -> e.outcome().label() + " " + e.action() + " by " + e.actor())
+        .containsExactly(
+            "done revoke token by " + LocalDemo.OPERATOR.callerArn(),
+            "intent revoke token by " + LocalDemo.OPERATOR.callerArn());
   }
 
   @Test

@@ -389,6 +389,7 @@ class FaultInjectionIT {
         wiring.clientAuthentication(),
         wiring.revocations(),
         wiring.operatorRevocations(),
+        wiring.operatorAudit(),
         RevocationConfig.from(env).operators(),
         wiring.handlerTelemetry());
   }

@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param assertions used client-assertion ids, until they expire (ASSERTIONS_TABLE)
  * @param revocations revoked tokens, client watermarks and revoked keys (REVOCATIONS_TABLE)
  * @param refreshTokens refresh-token families and tokens, by hash (REFRESH_TOKENS_TABLE)
+ * @param audit the operators' audit trail, one partition per day (AUDIT_TABLE)
  */
 public record BrokerTables(
     String keys,
@@ -22,10 +23,18 @@ public record BrokerTables(
     String issuances,
     String assertions,
     String revocations,
-    String refreshTokens) {
+    String refreshTokens,
+    String audit) {
 
-  /** One table's key schema and expiry attribute (null: items do not expire). */
-  public record TableSpec(String name, String partitionKey, String ttlAttribute) {}
+  /**
+   * One table's key schema and expiry attribute (null: items do not expire); {@code sortKey} null
+   * when the table has none.
+   */
+  public record TableSpec(String name, String partitionKey, String ttlAttribute, String sortKey) {
+    public TableSpec(String name, String partitionKey, String ttlAttribute) {
+      this(name, partitionKey, ttlAttribute, null);
+    }
+  }
 
   /** The name of the TTL attribute in every table that expires items. */
   public static final String TTL = "ttl";
@@ -37,7 +46,8 @@ public record BrokerTables(
           "issuances", "ISSUANCES_TABLE",
           "assertions", "ASSERTIONS_TABLE",
           "revocations", "REVOCATIONS_TABLE",
-          "refreshTokens", "REFRESH_TOKENS_TABLE");
+          "refreshTokens", "REFRESH_TOKENS_TABLE",
+          "audit", "AUDIT_TABLE");
 
   /** Reads every table name; functions that need only some call the reader of each. */
   public static BrokerTables from(Env env) {
@@ -47,7 +57,8 @@ public record BrokerTables(
         env.required("ISSUANCES_TABLE"),
         env.required("ASSERTIONS_TABLE"),
         revocationsTable(env),
-        env.required("REFRESH_TOKENS_TABLE"));
+        env.required("REFRESH_TOKENS_TABLE"),
+        env.required("AUDIT_TABLE"));
   }
 
   /** KEYS_TABLE, required. */
@@ -73,7 +84,8 @@ public record BrokerTables(
         prefix + "issuances",
         prefix + "assertions",
         prefix + "revocations",
-        prefix + "refresh-tokens");
+        prefix + "refresh-tokens",
+        prefix + "audit");
   }
 
   /** Environment variables that name these tables, as functions read them. */
@@ -84,7 +96,8 @@ public record BrokerTables(
         VARIABLES.get("issuances"), issuances,
         VARIABLES.get("assertions"), assertions,
         VARIABLES.get("revocations"), revocations,
-        VARIABLES.get("refreshTokens"), refreshTokens);
+        VARIABLES.get("refreshTokens"), refreshTokens,
+        VARIABLES.get("audit"), audit);
   }
 
   public List<TableSpec> specs() {
@@ -94,6 +107,7 @@ public record BrokerTables(
         new TableSpec(issuances, "jti", TTL),
         new TableSpec(assertions, "id", TTL),
         new TableSpec(revocations, "pk", TTL),
-        new TableSpec(refreshTokens, "pk", TTL));
+        new TableSpec(refreshTokens, "pk", TTL),
+        new TableSpec(audit, "pk", TTL, "sk"));
   }
 }

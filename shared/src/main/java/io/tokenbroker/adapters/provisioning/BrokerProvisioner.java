@@ -5,6 +5,8 @@ import io.tokenbroker.adapters.dynamodb.BrokerTables;
 import io.tokenbroker.adapters.dynamodb.BrokerTables.TableSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
@@ -32,31 +34,26 @@ public final class BrokerProvisioner {
   }
 
   public void createTables(BrokerTables tables) {
-    for (TableSpec spec : tables.specs()) {
-      try {
-        createTable(spec);
-      } catch (SdkException e) {
-        throw AwsFailures.of("dynamodb", "create table " + spec.name(), e);
-      }
+    tables.specs().forEach(this::createTable);
+  }
+
+  /** One table, as {@link #createTables} creates each. */
+  public void createTable(TableSpec spec) {
+    try {
+      create(spec);
+    } catch (SdkException e) {
+      throw AwsFailures.of("dynamodb", "create table " + spec.name(), e);
     }
   }
 
-  private void createTable(TableSpec spec) {
+  private void create(TableSpec spec) {
     try {
       dynamoDb.createTable(
           r ->
               r.tableName(spec.name())
                   .billingMode(BillingMode.PAY_PER_REQUEST)
-                  .attributeDefinitions(
-                      AttributeDefinition.builder()
-                          .attributeName(spec.partitionKey())
-                          .attributeType(ScalarAttributeType.S)
-                          .build())
-                  .keySchema(
-                      KeySchemaElement.builder()
-                          .attributeName(spec.partitionKey())
-                          .keyType(KeyType.HASH)
-                          .build()));
+                  .attributeDefinitions(attributes(spec))
+                  .keySchema(keySchema(spec)));
     } catch (ResourceInUseException exists) {
       return;
     }
@@ -72,6 +69,36 @@ public final class BrokerProvisioner {
         r ->
             r.tableName(spec.name())
                 .pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true)));
+  }
+
+  private static List<AttributeDefinition> attributes(TableSpec spec) {
+    List<AttributeDefinition> attributes = new ArrayList<>();
+    attributes.add(stringAttribute(spec.partitionKey()));
+    if (spec.sortKey() != null) {
+      attributes.add(stringAttribute(spec.sortKey()));
+    }
+    return attributes;
+  }
+
+  private static AttributeDefinition stringAttribute(String name) {
+    return AttributeDefinition.builder()
+        .attributeName(name)
+        .attributeType(ScalarAttributeType.S)
+        .build();
+  }
+
+  private static List<KeySchemaElement> keySchema(TableSpec spec) {
+    List<KeySchemaElement> schema = new ArrayList<>();
+    schema.add(
+        KeySchemaElement.builder()
+            .attributeName(spec.partitionKey())
+            .keyType(KeyType.HASH)
+            .build());
+    if (spec.sortKey() != null) {
+      schema.add(
+          KeySchemaElement.builder().attributeName(spec.sortKey()).keyType(KeyType.RANGE).build());
+    }
+    return schema;
   }
 
   private void awaitActive(String table) {

@@ -9,6 +9,7 @@ import io.tokenbroker.adapters.dynamodb.DynamoDbClientRepository;
 import io.tokenbroker.adapters.dynamodb.DynamoDbIssuanceRepository;
 import io.tokenbroker.adapters.dynamodb.DynamoDbKeyCreations;
 import io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository;
+import io.tokenbroker.adapters.dynamodb.DynamoDbOperatorAudit;
 import io.tokenbroker.adapters.dynamodb.DynamoDbRefreshTokenStore;
 import io.tokenbroker.adapters.dynamodb.DynamoDbRevocationRepository;
 import io.tokenbroker.adapters.dynamodb.DynamoDbRotationLock;
@@ -93,6 +94,11 @@ public final class BrokerAdapters {
   public DynamoDbRefreshTokenStore refreshTokens(BrokerTables tables) {
     return new DynamoDbRefreshTokenStore(
         dynamoDb, tables.refreshTokens(), tables.issuances(), tables.revocations());
+  }
+
+  /** The operators' audit trail (PutItem, Query). */
+  public DynamoDbOperatorAudit operatorAudit(String auditTable, java.time.Clock clock) {
+    return new DynamoDbOperatorAudit(dynamoDb, auditTable, clock);
   }
 
   /** Signs with the broker's KMS keys (kms:Sign). */

@@ -9,6 +9,8 @@ import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
 import io.tokenbroker.config.BrokerConfig;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.oauth.RevocationService;
+import io.tokenbroker.operator.AuditEntry;
+import io.tokenbroker.operator.AuditTrail;
 import io.tokenbroker.operator.OperatorRevocations;
 import io.tokenbroker.refresh.FamilyRevocation;
 import io.tokenbroker.telemetry.Telemetry;
@@ -29,6 +31,7 @@ public final class RevocationWiring {
   private final ClientAuthentication clientAuthentication;
   private final RevocationService revocations;
   private final OperatorRevocations operatorRevocations;
+  private final AuditTrail operatorAudit;
 
   public RevocationWiring(
       BrokerAdapters adapters,
@@ -59,6 +62,9 @@ public final class RevocationWiring {
             config.maxTokenLifetime(),
             clock,
             telemetry);
+    this.operatorAudit =
+        new AuditTrail(
+            adapters.operatorAudit(tables.audit(), clock), AuditEntry.ADMIN_ROUTE, clock);
   }
 
   /** From the function's environment: {@link BrokerConfig}, {@link BrokerTables}, AWS settings. */
@@ -81,6 +87,11 @@ public final class RevocationWiring {
 
   public OperatorRevocations operatorRevocations() {
     return operatorRevocations;
+  }
+
+  /** The admin route's audit trail (the audit table; PutItem only). */
+  public AuditTrail operatorAudit() {
+    return operatorAudit;
   }
 
   /** For the handler's own requests: silent while priming sends its synthetic request. */

@@ -125,7 +125,7 @@ class TemplateIT {
     List<TableSpec> specs = BrokerTables.withPrefix("").specs();
     assertThat(tables).hasSameSizeAs(specs);
     for (TableSpec spec : specs) {
-      Map<String, Object> table = tableWithKey(tables, spec.partitionKey());
+      Map<String, Object> table = tableWithKey(tables, spec.partitionKey(), spec.sortKey());
       assertThat(object(table, "PointInTimeRecoverySpecification"))
           .containsEntry("PointInTimeRecoveryEnabled", true);
       assertThat(object(table, "SSESpecification")).containsEntry("SSEEnabled", true);
@@ -372,12 +372,18 @@ class TemplateIT {
     return statements;
   }
 
+  /** A table with this key schema (sortKey null: none). */
   private static Map<String, Object> tableWithKey(
-      Map<String, Map<String, Object>> tables, String partitionKey) {
+      Map<String, Map<String, Object>> tables, String partitionKey, String sortKey) {
+    List<Map<String, Object>> schema =
+        sortKey == null
+            ? List.of(Map.of("AttributeName", partitionKey, "KeyType", "HASH"))
+            : List.of(
+                Map.of("AttributeName", partitionKey, "KeyType", "HASH"),
+                Map.of("AttributeName", sortKey, "KeyType", "RANGE"));
     return tables.values().stream()
-        .filter(
-            t -> object(list(t, "KeySchema").getFirst()).get("AttributeName").equals(partitionKey))
+        .filter(t -> list(t, "KeySchema").equals(schema))
         .findFirst()
-        .orElseThrow(() -> new AssertionError("no table keyed by " + partitionKey));
+        .orElseThrow(() -> new AssertionError("no table keyed by " + schema));
   }
 }

@@ -13,6 +13,7 @@ import io.tokenbroker.adapters.wiring.RevocationWiring;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.oauth.RevocationService;
+import io.tokenbroker.operator.AuditTrail;
 import io.tokenbroker.operator.OperatorPrincipals;
 import io.tokenbroker.operator.OperatorReason;
 import io.tokenbroker.operator.OperatorRevocations;
@@ -39,6 +40,7 @@ public final class RevocationHandler implements RequestStreamHandler {
   private final ClientAuthentication authenticator;
   private final RevocationService revocations;
   private final OperatorRevocations operators;
+  private final AuditTrail audit;
   private final OperatorPrincipals operatorPrincipals;
   private final HttpFunction http;
   private SnapStartHooks snapStart; // held here: CRaC contexts may hold their resources weakly
@@ -55,6 +57,7 @@ public final class RevocationHandler implements RequestStreamHandler {
         wiring.clientAuthentication(),
         wiring.revocations(),
         wiring.operatorRevocations(),
+        wiring.operatorAudit(),
         RevocationConfig.from(env).operators(),
         wiring.handlerTelemetry());
     snapStart = wiring.snapStartHooks((in, out) -> handleRequest(in, out, null));
@@ -68,11 +71,13 @@ public final class RevocationHandler implements RequestStreamHandler {
       ClientAuthentication authenticator,
       RevocationService revocations,
       OperatorRevocations operators,
+      AuditTrail audit,
       OperatorPrincipals operatorPrincipals,
       Telemetry telemetry) {
     this.authenticator = authenticator;
     this.revocations = revocations;
     this.operators = operators;
+    this.audit = audit;
     this.operatorPrincipals = operatorPrincipals;
     this.http = new HttpFunction(telemetry);
   }
@@ -90,7 +95,9 @@ public final class RevocationHandler implements RequestStreamHandler {
   private HttpResponse respond(HttpRequest request) {
     if (request.route().equals(ADMIN)) {
       operatorPrincipals.check(request.context().iamCallerArn()); // before anything is read
-      return operatorRevocation(HttpFunction.postedForm(request, MAX_BODY_CHARS));
+      return operatorRevocation(
+          HttpFunction.postedForm(request, MAX_BODY_CHARS),
+          request.context().iamCallerArn().orElseThrow());
     }
     Form form = HttpFunction.postedForm(request, MAX_BODY_CHARS);
     String token = form.required("token");
@@ -104,9 +111,10 @@ public final class RevocationHandler implements RequestStreamHandler {
 
   /**
    * Exactly one of jti, client_id, kid, from an operator (API Gateway verified the caller's SigV4
-   * identity, its resource policy admitted the role, and {@link #respond} checked it again).
+   * identity, its resource policy admitted the role, and {@link #respond} checked it again),
+   * recorded in the audit trail under the caller's ARN before and after (never logged).
    */
-  private HttpResponse operatorRevocation(Form form) {
+  private HttpResponse operatorRevocation(Form form, String caller) {
     var jti = form.single("jti");
     var clientId = form.single("client_id");
     var kid = form.single("kid");
@@ -120,15 +128,21 @@ public final class RevocationHandler implements RequestStreamHandler {
     }
     Map<String, Object> revoked;
     if (jti.isPresent()) {
-      operators.revokeToken(jti.get());
+      audit.perform(
+          caller, "revoke token", jti.get(), () -> operators.revokeToken(jti.get()), "revoked");
       revoked = Map.of("jti", jti.get());
     } else if (clientId.isPresent()) {
-      revoked =
-          Map.of(
-              "client_id", clientId.get(),
-              "issued_before", operators.revokeClient(clientId.get()).toString());
+      var watermark =
+          audit.perform(
+              caller,
+              "revoke client",
+              clientId.get(),
+              () -> operators.revokeClient(clientId.get()),
+              before -> "issued before " + before);
+      revoked = Map.of("client_id", clientId.get(), "issued_before", watermark.toString());
     } else {
-      operators.revokeKey(kid.get());
+      audit.perform(
+          caller, "revoke key", kid.get(), () -> operators.revokeKey(kid.get()), "revoked");
       revoked = Map.of("kid", kid.get());
     }
     return HttpResponse.json(200, Map.of("revoked", revoked), "no-store");

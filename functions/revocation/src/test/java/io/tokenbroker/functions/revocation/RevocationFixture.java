@@ -10,6 +10,8 @@ import io.tokenbroker.clients.Client;
 import io.tokenbroker.discovery.BrokerEndpoints;
 import io.tokenbroker.keys.SigningKey;
 import io.tokenbroker.oauth.RevocationService;
+import io.tokenbroker.operator.AuditEntry;
+import io.tokenbroker.operator.AuditTrail;
 import io.tokenbroker.operator.OperatorPrincipals;
 import io.tokenbroker.operator.OperatorRevocations;
 import io.tokenbroker.testing.BrokerKit;
@@ -17,6 +19,7 @@ import io.tokenbroker.testing.ClientAssertions;
 import io.tokenbroker.testing.Clients;
 import io.tokenbroker.testing.EventFiles;
 import io.tokenbroker.testing.InMemoryClientRepository;
+import io.tokenbroker.testing.InMemoryOperatorAudit;
 import io.tokenbroker.testing.InMemoryReplayGuard;
 import io.tokenbroker.testing.RecordingTelemetry;
 import io.tokenbroker.testing.TestKeys;
@@ -95,7 +98,11 @@ final class RevocationFixture {
   }
 
   /** The handler over a fresh copy of the minted state. */
-  record Run(BrokerKit kit, RecordingTelemetry telemetry, RevocationHandler handler) {
+  record Run(
+      BrokerKit kit,
+      RecordingTelemetry telemetry,
+      RevocationHandler handler,
+      InMemoryOperatorAudit audit) {
 
     static Run start() {
       BrokerKit kit = MINTED.copy();
@@ -121,6 +128,7 @@ final class RevocationFixture {
               BrokerKit.MAX_LIFETIME,
               kit.clock,
               telemetry);
+      InMemoryOperatorAudit audit = new InMemoryOperatorAudit(kit.clock);
       return new Run(
           kit,
           telemetry,
@@ -128,8 +136,10 @@ final class RevocationFixture {
               authenticator,
               revocations,
               operators,
+              new AuditTrail(audit, AuditEntry.ADMIN_ROUTE, kit.clock),
               OperatorPrincipals.parse(OPERATOR_ROLE),
-              telemetry));
+              telemetry),
+          audit);
     }
 
     /** The response: status and body, after checking what every response must be. */

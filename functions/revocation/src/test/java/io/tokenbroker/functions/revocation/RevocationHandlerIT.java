@@ -3,12 +3,15 @@ package io.tokenbroker.functions.revocation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.jwk.ECKey;
+import io.tokenbroker.adapters.dynamodb.DynamoDbOperatorAudit;
 import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
 import io.tokenbroker.adapters.wiring.RevocationWiring;
 import io.tokenbroker.clients.Client;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.devsupport.LocalAws;
 import io.tokenbroker.devsupport.MotoExtension;
+import io.tokenbroker.operator.AuditEntry;
+import io.tokenbroker.operator.AuditOutcome;
 import io.tokenbroker.telemetry.Telemetry;
 import io.tokenbroker.testing.ClientAssertions;
 import io.tokenbroker.testing.Clients;
@@ -21,6 +24,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
@@ -114,6 +118,7 @@ class RevocationHandlerIT {
             wiring.clientAuthentication(),
             wiring.revocations(),
             wiring.operatorRevocations(),
+            wiring.operatorAudit(),
             RevocationConfig.from(env).operators(),
             wiring.handlerTelemetry());
     HOOKS.put(handler, wiring.snapStartHooks((in, out) -> handler.handleRequest(in, out, null)));
@@ -333,8 +338,89 @@ class RevocationHandlerIT {
     assertThat(EventFiles.body(response)).containsEntry("error", "invalid_request");
     assertThat((String) EventFiles.body(response).get("error_description"))
         .contains("brokerctl keys compromise");
+    assertThat(withoutAudit(broker.aws.itemCounts())).isEqualTo(withoutAudit(before));
+    assertThat(revoked(token)).isFalse();
+    assertThat(auditOf(token.record().kid()))
+        .extracting(AuditEntry::outcome)
+        .containsExactly(AuditOutcome.REFUSED, AuditOutcome.INTENT);
+  }
+
+  /**
+   * Every operator revocation is in the audit trail under the caller's ARN, as two entries: the
+   * intent before the revocation was written, the outcome after; and the ARN is in no log line.
+   */
+  @Test
+  void recordsAnOperatorRevocationInTheAuditTrailUnderTheCallersArn() {
+    String caller = "arn:aws:sts::123456789012:assumed-role/broker-operator/jane";
+    String clientId = "audited-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    RecordingTelemetry telemetry = new RecordingTelemetry();
+    var audited =
+        wired(broker.env.with(Map.of("OPERATOR_PRINCIPAL_ARNS", OPERATOR_ROLES)), telemetry);
+
+    Map<String, Object> response =
+        EventFiles.invoke(
+            (in, out) -> audited.handleRequest(in, out, null),
+            adminRequestBy(caller, "client_id=" + clientId));
+
+    assertThat(response.get("statusCode")).isEqualTo(200L);
+    List<AuditEntry> entries = auditOf(clientId);
+    assertThat(entries)
+        .extracting(AuditEntry::outcome)
+        .containsExactly(AuditOutcome.DONE, AuditOutcome.INTENT);
+    assertThat(entries)
+        .allSatisfy(
+            e -> {
+              assertThat(e.actor()).isEqualTo(caller);
+              assertThat(e.via()).isEqualTo(AuditEntry.ADMIN_ROUTE);
+              assertThat(e.action()).isEqualTo("revoke client");
+              assertThat(e.id()).isEqualTo(entries.getFirst().id());
+            });
+    @SuppressWarnings("unchecked")
+    var revoked = (Map<String, Object>) EventFiles.body(response).get("revoked");
+    assertThat(entries.getFirst().detail())
+        .isEqualTo("issued before " + revoked.get("issued_before"));
+    assertThat(telemetry.everything()).doesNotContain("jane").doesNotContain("arn:aws");
+  }
+
+  /** Fail safe: an operator revocation the trail cannot record is not done. */
+  @Test
+  void revokesNothingWhenTheAuditTrailCannotRecordIt() {
+    IssuedToken token = broker.issue(bob, "");
+    var before = broker.aws.itemCounts();
+    var unaudited =
+        wired(
+            broker.env.with(
+                Map.of(
+                    "OPERATOR_PRINCIPAL_ARNS",
+                    OPERATOR_ROLES,
+                    "AUDIT_TABLE",
+                    broker.aws.aws.prefix() + "missing-audit")),
+            new RecordingTelemetry());
+
+    Map<String, Object> response =
+        EventFiles.invoke(
+            (in, out) -> unaudited.handleRequest(in, out, null),
+            adminRequestBy(
+                "arn:aws:sts::123456789012:assumed-role/broker-operator/jane",
+                "jti=" + token.record().jti()));
+
+    assertThat((Long) response.get("statusCode")).isGreaterThanOrEqualTo(500L);
+    assertThat(EventFiles.body(response).toString()).doesNotContain("arn:aws");
     assertThat(broker.aws.itemCounts()).isEqualTo(before);
     assertThat(revoked(token)).isFalse();
+  }
+
+  /** The audit trail's entries for {@code target}, newest first. */
+  private static List<AuditEntry> auditOf(String target) {
+    return new DynamoDbOperatorAudit(
+            broker.aws.dynamoDb, broker.aws.tables.audit(), Clock.systemUTC())
+        .recent(1000, Optional.empty()).stream().filter(e -> e.target().equals(target)).toList();
+  }
+
+  private static Map<String, Integer> withoutAudit(Map<String, Integer> counts) {
+    Map<String, Integer> rest = new java.util.TreeMap<>(counts);
+    rest.remove(broker.aws.tables.audit());
+    return rest;
   }
 
   @Test
