@@ -66,6 +66,14 @@ public final class Brokerctl {
   String region;
 
   @Option(
+      names = "--stack-name",
+      paramLabel = "NAME",
+      description =
+          "The broker's CloudFormation stack: every table comes from its outputs (DescribeStacks)"
+              + " and --deployment defaults to NAME. A table option still wins.")
+  String stackName;
+
+  @Option(
       names = "--table-prefix",
       description = "Name prefix of the broker's tables (the local server's: token-broker-local-).")
   String tablePrefix;
@@ -103,11 +111,12 @@ public final class Brokerctl {
       names = "--deployment",
       description =
           "Value of the token-broker tag on the broker's KMS keys: the stack name. Default:"
-              + " BROKER_NAME, else token-broker.")
+              + " --stack-name, else BROKER_NAME, else token-broker.")
   String deployment;
 
   private final Map<String, String> environment;
   private String actor;
+  private Map<String, String> stackOutputs;
 
   public Brokerctl() {
     this(System.getenv());
@@ -301,43 +310,85 @@ public final class Brokerctl {
     return actor;
   }
 
-  String auditTable() {
-    return table(auditTable, "audit", "AUDIT_TABLE", "--audit-table");
-  }
-
   String clientsTable() {
-    return table(clientsTable, "clients", "CLIENTS_TABLE", "--clients-table");
+    return table(clientsTable, "clients", "ClientsTableName", "CLIENTS_TABLE", "--clients-table");
   }
 
   String issuancesTable() {
-    return table(issuancesTable, "issuances", "ISSUANCES_TABLE", "--issuances-table");
+    return table(
+        issuancesTable, "issuances", "IssuancesTableName", "ISSUANCES_TABLE", "--issuances-table");
   }
 
   String keysTable() {
-    return table(keysTable, "keys", "KEYS_TABLE", "--keys-table");
+    return table(keysTable, "keys", "KeysTableName", "KEYS_TABLE", "--keys-table");
   }
 
+  /** --deployment, else the stack's name (the stack tags its keys with it), else BROKER_NAME. */
   String deployment() {
     return Optional.ofNullable(deployment)
+        .or(() -> Optional.ofNullable(stackName))
         .orElse(environment.getOrDefault("BROKER_NAME", "token-broker"));
   }
 
   String revocationsTable() {
-    return table(revocationsTable, "revocations", "REVOCATIONS_TABLE", "--revocations-table");
+    return table(
+        revocationsTable,
+        "revocations",
+        "RevocationsTableName",
+        "REVOCATIONS_TABLE",
+        "--revocations-table");
   }
 
-  private String table(String explicit, String suffix, String variable, String option) {
+  String auditTable() {
+    return table(auditTable, "audit", "AuditTableName", "AUDIT_TABLE", "--audit-table");
+  }
+
+  /**
+   * A table's name: its own option, else from --table-prefix or --stack-name (not both: which would
+   * be meant?), else its environment variable.
+   */
+  private String table(
+      String explicit, String suffix, String output, String variable, String option) {
     if (explicit != null) {
       return explicit;
     }
+    if (tablePrefix != null && stackName != null) {
+      throw new IllegalArgumentException(
+          "give --stack-name or --table-prefix, not both (or name each table)");
+    }
     if (tablePrefix != null) {
       return tablePrefix + suffix;
+    }
+    if (stackName != null) {
+      return Optional.ofNullable(stackOutputs().get(output))
+          .orElseThrow(
+              () ->
+                  new IllegalArgumentException(
+                      "stack "
+                          + stackName
+                          + " has no output "
+                          + output
+                          + " (deployed from an older template? update it, or give "
+                          + option
+                          + ")"));
     }
     return Optional.ofNullable(environment.get(variable))
         .filter(v -> !v.isBlank())
         .orElseThrow(
             () ->
                 new IllegalArgumentException(
-                    "which table? give " + option + ", --table-prefix, or set " + variable));
+                    "which table? give "
+                        + option
+                        + ", --stack-name, --table-prefix, or set "
+                        + variable));
+  }
+
+  /** The stack's outputs, asked of CloudFormation once per run. */
+  private Map<String, String> stackOutputs() {
+    if (stackOutputs == null) {
+      stackOutputs =
+          StackOutputs.of(AwsSettings.from(env(), ClientTimeouts.background()), stackName);
+    }
+    return stackOutputs;
   }
 }
