@@ -24,10 +24,12 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
@@ -62,8 +64,21 @@ public final class Brokerctl {
           "AWS-compatible endpoint (moto, LocalStack). Default: AWS_ENDPOINT_URL, else AWS.")
   URI endpoint;
 
-  @Option(names = "--region", description = "AWS region. Default: AWS_REGION, else us-east-1.")
+  @Option(
+      names = "--region",
+      description =
+          "AWS region. Default: AWS_REGION, else the profile's region in the AWS config file;"
+              + " with --endpoint-url and none of these, us-east-1.")
   String region;
+
+  @Option(
+      names = "--profile",
+      description =
+          "AWS profile (config and credentials files) for credentials and region. Default:"
+              + " AWS_PROFILE, else default. Wins over keys in the environment.")
+  String profile;
+
+  @Spec CommandSpec spec;
 
   @Option(
       names = "--stack-name",
@@ -269,15 +284,40 @@ public final class Brokerctl {
 
   /** The environment the AWS clients see: the process's, with the options laid over it. */
   Env env() {
-    Map<String, String> overrides = new HashMap<>();
-    overrides.put(
-        "AWS_REGION",
-        Optional.ofNullable(region).orElse(environment.getOrDefault("AWS_REGION", "us-east-1")));
-    if (endpoint != null) {
-      overrides.put("AWS_ENDPOINT_URL", endpoint.toString());
+    Map<String, String> base = new HashMap<>(environment);
+    Optional<String> chosenProfile = AwsLocation.profile(profile, environment);
+    if (profile != null) {
+      // An explicit profile wins over keys in the environment, as with the AWS CLI.
+      List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
+          .forEach(base::remove);
     }
-    Env env = Env.of(environment).with(overrides);
-    if (AwsSettings.endpoint(env).isPresent() && AwsSettings.accessKeyId(env).isEmpty()) {
+    chosenProfile.ifPresent(p -> base.put("AWS_PROFILE", p));
+    if (endpoint != null) {
+      base.put("AWS_ENDPOINT_URL", endpoint.toString());
+    }
+    Env env = Env.of(base);
+    boolean local = AwsSettings.endpoint(env).isPresent();
+    Optional<String> resolved;
+    try {
+      resolved = AwsLocation.region(region, chosenProfile, environment);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(
+          spec.commandLine(), e.getMessage() + " (--profile, AWS_PROFILE)");
+    }
+    String chosenRegion =
+        resolved
+            // Local endpoints (moto, LocalStack) serve any region name.
+            .or(() -> local ? Optional.of("us-east-1") : Optional.empty())
+            .orElseThrow(
+                () ->
+                    new ParameterException(
+                        spec.commandLine(),
+                        "no AWS region: give --region, set AWS_REGION, or set region in profile "
+                            + chosenProfile.orElse("default")
+                            + " of "
+                            + AwsLocation.configFile(environment)));
+    env = env.with(Map.of("AWS_REGION", chosenRegion));
+    if (local && AwsSettings.accessKeyId(env).isEmpty()) {
       // Local endpoints accept any credentials; do not go looking for real ones.
       env = env.with(Map.of("AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test"));
     }
