@@ -324,6 +324,19 @@ public final class Brokerctl {
     return env;
   }
 
+  /**
+   * The broker's settings as brokerctl's environment states them (unset: the template's defaults),
+   * for warnings about what the broker will refuse or cap.
+   */
+  Env brokerSettings() {
+    return Env.of(environment);
+  }
+
+  /** One line on stderr that does not change the outcome: the broker will refuse or cap this. */
+  static void warn(CommandSpec spec, String warning) {
+    spec.commandLine().getErr().println("brokerctl: warning: " + warning);
+  }
+
   /** The AWS adapters the broker's functions use, with the timeouts of background work. */
   BrokerAdapters adapters() {
     return BrokerAdapters.from(env(), ClientTimeouts.background());
