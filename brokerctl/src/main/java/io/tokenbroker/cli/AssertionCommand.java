@@ -11,16 +11,23 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.tokenbroker.config.BrokerConfig;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.ParseException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code brokerctl assertion}: an RFC 7523 client assertion, for curl and scripts. */
@@ -33,6 +40,7 @@ import picocli.CommandLine.Spec;
 final class AssertionCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
+  @ParentCommand Brokerctl brokerctl;
 
   @Option(
       names = "--key",
@@ -58,6 +66,10 @@ final class AssertionCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, ParseException, JOSEException {
+    if (lifetimeSeconds < 1) {
+      throw new ParameterException(
+          spec.commandLine(), "--lifetime must be at least 1 s: it would have expired already");
+    }
     JWK key = JWK.parse(Files.readString(keyFile));
     if (!key.isPrivate()) {
       throw new IllegalArgumentException(keyFile + " holds no private key");
@@ -89,6 +101,36 @@ final class AssertionCommand implements Callable<Integer> {
                 .build());
     jwt.sign(signer);
     spec.commandLine().getOut().println(jwt.serialize());
+    warnOfRefusals();
     return 0;
+  }
+
+  /** After the assertion is printed (stdout stays the assertion alone, for scripts). */
+  private void warnOfRefusals() {
+    Duration longest = BrokerConfig.maxAssertionLifetime(brokerctl.brokerSettings());
+    if (lifetimeSeconds > longest.toSeconds()) {
+      Brokerctl.warn(
+          spec,
+          "the broker refuses (invalid_client) an assertion whose exp lies more than "
+              + longest.toSeconds()
+              + " s ahead (CLIENT_ASSERTION_MAX_LIFETIME_SECONDS); this one's lies "
+              + lifetimeSeconds
+              + " s ahead");
+    }
+    URI aud;
+    try {
+      aud = new URI(audience);
+    } catch (URISyntaxException e) {
+      aud = null;
+    }
+    if (aud == null
+        || !aud.isAbsolute()
+        || !List.of("https", "http").contains(aud.getScheme())
+        || aud.getHost() == null) {
+      Brokerctl.warn(
+          spec,
+          "the broker accepts only its issuer URL or its token endpoint URL as the audience;"
+              + " this one is not a URL");
+    }
   }
 }

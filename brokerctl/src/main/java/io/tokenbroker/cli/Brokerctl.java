@@ -24,10 +24,12 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
@@ -63,8 +65,29 @@ public final class Brokerctl {
           "AWS-compatible endpoint (moto, LocalStack). Default: AWS_ENDPOINT_URL, else AWS.")
   URI endpoint;
 
-  @Option(names = "--region", description = "AWS region. Default: AWS_REGION, else us-east-1.")
+  @Option(
+      names = "--region",
+      description =
+          "AWS region. Default: AWS_REGION, else the profile's region in the AWS config file;"
+              + " with --endpoint-url and none of these, us-east-1.")
   String region;
+
+  @Option(
+      names = "--profile",
+      description =
+          "AWS profile (config and credentials files) for credentials and region. Default:"
+              + " AWS_PROFILE, else default. Wins over keys in the environment.")
+  String profile;
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--stack-name",
+      paramLabel = "NAME",
+      description =
+          "The broker's CloudFormation stack: every table comes from its outputs (DescribeStacks)"
+              + " and --deployment defaults to NAME. A table option still wins.")
+  String stackName;
 
   @Option(
       names = "--table-prefix",
@@ -104,13 +127,14 @@ public final class Brokerctl {
       names = "--deployment",
       description =
           "Value of the token-broker tag on the broker's KMS keys: the stack name. Default:"
-              + " BROKER_NAME, else token-broker.")
+              + " --stack-name, else BROKER_NAME, else token-broker.")
   String deployment;
 
   /** The process environment the AWS clients and table defaults come from. */
   final Map<String, String> environment;
 
   private String actor;
+  private Map<String, String> stackOutputs;
 
   public Brokerctl() {
     this(System.getenv());
@@ -263,19 +287,57 @@ public final class Brokerctl {
 
   /** The environment the AWS clients see: the process's, with the options laid over it. */
   Env env() {
-    Map<String, String> overrides = new HashMap<>();
-    overrides.put(
-        "AWS_REGION",
-        Optional.ofNullable(region).orElse(environment.getOrDefault("AWS_REGION", "us-east-1")));
-    if (endpoint != null) {
-      overrides.put("AWS_ENDPOINT_URL", endpoint.toString());
+    Map<String, String> base = new HashMap<>(environment);
+    Optional<String> chosenProfile = AwsLocation.profile(profile, environment);
+    if (profile != null) {
+      // An explicit profile wins over keys in the environment, as with the AWS CLI.
+      List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
+          .forEach(base::remove);
     }
-    Env env = Env.of(environment).with(overrides);
-    if (AwsSettings.endpoint(env).isPresent() && AwsSettings.accessKeyId(env).isEmpty()) {
+    chosenProfile.ifPresent(p -> base.put("AWS_PROFILE", p));
+    if (endpoint != null) {
+      base.put("AWS_ENDPOINT_URL", endpoint.toString());
+    }
+    Env env = Env.of(base);
+    boolean local = AwsSettings.endpoint(env).isPresent();
+    Optional<String> resolved;
+    try {
+      resolved = AwsLocation.region(region, chosenProfile, environment);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(
+          spec.commandLine(), e.getMessage() + " (--profile, AWS_PROFILE)");
+    }
+    String chosenRegion =
+        resolved
+            // Local endpoints (moto, LocalStack) serve any region name.
+            .or(() -> local ? Optional.of("us-east-1") : Optional.empty())
+            .orElseThrow(
+                () ->
+                    new ParameterException(
+                        spec.commandLine(),
+                        "no AWS region: give --region, set AWS_REGION, or set region in profile "
+                            + chosenProfile.orElse("default")
+                            + " of "
+                            + AwsLocation.configFile(environment)));
+    env = env.with(Map.of("AWS_REGION", chosenRegion));
+    if (local && AwsSettings.accessKeyId(env).isEmpty()) {
       // Local endpoints accept any credentials; do not go looking for real ones.
       env = env.with(Map.of("AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test"));
     }
     return env;
+  }
+
+  /**
+   * The broker's settings as brokerctl's environment states them (unset: the template's defaults),
+   * for warnings about what the broker will refuse or cap.
+   */
+  Env brokerSettings() {
+    return Env.of(environment);
+  }
+
+  /** One line on stderr that does not change the outcome: the broker will refuse or cap this. */
+  static void warn(CommandSpec spec, String warning) {
+    spec.commandLine().getErr().println("brokerctl: warning: " + warning);
   }
 
   /** The AWS adapters the broker's functions use, with the timeouts of background work. */
@@ -304,43 +366,85 @@ public final class Brokerctl {
     return actor;
   }
 
-  String auditTable() {
-    return table(auditTable, "audit", "AUDIT_TABLE", "--audit-table");
-  }
-
   String clientsTable() {
-    return table(clientsTable, "clients", "CLIENTS_TABLE", "--clients-table");
+    return table(clientsTable, "clients", "ClientsTableName", "CLIENTS_TABLE", "--clients-table");
   }
 
   String issuancesTable() {
-    return table(issuancesTable, "issuances", "ISSUANCES_TABLE", "--issuances-table");
+    return table(
+        issuancesTable, "issuances", "IssuancesTableName", "ISSUANCES_TABLE", "--issuances-table");
   }
 
   String keysTable() {
-    return table(keysTable, "keys", "KEYS_TABLE", "--keys-table");
+    return table(keysTable, "keys", "KeysTableName", "KEYS_TABLE", "--keys-table");
   }
 
+  /** --deployment, else the stack's name (the stack tags its keys with it), else BROKER_NAME. */
   String deployment() {
     return Optional.ofNullable(deployment)
+        .or(() -> Optional.ofNullable(stackName))
         .orElse(environment.getOrDefault("BROKER_NAME", "token-broker"));
   }
 
   String revocationsTable() {
-    return table(revocationsTable, "revocations", "REVOCATIONS_TABLE", "--revocations-table");
+    return table(
+        revocationsTable,
+        "revocations",
+        "RevocationsTableName",
+        "REVOCATIONS_TABLE",
+        "--revocations-table");
   }
 
-  private String table(String explicit, String suffix, String variable, String option) {
+  String auditTable() {
+    return table(auditTable, "audit", "AuditTableName", "AUDIT_TABLE", "--audit-table");
+  }
+
+  /**
+   * A table's name: its own option, else from --table-prefix or --stack-name (not both: which would
+   * be meant?), else its environment variable.
+   */
+  private String table(
+      String explicit, String suffix, String output, String variable, String option) {
     if (explicit != null) {
       return explicit;
     }
+    if (tablePrefix != null && stackName != null) {
+      throw new IllegalArgumentException(
+          "give --stack-name or --table-prefix, not both (or name each table)");
+    }
     if (tablePrefix != null) {
       return tablePrefix + suffix;
+    }
+    if (stackName != null) {
+      return Optional.ofNullable(stackOutputs().get(output))
+          .orElseThrow(
+              () ->
+                  new IllegalArgumentException(
+                      "stack "
+                          + stackName
+                          + " has no output "
+                          + output
+                          + " (deployed from an older template? update it, or give "
+                          + option
+                          + ")"));
     }
     return Optional.ofNullable(environment.get(variable))
         .filter(v -> !v.isBlank())
         .orElseThrow(
             () ->
                 new IllegalArgumentException(
-                    "which table? give " + option + ", --table-prefix, or set " + variable));
+                    "which table? give "
+                        + option
+                        + ", --stack-name, --table-prefix, or set "
+                        + variable));
+  }
+
+  /** The stack's outputs, asked of CloudFormation once per run. */
+  private Map<String, String> stackOutputs() {
+    if (stackOutputs == null) {
+      stackOutputs =
+          StackOutputs.of(AwsSettings.from(env(), ClientTimeouts.background()), stackName);
+    }
+    return stackOutputs;
   }
 }

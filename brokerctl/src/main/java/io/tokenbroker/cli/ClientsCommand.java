@@ -6,11 +6,13 @@ import io.tokenbroker.clients.Client;
 import io.tokenbroker.clients.ClientAdmin;
 import io.tokenbroker.clients.ClientJson;
 import io.tokenbroker.clients.InvalidClientPolicy;
+import io.tokenbroker.config.BrokerConfig;
 import io.tokenbroker.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.ParseException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,8 +76,27 @@ final class ClientsCommand {
         spec.commandLine()
             .getOut()
             .println("stored " + stored.clientId() + " (version " + stored.version() + ")");
+        warnOfCaps(stored);
       }
       return 0;
+    }
+
+    /** The broker caps every token at its own longest lifetime, whatever the policy says. */
+    private void warnOfCaps(Client client) {
+      Duration cap = BrokerConfig.maxTokenLifetime(clients.brokerctl.brokerSettings());
+      if (client.maxLifetime().compareTo(cap) > 0) {
+        Brokerctl.warn(
+            spec,
+            client.clientId()
+                + ": max_lifetime_seconds "
+                + client.maxLifetime().toSeconds()
+                + (client.defaultLifetime().compareTo(cap) > 0
+                    ? " and default_lifetime_seconds " + client.defaultLifetime().toSeconds()
+                    : "")
+                + " exceed the broker's ACCESS_TOKEN_MAX_LIFETIME_SECONDS: its tokens live at most "
+                + cap.toSeconds()
+                + " s");
+      }
     }
 
     private List<Client> read() throws IOException, ParseException {

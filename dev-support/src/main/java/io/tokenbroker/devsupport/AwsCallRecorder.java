@@ -103,6 +103,7 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
           case "dynamodb" -> dynamoDb(principal, operation, where, request);
           case "kms" -> kms(principal, operation, where, request);
           case "cloudwatchlogs" -> List.of(logs(principal, operation, where, request));
+          case "cloudformation" -> List.of(cloudFormation(principal, operation, where, request));
           default ->
               List.of(record(principal, service, service + ":" + operation, "*", null, Map.of()));
         };
@@ -234,6 +235,23 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
       tags.forEach(t -> map.put(t.tagKey(), t.tagValue()));
     }
     return map;
+  }
+
+  /**
+   * A stack's ARN for calls that name one (DescribeStacks by name), as IAM matches it: {@code
+   * stack/<name>/<id>} with any id. Read by field name, so dev-support needs no CloudFormation
+   * module.
+   */
+  private static String cloudFormation(
+      String principal, String operation, String where, SdkRequest request) {
+    String resource =
+        request
+            .getValueForField("StackName", String.class)
+            .filter(name -> !name.startsWith("arn:"))
+            .map(name -> "arn:aws:cloudformation:" + where + ":stack/" + name + "/*")
+            .orElse("*");
+    return record(
+        principal, "cloudformation", "cloudformation:" + operation, resource, null, Map.of());
   }
 
   /** One JSON line; {@code resourceTags} null where the resource is not a key. */

@@ -45,13 +45,21 @@ public record BrokerConfig(
         Duration.ofDays(env.integer("ISSUANCE_RETENTION_DAYS", 90, 1, 3650)),
         keyTableCache(env),
         clockSkew(env),
-        env.seconds(
-            "CLIENT_ASSERTION_MAX_LIFETIME_SECONDS",
-            Duration.ofMinutes(5),
-            Duration.ofSeconds(30),
-            Duration.ofHours(1)),
+        maxAssertionLifetime(env),
         jwksMaxAge(env),
         publishedScopes(env));
+  }
+
+  /**
+   * CLIENT_ASSERTION_MAX_LIFETIME_SECONDS, in [30, 3600] (default 300): brokerctl warns when it
+   * signs an assertion that lives longer.
+   */
+  public static Duration maxAssertionLifetime(Env env) {
+    return env.seconds(
+        "CLIENT_ASSERTION_MAX_LIFETIME_SECONDS",
+        Duration.ofMinutes(5),
+        Duration.ofSeconds(30),
+        Duration.ofHours(1));
   }
 
   /** ISSUER: the broker's issuer URL, required. */

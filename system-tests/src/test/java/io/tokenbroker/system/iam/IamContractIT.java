@@ -128,7 +128,7 @@ class IamContractIT {
     for (RecordedCall call : recorded) {
       normalized.add(
           call.rewritten(
-              resource -> logGroupArn(tableArn(resource, tables)),
+              resource -> logGroupArn(stackArn(tableArn(resource, tables))),
               value -> deployments.contains(value) ? STACK : value));
     }
     calls =
@@ -266,8 +266,9 @@ class IamContractIT {
   }
 
   /**
-   * A recorded table ARN with the test's table name (a per-test-class prefix and the table's own
-   * name, e.g. {@code tb-test-1a2b3c4d-refresh-tokens}) renamed to the stack's table of that name.
+   * A recorded table ARN, in the stack's region, with the test's table name (a per-test-class
+   * prefix and the table's own name, e.g. {@code tb-test-1a2b3c4d-refresh-tokens}) renamed to the
+   * stack's table of that name.
    */
   private static String tableArn(String resource, Map<String, String> tables) {
     Matcher m = TABLE_ARN.matcher(resource);
@@ -281,7 +282,17 @@ class IamContractIT {
             .filter(t -> name.endsWith(t.substring(stackPrefix.length())))
             .max(Comparator.comparingInt(String::length))
             .orElse(name);
-    return "arn:aws:dynamodb:" + m.group(1) + ":" + m.group(2) + ":table/" + table;
+    // Any region is the stack's: BrokerctlRegionIT finds tables in other regions on purpose.
+    return "arn:aws:dynamodb:" + REGION + ":" + m.group(2) + ":table/" + table;
+  }
+
+  /**
+   * A recorded CloudFormation stack ARN (brokerctl --stack-name on a test's stack) renamed to the
+   * stack's: the tests' stacks stand for the broker's, as their tables do.
+   */
+  private static String stackArn(String resource) {
+    return resource.replaceFirst(
+        "^(arn:aws:cloudformation:[^:]+:[^:]+:stack/)[^/]+/", "$1" + STACK + "/");
   }
 
   /**
