@@ -24,9 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The {@code brokerctl/brokerctl} script with each state its AOT cache can be in: built with the
  * jar (used), absent, stale (the jar was rebuilt after it, with other code) or unreadable: each of
  * the last three runs the jar's own classes, and prints nothing about the cache (stdout may be
- * parsed). The jar here is a probe that prints its arguments,
- * laid out as the build lays out brokerctl's, so the script is the real one and the JVM's own checks
- * decide. Whether a class came from the cache is read from the JVM's class-loading log.
+ * parsed). The jar here is a probe that prints its arguments, laid out as the build lays out
+ * brokerctl's, so the script is the real one and the JVM's own checks decide. Whether a class came
+ * from the cache is read from the JVM's class-loading log.
  */
 class BrokerctlScriptTest {
 
