@@ -1,6 +1,5 @@
 package io.tokenbroker.local;
 
-import com.nimbusds.jose.util.JSONArrayUtils;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import io.tokenbroker.telemetry.Telemetry;
 import io.tokenbroker.telemetry.TelemetryEvent;
@@ -19,8 +18,9 @@ import java.util.regex.Pattern;
  * order. The fields are those of the JSON line ({@link
  * io.tokenbroker.adapters.telemetry.JsonLinesTelemetry}, which Lambda writes and
  * BROKER_LOG_FORMAT=json keeps here); its CloudWatch block is left out, and so are the metrics that
- * count one per event (the line itself is that count). A value is quoted, JSON-escaped, when it
- * holds anything but plain word characters, so that a line stays one line.
+ * count one per event (the line itself is that count). A list is its values joined by commas, a map
+ * its JSON; a value is quoted, JSON-escaped, when it holds anything but plain word characters, so
+ * that a line stays one line.
  */
 final class TextLinesTelemetry implements Telemetry {
 
@@ -28,7 +28,7 @@ final class TextLinesTelemetry implements Telemetry {
   private static final int FUNCTION_WIDTH = 13;
 
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
-  private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_.:/@+#*-]+");
+  private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_.,:/@+#*-]+");
 
   private final PrintStream out;
   private final Clock clock;
@@ -76,7 +76,8 @@ final class TextLinesTelemetry implements Telemetry {
     String text =
         switch (value) {
           case Map<?, ?> map -> JSONObjectUtils.toJSONString(stringKeys(map));
-          case List<?> list -> JSONArrayUtils.toJSONString(list);
+          case List<?> list ->
+              String.join(",", list.stream().map(TextLinesTelemetry::value).toList());
           case Double d when d == Math.rint(d) && !d.isInfinite() -> Long.toString(d.longValue());
           default -> String.valueOf(value);
         };

@@ -56,17 +56,18 @@ class TextLinesTelemetryTest {
   }
 
   @Test
-  void writesListsAndMapsAsJsonAndMetricsOtherThanTheEventsOwnCount() {
+  void writesListsJoinedMapsAsJsonAndMetricsOtherThanTheEventsOwnCount() {
     telemetry.emit(
         TelemetryEvent.info("keys.checked")
-            .with("kids", List.of("a", "b"))
+            .with("aud", List.of("http://127.0.0.1:8080/demo"))
+            .with("kids", List.of("a", "b c"))
             .with("states", Map.of("ACTIVE", 1))
             .millis("KeyCheckMillis", 12.5)
             .count("KeyChecks"));
 
     assertThat(written())
         .isEqualTo(
-            "10:12:03.120 INFO  token         keys.checked kids=\"[\\\"a\\\",\\\"b\\\"]\""
-                + " states=\"{\\\"ACTIVE\\\":1}\" KeyCheckMillis=12.5\n");
+            "10:12:03.120 INFO  token         keys.checked aud=http://127.0.0.1:8080/demo"
+                + " kids=\"a,\\\"b c\\\"\" states=\"{\\\"ACTIVE\\\":1}\" KeyCheckMillis=12.5\n");
   }
 }
