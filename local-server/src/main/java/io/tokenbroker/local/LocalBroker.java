@@ -31,6 +31,7 @@ import io.tokenbroker.functions.token.TokenHandler;
 import io.tokenbroker.keys.KeyState;
 import io.tokenbroker.keys.SigningKey;
 import io.tokenbroker.operator.OperatorPrincipals;
+import io.tokenbroker.telemetry.Telemetry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -117,7 +118,7 @@ public final class LocalBroker implements AutoCloseable {
                       tables.revocations(),
                       RotationConfig.from(env),
                       Clock.systemUTC(),
-                      telemetry("key-rotation"))
+                      telemetry(options.logFormat(), "key-rotation"))
                   .rotation());
       invoke(rotation);
       SigningKey key =
@@ -134,9 +135,9 @@ public final class LocalBroker implements AutoCloseable {
       server.createContext(
           "/",
           new ApiGatewayEmulator(
-              routes(env, tables, operators),
+              routes(env, tables, operators, options.logFormat()),
               sigV4,
-              authorizer(env, issuer, options.authorizerCacheTtl()),
+              authorizer(env, issuer, options.authorizerCacheTtl(), options.logFormat()),
               new ApiGatewayEmulator.OperatorsOnly("POST", "/admin/revocations", operators)));
       server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
       server.start();
@@ -163,18 +164,24 @@ public final class LocalBroker implements AutoCloseable {
    * The routes API Gateway serves in the deployed stack, each with its real handler, wired as in
    * Lambda; the four functions share one set of adapters here, as one process.
    */
-  private static List<Route> routes(Env env, BrokerTables tables, OperatorPrincipals operators) {
+  private static List<Route> routes(
+      Env env,
+      BrokerTables tables,
+      OperatorPrincipals operators,
+      LocalBrokerOptions.LogFormat logFormat) {
     BrokerAdapters adapters = BrokerAdapters.from(env, ClientTimeouts.requestPath());
     BrokerConfig config = BrokerConfig.from(env);
     Clock clock = Clock.systemUTC();
     var discoveryWiring =
-        new DiscoveryWiring(adapters, config, tables, clock, telemetry("discovery"));
+        new DiscoveryWiring(adapters, config, tables, clock, telemetry(logFormat, "discovery"));
     var tokenWiring =
-        new TokenWiring(adapters, config, tables, clock, new RenewableRandom(), telemetry("token"));
+        new TokenWiring(
+            adapters, config, tables, clock, new RenewableRandom(), telemetry(logFormat, "token"));
     var revocationWiring =
-        new RevocationWiring(adapters, config, tables, clock, telemetry("revocation"));
+        new RevocationWiring(adapters, config, tables, clock, telemetry(logFormat, "revocation"));
     var introspectionWiring =
-        new IntrospectionWiring(adapters, config, tables, clock, telemetry("introspection"));
+        new IntrospectionWiring(
+            adapters, config, tables, clock, telemetry(logFormat, "introspection"));
     var discovery =
         new DiscoveryHandler(discoveryWiring.discovery(), discoveryWiring.handlerTelemetry());
     var token =
@@ -220,12 +227,14 @@ public final class LocalBroker implements AutoCloseable {
    * The authorizer in front of the demo API, configured as a team protecting its own API would: its
    * audience, its route map, the broker's issuer, key table and revocations.
    */
-  private static LambdaAuthorizerEmulator authorizer(Env env, URI issuer, Duration cacheTtl) {
+  private static LambdaAuthorizerEmulator authorizer(
+      Env env, URI issuer, Duration cacheTtl, LocalBrokerOptions.LogFormat logFormat) {
     Env authorizerEnv =
         env.with(
             Map.of("AUDIENCE", LocalDemo.audience(issuer), "ROUTE_SCOPES", LocalDemo.ROUTE_SCOPES));
     var wiring =
-        AuthorizerWiring.fromEnvironment(authorizerEnv, Clock.systemUTC(), telemetry("authorizer"));
+        AuthorizerWiring.fromEnvironment(
+            authorizerEnv, Clock.systemUTC(), telemetry(logFormat, "authorizer"));
     return new LambdaAuthorizerEmulator(
         new TokenAuthorizer(wiring.verifier(), wiring.config().routes(), wiring.handlerTelemetry()),
         cacheTtl,
@@ -280,8 +289,12 @@ public final class LocalBroker implements AutoCloseable {
     }
   }
 
-  private static JsonLinesTelemetry telemetry(String function) {
-    return new JsonLinesTelemetry(System.out, Clock.systemUTC(), function);
+  /** A function's log lines on stdout, in the format the options ask for. */
+  private static Telemetry telemetry(LocalBrokerOptions.LogFormat format, String function) {
+    return switch (format) {
+      case TEXT -> new TextLinesTelemetry(System.out, Clock.systemDefaultZone(), function);
+      case JSON -> new JsonLinesTelemetry(System.out, Clock.systemUTC(), function);
+    };
   }
 
   public URI issuer() {

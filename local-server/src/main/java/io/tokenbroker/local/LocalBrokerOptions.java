@@ -3,6 +3,7 @@ package io.tokenbroker.local;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -15,18 +16,43 @@ import java.util.Optional;
  * @param clientsFile client registrations to load at start (--clients FILE or BROKER_CLIENTS_FILE)
  * @param authorizerCacheTtl API Gateway's authorizer result cache for the demo API
  *     (BROKER_AUTHORIZER_CACHE_SECONDS, default 0: off, as in the template)
+ * @param logFormat how the functions' log lines are written (BROKER_LOG_FORMAT: text, the default,
+ *     or json, as in Lambda)
  */
 public record LocalBrokerOptions(
     int port,
     Optional<URI> awsEndpoint,
     String tablePrefix,
     Optional<Path> clientsFile,
-    Duration authorizerCacheTtl) {
+    Duration authorizerCacheTtl,
+    LogFormat logFormat) {
 
-  /** Port 8080 (0: any free port), its own moto, no clients file. */
+  /** The functions' log lines: readable text for a person, or Lambda's JSON for tools. */
+  public enum LogFormat {
+    TEXT,
+    JSON
+  }
+
+  /** With readable log lines. */
+  public LocalBrokerOptions(
+      int port,
+      Optional<URI> awsEndpoint,
+      String tablePrefix,
+      Optional<Path> clientsFile,
+      Duration authorizerCacheTtl) {
+    this(port, awsEndpoint, tablePrefix, clientsFile, authorizerCacheTtl, LogFormat.TEXT);
+  }
+
+  /** Port 8080 (0: any free port), its own moto, no clients file, readable log lines. */
   public static LocalBrokerOptions onPort(int port) {
     return new LocalBrokerOptions(
         port, Optional.empty(), "token-broker-local-", Optional.empty(), Duration.ZERO);
+  }
+
+  /** These options with log lines in {@code format}. */
+  public LocalBrokerOptions withLogFormat(LogFormat format) {
+    return new LocalBrokerOptions(
+        port, awsEndpoint, tablePrefix, clientsFile, authorizerCacheTtl, format);
   }
 
   /** Options from the command line (--port N) over the environment. */
@@ -51,7 +77,18 @@ public record LocalBrokerOptions(
         env.getOrDefault("BROKER_TABLE_PREFIX", "token-broker-local-"),
         clients,
         Duration.ofSeconds(
-            Long.parseLong(env.getOrDefault("BROKER_AUTHORIZER_CACHE_SECONDS", "0"))));
+            Long.parseLong(env.getOrDefault("BROKER_AUTHORIZER_CACHE_SECONDS", "0"))),
+        logFormat(env.getOrDefault("BROKER_LOG_FORMAT", "text")));
+  }
+
+  private static LogFormat logFormat(String value) {
+    return switch (value.strip().toLowerCase(Locale.ROOT)) {
+      case "text" -> LogFormat.TEXT;
+      case "json" -> LogFormat.JSON;
+      default ->
+          throw new IllegalArgumentException(
+              "BROKER_LOG_FORMAT must be text or json, not '" + value + "'");
+    };
   }
 
   private static String value(String[] args, int index, String option) {

@@ -59,9 +59,12 @@ class LocalLoadIT {
 
   @BeforeAll
   static void start() throws Exception {
-    // The handlers log a JSON line per request; counted here instead of flooding the build log.
+    // The handlers log a JSON line per request (as in Lambda: BROKER_LOG_FORMAT=json); counted here
+    // instead of flooding the build log.
     System.setOut(new PrintStream(TELEMETRY, true, StandardCharsets.UTF_8));
-    broker = LocalBroker.start(LocalBrokerOptions.onPort(0));
+    broker =
+        LocalBroker.start(
+            LocalBrokerOptions.onPort(0).withLogFormat(LocalBrokerOptions.LogFormat.JSON));
     dynamoDb =
         AwsClients.dynamoDb(
             AwsSettings.from(

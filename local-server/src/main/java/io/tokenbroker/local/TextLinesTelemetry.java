@@ -1,0 +1,116 @@
+package io.tokenbroker.local;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import io.tokenbroker.telemetry.Telemetry;
+import io.tokenbroker.telemetry.TelemetryEvent;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The local server's log: each event as one readable line, {@code 10:12:03.120 INFO token
+ * token.issued client_id=local-workload scope="demo:read demo:write" ...}: the time of day in the
+ * machine's zone, the level, the function, the event, and the event's fields as key=value in their
+ * order. The fields are those of the JSON line ({@link
+ * io.tokenbroker.adapters.telemetry.JsonLinesTelemetry}, which Lambda writes and
+ * BROKER_LOG_FORMAT=json keeps here); its CloudWatch block is left out, and so are the metrics that
+ * count one per event (the line itself is that count). A list is its values joined by commas, a map
+ * its JSON; a value is quoted, JSON-escaped, when it holds anything but plain word characters, so
+ * that a line stays one line.
+ */
+final class TextLinesTelemetry implements Telemetry {
+
+  /** The longest function name ({@code introspection}): the event names line up. */
+  private static final int FUNCTION_WIDTH = 13;
+
+  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
+  private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_.,:/@+#*-]+");
+
+  private final PrintStream out;
+  private final Clock clock;
+  private final String function;
+
+  TextLinesTelemetry(PrintStream out, Clock clock, String function) {
+    this.out = out;
+    this.clock = clock;
+    this.function = function;
+  }
+
+  @Override
+  public void emit(TelemetryEvent event) {
+    try {
+      out.println(line(event));
+    } catch (RuntimeException e) {
+      // Telemetry must never fail a request.
+    }
+  }
+
+  String line(TelemetryEvent event) {
+    StringBuilder line =
+        new StringBuilder()
+            .append(LocalTime.now(clock).format(TIME))
+            .append(' ')
+            .append(pad(event.level().name(), 5))
+            .append(' ')
+            .append(pad(function, FUNCTION_WIDTH))
+            .append(' ')
+            .append(event.name());
+    event.fields().forEach((key, value) -> field(line, key, value));
+    for (TelemetryEvent.Metric metric : event.metrics()) {
+      if (!(metric.unit().equals("Count") && metric.value() == 1)) {
+        field(line, metric.name(), metric.value());
+      }
+    }
+    return line.toString();
+  }
+
+  private static void field(StringBuilder line, String key, Object value) {
+    line.append(' ').append(key).append('=').append(value(value));
+  }
+
+  private static String value(Object value) {
+    String text =
+        switch (value) {
+          case Map<?, ?> map -> JSONObjectUtils.toJSONString(stringKeys(map));
+          case List<?> list ->
+              String.join(",", list.stream().map(TextLinesTelemetry::value).toList());
+          case Double d when d == Math.rint(d) && !d.isInfinite() -> Long.toString(d.longValue());
+          default -> String.valueOf(value);
+        };
+    return PLAIN.matcher(text).matches() ? text : quoted(text);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, ?> stringKeys(Map<?, ?> map) {
+    return (Map<String, ?>) map;
+  }
+
+  private static String quoted(String text) {
+    StringBuilder quoted = new StringBuilder("\"");
+    for (char c : text.toCharArray()) {
+      switch (c) {
+        case '"' -> quoted.append("\\\"");
+        case '\\' -> quoted.append("\\\\");
+        case '\n' -> quoted.append("\\n");
+        case '\r' -> quoted.append("\\r");
+        case '\t' -> quoted.append("\\t");
+        default -> {
+          if (c < 0x20 || c == 0x7f || c == 0x85 || c == 0x2028 || c == 0x2029) {
+            quoted.append("\\u%04x".formatted((int) c));
+          } else {
+            quoted.append(c);
+          }
+        }
+      }
+    }
+    return quoted.append('"').toString();
+  }
+
+  private static String pad(String text, int width) {
+    return text.length() >= width ? text : text + " ".repeat(width - text.length());
+  }
+}

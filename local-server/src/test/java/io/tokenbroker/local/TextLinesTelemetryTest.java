@@ -1,0 +1,73 @@
+package io.tokenbroker.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tokenbroker.telemetry.TelemetryEvent;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TextLinesTelemetryTest {
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final TextLinesTelemetry telemetry =
+      new TextLinesTelemetry(
+          new PrintStream(out, true, StandardCharsets.UTF_8),
+          Clock.fixed(Instant.parse("2026-11-28T09:12:03.120Z"), ZoneId.of("Europe/Berlin")),
+          "token");
+
+  private String written() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void writesTimeLevelFunctionEventAndTheFieldsInOrder() {
+    telemetry.emit(
+        TelemetryEvent.info("token.issued")
+            .with("client_id", "local-workload")
+            .with("scope", "demo:read demo:write")
+            .with("expires_in", 300)
+            .with("refresh", true)
+            .count("TokensIssued", "grant_type"));
+
+    assertThat(written())
+        .isEqualTo(
+            "10:12:03.120 INFO  token         token.issued client_id=local-workload"
+                + " scope=\"demo:read demo:write\" expires_in=300 refresh=true\n");
+  }
+
+  @Test
+  void keepsEachEventOnOneLineWhateverItsValuesHold() {
+    telemetry.emit(
+        TelemetryEvent.warn("request.rejected")
+            .with("reason", "bad\nline \"quoted\" back\\slash\u2028end")
+            .with("empty", ""));
+
+    assertThat(written().lines())
+        .containsExactly(
+            "10:12:03.120 WARN  token         request.rejected"
+                + " reason=\"bad\\nline \\\"quoted\\\" back\\\\slash\\u2028end\" empty=\"\"");
+  }
+
+  @Test
+  void writesListsJoinedMapsAsJsonAndMetricsOtherThanTheEventsOwnCount() {
+    telemetry.emit(
+        TelemetryEvent.info("keys.checked")
+            .with("aud", List.of("http://127.0.0.1:8080/demo"))
+            .with("kids", List.of("a", "b c"))
+            .with("states", Map.of("ACTIVE", 1))
+            .millis("KeyCheckMillis", 12.5)
+            .count("KeyChecks"));
+
+    assertThat(written())
+        .isEqualTo(
+            "10:12:03.120 INFO  token         keys.checked aud=http://127.0.0.1:8080/demo"
+                + " kids=\"a,\\\"b c\\\"\" states=\"{\\\"ACTIVE\\\":1}\" KeyCheckMillis=12.5\n");
+  }
+}
