@@ -154,6 +154,9 @@ public final class Brokerctl {
    */
   public static CommandLine commandLine(Brokerctl brokerctl) {
     CommandLine commandLine = new CommandLine(brokerctl);
+    // picocli would replace an argument "@path" by that file's contents, even after "--": an
+    // identifier is never a file to read (its contents would be echoed and audited).
+    commandLine.setExpandAtFiles(false);
     commandLine.setExecutionStrategy(Brokerctl::execute);
     commandLine.setParameterExceptionHandler(Brokerctl::usageError);
     commandLine.setExecutionExceptionHandler(

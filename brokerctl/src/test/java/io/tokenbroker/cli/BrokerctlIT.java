@@ -138,6 +138,20 @@ class BrokerctlIT {
     assertThat(brokerctl("clients", "list").out()).containsPattern("billing\\s+disabled");
   }
 
+  /** picocli's @file expansion would act on (and echo, and audit) the file's contents. */
+  @Test
+  void neverReadsAnAtFileArgument() throws Exception {
+    Path file = write("secret.txt", "file-contents-not-an-id");
+
+    Run run = brokerctl("clients", "disable", "--", "@" + file);
+    Run get = brokerctl("clients", "get", "@" + file);
+
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.err()).contains("@" + file).doesNotContain("file-contents");
+    assertThat(get.exit()).isEqualTo(1);
+    assertThat(get.err() + get.out()).doesNotContain("file-contents");
+  }
+
   @Test
   void explainsAnInvalidRegistrationAndExitsNonZero() throws Exception {
     Path file =
