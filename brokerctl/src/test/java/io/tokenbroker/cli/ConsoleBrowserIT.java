@@ -119,7 +119,7 @@ class ConsoleBrowserIT {
 
   @Test
   @Order(1)
-  void dropsTheKeyFromTheAddressBarOnceTheCookieIsSet() {
+  void dropsTheKeyFromTheAddressBarOnceStored() {
     show("clients");
     assertThat(browser.getCurrentUrl()).doesNotContain("key=");
   }

@@ -7,8 +7,9 @@ import java.util.Optional;
 /**
  * An action the console offers, as the brokerctl command that performs it: the console runs that
  * very command (see {@link CommandRunner}), so it acts, checks and refuses exactly as the CLI does.
- * Identifiers always follow {@code --} (a kid or jti may begin with '-'); no action takes {@code
- * --force}: an unknown target is refused.
+ * Identifiers always follow {@code --} (a kid or jti may begin with '-'). Only ROTATE passes {@code
+ * --force} (to {@code keys rotate}: the active key treated as due; no refusal bypassed); no action
+ * passes revoke's {@code --force}, so an unknown target is refused.
  */
 public enum ConsoleAction {
   DISABLE_CLIENT("disable-client", true, "clients", "disable"),

@@ -18,10 +18,10 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -30,14 +30,16 @@ import java.util.function.Supplier;
  * The operator console: a page and a JSON API on 127.0.0.1 only, for one operator at a time.
  *
  * <p>A loopback port is reachable by every local process and, through the operator's browser, by
- * every web page they visit. So: a random session key in the address printed at start (traded for
- * an HttpOnly SameSite=Strict cookie on first load, then dropped from the address bar) is required
- * by every API call; the Host header must name this loopback address (a DNS-rebinding page's
- * requests carry its own host name); a POST must also come from this very origin and carry the
- * page's CSRF token in a header (a cross-site form can set neither); the page runs only its own
- * scripts (strict CSP, no inline code) and renders data as text; nothing is cached. Answers never
- * carry a stack trace or a token; an unexpected failure is named on the terminal and answered
- * coarsely.
+ * every web page they visit. So: a random session key, printed at start in the address's fragment
+ * (which the browser never sends), is required in an {@code Authorization: Bearer} header by every
+ * API call; the page's script keeps it in sessionStorage (per origin, so per port) and drops it from
+ * the address bar. No cookie: browsers do not keep cookies apart by port, so another server on
+ * 127.0.0.1 would receive one. A cross-site form cannot set that header, so it needs no CSRF token.
+ * The Host header must name this loopback address (a DNS-rebinding page's requests carry its own
+ * host name); a POST must also come from this very origin. The page, script and style carry no
+ * secret and are served without the key. The page runs only its own scripts (strict CSP, no inline
+ * code) and renders data as text; nothing is cached. Answers never carry a stack trace or a token;
+ * an unexpected failure is named on the terminal and answered coarsely.
  */
 public final class ConsoleServer implements AutoCloseable {
 
@@ -45,7 +47,18 @@ public final class ConsoleServer implements AutoCloseable {
       "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src"
           + " 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
   private static final Map<String, String> STATIC =
-      Map.of("/app.js", "text/javascript; charset=utf-8", "/app.css", "text/css; charset=utf-8");
+      Map.of(
+          "/",
+          "text/html; charset=utf-8",
+          "/app.js",
+          "text/javascript; charset=utf-8",
+          "/app.css",
+          "text/css; charset=utf-8");
+  private static final Map<String, String> RESOURCES =
+      Map.of("/", "index.html", "/app.js", "app.js", "/app.css", "app.css");
+  /** What no identifier (client id, jti, kid) contains: `@` first would also name a file. */
+  private static final Pattern NOT_AN_IDENTIFIER =
+      Pattern.compile("^@|[\\s\\p{Cc}\\p{Cf}\\p{Z}]");
   private static final int MAX_BODY = 4096;
   private static final int MAX_TARGET = 512;
 
@@ -53,10 +66,8 @@ public final class ConsoleServer implements AutoCloseable {
   private final CommandRunner runner;
   private final PrintStream terminal;
   private final String sessionKey;
-  private final String csrfToken;
   private final HttpServer server;
   private final ExecutorService executor;
-  private final String cookieName;
   private final Set<String> hosts;
 
   /**
@@ -77,12 +88,11 @@ public final class ConsoleServer implements AutoCloseable {
     this.runner = runner;
     this.terminal = terminal;
     this.sessionKey = randomToken(random);
-    this.csrfToken = randomToken(random);
+    // 127.0.0.1 itself: the loopback address Java picks may be ::1, which the address never names.
     this.server =
-        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+        HttpServer.create(
+            new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), port), 0);
     int bound = server.getAddress().getPort();
-    // Cookies are per host, not per port: the name keeps consoles on other ports apart.
-    this.cookieName = "brokerctl_console_" + bound;
     this.hosts = Set.of("127.0.0.1:" + bound, "localhost:" + bound);
     // One request at a time: actions never interleave, and one operator needs no more.
     this.executor = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().factory());
@@ -98,9 +108,12 @@ public final class ConsoleServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  /** The address to open: it carries the session key, so it is printed only to the operator. */
+  /**
+   * The address to open: it carries the session key in its fragment, which the browser never sends
+   * to any server; it is printed only to the operator.
+   */
   public URI address() {
-    return URI.create("http://127.0.0.1:" + port() + "/?key=" + sessionKey);
+    return URI.create("http://127.0.0.1:" + port() + "/#key=" + sessionKey);
   }
 
   @Override
@@ -154,22 +167,14 @@ public final class ConsoleServer implements AutoCloseable {
         text(exchange, 405, "GET only");
         return;
       }
-      send(exchange, 200, STATIC.get(path), resource(path.substring(1)));
-      return;
-    }
-    if (path.equals("/")) {
-      if (!method.equals("GET")) {
-        text(exchange, 405, "GET only");
-        return;
-      }
-      page(exchange);
+      send(exchange, 200, STATIC.get(path), resource(RESOURCES.get(path)));
       return;
     }
     if (!path.startsWith("/api/")) {
       text(exchange, 404, "not found");
       return;
     }
-    if (!hasSessionCookie(exchange)) {
+    if (!hasSessionKey(exchange)) {
       json(exchange, 401, error("unauthorized", "open the address brokerctl console printed"));
       return;
     }
@@ -191,38 +196,10 @@ public final class ConsoleServer implements AutoCloseable {
     }
   }
 
-  /**
-   * The page. The address with the session key sets the cookie and sends the browser on to {@code
-   * /}, so that the key leaves the address bar and history; {@code /} needs the cookie.
-   */
-  private void page(HttpExchange exchange) throws IOException {
-    Optional<String> key = queryParameter(exchange.getRequestURI(), "key");
-    if (key.isPresent()) {
-      if (!same(key.get(), sessionKey)) {
-        text(exchange, 401, "wrong key: open the address brokerctl console printed");
-        return;
-      }
-      exchange
-          .getResponseHeaders()
-          .add("Set-Cookie", cookieName + "=" + sessionKey + "; Path=/; HttpOnly; SameSite=Strict");
-      exchange.getResponseHeaders().set("Location", "/");
-      exchange.sendResponseHeaders(303, -1);
-      return;
-    }
-    if (!hasSessionCookie(exchange)) {
-      text(exchange, 401, "open the address brokerctl console printed (it carries a key)");
-      return;
-    }
-    String html =
-        new String(resource("index.html"), StandardCharsets.UTF_8).replace("@CSRF@", csrfToken);
-    send(exchange, 200, "text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8));
-  }
-
-  /** A POST from this page: its origin, its CSRF token, a JSON body naming the target. */
+  /** A POST from this page: its origin, a JSON body naming the target. */
   private void action(HttpExchange exchange, String host, String name) throws IOException {
     Headers request = exchange.getRequestHeaders();
-    if (!("http://" + host).equals(request.getFirst("Origin"))
-        || !same(Optional.ofNullable(request.getFirst("X-Console-Csrf")).orElse(""), csrfToken)) {
+    if (!("http://" + host).equals(request.getFirst("Origin"))) {
       json(exchange, 403, error("forbidden", "actions are taken from the console's own page"));
       return;
     }
@@ -248,6 +225,15 @@ public final class ConsoleServer implements AutoCloseable {
       json(exchange, 400, error("invalid_request", "name what to act on (target)"));
       return;
     }
+    if (NOT_AN_IDENTIFIER.matcher(target).find()) {
+      json(
+          exchange,
+          400,
+          error(
+              "invalid_request",
+              "no client id, jti or key id starts with @ or contains spaces or control characters"));
+      return;
+    }
     CommandRunner.Outcome outcome = runner.run(action.get().arguments(target));
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("done", outcome.done());
@@ -266,17 +252,9 @@ public final class ConsoleServer implements AutoCloseable {
     return said.startsWith("brokerctl: ") ? said.substring("brokerctl: ".length()) : said;
   }
 
-  private boolean hasSessionCookie(HttpExchange exchange) {
-    List<String> cookies = exchange.getRequestHeaders().getOrDefault("Cookie", List.of());
-    for (String header : cookies) {
-      for (String cookie : header.split(";")) {
-        String[] pair = cookie.strip().split("=", 2);
-        if (pair.length == 2 && pair[0].equals(cookieName) && same(pair[1], sessionKey)) {
-          return true;
-        }
-      }
-    }
-    return false;
+  private boolean hasSessionKey(HttpExchange exchange) {
+    String given = exchange.getRequestHeaders().getFirst("Authorization");
+    return given != null && same(given, "Bearer " + sessionKey);
   }
 
   private static String body(HttpExchange exchange) throws IOException {
@@ -287,19 +265,6 @@ public final class ConsoleServer implements AutoCloseable {
       }
       return new String(bytes, StandardCharsets.UTF_8);
     }
-  }
-
-  private static Optional<String> queryParameter(URI uri, String name) {
-    String query = uri.getRawQuery();
-    if (query == null) {
-      return Optional.empty();
-    }
-    for (String pair : query.split("&")) {
-      if (pair.startsWith(name + "=")) {
-        return Optional.of(pair.substring(name.length() + 1));
-      }
-    }
-    return Optional.empty();
   }
 
   private static boolean same(String given, String expected) {

@@ -3,7 +3,14 @@
 
 const VIEWS = ["clients", "keys", "issuances", "refusals", "revocations", "audit"];
 const STATES = ["PENDING", "ACTIVE", "RETIRED", "WITHDRAWN", "DELETION_SCHEDULED"];
-const csrf = document.querySelector('meta[name="console-csrf"]').content;
+// The session key comes in the printed address's fragment (never sent to a server). It is kept in
+// sessionStorage, which is per origin (so per port, unlike cookies), and leaves the address bar.
+if (location.hash.startsWith("#key=")) {
+  sessionStorage.setItem("console-key", location.hash.slice("#key=".length));
+  history.replaceState(null, "", location.pathname);
+}
+const key = sessionStorage.getItem("console-key") || "";
+const authorization = { Authorization: "Bearer " + key };
 let pending = null; // the action the dialog asks about
 
 function el(tag, props, ...children) {
@@ -42,7 +49,7 @@ function status(message, kind) {
 }
 
 async function getJson(path) {
-  const response = await fetch(path, { credentials: "same-origin", cache: "no-store" });
+  const response = await fetch(path, { credentials: "omit", cache: "no-store", headers: authorization });
   const body = await response.json();
   if (!response.ok) throw new Error(body.message || response.statusText);
   return body.view;
@@ -85,7 +92,9 @@ function askRevokeClient(clientId, enabled) {
   ask("revoke-client", clientId, "Revoke every token of " + clientId,
     "Revoke every token client " + clientId + " was issued until now (a watermark at this second) and every " +
     "refresh grant it started; verifiers refuse them within seconds. " +
-    (enabled ? "New tokens still mint unless the client is disabled." : "The client is disabled: it gets no new token."));
+    (enabled === undefined
+      ? "Revoking does not stop new tokens: disabling the client does."
+      : enabled ? "New tokens still mint unless the client is disabled." : "The client is disabled: it gets no new token."));
 }
 
 function segments(key, now) {
@@ -269,8 +278,8 @@ async function perform() {
   try {
     const response = await fetch("/api/actions/" + action, {
       method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-Console-Csrf": csrf },
+      credentials: "omit",
+      headers: { "Content-Type": "application/json", ...authorization },
       body: JSON.stringify({ target }),
     });
     const body = await response.json();
@@ -297,7 +306,7 @@ document.getElementById("revoke-form").addEventListener("submit", (event) => {
   const action = document.getElementById("revoke-kind").value;
   const target = document.getElementById("revoke-target").value.trim();
   if (!target) return status("Name what to revoke.", "refused");
-  if (action === "revoke-client") return askRevokeClient(target, true);
+  if (action === "revoke-client") return askRevokeClient(target, undefined); // its state is not known here
   if (action === "revoke-key") return ask(action, target, "Revoke every token key " + target + " signed",
     "Verifiers refuse every token key " + target + " signed, within seconds. The active or pending key is refused: use Compromise.");
   ask(action, target, "Revoke token " + target, "Verifiers refuse the token with jti " + target + " within seconds.");

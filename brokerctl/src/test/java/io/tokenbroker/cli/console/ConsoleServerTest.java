@@ -2,6 +2,7 @@ package io.tokenbroker.cli.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.nimbusds.jose.util.JSONObjectUtils;
 import io.tokenbroker.errors.ServiceFailure;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,8 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -105,22 +104,11 @@ class ConsoleServerTest {
   }
 
   private String key() {
-    return server.address().getQuery().substring("key=".length());
+    return server.address().getFragment().substring("key=".length());
   }
 
-  /** The cookie the printed address sets. */
-  private String cookie() throws IOException {
-    Response opened = get("/?key=" + key(), Map.of("Host", host));
-    assertThat(opened.status()).isEqualTo(303);
-    return opened.headers().get("set-cookie").split(";")[0];
-  }
-
-  private String csrf(String cookie) throws IOException {
-    Matcher meta =
-        Pattern.compile("name=\"console-csrf\" content=\"([^\"]+)\"")
-            .matcher(get("/", Map.of("Host", host, "Cookie", cookie)).body());
-    assertThat(meta.find()).isTrue();
-    return meta.group(1);
+  private String bearer() {
+    return "Bearer " + key();
   }
 
   private Response post(String action, Map<String, String> headers, String body)
@@ -129,106 +117,114 @@ class ConsoleServerTest {
   }
 
   @Test
-  void printsAnAddressOnLoopbackWithAKeyOfAtLeast256Bits() {
+  void printsAnAddressOnLoopbackWithAKeyOfAtLeast256BitsInItsFragmentOnly() {
     assertThat(server.address().getHost()).isEqualTo("127.0.0.1");
+    assertThat(server.address().getPath()).isEqualTo("/");
+    assertThat(server.address().getQuery()).isNull(); // the fragment is never sent to a server
     assertThat(key()).matches("[A-Za-z0-9_-]{43,}");
   }
 
+  /** The page, script and style hold no secret; nothing the server sends carries the key. */
   @Test
-  void tradesThePrintedKeyForAnHttpOnlyStrictCookieAndDropsItFromTheAddress() throws Exception {
-    Response opened = get("/?key=" + key(), Map.of("Host", host));
+  void servesThePageWithoutTheKeyAndSetsNoCookie() throws Exception {
+    List<Response> statics =
+        List.of(
+            get("/", Map.of("Host", host)),
+            get("/app.js", Map.of("Host", host)),
+            get("/app.css", Map.of("Host", host)),
+            get("/api/clients", Map.of("Host", host, "Authorization", bearer())));
 
-    assertThat(opened.status()).isEqualTo(303);
-    assertThat(opened.headers()).containsEntry("location", "/");
-    assertThat(opened.headers().get("set-cookie"))
-        .startsWith("brokerctl_console_" + server.port() + "=" + key() + ";")
-        .contains("HttpOnly")
-        .contains("SameSite=Strict");
+    for (Response answer : statics) {
+      assertThat(answer.status()).isEqualTo(200);
+      assertThat(answer.headers()).doesNotContainKey("set-cookie");
+      assertThat(answer.body()).doesNotContain(key());
+    }
+  }
+
+  /**
+   * Only the header carries the key: a cookie with it (which another server on 127.0.0.1 could
+   * have been sent) or a query parameter opens nothing.
+   */
+  @Test
+  void servesNoDataWithoutTheKeyInTheAuthorizationHeader() throws Exception {
+    String wrong = key().charAt(0) == 'A' ? "B" + key().substring(1) : "A" + key().substring(1);
+    List<Response> refused =
+        List.of(
+            get("/api/clients", Map.of("Host", host)),
+            get("/api/clients", Map.of("Host", host, "Authorization", "Bearer " + wrong)),
+            get("/api/clients", Map.of("Host", host, "Authorization", key())),
+            get("/api/clients", Map.of("Host", host, "Cookie", "brokerctl_console=" + key())),
+            get("/api/clients?key=" + key(), Map.of("Host", host)));
+
+    for (Response answer : refused) {
+      assertThat(answer.status()).isEqualTo(401);
+      assertThat(answer.body()).doesNotContain("billing");
+    }
   }
 
   @Test
-  void servesNeitherPageNorDataWithoutTheKey() throws Exception {
-    Response wrongKey = get("/?key=" + key().replace(key().charAt(0), '!'), Map.of("Host", host));
-    Response page = get("/", Map.of("Host", host));
-    Response api = get("/api/clients", Map.of("Host", host));
-    Response forged =
-        get("/api/clients", Map.of("Host", host, "Cookie", "brokerctl_console_1=" + key()));
-
-    assertThat(wrongKey.status()).isEqualTo(401);
-    assertThat(wrongKey.headers()).doesNotContainKey("set-cookie");
-    assertThat(page.status()).isEqualTo(401);
-    assertThat(page.body()).doesNotContain("console-csrf");
-    assertThat(api.status()).isEqualTo(401);
-    assertThat(api.body()).doesNotContain("billing");
-    assertThat(forged.status()).isEqualTo(401);
-  }
-
-  @Test
-  void servesDataWithTheCookie() throws Exception {
-    Response api = get("/api/clients", Map.of("Host", host, "Cookie", cookie()));
+  void servesDataWithTheKey() throws Exception {
+    Response api = get("/api/clients", Map.of("Host", host, "Authorization", bearer()));
 
     assertThat(api.status()).isEqualTo(200);
     assertThat(api.body()).isEqualTo("{\"view\":[{\"client_id\":\"billing\"}]}");
   }
 
-  /** A DNS-rebinding page reaches this port under its own host name, cookie or not. */
+  /** A DNS-rebinding page reaches this port under its own host name, key or not. */
   @ParameterizedTest
   @ValueSource(strings = {"attacker.example:%d", "127.0.0.1", "127.0.0.1:1", "localhost.evil:%d"})
   void refusesAnyHostButThisLoopbackAddress(String hostHeader) throws Exception {
-    String cookie = cookie();
     String given = hostHeader.formatted(server.port());
 
-    Response page = get("/", Map.of("Host", given, "Cookie", cookie));
-    Response api = get("/api/clients", Map.of("Host", given, "Cookie", cookie));
+    Response page = get("/", Map.of("Host", given));
+    Response api = get("/api/clients", Map.of("Host", given, "Authorization", bearer()));
     Response action =
         post(
             "disable-client",
             Map.of(
                 "Host",
                 given,
-                "Cookie",
-                cookie,
+                "Authorization",
+                bearer(),
                 "Origin",
                 "http://" + given,
-                "X-Console-Csrf",
-                csrf(cookie),
                 "Content-Type",
                 "application/json"),
             "{\"target\":\"billing\"}");
 
     assertThat(List.of(page.status(), api.status(), action.status())).containsOnly(421);
-    assertThat(api.body() + page.body()).doesNotContain("billing").doesNotContain("csrf");
+    assertThat(api.body() + page.body()).doesNotContain("billing").doesNotContain("<script");
     assertThat(commands).isEmpty();
   }
 
   @Test
   void performsAnActionFromItsOwnPageOnly() throws Exception {
-    String cookie = cookie();
-    String csrf = csrf(cookie);
-    Map<String, String> fromPage =
-        Map.of(
-            "Host", host,
-            "Cookie", cookie,
-            "Origin", "http://" + host,
-            "X-Console-Csrf", csrf,
-            "Content-Type", "application/json");
+    Map<String, String> fromPage = fromPage();
 
     List<Response> refused = new ArrayList<>();
-    refused.add(post("disable-client", without(fromPage, "X-Console-Csrf"), "{\"target\":\"b\"}"));
-    refused.add(
-        post("disable-client", with(fromPage, "X-Console-Csrf", key()), "{\"target\":\"b\"}"));
     refused.add(post("disable-client", without(fromPage, "Origin"), "{\"target\":\"b\"}"));
     refused.add(
         post(
             "disable-client",
             with(fromPage, "Origin", "https://evil.example"),
             "{\"target\":\"b\"}"));
-    refused.add(post("disable-client", without(fromPage, "Cookie"), "{\"target\":\"b\"}"));
+    refused.add(
+        post(
+            "disable-client",
+            with(fromPage, "Origin", "http://127.0.0.1:" + (server.port() + 1)),
+            "{\"target\":\"b\"}"));
+    refused.add(
+        post("disable-client", without(fromPage, "Authorization"), "{\"target\":\"b\"}"));
+    refused.add(
+        post(
+            "disable-client",
+            with(without(fromPage, "Authorization"), "Cookie", "brokerctl_console=" + key()),
+            "{\"target\":\"b\"}"));
     Response form =
         post("disable-client", with(fromPage, "Content-Type", "text/plain"), "{\"target\":\"b\"}");
     Response get = get("/api/actions/disable-client", fromPage);
 
-    assertThat(refused).extracting(Response::status).containsExactly(403, 403, 403, 403, 401);
+    assertThat(refused).extracting(Response::status).containsExactly(403, 403, 403, 401, 401);
     assertThat(form.status()).isEqualTo(415);
     assertThat(get.status()).isEqualTo(405);
     assertThat(commands).isEmpty();
@@ -245,19 +241,7 @@ class ConsoleServerTest {
 
   @Test
   void answersARefusalWithTheCommandsOwnMessage() throws Exception {
-    String cookie = cookie();
-    Map<String, String> fromPage =
-        Map.of(
-            "Host",
-            host,
-            "Cookie",
-            cookie,
-            "Origin",
-            "http://" + host,
-            "X-Console-Csrf",
-            csrf(cookie),
-            "Content-Type",
-            "application/json");
+    Map<String, String> fromPage = fromPage();
 
     Response refused = post("disable-client", fromPage, "{\"target\":\"ghost\"}");
     Response noTarget = post("revoke-token", fromPage, "{}");
@@ -273,10 +257,9 @@ class ConsoleServerTest {
 
   @Test
   void answersAFailureWithoutItsDetailAndNamesItOnTheTerminal() throws Exception {
-    String cookie = cookie();
-
-    Response broken = get("/api/broken", Map.of("Host", host, "Cookie", cookie));
-    Response unavailable = get("/api/unavailable", Map.of("Host", host, "Cookie", cookie));
+    Response broken = get("/api/broken", Map.of("Host", host, "Authorization", bearer()));
+    Response unavailable =
+        get("/api/unavailable", Map.of("Host", host, "Authorization", bearer()));
 
     assertThat(broken.status()).isEqualTo(500);
     assertThat(broken.body())
@@ -292,13 +275,12 @@ class ConsoleServerTest {
 
   @Test
   void forbidsCachingFramingForeignScriptsAndSniffingOnEveryAnswer() throws Exception {
-    String cookie = cookie();
     List<Response> answers =
         List.of(
             get("/", Map.of("Host", host)),
-            get("/", Map.of("Host", host, "Cookie", cookie)),
             get("/app.js", Map.of("Host", host)),
-            get("/api/clients", Map.of("Host", host, "Cookie", cookie)),
+            get("/api/clients", Map.of("Host", host)),
+            get("/api/clients", Map.of("Host", host, "Authorization", bearer())),
             get("/api/clients", Map.of("Host", "evil.example")),
             get("/nothing", Map.of("Host", host)));
 
@@ -318,12 +300,48 @@ class ConsoleServerTest {
 
   @Test
   void pageHasNoInlineScriptOrStyle() throws Exception {
-    String page = get("/", Map.of("Host", host, "Cookie", cookie())).body();
+    String page = get("/", Map.of("Host", host)).body();
 
     assertThat(page).contains("<script src=\"/app.js\"").doesNotContain("<script>");
     assertThat(page).doesNotContain("style=").doesNotContain("<style");
     assertThat(page).doesNotContainPattern("\\son[a-z]+=").doesNotContain("javascript:");
     assertThat(page).doesNotContain("http://").doesNotContain("https://"); // nothing from elsewhere
+  }
+
+  /**
+   * picocli would read {@code @file} as a file's contents even after {@code --}; no identifier
+   * starts with {@code @} or holds spaces or control or format characters.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "@/etc/hostname",
+        "@billing",
+        "bill ing",
+        "billing\u001b[2J",
+        "bill\u0000ing",
+        "\u202ebilling",
+        "bill\u00a0ing"
+      })
+  void refusesATargetNoIdentifierCouldBe(String target) throws Exception {
+    Response refused =
+        post("revoke-token", fromPage(), JSONObjectUtils.toJSONString(Map.of("target", target)));
+
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.body()).contains("starts with @");
+    assertThat(commands).isEmpty();
+  }
+
+  private Map<String, String> fromPage() {
+    return Map.of(
+        "Host",
+        host,
+        "Authorization",
+        bearer(),
+        "Origin",
+        "http://" + host,
+        "Content-Type",
+        "application/json");
   }
 
   private static Map<String, String> without(Map<String, String> headers, String name) {
