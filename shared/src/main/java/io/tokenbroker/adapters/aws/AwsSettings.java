@@ -8,6 +8,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 
@@ -25,7 +26,7 @@ public record AwsSettings(
    * Reads AWS_REGION (required), AWS_ENDPOINT_URL (optional: any AWS-compatible endpoint) and the
    * credentials Lambda provides: the container endpoint when set (SnapStart), else the
    * AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN variables, else the SDK's default
-   * chain (operator tools on a workstation), with the profile AWS_PROFILE names if set. Lambda sets
+   * chain (operator tools on a workstation), or only the profile AWS_PROFILE names if set. Lambda sets
    * only the container variables (AWS_CONTAINER_CREDENTIALS_FULL_URI,
    * AWS_CONTAINER_AUTHORIZATION_TOKEN) for SnapStart functions, since key variables would be frozen
    * into the snapshot; the provider is renewable ({@link #renewCredentials}) so that a restored
@@ -72,9 +73,13 @@ public record AwsSettings(
               ? AwsSessionCredentials.create(accessKey.get(), secret, session.get())
               : AwsBasicCredentials.create(accessKey.get(), secret));
     }
-    // AWS_PROFILE: an operator tool's chosen profile (functions never set it).
-    var chain = DefaultCredentialsProvider.builder();
-    env.optional("AWS_PROFILE").ifPresent(chain::profileName);
-    return chain.build();
+    // AWS_PROFILE: an operator tool's chosen profile (functions never set it). That profile alone:
+    // the default chain would first take keys from the process's environment or system
+    // properties, even when the tool removed them from its own copy of the environment.
+    Optional<String> profile = env.optional("AWS_PROFILE");
+    if (profile.isPresent()) {
+      return ProfileCredentialsProvider.builder().profileName(profile.get()).build();
+    }
+    return DefaultCredentialsProvider.builder().build();
   }
 }
