@@ -1,5 +1,6 @@
 package io.tokenbroker.cli;
 
+import io.tokenbroker.errors.OperatorRefusal;
 import io.tokenbroker.adapters.wiring.KeyRotationWiring;
 import io.tokenbroker.keys.KeyRotationService;
 import io.tokenbroker.keys.SigningKey;
@@ -54,7 +55,7 @@ final class KeysCommand {
   static KeyRotationService.RotationReport ran(
       KeyRotationService.RotationReport report, String advice) {
     if (!report.ran()) {
-      throw new IllegalStateException("another lifecycle run holds the lease; " + advice);
+      throw new OperatorRefusal("another lifecycle run holds the lease; " + advice);
     }
     return report;
   }

@@ -1,5 +1,6 @@
 package io.tokenbroker.cli;
 
+import io.tokenbroker.errors.OperatorRefusal;
 import io.tokenbroker.adapters.wiring.BrokerAdapters;
 import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.keys.SigningKey;
@@ -74,8 +75,8 @@ final class RevokeCommand {
    * Nothing to revoke and no --force: says what was not found (exit 1, nothing revoked; the audit
    * trail records the refusal).
    */
-  static IllegalArgumentException refused(String notFound) {
-    return new IllegalArgumentException(notFound + "; nothing revoked (--force revokes it anyway)");
+  static OperatorRefusal refused(String notFound) {
+    return new OperatorRefusal(notFound + "; nothing revoked (--force revokes it anyway)");
   }
 
   @Command(

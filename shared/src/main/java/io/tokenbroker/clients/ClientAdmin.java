@@ -1,5 +1,6 @@
 package io.tokenbroker.clients;
 
+import io.tokenbroker.errors.OperatorRefusal;
 import java.util.List;
 import java.util.Optional;
 
@@ -31,7 +32,7 @@ public final class ClientAdmin {
     Client current =
         clients
             .find(clientId)
-            .orElseThrow(() -> new IllegalArgumentException("no such client: " + clientId));
+            .orElseThrow(() -> new OperatorRefusal("no such client: " + clientId));
     return clients.save(current.withEnabled(false), current.version());
   }
 

@@ -1,5 +1,6 @@
 package io.tokenbroker.keys;
 
+import io.tokenbroker.errors.OperatorRefusal;
 import io.tokenbroker.revocation.RevocationReason;
 import io.tokenbroker.revocation.RevocationRepository;
 import io.tokenbroker.revocation.RevocationRetention;
@@ -92,14 +93,14 @@ public final class KeyRotationService {
    * and if it was signing, a successor signs from now on (the PENDING key if there is one, else a
    * new one: verifiers pick it up on its first unknown kid).
    *
-   * @throws IllegalArgumentException if there is no such key
+   * @throws OperatorRefusal if there is no such key
    */
   public RotationReport compromise(String kid) {
     return underLease(
         actions -> {
           Instant now = clock.instant();
           SigningKey key =
-              keys.find(kid).orElseThrow(() -> new IllegalArgumentException("no such key: " + kid));
+              keys.find(kid).orElseThrow(() -> new OperatorRefusal("no such key: " + kid));
           revocations.revokeKey(
               kid,
               RevocationRetention.keepUntil(now.plus(policy.maxTokenLifetime())),

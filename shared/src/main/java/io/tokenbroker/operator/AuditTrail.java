@@ -2,6 +2,7 @@ package io.tokenbroker.operator;
 
 import io.tokenbroker.clients.ClientConflict;
 import io.tokenbroker.clients.InvalidClientPolicy;
+import io.tokenbroker.errors.OperatorRefusal;
 import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.errors.ServiceFailure;
 import java.security.SecureRandom;
@@ -106,14 +107,16 @@ public final class AuditTrail {
     return new AuditEntry(id, clock.instant(), actor, via, action, target, outcome, detail);
   }
 
-  /** Refusals change nothing; anything else unexpected may have changed something. */
+  /**
+   * Refusals change nothing; anything else may have come after a change (IllegalStateException
+   * included: KMS throws it after a compromise wrote its revocation), so it is recorded as failed.
+   */
   private static AuditOutcome outcomeOf(RuntimeException e) {
     return switch (e) {
       case RequestRejected r -> AuditOutcome.REFUSED;
       case InvalidClientPolicy p -> AuditOutcome.REFUSED;
       case ClientConflict c -> AuditOutcome.REFUSED;
-      case IllegalArgumentException i -> AuditOutcome.REFUSED;
-      case IllegalStateException s -> AuditOutcome.REFUSED;
+      case OperatorRefusal o -> AuditOutcome.REFUSED;
       default -> AuditOutcome.FAILED;
     };
   }

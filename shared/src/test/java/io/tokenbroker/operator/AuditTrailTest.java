@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tokenbroker.errors.RequestRejected;
+import io.tokenbroker.errors.OperatorRefusal;
 import io.tokenbroker.errors.ServiceFailure;
 import io.tokenbroker.testing.InMemoryOperatorAudit;
 import java.time.Clock;
@@ -124,5 +125,37 @@ class AuditTrailTest {
         .isSameAs(failure);
     assertThat(audit.all().getLast().outcome()).isEqualTo(AuditOutcome.FAILED);
     assertThat(audit.all().getLast().detail()).isEqualTo("dynamodb: PutItem failed: x");
+  }
+
+  /**
+   * Only a deliberate refusal says "nothing was changed": an IllegalStateException can come after a
+   * change (KMS disabling a key after its revocation was written), so it is a failure.
+   */
+  @Test
+  void recordsAnOperatorRefusalAsRefusedAndAnyOtherExceptionAsFailed() {
+    List<RuntimeException> thrown =
+        List.of(
+            new OperatorRefusal("no such key: k"),
+            new IllegalStateException("KMS: key is pending deletion"),
+            new IllegalArgumentException("bad value"));
+
+    for (RuntimeException e : thrown) {
+      assertThatThrownBy(
+              () ->
+                  trail.perform(
+                      ALICE,
+                      "keys compromise",
+                      "k",
+                      () -> {
+                        throw e;
+                      },
+                      "done"))
+          .isSameAs(e);
+    }
+
+    assertThat(audit.all())
+        .filteredOn(entry -> entry.outcome() != AuditOutcome.INTENT)
+        .extracting(AuditEntry::outcome)
+        .containsExactly(AuditOutcome.REFUSED, AuditOutcome.FAILED, AuditOutcome.FAILED);
   }
 }
