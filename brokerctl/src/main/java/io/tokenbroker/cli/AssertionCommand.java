@@ -70,6 +70,9 @@ final class AssertionCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), "--lifetime must be at least 1 s: it would have expired already");
     }
+    Duration longest =
+        Brokerctl.brokerLimit(
+            spec, () -> BrokerConfig.maxAssertionLifetime(brokerctl.brokerSettings()));
     JWK key = JWK.parse(Files.readString(keyFile));
     if (!key.isPrivate()) {
       throw new IllegalArgumentException(keyFile + " holds no private key");
@@ -101,13 +104,12 @@ final class AssertionCommand implements Callable<Integer> {
                 .build());
     jwt.sign(signer);
     spec.commandLine().getOut().println(jwt.serialize());
-    warnOfRefusals();
+    warnOfRefusals(longest);
     return 0;
   }
 
   /** After the assertion is printed (stdout stays the assertion alone, for scripts). */
-  private void warnOfRefusals() {
-    Duration longest = BrokerConfig.maxAssertionLifetime(brokerctl.brokerSettings());
+  private void warnOfRefusals(Duration longest) {
     if (lifetimeSeconds > longest.toSeconds()) {
       Brokerctl.warn(
           spec,

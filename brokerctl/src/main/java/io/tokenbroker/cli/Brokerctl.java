@@ -343,6 +343,19 @@ public final class Brokerctl {
     spec.commandLine().getErr().println("brokerctl: warning: " + warning);
   }
 
+  /**
+   * A broker limit from brokerctl's environment, read before the command acts: a value the broker
+   * would refuse at start is a usage error here, rather than an exit 1 after the action was done.
+   */
+  static <T> T brokerLimit(CommandSpec spec, Supplier<T> read) {
+    try {
+      return read.get();
+    } catch (ConfigException e) {
+      throw new ParameterException(
+          spec.commandLine(), e.getMessage() + " (brokerctl's environment; nothing was done)");
+    }
+  }
+
   /** The AWS adapters the broker's functions use, with the timeouts of background work. */
   BrokerAdapters adapters() {
     return BrokerAdapters.from(env(), ClientTimeouts.background());

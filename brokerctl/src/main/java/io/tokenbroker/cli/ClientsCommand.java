@@ -65,6 +65,9 @@ final class ClientsCommand {
     @Override
     public Integer call() throws IOException, ParseException {
       List<Client> registrations = read();
+      Duration cap =
+          Brokerctl.brokerLimit(
+              spec, () -> BrokerConfig.maxTokenLifetime(clients.brokerctl.brokerSettings()));
       ClientAdmin admin = clients.admin();
       for (Client client : registrations) {
         Client stored =
@@ -76,14 +79,13 @@ final class ClientsCommand {
         spec.commandLine()
             .getOut()
             .println("stored " + stored.clientId() + " (version " + stored.version() + ")");
-        warnOfCaps(stored);
+        warnOfCaps(stored, cap);
       }
       return 0;
     }
 
     /** The broker caps every token at its own longest lifetime, whatever the policy says. */
-    private void warnOfCaps(Client client) {
-      Duration cap = BrokerConfig.maxTokenLifetime(clients.brokerctl.brokerSettings());
+    private void warnOfCaps(Client client, Duration cap) {
       if (client.maxLifetime().compareTo(cap) > 0) {
         Brokerctl.warn(
             spec,

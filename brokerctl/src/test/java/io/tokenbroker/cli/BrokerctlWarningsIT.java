@@ -164,4 +164,34 @@ class BrokerctlWarningsIT {
     assertThat(ClientJson.parseAll(Files.readString(longLived)).getFirst().maxLifetime())
         .isGreaterThan(Duration.ofSeconds(900));
   }
+
+  /**
+   * A limit the broker would refuse, in brokerctl's environment, is named before anything is done:
+   * not an exit 1 after the first client of a file was stored and the rest were not.
+   */
+  @Test
+  void refusesAnUnreadableLimitBeforeStoringAnyClientOrSigning() throws Exception {
+    BrokerTables tables = cli.freshTables();
+    Path two =
+        Files.writeString(
+            dir.resolve("two.json"),
+            "{\"clients\":[{\"client_id\":\"one\",\"scopes\":[\"s\"],\"audiences\":[\"https://a\"],"
+                + "\"iam_roles\":[\"arn:aws:iam::123456789012:role/one\"]},"
+                + "{\"client_id\":\"two\",\"scopes\":[\"s\"],\"audiences\":[\"https://a\"],"
+                + "\"iam_roles\":[\"arn:aws:iam::123456789012:role/two\"]}]}");
+    Map<String, String> badCap = Map.of("ACCESS_TOKEN_MAX_LIFETIME_SECONDS", "-5");
+    Path keyFile = dir.resolve("key.json");
+    assertThat(Cli.execute(Map.of(), "keygen", "--out", keyFile.toString()).exit()).isZero();
+
+    Cli.Run put = cli.on(tables, badCap, "clients", "put", two.toString());
+    Cli.Run signed =
+        assertion(keyFile, 60, Map.of("CLIENT_ASSERTION_MAX_LIFETIME_SECONDS", "-5"));
+
+    assertThat(put.exit()).isEqualTo(2);
+    assertThat(put.err()).contains("ACCESS_TOKEN_MAX_LIFETIME_SECONDS").contains("nothing was done");
+    assertThat(cli.on(tables, "clients", "list").out()).doesNotContain("one").doesNotContain("two");
+    assertThat(signed.exit()).isEqualTo(2);
+    assertThat(signed.out()).isEmpty();
+    assertThat(signed.err()).contains("CLIENT_ASSERTION_MAX_LIFETIME_SECONDS");
+  }
 }

@@ -44,6 +44,11 @@ final class Cli {
 
   /** brokerctl on every table of {@code tables} (by their prefix, also the deployment name). */
   Run on(BrokerTables tables, String... args) {
+    return on(tables, Map.of(), args);
+  }
+
+  /** As {@link #on(BrokerTables, String...)}, with these variables in brokerctl's environment. */
+  Run on(BrokerTables tables, Map<String, String> env, String... args) {
     String prefix = tables.clients().substring(0, tables.clients().length() - "clients".length());
     List<String> all =
         new ArrayList<>(
@@ -55,7 +60,7 @@ final class Cli {
                 "--deployment",
                 prefix));
     all.addAll(List.of(args));
-    return execute(Map.of(), all.toArray(String[]::new));
+    return execute(env, all.toArray(String[]::new));
   }
 
   static Run execute(Map<String, String> env, String... args) {
