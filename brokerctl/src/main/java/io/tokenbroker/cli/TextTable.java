@@ -3,13 +3,18 @@ package io.tokenbroker.cli;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * A plain-text table whose columns are as wide as their widest value (header included), two spaces
- * apart; the last column is not padded. Values never hold a line break (one is shown as a space),
- * so that every row stays one line; an empty value is shown as "-".
+ * apart; the last column is not padded. Values never hold a control character (line breaks, ESC
+ * sequences), a format character (bidi overrides) or a line or paragraph separator: each is shown
+ * as a space, so that every row stays one line and a value (a jti from the admin route, say) cannot
+ * drive the operator's terminal or reorder what it shows. An empty value is shown as "-".
  */
 final class TextTable {
+
+  private static final Pattern CONTROL = Pattern.compile("[\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}]");
 
   private final List<String> headers;
   private final List<List<String>> rows = new ArrayList<>();
@@ -24,7 +29,7 @@ final class TextTable {
     }
     List<String> row = new ArrayList<>();
     for (Object value : values) {
-      String text = value == null ? "" : value.toString().replaceAll("[\\r\\n\\t]", " ");
+      String text = value == null ? "" : CONTROL.matcher(value.toString()).replaceAll(" ");
       row.add(text.isEmpty() ? "-" : text);
     }
     rows.add(row);
