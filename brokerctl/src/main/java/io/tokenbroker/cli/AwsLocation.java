@@ -10,9 +10,11 @@ import software.amazon.awssdk.profiles.ProfileProperty;
 /**
  * Which AWS region and profile brokerctl works in, as the SDK's chains would choose them, from the
  * environment brokerctl was given: the profile is --profile, else AWS_PROFILE, else {@code
- * default}; the region is --region, else AWS_REGION, else the profile's {@code region} in the
- * config file (AWS_CONFIG_FILE, else ~/.aws/config). Instance metadata is not asked (the SDK's last
- * resort): on a workstation it only times out.
+ * default}; the region is --region, else AWS_REGION, else AWS_DEFAULT_REGION (the AWS CLI's), else
+ * the profile's {@code region} in the config file (AWS_CONFIG_FILE, else ~/.aws/config). A profile
+ * may be defined in the config file or only in the credentials file (AWS_SHARED_CREDENTIALS_FILE,
+ * else ~/.aws/credentials), as the SDK reads them together. Instance metadata is not asked (the
+ * SDK's last resort): on a workstation it only times out.
  */
 final class AwsLocation {
 
@@ -26,29 +28,31 @@ final class AwsLocation {
   /**
    * The region, if any source names one.
    *
-   * @throws IllegalArgumentException if a profile was named that the config file does not have
+   * @throws IllegalArgumentException if a profile was named that neither file has
    */
   static Optional<String> region(
       String option, Optional<String> profile, Map<String, String> environment) {
     if (option != null) {
       return Optional.of(option);
     }
-    Optional<String> variable = nonBlank(environment.get("AWS_REGION"));
+    Optional<String> variable =
+        nonBlank(environment.get("AWS_REGION"))
+            .or(() -> nonBlank(environment.get("AWS_DEFAULT_REGION")));
     if (variable.isPresent()) {
       return variable;
     }
     Path config = configFile(environment);
+    Path credentials = credentialsFile(environment);
     ProfileFile file =
-        Files.isRegularFile(config)
-            ? ProfileFile.builder().content(config).type(ProfileFile.Type.CONFIGURATION).build()
-            : ProfileFile.builder()
-                .content(new java.io.ByteArrayInputStream(new byte[0]))
-                .type(ProfileFile.Type.CONFIGURATION)
-                .build();
+        ProfileFile.aggregator()
+            .addFile(read(config, ProfileFile.Type.CONFIGURATION))
+            .addFile(read(credentials, ProfileFile.Type.CREDENTIALS))
+            .build();
     String name = profile.orElse("default");
     var found = file.profile(name);
     if (found.isEmpty() && profile.isPresent()) {
-      throw new IllegalArgumentException("no profile " + name + " in " + config);
+      throw new IllegalArgumentException(
+          "no profile " + name + " in " + config + " or " + credentials);
     }
     return found.flatMap(p -> p.property(ProfileProperty.REGION)).flatMap(AwsLocation::nonBlank);
   }
@@ -59,6 +63,27 @@ final class AwsLocation {
         .map(
             f -> Path.of(f.startsWith("~/") ? System.getProperty("user.home") + f.substring(1) : f))
         .orElse(Path.of(System.getProperty("user.home"), ".aws", "config"));
+  }
+
+  /** AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials (where the SDK looks). */
+  static Path credentialsFile(Map<String, String> environment) {
+    return nonBlank(environment.get("AWS_SHARED_CREDENTIALS_FILE"))
+        .map(AwsLocation::home)
+        .orElse(Path.of(System.getProperty("user.home"), ".aws", "credentials"));
+  }
+
+  private static Path home(String file) {
+    return Path.of(
+        file.startsWith("~/") ? System.getProperty("user.home") + file.substring(1) : file);
+  }
+
+  private static ProfileFile read(Path path, ProfileFile.Type type) {
+    return Files.isRegularFile(path)
+        ? ProfileFile.builder().content(path).type(type).build()
+        : ProfileFile.builder()
+            .content(new java.io.ByteArrayInputStream(new byte[0]))
+            .type(type)
+            .build();
   }
 
   private static Optional<String> nonBlank(String value) {

@@ -68,7 +68,7 @@ public final class Brokerctl {
   @Option(
       names = "--region",
       description =
-          "AWS region. Default: AWS_REGION, else the profile's region in the AWS config file;"
+          "AWS region. Default: AWS_REGION, else AWS_DEFAULT_REGION, else the profile's region in the AWS config file;"
               + " with --endpoint-url and none of these, us-east-1.")
   String region;
 
@@ -318,7 +318,8 @@ public final class Brokerctl {
                 () ->
                     new ParameterException(
                         spec.commandLine(),
-                        "no AWS region: give --region, set AWS_REGION, or set region in profile "
+                        "no AWS region: give --region, set AWS_REGION or AWS_DEFAULT_REGION, or"
+                            + " set region in profile "
                             + chosenProfile.orElse("default")
                             + " of "
                             + AwsLocation.configFile(environment)));

@@ -116,8 +116,8 @@ class BrokerctlRegionIT {
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err())
         .startsWith(
-            "brokerctl: no AWS region: give --region, set AWS_REGION, or set region in profile"
-                + " default of "
+            "brokerctl: no AWS region: give --region, set AWS_REGION or AWS_DEFAULT_REGION, or"
+                + " set region in profile default of "
                 + empty)
         .contains("Usage: ");
     assertThat(run.out()).isEmpty();
@@ -129,5 +129,42 @@ class BrokerctlRegionIT {
 
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err()).startsWith("brokerctl: no profile nope in " + config);
+  }
+
+  /** The AWS CLI's variable, after AWS_REGION. */
+  @Test
+  void takesAwsDefaultRegionAfterAwsRegion() {
+    assertThat(
+            brokerctl(withConfig(Map.of("AWS_DEFAULT_REGION", "eu-west-1")), "clients", "list")
+                .exit())
+        .isZero();
+    assertThat(
+            brokerctl(
+                    withConfig(
+                        Map.of("AWS_DEFAULT_REGION", "eu-west-1", "AWS_REGION", "us-east-1")),
+                    "clients",
+                    "list")
+                .exit())
+        .isEqualTo(1);
+  }
+
+  /** As the SDK reads them: a profile may live in the credentials file only. */
+  @Test
+  void acceptsAProfileDefinedOnlyInTheCredentialsFile() throws Exception {
+    Path credentials =
+        Files.writeString(
+            dir.resolve("credentials"),
+            "[keys-only]\naws_access_key_id = test\naws_secret_access_key = test\n");
+    Map<String, String> env =
+        withConfig(Map.of("AWS_SHARED_CREDENTIALS_FILE", credentials.toString()));
+
+    Cli.Run run = brokerctl(env, "--profile", "keys-only", "clients", "list");
+    Cli.Run unknown = brokerctl(env, "--profile", "nope", "clients", "list");
+
+    // no region in either file: the local endpoint's us-east-1, where these tables do not exist
+    assertThat(run.err()).doesNotContain("no profile").contains("ResourceNotFoundException");
+    assertThat(unknown.exit()).isEqualTo(2);
+    assertThat(unknown.err())
+        .startsWith("brokerctl: no profile nope in " + config + " or " + credentials);
   }
 }
