@@ -133,6 +133,9 @@ public final class Brokerctl {
   /** The process environment the AWS clients and table defaults come from. */
   final Map<String, String> environment;
 
+  /** The audit entries' clock; checked against AWS's before the first entry is written. */
+  Clock clock = Clock.systemUTC();
+
   private String actor;
   private Map<String, String> stackOutputs;
 
@@ -370,7 +373,6 @@ public final class Brokerctl {
   <T> T audited(
       String action, String target, Supplier<T> act, Function<? super T, String> describe) {
     String table = auditTable();
-    Clock clock = Clock.systemUTC();
     return new AuditTrail(adapters().operatorAudit(table, clock), AuditEntry.BROKERCTL, clock)
         .perform(actor(), action, target, act, describe);
   }
@@ -378,7 +380,7 @@ public final class Brokerctl {
   /** The operator's ARN, asked of STS once per run. */
   private String actor() {
     if (actor == null) {
-      actor = CallerIdentity.arn(AwsSettings.from(env(), ClientTimeouts.background()));
+      actor = CallerIdentity.arn(AwsSettings.from(env(), ClientTimeouts.background()), clock);
     }
     return actor;
   }

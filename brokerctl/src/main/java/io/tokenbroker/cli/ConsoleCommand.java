@@ -155,7 +155,9 @@ final class ConsoleCommand implements Callable<Integer> {
     return arguments -> {
       StringWriter out = new StringWriter();
       StringWriter err = new StringWriter();
-      CommandLine command = Brokerctl.commandLine(new Brokerctl(brokerctl.environment));
+      Brokerctl inner = new Brokerctl(brokerctl.environment);
+      inner.clock = brokerctl.clock;
+      CommandLine command = Brokerctl.commandLine(inner);
       command.setOut(new PrintWriter(out, true));
       command.setErr(new PrintWriter(err, true));
       List<String> all = new ArrayList<>(options);

@@ -6,6 +6,10 @@ import io.tokenbroker.adapters.dynamodb.BrokerTables;
 import io.tokenbroker.devsupport.LocalAws;
 import io.tokenbroker.devsupport.MotoExtension;
 import io.tokenbroker.testing.AwsFixture;
+import java.time.Clock;
+import java.time.Duration;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -198,5 +202,45 @@ class BrokerctlAuditIT {
     assertThat(run.exit()).isZero();
     Cli.assertAligned(run.out(), 5);
     assertThat(run.out()).contains(longId).contains(caller);
+  }
+
+  /**
+   * An audit entry's time, month and expiry come from the local clock: set far back or ahead, it
+   * would write entries already expired or where the newest are not read. STS's Date says so first.
+   */
+  @Test
+  void actsOnlyWhenTheLocalClockAgreesWithAws() throws Exception {
+    BrokerTables tables = freshTables();
+    String prefix = tables.clients().substring(0, tables.clients().length() - "clients".length());
+    String[] put = {
+      "--endpoint-url",
+      aws.aws.endpoint().toString(),
+      "--table-prefix",
+      prefix,
+      "clients",
+      "put",
+      client("timely").toString()
+    };
+
+    for (Duration off : List.of(Duration.ofDays(-401), Duration.ofDays(2))) {
+      Brokerctl skewed = new Brokerctl(Map.of());
+      skewed.clock = Clock.offset(Clock.systemUTC(), off);
+      StringWriter err = new StringWriter();
+      var command = Brokerctl.commandLine(skewed);
+      command.setOut(new PrintWriter(new StringWriter()));
+      command.setErr(new PrintWriter(err));
+
+      assertThat(command.execute(put)).isEqualTo(1);
+      assertThat(err.toString()).contains("this machine's clock says").contains("nothing was done");
+    }
+    Brokerctl close = new Brokerctl(Map.of());
+    close.clock = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-2));
+    var command = Brokerctl.commandLine(close);
+    command.setOut(new PrintWriter(new StringWriter()));
+    command.setErr(new PrintWriter(new StringWriter()));
+
+    assertThat(brokerctl(tables, "audit").out()).doesNotContain("timely");
+    assertThat(brokerctl(tables, "clients", "list").out()).doesNotContain("timely");
+    assertThat(command.execute(put)).isZero();
   }
 }
