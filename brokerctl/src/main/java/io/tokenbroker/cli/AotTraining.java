@@ -36,7 +36,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The training run of brokerctl's AOT cache (JEP 483/514), run by the build ({@code mvn package})
- * with {@code -XX:AOTCacheOutput}: the commands an operator runs most, over the same classes and
+ * in two steps, {@code -XX:AOTMode=record} then {@code -XX:AOTMode=create} (see the pom): the commands an operator runs most, over the same classes and
  * code paths as a real call, so that the cache holds them loaded, linked and profiled. The build
  * has no AWS, so the commands talk to a loopback endpoint that keeps DynamoDB items in memory,
  * written through the broker's own repositories (the rows have their real layout). It keeps only

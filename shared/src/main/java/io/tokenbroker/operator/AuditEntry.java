@@ -11,7 +11,9 @@ import java.util.Objects;
  * @param id the action's id, shared by its intent and its outcome
  * @param at when this entry was recorded
  * @param actor the caller's AWS identity (its ARN, as STS or API Gateway names it): an
- *     operator-facing record, never logged or put in a response
+ *     operator-facing record, shown only to operators ({@code brokerctl audit}, the console's audit
+ *     view, both reading with the operator's own credentials); never logged, never in an answer of
+ *     the broker's functions (the admin route's included)
  * @param via how the action came: {@link #BROKERCTL} or {@link #ADMIN_ROUTE}
  * @param action what was done, e.g. {@code revoke token}, {@code clients put}
  * @param target what it was done to (a jti, client id, kid); empty when the action has none

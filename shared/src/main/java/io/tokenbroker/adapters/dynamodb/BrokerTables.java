@@ -15,7 +15,7 @@ import java.util.Optional;
  * @param assertions used client-assertion ids, until they expire (ASSERTIONS_TABLE)
  * @param revocations revoked tokens, client watermarks and revoked keys (REVOCATIONS_TABLE)
  * @param refreshTokens refresh-token families and tokens, by hash (REFRESH_TOKENS_TABLE)
- * @param audit the operators' audit trail, one partition per day (AUDIT_TABLE)
+ * @param audit the operators' audit trail, one partition per month (AUDIT_TABLE)
  */
 public record BrokerTables(
     String keys,
