@@ -69,6 +69,9 @@ final class AotTraining {
       run(table, "keys", "list");
       run(table, "clients", "list");
       run(table, "clients", "get", "training-app");
+      // --output json's writer too (`audit` is not trained: it Queries, which this endpoint lacks).
+      run(table, "clients", "list", "--output", "json");
+      run(table, "keys", "list", "--output", "json");
       run(List.of(), "--help");
       run(List.of(), "keys", "--help");
       run(List.of(), "keygen", "--alg", "ES256", "--out", work.resolve("key.json").toString());
