@@ -36,12 +36,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The training run of brokerctl's AOT cache (JEP 483/514), run by the build ({@code mvn package})
- * in two steps, {@code -XX:AOTMode=record} then {@code -XX:AOTMode=create} (see the pom): the commands an operator runs most, over the same classes and
- * code paths as a real call, so that the cache holds them loaded, linked and profiled. The build
- * has no AWS, so the commands talk to a loopback endpoint that keeps DynamoDB items in memory,
- * written through the broker's own repositories (the rows have their real layout). It keeps only
- * what this run needs: PutItem/TransactWriteItems store, GetItem finds, Scan returns a table's
- * items unfiltered (the training writes no rows a filter would drop). Never used at run time.
+ * in two steps, {@code -XX:AOTMode=record} then {@code -XX:AOTMode=create} (see the pom): the
+ * commands an operator runs most, over the same classes and code paths as a real call, so that the
+ * cache holds them loaded, linked and profiled. The build has no AWS, so the commands talk to a
+ * loopback endpoint that keeps DynamoDB items in memory, written through the broker's own
+ * repositories (the rows have their real layout). It keeps only what this run needs:
+ * PutItem/TransactWriteItems store, GetItem finds, Scan returns a table's items unfiltered (the
+ * training writes no rows a filter would drop). Never used at run time.
  *
  * <p>Fails (exit 1, saying which command) if a command does not succeed: a cache trained on an
  * error path would load, but miss the paths a real call takes.

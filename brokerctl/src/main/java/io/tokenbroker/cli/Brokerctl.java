@@ -68,8 +68,8 @@ public final class Brokerctl {
   @Option(
       names = "--region",
       description =
-          "AWS region. Default: AWS_REGION, else AWS_DEFAULT_REGION, else the profile's region in the AWS config file;"
-              + " with --endpoint-url and none of these, us-east-1.")
+          "AWS region. Default: AWS_REGION, else AWS_DEFAULT_REGION, else the profile's region in"
+              + " the AWS config file; with --endpoint-url and none of these, us-east-1.")
   String region;
 
   @Option(

@@ -50,10 +50,7 @@ final class CallerIdentity {
     try (StsClient sts = builder.build()) {
       GetCallerIdentityResponse response = sts.getCallerIdentity();
       Optional<Instant> awsTime =
-          response
-              .sdkHttpResponse()
-              .firstMatchingHeader("Date")
-              .flatMap(CallerIdentity::httpDate);
+          response.sdkHttpResponse().firstMatchingHeader("Date").flatMap(CallerIdentity::httpDate);
       Instant local = clock.instant();
       if (awsTime.isPresent()
           && Duration.between(awsTime.get(), local).abs().compareTo(MAX_CLOCK_SKEW) > 0) {

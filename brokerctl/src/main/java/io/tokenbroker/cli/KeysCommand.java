@@ -1,7 +1,7 @@
 package io.tokenbroker.cli;
 
-import io.tokenbroker.errors.OperatorRefusal;
 import io.tokenbroker.adapters.wiring.KeyRotationWiring;
+import io.tokenbroker.errors.OperatorRefusal;
 import io.tokenbroker.keys.KeyRotationService;
 import io.tokenbroker.keys.SigningKey;
 import io.tokenbroker.telemetry.Telemetry;

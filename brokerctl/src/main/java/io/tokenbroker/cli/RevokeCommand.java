@@ -1,7 +1,7 @@
 package io.tokenbroker.cli;
 
-import io.tokenbroker.errors.OperatorRefusal;
 import io.tokenbroker.adapters.wiring.BrokerAdapters;
+import io.tokenbroker.errors.OperatorRefusal;
 import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.keys.SigningKey;
 import io.tokenbroker.operator.OperatorRevocations;

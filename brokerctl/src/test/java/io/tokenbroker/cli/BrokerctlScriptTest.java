@@ -35,6 +35,7 @@ class BrokerctlScriptTest {
   private Path jar;
   private Path cache;
   private Path classLog;
+
   /** The JVM flags of the last run, as the probe printed them. */
   private String jvmArguments;
 
@@ -103,8 +104,7 @@ class BrokerctlScriptTest {
     assertThat(process.exitValue()).as(err).isZero();
     assertThat(err.lines().filter(line -> !line.startsWith("NOTE: Picked up JDK_JAVA_OPTIONS")))
         .isEmpty();
-    jvmArguments =
-        out.lines().filter(line -> line.startsWith("jvm: ")).findFirst().orElseThrow();
+    jvmArguments = out.lines().filter(line -> line.startsWith("jvm: ")).findFirst().orElseThrow();
     return out.lines()
         .filter(line -> !line.startsWith("jvm: "))
         .map(line -> line + "\n")

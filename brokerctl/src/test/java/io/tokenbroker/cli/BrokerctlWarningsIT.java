@@ -184,11 +184,12 @@ class BrokerctlWarningsIT {
     assertThat(Cli.execute(Map.of(), "keygen", "--out", keyFile.toString()).exit()).isZero();
 
     Cli.Run put = cli.on(tables, badCap, "clients", "put", two.toString());
-    Cli.Run signed =
-        assertion(keyFile, 60, Map.of("CLIENT_ASSERTION_MAX_LIFETIME_SECONDS", "-5"));
+    Cli.Run signed = assertion(keyFile, 60, Map.of("CLIENT_ASSERTION_MAX_LIFETIME_SECONDS", "-5"));
 
     assertThat(put.exit()).isEqualTo(2);
-    assertThat(put.err()).contains("ACCESS_TOKEN_MAX_LIFETIME_SECONDS").contains("nothing was done");
+    assertThat(put.err())
+        .contains("ACCESS_TOKEN_MAX_LIFETIME_SECONDS")
+        .contains("nothing was done");
     assertThat(cli.on(tables, "clients", "list").out()).doesNotContain("one").doesNotContain("two");
     assertThat(signed.exit()).isEqualTo(2);
     assertThat(signed.out()).isEmpty();

@@ -3,8 +3,8 @@ package io.tokenbroker.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.errors.OperatorRefusal;
+import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.errors.ServiceFailure;
 import io.tokenbroker.testing.InMemoryOperatorAudit;
 import java.time.Clock;

@@ -21,10 +21,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * The operator console: a page and a JSON API on 127.0.0.1 only, for one operator at a time.
@@ -32,8 +32,8 @@ import java.util.function.Supplier;
  * <p>A loopback port is reachable by every local process and, through the operator's browser, by
  * every web page they visit. So: a random session key, printed at start in the address's fragment
  * (which the browser never sends), is required in an {@code Authorization: Bearer} header by every
- * API call; the page's script keeps it in sessionStorage (per origin, so per port) and drops it from
- * the address bar. No cookie: browsers do not keep cookies apart by port, so another server on
+ * API call; the page's script keeps it in sessionStorage (per origin, so per port) and drops it
+ * from the address bar. No cookie: browsers do not keep cookies apart by port, so another server on
  * 127.0.0.1 would receive one. A cross-site form cannot set that header, so it needs no CSRF token.
  * The Host header must name this loopback address (a DNS-rebinding page's requests carry its own
  * host name); a POST must also come from this very origin. The page, script and style carry no
@@ -56,9 +56,10 @@ public final class ConsoleServer implements AutoCloseable {
           "text/css; charset=utf-8");
   private static final Map<String, String> RESOURCES =
       Map.of("/", "index.html", "/app.js", "app.js", "/app.css", "app.css");
+
   /** What no identifier (client id, jti, kid) contains: `@` first would also name a file. */
-  private static final Pattern NOT_AN_IDENTIFIER =
-      Pattern.compile("^@|[\\s\\p{Cc}\\p{Cf}\\p{Z}]");
+  private static final Pattern NOT_AN_IDENTIFIER = Pattern.compile("^@|[\\s\\p{Cc}\\p{Cf}\\p{Z}]");
+
   private static final int MAX_BODY = 4096;
   private static final int MAX_TARGET = 512;
 
@@ -231,7 +232,8 @@ public final class ConsoleServer implements AutoCloseable {
           400,
           error(
               "invalid_request",
-              "no client id, jti or key id starts with @ or contains spaces or control characters"));
+              "no client id, jti or key id starts with @ or contains spaces or control"
+                  + " characters"));
       return;
     }
     CommandRunner.Outcome outcome = runner.run(action.get().arguments(target));

@@ -142,8 +142,8 @@ class ConsoleServerTest {
   }
 
   /**
-   * Only the header carries the key: a cookie with it (which another server on 127.0.0.1 could
-   * have been sent) or a query parameter opens nothing.
+   * Only the header carries the key: a cookie with it (which another server on 127.0.0.1 could have
+   * been sent) or a query parameter opens nothing.
    */
   @Test
   void servesNoDataWithoutTheKeyInTheAuthorizationHeader() throws Exception {
@@ -213,8 +213,7 @@ class ConsoleServerTest {
             "disable-client",
             with(fromPage, "Origin", "http://127.0.0.1:" + (server.port() + 1)),
             "{\"target\":\"b\"}"));
-    refused.add(
-        post("disable-client", without(fromPage, "Authorization"), "{\"target\":\"b\"}"));
+    refused.add(post("disable-client", without(fromPage, "Authorization"), "{\"target\":\"b\"}"));
     refused.add(
         post(
             "disable-client",
@@ -258,8 +257,7 @@ class ConsoleServerTest {
   @Test
   void answersAFailureWithoutItsDetailAndNamesItOnTheTerminal() throws Exception {
     Response broken = get("/api/broken", Map.of("Host", host, "Authorization", bearer()));
-    Response unavailable =
-        get("/api/unavailable", Map.of("Host", host, "Authorization", bearer()));
+    Response unavailable = get("/api/unavailable", Map.of("Host", host, "Authorization", bearer()));
 
     assertThat(broken.status()).isEqualTo(500);
     assertThat(broken.body())

@@ -26,8 +26,8 @@ public record AwsSettings(
    * Reads AWS_REGION (required), AWS_ENDPOINT_URL (optional: any AWS-compatible endpoint) and the
    * credentials Lambda provides: the container endpoint when set (SnapStart), else the
    * AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN variables, else the SDK's default
-   * chain (operator tools on a workstation), or only the profile AWS_PROFILE names if set. Lambda sets
-   * only the container variables (AWS_CONTAINER_CREDENTIALS_FULL_URI,
+   * chain (operator tools on a workstation), or only the profile AWS_PROFILE names if set. Lambda
+   * sets only the container variables (AWS_CONTAINER_CREDENTIALS_FULL_URI,
    * AWS_CONTAINER_AUTHORIZATION_TOKEN) for SnapStart functions, since key variables would be frozen
    * into the snapshot; the provider is renewable ({@link #renewCredentials}) so that a restored
    * process does not reuse what it fetched before.

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A named profile is the identity that acts: keys the process itself carries (environment or
- * system properties, which brokerctl cannot remove from the SDK's view) must not win over it.
+ * A named profile is the identity that acts: keys the process itself carries (environment or system
+ * properties, which brokerctl cannot remove from the SDK's view) must not win over it.
  */
 class AwsSettingsProfileTest {
 
