@@ -160,6 +160,9 @@ public final class Brokerctl {
     // picocli would replace an argument "@path" by that file's contents, even after "--": an
     // identifier is never a file to read (its contents would be echoed and audited).
     commandLine.setExpandAtFiles(false);
+    // Nor would "-hX..." (a kid may begin with '-h' or '-V') be read as -h and print help: an
+    // identifier that begins with '-' is refused unless it follows "--".
+    commandLine.setPosixClusteredShortOptionsAllowed(false);
     commandLine.setExecutionStrategy(Brokerctl::execute);
     commandLine.setParameterExceptionHandler(Brokerctl::usageError);
     commandLine.setExecutionExceptionHandler(
@@ -262,7 +265,20 @@ public final class Brokerctl {
     PrintWriter err = command.getErr();
     String message = e.getMessage();
     boolean suggest = true;
-    if (e instanceof UnmatchedArgumentException unmatched && command.getParseResult() != null) {
+    if (e instanceof CommandLine.MissingParameterException
+        && !List.of(args).contains("--")
+        && List.of(args).stream().anyMatch(Brokerctl::looksLikeAShortOptionCluster)) {
+      // "-hX..." is no option (clusters are off) and no identifier (it begins with '-').
+      message =
+          "Unknown option: '%s' (an identifier that begins with '-' must follow '--')"
+              .formatted(
+                  List.of(args).stream()
+                      .filter(Brokerctl::looksLikeAShortOptionCluster)
+                      .findFirst()
+                      .orElseThrow());
+      suggest = false;
+    } else if (e instanceof UnmatchedArgumentException unmatched
+        && command.getParseResult() != null) {
       ParseResult parsed = command.getParseResult();
       List<String> words = parsed.expandedArgs();
       int endOfOptions = words.indexOf("--");
@@ -289,6 +305,10 @@ public final class Brokerctl {
     err.print("Usage: " + command.getHelp().synopsis(0));
     err.printf("Try '%s --help' for more.%n", command.getCommandSpec().qualifiedName());
     return command.getCommandSpec().exitCodeOnInvalidInput();
+  }
+
+  private static boolean looksLikeAShortOptionCluster(String word) {
+    return word.length() > 2 && word.charAt(0) == '-' && word.charAt(1) != '-';
   }
 
   /** The environment the AWS clients see: the process's, with the options laid over it. */

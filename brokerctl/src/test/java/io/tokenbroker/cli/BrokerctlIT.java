@@ -419,7 +419,7 @@ class BrokerctlIT {
 
   @Test
   void revokesAKeyWhoseKidBeginsWithADashOnlyAfterDashDash() throws Exception {
-    SigningKey key = storeRetiredKey(dashedKid());
+    SigningKey key = storeRetiredKey(kidBeginningWith("-"));
     Map<String, List<String>> before = contents(revocationTables);
 
     Run withoutDashDash = brokerctl(revocationTables, "revoke", "key", key.kid());
@@ -438,11 +438,27 @@ class BrokerctlIT {
         .isEqualTo("brokerctl: no such key: -unknown-kid");
   }
 
-  /** A real P-256 key whose RFC 7638 thumbprint, its kid, begins with '-' (1 in 64 do). */
-  private static ECKey dashedKid() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"-h", "-V"})
+  void refusesAKidThatLooksLikeTheHelpOrVersionOptionUnlessAfterDashDash(String prefix)
+      throws Exception {
+    SigningKey key = storeRetiredKey(kidBeginningWith(prefix));
+    Map<String, List<String>> before = contents(revocationTables);
+
+    Run withoutDashDash = brokerctl(revocationTables, "revoke", "key", key.kid());
+
+    assertThat(withoutDashDash.exit()).isEqualTo(2);
+    assertThat(withoutDashDash.out()).isEmpty();
+    assertThat(withoutDashDash.err()).contains("must follow '--'");
+    assertThat(contents(revocationTables)).isEqualTo(before);
+    assertThat(brokerctl(revocationTables, "revoke", "key", "--", key.kid()).exit()).isZero();
+  }
+
+  /** A real P-256 key whose RFC 7638 thumbprint, its kid, begins with {@code prefix}. */
+  private static ECKey kidBeginningWith(String prefix) throws Exception {
     while (true) {
       ECKey key = new ECKeyGenerator(Curve.P_256).keyIDFromThumbprint(true).generate();
-      if (key.getKeyID().startsWith("-")) {
+      if (key.getKeyID().startsWith(prefix)) {
         return key;
       }
     }
