@@ -33,6 +33,7 @@ final class ApiGatewayEmulator implements HttpHandler {
 
   private static final int MAX_BODY_BYTES = 10 * 1024 * 1024;
   private static final String STAGE = "local";
+
   /** Response headers a REST API remaps on a Lambda proxy integration's answer (lower case). */
   private static final Set<String> REMAPPED_RESPONSE_HEADERS =
       Set.of(

@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
  * BROKER_LOG_FORMAT=json keeps here); its CloudWatch block is left out, and so are the metrics that
  * count one per event (the line itself is that count). A list is its values joined by commas (an
  * element holding a comma quoted), a map its JSON; a value is quoted, JSON-escaped, when it holds
- * anything but plain word characters, and control and format characters are escaped, so that a
- * line stays one line and shows what it holds.
+ * anything but plain word characters, and control and format characters are escaped, so that a line
+ * stays one line and shows what it holds.
  */
 final class TextLinesTelemetry implements Telemetry {
 
@@ -85,7 +85,10 @@ final class TextLinesTelemetry implements Telemetry {
     return PLAIN.matcher(text).matches() ? text : quoted(text);
   }
 
-  /** A list element: quoted also when it holds the comma that joins them, so ["a,b"] is not ["a","b"]. */
+  /**
+   * A list element: quoted also when it holds the comma that joins them, so ["a,b"] is not
+   * ["a","b"].
+   */
   private static String element(Object value) {
     String text = value(value);
     return text.indexOf(',') >= 0 && text.charAt(0) != '"' ? quoted(text) : text;
@@ -119,8 +122,8 @@ final class TextLinesTelemetry implements Telemetry {
 
   /**
    * A character a terminal would act on or hide rather than show: controls (C0, DEL, C1), format
-   * characters (bidi overrides and isolates that reorder the rest of the line, zero-width ones)
-   * and the Unicode line and paragraph separators.
+   * characters (bidi overrides and isolates that reorder the rest of the line, zero-width ones) and
+   * the Unicode line and paragraph separators.
    */
   private static boolean invisible(char c) {
     int type = Character.getType(c);

@@ -67,8 +67,8 @@ public record ServerMetadata(
    * Security's {@code issuer-uri}, Nimbus's {@code OIDCProviderMetadata}) accept it. The broker
    * issues no ID tokens: subjects are public (a workload's {@code sub} is the same for every API),
    * and the ID-token algorithms named are the ones it signs with, which include the RS256 the
-   * specification requires. No {@code scopes_supported} here: OIDC Discovery section 3 says a server
-   * listing it must support the {@code openid} scope, which the broker does not.
+   * specification requires. No {@code scopes_supported} here: OIDC Discovery section 3 says a
+   * server listing it must support the {@code openid} scope, which the broker does not.
    */
   public Map<String, Object> toOpenIdConfiguration() {
     Map<String, Object> json = toJson();

@@ -64,7 +64,8 @@ class CiJobExampleIT {
                   Stream.of(
                           List.of("bash"),
                           bashOptions,
-                          List.of(EventFiles.projectRoot().resolve("examples/ci-job.sh").toString()))
+                          List.of(
+                              EventFiles.projectRoot().resolve("examples/ci-job.sh").toString()))
                       .flatMap(List::stream)
                       .toList())
               .redirectErrorStream(true)

@@ -69,7 +69,9 @@ class ResourceServerRecipesIT {
     plainJwt = withTyp(token, JOSEObjectType.JWT);
     // signed by the broker's own key, so only the iss check can refuse it; a prefix of the real
     // issuer, which PyJWT 2.10.0's substring comparison (CVE-2024-53861) would have let through
-    otherIssuer = resigned(token, new JOSEObjectType("at+jwt"), "iss", issuer.substring(0, issuer.length() - 1));
+    otherIssuer =
+        resigned(
+            token, new JOSEObjectType("at+jwt"), "iss", issuer.substring(0, issuer.length() - 1));
   }
 
   @AfterAll
@@ -106,7 +108,8 @@ class ResourceServerRecipesIT {
         .hasMessageContaining("aud");
     assertThatThrownBy(() -> brokerJwtDecoder(issuer, audience).decode(plainJwt))
         .isInstanceOf(JwtValidationException.class)
-        .hasMessageContaining("typ");    assertThatThrownBy(() -> brokerJwtDecoder(issuer, audience).decode(otherIssuer))
+        .hasMessageContaining("typ");
+    assertThatThrownBy(() -> brokerJwtDecoder(issuer, audience).decode(otherIssuer))
         .isInstanceOf(JwtValidationException.class)
         .hasMessageContaining("iss");
   }
@@ -288,8 +291,8 @@ class ResourceServerRecipesIT {
    * The token with {@code typ}, and with {@code claim} set to {@code value} (unless null), signed
    * again with the broker's own key in KMS.
    */
-  private static String resigned(
-      String accessToken, JOSEObjectType typ, String claim, Object value) throws Exception {
+  private static String resigned(String accessToken, JOSEObjectType typ, String claim, Object value)
+      throws Exception {
     SignedJWT original = SignedJWT.parse(accessToken);
     JWSHeader header =
         new JWSHeader.Builder(original.getHeader().getAlgorithm())
@@ -298,7 +301,8 @@ class ResourceServerRecipesIT {
             .build();
     Base64URL payload = original.getPayload().toBase64URL();
     if (claim != null) {
-      Map<String, Object> claims = new java.util.LinkedHashMap<>(original.getPayload().toJSONObject());
+      Map<String, Object> claims =
+          new java.util.LinkedHashMap<>(original.getPayload().toJSONObject());
       claims.put(claim, value);
       payload =
           Base64URL.encode(

@@ -117,7 +117,7 @@ final class RevocationFixture {
                   kit.clock,
                   Duration.ofMinutes(5),
                   Duration.ofSeconds(60)),
-            BrokerKit.ISSUER);
+              BrokerKit.ISSUER);
       RevocationService revocations =
           new RevocationService(
               kit.anyAudience, kit.refreshTokens, kit.familyRevocation, kit.revocations, telemetry);
