@@ -10,13 +10,34 @@
 #   AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN (if any), AWS_REGION: the job's
 #                role credentials, as CI runners export them
 #
-# Exit codes: 0 the API answered 2xx; 2 no token (the broker's error is printed); 3 the API refused
-# or failed. Secrets and the token go to curl on stdin, never on its command line, and are never
-# printed.
+# Exit codes: 0 the API answered 2xx; 2 no token (the broker's error, or why it could not be
+# reached, is printed); 3 the API refused, failed or could not be reached. Secrets and the token go
+# to curl on stdin, never on its command line, and are never printed (xtrace is turned off, curl
+# reads no ~/.curlrc, and the broker must be https unless it is on this machine).
 set -euo pipefail
+{ set +x; } 2>/dev/null # a job run with bash -x would print the token
 
 BROKER_URL="${BROKER_URL:?set BROKER_URL to the broker base URL (its issuer)}"
+# The token (and, signed, the request for it) must not travel in clear: https, or http to this
+# machine (the local server). Exit with $3 otherwise.
+require_tls() {
+  case "$2" in
+    https://*) ;;
+    http://*@*) # user info: http://localhost:80@elsewhere is not this machine
+      echo "$1 must not carry user info" >&2
+      exit "$3"
+      ;;
+    http://localhost | http://localhost[:/]* | http://127.0.0.1 | http://127.0.0.1[:/]* | \
+      http://\[::1\] | http://\[::1\][:/]*) ;;
+    *)
+      echo "$1 must be https (or http on localhost): the token would travel in clear" >&2
+      exit "$3"
+      ;;
+  esac
+}
+require_tls BROKER_URL "$BROKER_URL" 2
 API_URL="${API_URL:-$BROKER_URL/demo/hello}"
+require_tls API_URL "$API_URL" 3
 SCOPE="${SCOPE:-demo:read}"
 REGION="${AWS_REGION:-us-east-1}"
 : "${AWS_ACCESS_KEY_ID:?set the job role credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)}"
@@ -25,7 +46,7 @@ REGION="${AWS_REGION:-us-east-1}"
 json_member() { # prints member $1 of the JSON object on stdin, or nothing
   python3 -c 'import json, sys
 try: print(json.load(sys.stdin).get(sys.argv[1], ""))
-except ValueError: pass' "$1"
+except (ValueError, AttributeError): pass' "$1" # not JSON, or JSON but no object
 }
 
 # 1. A token for the job's role: POST /token/iam, SigV4-signed (service execute-api).
@@ -37,8 +58,13 @@ curl_config() {
 }
 form=(--data-urlencode grant_type=client_credentials --data-urlencode "scope=$SCOPE")
 if [ -n "${AUDIENCE:-}" ]; then form+=(--data-urlencode "audience=$AUDIENCE"); fi
-response=$(curl_config | curl -sS -K - --aws-sigv4 "aws:amz:$REGION:execute-api" \
-  "${form[@]}" -w '\n%{http_code}' "$BROKER_URL/token/iam")
+# -q first: no ~/.curlrc; curl's own exit code (6, 7, 28, 35...) becomes this job's 2.
+if ! response=$(curl_config | curl -q -sS --connect-timeout 10 --max-time 30 -K - \
+  --aws-sigv4 "aws:amz:$REGION:execute-api" "${form[@]}" -w '\n%{http_code}' \
+  "$BROKER_URL/token/iam"); then
+  echo "no token: the broker at $BROKER_URL could not be reached (curl's error above)" >&2
+  exit 2
+fi
 status=${response##*$'\n'}
 body=${response%$'\n'*}
 if [ "$status" != 200 ]; then
@@ -54,7 +80,11 @@ token=$(json_member access_token <<<"$body")
 echo "token for scope '$(json_member scope <<<"$body")', expires in $(json_member expires_in <<<"$body") s"
 
 # 2. Call the API with it.
-response=$(printf 'Authorization: Bearer %s\n' "$token" | curl -sS -H @- -w '\n%{http_code}' "$API_URL")
+if ! response=$(printf 'Authorization: Bearer %s\n' "$token" |
+  curl -q -sS --connect-timeout 10 --max-time 30 -H @- -w '\n%{http_code}' "$API_URL"); then
+  echo "$API_URL could not be reached (curl's error above)" >&2
+  exit 3
+fi
 status=${response##*$'\n'}
 echo "$API_URL answered HTTP $status"
 echo "${response%$'\n'*}"

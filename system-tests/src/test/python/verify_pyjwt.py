@@ -26,6 +26,10 @@ def broker_verifier(issuer, audience):
         # The header is signed, so check it after the signature.
         if verified["header"].get("typ") != "at+jwt":
             raise jwt.InvalidTokenError("typ must be at+jwt")
+        # PyJWT 2.x; 2.10.0 had CVE-2024-53861 (a string issuer matched as a substring): the
+        # explicit check covers it.
+        if verified["payload"].get("iss") != issuer:
+            raise jwt.InvalidIssuerError("iss is not this broker")
         return verified["payload"]
 
     return verify

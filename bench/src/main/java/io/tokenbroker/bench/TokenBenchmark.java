@@ -96,7 +96,8 @@ public class TokenBenchmark {
                     new BrokerEndpoints(URI.create(BenchFixtures.ISSUER)),
                     Clock.systemUTC(),
                     Duration.ofMinutes(5),
-                    Duration.ofSeconds(60))),
+                    Duration.ofSeconds(60)),
+                BenchFixtures.ISSUER),
             tokens,
             null, // the benchmark sends client_credentials only: no refresh service is reached
             telemetry);

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -32,6 +33,19 @@ final class ApiGatewayEmulator implements HttpHandler {
 
   private static final int MAX_BODY_BYTES = 10 * 1024 * 1024;
   private static final String STAGE = "local";
+
+  /** Response headers a REST API remaps on a Lambda proxy integration's answer (lower case). */
+  private static final Set<String> REMAPPED_RESPONSE_HEADERS =
+      Set.of(
+          "authorization",
+          "connection",
+          "content-md5",
+          "date",
+          "max-forwards",
+          "server",
+          "user-agent",
+          "www-authenticate");
+
   private static final DateTimeFormatter REQUEST_TIME =
       DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT);
 
@@ -157,10 +171,24 @@ final class ApiGatewayEmulator implements HttpHandler {
     }
     if (response.get("headers") instanceof Map<?, ?> headers) {
       headers.forEach(
-          (name, value) -> exchange.getResponseHeaders().add((String) name, String.valueOf(value)));
+          (name, value) ->
+              exchange
+                  .getResponseHeaders()
+                  .add(clientHeaderName((String) name), String.valueOf(value)));
     }
     String body = response.get("body") instanceof String text ? text : "";
     send(exchange, status.intValue(), body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The name under which a REST API hands an integration's response header to the client: the
+   * headers AWS's "important notes for REST APIs" list as remapped reach the client as {@code
+   * x-amzn-Remapped-<name>} (a gateway response, such as the authorizer's 401, is not remapped).
+   */
+  static String clientHeaderName(String name) {
+    return REMAPPED_RESPONSE_HEADERS.contains(name.toLowerCase(Locale.ROOT))
+        ? "x-amzn-Remapped-" + name
+        : name;
   }
 
   static void sendGatewayError(HttpExchange exchange, int status, String message)

@@ -83,7 +83,7 @@ public record LocalBrokerOptions(
 
   private static LogFormat logFormat(String value) {
     return switch (value.strip().toLowerCase(Locale.ROOT)) {
-      case "text" -> LogFormat.TEXT;
+      case "text", "" -> LogFormat.TEXT; // set but empty, as a shell's VAR= leaves it: the default
       case "json" -> LogFormat.JSON;
       default ->
           throw new IllegalArgumentException(

@@ -18,9 +18,10 @@ import java.util.regex.Pattern;
  * order. The fields are those of the JSON line ({@link
  * io.tokenbroker.adapters.telemetry.JsonLinesTelemetry}, which Lambda writes and
  * BROKER_LOG_FORMAT=json keeps here); its CloudWatch block is left out, and so are the metrics that
- * count one per event (the line itself is that count). A list is its values joined by commas, a map
- * its JSON; a value is quoted, JSON-escaped, when it holds anything but plain word characters, so
- * that a line stays one line.
+ * count one per event (the line itself is that count). A list is its values joined by commas (an
+ * element holding a comma quoted), a map its JSON; a value is quoted, JSON-escaped, when it holds
+ * anything but plain word characters, and control and format characters are escaped, so that a line
+ * stays one line and shows what it holds.
  */
 final class TextLinesTelemetry implements Telemetry {
 
@@ -77,11 +78,20 @@ final class TextLinesTelemetry implements Telemetry {
         switch (value) {
           case Map<?, ?> map -> JSONObjectUtils.toJSONString(stringKeys(map));
           case List<?> list ->
-              String.join(",", list.stream().map(TextLinesTelemetry::value).toList());
+              String.join(",", list.stream().map(TextLinesTelemetry::element).toList());
           case Double d when d == Math.rint(d) && !d.isInfinite() -> Long.toString(d.longValue());
           default -> String.valueOf(value);
         };
     return PLAIN.matcher(text).matches() ? text : quoted(text);
+  }
+
+  /**
+   * A list element: quoted also when it holds the comma that joins them, so ["a,b"] is not
+   * ["a","b"].
+   */
+  private static String element(Object value) {
+    String text = value(value);
+    return text.indexOf(',') >= 0 && text.charAt(0) != '"' ? quoted(text) : text;
   }
 
   @SuppressWarnings("unchecked")
@@ -99,7 +109,7 @@ final class TextLinesTelemetry implements Telemetry {
         case '\r' -> quoted.append("\\r");
         case '\t' -> quoted.append("\\t");
         default -> {
-          if (c < 0x20 || c == 0x7f || c == 0x85 || c == 0x2028 || c == 0x2029) {
+          if (invisible(c)) {
             quoted.append("\\u%04x".formatted((int) c));
           } else {
             quoted.append(c);
@@ -108,6 +118,19 @@ final class TextLinesTelemetry implements Telemetry {
       }
     }
     return quoted.append('"').toString();
+  }
+
+  /**
+   * A character a terminal would act on or hide rather than show: controls (C0, DEL, C1), format
+   * characters (bidi overrides and isolates that reorder the rest of the line, zero-width ones) and
+   * the Unicode line and paragraph separators.
+   */
+  private static boolean invisible(char c) {
+    int type = Character.getType(c);
+    return type == Character.CONTROL
+        || type == Character.FORMAT
+        || type == Character.LINE_SEPARATOR
+        || type == Character.PARAGRAPH_SEPARATOR;
   }
 
   private static String pad(String text, int width) {

@@ -92,10 +92,14 @@ class LocalBrokerIT {
       Map<String, Object> metadata = JsonUtil.parseJson(get(path).body());
       assertThat(metadata)
           .containsEntry("issuer", broker.issuer().toString())
-          .containsEntry("jwks_uri", broker.issuer() + "/.well-known/jwks.json")
-          // the demo API's scopes, the local stack's PUBLISHED_SCOPES
-          .containsEntry("scopes_supported", java.util.List.of("demo:read", "demo:write"));
+          .containsEntry("jwks_uri", broker.issuer() + "/.well-known/jwks.json");
     }
+    // the demo API's scopes, the local stack's PUBLISHED_SCOPES, in the RFC 8414 document only
+    // (OIDC Discovery 3 ties scopes_supported to the openid scope the broker does not support)
+    assertThat(JsonUtil.parseJson(get("/.well-known/oauth-authorization-server").body()))
+        .containsEntry("scopes_supported", java.util.List.of("demo:read", "demo:write"));
+    assertThat(JsonUtil.parseJson(get("/.well-known/openid-configuration").body()))
+        .doesNotContainKey("scopes_supported");
   }
 
   @Test

@@ -18,6 +18,8 @@ class LocalBrokerOptionsTest {
         .isEqualTo(LogFormat.JSON);
     assertThat(LocalBrokerOptions.parse(NO_ARGS, Map.of("BROKER_LOG_FORMAT", "TEXT")).logFormat())
         .isEqualTo(LogFormat.TEXT);
+    assertThat(LocalBrokerOptions.parse(NO_ARGS, Map.of("BROKER_LOG_FORMAT", "")).logFormat())
+        .isEqualTo(LogFormat.TEXT);
   }
 
   @Test

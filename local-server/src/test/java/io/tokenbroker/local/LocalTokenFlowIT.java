@@ -202,7 +202,8 @@ class LocalTokenFlowIT {
   /**
    * RFC 6749 section 5.2 through the local server: a SigV4 caller whose role is no client (the demo
    * operator) is told the scheme it used; a library trying client_secret_basic on /token is told
-   * Basic; a private_key_jwt failure, with no Authorization header, carries no challenge.
+   * Basic; a private_key_jwt failure, with no Authorization header, carries no challenge. The
+   * challenge arrives as x-amzn-Remapped-WWW-Authenticate, as through a deployed REST API.
    */
   @Test
   void answersInvalidClientWithTheChallengeOfTheSchemeTheClientUsed() throws Exception {
@@ -226,11 +227,17 @@ class LocalTokenFlowIT {
 
     assertThat(unbound.statusCode()).as(unbound.body()).isEqualTo(401);
     assertThat(unbound.body()).contains("\"invalid_client\"");
-    assertThat(unbound.headers().allValues("WWW-Authenticate")).containsExactly("AWS4-HMAC-SHA256");
+    // A REST API remaps an integration's WWW-Authenticate (AWS, important notes for REST APIs)
+    assertThat(unbound.headers().allValues("x-amzn-Remapped-WWW-Authenticate"))
+        .containsExactly("AWS4-HMAC-SHA256");
+    assertThat(unbound.headers().firstValue("WWW-Authenticate")).isEmpty();
     assertThat(basic.statusCode()).isEqualTo(401);
-    assertThat(basic.headers().allValues("WWW-Authenticate")).containsExactly("Basic");
+    assertThat(basic.headers().allValues("x-amzn-Remapped-WWW-Authenticate"))
+        .containsExactly("Basic realm=\"" + broker.issuer() + "\"");
+    assertThat(basic.headers().firstValue("WWW-Authenticate")).isEmpty();
     assertThat(noHeader.statusCode()).isEqualTo(401);
     assertThat(noHeader.headers().firstValue("WWW-Authenticate")).isEmpty();
+    assertThat(noHeader.headers().firstValue("x-amzn-Remapped-WWW-Authenticate")).isEmpty();
   }
 
   private static Map<String, AttributeValue> issuanceRecord(String jti) {

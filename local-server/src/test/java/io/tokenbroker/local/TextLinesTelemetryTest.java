@@ -70,4 +70,31 @@ class TextLinesTelemetryTest {
             "10:12:03.120 INFO  token         keys.checked aud=http://127.0.0.1:8080/demo"
                 + " kids=\"a,\\\"b c\\\"\" states=\"{\\\"ACTIVE\\\":1}\" KeyCheckMillis=12.5\n");
   }
+
+  /**
+   * C1 controls, bidi overrides and isolates (which would reorder what a terminal shows) and
+   * zero-width characters are escaped like C0 controls.
+   */
+  @Test
+  void escapesEveryControlAndFormatCharacter() {
+    telemetry.emit(
+        TelemetryEvent.warn("request.rejected")
+            .with("client_id", "evil\u009b31m\u202egnp.exe\u2066x\u2069\u200bend"));
+
+    assertThat(written())
+        .isEqualTo(
+            "10:12:03.120 WARN  token         request.rejected"
+                + " client_id=\"evil\\u009b31m\\u202egnp.exe\\u2066x\\u2069\\u200bend\"\n");
+  }
+
+  @Test
+  void quotesAListElementThatHoldsTheJoiningComma() {
+    telemetry.emit(TelemetryEvent.info("one").with("scopes", List.of("a,b")));
+    telemetry.emit(TelemetryEvent.info("two").with("scopes", List.of("a", "b")));
+
+    assertThat(written().lines())
+        .containsExactly(
+            "10:12:03.120 INFO  token         one scopes=\"\\\"a,b\\\"\"",
+            "10:12:03.120 INFO  token         two scopes=a,b");
+  }
 }

@@ -2,6 +2,7 @@ package io.tokenbroker.config;
 
 import io.tokenbroker.discovery.BrokerEndpoints;
 import io.tokenbroker.errors.ConfigException;
+import io.tokenbroker.identifiers.Scope;
 import io.tokenbroker.identifiers.ScopeSet;
 import io.tokenbroker.verify.VerifierPolicy;
 import java.net.URI;
@@ -108,8 +109,9 @@ public record BrokerConfig(
                     .orElseThrow(
                         () ->
                             new ConfigException(
-                                "environment variable PUBLISHED_SCOPES must be scopes separated"
-                                    + " by single spaces")))
+                                "environment variable PUBLISHED_SCOPES must be scopes of 1-"
+                                    + Scope.MAX_LENGTH
+                                    + " characters separated by single spaces")))
         .orElse(List.of());
   }
 }

@@ -67,10 +67,12 @@ public record ServerMetadata(
    * Security's {@code issuer-uri}, Nimbus's {@code OIDCProviderMetadata}) accept it. The broker
    * issues no ID tokens: subjects are public (a workload's {@code sub} is the same for every API),
    * and the ID-token algorithms named are the ones it signs with, which include the RS256 the
-   * specification requires.
+   * specification requires. No {@code scopes_supported} here: OIDC Discovery section 3 says a
+   * server listing it must support the {@code openid} scope, which the broker does not.
    */
   public Map<String, Object> toOpenIdConfiguration() {
     Map<String, Object> json = toJson();
+    json.remove("scopes_supported");
     json.put("subject_types_supported", List.of("public"));
     json.put("id_token_signing_alg_values_supported", accessTokenAlgorithms);
     return json;

@@ -45,8 +45,8 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
  * README's resource-server recipes, each run against the local server with the library people
  * already use: Spring Security resolving the broker by its issuer (what {@code issuer-uri} does),
  * Node's jose and aws-jwt-verify, Python's PyJWT. Each must accept a broker token for its API, and
- * refuse one for another API and one whose {@code typ} is not {@code at+jwt} (signed by the
- * broker's own key, so only the typ check can refuse it).
+ * refuse one for another API, one whose {@code typ} is not {@code at+jwt} and one with another
+ * {@code iss} (both signed by the broker's own key, so only the typ or iss check can refuse them).
  */
 class ResourceServerRecipesIT {
 
@@ -58,6 +58,7 @@ class ResourceServerRecipesIT {
   private static String audience;
   private static String token;
   private static String plainJwt;
+  private static String otherIssuer;
 
   @BeforeAll
   static void start() throws Exception {
@@ -66,6 +67,11 @@ class ResourceServerRecipesIT {
     audience = DemoWorkload.audience(broker.issuer());
     token = demoToken();
     plainJwt = withTyp(token, JOSEObjectType.JWT);
+    // signed by the broker's own key, so only the iss check can refuse it; a prefix of the real
+    // issuer, which PyJWT 2.10.0's substring comparison (CVE-2024-53861) would have let through
+    otherIssuer =
+        resigned(
+            token, new JOSEObjectType("at+jwt"), "iss", issuer.substring(0, issuer.length() - 1));
   }
 
   @AfterAll
@@ -96,13 +102,16 @@ class ResourceServerRecipesIT {
   }
 
   @Test
-  void springRefusesATokenForAnotherApiAndAJwtThatIsNoAccessToken() {
+  void springRefusesATokenForAnotherApiAJwtThatIsNoAccessTokenAndAnotherIssuer() {
     assertThatThrownBy(() -> brokerJwtDecoder(issuer, OTHER_API).decode(token))
         .isInstanceOf(JwtValidationException.class)
         .hasMessageContaining("aud");
     assertThatThrownBy(() -> brokerJwtDecoder(issuer, audience).decode(plainJwt))
         .isInstanceOf(JwtValidationException.class)
         .hasMessageContaining("typ");
+    assertThatThrownBy(() -> brokerJwtDecoder(issuer, audience).decode(otherIssuer))
+        .isInstanceOf(JwtValidationException.class)
+        .hasMessageContaining("iss");
   }
 
   /** Why the recipe is needed: Spring 7's issuer-uri defaults accept typ JWT only. */
@@ -178,6 +187,10 @@ class ResourceServerRecipesIT {
     assertThat(otherApi.output()).containsIgnoringCase("aud");
     assertThat(notAnAccessToken.exitCode()).as(notAnAccessToken.output()).isEqualTo(1);
     assertThat(notAnAccessToken.output()).contains("typ");
+    SamTemplate.Result foreign = recipe.verify(List.of(issuer, audience, otherIssuer));
+    assertThat(foreign.exitCode()).as(foreign.output()).isEqualTo(1);
+    assertThat(Json.object(lastLine(foreign.output()))).containsEntry("ok", false);
+    assertThat(foreign.output()).containsIgnoringCase("iss");
   }
 
   /**
@@ -222,19 +235,30 @@ class ResourceServerRecipesIT {
   /** Runs a command in {@code dir} with {@code stdin} (the token, never an argument). */
   private static SamTemplate.Result run(List<String> command, String stdin, Path dir)
       throws IOException, InterruptedException {
-    Process process =
-        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-    try (var in = process.getOutputStream()) {
-      if (stdin != null) {
-        in.write(stdin.getBytes(StandardCharsets.UTF_8));
+    Path output = Files.createTempFile("recipe", ".out");
+    try {
+      // output to a file, not a pipe read to its end: a hung node or npm cannot block the build
+      Process process =
+          new ProcessBuilder(command)
+              .directory(dir.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(output.toFile())
+              .start();
+      try (var in = process.getOutputStream()) {
+        if (stdin != null) {
+          in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
       }
+      if (!process.waitFor(120, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError(
+            "timed out: " + command + ": " + Files.readString(output, StandardCharsets.UTF_8));
+      }
+      return new SamTemplate.Result(
+          process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
+    } finally {
+      Files.deleteIfExists(output);
     }
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(120, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new AssertionError("timed out: " + command);
-    }
-    return new SamTemplate.Result(process.exitValue(), output);
   }
 
   private static String lastLine(String output) {
@@ -260,13 +284,32 @@ class ResourceServerRecipesIT {
    * ID token or any other kind of JWT from the same keys looks like to a verifier.
    */
   private static String withTyp(String accessToken, JOSEObjectType typ) throws Exception {
+    return resigned(accessToken, typ, null, null);
+  }
+
+  /**
+   * The token with {@code typ}, and with {@code claim} set to {@code value} (unless null), signed
+   * again with the broker's own key in KMS.
+   */
+  private static String resigned(String accessToken, JOSEObjectType typ, String claim, Object value)
+      throws Exception {
     SignedJWT original = SignedJWT.parse(accessToken);
     JWSHeader header =
         new JWSHeader.Builder(original.getHeader().getAlgorithm())
             .type(typ)
             .keyID(original.getHeader().getKeyID())
             .build();
-    String signingInput = header.toBase64URL() + "." + original.getPayload().toBase64URL();
+    Base64URL payload = original.getPayload().toBase64URL();
+    if (claim != null) {
+      Map<String, Object> claims =
+          new java.util.LinkedHashMap<>(original.getPayload().toJSONObject());
+      claims.put(claim, value);
+      payload =
+          Base64URL.encode(
+              com.nimbusds.jose.util.JSONObjectUtils.toJSONString(claims)
+                  .getBytes(StandardCharsets.UTF_8));
+    }
+    String signingInput = header.toBase64URL() + "." + payload;
     try (var kms =
         AwsClients.kms(
             AwsSettings.from(

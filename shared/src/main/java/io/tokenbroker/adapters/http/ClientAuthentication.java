@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  *
  * <p>An {@code invalid_client} answer to a caller that authenticated with the {@code Authorization}
  * header carries {@code WWW-Authenticate} naming the scheme it used (RFC 6749 section 5.2): {@code
- * AWS4-HMAC-SHA256} on the AWS_IAM routes, whose SigV4 signature travels in that header.
+ * AWS4-HMAC-SHA256} on the AWS_IAM routes, whose SigV4 signature travels in that header; a Basic
+ * challenge carries the issuer as its realm, which RFC 7617 section 2 requires.
  */
 public final class ClientAuthentication {
 
@@ -27,10 +28,16 @@ public final class ClientAuthentication {
 
   private final IamAuthenticator iam;
   private final ClientAssertionVerifier assertions;
+  private final String basicChallenge;
 
-  public ClientAuthentication(IamAuthenticator iam, ClientAssertionVerifier assertions) {
+  /**
+   * @param realm the issuer identifier, the realm of a Basic challenge
+   */
+  public ClientAuthentication(
+      IamAuthenticator iam, ClientAssertionVerifier assertions, String realm) {
     this.iam = iam;
     this.assertions = assertions;
+    this.basicChallenge = "Basic realm=" + quoted(realm);
   }
 
   public AuthenticatedClient authenticate(HttpRequest request, Form form, boolean iamRoute) {
@@ -47,7 +54,7 @@ public final class ClientAuthentication {
       }
       Optional<String> challenge = iamRoute ? Optional.of(SIGV4_SCHEME) : schemeUsed(request);
       throw challenge
-          .map(scheme -> rejected.withHeader("WWW-Authenticate", scheme))
+          .map(scheme -> rejected.withHeader("WWW-Authenticate", challenge(scheme)))
           .orElse(rejected);
     }
   }
@@ -62,5 +69,14 @@ public final class ClientAuthentication {
         .singleHeader("Authorization")
         .map(value -> value.strip().split(" ", 2)[0])
         .filter(scheme -> SCHEME.matcher(scheme).matches());
+  }
+
+  private String challenge(String scheme) {
+    return scheme.equalsIgnoreCase("Basic") ? basicChallenge : scheme;
+  }
+
+  /** An RFC 9110 quoted-string: backslash before {@code "} and {@code \\}. */
+  static String quoted(String value) {
+    return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
   }
 }

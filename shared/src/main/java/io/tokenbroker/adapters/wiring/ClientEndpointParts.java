@@ -29,7 +29,8 @@ final class ClientEndpointParts {
             config.endpoints(),
             clock,
             config.maxAssertionLifetime(),
-            config.clockSkew()));
+            config.clockSkew()),
+        config.endpoints().issuerId());
   }
 
   /**

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.tokenbroker.adapters.dynamodb.BrokerTables;
 import io.tokenbroker.adapters.dynamodb.BrokerTables.TableSpec;
+import io.tokenbroker.identifiers.Scope;
+import io.tokenbroker.identifiers.ScopeSet;
 import io.tokenbroker.testing.EventFiles;
 import io.tokenbroker.testing.SamTemplate;
 import java.nio.file.Files;
@@ -194,6 +196,38 @@ class TemplateIT {
             }
           }
         });
+  }
+
+  /**
+   * PublishedScopes' AllowedPattern admits exactly what the discovery function's PUBLISHED_SCOPES
+   * parser accepts: a scope over Scope.MAX_LENGTH that deployed would fail every start of the
+   * function that also serves the JWKS.
+   */
+  @Test
+  void acceptsAsPublishedScopesExactlyWhatTheDiscoveryFunctionParses() {
+    Map<String, Object> parameter = object(template().parameters, "PublishedScopes");
+    java.util.regex.Pattern allowed =
+        java.util.regex.Pattern.compile((String) parameter.get("AllowedPattern"));
+    String longest = "s".repeat(Scope.MAX_LENGTH);
+    for (String sample :
+        List.of(
+            "",
+            "orders:read",
+            "orders:read orders:write",
+            longest,
+            longest + " " + longest,
+            "a".repeat(Scope.MAX_LENGTH + 1),
+            "orders:read " + "a".repeat(Scope.MAX_LENGTH + 1),
+            "orders:read  orders:write",
+            " orders:read",
+            "orders:read ",
+            "a\"b",
+            "a\\b",
+            "caf\u00e9",
+            "!#[]~")) {
+      boolean parses = sample.isEmpty() || ScopeSet.parse(sample).isPresent();
+      assertThat(allowed.matcher(sample).matches()).as(sample).isEqualTo(parses);
+    }
   }
 
   /**

@@ -14,6 +14,7 @@ import io.tokenbroker.adapters.wiring.DiscoveryWiring;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.devsupport.LocalAws;
 import io.tokenbroker.devsupport.MotoExtension;
+import io.tokenbroker.json.Json;
 import io.tokenbroker.keys.KeyState;
 import io.tokenbroker.keys.SigningKey;
 import io.tokenbroker.telemetry.Telemetry;
@@ -202,8 +203,9 @@ class DiscoveryHandlerIT {
 
   /**
    * scopes_supported comes from the deployment's PUBLISHED_SCOPES (scopes are per client policy;
-   * the broker has no list of its own), in both documents, and as Nimbus reads it; unset, the
-   * optional member is left out rather than announced empty.
+   * the broker has no list of its own), in the RFC 8414 document only: OIDC Discovery section 3
+   * says a server listing scopes_supported must support the openid scope, which the broker does
+   * not. Unset, the optional member is left out rather than announced empty.
    */
   @Test
   void listsThePublishedScopesAsScopesSupportedAndLeavesTheMemberOutWhenUnset() throws Exception {
@@ -224,8 +226,8 @@ class DiscoveryHandlerIT {
                 (in, out) -> publishing.handleRequest(in, out, null),
                 EventFiles.load("discovery/get-oauth-authorization-server.json")));
 
-    assertThat(OIDCProviderMetadata.parse(openId).getScopes().toStringList())
-        .containsExactly("orders:read", "orders:write");
+    assertThat(OIDCProviderMetadata.parse(openId).getScopes()).isNull();
+    assertThat(Json.object(openId)).doesNotContainKey("scopes_supported");
     assertThat(oauth).containsEntry("scopes_supported", List.of("orders:read", "orders:write"));
     assertThat(EventFiles.body(invoke(EventFiles.load("discovery/get-openid-configuration.json"))))
         .doesNotContainKey("scopes_supported");

@@ -134,7 +134,8 @@ final class IntrospectionFixture {
                 new BrokerEndpoints(URI.create(BrokerKit.ISSUER)),
                 kit.clock,
                 Duration.ofMinutes(5),
-                Duration.ofSeconds(60))),
+                Duration.ofSeconds(60)),
+            BrokerKit.ISSUER),
         new IntrospectionService(
             kit.anyAudience, kit.refreshTokens, kit.revocations, BrokerKit.ISSUER, kit.clock),
         telemetry);

@@ -116,7 +116,8 @@ final class RevocationFixture {
                   new BrokerEndpoints(URI.create(BrokerKit.ISSUER)),
                   kit.clock,
                   Duration.ofMinutes(5),
-                  Duration.ofSeconds(60)));
+                  Duration.ofSeconds(60)),
+              BrokerKit.ISSUER);
       RevocationService revocations =
           new RevocationService(
               kit.anyAudience, kit.refreshTokens, kit.familyRevocation, kit.revocations, telemetry);

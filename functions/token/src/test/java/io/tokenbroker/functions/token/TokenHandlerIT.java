@@ -468,13 +468,15 @@ class TokenHandlerIT {
         withHeader(
             privateKeyJwt("grant_type=client_credentials"),
             "Authorization",
-            "Basic d29ya2xvYWQ6c2VjcmV0");
+            "basic d29ya2xvYWQ6c2VjcmV0");
 
     Map<String, Object> response = invoke(basic);
 
     assertThat(response.get("statusCode")).isEqualTo(401L);
     assertThat(EventFiles.body(response)).containsEntry("error", "invalid_client");
-    assertThat(EventFiles.headers(response)).containsEntry("WWW-Authenticate", "Basic");
+    // RFC 7617 section 2: a Basic challenge must name its realm (the scheme is case-insensitive)
+    assertThat(EventFiles.headers(response))
+        .containsEntry("WWW-Authenticate", "Basic realm=\"" + ISSUER + "\"");
   }
 
   @Test

@@ -44,7 +44,8 @@ class TokenHandlerLimitsTest {
                 new BrokerEndpoints(URI.create(BrokerKit.ISSUER)),
                 kit.clock,
                 Duration.ofMinutes(5),
-                Duration.ofSeconds(60))),
+                Duration.ofSeconds(60)),
+            BrokerKit.ISSUER),
         kit.tokens,
         kit.refreshes,
         new RecordingTelemetry());
