@@ -14,26 +14,25 @@ import java.util.Optional;
 
 /**
  * Reads an authorizer event in one pass over its text and keeps only what {@link AuthorizerRequest}
- * needs, without building the event as maps (issue 13). As strict as the generic read it replaced
- * ({@link BoundedEventReader#readJson}, Gson in strict mode, then the shape checks), and in two
- * places stricter:
+ * needs, without building the event as maps (issue 13). As strict as the read it replaced ({@link
+ * BoundedEventReader#readJson}: Gson in strict mode, then the shape checks over its maps):
  *
  * <ul>
- *   <li>RFC 8259 JSON, one object, nothing but whitespace after it (one U+FEFF before it, as Gson
- *       skips); raw control characters in strings, {@code \'}, upper-case literals, leading zeros
- *       and numbers Gson would turn into an infinite double are refused, as Gson refuses them;
- *       {@code \}{@code uXXXX} escapes are taken as the UTF-16 unit they name, lone surrogates
- *       included, as Gson takes them.
- *   <li>A member name twice in one object is refused at <em>every</em> level (Gson refused it at
- *       the top level only and kept the last of nested ones), names compared after unescaping.
- *   <li>A top-level array is refused (Gson read {@code [["name", value], ...]} as an object).
- *   <li>Nesting deeper than {@link Json#MAX_DEPTH} is {@code event_too_deep} even where the text is
- *       also malformed, as the bracket count before the parse made it.
- *   <li>The header limits ({@link HeaderLimits}) per header map, then a TOKEN authorizer's token,
- *       checked after the whole text is known to be JSON, as before.
+ *   <li>RFC 8259 JSON, nothing but whitespace after the object (one U+FEFF before it, as Gson
+ *       skips); raw control characters in strings, escapes other than JSON's, upper-case literals,
+ *       leading zeros, numbers Gson would make an infinite double or of 1,024 characters and more
+ *       are refused, as Gson refused them; a backslash-u escape is the UTF-16 unit it names, lone
+ *       surrogates included, as Gson took it.
+ *   <li>Nesting deeper than {@link Json#MAX_DEPTH} is {@code event_too_deep}, also where the text
+ *       is malformed too, as the bracket count before the parse made it.
+ *   <li>The header limits ({@link HeaderLimits}) on each header map, then on a TOKEN authorizer's
+ *       token, once the whole text is known to be JSON; the shape checks as before.
  * </ul>
  *
- * {@code AuthorizerEventDifferentialFuzzTest} holds it to the old read on every input.
+ * Stricter in two places, both {@code malformed_event}: a member name twice in one object is
+ * refused at every level, names compared after unescaping (Gson refused it at the top level only
+ * and kept the last of nested ones); and a top-level array (Gson read {@code [["name", value],
+ * ...]} as an object). {@code AuthorizerEventDifferentialFuzzTest} holds it to the old read.
  */
 final class AuthorizerEvent {
 
@@ -463,8 +462,7 @@ final class AuthorizerEvent {
             if (member > first) {
               out.append(", ");
             }
-            out.append(decode(nameStart[member], nameEnd[member], nameEscaped[member]))
-                .append('=');
+            out.append(decode(nameStart[member], nameEnd[member], nameEscaped[member])).append('=');
             appendValue(out);
           } while (nextMember('}'));
         }

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -24,7 +23,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class AuthorizerEventTest {
 
   static final String TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ3In0.c2ln";
-  static final String ARN = "arn:aws:execute-api:us-east-1:123456789012:orders1234/prod/GET/orders/42";
+  static final String ARN =
+      "arn:aws:execute-api:us-east-1:123456789012:orders1234/prod/GET/orders/42";
   static final String ARN_BASE = "arn:aws:execute-api:us-east-1:123456789012:orders1234/prod/";
 
   /** A REST REQUEST event with these members after its own (JSON text, no braces). */
@@ -64,8 +64,7 @@ class AuthorizerEventTest {
     Path events = EventFiles.projectRoot().resolve("events/authorizer");
     try (Stream<Path> files = Files.list(events)) {
       for (Path file : files.toList()) {
-        EventReads.Outcome outcome =
-            EventReads.assertSameRead(Files.readAllBytes(file));
+        EventReads.Outcome outcome = EventReads.assertSameRead(Files.readAllBytes(file));
         assertThat(outcome.request()).as(file.toString()).isNotNull();
         assertThat(outcome.request().arnBase()).isEqualTo(ARN_BASE);
         assertThat(outcome.request().path()).isEqualTo("/orders/42");
@@ -85,7 +84,8 @@ class AuthorizerEventTest {
   void refusesADuplicateNameInsideAValueItSkips() {
     assertTightened(rest("\"queryStringParameters\":{\"a\":\"1\",\"a\":\"2\"}"));
     assertTightened(rest("\"x\":[1,{\"y\":[{\"a\":null,\"b\":0,\"a\":null}]}]"));
-    assertTightened(rest("\"requestContext\":{\"identity\":{\"sourceIp\":\"1\",\"sourceIp\":\"2\"}}"));
+    assertTightened(
+        rest("\"requestContext\":{\"identity\":{\"sourceIp\":\"1\",\"sourceIp\":\"2\"}}"));
   }
 
   @Test
@@ -127,8 +127,13 @@ class AuthorizerEventTest {
 
   /** {@code depth} levels in all, the event counting as the first. */
   static String deep(int depth) {
-    return rest("\"x\":" + "[{\"a\":".repeat((depth - 1) / 2) + "[".repeat((depth - 1) % 2)
-        + "1" + "]".repeat((depth - 1) % 2) + "}]".repeat((depth - 1) / 2));
+    return rest(
+        "\"x\":"
+            + "[{\"a\":".repeat((depth - 1) / 2)
+            + "[".repeat((depth - 1) % 2)
+            + "1"
+            + "]".repeat((depth - 1) % 2)
+            + "}]".repeat((depth - 1) / 2));
   }
 
   @Test
@@ -157,8 +162,20 @@ class AuthorizerEventTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "0", "-0", "7", "-12", "1.5", "-0.0", "1e5", "1E+5", "2e-5", "1e-999", "0e999",
-        "9223372036854775807", "9223372036854775808", "123456789012345678901234567890",
+        "0",
+        "-0",
+        "7",
+        "-12",
+        "1.5",
+        "-0.0",
+        "1e5",
+        "1E+5",
+        "2e-5",
+        "1e-999",
+        "0e999",
+        "9223372036854775807",
+        "9223372036854775808",
+        "123456789012345678901234567890",
         "1.7976931348623157e308"
       })
   void readsEveryNumberFormGsonRead(String number) {
@@ -168,8 +185,27 @@ class AuthorizerEventTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "01", "-01", "1.", ".5", "+1", "-", "1e", "1e+", "1.e5", "0x10", "1e999", "-1e999",
-        "1.8e308", "NaN", "Infinity", "1_0", "TRUE", "True", "nul", "truex", "1 2"
+        "01",
+        "-01",
+        "1.",
+        ".5",
+        "+1",
+        "-",
+        "1e",
+        "1e+",
+        "1.e5",
+        "0x10",
+        "1e999",
+        "-1e999",
+        "1.8e308",
+        "NaN",
+        "Infinity",
+        "1_0",
+        "TRUE",
+        "True",
+        "nul",
+        "truex",
+        "1 2"
       })
   void refusesWhatGsonRefusedAsANumberOrLiteral(String value) {
     assertRefused(rest("\"x\":" + value), HttpReason.MALFORMED_EVENT);
@@ -240,9 +276,28 @@ class AuthorizerEventTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "", " ", "null", "1", "\"a\"", "{", "{\"a\"}", "{\"a\":}", "{,}", "{\"a\":1,}", "{'a':1}",
-        "{a:1}", "{\"a\"=1}", "{\"a\":1;\"b\":2}", "{\"a\":[1,]}", "{\"a\":1}x", "{\"a\":1}{}",
-        "{\"a\":1} /**/", "{\"a\":1}\u000b", "{\"a\":1}\u00a0", "{\"a\":[}", "{\"a\":1}}"
+        "",
+        " ",
+        "null",
+        "1",
+        "\"a\"",
+        "{",
+        "{\"a\"}",
+        "{\"a\":}",
+        "{,}",
+        "{\"a\":1,}",
+        "{'a':1}",
+        "{a:1}",
+        "{\"a\"=1}",
+        "{\"a\":1;\"b\":2}",
+        "{\"a\":[1,]}",
+        "{\"a\":1}x",
+        "{\"a\":1}{}",
+        "{\"a\":1} /**/",
+        "{\"a\":1}\u000b",
+        "{\"a\":1}\u00a0",
+        "{\"a\":[}",
+        "{\"a\":1}}"
       })
   void refusesWhatIsNotExactlyOneObject(String text) {
     assertRefused(text, HttpReason.MALFORMED_EVENT);
@@ -252,8 +307,11 @@ class AuthorizerEventTest {
   void refusesATopLevelArrayGsonReadAsPairs() {
     // Gson's map adapter read [[name, value], ...] as an object: a REST event without braces.
     assertTightened(
-        "[[\"type\",\"TOKEN\"],[\"methodArn\",\"" + ARN + "\"],[\"authorizationToken\",\"Bearer "
-            + TOKEN + "\"]]");
+        "[[\"type\",\"TOKEN\"],[\"methodArn\",\""
+            + ARN
+            + "\"],[\"authorizationToken\",\"Bearer "
+            + TOKEN
+            + "\"]]");
     assertTightened("[]");
     assertRefused("[1]", HttpReason.MALFORMED_EVENT);
   }
@@ -267,7 +325,8 @@ class AuthorizerEventTest {
     assertAllowedThrough(event, TOKEN);
     // Dotless i upper-cases to I: String.CASE_INSENSITIVE_ORDER takes it for "authorization".
     assertAllowedThrough(
-        rest("").replace("Authorization\":\"Bearer " + TOKEN, "Authorization\":\"Bearer a")
+        rest("")
+            .replace("Authorization\":\"Bearer " + TOKEN, "Authorization\":\"Bearer a")
             .replace("}", ",\"Author\u0131zation\":\"Bearer " + TOKEN + "\"}"),
         TOKEN);
   }
@@ -279,8 +338,7 @@ class AuthorizerEventTest {
     EventReads.Outcome twice =
         read(rest("\"multiValueHeaders\":{\"authorization\":[\"Bearer a\",\"Bearer b\"]}"));
     assertThat(twice.request().bearerToken()).isEmpty();
-    EventReads.Outcome notAString =
-        read(rest("\"multiValueHeaders\":{\"authorization\":[7]}"));
+    EventReads.Outcome notAString = read(rest("\"multiValueHeaders\":{\"authorization\":[7]}"));
     assertThat(notAString.request().bearerToken()).isEmpty();
     // Not a list there: the single-valued header counts.
     assertAllowedThrough(rest("\"multiValueHeaders\":{\"authorization\":\"Bearer x\"}"), TOKEN);
@@ -291,18 +349,25 @@ class AuthorizerEventTest {
 
   @Test
   void stripsAStageThatIsNoStringAsStringValueOfDid() {
-    for (String stage : new String[] {"5", "1.50", "true", "null", "{\"a\":[1,\"b\",null]}", "[]"}) {
+    for (String stage :
+        new String[] {"5", "1.50", "true", "null", "{\"a\":[1,\"b\",null]}", "[]"}) {
       String event =
-          "{\"version\":\"2.0\",\"routeArn\":\"" + ARN + "\",\"rawPath\":\"/"
+          "{\"version\":\"2.0\",\"routeArn\":\""
+              + ARN
+              + "\",\"rawPath\":\"/"
               + "STAGE/orders\",\"requestContext\":{\"http\":{\"method\":\"get\"},\"stage\":"
-              + stage + "}}";
+              + stage
+              + "}}";
       for (String shown : new String[] {"5", "1.5", "true", "null", "{a=[1, b, null]}", "[]"}) {
         read(event.replace("STAGE", shown));
       }
     }
     EventReads.Outcome stripped =
-        read("{\"version\":\"2.0\",\"routeArn\":\"" + ARN + "\",\"rawPath\":\"/{a=[1, b, null]}/x\","
-            + "\"requestContext\":{\"http\":{\"method\":\"get\"},\"stage\":{\"a\":[1,\"b\",null]}}}");
+        read(
+            "{\"version\":\"2.0\",\"routeArn\":\""
+                + ARN
+                + "\",\"rawPath\":\"/{a=[1, b, null]}/x\","
+                + "\"requestContext\":{\"http\":{\"method\":\"get\"},\"stage\":{\"a\":[1,\"b\",null]}}}");
     assertThat(stripped.request().path()).isEqualTo("/x");
     assertThat(stripped.request().method()).isEqualTo("GET");
   }
@@ -312,7 +377,12 @@ class AuthorizerEventTest {
   static String headers(String name, int fields, String value) {
     StringBuilder out = new StringBuilder("\"" + name + "\":{");
     for (int i = 0; i < fields; i++) {
-      out.append(i == 0 ? "" : ",").append("\"h").append(i).append("\":\"").append(value).append('"');
+      out.append(i == 0 ? "" : ",")
+          .append("\"h")
+          .append(i)
+          .append("\":\"")
+          .append(value)
+          .append('"');
     }
     return out.append('}').toString();
   }
@@ -322,7 +392,8 @@ class AuthorizerEventTest {
     // The Authorization header is one field of "headers".
     String full = rest("").replace("\"headers\":{", headers("headers", 99, "v").replace("}", ","));
     assertAllowedThrough(full, TOKEN);
-    assertRefused(full.replace("\"headers\":{", "\"headers\":{\"one\":\"more\","),
+    assertRefused(
+        full.replace("\"headers\":{", "\"headers\":{\"one\":\"more\","),
         HttpReason.TOO_MANY_HEADERS);
     String multi = headers("multiValueHeaders", HeaderLimits.MAX_FIELDS, "v");
     assertAllowedThrough(rest(multi), TOKEN);
@@ -331,7 +402,10 @@ class AuthorizerEventTest {
         HttpReason.TOO_MANY_HEADERS);
     // Each list element is a field.
     assertRefused(
-        rest("\"multiValueHeaders\":{\"a\":[" + "\"v\",".repeat(HeaderLimits.MAX_FIELDS) + "\"v\"]}"),
+        rest(
+            "\"multiValueHeaders\":{\"a\":["
+                + "\"v\",".repeat(HeaderLimits.MAX_FIELDS)
+                + "\"v\"]}"),
         HttpReason.TOO_MANY_HEADERS);
     assertAllowedThrough(
         rest("\"multiValueHeaders\":{\"a\":[" + "1,".repeat(200) + "\"v\"]}"), TOKEN);
@@ -342,16 +416,18 @@ class AuthorizerEventTest {
     String atLimit = "\\u0070".repeat(HeaderLimits.MAX_VALUE_CHARS);
     assertAllowedThrough(rest("\"multiValueHeaders\":{\"a\":\"" + atLimit + "\"}"), TOKEN);
     assertRefused(
-        rest("\"multiValueHeaders\":{\"a\":[\"" + atLimit + "p\"]}"),
-        HttpReason.HEADER_TOO_LARGE);
+        rest("\"multiValueHeaders\":{\"a\":[\"" + atLimit + "p\"]}"), HttpReason.HEADER_TOO_LARGE);
   }
 
   @Test
   void refusesHeadersOneCharacterOverTheTotalLimit() {
     int pad = HeaderLimits.MAX_CHARS - 2 * "a".length() - HeaderLimits.MAX_VALUE_CHARS;
     String atLimit =
-        "\"multiValueHeaders\":{\"a\":\"" + "p".repeat(HeaderLimits.MAX_VALUE_CHARS)
-            + "\",\"b\":[\"" + "p".repeat(pad) + "\"]}";
+        "\"multiValueHeaders\":{\"a\":\""
+            + "p".repeat(HeaderLimits.MAX_VALUE_CHARS)
+            + "\",\"b\":[\""
+            + "p".repeat(pad)
+            + "\"]}";
     assertAllowedThrough(rest(atLimit), TOKEN);
     assertRefused(rest(atLimit.replace("[\"", "[\"p")), HttpReason.HEADERS_TOO_LARGE);
   }
@@ -369,7 +445,8 @@ class AuthorizerEventTest {
   void checksTheJsonBeforeTheHeaderLimits() {
     String over = headers("multiValueHeaders", HeaderLimits.MAX_FIELDS + 1, "v");
     assertRefused(rest(over + ",\"x\":01"), HttpReason.MALFORMED_EVENT);
-    assertRefused(rest(over + ",\"x\":" + "[".repeat(40) + "]".repeat(40)), HttpReason.EVENT_TOO_DEEP);
+    assertRefused(
+        rest(over + ",\"x\":" + "[".repeat(40) + "]".repeat(40)), HttpReason.EVENT_TOO_DEEP);
   }
 
   @Test
@@ -379,7 +456,8 @@ class AuthorizerEventTest {
         frame.replace(
             "\"body\":\"\"",
             "\"body\":\"" + "a".repeat(BoundedEventReader.MAX_EVENT_BYTES - frame.length()) + "\"");
-    assertThat(atLimit.getBytes(StandardCharsets.UTF_8)).hasSize(BoundedEventReader.MAX_EVENT_BYTES);
+    assertThat(atLimit.getBytes(StandardCharsets.UTF_8))
+        .hasSize(BoundedEventReader.MAX_EVENT_BYTES);
     assertAllowedThrough(atLimit, TOKEN);
     assertRefused(atLimit.replace("{\"type", "{ \"type"), HttpReason.EVENT_TOO_LARGE);
   }

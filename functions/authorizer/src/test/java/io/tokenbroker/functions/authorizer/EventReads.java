@@ -20,16 +20,18 @@ import java.util.Set;
 /**
  * The authorizer's event read both ways, {@link AuthorizerEvent} and the Gson read it replaced
  * ({@link LegacyAuthorizerRequest}), and the rule that holds them together: the same request, or
- * the same refusal with the same reason; or else one of the two places the new read is stricter
- * (a member name twice in a nested object, a top-level array), which the old read let through and
- * the new one refuses as {@code malformed_event}. Those two are recognised here with Gson's own
+ * the same refusal with the same reason; or else one of the two places the new read is stricter (a
+ * member name twice in a nested object, a top-level array), which the old read let through and the
+ * new one refuses as {@code malformed_event}. Those two are recognised here with Gson's own
  * tokenizer, not with the code under test.
  */
 final class EventReads {
 
   private EventReads() {}
 
-  /** A request, or the refusal's reason, or Malformed's name, or an unexpected exception's class. */
+  /**
+   * A request, or the refusal's reason, or Malformed's name, or an unexpected exception's class.
+   */
   record Outcome(AuthorizerRequest request, Object refusal) {
     static Outcome of(ThrowingSupplier read) {
       try {
@@ -83,7 +85,9 @@ final class EventReads {
         .as("the old read gave %s, the new one %s", legacy, fresh)
         .isEqualTo(HttpReason.MALFORMED_EVENT);
     assertThat(tightening(new String(event, StandardCharsets.UTF_8)))
-        .as("the new read refused JSON the old one read as %s, and not for a nested duplicate", legacy)
+        .as(
+            "the new read refused JSON the old one read as %s, and not for a nested duplicate",
+            legacy)
         .isTrue();
     return fresh;
   }
