@@ -168,7 +168,8 @@ final class AuthorizerEvent {
     return RequestRejected.invalidRequest(HttpReason.EVENT_TOO_DEEP, "request nested too deeply");
   }
 
-  // ---- The request, from what was read (the rules AuthorizerRequest.parse applied to the map).
+  // ---- The request, from what was read: the rules the map-based read applied (now the tests'
+  // LegacyAuthorizerRequest).
 
   private AuthorizerRequest request() {
     if (headers != null) {
@@ -555,18 +556,14 @@ final class AuthorizerEvent {
 
   /**
    * RFC 8259 number; one Gson would make an infinite double, or of {@link #MAX_NUMBER_CHARS} or
-   * more, is refused, as Gson refuses it.
+   * more, or whose integer part {@link #integerPart} refuses, is refused, as Gson refuses it.
    */
   private void skipNumber() throws Syntax {
     int start = pos;
     if (pos < length && text.charAt(pos) == '-') {
       pos++;
     }
-    if (pos < length && text.charAt(pos) == '0') {
-      pos++;
-    } else if (!digits()) {
-      throw Syntax.INSTANCE;
-    }
+    integerPart();
     boolean plain = true;
     if (pos < length && text.charAt(pos) == '.') {
       pos++;
@@ -591,6 +588,26 @@ final class AuthorizerEvent {
     // 300 digits and no exponent cannot reach Double.MAX_VALUE (about 1.8e308).
     if ((!plain || pos - start > 300)
         && Double.isInfinite(Double.parseDouble(text.substring(start, pos)))) {
+      throw Syntax.INSTANCE;
+    }
+  }
+
+  /**
+   * The integer part as Gson reads it: digits accumulated into a long (wrapping, as Gson's does
+   * once the number no longer fits), and a digit after an accumulated 0 refused. That refuses a
+   * leading zero, and also a long integer whose wrapped accumulator comes to 0, e.g. 1 followed by
+   * 64 zeros and one more digit: Gson refused those, so this does too.
+   */
+  private void integerPart() throws Syntax {
+    int start = pos;
+    long value = 0;
+    while (pos < length && text.charAt(pos) >= '0' && text.charAt(pos) <= '9') {
+      if (pos > start && value == 0) {
+        throw Syntax.INSTANCE;
+      }
+      value = value * 10 - (text.charAt(pos++) - '0');
+    }
+    if (pos == start) {
       throw Syntax.INSTANCE;
     }
   }

@@ -221,6 +221,18 @@ class AuthorizerEventTest {
     assertRefused(rest("\"x\":" + "9".repeat(309)), HttpReason.MALFORMED_EVENT);
   }
 
+  @Test
+  void refusesTheLongIntegersGsonsWrappingAccumulatorRefused() {
+    // Gson accumulates an integer's digits in a long that wraps, and refuses a digit after an
+    // accumulated 0 (meant for a leading zero): 10^64 is 0 modulo 2^64. Found by the
+    // differential target (input integer-accumulator-wraps-to-zero).
+    assertAllowedThrough(rest("\"x\":1" + "0".repeat(63) + "1"), TOKEN);
+    assertAllowedThrough(rest("\"x\":1" + "0".repeat(64)), TOKEN);
+    assertAllowedThrough(rest("\"x\":1" + "0".repeat(64) + ".5e1"), TOKEN);
+    assertRefused(rest("\"x\":1" + "0".repeat(64) + "1"), HttpReason.MALFORMED_EVENT);
+    assertRefused(rest("\"x\":-2" + "0".repeat(70) + "7"), HttpReason.MALFORMED_EVENT);
+  }
+
   // Strings and bytes.
 
   @Test
