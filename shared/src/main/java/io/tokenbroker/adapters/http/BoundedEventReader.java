@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * Reads a Lambda event from its stream as a JSON object, within Lambda's payload size and the JSON
  * depth every caller-supplied document gets; anything beyond is {@code invalid_request} (400). The
- * HTTP functions and the authorizer read their events here.
+ * HTTP functions read their events here; the authorizer reads its event's text here ({@link
+ * #readText}) and its JSON itself.
  */
 public final class BoundedEventReader {
 
@@ -37,6 +38,16 @@ public final class BoundedEventReader {
     } catch (ParseException e) {
       throw RequestRejected.invalidRequest(HttpReason.MALFORMED_EVENT, "malformed request event");
     }
+  }
+
+  /**
+   * The event's text (UTF-8, malformed bytes replaced), for a caller that reads the JSON itself
+   * (the authorizer).
+   *
+   * @throws RequestRejected {@code invalid_request}: {@code event_too_large}
+   */
+  public static String readText(InputStream in) throws IOException {
+    return readUtf8(in, MAX_EVENT_BYTES);
   }
 
   /**

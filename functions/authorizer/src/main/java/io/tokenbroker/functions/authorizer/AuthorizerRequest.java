@@ -1,18 +1,11 @@
 package io.tokenbroker.functions.authorizer;
 
-import io.tokenbroker.adapters.http.HeaderLimits;
-import io.tokenbroker.adapters.http.HttpReason;
-import io.tokenbroker.errors.RequestRejected;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * An API Gateway authorizer event, whichever shape it came in: REST API REQUEST or TOKEN authorizer
- * (answered with an IAM policy), or HTTP API payload 2.0 (answered with a simple response).
+ * (answered with an IAM policy), or HTTP API payload 2.0 (answered with a simple response), as
+ * {@link AuthorizerEvent} reads it.
  *
  * @param shape which answer API Gateway expects
  * @param bearerToken the token from the Authorization header, if exactly one well-formed Bearer
@@ -37,61 +30,8 @@ record AuthorizerRequest(
     }
   }
 
-  /**
-   * @throws Malformed if the event is none of the shapes
-   * @throws RequestRejected if its headers exceed the HTTP functions' limits ({@link
-   *     HeaderLimits#requireWithinLimits})
-   */
-  static AuthorizerRequest parse(Map<String, Object> event) {
-    requireHeadersWithinLimits(event);
-    if ("2.0".equals(event.get("version"))) {
-      return httpApi(event);
-    }
-    if (!(event.get("methodArn") instanceof String methodArn)) {
-      throw new Malformed();
-    }
-    Arn arn = Arn.parse(methodArn);
-    Optional<String> credential =
-        switch (String.valueOf(event.get("type"))) {
-          case "TOKEN" -> Optional.ofNullable(string(event.get("authorizationToken")));
-          case "REQUEST" -> singleHeader(event, "Authorization");
-          default -> throw new Malformed();
-        };
-    return new AuthorizerRequest(
-        Shape.REST_POLICY,
-        credential.flatMap(AuthorizerRequest::bearer),
-        arn.method(),
-        arn.path(),
-        arn.base());
-  }
-
-  private static AuthorizerRequest httpApi(Map<String, Object> event) {
-    if (!(event.get("routeArn") instanceof String routeArn)
-        || !(event.get("requestContext") instanceof Map<?, ?> context)
-        || !(context.get("http") instanceof Map<?, ?> http)
-        || !(http.get("method") instanceof String method)
-        || !(event.get("rawPath") instanceof String rawPath)) {
-      throw new Malformed();
-    }
-    Arn arn = Arn.parse(routeArn);
-    String stage = String.valueOf(context.get("stage"));
-    String path =
-        !"$default".equals(stage) && rawPath.startsWith("/" + stage + "/")
-            ? rawPath.substring(stage.length() + 1)
-            : rawPath;
-    // HTTP APIs join repeated headers with commas; a comma can never be part of a JWS.
-    Optional<String> credential =
-        singleHeader(event, "authorization").filter(v -> !v.contains(","));
-    return new AuthorizerRequest(
-        Shape.HTTP_SIMPLE,
-        credential.flatMap(AuthorizerRequest::bearer),
-        method.toUpperCase(Locale.ROOT),
-        path,
-        arn.base());
-  }
-
   /** RFC 6750 2.1: {@code Bearer <token>}, scheme case-insensitive, nothing after the token. */
-  private static Optional<String> bearer(String credential) {
+  static Optional<String> bearer(String credential) {
     int space = credential.indexOf(' ');
     if (space < 0 || !credential.substring(0, space).equalsIgnoreCase("Bearer")) {
       return Optional.empty();
@@ -100,59 +40,8 @@ record AuthorizerRequest(
     return token.isEmpty() || token.contains(" ") ? Optional.empty() : Optional.of(token);
   }
 
-  /** The header's value if it was sent exactly once (REST multi-value headers say). */
-  private static Optional<String> singleHeader(Map<String, Object> event, String name) {
-    TreeMap<String, Object> multi = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-    if (event.get("multiValueHeaders") instanceof Map<?, ?> values) {
-      values.forEach((k, v) -> multi.put(String.valueOf(k), v));
-    }
-    if (multi.get(name) instanceof List<?> list) {
-      return list.size() == 1 ? Optional.ofNullable(string(list.getFirst())) : Optional.empty();
-    }
-    TreeMap<String, Object> single = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-    if (event.get("headers") instanceof Map<?, ?> values) {
-      values.forEach((k, v) -> single.put(String.valueOf(k), v));
-    }
-    return Optional.ofNullable(string(single.get(name)));
-  }
-
-  /** Each header map API Gateway may send, and a TOKEN authorizer's token, within the limits. */
-  private static void requireHeadersWithinLimits(Map<String, Object> event) {
-    HeaderLimits.requireWithinLimits(headerValues(event.get("headers")));
-    HeaderLimits.requireWithinLimits(headerValues(event.get("multiValueHeaders")));
-    if (event.get("authorizationToken") instanceof String token
-        && token.length() > HeaderLimits.MAX_VALUE_CHARS) {
-      throw RequestRejected.invalidRequest(HttpReason.HEADER_TOO_LARGE, "request header too large");
-    }
-  }
-
-  /** A header map's string values by name, whether single- or multi-valued; nothing else. */
-  private static Map<String, List<String>> headerValues(Object headers) {
-    Map<String, List<String>> values = new HashMap<>();
-    if (headers instanceof Map<?, ?> map) {
-      map.forEach(
-          (name, value) ->
-              values.put(
-                  String.valueOf(name),
-                  switch (value) {
-                    case String single -> List.of(single);
-                    case List<?> list ->
-                        list.stream()
-                            .filter(String.class::isInstance)
-                            .map(String.class::cast)
-                            .toList();
-                    case null, default -> List.of();
-                  }));
-    }
-    return values;
-  }
-
-  private static String string(Object value) {
-    return value instanceof String s ? s : null;
-  }
-
   /** {@code arn:aws:execute-api:<region>:<account>:<api>/<stage>/<METHOD>/<path>}. */
-  private record Arn(String base, String method, String path) {
+  record Arn(String base, String method, String path) {
     static Arn parse(String arn) {
       String[] parts = arn.split(":", 6);
       if (parts.length != 6 || !parts[0].equals("arn") || !parts[2].equals("execute-api")) {

@@ -4,7 +4,6 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import io.tokenbroker.access.RouteRules;
-import io.tokenbroker.adapters.http.BoundedEventReader;
 import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
 import io.tokenbroker.adapters.telemetry.JsonLinesTelemetry;
 import io.tokenbroker.config.Env;
@@ -64,7 +63,7 @@ public final class TokenAuthorizer implements RequestStreamHandler {
   public void handleRequest(InputStream in, OutputStream out, Context context) throws IOException {
     AuthorizerRequest request;
     try {
-      request = AuthorizerRequest.parse(BoundedEventReader.readJson(in));
+      request = AuthorizerEvent.read(in);
     } catch (AuthorizerRequest.Malformed e) {
       deny(AuthorizerReason.MALFORMED_EVENT);
       throw new Unauthorized();

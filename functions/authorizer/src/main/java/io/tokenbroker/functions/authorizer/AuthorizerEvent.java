@@ -1,0 +1,875 @@
+package io.tokenbroker.functions.authorizer;
+
+import io.tokenbroker.adapters.http.BoundedEventReader;
+import io.tokenbroker.adapters.http.HeaderLimits;
+import io.tokenbroker.adapters.http.HttpReason;
+import io.tokenbroker.errors.RequestRejected;
+import io.tokenbroker.json.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Reads an authorizer event in one pass over its text and keeps only what {@link AuthorizerRequest}
+ * needs, without building the event as maps (issue 13). As strict as the read it replaced ({@link
+ * BoundedEventReader#readJson}: Gson in strict mode, then the shape checks over its maps):
+ *
+ * <ul>
+ *   <li>RFC 8259 JSON, nothing but whitespace after the object (one U+FEFF before it, as Gson
+ *       skips); raw control characters in strings, escapes other than JSON's, upper-case literals,
+ *       leading zeros, numbers Gson would make an infinite double or of 1,024 characters and more
+ *       are refused, as Gson refused them; a backslash-u escape is the UTF-16 unit it names, lone
+ *       surrogates included, as Gson took it.
+ *   <li>Nesting deeper than {@link Json#MAX_DEPTH} is {@code event_too_deep}, also where the text
+ *       is malformed too, as the bracket count before the parse made it.
+ *   <li>The header limits ({@link HeaderLimits}) on each header map, then on a TOKEN authorizer's
+ *       token, once the whole text is known to be JSON; the shape checks as before.
+ * </ul>
+ *
+ * Stricter in two places, both {@code malformed_event}: a member name twice in one object is
+ * refused at every level, names compared after unescaping (Gson refused it at the top level only
+ * and kept the last of nested ones); and a top-level array (Gson read {@code [["name", value],
+ * ...]} as an object). {@code AuthorizerEventDifferentialFuzzTest} holds it to the old read.
+ */
+final class AuthorizerEvent {
+
+  /** Objects with more members than this check duplicate names in a set, not pairwise. */
+  private static final int PAIRWISE_NAMES = 32;
+
+  private static final String AUTHORIZATION = "authorization";
+
+  /** Gson reads a number in its 1024-character buffer and refuses one that does not fit. */
+  private static final int MAX_NUMBER_CHARS = 1024;
+
+  /** The text is not JSON, or names a member twice; which one does not matter to the caller. */
+  private static final class Syntax extends Exception {
+    private static final long serialVersionUID = 1L;
+    private static final Syntax INSTANCE = new Syntax();
+
+    private Syntax() {
+      super("malformed event JSON", null, false, false);
+    }
+  }
+
+  private static final class TooDeep extends Exception {
+    private static final long serialVersionUID = 1L;
+    private static final TooDeep INSTANCE = new TooDeep();
+
+    private TooDeep() {
+      super("event nested too deeply", null, false, false);
+    }
+  }
+
+  /** Counts for one header map, as {@link HeaderLimits#requireWithinLimits} counts them. */
+  private static final class HeaderCount {
+    int fields;
+    long chars;
+    boolean valueTooLarge;
+
+    /** The last member named Authorization in any case: -1 none, 0 not a list, 1 a list. */
+    int authorizationKind = -1;
+
+    int authorizationListSize;
+
+    /** Span of the member's string value (or its list's first string element); start -1 if not. */
+    int valueStart = -1;
+
+    int valueEnd;
+    boolean valueEscaped;
+
+    void requireWithinLimits() {
+      if (valueTooLarge) {
+        throw RequestRejected.invalidRequest(
+            HttpReason.HEADER_TOO_LARGE, "request header too large");
+      }
+      if (fields > HeaderLimits.MAX_FIELDS) {
+        throw RequestRejected.invalidRequest(
+            HttpReason.TOO_MANY_HEADERS, "too many request headers");
+      }
+      if (chars > HeaderLimits.MAX_CHARS) {
+        throw RequestRejected.invalidRequest(
+            HttpReason.HEADERS_TOO_LARGE, "request headers too large");
+      }
+    }
+  }
+
+  private final String text;
+  private final int length;
+  private int pos;
+  private int depth;
+
+  // The string just scanned: its raw span between the quotes, decoded length, hash (names only).
+  private int strStart;
+  private int strEnd;
+  private int strLength;
+  private int strHash;
+  private boolean strEscaped;
+
+  // Member names of the open objects, innermost last: hash, raw span, escaped, decoded length.
+  private int names;
+  private int[] nameHash = new int[64];
+  private int[] nameStart = new int[64];
+  private int[] nameEnd = new int[64];
+  private int[] nameLength = new int[64];
+  private boolean[] nameEscaped = new boolean[64];
+  private final Object[] nameSets = new Object[Json.MAX_DEPTH + 1];
+
+  // What the event says, as far as AuthorizerRequest asks.
+  private boolean version2;
+  private String methodArn;
+  private String type;
+  private String authorizationToken;
+  private String routeArn;
+  private String rawPath;
+  private boolean contextIsObject;
+  private boolean httpIsObject;
+  private String httpMethod;
+  private String stage = "null";
+  private HeaderCount headers;
+  private HeaderCount multiValueHeaders;
+
+  private AuthorizerEvent(String text) {
+    this.text = text;
+    this.length = text.length();
+  }
+
+  /**
+   * @throws AuthorizerRequest.Malformed if the event is none of the shapes
+   * @throws RequestRejected {@code invalid_request}: the event is too large, too deep, not one JSON
+   *     object, or its headers exceed the limits
+   */
+  static AuthorizerRequest read(InputStream in) throws IOException {
+    return parse(BoundedEventReader.readText(in));
+  }
+
+  /** {@link #read} of the event's text. */
+  static AuthorizerRequest parse(String text) {
+    AuthorizerEvent event = new AuthorizerEvent(text);
+    try {
+      event.document();
+    } catch (TooDeep e) {
+      throw tooDeep();
+    } catch (Syntax e) {
+      try {
+        // Deep nesting after the error still makes it event_too_deep, as the count before made it.
+        Json.requireDepthWithinLimit(text);
+      } catch (Json.TooDeep deep) {
+        throw tooDeep();
+      }
+      throw RequestRejected.invalidRequest(HttpReason.MALFORMED_EVENT, "malformed request event");
+    }
+    return event.request();
+  }
+
+  private static RequestRejected tooDeep() {
+    return RequestRejected.invalidRequest(HttpReason.EVENT_TOO_DEEP, "request nested too deeply");
+  }
+
+  // ---- The request, from what was read: the rules the map-based read applied (now the tests'
+  // LegacyAuthorizerRequest).
+
+  private AuthorizerRequest request() {
+    if (headers != null) {
+      headers.requireWithinLimits();
+    }
+    if (multiValueHeaders != null) {
+      multiValueHeaders.requireWithinLimits();
+    }
+    if (authorizationToken != null && authorizationToken.length() > HeaderLimits.MAX_VALUE_CHARS) {
+      throw RequestRejected.invalidRequest(HttpReason.HEADER_TOO_LARGE, "request header too large");
+    }
+    if (version2) {
+      return httpApi();
+    }
+    if (methodArn == null) {
+      throw new AuthorizerRequest.Malformed();
+    }
+    AuthorizerRequest.Arn arn = AuthorizerRequest.Arn.parse(methodArn);
+    Optional<String> credential;
+    if ("TOKEN".equals(type)) {
+      credential = Optional.ofNullable(authorizationToken);
+    } else if ("REQUEST".equals(type)) {
+      credential = authorizationHeader();
+    } else {
+      throw new AuthorizerRequest.Malformed();
+    }
+    return new AuthorizerRequest(
+        AuthorizerRequest.Shape.REST_POLICY,
+        credential.flatMap(AuthorizerRequest::bearer),
+        arn.method(),
+        arn.path(),
+        arn.base());
+  }
+
+  private AuthorizerRequest httpApi() {
+    if (routeArn == null
+        || !contextIsObject
+        || !httpIsObject
+        || httpMethod == null
+        || rawPath == null) {
+      throw new AuthorizerRequest.Malformed();
+    }
+    AuthorizerRequest.Arn arn = AuthorizerRequest.Arn.parse(routeArn);
+    String path =
+        !"$default".equals(stage) && rawPath.startsWith("/" + stage + "/")
+            ? rawPath.substring(stage.length() + 1)
+            : rawPath;
+    // HTTP APIs join repeated headers with commas; a comma can never be part of a JWS.
+    Optional<String> credential = authorizationHeader().filter(v -> !v.contains(","));
+    return new AuthorizerRequest(
+        AuthorizerRequest.Shape.HTTP_SIMPLE,
+        credential.flatMap(AuthorizerRequest::bearer),
+        httpMethod.toUpperCase(Locale.ROOT),
+        path,
+        arn.base());
+  }
+
+  /** The header's value if it was sent exactly once (REST multi-value headers say). */
+  private Optional<String> authorizationHeader() {
+    if (multiValueHeaders != null && multiValueHeaders.authorizationKind == 1) {
+      return multiValueHeaders.authorizationListSize == 1
+          ? Optional.ofNullable(value(multiValueHeaders))
+          : Optional.empty();
+    }
+    // A single-valued header counts only as a string; a list there is no value.
+    return headers == null || headers.authorizationKind != 0
+        ? Optional.empty()
+        : Optional.ofNullable(value(headers));
+  }
+
+  private String value(HeaderCount count) {
+    return count.valueStart < 0
+        ? null
+        : decode(count.valueStart, count.valueEnd, count.valueEscaped);
+  }
+
+  // ---- The event's members.
+
+  private void document() throws Syntax, TooDeep {
+    if (length > 0 && text.charAt(0) == '\uFEFF') {
+      pos = 1; // Gson skips one byte order mark at the very start
+    }
+    skipWhitespace();
+    if (pos >= length || text.charAt(pos) != '{') {
+      throw Syntax.INSTANCE;
+    }
+    pos++;
+    enter();
+    int first = names;
+    if (!emptyContainer('}')) {
+      do {
+        int member = memberName(first);
+        topLevelValue(member);
+      } while (nextMember('}'));
+    }
+    leave(first);
+    skipWhitespace();
+    if (pos != length) {
+      throw Syntax.INSTANCE;
+    }
+  }
+
+  private void topLevelValue(int member) throws Syntax, TooDeep {
+    if (nameIs(member, "headers")) {
+      headers = headerMap();
+    } else if (nameIs(member, "multiValueHeaders")) {
+      multiValueHeaders = headerMap();
+    } else if (nameIs(member, "requestContext")) {
+      requestContext();
+    } else if (nameIs(member, "version")) {
+      version2 = "2.0".equals(stringOrSkip());
+    } else if (nameIs(member, "methodArn")) {
+      methodArn = stringOrSkip();
+    } else if (nameIs(member, "type")) {
+      type = stringOrSkip();
+    } else if (nameIs(member, "authorizationToken")) {
+      authorizationToken = stringOrSkip();
+    } else if (nameIs(member, "routeArn")) {
+      routeArn = stringOrSkip();
+    } else if (nameIs(member, "rawPath")) {
+      rawPath = stringOrSkip();
+    } else {
+      skipValue();
+    }
+  }
+
+  private void requestContext() throws Syntax, TooDeep {
+    if (peekValue() != '{') {
+      skipValue();
+      return;
+    }
+    contextIsObject = true;
+    pos++;
+    enter();
+    int first = names;
+    if (!emptyContainer('}')) {
+      do {
+        int member = memberName(first);
+        if (nameIs(member, "http")) {
+          http();
+        } else if (nameIs(member, "stage")) {
+          stage = valueText();
+        } else {
+          skipValue();
+        }
+      } while (nextMember('}'));
+    }
+    leave(first);
+  }
+
+  private void http() throws Syntax, TooDeep {
+    if (peekValue() != '{') {
+      skipValue();
+      return;
+    }
+    httpIsObject = true;
+    pos++;
+    enter();
+    int first = names;
+    if (!emptyContainer('}')) {
+      do {
+        int member = memberName(first);
+        if (nameIs(member, "method")) {
+          httpMethod = stringOrSkip();
+        } else {
+          skipValue();
+        }
+      } while (nextMember('}'));
+    }
+    leave(first);
+  }
+
+  /**
+   * A header map's counts: each string value, or each string in a list value, is a field of the
+   * name's length plus its own; anything else counts nothing. Null if the value is no object.
+   */
+  private HeaderCount headerMap() throws Syntax, TooDeep {
+    if (peekValue() != '{') {
+      skipValue();
+      return null;
+    }
+    HeaderCount count = new HeaderCount();
+    pos++;
+    enter();
+    int first = names;
+    if (!emptyContainer('}')) {
+      do {
+        int member = memberName(first);
+        int nameLength = this.nameLength[member];
+        boolean authorization = isAuthorization(member);
+        char c = peekValue();
+        if (c == '"') {
+          pos++;
+          scanString(false);
+          countField(count, nameLength, strLength);
+          if (authorization) {
+            count.authorizationKind = 0;
+            keepValue(count);
+          }
+        } else if (c == '[') {
+          pos++;
+          enter();
+          int size = 0;
+          if (authorization) {
+            count.authorizationKind = 1;
+            count.valueStart = -1;
+          }
+          if (!emptyContainer(']')) {
+            do {
+              if (peekValue() == '"') {
+                pos++;
+                scanString(false);
+                countField(count, nameLength, strLength);
+                if (authorization && size == 0) {
+                  keepValue(count);
+                }
+              } else {
+                skipValue();
+              }
+              size++;
+            } while (nextMember(']'));
+          }
+          depth--;
+          if (authorization) {
+            count.authorizationListSize = size;
+          }
+        } else {
+          skipValue();
+          if (authorization) {
+            count.authorizationKind = 0;
+            count.valueStart = -1;
+          }
+        }
+      } while (nextMember('}'));
+    }
+    leave(first);
+    return count;
+  }
+
+  private static void countField(HeaderCount count, int nameLength, int valueLength) {
+    count.fields++;
+    if (valueLength > HeaderLimits.MAX_VALUE_CHARS) {
+      count.valueTooLarge = true;
+    }
+    count.chars += nameLength + valueLength;
+  }
+
+  private void keepValue(HeaderCount count) {
+    count.valueStart = strStart;
+    count.valueEnd = strEnd;
+    count.valueEscaped = strEscaped;
+  }
+
+  /** The value as a string if it is one; any other value is read and null. */
+  private String stringOrSkip() throws Syntax, TooDeep {
+    if (peekValue() != '"') {
+      skipValue();
+      return null;
+    }
+    pos++;
+    scanString(false);
+    return decode(strStart, strEnd, strEscaped);
+  }
+
+  /**
+   * {@code String.valueOf} of the value as Gson gave it (Long or Double, Boolean, null, a map, a
+   * list): what the HTTP API path rule compared a stage with.
+   */
+  private String valueText() throws Syntax, TooDeep {
+    StringBuilder out = new StringBuilder();
+    appendValue(out);
+    return out.toString();
+  }
+
+  private void appendValue(StringBuilder out) throws Syntax, TooDeep {
+    char c = peekValue();
+    switch (c) {
+      case '"' -> {
+        pos++;
+        scanString(false);
+        out.append(decode(strStart, strEnd, strEscaped));
+      }
+      case '{' -> {
+        pos++;
+        enter();
+        int first = names;
+        out.append('{');
+        if (!emptyContainer('}')) {
+          do {
+            int member = memberName(first);
+            if (member > first) {
+              out.append(", ");
+            }
+            out.append(decode(nameStart[member], nameEnd[member], nameEscaped[member])).append('=');
+            appendValue(out);
+          } while (nextMember('}'));
+        }
+        leave(first);
+        out.append('}');
+      }
+      case '[' -> {
+        pos++;
+        enter();
+        out.append('[');
+        if (!emptyContainer(']')) {
+          boolean more = false;
+          do {
+            if (more) {
+              out.append(", ");
+            }
+            more = true;
+            appendValue(out);
+          } while (nextMember(']'));
+        }
+        depth--;
+        out.append(']');
+      }
+      default -> {
+        int start = pos;
+        skipValue();
+        String literal = text.substring(start, pos);
+        if (c == 't' || c == 'f' || c == 'n') {
+          out.append(literal);
+        } else {
+          out.append(number(literal));
+        }
+      }
+    }
+  }
+
+  /** The number as Gson's LONG_OR_DOUBLE policy made it. */
+  private static Object number(String literal) {
+    try {
+      return Long.parseLong(literal);
+    } catch (NumberFormatException notALong) {
+      return Double.valueOf(literal);
+    }
+  }
+
+  // ---- Any value, validated and skipped.
+
+  private void skipValue() throws Syntax, TooDeep {
+    char c = peekValue();
+    switch (c) {
+      case '"' -> {
+        pos++;
+        scanString(false);
+      }
+      case '{' -> {
+        pos++;
+        enter();
+        int first = names;
+        if (!emptyContainer('}')) {
+          do {
+            memberName(first);
+            skipValue();
+          } while (nextMember('}'));
+        }
+        leave(first);
+      }
+      case '[' -> {
+        pos++;
+        enter();
+        if (!emptyContainer(']')) {
+          do {
+            skipValue();
+          } while (nextMember(']'));
+        }
+        depth--;
+      }
+      case 't' -> literal("true");
+      case 'f' -> literal("false");
+      case 'n' -> literal("null");
+      default -> skipNumber();
+    }
+  }
+
+  private void literal(String word) throws Syntax {
+    if (!text.startsWith(word, pos)) {
+      throw Syntax.INSTANCE;
+    }
+    pos += word.length();
+  }
+
+  /**
+   * RFC 8259 number; one Gson would make an infinite double, or of {@link #MAX_NUMBER_CHARS} or
+   * more, or whose integer part {@link #integerPart} refuses, is refused, as Gson refuses it.
+   */
+  private void skipNumber() throws Syntax {
+    int start = pos;
+    if (pos < length && text.charAt(pos) == '-') {
+      pos++;
+    }
+    integerPart();
+    boolean plain = true;
+    if (pos < length && text.charAt(pos) == '.') {
+      pos++;
+      plain = false;
+      if (!digits()) {
+        throw Syntax.INSTANCE;
+      }
+    }
+    if (pos < length && (text.charAt(pos) == 'e' || text.charAt(pos) == 'E')) {
+      pos++;
+      plain = false;
+      if (pos < length && (text.charAt(pos) == '+' || text.charAt(pos) == '-')) {
+        pos++;
+      }
+      if (!digits()) {
+        throw Syntax.INSTANCE;
+      }
+    }
+    if (pos - start >= MAX_NUMBER_CHARS) {
+      throw Syntax.INSTANCE;
+    }
+    // 300 digits and no exponent cannot reach Double.MAX_VALUE (about 1.8e308).
+    if ((!plain || pos - start > 300)
+        && Double.isInfinite(Double.parseDouble(text.substring(start, pos)))) {
+      throw Syntax.INSTANCE;
+    }
+  }
+
+  /**
+   * The integer part as Gson reads it: digits accumulated into a long (wrapping, as Gson's does
+   * once the number no longer fits), and a digit after an accumulated 0 refused. That refuses a
+   * leading zero, and also a long integer whose wrapped accumulator comes to 0, e.g. 1 followed by
+   * 64 zeros and one more digit: Gson refused those, so this does too.
+   */
+  private void integerPart() throws Syntax {
+    int start = pos;
+    long value = 0;
+    while (pos < length && text.charAt(pos) >= '0' && text.charAt(pos) <= '9') {
+      if (pos > start && value == 0) {
+        throw Syntax.INSTANCE;
+      }
+      value = value * 10 - (text.charAt(pos++) - '0');
+    }
+    if (pos == start) {
+      throw Syntax.INSTANCE;
+    }
+  }
+
+  private boolean digits() {
+    int start = pos;
+    while (pos < length && text.charAt(pos) >= '0' && text.charAt(pos) <= '9') {
+      pos++;
+    }
+    return pos > start;
+  }
+
+  // ---- Structure.
+
+  private void enter() throws TooDeep {
+    if (++depth > Json.MAX_DEPTH) {
+      throw TooDeep.INSTANCE;
+    }
+  }
+
+  /** Closes an object: its names leave the stack. */
+  private void leave(int first) {
+    nameSets[depth] = null;
+    names = first;
+    depth--;
+  }
+
+  /** After an opening bracket: true (and past it) if the container closes at once. */
+  private boolean emptyContainer(char close) throws Syntax {
+    skipWhitespace();
+    if (pos < length && text.charAt(pos) == close) {
+      pos++;
+      return true;
+    }
+    return false;
+  }
+
+  /** After a member or element: true past a comma, false past the closing bracket. */
+  private boolean nextMember(char close) throws Syntax {
+    skipWhitespace();
+    if (pos < length) {
+      char c = text.charAt(pos++);
+      if (c == ',') {
+        return true;
+      }
+      if (c == close) {
+        return false;
+      }
+    }
+    throw Syntax.INSTANCE;
+  }
+
+  /** The first character of the next value (whitespace skipped, not consumed). */
+  private char peekValue() throws Syntax {
+    skipWhitespace();
+    if (pos >= length) {
+      throw Syntax.INSTANCE;
+    }
+    return text.charAt(pos);
+  }
+
+  private void skipWhitespace() {
+    while (pos < length) {
+      char c = text.charAt(pos);
+      if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+        return;
+      }
+      pos++;
+    }
+  }
+
+  /**
+   * A member's name and the colon after it; refused if the object (whose names start at {@code
+   * first} on the stack) already has it. Returns its index on the stack.
+   */
+  private int memberName(int first) throws Syntax {
+    skipWhitespace();
+    if (pos >= length || text.charAt(pos) != '"') {
+      throw Syntax.INSTANCE;
+    }
+    pos++;
+    scanString(true);
+    requireNewName(first);
+    int member = push();
+    skipWhitespace();
+    if (pos >= length || text.charAt(pos) != ':') {
+      throw Syntax.INSTANCE;
+    }
+    pos++;
+    return member;
+  }
+
+  @SuppressWarnings("unchecked")
+  private void requireNewName(int first) throws Syntax {
+    int count = names - first;
+    if (count < PAIRWISE_NAMES) {
+      for (int i = first; i < names; i++) {
+        if (nameHash[i] == strHash
+            && nameLength[i] == strLength
+            && sameName(i, strStart, strEnd, strEscaped)) {
+          throw Syntax.INSTANCE;
+        }
+      }
+      return;
+    }
+    // Many members (no API Gateway object has so many): a set, so that checking stays linear.
+    HashSet<String> set = (HashSet<String>) nameSets[depth];
+    if (set == null) {
+      set = new HashSet<>();
+      for (int i = first; i < names; i++) {
+        set.add(decode(nameStart[i], nameEnd[i], nameEscaped[i]));
+      }
+      nameSets[depth] = set;
+    }
+    if (!set.add(decode(strStart, strEnd, strEscaped))) {
+      throw Syntax.INSTANCE;
+    }
+  }
+
+  private boolean sameName(int i, int start, int end, boolean escaped) {
+    if (!escaped && !nameEscaped[i]) {
+      return end - start == nameEnd[i] - nameStart[i]
+          && text.regionMatches(nameStart[i], text, start, end - start);
+    }
+    return decode(nameStart[i], nameEnd[i], nameEscaped[i]).equals(decode(start, end, escaped));
+  }
+
+  private int push() {
+    if (names == nameHash.length) {
+      int size = names * 2;
+      nameHash = Arrays.copyOf(nameHash, size);
+      nameStart = Arrays.copyOf(nameStart, size);
+      nameEnd = Arrays.copyOf(nameEnd, size);
+      nameLength = Arrays.copyOf(nameLength, size);
+      nameEscaped = Arrays.copyOf(nameEscaped, size);
+    }
+    nameHash[names] = strHash;
+    nameStart[names] = strStart;
+    nameEnd[names] = strEnd;
+    nameLength[names] = strLength;
+    nameEscaped[names] = strEscaped;
+    return names++;
+  }
+
+  private boolean nameIs(int member, String name) {
+    if (!nameEscaped[member]) {
+      return nameEnd[member] - nameStart[member] == name.length()
+          && text.startsWith(name, nameStart[member]);
+    }
+    return nameLength[member] == name.length()
+        && decode(nameStart[member], nameEnd[member], true).equals(name);
+  }
+
+  /** Equal to "authorization" ignoring case as {@code String.CASE_INSENSITIVE_ORDER} compares. */
+  private boolean isAuthorization(int member) {
+    if (nameLength[member] != AUTHORIZATION.length()) {
+      return false;
+    }
+    String name =
+        nameEscaped[member]
+            ? decode(nameStart[member], nameEnd[member], true)
+            : text.substring(nameStart[member], nameEnd[member]);
+    return String.CASE_INSENSITIVE_ORDER.compare(name, AUTHORIZATION) == 0;
+  }
+
+  // ---- Strings.
+
+  /**
+   * Scans a string whose opening quote is behind {@code pos}, up to and past its closing quote:
+   * sets its raw span, decoded length, whether it has escapes, and (for names) the decoded text's
+   * {@code String.hashCode}.
+   */
+  private void scanString(boolean hash) throws Syntax {
+    int start = pos;
+    int decoded = 0;
+    int h = 0;
+    boolean escaped = false;
+    while (true) {
+      if (pos >= length) {
+        throw Syntax.INSTANCE;
+      }
+      char c = text.charAt(pos++);
+      if (c == '"') {
+        break;
+      }
+      if (c == '\\') {
+        escaped = true;
+        c = escape();
+      } else if (c < 0x20) {
+        throw Syntax.INSTANCE; // Gson's strict mode refuses raw control characters
+      }
+      decoded++;
+      if (hash) {
+        h = 31 * h + c;
+      }
+    }
+    strStart = start;
+    strEnd = pos - 1;
+    strLength = decoded;
+    strHash = h;
+    strEscaped = escaped;
+  }
+
+  /** The character an escape (its backslash behind {@code pos}) stands for; past the escape. */
+  private char escape() throws Syntax {
+    if (pos >= length) {
+      throw Syntax.INSTANCE;
+    }
+    char c = text.charAt(pos++);
+    return switch (c) {
+      case '"', '\\', '/' -> c;
+      case 'b' -> '\b';
+      case 'f' -> '\f';
+      case 'n' -> '\n';
+      case 'r' -> '\r';
+      case 't' -> '\t';
+      case 'u' -> {
+        if (pos + 4 > length) {
+          throw Syntax.INSTANCE;
+        }
+        int value = 0;
+        for (int i = 0; i < 4; i++) {
+          value = value * 16 + hexDigit(text.charAt(pos++));
+        }
+        yield (char) value;
+      }
+      default -> throw Syntax.INSTANCE;
+    };
+  }
+
+  /** ASCII hex digits only, as Gson reads them ({@code Character.digit} takes other scripts'). */
+  private static int hexDigit(char c) throws Syntax {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+      return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+      return c - 'A' + 10;
+    }
+    throw Syntax.INSTANCE;
+  }
+
+  /** The text of an already validated string's raw span. */
+  private String decode(int start, int end, boolean escaped) {
+    if (!escaped) {
+      return text.substring(start, end);
+    }
+    StringBuilder out = new StringBuilder(end - start);
+    int saved = pos;
+    pos = start;
+    try {
+      while (pos < end) {
+        char c = text.charAt(pos++);
+        out.append(c == '\\' ? escape() : c);
+      }
+    } catch (Syntax impossible) {
+      throw new IllegalStateException(impossible);
+    } finally {
+      pos = saved;
+    }
+    return out.toString();
+  }
+}
