@@ -286,8 +286,12 @@ public final class TokenVerifier {
 
     /**
      * One route rule, as in the authorizer's ROUTE_SCOPES: {@code "METHOD /path"} ({@code *} a
-     * wildcard in either, {@code {id}} one segment) needs every one of {@code scopes} (none: any
-     * valid token). A request no rule matches is refused (403).
+     * wildcard in either, matching any run of characters, slashes included; {@code {id}} is read
+     * as {@code *}, so it too can span slashes) needs every one of {@code scopes} (none: any valid
+     * token). A request no rule matches is refused (403). A request is allowed when <em>any</em>
+     * rule that matches it is granted (as the authorizer's IAM policy decides): give every rule
+     * that can match a deeper path the scopes that path needs, e.g. {@code GET /orders/*} matches
+     * what {@code GET /orders/*}{@code /invoices} does.
      */
     public Builder route(String methodAndPath, String... scopes) {
       Objects.requireNonNull(methodAndPath, "methodAndPath");
