@@ -169,7 +169,8 @@ public final class TokenClient {
     try {
       fresh = renew(slot, key, held);
       return fresh.token();
-    } catch (Throwable e) { // whatever it is (a sneaky checked one too), the waiters must hear of it
+    } catch (
+        Throwable e) { // whatever it is (a sneaky checked one too), the waiters must hear of it
       failure = e;
       Instant after = clock.instant();
       Grant kept = slot.grant; // the held one, its refresh token dropped if it was spent

@@ -37,7 +37,8 @@ final class TokenEndpoint {
   private static final int MAX_DESCRIPTION = 300;
   private static final Duration MAX_LIFETIME = Duration.ofDays(1);
   // RFC 6749 A.7: the characters an error code may have.
-  private static final Pattern ERROR_CODE = Pattern.compile("[\\x20-\\x21\\x23-\\x5B\\x5D-\\x7E]{1,64}");
+  private static final Pattern ERROR_CODE =
+      Pattern.compile("[\\x20-\\x21\\x23-\\x5B\\x5D-\\x7E]{1,64}");
   // What a JWS (an assertion, an access token) or a refresh token looks like.
   private static final Pattern JWT_OR_REFRESH_TOKEN =
       Pattern.compile("[\\w-]{8,}\\.[\\w-]{8,}\\.[\\w-]{8,}|tbr_[\\w-]{16,}");

@@ -87,9 +87,7 @@ class NoSecretsShownIT {
       proxy.answerNext(
           1,
           new RecordingProxy.Canned(
-              400,
-              Map.of(),
-              form -> "{\"error\":\"" + form.get("refresh_token") + "\"}"));
+              400, Map.of(), form -> "{\"error\":\"" + form.get("refresh_token") + "\"}"));
       assertThat(client.token(read, TestBroker.demoAudience()).value()).isEqualTo(second.value());
       proxy.answerNext(1000, echoing(503, "temporarily_unavailable"));
       assertThat(client.token(read, TestBroker.demoAudience()).value()).isEqualTo(second.value());

@@ -28,9 +28,7 @@ import java.util.function.Function;
  */
 final class RecordingProxy implements AutoCloseable {
 
-  /**
-   * A request the proxy saw, whether the broker saw it too, and the status the client got.
-   */
+  /** A request the proxy saw, whether the broker saw it too, and the status the client got. */
   record Seen(Map<String, String> form, long nanoTime, boolean forwarded, int status) {
     String grantType() {
       return form.get("grant_type");
@@ -118,7 +116,10 @@ final class RecordingProxy implements AutoCloseable {
       if (instead != null) {
         record(new Seen(form, arrived, true, instead.status()));
         exchange.getResponseHeaders().add("Content-Type", "application/json");
-        send(exchange, instead.status(), instead.body().apply(form).getBytes(StandardCharsets.UTF_8));
+        send(
+            exchange,
+            instead.status(),
+            instead.body().apply(form).getBytes(StandardCharsets.UTF_8));
         return;
       }
       record(new Seen(form, arrived, true, response.statusCode()));

@@ -376,7 +376,8 @@ class TokenClientIT {
     clock.advance(Duration.ofSeconds(230));
     tokens.token(READ, TestBroker.demoAudience());
     assertThat(proxy.forwardedGrants())
-        .containsExactly("client_credentials", "refresh_token", "client_credentials", "refresh_token");
+        .containsExactly(
+            "client_credentials", "refresh_token", "client_credentials", "refresh_token");
     assertThat(
             proxy.seen().stream()
                 .map(seen -> seen.form().get("refresh_token"))
@@ -406,13 +407,11 @@ class TokenClientIT {
 
     // The refresh grant is not retried, the client_credentials one fails: the old token stays.
     assertThat(tokens.token(READ, TestBroker.demoAudience()).value()).isEqualTo(first.value());
-    assertThat(proxy.seen().stream().filter(s -> "refresh_token".equals(s.grantType())))
-        .hasSize(1);
+    assertThat(proxy.seen().stream().filter(s -> "refresh_token".equals(s.grantType()))).hasSize(1);
     // Later renewals never send the spent refresh token again.
     clock.advance(Duration.ofSeconds(6));
     assertThat(tokens.token(READ, TestBroker.demoAudience()).value()).isEqualTo(first.value());
-    assertThat(proxy.seen().stream().filter(s -> "refresh_token".equals(s.grantType())))
-        .hasSize(1);
+    assertThat(proxy.seen().stream().filter(s -> "refresh_token".equals(s.grantType()))).hasSize(1);
   }
 
   @Test
@@ -524,7 +523,8 @@ class TokenClientIT {
     return new RecordingProxy.Canned(
         200,
         Map.of(),
-        f -> "{\"access_token\":\"opaque-test-token\",\"token_type\":\"Bearer\",\"expires_in\":"
+        f ->
+            "{\"access_token\":\"opaque-test-token\",\"token_type\":\"Bearer\",\"expires_in\":"
                 + expiresIn
                 + "}");
   }

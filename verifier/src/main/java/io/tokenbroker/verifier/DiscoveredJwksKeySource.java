@@ -18,9 +18,9 @@ import java.util.Map;
  * The broker's keys from the {@code jwks_uri} its OpenID discovery document names, read at the
  * first key read (and again after a failed one), so a service starts while the broker is
  * unreachable. The document must name our issuer exactly (OpenID Connect Discovery 4.3), and its
- * {@code jwks_uri} must be https (or http to a loopback host, for an http loopback issuer only):
- * a document that does not is a configuration error
- * (500), one that cannot be read a retryable failure (503).
+ * {@code jwks_uri} must be https (or http to a loopback host, for an http loopback issuer only): a
+ * document that does not is a configuration error (500), one that cannot be read a retryable
+ * failure (503).
  */
 final class DiscoveredJwksKeySource implements KeySource {
 
@@ -74,7 +74,10 @@ final class DiscoveredJwksKeySource implements KeySource {
     // Loopback http is for a local broker; an https issuer's keys never come over plain http.
     if ("https".equals(issuer.getScheme()) && !"https".equals(uri.getScheme())) {
       throw new ServiceFailure(
-          "discovery", "openid-configuration of an https issuer names an http jwks_uri", false, null);
+          "discovery",
+          "openid-configuration of an https issuer names an http jwks_uri",
+          false,
+          null);
     }
     return uri;
   }

@@ -187,7 +187,8 @@ public final class TokenVerifier {
     }
     for (String segment : path.split("/", -1)) {
       int semicolon = segment.indexOf(';');
-      String name = (semicolon < 0 ? segment : segment.substring(0, semicolon)).toLowerCase(Locale.ROOT);
+      String name =
+          (semicolon < 0 ? segment : segment.substring(0, semicolon)).toLowerCase(Locale.ROOT);
       name = name.replace("%2e", ".");
       if (name.equals(".") || name.equals("..")) {
         return false;
@@ -286,8 +287,8 @@ public final class TokenVerifier {
 
     /**
      * One route rule, as in the authorizer's ROUTE_SCOPES: {@code "METHOD /path"} ({@code *} a
-     * wildcard in either, matching any run of characters, slashes included; {@code {id}} is read
-     * as {@code *}, so it too can span slashes) needs every one of {@code scopes} (none: any valid
+     * wildcard in either, matching any run of characters, slashes included; {@code {id}} is read as
+     * {@code *}, so it too can span slashes) needs every one of {@code scopes} (none: any valid
      * token). A request no rule matches is refused (403). A request is allowed when <em>any</em>
      * rule that matches it is granted (as the authorizer's IAM policy decides): give every rule
      * that can match a deeper path the scopes that path needs, e.g. {@code GET /orders/*} matches
@@ -331,12 +332,12 @@ public final class TokenVerifier {
 
     /**
      * On these routes (e.g. {@code "POST /payments"}: each exactly one of the route rules, as
-     * written, else {@link #build} refuses; matched as route rules are), also ask the
-     * broker's introspection endpoint (RFC 7662) whether the token is still active, so a revoked
-     * token is refused at once rather than when it expires. Costs one call to the broker per
-     * request on those routes. This service must be registered with the broker as a client that may
-     * introspect ({@code "introspection": true}) with {@code privateKey}'s public half in its
-     * {@code jwks}; it authenticates by {@code private_key_jwt}.
+     * written, else {@link #build} refuses; matched as route rules are), also ask the broker's
+     * introspection endpoint (RFC 7662) whether the token is still active, so a revoked token is
+     * refused at once rather than when it expires. Costs one call to the broker per request on
+     * those routes. This service must be registered with the broker as a client that may introspect
+     * ({@code "introspection": true}) with {@code privateKey}'s public half in its {@code jwks}; it
+     * authenticates by {@code private_key_jwt}.
      *
      * @param privateKey the client's private key, with its kid and alg (RS256, ES256 or PS256)
      */
@@ -448,7 +449,9 @@ public final class TokenVerifier {
       for (String route : introspectionRoutes) {
         if (!ruleTexts.contains(route)) {
           throw new IllegalStateException(
-              "introspection route " + route + " is not one of the route rules, exactly as written");
+              "introspection route "
+                  + route
+                  + " is not one of the route rules, exactly as written");
         }
       }
       return new TokenVerifier(

@@ -23,17 +23,20 @@ class DiscoveredJwksKeySourceTest {
                 DiscoveredJwksKeySource.jwksUri(
                     HTTPS_ISSUER,
                     Map.of(
-                        "issuer", HTTPS_ISSUER.toString(),
-                        "jwks_uri", "http://127.0.0.1:8080/jwks.json")))
-        .isInstanceOfSatisfying(
-            ServiceFailure.class, f -> assertThat(f.retryable()).isFalse())
+                        "issuer",
+                        HTTPS_ISSUER.toString(),
+                        "jwks_uri",
+                        "http://127.0.0.1:8080/jwks.json")))
+        .isInstanceOfSatisfying(ServiceFailure.class, f -> assertThat(f.retryable()).isFalse())
         .hasMessageContaining("http jwks_uri");
     assertThat(
             DiscoveredJwksKeySource.jwksUri(
                 HTTPS_ISSUER,
                 Map.of(
-                    "issuer", HTTPS_ISSUER.toString(),
-                    "jwks_uri", "https://keys.example.com/jwks.json")))
+                    "issuer",
+                    HTTPS_ISSUER.toString(),
+                    "jwks_uri",
+                    "https://keys.example.com/jwks.json")))
         .isEqualTo(URI.create("https://keys.example.com/jwks.json"));
     // A local (loopback http) issuer may name a loopback http jwks_uri.
     URI local = URI.create("http://127.0.0.1:3000");
