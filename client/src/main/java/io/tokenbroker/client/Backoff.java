@@ -14,8 +14,8 @@ final class Backoff {
   private Backoff() {}
 
   /**
-   * RFC 9110 10.2.3: delay-seconds or an HTTP date (a date in the past means now); empty for
-   * anything else.
+   * RFC 9110 10.2.3: delay-seconds or an HTTP date (a date in the past means now; {@link #wait}
+   * still waits the back-off); empty for anything else.
    */
   static Optional<Duration> retryAfter(Optional<String> header, Instant now) {
     if (header.isEmpty()) {
@@ -32,6 +32,14 @@ final class Backoff {
     } catch (DateTimeParseException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * What to wait: the longer of Retry-After and the back-off step, so that {@code Retry-After: 0}
+   * or a date gone by does not make the client hammer the broker until its deadline.
+   */
+  static Duration wait(Optional<Duration> retryAfter, Duration backoff) {
+    return retryAfter.filter(r -> r.compareTo(backoff) > 0).orElse(backoff);
   }
 
   /** Attempt n's back-off (n >= 1): half of min(max, initial * 2^(n-1)), plus a random half. */

@@ -41,6 +41,10 @@ public final class IamAuthentication implements ClientAuthentication {
    * The SDK's default credentials chain (environment, system properties, web identity, profile,
    * container and instance roles: what Lambda, ECS and EC2 provide) and region chain ({@code
    * AWS_REGION}, profile, instance metadata), both read on first use.
+   *
+   * <p>Web identity (EKS with IRSA, CI jobs with OIDC federation) works only with {@code
+   * software.amazon.awssdk:sts} and an SDK HTTP client (e.g. {@code url-connection-client}) on the
+   * classpath; this library does not bring them, and without them the chain skips that provider.
    */
   public static IamAuthentication defaultChain() {
     DefaultCredentialsProvider provider = DefaultCredentialsProvider.builder().build();

@@ -164,54 +164,86 @@ public final class TokenClient {
       // Someone renews it: keep the token we hold while it is good, else wait for theirs.
       return held != null && held.usableAt(now) ? held.token() : await(flight).token();
     }
+    Grant fresh = null;
+    Throwable failure = null;
     try {
-      Grant fresh = renew(key, held);
-      synchronized (slot) {
-        slot.grant = fresh;
-        slot.inFlight = null;
-      }
-      flight.complete(fresh);
+      fresh = renew(slot, key, held);
       return fresh.token();
-    } catch (RuntimeException | Error e) { // whatever it is, the waiters must hear of it
+    } catch (
+        Throwable e) { // whatever it is (a sneaky checked one too), the waiters must hear of it
+      failure = e;
       Instant after = clock.instant();
-      synchronized (slot) {
-        slot.inFlight = null;
-        // A renewal ahead of time failed: keep the valid token a while before trying again.
-        slot.retryNotBefore = after.plus(retry.maxBackoff());
-      }
-      flight.completeExceptionally(e);
-      if (e instanceof RuntimeException && held != null && held.usableAt(after)) {
+      Grant kept = slot.grant; // the held one, its refresh token dropped if it was spent
+      if (!(e instanceof Error) && kept != null && kept.usableAt(after)) {
         LOG.log(
             Level.WARNING,
             "token renewal failed ({0}); the current token stays in use until {1}",
             e.getMessage(),
-            held.usableUntil());
-        return held.token();
+            kept.usableUntil());
+        return kept.token();
       }
-      throw e;
+      throw e instanceof RuntimeException || e instanceof Error
+          ? sneaky(e)
+          : new TokenUnavailable(
+              "token renewal failed: " + e.getClass().getName() + " from the authentication", e);
+    } finally {
+      // Always: a renewal left in flight would make every later caller wait forever.
+      synchronized (slot) {
+        if (fresh != null) {
+          slot.grant = fresh;
+        } else {
+          // A renewal ahead of time failed: keep the valid token a while before trying again.
+          slot.retryNotBefore = clock.instant().plus(retry.maxBackoff());
+        }
+        slot.inFlight = null;
+      }
+      if (fresh != null) {
+        flight.complete(fresh);
+      } else {
+        flight.completeExceptionally(failure != null ? failure : new IllegalStateException());
+      }
     }
   }
 
+  @SuppressWarnings("unchecked")
+  private static <T extends Throwable> RuntimeException sneaky(Throwable e) throws T {
+    throw (T) e;
+  }
+
+  /**
+   * The leader's failure, as a new exception for this waiter (its own stack trace; the shared
+   * instance as its cause, never thrown by two threads at once).
+   */
   private static Grant await(CompletableFuture<Grant> flight) {
     try {
       return flight.join();
     } catch (CompletionException e) {
-      switch (e.getCause()) {
-        case RuntimeException cause -> throw cause;
-        case Error cause -> throw cause;
-        default -> {}
+      Throwable cause = e.getCause();
+      if (cause instanceof TokenRequestRejected r) {
+        throw r.again();
       }
-      throw e;
+      throw new TokenUnavailable(
+          "the token renewal this call waited for failed"
+              + (cause instanceof TokenBrokerException ? ": " + cause.getMessage() : ""),
+          cause);
     }
   }
 
-  /** A refresh grant if we hold a refresh token (once), else a client_credentials grant. */
-  private Grant renew(Key key, Grant held) {
+  /**
+   * A refresh grant if we hold a refresh token (once), else a client_credentials grant. A refresh
+   * grant that did not succeed drops the refresh token: the broker may have rotated it (a timeout,
+   * a 5xx after its write), and sending it again would look like theft and revoke the family; the
+   * held access token stays in use while valid and the next renewal uses client credentials.
+   */
+  private Grant renew(Slot slot, Key key, Grant held) {
     if (held != null && held.refreshToken().isPresent()) {
       Map<String, String> parameters = parameters("refresh_token", key);
       parameters.put("refresh_token", held.refreshToken().get().value());
+      boolean spent = true;
       try {
-        return grant(key, parameters);
+        Grant fresh = grant(key, parameters);
+        spent = false;
+        return fresh;
       } catch (TokenRequestRejected e) {
         if (!e.error().equals("invalid_grant")) {
           throw e;
@@ -220,6 +252,19 @@ public final class TokenClient {
             Level.INFO,
             "refresh token refused ({0}); asking with client credentials",
             e.getMessage());
+      } catch (TokenUnavailable e) {
+        LOG.log(
+            Level.INFO,
+            "refresh grant failed ({0}); its refresh token is dropped, asking with client"
+                + " credentials",
+            e.getMessage());
+      } finally {
+        if (spent) {
+          synchronized (slot) {
+            slot.grant =
+                new Grant(held.token(), Optional.empty(), held.refreshAt(), held.usableUntil());
+          }
+        }
       }
     }
     return grant(key, parameters("client_credentials", key));
@@ -228,7 +273,12 @@ public final class TokenClient {
   private Grant grant(Key key, Map<String, String> parameters) {
     TokenEndpoint.Answer answer = endpoint.grant(parameters);
     Duration lifetime = answer.expiresIn();
-    Instant usableUntil = answer.sentAt().plus(lifetime).minus(refresh.expiryMargin());
+    // A lifetime at or under the margin would leave no usable time: scale the margin down.
+    Duration margin = refresh.expiryMargin();
+    if (margin.compareTo(lifetime.dividedBy(4)) > 0) {
+      margin = lifetime.dividedBy(4);
+    }
+    Instant usableUntil = answer.sentAt().plus(lifetime).minus(margin);
     long lifetimeMillis = lifetime.toMillis();
     long early = (long) (lifetimeMillis * refresh.jitter() * random.get().nextDouble());
     Instant refreshAt =

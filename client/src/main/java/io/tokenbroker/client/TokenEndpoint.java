@@ -3,8 +3,10 @@ package io.tokenbroker.client;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.text.ParseException;
@@ -30,7 +32,13 @@ final class TokenEndpoint {
 
   private static final System.Logger LOG = System.getLogger(TokenClient.class.getName());
   private static final Set<Integer> RETRYABLE = Set.of(429, 502, 503, 504);
+  // What the broker answers only for a request it did no work for (its throttling).
+  private static final Set<Integer> NOT_PROCESSED = Set.of(429);
   private static final int MAX_DESCRIPTION = 300;
+  private static final Duration MAX_LIFETIME = Duration.ofDays(1);
+  // RFC 6749 A.7: the characters an error code may have.
+  private static final Pattern ERROR_CODE =
+      Pattern.compile("[\\x20-\\x21\\x23-\\x5B\\x5D-\\x7E]{1,64}");
   // What a JWS (an assertion, an access token) or a refresh token looks like.
   private static final Pattern JWT_OR_REFRESH_TOKEN =
       Pattern.compile("[\\w-]{8,}\\.[\\w-]{8,}\\.[\\w-]{8,}|tbr_[\\w-]{16,}");
@@ -78,8 +86,14 @@ final class TokenEndpoint {
   }
 
   Answer grant(Map<String, String> parameters) {
-    Instant deadline = clock.instant().plus(retry.deadline());
+    // The deadline runs on the monotonic clock: the injected Clock may stand still (Clock.fixed).
+    long started = sleeper.nanoTime();
     String grantType = parameters.get("grant_type");
+    // A refresh token works once: a request that may have reached the broker (a timeout, a 502
+    // from a Lambda that ran, a 503/504 after a committed write) must not be sent again, or the
+    // broker takes the second use for theft and revokes the family. Only what the broker did
+    // not process is retried: 429 (throttled before any work) and a connection never made.
+    boolean idempotent = !"refresh_token".equals(grantType);
     for (int attempt = 1; ; attempt++) {
       Instant sentAt = clock.instant();
       HttpRequest request =
@@ -98,22 +112,29 @@ final class TokenEndpoint {
         if (status == 200) {
           return answer(response.body(), sentAt);
         }
-        if (!RETRYABLE.contains(status)) {
+        if (!(idempotent ? RETRYABLE : NOT_PROCESSED).contains(status)) {
           throw refused(status, response.body(), parameters);
         }
         why = "the broker answered " + status;
+        Duration backoff = Backoff.exponential(failed, retry, random.get());
         wait =
-            Backoff.retryAfter(response.headers().firstValue("Retry-After"), clock.instant())
-                .orElseGet(() -> Backoff.exponential(failed, retry, random.get()));
+            Backoff.wait(
+                Backoff.retryAfter(response.headers().firstValue("Retry-After"), clock.instant()),
+                backoff);
       } catch (IOException e) {
         why = "the broker could not be reached (" + e.getClass().getSimpleName() + ")";
+        if (!idempotent && !neverSent(e)) {
+          throw new TokenUnavailable(
+              grantType + " grant: " + why + "; not retried, the broker may have received it", e);
+        }
         wait = Backoff.exponential(failed, retry, random.get());
         cause = e;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new TokenUnavailable("interrupted while asking for a token", e);
       }
-      if (clock.instant().plus(wait).isAfter(deadline)) {
+      Duration elapsed = Duration.ofNanos(sleeper.nanoTime() - started);
+      if (elapsed.plus(wait).compareTo(retry.deadline()) > 0) {
         throw new TokenUnavailable(
             grantType
                 + " grant: "
@@ -142,6 +163,11 @@ final class TokenEndpoint {
     }
   }
 
+  /** A connection that was never made: the request did not leave this process. */
+  private static boolean neverSent(IOException e) {
+    return e instanceof ConnectException || e instanceof HttpConnectTimeoutException;
+  }
+
   private static Answer answer(String body, Instant sentAt) {
     Map<String, Object> json;
     try {
@@ -157,6 +183,12 @@ final class TokenEndpoint {
     }
     if (!(json.get("expires_in") instanceof Number expiresIn) || expiresIn.longValue() <= 0) {
       throw new TokenUnavailable("the token response has no positive expires_in", null);
+    }
+    // An access token lives minutes; a lifetime past a day is a broken answer (and a huge one
+    // would overflow Instant arithmetic).
+    if (expiresIn.longValue() > MAX_LIFETIME.toSeconds()) {
+      throw new TokenUnavailable(
+          "the token response's expires_in is over " + MAX_LIFETIME.toHours() + " h", null);
     }
     Optional<Set<String>> scopes =
         json.get("scope") instanceof String scope
@@ -179,8 +211,8 @@ final class TokenEndpoint {
     Optional<String> description = Optional.empty();
     try {
       Map<String, Object> json = JSONObjectUtils.parse(body);
-      if (json.get("error") instanceof String e && e.matches("[\\x20-\\x7e]{1,64}")) {
-        error = e;
+      if (json.get("error") instanceof String e && ERROR_CODE.matcher(e).matches()) {
+        error = clean(e, parameters.values()); // an echoed secret fits the charset too
       }
       Object text = json.get("error_description");
       if (!(text instanceof String)) {

@@ -14,16 +14,26 @@ public final class TokenRequestRejected extends TokenBrokerException {
   private final Optional<String> errorDescription;
 
   TokenRequestRejected(int status, String error, Optional<String> errorDescription) {
+    this(status, error, errorDescription, null);
+  }
+
+  private TokenRequestRejected(
+      int status, String error, Optional<String> errorDescription, Throwable cause) {
     super(
         "token request rejected: "
             + status
             + " "
             + error
             + errorDescription.map(d -> ": " + d).orElse(""),
-        null);
+        cause);
     this.status = status;
     this.error = error;
     this.errorDescription = errorDescription;
+  }
+
+  /** The same refusal, for another thread to throw, with this one as its cause. */
+  TokenRequestRejected again() {
+    return new TokenRequestRejected(status, error, errorDescription, this);
   }
 
   /** The HTTP status (400, 401, 403, ...). */

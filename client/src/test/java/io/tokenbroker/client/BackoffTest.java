@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -21,10 +22,27 @@ class BackoffTest {
         "7                              | 7",
         "' 120 '                        | 120",
         "Mon, 30 Nov 2026 10:00:09 GMT  | 9",
-        "Mon, 30 Nov 2026 09:59:00 GMT  | 0", // a date gone by: retry now
+        "Mon, 30 Nov 2026 09:59:00 GMT  | 0", // a date gone by: now (yet see below)
       })
   void readsRetryAfterInSecondsOrAsAnHttpDate(String header, long seconds) {
     assertThat(Backoff.retryAfter(Optional.of(header), NOW)).contains(Duration.ofSeconds(seconds));
+  }
+
+  @ParameterizedTest
+  @CsvSource({"0", "'Mon, 30 Nov 2026 09:59:00 GMT'"})
+  void aRetryAfterOfNowStillWaitsTheBackOffStep(String header) {
+    Duration step = Duration.ofMillis(400);
+
+    assertThat(Backoff.wait(Backoff.retryAfter(Optional.of(header), NOW), step)).isEqualTo(step);
+  }
+
+  @Test
+  void aLongerRetryAfterWinsAndNoneMeansTheBackOffStep() {
+    Duration step = Duration.ofMillis(400);
+
+    assertThat(Backoff.wait(Optional.of(Duration.ofSeconds(3)), step))
+        .isEqualTo(Duration.ofSeconds(3));
+    assertThat(Backoff.wait(Optional.empty(), step)).isEqualTo(step);
   }
 
   @ParameterizedTest

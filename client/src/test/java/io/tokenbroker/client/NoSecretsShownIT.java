@@ -62,7 +62,7 @@ class NoSecretsShownIT {
           TokenClient.builder(TestBroker.issuer(), authentication)
               .endpointBase(proxy.uri())
               .clock(clock)
-              .sleeper(clock::advance)
+              .sleeper(clock.sleeper())
               .build();
       Set<String> read = Set.of("demo:read");
       // A retry (logged), a token, a refresh refused with the secrets echoed (logged, then the
@@ -83,6 +83,12 @@ class NoSecretsShownIT {
       shown.add(refused.toString());
       shown.add(((TokenRequestRejected) refused).errorDescription().orElseThrow());
       clock.advance(Duration.ofSeconds(230));
+      // A refusal whose error code is the refresh token itself (logged; the token kept).
+      proxy.answerNext(
+          1,
+          new RecordingProxy.Canned(
+              400, Map.of(), form -> "{\"error\":\"" + form.get("refresh_token") + "\"}"));
+      assertThat(client.token(read, TestBroker.demoAudience()).value()).isEqualTo(second.value());
       proxy.answerNext(1000, echoing(503, "temporarily_unavailable"));
       assertThat(client.token(read, TestBroker.demoAudience()).value()).isEqualTo(second.value());
       clock.advance(Duration.ofSeconds(60));

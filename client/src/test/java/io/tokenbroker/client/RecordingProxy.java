@@ -28,7 +28,7 @@ import java.util.function.Function;
  */
 final class RecordingProxy implements AutoCloseable {
 
-  /** A request the proxy saw, and whether the broker saw it too. */
+  /** A request the proxy saw, whether the broker saw it too, and the status the client got. */
   record Seen(Map<String, String> form, long nanoTime, boolean forwarded, int status) {
     String grantType() {
       return form.get("grant_type");
@@ -43,6 +43,7 @@ final class RecordingProxy implements AutoCloseable {
   private final URI target;
   private final HttpClient http = HttpClient.newHttpClient();
   private final ConcurrentLinkedQueue<Canned> canned = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Canned> afterForward = new ConcurrentLinkedQueue<>();
   private final List<Seen> seen = new ArrayList<>();
   private volatile Duration hold = Duration.ZERO;
 
@@ -62,6 +63,16 @@ final class RecordingProxy implements AutoCloseable {
   void answerNext(int count, Canned answer) {
     for (int i = 0; i < count; i++) {
       canned.add(answer);
+    }
+  }
+
+  /**
+   * The next {@code count} requests reach the broker, but the client gets this answer instead of
+   * the broker's (a gateway timing out after the broker did the work).
+   */
+  void forwardThenAnswer(int count, Canned answer) {
+    for (int i = 0; i < count; i++) {
+      afterForward.add(answer);
     }
   }
 
@@ -101,6 +112,16 @@ final class RecordingProxy implements AutoCloseable {
       }
       HttpResponse<byte[]> response =
           http.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
+      Canned instead = afterForward.poll();
+      if (instead != null) {
+        record(new Seen(form, arrived, true, instead.status()));
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        send(
+            exchange,
+            instead.status(),
+            instead.body().apply(form).getBytes(StandardCharsets.UTF_8));
+        return;
+      }
       record(new Seen(form, arrived, true, response.statusCode()));
       Thread.sleep(hold);
       response

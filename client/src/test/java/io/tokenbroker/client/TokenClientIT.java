@@ -2,6 +2,8 @@ package io.tokenbroker.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.ECDSASigner;
@@ -9,6 +11,9 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import java.net.URI;
+import java.net.http.HttpRequest;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -16,12 +21,15 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -180,7 +188,7 @@ class TokenClientIT {
                     Duration.ofSeconds(1),
                     Duration.ofSeconds(2),
                     Duration.ofSeconds(1)))
-            .sleeper(clock::advance)
+            .sleeper(clock.sleeper())
             .build();
     AccessToken old = tokens.token(READ, TestBroker.demoAudience());
     clock.advance(Duration.ofSeconds(230));
@@ -267,11 +275,7 @@ class TokenClientIT {
                     Duration.ofMillis(800),
                     Duration.ofSeconds(3),
                     Duration.ofSeconds(1)))
-            .sleeper(
-                d -> {
-                  waits.add(d);
-                  clock.advance(d);
-                })
+            .sleeper(clock.sleeper(waits::add))
             .build();
 
     assertThatThrownBy(() -> tokens.token(READ, TestBroker.demoAudience()))
@@ -285,6 +289,28 @@ class TokenClientIT {
       assertThat(waits.get(i).toMillis()).isBetween(ceiling / 2, ceiling);
     }
     assertThat(waits.stream().mapToLong(Duration::toMillis).sum()).isLessThanOrEqualTo(3000);
+  }
+
+  @Test
+  void theRetryDeadlineRunsOnRealTimeEvenWhenTheClockStandsStill() {
+    TokenClient tokens =
+        TokenClient.builder(TestBroker.issuer(), authentication)
+            .endpointBase(URI.create("http://127.0.0.1:1")) // nothing listens there
+            .clock(Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC))
+            .retryPolicy(
+                new RetryPolicy(
+                    Duration.ofMillis(50),
+                    Duration.ofMillis(200),
+                    Duration.ofSeconds(1),
+                    Duration.ofSeconds(1)))
+            .build();
+
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(10),
+        () ->
+            assertThatThrownBy(() -> tokens.token(READ, TestBroker.demoAudience()))
+                .isInstanceOf(TokenUnavailable.class)
+                .hasMessageContaining("1 s deadline"));
   }
 
   @Test
@@ -323,6 +349,197 @@ class TokenClientIT {
               assertThat(e.error()).isEqualTo("invalid_scope");
             });
     assertThat(proxy.forwardedGrants()).hasSize(1);
+  }
+
+  @Test
+  void aRefreshGrantThatMayHaveReachedTheBrokerIsNeverSentAgain() throws Exception {
+    TokenClient tokens = client().sleeper(clock.sleeper()).build();
+    AccessToken first = tokens.token(READ, TestBroker.demoAudience());
+    clock.advance(Duration.ofSeconds(230));
+    // The broker rotates the refresh token, but the gateway times out: the client sees a 504.
+    proxy.forwardThenAnswer(
+        1, new RecordingProxy.Canned(504, Map.of(), f -> "{\"message\":\"Endpoint timeout\"}"));
+
+    AccessToken second = tokens.token(READ, TestBroker.demoAudience());
+
+    assertThat(second.value()).isNotEqualTo(first.value());
+    assertThat(proxy.seen())
+        .extracting(RecordingProxy.Seen::grantType, RecordingProxy.Seen::status)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("client_credentials", 200),
+            org.assertj.core.groups.Tuple.tuple("refresh_token", 504),
+            org.assertj.core.groups.Tuple.tuple("client_credentials", 200));
+    // Sent once: the broker saw no reuse, so the first token's family is not revoked.
+    assertThat(TestBroker.callDemoApi(first)).isEqualTo(200);
+    assertThat(TestBroker.callDemoApi(second)).isEqualTo(200);
+    // The next renewal uses the new grant's refresh token, once.
+    clock.advance(Duration.ofSeconds(230));
+    tokens.token(READ, TestBroker.demoAudience());
+    assertThat(proxy.forwardedGrants())
+        .containsExactly(
+            "client_credentials", "refresh_token", "client_credentials", "refresh_token");
+    assertThat(
+            proxy.seen().stream()
+                .map(seen -> seen.form().get("refresh_token"))
+                .filter(Objects::nonNull)
+                .toList())
+        .hasSize(2)
+        .doesNotHaveDuplicates();
+  }
+
+  @Test
+  void aFailedRefreshAheadOfExpiryDropsTheRefreshTokenAndKeepsTheValidToken() {
+    TokenClient tokens =
+        client()
+            .retryPolicy(
+                new RetryPolicy(
+                    Duration.ofMillis(100),
+                    Duration.ofSeconds(1),
+                    Duration.ofSeconds(2),
+                    Duration.ofSeconds(1)))
+            .sleeper(clock.sleeper())
+            .build();
+    AccessToken first = tokens.token(READ, TestBroker.demoAudience());
+    clock.advance(Duration.ofSeconds(230));
+    proxy.forwardThenAnswer(1, new RecordingProxy.Canned(502, Map.of(), f -> "{}"));
+    proxy.answerNext(1, unavailable(Map.of()));
+    proxy.answerNext(1000, new RecordingProxy.Canned(503, Map.of(), f -> "{}"));
+
+    // The refresh grant is not retried, the client_credentials one fails: the old token stays.
+    assertThat(tokens.token(READ, TestBroker.demoAudience()).value()).isEqualTo(first.value());
+    assertThat(proxy.seen().stream().filter(s -> "refresh_token".equals(s.grantType()))).hasSize(1);
+    // Later renewals never send the spent refresh token again.
+    clock.advance(Duration.ofSeconds(6));
+    assertThat(tokens.token(READ, TestBroker.demoAudience()).value()).isEqualTo(first.value());
+    assertThat(proxy.seen().stream().filter(s -> "refresh_token".equals(s.grantType()))).hasSize(1);
+  }
+
+  @Test
+  void aThrottledRefreshGrantIsRetried() {
+    TokenClient tokens = client().sleeper(clock.sleeper()).build();
+    tokens.token(READ, TestBroker.demoAudience());
+    clock.advance(Duration.ofSeconds(230));
+    proxy.answerNext(1, new RecordingProxy.Canned(429, Map.of("Retry-After", "1"), f -> "{}"));
+
+    tokens.token(READ, TestBroker.demoAudience());
+
+    assertThat(proxy.seen())
+        .extracting(RecordingProxy.Seen::grantType, RecordingProxy.Seen::status)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("client_credentials", 200),
+            org.assertj.core.groups.Tuple.tuple("refresh_token", 429),
+            org.assertj.core.groups.Tuple.tuple("refresh_token", 200));
+  }
+
+  @Test
+  void anAuthenticationThatThrowsACheckedExceptionReleasesEveryWaiter() throws Exception {
+    CountDownLatch inside = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger calls = new AtomicInteger();
+    ClientAuthentication flaky =
+        new ClientAuthentication() {
+          @Override
+          public String tokenPath() {
+            return authentication.tokenPath();
+          }
+
+          @Override
+          public HttpRequest.Builder post(URI endpoint, String issuer, Map<String, String> form) {
+            if (calls.incrementAndGet() == 1) {
+              inside.countDown();
+              await(release);
+              throw TokenClientIT.<RuntimeException>sneaky(new GeneralSecurityException("hsm"));
+            }
+            return authentication.post(endpoint, issuer, form);
+          }
+        };
+    TokenClient tokens =
+        TokenClient.builder(TestBroker.issuer(), flaky).endpointBase(proxy.uri()).build();
+
+    // Virtual threads and shutdownNow: a waiter left hanging must fail the test, not stall it.
+    ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+    try {
+      Future<AccessToken> leader = pool.submit(() -> tokens.token(READ, TestBroker.demoAudience()));
+      inside.await();
+      Future<AccessToken> waiter = pool.submit(() -> tokens.token(READ, TestBroker.demoAudience()));
+      Thread.sleep(200); // the waiter joins the renewal in flight
+      release.countDown();
+
+      Throwable led = catchThrowable(() -> leader.get(5, TimeUnit.SECONDS)).getCause();
+      Throwable waited = catchThrowable(() -> waiter.get(5, TimeUnit.SECONDS)).getCause();
+      assertThat(led)
+          .isInstanceOf(TokenUnavailable.class)
+          .hasCauseInstanceOf(GeneralSecurityException.class);
+      assertThat(waited)
+          .isInstanceOf(TokenUnavailable.class)
+          .isNotSameAs(led)
+          .hasRootCauseInstanceOf(GeneralSecurityException.class);
+    } finally {
+      pool.shutdownNow();
+    }
+    // Nothing is left in flight: the next call renews.
+    assertThat(tokens.token(READ, TestBroker.demoAudience()).value()).isNotEmpty();
+  }
+
+  @Test
+  void aWaiterGetsItsOwnCopyOfTheLeadersRefusal() throws Exception {
+    proxy.hold(Duration.ofMillis(500));
+    TokenClient tokens = client().build();
+    try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
+      Callable<AccessToken> call = () -> tokens.token(Set.of("admin:everything"));
+      Future<AccessToken> first = pool.submit(call);
+      Future<AccessToken> second = pool.submit(call);
+      Throwable a = catchThrowable(first::get).getCause();
+      Throwable b = catchThrowable(second::get).getCause();
+      assertThat(a).isInstanceOf(TokenRequestRejected.class).isNotSameAs(b);
+      assertThat(b).isInstanceOf(TokenRequestRejected.class);
+      assertThat(((TokenRequestRejected) b).error()).isEqualTo("invalid_scope");
+    }
+  }
+
+  @Test
+  void aShortLifetimeShrinksTheMarginAndTheTokenIsStillCached() {
+    TokenClient tokens = client().build();
+    proxy.answerNext(1, bearer("5")); // under the 10 s margin
+    AccessToken token = tokens.token(READ, TestBroker.demoAudience());
+    clock.advance(Duration.ofSeconds(1));
+
+    assertThat(tokens.token(READ, TestBroker.demoAudience()).value()).isEqualTo(token.value());
+    assertThat(proxy.seen()).hasSize(1);
+  }
+
+  @Test
+  void anAbsurdLifetimeIsABrokenAnswer() {
+    TokenClient tokens = client().build();
+    for (String expiresIn : List.of("172800", "100000000000000000")) {
+      proxy.answerNext(1, bearer(expiresIn));
+      assertThatThrownBy(() -> tokens.token(READ, TestBroker.demoAudience()))
+          .isInstanceOf(TokenUnavailable.class)
+          .hasMessageContaining("expires_in");
+    }
+  }
+
+  private static RecordingProxy.Canned bearer(String expiresIn) {
+    return new RecordingProxy.Canned(
+        200,
+        Map.of(),
+        f ->
+            "{\"access_token\":\"opaque-test-token\",\"token_type\":\"Bearer\",\"expires_in\":"
+                + expiresIn
+                + "}");
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T extends Throwable> T sneaky(Throwable e) throws T {
+    throw (T) e;
   }
 
   private static RecordingProxy.Canned unavailable(Map<String, String> headers) {

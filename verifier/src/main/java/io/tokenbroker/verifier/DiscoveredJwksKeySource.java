@@ -18,8 +18,9 @@ import java.util.Map;
  * The broker's keys from the {@code jwks_uri} its OpenID discovery document names, read at the
  * first key read (and again after a failed one), so a service starts while the broker is
  * unreachable. The document must name our issuer exactly (OpenID Connect Discovery 4.3), and its
- * {@code jwks_uri} must be https or loopback: a document that does not is a configuration error
- * (500), one that cannot be read a retryable failure (503).
+ * {@code jwks_uri} must be https (or http to a loopback host, for an http loopback issuer only): a
+ * document that does not is a configuration error (500), one that cannot be read a retryable
+ * failure (503).
  */
 final class DiscoveredJwksKeySource implements KeySource {
 
@@ -52,6 +53,11 @@ final class DiscoveredJwksKeySource implements KeySource {
     } catch (ParseException e) {
       throw new ServiceFailure("discovery", "openid-configuration is not a JSON object", false, e);
     }
+    return jwksUri(issuer, metadata);
+  }
+
+  /** The document's jwks_uri, if the document is one we may trust for this issuer. */
+  static URI jwksUri(URI issuer, Map<String, Object> metadata) {
     if (!issuer.toString().equals(metadata.get("issuer"))) {
       throw new ServiceFailure(
           "discovery", "openid-configuration names another issuer than ours", false, null);
@@ -59,11 +65,21 @@ final class DiscoveredJwksKeySource implements KeySource {
     if (!(metadata.get("jwks_uri") instanceof String jwksUri)) {
       throw new ServiceFailure("discovery", "openid-configuration has no jwks_uri", false, null);
     }
+    URI uri;
     try {
-      return TokenVerifier.secureUrl(jwksUri, "jwks_uri");
+      uri = TokenVerifier.secureUrl(jwksUri, "jwks_uri");
     } catch (IllegalArgumentException e) {
       throw new ServiceFailure("discovery", e.getMessage(), false, null);
     }
+    // Loopback http is for a local broker; an https issuer's keys never come over plain http.
+    if ("https".equals(issuer.getScheme()) && !"https".equals(uri.getScheme())) {
+      throw new ServiceFailure(
+          "discovery",
+          "openid-configuration of an https issuer names an http jwks_uri",
+          false,
+          null);
+    }
+    return uri;
   }
 
   /** One GET, as {@link JwksUrlKeySource} reads the JWKS: timeouts, size cap, no redirects. */
@@ -78,7 +94,10 @@ final class DiscoveredJwksKeySource implements KeySource {
       int status = connection.getResponseCode();
       if (status != 200) {
         throw new ServiceFailure(
-            "discovery", "GET openid-configuration answered HTTP " + status, status >= 500, null);
+            "discovery",
+            "GET openid-configuration answered HTTP " + status,
+            status >= 500 || status == 429, // throttled: asking again later helps
+            null);
       }
       byte[] body;
       try (InputStream in = connection.getInputStream()) {

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -85,7 +86,10 @@ public final class TokenVerifier {
    *
    * @param method the request's HTTP method, as sent ({@code GET}; rules match it exactly); not
    *     null
-   * @param path the request path, decoded, without query ({@code /orders/17})
+   * @param path the request path without query, decoded once, exactly as the server dispatches it
+   *     to its handler ({@code /orders/17}); a path with a dot segment ({@code ..}, {@code ..;x},
+   *     {@code %2e%2e}) or a backslash is refused (400), since the rules would match its text but
+   *     the server may resolve it to another resource
    * @param authorizationHeader the Authorization header's value, or null if there was none (a
    *     request that sent it more than once: pass null, or join the values with commas: refused)
    */
@@ -172,14 +176,21 @@ public final class TokenVerifier {
 
   /**
    * Route rules match text; a path with dot segments would match one rule and reach another
-   * resource once resolved ({@code /public/../admin}), so it is refused instead.
+   * resource once resolved ({@code /public/../admin}), so it is refused instead. So is a segment
+   * that is a dot segment before its {@code ;parameters} ({@code /public/..;/admin}: Tomcat and
+   * Jetty drop those, then resolve), one still percent-encoded ({@code %2e%2e}: decoded once more
+   * somewhere behind), and a backslash (a separator to some servers and proxies).
    */
   private static boolean isNormalized(String path) {
-    if (path == null || !path.startsWith("/")) {
+    if (path == null || !path.startsWith("/") || path.indexOf('\\') >= 0) {
       return false;
     }
     for (String segment : path.split("/", -1)) {
-      if (segment.equals(".") || segment.equals("..")) {
+      int semicolon = segment.indexOf(';');
+      String name =
+          (semicolon < 0 ? segment : segment.substring(0, semicolon)).toLowerCase(Locale.ROOT);
+      name = name.replace("%2e", ".");
+      if (name.equals(".") || name.equals("..")) {
         return false;
       }
     }
@@ -276,8 +287,12 @@ public final class TokenVerifier {
 
     /**
      * One route rule, as in the authorizer's ROUTE_SCOPES: {@code "METHOD /path"} ({@code *} a
-     * wildcard in either, {@code {id}} one segment) needs every one of {@code scopes} (none: any
-     * valid token). A request no rule matches is refused (403).
+     * wildcard in either, matching any run of characters, slashes included; {@code {id}} is read as
+     * {@code *}, so it too can span slashes) needs every one of {@code scopes} (none: any valid
+     * token). A request no rule matches is refused (403). A request is allowed when <em>any</em>
+     * rule that matches it is granted (as the authorizer's IAM policy decides): give every rule
+     * that can match a deeper path the scopes that path needs, e.g. {@code GET /orders/*} matches
+     * what {@code GET /orders/*}{@code /invoices} does.
      */
     public Builder route(String methodAndPath, String... scopes) {
       Objects.requireNonNull(methodAndPath, "methodAndPath");
@@ -316,12 +331,13 @@ public final class TokenVerifier {
     }
 
     /**
-     * On these routes (e.g. {@code "POST /payments"}, matched as route rules are), also ask the
-     * broker's introspection endpoint (RFC 7662) whether the token is still active, so a revoked
-     * token is refused at once rather than when it expires. Costs one call to the broker per
-     * request on those routes. This service must be registered with the broker as a client that may
-     * introspect ({@code "introspection": true}) with {@code privateKey}'s public half in its
-     * {@code jwks}; it authenticates by {@code private_key_jwt}.
+     * On these routes (e.g. {@code "POST /payments"}: each exactly one of the route rules, as
+     * written, else {@link #build} refuses; matched as route rules are), also ask the broker's
+     * introspection endpoint (RFC 7662) whether the token is still active, so a revoked token is
+     * refused at once rather than when it expires. Costs one call to the broker per request on
+     * those routes. This service must be registered with the broker as a client that may introspect
+     * ({@code "introspection": true}) with {@code privateKey}'s public half in its {@code jwks}; it
+     * authenticates by {@code private_key_jwt}.
      *
      * @param privateKey the client's private key, with its kid and alg (RS256, ES256 or PS256)
      */
@@ -386,7 +402,8 @@ public final class TokenVerifier {
     }
 
     /**
-     * @throws IllegalStateException if issuer, audience or routes are missing
+     * @throws IllegalStateException if issuer, audience or routes are missing, or an introspection
+     *     route is not one of the route rules
      * @throws IllegalArgumentException if a value is out of range
      * @throws io.tokenbroker.errors.ConfigException if a route rule is malformed
      */
@@ -400,8 +417,8 @@ public final class TokenVerifier {
       if (discover && jwksUri != null) {
         throw new IllegalStateException("either discoverJwksUri() or jwksUri(...), not both");
       }
-      RouteRules rules =
-          RouteRules.parse(routesJson != null ? routesJson : JSONObjectUtils.toJSONString(json()));
+      String rulesJson = routesJson != null ? routesJson : JSONObjectUtils.toJSONString(json());
+      RouteRules rules = RouteRules.parse(rulesJson);
       VerifierPolicy policy =
           new VerifierPolicy(issuer, audience, algorithms, clockSkew, maxTokenLifetime);
       KeySource keys =
@@ -421,6 +438,22 @@ public final class TokenVerifier {
                       RouteRules.parse(JSONObjectUtils.toJSONString(noScopes(introspectionRoutes))),
                       clock,
                       timeout));
+      // Introspection routes are matched on their own: one that is not exactly a rule could cover
+      // requests another rule allows (or miss ones it should cover), unnoticed.
+      Set<String> ruleTexts;
+      try {
+        ruleTexts = JSONObjectUtils.parse(rulesJson).keySet();
+      } catch (java.text.ParseException e) {
+        throw new IllegalArgumentException("route rules are not a JSON object");
+      }
+      for (String route : introspectionRoutes) {
+        if (!ruleTexts.contains(route)) {
+          throw new IllegalStateException(
+              "introspection route "
+                  + route
+                  + " is not one of the route rules, exactly as written");
+        }
+      }
       return new TokenVerifier(
           new AccessTokenVerifier(policy, keyCache, NO_REVOCATION_TABLE, clock),
           rules,

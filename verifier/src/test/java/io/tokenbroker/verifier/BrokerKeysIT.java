@@ -64,10 +64,6 @@ class BrokerKeysIT {
         Thread.sleep(250);
         decision = verifier.verify("GET", "/orders/1", header(after));
       }
-      System.out.println(
-          "verifier: the successor key was accepted "
-              + Duration.between(rotated, Instant.now()).toMillis()
-              + " ms after the compromise (broker's JWKS cache 30 s, early re-read every 1 s)");
       assertThat(decision).isInstanceOf(Decision.Allowed.class);
       Decision.Refused old = (Decision.Refused) verifier.verify("GET", "/orders/1", header(before));
       assertThat(old.status()).isEqualTo(401);

@@ -117,6 +117,31 @@ class TokenVerifierBuilderTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> valid().introspection("orders-api", key, "POST x").build())
         .isInstanceOf(ConfigException.class);
-    assertThat(valid().introspection("orders-api", key, "POST /x").build()).isNotNull();
+    assertThat(valid().route("POST /x").introspection("orders-api", key, "POST /x").build())
+        .isNotNull();
+  }
+
+  @Test
+  void refusesAnIntrospectionRouteThatIsNotExactlyOneOfTheRules() {
+    var key = io.tokenbroker.testing.TestKeys.rsa();
+    // Matches requests "GET /orders/*" allows, but is not that rule: refused, not guessed at.
+    assertThatThrownBy(() -> valid().introspection("orders-api", key, "GET /orders/1").build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("GET /orders/1");
+    assertThatThrownBy(
+            () ->
+                valid()
+                    .route("POST /refunds", "orders:write")
+                    .introspection("orders-api", key, "POST /refunds", "POST /payments")
+                    .build())
+        .isInstanceOf(IllegalStateException.class);
+    assertThat(
+            TokenVerifier.builder()
+                .issuer("https://broker.example.com/prod")
+                .audience("https://orders.example.com")
+                .routes("{\"GET /orders/*\": [\"orders:read\"], \"POST /refunds\": []}")
+                .introspection("orders-api", key, "POST /refunds")
+                .build())
+        .isNotNull();
   }
 }

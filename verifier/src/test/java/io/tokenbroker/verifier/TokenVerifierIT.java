@@ -206,6 +206,59 @@ class TokenVerifierIT {
     assertThat(refused.reason()).isEqualTo("path_not_normalized");
   }
 
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "/health/..;/orders/1", // Tomcat and Jetty drop ;params, then resolve ..
+        "/health/.;x/orders/1",
+        "/health/%2e%2e/orders/1", // still encoded: decoded again behind this check
+        "/health/%2E./orders/1",
+        "/health/.%2e/orders/1",
+        "/health\\..\\orders/1", // a separator to some servers
+        "/orders\\1"
+      })
+  void refusesDotSegmentsInDisguiseAndBackslashes(String path) {
+    Decision.Refused refused = refused(verifier().verify("GET", path, "Bearer " + readToken));
+
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.reason()).isEqualTo("path_not_normalized");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/orders/..a", "/orders/a;b", "/orders/.well", "/orders/%2e%2ex"})
+  void acceptsSegmentsThatOnlyLookLikeDotSegments(String path) {
+    assertThat(verifier().verify("GET", path, "Bearer " + readToken))
+        .isInstanceOf(Decision.Allowed.class);
+  }
+
+  @Test
+  void aParameterOrWildcardSpansSlashesAndAnyMatchingGrantedRuleAllows() {
+    // As README and route(...) document it: {id} reads as *, which spans slashes (IAM semantics,
+    // shared with the authorizer's policy), and a request is allowed if any matching rule is
+    // granted: the broader rule lets a demo:read token reach the deeper, demo:write path.
+    TokenVerifier shared =
+        TokenVerifier.builder()
+            .issuer(broker.issuer().toString())
+            .audience(Brokers.audience(broker))
+            .route("GET /orders/{id}", "demo:read")
+            .route("GET /orders/*/invoices", "demo:write")
+            .build();
+    assertThat(shared.verify("GET", "/orders/1/invoices", "Bearer " + readToken))
+        .isInstanceOf(Decision.Allowed.class);
+    assertThat(shared.verify("GET", "/orders/1/items/2", "Bearer " + readToken))
+        .isInstanceOf(Decision.Allowed.class);
+    // Giving the broader rule the deeper path's scopes too closes it.
+    TokenVerifier closed =
+        TokenVerifier.builder()
+            .issuer(broker.issuer().toString())
+            .audience(Brokers.audience(broker))
+            .route("GET /orders/{id}", "demo:read", "demo:write")
+            .route("GET /orders/*/invoices", "demo:write")
+            .build();
+    assertThat(refused(closed.verify("GET", "/orders/1/invoices", "Bearer " + readToken)).status())
+        .isEqualTo(403);
+  }
+
   @Test
   void findsTheJwksThroughOpenIdDiscovery() {
     TokenVerifier discovering = builder().discoverJwksUri().build();

@@ -91,6 +91,7 @@ class VerifierFilterIT {
 
   @Test
   void refusesAHeadRequestWithTheChallengeAndNoBody() throws Exception {
+    int handled = HANDLED.get();
     HttpResponse<String> response =
         send(request("HEAD", "/api/a").header("Authorization", "Bearer " + token));
 
@@ -98,14 +99,17 @@ class VerifierFilterIT {
     assertThat(response.headers().firstValue("WWW-Authenticate"))
         .contains("Bearer error=\"insufficient_scope\", scope=\"demo:write\"");
     assertThat(response.body()).isEmpty();
+    assertThat(HANDLED.get()).isEqualTo(handled);
   }
 
   @Test
   void refusesAPathThatDotSegmentsWouldTakeElsewhere() throws Exception {
+    int handled = HANDLED.get();
     HttpResponse<String> response =
         send(request("GET", "/api/a/../../admin").header("Authorization", "Bearer " + token));
 
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(response.body()).isEqualTo("{\"error\":\"invalid_request\"}");
+    assertThat(HANDLED.get()).isEqualTo(handled);
   }
 }

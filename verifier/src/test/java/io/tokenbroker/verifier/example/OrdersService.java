@@ -1,5 +1,6 @@
 package io.tokenbroker.verifier.example;
 
+import com.nimbusds.jose.util.JSONObjectUtils;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.tokenbroker.verifier.Principal;
@@ -8,6 +9,8 @@ import io.tokenbroker.verifier.VerifierFilter;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Executors;
 
 /**
@@ -40,10 +43,11 @@ public final class OrdersService {
   /** Reached only with a valid token that grants the route. */
   private static void handle(HttpExchange exchange) throws IOException {
     Principal caller = VerifierFilter.principal(exchange).orElseThrow();
-    byte[] body =
-        ("{\"path\":\"%s\",\"client_id\":\"%s\"}"
-                .formatted(exchange.getRequestURI().getPath(), caller.clientId()))
-            .getBytes(StandardCharsets.UTF_8);
+    // A JSON library escapes what the caller put in the path (quotes, backslashes, controls).
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("path", exchange.getRequestURI().getPath());
+    answer.put("client_id", caller.clientId());
+    byte[] body = JSONObjectUtils.toJSONString(answer).getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", "application/json");
     exchange.sendResponseHeaders(200, body.length);
     try (exchange) {

@@ -65,6 +65,11 @@ class OrdersServiceIT {
     assertThat(Json.object(read.body()))
         .containsEntry("path", "/orders/17")
         .containsEntry("client_id", DemoWorkload.CLIENT_ID);
+    // A path with a quote stays inside its JSON string.
+    HttpResponse<String> quoted = call("GET", "/orders/a%22,%22client_id%22:%22x", token);
+    assertThat(Json.object(quoted.body()))
+        .containsEntry("path", "/orders/a\",\"client_id\":\"x")
+        .containsEntry("client_id", DemoWorkload.CLIENT_ID);
     assertThat(write.statusCode()).isEqualTo(403);
     assertThat(write.headers().firstValue("WWW-Authenticate"))
         .contains("Bearer error=\"insufficient_scope\", scope=\"demo:write\"");
