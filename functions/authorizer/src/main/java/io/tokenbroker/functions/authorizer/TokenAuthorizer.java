@@ -43,6 +43,7 @@ public final class TokenAuthorizer implements RequestStreamHandler {
             Clock.systemUTC(),
             new JsonLinesTelemetry(System.out, Clock.systemUTC(), "authorizer"));
     this(wiring.verifier(), wiring.config().routes(), wiring.handlerTelemetry());
+    wiring.readKeysAhead();
     snapStart = wiring.snapStartHooks((in, out) -> handleRequest(in, out, null));
   }
 
