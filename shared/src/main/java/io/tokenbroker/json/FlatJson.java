@@ -18,8 +18,8 @@ import java.util.Set;
  * <p>It reads what {@link Json#object} read through Nimbus's Gson for these texts, member for
  * member: a leading U+FEFF is skipped, an integer that does not fit a long is a Double, a number
  * whose double is infinite is refused. Two differences, both refusals where Gson accepted: a
- * duplicate member name inside a nested value, and an array of {@code [name, value]} pairs in
- * place of the object (Gson's form for maps with complex keys).
+ * duplicate member name inside a nested value, and an array of {@code [name, value]} pairs in place
+ * of the object (Gson's form for maps with complex keys).
  */
 public final class FlatJson {
 

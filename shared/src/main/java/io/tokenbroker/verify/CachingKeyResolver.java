@@ -61,8 +61,8 @@ public final class CachingKeyResolver implements KeyResolver {
 
   /**
    * Reads the source now if nothing is held, so that the first {@link #find} costs no read (a
-   * function's init phase). An empty read is not kept: the first token's kid is then looked up in
-   * a read of its own, not refused from the penalty box.
+   * function's init phase). An empty read is not kept: the first token's kid is then looked up in a
+   * read of its own, not refused from the penalty box.
    *
    * @throws RuntimeException whatever the source throws; nothing is kept then
    */

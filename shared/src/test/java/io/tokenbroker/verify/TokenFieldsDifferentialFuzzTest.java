@@ -50,9 +50,7 @@ class TokenFieldsDifferentialFuzzTest {
           Duration.ofHours(1));
 
   private static final JsonFactory JACKSON =
-      JsonFactory.builder()
-          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-          .build();
+      JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
   @FuzzTest(maxDuration = "2m")
   void readsAsGsonDid(byte[] data) {
@@ -74,7 +72,9 @@ class TokenFieldsDifferentialFuzzTest {
           header
               ? AccessTokenReason.HEADER_NOT_JSON_OBJECT
               : AccessTokenReason.PAYLOAD_NOT_JSON_OBJECT;
-      assertThat(after.reason()).as("differs from before: %s, now %s", before, after).isEqualTo(notObject);
+      assertThat(after.reason())
+          .as("differs from before: %s, now %s", before, after)
+          .isEqualTo(notObject);
       assertThat(notOneObjectWithUniqueNames(input.raw()))
           .as("refused where Gson read valid JSON: %s", before)
           .isTrue();

@@ -115,8 +115,7 @@ class AwsCallsPerRequestIT {
   private TokenAuthorizer initializedAuthorizer(Env env, Telemetry telemetry) {
     AuthorizerWiring wiring = AuthorizerWiring.fromEnvironment(env, clock, telemetry);
     TokenAuthorizer authorizer =
-        new TokenAuthorizer(
-            wiring.verifier(), wiring.config().routes(), wiring.handlerTelemetry());
+        new TokenAuthorizer(wiring.verifier(), wiring.config().routes(), wiring.handlerTelemetry());
     wiring.readKeysAhead();
     return authorizer;
   }
@@ -301,8 +300,7 @@ class AwsCallsPerRequestIT {
                   "DynamoDb BatchGetItem revocations", 1));
     }
     assertThat(telemetry.named("authorizer.keys_not_read_at_init")).hasSize(1);
-    assertThat(telemetry.named("authorizer.keys_not_read_at_init").getFirst().fields())
-        .isEmpty();
+    assertThat(telemetry.named("authorizer.keys_not_read_at_init").getFirst().fields()).isEmpty();
   }
 
   /** The calls {@code request} made, after checking the SDK did not retry any of them. */

@@ -94,8 +94,8 @@ public final class AuthorizerWiring {
 
   /**
    * Lambda's init phase: reads the keys (the key table, each key confirmed by KMS; or the JWKS URL)
-   * now, so that the first decision of a container costs one revocation read like every other.
-   * Best effort: a failure is logged without detail and the first decision reads instead.
+   * now, so that the first decision of a container costs one revocation read like every other. Best
+   * effort: a failure is logged without detail and the first decision reads instead.
    */
   public void readKeysAhead() {
     try {
