@@ -59,10 +59,31 @@ public final class CachingKeyResolver implements KeyResolver {
     snapshot = null;
   }
 
+  /**
+   * Reads the source now if nothing is held, so that the first {@link #find} costs no read (a
+   * function's init phase). An empty read is not kept: the first token's kid is then looked up in a
+   * read of its own, not refused from the penalty box.
+   *
+   * @throws RuntimeException whatever the source throws; nothing is kept then
+   */
+  public synchronized void warm() {
+    if (snapshot == null) {
+      Snapshot read = read();
+      if (!read.byKid().isEmpty()) {
+        snapshot = read;
+      }
+    }
+  }
+
   private synchronized Snapshot refresh(Snapshot seen) {
     if (snapshot != seen) {
       return snapshot; // another thread refreshed meanwhile
     }
+    snapshot = read();
+    return snapshot;
+  }
+
+  private Snapshot read() {
     List<JWK> keys = source.fetch();
     // Two different keys under one kid are ambiguous: trust neither.
     Map<String, VerificationKey> byKid =
@@ -76,7 +97,6 @@ public final class CachingKeyResolver implements KeyResolver {
             .collect(
                 Collectors.toUnmodifiableMap(
                     Map.Entry::getKey, e -> VerificationKey.of(e.getValue().getFirst())));
-    snapshot = new Snapshot(byKid, clock.instant());
-    return snapshot;
+    return new Snapshot(byKid, clock.instant());
   }
 }

@@ -1,6 +1,7 @@
 package io.tokenbroker.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.RSAKey;
@@ -39,6 +40,52 @@ class CachingKeyResolverTest {
 
     clock.advance(Duration.ofMinutes(5));
     resolver.find(key.getKeyID());
+    assertThat(fetches).hasValue(2);
+  }
+
+  @Test
+  void aWarmReadAtInitMakesTheFirstFindReadNothing() {
+    RSAKey key = TestKeys.rsa();
+    published.add(key.toPublicJWK());
+
+    resolver.warm();
+    resolver.warm();
+    assertThat(fetches).hasValue(1);
+
+    assertThat(resolver.find(key.getKeyID())).isPresent();
+    assertThat(fetches).hasValue(1);
+  }
+
+  @Test
+  void aFailedWarmReadLeavesTheReadToTheFirstFind() {
+    RSAKey key = TestKeys.rsa();
+    AtomicInteger calls = new AtomicInteger();
+    CachingKeyResolver failingOnce =
+        new CachingKeyResolver(
+            () -> {
+              if (calls.incrementAndGet() == 1) {
+                throw new IllegalStateException("table unreachable");
+              }
+              return List.of(key.toPublicJWK());
+            },
+            clock,
+            Duration.ofMinutes(5),
+            Duration.ofSeconds(30));
+
+    assertThatThrownBy(failingOnce::warm).isInstanceOf(IllegalStateException.class);
+
+    assertThat(failingOnce.find(key.getKeyID())).isPresent();
+    assertThat(calls).hasValue(2);
+  }
+
+  /** A table without keys yet at init: the first token's kid gets a read, not the penalty box. */
+  @Test
+  void anEmptyWarmReadIsNotKept() {
+    resolver.warm();
+    RSAKey key = TestKeys.rsa();
+    published.add(key.toPublicJWK());
+
+    assertThat(resolver.find(key.getKeyID())).isPresent();
     assertThat(fetches).hasValue(2);
   }
 

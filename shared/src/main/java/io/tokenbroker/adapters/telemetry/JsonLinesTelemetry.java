@@ -1,14 +1,17 @@
 package io.tokenbroker.adapters.telemetry;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
+import io.tokenbroker.json.JsonText;
 import io.tokenbroker.telemetry.Telemetry;
 import io.tokenbroker.telemetry.TelemetryEvent;
 import java.io.PrintStream;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Writes each event as one JSON line. Events with metrics carry a CloudWatch Embedded Metric Format
@@ -36,16 +39,120 @@ public final class JsonLinesTelemetry implements Telemetry {
   @Override
   public void emit(TelemetryEvent event) {
     try {
-      out.println(JSONObjectUtils.toJSONString(toJson(event)));
+      out.println(line(event));
     } catch (RuntimeException e) {
       // Telemetry must never fail a request.
     }
   }
 
-  Map<String, Object> toJson(TelemetryEvent event) {
+  /** The event's line, written directly; through a map and Gson only for an unusual event. */
+  String line(TelemetryEvent event) {
     long now = clock.millis();
+    if (!writtenDirectly(event)) {
+      return JsonText.escapeLoneSurrogates(JSONObjectUtils.toJSONString(toJson(event, now)));
+    }
+    StringBuilder line = new StringBuilder(320).append("{\"timestamp\":");
+    JsonText.string(line, Instant.ofEpochMilli(now).toString()).append(",\"level\":");
+    JsonText.string(line, event.level().name()).append(",\"event\":");
+    JsonText.string(line, event.name()).append(",\"function\":");
+    JsonText.string(line, function);
+    for (Map.Entry<String, Object> field : event.fields().entrySet()) {
+      JsonText.string(line.append(','), field.getKey()).append(':');
+      value(line, field.getValue());
+    }
+    if (event.metrics().isEmpty()) {
+      return line.append('}').toString();
+    }
+    for (TelemetryEvent.Metric metric : event.metrics()) {
+      JsonText.string(line.append(','), metric.name()).append(':');
+      value(line, metric.value());
+    }
+    line.append(",\"_aws\":{\"Timestamp\":").append(now).append(",\"CloudWatchMetrics\":[");
+    List<String> earlier = new ArrayList<>();
+    for (TelemetryEvent.Metric metric : event.metrics()) {
+      if (!earlier.isEmpty()) {
+        line.append(',');
+      }
+      line.append("{\"Namespace\":\"").append(NAMESPACE).append("\",\"Dimensions\":[[\"function\"");
+      for (String dimension : metric.dimensions()) {
+        // As before: a dimension only if the line has that member.
+        if (CORE.contains(dimension)
+            || event.fields().containsKey(dimension)
+            || earlier.contains(dimension)) {
+          JsonText.string(line.append(','), dimension);
+        }
+      }
+      line.append("]],\"Metrics\":[{\"Name\":");
+      JsonText.string(line, metric.name()).append(",\"Unit\":");
+      JsonText.string(line, metric.unit()).append("}]}");
+      earlier.add(metric.name());
+    }
+    return line.append("]}}").toString();
+  }
+
+  private static final Set<String> CORE = Set.of("timestamp", "level", "event", "function");
+
+  /**
+   * Whether every member name is distinct (a field or metric that overrides a member is left to the
+   * map, which keeps the first position and the last value) and every value a plain one.
+   */
+  private static boolean writtenDirectly(TelemetryEvent event) {
+    for (Map.Entry<String, Object> field : event.fields().entrySet()) {
+      if (CORE.contains(field.getKey()) || !plain(field.getValue())) {
+        return false;
+      }
+    }
+    List<String> names = new ArrayList<>();
+    for (TelemetryEvent.Metric metric : event.metrics()) {
+      String name = metric.name();
+      if (CORE.contains(name)
+          || "_aws".equals(name)
+          || event.fields().containsKey(name)
+          || names.contains(name)
+          || !Double.isFinite(metric.value())) {
+        return false;
+      }
+      names.add(name);
+    }
+    return !event.fields().containsKey("_aws");
+  }
+
+  /** A string, boolean, finite Java number or a list of those: written as Gson writes them. */
+  private static boolean plain(Object value) {
+    return switch (value) {
+      case String s -> true;
+      case Boolean b -> true;
+      case Long n -> true;
+      case Integer n -> true;
+      case Short n -> true;
+      case Byte n -> true;
+      case Double d -> Double.isFinite(d);
+      case Float f -> Float.isFinite(f);
+      case List<?> list -> list.stream().allMatch(v -> v != null && plain(v));
+      case null, default -> false;
+    };
+  }
+
+  private static void value(StringBuilder line, Object value) {
+    switch (value) {
+      case String s -> JsonText.string(line, s);
+      case List<?> list -> {
+        line.append('[');
+        for (int i = 0; i < list.size(); i++) {
+          if (i > 0) {
+            line.append(',');
+          }
+          value(line, list.get(i));
+        }
+        line.append(']');
+      }
+      default -> line.append(value); // Boolean and the numbers: their toString, as Gson
+    }
+  }
+
+  Map<String, Object> toJson(TelemetryEvent event, long now) {
     Map<String, Object> line = new LinkedHashMap<>();
-    line.put("timestamp", java.time.Instant.ofEpochMilli(now).toString());
+    line.put("timestamp", Instant.ofEpochMilli(now).toString());
     line.put("level", event.level().name());
     line.put("event", event.name());
     line.put("function", function);

@@ -16,6 +16,7 @@ import io.tokenbroker.adapters.wiring.TokenWiring;
 import io.tokenbroker.bench.BenchFixtures;
 import io.tokenbroker.clients.ClientJson;
 import io.tokenbroker.config.Env;
+import io.tokenbroker.devsupport.FaultProxy;
 import io.tokenbroker.devsupport.LocalAws;
 import io.tokenbroker.devsupport.MotoExtension;
 import io.tokenbroker.functions.authorizer.AuthorizerWiring;
@@ -25,6 +26,7 @@ import io.tokenbroker.telemetry.Telemetry;
 import io.tokenbroker.testing.ClientAssertions;
 import io.tokenbroker.testing.EventFiles;
 import io.tokenbroker.testing.MutableClock;
+import io.tokenbroker.testing.RecordingTelemetry;
 import io.tokenbroker.testing.TestKeys;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -52,9 +54,11 @@ class AwsCallsPerRequestIT {
   private static final ECKey WORKLOAD_KEY = (ECKey) TestKeys.generate(JWSAlgorithm.ES256);
 
   private static Env env;
+  private static LocalAws aws;
 
   @BeforeAll
   static void setUp(LocalAws local) {
+    aws = local;
     AwsSettings settings =
         AwsSettings.from(Env.of(local.environment()), ClientTimeouts.background());
     DynamoDbClient dynamoDb = AwsClients.dynamoDb(settings);
@@ -105,6 +109,15 @@ class AwsCallsPerRequestIT {
     AuthorizerWiring wiring = AuthorizerWiring.fromEnvironment(env, clock, telemetry);
     return new TokenAuthorizer(
         wiring.verifier(), wiring.config().routes(), wiring.handlerTelemetry());
+  }
+
+  /** As Lambda's init builds it: the wiring, then its best-effort read of the keys. */
+  private TokenAuthorizer initializedAuthorizer(Env env, Telemetry telemetry) {
+    AuthorizerWiring wiring = AuthorizerWiring.fromEnvironment(env, clock, telemetry);
+    TokenAuthorizer authorizer =
+        new TokenAuthorizer(wiring.verifier(), wiring.config().routes(), wiring.handlerTelemetry());
+    wiring.readKeysAhead();
+    return authorizer;
   }
 
   @Test
@@ -232,6 +245,62 @@ class AwsCallsPerRequestIT {
                 "DynamoDb BatchGetItem revocations", 1));
     assertThat(sameToken).isEmpty();
     assertThat(newToken).isEqualTo(Map.of("DynamoDb BatchGetItem revocations", 1));
+  }
+
+  /**
+   * Issue 13: Lambda's init phase reads the key table and has KMS confirm each key, so the first
+   * decision of a container costs its revocation read only, like every other new token.
+   */
+  @Test
+  void authorizerReadsItsKeysAtInitSoTheFirstDecisionReadsOnlyRevocations() {
+    String token =
+        accessToken(
+            invoke(
+                tokenHandler(env, BenchFixtures.telemetry("token")),
+                json(EventFiles.load("token/client-credentials-iam.json"))));
+    TokenAuthorizer[] authorizer = new TokenAuthorizer[1];
+
+    Map<String, Integer> init =
+        counted(
+            () ->
+                authorizer[0] = initializedAuthorizer(env, BenchFixtures.telemetry("authorizer")));
+    Map<String, Integer> first =
+        counted(() -> assertAllowed(invoke(authorizer[0], BenchFixtures.authorizerEvent(token))));
+
+    report("authorizer, init phase", init);
+    report("authorizer, first decision of a container after the init read", first);
+    assertThat(init).isEqualTo(Map.of("DynamoDb Scan keys", 1, "Kms GetPublicKey", 1));
+    assertThat(first).isEqualTo(Map.of("DynamoDb BatchGetItem revocations", 1));
+  }
+
+  /** The init read failing is no failure: it is logged without detail and the decision reads. */
+  @Test
+  void authorizerWhoseInitReadFailsReadsItsKeysAtTheFirstDecision() {
+    String token =
+        accessToken(
+            invoke(
+                tokenHandler(env, BenchFixtures.telemetry("token")),
+                json(EventFiles.load("token/client-credentials-iam.json"))));
+    RecordingTelemetry telemetry = new RecordingTelemetry();
+    try (FaultProxy proxy = FaultProxy.start(aws.endpoint())) {
+      Env faulty = env.with(Map.of("AWS_ENDPOINT_URL", proxy.endpoint().toString()));
+      proxy.inject("Scan keys", 1, Integer.MAX_VALUE, FaultProxy.Fault.SERVER_ERROR);
+      TokenAuthorizer authorizer = initializedAuthorizer(faulty, telemetry);
+      assertThat(proxy.clear()).as("init's key reads failed").isPositive();
+
+      Map<String, Integer> first =
+          counted(() -> assertAllowed(invoke(authorizer, BenchFixtures.authorizerEvent(token))));
+
+      report("authorizer, first decision after a failed init read", first);
+      assertThat(first)
+          .isEqualTo(
+              Map.of(
+                  "DynamoDb Scan keys", 1,
+                  "Kms GetPublicKey", 1,
+                  "DynamoDb BatchGetItem revocations", 1));
+    }
+    assertThat(telemetry.named("authorizer.keys_not_read_at_init")).hasSize(1);
+    assertThat(telemetry.named("authorizer.keys_not_read_at_init").getFirst().fields()).isEmpty();
   }
 
   /** The calls {@code request} made, after checking the SDK did not retry any of them. */

@@ -2,74 +2,145 @@ package io.tokenbroker.functions.authorizer;
 
 import io.tokenbroker.access.RouteRule;
 import io.tokenbroker.access.RouteRules;
+import io.tokenbroker.json.JsonText;
 import io.tokenbroker.verify.VerifiedToken;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What the authorizer answers API Gateway.
+ * What the authorizer answers API Gateway, as the JSON bytes it writes.
  *
  * <p>REST APIs cache the answer per token and reuse it for every route of the API for the cache
  * TTL, so the IAM policy allows exactly the resources the token's scopes are granted, across the
  * whole API, not just the route that was asked about. HTTP APIs get a yes or no for this route.
+ *
+ * <p>A REST answer depends on the API's ARN prefix and the token's scope set, and otherwise only on
+ * the token's sub, client_id and jti: the policy document and the scope context are written once
+ * per (prefix, scope set), kept in a bounded cache, and only those three strings are spliced in,
+ * escaped ({@link JsonText}).
  */
 final class AuthorizerResponses {
 
-  private AuthorizerResponses() {}
+  /** Distinct (ARN prefix, scope set) pairs kept; beyond that, answers are written afresh. */
+  static final int MAX_CACHED = 256;
 
-  static Map<String, Object> allow(
-      AuthorizerRequest request, VerifiedToken token, RouteRules routes) {
-    return switch (request.shape()) {
-      case REST_POLICY -> policy(request, token, routes.grantedTo(token.scopes()));
-      case HTTP_SIMPLE ->
-          simple(routes.permits(token.scopes(), request.method(), request.path()), context(token));
+  private static final byte[] REFUSED =
+      "{\"isAuthorized\":false,\"context\":{}}".getBytes(StandardCharsets.UTF_8);
+
+  private final RouteRules routes;
+  private final ConcurrentHashMap<Key, Parts> parts = new ConcurrentHashMap<>();
+
+  AuthorizerResponses(RouteRules routes) {
+    this.routes = routes;
+  }
+
+  /** The invariant parts of a REST answer, each ready to be appended. */
+  private record Parts(String policyAndSub, String scope) {}
+
+  private record Key(String arnBase, SortedSet<String> scopes) {}
+
+  byte[] allow(AuthorizerRequest request, VerifiedToken token) {
+    return allow(request.shape(), request.arnBase(), request.method(), request.path(), token);
+  }
+
+  byte[] allow(
+      AuthorizerRequest.Shape shape,
+      String arnBase,
+      String method,
+      String path,
+      VerifiedToken token) {
+    StringBuilder out = new StringBuilder(640);
+    return switch (shape) {
+      case REST_POLICY -> {
+        Parts invariant = parts(arnBase, token.scopes());
+        out.append("{\"principalId\":");
+        JsonText.string(out, token.subject()).append(invariant.policyAndSub());
+        yield context(out, token, invariant.scope())
+            .append('}')
+            .toString()
+            .getBytes(StandardCharsets.UTF_8);
+      }
+      case HTTP_SIMPLE -> {
+        out.append("{\"isAuthorized\":")
+            .append(routes.permits(token.scopes(), method, path))
+            .append(",\"context\":{\"sub\":");
+        yield context(out, token, scopeMember(token.scopes()))
+            .append('}')
+            .toString()
+            .getBytes(StandardCharsets.UTF_8);
+      }
     };
   }
 
+  /** How many (ARN prefix, scope set) pairs are kept. */
+  int cached() {
+    return parts.size();
+  }
+
   /** The HTTP API answer for a token that is not valid: no. */
-  static Map<String, Object> refuse() {
-    return simple(false, Map.of());
+  static byte[] refuse() {
+    return REFUSED.clone();
   }
 
-  private static Map<String, Object> policy(
-      AuthorizerRequest request, VerifiedToken token, List<RouteRule> granted) {
-    Map<String, Object> statement = new LinkedHashMap<>();
-    statement.put("Action", "execute-api:Invoke");
-    if (granted.isEmpty()) {
-      statement.put("Effect", "Deny");
-      statement.put("Resource", request.arnBase() + "*");
-    } else {
-      statement.put("Effect", "Allow");
-      statement.put(
-          "Resource",
-          granted.stream()
-              .map(r -> request.arnBase() + r.method() + r.pathPattern())
-              .distinct()
-              .toList());
+  /**
+   * Passed to the integration as $context.authorizer.*: who, which client, which scopes; {@code
+   * out} ends with {@code "context":{"sub":}.
+   */
+  private static StringBuilder context(StringBuilder out, VerifiedToken token, String scope) {
+    JsonText.string(out, token.subject()).append(",\"client_id\":");
+    JsonText.string(out, token.clientId()).append(scope).append(",\"jti\":");
+    return JsonText.string(out, token.jti()).append('}');
+  }
+
+  private Parts parts(String arnBase, SortedSet<String> scopes) {
+    Key key = new Key(arnBase, scopes);
+    Parts cached = parts.get(key);
+    if (cached != null) {
+      return cached;
     }
-    Map<String, Object> response = new LinkedHashMap<>();
-    response.put("principalId", token.subject());
-    response.put(
-        "policyDocument", Map.of("Version", "2012-10-17", "Statement", List.of(statement)));
-    response.put("context", context(token));
-    return response;
+    Parts fresh = write(arnBase, scopes);
+    if (parts.size() < MAX_CACHED) {
+      parts.putIfAbsent(
+          new Key(arnBase, Collections.unmodifiableSortedSet(new TreeSet<>(scopes))), fresh);
+    }
+    return fresh;
   }
 
-  private static Map<String, Object> simple(boolean authorized, Map<String, Object> context) {
-    Map<String, Object> response = new LinkedHashMap<>();
-    response.put("isAuthorized", authorized);
-    response.put("context", context);
-    return response;
+  /** Everything after the principal's value up to the context's sub value, and the scope member. */
+  private Parts write(String arnBase, SortedSet<String> scopes) {
+    StringBuilder policy =
+        new StringBuilder(256)
+            .append(",\"policyDocument\":{\"Version\":\"2012-10-17\",\"Statement\":[{")
+            .append("\"Action\":\"execute-api:Invoke\",");
+    Set<String> resources = new LinkedHashSet<>();
+    for (RouteRule rule : routes.grantedTo(scopes)) {
+      resources.add(arnBase + rule.method() + rule.pathPattern());
+    }
+    if (resources.isEmpty()) {
+      policy.append("\"Effect\":\"Deny\",\"Resource\":");
+      JsonText.string(policy, arnBase + "*");
+    } else {
+      policy.append("\"Effect\":\"Allow\",\"Resource\":[");
+      boolean first = true;
+      for (String resource : resources) {
+        if (!first) {
+          policy.append(',');
+        }
+        first = false;
+        JsonText.string(policy, resource);
+      }
+      policy.append(']');
+    }
+    policy.append("}]},\"context\":{\"sub\":");
+    return new Parts(policy.toString(), scopeMember(scopes));
   }
 
-  /** Passed to the integration as $context.authorizer.*: who, which client, which scopes. */
-  private static Map<String, Object> context(VerifiedToken token) {
-    Map<String, Object> context = new LinkedHashMap<>();
-    context.put("sub", token.subject());
-    context.put("client_id", token.clientId());
-    context.put("scope", String.join(" ", token.scopes()));
-    context.put("jti", token.jti());
-    return context;
+  private static String scopeMember(SortedSet<String> scopes) {
+    return JsonText.string(new StringBuilder(",\"scope\":"), String.join(" ", scopes)).toString();
   }
 }

@@ -12,6 +12,7 @@ import io.tokenbroker.keys.ConfirmedKeys;
 import io.tokenbroker.keys.SigningKey;
 import io.tokenbroker.revocation.CachedRevocations;
 import io.tokenbroker.telemetry.Telemetry;
+import io.tokenbroker.telemetry.TelemetryEvent;
 import io.tokenbroker.verify.AccessTokenVerifier;
 import io.tokenbroker.verify.CachingKeyResolver;
 import io.tokenbroker.verify.FailClosedOnUncheckedKeys;
@@ -89,6 +90,19 @@ public final class AuthorizerWiring {
   /** One attempt per read inside the time budget (DEPENDENCY_TIMEOUT_MILLIS). */
   private static ClientTimeouts timeouts(AuthorizerConfig config) {
     return new ClientTimeouts(config.dependencyTimeout(), config.dependencyTimeout(), 1);
+  }
+
+  /**
+   * Lambda's init phase: reads the keys (the key table, each key confirmed by KMS; or the JWKS URL)
+   * now, so that the first decision of a container costs one revocation read like every other. Best
+   * effort: a failure is logged without detail and the first decision reads instead.
+   */
+  public void readKeysAhead() {
+    try {
+      keyCache.warm();
+    } catch (RuntimeException e) {
+      telemetry.emit(TelemetryEvent.warn("authorizer.keys_not_read_at_init"));
+    }
   }
 
   public AccessTokenVerifier verifier() {

@@ -2,7 +2,6 @@ package io.tokenbroker.functions.authorizer;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.nimbusds.jose.util.JSONObjectUtils;
 import io.tokenbroker.access.RouteRules;
 import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
 import io.tokenbroker.adapters.telemetry.JsonLinesTelemetry;
@@ -17,9 +16,7 @@ import io.tokenbroker.verify.VerifiedToken;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Map;
 
 /**
  * API Gateway Lambda authorizer for the broker's access tokens. Fails closed: a missing or invalid
@@ -30,7 +27,7 @@ import java.util.Map;
 public final class TokenAuthorizer implements RequestStreamHandler {
 
   private final AccessTokenVerifier verifier;
-  private final RouteRules routes;
+  private final AuthorizerResponses responses;
   private final Telemetry telemetry;
   private SnapStartHooks snapStart; // held here: CRaC contexts may hold their resources weakly
 
@@ -42,6 +39,7 @@ public final class TokenAuthorizer implements RequestStreamHandler {
             Clock.systemUTC(),
             new JsonLinesTelemetry(System.out, Clock.systemUTC(), "authorizer"));
     this(wiring.verifier(), wiring.config().routes(), wiring.handlerTelemetry());
+    wiring.readKeysAhead();
     snapStart = wiring.snapStartHooks((in, out) -> handleRequest(in, out, null));
   }
 
@@ -50,7 +48,7 @@ public final class TokenAuthorizer implements RequestStreamHandler {
    */
   public TokenAuthorizer(AccessTokenVerifier verifier, RouteRules routes, Telemetry telemetry) {
     this.verifier = verifier;
-    this.routes = routes;
+    this.responses = new AuthorizerResponses(routes);
     this.telemetry = telemetry;
   }
 
@@ -71,12 +69,12 @@ public final class TokenAuthorizer implements RequestStreamHandler {
       deny(overLimitOrNotJson.rejectionReason());
       throw new Unauthorized();
     }
-    Map<String, Object> response;
+    byte[] response;
     try {
       VerifiedToken token =
           verifier.verify(
               request.bearerToken().orElseThrow(() -> rejected(AuthorizerReason.TOKEN_MISSING)));
-      response = AuthorizerResponses.allow(request, token, routes);
+      response = responses.allow(request, token);
       telemetry.emit(
           TelemetryEvent.info("authorizer.verified")
               .with("client_id", token.clientId())
@@ -103,7 +101,7 @@ public final class TokenAuthorizer implements RequestStreamHandler {
               .count("AuthorizerFailures"));
       throw new Unavailable();
     }
-    out.write(JSONObjectUtils.toJSONString(response).getBytes(StandardCharsets.UTF_8));
+    out.write(response);
   }
 
   private void deny(RejectionReason reason) {

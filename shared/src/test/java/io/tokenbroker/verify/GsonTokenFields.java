@@ -1,0 +1,204 @@
+package io.tokenbroker.verify;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import io.tokenbroker.errors.OAuthError;
+import io.tokenbroker.errors.RequestRejected;
+import io.tokenbroker.identifiers.Audience;
+import io.tokenbroker.identifiers.ClientId;
+import io.tokenbroker.identifiers.Kid;
+import io.tokenbroker.identifiers.ScopeSet;
+import io.tokenbroker.identifiers.Subject;
+import io.tokenbroker.identifiers.TokenId;
+import io.tokenbroker.jose.CompactJws;
+import io.tokenbroker.jose.JwtTypes;
+import io.tokenbroker.json.Json;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+
+/**
+ * The oracle for {@link TokenFields}: the verifier's header and claims reading as it was before
+ * issue 13, through Nimbus's Gson into maps ({@link Json#object}), kept verbatim.
+ */
+final class GsonTokenFields {
+
+  private static final Set<String> HEADER_MEMBERS = Set.of("alg", "typ", "kid");
+
+  private GsonTokenFields() {}
+
+  static TokenFields.Header header(CompactJws jws, VerifierPolicy policy) {
+    Map<String, Object> json =
+        jsonObject(jws.headerJson(), AccessTokenReason.HEADER_NOT_JSON_OBJECT);
+    for (String member : json.keySet()) {
+      if (!HEADER_MEMBERS.contains(member)) {
+        throw invalid(
+            switch (member) {
+              case "jku", "jwk", "x5u", "x5c", "x5t", "x5t#S256" ->
+                  AccessTokenReason.EMBEDDED_KEY_NOT_TRUSTED;
+              case "crit" -> AccessTokenReason.CRIT_NOT_UNDERSTOOD;
+              case "enc" -> AccessTokenReason.JWE_NOT_ACCEPTED;
+              case "cty" -> AccessTokenReason.NESTED_JWT_NOT_ACCEPTED;
+              default -> AccessTokenReason.UNEXPECTED_HEADER_PARAMETER;
+            });
+      }
+    }
+    if (!(json.get("alg") instanceof String alg)) {
+      throw invalid(AccessTokenReason.ALG_MISSING);
+    }
+    JWSAlgorithm algorithm =
+        policy.algorithms().stream()
+            .filter(a -> a.getName().equals(alg))
+            .findFirst()
+            .orElseThrow(() -> invalid(AccessTokenReason.ALG_NOT_ALLOWED));
+    if (!JwtTypes.ACCESS_TOKEN.getType().equals(json.get("typ"))) {
+      throw invalid(AccessTokenReason.TYP_NOT_AT_JWT);
+    }
+    if (!(json.get("kid") instanceof String kid)) {
+      throw invalid(AccessTokenReason.KID_MISSING);
+    }
+    if (!Kid.isValid(kid)) {
+      throw invalid(AccessTokenReason.KID_MALFORMED);
+    }
+    return new TokenFields.Header(algorithm, kid);
+  }
+
+  static VerifiedToken claims(CompactJws jws, String kid, VerifierPolicy policy, Clock clock) {
+    Map<String, Object> claims =
+        jsonObject(jws.payloadJson(), AccessTokenReason.PAYLOAD_NOT_JSON_OBJECT);
+    for (Object value : claims.values()) {
+      boolean flat =
+          value instanceof String
+              || value instanceof Number
+              || value instanceof Boolean
+              || (value instanceof List<?> list
+                  && list.stream().allMatch(v -> v instanceof String));
+      if (!flat) {
+        throw invalid(AccessTokenReason.CLAIM_WRONG_TYPE);
+      }
+    }
+    if (!policy.issuer().equals(claims.get("iss"))) {
+      throw invalid(AccessTokenReason.ISSUER_MISMATCH);
+    }
+    List<String> audiences = audiences(claims.get("aud"));
+    if (audiences.size() > Audience.MAX_PER_TOKEN) {
+      throw invalid(AccessTokenReason.AUDIENCE_MALFORMED);
+    }
+    for (String audience : audiences) {
+      if (!Audience.isValid(audience)) {
+        throw invalid(AccessTokenReason.AUDIENCE_MALFORMED);
+      }
+    }
+    if (!policy.acceptsAudience(audiences)) {
+      throw invalid(AccessTokenReason.AUDIENCE_MISMATCH);
+    }
+    Instant now = clock.instant();
+    Instant exp = time(claims, "exp").orElseThrow(() -> invalid(AccessTokenReason.EXP_MISSING));
+    Instant iat = time(claims, "iat").orElseThrow(() -> invalid(AccessTokenReason.IAT_MISSING));
+    if (!now.isBefore(exp.plus(policy.clockSkew()))) {
+      throw invalid(AccessTokenReason.EXPIRED);
+    }
+    if (iat.isAfter(now.plus(policy.clockSkew()))) {
+      throw invalid(AccessTokenReason.IAT_IN_FUTURE);
+    }
+    java.util.Optional<Instant> nbf = time(claims, "nbf");
+    if (nbf.filter(t -> t.isAfter(now.plus(policy.clockSkew()))).isPresent()) {
+      throw invalid(AccessTokenReason.NOT_YET_VALID);
+    }
+    if (!exp.isAfter(iat) || exp.isAfter(iat.plus(policy.maxLifetime()))) {
+      throw invalid(AccessTokenReason.LIFETIME_OUT_OF_BOUNDS);
+    }
+    String jti = identifier(claims, "jti", TokenId::isValid);
+    String subject = identifier(claims, "sub", Subject::isValid);
+    String clientId = identifier(claims, "client_id", ClientId::isValid);
+    java.util.Optional<String> sessionId = java.util.Optional.empty();
+    if (claims.containsKey("sid")) {
+      sessionId = java.util.Optional.of(identifier(claims, "sid", TokenId::isValid));
+    }
+    return new VerifiedToken(
+        jti,
+        subject,
+        clientId,
+        scopes(claims.get("scope")),
+        audiences,
+        iat,
+        exp,
+        nbf.orElse(iat),
+        kid,
+        sessionId);
+  }
+
+  private static Map<String, Object> jsonObject(String json, AccessTokenReason reason) {
+    try {
+      // Strict JSON, one object, no duplicate member names (Nimbus rejects them at this level).
+      return Json.object(json);
+    } catch (Json.TooDeep e) {
+      throw invalid(AccessTokenReason.JSON_TOO_DEEP);
+    } catch (ParseException e) {
+      throw invalid(reason);
+    }
+  }
+
+  private static List<String> audiences(Object aud) {
+    return switch (aud) {
+      case String single -> List.of(single);
+      case List<?> many when !many.isEmpty() ->
+          new ArrayList<>(many.stream().map(String.class::cast).toList());
+      case null, default -> throw invalid(AccessTokenReason.AUDIENCE_MISMATCH);
+    };
+  }
+
+  /** A NumericDate: an integral number of seconds; fractions and other types are refused. */
+  private static java.util.Optional<Instant> time(Map<String, Object> claims, String name) {
+    Object value = claims.get(name);
+    if (value == null) {
+      return java.util.Optional.empty();
+    }
+    if (!(value instanceof Long seconds)) {
+      throw invalid(AccessTokenReason.CLAIM_WRONG_TYPE);
+    }
+    if (seconds < 0 || seconds > 253402300799L) {
+      throw invalid(AccessTokenReason.CLAIM_OUT_OF_RANGE);
+    }
+    return java.util.Optional.of(Instant.ofEpochSecond(seconds));
+  }
+
+  /**
+   * A required identifier claim: absent, empty or not a string is {@code <name>_missing}; present
+   * but in no form the broker mints is {@code <name>_malformed}.
+   */
+  private static String identifier(
+      Map<String, Object> claims, String name, Predicate<String> mintable) {
+    if (!(claims.get(name) instanceof String value) || value.isEmpty()) {
+      throw invalid(AccessTokenReason.missing(name));
+    }
+    if (!mintable.test(value)) {
+      throw invalid(AccessTokenReason.malformed(name));
+    }
+    return value;
+  }
+
+  /** A scope list as the broker mints it ({@link ScopeSet#parseMinted}): it joins a set. */
+  private static SortedSet<String> scopes(Object scope) {
+    if (scope == null) {
+      return new TreeSet<>();
+    }
+    if (!(scope instanceof String text)) {
+      throw invalid(AccessTokenReason.SCOPE_MALFORMED);
+    }
+    return new TreeSet<>(
+        ScopeSet.parseMinted(text)
+            .orElseThrow(() -> invalid(AccessTokenReason.SCOPE_MALFORMED))
+            .values());
+  }
+
+  private static RequestRejected invalid(AccessTokenReason reason) {
+    return new RequestRejected(OAuthError.INVALID_TOKEN, reason, "invalid token");
+  }
+}
