@@ -1,5 +1,6 @@
 package io.tokenbroker.cli;
 
+import io.tokenbroker.adapters.aws.AwsClients;
 import io.tokenbroker.adapters.aws.AwsFailures;
 import io.tokenbroker.adapters.aws.AwsSettings;
 import io.tokenbroker.errors.ServiceFailure;
@@ -11,7 +12,6 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
 
@@ -37,17 +37,7 @@ final class CallerIdentity {
    * @throws IllegalStateException if the clocks disagree (nothing was done)
    */
   static String arn(AwsSettings aws, Clock clock) {
-    var builder =
-        StsClient.builder()
-            .region(aws.region())
-            .credentialsProvider(aws.credentials())
-            .httpClient(
-                UrlConnectionHttpClient.builder()
-                    .connectionTimeout(aws.timeouts().attemptTimeout())
-                    .socketTimeout(aws.timeouts().attemptTimeout())
-                    .build());
-    aws.endpoint().ifPresent(builder::endpointOverride);
-    try (StsClient sts = builder.build()) {
+    try (StsClient sts = AwsClients.build(StsClient.builder(), aws)) {
       GetCallerIdentityResponse response = sts.getCallerIdentity();
       Optional<Instant> awsTime =
           response.sdkHttpResponse().firstMatchingHeader("Date").flatMap(CallerIdentity::httpDate);

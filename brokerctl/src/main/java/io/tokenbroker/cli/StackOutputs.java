@@ -1,12 +1,12 @@
 package io.tokenbroker.cli;
 
+import io.tokenbroker.adapters.aws.AwsClients;
 import io.tokenbroker.adapters.aws.AwsFailures;
 import io.tokenbroker.adapters.aws.AwsSettings;
 import java.util.Map;
 import java.util.TreeMap;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.Output;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
@@ -23,17 +23,8 @@ final class StackOutputs {
    * @throws io.tokenbroker.errors.ServiceFailure if CloudFormation cannot answer
    */
   static Map<String, String> of(AwsSettings aws, String stackName) {
-    var builder =
-        CloudFormationClient.builder()
-            .region(aws.region())
-            .credentialsProvider(aws.credentials())
-            .httpClient(
-                UrlConnectionHttpClient.builder()
-                    .connectionTimeout(aws.timeouts().attemptTimeout())
-                    .socketTimeout(aws.timeouts().attemptTimeout())
-                    .build());
-    aws.endpoint().ifPresent(builder::endpointOverride);
-    try (CloudFormationClient cloudFormation = builder.build()) {
+    try (CloudFormationClient cloudFormation =
+        AwsClients.build(CloudFormationClient.builder(), aws)) {
       Stack stack = cloudFormation.describeStacks(r -> r.stackName(stackName)).stacks().getFirst();
       Map<String, String> outputs = new TreeMap<>();
       for (Output output : stack.outputs()) {

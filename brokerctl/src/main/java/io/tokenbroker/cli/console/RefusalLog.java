@@ -1,5 +1,6 @@
 package io.tokenbroker.cli.console;
 
+import io.tokenbroker.adapters.aws.AwsClients;
 import io.tokenbroker.adapters.aws.AwsFailures;
 import io.tokenbroker.adapters.aws.AwsSettings;
 import io.tokenbroker.json.Json;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.cloudwatchlogs.model.FilterLogEventsResponse;
 import software.amazon.awssdk.services.cloudwatchlogs.model.FilteredLogEvent;
@@ -55,18 +55,7 @@ public final class RefusalLog {
 
   /** A CloudWatch Logs client built as the broker builds its clients (URL-connection HTTP). */
   public static CloudWatchLogsClient client(AwsSettings settings) {
-    var builder =
-        CloudWatchLogsClient.builder()
-            .region(settings.region())
-            .credentialsProvider(settings.credentials())
-            .httpClient(
-                UrlConnectionHttpClient.builder()
-                    .connectionTimeout(settings.timeouts().attemptTimeout())
-                    .socketTimeout(settings.timeouts().attemptTimeout())
-                    .build())
-            .overrideConfiguration(o -> o.apiCallTimeout(settings.timeouts().apiCallTimeout()));
-    settings.endpoint().ifPresent(builder::endpointOverride);
-    return builder.build();
+    return AwsClients.build(CloudWatchLogsClient.builder(), settings);
   }
 
   /**

@@ -1,5 +1,7 @@
 package io.tokenbroker.adapters.aws;
 
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
 import software.amazon.awssdk.http.SdkHttpClient;
@@ -18,23 +20,25 @@ public final class AwsClients {
   private AwsClients() {}
 
   public static KmsClient kms(AwsSettings settings) {
-    var builder =
-        KmsClient.builder()
-            .region(settings.region())
-            .credentialsProvider(settings.credentials())
-            .httpClient(httpClient(settings))
-            .overrideConfiguration(overrides(settings));
-    settings.endpoint().ifPresent(builder::endpointOverride);
-    return builder.build();
+    return build(KmsClient.builder(), settings);
   }
 
   public static DynamoDbClient dynamoDb(AwsSettings settings) {
-    var builder =
-        DynamoDbClient.builder()
-            .region(settings.region())
-            .credentialsProvider(settings.credentials())
-            .httpClient(httpClient(settings))
-            .overrideConfiguration(overrides(settings));
+    return build(DynamoDbClient.builder(), settings);
+  }
+
+  /**
+   * Any other SDK client (brokerctl's STS, CloudFormation and CloudWatch Logs) built the same way:
+   * region, credentials and endpoint from the settings, the URL-connection client, the timeouts and
+   * retries.
+   */
+  public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(
+      B builder, AwsSettings settings) {
+    builder
+        .region(settings.region())
+        .credentialsProvider(settings.credentials())
+        .httpClient(httpClient(settings))
+        .overrideConfiguration(overrides(settings));
     settings.endpoint().ifPresent(builder::endpointOverride);
     return builder.build();
   }
