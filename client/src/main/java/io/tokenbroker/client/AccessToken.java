@@ -48,7 +48,9 @@ public final class AccessToken {
     return dpop.isPresent() ? "DPoP" : "Bearer";
   }
 
-  /** The value of an {@code Authorization} header: {@code Bearer <token>} or {@code DPoP <token>}. */
+  /**
+   * The value of an {@code Authorization} header: {@code Bearer <token>} or {@code DPoP <token>}.
+   */
   public String authorizationHeader() {
     return tokenType() + " " + value;
   }
@@ -68,13 +70,14 @@ public final class AccessToken {
 
   /**
    * Takes note of an API's answer to a request made with this token: a {@code DPoP-Nonce} header is
-   * kept for the next proofs to that server (RFC 9449 section 9). True when the answer is a 401 with
-   * {@code WWW-Authenticate: DPoP error="use_dpop_nonce"} and a nonce: send the request once more,
-   * with a new {@link #dpopProof}. Always false for a bearer token.
+   * kept for the next proofs to that server (RFC 9449 section 9). True when the answer is a 401
+   * with {@code WWW-Authenticate: DPoP error="use_dpop_nonce"} and a nonce: send the request once
+   * more, with a new {@link #dpopProof}. Always false for a bearer token.
    *
    * @param url the URL the request went to
    * @param status the answer's status
-   * @param headers the answer's headers ({@link java.net.http.HttpHeaders#of} makes them from a map)
+   * @param headers the answer's headers ({@link java.net.http.HttpHeaders#of} makes them from a
+   *     map)
    */
   public boolean dpopNonceChallenge(URI url, int status, java.net.http.HttpHeaders headers) {
     return dpop.isPresent() && dpop.get().answered(url, status, headers);

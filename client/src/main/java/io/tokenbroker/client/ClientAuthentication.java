@@ -11,10 +11,9 @@ import java.util.Map;
  * goes through its one instance.
  *
  * <p>It builds the whole request, body included, so that a way that signs the body (SigV4) fits
- * here. A DPoP proof ({@link TokenClient.Builder#dpop()}) is added to what it builds, for every
- * way alike.
- * Implementations must be thread-safe and must never log or put in an exception message what they
- * add (an assertion, a signature).
+ * here. A DPoP proof ({@link TokenClient.Builder#dpop()}) is added to what it builds, for every way
+ * alike. Implementations must be thread-safe and must never log or put in an exception message what
+ * they add (an assertion, a signature).
  */
 public interface ClientAuthentication {
 

@@ -53,7 +53,9 @@ final class DPoPBinding {
   boolean answered(URI url, int status, HttpHeaders headers) {
     Optional<String> nonce = headers.firstValue("DPoP-Nonce").filter(DPoPKey::validNonce);
     nonce.ifPresent(n -> remember(url, n));
-    return status == 401 && nonce.isPresent() && useNonceChallenge(headers.allValues("WWW-Authenticate"));
+    return status == 401
+        && nonce.isPresent()
+        && useNonceChallenge(headers.allValues("WWW-Authenticate"));
   }
 
   private void remember(URI url, String nonce) {

@@ -86,8 +86,7 @@ public final class DPoPKey {
   public static DPoPKey generate() {
     try {
       ECKey key = new ECKeyGenerator(Curve.P_256).generate();
-      return new DPoPKey(
-          new ECDSASigner(key), JWSAlgorithm.ES256, minimal(key), Clock.systemUTC());
+      return new DPoPKey(new ECDSASigner(key), JWSAlgorithm.ES256, minimal(key), Clock.systemUTC());
     } catch (JOSEException e) {
       throw new IllegalStateException("cannot generate a P-256 key", e);
     }
@@ -149,8 +148,8 @@ public final class DPoPKey {
   }
 
   /**
-   * The private key in a JWK file ({@code brokerctl keygen --out FILE}); its {@code alg} or, without
-   * one, ES256/ES384 by curve and RS256 for RSA.
+   * The private key in a JWK file ({@code brokerctl keygen --out FILE}); its {@code alg} or,
+   * without one, ES256/ES384 by curve and RS256 for RSA.
    */
   public static DPoPKey fromJwkFile(Path jwkFile) {
     JWK jwk = KeyFiles.privateJwk(jwkFile);

@@ -90,13 +90,13 @@ final class KeyFiles {
 
   private static byte[] pkcs8Der(Path file, String pem) {
     return block(pem, BEGIN_PRIVATE, END_PRIVATE)
-            .orElseThrow(
-                () ->
-                    new IllegalArgumentException(
-                        file
-                            + " holds no PKCS#8 private key ("
-                            + BEGIN_PRIVATE
-                            + "; openssl pkcs8 -topk8 -nocrypt converts others)"));
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    file
+                        + " holds no PKCS#8 private key ("
+                        + BEGIN_PRIVATE
+                        + "; openssl pkcs8 -topk8 -nocrypt converts others)"));
   }
 
   private static Optional<byte[]> block(String pem, String begin, String end) {
@@ -138,8 +138,8 @@ final class KeyFiles {
 
   /**
    * The public point that the ECPrivateKey structure (RFC 5915) inside PKCS#8 carries in its
-   * optional {@code [1] publicKey}; OpenSSL writes it. Without it, the file must hold the public key
-   * too.
+   * optional {@code [1] publicKey}; OpenSSL writes it. Without it, the file must hold the public
+   * key too.
    */
   private static PublicKey ecPublicKey(Path file, ECPrivateKey key, byte[] pkcs8)
       throws GeneralSecurityException {

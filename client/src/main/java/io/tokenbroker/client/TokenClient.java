@@ -397,10 +397,10 @@ public final class TokenClient {
 
     /**
      * DPoP-bound tokens (RFC 9449), bound to {@code key}: every token request (refresh grants
-     * included) carries a proof of it, the broker's nonces are followed (section 8), and a token the
-     * broker did not bind ({@code token_type} other than {@code DPoP}) is refused rather than used
-     * as a bearer token. Tokens then need a proof on every API call: {@link AccessToken#send}, or
-     * {@link AccessToken#dpopProof}.
+     * included) carries a proof of it, the broker's nonces are followed (section 8), and a token
+     * the broker did not bind ({@code token_type} other than {@code DPoP}) is refused rather than
+     * used as a bearer token. Tokens then need a proof on every API call: {@link AccessToken#send},
+     * or {@link AccessToken#dpopProof}.
      */
     public Builder dpop(DPoPKey key) {
       this.dpop = Optional.of(Objects.requireNonNull(key, "key"));

@@ -174,9 +174,13 @@ final class TokenEndpoint {
   private Exchange exchange(Map<String, String> parameters)
       throws IOException, InterruptedException {
     Instant sentAt = clock.instant();
-    HttpResponse<String> response = http.send(request(parameters), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        http.send(request(parameters), HttpResponse.BodyHandlers.ofString());
     boolean fresh = rememberNonce(response);
-    if (dpop.isPresent() && response.statusCode() == 400 && fresh && asksForNonce(response.body())) {
+    if (dpop.isPresent()
+        && response.statusCode() == 400
+        && fresh
+        && asksForNonce(response.body())) {
       LOG.log(Level.DEBUG, "the broker asked for a DPoP nonce; sending the request with it");
       sentAt = clock.instant();
       response = http.send(request(parameters), HttpResponse.BodyHandlers.ofString());

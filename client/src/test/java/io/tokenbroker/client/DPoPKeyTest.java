@@ -59,8 +59,10 @@ class DPoPKeyTest {
     KeyPair rsaPair = rsa.generateKeyPair();
     return Stream.of(
         Arguments.of("generated", DPoPKey.generate(), JWSAlgorithm.ES256),
-        Arguments.of("P-256", DPoPKey.of(ec256.generateKeyPair(), JWSAlgorithm.ES256), JWSAlgorithm.ES256),
-        Arguments.of("P-384", DPoPKey.of(ec384.generateKeyPair(), JWSAlgorithm.ES384), JWSAlgorithm.ES384),
+        Arguments.of(
+            "P-256", DPoPKey.of(ec256.generateKeyPair(), JWSAlgorithm.ES256), JWSAlgorithm.ES256),
+        Arguments.of(
+            "P-384", DPoPKey.of(ec384.generateKeyPair(), JWSAlgorithm.ES384), JWSAlgorithm.ES384),
         Arguments.of("RSA RS256", DPoPKey.of(rsaPair, JWSAlgorithm.RS256), JWSAlgorithm.RS256),
         Arguments.of("RSA PS256", DPoPKey.of(rsaPair, JWSAlgorithm.PS256), JWSAlgorithm.PS256));
   }
@@ -101,7 +103,12 @@ class DPoPKeyTest {
                 () ->
                     new DPoPVerifier()
                         .resourceRequest(
-                            proof, "POST", api, ACCESS_TOKEN, key.thumbprint(), Optional.of("n-1"))))
+                            proof,
+                            "POST",
+                            api,
+                            ACCESS_TOKEN,
+                            key.thumbprint(),
+                            Optional.of("n-1"))))
         .isNotNull();
     assertThat(
             catchThrowable(
@@ -143,7 +150,11 @@ class DPoPKeyTest {
 
     SignedJWT proof =
         SignedJWT.parse(
-            key.proof("DELETE", URI.create("https://api.example.com/a/b"), Optional.of("nonce-1"), Optional.of(ACCESS_TOKEN)));
+            key.proof(
+                "DELETE",
+                URI.create("https://api.example.com/a/b"),
+                Optional.of("nonce-1"),
+                Optional.of(ACCESS_TOKEN)));
 
     Map<String, Object> header = proof.getHeader().toJSONObject();
     assertThat(header).containsOnlyKeys("typ", "alg", "jwk");
@@ -159,7 +170,8 @@ class DPoPKeyTest {
     assertThat(claims.get("htu")).isEqualTo("https://api.example.com/a/b");
     assertThat(claims.get("iat")).isEqualTo(now.getEpochSecond());
     assertThat(claims.get("nonce")).isEqualTo("nonce-1");
-    // ath, computed here from the RFC's words: base64url (no padding) of SHA-256 of the ASCII token.
+    // ath, computed here from the RFC's words: base64url (no padding) of SHA-256 of the ASCII
+    // token.
     assertThat(claims.get("ath"))
         .isEqualTo(
             Base64.getUrlEncoder()
@@ -168,7 +180,10 @@ class DPoPKeyTest {
                     MessageDigest.getInstance("SHA-256")
                         .digest(ACCESS_TOKEN.getBytes(StandardCharsets.US_ASCII))));
     // A token request's proof has neither ath nor nonce unless given one.
-    assertThat(SignedJWT.parse(key.proof("POST", TOKEN, Optional.empty())).getJWTClaimsSet().getClaims())
+    assertThat(
+            SignedJWT.parse(key.proof("POST", TOKEN, Optional.empty()))
+                .getJWTClaimsSet()
+                .getClaims())
         .containsOnlyKeys("jti", "htm", "htu", "iat");
   }
 
@@ -177,7 +192,8 @@ class DPoPKeyTest {
     DPoPKey key = DPoPKey.generate();
     Set<String> jtis = new HashSet<>();
     for (int i = 0; i < 200; i++) {
-      String jti = SignedJWT.parse(key.proof("POST", TOKEN, Optional.empty())).getJWTClaimsSet().getJWTID();
+      String jti =
+          SignedJWT.parse(key.proof("POST", TOKEN, Optional.empty())).getJWTClaimsSet().getJWTID();
       assertThat(Base64.getUrlDecoder().decode(jti)).hasSize(16); // 128 random bits
       jtis.add(jti);
     }
@@ -257,7 +273,8 @@ class DPoPKeyTest {
     assertThat(key.thumbprint()).isEqualTo(rsa.computeThumbprint().toString());
     // Only the members RFC 7638 hashes go into the proofs: no kid, use or alg.
     assertThat(key.publicJwk().toJSONObject()).containsOnlyKeys("kty", "n", "e");
-    new DPoPVerifier().tokenRequest(key.proof("POST", TOKEN, Optional.empty()), TOKEN, Optional.empty());
+    new DPoPVerifier()
+        .tokenRequest(key.proof("POST", TOKEN, Optional.empty()), TOKEN, Optional.empty());
   }
 
   @Test
@@ -287,8 +304,10 @@ class DPoPKeyTest {
     DPoPKey key = DPoPKey.fromPemFile(pem, JWSAlgorithm.ES256);
 
     assertThat(key.thumbprint())
-        .isEqualTo(new ECKey.Builder(Curve.P_256, publicKey).build().computeThumbprint().toString());
-    new DPoPVerifier().tokenRequest(key.proof("POST", TOKEN, Optional.empty()), TOKEN, Optional.empty());
+        .isEqualTo(
+            new ECKey.Builder(Curve.P_256, publicKey).build().computeThumbprint().toString());
+    new DPoPVerifier()
+        .tokenRequest(key.proof("POST", TOKEN, Optional.empty()), TOKEN, Optional.empty());
   }
 
   @Test
@@ -297,9 +316,16 @@ class DPoPKeyTest {
     ec.initialize(new ECGenParameterSpec("secp256r1"));
     KeyPair pair = ec.generateKeyPair();
     Path both = dir.resolve("both.pem");
-    Files.writeString(both, pem("PRIVATE KEY", pair.getPrivate().getEncoded()) + pem("PUBLIC KEY", pair.getPublic().getEncoded()));
+    Files.writeString(
+        both,
+        pem("PRIVATE KEY", pair.getPrivate().getEncoded())
+            + pem("PUBLIC KEY", pair.getPublic().getEncoded()));
     assertThat(DPoPKey.fromPemFile(both, JWSAlgorithm.ES256).thumbprint())
-        .isEqualTo(new ECKey.Builder(Curve.P_256, (ECPublicKey) pair.getPublic()).build().computeThumbprint().toString());
+        .isEqualTo(
+            new ECKey.Builder(Curve.P_256, (ECPublicKey) pair.getPublic())
+                .build()
+                .computeThumbprint()
+                .toString());
 
     KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
     rsa.initialize(2048);
@@ -307,7 +333,8 @@ class DPoPKeyTest {
     Path alone = dir.resolve("rsa.pem");
     Files.writeString(alone, pem("PRIVATE KEY", rsaPair.getPrivate().getEncoded()));
     DPoPKey key = DPoPKey.fromPemFile(alone, JWSAlgorithm.RS256);
-    new DPoPVerifier().tokenRequest(key.proof("POST", TOKEN, Optional.empty()), TOKEN, Optional.empty());
+    new DPoPVerifier()
+        .tokenRequest(key.proof("POST", TOKEN, Optional.empty()), TOKEN, Optional.empty());
   }
 
   @Test
@@ -335,10 +362,12 @@ class DPoPKeyTest {
 
     assertThatThrownBy(() -> DPoPKey.of(one, JWSAlgorithm.ES384))
         .hasMessageContaining("needs a key on P-384");
-    assertThatThrownBy(() -> DPoPKey.of(one, JWSAlgorithm.RS256)).hasMessageContaining("needs an RSA key");
+    assertThatThrownBy(() -> DPoPKey.of(one, JWSAlgorithm.RS256))
+        .hasMessageContaining("needs an RSA key");
     assertThatThrownBy(() -> DPoPKey.of(one, JWSAlgorithm.HS256)).hasMessageContaining("one of");
     assertThatThrownBy(() -> DPoPKey.of(one, JWSAlgorithm.ES512)).hasMessageContaining("one of");
-    assertThatThrownBy(() -> DPoPKey.of(new KeyPair(two.getPublic(), one.getPrivate()), JWSAlgorithm.ES256))
+    assertThatThrownBy(
+            () -> DPoPKey.of(new KeyPair(two.getPublic(), one.getPrivate()), JWSAlgorithm.ES256))
         .hasMessageContaining("not one pair");
     assertThatThrownBy(() -> DPoPKey.of(small, JWSAlgorithm.RS256)).hasMessageContaining("2048");
   }
@@ -351,7 +380,8 @@ class DPoPKeyTest {
     Path garbage = dir.resolve("garbage.jwk");
     Files.writeString(garbage, key.toJSONString().substring(0, 60));
 
-    assertThatThrownBy(() -> DPoPKey.fromJwkFile(publicOnly)).hasMessageContaining("holds no private key");
+    assertThatThrownBy(() -> DPoPKey.fromJwkFile(publicOnly))
+        .hasMessageContaining("holds no private key");
     Throwable refused = catchThrowable(() -> DPoPKey.fromJwkFile(garbage));
     assertThat(refused).hasMessageContaining("is not a JWK");
     assertThat(refused.getMessage()).doesNotContain(key.getD().toString());

@@ -20,8 +20,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
 /**
- * A DPoP authorization and resource server on real HTTP (the JDK's server on loopback), as RFC
- * 9449 describes them, until the broker's own DPoP support lands: it checks every proof with the
+ * A DPoP authorization and resource server on real HTTP (the JDK's server on loopback), as RFC 9449
+ * describes them, until the broker's own DPoP support lands: it checks every proof with the
  * independent verifier ({@link DPoPVerifier}), asks for nonces when told to (sections 8 and 9),
  * binds refresh tokens to the proof key (section 5) and records what it saw. Client authentication
  * is not its concern: it takes any.
@@ -77,7 +77,8 @@ final class DPoPTestServer implements AutoCloseable {
   private void token(HttpExchange exchange) throws IOException {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
-      Map<String, String> form = form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+      Map<String, String> form =
+          form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
       String grant = form.getOrDefault("grant_type", "");
       List<String> proofs = exchange.getRequestHeaders().getOrDefault("DPoP", List.of());
       if (proofs.size() != 1) {
@@ -152,7 +153,9 @@ final class DPoPTestServer implements AutoCloseable {
       Optional<String> carried = nonceOf(proof);
       Optional<String> wanted = resourceNonce;
       if (wanted.isPresent() && !wanted.equals(carried)) {
-        exchange.getResponseHeaders().add("WWW-Authenticate", "DPoP error=\"use_dpop_nonce\", error_description=\"nonce\"");
+        exchange
+            .getResponseHeaders()
+            .add("WWW-Authenticate", "DPoP error=\"use_dpop_nonce\", error_description=\"nonce\"");
         exchange.getResponseHeaders().add("DPoP-Nonce", wanted.orElseThrow());
         seen.add(new Seen(path, "", carried, Optional.empty(), 401));
         answer(exchange, 401, "");
@@ -174,7 +177,10 @@ final class DPoPTestServer implements AutoCloseable {
         return;
       }
       seen.add(new Seen(path, "", carried, Optional.of(jkt), 200));
-      answer(exchange, 200, exchange.getRequestMethod() + " " + new String(body, StandardCharsets.UTF_8));
+      answer(
+          exchange,
+          200,
+          exchange.getRequestMethod() + " " + new String(body, StandardCharsets.UTF_8));
     }
   }
 

@@ -56,12 +56,18 @@ class DPoPTokenClientIT {
         .clock(clock)
         .retryPolicy(
             new RetryPolicy(
-                Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofSeconds(2), Duration.ofSeconds(5)));
+                Duration.ofMillis(10),
+                Duration.ofMillis(20),
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(5)));
   }
 
   private static ClientAuthentication privateKeyJwt() throws Exception {
     return PrivateKeyJwt.signedBy(
-        "c1", new ECDSASigner(new ECKeyGenerator(Curve.P_256).generate()), JWSAlgorithm.ES256, null);
+        "c1",
+        new ECDSASigner(new ECKeyGenerator(Curve.P_256).generate()),
+        JWSAlgorithm.ES256,
+        null);
   }
 
   private static ClientAuthentication iam() {
@@ -75,16 +81,18 @@ class DPoPTokenClientIT {
   void everyTokenRequestCarriesAProofOfTheClientsKeyAndTheTokenIsBoundToIt(String path)
       throws Exception {
     DPoPKey key = DPoPKey.generate();
-    TokenClient tokens =
-        client(path.equals("/token") ? privateKeyJwt() : iam()).dpop(key).build();
+    TokenClient tokens = client(path.equals("/token") ? privateKeyJwt() : iam()).dpop(key).build();
 
     AccessToken token = tokens.token(READ);
 
-    assertThat(server.seen()).singleElement().satisfies(s -> {
-      assertThat(s.path()).isEqualTo(path);
-      assertThat(s.status()).isEqualTo(200);
-      assertThat(s.jkt()).contains(key.thumbprint());
-    });
+    assertThat(server.seen())
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.path()).isEqualTo(path);
+              assertThat(s.status()).isEqualTo(200);
+              assertThat(s.jkt()).contains(key.thumbprint());
+            });
     assertThat(token.tokenType()).isEqualTo("DPoP");
     assertThat(token.authorizationHeader()).isEqualTo("DPoP " + token.value());
     assertThat(token.toString()).contains("DPoP").doesNotContain(token.value());
@@ -240,12 +248,14 @@ class DPoPTokenClientIT {
     URI api = URI.create("https://api.example.com/x");
 
     assertThat(challenge(token, api, 401, "DPoP error=\"use_dpop_nonce\"", "n1")).isTrue();
-    assertThat(challenge(token, api, 401, "Bearer realm=\"x\", DPoP error=use_dpop_nonce", "n1")).isTrue();
+    assertThat(challenge(token, api, 401, "Bearer realm=\"x\", DPoP error=use_dpop_nonce", "n1"))
+        .isTrue();
     assertThat(challenge(token, api, 401, "DPoP error=\"use_dpop_nonce\"", null)).isFalse();
     assertThat(challenge(token, api, 401, "DPoP error=\"invalid_token\"", "n1")).isFalse();
     assertThat(challenge(token, api, 401, "Bearer error=\"use_dpop_nonce\"", "n1")).isFalse();
     assertThat(challenge(token, api, 400, "DPoP error=\"use_dpop_nonce\"", "n1")).isFalse();
-    assertThat(challenge(token, api, 401, "DPoP error=\"use_dpop_nonce\"", "bad \"nonce\"")).isFalse();
+    assertThat(challenge(token, api, 401, "DPoP error=\"use_dpop_nonce\"", "bad \"nonce\""))
+        .isFalse();
   }
 
   private static boolean challenge(

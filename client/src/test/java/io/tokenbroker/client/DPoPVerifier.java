@@ -31,7 +31,9 @@ final class DPoPVerifier {
     JWKThumbprintConfirmation cnf =
         new DPoPTokenRequestVerifier(ALGORITHMS, endpoint, SKEW_SECONDS, SKEW_SECONDS, used)
             .verify(
-                new DPoPIssuer("client"), SignedJWT.parse(proof), nonce.map(Nonce::new).orElse(null));
+                new DPoPIssuer("client"),
+                SignedJWT.parse(proof),
+                nonce.map(Nonce::new).orElse(null));
     return cnf.getValue().toString();
   }
 
