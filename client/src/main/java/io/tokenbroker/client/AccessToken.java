@@ -95,10 +95,20 @@ public final class AccessToken {
     HttpRequest first = authorized(request);
     HttpResponse<T> response = http.send(first, body);
     if (dpopNonceChallenge(first.uri(), response.statusCode(), response.headers())) {
+      discard(response.body());
       response = http.send(authorized(request), body);
       dpopNonceChallenge(first.uri(), response.statusCode(), response.headers());
     }
     return response;
+  }
+
+  /** A challenged answer's body, if it is a stream (ofInputStream, ofLines): closed, not leaked. */
+  private static void discard(Object body) throws IOException {
+    if (body instanceof java.io.Closeable closeable) {
+      closeable.close();
+    } else if (body instanceof java.util.stream.BaseStream<?, ?> stream) {
+      stream.close();
+    }
   }
 
   private HttpRequest authorized(HttpRequest.Builder request) {

@@ -39,6 +39,7 @@ final class DPoPTestServer implements AutoCloseable {
   private final Map<String, String> boundAccessTokens = new ConcurrentHashMap<>();
   private final Map<String, String> boundRefreshTokens = new ConcurrentHashMap<>();
   private final List<Seen> seen = new CopyOnWriteArrayList<>();
+  private final List<String> issued = new CopyOnWriteArrayList<>();
 
   /** The token_type its token responses name. */
   volatile String tokenType = "DPoP";
@@ -68,6 +69,11 @@ final class DPoPTestServer implements AutoCloseable {
 
   List<Seen> seen() {
     return List.copyOf(seen);
+  }
+
+  /** Every access and refresh token it gave out. */
+  List<String> issued() {
+    return List.copyOf(issued);
   }
 
   List<Seen> seen(String pathPrefix) {
@@ -115,6 +121,7 @@ final class DPoPTestServer implements AutoCloseable {
       }
       String access = random() + "." + random() + "." + random();
       String refresh = "tbr_" + random();
+      issued.addAll(List.of(access, refresh));
       boundAccessTokens.put(access, jkt);
       boundRefreshTokens.put(refresh, jkt);
       tokenNonceOnSuccess.ifPresent(

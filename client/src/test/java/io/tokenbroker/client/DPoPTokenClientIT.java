@@ -180,7 +180,13 @@ class DPoPTokenClientIT {
     assertThatThrownBy(() -> tokens.token(READ))
         .isInstanceOf(TokenUnavailable.class)
         .hasMessageContaining("token_type Bearer, not DPoP")
-        .hasMessageContaining("refused rather than used as a bearer token");
+        .hasMessageContaining("refused rather than used as a bearer token")
+        .satisfies(e -> assertThat(server.issued()).noneMatch(e.getMessage()::contains));
+    // A token_type that could be a secret echoed back is not quoted.
+    server.tokenType = "tbr_0123456789abcdefghijklmnopqrstuvwxyz";
+    assertThatThrownBy(() -> tokens.token(Set.of("demo:write")))
+        .hasMessageContaining("token_type missing or malformed, not DPoP")
+        .hasMessageNotContaining(server.tokenType);
   }
 
   @Test
