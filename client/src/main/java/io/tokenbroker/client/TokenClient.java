@@ -355,8 +355,8 @@ public final class TokenClient {
     }
 
     /**
-     * Send requests here instead of to the issuer (a proxy, a private endpoint); assertions still
-     * name the issuer.
+     * Send requests here instead of to the issuer (a proxy, a private endpoint); assertions and
+     * DPoP proofs ({@code htu}) still name the issuer's URLs.
      */
     public Builder endpointBase(URI base) {
       this.endpointBase = base;

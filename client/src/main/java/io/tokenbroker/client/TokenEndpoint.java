@@ -60,6 +60,9 @@ final class TokenEndpoint {
   }
 
   private final URI endpoint;
+  // What DPoP proofs name as htu: the token endpoint under the issuer, the URL the broker knows
+  // itself by, even when requests go through endpointBase (a proxy, a private endpoint).
+  private final URI proofUrl;
   private final String issuer;
   private final ClientAuthentication authentication;
   private final HttpClient http;
@@ -82,6 +85,7 @@ final class TokenEndpoint {
       Supplier<RandomGenerator> random,
       Optional<DPoPKey> dpop) {
     this.endpoint = endpoint;
+    this.proofUrl = URI.create(issuer + authentication.tokenPath());
     this.issuer = issuer;
     this.authentication = authentication;
     this.http = http;
@@ -196,7 +200,7 @@ final class TokenEndpoint {
             .timeout(retry.requestTimeout())
             .header("Accept", "application/json");
     // Every token request, the refresh grant included (RFC 9449 section 5), with the one key.
-    dpop.ifPresent(key -> request.header("DPoP", key.proof("POST", endpoint, nonce)));
+    dpop.ifPresent(key -> request.header("DPoP", key.proof("POST", proofUrl, nonce)));
     return request.build();
   }
 

@@ -40,6 +40,7 @@ final class DPoPTestServer implements AutoCloseable {
   private final Map<String, String> boundRefreshTokens = new ConcurrentHashMap<>();
   private final List<Seen> seen = new CopyOnWriteArrayList<>();
   private final List<String> issued = new CopyOnWriteArrayList<>();
+  private final List<String> tokenProofs = new CopyOnWriteArrayList<>();
 
   /** The token_type its token responses name. */
   volatile String tokenType = "DPoP";
@@ -71,6 +72,11 @@ final class DPoPTestServer implements AutoCloseable {
     return List.copyOf(seen);
   }
 
+  /** Every proof token requests carried, valid or not. */
+  List<String> tokenProofs() {
+    return List.copyOf(tokenProofs);
+  }
+
   /** Every access and refresh token it gave out. */
   List<String> issued() {
     return List.copyOf(issued);
@@ -93,6 +99,7 @@ final class DPoPTestServer implements AutoCloseable {
         return;
       }
       String proof = proofs.getFirst();
+      tokenProofs.add(proof);
       Optional<String> carried = nonceOf(proof);
       Optional<String> wanted = tokenNonce;
       if (neverSatisfied || (wanted.isPresent() && !wanted.equals(carried))) {

@@ -99,6 +99,23 @@ class DPoPTokenClientIT {
   }
 
   @Test
+  void throughAnotherEndpointBaseTheProofStillNamesTheIssuersTokenUrl() throws Exception {
+    TokenClient tokens =
+        TokenClient.builder(URI.create("https://broker.example.com/"), privateKeyJwt())
+            .endpointBase(server.uri())
+            .dpop()
+            .build();
+
+    // The test server checks htu against its own URL, so it refuses the request.
+    assertThatThrownBy(() -> tokens.token(READ)).isInstanceOf(TokenRequestRejected.class);
+    assertThat(
+            com.nimbusds.jwt.SignedJWT.parse(server.tokenProofs().getFirst())
+                .getJWTClaimsSet()
+                .getStringClaim("htu"))
+        .isEqualTo("https://broker.example.com/token");
+  }
+
+  @Test
   void aClientWithoutAKeyOfItsOwnGeneratesOne() throws Exception {
     TokenClient one = client(privateKeyJwt()).dpop().build();
     TokenClient two = client(privateKeyJwt()).dpop().build();
