@@ -85,6 +85,16 @@ final class AotTraining {
           "training-app",
           "--audience",
           "http://127.0.0.1/token");
+      // A workload with curl makes one proof per request: its start-up counts most.
+      run(
+          List.of(),
+          "dpop-proof",
+          "--key",
+          work.resolve("key.json").toString(),
+          "--method",
+          "POST",
+          "--url",
+          "http://127.0.0.1/token");
       usageError(table, "clients", "list", "--no-such-option");
     } finally {
       server.stop(0);

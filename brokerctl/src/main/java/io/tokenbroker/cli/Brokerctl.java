@@ -41,7 +41,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
     scope = ScopeType.INHERIT,
     mixinStandardHelpOptions = true,
     version = "brokerctl 0.1.0",
-    description = "Operate a token-broker deployment: clients, client keys, client assertions.",
+    description =
+        "Operate a token-broker deployment: clients, client keys, client assertions, DPoP"
+            + " proofs.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:done",
@@ -54,6 +56,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
       KeysCommand.class,
       KeygenCommand.class,
       AssertionCommand.class,
+      DPoPProofCommand.class,
       AuditCommand.class,
       ConsoleCommand.class
     })

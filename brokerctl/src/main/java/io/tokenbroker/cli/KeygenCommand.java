@@ -18,13 +18,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code brokerctl keygen}: a client key pair for private_key_jwt. */
+/** {@code brokerctl keygen}: a client key pair for private_key_jwt, or a DPoP key. */
 @Command(
     name = "keygen",
     mixinStandardHelpOptions = true,
     description =
         "Generate a client key pair for private_key_jwt: the private JWK goes to --out (mode 600),"
-            + " the public JWK set to standard output.")
+            + " the public JWK set to standard output. The same key serves as a workload's DPoP"
+            + " key (dpop-proof --key), which is never registered.")
 final class KeygenCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -1,22 +1,41 @@
 package io.tokenbroker.client;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * An access token from the broker. {@link #toString()} shows its scopes and expiry, never the
- * token: log it freely.
+ * An access token from the broker: a bearer token, or a DPoP-bound one (RFC 9449) when the {@link
+ * TokenClient} has a {@link DPoPKey}. {@link #toString()} shows its type, scopes and expiry, never
+ * the token: log it freely.
+ *
+ * <p>A DPoP-bound token is useless without a proof of the key: each request carries {@code
+ * Authorization: DPoP <token>} and a new {@code DPoP} proof for its method and URL. {@link #send}
+ * does all of it with {@code java.net.http}; with another HTTP stack, set {@link
+ * #authorizationHeader()} and {@link #dpopProof} yourself and hand the answer to {@link
+ * #dpopNonceChallenge}.
  */
 public final class AccessToken {
 
   private final String value;
   private final Set<String> scopes;
   private final Instant expiresAt;
+  private final Optional<DPoPBinding> dpop;
 
   AccessToken(String value, Set<String> scopes, Instant expiresAt) {
+    this(value, scopes, expiresAt, Optional.empty());
+  }
+
+  AccessToken(String value, Set<String> scopes, Instant expiresAt, Optional<DPoPBinding> dpop) {
     this.value = value;
     this.scopes = Set.copyOf(scopes);
     this.expiresAt = expiresAt;
+    this.dpop = dpop;
   }
 
   /** The token itself (a JWT): send it, never log it. */
@@ -24,9 +43,86 @@ public final class AccessToken {
     return value;
   }
 
-  /** The value of an {@code Authorization} header: {@code Bearer <token>}. */
+  /** {@code DPoP} for a token bound to the client's DPoP key, else {@code Bearer}. */
+  public String tokenType() {
+    return dpop.isPresent() ? "DPoP" : "Bearer";
+  }
+
+  /**
+   * The value of an {@code Authorization} header: {@code Bearer <token>} or {@code DPoP <token>}.
+   */
   public String authorizationHeader() {
-    return "Bearer " + value;
+    return tokenType() + " " + value;
+  }
+
+  /**
+   * A new DPoP proof for one request with this token (RFC 9449 section 7.1): its method and URL,
+   * {@code ath} (the token's hash), and the latest nonce that URL's server gave, if any. Send it as
+   * the {@code DPoP} header next to {@link #authorizationHeader()}; one proof per request.
+   *
+   * @throws IllegalStateException if the token is a bearer token
+   * @throws IllegalArgumentException if the method is not an HTTP method or the URL not an absolute
+   *     http(s) URL
+   */
+  public String dpopProof(String method, URI url) {
+    return binding().proof(method, url, value);
+  }
+
+  /**
+   * Takes note of an API's answer to a request made with this token: a {@code DPoP-Nonce} header is
+   * kept for the next proofs to that server (RFC 9449 section 9). True when the answer is a 401
+   * with {@code WWW-Authenticate: DPoP error="use_dpop_nonce"} and a nonce: send the request once
+   * more, with a new {@link #dpopProof}. Always false for a bearer token.
+   *
+   * @param url the URL the request went to
+   * @param status the answer's status
+   * @param headers the answer's headers ({@link java.net.http.HttpHeaders#of} makes them from a
+   *     map)
+   */
+  public boolean dpopNonceChallenge(URI url, int status, java.net.http.HttpHeaders headers) {
+    return dpop.isPresent() && dpop.get().answered(url, status, headers);
+  }
+
+  /**
+   * Sends {@code request} with this token: its {@code Authorization} header and, for a DPoP-bound
+   * token, a new proof; if the API asks for a DPoP nonce, once more with it. The request's body
+   * publisher must be one that can be sent twice ({@code ofString}, {@code ofByteArray}, {@code
+   * ofFile} are).
+   */
+  public <T> HttpResponse<T> send(
+      HttpClient http, HttpRequest.Builder request, HttpResponse.BodyHandler<T> body)
+      throws IOException, InterruptedException {
+    HttpRequest first = authorized(request);
+    HttpResponse<T> response = http.send(first, body);
+    if (dpopNonceChallenge(first.uri(), response.statusCode(), response.headers())) {
+      discard(response.body());
+      response = http.send(authorized(request), body);
+      dpopNonceChallenge(first.uri(), response.statusCode(), response.headers());
+    }
+    return response;
+  }
+
+  /** A challenged answer's body, if it is a stream (ofInputStream, ofLines): closed, not leaked. */
+  private static void discard(Object body) throws IOException {
+    if (body instanceof java.io.Closeable closeable) {
+      closeable.close();
+    } else if (body instanceof java.util.stream.BaseStream<?, ?> stream) {
+      stream.close();
+    }
+  }
+
+  private HttpRequest authorized(HttpRequest.Builder request) {
+    HttpRequest.Builder copy = request.copy().setHeader("Authorization", authorizationHeader());
+    if (dpop.isPresent()) {
+      HttpRequest built = copy.build(); // its method and URL, as they will be sent
+      copy.setHeader("DPoP", dpopProof(built.method(), built.uri()));
+    }
+    return copy.build();
+  }
+
+  private DPoPBinding binding() {
+    return dpop.orElseThrow(
+        () -> new IllegalStateException("a bearer token is sent without a DPoP proof"));
   }
 
   /** The scopes the broker granted. */
@@ -41,7 +137,9 @@ public final class AccessToken {
 
   @Override
   public String toString() {
-    return "AccessToken[scopes="
+    return "AccessToken["
+        + tokenType()
+        + ", scopes="
         + new java.util.TreeSet<>(scopes)
         + ", expiresAt="
         + expiresAt

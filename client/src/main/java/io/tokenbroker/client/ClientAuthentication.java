@@ -10,10 +10,10 @@ import java.util.Map;
  * requires the same authentication for the refresh grant, so every grant of a {@link TokenClient}
  * goes through its one instance.
  *
- * <p>It builds the whole request, body included, so that a way that signs the body (SigV4) or adds
- * a header of its own (a DPoP proof, should the broker accept them one day) fits here too.
- * Implementations must be thread-safe and must never log or put in an exception message what they
- * add (an assertion, a signature).
+ * <p>It builds the whole request, body included, so that a way that signs the body (SigV4) fits
+ * here. A DPoP proof ({@link TokenClient.Builder#dpop()}) is added to what it builds, for every way
+ * alike. Implementations must be thread-safe and must never log or put in an exception message what
+ * they add (an assertion, a signature).
  */
 public interface ClientAuthentication {
 

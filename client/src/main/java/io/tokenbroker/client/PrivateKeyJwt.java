@@ -13,24 +13,16 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.RSAPrivateKey;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -97,18 +89,7 @@ public final class PrivateKeyJwt implements ClientAuthentication {
    * alg} (or, without one, ES256/384/512 by curve and RS256 for RSA).
    */
   public static PrivateKeyJwt fromJwkFile(String clientId, Path jwkFile) {
-    JWK jwk;
-    try {
-      jwk = JWK.parse(Files.readString(jwkFile));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + jwkFile, e);
-    } catch (ParseException e) {
-      // Nimbus's message may quote the file: never repeat a private key.
-      throw new IllegalArgumentException(jwkFile + " is not a JWK");
-    }
-    if (!jwk.isPrivate()) {
-      throw new IllegalArgumentException(jwkFile + " holds no private key");
-    }
+    JWK jwk = KeyFiles.privateJwk(jwkFile);
     try {
       return switch (jwk) {
         case ECKey ec ->
@@ -141,7 +122,7 @@ public final class PrivateKeyJwt implements ClientAuthentication {
    */
   public static PrivateKeyJwt fromPemFile(
       String clientId, Path pemFile, JWSAlgorithm algorithm, String keyId) {
-    PrivateKey key = readPkcs8(pemFile);
+    PrivateKey key = KeyFiles.pkcs8(pemFile);
     try {
       JWSSigner signer =
           switch (key) {
@@ -224,37 +205,6 @@ public final class PrivateKeyJwt implements ClientAuthentication {
       return JWSAlgorithm.ES512;
     }
     throw new IllegalArgumentException("curve " + curve + " is not one the broker accepts");
-  }
-
-  private static PrivateKey readPkcs8(Path pemFile) {
-    String pem;
-    try {
-      pem = Files.readString(pemFile);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + pemFile, e);
-    }
-    int begin = pem.indexOf("-----BEGIN PRIVATE KEY-----");
-    int end = pem.indexOf("-----END PRIVATE KEY-----");
-    if (begin < 0 || end < begin) {
-      throw new IllegalArgumentException(
-          pemFile + " holds no PKCS#8 private key (-----BEGIN PRIVATE KEY-----)");
-    }
-    byte[] der;
-    try {
-      der =
-          Base64.getMimeDecoder()
-              .decode(pem.substring(begin + "-----BEGIN PRIVATE KEY-----".length(), end));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(pemFile + " is not valid PEM");
-    }
-    for (String type : new String[] {"EC", "RSA"}) {
-      try {
-        return KeyFactory.getInstance(type).generatePrivate(new PKCS8EncodedKeySpec(der));
-      } catch (GeneralSecurityException e) {
-        // not this type: try the next
-      }
-    }
-    throw new IllegalArgumentException(pemFile + " holds neither an RSA nor an EC private key");
   }
 
   @Override

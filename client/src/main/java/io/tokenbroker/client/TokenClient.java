@@ -48,6 +48,17 @@ import java.util.random.RandomGenerator;
  * AccessToken token = tokens.token(Set.of("orders:read"), "https://orders.example.com");
  * request.header("Authorization", token.authorizationHeader());
  * }</pre>
+ *
+ * <p>With {@link Builder#dpop()} its tokens are DPoP-bound (RFC 9449): a copied token is useless
+ * without the client's key.
+ *
+ * <pre>{@code
+ * TokenClient tokens = TokenClient.builder(issuer, IamAuthentication.defaultChain()).dpop().build();
+ * HttpResponse<String> orders =
+ *     tokens.token(Set.of("orders:read"), "https://orders.example.com")
+ *         .send(http, HttpRequest.newBuilder(URI.create("https://orders.example.com/orders")),
+ *             HttpResponse.BodyHandlers.ofString());
+ * }</pre>
  */
 public final class TokenClient {
 
@@ -90,6 +101,7 @@ public final class TokenClient {
   private final RefreshPolicy refresh;
   private final RetryPolicy retry;
   private final Supplier<RandomGenerator> random;
+  private final Optional<DPoPBinding> dpop;
   private final ConcurrentHashMap<Key, Slot> slots = new ConcurrentHashMap<>();
 
   private TokenClient(Builder b) {
@@ -99,6 +111,7 @@ public final class TokenClient {
     this.refresh = b.refresh;
     this.retry = b.retry;
     this.random = b.random;
+    this.dpop = b.dpop.map(DPoPBinding::new);
     URI base = b.endpointBase != null ? b.endpointBase : b.issuer;
     this.endpoint =
         new TokenEndpoint(
@@ -111,7 +124,8 @@ public final class TokenClient {
             clock,
             retry,
             b.sleeper,
-            random);
+            random,
+            b.dpop);
   }
 
   /**
@@ -290,7 +304,8 @@ public final class TokenClient {
         new AccessToken(
             answer.accessToken(),
             answer.scopes().orElse(key.scopes()),
-            answer.sentAt().plus(lifetime));
+            answer.sentAt().plus(lifetime),
+            dpop);
     return new Grant(token, answer.refreshToken().map(RefreshToken::new), refreshAt, usableUntil);
   }
 
@@ -310,7 +325,14 @@ public final class TokenClient {
 
   @Override
   public String toString() {
-    return "TokenClient[" + issuer + ", " + authentication + ", " + slots.size() + " cached]";
+    return "TokenClient["
+        + issuer
+        + ", "
+        + authentication
+        + dpop.map(d -> ", " + d.key()).orElse("")
+        + ", "
+        + slots.size()
+        + " cached]";
   }
 
   /** Settings of a {@link TokenClient}; every one has a default. */
@@ -325,6 +347,7 @@ public final class TokenClient {
     private RetryPolicy retry = RetryPolicy.DEFAULT;
     private Sleeper sleeper = Sleeper.REAL;
     private Supplier<RandomGenerator> random = ThreadLocalRandom::current;
+    private Optional<DPoPKey> dpop = Optional.empty();
 
     private Builder(URI issuer, ClientAuthentication authentication) {
       this.issuer = Objects.requireNonNull(issuer, "issuer");
@@ -332,8 +355,8 @@ public final class TokenClient {
     }
 
     /**
-     * Send requests here instead of to the issuer (a proxy, a private endpoint); assertions still
-     * name the issuer.
+     * Send requests here instead of to the issuer (a proxy, a private endpoint); assertions and
+     * DPoP proofs ({@code htu}) still name the issuer's URLs.
      */
     public Builder endpointBase(URI base) {
       this.endpointBase = base;
@@ -362,6 +385,25 @@ public final class TokenClient {
 
     public Builder retryPolicy(RetryPolicy retry) {
       this.retry = Objects.requireNonNull(retry);
+      return this;
+    }
+
+    /**
+     * DPoP-bound tokens (RFC 9449) with a new P-256 key held in memory: see {@link #dpop(DPoPKey)}.
+     */
+    public Builder dpop() {
+      return dpop(DPoPKey.generate());
+    }
+
+    /**
+     * DPoP-bound tokens (RFC 9449), bound to {@code key}: every token request (refresh grants
+     * included) carries a proof of it, the broker's nonces are followed (section 8), and a token
+     * the broker did not bind ({@code token_type} other than {@code DPoP}) is refused rather than
+     * used as a bearer token. Tokens then need a proof on every API call: {@link AccessToken#send},
+     * or {@link AccessToken#dpopProof}.
+     */
+    public Builder dpop(DPoPKey key) {
+      this.dpop = Optional.of(Objects.requireNonNull(key, "key"));
       return this;
     }
 

@@ -39,6 +39,8 @@ final class TokenEndpoint {
   // RFC 6749 A.7: the characters an error code may have.
   private static final Pattern ERROR_CODE =
       Pattern.compile("[\\x20-\\x21\\x23-\\x5B\\x5D-\\x7E]{1,64}");
+  // A token type worth quoting (Bearer, DPoP, N_A): short, so never a secret.
+  private static final Pattern TOKEN_TYPE = Pattern.compile("[A-Za-z][\\w-]{0,19}");
   // What a JWS (an assertion, an access token) or a refresh token looks like.
   private static final Pattern JWT_OR_REFRESH_TOKEN =
       Pattern.compile("[\\w-]{8,}\\.[\\w-]{8,}\\.[\\w-]{8,}|tbr_[\\w-]{16,}");
@@ -58,6 +60,9 @@ final class TokenEndpoint {
   }
 
   private final URI endpoint;
+  // What DPoP proofs name as htu: the token endpoint under the issuer, the URL the broker knows
+  // itself by, even when requests go through endpointBase (a proxy, a private endpoint).
+  private final URI proofUrl;
   private final String issuer;
   private final ClientAuthentication authentication;
   private final HttpClient http;
@@ -65,6 +70,9 @@ final class TokenEndpoint {
   private final RetryPolicy retry;
   private final Sleeper sleeper;
   private final Supplier<RandomGenerator> random;
+  private final Optional<DPoPKey> dpop;
+  // The broker's latest DPoP-Nonce (RFC 9449 section 8.2): used until it gives another.
+  private volatile Optional<String> nonce = Optional.empty();
 
   TokenEndpoint(
       URI endpoint,
@@ -74,8 +82,10 @@ final class TokenEndpoint {
       Clock clock,
       RetryPolicy retry,
       Sleeper sleeper,
-      Supplier<RandomGenerator> random) {
+      Supplier<RandomGenerator> random,
+      Optional<DPoPKey> dpop) {
     this.endpoint = endpoint;
+    this.proofUrl = URI.create(issuer + authentication.tokenPath());
     this.issuer = issuer;
     this.authentication = authentication;
     this.http = http;
@@ -83,6 +93,7 @@ final class TokenEndpoint {
     this.retry = retry;
     this.sleeper = sleeper;
     this.random = random;
+    this.dpop = dpop;
   }
 
   Answer grant(Map<String, String> parameters) {
@@ -95,22 +106,16 @@ final class TokenEndpoint {
     // not process is retried: 429 (throttled before any work) and a connection never made.
     boolean idempotent = !"refresh_token".equals(grantType);
     for (int attempt = 1; ; attempt++) {
-      Instant sentAt = clock.instant();
-      HttpRequest request =
-          authentication
-              .post(endpoint, issuer, parameters)
-              .timeout(retry.requestTimeout())
-              .header("Accept", "application/json")
-              .build();
       int failed = attempt;
       Duration wait;
       String why;
       Throwable cause = null;
       try {
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        Exchange exchange = exchange(parameters);
+        HttpResponse<String> response = exchange.response();
         int status = response.statusCode();
         if (status == 200) {
-          return answer(response.body(), sentAt);
+          return answer(response.body(), exchange.sentAt());
         }
         if (!(idempotent ? RETRYABLE : NOT_PROCESSED).contains(status)) {
           throw refused(status, response.body(), parameters);
@@ -163,12 +168,64 @@ final class TokenEndpoint {
     }
   }
 
+  private record Exchange(HttpResponse<String> response, Instant sentAt) {}
+
+  /**
+   * One request and its answer; with DPoP, sent once more at once if the broker asks for a nonce
+   * (RFC 9449 section 8: a 400 {@code use_dpop_nonce} with a {@code DPoP-Nonce}). The broker
+   * refused the first before any work, so this holds for a refresh grant too.
+   */
+  private Exchange exchange(Map<String, String> parameters)
+      throws IOException, InterruptedException {
+    Instant sentAt = clock.instant();
+    HttpResponse<String> response =
+        http.send(request(parameters), HttpResponse.BodyHandlers.ofString());
+    boolean fresh = rememberNonce(response);
+    if (dpop.isPresent()
+        && response.statusCode() == 400
+        && fresh
+        && asksForNonce(response.body())) {
+      LOG.log(Level.DEBUG, "the broker asked for a DPoP nonce; sending the request with it");
+      sentAt = clock.instant();
+      response = http.send(request(parameters), HttpResponse.BodyHandlers.ofString());
+      rememberNonce(response);
+    }
+    return new Exchange(response, sentAt);
+  }
+
+  private HttpRequest request(Map<String, String> parameters) {
+    HttpRequest.Builder request =
+        authentication
+            .post(endpoint, issuer, parameters)
+            .timeout(retry.requestTimeout())
+            .header("Accept", "application/json");
+    // Every token request, the refresh grant included (RFC 9449 section 5), with the one key.
+    dpop.ifPresent(key -> request.header("DPoP", key.proof("POST", proofUrl, nonce)));
+    return request.build();
+  }
+
+  /** Keeps the answer's DPoP-Nonce, if it has a valid one; true if it has. */
+  private boolean rememberNonce(HttpResponse<String> response) {
+    Optional<String> given =
+        response.headers().firstValue("DPoP-Nonce").filter(DPoPKey::validNonce);
+    given.ifPresent(n -> nonce = given);
+    return given.isPresent();
+  }
+
+  private static boolean asksForNonce(String body) {
+    try {
+      return "use_dpop_nonce".equals(JSONObjectUtils.parse(body).get("error"));
+    } catch (ParseException e) {
+      return false;
+    }
+  }
+
   /** A connection that was never made: the request did not leave this process. */
   private static boolean neverSent(IOException e) {
     return e instanceof ConnectException || e instanceof HttpConnectTimeoutException;
   }
 
-  private static Answer answer(String body, Instant sentAt) {
+  private Answer answer(String body, Instant sentAt) {
     Map<String, Object> json;
     try {
       json = JSONObjectUtils.parse(body);
@@ -178,8 +235,22 @@ final class TokenEndpoint {
     if (!(json.get("access_token") instanceof String token) || token.isEmpty()) {
       throw new TokenUnavailable("the token response has no access_token", null);
     }
-    if (!(json.get("token_type") instanceof String type) || !type.equalsIgnoreCase("Bearer")) {
-      throw new TokenUnavailable("the token response's token_type is not Bearer", null);
+    // RFC 6749 7.1: the type is case-insensitive. A DPoP request answered with another type got a
+    // token bound to no key: refused rather than used as a bearer token (RFC 9449 section 5).
+    String expected = dpop.isPresent() ? "DPoP" : "Bearer";
+    if (!(json.get("token_type") instanceof String type) || !type.equalsIgnoreCase(expected)) {
+      String got =
+          json.get("token_type") instanceof String t && TOKEN_TYPE.matcher(t).matches()
+              ? t
+              : "missing or malformed";
+      throw new TokenUnavailable(
+          dpop.isPresent()
+              ? "the broker answered a DPoP token request with token_type "
+                  + got
+                  + ", not DPoP: the token is bound to no key; refused rather than used as a"
+                  + " bearer token (does the broker accept DPoP for this client?)"
+              : "the token response's token_type is " + got + ", not Bearer",
+          null);
     }
     if (!(json.get("expires_in") instanceof Number expiresIn) || expiresIn.longValue() <= 0) {
       throw new TokenUnavailable("the token response has no positive expires_in", null);
