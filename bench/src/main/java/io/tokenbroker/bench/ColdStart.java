@@ -174,7 +174,7 @@ public final class ColdStart {
     KmsClient kms = AwsClients.kms(settings);
     BrokerTables tables = BrokerTables.withPrefix("bench-");
     new BrokerProvisioner(dynamoDb).createTables(tables);
-    var keyTable = new DynamoDbKeyRepository(AwsClients.enhanced(dynamoDb), tables.keys());
+    var keyTable = new DynamoDbKeyRepository(dynamoDb, tables.keys());
     // The rotation function's first run: one ACTIVE key in KMS, recorded in the key table.
     KeyRotationWiring.fromEnvironment(
             Env.of(aws)
