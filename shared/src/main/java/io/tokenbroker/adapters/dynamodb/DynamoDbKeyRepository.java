@@ -110,8 +110,7 @@ public final class DynamoDbKeyRepository implements KeyRepository {
                   .item(toItem(key))
                   .conditionExpression("version = :expected")
                   .expressionAttributeValues(
-                      Map.of(
-                          ":expected", AttributeValue.fromN(Long.toString(key.version() - 1))))
+                      Map.of(":expected", AttributeValue.fromN(Long.toString(key.version() - 1))))
                   .build()));
     }
     try {
@@ -173,7 +172,9 @@ public final class DynamoDbKeyRepository implements KeyRepository {
     }
   }
 
-  /** The attribute's string, or null when absent or DynamoDB's NULL (as the Enhanced Client read). */
+  /**
+   * The attribute's string, or null when absent or DynamoDB's NULL (as the Enhanced Client read).
+   */
   private static String string(Map<String, AttributeValue> item, String name) {
     AttributeValue value = item.get(name);
     return value == null || Boolean.TRUE.equals(value.nul()) ? null : value.s();
