@@ -3,6 +3,7 @@ package io.tokenbroker.adapters.dynamodb;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWK;
 import io.tokenbroker.adapters.aws.AwsFailures;
+import io.tokenbroker.json.FlatJson;
 import io.tokenbroker.keys.KeyConflict;
 import io.tokenbroker.keys.KeyRepository;
 import io.tokenbroker.keys.KeyState;
@@ -11,6 +12,7 @@ import java.text.ParseException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -148,7 +150,7 @@ public final class DynamoDbKeyRepository implements KeyRepository {
           string(item, "kid"),
           string(item, "key_reference"),
           JWSAlgorithm.parse(string(item, "alg")),
-          JWK.parse(string(item, "public_jwk")),
+          publicJwk(string(item, "public_jwk")),
           KeyState.valueOf(string(item, "state")),
           time(item, "created_at"),
           time(item, "activated_at"),
@@ -158,6 +160,27 @@ public final class DynamoDbKeyRepository implements KeyRepository {
     } catch (ParseException e) {
       throw new IllegalStateException("key table holds an unreadable public key", e);
     }
+  }
+
+  /**
+   * The record's public JWK, as {@link JWK#parse(String)} reads it. Its members are read here with
+   * {@link FlatJson} (strict, one pass) and handed to {@link JWK#parse(Map)}: Nimbus's text parser
+   * goes through its Gson, whose start-up alone cost a cold function about 70-100 ms
+   * (docs/performance.md). Text FlatJson refuses or does not keep (a nested value) is left to
+   * {@link JWK#parse(String)}, so the result is Nimbus's in every case.
+   */
+  static JWK publicJwk(String json) throws ParseException {
+    Map<String, Object> members = new LinkedHashMap<>();
+    try {
+      FlatJson.read(json, (name, value) -> members.put(name, value));
+    } catch (ParseException e) {
+      return JWK.parse(json);
+    }
+    if (members.containsValue(FlatJson.NESTED)) {
+      return JWK.parse(json);
+    }
+    members.replaceAll((name, value) -> value == FlatJson.NULL ? null : value);
+    return JWK.parse(members);
   }
 
   private static void putString(Map<String, AttributeValue> item, String name, String value) {
