@@ -23,9 +23,23 @@ class KeyRecordJwkTest {
     for (String alg : List.of("RS256", "ES256", "PS256")) {
       texts.add(TestKeys.generate(JWSAlgorithm.parse(alg)).toPublicJWK().toJSONString());
     }
+    for (String alg : List.of("RS256", "ES256")) {
+      texts.add(
+          TestKeys.managed(TestKeys.generate(JWSAlgorithm.parse(alg))).publicJwk().toJSONString());
+    }
     String rsa = texts.getFirst();
     String body = rsa.substring(1, rsa.length() - 1);
     texts.add("{" + body + ",\"key_ops\":[\"verify\"]}");
+    com.nimbusds.jose.jwk.RSAKey key = TestKeys.rsa().toPublicJWK();
+    String bare =
+        "\"kty\":\"RSA\",\"n\":\""
+            + key.getModulus()
+            + "\",\"e\":\""
+            + key.getPublicExponent()
+            + "\"";
+    texts.add("{" + bare + "}");
+    texts.add("{" + bare + ",\"use\":\"enc\",\"alg\":\"RSA-OAEP-256\",\"kid\":\"k 1\"}");
+    texts.add("{" + bare + ",\"alg\":\"none\"}");
     texts.add("{" + body + ",\"x-note\":null,\"x5u\":null}");
     texts.add("{" + body + ",\"x-count\":3,\"x-ratio\":0.5,\"x-flag\":true}");
     texts.add("{" + body + ",\"x-nested\":{\"a\":[1,2]}}");
@@ -59,7 +73,19 @@ class KeyRecordJwkTest {
         "{" + body + ",\"kty\":\"RSA\"}",
         "{" + body.replace("\"kty\":\"RSA\"", "\"kty\":\"XYZ\"") + "}",
         "{" + body.replace("\"kty\":\"RSA\"", "\"kty\":1") + "}",
-        "{" + body.replace("\"kty\":\"RSA\",", "") + "}");
+        "{" + body.replace("\"kty\":\"RSA\",", "") + "}",
+        "{" + body + ",\"use\":\"\"}",
+        "{\"kty\":\"RSA\",\"e\":\"AQAB\"}",
+        offCurve(),
+        "{\"kty\":\"EC\",\"crv\":\"P-999\",\"x\":\"AQAB\",\"y\":\"AQAB\"}");
+  }
+
+  /** An EC key whose y is not its x's: Nimbus's key constructor refuses it. */
+  private static String offCurve() {
+    String ec = TestKeys.generate(JWSAlgorithm.ES256).toPublicJWK().toJSONString();
+    String other = TestKeys.ec().toPublicJWK().toJSONString();
+    String y = other.replaceAll(".*\"y\":\"([^\"]+)\".*", "$1");
+    return ec.replaceAll("\"y\":\"[^\"]+\"", "\"y\":\"" + y + "\"");
   }
 
   @ParameterizedTest
