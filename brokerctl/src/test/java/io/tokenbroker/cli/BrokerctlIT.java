@@ -214,7 +214,7 @@ class BrokerctlIT {
             io.tokenbroker.testing.TestKeys.managed(io.tokenbroker.testing.TestKeys.rsa()),
             io.tokenbroker.keys.KeyState.ACTIVE,
             Instant.now());
-    new io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository(aws.enhanced, tables.keys())
+    new io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository(aws.dynamoDb, tables.keys())
         .create(active);
     String[] options = {
       "--issuances-table", tables.issuances(),
@@ -479,7 +479,7 @@ class BrokerctlIT {
             now,
             null,
             3);
-    new DynamoDbKeyRepository(aws.enhanced, revocationTables.keys()).create(key);
+    new DynamoDbKeyRepository(aws.dynamoDb, revocationTables.keys()).create(key);
     return key;
   }
 

@@ -302,7 +302,7 @@ final class ConsoleFixture implements AutoCloseable {
   }
 
   List<SigningKey> keys() {
-    return new DynamoDbKeyRepository(aws.enhanced, aws.tables.keys()).findAll();
+    return new DynamoDbKeyRepository(aws.dynamoDb, aws.tables.keys()).findAll();
   }
 
   SigningKey key(KeyState state) {

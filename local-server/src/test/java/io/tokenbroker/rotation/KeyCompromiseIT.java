@@ -61,7 +61,7 @@ class KeyCompromiseIT {
     new io.tokenbroker.adapters.dynamodb.DynamoDbClientRepository(
             aws.dynamoDb, aws.tables.clients())
         .save(Clients.withRole("ci-deployer", "arn:aws:iam::123456789012:role/ci-deployer"), 0);
-    var keyTable = new DynamoDbKeyRepository(aws.enhanced, aws.tables.keys());
+    var keyTable = new DynamoDbKeyRepository(aws.dynamoDb, aws.tables.keys());
 
     String before = mint(tokens);
     String compromised = kid(before);

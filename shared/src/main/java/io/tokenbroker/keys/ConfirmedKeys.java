@@ -1,6 +1,5 @@
 package io.tokenbroker.keys;
 
-import com.nimbusds.jose.JOSEException;
 import io.tokenbroker.errors.ServiceFailure;
 import io.tokenbroker.telemetry.Telemetry;
 import io.tokenbroker.telemetry.TelemetryEvent;
@@ -136,8 +135,8 @@ public final class ConfirmedKeys {
   private static String identity(SigningKey key) {
     String thumbprint;
     try {
-      thumbprint = key.publicJwk().computeThumbprint().toString();
-    } catch (JOSEException | RuntimeException e) {
+      thumbprint = ManagedKey.thumbprint(key.publicJwk());
+    } catch (RuntimeException e) {
       return null;
     }
     if (!thumbprint.equals(key.kid())

@@ -59,11 +59,34 @@ class RouteRulesTest {
         "{\"GET /orders?x=1\": []}",
         "{\"GET /orders\": \"orders:read\"}",
         "{\"GET /orders\": [\"bad scope\"]}",
-        "{\"GET  /orders\": []}"
+        "{\"GET  /orders\": []}",
+        "",
+        "null",
+        "{\"GET /orders\": null}",
+        "{\"GET /orders\": [\"orders:read\", 1]}",
+        "{\"GET /orders\": [[\"orders:read\"]]}",
+        "{\"GET /orders\": {\"scopes\": [\"orders:read\"]}}",
+        "{\"GET /orders\": [\"orders:read\"], \"GET /orders\": [\"orders:write\"]}",
+        "{\"GET /orders\": [\"orders:read\"]} {}",
+        "{\"GET /orders\": [\"orders:read\"],}",
+        "{'GET /orders': ['orders:read']}"
       })
   void refusesAMalformedMapWithAMessage(String json) {
+    // Read strictly, as Json.object read it: no duplicate, no trailing content, no single quotes.
     assertThatThrownBy(() -> RouteRules.parse(json))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("ROUTE_SCOPES");
+  }
+
+  @Test
+  void keepsTheRoutesInTheirOrderWithEscapesAndWhitespaceRead() {
+    RouteRules parsed =
+        RouteRules.parse(
+            "\uFEFF { \"GET /b/*\" : [ \"b:read\" ] ,\n"
+                + "\t\"POST /a\": [\"a:wr\\u0069te\", \"x\"] } ");
+
+    assertThat(parsed.rules())
+        .extracting(r -> r.method() + " " + r.pathPattern() + " " + r.scopes())
+        .containsExactly("GET /b/* [b:read]", "POST /a [a:write, x]");
   }
 }

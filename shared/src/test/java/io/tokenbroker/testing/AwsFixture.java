@@ -8,7 +8,6 @@ import io.tokenbroker.adapters.provisioning.BrokerProvisioner;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.devsupport.LocalAws;
 import java.util.Map;
-import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 
@@ -21,7 +20,6 @@ public final class AwsFixture {
   public final LocalAws aws;
   public final BrokerTables tables;
   public final DynamoDbClient dynamoDb;
-  public final DynamoDbEnhancedClient enhanced;
   public final KmsClient kms;
 
   private AwsFixture(LocalAws aws) {
@@ -29,7 +27,6 @@ public final class AwsFixture {
     this.tables = BrokerTables.withPrefix(aws.prefix());
     AwsSettings settings = AwsSettings.from(Env.of(aws.environment()), ClientTimeouts.background());
     this.dynamoDb = AwsClients.dynamoDb(settings);
-    this.enhanced = AwsClients.enhanced(dynamoDb);
     this.kms = AwsClients.kms(settings);
   }
 
@@ -56,7 +53,7 @@ public final class AwsFixture {
             io.tokenbroker.telemetry.Telemetry.discard())
         .rotation()
         .rotate(false);
-    return new io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository(enhanced, tables.keys())
+    return new io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository(dynamoDb, tables.keys())
         .findAll().stream()
             .filter(k -> k.state() == io.tokenbroker.keys.KeyState.ACTIVE)
             .findFirst()

@@ -343,7 +343,7 @@ class FaultInjectionIT {
     }
 
     String assertConsistent() {
-      List<SigningKey> keys = new DynamoDbKeyRepository(aws.enhanced, aws.tables.keys()).findAll();
+      List<SigningKey> keys = new DynamoDbKeyRepository(aws.dynamoDb, aws.tables.keys()).findAll();
       Map<KeyState, Long> kms = new HashMap<>();
       assertThat(keys.stream().filter(k -> k.state() == io.tokenbroker.keys.KeyState.ACTIVE))
           .hasSize(1);

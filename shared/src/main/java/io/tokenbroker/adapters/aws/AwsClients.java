@@ -3,7 +3,6 @@ package io.tokenbroker.adapters.aws;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.retries.DefaultRetryStrategy;
@@ -41,10 +40,6 @@ public final class AwsClients {
         .overrideConfiguration(overrides(settings));
     settings.endpoint().ifPresent(builder::endpointOverride);
     return builder.build();
-  }
-
-  public static DynamoDbEnhancedClient enhanced(DynamoDbClient client) {
-    return DynamoDbEnhancedClient.builder().dynamoDbClient(client).build();
   }
 
   private static SdkHttpClient httpClient(AwsSettings settings) {

@@ -1,98 +1,43 @@
 package io.tokenbroker.adapters.dynamodb;
 
-import static software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags.primaryPartitionKey;
-
+import com.nimbusds.jose.Algorithm;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.util.Base64URL;
 import io.tokenbroker.adapters.aws.AwsFailures;
+import io.tokenbroker.json.FlatJson;
 import io.tokenbroker.keys.KeyConflict;
 import io.tokenbroker.keys.KeyRepository;
 import io.tokenbroker.keys.KeyState;
 import io.tokenbroker.keys.SigningKey;
 import java.text.ParseException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
-import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
-import software.amazon.awssdk.enhanced.dynamodb.Expression;
-import software.amazon.awssdk.enhanced.dynamodb.Key;
-import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
-import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticImmutableTableSchema;
-import software.amazon.awssdk.enhanced.dynamodb.model.GetItemEnhancedRequest;
-import software.amazon.awssdk.enhanced.dynamodb.model.ScanEnhancedRequest;
-import software.amazon.awssdk.enhanced.dynamodb.model.TransactPutItemEnhancedRequest;
-import software.amazon.awssdk.enhanced.dynamodb.model.TransactWriteItemsEnhancedRequest;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
-/** The key table in DynamoDB: one item per signing key, versioned for conditional updates. */
+/**
+ * The key table in DynamoDB: one item per signing key, versioned for conditional updates.
+ *
+ * <p>Read and written with the low-level client, as every other table: the Enhanced Client cost
+ * every function about 220 more classes at cold start for this one table (docs/performance.md). The
+ * item's shape is the one the Enhanced Client wrote: strings, times as ISO-8601 strings ({@link
+ * Instant#toString()}), the version as a number, absent attributes for null.
+ */
 public final class DynamoDbKeyRepository implements KeyRepository {
-
-  static final TableSchema<SigningKey> SCHEMA =
-      StaticImmutableTableSchema.builder(SigningKey.class, ItemFields.class)
-          .newItemBuilder(ItemFields::new, DynamoDbKeyRepository::toKey)
-          .addAttribute(
-              String.class,
-              a ->
-                  a.name("kid")
-                      .getter(SigningKey::kid)
-                      .setter(ItemFields.setter("kid"))
-                      .tags(primaryPartitionKey()))
-          .addAttribute(
-              String.class,
-              a ->
-                  a.name("key_reference")
-                      .getter(SigningKey::keyReference)
-                      .setter(ItemFields.setter("key_reference")))
-          .addAttribute(
-              String.class,
-              a ->
-                  a.name("alg")
-                      .getter(k -> k.algorithm().getName())
-                      .setter(ItemFields.setter("alg")))
-          .addAttribute(
-              String.class,
-              a ->
-                  a.name("public_jwk")
-                      .getter(k -> k.publicJwk().toJSONString())
-                      .setter(ItemFields.setter("public_jwk")))
-          .addAttribute(
-              String.class,
-              a -> a.name("state").getter(k -> k.state().name()).setter(ItemFields.setter("state")))
-          .addAttribute(
-              Instant.class,
-              a ->
-                  a.name("created_at")
-                      .getter(SigningKey::createdAt)
-                      .setter(ItemFields.setter("created_at")))
-          .addAttribute(
-              Instant.class,
-              a ->
-                  a.name("activated_at")
-                      .getter(SigningKey::activatedAt)
-                      .setter(ItemFields.setter("activated_at")))
-          .addAttribute(
-              Instant.class,
-              a ->
-                  a.name("retired_at")
-                      .getter(SigningKey::retiredAt)
-                      .setter(ItemFields.setter("retired_at")))
-          .addAttribute(
-              Instant.class,
-              a ->
-                  a.name("withdrawn_at")
-                      .getter(SigningKey::withdrawnAt)
-                      .setter(ItemFields.setter("withdrawn_at")))
-          .addAttribute(
-              Long.class,
-              a ->
-                  a.name("version")
-                      .getter(SigningKey::version)
-                      .setter(ItemFields.setter("version")))
-          .build();
 
   /**
    * Items whose kid starts so are not keys (the rotation lease and key creations live in this table
@@ -100,29 +45,27 @@ public final class DynamoDbKeyRepository implements KeyRepository {
    */
   static final String NOT_A_KEY = "lock#";
 
-  private final DynamoDbEnhancedClient enhanced;
-  private final DynamoDbTable<SigningKey> table;
+  private final DynamoDbClient dynamoDb;
+  private final String table;
 
-  public DynamoDbKeyRepository(DynamoDbEnhancedClient client, String tableName) {
-    this.enhanced = client;
-    this.table = client.table(tableName, SCHEMA);
+  public DynamoDbKeyRepository(DynamoDbClient dynamoDb, String table) {
+    this.dynamoDb = dynamoDb;
+    this.table = table;
   }
 
   @Override
   public List<SigningKey> findAll() {
     try {
-      return table
-          .scan(
-              ScanEnhancedRequest.builder()
-                  .consistentRead(true)
-                  .filterExpression(
-                      Expression.builder()
-                          .expression("NOT begins_with(kid, :lock)")
-                          .expressionValues(Map.of(":lock", AttributeValue.fromS(NOT_A_KEY)))
-                          .build())
-                  .build())
+      return dynamoDb
+          .scanPaginator(
+              r ->
+                  r.tableName(table)
+                      .consistentRead(true)
+                      .filterExpression("NOT begins_with(kid, :lock)")
+                      .expressionAttributeValues(Map.of(":lock", AttributeValue.fromS(NOT_A_KEY))))
           .items()
           .stream()
+          .map(DynamoDbKeyRepository::toKey)
           .toList();
     } catch (SdkException e) {
       throw AwsFailures.of("dynamodb", "Scan keys", e);
@@ -134,16 +77,20 @@ public final class DynamoDbKeyRepository implements KeyRepository {
     if (kid.startsWith(NOT_A_KEY)) {
       return Optional.empty(); // the lease or a key creation: not a key
     }
+    Map<String, AttributeValue> item;
     try {
-      return Optional.ofNullable(
-          table.getItem(
-              GetItemEnhancedRequest.builder()
-                  .key(Key.builder().partitionValue(kid).build())
-                  .consistentRead(true)
-                  .build()));
+      item =
+          dynamoDb
+              .getItem(
+                  r ->
+                      r.tableName(table)
+                          .key(Map.of("kid", AttributeValue.fromS(kid)))
+                          .consistentRead(true))
+              .item();
     } catch (SdkException e) {
       throw AwsFailures.of("dynamodb", "GetItem key", e);
     }
+    return item == null || item.isEmpty() ? Optional.empty() : Optional.of(toKey(item));
   }
 
   @Override
@@ -153,32 +100,29 @@ public final class DynamoDbKeyRepository implements KeyRepository {
 
   @Override
   public void write(List<SigningKey> created, List<SigningKey> updated) {
-    var request = TransactWriteItemsEnhancedRequest.builder();
+    List<TransactWriteItem> writes = new ArrayList<>();
     for (SigningKey key : created) {
-      request.addPutItem(
-          table,
-          TransactPutItemEnhancedRequest.builder(SigningKey.class)
-              .item(key)
-              .conditionExpression(
-                  Expression.builder().expression("attribute_not_exists(kid)").build())
-              .build());
+      writes.add(
+          put(
+              Put.builder()
+                  .tableName(table)
+                  .item(toItem(key))
+                  .conditionExpression("attribute_not_exists(kid)")
+                  .build()));
     }
     for (SigningKey key : updated) {
-      request.addPutItem(
-          table,
-          TransactPutItemEnhancedRequest.builder(SigningKey.class)
-              .item(key)
-              .conditionExpression(
-                  Expression.builder()
-                      .expression("version = :expected")
-                      .expressionValues(
-                          Map.of(
-                              ":expected", AttributeValue.fromN(Long.toString(key.version() - 1))))
-                      .build())
-              .build());
+      writes.add(
+          put(
+              Put.builder()
+                  .tableName(table)
+                  .item(toItem(key))
+                  .conditionExpression("version = :expected")
+                  .expressionAttributeValues(
+                      Map.of(":expected", AttributeValue.fromN(Long.toString(key.version() - 1))))
+                  .build()));
     }
     try {
-      enhanced.transactWriteItems(request.build());
+      dynamoDb.transactWriteItems(r -> r.transactItems(writes));
     } catch (TransactionCanceledException e) {
       throw new KeyConflict(
           created.isEmpty() ? updated.getFirst().kid() : created.getFirst().kid());
@@ -187,21 +131,130 @@ public final class DynamoDbKeyRepository implements KeyRepository {
     }
   }
 
-  private static SigningKey toKey(ItemFields item) {
+  private static TransactWriteItem put(Put put) {
+    return TransactWriteItem.builder().put(put).build();
+  }
+
+  static Map<String, AttributeValue> toItem(SigningKey key) {
+    Map<String, AttributeValue> item = new HashMap<>();
+    item.put("kid", AttributeValue.fromS(key.kid()));
+    putString(item, "key_reference", key.keyReference());
+    item.put("alg", AttributeValue.fromS(key.algorithm().getName()));
+    item.put("public_jwk", AttributeValue.fromS(key.publicJwk().toJSONString()));
+    item.put("state", AttributeValue.fromS(key.state().name()));
+    putTime(item, "created_at", key.createdAt());
+    putTime(item, "activated_at", key.activatedAt());
+    putTime(item, "retired_at", key.retiredAt());
+    putTime(item, "withdrawn_at", key.withdrawnAt());
+    item.put("version", AttributeValue.fromN(Long.toString(key.version())));
+    return item;
+  }
+
+  private static SigningKey toKey(Map<String, AttributeValue> item) {
     try {
       return new SigningKey(
-          item.get("kid"),
-          item.get("key_reference"),
-          JWSAlgorithm.parse(item.get("alg")),
-          JWK.parse((String) item.get("public_jwk")),
-          KeyState.valueOf(item.get("state")),
-          item.get("created_at"),
-          item.get("activated_at"),
-          item.get("retired_at"),
-          item.get("withdrawn_at"),
-          item.<Long>get("version"));
+          string(item, "kid"),
+          string(item, "key_reference"),
+          JWSAlgorithm.parse(string(item, "alg")),
+          publicJwk(string(item, "public_jwk")),
+          KeyState.valueOf(string(item, "state")),
+          time(item, "created_at"),
+          time(item, "activated_at"),
+          time(item, "retired_at"),
+          time(item, "withdrawn_at"),
+          Long.parseLong(item.get("version").n()));
     } catch (ParseException e) {
       throw new IllegalStateException("key table holds an unreadable public key", e);
     }
+  }
+
+  /**
+   * The record's public JWK, as {@link JWK#parse(String)} reads it. A record as the rotation
+   * function writes it (an RSA or EC public key with kid, alg and use, all strings) is read with
+   * {@link FlatJson} (strict, one pass) and built with Nimbus's key builders: Nimbus's parser, and
+   * any use of its {@code JSONObjectUtils}, starts its Gson, which alone cost a cold function about
+   * 70-100 ms (docs/performance.md). Any other text is left to {@link JWK#parse(String)}, so the
+   * result is Nimbus's in every case.
+   */
+  static JWK publicJwk(String json) throws ParseException {
+    Map<String, Object> members = new HashMap<>();
+    try {
+      FlatJson.read(json, members::put);
+    } catch (ParseException e) {
+      return JWK.parse(json);
+    }
+    Set<String> allowed =
+        switch (String.valueOf(members.get("kty"))) {
+          case "RSA" -> RSA_MEMBERS;
+          case "EC" -> EC_MEMBERS;
+          default -> Set.of();
+        };
+    if (!allowed.containsAll(members.keySet())
+        || !members.values().stream().allMatch(String.class::isInstance)) {
+      return JWK.parse(json);
+    }
+    try {
+      return built(members);
+    } catch (RuntimeException | ParseException e) {
+      return JWK.parse(json); // refused there too, with Nimbus's own message
+    }
+  }
+
+  private static final Set<String> RSA_MEMBERS = Set.of("kty", "n", "e", "kid", "alg", "use");
+  private static final Set<String> EC_MEMBERS = Set.of("kty", "crv", "x", "y", "kid", "alg", "use");
+
+  /** The key as JWK.parse(Map) builds it from these string members (one of the sets above). */
+  private static JWK built(Map<String, Object> members) throws ParseException {
+    String use = (String) members.get("use");
+    String alg = (String) members.get("alg");
+    if (members.get("kty").equals("RSA")) {
+      return new RSAKey.Builder(base64Url(members, "n"), base64Url(members, "e"))
+          .keyUse(use == null ? null : KeyUse.parse(use))
+          .algorithm(alg == null ? null : Algorithm.parse(alg))
+          .keyID((String) members.get("kid"))
+          .build();
+    }
+    return new ECKey.Builder(
+            Curve.parse((String) members.get("crv")),
+            base64Url(members, "x"),
+            base64Url(members, "y"))
+        .keyUse(use == null ? null : KeyUse.parse(use))
+        .algorithm(alg == null ? null : Algorithm.parse(alg))
+        .keyID((String) members.get("kid"))
+        .build();
+  }
+
+  private static Base64URL base64Url(Map<String, Object> members, String name)
+      throws ParseException {
+    Object value = members.get(name);
+    if (value == null) {
+      throw new ParseException("missing " + name, 0);
+    }
+    return new Base64URL((String) value);
+  }
+
+  private static void putString(Map<String, AttributeValue> item, String name, String value) {
+    if (value != null) {
+      item.put(name, AttributeValue.fromS(value));
+    }
+  }
+
+  private static void putTime(Map<String, AttributeValue> item, String name, Instant value) {
+    if (value != null) {
+      item.put(name, AttributeValue.fromS(value.toString()));
+    }
+  }
+
+  /**
+   * The attribute's string, or null when absent or DynamoDB's NULL (as the Enhanced Client read).
+   */
+  private static String string(Map<String, AttributeValue> item, String name) {
+    AttributeValue value = item.get(name);
+    return value == null || Boolean.TRUE.equals(value.nul()) ? null : value.s();
+  }
+
+  private static Instant time(Map<String, AttributeValue> item, String name) {
+    String value = string(item, name);
+    return value == null ? null : Instant.parse(value);
   }
 }

@@ -18,7 +18,6 @@ import io.tokenbroker.adapters.kms.KmsKeySigner;
 import io.tokenbroker.adapters.kms.KmsPublishedKeyCheck;
 import io.tokenbroker.config.Env;
 import java.time.Duration;
-import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 
@@ -35,13 +34,11 @@ public final class BrokerAdapters {
 
   private final AwsSettings aws;
   private final DynamoDbClient dynamoDb;
-  private final DynamoDbEnhancedClient enhanced;
   private KmsClient kms;
 
   public BrokerAdapters(AwsSettings aws) {
     this.aws = aws;
     this.dynamoDb = AwsClients.dynamoDb(aws);
-    this.enhanced = AwsClients.enhanced(dynamoDb);
   }
 
   /** From AWS_REGION, AWS_ENDPOINT_URL and the credentials ({@link AwsSettings#from}). */
@@ -63,7 +60,7 @@ public final class BrokerAdapters {
   }
 
   public DynamoDbKeyRepository keys(String keysTable) {
-    return new DynamoDbKeyRepository(enhanced, keysTable);
+    return new DynamoDbKeyRepository(dynamoDb, keysTable);
   }
 
   public DynamoDbKeyCreations keyCreations(String keysTable) {

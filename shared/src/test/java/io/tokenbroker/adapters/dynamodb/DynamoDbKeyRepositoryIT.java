@@ -23,7 +23,7 @@ class DynamoDbKeyRepositoryIT extends KeyRepositoryContract {
   @BeforeAll
   static void setUp(LocalAws aws) {
     AwsFixture fixture = AwsFixture.provisioned(aws);
-    repository = new DynamoDbKeyRepository(fixture.enhanced, fixture.tables.keys());
+    repository = new DynamoDbKeyRepository(fixture.dynamoDb, fixture.tables.keys());
     creations = new DynamoDbKeyCreations(fixture.dynamoDb, fixture.tables.keys());
   }
 

@@ -127,7 +127,7 @@ class SnapStartRestoreIT {
     issue(restored);
     issue(withoutHooks);
     DynamoDbKeyRepository keys =
-        new DynamoDbKeyRepository(broker.aws.enhanced, broker.aws.tables.keys());
+        new DynamoDbKeyRepository(broker.aws.dynamoDb, broker.aws.tables.keys());
     SigningKey active =
         keys.findAll().stream().filter(k -> k.state() == KeyState.ACTIVE).findFirst().orElseThrow();
 

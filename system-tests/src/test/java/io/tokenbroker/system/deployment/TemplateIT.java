@@ -113,6 +113,46 @@ class TemplateIT {
     assertThat(integrations).as("integrations and the authorizer found in the API").isEqualTo(11);
   }
 
+  /**
+   * The authorizer's JIT is a deployment choice (issue 13): parameter AuthorizerJit, full tiered
+   * compilation by default (docs/performance.md, "The authorizer's JIT"), C1 only on request, set
+   * through the authorizer's JAVA_TOOL_OPTIONS; no other function sets it, so they run with what
+   * Lambda chooses.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void letsTheAuthorizersJitBeChosenWithFullTieredCompilationByDefault() {
+    Map<String, Object> parameter = object(template().parameters, "AuthorizerJit");
+    assertThat(parameter).containsEntry("Default", "tiered");
+    assertThat(list(parameter, "AllowedValues")).containsExactly("tiered", "c1-only");
+    assertThat(object(template().json, "Conditions"))
+        .containsEntry(
+            "AuthorizerC1Only",
+            Map.of("Fn::Equals", List.of(Map.of("Ref", "AuthorizerJit"), "c1-only")));
+
+    Map<String, Map<String, Object>> functions = template().ofType("AWS::Lambda::Function");
+    Map<String, Object> options =
+        object(
+            object(object(functions.get("AuthorizerFunction"), "Environment"), "Variables"),
+            "JAVA_TOOL_OPTIONS");
+    assertThat(options)
+        .containsEntry(
+            "Fn::If",
+            List.of(
+                "AuthorizerC1Only",
+                "-XX:+TieredCompilation -XX:TieredStopAtLevel=1",
+                "-XX:+TieredCompilation -XX:TieredStopAtLevel=4"));
+    functions.forEach(
+        (name, function) -> {
+          if (!name.equals("AuthorizerFunction")) {
+            Map<String, Object> environment = object(function, "Environment");
+            assertThat(environment == null ? Map.of() : object(environment, "Variables"))
+                .as(name)
+                .doesNotContainKey("JAVA_TOOL_OPTIONS");
+          }
+        });
+  }
+
   @Test
   void givesEveryFunctionAMakefileBuildTarget() throws Exception {
     String makefile = Files.readString(EventFiles.projectRoot().resolve("Makefile"));

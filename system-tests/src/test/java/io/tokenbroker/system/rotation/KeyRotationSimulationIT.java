@@ -144,7 +144,7 @@ class KeyRotationSimulationIT {
             new JwksVerifier(discovery, clock),
             new JwksVerifier(discovery, clock),
             new JwksVerifier(discovery, clock));
-    var keyTable = new DynamoDbKeyRepository(aws.enhanced, aws.tables.keys());
+    var keyTable = new DynamoDbKeyRepository(aws.dynamoDb, aws.tables.keys());
     new io.tokenbroker.adapters.dynamodb.DynamoDbClientRepository(
             aws.dynamoDb, aws.tables.clients())
         .save(Clients.withRole("ci-deployer", "arn:aws:iam::123456789012:role/ci-deployer"), 0);

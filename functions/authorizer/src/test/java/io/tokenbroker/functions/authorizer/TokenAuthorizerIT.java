@@ -344,7 +344,7 @@ class TokenAuthorizerIT {
 
   @Test
   void refusesTokensOfKeysWhoseTableRecordKmsDoesNotConfirm() throws Exception {
-    var keys = new DynamoDbKeyRepository(aws.enhanced, aws.tables.keys());
+    var keys = new DynamoDbKeyRepository(aws.dynamoDb, aws.tables.keys());
     SigningKey active =
         keys.findAll().stream().filter(k -> k.state() == KeyState.ACTIVE).findFirst().orElseThrow();
     // A public key of the forger's own, recorded under the broker's real KMS key.

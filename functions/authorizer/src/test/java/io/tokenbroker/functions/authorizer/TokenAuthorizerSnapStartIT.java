@@ -48,7 +48,7 @@ class TokenAuthorizerSnapStartIT {
     broker = new MotoBroker(local);
     revocations =
         new DynamoDbRevocationRepository(broker.aws.dynamoDb, broker.aws.tables.revocations());
-    keys = new DynamoDbKeyRepository(broker.aws.enhanced, broker.aws.tables.keys());
+    keys = new DynamoDbKeyRepository(broker.aws.dynamoDb, broker.aws.tables.keys());
   }
 
   /**

@@ -44,7 +44,7 @@ class DiscoveryHandlerIT {
   @BeforeAll
   static void setUp(LocalAws local) {
     aws = AwsFixture.provisioned(local);
-    var keys = new DynamoDbKeyRepository(aws.enhanced, aws.tables.keys());
+    var keys = new DynamoDbKeyRepository(aws.dynamoDb, aws.tables.keys());
     var keyManager = new KmsKeyManager(aws.kms, "test");
     active = aws.bootstrapKey();
     withdrawn =
@@ -117,7 +117,7 @@ class DiscoveryHandlerIT {
 
   @Test
   void leavesOutKeyRecordsKmsDoesNotConfirm() throws Exception {
-    var keys = new DynamoDbKeyRepository(aws.enhanced, aws.tables.keys());
+    var keys = new DynamoDbKeyRepository(aws.dynamoDb, aws.tables.keys());
     var genuine = new KmsKeyManager(aws.kms, "test").create(JWSAlgorithm.RS256, "c");
     String arn = aws.kms.describeKey(r -> r.keyId(genuine.keyReference())).keyMetadata().arn();
     List<SigningKey> forgeries =
@@ -279,7 +279,7 @@ class DiscoveryHandlerIT {
         .extracting(io.tokenbroker.telemetry.TelemetryEvent::name)
         .containsExactly("snapstart.primed");
 
-    var keys = new DynamoDbKeyRepository(aws.enhanced, aws.tables.keys());
+    var keys = new DynamoDbKeyRepository(aws.dynamoDb, aws.tables.keys());
     SigningKey pending =
         SigningKey.created(
             new KmsKeyManager(aws.kms, "test").create(JWSAlgorithm.RS256, "test-creation"),

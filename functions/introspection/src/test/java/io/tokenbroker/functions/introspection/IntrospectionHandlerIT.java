@@ -192,7 +192,7 @@ class IntrospectionHandlerIT {
   void answersInactiveForATokenOfAKeyRecordKmsDoesNotConfirm() throws Exception {
     var keys =
         new io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository(
-            broker.aws.enhanced, broker.aws.tables.keys());
+            broker.aws.dynamoDb, broker.aws.tables.keys());
     SigningKey active =
         keys.findAll().stream().filter(k -> k.state() == KeyState.ACTIVE).findFirst().orElseThrow();
     // Someone with write access to the key table records a key of their own under the broker's

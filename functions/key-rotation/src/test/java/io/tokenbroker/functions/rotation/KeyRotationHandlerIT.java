@@ -67,7 +67,7 @@ class KeyRotationHandlerIT {
   }
 
   private DynamoDbKeyRepository keys() {
-    return new DynamoDbKeyRepository(aws.enhanced, aws.tables.keys());
+    return new DynamoDbKeyRepository(aws.dynamoDb, aws.tables.keys());
   }
 
   private KmsKeyManager kms() {
