@@ -44,6 +44,8 @@ import java.util.TreeSet;
  * @param maxLifetime the longest lifetime it may ask for (both 60 s to 24 h)
  * @param refresh whether it gets refresh tokens, and their lifetimes
  * @param mayIntrospect whether it may call the introspection endpoint (a resource server)
+ * @param certificates its mutual TLS registration (RFC 8705): certificate-bound tokens, and
+ *     authentication by certificate
  * @param version optimistic-locking version of the stored record
  */
 public record Client(
@@ -60,6 +62,7 @@ public record Client(
     Duration maxLifetime,
     RefreshPolicy refresh,
     boolean mayIntrospect,
+    CertificatePolicy certificates,
     long version) {
 
   /** Asymmetric algorithms a client may sign its assertions with. */
@@ -105,9 +108,15 @@ public record Client(
     }
     iamRoles = normalizedRoles(iamRoles);
     checkKeys(publicKeys);
-    if (iamRoles.isEmpty() && publicKeys.isEmpty()) {
+    Objects.requireNonNull(certificates, "certificates");
+    if (iamRoles.isEmpty() && publicKeys.isEmpty() && certificates.subject().isEmpty()) {
       throw new InvalidClientPolicy(
-          "a client needs iam_roles or jwks (at least one way to authenticate)");
+          "a client needs iam_roles, jwks or a tls_client_auth_* name (at least one way to"
+              + " authenticate)");
+    }
+    if (certificates.selfSigned() && publicKeys.isEmpty()) {
+      throw new InvalidClientPolicy(
+          "self_signed_tls_client_auth needs jwks: the keys (or x5c certificates) it presents");
     }
 
     atMost("scopes", scopes, Scope.MAX_PER_CLIENT);
@@ -162,6 +171,7 @@ public record Client(
         maxLifetime,
         refresh,
         mayIntrospect,
+        certificates,
         version);
   }
 
@@ -181,6 +191,7 @@ public record Client(
         maxLifetime,
         refresh,
         mayIntrospect,
+        certificates,
         newVersion);
   }
 

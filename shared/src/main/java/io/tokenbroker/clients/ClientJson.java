@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -37,9 +38,15 @@ import java.util.TreeSet;
  *   "max_lifetime_seconds": 900,
  *   "refresh_tokens": {"enabled": true, "absolute_lifetime_seconds": 86400,
  *                      "idle_lifetime_seconds": 3600},
- *   "introspection": false
+ *   "introspection": false,
+ *   "tls_client_certificate_bound_access_tokens": false,
+ *   "tls_client_auth_subject_dn": "CN=ci-deployer,O=Example",
+ *   "self_signed_tls_client_auth": false
  * }
  * }</pre>
+ *
+ * <p>The mutual TLS fields are RFC 8705's client metadata: at most one {@code tls_client_auth_*}
+ * name (the one a {@code tls_client_auth} certificate must carry).
  */
 public final class ClientJson {
 
@@ -57,7 +64,14 @@ public final class ClientJson {
           "default_lifetime_seconds",
           "max_lifetime_seconds",
           "refresh_tokens",
-          "introspection");
+          "introspection",
+          "tls_client_certificate_bound_access_tokens",
+          "tls_client_auth_subject_dn",
+          "tls_client_auth_san_dns",
+          "tls_client_auth_san_uri",
+          "tls_client_auth_san_ip",
+          "tls_client_auth_san_email",
+          "self_signed_tls_client_auth");
   private static final Set<String> REFRESH_FIELDS =
       Set.of("enabled", "absolute_lifetime_seconds", "idle_lifetime_seconds");
 
@@ -137,6 +151,7 @@ public final class ClientJson {
           max,
           refreshPolicy(json),
           mayIntrospect,
+          certificatePolicy(json),
           version);
     } catch (ParseException e) {
       throw new InvalidClientPolicy("wrong type: " + e.getMessage());
@@ -164,6 +179,10 @@ public final class ClientJson {
             "absolute_lifetime_seconds", client.refresh().absoluteLifetime().toSeconds(),
             "idle_lifetime_seconds", client.refresh().idleLifetime().toSeconds()));
     json.put("introspection", client.mayIntrospect());
+    CertificatePolicy certificates = client.certificates();
+    json.put("tls_client_certificate_bound_access_tokens", certificates.boundTokens());
+    certificates.subject().ifPresent(subject -> json.put(subject.kind().field(), subject.value()));
+    json.put("self_signed_tls_client_auth", certificates.selfSigned());
     return json;
   }
 
@@ -189,6 +208,31 @@ public final class ClientJson {
     Duration absolute = seconds(refresh, "absolute_lifetime_seconds", Duration.ofDays(1));
     Duration idle = seconds(refresh, "idle_lifetime_seconds", min(Duration.ofHours(1), absolute));
     return new RefreshPolicy(enabled, absolute, idle);
+  }
+
+  private static CertificatePolicy certificatePolicy(Map<String, Object> json)
+      throws ParseException {
+    Optional<CertificatePolicy.CertificateSubject> subject = Optional.empty();
+    for (CertificatePolicy.CertificateSubject.Kind kind :
+        CertificatePolicy.CertificateSubject.Kind.values()) {
+      if (json.containsKey(kind.field())) {
+        if (subject.isPresent()) {
+          throw new InvalidClientPolicy(
+              "tls_client_auth: give exactly one of tls_client_auth_subject_dn, _san_dns,"
+                  + " _san_uri, _san_ip, _san_email");
+        }
+        String value = JSONObjectUtils.getString(json, kind.field());
+        subject = Optional.of(new CertificatePolicy.CertificateSubject(kind, value));
+      }
+    }
+    return new CertificatePolicy(
+        flag(json, "tls_client_certificate_bound_access_tokens"),
+        subject,
+        flag(json, "self_signed_tls_client_auth"));
+  }
+
+  private static boolean flag(Map<String, Object> json, String field) throws ParseException {
+    return json.containsKey(field) && JSONObjectUtils.getBoolean(json, field);
   }
 
   private static Duration min(Duration a, Duration b) {

@@ -5,6 +5,7 @@ import io.tokenbroker.clients.Client;
 import io.tokenbroker.errors.OAuthError;
 import io.tokenbroker.errors.RejectionReason;
 import io.tokenbroker.errors.RequestRejected;
+import io.tokenbroker.jose.Confirmation;
 import io.tokenbroker.refresh.FamilyRevocation;
 import io.tokenbroker.refresh.RefreshConflict;
 import io.tokenbroker.refresh.RefreshFamily;
@@ -76,6 +77,18 @@ public final class RefreshService {
 
   public IssuedToken refresh(
       AuthenticatedClient caller, TokenRequest request, RequestOrigin origin) {
+    return refresh(caller, request, origin, Optional.empty());
+  }
+
+  /**
+   * @param binding what the new access token is bound to ({@code cnf}), as for {@link
+   *     TokenService#issue}: the caller's proof on this request, empty for a bearer token
+   */
+  public IssuedToken refresh(
+      AuthenticatedClient caller,
+      TokenRequest request,
+      RequestOrigin origin,
+      Optional<Confirmation> binding) {
     Client client = caller.client();
     String presented = request.refreshToken().orElseThrow();
     if (!RefreshTokens.isWellFormed(presented)) {
@@ -114,7 +127,7 @@ public final class RefreshService {
 
     Grant grant = grant(client, family, request);
     AccessTokenMinter.MintedToken token =
-        minter.mint(client, grant, Optional.of(family.id()), Optional.empty());
+        minter.mint(client, grant, Optional.of(family.id()), binding);
     Issuance issuance = Issuance.of(token, caller, grant, origin, retention);
     String successor = RefreshTokens.generate(random);
     RefreshTokenRecord next =

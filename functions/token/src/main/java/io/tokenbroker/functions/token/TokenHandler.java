@@ -7,14 +7,17 @@ import io.tokenbroker.adapters.http.Form;
 import io.tokenbroker.adapters.http.HttpFunction;
 import io.tokenbroker.adapters.http.HttpRequest;
 import io.tokenbroker.adapters.http.HttpResponse;
+import io.tokenbroker.adapters.http.MutualTls;
 import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
 import io.tokenbroker.adapters.telemetry.JsonLinesTelemetry;
 import io.tokenbroker.adapters.wiring.TokenWiring;
 import io.tokenbroker.auth.AuthenticatedClient;
 import io.tokenbroker.config.Env;
+import io.tokenbroker.jose.Confirmation;
 import io.tokenbroker.oauth.RefreshService;
 import io.tokenbroker.oauth.TokenService;
 import io.tokenbroker.telemetry.Telemetry;
+import io.tokenbroker.tokens.CertificateBoundTokens;
 import io.tokenbroker.tokens.IssuedToken;
 import io.tokenbroker.tokens.RequestOrigin;
 import io.tokenbroker.tokens.TokenRequest;
@@ -24,11 +27,14 @@ import java.io.OutputStream;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The token endpoint (RFC 6749): client_credentials and refresh_token grants. {@code POST /token}
  * authenticates the client by {@code private_key_jwt}; {@code POST /token/iam} sits behind API
- * Gateway's AWS_IAM authorization and authenticates the caller's IAM role.
+ * Gateway's AWS_IAM authorization and authenticates the caller's IAM role. Over mutual TLS, {@code
+ * /token} also authenticates a client by its certificate (RFC 8705 2), and a client registered for
+ * certificate-bound tokens gets its token bound to the certificate (RFC 8705 3, {@code cnf}).
  */
 public final class TokenHandler implements RequestStreamHandler {
 
@@ -85,10 +91,12 @@ public final class TokenHandler implements RequestStreamHandler {
         authenticator.authenticate(request, form, request.route().equals(TOKEN_IAM));
     RequestOrigin origin =
         new RequestOrigin(request.context().sourceIp(), request.context().userAgent());
+    Optional<Confirmation> binding =
+        CertificateBoundTokens.binding(client.client(), MutualTls.certificate(request));
     IssuedToken token =
         tokenRequest.grantType().equals(TokenRequest.REFRESH_TOKEN)
-            ? refreshes.refresh(client, tokenRequest, origin)
-            : tokens.issue(client, tokenRequest, origin);
+            ? refreshes.refresh(client, tokenRequest, origin, binding)
+            : tokens.issue(client, tokenRequest, origin, binding);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("access_token", token.accessToken());
     body.put("token_type", "Bearer");
