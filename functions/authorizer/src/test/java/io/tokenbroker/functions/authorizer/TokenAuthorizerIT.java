@@ -247,16 +247,16 @@ class TokenAuthorizerIT {
     Map<String, Object> rest = EventFiles.load("authorizer/rest-request-mtls.json");
     Map<String, Object> restCert =
         (Map<String, Object>)
-            ((Map<String, Object>) ((Map<String, Object>) rest.get("requestContext")).get("identity"))
+            ((Map<String, Object>)
+                    ((Map<String, Object>) rest.get("requestContext")).get("identity"))
                 .get("clientCert");
     String pem = (String) restCert.get("clientCertPem");
-    Confirmation bound =
-        ClientCertificates.confirmation(ClientCertificates.parsePem(pem));
-    String token =
-        broker.issue(client, "&scope=orders:read", Optional.of(bound)).accessToken();
+    Confirmation bound = ClientCertificates.confirmation(ClientCertificates.parsePem(pem));
+    String token = broker.issue(client, "&scope=orders:read", Optional.of(bound)).accessToken();
 
     Map<String, Object> restEvent = restEvent(token, "GET", "/orders/42");
-    ((Map<String, Object>) restEvent.get("requestContext")).put("identity", Map.of("clientCert", restCert));
+    ((Map<String, Object>) restEvent.get("requestContext"))
+        .put("identity", Map.of("clientCert", restCert));
     assertThat(statement(invoke(restEvent))).containsEntry("Effect", "Allow");
 
     Map<String, Object> http = EventFiles.load("authorizer/http-api-v2-mtls.json");
@@ -274,8 +274,7 @@ class TokenAuthorizerIT {
             Map.<String, Object>of("clientCert", Map.of("clientCertPem", malformed)),
             Map.<String, Object>of("clientCert", Map.of("clientCertPem", pem + pem)))) {
       ((Map<String, Object>) restEvent.get("requestContext")).put("identity", identity);
-      assertThatThrownBy(() -> invoke(restEvent))
-          .isInstanceOf(TokenAuthorizer.Unauthorized.class);
+      assertThatThrownBy(() -> invoke(restEvent)).isInstanceOf(TokenAuthorizer.Unauthorized.class);
     }
     ((Map<String, Object>) http.get("requestContext"))
         .put("authentication", Map.of("clientCert", Map.of("clientCertPem", other)));
