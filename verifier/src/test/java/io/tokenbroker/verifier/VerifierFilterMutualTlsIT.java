@@ -110,7 +110,8 @@ class VerifierFilterMutualTlsIT {
             params.setSSLParameters(parameters);
           }
         });
-    VerifierFilter.protect(service.createContext("/orders", VerifierFilterMutualTlsIT::ok), verifier);
+    VerifierFilter.protect(
+        service.createContext("/orders", VerifierFilterMutualTlsIT::ok), verifier);
     service.start();
     plainService = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     VerifierFilter.protect(
@@ -144,7 +145,8 @@ class VerifierFilterMutualTlsIT {
     assertThat(holder.statusCode()).isEqualTo(200);
     assertThat(holder.body()).isEqualTo("verifier-mtls");
 
-    for (Optional<X509Builder.Issued> other : List.of(Optional.<X509Builder.Issued>empty(), Optional.of(OTHER))) {
+    for (Optional<X509Builder.Issued> other :
+        List.of(Optional.<X509Builder.Issued>empty(), Optional.of(OTHER))) {
       HttpResponse<String> refused = get(other);
       assertThat(refused.statusCode()).isEqualTo(401);
       assertThat(refused.headers().firstValue("WWW-Authenticate"))
@@ -171,8 +173,7 @@ class VerifierFilterMutualTlsIT {
             .build();
     String header = "Bearer " + token;
 
-    assertThat(
-            verifier.verify("GET", "/orders/1", header, Optional.of(CLIENT.certificate())))
+    assertThat(verifier.verify("GET", "/orders/1", header, Optional.of(CLIENT.certificate())))
         .isInstanceOf(Decision.Allowed.class);
     assertThat(verifier.verify("GET", "/orders/1", header, Optional.empty()))
         .isEqualTo(
@@ -181,7 +182,10 @@ class VerifierFilterMutualTlsIT {
                 "invalid_token",
                 "client_certificate_missing",
                 Optional.of("Bearer error=\"invalid_token\"")));
-    assertThat(((Decision.Refused) verifier.verify("GET", "/orders/1", header, Optional.of(OTHER.certificate()))).reason())
+    assertThat(
+            ((Decision.Refused)
+                    verifier.verify("GET", "/orders/1", header, Optional.of(OTHER.certificate())))
+                .reason())
         .isEqualTo("client_certificate_mismatch");
     assertThat(((Decision.Refused) verifier.verify("GET", "/orders/1", header)).reason())
         .isEqualTo("client_certificate_missing");
@@ -210,7 +214,10 @@ class VerifierFilterMutualTlsIT {
     keys.load(null, null);
     if (own.isPresent()) {
       keys.setKeyEntry(
-          "own", own.get().keys().getPrivate(), password, new Certificate[] {own.get().certificate()});
+          "own",
+          own.get().keys().getPrivate(),
+          password,
+          new Certificate[] {own.get().certificate()});
     }
     KeyManagerFactory keyManagers = KeyManagerFactory.getInstance("PKIX");
     keyManagers.init(keys, password);

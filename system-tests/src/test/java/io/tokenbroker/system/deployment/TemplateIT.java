@@ -201,10 +201,10 @@ class TemplateIT {
   /**
    * RFC 8705 in AWS: the API on a custom domain with mutual TLS, off by default (every resource of
    * it under the MtlsOn condition, which an empty MtlsDomainName leaves false), with its ACM
-   * certificate and S3 truststore (version optional), the stage mapped at its root, the
-   * execute-api endpoint disabled when it is on (it would skip the truststore), the authorizer's
-   * cache off (it is keyed by the token alone, so a cached Allow would ignore the certificate), and
-   * discovery told the mutual TLS base URL (mtls_endpoint_aliases).
+   * certificate and S3 truststore (version optional), the stage mapped at its root, the execute-api
+   * endpoint disabled when it is on (it would skip the truststore), the authorizer's cache off (it
+   * is keyed by the token alone, so a cached Allow would ignore the certificate), and discovery
+   * told the mutual TLS base URL (mtls_endpoint_aliases).
    */
   @Test
   void servesTheApiOnAMutualTlsDomainOnlyWhenOneIsConfigured() {
@@ -253,10 +253,14 @@ class TemplateIT {
     String stage = (String) object(mappingProperties, "Stage").get("Ref");
     assertThat(object(t.resources, stage).get("Type")).isEqualTo("AWS::ApiGateway::Stage");
 
-    Map<String, Object> body = object(t.ofType("AWS::ApiGateway::RestApi").get("BrokerApi"), "Body");
+    Map<String, Object> body =
+        object(t.ofType("AWS::ApiGateway::RestApi").get("BrokerApi"), "Body");
     assertThat(
-            object(object(list(body, "servers").getFirst()), "x-amazon-apigateway-endpoint-configuration"))
-        .containsEntry("disableExecuteApiEndpoint", Map.of("Fn::If", List.of("MtlsOn", true, false)));
+            object(
+                object(list(body, "servers").getFirst()),
+                "x-amazon-apigateway-endpoint-configuration"))
+        .containsEntry(
+            "disableExecuteApiEndpoint", Map.of("Fn::If", List.of("MtlsOn", true, false)));
     Map<String, Object> authorizer =
         object(
             object(object(object(body, "components"), "securitySchemes"), "brokerAuthorizer"),
