@@ -145,7 +145,13 @@ public final class LocalBroker implements AutoCloseable {
           new ApiGatewayEmulator(
               routes(env, tables, operators, options.logFormat()),
               sigV4,
-              authorizer(env, issuer, options.authorizerCacheTtl(), options.logFormat()),
+              // As template.yaml: no authorizer cache with mutual TLS (it is keyed by the token
+              // alone, so a cached Allow would ignore the certificate of a bound token).
+              authorizer(
+                  env,
+                  issuer,
+                  tls.isPresent() ? Duration.ZERO : options.authorizerCacheTtl(),
+                  options.logFormat()),
               new ApiGatewayEmulator.OperatorsOnly("POST", "/admin/revocations", operators));
       server.createContext("/", gateway);
       server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
