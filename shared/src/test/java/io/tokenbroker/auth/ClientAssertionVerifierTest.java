@@ -314,8 +314,8 @@ class ClientAssertionVerifierTest {
   /**
    * What a caller is never told, whatever it sends: whether a client exists or is enabled, which
    * keys it has, whether a signature failed, how IAM roles are bound, which certificates it
-   * registered. Everything else is a rule of
-   * the request, checked before any lookup, or checked after the signature proved the key.
+   * registered. Everything else is a rule of the request, checked before any lookup, or checked
+   * after the signature proved the key.
    */
   private static final java.util.Set<ClientAuthenticationReason> UNDISCLOSED =
       java.util.EnumSet.of(
