@@ -179,6 +179,19 @@ final class ClientsCommand {
         if (!client.publicKeys().isEmpty()) {
           auth.add("jwks:" + client.publicKeys().size());
         }
+        // RFC 8705: the certificate ways in, and tokens bound to the certificate
+        client
+            .certificates()
+            .subject()
+            .ifPresent(
+                name ->
+                    auth.add("tls:" + name.kind().field().substring("tls_client_auth_".length())));
+        if (client.certificates().selfSigned()) {
+          auth.add("self_signed_tls");
+        }
+        if (client.certificates().boundTokens()) {
+          auth.add("cert-bound");
+        }
         table.row(
             client.clientId(),
             client.enabled() ? "enabled" : "disabled",

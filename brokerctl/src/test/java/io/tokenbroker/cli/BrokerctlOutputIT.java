@@ -84,6 +84,28 @@ class BrokerctlOutputIT {
     assertThat(registration).containsEntry("client_id", "b").containsEntry("enabled", false);
   }
 
+  /** RFC 8705's client metadata goes in and out as written, and the table says how it enters. */
+  @Test
+  void registersAndListsAClientThatAuthenticatesByCertificate() throws Exception {
+    BrokerTables tables = cli.freshTables();
+    Path file =
+        Files.writeString(
+            dir.resolve("mtls.json"),
+            """
+            {"client_id": "mtls", "scopes": ["a:read"], "audiences": ["https://a"],
+             "tls_client_auth_san_uri": "spiffe://example.com/mtls",
+             "tls_client_certificate_bound_access_tokens": true}
+            """);
+    assertThat(cli.on(tables, "clients", "put", file.toString()).exit()).isZero();
+
+    assertThat(cli.on(tables, "clients", "list").out())
+        .containsPattern("(?m)^mtls +enabled +tls:san_uri,cert-bound +a:read$");
+    assertThat(cli.on(tables, "clients", "get", "-o", "json", "mtls").json())
+        .containsEntry("tls_client_auth_san_uri", "spiffe://example.com/mtls")
+        .containsEntry("tls_client_certificate_bound_access_tokens", true)
+        .containsEntry("self_signed_tls_client_auth", false);
+  }
+
   @Test
   void listsKeysAsJsonAndAsATableThatLinesUp() throws Exception {
     BrokerTables tables = cli.freshTables();

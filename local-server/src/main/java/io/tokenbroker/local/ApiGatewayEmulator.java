@@ -3,6 +3,8 @@ package io.tokenbroker.local;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpsExchange;
+import io.tokenbroker.devsupport.X509Builder;
 import io.tokenbroker.json.Json;
 import io.tokenbroker.operator.OperatorPrincipals;
 import java.io.ByteArrayInputStream;
@@ -11,6 +13,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.text.ParseException;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -22,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * API Gateway's REST API contract on a local HTTP server: routes requests to functions as Lambda
@@ -255,6 +260,9 @@ final class ApiGatewayEmulator implements HttpHandler {
     identity.put("caller", caller.map(SigV4Verifier.LocalIdentity::userId).orElse(null));
     identity.put("accessKey", caller.map(SigV4Verifier.LocalIdentity::accessKeyId).orElse(null));
     identity.put("accountId", caller.map(SigV4Verifier.LocalIdentity::accountId).orElse(null));
+    // On the mutual TLS listener: the certificate the handshake validated, as API Gateway passes
+    // it.
+    clientCertificate(exchange).ifPresent(cert -> identity.put("clientCert", clientCert(cert)));
 
     Map<String, Object> context = new LinkedHashMap<>();
     String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
@@ -292,6 +300,42 @@ final class ApiGatewayEmulator implements HttpHandler {
                 : java.util.Base64.getEncoder().encodeToString(body));
     event.put("isBase64Encoded", body.length > 0 && !text);
     return event;
+  }
+
+  /** The client certificate of an HTTPS exchange whose client presented one. */
+  static Optional<X509Certificate> clientCertificate(HttpExchange exchange) {
+    if (!(exchange instanceof HttpsExchange https) || https.getSSLSession() == null) {
+      return Optional.empty();
+    }
+    try {
+      Certificate[] chain = https.getSSLSession().getPeerCertificates();
+      return chain.length > 0 && chain[0] instanceof X509Certificate first
+          ? Optional.of(first)
+          : Optional.empty();
+    } catch (SSLPeerUnverifiedException none) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * {@code requestContext.identity.clientCert} as a REST API with mutual TLS fills it: the PEM, the
+   * DNs, the serial number and the validity (the functions read the PEM only).
+   */
+  private static Map<String, Object> clientCert(X509Certificate certificate) {
+    Map<String, Object> cert = new LinkedHashMap<>();
+    cert.put("clientCertPem", X509Builder.pem(certificate));
+    cert.put("subjectDN", certificate.getSubjectX500Principal().getName());
+    cert.put("issuerDN", certificate.getIssuerX500Principal().getName());
+    cert.put("serialNumber", certificate.getSerialNumber().toString(16));
+    DateTimeFormatter openSsl =
+        DateTimeFormatter.ofPattern("MMM d HH:mm:ss yyyy 'GMT'", Locale.ROOT)
+            .withZone(java.time.ZoneOffset.UTC);
+    cert.put(
+        "validity",
+        Map.of(
+            "notBefore", openSsl.format(certificate.getNotBefore().toInstant()),
+            "notAfter", openSsl.format(certificate.getNotAfter().toInstant())));
+    return cert;
   }
 
   private static boolean isText(byte[] body) {

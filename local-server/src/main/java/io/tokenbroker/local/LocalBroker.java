@@ -68,6 +68,7 @@ public final class LocalBroker implements AutoCloseable {
   private final SigningKey signingKey;
   private final Optional<Path> clientsFile;
   private final List<String> clientsFromFile;
+  private final Optional<LocalTls> tls;
 
   private LocalBroker(
       HttpServer server,
@@ -78,7 +79,9 @@ public final class LocalBroker implements AutoCloseable {
       BrokerTables tables,
       SigningKey signingKey,
       Optional<Path> clientsFile,
-      List<String> clientsFromFile) {
+      List<String> clientsFromFile,
+      Optional<LocalTls> tls) {
+    this.tls = tls;
     this.server = server;
     this.moto = moto;
     this.schedule = schedule;
@@ -98,15 +101,21 @@ public final class LocalBroker implements AutoCloseable {
 
   public static LocalBroker start(LocalBrokerOptions options) {
     MotoServer moto = options.awsEndpoint().isEmpty() ? MotoServer.start() : null;
+    Optional<LocalTls> tls = Optional.empty();
     try {
       URI endpoint = moto != null ? moto.endpoint() : options.awsEndpoint().get();
       HttpServer server =
           HttpServer.create(
               new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port()), 0);
       URI issuer = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+      if (options.https().isPresent()) {
+        tls = Optional.of(LocalTls.listen(options.https().get()));
+      }
+      Optional<URI> mtlsBase =
+          tls.map(t -> URI.create("https://127.0.0.1:" + t.server().getAddress().getPort()));
       BrokerTables tables = BrokerTables.withPrefix(options.tablePrefix());
       String region = System.getenv().getOrDefault("AWS_REGION", "us-east-1");
-      Env env = environment(endpoint, region, issuer, tables, moto != null);
+      Env env = environment(endpoint, region, issuer, tables, moto != null, mtlsBase);
       if (options.dpopNonces()) {
         // The stack's HMAC key for DPoP nonces (DPOP_NONCES=required), made in the local KMS.
         env =
@@ -146,15 +155,28 @@ public final class LocalBroker implements AutoCloseable {
           new SigV4Verifier(
               List.of(LocalDemo.IDENTITY, LocalDemo.OPERATOR), region, Clock.systemUTC());
       OperatorPrincipals operators = RevocationConfig.from(env).operators();
-      server.createContext(
-          "/",
+      ApiGatewayEmulator gateway =
           new ApiGatewayEmulator(
               routes(env, tables, operators, options.logFormat()),
               sigV4,
-              authorizer(env, issuer, options.authorizerCacheTtl(), options.logFormat()),
-              new ApiGatewayEmulator.OperatorsOnly("POST", "/admin/revocations", operators)));
+              // As template.yaml: no authorizer cache with mutual TLS (it is keyed by the token
+              // alone, so a cached Allow would ignore the certificate of a bound token).
+              authorizer(
+                  env,
+                  issuer,
+                  tls.isPresent() ? Duration.ZERO : options.authorizerCacheTtl(),
+                  options.logFormat()),
+              new ApiGatewayEmulator.OperatorsOnly("POST", "/admin/revocations", operators));
+      server.createContext("/", gateway);
       server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
       server.start();
+      // The same API on its mutual TLS domain: one stage behind two endpoints, as in AWS.
+      tls.ifPresent(
+          t -> {
+            t.server().createContext("/", gateway);
+            t.server().setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+            t.server().start();
+          });
       return new LocalBroker(
           server,
           moto,
@@ -164,11 +186,14 @@ public final class LocalBroker implements AutoCloseable {
           tables,
           key,
           options.clientsFile(),
-          fromFile.stream().map(Client::clientId).toList());
+          fromFile.stream().map(Client::clientId).toList(),
+          tls);
     } catch (IOException e) {
+      tls.ifPresent(LocalTls::close);
       closeQuietly(moto);
       throw new UncheckedIOException("cannot listen on 127.0.0.1:" + options.port(), e);
     } catch (RuntimeException e) {
+      tls.ifPresent(LocalTls::close);
       closeQuietly(moto);
       throw e;
     }
@@ -264,7 +289,12 @@ public final class LocalBroker implements AutoCloseable {
 
   /** What the functions' environment would hold in AWS, pointing at the local endpoint. */
   private static Env environment(
-      URI endpoint, String region, URI issuer, BrokerTables tables, boolean ownMoto) {
+      URI endpoint,
+      String region,
+      URI issuer,
+      BrokerTables tables,
+      boolean ownMoto,
+      Optional<URI> mtlsBase) {
     Map<String, String> vars = new HashMap<>(tables.environment());
     vars.put("AWS_ENDPOINT_URL", endpoint.toString());
     vars.put("AWS_REGION", region);
@@ -282,6 +312,7 @@ public final class LocalBroker implements AutoCloseable {
     vars.put("BROKER_NAME", "local");
     vars.put("OPERATOR_PRINCIPAL_ARNS", LocalDemo.OPERATOR_ROLE);
     vars.put("PUBLISHED_SCOPES", LocalDemo.PUBLISHED_SCOPES);
+    mtlsBase.ifPresent(base -> vars.put("MTLS_BASE_URL", base.toString()));
     return Env.of(vars);
   }
 
@@ -334,6 +365,16 @@ public final class LocalBroker implements AutoCloseable {
     return signingKey;
   }
 
+  /** The HTTPS (mutual TLS) base URL, if the HTTPS listener is on. */
+  public Optional<URI> mtlsBaseUrl() {
+    return tls.map(t -> URI.create("https://127.0.0.1:" + t.server().getAddress().getPort()));
+  }
+
+  /** The HTTPS listener's certificate (generated at start), for clients to trust. */
+  public Optional<java.security.cert.X509Certificate> httpsCertificate() {
+    return tls.map(LocalTls::certificate);
+  }
+
   /** Whether this broker started (and will stop) its own moto. */
   public boolean startedMoto() {
     return moto != null;
@@ -369,7 +410,7 @@ public final class LocalBroker implements AutoCloseable {
 
     Your own clients (private_key_jwt): register them with brokerctl (README, "Clients"):
       brokerctl/brokerctl --endpoint-url %2$s --table-prefix %4$s clients list
-    Ctrl-C stops the server%9$s.
+    %15$sCtrl-C stops the server%9$s.
     """
         .formatted(
             base,
@@ -388,7 +429,19 @@ public final class LocalBroker implements AutoCloseable {
             moto != null
                 ? "held by the moto above, in memory: gone when this server stops"
                     + " (BROKER_CLIENTS_FILE registers them again at each start)"
-                : "held by the AWS endpoint above, as long as it keeps its tables");
+                : "held by the AWS endpoint above, as long as it keeps its tables",
+            tls.map(LocalBroker::httpsBanner).orElse(""));
+  }
+
+  private static String httpsBanner(LocalTls tls) {
+    return """
+    Mutual TLS (RFC 8705), as API Gateway's custom domain: https://127.0.0.1:%1$d
+      server certificate %2$s (generated at start: curl --cacert it)
+      curl -s --cacert %2$s --cert client.pem --key client-key.pem \\
+        -d grant_type=client_credentials -d client_id=<id> https://127.0.0.1:%1$d/token
+
+    """
+        .formatted(tls.server().getAddress().getPort(), tls.certificateFile());
   }
 
   /** The clients this server registered at start, and where they came from. */
@@ -421,6 +474,7 @@ public final class LocalBroker implements AutoCloseable {
   public void close() {
     schedule.shutdownNow();
     server.stop(0);
+    tls.ifPresent(LocalTls::close);
     closeQuietly(moto);
   }
 

@@ -20,6 +20,8 @@ import java.util.Optional;
  *     or json, as in Lambda)
  * @param dpopNonces whether DPoP proofs must carry the server's nonce (BROKER_DPOP_NONCES: off, the
  *     default, or required; as DPOP_NONCES in the stack, with an HMAC key made in moto)
+ * @param https a second listener, HTTPS with optional client certificates, as API Gateway's custom
+ *     domain with mutual TLS (--https-port N or BROKER_HTTPS_PORT; unset: HTTP only)
  */
 public record LocalBrokerOptions(
     int port,
@@ -28,7 +30,45 @@ public record LocalBrokerOptions(
     Optional<Path> clientsFile,
     Duration authorizerCacheTtl,
     LogFormat logFormat,
-    boolean dpopNonces) {
+    boolean dpopNonces,
+    Optional<Https> https) {
+
+  /**
+   * The HTTPS listener: real TLS through the JDK, a server certificate generated at start, client
+   * certificates wanted (not required) and validated against {@code truststore}, as API Gateway
+   * validates them against the custom domain's truststore in S3.
+   *
+   * @param port loopback port (0: any free port)
+   * @param truststore PEM file of the CA (and self-signed) certificates whose client certificates
+   *     are accepted (--truststore FILE or BROKER_TLS_TRUSTSTORE); none: no client certificate is
+   *     accepted, HTTPS only
+   */
+  public record Https(int port, Optional<Path> truststore) {
+    public Https {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("--https-port must be between 0 and 65535");
+      }
+    }
+  }
+
+  /** Without HTTPS. */
+  public LocalBrokerOptions(
+      int port,
+      Optional<URI> awsEndpoint,
+      String tablePrefix,
+      Optional<Path> clientsFile,
+      Duration authorizerCacheTtl,
+      LogFormat logFormat) {
+    this(
+        port,
+        awsEndpoint,
+        tablePrefix,
+        clientsFile,
+        authorizerCacheTtl,
+        logFormat,
+        false,
+        Optional.empty());
+  }
 
   /** The functions' log lines: readable text for a person, or Lambda's JSON for tools. */
   public enum LogFormat {
@@ -43,7 +83,7 @@ public record LocalBrokerOptions(
       String tablePrefix,
       Optional<Path> clientsFile,
       Duration authorizerCacheTtl) {
-    this(port, awsEndpoint, tablePrefix, clientsFile, authorizerCacheTtl, LogFormat.TEXT, false);
+    this(port, awsEndpoint, tablePrefix, clientsFile, authorizerCacheTtl, LogFormat.TEXT);
   }
 
   /** Port 8080 (0: any free port), its own moto, no clients file, readable log lines. */
@@ -55,29 +95,65 @@ public record LocalBrokerOptions(
   /** These options with log lines in {@code format}. */
   public LocalBrokerOptions withLogFormat(LogFormat format) {
     return new LocalBrokerOptions(
-        port, awsEndpoint, tablePrefix, clientsFile, authorizerCacheTtl, format, dpopNonces);
+        port, awsEndpoint, tablePrefix, clientsFile, authorizerCacheTtl, format, dpopNonces, https);
   }
 
   /** These options with DPoP server nonces required, or not. */
   public LocalBrokerOptions withDpopNonces(boolean required) {
     return new LocalBrokerOptions(
-        port, awsEndpoint, tablePrefix, clientsFile, authorizerCacheTtl, logFormat, required);
+        port,
+        awsEndpoint,
+        tablePrefix,
+        clientsFile,
+        authorizerCacheTtl,
+        logFormat,
+        required,
+        https);
+  }
+
+  /** These options with the HTTPS listener. */
+  public LocalBrokerOptions withHttps(Https value) {
+    return new LocalBrokerOptions(
+        port,
+        awsEndpoint,
+        tablePrefix,
+        clientsFile,
+        authorizerCacheTtl,
+        logFormat,
+        dpopNonces,
+        Optional.of(value));
   }
 
   /** Options from the command line (--port N) over the environment. */
   public static LocalBrokerOptions parse(String[] args, Map<String, String> env) {
     int port = Integer.parseInt(env.getOrDefault("BROKER_PORT", "8080"));
     Optional<Path> clients = Optional.ofNullable(env.get("BROKER_CLIENTS_FILE")).map(Path::of);
+    Optional<Integer> httpsPort =
+        Optional.ofNullable(env.get("BROKER_HTTPS_PORT"))
+            .filter(v -> !v.isBlank())
+            .map(Integer::parseInt);
+    Optional<Path> truststore =
+        Optional.ofNullable(env.get("BROKER_TLS_TRUSTSTORE"))
+            .filter(v -> !v.isBlank())
+            .map(Path::of);
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--port" -> port = Integer.parseInt(value(args, ++i, "--port"));
         case "--clients" -> clients = Optional.of(Path.of(value(args, ++i, "--clients")));
+        case "--https-port" ->
+            httpsPort = Optional.of(Integer.parseInt(value(args, ++i, "--https-port")));
+        case "--truststore" -> truststore = Optional.of(Path.of(value(args, ++i, "--truststore")));
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("--port must be between 0 and 65535");
     }
+    if (truststore.isPresent() && httpsPort.isEmpty()) {
+      throw new IllegalArgumentException(
+          "a truststore is for the HTTPS listener: give --https-port (or BROKER_HTTPS_PORT) too");
+    }
+    Optional<Path> trusted = truststore;
     Optional<URI> endpoint =
         Optional.ofNullable(env.get("AWS_ENDPOINT_URL")).filter(s -> !s.isBlank()).map(URI::create);
     return new LocalBrokerOptions(
@@ -88,7 +164,8 @@ public record LocalBrokerOptions(
         Duration.ofSeconds(
             Long.parseLong(env.getOrDefault("BROKER_AUTHORIZER_CACHE_SECONDS", "0"))),
         logFormat(env.getOrDefault("BROKER_LOG_FORMAT", "text")),
-        dpopNonces(env.getOrDefault("BROKER_DPOP_NONCES", "off")));
+        dpopNonces(env.getOrDefault("BROKER_DPOP_NONCES", "off")),
+        httpsPort.map(p -> new Https(p, trusted)));
   }
 
   private static boolean dpopNonces(String value) {

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tokenbroker.local.LocalBrokerOptions.LogFormat;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class LocalBrokerOptionsTest {
@@ -27,5 +29,37 @@ class LocalBrokerOptionsTest {
     assertThatThrownBy(() -> LocalBrokerOptions.parse(NO_ARGS, Map.of("BROKER_LOG_FORMAT", "xml")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("BROKER_LOG_FORMAT must be text or json, not 'xml'");
+  }
+
+  @Test
+  void servesHttpOnlyUnlessAnHttpsPortIsGiven() {
+    assertThat(LocalBrokerOptions.parse(NO_ARGS, Map.of()).https()).isEmpty();
+    assertThat(LocalBrokerOptions.parse(NO_ARGS, Map.of("BROKER_HTTPS_PORT", "")).https())
+        .isEmpty();
+
+    assertThat(
+            LocalBrokerOptions.parse(
+                    NO_ARGS,
+                    Map.of("BROKER_HTTPS_PORT", "8443", "BROKER_TLS_TRUSTSTORE", "/etc/ca.pem"))
+                .https())
+        .contains(new LocalBrokerOptions.Https(8443, Optional.of(Path.of("/etc/ca.pem"))));
+    assertThat(
+            LocalBrokerOptions.parse(
+                    new String[] {"--https-port", "0", "--truststore", "ca.pem"},
+                    Map.of("BROKER_HTTPS_PORT", "8443"))
+                .https())
+        .contains(new LocalBrokerOptions.Https(0, Optional.of(Path.of("ca.pem"))));
+  }
+
+  @Test
+  void refusesATruststoreWithoutAnHttpsPortAndAPortOutOfRange() {
+    assertThatThrownBy(
+            () -> LocalBrokerOptions.parse(new String[] {"--truststore", "ca.pem"}, Map.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--https-port");
+    assertThatThrownBy(
+            () -> LocalBrokerOptions.parse(NO_ARGS, Map.of("BROKER_HTTPS_PORT", "70000")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("between 0 and 65535");
   }
 }

@@ -5,7 +5,13 @@ public enum AuthMethod {
   /** A SigV4 signature verified by API Gateway (AWS_IAM route), mapped from the caller's role. */
   AWS_IAM("aws_iam"),
   /** An RFC 7523 client assertion signed with a key registered for the client. */
-  PRIVATE_KEY_JWT("private_key_jwt");
+  PRIVATE_KEY_JWT("private_key_jwt"),
+  /**
+   * RFC 8705 2.1: a certificate the truststore validated, carrying the client's registered name.
+   */
+  TLS_CLIENT_AUTH("tls_client_auth"),
+  /** RFC 8705 2.2: a certificate whose key (or which itself) the client registered. */
+  SELF_SIGNED_TLS_CLIENT_AUTH("self_signed_tls_client_auth");
 
   private final String value;
 

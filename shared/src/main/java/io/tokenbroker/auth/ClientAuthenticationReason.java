@@ -18,8 +18,14 @@ public enum ClientAuthenticationReason implements RejectionReason {
   IAM_ROLE_NOT_BOUND("iam_role_not_bound", null),
   CLIENT_AUTHENTICATION_MISSING(
       "client_authentication_missing",
-      "no client authentication: send a client_assertion (private_key_jwt), or call the /iam route"
-          + " signed with SigV4"),
+      "no client authentication: send a client_assertion (private_key_jwt), a client_id over"
+          + " mutual TLS (tls_client_auth), or call the /iam route signed with SigV4"),
+  /** A client that registered no certificate way in (RFC 8705 2) called with one. */
+  CERTIFICATE_AUTH_NOT_REGISTERED("certificate_auth_not_registered", null),
+  /** tls_client_auth: the certificate does not carry the client's registered name. */
+  CERTIFICATE_SUBJECT_MISMATCH("certificate_subject_mismatch", null),
+  /** self_signed_tls_client_auth: the certificate is none of the client's registered ones. */
+  CERTIFICATE_NOT_REGISTERED("certificate_not_registered", null),
   UNSUPPORTED_ASSERTION_TYPE(
       "unsupported_assertion_type",
       "client_assertion_type must be urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),

@@ -45,6 +45,8 @@ import java.util.TreeSet;
  * @param refresh whether it gets refresh tokens, and their lifetimes
  * @param mayIntrospect whether it may call the introspection endpoint (a resource server)
  * @param dpop whether its token requests must carry DPoP proofs, and with which algorithms
+ * @param certificates its mutual TLS registration (RFC 8705): certificate-bound tokens, and
+ *     authentication by certificate
  * @param version optimistic-locking version of the stored record
  */
 public record Client(
@@ -62,6 +64,7 @@ public record Client(
     RefreshPolicy refresh,
     boolean mayIntrospect,
     ClientDpop dpop,
+    CertificatePolicy certificates,
     long version) {
 
   /** Asymmetric algorithms a client may sign its assertions with. */
@@ -107,9 +110,15 @@ public record Client(
     }
     iamRoles = normalizedRoles(iamRoles);
     checkKeys(publicKeys);
-    if (iamRoles.isEmpty() && publicKeys.isEmpty()) {
+    Objects.requireNonNull(certificates, "certificates");
+    if (iamRoles.isEmpty() && publicKeys.isEmpty() && certificates.subject().isEmpty()) {
       throw new InvalidClientPolicy(
-          "a client needs iam_roles or jwks (at least one way to authenticate)");
+          "a client needs iam_roles, jwks or a tls_client_auth_* name (at least one way to"
+              + " authenticate)");
+    }
+    if (certificates.selfSigned() && publicKeys.isEmpty()) {
+      throw new InvalidClientPolicy(
+          "self_signed_tls_client_auth needs jwks: the keys (or x5c certificates) it presents");
     }
 
     atMost("scopes", scopes, Scope.MAX_PER_CLIENT);
@@ -166,6 +175,7 @@ public record Client(
         refresh,
         mayIntrospect,
         dpop,
+        certificates,
         version);
   }
 
@@ -186,6 +196,7 @@ public record Client(
         refresh,
         mayIntrospect,
         dpop,
+        certificates,
         newVersion);
   }
 

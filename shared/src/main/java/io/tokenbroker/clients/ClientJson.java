@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -39,9 +40,15 @@ import java.util.TreeSet;
  *                      "idle_lifetime_seconds": 3600},
  *   "introspection": false,
  *   "dpop": "allowed",
- *   "dpop_algorithms": ["ES256", "PS256", "RS256"]
+ *   "dpop_algorithms": ["ES256", "PS256", "RS256"],
+ *   "tls_client_certificate_bound_access_tokens": false,
+ *   "tls_client_auth_subject_dn": "CN=ci-deployer,O=Example",
+ *   "self_signed_tls_client_auth": false
  * }
  * }</pre>
+ *
+ * <p>The mutual TLS fields are RFC 8705's client metadata: at most one {@code tls_client_auth_*}
+ * name (the one a {@code tls_client_auth} certificate must carry).
  */
 public final class ClientJson {
 
@@ -61,7 +68,14 @@ public final class ClientJson {
           "refresh_tokens",
           "introspection",
           "dpop",
-          "dpop_algorithms");
+          "dpop_algorithms",
+          "tls_client_certificate_bound_access_tokens",
+          "tls_client_auth_subject_dn",
+          "tls_client_auth_san_dns",
+          "tls_client_auth_san_uri",
+          "tls_client_auth_san_ip",
+          "tls_client_auth_san_email",
+          "self_signed_tls_client_auth");
   private static final Set<String> REFRESH_FIELDS =
       Set.of("enabled", "absolute_lifetime_seconds", "idle_lifetime_seconds");
 
@@ -127,6 +141,13 @@ public final class ClientJson {
               max.compareTo(Duration.ofMinutes(5)) < 0 ? max : Duration.ofMinutes(5));
       boolean mayIntrospect =
           json.containsKey("introspection") && JSONObjectUtils.getBoolean(json, "introspection");
+      ClientDpop dpop = dpop(json);
+      CertificatePolicy certificates = certificatePolicy(json);
+      if (dpop.required() && certificates.boundTokens()) {
+        // A token carries one binding: such a client could never get one.
+        throw new InvalidClientPolicy(
+            "dpop \"required\" and tls_client_certificate_bound_access_tokens exclude each other");
+      }
       return new Client(
           clientId,
           description == null ? "" : description,
@@ -141,7 +162,8 @@ public final class ClientJson {
           max,
           refreshPolicy(json),
           mayIntrospect,
-          dpop(json),
+          dpop,
+          certificates,
           version);
     } catch (ParseException e) {
       throw new InvalidClientPolicy("wrong type: " + e.getMessage());
@@ -173,6 +195,10 @@ public final class ClientJson {
     json.put(
         "dpop_algorithms",
         client.dpop().algorithms().stream().map(com.nimbusds.jose.JWSAlgorithm::getName).toList());
+    CertificatePolicy certificates = client.certificates();
+    json.put("tls_client_certificate_bound_access_tokens", certificates.boundTokens());
+    certificates.subject().ifPresent(subject -> json.put(subject.kind().field(), subject.value()));
+    json.put("self_signed_tls_client_auth", certificates.selfSigned());
     return json;
   }
 
@@ -215,6 +241,31 @@ public final class ClientJson {
     List<String> names = strings(json, "dpop_algorithms");
     return new ClientDpop(
         required, names.stream().map(com.nimbusds.jose.JWSAlgorithm::parse).toList());
+  }
+
+  private static CertificatePolicy certificatePolicy(Map<String, Object> json)
+      throws ParseException {
+    Optional<CertificatePolicy.CertificateSubject> subject = Optional.empty();
+    for (CertificatePolicy.CertificateSubject.Kind kind :
+        CertificatePolicy.CertificateSubject.Kind.values()) {
+      if (json.containsKey(kind.field())) {
+        if (subject.isPresent()) {
+          throw new InvalidClientPolicy(
+              "tls_client_auth: give exactly one of tls_client_auth_subject_dn, _san_dns,"
+                  + " _san_uri, _san_ip, _san_email");
+        }
+        String value = JSONObjectUtils.getString(json, kind.field());
+        subject = Optional.of(new CertificatePolicy.CertificateSubject(kind, value));
+      }
+    }
+    return new CertificatePolicy(
+        flag(json, "tls_client_certificate_bound_access_tokens"),
+        subject,
+        flag(json, "self_signed_tls_client_auth"));
+  }
+
+  private static boolean flag(Map<String, Object> json, String field) throws ParseException {
+    return json.containsKey(field) && JSONObjectUtils.getBoolean(json, field);
   }
 
   private static Duration min(Duration a, Duration b) {

@@ -8,6 +8,7 @@ import io.tokenbroker.verify.VerifierPolicy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Settings every broker endpoint shares, read once at init. Each variable is parsed here and only
@@ -24,6 +25,8 @@ import java.util.List;
  * @param jwksMaxAge JWKS_MAX_AGE_SECONDS: how long verifiers may cache the JWKS (default 300)
  * @param publishedScopes PUBLISHED_SCOPES: the scopes the metadata lists as {@code
  *     scopes_supported} (default none: the member is left out)
+ * @param mtlsEndpoints MTLS_BASE_URL: where the broker's endpoints answer over mutual TLS (RFC 8705
+ *     section 5's {@code mtls_endpoint_aliases}), if a mutual TLS domain is configured
  */
 public record BrokerConfig(
     BrokerEndpoints endpoints,
@@ -33,7 +36,8 @@ public record BrokerConfig(
     Duration clockSkew,
     Duration maxAssertionLifetime,
     Duration jwksMaxAge,
-    List<String> publishedScopes) {
+    List<String> publishedScopes,
+    Optional<BrokerEndpoints> mtlsEndpoints) {
 
   public BrokerConfig {
     publishedScopes = List.copyOf(publishedScopes);
@@ -48,7 +52,13 @@ public record BrokerConfig(
         clockSkew(env),
         maxAssertionLifetime(env),
         jwksMaxAge(env),
-        publishedScopes(env));
+        publishedScopes(env),
+        mtlsEndpoints(env));
+  }
+
+  /** MTLS_BASE_URL: an https URL (http only on loopback), or unset when there is no mTLS domain. */
+  public static Optional<BrokerEndpoints> mtlsEndpoints(Env env) {
+    return env.secureUrl("MTLS_BASE_URL").map(BrokerEndpoints::new);
   }
 
   /**

@@ -5,12 +5,16 @@ import io.tokenbroker.dpop.DpopProofVerifier;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * RFC 8414 authorization server metadata: what the broker serves and how, derived from its
  * endpoints and the algorithms it is configured with. {@code scopes} are the scopes the deployment
  * chose to publish (scopes are per client policy, the broker has no list of its own): listed as
- * {@code scopes_supported} when there are any, left out (the member is optional) when none.
+ * {@code scopes_supported} when there are any, left out (the member is optional) when none. {@code
+ * mtlsEndpoints}, where a mutual TLS domain is configured, adds RFC 8705's members: {@code
+ * tls_client_certificate_bound_access_tokens}, {@code mtls_endpoint_aliases} and the two
+ * certificate ways of client authentication.
  */
 public record ServerMetadata(
     BrokerEndpoints endpoints,
@@ -19,7 +23,47 @@ public record ServerMetadata(
     List<String> clientAuthMethods,
     List<String> clientAssertionAlgorithms,
     List<String> accessTokenAlgorithms,
-    List<String> dpopAlgorithms) {
+    List<String> dpopAlgorithms,
+    Optional<BrokerEndpoints> mtlsEndpoints) {
+
+  /** Without mutual TLS. */
+  public ServerMetadata(
+      BrokerEndpoints endpoints,
+      List<String> scopes,
+      List<String> grantTypes,
+      List<String> clientAuthMethods,
+      List<String> clientAssertionAlgorithms,
+      List<String> accessTokenAlgorithms,
+      List<String> dpopAlgorithms) {
+    this(
+        endpoints,
+        scopes,
+        grantTypes,
+        clientAuthMethods,
+        clientAssertionAlgorithms,
+        accessTokenAlgorithms,
+        dpopAlgorithms,
+        Optional.empty());
+  }
+
+  /** This metadata with the mutual TLS endpoints, if any: RFC 8705's members and methods. */
+  public ServerMetadata withMutualTls(Optional<BrokerEndpoints> mtls) {
+    if (mtls.isEmpty()) {
+      return this;
+    }
+    List<String> methods = new java.util.ArrayList<>(clientAuthMethods);
+    methods.add("tls_client_auth");
+    methods.add("self_signed_tls_client_auth");
+    return new ServerMetadata(
+        endpoints,
+        scopes,
+        grantTypes,
+        methods,
+        clientAssertionAlgorithms,
+        accessTokenAlgorithms,
+        dpopAlgorithms,
+        mtls);
+  }
 
   public ServerMetadata {
     dpopAlgorithms = List.copyOf(dpopAlgorithms);
@@ -65,6 +109,15 @@ public record ServerMetadata(
     json.put("dpop_signing_alg_values_supported", dpopAlgorithms);
     // Not registered by RFC 8414, but what verifiers of our access tokens need to know.
     json.put("access_token_signing_alg_values_supported", accessTokenAlgorithms);
+    mtlsEndpoints.ifPresent(
+        mtls -> {
+          json.put("tls_client_certificate_bound_access_tokens", true);
+          Map<String, Object> aliases = new LinkedHashMap<>();
+          aliases.put("token_endpoint", mtls.token().toString());
+          aliases.put("revocation_endpoint", mtls.revocation().toString());
+          aliases.put("introspection_endpoint", mtls.introspection().toString());
+          json.put("mtls_endpoint_aliases", aliases);
+        });
     return json;
   }
 

@@ -83,9 +83,10 @@ public final class RefreshService {
   }
 
   /**
-   * @param binding the DPoP key the request proved it holds, if any: a family started with a DPoP
-   *     key refreshes only with a proof of that key (refused with {@code invalid_dpop_proof}, the
-   *     token not spent); the new access token is bound to the proof's key
+   * @param binding what the new access token is bound to ({@code cnf}), as for {@link
+   *     TokenService#issue}: the key or certificate the caller proved it holds on this request,
+   *     empty for a bearer token. A family started with a DPoP key refreshes only with a proof of
+   *     that key (refused with {@code invalid_dpop_proof}, the refresh token not spent)
    */
   public IssuedToken refresh(
       AuthenticatedClient caller,

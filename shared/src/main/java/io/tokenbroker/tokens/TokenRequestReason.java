@@ -17,7 +17,10 @@ public enum TokenRequestReason implements RejectionReason {
   SCOPE_NOT_ALLOWED("scope_not_allowed"),
   AUDIENCE_REQUIRED("audience_required"),
   AUDIENCE_NOT_ALLOWED("audience_not_allowed"),
-  TOKEN_TOO_LARGE("token_too_large");
+  TOKEN_TOO_LARGE("token_too_large"),
+  /** A client whose tokens are certificate-bound (RFC 8705 3.4) asked without mutual TLS. */
+  CLIENT_CERTIFICATE_REQUIRED("client_certificate_required"),
+  TWO_BINDINGS("two_bindings");
 
   private final String logName;
 

@@ -45,6 +45,12 @@ public enum AccessTokenReason implements RejectionReason {
   SID_MALFORMED("sid_malformed"),
   SCOPE_MALFORMED("scope_malformed"),
   CNF_MALFORMED("cnf_malformed"),
+  /** A token bound to a client certificate (RFC 8705), on a request without one. */
+  CLIENT_CERTIFICATE_MISSING("client_certificate_missing"),
+  /** A token bound to another client certificate than the request's. */
+  CLIENT_CERTIFICATE_MISMATCH("client_certificate_mismatch"),
+  /** The request's client certificate (API Gateway's PEM) is no single X.509 certificate. */
+  CLIENT_CERTIFICATE_MALFORMED("client_certificate_malformed"),
   TOKEN_REVOKED("token_revoked"),
   SIGNING_KEY_REVOKED("signing_key_revoked"),
   REFRESH_FAMILY_REVOKED("refresh_family_revoked"),

@@ -313,8 +313,9 @@ class ClientAssertionVerifierTest {
 
   /**
    * What a caller is never told, whatever it sends: whether a client exists or is enabled, which
-   * keys it has, whether a signature failed, how IAM roles are bound. Everything else is a rule of
-   * the request, checked before any lookup, or checked after the signature proved the key.
+   * keys it has, whether a signature failed, how IAM roles are bound, which certificates it
+   * registered. Everything else is a rule of the request, checked before any lookup, or checked
+   * after the signature proved the key.
    */
   private static final java.util.Set<ClientAuthenticationReason> UNDISCLOSED =
       java.util.EnumSet.of(
@@ -327,7 +328,11 @@ class ClientAssertionVerifierTest {
           ClientAuthenticationReason.ASSERTION_NO_MATCHING_KEY,
           ClientAuthenticationReason.ASSERTION_KEY_UNKNOWN,
           ClientAuthenticationReason.ASSERTION_ALG_DOES_NOT_MATCH_KEY,
-          ClientAuthenticationReason.ASSERTION_BAD_SIGNATURE);
+          ClientAuthenticationReason.ASSERTION_BAD_SIGNATURE,
+          // RFC 8705 2: which certificates or names a client registered
+          ClientAuthenticationReason.CERTIFICATE_AUTH_NOT_REGISTERED,
+          ClientAuthenticationReason.CERTIFICATE_SUBJECT_MISMATCH,
+          ClientAuthenticationReason.CERTIFICATE_NOT_REGISTERED);
 
   @Test
   void disclosesNothingAboutClientsKeysOrSignatures() {

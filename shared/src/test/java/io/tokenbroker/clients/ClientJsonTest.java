@@ -11,6 +11,7 @@ import io.tokenbroker.testing.TestKeys;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -92,6 +93,27 @@ class ClientJsonTest {
   }
 
   @Test
+  void readsAndWritesTheMutualTlsRegistration() {
+    Map<String, Object> json = valid();
+    json.remove("iam_roles");
+    json.put("tls_client_auth_san_ip", "2001:db8::1");
+    json.put("tls_client_certificate_bound_access_tokens", true);
+
+    Client client = ClientJson.fromJson(json, 0);
+
+    assertThat(client.certificates())
+        .isEqualTo(
+            new CertificatePolicy(
+                true,
+                Optional.of(
+                    new CertificatePolicy.CertificateSubject(
+                        CertificatePolicy.CertificateSubject.Kind.SAN_IP, "2001:db8::1")),
+                false));
+    assertThat(ClientJson.parse(ClientJson.toJsonString(client))).isEqualTo(client);
+    assertThat(ClientJson.fromJson(valid(), 0).certificates()).isEqualTo(CertificatePolicy.NONE);
+  }
+
+  @Test
   void readsAFileOfClients() {
     String file =
         """
@@ -113,7 +135,41 @@ class ClientJsonTest {
         invalid("missing client_id", j -> j.remove("client_id"), "client_id"),
         invalid("client_id with a space", j -> j.put("client_id", "a b"), "client_id"),
         invalid("unknown field", j -> j.put("scope", "typo"), "unknown field: scope"),
-        invalid("no way to authenticate", j -> j.remove("iam_roles"), "needs iam_roles or jwks"),
+        invalid(
+            "no way to authenticate",
+            j -> j.remove("iam_roles"),
+            "needs iam_roles, jwks or a tls_client_auth_* name"),
+        invalid(
+            "two tls_client_auth names",
+            j -> {
+              j.put("tls_client_auth_subject_dn", "CN=ci");
+              j.put("tls_client_auth_san_dns", "ci.example.com");
+            },
+            "exactly one of tls_client_auth_subject_dn"),
+        invalid(
+            "subject DN that is no DN",
+            j -> j.put("tls_client_auth_subject_dn", "ci deployer"),
+            "not an RFC 4514 distinguished name"),
+        invalid(
+            "SAN IP that is a host name",
+            j -> j.put("tls_client_auth_san_ip", "ci.example.com"),
+            "not an IPv4 or IPv6 address literal"),
+        invalid(
+            "SAN DNS with a space",
+            j -> j.put("tls_client_auth_san_dns", "ci example.com"),
+            "no spaces"),
+        invalid(
+            "empty SAN URI",
+            j -> j.put("tls_client_auth_san_uri", ""),
+            "tls_client_auth_san_uri: 1-1024 characters"),
+        invalid(
+            "self-signed certificates without jwks",
+            j -> j.put("self_signed_tls_client_auth", true),
+            "self_signed_tls_client_auth needs jwks"),
+        invalid(
+            "bound tokens as a string",
+            j -> j.put("tls_client_certificate_bound_access_tokens", "true"),
+            "wrong type"),
         invalid(
             "IAM user instead of role",
             j -> j.put("iam_roles", List.of("arn:aws:iam::123456789012:user/bob")),
@@ -192,7 +248,14 @@ class ClientJsonTest {
         invalid(
             "dpop algorithm twice",
             j -> j.put("dpop_algorithms", List.of("ES256", "ES256")),
-            "dpop_algorithms: duplicate"));
+            "dpop_algorithms: duplicate"),
+        invalid(
+            "dpop required and certificate-bound tokens",
+            j -> {
+              j.put("dpop", "required");
+              j.put("tls_client_certificate_bound_access_tokens", true);
+            },
+            "exclude each other"));
   }
 
   private static Arguments invalid(

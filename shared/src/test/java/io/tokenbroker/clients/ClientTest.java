@@ -67,6 +67,7 @@ class ClientTest {
           RefreshPolicy.DISABLED,
           false,
           ClientDpop.ALLOWED,
+          CertificatePolicy.NONE,
           0);
     }
   }
@@ -120,7 +121,7 @@ class ClientTest {
         broken(
             "no way to authenticate",
             p -> with(p, p.clientId(), p.subject(), Set.of(), p.keys(), p.scopes(), p.audiences()),
-            "needs iam_roles or jwks"),
+            "needs iam_roles, jwks or a tls_client_auth_* name"),
         broken(
             "private key",
             p ->

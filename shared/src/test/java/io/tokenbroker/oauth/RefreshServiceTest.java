@@ -209,6 +209,28 @@ class RefreshServiceTest {
     assertThat(store.find(refreshToken)).isEmpty(); // stored by hash only
   }
 
+  /** RFC 8705 3: the refreshed access token is bound to the certificate of the refresh request. */
+  @Test
+  void bindsTheRefreshedAccessTokenToTheCertificateItIsGiven() throws Exception {
+    IssuedToken first = start("&scope=orders:read");
+    Confirmation.ClientCertificate certificate =
+        new Confirmation.ClientCertificate("bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg0");
+
+    IssuedToken bound =
+        refreshes.refresh(
+            agent,
+            TokenRequest.from(
+                Form.parse(
+                    "grant_type=refresh_token&refresh_token="
+                        + first.refreshToken().orElseThrow())),
+            origin,
+            Optional.of(certificate));
+
+    assertThat(SignedJWT.parse(bound.accessToken()).getJWTClaimsSet().getJSONObjectClaim("cnf"))
+        .isEqualTo(Map.of("x5t#S256", certificate.thumbprint()));
+    assertThat(bound.record().confirmation()).contains(certificate);
+  }
+
   @Test
   void issuesNoRefreshTokenToAClientWhosePolicyDoesNotAllowIt() {
     IssuedToken token =

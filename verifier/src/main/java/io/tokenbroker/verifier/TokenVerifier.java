@@ -10,8 +10,10 @@ import io.tokenbroker.config.Env;
 import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.errors.ServiceFailure;
 import io.tokenbroker.identifiers.ClientId;
+import io.tokenbroker.jose.Confirmation;
 import io.tokenbroker.verify.AccessTokenVerifier;
 import io.tokenbroker.verify.CachingKeyResolver;
+import io.tokenbroker.verify.CertificateBinding;
 import io.tokenbroker.verify.KeySource;
 import io.tokenbroker.verify.RevocationCheck;
 import io.tokenbroker.verify.RevocationStatus;
@@ -19,6 +21,7 @@ import io.tokenbroker.verify.VerifiedToken;
 import io.tokenbroker.verify.VerifierPolicy;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -94,6 +97,23 @@ public final class TokenVerifier {
    *     request that sent it more than once: pass null, or join the values with commas: refused)
    */
   public Decision verify(String method, String path, String authorizationHeader) {
+    return verify(method, path, authorizationHeader, Optional.empty());
+  }
+
+  /**
+   * {@link #verify(String, String, String)} for a request that came over TLS: a token bound to a
+   * client certificate (RFC 8705, {@code cnf["x5t#S256"]}) is accepted only when {@code
+   * clientCertificate} is that certificate, else refused (401, {@code client_certificate_missing}
+   * or {@code client_certificate_mismatch}).
+   *
+   * @param clientCertificate the certificate the client authenticated the TLS connection with (the
+   *     first of the SSL session's peer certificates), empty if it presented none
+   */
+  public Decision verify(
+      String method,
+      String path,
+      String authorizationHeader,
+      Optional<X509Certificate> clientCertificate) {
     Objects.requireNonNull(method, "method");
     Optional<String> token;
     try {
@@ -120,7 +140,13 @@ public final class TokenVerifier {
       return new Decision.Refused(
           500, "server_error", VerifierReason.VERIFIER_FAILED.logName(), Optional.empty());
     }
-    if (!verified.isBearer()) {
+    if (verified.confirmation().orElse(null) instanceof Confirmation.ClientCertificate bound) {
+      try {
+        CertificateBinding.require(bound, clientCertificate);
+      } catch (RequestRejected notProven) {
+        return unauthorized(notProven.reason(), true);
+      }
+    } else if (!verified.isBearer()) {
       return unauthorized(VerifierReason.BOUND_TOKEN_NOT_PROVEN.logName(), true);
     }
     if (routes.permits(verified.scopes(), method, path)) {

@@ -3,17 +3,23 @@ package io.tokenbroker.verifier;
 import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpsExchange;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * Protects a JDK {@link com.sun.net.httpserver.HttpServer} context with a {@link TokenVerifier}: a
  * request reaches the handler only if the verifier allows it, and the handler finds the caller with
  * {@link #principal}. Otherwise the filter answers (401, 403, 400, 503 or 500) with the RFC 6750
  * {@code WWW-Authenticate} challenge and a JSON {@code {"error": ...}} body, and logs the reason
- * (never the token).
+ * (never the token). On an {@link com.sun.net.httpserver.HttpsServer} that wants or needs client
+ * authentication, a certificate-bound token (RFC 8705) is checked against the client certificate of
+ * the TLS session; on plain HTTP it is refused.
  *
  * <pre>{@code
  * HttpContext orders = server.createContext("/orders", handler);
@@ -50,13 +56,35 @@ public final class VerifierFilter extends Filter {
     // Sent more than once: joined, so the verifier refuses it as malformed.
     String header = authorization == null ? null : String.join(",", authorization);
     Decision decision =
-        verifier.verify(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), header);
+        verifier.verify(
+            exchange.getRequestMethod(),
+            exchange.getRequestURI().getPath(),
+            header,
+            clientCertificate(exchange));
     switch (decision) {
       case Decision.Allowed allowed -> {
         exchange.setAttribute(PRINCIPAL, allowed.principal());
         chain.doFilter(exchange);
       }
       case Decision.Refused refused -> refuse(exchange, refused);
+    }
+  }
+
+  /**
+   * On an {@link com.sun.net.httpserver.HttpsServer}: the certificate the client authenticated TLS
+   * with, if any.
+   */
+  static Optional<X509Certificate> clientCertificate(HttpExchange exchange) {
+    if (!(exchange instanceof HttpsExchange https) || https.getSSLSession() == null) {
+      return Optional.empty();
+    }
+    try {
+      Certificate[] chain = https.getSSLSession().getPeerCertificates();
+      return chain.length > 0 && chain[0] instanceof X509Certificate first
+          ? Optional.of(first)
+          : Optional.empty();
+    } catch (SSLPeerUnverifiedException none) {
+      return Optional.empty();
     }
   }
 

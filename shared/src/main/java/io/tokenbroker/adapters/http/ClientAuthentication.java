@@ -1,17 +1,21 @@
 package io.tokenbroker.adapters.http;
 
 import io.tokenbroker.auth.AuthenticatedClient;
+import io.tokenbroker.auth.CertificateAuthenticator;
 import io.tokenbroker.auth.ClientAssertionVerifier;
 import io.tokenbroker.auth.IamAuthenticator;
 import io.tokenbroker.errors.OAuthError;
 import io.tokenbroker.errors.RequestRejected;
+import java.security.cert.X509Certificate;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
  * How the token, revocation and introspection endpoints authenticate their caller from a request:
  * on the endpoint's AWS_IAM route by the caller API Gateway verified, elsewhere by the client
- * assertion in the form. Reads only the parameters the chosen way uses.
+ * assertion in the form, or (RFC 8705 section 2) by the mutual TLS client certificate when the form
+ * names a {@code client_id} and carries no {@code client_assertion}. Reads only the parameters the
+ * chosen way uses.
  *
  * <p>An {@code invalid_client} answer to a caller that authenticated with the {@code Authorization}
  * header carries {@code WWW-Authenticate} naming the scheme it used (RFC 6749 section 5.2): {@code
@@ -28,26 +32,48 @@ public final class ClientAuthentication {
 
   private final IamAuthenticator iam;
   private final ClientAssertionVerifier assertions;
+  private final Optional<CertificateAuthenticator> certificates;
   private final String basicChallenge;
 
+  /** Without certificate authentication. */
+  public ClientAuthentication(
+      IamAuthenticator iam, ClientAssertionVerifier assertions, String realm) {
+    this(iam, assertions, Optional.empty(), realm);
+  }
+
   /**
+   * @param certificates mutual TLS client authentication ({@code tls_client_auth}, {@code
+   *     self_signed_tls_client_auth}), where the endpoint offers it
    * @param realm the issuer identifier, the realm of a Basic challenge
    */
   public ClientAuthentication(
-      IamAuthenticator iam, ClientAssertionVerifier assertions, String realm) {
+      IamAuthenticator iam,
+      ClientAssertionVerifier assertions,
+      Optional<CertificateAuthenticator> certificates,
+      String realm) {
     this.iam = iam;
     this.assertions = assertions;
+    this.certificates = certificates;
     this.basicChallenge = "Basic realm=" + quoted(realm);
   }
 
   public AuthenticatedClient authenticate(HttpRequest request, Form form, boolean iamRoute) {
     try {
-      return iamRoute
-          ? iam.authenticate(request.context().iamCallerArn(), form.single("client_id"))
-          : assertions.verify(
-              form.single("client_assertion_type"),
-              form.single("client_assertion"),
-              form.single("client_id"));
+      if (iamRoute) {
+        return iam.authenticate(request.context().iamCallerArn(), form.single("client_id"));
+      }
+      Optional<X509Certificate> certificate = MutualTls.certificate(request);
+      if (certificates.isPresent()
+          && certificate.isPresent()
+          && !form.has("client_assertion")
+          && !form.has("client_assertion_type")
+          && form.single("client_id").isPresent()) {
+        return certificates.get().authenticate(form.single("client_id").get(), certificate.get());
+      }
+      return assertions.verify(
+          form.single("client_assertion_type"),
+          form.single("client_assertion"),
+          form.single("client_id"));
     } catch (RequestRejected rejected) {
       if (rejected.error() != OAuthError.INVALID_CLIENT) {
         throw rejected;

@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * An HTTP API event (payload 2.0): single-valued headers (API Gateway joins repeats with commas),
  * the route from the route key's path, the SigV4 caller from {@code
- * requestContext.authorizer.iam.userArn}.
+ * requestContext.authorizer.iam.userArn}, the mutual TLS client certificate from {@code
+ * requestContext.authentication.clientCert.clientCertPem}.
  */
 final class HttpApiEventParser {
 
@@ -45,6 +46,7 @@ final class HttpApiEventParser {
             string(context, "stage").orElse(""),
             string(http, "sourceIp").orElse(""),
             string(http, "userAgent").orElse(""),
-            string(iam, "userArn")));
+            string(iam, "userArn"),
+            string(object(object(context, "authentication"), "clientCert"), "clientCertPem")));
   }
 }

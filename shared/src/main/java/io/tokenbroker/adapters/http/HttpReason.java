@@ -23,6 +23,8 @@ public enum HttpReason implements RejectionReason {
   DUPLICATE_PARAMETER("duplicate_parameter"),
   MISSING_PARAMETER("missing_parameter"),
   MALFORMED_FORM("malformed_form"),
+  /** The mutual TLS client certificate of the request context is no single X.509 certificate. */
+  MALFORMED_CLIENT_CERTIFICATE("malformed_client_certificate"),
   UNKNOWN_ROUTE("unknown_route");
 
   private final String logName;

@@ -48,6 +48,9 @@ public record HttpRequest(
    * @param userAgent the User-Agent header as API Gateway saw it, or empty
    * @param iamCallerArn the caller's IAM principal ARN when API Gateway verified a SigV4 signature
    *     (AWS_IAM routes), else empty; never set from a client-controlled header
+   * @param clientCertPem the client certificate of a mutual TLS connection, as API Gateway
+   *     validated it against the custom domain's truststore and passes it ({@code
+   *     clientCert.clientCertPem}), else empty; never set from a client-controlled header
    */
   public record RequestContext(
       String requestId,
@@ -55,7 +58,20 @@ public record HttpRequest(
       String stage,
       String sourceIp,
       String userAgent,
-      Optional<String> iamCallerArn) {}
+      Optional<String> iamCallerArn,
+      Optional<String> clientCertPem) {
+
+    /** A request without mutual TLS. */
+    public RequestContext(
+        String requestId,
+        String apiId,
+        String stage,
+        String sourceIp,
+        String userAgent,
+        Optional<String> iamCallerArn) {
+      this(requestId, apiId, stage, sourceIp, userAgent, iamCallerArn, Optional.empty());
+    }
+  }
 
   /** Every value of the header, or an empty list. */
   public List<String> headerValues(String name) {

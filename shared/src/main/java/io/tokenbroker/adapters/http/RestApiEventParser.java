@@ -14,7 +14,8 @@ import java.util.Map;
 
 /**
  * A REST API proxy event (payload 1.0): headers and query from the multi-value maps when present,
- * the route from {@code resource}, the SigV4 caller from {@code requestContext.identity.userArn}.
+ * the route from {@code resource}, the SigV4 caller from {@code requestContext.identity.userArn},
+ * the mutual TLS client certificate from {@code requestContext.identity.clientCert.clientCertPem}.
  */
 final class RestApiEventParser {
 
@@ -50,7 +51,8 @@ final class RestApiEventParser {
             string(context, "stage").orElse(""),
             string(identity, "sourceIp").orElse(""),
             string(identity, "userAgent").orElse(""),
-            string(identity, "userArn")));
+            string(identity, "userArn"),
+            string(object(identity, "clientCert"), "clientCertPem")));
   }
 
   private static Map<String, List<String>> multiValues(Map<String, Object> json, String name)

@@ -4,11 +4,13 @@ import io.tokenbroker.adapters.dynamodb.BrokerTables;
 import io.tokenbroker.adapters.http.ClientAuthentication;
 import io.tokenbroker.adapters.lifecycle.PrimingEvents;
 import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
+import io.tokenbroker.auth.CertificateAuthenticator;
 import io.tokenbroker.auth.ClientAssertionVerifier;
 import io.tokenbroker.auth.IamAuthenticator;
 import io.tokenbroker.clients.ClientRepository;
 import io.tokenbroker.config.BrokerConfig;
 import java.time.Clock;
+import java.util.Optional;
 
 /**
  * What the token, revocation and introspection wirings build alike: the client authentication (IAM
@@ -30,6 +32,7 @@ final class ClientEndpointParts {
             clock,
             config.maxAssertionLifetime(),
             config.clockSkew()),
+        Optional.of(new CertificateAuthenticator(clients)),
         config.endpoints().issuerId());
   }
 

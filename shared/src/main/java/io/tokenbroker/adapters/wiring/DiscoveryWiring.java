@@ -16,6 +16,7 @@ import io.tokenbroker.telemetry.Telemetry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The discovery function's real services over AWS, built once per container, and its SnapStart
@@ -48,6 +49,7 @@ public final class DiscoveryWiring {
         config.keyTableCache(),
         config.jwksMaxAge(),
         config.publishedScopes(),
+        config.mtlsEndpoints(),
         clock,
         telemetry);
   }
@@ -59,6 +61,7 @@ public final class DiscoveryWiring {
       Duration keyTableCache,
       Duration jwksMaxAge,
       List<String> publishedScopes,
+      Optional<BrokerEndpoints> mtlsEndpoints,
       Clock clock,
       Telemetry telemetry) {
     this.adapters = adapters;
@@ -68,15 +71,15 @@ public final class DiscoveryWiring {
         new DiscoveryService(
             keys,
             new ConfirmedKeys(adapters.publishedKeyCheck(), clock, telemetry),
-            ServerMetadata.forBroker(endpoints, publishedScopes),
+            ServerMetadata.forBroker(endpoints, publishedScopes).withMutualTls(mtlsEndpoints),
             jwksMaxAge);
   }
 
   /**
    * From the function's environment: the variables discovery uses and no others (ISSUER,
-   * KEYS_TABLE, KEY_TABLE_CACHE_SECONDS, JWKS_MAX_AGE_SECONDS, PUBLISHED_SCOPES, AWS settings),
-   * each read by its one parser in {@link BrokerConfig} and {@link BrokerTables}. A setting it does
-   * not use (another table, a token lifetime) cannot stop it at init.
+   * KEYS_TABLE, KEY_TABLE_CACHE_SECONDS, JWKS_MAX_AGE_SECONDS, PUBLISHED_SCOPES, MTLS_BASE_URL, AWS
+   * settings), each read by its one parser in {@link BrokerConfig} and {@link BrokerTables}. A
+   * setting it does not use (another table, a token lifetime) cannot stop it at init.
    */
   public static DiscoveryWiring fromEnvironment(Env env, Clock clock, Telemetry telemetry) {
     return new DiscoveryWiring(
@@ -86,6 +89,7 @@ public final class DiscoveryWiring {
         BrokerConfig.keyTableCache(env),
         BrokerConfig.jwksMaxAge(env),
         BrokerConfig.publishedScopes(env),
+        BrokerConfig.mtlsEndpoints(env),
         clock,
         telemetry);
   }

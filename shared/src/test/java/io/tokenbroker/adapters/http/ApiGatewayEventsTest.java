@@ -73,6 +73,33 @@ class ApiGatewayEventsTest {
         .contains("arn:aws:sts::123456789012:assumed-role/ci/job-1");
   }
 
+  /**
+   * The mutual TLS client certificate where each payload version carries it (REST:
+   * identity.clientCert, HTTP API: authentication.clientCert), never from a header.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void takesTheClientCertificateOnlyFromApiGatewaysRequestContext() {
+    Map<String, Object> rest = EventFiles.load("token/client-credentials-tls-client-auth.json");
+    Map<String, Object> cert =
+        (Map<String, Object>)
+            ((Map<String, Object>)
+                    ((Map<String, Object>) rest.get("requestContext")).get("identity"))
+                .get("clientCert");
+    String pem = (String) cert.get("clientCertPem");
+    assertThat(ApiGatewayEvents.parse(rest).context().clientCertPem()).contains(pem);
+
+    Map<String, Object> http = EventFiles.load("discovery/get-jwks-http-api.json");
+    ((Map<String, Object>) http.get("requestContext"))
+        .put("authentication", Map.of("clientCert", cert));
+    assertThat(ApiGatewayEvents.parse(http).context().clientCertPem()).contains(pem);
+
+    Map<String, Object> plain = EventFiles.load("discovery/get-jwks.json");
+    plain.put("headers", Map.of("clientCertPem", pem, "X-Client-Cert", pem));
+    plain.remove("multiValueHeaders");
+    assertThat(ApiGatewayEvents.parse(plain).context().clientCertPem()).isEmpty();
+  }
+
   @Test
   void rejectsAnEventWithWrongTypes() {
     Map<String, Object> event = EventFiles.load("discovery/get-jwks.json");

@@ -262,6 +262,93 @@ class TemplateIT {
   }
 
   /**
+   * RFC 8705 in AWS: the API on a custom domain with mutual TLS, off by default (every resource of
+   * it under the MtlsOn condition, which an empty MtlsDomainName leaves false), with its ACM
+   * certificate and S3 truststore (version optional), the stage mapped at its root, the execute-api
+   * endpoint disabled when it is on (it would skip the truststore), the authorizer's cache off (it
+   * is keyed by the token alone, so a cached Allow would ignore the certificate), and discovery
+   * told the mutual TLS base URL (mtls_endpoint_aliases).
+   */
+  @Test
+  void servesTheApiOnAMutualTlsDomainOnlyWhenOneIsConfigured() {
+    SamTemplate t = template();
+    for (String name :
+        List.of(
+            "MtlsDomainName", "MtlsCertificateArn", "MtlsTruststoreUri", "MtlsTruststoreVersion")) {
+      assertThat(object(t.parameters, name)).as(name).containsEntry("Default", "");
+    }
+    assertThat(object(object(t.json, "Conditions"), "MtlsOn"))
+        .isEqualTo(
+            Map.of(
+                "Fn::Not",
+                List.of(Map.of("Fn::Equals", List.of(Map.of("Ref", "MtlsDomainName"), "")))));
+    assertThat(object(object(object(t.json, "Rules"), "MtlsNeedsItsCertificateAndTruststore")))
+        .containsKey("Assertions");
+
+    Map<String, Object> domain = object(t.resources, "MtlsDomain");
+    assertThat(domain).containsEntry("Type", "AWS::ApiGateway::DomainName");
+    assertThat(domain).containsEntry("Condition", "MtlsOn");
+    Map<String, Object> domainProperties = object(domain, "Properties");
+    assertThat(domainProperties)
+        .containsEntry("DomainName", Map.of("Ref", "MtlsDomainName"))
+        .containsEntry("RegionalCertificateArn", Map.of("Ref", "MtlsCertificateArn"))
+        .containsEntry("EndpointConfiguration", Map.of("Types", List.of("REGIONAL")))
+        .containsEntry("SecurityPolicy", "TLS_1_2");
+    assertThat(object(domainProperties, "MutualTlsAuthentication"))
+        .containsEntry("TruststoreUri", Map.of("Ref", "MtlsTruststoreUri"))
+        .containsEntry(
+            "TruststoreVersion",
+            Map.of(
+                "Fn::If",
+                List.of(
+                    "MtlsTruststoreVersionGiven",
+                    Map.of("Ref", "MtlsTruststoreVersion"),
+                    Map.of("Ref", "AWS::NoValue"))));
+
+    Map<String, Object> mapping = object(t.resources, "MtlsBasePathMapping");
+    assertThat(mapping).containsEntry("Type", "AWS::ApiGateway::BasePathMapping");
+    assertThat(mapping).containsEntry("Condition", "MtlsOn");
+    Map<String, Object> mappingProperties = object(mapping, "Properties");
+    assertThat(mappingProperties)
+        .containsEntry("DomainName", Map.of("Ref", "MtlsDomain"))
+        .containsEntry("RestApiId", Map.of("Ref", "BrokerApi"))
+        .doesNotContainKey("BasePath"); // the stage at the domain's root: /token, /demo/...
+    String stage = (String) object(mappingProperties, "Stage").get("Ref");
+    assertThat(object(t.resources, stage).get("Type")).isEqualTo("AWS::ApiGateway::Stage");
+
+    Map<String, Object> body =
+        object(t.ofType("AWS::ApiGateway::RestApi").get("BrokerApi"), "Body");
+    assertThat(
+            object(
+                object(list(body, "servers").getFirst()),
+                "x-amazon-apigateway-endpoint-configuration"))
+        .containsEntry(
+            "disableExecuteApiEndpoint", Map.of("Fn::If", List.of("MtlsOn", true, false)));
+    Map<String, Object> authorizer =
+        object(
+            object(object(object(body, "components"), "securitySchemes"), "brokerAuthorizer"),
+            "x-amazon-apigateway-authorizer");
+    assertThat(authorizer)
+        .containsEntry(
+            "authorizerResultTtlInSeconds",
+            Map.of("Fn::If", List.of("MtlsOn", 0L, Map.of("Ref", "AuthorizerCacheTtlSeconds"))));
+
+    Map<String, Object> discoveryEnv =
+        object(
+            object(t.ofType("AWS::Lambda::Function").get("DiscoveryFunction"), "Environment"),
+            "Variables");
+    assertThat(discoveryEnv)
+        .containsEntry(
+            "MTLS_BASE_URL",
+            Map.of(
+                "Fn::If",
+                List.of(
+                    "MtlsOn",
+                    Map.of("Fn::Sub", "https://${MtlsDomainName}"),
+                    Map.of("Ref", "AWS::NoValue"))));
+  }
+
+  /**
    * PublishedScopes' AllowedPattern admits exactly what the discovery function's PUBLISHED_SCOPES
    * parser accepts: a scope over Scope.MAX_LENGTH that deployed would fail every start of the
    * function that also serves the JWKS.

@@ -130,6 +130,9 @@ final class AuthorizerEvent {
   private String stage = "null";
   private HeaderCount headers;
   private HeaderCount multiValueHeaders;
+  // clientCert.clientCertPem under requestContext.identity (REST) or .authentication (HTTP API).
+  private String identityClientCertPem;
+  private String authenticationClientCertPem;
 
   private AuthorizerEvent(String text) {
     this.text = text;
@@ -201,7 +204,8 @@ final class AuthorizerEvent {
         credential.flatMap(AuthorizerRequest::bearer),
         arn.method(),
         arn.path(),
-        arn.base());
+        arn.base(),
+        Optional.ofNullable(identityClientCertPem));
   }
 
   private AuthorizerRequest httpApi() {
@@ -224,7 +228,8 @@ final class AuthorizerEvent {
         credential.flatMap(AuthorizerRequest::bearer),
         httpMethod.toUpperCase(Locale.ROOT),
         path,
-        arn.base());
+        arn.base(),
+        Optional.ofNullable(authenticationClientCertPem));
   }
 
   /** The header's value if it was sent exactly once (REST multi-value headers say). */
@@ -312,12 +317,56 @@ final class AuthorizerEvent {
           http();
         } else if (nameIs(member, "stage")) {
           stage = valueText();
+        } else if (nameIs(member, "identity")) {
+          identityClientCertPem = clientCertPem(identityClientCertPem);
+        } else if (nameIs(member, "authentication")) {
+          authenticationClientCertPem = clientCertPem(authenticationClientCertPem);
         } else {
           skipValue();
         }
       } while (nextMember('}'));
     }
     leave(first);
+  }
+
+  /**
+   * {@code clientCert.clientCertPem} of the object at {@code pos}, where API Gateway puts the
+   * certificate of a mutual TLS connection; {@code previous} if there is none.
+   */
+  private String clientCertPem(String previous) throws Syntax, TooDeep {
+    String pem = previous;
+    if (peekValue() != '{') {
+      skipValue();
+      return pem;
+    }
+    pos++;
+    enter();
+    int first = names;
+    if (!emptyContainer('}')) {
+      do {
+        int member = memberName(first);
+        if (nameIs(member, "clientCert") && peekValue() == '{') {
+          pos++;
+          enter();
+          int inner = names;
+          if (!emptyContainer('}')) {
+            do {
+              int field = memberName(inner);
+              if (nameIs(field, "clientCertPem")) {
+                pem = stringOrSkip();
+              } else {
+                skipValue();
+              }
+            } while (nextMember('}'));
+          }
+          leave(inner);
+        } else {
+          skipValue();
+        }
+      } while (nextMember('}'));
+    }
+    leave(first);
+    return pem;
   }
 
   private void http() throws Syntax, TooDeep {

@@ -14,9 +14,24 @@ import java.util.Optional;
  * @param path the request path, without stage
  * @param arnBase {@code arn:aws:execute-api:<region>:<account>:<api>/<stage>/}: the API's resources
  *     in IAM policy terms
+ * @param clientCertPem the client certificate of a mutual TLS request, as API Gateway passes it
+ *     ({@code requestContext.identity.clientCert.clientCertPem} for REST, {@code
+ *     requestContext.authentication.clientCert.clientCertPem} for HTTP APIs); a TOKEN authorizer's
+ *     event carries none
  */
 record AuthorizerRequest(
-    Shape shape, Optional<String> bearerToken, String method, String path, String arnBase) {
+    Shape shape,
+    Optional<String> bearerToken,
+    String method,
+    String path,
+    String arnBase,
+    Optional<String> clientCertPem) {
+
+  /** Without a client certificate. */
+  AuthorizerRequest(
+      Shape shape, Optional<String> bearerToken, String method, String path, String arnBase) {
+    this(shape, bearerToken, method, path, arnBase, Optional.empty());
+  }
 
   enum Shape {
     REST_POLICY,

@@ -9,9 +9,11 @@ import io.tokenbroker.config.Env;
 import io.tokenbroker.errors.RejectionReason;
 import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.errors.ServiceFailure;
+import io.tokenbroker.jose.Confirmation;
 import io.tokenbroker.telemetry.Telemetry;
 import io.tokenbroker.telemetry.TelemetryEvent;
 import io.tokenbroker.verify.AccessTokenVerifier;
+import io.tokenbroker.verify.CertificateBinding;
 import io.tokenbroker.verify.VerifiedToken;
 import java.io.IOException;
 import java.io.InputStream;
@@ -74,7 +76,9 @@ public final class TokenAuthorizer implements RequestStreamHandler {
       VerifiedToken token =
           verifier.verify(
               request.bearerToken().orElseThrow(() -> rejected(AuthorizerReason.TOKEN_MISSING)));
-      if (!token.isBearer()) {
+      if (token.confirmation().orElse(null) instanceof Confirmation.ClientCertificate bound) {
+        CertificateBinding.requirePem(bound, request.clientCertPem()); // RFC 8705 3
+      } else if (!token.isBearer()) {
         throw rejected(AuthorizerReason.BOUND_TOKEN_NOT_PROVEN); // no proof is checked here yet
       }
       response = responses.allow(request, token);

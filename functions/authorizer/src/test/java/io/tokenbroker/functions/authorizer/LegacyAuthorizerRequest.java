@@ -13,7 +13,7 @@ import java.util.TreeMap;
 /**
  * The oracle for {@link AuthorizerEvent}: the authorizer's event read as it was before issue 13
  * (the event through {@code BoundedEventReader.readJson}, Gson's maps, then these shape checks),
- * kept unchanged but for its name and the types it returns.
+ * kept unchanged but for its name and the types it returns, and (issue 14) the client certificate.
  */
 final class LegacyAuthorizerRequest {
 
@@ -44,7 +44,18 @@ final class LegacyAuthorizerRequest {
         credential.flatMap(LegacyAuthorizerRequest::bearer),
         arn.method(),
         arn.path(),
-        arn.base());
+        arn.base(),
+        clientCertPem(event, "identity"));
+  }
+
+  /** Issue 14: {@code requestContext.<holder>.clientCert.clientCertPem}, if a string. */
+  private static Optional<String> clientCertPem(Map<String, Object> event, String holder) {
+    return event.get("requestContext") instanceof Map<?, ?> context
+            && context.get(holder) instanceof Map<?, ?> owner
+            && owner.get("clientCert") instanceof Map<?, ?> cert
+            && cert.get("clientCertPem") instanceof String pem
+        ? Optional.of(pem)
+        : Optional.empty();
   }
 
   private static AuthorizerRequest httpApi(Map<String, Object> event) {
@@ -69,7 +80,8 @@ final class LegacyAuthorizerRequest {
         credential.flatMap(LegacyAuthorizerRequest::bearer),
         method.toUpperCase(Locale.ROOT),
         path,
-        arn.base());
+        arn.base(),
+        clientCertPem(event, "authentication"));
   }
 
   /** RFC 6750 2.1: {@code Bearer <token>}, scheme case-insensitive, nothing after the token. */

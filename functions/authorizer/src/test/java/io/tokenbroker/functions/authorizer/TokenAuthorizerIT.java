@@ -14,6 +14,8 @@ import io.tokenbroker.clients.Client;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.devsupport.LocalAws;
 import io.tokenbroker.devsupport.MotoExtension;
+import io.tokenbroker.devsupport.X509Builder;
+import io.tokenbroker.jose.ClientCertificates;
 import io.tokenbroker.jose.Confirmation;
 import io.tokenbroker.keys.KeyState;
 import io.tokenbroker.keys.SigningKey;
@@ -229,7 +231,64 @@ class TokenAuthorizerIT {
     List<TelemetryEvent> denied = TELEMETRY.named("authorizer.denied");
     assertThat(denied.subList(before, denied.size()))
         .extracting(e -> e.fields().get("reason"))
-        .containsExactly("bound_token_not_proven", "bound_token_not_proven");
+        .containsExactly("bound_token_not_proven", "client_certificate_missing");
+  }
+
+  /**
+   * RFC 8705 3 at the edge, in API Gateway's own event shapes with mutual TLS (REST:
+   * identity.clientCert, HTTP API: authentication.clientCert): a token bound to the certificate of
+   * the event is allowed; with no certificate, another certificate or a malformed PEM it is
+   * refused, and the log names which.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void acceptsACertificateBoundTokenOnlyOnARequestMadeWithThatCertificate() throws Exception {
+    Client client = Clients.withRole("mtls", "arn:aws:iam::123456789012:role/mtls");
+    Map<String, Object> rest = EventFiles.load("authorizer/rest-request-mtls.json");
+    Map<String, Object> restCert =
+        (Map<String, Object>)
+            ((Map<String, Object>)
+                    ((Map<String, Object>) rest.get("requestContext")).get("identity"))
+                .get("clientCert");
+    String pem = (String) restCert.get("clientCertPem");
+    Confirmation bound = ClientCertificates.confirmation(ClientCertificates.parsePem(pem));
+    String token = broker.issue(client, "&scope=orders:read", Optional.of(bound)).accessToken();
+
+    Map<String, Object> restEvent = restEvent(token, "GET", "/orders/42");
+    ((Map<String, Object>) restEvent.get("requestContext"))
+        .put("identity", Map.of("clientCert", restCert));
+    assertThat(statement(invoke(restEvent))).containsEntry("Effect", "Allow");
+
+    Map<String, Object> http = EventFiles.load("authorizer/http-api-v2-mtls.json");
+    http.put("identitySource", List.of("Bearer " + token));
+    http.put("headers", Map.of("authorization", "Bearer " + token));
+    assertThat(invoke(http)).containsEntry("isAuthorized", true);
+
+    String other = X509Builder.subject("CN=orders-client,O=Example").selfSigned().pem();
+    String malformed = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+    int before = TELEMETRY.named("authorizer.denied").size();
+    for (Map<String, Object> identity :
+        List.of(
+            Map.<String, Object>of("sourceIp", "203.0.113.10"),
+            Map.<String, Object>of("clientCert", Map.of("clientCertPem", other)),
+            Map.<String, Object>of("clientCert", Map.of("clientCertPem", malformed)),
+            Map.<String, Object>of("clientCert", Map.of("clientCertPem", pem + pem)))) {
+      ((Map<String, Object>) restEvent.get("requestContext")).put("identity", identity);
+      assertThatThrownBy(() -> invoke(restEvent)).isInstanceOf(TokenAuthorizer.Unauthorized.class);
+    }
+    ((Map<String, Object>) http.get("requestContext"))
+        .put("authentication", Map.of("clientCert", Map.of("clientCertPem", other)));
+    assertThat(invoke(http)).containsEntry("isAuthorized", false);
+
+    List<TelemetryEvent> denied = TELEMETRY.named("authorizer.denied");
+    assertThat(denied.subList(before, denied.size()))
+        .extracting(e -> e.fields().get("reason"))
+        .containsExactly(
+            "client_certificate_missing",
+            "client_certificate_mismatch",
+            "client_certificate_malformed",
+            "client_certificate_malformed",
+            "client_certificate_mismatch");
   }
 
   @Test

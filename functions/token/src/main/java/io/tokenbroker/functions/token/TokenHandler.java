@@ -7,6 +7,7 @@ import io.tokenbroker.adapters.http.Form;
 import io.tokenbroker.adapters.http.HttpFunction;
 import io.tokenbroker.adapters.http.HttpRequest;
 import io.tokenbroker.adapters.http.HttpResponse;
+import io.tokenbroker.adapters.http.MutualTls;
 import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
 import io.tokenbroker.adapters.telemetry.JsonLinesTelemetry;
 import io.tokenbroker.adapters.wiring.TokenWiring;
@@ -18,6 +19,7 @@ import io.tokenbroker.oauth.DpopTokenBinding;
 import io.tokenbroker.oauth.RefreshService;
 import io.tokenbroker.oauth.TokenService;
 import io.tokenbroker.telemetry.Telemetry;
+import io.tokenbroker.tokens.CertificateBoundTokens;
 import io.tokenbroker.tokens.IssuedToken;
 import io.tokenbroker.tokens.RequestOrigin;
 import io.tokenbroker.tokens.TokenRequest;
@@ -32,7 +34,9 @@ import java.util.Optional;
 /**
  * The token endpoint (RFC 6749): client_credentials and refresh_token grants. {@code POST /token}
  * authenticates the client by {@code private_key_jwt}; {@code POST /token/iam} sits behind API
- * Gateway's AWS_IAM authorization and authenticates the caller's IAM role.
+ * Gateway's AWS_IAM authorization and authenticates the caller's IAM role. Over mutual TLS, {@code
+ * /token} also authenticates a client by its certificate (RFC 8705 2), and a client registered for
+ * certificate-bound tokens gets its token bound to the certificate (RFC 8705 3, {@code cnf}).
  */
 public final class TokenHandler implements RequestStreamHandler {
 
@@ -93,7 +97,10 @@ public final class TokenHandler implements RequestStreamHandler {
     Optional<DpopProof> proof =
         dpop.check(request.headerValues("DPoP"), request.method(), iamRoute);
     AuthenticatedClient client = authenticator.authenticate(request, form, iamRoute);
-    Optional<Confirmation> binding = dpop.bind(client.client(), proof);
+    Optional<Confirmation> binding =
+        CertificateBoundTokens.oneBinding(
+            dpop.bind(client.client(), proof),
+            CertificateBoundTokens.binding(client.client(), MutualTls.certificate(request)));
     RequestOrigin origin =
         new RequestOrigin(request.context().sourceIp(), request.context().userAgent());
     IssuedToken token =

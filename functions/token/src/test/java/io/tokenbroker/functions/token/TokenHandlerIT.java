@@ -69,6 +69,14 @@ class TokenHandlerIT {
     refreshing.put("refresh_tokens", Map.of("enabled", true));
     clients.save(Clients.parse(refreshing), 0);
     clients.save(Clients.withRole("ci-deployer", "arn:aws:iam::123456789012:role/ci-deployer"), 0);
+    var certificate = Clients.json("orders-client");
+    certificate.put("tls_client_auth_subject_dn", "CN=orders-client,O=Example");
+    certificate.put("tls_client_certificate_bound_access_tokens", true);
+    clients.save(Clients.parse(certificate), 0);
+    var boundRole = Clients.json("bound-ci");
+    boundRole.put("iam_roles", java.util.List.of("arn:aws:iam::123456789012:role/bound-ci"));
+    boundRole.put("tls_client_certificate_bound_access_tokens", true);
+    clients.save(Clients.parse(boundRole), 0);
     Client disabled = clients.save(Clients.withKey("disabled", WORKLOAD_KEY), 0);
     clients.save(disabled.withEnabled(false), disabled.version());
     handler = wired(aws.env(Map.of("ISSUER", ISSUER)), TELEMETRY);
@@ -259,6 +267,66 @@ class TokenHandlerIT {
         SignedJWT.parse((String) EventFiles.body(response).get("access_token")).getJWTClaimsSet();
     assertThat(claims.getSubject()).isEqualTo("ci-deployer");
     assertThat(claims.getStringClaim("scope")).isEqualTo("orders:read");
+  }
+
+  /** RFC 8705 2.1 and 3 in API Gateway's event: the certificate authenticates and binds. */
+  @Test
+  @SuppressWarnings("unchecked")
+  void issuesACertificateBoundTokenToAClientThatAuthenticatesWithItsCertificate() throws Exception {
+    Map<String, Object> event = EventFiles.load("token/client-credentials-tls-client-auth.json");
+    String pem =
+        (String)
+            ((Map<String, Object>)
+                    ((Map<String, Object>)
+                            ((Map<String, Object>) event.get("requestContext")).get("identity"))
+                        .get("clientCert"))
+                .get("clientCertPem");
+
+    Map<String, Object> response = invoke(event);
+
+    assertThat(response.get("statusCode")).as(String.valueOf(response)).isEqualTo(200L);
+    JWTClaimsSet claims =
+        SignedJWT.parse((String) EventFiles.body(response).get("access_token")).getJWTClaimsSet();
+    assertThat(claims.getJSONObjectClaim("cnf"))
+        .isEqualTo(
+            Map.of(
+                "x5t#S256",
+                io.tokenbroker.jose.ClientCertificates.thumbprint(
+                    io.tokenbroker.jose.ClientCertificates.parsePem(pem))));
+    assertThat(EventFiles.body(response)).containsEntry("token_type", "Bearer");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void refusesACertificateBoundClientWithoutMutualTlsAndAMalformedCertificate() {
+    int before = issuanceCount();
+    Map<String, Object> iam = EventFiles.load("token/client-credentials-iam.json");
+    ((Map<String, Object>) ((Map<String, Object>) iam.get("requestContext")).get("identity"))
+        .put("userArn", "arn:aws:sts::123456789012:assumed-role/bound-ci/build-1");
+    Map<String, Object> withoutTls = invoke(iam);
+    assertThat(withoutTls.get("statusCode")).isEqualTo(400L);
+    assertThat(EventFiles.body(withoutTls)).containsEntry("error", "invalid_request");
+    assertThat((String) EventFiles.body(withoutTls).get("error_description"))
+        .contains("mutual TLS");
+
+    Map<String, Object> event = EventFiles.load("token/client-credentials-tls-client-auth.json");
+    Map<String, Object> cert =
+        (Map<String, Object>)
+            ((Map<String, Object>)
+                    ((Map<String, Object>) event.get("requestContext")).get("identity"))
+                .get("clientCert");
+    String pem = (String) cert.get("clientCertPem");
+    for (String malformed :
+        java.util.List.of(
+            pem + pem,
+            pem.replace("-----BEGIN CERTIFICATE-----", "-----BEGIN PUBLIC KEY-----"),
+            pem.replace("\n-----END", "AAAA\n-----END"))) {
+      cert.put("clientCertPem", malformed);
+      Map<String, Object> refused = invoke(event);
+      assertThat(refused.get("statusCode")).as(malformed).isEqualTo(400L);
+      assertThat(EventFiles.body(refused)).containsEntry("error", "invalid_request");
+    }
+    assertThat(issuanceCount()).isEqualTo(before);
   }
 
   @Test

@@ -1,0 +1,145 @@
+package io.tokenbroker.auth;
+
+import static io.tokenbroker.auth.ClientAuthenticationRules.rejected;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.jwk.AsymmetricJWK;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.util.Base64;
+import io.tokenbroker.clients.CertificatePolicy;
+import io.tokenbroker.clients.Client;
+import io.tokenbroker.clients.ClientRepository;
+import io.tokenbroker.jose.ClientCertificates;
+import java.net.InetAddress;
+import java.security.MessageDigest;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import javax.security.auth.x500.X500Principal;
+
+/**
+ * Mutual TLS client authentication (RFC 8705 section 2): the client names itself with {@code
+ * client_id} and proves it with the certificate of the TLS connection, which API Gateway (or the
+ * local server) has validated against the truststore and whose private key the handshake proved.
+ *
+ * <ul>
+ *   <li>{@code tls_client_auth} (2.1): the certificate carries the client's one registered name,
+ *       matched exactly: the subject DN as a DN (RFC 4514, compared as {@link X500Principal}s do),
+ *       a dNSName, uniformResourceIdentifier or rfc822Name SAN entry as the same string, an
+ *       iPAddress entry as the same address in binary (RFC 8705 2.1.2);
+ *   <li>{@code self_signed_tls_client_auth} (2.2): the certificate's public key is one of the
+ *       client's {@code jwks}, and when that key carries {@code x5c}, the certificate is its first.
+ * </ul>
+ *
+ * Every failure is {@code invalid_client} (401), undisclosed as for the other ways in.
+ */
+public final class CertificateAuthenticator {
+
+  private static final int SAN_EMAIL = 1;
+  private static final int SAN_DNS = 2;
+  private static final int SAN_URI = 6;
+  private static final int SAN_IP = 7;
+
+  private final ClientRepository clients;
+
+  public CertificateAuthenticator(ClientRepository clients) {
+    this.clients = clients;
+  }
+
+  /**
+   * @throws io.tokenbroker.errors.RequestRejected {@code invalid_client}
+   */
+  public AuthenticatedClient authenticate(String clientId, X509Certificate certificate) {
+    Client client = ClientAuthenticationRules.enabledClient(clients, clientId);
+    CertificatePolicy policy = client.certificates();
+    if (!policy.authenticatesByCertificate()) {
+      throw rejected(ClientAuthenticationReason.CERTIFICATE_AUTH_NOT_REGISTERED);
+    }
+    if (policy.subject().isPresent() && carries(certificate, policy.subject().get())) {
+      return new AuthenticatedClient(
+          client,
+          AuthMethod.TLS_CLIENT_AUTH,
+          "x509:" + certificate.getSubjectX500Principal().getName(X500Principal.RFC2253));
+    }
+    if (policy.selfSigned() && registered(client, certificate)) {
+      return new AuthenticatedClient(
+          client,
+          AuthMethod.SELF_SIGNED_TLS_CLIENT_AUTH,
+          "x5t#S256:" + ClientCertificates.thumbprint(certificate));
+    }
+    throw rejected(
+        policy.selfSigned()
+            ? ClientAuthenticationReason.CERTIFICATE_NOT_REGISTERED
+            : ClientAuthenticationReason.CERTIFICATE_SUBJECT_MISMATCH);
+  }
+
+  static boolean carries(X509Certificate certificate, CertificatePolicy.CertificateSubject name) {
+    return switch (name.kind()) {
+      case SUBJECT_DN ->
+          certificate.getSubjectX500Principal().equals(new X500Principal(name.value()));
+      case SAN_DNS -> sanStrings(certificate, SAN_DNS).contains(name.value());
+      case SAN_URI -> sanStrings(certificate, SAN_URI).contains(name.value());
+      case SAN_EMAIL -> sanStrings(certificate, SAN_EMAIL).contains(name.value());
+      case SAN_IP -> {
+        byte[] wanted = InetAddress.ofLiteral(name.value()).getAddress();
+        yield sanStrings(certificate, SAN_IP).stream()
+            .anyMatch(ip -> java.util.Arrays.equals(literal(ip), wanted));
+      }
+    };
+  }
+
+  private static byte[] literal(String ip) {
+    try {
+      return InetAddress.ofLiteral(ip).getAddress();
+    } catch (IllegalArgumentException e) {
+      return new byte[0];
+    }
+  }
+
+  private static List<String> sanStrings(X509Certificate certificate, int type) {
+    try {
+      Collection<List<?>> names = certificate.getSubjectAlternativeNames();
+      if (names == null) {
+        return List.of();
+      }
+      return names.stream()
+          .filter(entry -> Objects.equals(entry.get(0), type) && entry.get(1) instanceof String)
+          .map(entry -> (String) entry.get(1))
+          .toList();
+    } catch (CertificateParsingException e) {
+      return List.of();
+    }
+  }
+
+  /** The certificate's key is a registered key, and the certificate is its x5c if it has one. */
+  private static boolean registered(Client client, X509Certificate certificate) {
+    byte[] presented = certificate.getPublicKey().getEncoded();
+    String thumbprint = ClientCertificates.thumbprint(certificate);
+    for (JWK key : client.publicKeys().getKeys()) {
+      try {
+        // SubjectPublicKeyInfo DER on both sides: the same key, whatever JWK members spell it.
+        if (!(key instanceof AsymmetricJWK asymmetric)
+            || !MessageDigest.isEqual(asymmetric.toPublicKey().getEncoded(), presented)) {
+          continue;
+        }
+      } catch (JOSEException e) {
+        continue;
+      }
+      List<Base64> chain = key.getX509CertChain();
+      if (chain == null || chain.isEmpty()) {
+        return true;
+      }
+      try {
+        if (ClientCertificates.thumbprint(ClientCertificates.fromDer(chain.getFirst().decode()))
+            .equals(thumbprint)) {
+          return true;
+        }
+      } catch (ClientCertificates.Malformed e) {
+        // a registered x5c that is no certificate matches nothing
+      }
+    }
+    return false;
+  }
+}

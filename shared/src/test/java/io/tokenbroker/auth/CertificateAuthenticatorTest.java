@@ -1,0 +1,136 @@
+package io.tokenbroker.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.util.Base64;
+import io.tokenbroker.clients.Client;
+import io.tokenbroker.devsupport.X509Builder;
+import io.tokenbroker.errors.RequestRejected;
+import io.tokenbroker.jose.ClientCertificates;
+import io.tokenbroker.testing.Clients;
+import io.tokenbroker.testing.InMemoryClientRepository;
+import java.security.interfaces.ECPublicKey;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** RFC 8705 section 2: which certificate authenticates which registration, and which does not. */
+class CertificateAuthenticatorTest {
+
+  private final InMemoryClientRepository clients = new InMemoryClientRepository();
+  private final CertificateAuthenticator authenticator = new CertificateAuthenticator(clients);
+
+  private Client register(String clientId, Map<String, Object> fields) {
+    Map<String, Object> json = Clients.json(clientId);
+    json.putAll(fields);
+    return clients.add(Clients.parse(json));
+  }
+
+  static Stream<Arguments> names() {
+    return Stream.of(
+        // field, registered value, a certificate carrying it, one that does not
+        Arguments.of(
+            "tls_client_auth_subject_dn",
+            "CN=ci, O=Example Corp",
+            X509Builder.subject("CN=ci,O=Example Corp"), // the same DN, spelled without the space
+            X509Builder.subject("CN=ci,O=Example Corp,OU=x")),
+        Arguments.of(
+            "tls_client_auth_san_dns",
+            "ci.example.com",
+            X509Builder.subject("CN=a").dns("other.example.com").dns("ci.example.com"),
+            X509Builder.subject("CN=ci.example.com").dns("ci.example.com.evil.com")),
+        Arguments.of(
+            "tls_client_auth_san_uri",
+            "spiffe://example.com/ci",
+            X509Builder.subject("CN=a").uri("spiffe://example.com/ci"),
+            X509Builder.subject("CN=a").uri("spiffe://example.com/ci/x")),
+        Arguments.of(
+            "tls_client_auth_san_ip",
+            "2001:db8::1",
+            X509Builder.subject("CN=a").ip("2001:0db8:0:0:0:0:0:1"), // compared as binary
+            X509Builder.subject("CN=a").ip("2001:db8::2")),
+        Arguments.of(
+            "tls_client_auth_san_email",
+            "ci@example.com",
+            X509Builder.subject("CN=a").email("ci@example.com"),
+            X509Builder.subject("CN=ci@example.com").email("ci@example.org")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("names")
+  void tlsClientAuthMatchesTheRegisteredNameExactly(
+      String field, String value, X509Builder carrying, X509Builder other) {
+    register("pki-" + field, Map.of(field, value));
+
+    AuthenticatedClient caller =
+        authenticator.authenticate("pki-" + field, carrying.selfSigned().certificate());
+
+    assertThat(caller.method()).isEqualTo(AuthMethod.TLS_CLIENT_AUTH);
+    assertThat(caller.callerIdentity()).startsWith("x509:");
+    assertThatThrownBy(
+            () -> authenticator.authenticate("pki-" + field, other.selfSigned().certificate()))
+        .isInstanceOfSatisfying(
+            RequestRejected.class,
+            r -> assertThat(r.reason()).isEqualTo("certificate_subject_mismatch"));
+  }
+
+  @Test
+  void selfSignedTlsClientAuthMatchesTheRegisteredKeyAndItsCertificate() throws Exception {
+    X509Builder.Issued registered = X509Builder.subject("CN=self").selfSigned();
+    X509Builder.Issued byKeyOnly = X509Builder.subject("CN=self-key").selfSigned();
+    ECKey withCertificate =
+        new ECKey.Builder(Curve.P_256, (ECPublicKey) registered.certificate().getPublicKey())
+            .x509CertChain(List.of(Base64.encode(registered.certificate().getEncoded())))
+            .keyID("with-x5c")
+            .build();
+    ECKey keyOnly =
+        new ECKey.Builder(Curve.P_256, (ECPublicKey) byKeyOnly.certificate().getPublicKey())
+            .keyID("key-only")
+            .build();
+    Map<String, Object> json = Clients.withKeys(Clients.json("self"), withCertificate, keyOnly);
+    json.put("self_signed_tls_client_auth", true);
+    clients.add(Clients.parse(json));
+
+    AuthenticatedClient caller = authenticator.authenticate("self", registered.certificate());
+    assertThat(caller.method()).isEqualTo(AuthMethod.SELF_SIGNED_TLS_CLIENT_AUTH);
+    assertThat(caller.callerIdentity())
+        .isEqualTo("x5t#S256:" + ClientCertificates.thumbprint(registered.certificate()));
+    assertThat(authenticator.authenticate("self", byKeyOnly.certificate()).method())
+        .isEqualTo(AuthMethod.SELF_SIGNED_TLS_CLIENT_AUTH);
+
+    // Another certificate: another key, or the x5c key in a certificate that is not the x5c.
+    for (var other :
+        List.of(
+            X509Builder.subject("CN=self").selfSigned().certificate(),
+            X509Builder.subject("CN=stranger").selfSigned().certificate())) {
+      assertThatThrownBy(() -> authenticator.authenticate("self", other))
+          .isInstanceOfSatisfying(
+              RequestRejected.class,
+              r -> assertThat(r.reason()).isEqualTo("certificate_not_registered"));
+    }
+  }
+
+  @Test
+  void refusesAClientWithoutACertificateWayInAndUnknownClientsAlike() {
+    clients.add(Clients.withRole("iam-only", "arn:aws:iam::123456789012:role/iam-only"));
+    var certificate = X509Builder.subject("CN=iam-only").selfSigned().certificate();
+
+    assertThatThrownBy(() -> authenticator.authenticate("iam-only", certificate))
+        .isInstanceOfSatisfying(
+            RequestRejected.class,
+            r -> {
+              assertThat(r.reason()).isEqualTo("certificate_auth_not_registered");
+              assertThat(r.status()).isEqualTo(401);
+            });
+    assertThatThrownBy(() -> authenticator.authenticate("nobody", certificate))
+        .isInstanceOfSatisfying(
+            RequestRejected.class, r -> assertThat(r.reason()).isEqualTo("unknown_client"));
+  }
+}
