@@ -32,6 +32,10 @@ import java.util.stream.Collectors;
  * @param keyRefreshMinInterval KEY_REFRESH_MIN_INTERVAL_SECONDS (default 30): at most one early
  *     re-read of keys per interval for an unknown kid
  * @param dependencyTimeout DEPENDENCY_TIMEOUT_MILLIS (default 1500): budget for each store read
+ * @param resultCache AUTHORIZER_RESULT_TTL_SECONDS: the API's authorizer result cache TTL as API
+ *     Gateway is configured (authorizerResultTtlInSeconds); DPoP-bound tokens are accepted only when
+ *     it is 0, since a cached answer keyed by the Authorization header would serve a stolen token
+ *     with no proof. Unset: unknown, and DPoP-bound tokens are refused.
  */
 public record AuthorizerConfig(
     VerifierPolicy policy,
@@ -42,7 +46,16 @@ public record AuthorizerConfig(
     Duration revocationCache,
     Duration keyCache,
     Duration keyRefreshMinInterval,
-    Duration dependencyTimeout) {
+    Duration dependencyTimeout,
+    Optional<Duration> resultCache) {
+
+  /** Whether API Gateway is known to ask this authorizer about every request (no result cache). */
+  public boolean seesEveryRequest() {
+    return resultCache.filter(Duration::isZero).isPresent();
+  }
+
+  /** AUTHORIZER_RESULT_TTL_SECONDS unset (API Gateway's maximum is 3600). */
+  private static final Duration UNKNOWN = Duration.ofSeconds(-1);
 
   public static AuthorizerConfig from(Env env) {
     Optional<String> keysTable = BrokerTables.keysTableIfSet(env);
@@ -69,7 +82,14 @@ public record AuthorizerConfig(
             Duration.ofSeconds(30),
             Duration.ofSeconds(1),
             Duration.ofMinutes(10)),
-        Duration.ofMillis(env.integer("DEPENDENCY_TIMEOUT_MILLIS", 1500, 100, 10_000)));
+        Duration.ofMillis(env.integer("DEPENDENCY_TIMEOUT_MILLIS", 1500, 100, 10_000)),
+        Optional.of(
+                env.seconds(
+                    "AUTHORIZER_RESULT_TTL_SECONDS",
+                    UNKNOWN,
+                    Duration.ZERO,
+                    Duration.ofHours(1)))
+            .filter(ttl -> ttl != UNKNOWN));
   }
 
   private static VerifierPolicy policy(Env env) {
