@@ -14,6 +14,10 @@ public enum OAuthError {
   INVALID_TOKEN("invalid_token", 401),
   /** RFC 6750: the access token is valid but lacks the scope the resource needs. */
   INSUFFICIENT_SCOPE("insufficient_scope", 403),
+  /** RFC 9449 5 and 7.1: the DPoP proof is missing where required, malformed or invalid. */
+  INVALID_DPOP_PROOF("invalid_dpop_proof", 400),
+  /** RFC 9449 8: the server requires a nonce in the proof; the answer carries DPoP-Nonce. */
+  USE_DPOP_NONCE("use_dpop_nonce", 400),
   /** Not an OAuth code: the route exists but the caller may not use it (403). */
   ACCESS_DENIED("access_denied", 403),
   /** Not an OAuth code: no such resource (404). */

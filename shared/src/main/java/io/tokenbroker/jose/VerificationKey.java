@@ -37,6 +37,19 @@ public final class VerificationKey {
     return jwk;
   }
 
+  /**
+   * Whether this key can verify {@code alg} at all (RS256/PS256: an RSA key of at least 2048 bits;
+   * ES256: a P-256 key on its curve), so a caller can tell an unfit key from a bad signature.
+   */
+  public boolean fitsFor(com.nimbusds.jose.JWSAlgorithm alg) {
+    if (com.nimbusds.jose.JWSAlgorithm.ES256.equals(alg)) {
+      return p256() != null;
+    }
+    return (com.nimbusds.jose.JWSAlgorithm.RS256.equals(alg)
+            || com.nimbusds.jose.JWSAlgorithm.PS256.equals(alg))
+        && rsa() != null;
+  }
+
   /** An RSA key of at least 2048 bits, or null if this key is not one. */
   RSAPublicKey rsa() {
     return publicKey instanceof RSAPublicKey rsa ? rsa : null;

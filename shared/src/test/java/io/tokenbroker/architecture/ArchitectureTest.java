@@ -46,6 +46,7 @@ class ArchitectureTest {
           Map.entry("telemetry", Set.of()),
           Map.entry("jose", Set.of("errors")),
           Map.entry("access", Set.of("errors", "identifiers", "json")),
+          Map.entry("dpop", Set.of("errors", "jose", "json")),
           Map.entry("verify", Set.of("errors", "identifiers", "jose", "json")),
           Map.entry("clients", Set.of("errors", "identifiers", "jose", "json")),
           Map.entry("revocation", Set.of("errors", "verify")),
