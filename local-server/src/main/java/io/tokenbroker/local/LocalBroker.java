@@ -243,7 +243,8 @@ public final class LocalBroker implements AutoCloseable {
         AuthorizerWiring.fromEnvironment(
             authorizerEnv, Clock.systemUTC(), telemetry(logFormat, "authorizer"));
     return new LambdaAuthorizerEmulator(
-        new TokenAuthorizer(wiring.verifier(), wiring.config().routes(), wiring.handlerTelemetry()),
+        new TokenAuthorizer(
+            wiring.verifier(), wiring.dpop(), wiring.config().routes(), wiring.handlerTelemetry()),
         cacheTtl,
         Clock.systemUTC());
   }

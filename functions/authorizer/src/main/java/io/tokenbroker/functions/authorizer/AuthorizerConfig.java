@@ -36,6 +36,11 @@ import java.util.stream.Collectors;
  *     Gateway is configured (authorizerResultTtlInSeconds); DPoP-bound tokens are accepted only when
  *     it is 0, since a cached answer keyed by the Authorization header would serve a stolen token
  *     with no proof. Unset: unknown, and DPoP-bound tokens are refused.
+ * @param dpopReplayTable ASSERTIONS_TABLE, required when DPoP-bound tokens are accepted: where each
+ *     proof is recorded once (the broker's client-assertion table, under the prefix {@code #dpop};
+ *     a name, or an ARN for another account's table)
+ * @param dpopProofMaxAge DPOP_PROOF_MAX_AGE_SECONDS (default 60): how long after its {@code iat} a
+ *     proof is accepted (plus CLOCK_SKEW_SECONDS either way)
  */
 public record AuthorizerConfig(
     VerifierPolicy policy,
@@ -47,7 +52,9 @@ public record AuthorizerConfig(
     Duration keyCache,
     Duration keyRefreshMinInterval,
     Duration dependencyTimeout,
-    Optional<Duration> resultCache) {
+    Optional<Duration> resultCache,
+    Optional<String> dpopReplayTable,
+    Duration dpopProofMaxAge) {
 
   /** Whether API Gateway is known to ask this authorizer about every request (no result cache). */
   public boolean seesEveryRequest() {
@@ -58,6 +65,11 @@ public record AuthorizerConfig(
   private static final Duration UNKNOWN = Duration.ofSeconds(-1);
 
   public static AuthorizerConfig from(Env env) {
+    Optional<Duration> resultCache =
+        Optional.of(
+                env.seconds(
+                    "AUTHORIZER_RESULT_TTL_SECONDS", UNKNOWN, Duration.ZERO, Duration.ofHours(1)))
+            .filter(ttl -> ttl != UNKNOWN);
     Optional<String> keysTable = BrokerTables.keysTableIfSet(env);
     Optional<URI> jwksUrl = env.secureUrl("JWKS_URL");
     if (keysTable.isPresent() == jwksUrl.isPresent()) {
@@ -83,13 +95,13 @@ public record AuthorizerConfig(
             Duration.ofSeconds(1),
             Duration.ofMinutes(10)),
         Duration.ofMillis(env.integer("DEPENDENCY_TIMEOUT_MILLIS", 1500, 100, 10_000)),
-        Optional.of(
-                env.seconds(
-                    "AUTHORIZER_RESULT_TTL_SECONDS",
-                    UNKNOWN,
-                    Duration.ZERO,
-                    Duration.ofHours(1)))
-            .filter(ttl -> ttl != UNKNOWN));
+        resultCache,
+        resultCache.filter(Duration::isZero).map(ttl -> BrokerTables.assertionsTable(env)),
+        env.seconds(
+            "DPOP_PROOF_MAX_AGE_SECONDS",
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(1),
+            Duration.ofMinutes(10)));
   }
 
   private static VerifierPolicy policy(Env env) {

@@ -17,6 +17,9 @@ import io.tokenbroker.verify.AccessTokenVerifier;
 import io.tokenbroker.verify.CachingKeyResolver;
 import io.tokenbroker.verify.FailClosedOnUncheckedKeys;
 import io.tokenbroker.verify.KeySource;
+import io.tokenbroker.adapters.dynamodb.DynamoDbDpopReplayGuard;
+import io.tokenbroker.dpop.DpopPolicy;
+import io.tokenbroker.dpop.DpopProofVerifier;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -38,6 +41,7 @@ public final class AuthorizerWiring {
   private final CachingKeyResolver keyCache;
   private final CachedRevocations revocations;
   private final AccessTokenVerifier verifier;
+  private final DpopAuthorization dpop;
   private final PrimingSwitch primingSwitch = new PrimingSwitch();
 
   /**
@@ -78,6 +82,25 @@ public final class AuthorizerWiring {
             new FailClosedOnUncheckedKeys(keyCache, couldNotCheck),
             revocations,
             clock);
+    // Proofs are checked only where API Gateway asks about every request (no result cache).
+    Optional<DpopProofVerifier> proofs =
+        config
+            .dpopReplayTable()
+            .filter(table -> config.seesEveryRequest())
+            .map(
+                table ->
+                    new DpopProofVerifier(
+                        new DpopPolicy(
+                            config.dpopProofMaxAge(), config.policy().clockSkew(), Optional.empty()),
+                        new DynamoDbDpopReplayGuard(
+                            adapters.assertionReplayGuard(table, config.policy().clockSkew())),
+                        clock));
+    dpop = new DpopAuthorization(verifier, proofs);
+  }
+
+  /** DPoP-scheme requests: the token, then its proof (refused if API Gateway may cache). */
+  public DpopAuthorization dpop() {
+    return dpop;
   }
 
   /** From the function's environment: {@link AuthorizerConfig} and the AWS settings. */
