@@ -100,6 +100,13 @@ public class TokenBenchmark {
                 BenchFixtures.ISSUER),
             tokens,
             null, // the benchmark sends client_credentials only: no refresh service is reached
+            new io.tokenbroker.oauth.DpopTokenBinding(
+                new io.tokenbroker.dpop.DpopProofVerifier(
+                    new io.tokenbroker.dpop.DpopPolicy(
+                        Duration.ofSeconds(60), Duration.ofSeconds(60), java.util.Optional.empty()),
+                    (proofId, keepUntil) -> true, // no DPoP header is sent: never reached
+                    Clock.systemUTC()),
+                new BrokerEndpoints(URI.create(BenchFixtures.ISSUER))),
             telemetry);
     iamEvent =
         com.nimbusds.jose.util.JSONObjectUtils.toJSONString(

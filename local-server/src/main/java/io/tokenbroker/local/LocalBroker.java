@@ -1,11 +1,13 @@
 package io.tokenbroker.local;
 
 import com.sun.net.httpserver.HttpServer;
+import io.tokenbroker.adapters.aws.AwsSettings;
 import io.tokenbroker.adapters.aws.ClientTimeouts;
 import io.tokenbroker.adapters.dynamodb.BrokerTables;
 import io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository;
 import io.tokenbroker.adapters.lifecycle.RenewableRandom;
 import io.tokenbroker.adapters.provisioning.BrokerProvisioner;
+import io.tokenbroker.adapters.provisioning.NonceKeyProvisioner;
 import io.tokenbroker.adapters.telemetry.JsonLinesTelemetry;
 import io.tokenbroker.adapters.wiring.BrokerAdapters;
 import io.tokenbroker.adapters.wiring.DiscoveryWiring;
@@ -17,6 +19,7 @@ import io.tokenbroker.clients.Client;
 import io.tokenbroker.clients.ClientAdmin;
 import io.tokenbroker.clients.ClientJson;
 import io.tokenbroker.config.BrokerConfig;
+import io.tokenbroker.config.DpopConfig;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.config.RotationConfig;
 import io.tokenbroker.devsupport.MotoServer;
@@ -104,6 +107,17 @@ public final class LocalBroker implements AutoCloseable {
       BrokerTables tables = BrokerTables.withPrefix(options.tablePrefix());
       String region = System.getenv().getOrDefault("AWS_REGION", "us-east-1");
       Env env = environment(endpoint, region, issuer, tables, moto != null);
+      if (options.dpopNonces()) {
+        // The stack's HMAC key for DPoP nonces (DPOP_NONCES=required), made in the local KMS.
+        env =
+            env.with(
+                Map.of(
+                    "DPOP_NONCES",
+                    "required",
+                    "DPOP_NONCE_KEY_ID",
+                    NonceKeyProvisioner.create(
+                        AwsSettings.from(env, ClientTimeouts.background()), "local")));
+      }
 
       // Background work (provisioning, rotation) and requests each share one set of adapters.
       BrokerAdapters background = BrokerAdapters.from(env, ClientTimeouts.background());
@@ -176,7 +190,13 @@ public final class LocalBroker implements AutoCloseable {
         new DiscoveryWiring(adapters, config, tables, clock, telemetry(logFormat, "discovery"));
     var tokenWiring =
         new TokenWiring(
-            adapters, config, tables, clock, new RenewableRandom(), telemetry(logFormat, "token"));
+            adapters,
+            config,
+            tables,
+            clock,
+            new RenewableRandom(),
+            telemetry(logFormat, "token"),
+            DpopConfig.from(env));
     var revocationWiring =
         new RevocationWiring(adapters, config, tables, clock, telemetry(logFormat, "revocation"));
     var introspectionWiring =
@@ -189,6 +209,7 @@ public final class LocalBroker implements AutoCloseable {
             tokenWiring.clientAuthentication(),
             tokenWiring.tokens(),
             tokenWiring.refreshes(),
+            tokenWiring.dpop(),
             tokenWiring.handlerTelemetry());
     var revocation =
         new RevocationHandler(

@@ -18,6 +18,8 @@ import java.util.Optional;
  *     (BROKER_AUTHORIZER_CACHE_SECONDS, default 0: off, as in the template)
  * @param logFormat how the functions' log lines are written (BROKER_LOG_FORMAT: text, the default,
  *     or json, as in Lambda)
+ * @param dpopNonces whether DPoP proofs must carry the server's nonce (BROKER_DPOP_NONCES: off, the
+ *     default, or required; as DPOP_NONCES in the stack, with an HMAC key made in moto)
  */
 public record LocalBrokerOptions(
     int port,
@@ -25,7 +27,8 @@ public record LocalBrokerOptions(
     String tablePrefix,
     Optional<Path> clientsFile,
     Duration authorizerCacheTtl,
-    LogFormat logFormat) {
+    LogFormat logFormat,
+    boolean dpopNonces) {
 
   /** The functions' log lines: readable text for a person, or Lambda's JSON for tools. */
   public enum LogFormat {
@@ -40,7 +43,7 @@ public record LocalBrokerOptions(
       String tablePrefix,
       Optional<Path> clientsFile,
       Duration authorizerCacheTtl) {
-    this(port, awsEndpoint, tablePrefix, clientsFile, authorizerCacheTtl, LogFormat.TEXT);
+    this(port, awsEndpoint, tablePrefix, clientsFile, authorizerCacheTtl, LogFormat.TEXT, false);
   }
 
   /** Port 8080 (0: any free port), its own moto, no clients file, readable log lines. */
@@ -52,7 +55,13 @@ public record LocalBrokerOptions(
   /** These options with log lines in {@code format}. */
   public LocalBrokerOptions withLogFormat(LogFormat format) {
     return new LocalBrokerOptions(
-        port, awsEndpoint, tablePrefix, clientsFile, authorizerCacheTtl, format);
+        port, awsEndpoint, tablePrefix, clientsFile, authorizerCacheTtl, format, dpopNonces);
+  }
+
+  /** These options with DPoP server nonces required, or not. */
+  public LocalBrokerOptions withDpopNonces(boolean required) {
+    return new LocalBrokerOptions(
+        port, awsEndpoint, tablePrefix, clientsFile, authorizerCacheTtl, logFormat, required);
   }
 
   /** Options from the command line (--port N) over the environment. */
@@ -78,7 +87,18 @@ public record LocalBrokerOptions(
         clients,
         Duration.ofSeconds(
             Long.parseLong(env.getOrDefault("BROKER_AUTHORIZER_CACHE_SECONDS", "0"))),
-        logFormat(env.getOrDefault("BROKER_LOG_FORMAT", "text")));
+        logFormat(env.getOrDefault("BROKER_LOG_FORMAT", "text")),
+        dpopNonces(env.getOrDefault("BROKER_DPOP_NONCES", "off")));
+  }
+
+  private static boolean dpopNonces(String value) {
+    return switch (value.strip().toLowerCase(Locale.ROOT)) {
+      case "off", "" -> false;
+      case "required" -> true;
+      default ->
+          throw new IllegalArgumentException(
+              "BROKER_DPOP_NONCES must be off or required, not '" + value + "'");
+    };
   }
 
   private static LogFormat logFormat(String value) {

@@ -44,6 +44,7 @@ import java.util.TreeSet;
  * @param maxLifetime the longest lifetime it may ask for (both 60 s to 24 h)
  * @param refresh whether it gets refresh tokens, and their lifetimes
  * @param mayIntrospect whether it may call the introspection endpoint (a resource server)
+ * @param dpop whether its token requests must carry DPoP proofs, and with which algorithms
  * @param version optimistic-locking version of the stored record
  */
 public record Client(
@@ -60,6 +61,7 @@ public record Client(
     Duration maxLifetime,
     RefreshPolicy refresh,
     boolean mayIntrospect,
+    ClientDpop dpop,
     long version) {
 
   /** Asymmetric algorithms a client may sign its assertions with. */
@@ -140,6 +142,7 @@ public record Client(
           "default_lifetime_seconds must not exceed max_lifetime_seconds");
     }
     Objects.requireNonNull(refresh, "refresh");
+    Objects.requireNonNull(dpop, "dpop");
 
     scopes = Collections.unmodifiableSortedSet(new TreeSet<>(scopes));
     defaultScopes = Collections.unmodifiableSortedSet(new TreeSet<>(defaultScopes));
@@ -162,6 +165,7 @@ public record Client(
         maxLifetime,
         refresh,
         mayIntrospect,
+        dpop,
         version);
   }
 
@@ -181,6 +185,7 @@ public record Client(
         maxLifetime,
         refresh,
         mayIntrospect,
+        dpop,
         newVersion);
   }
 

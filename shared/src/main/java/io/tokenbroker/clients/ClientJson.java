@@ -37,7 +37,9 @@ import java.util.TreeSet;
  *   "max_lifetime_seconds": 900,
  *   "refresh_tokens": {"enabled": true, "absolute_lifetime_seconds": 86400,
  *                      "idle_lifetime_seconds": 3600},
- *   "introspection": false
+ *   "introspection": false,
+ *   "dpop": "allowed",
+ *   "dpop_algorithms": ["ES256", "PS256", "RS256"]
  * }
  * }</pre>
  */
@@ -57,7 +59,9 @@ public final class ClientJson {
           "default_lifetime_seconds",
           "max_lifetime_seconds",
           "refresh_tokens",
-          "introspection");
+          "introspection",
+          "dpop",
+          "dpop_algorithms");
   private static final Set<String> REFRESH_FIELDS =
       Set.of("enabled", "absolute_lifetime_seconds", "idle_lifetime_seconds");
 
@@ -137,6 +141,7 @@ public final class ClientJson {
           max,
           refreshPolicy(json),
           mayIntrospect,
+          dpop(json),
           version);
     } catch (ParseException e) {
       throw new InvalidClientPolicy("wrong type: " + e.getMessage());
@@ -164,6 +169,10 @@ public final class ClientJson {
             "absolute_lifetime_seconds", client.refresh().absoluteLifetime().toSeconds(),
             "idle_lifetime_seconds", client.refresh().idleLifetime().toSeconds()));
     json.put("introspection", client.mayIntrospect());
+    json.put("dpop", client.dpop().required() ? "required" : "allowed");
+    json.put(
+        "dpop_algorithms",
+        client.dpop().algorithms().stream().map(com.nimbusds.jose.JWSAlgorithm::getName).toList());
     return json;
   }
 
@@ -189,6 +198,23 @@ public final class ClientJson {
     Duration absolute = seconds(refresh, "absolute_lifetime_seconds", Duration.ofDays(1));
     Duration idle = seconds(refresh, "idle_lifetime_seconds", min(Duration.ofHours(1), absolute));
     return new RefreshPolicy(enabled, absolute, idle);
+  }
+
+  private static ClientDpop dpop(Map<String, Object> json) throws ParseException {
+    boolean required = false;
+    if (json.containsKey("dpop")) {
+      String mode = JSONObjectUtils.getString(json, "dpop");
+      if (!"required".equals(mode) && !"allowed".equals(mode)) {
+        throw new InvalidClientPolicy("dpop: \"required\" or \"allowed\"");
+      }
+      required = "required".equals(mode);
+    }
+    if (!json.containsKey("dpop_algorithms")) {
+      return new ClientDpop(required, ClientDpop.ALLOWED.algorithms());
+    }
+    List<String> names = strings(json, "dpop_algorithms");
+    return new ClientDpop(
+        required, names.stream().map(com.nimbusds.jose.JWSAlgorithm::parse).toList());
   }
 
   private static Duration min(Duration a, Duration b) {

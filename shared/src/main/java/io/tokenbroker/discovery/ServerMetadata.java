@@ -1,5 +1,7 @@
 package io.tokenbroker.discovery;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import io.tokenbroker.dpop.DpopProofVerifier;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +18,11 @@ public record ServerMetadata(
     List<String> grantTypes,
     List<String> clientAuthMethods,
     List<String> clientAssertionAlgorithms,
-    List<String> accessTokenAlgorithms) {
+    List<String> accessTokenAlgorithms,
+    List<String> dpopAlgorithms) {
 
   public ServerMetadata {
+    dpopAlgorithms = List.copyOf(dpopAlgorithms);
     scopes = List.copyOf(scopes);
     grantTypes = List.copyOf(grantTypes);
     clientAuthMethods = List.copyOf(clientAuthMethods);
@@ -34,7 +38,8 @@ public record ServerMetadata(
         List.of("client_credentials", "refresh_token"),
         List.of("private_key_jwt"),
         List.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"),
-        List.of("RS256", "ES256"));
+        List.of("RS256", "ES256"),
+        DpopProofVerifier.ALGORITHMS.stream().map(JWSAlgorithm::getName).toList());
   }
 
   /** The metadata document, members in RFC 8414 order. */
@@ -56,6 +61,8 @@ public record ServerMetadata(
     json.put("introspection_endpoint", endpoints.introspection().toString());
     json.put("introspection_endpoint_auth_methods_supported", clientAuthMethods);
     json.put("introspection_endpoint_auth_signing_alg_values_supported", clientAssertionAlgorithms);
+    // RFC 9449 5.1: the token endpoint binds tokens to DPoP proofs of these algorithms.
+    json.put("dpop_signing_alg_values_supported", dpopAlgorithms);
     // Not registered by RFC 8414, but what verifiers of our access tokens need to know.
     json.put("access_token_signing_alg_values_supported", accessTokenAlgorithms);
     return json;

@@ -139,7 +139,7 @@ public final class DpopProofVerifier {
     if (!replay.firstUse(proofId, lastAcceptable)) {
       throw reject(DpopReason.PROOF_REPLAYED);
     }
-    return new DpopProof(new Confirmation.DpopKey(jkt), claims.jti, iat);
+    return new DpopProof(new Confirmation.DpopKey(jkt), claims.jti, iat, header.alg);
   }
 
   private static String singleProof(List<String> proofs) {

@@ -2,9 +2,11 @@ package io.tokenbroker.oauth;
 
 import io.tokenbroker.auth.AuthenticatedClient;
 import io.tokenbroker.clients.Client;
+import io.tokenbroker.dpop.DpopReason;
 import io.tokenbroker.errors.OAuthError;
 import io.tokenbroker.errors.RejectionReason;
 import io.tokenbroker.errors.RequestRejected;
+import io.tokenbroker.jose.Confirmation;
 import io.tokenbroker.refresh.FamilyRevocation;
 import io.tokenbroker.refresh.RefreshConflict;
 import io.tokenbroker.refresh.RefreshFamily;
@@ -74,8 +76,22 @@ public final class RefreshService {
     this.log = new IssuanceLog(telemetry);
   }
 
+  /** A refresh without a DPoP proof. */
   public IssuedToken refresh(
       AuthenticatedClient caller, TokenRequest request, RequestOrigin origin) {
+    return refresh(caller, request, origin, Optional.empty());
+  }
+
+  /**
+   * @param binding the DPoP key the request proved it holds, if any: a family started with a DPoP
+   *     key refreshes only with a proof of that key (refused with {@code invalid_dpop_proof}, the
+   *     token not spent); the new access token is bound to the proof's key
+   */
+  public IssuedToken refresh(
+      AuthenticatedClient caller,
+      TokenRequest request,
+      RequestOrigin origin,
+      Optional<Confirmation> binding) {
     Client client = caller.client();
     String presented = request.refreshToken().orElseThrow();
     if (!RefreshTokens.isWellFormed(presented)) {
@@ -100,6 +116,7 @@ public final class RefreshService {
     if (revoked.isPresent()) {
       throw invalidGrant(revoked.get());
     }
+    family.dpopKey().ifPresent(bound -> requireProofOf(bound, binding));
     if (record.used()) {
       familyRevocation.revoke(family, RevocationReason.REFRESH_TOKEN_REUSED, origin);
       throw invalidGrant(RefreshReason.REFRESH_TOKEN_REUSED);
@@ -114,7 +131,7 @@ public final class RefreshService {
 
     Grant grant = grant(client, family, request);
     AccessTokenMinter.MintedToken token =
-        minter.mint(client, grant, Optional.of(family.id()), Optional.empty());
+        minter.mint(client, grant, Optional.of(family.id()), binding);
     Issuance issuance = Issuance.of(token, caller, grant, origin, retention);
     String successor = RefreshTokens.generate(random);
     RefreshTokenRecord next =
@@ -137,6 +154,20 @@ public final class RefreshService {
     }
     log.issued(issuance, grant, "refresh_token");
     return new IssuedToken(token.serialized(), issuance, Optional.of(successor));
+  }
+
+  /**
+   * RFC 9449 5: the refresh token of a DPoP-bound family is bound to the key. Checked before reuse
+   * detection, so one who holds a leaked refresh token but not the key cannot make the family
+   * revoked either.
+   */
+  private static void requireProofOf(Confirmation.DpopKey bound, Optional<Confirmation> binding) {
+    if (binding.isEmpty()) {
+      throw DpopTokenBinding.reject(DpopReason.PROOF_MISSING);
+    }
+    if (!bound.equals(binding.get())) {
+      throw DpopTokenBinding.reject(DpopReason.KEY_MISMATCH);
+    }
   }
 
   /** Scopes and audiences within both the original grant and the client's current policy. */

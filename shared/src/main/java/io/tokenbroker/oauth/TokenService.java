@@ -93,7 +93,11 @@ public final class TokenService {
             grant.audiences(),
             grant.lifetime(),
             start,
-            start.plus(client.refresh().absoluteLifetime()));
+            start.plus(client.refresh().absoluteLifetime()),
+            // RFC 9449 5: a DPoP-bound start binds the whole family to the key.
+            binding
+                .filter(Confirmation.DpopKey.class::isInstance)
+                .map(Confirmation.DpopKey.class::cast));
     String refreshToken = RefreshTokens.generate(random);
     RefreshTokenRecord first =
         new RefreshTokenRecord(

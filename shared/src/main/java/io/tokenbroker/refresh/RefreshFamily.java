@@ -1,8 +1,10 @@
 package io.tokenbroker.refresh;
 
+import io.tokenbroker.jose.Confirmation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.SortedSet;
 
 /**
@@ -13,6 +15,8 @@ import java.util.SortedSet;
  *
  * @param accessLifetime the lifetime granted to the first access token, reused on refresh
  * @param expiresAt the absolute end of the family
+ * @param dpopKey the DPoP key the family was started with (RFC 9449 5): every refresh must carry a
+ *     proof by that key, and its access token is bound to it
  */
 public record RefreshFamily(
     String id,
@@ -21,4 +25,5 @@ public record RefreshFamily(
     List<String> audiences,
     Duration accessLifetime,
     Instant createdAt,
-    Instant expiresAt) {}
+    Instant expiresAt,
+    Optional<Confirmation.DpopKey> dpopKey) {}

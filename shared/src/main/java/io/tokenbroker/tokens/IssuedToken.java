@@ -12,6 +12,16 @@ public record IssuedToken(String accessToken, Issuance record, Optional<String> 
     return record.expiresAt().getEpochSecond() - record.issuedAt().getEpochSecond();
   }
 
+  /**
+   * RFC 9449 5: {@code DPoP} for a token bound to a DPoP key, else {@code Bearer} (an mTLS-bound
+   * token too, RFC 8705 3).
+   */
+  public String tokenType() {
+    return record.confirmation().orElse(null) instanceof io.tokenbroker.jose.Confirmation.DpopKey
+        ? "DPoP"
+        : "Bearer";
+  }
+
   public String scope() {
     return String.join(" ", record.scopes());
   }

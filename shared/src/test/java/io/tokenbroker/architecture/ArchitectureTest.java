@@ -48,16 +48,16 @@ class ArchitectureTest {
           Map.entry("access", Set.of("errors", "identifiers", "json")),
           Map.entry("dpop", Set.of("errors", "jose", "json")),
           Map.entry("verify", Set.of("errors", "identifiers", "jose", "json")),
-          Map.entry("clients", Set.of("errors", "identifiers", "jose", "json")),
+          Map.entry("clients", Set.of("dpop", "errors", "identifiers", "jose", "json")),
           Map.entry("revocation", Set.of("errors", "verify")),
           Map.entry("keys", Set.of("errors", "revocation", "telemetry")),
-          Map.entry("discovery", Set.of("errors", "keys")),
+          Map.entry("discovery", Set.of("dpop", "errors", "keys")),
           Map.entry(
               "auth", Set.of("clients", "discovery", "errors", "identifiers", "jose", "json")),
           Map.entry(
               "tokens",
               Set.of("auth", "clients", "discovery", "errors", "identifiers", "jose", "keys")),
-          Map.entry("refresh", Set.of("errors", "revocation", "telemetry", "tokens")),
+          Map.entry("refresh", Set.of("errors", "jose", "revocation", "telemetry", "tokens")),
           Map.entry(
               "operator",
               Set.of(
@@ -74,6 +74,8 @@ class ArchitectureTest {
               Set.of(
                   "auth",
                   "clients",
+                  "discovery",
+                  "dpop",
                   "errors",
                   "jose",
                   "refresh",

@@ -59,6 +59,32 @@ class ClientJsonTest {
   }
 
   @Test
+  void allowsDpopWithEveryBrokerAlgorithmByDefault() {
+    Client client = ClientJson.fromJson(valid(), 0);
+
+    assertThat(client.dpop().required()).isFalse();
+    assertThat(client.dpop().algorithms())
+        .extracting(com.nimbusds.jose.JWSAlgorithm::getName)
+        .containsExactly("ES256", "PS256", "RS256");
+  }
+
+  @Test
+  void readsAndWritesARequiredDpopPolicy() {
+    Map<String, Object> json = valid();
+    json.put("dpop", "required");
+    json.put("dpop_algorithms", List.of("ES256"));
+
+    Client client = ClientJson.fromJson(json, 0);
+
+    assertThat(client.dpop().required()).isTrue();
+    assertThat(client.dpop().algorithms()).containsExactly(com.nimbusds.jose.JWSAlgorithm.ES256);
+    assertThat(ClientJson.parse(ClientJson.toJsonString(client))).isEqualTo(client);
+    assertThat(ClientJson.toJson(client))
+        .containsEntry("dpop", "required")
+        .containsEntry("dpop_algorithms", List.of("ES256"));
+  }
+
+  @Test
   void writesWhatItReads() {
     Client client = ClientJson.fromJson(Clients.withKeys(valid(), TestKeys.rsa()), 0);
 
@@ -152,7 +178,21 @@ class ClientJsonTest {
                                 .build()
                                 .toJSONObject()))),
             "needs a kid"),
-        invalid("enabled not a boolean", j -> j.put("enabled", "yes"), "wrong type"));
+        invalid("enabled not a boolean", j -> j.put("enabled", "yes"), "wrong type"),
+        invalid("dpop neither required nor allowed", j -> j.put("dpop", "always"), "dpop:"),
+        invalid("dpop not a string", j -> j.put("dpop", true), "wrong type"),
+        invalid(
+            "dpop algorithm the broker refuses",
+            j -> j.put("dpop_algorithms", List.of("HS256")),
+            "dpop_algorithms: each one of ES256, PS256, RS256: HS256"),
+        invalid(
+            "no dpop algorithm",
+            j -> j.put("dpop_algorithms", List.of()),
+            "dpop_algorithms: at least one"),
+        invalid(
+            "dpop algorithm twice",
+            j -> j.put("dpop_algorithms", List.of("ES256", "ES256")),
+            "dpop_algorithms: duplicate"));
   }
 
   private static Arguments invalid(

@@ -66,6 +66,7 @@ class ClientTest {
           maxLifetime,
           RefreshPolicy.DISABLED,
           false,
+          ClientDpop.ALLOWED,
           0);
     }
   }

@@ -60,7 +60,8 @@ public abstract class RefreshTokenStoreContract {
         List.of("https://x"),
         Duration.ofMinutes(5),
         NOW,
-        NOW.plusSeconds(86400));
+        NOW.plusSeconds(86400),
+        Optional.empty());
   }
 
   protected static RefreshTokenRecord token(String familyId) {
@@ -106,6 +107,25 @@ public abstract class RefreshTokenStoreContract {
     assertThat(store().family(id)).contains(family(id));
     assertThat(store().find(first.hash())).contains(first);
     assertThat(issuances().find(access.jti())).contains(access);
+  }
+
+  @Test
+  void remembersTheDpopKeyAFamilyWasStartedWith() {
+    String id = UUID.randomUUID().toString();
+    RefreshFamily bound =
+        new RefreshFamily(
+            id,
+            "agent",
+            new TreeSet<>(List.of("a")),
+            List.of("https://x"),
+            Duration.ofMinutes(5),
+            NOW,
+            NOW.plusSeconds(86400),
+            Optional.of(new io.tokenbroker.jose.Confirmation.DpopKey("A".repeat(43))));
+
+    store().startFamily(bound, token(id), issuance(id));
+
+    assertThat(store().family(id)).contains(bound);
   }
 
   @Test
@@ -227,7 +247,8 @@ public abstract class RefreshTokenStoreContract {
             List.of("https://x"),
             Duration.ofMinutes(5),
             NOW.plusSeconds(10),
-            NOW.plusSeconds(86400));
+            NOW.plusSeconds(86400),
+            Optional.empty());
     store().startFamily(laterFamily, laterFirst, issuance(later));
 
     revocations().revokeClientTokensBefore(client, NOW.plusSeconds(10), NOW.plusSeconds(90000));

@@ -50,6 +50,11 @@ public final class BrokerKit {
   public final AccessTokenMinter minter;
   public final TokenService tokens;
   public final RefreshService refreshes;
+  public final InMemoryDpopReplayGuard dpopReplay = new InMemoryDpopReplayGuard();
+
+  /** DPoP at the token endpoint: proofs checked on this kit's clock, used once in memory. */
+  public final io.tokenbroker.oauth.DpopTokenBinding dpop;
+
   public final FamilyRevocation familyRevocation;
   public final AccessTokenVerifier anyAudience;
 
@@ -116,6 +121,14 @@ public final class BrokerKit {
             new SecureRandom(),
             telemetry);
     familyRevocation = new FamilyRevocation(revocations, MAX_LIFETIME, telemetry);
+    dpop =
+        new io.tokenbroker.oauth.DpopTokenBinding(
+            new io.tokenbroker.dpop.DpopProofVerifier(
+                new io.tokenbroker.dpop.DpopPolicy(
+                    Duration.ofSeconds(60), SKEW, java.util.Optional.empty()),
+                dpopReplay,
+                clock),
+            new BrokerEndpoints(URI.create(ISSUER)));
     refreshes =
         new RefreshService(
             minter,

@@ -379,6 +379,7 @@ class FaultInjectionIT {
         wiring.clientAuthentication(),
         wiring.tokens(),
         wiring.refreshes(),
+        wiring.dpop(),
         wiring.handlerTelemetry());
   }
 

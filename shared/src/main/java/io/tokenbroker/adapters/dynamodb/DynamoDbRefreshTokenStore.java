@@ -65,6 +65,7 @@ public final class DynamoDbRefreshTokenStore implements RefreshTokenStore {
     familyItem.put("access_lifetime", n(family.accessLifetime().toSeconds()));
     familyItem.put("created_at", n(family.createdAt().getEpochSecond()));
     familyItem.put("expires_at", n(family.expiresAt().getEpochSecond()));
+    family.dpopKey().ifPresent(key -> familyItem.put("jkt", s(key.thumbprint())));
     familyItem.put(BrokerTables.TTL, n(family.expiresAt().plus(AFTERLIFE).getEpochSecond()));
     String operation = "TransactWriteItems start refresh family";
     try {
@@ -261,7 +262,9 @@ public final class DynamoDbRefreshTokenStore implements RefreshTokenStore {
         item.get("aud").l().stream().map(AttributeValue::s).toList(),
         Duration.ofSeconds(Long.parseLong(item.get("access_lifetime").n())),
         seconds(item, "created_at"),
-        seconds(item, "expires_at"));
+        seconds(item, "expires_at"),
+        java.util.Optional.ofNullable(item.get("jkt"))
+            .map(jkt -> new io.tokenbroker.jose.Confirmation.DpopKey(jkt.s())));
   }
 
   private static Instant seconds(Map<String, AttributeValue> item, String name) {

@@ -28,7 +28,14 @@ public record HttpRequest(
 
   public HttpRequest {
     TreeMap<String, List<String>> caseInsensitive = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-    headers.forEach((name, values) -> caseInsensitive.put(name, List.copyOf(values)));
+    // Names differing only in case are one header: their values join, none is dropped (two DPoP
+    // headers spelt "DPoP" and "dpop" are two proofs, RFC 9449 4.3).
+    headers.forEach(
+        (name, values) ->
+            caseInsensitive.merge(
+                name,
+                List.copyOf(values),
+                (a, b) -> java.util.stream.Stream.concat(a.stream(), b.stream()).toList()));
     headers = Collections.unmodifiableMap(caseInsensitive);
     query = Map.copyOf(query);
   }

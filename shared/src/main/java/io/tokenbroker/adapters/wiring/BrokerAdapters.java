@@ -83,6 +83,13 @@ public final class BrokerAdapters {
     return new DynamoDbAssertionReplayGuard(dynamoDb, assertionsTable, clockSkew);
   }
 
+  /** Single use of DPoP proofs, in the assertions table (PutItem). */
+  public io.tokenbroker.adapters.dynamodb.DynamoDbDpopReplayGuard dpopReplayGuard(
+      String assertionsTable, Duration clockSkew) {
+    return new io.tokenbroker.adapters.dynamodb.DynamoDbDpopReplayGuard(
+        assertionReplayGuard(assertionsTable, clockSkew));
+  }
+
   public DynamoDbIssuanceRepository issuances(String issuancesTable) {
     return new DynamoDbIssuanceRepository(dynamoDb, issuancesTable);
   }
@@ -104,6 +111,11 @@ public final class BrokerAdapters {
   /** Signs with the broker's KMS keys (kms:Sign). */
   public KmsKeySigner keySigner() {
     return new KmsKeySigner(kms());
+  }
+
+  /** DPoP nonces' MAC under the deployment's HMAC key (kms:GenerateMac). */
+  public io.tokenbroker.adapters.kms.KmsNonceMac nonceMac(String keyId) {
+    return new io.tokenbroker.adapters.kms.KmsNonceMac(kms(), keyId);
   }
 
   /** Confirms a published key against KMS (kms:GetPublicKey). */

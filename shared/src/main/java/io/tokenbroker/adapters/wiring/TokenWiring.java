@@ -8,8 +8,10 @@ import io.tokenbroker.adapters.lifecycle.PrimingSwitch;
 import io.tokenbroker.adapters.lifecycle.RenewableRandom;
 import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
 import io.tokenbroker.config.BrokerConfig;
+import io.tokenbroker.config.DpopConfig;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.keys.PublishedKeys;
+import io.tokenbroker.oauth.DpopTokenBinding;
 import io.tokenbroker.oauth.RefreshService;
 import io.tokenbroker.oauth.TokenService;
 import io.tokenbroker.telemetry.Telemetry;
@@ -39,6 +41,7 @@ public final class TokenWiring {
   private final ClientAuthentication clientAuthentication;
   private final TokenService tokens;
   private final RefreshService refreshes;
+  private final DpopTokenBinding dpop;
 
   /**
    * @param random the generator for jtis, session ids and refresh tokens; renewed after a restore
@@ -49,7 +52,8 @@ public final class TokenWiring {
       BrokerTables tables,
       Clock clock,
       RenewableRandom random,
-      Telemetry telemetry) {
+      Telemetry telemetry,
+      DpopConfig dpopConfig) {
     this.adapters = adapters;
     this.config = config;
     this.telemetry = telemetry;
@@ -82,6 +86,10 @@ public final class TokenWiring {
             clock,
             random,
             telemetry);
+    this.dpop =
+        new DpopTokenBinding(
+            DpopWiring.verifier(adapters, dpopConfig, config.clockSkew(), tables, clock),
+            config.endpoints());
   }
 
   /** From the function's environment: {@link BrokerConfig}, {@link BrokerTables}, AWS settings. */
@@ -92,7 +100,8 @@ public final class TokenWiring {
         BrokerTables.from(env),
         clock,
         new RenewableRandom(),
-        telemetry);
+        telemetry,
+        DpopConfig.from(env));
   }
 
   public ClientAuthentication clientAuthentication() {
@@ -105,6 +114,11 @@ public final class TokenWiring {
 
   public RefreshService refreshes() {
     return refreshes;
+  }
+
+  /** DPoP proofs at the token endpoint. */
+  public DpopTokenBinding dpop() {
+    return dpop;
   }
 
   /** For the handler's own requests: silent while priming sends its synthetic request. */

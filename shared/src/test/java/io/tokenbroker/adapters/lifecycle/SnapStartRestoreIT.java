@@ -79,7 +79,8 @@ class SnapStartRestoreIT {
         BrokerTables.from(env),
         Clock.systemUTC(),
         new RenewableRandom(generators),
-        new RecordingTelemetry());
+        new RecordingTelemetry(),
+        io.tokenbroker.config.DpopConfig.from(env));
   }
 
   private static SnapStartHooks hooks(TokenWiring wiring) {

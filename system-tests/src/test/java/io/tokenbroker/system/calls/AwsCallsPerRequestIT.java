@@ -101,6 +101,7 @@ class AwsCallsPerRequestIT {
         wiring.clientAuthentication(),
         wiring.tokens(),
         wiring.refreshes(),
+        wiring.dpop(),
         wiring.handlerTelemetry());
   }
 

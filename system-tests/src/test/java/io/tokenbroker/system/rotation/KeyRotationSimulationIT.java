@@ -120,6 +120,7 @@ class KeyRotationSimulationIT {
             tokenWiring.clientAuthentication(),
             tokenWiring.tokens(),
             tokenWiring.refreshes(),
+            tokenWiring.dpop(),
             tokenWiring.handlerTelemetry());
     var authorizerWiring =
         AuthorizerWiring.fromEnvironment(

@@ -194,6 +194,9 @@ class DiscoveryHandlerIT {
     assertThat(metadata.getIssuer().getValue()).isEqualTo(ISSUER);
     assertThat(metadata.getJWKSetURI()).hasToString(ISSUER + "/.well-known/jwks.json");
     assertThat(metadata.getIDTokenJWSAlgs()).contains(JWSAlgorithm.RS256);
+    // RFC 9449 5.1, as the Nimbus SDK's DPoP clients read it.
+    assertThat(metadata.getDPoPJWSAlgs())
+        .containsExactly(JWSAlgorithm.ES256, JWSAlgorithm.PS256, JWSAlgorithm.RS256);
     // The RFC 8414 document stays as it was: OAuth clients read it, and it claims nothing of OIDC.
     assertThat(
             EventFiles.body(

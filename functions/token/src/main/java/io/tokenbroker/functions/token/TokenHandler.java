@@ -12,6 +12,9 @@ import io.tokenbroker.adapters.telemetry.JsonLinesTelemetry;
 import io.tokenbroker.adapters.wiring.TokenWiring;
 import io.tokenbroker.auth.AuthenticatedClient;
 import io.tokenbroker.config.Env;
+import io.tokenbroker.dpop.DpopProof;
+import io.tokenbroker.jose.Confirmation;
+import io.tokenbroker.oauth.DpopTokenBinding;
 import io.tokenbroker.oauth.RefreshService;
 import io.tokenbroker.oauth.TokenService;
 import io.tokenbroker.telemetry.Telemetry;
@@ -24,6 +27,7 @@ import java.io.OutputStream;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The token endpoint (RFC 6749): client_credentials and refresh_token grants. {@code POST /token}
@@ -38,6 +42,7 @@ public final class TokenHandler implements RequestStreamHandler {
   private final ClientAuthentication authenticator;
   private final TokenService tokens;
   private final RefreshService refreshes;
+  private final DpopTokenBinding dpop;
   private final HttpFunction http;
   private SnapStartHooks snapStart; // held here: CRaC contexts may hold their resources weakly
 
@@ -52,6 +57,7 @@ public final class TokenHandler implements RequestStreamHandler {
         wiring.clientAuthentication(),
         wiring.tokens(),
         wiring.refreshes(),
+        wiring.dpop(),
         wiring.handlerTelemetry());
     snapStart = wiring.snapStartHooks((in, out) -> handleRequest(in, out, null));
   }
@@ -61,10 +67,12 @@ public final class TokenHandler implements RequestStreamHandler {
       ClientAuthentication authenticator,
       TokenService tokens,
       RefreshService refreshes,
+      DpopTokenBinding dpop,
       Telemetry telemetry) {
     this.authenticator = authenticator;
     this.tokens = tokens;
     this.refreshes = refreshes;
+    this.dpop = dpop;
     this.http = new HttpFunction(telemetry);
   }
 
@@ -81,20 +89,28 @@ public final class TokenHandler implements RequestStreamHandler {
   private HttpResponse respond(HttpRequest request) {
     Form form = HttpFunction.postedForm(request, MAX_BODY_CHARS);
     TokenRequest tokenRequest = TokenRequest.from(form);
-    AuthenticatedClient client =
-        authenticator.authenticate(request, form, request.route().equals(TOKEN_IAM));
+    boolean iamRoute = request.route().equals(TOKEN_IAM);
+    Optional<DpopProof> proof =
+        dpop.check(request.headerValues("DPoP"), request.method(), iamRoute);
+    AuthenticatedClient client = authenticator.authenticate(request, form, iamRoute);
+    Optional<Confirmation> binding = dpop.bind(client.client(), proof);
     RequestOrigin origin =
         new RequestOrigin(request.context().sourceIp(), request.context().userAgent());
     IssuedToken token =
         tokenRequest.grantType().equals(TokenRequest.REFRESH_TOKEN)
-            ? refreshes.refresh(client, tokenRequest, origin)
-            : tokens.issue(client, tokenRequest, origin);
+            ? refreshes.refresh(client, tokenRequest, origin, binding)
+            : tokens.issue(client, tokenRequest, origin, binding);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("access_token", token.accessToken());
-    body.put("token_type", "Bearer");
+    body.put("token_type", token.tokenType());
     body.put("expires_in", token.expiresInSeconds());
     body.put("scope", token.scope());
     token.refreshToken().ifPresent(refresh -> body.put("refresh_token", refresh));
-    return HttpResponse.json(200, body, "no-store").withHeader("Pragma", "no-cache");
+    HttpResponse response =
+        HttpResponse.json(200, body, "no-store").withHeader("Pragma", "no-cache");
+    // RFC 9449 8.2: the next nonce rides on the success, sparing the client a round trip.
+    return proof.isPresent() && dpop.nextNonce().isPresent()
+        ? response.withHeader("DPoP-Nonce", dpop.nextNonce().get())
+        : response;
   }
 }

@@ -108,6 +108,7 @@ class TokenHandlerIT {
         wiring.clientAuthentication(),
         wiring.tokens(),
         wiring.refreshes(),
+        wiring.dpop(),
         wiring.handlerTelemetry());
   }
 

@@ -48,6 +48,7 @@ class TokenHandlerLimitsTest {
             BrokerKit.ISSUER),
         kit.tokens,
         kit.refreshes,
+        kit.dpop,
         new RecordingTelemetry());
   }
 
