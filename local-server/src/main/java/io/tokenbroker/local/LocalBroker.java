@@ -271,7 +271,7 @@ public final class LocalBroker implements AutoCloseable {
   }
 
   /** What the functions' environment would hold in AWS, pointing at the local endpoint. */
-  static Env environment(
+  private static Env environment(
       URI endpoint, String region, URI issuer, BrokerTables tables, boolean ownMoto) {
     Map<String, String> vars = new HashMap<>(tables.environment());
     vars.put("AWS_ENDPOINT_URL", endpoint.toString());

@@ -2,28 +2,17 @@ package io.tokenbroker.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.jwk.ECKey;
-import io.tokenbroker.adapters.http.Form;
-import io.tokenbroker.adapters.wiring.TokenWiring;
-import io.tokenbroker.auth.AuthMethod;
-import io.tokenbroker.auth.AuthenticatedClient;
-import io.tokenbroker.jose.Confirmation;
 import io.tokenbroker.json.Json;
 import io.tokenbroker.testing.DpopProofs;
-import io.tokenbroker.testing.RecordingTelemetry;
-import io.tokenbroker.tokens.RequestOrigin;
-import io.tokenbroker.tokens.TokenRequest;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,10 +24,10 @@ import org.junit.jupiter.api.Test;
  * its proof, and is refused (401, with the DPoP challenge) without one, with another key's proof, a
  * replayed proof, a wrong htm, htu or ath, a stale iat, and as a bearer token.
  *
- * <p>The bound token is minted by the broker's own token service on the local server's tables and
- * key (the token endpoint's DPoP minting is a separate piece); proofs are made with real keys by
- * {@link DpopProofs} (Nimbus JOSE). The local server stands for API Gateway, which serves HTTPS
- * only, so the URL a proof names is {@code https://} and the host the client called.
+ * <p>The bound token comes from the local server's /token/iam with a proof of the key; proofs are
+ * made with real keys by {@link DpopProofs} (Nimbus JOSE). The demo API stands for an API behind
+ * API Gateway, which serves HTTPS only: the URL a proof for it names is {@code https://} and the
+ * host the client called.
  */
 class LocalDpopFlowIT {
 
@@ -48,10 +37,10 @@ class LocalDpopFlowIT {
   private static String token;
 
   @BeforeAll
-  static void start() throws JOSEException {
+  static void start() throws Exception {
     broker = LocalBroker.start(LocalBrokerOptions.onPort(0));
     key = DpopProofs.ecKey();
-    token = boundToken(key.computeThumbprint().toString());
+    token = boundToken(key);
   }
 
   @AfterAll
@@ -59,23 +48,24 @@ class LocalDpopFlowIT {
     broker.close();
   }
 
-  /** A token for the demo workload bound to {@code jkt}, signed by the local server's key. */
-  private static String boundToken(String jkt) {
-    URI issuer = broker.issuer();
-    TokenWiring wiring =
-        TokenWiring.fromEnvironment(
-            LocalBroker.environment(
-                broker.awsEndpoint(), "us-east-1", issuer, broker.tables(), true),
-            Clock.systemUTC(),
-            new RecordingTelemetry());
-    return wiring
-        .tokens()
-        .issue(
-            new AuthenticatedClient(LocalDemo.client(issuer), AuthMethod.AWS_IAM, LocalDemo.ROLE),
-            TokenRequest.from(Form.parse("grant_type=client_credentials&scope=demo:read")),
-            new RequestOrigin("127.0.0.1", "LocalDpopFlowIT"),
-            Optional.of(new Confirmation.DpopKey(jkt)))
-        .accessToken();
+  /**
+   * A token for the demo workload bound to {@code key}: POST /token/iam (SigV4, as its role) with a
+   * DPoP proof of the key for the broker's own URL of the endpoint.
+   */
+  private static String boundToken(ECKey key) throws Exception {
+    URI endpoint = URI.create(broker.issuer() + "/token/iam");
+    HttpRequest request =
+        SignedPosts.post(
+                endpoint,
+                LocalDemo.IDENTITY,
+                "grant_type=client_credentials&scope=demo:read")
+            .header("DPoP", DpopProofs.by(key, "POST", endpoint.toString(), Instant.now()).sign())
+            .build();
+    HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    Map<String, Object> body = Json.object(response.body());
+    assertThat(body).containsEntry("token_type", "DPoP");
+    return (String) body.get("access_token");
   }
 
   /** The URL a client names in htu for {@code path}: API Gateway's scheme, the host it called. */

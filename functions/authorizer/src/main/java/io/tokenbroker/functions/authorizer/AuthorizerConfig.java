@@ -4,6 +4,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import io.tokenbroker.access.RouteRules;
 import io.tokenbroker.adapters.dynamodb.BrokerTables;
 import io.tokenbroker.config.BrokerConfig;
+import io.tokenbroker.config.DpopConfig;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.errors.ConfigException;
 import io.tokenbroker.verify.VerifierPolicy;
@@ -39,8 +40,9 @@ import java.util.stream.Collectors;
  * @param dpopReplayTable ASSERTIONS_TABLE, required when DPoP-bound tokens are accepted: where each
  *     proof is recorded once (the broker's client-assertion table, under the prefix {@code #dpop};
  *     a name, or an ARN for another account's table)
- * @param dpopProofMaxAge DPOP_PROOF_MAX_AGE_SECONDS (default 60): how long after its {@code iat} a
- *     proof is accepted (plus CLOCK_SKEW_SECONDS either way)
+ * @param dpop DPOP_PROOF_MAX_AGE_SECONDS, DPOP_NONCES, DPOP_NONCE_KEY_ID, DPOP_NONCE_LIFETIME_SECONDS
+ *     ({@link DpopConfig}, as the token function reads them): the proof window, and the server
+ *     nonces (RFC 9449 9) if required
  */
 public record AuthorizerConfig(
     VerifierPolicy policy,
@@ -54,7 +56,7 @@ public record AuthorizerConfig(
     Duration dependencyTimeout,
     Optional<Duration> resultCache,
     Optional<String> dpopReplayTable,
-    Duration dpopProofMaxAge) {
+    DpopConfig dpop) {
 
   /** Whether API Gateway is known to ask this authorizer about every request (no result cache). */
   public boolean seesEveryRequest() {
@@ -97,11 +99,7 @@ public record AuthorizerConfig(
         Duration.ofMillis(env.integer("DEPENDENCY_TIMEOUT_MILLIS", 1500, 100, 10_000)),
         resultCache,
         resultCache.filter(Duration::isZero).map(ttl -> BrokerTables.assertionsTable(env)),
-        env.seconds(
-            "DPOP_PROOF_MAX_AGE_SECONDS",
-            Duration.ofSeconds(60),
-            Duration.ofSeconds(1),
-            Duration.ofMinutes(10)));
+        DpopConfig.from(env));
   }
 
   private static VerifierPolicy policy(Env env) {

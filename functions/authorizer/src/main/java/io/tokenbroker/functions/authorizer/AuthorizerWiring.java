@@ -17,9 +17,9 @@ import io.tokenbroker.verify.AccessTokenVerifier;
 import io.tokenbroker.verify.CachingKeyResolver;
 import io.tokenbroker.verify.FailClosedOnUncheckedKeys;
 import io.tokenbroker.verify.KeySource;
-import io.tokenbroker.adapters.dynamodb.DynamoDbDpopReplayGuard;
 import io.tokenbroker.dpop.DpopPolicy;
 import io.tokenbroker.dpop.DpopProofVerifier;
+import io.tokenbroker.dpop.SlotNonces;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -91,9 +91,18 @@ public final class AuthorizerWiring {
                 table ->
                     new DpopProofVerifier(
                         new DpopPolicy(
-                            config.dpopProofMaxAge(), config.policy().clockSkew(), Optional.empty()),
-                        new DynamoDbDpopReplayGuard(
-                            adapters.assertionReplayGuard(table, config.policy().clockSkew())),
+                            config.dpop().proofMaxAge(),
+                            config.policy().clockSkew(),
+                            config
+                                .dpop()
+                                .nonceKeyId()
+                                .map(
+                                    key ->
+                                        new SlotNonces(
+                                            adapters.nonceMac(key),
+                                            clock,
+                                            config.dpop().nonceLifetime()))),
+                        adapters.dpopReplayGuard(table, config.policy().clockSkew()),
                         clock));
     dpop = new DpopAuthorization(verifier, proofs);
   }
