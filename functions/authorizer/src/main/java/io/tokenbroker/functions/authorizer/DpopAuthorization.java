@@ -30,7 +30,7 @@ public final class DpopAuthorization {
    *     (a cached Allow would let the next request in without a proof): every DPoP-bound token is
    *     then refused
    */
-  DpopAuthorization(AccessTokenVerifier tokens, Optional<DpopProofVerifier> proofs) {
+  public DpopAuthorization(AccessTokenVerifier tokens, Optional<DpopProofVerifier> proofs) {
     this.tokens = tokens;
     this.proofs = proofs;
   }
