@@ -4,7 +4,6 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.AsymmetricJWK;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.util.JSONObjectUtils;
 import io.tokenbroker.access.RouteRules;
 import io.tokenbroker.dpop.DpopPolicy;
 import io.tokenbroker.dpop.DpopProofVerifier;
@@ -14,7 +13,6 @@ import io.tokenbroker.jose.CompactJws;
 import io.tokenbroker.jose.Confirmation;
 import io.tokenbroker.revocation.CachedRevocations;
 import io.tokenbroker.testing.DpopProofs;
-import io.tokenbroker.testing.EventFiles;
 import io.tokenbroker.testing.TestKeys;
 import io.tokenbroker.tokens.RequestOrigin;
 import io.tokenbroker.verify.AccessTokenVerifier;
@@ -32,7 +30,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -104,7 +101,7 @@ public class DpopAuthorizerBenchmark {
             new DpopAuthorization(verifier, Optional.of(proofs)),
             RouteRules.parse(BenchFixtures.ROUTES),
             BenchFixtures.telemetry("authorizer"));
-    event = event(token, proof);
+    event = BenchFixtures.dpopAuthorizerEvent(token, proof);
 
     CompactJws tokenJws = CompactJws.parse(token, AccessTokenVerifier.MAX_TOKEN_LENGTH);
     tokenInput = tokenJws.signingInput();
@@ -120,18 +117,6 @@ public class DpopAuthorizerBenchmark {
     if (!policy.contains("\"Effect\":\"Allow\"") || !bareVerifyTokenAndProof()) {
       throw new IllegalStateException("the benchmark DPoP request is not accepted: " + policy);
     }
-  }
-
-  @SuppressWarnings("unchecked")
-  private static byte[] event(String token, String proof) {
-    Map<String, Object> event = EventFiles.load("authorizer/rest-request-custom-domain-dpop.json");
-    Map<String, Object> headers = (Map<String, Object>) event.get("headers");
-    Map<String, Object> multi = (Map<String, Object>) event.get("multiValueHeaders");
-    headers.put("Authorization", "DPoP " + token);
-    multi.put("Authorization", List.of("DPoP " + token));
-    headers.put("DPoP", proof);
-    multi.put("DPoP", List.of(proof));
-    return JSONObjectUtils.toJSONString(event).getBytes(StandardCharsets.UTF_8);
   }
 
   public byte[] decision() throws IOException {
