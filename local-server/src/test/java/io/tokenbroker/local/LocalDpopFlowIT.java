@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -176,5 +177,69 @@ class LocalDpopFlowIT {
             "/demo/items/1",
             "DPoP " + token,
             List.of(proof("GET", "/demo/items/1").sign(), proof("GET", "/demo/items/1").sign())));
+  }
+
+  /**
+   * With server nonces (BROKER_DPOP_NONCES=required: the token endpoint and the authorizer share
+   * the nonce key), a proof without the current nonce gets a 403 whose WWW-Authenticate and
+   * DPoP-Nonce headers come from the authorizer's Deny context, as template.yaml's ACCESS_DENIED
+   * gateway response maps them (a REST API's 401 cannot carry them); the retry with it passes.
+   */
+  @Test
+  void answersAMissingNonceWithA403CarryingTheChallengeAndTheNonce() throws Exception {
+    try (LocalBroker withNonces =
+        LocalBroker.start(
+            new LocalBrokerOptions(
+                    0,
+                    Optional.of(broker.awsEndpoint()),
+                    "tb-nonce-",
+                    Optional.empty(),
+                    Duration.ZERO)
+                .withDpopNonces(true))) {
+      URI endpoint = URI.create(withNonces.issuer() + "/token/iam");
+      HttpResponse<String> first = tokenRequest(endpoint, null);
+      assertThat(first.statusCode()).as(first.body()).isEqualTo(400);
+      String nonce = first.headers().firstValue("DPoP-Nonce").orElseThrow();
+      HttpResponse<String> issued = tokenRequest(endpoint, nonce);
+      assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+      String bound = (String) Json.object(issued.body()).get("access_token");
+      String url = "https://127.0.0.1:" + withNonces.issuer().getPort() + "/demo/items/1";
+
+      HttpResponse<String> challenged =
+          callOn(withNonces, bound, DpopProofs.by(key, "GET", url, Instant.now()).ath(bound));
+
+      assertThat(challenged.statusCode()).as(challenged.body()).isEqualTo(403);
+      assertThat(challenged.headers().firstValue("WWW-Authenticate").orElseThrow())
+          .startsWith("DPoP error=\"use_dpop_nonce\"");
+      String resourceNonce = challenged.headers().firstValue("DPoP-Nonce").orElseThrow();
+      HttpResponse<String> retried =
+          callOn(
+              withNonces,
+              bound,
+              DpopProofs.by(key, "GET", url, Instant.now()).ath(bound).claim("nonce", resourceNonce));
+      assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
+    }
+  }
+
+  private static HttpResponse<String> tokenRequest(URI endpoint, String nonce) throws Exception {
+    DpopProofs proof = DpopProofs.by(key, "POST", endpoint.toString(), Instant.now());
+    if (nonce != null) {
+      proof.claim("nonce", nonce);
+    }
+    return HTTP.send(
+        SignedPosts.post(endpoint, LocalDemo.IDENTITY, "grant_type=client_credentials&scope=demo:read")
+            .header("DPoP", proof.sign())
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> callOn(LocalBroker on, String bound, DpopProofs proof)
+      throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(on.issuer() + "/demo/items/1"))
+            .header("Authorization", "DPoP " + bound)
+            .header("DPoP", proof.sign())
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 }

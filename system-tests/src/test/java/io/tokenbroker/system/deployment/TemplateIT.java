@@ -167,6 +167,12 @@ class TemplateIT {
               assertThat(json).as(role).doesNotContain("\"Resource\":\"*\"");
               continue;
             }
+            if (actions.equals("kms:GenerateMac")) {
+              // DPoP nonces: the functions that check proofs, on the stack's nonce key only.
+              assertThat(role).isIn("TokenFunctionRole", "AuthorizerFunctionRole");
+              assertThat(json).contains("aws:ResourceTag/token-broker-dpop-nonces");
+              continue;
+            }
             switch (role) {
               case "TokenFunctionRole" -> {
                 assertThat(actions).isEqualTo("kms:Sign");
