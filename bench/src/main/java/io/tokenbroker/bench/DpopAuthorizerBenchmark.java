@@ -34,8 +34,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The authorizer's decision on a DPoP request (issue 14) against what it cannot do without: a
- * bare JCA verify of the access token's signature plus a bare JCA verify of the proof's (ES256).
+ * The authorizer's decision on a DPoP request (issue 14) against what it cannot do without: a bare
+ * JCA verify of the access token's signature plus a bare JCA verify of the proof's (ES256).
  *
  * <p>{@link #decision}: the REST REQUEST event of a custom domain with a base path ({@code
  * events/authorizer/rest-request-custom-domain-dpop.json}) carrying {@code DPoP <token>} and a
@@ -107,7 +107,8 @@ public class DpopAuthorizerBenchmark {
     tokenInput = tokenJws.signingInput();
     tokenSignature = tokenJws.signature();
     tokenKey = ((AsymmetricJWK) publicJwk).toPublicKey();
-    tokenJca = JWSAlgorithm.ES256.equals(algorithm) ? "SHA256withECDSAinP1363Format" : "SHA256withRSA";
+    tokenJca =
+        JWSAlgorithm.ES256.equals(algorithm) ? "SHA256withECDSAinP1363Format" : "SHA256withRSA";
     CompactJws proofJws = CompactJws.parse(proof, DpopProofVerifier.MAX_PROOF_LENGTH);
     proofInput = proofJws.signingInput();
     proofSignature = proofJws.signature();

@@ -21,8 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * error or a malformed answer, 500; an IAM policy that does not allow this method ARN (explicit
  * Deny wins), 403; else the request goes on with the authorizer's context. Answers are cached per
  * header value for the configured TTL and reused for every route, as API Gateway does (which is why
- * the authorizer refuses DPoP-bound tokens when told of a TTL: template.yaml). The 401 and
- * 403 carry the headers template.yaml's gateway responses give them ({@link #UNAUTHORIZED_CHALLENGE},
+ * the authorizer refuses DPoP-bound tokens when told of a TTL: template.yaml). The 401 and 403
+ * carry the headers template.yaml's gateway responses give them ({@link #UNAUTHORIZED_CHALLENGE},
  * and for a Deny the authorizer context's {@code www_authenticate} and {@code dpop_nonce}).
  */
 final class LambdaAuthorizerEmulator {

@@ -57,9 +57,7 @@ class LocalDpopFlowIT {
     URI endpoint = URI.create(broker.issuer() + "/token/iam");
     HttpRequest request =
         SignedPosts.post(
-                endpoint,
-                LocalDemo.IDENTITY,
-                "grant_type=client_credentials&scope=demo:read")
+                endpoint, LocalDemo.IDENTITY, "grant_type=client_credentials&scope=demo:read")
             .header("DPoP", DpopProofs.by(key, "POST", endpoint.toString(), Instant.now()).sign())
             .build();
     HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
@@ -216,7 +214,9 @@ class LocalDpopFlowIT {
           callOn(
               withNonces,
               bound,
-              DpopProofs.by(key, "GET", url, Instant.now()).ath(bound).claim("nonce", resourceNonce));
+              DpopProofs.by(key, "GET", url, Instant.now())
+                  .ath(bound)
+                  .claim("nonce", resourceNonce));
       assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
     }
   }
@@ -227,7 +227,8 @@ class LocalDpopFlowIT {
       proof.claim("nonce", nonce);
     }
     return HTTP.send(
-        SignedPosts.post(endpoint, LocalDemo.IDENTITY, "grant_type=client_credentials&scope=demo:read")
+        SignedPosts.post(
+                endpoint, LocalDemo.IDENTITY, "grant_type=client_credentials&scope=demo:read")
             .header("DPoP", proof.sign())
             .build(),
         HttpResponse.BodyHandlers.ofString());

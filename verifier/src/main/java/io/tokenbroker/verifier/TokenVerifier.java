@@ -63,7 +63,8 @@ import java.util.stream.Collectors;
  * <p>DPoP-bound tokens (RFC 9449, {@code cnf.jkt}) are accepted only by a verifier built with
  * {@link Builder#dpop} and only through {@link #verify(String, String, String, List, String)}, with
  * the request's {@code DPoP} header and the URL the client called: the same proof checks as the
- * authorizer's ({@link DpopProofVerifier}). Without it, or under the Bearer scheme, they are refused.
+ * authorizer's ({@link DpopProofVerifier}). Without it, or under the Bearer scheme, they are
+ * refused.
  *
  * <p>Thread-safe; build one per service and share it.
  */
@@ -131,8 +132,8 @@ public final class TokenVerifier {
    * @param dpopHeaders every value of the request's {@code DPoP} headers (any case of the name), as
    *     received; one is expected
    * @param requestUrl the URL the client called, from this service's own configuration (its public
-   *     origin, {@link #dpopOrigin}) and the request's raw path, never from a Host header; its query
-   *     is ignored. Null if unknown: a DPoP request is then refused
+   *     origin, {@link #dpopOrigin}) and the request's raw path, never from a Host header; its
+   *     query is ignored. Null if unknown: a DPoP request is then refused
    */
   public Decision verify(
       String method,

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 /**
  * DPoP-bound tokens (RFC 9449 7.1) through the filter on a real JDK HTTP server, for a service not
  * behind API Gateway: the token from the local broker's /token/iam with a proof of the key, the
- * request's proofs made with real keys ({@link DpopProofs}, Nimbus JOSE), the URL the filter
- * passes being the service's configured origin and the request's path.
+ * request's proofs made with real keys ({@link DpopProofs}, Nimbus JOSE), the URL the filter passes
+ * being the service's configured origin and the request's path.
  */
 class VerifierFilterDpopIT {
 
@@ -124,7 +124,8 @@ class VerifierFilterDpopIT {
         "invalid_dpop_proof");
     assertRefused(dpop("/api/a", proof("GET", "/api/other").sign()), "invalid_dpop_proof");
     assertRefused(dpop("/api/a", proof("POST", "/api/a").sign()), "invalid_dpop_proof");
-    assertRefused(dpop("/api/a", proof("GET", "/api/a").ath(token + "x").sign()), "invalid_dpop_proof");
+    assertRefused(
+        dpop("/api/a", proof("GET", "/api/a").ath(token + "x").sign()), "invalid_dpop_proof");
     assertRefused(
         dpop(
             "/api/a",
@@ -133,14 +134,18 @@ class VerifierFilterDpopIT {
                 .sign()),
         "invalid_dpop_proof");
     assertRefused(
-        get("/api/a", "DPoP " + token, List.of(proof("GET", "/api/a").sign(), proof("GET", "/api/a").sign())),
+        get(
+            "/api/a",
+            "DPoP " + token,
+            List.of(proof("GET", "/api/a").sign(), proof("GET", "/api/a").sign())),
         "invalid_dpop_proof");
     assertThat(HANDLED.get()).isEqualTo(handled + 1);
   }
 
   @Test
   void refusesTheBoundTokenAsABearerTokenAndABearerTokenUnderTheDpopScheme() throws Exception {
-    HttpResponse<String> asBearer = get("/api/a", "Bearer " + token, List.of(proof("GET", "/api/a").sign()));
+    HttpResponse<String> asBearer =
+        get("/api/a", "Bearer " + token, List.of(proof("GET", "/api/a").sign()));
     assertThat(asBearer.statusCode()).isEqualTo(401);
     assertThat(asBearer.headers().firstValue("WWW-Authenticate"))
         .contains("Bearer error=\"invalid_token\"");
@@ -150,7 +155,8 @@ class VerifierFilterDpopIT {
         get(
             "/api/a",
             "DPoP " + bearer,
-            List.of(DpopProofs.by(key, "GET", origin + "/api/a", Instant.now()).ath(bearer).sign())),
+            List.of(
+                DpopProofs.by(key, "GET", origin + "/api/a", Instant.now()).ath(bearer).sign())),
         "invalid_token");
     assertThat(get("/api/a", "Bearer " + bearer, List.of()).statusCode()).isEqualTo(200);
   }

@@ -266,7 +266,8 @@ class AwsCallsPerRequestIT {
     ((Map<String, Object>) tokenRequest.get("multiValueHeaders"))
         .put("DPoP", java.util.List.of(tokenProof));
     String token =
-        accessToken(invoke(tokenHandler(dpopEnv, BenchFixtures.telemetry("token")), json(tokenRequest)));
+        accessToken(
+            invoke(tokenHandler(dpopEnv, BenchFixtures.telemetry("token")), json(tokenRequest)));
     TokenAuthorizer authorizer = authorizer(dpopEnv, BenchFixtures.telemetry("authorizer"));
     String url = "https://api.example.com/shop/orders/42";
 

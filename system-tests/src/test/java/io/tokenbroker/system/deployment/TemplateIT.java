@@ -259,8 +259,7 @@ class TemplateIT {
             "x-amazon-apigateway-authorizer");
     assertThat(authorizer)
         .containsEntry("identitySource", "method.request.header.Authorization")
-        .containsEntry(
-            "authorizerResultTtlInSeconds", Map.of("Ref", "AuthorizerCacheTtlSeconds"));
+        .containsEntry("authorizerResultTtlInSeconds", Map.of("Ref", "AuthorizerCacheTtlSeconds"));
     Map<String, Object> function =
         template().ofType("AWS::Lambda::Function").get("AuthorizerFunction");
     assertThat(object(object(function, "Environment"), "Variables"))

@@ -34,15 +34,15 @@ import java.util.stream.Collectors;
  *     re-read of keys per interval for an unknown kid
  * @param dependencyTimeout DEPENDENCY_TIMEOUT_MILLIS (default 1500): budget for each store read
  * @param resultCache AUTHORIZER_RESULT_TTL_SECONDS: the API's authorizer result cache TTL as API
- *     Gateway is configured (authorizerResultTtlInSeconds); DPoP-bound tokens are accepted only when
- *     it is 0, since a cached answer keyed by the Authorization header would serve a stolen token
- *     with no proof. Unset: unknown, and DPoP-bound tokens are refused.
+ *     Gateway is configured (authorizerResultTtlInSeconds); DPoP-bound tokens are accepted only
+ *     when it is 0, since a cached answer keyed by the Authorization header would serve a stolen
+ *     token with no proof. Unset: unknown, and DPoP-bound tokens are refused.
  * @param dpopReplayTable ASSERTIONS_TABLE, required when DPoP-bound tokens are accepted: where each
  *     proof is recorded once (the broker's client-assertion table, under the prefix {@code #dpop};
  *     a name, or an ARN for another account's table)
- * @param dpop DPOP_PROOF_MAX_AGE_SECONDS, DPOP_NONCES, DPOP_NONCE_KEY_ID, DPOP_NONCE_LIFETIME_SECONDS
- *     ({@link DpopConfig}, as the token function reads them): the proof window, and the server
- *     nonces (RFC 9449 9) if required
+ * @param dpop DPOP_PROOF_MAX_AGE_SECONDS, DPOP_NONCES, DPOP_NONCE_KEY_ID,
+ *     DPOP_NONCE_LIFETIME_SECONDS ({@link DpopConfig}, as the token function reads them): the proof
+ *     window, and the server nonces (RFC 9449 9) if required
  */
 public record AuthorizerConfig(
     VerifierPolicy policy,

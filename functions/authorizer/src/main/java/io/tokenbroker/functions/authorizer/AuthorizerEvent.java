@@ -882,8 +882,8 @@ final class AuthorizerEvent {
   }
 
   /**
-   * Equal to "dpop" ignoring case as {@code String.CASE_INSENSITIVE_ORDER} compares (so does
-   * {@code regionMatches}); without a copy of the name, as four-letter headers (Host) are common.
+   * Equal to "dpop" ignoring case as {@code String.CASE_INSENSITIVE_ORDER} compares (so does {@code
+   * regionMatches}); without a copy of the name, as four-letter headers (Host) are common.
    */
   private boolean isDpop(int member) {
     if (nameLength[member] != DPOP.length()) {

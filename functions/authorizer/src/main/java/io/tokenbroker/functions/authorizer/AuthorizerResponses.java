@@ -97,8 +97,13 @@ final class AuthorizerResponses {
     JsonText.string(out, request.arnBase() + "*").append("}]},\"context\":{\"www_authenticate\":");
     JsonText.string(
         out,
-        "DPoP error=\"" + rejected.error().code() + "\", error_description=\""
-            + rejected.description() + "\", algs=\"" + DPOP_ALGORITHMS + "\"");
+        "DPoP error=\""
+            + rejected.error().code()
+            + "\", error_description=\""
+            + rejected.description()
+            + "\", algs=\""
+            + DPOP_ALGORITHMS
+            + "\"");
     String nonce = rejected.headers().get("DPoP-Nonce");
     if (nonce != null) {
       JsonText.string(out.append(",\"dpop_nonce\":"), nonce);

@@ -26,11 +26,11 @@ import java.util.Optional;
  * false, 403); a valid token without the scope a route needs in 403; a store that cannot be read in
  * an error API Gateway answers with 500. Never an allow it did not decide on.
  *
- * <p>A DPoP-bound token ({@code cnf.jkt}) gets through only under the DPoP scheme with a valid proof
- * ({@link DpopAuthorization}); under the Bearer scheme it is refused (RFC 9449 7.2), as is any
- * token bound to what this authorizer does not check. A refusal for want of a server nonce is, for
- * a REST API, a Deny whose context carries the challenge and the nonce (template.yaml's 403 gateway
- * response puts them in headers); every other refusal is the plain 401.
+ * <p>A DPoP-bound token ({@code cnf.jkt}) gets through only under the DPoP scheme with a valid
+ * proof ({@link DpopAuthorization}); under the Bearer scheme it is refused (RFC 9449 7.2), as is
+ * any token bound to what this authorizer does not check. A refusal for want of a server nonce is,
+ * for a REST API, a Deny whose context carries the challenge and the nonce (template.yaml's 403
+ * gateway response puts them in headers); every other refusal is the plain 401.
  */
 public final class TokenAuthorizer implements RequestStreamHandler {
 

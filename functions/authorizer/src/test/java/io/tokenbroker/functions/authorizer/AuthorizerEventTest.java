@@ -391,11 +391,16 @@ class AuthorizerEventTest {
   @Test
   void takesTheDpopSchemeInAnyCaseAndTheRestPathFromTheRequestContext() {
     AuthorizerRequest.Dpop dpop = dpop(restDpop(",\"DPoP\":\"proof\"", CONTEXT));
-    assertThat(dpop).isEqualTo(
-        new AuthorizerRequest.Dpop(
-            TOKEN, Optional.of("proof"), false, Optional.of("https://api.example.com/shop/orders/42")));
-    assertThat(dpop(restDpop(",\"dpop\":\"p\"", CONTEXT).replace("DPoP " + TOKEN, "dpop " + TOKEN))
-            .proof())
+    assertThat(dpop)
+        .isEqualTo(
+            new AuthorizerRequest.Dpop(
+                TOKEN,
+                Optional.of("proof"),
+                false,
+                Optional.of("https://api.example.com/shop/orders/42")));
+    assertThat(
+            dpop(restDpop(",\"dpop\":\"p\"", CONTEXT).replace("DPoP " + TOKEN, "dpop " + TOKEN))
+                .proof())
         .contains("p");
     // The top-level path lacks the stage on the execute-api domain; requestContext.path has it.
     assertThat(
@@ -411,10 +416,7 @@ class AuthorizerEventTest {
   void tellsAMissingARepeatedAndASingleProofApart() {
     assertThat(dpop(restDpop("", CONTEXT)).proof()).isEmpty();
     AuthorizerRequest.Dpop twice =
-        dpop(
-            restDpop(
-                "},\"multiValueHeaders\":{\"DPoP\":[\"a\",\"b\"]",
-                CONTEXT));
+        dpop(restDpop("},\"multiValueHeaders\":{\"DPoP\":[\"a\",\"b\"]", CONTEXT));
     assertThat(twice.proof()).isEmpty();
     assertThat(twice.proofRepeated()).isTrue();
     AuthorizerRequest.Dpop once =
@@ -462,7 +464,10 @@ class AuthorizerEventTest {
 
   @Test
   void readsNoDpopPartsForABearerRequest() {
-    EventReads.Outcome bearer = read(rest("\"requestContext\":{" + CONTEXT + "}").replace("\"headers\":{", "\"headers\":{\"DPoP\":\"p\","));
+    EventReads.Outcome bearer =
+        read(
+            rest("\"requestContext\":{" + CONTEXT + "}")
+                .replace("\"headers\":{", "\"headers\":{\"DPoP\":\"p\","));
     assertThat(bearer.request().bearerToken()).contains(TOKEN);
     assertThat(bearer.request().dpop()).isEmpty();
   }

@@ -95,7 +95,8 @@ class DpopAuthorizerIT {
   }
 
   private static String boundToken(JWK jwk, String scope) {
-    Client client = Clients.withRole("dpop-" + scope.replace(':', '-'), "arn:aws:iam::123456789012:role/dpop");
+    Client client =
+        Clients.withRole("dpop-" + scope.replace(':', '-'), "arn:aws:iam::123456789012:role/dpop");
     return broker
         .issue(client, "&scope=" + scope, Optional.of(new Confirmation.DpopKey(jkt(jwk))))
         .accessToken();
@@ -203,8 +204,7 @@ class DpopAuthorizerIT {
     ALG_ES512("dpop_alg_not_allowed", p -> p.header("alg", "ES512").sign()),
     NO_JWK("dpop_jwk_missing", p -> p.withoutHeader("jwk").sign()),
     PRIVATE_JWK("dpop_jwk_private", p -> p.header("jwk", key.toJSONObject()).sign()),
-    NOT_SIGNED_BY_ITS_JWK(
-        "dpop_bad_signature", p -> p.signedBy(DpopProofs.ecKey()).sign()),
+    NOT_SIGNED_BY_ITS_JWK("dpop_bad_signature", p -> p.signedBy(DpopProofs.ecKey()).sign()),
     NO_JTI("dpop_jti_missing", p -> p.withoutClaim("jti").sign()),
     NO_HTM("dpop_htm_missing", p -> p.withoutClaim("htm").sign()),
     NO_HTU("dpop_htu_missing", p -> p.withoutClaim("htu").sign()),
@@ -216,7 +216,8 @@ class DpopAuthorizerIT {
         "dpop_htu_mismatch", p -> p.claim("htu", "https://api.example.com/mall/orders/42").sign()),
     HTU_WITHOUT_BASE_PATH(
         "dpop_htu_mismatch", p -> p.claim("htu", "https://api.example.com/orders/42").sign()),
-    HTU_HTTP("dpop_htu_mismatch", p -> p.claim("htu", "http://api.example.com/shop/orders/42").sign()),
+    HTU_HTTP(
+        "dpop_htu_mismatch", p -> p.claim("htu", "http://api.example.com/shop/orders/42").sign()),
     STALE_IAT(
         "dpop_iat_too_old",
         p -> p.claim("iat", Instant.now().minus(Duration.ofMinutes(10)).getEpochSecond()).sign()),
@@ -302,7 +303,8 @@ class DpopAuthorizerIT {
       // Bearer tokens are unaffected.
       assertThat(
               statement(
-                  invoke(behindCache, restEvent("Bearer " + bearerToken("orders:read"), List.of()))))
+                  invoke(
+                      behindCache, restEvent("Bearer " + bearerToken("orders:read"), List.of()))))
           .containsEntry("Effect", "Allow");
     }
   }
@@ -325,7 +327,8 @@ class DpopAuthorizerIT {
     assertThat(statement(response)).containsEntry("Effect", "Allow");
     // The policy allows POST /orders only: API Gateway answers 403 for GET /orders/42.
     assertThat(statement(response).get("Resource"))
-        .isEqualTo(List.of("arn:aws:execute-api:us-east-1:123456789012:orders1234/prod/POST/orders"));
+        .isEqualTo(
+            List.of("arn:aws:execute-api:us-east-1:123456789012:orders1234/prod/POST/orders"));
   }
 
   /**

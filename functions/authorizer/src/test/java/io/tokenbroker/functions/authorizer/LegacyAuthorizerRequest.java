@@ -99,8 +99,7 @@ final class LegacyAuthorizerRequest {
       proof = Optional.empty();
       repeated = true;
     }
-    Map<?, ?> context =
-        event.get("requestContext") instanceof Map<?, ?> map ? map : Map.of();
+    Map<?, ?> context = event.get("requestContext") instanceof Map<?, ?> map ? map : Map.of();
     String host = string(context.get("domainName"));
     String path = httpApi ? string(event.get("rawPath")) : string(context.get("path"));
     Optional<String> url =
