@@ -221,6 +221,43 @@ class LocalDpopFlowIT {
     }
   }
 
+  /**
+   * With API Gateway's authorizer cache on (keyed by the Authorization header), a cached Allow
+   * would let a stolen DPoP-bound token in without a proof: the authorizer, told the TTL, refuses
+   * every DPoP-bound token there, even with a valid proof; bearer tokens still pass.
+   */
+  @Test
+  void refusesDpopBoundTokensBehindTheAuthorizerCache() throws Exception {
+    try (LocalBroker caching =
+        LocalBroker.start(
+            new LocalBrokerOptions(
+                0,
+                Optional.of(broker.awsEndpoint()),
+                "tb-dcache-",
+                Optional.empty(),
+                Duration.ofMinutes(5)))) {
+      URI endpoint = URI.create(caching.issuer() + "/token/iam");
+      HttpResponse<String> issued = tokenRequest(endpoint, null);
+      assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+      String bound = (String) Json.object(issued.body()).get("access_token");
+      String url = "https://127.0.0.1:" + caching.issuer().getPort() + "/demo/items/1";
+
+      HttpResponse<String> refused =
+          callOn(caching, bound, DpopProofs.by(key, "GET", url, Instant.now()).ath(bound));
+
+      assertThat(refused.statusCode()).as(refused.body()).isEqualTo(401);
+      HttpResponse<String> bearer =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(caching.issuer() + "/demo/items/1"))
+                  .header(
+                      "Authorization",
+                      "Bearer " + LocalAuthorizerFlowIT.demoToken(caching, "demo:read"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(bearer.statusCode()).as(bearer.body()).isEqualTo(200);
+    }
+  }
+
   private static HttpResponse<String> tokenRequest(URI endpoint, String nonce) throws Exception {
     DpopProofs proof = DpopProofs.by(key, "POST", endpoint.toString(), Instant.now());
     if (nonce != null) {
