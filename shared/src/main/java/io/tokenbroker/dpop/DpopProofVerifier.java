@@ -130,7 +130,7 @@ public final class DpopProofVerifier {
         throw reject(DpopReason.ATH_MISMATCH);
       }
     }
-    String jkt = thumbprint(header.jwk);
+    String jkt = header.jkt;
     if (request.boundKey().isPresent()
         && !MessageDigest.isEqual(ascii(jkt), ascii(request.boundKey().get()))) {
       throw reject(DpopReason.KEY_MISMATCH);
@@ -163,9 +163,41 @@ public final class DpopProofVerifier {
     return proof;
   }
 
-  private record Header(JWSAlgorithm alg, JWK jwk, VerificationKey key) {}
+  private record Header(JWSAlgorithm alg, VerificationKey key, String jkt) {}
 
-  private static Header header(CompactJws jws, List<JWSAlgorithm> callerAlgorithms) {
+  /** A proof key as parsed and judged once: its JCA key and its RFC 7638 thumbprint. */
+  private record ProofKey(VerificationKey key, String jkt) {}
+
+  /**
+   * Keys seen recently, by their jwk members: a workload signs every proof with one key, so the
+   * authorizer parses it, checks its point or modulus and hashes its thumbprint once, not per
+   * request. Only keys that passed the private-member check are looked up or kept.
+   */
+  private static final int MAX_CACHED_KEYS = 1024;
+
+  private final java.util.concurrent.ConcurrentMap<Map<?, ?>, ProofKey> keys =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static ProofKey proofKey(Map<?, ?> jwkMap) {
+    Object kty = jwkMap.get("kty");
+    if (!"RSA".equals(kty) && !"EC".equals(kty)) {
+      throw reject(DpopReason.JWK_MALFORMED);
+    }
+    JWK jwk;
+    try {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> json = (Map<String, Object>) jwkMap;
+      jwk = JWK.parse(json);
+    } catch (ParseException | RuntimeException e) {
+      throw reject(DpopReason.JWK_MALFORMED);
+    }
+    if (jwk.isPrivate()) {
+      throw reject(DpopReason.JWK_PRIVATE);
+    }
+    return new ProofKey(VerificationKey.of(jwk), thumbprint(jwk));
+  }
+
+  private Header header(CompactJws jws, List<JWSAlgorithm> callerAlgorithms) {
     Map<String, Object> members = new HashMap<>(8);
     read(jws.headerJson(), members, DpopReason.HEADER_MALFORMED);
     if (members.containsKey("crit")) {
@@ -199,26 +231,18 @@ public final class DpopProofVerifier {
         throw reject(DpopReason.JWK_PRIVATE);
       }
     }
-    Object kty = jwkMap.get("kty");
-    if (!"RSA".equals(kty) && !"EC".equals(kty)) {
-      throw reject(DpopReason.JWK_MALFORMED);
+    ProofKey proofKey = keys.get(jwkMap);
+    if (proofKey == null) {
+      proofKey = proofKey(jwkMap);
+      if (keys.size() >= MAX_CACHED_KEYS) {
+        keys.clear(); // crude bound: a flood of new keys costs only their own parsing
+      }
+      keys.put(jwkMap, proofKey);
     }
-    JWK jwk;
-    try {
-      @SuppressWarnings("unchecked")
-      Map<String, Object> json = (Map<String, Object>) jwkMap;
-      jwk = JWK.parse(json);
-    } catch (ParseException | RuntimeException e) {
-      throw reject(DpopReason.JWK_MALFORMED);
-    }
-    if (jwk.isPrivate()) {
-      throw reject(DpopReason.JWK_PRIVATE);
-    }
-    VerificationKey key = VerificationKey.of(jwk);
-    if (!key.fitsFor(alg)) {
+    if (!proofKey.key.fitsFor(alg)) {
       throw reject(DpopReason.JWK_UNFIT_FOR_ALG);
     }
-    return new Header(alg, jwk, key);
+    return new Header(alg, proofKey.key, proofKey.jkt);
   }
 
   private static final class Claims {

@@ -91,6 +91,30 @@ class DpopProofVerifierTest {
     assertThat(accepted.issuedAt()).isEqualTo(NOW);
   }
 
+  /** Interoperability: a proof as Nimbus's OAuth SDK makes it for its DPoP clients. */
+  @Test
+  void acceptsAProofMadeByNimbusWithAthAndNonce() throws Exception {
+    clock.set(Instant.now()); // the SDK stamps iat with the system clock
+    SlotNonces live = new SlotNonces(mac, clock, Duration.ofMinutes(5));
+    String nonce = live.current();
+    String proof =
+        new com.nimbusds.oauth2.sdk.dpop.DefaultDPoPProofFactory(EC, JWSAlgorithm.ES256)
+            .createDPoPJWT(
+                "GET",
+                java.net.URI.create(URL),
+                new com.nimbusds.oauth2.sdk.token.DPoPAccessToken(ACCESS_TOKEN),
+                new com.nimbusds.openid.connect.sdk.Nonce(nonce))
+            .serialize();
+    String jkt =
+        com.nimbusds.oauth2.sdk.dpop.JWKThumbprintConfirmation.of(EC).getValue().toString();
+
+    DpopProof accepted =
+        new DpopProofVerifier(new DpopPolicy(MAX_AGE, SKEW, Optional.of(live)), replay, clock)
+            .verify(DpopRequest.resourceRequest(List.of(proof), "GET", URL, ACCESS_TOKEN, jkt));
+
+    assertThat(accepted.key().thumbprint()).isEqualTo(jkt);
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"RS256", "PS256", "ES256"})
   void acceptsEachAllowedAlgorithm(String alg) {

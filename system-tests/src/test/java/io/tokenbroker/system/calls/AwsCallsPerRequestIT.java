@@ -11,6 +11,7 @@ import io.tokenbroker.adapters.aws.ClientTimeouts;
 import io.tokenbroker.adapters.dynamodb.BrokerTables;
 import io.tokenbroker.adapters.dynamodb.DynamoDbClientRepository;
 import io.tokenbroker.adapters.provisioning.BrokerProvisioner;
+import io.tokenbroker.adapters.provisioning.NonceKeyProvisioner;
 import io.tokenbroker.adapters.wiring.KeyRotationWiring;
 import io.tokenbroker.adapters.wiring.TokenWiring;
 import io.tokenbroker.bench.BenchFixtures;
@@ -24,6 +25,7 @@ import io.tokenbroker.functions.authorizer.TokenAuthorizer;
 import io.tokenbroker.functions.token.TokenHandler;
 import io.tokenbroker.telemetry.Telemetry;
 import io.tokenbroker.testing.ClientAssertions;
+import io.tokenbroker.testing.DpopProofs;
 import io.tokenbroker.testing.EventFiles;
 import io.tokenbroker.testing.MutableClock;
 import io.tokenbroker.testing.RecordingTelemetry;
@@ -154,6 +156,76 @@ class AwsCallsPerRequestIT {
                 "DynamoDb PutItem assertions", 1,
                 "Kms Sign", 1,
                 "DynamoDb PutItem issuances", 1));
+  }
+
+  /**
+   * DPoP (RFC 9449) at the token endpoint: a proof costs one conditional write (its single use, in
+   * the assertions table) and no read; server nonces cost one KMS GenerateMac per container per
+   * nonce period, none per request.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void tokenFunctionChecksADpopProofWithOneWriteAndANonceWithOneMacAPeriod() throws Exception {
+    TokenHandler handler = tokenHandler(env, BenchFixtures.telemetry("token"));
+    assertIssued(invoke(handler, privateKeyJwtEvent()));
+    ECKey proofKey = DpopProofs.ecKey();
+
+    Map<String, Integer> withProof =
+        counted(() -> assertIssued(invoke(handler, withDpop(proof(proofKey, null)))));
+
+    report("token /token (private_key_jwt) with a DPoP proof, warm", withProof);
+    assertThat(withProof)
+        .isEqualTo(
+            Map.of(
+                "DynamoDb GetItem clients", 1,
+                "DynamoDb PutItem assertions", 2,
+                "Kms Sign", 1,
+                "DynamoDb PutItem issuances", 1));
+
+    String nonceKey =
+        NonceKeyProvisioner.create(
+            AwsSettings.from(Env.of(aws.environment()), ClientTimeouts.background()), "bench");
+    TokenHandler noncing =
+        tokenHandler(
+            env.with(Map.of("DPOP_NONCES", "required", "DPOP_NONCE_KEY_ID", nonceKey)),
+            BenchFixtures.telemetry("token"));
+    assertIssued(invoke(noncing, privateKeyJwtEvent()));
+    String[] asked = new String[1];
+    Map<String, Integer> firstProof =
+        counted(() -> asked[0] = invoke(noncing, withDpop(proof(proofKey, null))));
+    Map<String, Object> answer = JSONObjectUtils.parse(asked[0]);
+    String nonce = ((Map<String, String>) answer.get("headers")).get("DPoP-Nonce");
+    Map<String, Integer> withNonce =
+        counted(() -> assertIssued(invoke(noncing, withDpop(proof(proofKey, nonce)))));
+
+    report("token /token, nonces required: a proof without one (first of the period)", firstProof);
+    report("token /token (private_key_jwt), nonces required, with the nonce", withNonce);
+    assertThat(firstProof).isEqualTo(Map.of("Kms GenerateMac", 1));
+    assertThat(withNonce)
+        .isEqualTo(
+            Map.of(
+                "DynamoDb GetItem clients", 1,
+                "DynamoDb PutItem assertions", 2,
+                "Kms Sign", 1,
+                "DynamoDb PutItem issuances", 1));
+  }
+
+  private String proof(ECKey key, String nonce) {
+    DpopProofs proof = DpopProofs.by(key, "POST", BenchFixtures.ISSUER + "/token", clock.instant());
+    return (nonce == null ? proof : proof.claim("nonce", nonce)).sign();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static byte[] withDpop(String proof) {
+    Map<String, Object> event;
+    try {
+      event = JSONObjectUtils.parse(new String(privateKeyJwtEvent(), StandardCharsets.UTF_8));
+    } catch (ParseException e) {
+      throw new IllegalStateException(e);
+    }
+    ((Map<String, Object>) event.get("headers")).put("DPoP", proof);
+    ((Map<String, Object>) event.get("multiValueHeaders")).put("DPoP", java.util.List.of(proof));
+    return json(event);
   }
 
   /**

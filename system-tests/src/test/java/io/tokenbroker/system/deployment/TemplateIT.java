@@ -62,6 +62,23 @@ class TemplateIT {
   }
 
   /**
+   * The DPoP nonce key exists only when nonces are required, is an HMAC key, and carries the tag
+   * the token function's GenerateMac grant goes by, never the signing keys' tag (which key rotation
+   * and kms:Sign go by).
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void declaresTheDpopNonceKeyAsAConditionalHmacKeyWithItsOwnTag() {
+    Map<String, Object> key = template().ofType("AWS::KMS::Key").get("DpopNonceKey");
+    assertThat(key).as("DpopNonceKey").isNotNull();
+    assertThat(key)
+        .containsEntry("KeySpec", "HMAC_256")
+        .containsEntry("KeyUsage", "GENERATE_VERIFY_MAC");
+    String tags = com.nimbusds.jose.util.JSONObjectUtils.toJSONString(Map.of("t", key.get("Tags")));
+    assertThat(tags).contains("token-broker-dpop-nonces").doesNotContain("\"token-broker\"");
+  }
+
+  /**
    * SnapStart serves published versions only: every request-path function publishes one behind the
    * {@code live} alias, and everything that invokes it (the API's integrations and authorizer, the
    * invoke permissions, the authorizer output) names that alias, never the unqualified function
@@ -175,8 +192,14 @@ class TemplateIT {
             }
             switch (role) {
               case "TokenFunctionRole" -> {
-                assertThat(actions).isEqualTo("kms:Sign");
-                assertThat(json).contains("aws:ResourceTag/token-broker");
+                if (actions.equals("kms:GenerateMac")) {
+                  // DPoP nonces: only the stack's nonce key, by its own tag (not the signing
+                  // keys').
+                  assertThat(json).contains("aws:ResourceTag/token-broker-dpop-nonces");
+                } else {
+                  assertThat(actions).isEqualTo("kms:Sign");
+                  assertThat(json).contains("\"aws:ResourceTag/token-broker\"");
+                }
               }
               case "KeyRotationFunctionRole" -> {
                 assertThat(actions).doesNotContain("kms:Sign");
