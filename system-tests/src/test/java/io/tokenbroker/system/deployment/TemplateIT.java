@@ -185,21 +185,16 @@ class TemplateIT {
               continue;
             }
             if (actions.equals("kms:GenerateMac")) {
-              // DPoP nonces: the functions that check proofs, on the stack's nonce key only.
+              // DPoP nonces: the functions that check proofs, on the stack's nonce key only (by its
+              // own tag, not the signing keys').
               assertThat(role).isIn("TokenFunctionRole", "AuthorizerFunctionRole");
               assertThat(json).contains("aws:ResourceTag/token-broker-dpop-nonces");
               continue;
             }
             switch (role) {
               case "TokenFunctionRole" -> {
-                if (actions.equals("kms:GenerateMac")) {
-                  // DPoP nonces: only the stack's nonce key, by its own tag (not the signing
-                  // keys').
-                  assertThat(json).contains("aws:ResourceTag/token-broker-dpop-nonces");
-                } else {
-                  assertThat(actions).isEqualTo("kms:Sign");
-                  assertThat(json).contains("\"aws:ResourceTag/token-broker\"");
-                }
+                assertThat(actions).isEqualTo("kms:Sign");
+                assertThat(json).contains("\"aws:ResourceTag/token-broker\"");
               }
               case "KeyRotationFunctionRole" -> {
                 assertThat(actions).doesNotContain("kms:Sign");
