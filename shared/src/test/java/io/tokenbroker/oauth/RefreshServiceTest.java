@@ -10,8 +10,10 @@ import io.tokenbroker.auth.AuthMethod;
 import io.tokenbroker.auth.AuthenticatedClient;
 import io.tokenbroker.clients.Client;
 import io.tokenbroker.discovery.BrokerEndpoints;
+import io.tokenbroker.errors.OAuthError;
 import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.errors.ServiceFailure;
+import io.tokenbroker.jose.Confirmation;
 import io.tokenbroker.keys.KeyState;
 import io.tokenbroker.keys.PublishedKeys;
 import io.tokenbroker.keys.SigningKey;
@@ -135,6 +137,63 @@ class RefreshServiceTest {
 
   private static String reason(Throwable e) {
     return ((RequestRejected) e).reason();
+  }
+
+  private static final Confirmation.DpopKey KEY = new Confirmation.DpopKey("A".repeat(43));
+  private static final Confirmation.DpopKey OTHER_KEY =
+      new Confirmation.DpopKey("B".repeat(42) + "A");
+
+  private IssuedToken refreshWith(String refreshToken, Optional<Confirmation> proof) {
+    return refreshes.refresh(
+        agent,
+        TokenRequest.from(Form.parse("grant_type=refresh_token&refresh_token=" + refreshToken)),
+        origin,
+        proof);
+  }
+
+  /**
+   * RFC 9449 5 binds a public client's refresh token to its DPoP key; the broker's clients are
+   * confidential, and it binds anyway: the family of a DPoP-bound start refreshes only with a proof
+   * of that key, and a refused refresh spends nothing (the right key still works after).
+   */
+  @Test
+  void aFamilyStartedWithADpopKeyRefreshesOnlyWithAProofOfThatKey() {
+    IssuedToken first =
+        tokens.issue(
+            agent,
+            TokenRequest.from(Form.parse("grant_type=client_credentials")),
+            origin,
+            Optional.of(KEY));
+    String refreshToken = first.refreshToken().orElseThrow();
+
+    assertThatThrownBy(() -> refreshWith(refreshToken, Optional.empty()))
+        .isInstanceOfSatisfying(
+            RequestRejected.class,
+            e -> {
+              assertThat(e.error()).isEqualTo(OAuthError.INVALID_DPOP_PROOF);
+              assertThat(e.reason()).isEqualTo("dpop_proof_missing");
+            });
+    assertThatThrownBy(() -> refreshWith(refreshToken, Optional.of(OTHER_KEY)))
+        .isInstanceOfSatisfying(
+            RequestRejected.class, e -> assertThat(e.reason()).isEqualTo("dpop_key_mismatch"));
+    IssuedToken refreshed = refreshWith(refreshToken, Optional.of(KEY));
+
+    assertThat(refreshed.record().confirmation()).contains(KEY);
+    assertThat(refreshed.tokenType()).isEqualTo("DPoP");
+    assertThat(store.family(first.record().sessionId().orElseThrow()).orElseThrow().dpopKey())
+        .contains(KEY);
+  }
+
+  @Test
+  void aBearerFamilyRefreshedWithAProofBindsOnlyTheNewAccessToken() {
+    IssuedToken first = start("");
+
+    IssuedToken bound = refreshWith(first.refreshToken().orElseThrow(), Optional.of(KEY));
+    IssuedToken bearer = refreshWith(bound.refreshToken().orElseThrow(), Optional.empty());
+
+    assertThat(bound.tokenType()).isEqualTo("DPoP");
+    assertThat(bearer.tokenType()).isEqualTo("Bearer");
+    assertThat(bearer.record().confirmation()).isEmpty();
   }
 
   @Test
