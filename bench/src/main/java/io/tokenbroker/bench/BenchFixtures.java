@@ -316,4 +316,20 @@ public final class BenchFixtures {
         .put("Authorization", List.of("Bearer " + token));
     return JSONObjectUtils.toJSONString(event).getBytes(StandardCharsets.UTF_8);
   }
+
+  /**
+   * The REST REQUEST authorizer sample of a custom domain with a base path, carrying {@code DPoP
+   * <token>} and {@code proof} (for GET https://api.example.com/shop/orders/42).
+   */
+  @SuppressWarnings("unchecked")
+  public static byte[] dpopAuthorizerEvent(String token, String proof) {
+    Map<String, Object> event = EventFiles.load("authorizer/rest-request-custom-domain-dpop.json");
+    Map<String, Object> headers = (Map<String, Object>) event.get("headers");
+    Map<String, Object> multi = (Map<String, Object>) event.get("multiValueHeaders");
+    headers.put("Authorization", "DPoP " + token);
+    multi.put("Authorization", List.of("DPoP " + token));
+    headers.put("DPoP", proof);
+    multi.put("DPoP", List.of(proof));
+    return JSONObjectUtils.toJSONString(event).getBytes(StandardCharsets.UTF_8);
+  }
 }

@@ -37,19 +37,21 @@ public final class PairedRatios {
     String rounds = "20";
     String jits = "default,c1";
     boolean child = false;
+    String only = "";
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--warmup" -> warmup = args[++i];
         case "--rounds" -> rounds = args[++i];
         case "--jit" -> jits = args[++i];
         case "--child" -> child = true;
+        case "--only" -> only = args[++i];
         default ->
             throw new IllegalArgumentException(
-                "usage: PairedRatios [--warmup S] [--rounds N] [--jit default,c1]");
+                "usage: PairedRatios [--warmup S] [--rounds N] [--jit default,c1] [--only TEXT]");
       }
     }
     if (child) {
-      System.out.print(measure(Integer.parseInt(warmup), Integer.parseInt(rounds)));
+      System.out.print(measure(Integer.parseInt(warmup), Integer.parseInt(rounds), only));
       return;
     }
     StringBuilder report = new StringBuilder();
@@ -71,7 +73,9 @@ public final class PairedRatios {
               "--warmup",
               warmup,
               "--rounds",
-              rounds));
+              rounds,
+              "--only",
+              only));
       String loadBefore = RunBenchmarks.loadAverage();
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
       String output = new String(process.getInputStream().readAllBytes());
@@ -104,7 +108,8 @@ public final class PairedRatios {
     System.out.println("(written to " + out.resolve("paired.md") + ")");
   }
 
-  private static String measure(int warmupSeconds, int rounds) throws Exception {
+  /** {@code only}: measure just the pairs whose name contains it (all if empty). */
+  private static String measure(int warmupSeconds, int rounds, String only) throws Exception {
     List<Pair> pairs = new ArrayList<>();
     for (String alg : List.of("RS256", "ES256")) {
       AuthorizerBenchmark a = new AuthorizerBenchmark();
@@ -120,6 +125,17 @@ public final class PairedRatios {
           new Pair(
               "(part) SignatureCheck / bare verify, " + alg, "", a::signatureCheck, a::bareVerify));
     }
+    for (String alg : List.of("RS256", "ES256")) {
+      DpopAuthorizerBenchmark d = new DpopAuthorizerBenchmark();
+      d.alg = alg;
+      d.setUp();
+      pairs.add(
+          new Pair(
+              "authorizer DPoP decision / bare verify of token + ES256 proof, " + alg + " token",
+              ">= 0.8",
+              d::decision,
+              d::bareVerifyTokenAndProof));
+    }
     TokenBenchmark t = new TokenBenchmark();
     t.setUp();
     pairs.add(new Pair("token issue / bare sign (RS256)", "(reported)", t::issue, t::bareSign));
@@ -130,6 +146,7 @@ public final class PairedRatios {
             t::handlerIam,
             t::bareSign));
 
+    pairs.removeIf(pair -> !pair.name().contains(only));
     long warmupEnd = System.nanoTime() + warmupSeconds * 1_000_000_000L;
     while (System.nanoTime() < warmupEnd) {
       for (Pair pair : pairs) {

@@ -132,9 +132,7 @@ final class ApiGatewayEmulator implements HttpHandler {
                 Optional.ofNullable(exchange.getRequestHeaders().getFirst("Authorization")),
                 "arn:aws:execute-api:us-east-1:000000000000:local/" + STAGE + "/" + method + path);
         if (decision instanceof LambdaAuthorizerEmulator.Refused refused) {
-          if (refused.status() == 401) {
-            exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
-          }
+          refused.headers().forEach(exchange.getResponseHeaders()::set);
           sendGatewayError(exchange, refused.status(), refused.message());
           return;
         }
@@ -268,7 +266,9 @@ final class ApiGatewayEmulator implements HttpHandler {
     String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
     context.put("resourcePath", route.resource());
     context.put("httpMethod", method);
-    context.put("path", "/" + STAGE + route.resource());
+    // As on a custom domain mapped at its root (no stage in the URL): the path the client used,
+    // which a DPoP proof's htu names.
+    context.put("path", exchange.getRequestURI().getRawPath());
     context.put("stage", STAGE);
     context.put("requestId", requestId);
     context.put("requestTime", ZonedDateTime.now().format(REQUEST_TIME));

@@ -20,7 +20,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * Authorization header: no header, 401 without calling it; an "Unauthorized" error, 401; any other
  * error or a malformed answer, 500; an IAM policy that does not allow this method ARN (explicit
  * Deny wins), 403; else the request goes on with the authorizer's context. Answers are cached per
- * header value for the configured TTL and reused for every route, as API Gateway does.
+ * header value for the configured TTL and reused for every route, as API Gateway does (which is why
+ * the authorizer refuses DPoP-bound tokens when told of a TTL: template.yaml). The 401 and 403
+ * carry the headers template.yaml's gateway responses give them ({@link #UNAUTHORIZED_CHALLENGE},
+ * and for a Deny the authorizer context's {@code www_authenticate} and {@code dpop_nonce}).
  */
 final class LambdaAuthorizerEmulator {
 
@@ -30,7 +33,19 @@ final class LambdaAuthorizerEmulator {
   /** Go on; {@code context} becomes requestContext.authorizer. */
   record Allowed(Map<String, Object> context) implements Decision {}
 
-  record Refused(int status, String message) implements Decision {}
+  /** Refused with a gateway response: its status, message and headers. */
+  record Refused(int status, String message, Map<String, String> headers) implements Decision {
+    Refused(int status, String message) {
+      this(status, message, Map.of());
+    }
+  }
+
+  /** template.yaml's UNAUTHORIZED gateway response: static, nothing per request can reach it. */
+  static final String UNAUTHORIZED_CHALLENGE = "Bearer, DPoP algs=\"ES256 RS256 PS256\"";
+
+  private static Refused unauthorized() {
+    return new Refused(401, "Unauthorized", Map.of("WWW-Authenticate", UNAUTHORIZED_CHALLENGE));
+  }
 
   private record Cached(Map<String, Object> answer, Instant until) {}
 
@@ -48,7 +63,7 @@ final class LambdaAuthorizerEmulator {
   Decision decide(
       Map<String, Object> requestEvent, Optional<String> authorization, String methodArn) {
     if (authorization.isEmpty()) {
-      return new Refused(401, "Unauthorized");
+      return unauthorized();
     }
     Map<String, Object> answer;
     Cached cached = cache.get(authorization.get());
@@ -68,9 +83,7 @@ final class LambdaAuthorizerEmulator {
             new LocalLambdaContext(UUID.randomUUID().toString(), "authorizer"));
         answer = Json.object(out.toString(StandardCharsets.UTF_8));
       } catch (RuntimeException e) {
-        return "Unauthorized".equals(e.getMessage())
-            ? new Refused(401, "Unauthorized")
-            : new Refused(500, null);
+        return "Unauthorized".equals(e.getMessage()) ? unauthorized() : new Refused(500, null);
       } catch (java.io.IOException | ParseException e) {
         return new Refused(500, null);
       }
@@ -98,7 +111,9 @@ final class LambdaAuthorizerEmulator {
       boolean matches = resources.stream().anyMatch(r -> glob(String.valueOf(r), methodArn));
       if (matches && "Deny".equals(statement.get("Effect"))) {
         return new Refused(
-            403, "User is not authorized to access this resource with an explicit deny");
+            403,
+            "User is not authorized to access this resource with an explicit deny",
+            accessDeniedHeaders(answer));
       }
       allowed |= matches && "Allow".equals(statement.get("Effect"));
     }
@@ -111,6 +126,23 @@ final class LambdaAuthorizerEmulator {
     }
     context.put("principalId", answer.get("principalId"));
     return new Allowed(context);
+  }
+
+  /**
+   * template.yaml's ACCESS_DENIED gateway response: WWW-Authenticate and DPoP-Nonce from the
+   * authorizer's context, where it set them.
+   */
+  private static Map<String, String> accessDeniedHeaders(Map<String, Object> answer) {
+    Map<String, String> headers = new java.util.LinkedHashMap<>();
+    if (answer.get("context") instanceof Map<?, ?> context) {
+      if (context.get("www_authenticate") instanceof String challenge) {
+        headers.put("WWW-Authenticate", challenge);
+      }
+      if (context.get("dpop_nonce") instanceof String nonce) {
+        headers.put("DPoP-Nonce", nonce);
+      }
+    }
+    return headers;
   }
 
   /** IAM resource wildcards: {@code *} is any run of characters, {@code ?} any one. */

@@ -277,12 +277,20 @@ public final class LocalBroker implements AutoCloseable {
       Env env, URI issuer, Duration cacheTtl, LocalBrokerOptions.LogFormat logFormat) {
     Env authorizerEnv =
         env.with(
-            Map.of("AUDIENCE", LocalDemo.audience(issuer), "ROUTE_SCOPES", LocalDemo.ROUTE_SCOPES));
+            Map.of(
+                "AUDIENCE",
+                LocalDemo.audience(issuer),
+                "ROUTE_SCOPES",
+                LocalDemo.ROUTE_SCOPES,
+                // As template.yaml tells it: DPoP-bound tokens only without the result cache.
+                "AUTHORIZER_RESULT_TTL_SECONDS",
+                Long.toString(cacheTtl.toSeconds())));
     var wiring =
         AuthorizerWiring.fromEnvironment(
             authorizerEnv, Clock.systemUTC(), telemetry(logFormat, "authorizer"));
     return new LambdaAuthorizerEmulator(
-        new TokenAuthorizer(wiring.verifier(), wiring.config().routes(), wiring.handlerTelemetry()),
+        new TokenAuthorizer(
+            wiring.verifier(), wiring.dpop(), wiring.config().routes(), wiring.handlerTelemetry()),
         cacheTtl,
         Clock.systemUTC());
   }

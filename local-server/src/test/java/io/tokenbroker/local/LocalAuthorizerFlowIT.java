@@ -123,7 +123,8 @@ class LocalAuthorizerFlowIT {
     HttpResponse<String> none = call(broker, "GET", "/demo/items", null);
 
     assertThat(forged.statusCode()).isEqualTo(401);
-    assertThat(forged.headers().firstValue("WWW-Authenticate")).contains("Bearer");
+    assertThat(forged.headers().firstValue("WWW-Authenticate"))
+        .contains(LambdaAuthorizerEmulator.UNAUTHORIZED_CHALLENGE);
     assertThat(forged.body()).isEqualTo("{\"message\":\"Unauthorized\"}");
     assertThat(none.statusCode()).isEqualTo(401);
   }

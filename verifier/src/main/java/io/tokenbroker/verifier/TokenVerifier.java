@@ -7,6 +7,10 @@ import io.tokenbroker.access.RouteRule;
 import io.tokenbroker.access.RouteRules;
 import io.tokenbroker.adapters.jwks.JwksUrlKeySource;
 import io.tokenbroker.config.Env;
+import io.tokenbroker.dpop.DpopPolicy;
+import io.tokenbroker.dpop.DpopProofVerifier;
+import io.tokenbroker.dpop.DpopReplayGuard;
+import io.tokenbroker.dpop.DpopRequest;
 import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.errors.ServiceFailure;
 import io.tokenbroker.identifiers.ClientId;
@@ -58,6 +62,12 @@ import java.util.stream.Collectors;
  * Keep such services' tokens short-lived, and on the routes that cannot wait ask the broker ({@link
  * Builder#introspection}).
  *
+ * <p>DPoP-bound tokens (RFC 9449, {@code cnf.jkt}) are accepted only by a verifier built with
+ * {@link Builder#dpop} and only through {@link #verify(String, String, String, List, String)}, with
+ * the request's {@code DPoP} header and the URL the client called: the same proof checks as the
+ * authorizer's ({@link DpopProofVerifier}). Without it, or under the Bearer scheme, they are
+ * refused.
+ *
  * <p>Thread-safe; build one per service and share it.
  */
 public final class TokenVerifier {
@@ -71,12 +81,28 @@ public final class TokenVerifier {
   private final AccessTokenVerifier verifier;
   private final RouteRules routes;
   private final Optional<Introspection> introspection;
+  private final Optional<DpopProofVerifier> proofs;
+  private final Optional<String> publicOrigin;
 
   private TokenVerifier(
-      AccessTokenVerifier verifier, RouteRules routes, Optional<Introspection> introspection) {
+      AccessTokenVerifier verifier,
+      RouteRules routes,
+      Optional<Introspection> introspection,
+      Optional<DpopProofVerifier> proofs,
+      Optional<String> publicOrigin) {
     this.verifier = verifier;
     this.routes = routes;
     this.introspection = introspection;
+    this.proofs = proofs;
+    this.publicOrigin = publicOrigin;
+  }
+
+  /**
+   * The origin clients call this service at ({@link Builder#dpop}), if it checks DPoP proofs: a
+   * request's URL is this followed by its raw path.
+   */
+  public Optional<String> dpopOrigin() {
+    return publicOrigin;
   }
 
   public static Builder builder() {
@@ -97,7 +123,7 @@ public final class TokenVerifier {
    *     request that sent it more than once: pass null, or join the values with commas: refused)
    */
   public Decision verify(String method, String path, String authorizationHeader) {
-    return verify(method, path, authorizationHeader, Optional.empty());
+    return verify(method, path, authorizationHeader, List.of(), null, Optional.empty());
   }
 
   /**
@@ -114,10 +140,52 @@ public final class TokenVerifier {
       String path,
       String authorizationHeader,
       Optional<X509Certificate> clientCertificate) {
+    return verify(method, path, authorizationHeader, List.of(), null, clientCertificate);
+  }
+
+  /**
+   * {@link #verify(String, String, String, List, String, Optional)} without a client certificate.
+   */
+  public Decision verify(
+      String method,
+      String path,
+      String authorizationHeader,
+      List<String> dpopHeaders,
+      String requestUrl) {
+    return verify(method, path, authorizationHeader, dpopHeaders, requestUrl, Optional.empty());
+  }
+
+  /**
+   * Decides one request that may use a DPoP-bound token (RFC 9449 7.1): {@code Authorization: DPoP
+   * <token>} with one {@code DPoP} proof of the key the token is bound to, made for this request;
+   * or a certificate-bound token (RFC 8705) on a request made with that certificate. As {@link
+   * #verify(String, String, String)} otherwise; a Bearer request is decided as there.
+   *
+   * @param dpopHeaders every value of the request's {@code DPoP} headers (any case of the name), as
+   *     received; one is expected
+   * @param requestUrl the URL the client called, from this service's own configuration (its public
+   *     origin, {@link #dpopOrigin}) and the request's raw path, never from a Host header; its
+   *     query is ignored. Null if unknown: a DPoP request is then refused
+   * @param clientCertificate the certificate the client authenticated the TLS connection with,
+   *     empty if it presented none
+   */
+  public Decision verify(
+      String method,
+      String path,
+      String authorizationHeader,
+      List<String> dpopHeaders,
+      String requestUrl,
+      Optional<X509Certificate> clientCertificate) {
     Objects.requireNonNull(method, "method");
+    Objects.requireNonNull(dpopHeaders, "dpopHeaders");
     Optional<String> token;
+    boolean dpop = false;
     try {
       token = Bearer.token(authorizationHeader);
+      if (token.isEmpty() && proofs.isPresent()) {
+        token = Bearer.token(authorizationHeader, "DPoP");
+        dpop = token.isPresent();
+      }
     } catch (Bearer.Malformed e) {
       return unauthorized(VerifierReason.AUTHORIZATION_MALFORMED.logName(), true);
     }
@@ -131,23 +199,36 @@ public final class TokenVerifier {
     VerifiedToken verified;
     try {
       verified = verifier.verify(token.get());
+      if (dpop) {
+        if (!(verified.confirmation().orElse(null) instanceof Confirmation.DpopKey key)) {
+          return dpopRefused(VerifierReason.DPOP_TOKEN_NOT_BOUND.logName(), "invalid_token");
+        }
+        proofs
+            .orElseThrow()
+            .verify(
+                DpopRequest.resourceRequest(
+                    dpopHeaders,
+                    method,
+                    requestUrl == null ? "" : requestUrl,
+                    token.get(),
+                    key.thumbprint()));
+      } else if (verified.confirmation().orElse(null)
+          instanceof Confirmation.ClientCertificate bound) {
+        CertificateBinding.require(bound, clientCertificate); // RFC 8705 3
+      } else if (!verified.isBearer()) {
+        // RFC 9449 7.2: a DPoP-bound token used as a bearer token is refused.
+        return unauthorized(VerifierReason.BOUND_TOKEN_NOT_PROVEN.logName(), true);
+      }
     } catch (RequestRejected rejected) {
-      return unauthorized(rejected.reason(), true);
+      return dpop
+          ? dpopRefused(rejected.reason(), rejected.error().code())
+          : unauthorized(rejected.reason(), true);
     } catch (ServiceFailure failure) {
       return unavailable(failure, VerifierReason.KEYS_UNAVAILABLE);
     } catch (RuntimeException bug) {
       LOG.log(System.Logger.Level.ERROR, "token verification failed: " + bug.getClass().getName());
       return new Decision.Refused(
           500, "server_error", VerifierReason.VERIFIER_FAILED.logName(), Optional.empty());
-    }
-    if (verified.confirmation().orElse(null) instanceof Confirmation.ClientCertificate bound) {
-      try {
-        CertificateBinding.require(bound, clientCertificate);
-      } catch (RequestRejected notProven) {
-        return unauthorized(notProven.reason(), true);
-      }
-    } else if (!verified.isBearer()) {
-      return unauthorized(VerifierReason.BOUND_TOKEN_NOT_PROVEN.logName(), true);
     }
     if (routes.permits(verified.scopes(), method, path)) {
       if (introspection.filter(i -> i.appliesTo(method, path)).isPresent()) {
@@ -182,6 +263,21 @@ public final class TokenVerifier {
             .logName(),
         Optional.of(challenge));
   }
+
+  /**
+   * RFC 9449 7.1: a DPoP request's refusal is 401 with a DPoP challenge: {@code invalid_token} for
+   * the token, {@code invalid_dpop_proof} for the proof, and the algorithms a proof may use.
+   */
+  private static Decision.Refused dpopRefused(String reason, String error) {
+    return new Decision.Refused(
+        401,
+        error,
+        reason,
+        Optional.of("DPoP error=\"" + error + "\", algs=\"" + DPOP_ALGORITHMS + "\""));
+  }
+
+  private static final String DPOP_ALGORITHMS =
+      String.join(" ", DpopProofVerifier.ALGORITHMS.stream().map(a -> a.getName()).toList());
 
   /** 503 if asking again may help, else 500; never an allow. */
   private static Decision.Refused unavailable(ServiceFailure failure, VerifierReason reason) {
@@ -243,13 +339,18 @@ public final class TokenVerifier {
      * @throws Malformed if there is a bearer credential but it is not one token
      */
     static Optional<String> token(String header) throws Malformed {
+      return token(header, "Bearer");
+    }
+
+    /** The same for another scheme's token68 credential ({@code DPoP}, RFC 9449 7.1). */
+    static Optional<String> token(String header, String expectedScheme) throws Malformed {
       if (header == null || header.isBlank()) {
         return Optional.empty();
       }
       String credential = header.strip();
       int space = credential.indexOf(' ');
       String scheme = space < 0 ? credential : credential.substring(0, space);
-      if (!scheme.equalsIgnoreCase("Bearer")) {
+      if (!scheme.equalsIgnoreCase(expectedScheme)) {
         return Optional.empty();
       }
       String token = space < 0 ? "" : credential.substring(space + 1).stripLeading();
@@ -285,8 +386,48 @@ public final class TokenVerifier {
     private String introspectionClientId;
     private JWK introspectionKey;
     private List<String> introspectionRoutes = List.of();
+    private String dpopOrigin;
+    private DpopReplayGuard dpopReplayGuard;
+    private Duration dpopProofMaxAge = Duration.ofSeconds(60);
 
     private Builder() {}
+
+    /**
+     * Accept DPoP-bound tokens (RFC 9449) with a proof of their key in each request, checked as the
+     * authorizer checks them (every check of section 4.3, {@code ath}, the bound key, single use).
+     *
+     * @param publicOrigin the scheme, host and port clients call this service at, as their proofs'
+     *     {@code htu} names it ({@code https://orders.example.com}); the filter appends each
+     *     request's path. Never derived from a Host header, which the client chooses
+     */
+    public Builder dpop(String publicOrigin) {
+      URI origin = secureUrl(publicOrigin, "publicOrigin");
+      if (!(origin.getRawPath() == null || origin.getRawPath().isEmpty())
+          || origin.getRawQuery() != null
+          || origin.getRawFragment() != null) {
+        throw new IllegalArgumentException(
+            "publicOrigin is scheme, host and port only (https://orders.example.com)");
+      }
+      this.dpopOrigin = publicOrigin;
+      return this;
+    }
+
+    /**
+     * Where each DPoP proof's use is recorded, so that it is accepted once: by default this
+     * process's memory, which is enough for one instance only; give a store every instance shares
+     * (e.g. a DynamoDB conditional put) when there are several.
+     */
+    public Builder dpopReplayGuard(DpopReplayGuard guard) {
+      this.dpopReplayGuard = Objects.requireNonNull(guard, "guard");
+      return this;
+    }
+
+    /** How long after its {@code iat} a proof is accepted (default 60 s, 5 s to 5 minutes). */
+    public Builder dpopProofMaxAge(Duration maxAge) {
+      this.dpopProofMaxAge =
+          within(maxAge, Duration.ofSeconds(5), Duration.ofMinutes(5), "dpopProofMaxAge");
+      return this;
+    }
 
     /**
      * The broker's issuer: its base URL exactly as tokens carry it in {@code iss} (no trailing
@@ -483,10 +624,25 @@ public final class TokenVerifier {
                   + " is not one of the route rules, exactly as written");
         }
       }
+      if (dpopReplayGuard != null && dpopOrigin == null) {
+        throw new IllegalStateException("dpopReplayGuard(...) needs dpop(publicOrigin)");
+      }
+      Optional<DpopProofVerifier> proofs =
+          Optional.ofNullable(dpopOrigin)
+              .map(
+                  origin ->
+                      new DpopProofVerifier(
+                          new DpopPolicy(dpopProofMaxAge, clockSkew, Optional.empty()),
+                          dpopReplayGuard != null
+                              ? dpopReplayGuard
+                              : new ProcessDpopReplayGuard(clock),
+                          clock));
       return new TokenVerifier(
           new AccessTokenVerifier(policy, keyCache, NO_REVOCATION_TABLE, clock),
           rules,
-          introspection);
+          introspection,
+          proofs,
+          Optional.ofNullable(dpopOrigin));
     }
 
     private static Map<String, Object> noScopes(List<String> routes) {

@@ -55,11 +55,19 @@ public final class VerifierFilter extends Filter {
     List<String> authorization = exchange.getRequestHeaders().get("Authorization");
     // Sent more than once: joined, so the verifier refuses it as malformed.
     String header = authorization == null ? null : String.join(",", authorization);
+    // DPoP (when the verifier checks it): every DPoP header's value, and the URL the client called
+    // as the service's configured origin and the raw path (never the Host header).
+    List<String> dpop = exchange.getRequestHeaders().get("DPoP");
     Decision decision =
         verifier.verify(
             exchange.getRequestMethod(),
             exchange.getRequestURI().getPath(),
             header,
+            dpop == null ? List.of() : dpop,
+            verifier
+                .dpopOrigin()
+                .map(origin -> origin + exchange.getRequestURI().getRawPath())
+                .orElse(null),
             clientCertificate(exchange));
     switch (decision) {
       case Decision.Allowed allowed -> {

@@ -14,6 +14,11 @@ public enum VerifierReason implements RejectionReason {
    * proof of possession this verifier does not check (401): a stolen bound token stays useless.
    */
   BOUND_TOKEN_NOT_PROVEN("bound_token_not_proven"),
+  /**
+   * The DPoP scheme with a token not bound by {@code cnf.jkt}, or a DPoP-bound token where this
+   * verifier was not built to check proofs ({@link TokenVerifier.Builder#dpop}) (401).
+   */
+  DPOP_TOKEN_NOT_BOUND("dpop_token_not_bound"),
   /** A Bearer credential that is not one token (empty, several parts, repeated headers) (401). */
   AUTHORIZATION_MALFORMED("authorization_malformed"),
   /** A path with {@code .} or {@code ..} segments, or not starting with {@code /} (400). */

@@ -50,6 +50,28 @@ public final class Brokers {
     return DemoWorkload.audience(broker.issuer());
   }
 
+  /**
+   * A DPoP-bound token for the demo workload: POST /token/iam (SigV4) with a proof of {@code key}
+   * for the endpoint's URL.
+   */
+  static String dpopToken(LocalBroker broker, String scope, com.nimbusds.jose.jwk.JWK key)
+      throws Exception {
+    URI endpoint = URI.create(broker.issuer() + "/token/iam");
+    HttpResponse<String> response =
+        HTTP.send(
+            DemoWorkload.signedPost(endpoint, "grant_type=client_credentials&scope=" + scope)
+                .header(
+                    "DPoP",
+                    io.tokenbroker.testing.DpopProofs.by(
+                            key, "POST", endpoint.toString(), java.time.Instant.now())
+                        .sign())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    assertThat(Json.object(response.body())).containsEntry("token_type", "DPoP");
+    return (String) Json.object(response.body()).get("access_token");
+  }
+
   /** A token for the demo workload, as its IAM role gets one: SigV4-signed POST /token/iam. */
   static String token(LocalBroker broker, String scope) throws Exception {
     HttpResponse<String> response =

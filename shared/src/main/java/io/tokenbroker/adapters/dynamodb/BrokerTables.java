@@ -55,7 +55,7 @@ public record BrokerTables(
         keysTable(env),
         env.required("CLIENTS_TABLE"),
         env.required("ISSUANCES_TABLE"),
-        env.required("ASSERTIONS_TABLE"),
+        assertionsTable(env),
         revocationsTable(env),
         env.required("REFRESH_TOKENS_TABLE"),
         env.required("AUDIT_TABLE"));
@@ -69,6 +69,14 @@ public record BrokerTables(
   /** KEYS_TABLE, if set: an authorizer in another account reads keys from a JWKS URL instead. */
   public static Optional<String> keysTableIfSet(Env env) {
     return env.optional("KEYS_TABLE");
+  }
+
+  /**
+   * ASSERTIONS_TABLE, required: used client-assertion ids, and (prefix {@code #dpop}) used DPoP
+   * proofs, which the authorizer records too.
+   */
+  public static String assertionsTable(Env env) {
+    return env.required("ASSERTIONS_TABLE");
   }
 
   /** REVOCATIONS_TABLE, required: a name, or an ARN for another account's table. */

@@ -111,7 +111,7 @@ class AwsCallsPerRequestIT {
   private TokenAuthorizer authorizer(Env env, Telemetry telemetry) {
     AuthorizerWiring wiring = AuthorizerWiring.fromEnvironment(env, clock, telemetry);
     return new TokenAuthorizer(
-        wiring.verifier(), wiring.config().routes(), wiring.handlerTelemetry());
+        wiring.verifier(), wiring.dpop(), wiring.config().routes(), wiring.handlerTelemetry());
   }
 
   /** As Lambda's init builds it: the wiring, then its best-effort read of the keys. */
@@ -318,6 +318,80 @@ class AwsCallsPerRequestIT {
                 "DynamoDb BatchGetItem revocations", 1));
     assertThat(sameToken).isEmpty();
     assertThat(newToken).isEqualTo(Map.of("DynamoDb BatchGetItem revocations", 1));
+  }
+
+  /**
+   * Issue 14: a DPoP decision adds exactly one AWS call to the bearer decision's, the proof's
+   * single-use conditional PutItem in the assertions table; a refused proof costs none.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void authorizerWritesEachDpopProofOnceAndNothingElseMore() throws Exception {
+    Env dpopEnv = env.with(Map.of("AUTHORIZER_RESULT_TTL_SECONDS", "0"));
+    ECKey holder = io.tokenbroker.testing.DpopProofs.ecKey();
+    Map<String, Object> tokenRequest = EventFiles.load("token/client-credentials-iam.json");
+    String tokenProof =
+        io.tokenbroker.testing.DpopProofs.by(
+                holder, "POST", BenchFixtures.ISSUER + "/token/iam", Instant.now())
+            .sign();
+    ((Map<String, Object>) tokenRequest.get("headers")).put("DPoP", tokenProof);
+    ((Map<String, Object>) tokenRequest.get("multiValueHeaders"))
+        .put("DPoP", java.util.List.of(tokenProof));
+    String token =
+        accessToken(
+            invoke(tokenHandler(dpopEnv, BenchFixtures.telemetry("token")), json(tokenRequest)));
+    TokenAuthorizer authorizer = authorizer(dpopEnv, BenchFixtures.telemetry("authorizer"));
+    String url = "https://api.example.com/shop/orders/42";
+
+    Map<String, Integer> cold =
+        counted(
+            () ->
+                assertAllowed(
+                    invoke(
+                        authorizer,
+                        BenchFixtures.dpopAuthorizerEvent(
+                            token,
+                            io.tokenbroker.testing.DpopProofs.by(holder, "GET", url, Instant.now())
+                                .ath(token)
+                                .sign()))));
+    Map<String, Integer> warm =
+        counted(
+            () ->
+                assertAllowed(
+                    invoke(
+                        authorizer,
+                        BenchFixtures.dpopAuthorizerEvent(
+                            token,
+                            io.tokenbroker.testing.DpopProofs.by(holder, "GET", url, Instant.now())
+                                .ath(token)
+                                .sign()))));
+    Map<String, Integer> refused =
+        counted(
+            () ->
+                org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () ->
+                            invoke(
+                                authorizer,
+                                BenchFixtures.dpopAuthorizerEvent(
+                                    token,
+                                    io.tokenbroker.testing.DpopProofs.by(
+                                            holder, "POST", url, Instant.now())
+                                        .ath(token)
+                                        .sign())))
+                    .hasMessage("Unauthorized"));
+
+    report("authorizer, first DPoP decision of a container", cold);
+    report("authorizer, DPoP decision, same token, new proof (warm)", warm);
+    report("authorizer, DPoP proof refused (wrong htm)", refused);
+    assertThat(cold)
+        .isEqualTo(
+            Map.of(
+                "DynamoDb Scan keys", 1,
+                "Kms GetPublicKey", 1,
+                "DynamoDb BatchGetItem revocations", 1,
+                "DynamoDb PutItem assertions", 1));
+    assertThat(warm).isEqualTo(Map.of("DynamoDb PutItem assertions", 1));
+    assertThat(refused).isEmpty();
   }
 
   /**

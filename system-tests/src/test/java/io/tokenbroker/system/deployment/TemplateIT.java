@@ -224,16 +224,17 @@ class TemplateIT {
               assertThat(json).as(role).doesNotContain("\"Resource\":\"*\"");
               continue;
             }
+            if (actions.equals("kms:GenerateMac")) {
+              // DPoP nonces: the functions that check proofs, on the stack's nonce key only (by its
+              // own tag, not the signing keys').
+              assertThat(role).isIn("TokenFunctionRole", "AuthorizerFunctionRole");
+              assertThat(json).contains("aws:ResourceTag/token-broker-dpop-nonces");
+              continue;
+            }
             switch (role) {
               case "TokenFunctionRole" -> {
-                if (actions.equals("kms:GenerateMac")) {
-                  // DPoP nonces: only the stack's nonce key, by its own tag (not the signing
-                  // keys').
-                  assertThat(json).contains("aws:ResourceTag/token-broker-dpop-nonces");
-                } else {
-                  assertThat(actions).isEqualTo("kms:Sign");
-                  assertThat(json).contains("\"aws:ResourceTag/token-broker\"");
-                }
+                assertThat(actions).isEqualTo("kms:Sign");
+                assertThat(json).contains("\"aws:ResourceTag/token-broker\"");
               }
               case "KeyRotationFunctionRole" -> {
                 assertThat(actions).doesNotContain("kms:Sign");
@@ -386,6 +387,42 @@ class TemplateIT {
    * small evaluation of the policy as API Gateway would apply it (explicit Deny wins; the Allow
    * covers every route), for an operator, a workload role, and the empty default.
    */
+  /**
+   * API Gateway caches an authorizer's answer by its identity source, the Authorization header: a
+   * cached Allow for a DPoP request would let a stolen DPoP-bound token in with no proof. The
+   * authorizer is told the cache TTL it sits behind (the same parameter) and accepts DPoP-bound
+   * tokens only when it is 0; the gateway responses carry the DPoP challenges API Gateway can.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void tellsTheAuthorizerItsResultCacheAndCarriesDpopChallenges() {
+    Map<String, Object> body =
+        object(template().ofType("AWS::ApiGateway::RestApi").get("BrokerApi"), "Body");
+    Map<String, Object> authorizer =
+        object(
+            object(object(object(body, "components"), "securitySchemes"), "brokerAuthorizer"),
+            "x-amazon-apigateway-authorizer");
+    assertThat(authorizer)
+        .containsEntry("identitySource", "method.request.header.Authorization")
+        .containsEntry("authorizerResultTtlInSeconds", Map.of("Ref", "AuthorizerCacheTtlSeconds"));
+    Map<String, Object> function =
+        template().ofType("AWS::Lambda::Function").get("AuthorizerFunction");
+    assertThat(object(object(function, "Environment"), "Variables"))
+        .containsEntry("AUTHORIZER_RESULT_TTL_SECONDS", Map.of("Ref", "AuthorizerCacheTtlSeconds"));
+    assertThat(object(template().parameters, "AuthorizerCacheTtlSeconds"))
+        .containsEntry("Default", 0L);
+
+    Map<String, Object> responses = object(body, "x-amazon-apigateway-gateway-responses");
+    assertThat(object(object(responses, "UNAUTHORIZED"), "responseParameters"))
+        .containsEntry(
+            "gatewayresponse.header.WWW-Authenticate", "'Bearer, DPoP algs=\"ES256 RS256 PS256\"'");
+    assertThat(object(responses, "ACCESS_DENIED")).containsEntry("statusCode", 403L);
+    assertThat(object(object(responses, "ACCESS_DENIED"), "responseParameters"))
+        .containsEntry(
+            "gatewayresponse.header.WWW-Authenticate", "context.authorizer.www_authenticate")
+        .containsEntry("gatewayresponse.header.DPoP-Nonce", "context.authorizer.dpop_nonce");
+  }
+
   @Test
   void letsOnlyOperatorRolesReachTheAdminRouteThroughTheApiResourcePolicy() {
     Map<String, Object> parameter = object(template().parameters, "OperatorPrincipalArns");

@@ -4,6 +4,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import io.tokenbroker.access.RouteRules;
 import io.tokenbroker.adapters.dynamodb.BrokerTables;
 import io.tokenbroker.config.BrokerConfig;
+import io.tokenbroker.config.DpopConfig;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.errors.ConfigException;
 import io.tokenbroker.verify.VerifierPolicy;
@@ -32,6 +33,16 @@ import java.util.stream.Collectors;
  * @param keyRefreshMinInterval KEY_REFRESH_MIN_INTERVAL_SECONDS (default 30): at most one early
  *     re-read of keys per interval for an unknown kid
  * @param dependencyTimeout DEPENDENCY_TIMEOUT_MILLIS (default 1500): budget for each store read
+ * @param resultCache AUTHORIZER_RESULT_TTL_SECONDS: the API's authorizer result cache TTL as API
+ *     Gateway is configured (authorizerResultTtlInSeconds); DPoP-bound tokens are accepted only
+ *     when it is 0, since a cached answer keyed by the Authorization header would serve a stolen
+ *     token with no proof. Unset: unknown, and DPoP-bound tokens are refused.
+ * @param dpopReplayTable ASSERTIONS_TABLE, required when DPoP-bound tokens are accepted: where each
+ *     proof is recorded once (the broker's client-assertion table, under the prefix {@code #dpop};
+ *     a name, or an ARN for another account's table)
+ * @param dpop DPOP_PROOF_MAX_AGE_SECONDS, DPOP_NONCES, DPOP_NONCE_KEY_ID,
+ *     DPOP_NONCE_LIFETIME_SECONDS ({@link DpopConfig}, as the token function reads them): the proof
+ *     window, and the server nonces (RFC 9449 9) if required
  */
 public record AuthorizerConfig(
     VerifierPolicy policy,
@@ -42,9 +53,25 @@ public record AuthorizerConfig(
     Duration revocationCache,
     Duration keyCache,
     Duration keyRefreshMinInterval,
-    Duration dependencyTimeout) {
+    Duration dependencyTimeout,
+    Optional<Duration> resultCache,
+    Optional<String> dpopReplayTable,
+    DpopConfig dpop) {
+
+  /** Whether API Gateway is known to ask this authorizer about every request (no result cache). */
+  public boolean seesEveryRequest() {
+    return resultCache.filter(Duration::isZero).isPresent();
+  }
+
+  /** AUTHORIZER_RESULT_TTL_SECONDS unset (API Gateway's maximum is 3600). */
+  private static final Duration UNKNOWN = Duration.ofSeconds(-1);
 
   public static AuthorizerConfig from(Env env) {
+    Optional<Duration> resultCache =
+        Optional.of(
+                env.seconds(
+                    "AUTHORIZER_RESULT_TTL_SECONDS", UNKNOWN, Duration.ZERO, Duration.ofHours(1)))
+            .filter(ttl -> ttl != UNKNOWN);
     Optional<String> keysTable = BrokerTables.keysTableIfSet(env);
     Optional<URI> jwksUrl = env.secureUrl("JWKS_URL");
     if (keysTable.isPresent() == jwksUrl.isPresent()) {
@@ -69,7 +96,10 @@ public record AuthorizerConfig(
             Duration.ofSeconds(30),
             Duration.ofSeconds(1),
             Duration.ofMinutes(10)),
-        Duration.ofMillis(env.integer("DEPENDENCY_TIMEOUT_MILLIS", 1500, 100, 10_000)));
+        Duration.ofMillis(env.integer("DEPENDENCY_TIMEOUT_MILLIS", 1500, 100, 10_000)),
+        resultCache,
+        resultCache.filter(Duration::isZero).map(ttl -> BrokerTables.assertionsTable(env)),
+        DpopConfig.from(env));
   }
 
   private static VerifierPolicy policy(Env env) {

@@ -40,6 +40,7 @@ final class AuthorizerEvent {
   private static final int PAIRWISE_NAMES = 32;
 
   private static final String AUTHORIZATION = "authorization";
+  private static final String DPOP = "dpop";
 
   /** Gson reads a number in its 1024-character buffer and refuses one that does not fit. */
   private static final int MAX_NUMBER_CHARS = 1024;
@@ -79,6 +80,14 @@ final class AuthorizerEvent {
 
     int valueEnd;
     boolean valueEscaped;
+
+    /** The same for the last member named DPoP in any case (RFC 9449 7.1's proof header). */
+    int dpopKind = -1;
+
+    int dpopListSize;
+    int dpopStart = -1;
+    int dpopEnd;
+    boolean dpopEscaped;
 
     void requireWithinLimits() {
       if (valueTooLarge) {
@@ -128,6 +137,13 @@ final class AuthorizerEvent {
   private boolean httpIsObject;
   private String httpMethod;
   private String stage = "null";
+  // requestContext.domainName and (REST) requestContext.path: spans, decoded for DPoP only.
+  private int domainStart = -1;
+  private int domainEnd;
+  private boolean domainEscaped;
+  private int contextPathStart = -1;
+  private int contextPathEnd;
+  private boolean contextPathEscaped;
   private HeaderCount headers;
   private HeaderCount multiValueHeaders;
   // clientCert.clientCertPem under requestContext.identity (REST) or .authentication (HTTP API).
@@ -205,7 +221,8 @@ final class AuthorizerEvent {
         arn.method(),
         arn.path(),
         arn.base(),
-        Optional.ofNullable(identityClientCertPem));
+        Optional.ofNullable(identityClientCertPem),
+        dpop(credential, false, contextPathStart, contextPathEnd, contextPathEscaped));
   }
 
   private AuthorizerRequest httpApi() {
@@ -229,7 +246,56 @@ final class AuthorizerEvent {
         httpMethod.toUpperCase(Locale.ROOT),
         path,
         arn.base(),
-        Optional.ofNullable(authenticationClientCertPem));
+        Optional.ofNullable(authenticationClientCertPem),
+        dpop(credential, true, -1, 0, false));
+  }
+
+  /**
+   * The DPoP parts, if the credential is {@code DPoP <token>}: nothing else is decoded for a Bearer
+   * request. The path is REST's {@code requestContext.path} span, or (HTTP API, {@code
+   * contextPathStart} -1) {@code rawPath}.
+   */
+  private Optional<AuthorizerRequest.Dpop> dpop(
+      Optional<String> credential,
+      boolean httpApi,
+      int contextPathStart,
+      int contextPathEnd,
+      boolean contextPathEscaped) {
+    Optional<String> token = credential.flatMap(AuthorizerRequest::dpopToken);
+    if (token.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<String> proof = Optional.empty();
+    boolean repeated = false;
+    if (multiValueHeaders != null && multiValueHeaders.dpopKind == 1) {
+      if (multiValueHeaders.dpopListSize == 1) {
+        proof = Optional.ofNullable(dpopValue(multiValueHeaders));
+      } else {
+        repeated = multiValueHeaders.dpopListSize > 1;
+      }
+    } else if (headers != null && headers.dpopKind == 0) {
+      proof = Optional.ofNullable(dpopValue(headers));
+    }
+    if (httpApi && proof.filter(p -> p.contains(",")).isPresent()) {
+      proof = Optional.empty(); // HTTP APIs join repeated headers with commas; a JWS has none
+      repeated = true;
+    }
+    String host = domainStart < 0 ? null : decode(domainStart, domainEnd, domainEscaped);
+    String requestPath =
+        httpApi
+            ? rawPath
+            : contextPathStart < 0
+                ? null
+                : decode(contextPathStart, contextPathEnd, contextPathEscaped);
+    Optional<String> url =
+        host == null || requestPath == null
+            ? Optional.empty()
+            : Optional.of("https://" + host + requestPath);
+    return Optional.of(new AuthorizerRequest.Dpop(token.get(), proof, repeated, url));
+  }
+
+  private String dpopValue(HeaderCount count) {
+    return count.dpopStart < 0 ? null : decode(count.dpopStart, count.dpopEnd, count.dpopEscaped);
   }
 
   /** The header's value if it was sent exactly once (REST multi-value headers say). */
@@ -321,6 +387,26 @@ final class AuthorizerEvent {
           identityClientCertPem = clientCertPem(identityClientCertPem);
         } else if (nameIs(member, "authentication")) {
           authenticationClientCertPem = clientCertPem(authenticationClientCertPem);
+        } else if (nameIs(member, "domainName")) {
+          if (peekValue() == '"') {
+            pos++;
+            scanString(false);
+            domainStart = strStart;
+            domainEnd = strEnd;
+            domainEscaped = strEscaped;
+          } else {
+            skipValue();
+          }
+        } else if (nameIs(member, "path")) {
+          if (peekValue() == '"') {
+            pos++;
+            scanString(false);
+            contextPathStart = strStart;
+            contextPathEnd = strEnd;
+            contextPathEscaped = strEscaped;
+          } else {
+            skipValue();
+          }
         } else {
           skipValue();
         }
@@ -409,6 +495,7 @@ final class AuthorizerEvent {
         int member = memberName(first);
         int nameLength = this.nameLength[member];
         boolean authorization = isAuthorization(member);
+        boolean dpop = !authorization && isDpop(member);
         char c = peekValue();
         if (c == '"') {
           pos++;
@@ -417,6 +504,9 @@ final class AuthorizerEvent {
           if (authorization) {
             count.authorizationKind = 0;
             keepValue(count);
+          } else if (dpop) {
+            count.dpopKind = 0;
+            keepDpop(count);
           }
         } else if (c == '[') {
           pos++;
@@ -425,6 +515,9 @@ final class AuthorizerEvent {
           if (authorization) {
             count.authorizationKind = 1;
             count.valueStart = -1;
+          } else if (dpop) {
+            count.dpopKind = 1;
+            count.dpopStart = -1;
           }
           if (!emptyContainer(']')) {
             do {
@@ -432,8 +525,12 @@ final class AuthorizerEvent {
                 pos++;
                 scanString(false);
                 countField(count, nameLength, strLength);
-                if (authorization && size == 0) {
-                  keepValue(count);
+                if (size == 0) {
+                  if (authorization) {
+                    keepValue(count);
+                  } else if (dpop) {
+                    keepDpop(count);
+                  }
                 }
               } else {
                 skipValue();
@@ -444,12 +541,17 @@ final class AuthorizerEvent {
           depth--;
           if (authorization) {
             count.authorizationListSize = size;
+          } else if (dpop) {
+            count.dpopListSize = size;
           }
         } else {
           skipValue();
           if (authorization) {
             count.authorizationKind = 0;
             count.valueStart = -1;
+          } else if (dpop) {
+            count.dpopKind = 0;
+            count.dpopStart = -1;
           }
         }
       } while (nextMember('}'));
@@ -470,6 +572,12 @@ final class AuthorizerEvent {
     count.valueStart = strStart;
     count.valueEnd = strEnd;
     count.valueEscaped = strEscaped;
+  }
+
+  private void keepDpop(HeaderCount count) {
+    count.dpopStart = strStart;
+    count.dpopEnd = strEnd;
+    count.dpopEscaped = strEscaped;
   }
 
   /** The value as a string if it is one; any other value is read and null. */
@@ -820,6 +928,21 @@ final class AuthorizerEvent {
             ? decode(nameStart[member], nameEnd[member], true)
             : text.substring(nameStart[member], nameEnd[member]);
     return String.CASE_INSENSITIVE_ORDER.compare(name, AUTHORIZATION) == 0;
+  }
+
+  /**
+   * Equal to "dpop" ignoring case as {@code String.CASE_INSENSITIVE_ORDER} compares (so does {@code
+   * regionMatches}); without a copy of the name, as four-letter headers (Host) are common.
+   */
+  private boolean isDpop(int member) {
+    if (nameLength[member] != DPOP.length()) {
+      return false;
+    }
+    return nameEscaped[member]
+        ? String.CASE_INSENSITIVE_ORDER.compare(
+                decode(nameStart[member], nameEnd[member], true), DPOP)
+            == 0
+        : text.regionMatches(true, nameStart[member], DPOP, 0, DPOP.length());
   }
 
   // ---- Strings.

@@ -18,6 +18,7 @@ import java.util.Optional;
  *     ({@code requestContext.identity.clientCert.clientCertPem} for REST, {@code
  *     requestContext.authentication.clientCert.clientCertPem} for HTTP APIs); a TOKEN authorizer's
  *     event carries none
+ * @param dpop what a DPoP check needs, if the Authorization header used the DPoP scheme
  */
 record AuthorizerRequest(
     Shape shape,
@@ -25,13 +26,29 @@ record AuthorizerRequest(
     String method,
     String path,
     String arnBase,
-    Optional<String> clientCertPem) {
+    Optional<String> clientCertPem,
+    Optional<Dpop> dpop) {
 
-  /** Without a client certificate. */
+  /** Without a client certificate, nor a DPoP proof. */
   AuthorizerRequest(
       Shape shape, Optional<String> bearerToken, String method, String path, String arnBase) {
-    this(shape, bearerToken, method, path, arnBase, Optional.empty());
+    this(shape, bearerToken, method, path, arnBase, Optional.empty(), Optional.empty());
   }
+
+  /**
+   * A request made with {@code Authorization: DPoP <token>} (RFC 9449 7.1): what its proof is
+   * checked against. Read only for that scheme, so a Bearer request costs nothing more.
+   *
+   * @param token the access token after the scheme
+   * @param proof the {@code DPoP} header's value, if it was sent exactly once
+   * @param proofRepeated the {@code DPoP} header was sent more than once (RFC 9449 4.3 step 1:
+   *     refused)
+   * @param url the URL the client used, without query: {@code https://} then API Gateway's {@code
+   *     requestContext.domainName} then the path as the client sent it (REST: {@code
+   *     requestContext.path}, HTTP API: {@code rawPath}; both keep a custom domain's base path and
+   *     a named stage); empty if the event lacks either (a TOKEN authorizer's event)
+   */
+  record Dpop(String token, Optional<String> proof, boolean proofRepeated, Optional<String> url) {}
 
   enum Shape {
     REST_POLICY,
@@ -47,12 +64,21 @@ record AuthorizerRequest(
 
   /** RFC 6750 2.1: {@code Bearer <token>}, scheme case-insensitive, nothing after the token. */
   static Optional<String> bearer(String credential) {
+    return token(credential, "Bearer");
+  }
+
+  private static Optional<String> token(String credential, String scheme) {
     int space = credential.indexOf(' ');
-    if (space < 0 || !credential.substring(0, space).equalsIgnoreCase("Bearer")) {
+    if (space != scheme.length() || !credential.regionMatches(true, 0, scheme, 0, space)) {
       return Optional.empty();
     }
     String token = credential.substring(space + 1).stripLeading();
     return token.isEmpty() || token.contains(" ") ? Optional.empty() : Optional.of(token);
+  }
+
+  /** RFC 9449 7.1: {@code DPoP <token>}, scheme case-insensitive, nothing after the token. */
+  static Optional<String> dpopToken(String credential) {
+    return token(credential, "DPoP");
   }
 
   /** {@code arn:aws:execute-api:<region>:<account>:<api>/<stage>/<METHOD>/<path>}. */

@@ -2,6 +2,8 @@ package io.tokenbroker.functions.authorizer;
 
 import io.tokenbroker.access.RouteRule;
 import io.tokenbroker.access.RouteRules;
+import io.tokenbroker.dpop.DpopProofVerifier;
+import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.json.JsonText;
 import io.tokenbroker.verify.VerifiedToken;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +30,10 @@ final class AuthorizerResponses {
 
   /** Distinct (ARN prefix, scope set) pairs kept; beyond that, answers are written afresh. */
   static final int MAX_CACHED = 256;
+
+  /** The proof algorithms a challenge names (RFC 9449 7.1 {@code algs}). */
+  static final String DPOP_ALGORITHMS =
+      String.join(" ", DpopProofVerifier.ALGORITHMS.stream().map(a -> a.getName()).toList());
 
   private static final byte[] REFUSED =
       "{\"isAuthorized\":false,\"context\":{}}".getBytes(StandardCharsets.UTF_8);
@@ -75,6 +81,34 @@ final class AuthorizerResponses {
             .getBytes(StandardCharsets.UTF_8);
       }
     };
+  }
+
+  /**
+   * A REST API's answer to a DPoP proof without a current server nonce (RFC 9449 9): a Deny (403)
+   * whose context holds the challenge and the nonce, which template.yaml's ACCESS_DENIED gateway
+   * response turns into the WWW-Authenticate and DPoP-Nonce headers.
+   */
+  static byte[] nonceChallenge(AuthorizerRequest request, RequestRejected rejected) {
+    StringBuilder out =
+        new StringBuilder(512)
+            .append("{\"principalId\":\"dpop\",\"policyDocument\":{\"Version\":\"2012-10-17\",")
+            .append("\"Statement\":[{\"Action\":\"execute-api:Invoke\",\"Effect\":\"Deny\",")
+            .append("\"Resource\":");
+    JsonText.string(out, request.arnBase() + "*").append("}]},\"context\":{\"www_authenticate\":");
+    JsonText.string(
+        out,
+        "DPoP error=\""
+            + rejected.error().code()
+            + "\", error_description=\""
+            + rejected.description()
+            + "\", algs=\""
+            + DPOP_ALGORITHMS
+            + "\"");
+    String nonce = rejected.headers().get("DPoP-Nonce");
+    if (nonce != null) {
+      JsonText.string(out.append(",\"dpop_nonce\":"), nonce);
+    }
+    return out.append("}}").toString().getBytes(StandardCharsets.UTF_8);
   }
 
   /** How many (ARN prefix, scope set) pairs are kept. */

@@ -8,6 +8,9 @@ import io.tokenbroker.adapters.lifecycle.PrimingSwitch;
 import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
 import io.tokenbroker.adapters.wiring.BrokerAdapters;
 import io.tokenbroker.config.Env;
+import io.tokenbroker.dpop.DpopPolicy;
+import io.tokenbroker.dpop.DpopProofVerifier;
+import io.tokenbroker.dpop.SlotNonces;
 import io.tokenbroker.keys.ConfirmedKeys;
 import io.tokenbroker.keys.SigningKey;
 import io.tokenbroker.revocation.CachedRevocations;
@@ -38,6 +41,7 @@ public final class AuthorizerWiring {
   private final CachingKeyResolver keyCache;
   private final CachedRevocations revocations;
   private final AccessTokenVerifier verifier;
+  private final DpopAuthorization dpop;
   private final PrimingSwitch primingSwitch = new PrimingSwitch();
 
   /**
@@ -78,6 +82,34 @@ public final class AuthorizerWiring {
             new FailClosedOnUncheckedKeys(keyCache, couldNotCheck),
             revocations,
             clock);
+    // Proofs are checked only where API Gateway asks about every request (no result cache).
+    Optional<DpopProofVerifier> proofs =
+        config
+            .dpopReplayTable()
+            .filter(table -> config.seesEveryRequest())
+            .map(
+                table ->
+                    new DpopProofVerifier(
+                        new DpopPolicy(
+                            config.dpop().proofMaxAge(),
+                            config.policy().clockSkew(),
+                            config
+                                .dpop()
+                                .nonceKeyId()
+                                .map(
+                                    key ->
+                                        new SlotNonces(
+                                            adapters.nonceMac(key),
+                                            clock,
+                                            config.dpop().nonceLifetime()))),
+                        adapters.dpopReplayGuard(table, config.policy().clockSkew()),
+                        clock));
+    dpop = new DpopAuthorization(verifier, proofs);
+  }
+
+  /** DPoP-scheme requests: the token, then its proof (refused if API Gateway may cache). */
+  public DpopAuthorization dpop() {
+    return dpop;
   }
 
   /** From the function's environment: {@link AuthorizerConfig} and the AWS settings. */

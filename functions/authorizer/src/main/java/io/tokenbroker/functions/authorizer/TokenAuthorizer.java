@@ -6,6 +6,7 @@ import io.tokenbroker.access.RouteRules;
 import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
 import io.tokenbroker.adapters.telemetry.JsonLinesTelemetry;
 import io.tokenbroker.config.Env;
+import io.tokenbroker.errors.OAuthError;
 import io.tokenbroker.errors.RejectionReason;
 import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.errors.ServiceFailure;
@@ -19,16 +20,24 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
+import java.util.Optional;
 
 /**
  * API Gateway Lambda authorizer for the broker's access tokens. Fails closed: a missing or invalid
  * token ends in 401 (REST: the "Unauthorized" error API Gateway maps to 401; HTTP API: isAuthorized
  * false, 403); a valid token without the scope a route needs in 403; a store that cannot be read in
  * an error API Gateway answers with 500. Never an allow it did not decide on.
+ *
+ * <p>A DPoP-bound token ({@code cnf.jkt}) gets through only under the DPoP scheme with a valid
+ * proof ({@link DpopAuthorization}); under the Bearer scheme it is refused (RFC 9449 7.2), as is
+ * any token bound to what this authorizer does not check. A refusal for want of a server nonce is,
+ * for a REST API, a Deny whose context carries the challenge and the nonce (template.yaml's 403
+ * gateway response puts them in headers); every other refusal is the plain 401.
  */
 public final class TokenAuthorizer implements RequestStreamHandler {
 
   private final AccessTokenVerifier verifier;
+  private final DpopAuthorization dpop;
   private final AuthorizerResponses responses;
   private final Telemetry telemetry;
   private SnapStartHooks snapStart; // held here: CRaC contexts may hold their resources weakly
@@ -40,7 +49,7 @@ public final class TokenAuthorizer implements RequestStreamHandler {
             Env.system(),
             Clock.systemUTC(),
             new JsonLinesTelemetry(System.out, Clock.systemUTC(), "authorizer"));
-    this(wiring.verifier(), wiring.config().routes(), wiring.handlerTelemetry());
+    this(wiring.verifier(), wiring.dpop(), wiring.config().routes(), wiring.handlerTelemetry());
     wiring.readKeysAhead();
     snapStart = wiring.snapStartHooks((in, out) -> handleRequest(in, out, null));
   }
@@ -48,10 +57,20 @@ public final class TokenAuthorizer implements RequestStreamHandler {
   /**
    * With its dependencies: for tests and the local server ({@link AuthorizerWiring} builds them).
    */
-  public TokenAuthorizer(AccessTokenVerifier verifier, RouteRules routes, Telemetry telemetry) {
+  public TokenAuthorizer(
+      AccessTokenVerifier verifier,
+      DpopAuthorization dpop,
+      RouteRules routes,
+      Telemetry telemetry) {
     this.verifier = verifier;
+    this.dpop = dpop;
     this.responses = new AuthorizerResponses(routes);
     this.telemetry = telemetry;
+  }
+
+  /** Without DPoP proof checks: every DPoP-bound token is refused. */
+  public TokenAuthorizer(AccessTokenVerifier verifier, RouteRules routes, Telemetry telemetry) {
+    this(verifier, new DpopAuthorization(verifier, Optional.empty()), routes, telemetry);
   }
 
   /** The SnapStart hooks, if Lambda built this handler (else null). */
@@ -73,13 +92,18 @@ public final class TokenAuthorizer implements RequestStreamHandler {
     }
     byte[] response;
     try {
-      VerifiedToken token =
-          verifier.verify(
-              request.bearerToken().orElseThrow(() -> rejected(AuthorizerReason.TOKEN_MISSING)));
-      if (token.confirmation().orElse(null) instanceof Confirmation.ClientCertificate bound) {
-        CertificateBinding.requirePem(bound, request.clientCertPem()); // RFC 8705 3
-      } else if (!token.isBearer()) {
-        throw rejected(AuthorizerReason.BOUND_TOKEN_NOT_PROVEN); // no proof is checked here yet
+      VerifiedToken token;
+      if (request.dpop().isPresent()) {
+        token = dpop.verify(request.dpop().get(), request.method());
+      } else {
+        token =
+            verifier.verify(
+                request.bearerToken().orElseThrow(() -> rejected(AuthorizerReason.TOKEN_MISSING)));
+        if (token.confirmation().orElse(null) instanceof Confirmation.ClientCertificate bound) {
+          CertificateBinding.requirePem(bound, request.clientCertPem()); // RFC 8705 3
+        } else if (!token.isBearer()) {
+          throw rejected(AuthorizerReason.BOUND_TOKEN_NOT_PROVEN); // DPoP-bound, Bearer scheme
+        }
       }
       response = responses.allow(request, token);
       telemetry.emit(
@@ -90,10 +114,13 @@ public final class TokenAuthorizer implements RequestStreamHandler {
               .count("TokensAccepted"));
     } catch (RequestRejected rejected) {
       deny(rejected.rejectionReason());
-      if (request.shape() == AuthorizerRequest.Shape.REST_POLICY) {
+      if (request.shape() == AuthorizerRequest.Shape.HTTP_SIMPLE) {
+        response = AuthorizerResponses.refuse(); // HTTP APIs carry no challenge
+      } else if (rejected.error() == OAuthError.USE_DPOP_NONCE) {
+        response = AuthorizerResponses.nonceChallenge(request, rejected);
+      } else {
         throw new Unauthorized();
       }
-      response = AuthorizerResponses.refuse();
     } catch (ServiceFailure failure) {
       telemetry.emit(
           TelemetryEvent.error("authorizer.unavailable")

@@ -38,6 +38,22 @@ class AuthorizerConfigTest {
     assertThat(config.routes().rules()).hasSize(1);
   }
 
+  @Test
+  void checksDpopProofsOnlyWhereApiGatewayAsksAboutEveryRequest() {
+    assertThat(AuthorizerConfig.from(Env.of(valid())).seesEveryRequest()).isFalse();
+    Map<String, String> env = valid();
+    env.put("AUTHORIZER_RESULT_TTL_SECONDS", "300");
+    AuthorizerConfig cached = AuthorizerConfig.from(Env.of(env));
+    assertThat(cached.seesEveryRequest()).isFalse();
+    assertThat(cached.dpopReplayTable()).isEmpty();
+    env.put("AUTHORIZER_RESULT_TTL_SECONDS", "0");
+    env.put("ASSERTIONS_TABLE", "assertions");
+    AuthorizerConfig uncached = AuthorizerConfig.from(Env.of(env));
+    assertThat(uncached.seesEveryRequest()).isTrue();
+    assertThat(uncached.dpopReplayTable()).contains("assertions");
+    assertThat(uncached.dpop().proofMaxAge()).isEqualTo(Duration.ofSeconds(60));
+  }
+
   @ParameterizedTest(name = "{0}={1}")
   @CsvSource(
       delimiter = '|',
@@ -54,7 +70,11 @@ class AuthorizerConfigTest {
         "REVOCATIONS_TABLE|''|REVOCATIONS_TABLE",
         "JWKS_URL|https://broker.example.com/.well-known/jwks.json|exactly one of KEYS_TABLE",
         "KEYS_TABLE|''|exactly one of KEYS_TABLE",
-        "REVOCATION_CACHE_SECONDS|-1|REVOCATION_CACHE_SECONDS"
+        "REVOCATION_CACHE_SECONDS|-1|REVOCATION_CACHE_SECONDS",
+        "AUTHORIZER_RESULT_TTL_SECONDS|3601|AUTHORIZER_RESULT_TTL_SECONDS",
+        "AUTHORIZER_RESULT_TTL_SECONDS|-1|AUTHORIZER_RESULT_TTL_SECONDS",
+        "AUTHORIZER_RESULT_TTL_SECONDS|0|ASSERTIONS_TABLE",
+        "DPOP_PROOF_MAX_AGE_SECONDS|3600|DPOP_PROOF_MAX_AGE_SECONDS"
       })
   void failsFastNamingWhatIsWrong(String variable, String value, String message) {
     Map<String, String> env = valid();

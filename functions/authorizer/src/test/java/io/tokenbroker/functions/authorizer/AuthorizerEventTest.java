@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -326,6 +328,148 @@ class AuthorizerEventTest {
             + "\"]]");
     assertTightened("[]");
     assertRefused("[1]", HttpReason.MALFORMED_EVENT);
+  }
+
+  // The DPoP parts (issue 14), held to the old read's twin as everything else.
+
+  /** A REST REQUEST event with the DPoP scheme, its proof headers and request context. */
+  static String restDpop(String headers, String context) {
+    return "{\"type\":\"REQUEST\",\"methodArn\":\""
+        + ARN
+        + "\",\"headers\":{\"Authorization\":\"DPoP "
+        + TOKEN
+        + "\""
+        + headers
+        + "},\"requestContext\":{"
+        + context
+        + "}}";
+  }
+
+  static final String CONTEXT = "\"domainName\":\"api.example.com\",\"path\":\"/shop/orders/42\"";
+
+  static AuthorizerRequest.Dpop dpop(String event) {
+    EventReads.Outcome outcome = read(event);
+    assertThat(outcome.refusal()).isNull();
+    assertThat(outcome.request().bearerToken()).isEmpty();
+    return outcome.request().dpop().orElseThrow();
+  }
+
+  @Test
+  void readsTheDpopSchemeProofAndTheUrlTheClientUsedFromTheEventFiles() throws IOException {
+    Path events = EventFiles.projectRoot().resolve("events/authorizer");
+    AuthorizerRequest.Dpop rest =
+        EventReads.assertSameRead(
+                Files.readAllBytes(events.resolve("rest-request-custom-domain-dpop.json")))
+            .request()
+            .dpop()
+            .orElseThrow();
+    // A custom domain with the base path "shop" mapped to the stage prod: the client's URL.
+    assertThat(rest.url()).contains("https://api.example.com/shop/orders/42");
+    assertThat(rest.proof()).hasValueSatisfying(p -> assertThat(p).startsWith("eyJ0eXAiOiJkcG9w"));
+    assertThat(rest.proofRepeated()).isFalse();
+    assertThat(rest.token()).endsWith(".c2lnbmF0dXJlLXBsYWNlaG9sZGVy");
+
+    AuthorizerRequest.Dpop http =
+        EventReads.assertSameRead(
+                Files.readAllBytes(events.resolve("http-api-v2-custom-domain-dpop.json")))
+            .request()
+            .dpop()
+            .orElseThrow();
+    assertThat(http.url()).contains("https://api.example.com/orders/42");
+    assertThat(http.proof()).isPresent();
+
+    for (String bearer : List.of("rest-request.json", "http-api-v2.json", "rest-token.json")) {
+      assertThat(
+              EventReads.assertSameRead(Files.readAllBytes(events.resolve(bearer)))
+                  .request()
+                  .dpop())
+          .as(bearer)
+          .isEmpty();
+    }
+  }
+
+  @Test
+  void takesTheDpopSchemeInAnyCaseAndTheRestPathFromTheRequestContext() {
+    AuthorizerRequest.Dpop dpop = dpop(restDpop(",\"DPoP\":\"proof\"", CONTEXT));
+    assertThat(dpop)
+        .isEqualTo(
+            new AuthorizerRequest.Dpop(
+                TOKEN,
+                Optional.of("proof"),
+                false,
+                Optional.of("https://api.example.com/shop/orders/42")));
+    assertThat(
+            dpop(restDpop(",\"dpop\":\"p\"", CONTEXT).replace("DPoP " + TOKEN, "dpop " + TOKEN))
+                .proof())
+        .contains("p");
+    // The top-level path lacks the stage on the execute-api domain; requestContext.path has it.
+    assertThat(
+            dpop(restDpop("", "\"domainName\":\"a.example\",\"path\":\"/prod/orders/42\"")
+                    .replace("\"type\"", "\"path\":\"/orders/42\",\"type\""))
+                .url())
+        .contains("https://a.example/prod/orders/42");
+    assertThat(dpop(restDpop("", "\"domainName\":\"a\\u002eexample\",\"path\":\"/x\"")).url())
+        .contains("https://a.example/x");
+  }
+
+  @Test
+  void tellsAMissingARepeatedAndASingleProofApart() {
+    assertThat(dpop(restDpop("", CONTEXT)).proof()).isEmpty();
+    AuthorizerRequest.Dpop twice =
+        dpop(restDpop("},\"multiValueHeaders\":{\"DPoP\":[\"a\",\"b\"]", CONTEXT));
+    assertThat(twice.proof()).isEmpty();
+    assertThat(twice.proofRepeated()).isTrue();
+    AuthorizerRequest.Dpop once =
+        dpop(restDpop(",\"DPoP\":\"b\"},\"multiValueHeaders\":{\"dpop\":[\"a\"]", CONTEXT));
+    assertThat(once.proof()).contains("a");
+    assertThat(once.proofRepeated()).isFalse();
+    // The last DPoP member in any case counts; a list in the single-valued map is no value.
+    assertThat(dpop(restDpop(",\"DPOP\":\"a\",\"dpop\":\"b\"", CONTEXT)).proof()).contains("b");
+    assertThat(dpop(restDpop(",\"DPoP\":[\"a\"]", CONTEXT)).proof()).isEmpty();
+    assertThat(dpop(restDpop(",\"DPoP\":7", CONTEXT)).proof()).isEmpty();
+  }
+
+  @Test
+  void takesACommaInAnHttpApiProofAsTwoProofsJoined() {
+    String event =
+        "{\"version\":\"2.0\",\"routeArn\":\""
+            + ARN
+            + "\",\"rawPath\":\"/orders/42\",\"headers\":{\"authorization\":\"DPoP "
+            + TOKEN
+            + "\",\"dpop\":\"PROOF\"},\"requestContext\":{\"http\":{\"method\":\"GET\"},"
+            + "\"stage\":\"$default\",\"domainName\":\"api.example.com\"}}";
+    AuthorizerRequest.Dpop one = dpop(event.replace("PROOF", "a.b.c"));
+    assertThat(one.proof()).contains("a.b.c");
+    assertThat(one.url()).contains("https://api.example.com/orders/42");
+    AuthorizerRequest.Dpop joined = dpop(event.replace("PROOF", "a.b.c, d.e.f"));
+    assertThat(joined.proof()).isEmpty();
+    assertThat(joined.proofRepeated()).isTrue();
+  }
+
+  @Test
+  void hasNoUrlWithoutTheDomainOrThePath() {
+    assertThat(dpop(restDpop("", "\"path\":\"/x\"")).url()).isEmpty();
+    assertThat(dpop(restDpop("", "\"domainName\":\"a.example\"")).url()).isEmpty();
+    assertThat(dpop(restDpop("", "\"domainName\":7,\"path\":\"/x\"")).url()).isEmpty();
+    EventReads.Outcome token =
+        read(
+            "{\"type\":\"TOKEN\",\"methodArn\":\""
+                + ARN
+                + "\",\"authorizationToken\":\"DPoP "
+                + TOKEN
+                + "\"}");
+    assertThat(token.request().dpop())
+        .contains(new AuthorizerRequest.Dpop(TOKEN, Optional.empty(), false, Optional.empty()));
+  }
+
+  @Test
+  void readsNoDpopPartsForABearerRequest() {
+    EventReads.Outcome bearer =
+        read(
+            rest("\"requestContext\":{" + CONTEXT + "}")
+                .replace("\"headers\":{", "\"headers\":{\"DPoP\":\"p\","));
+    assertThat(bearer.request().bearerToken()).contains(TOKEN);
+    assertThat(bearer.request().dpop()).isEmpty();
   }
 
   // What it keeps, as the old read kept it.

@@ -13,7 +13,8 @@ import java.util.TreeMap;
 /**
  * The oracle for {@link AuthorizerEvent}: the authorizer's event read as it was before issue 13
  * (the event through {@code BoundedEventReader.readJson}, Gson's maps, then these shape checks),
- * kept unchanged but for its name and the types it returns, and (issue 14) the client certificate.
+ * kept unchanged but for its name and the types it returns; and since issue 14 the client
+ * certificate and the DPoP parts ({@link #dpop}), written the same map-based way.
  */
 final class LegacyAuthorizerRequest {
 
@@ -45,7 +46,8 @@ final class LegacyAuthorizerRequest {
         arn.method(),
         arn.path(),
         arn.base(),
-        clientCertPem(event, "identity"));
+        clientCertPem(event, "identity"),
+        dpop(event, credential, false));
   }
 
   /** Issue 14: {@code requestContext.<holder>.clientCert.clientCertPem}, if a string. */
@@ -81,7 +83,57 @@ final class LegacyAuthorizerRequest {
         method.toUpperCase(Locale.ROOT),
         path,
         arn.base(),
-        clientCertPem(event, "authentication"));
+        clientCertPem(event, "authentication"),
+        dpop(event, credential, true));
+  }
+
+  /**
+   * For {@code Authorization: DPoP <token>}: the DPoP header (once; a list of more, or for an HTTP
+   * API a comma, is repeated) and https://{requestContext.domainName}{REST: requestContext.path,
+   * HTTP API: rawPath}.
+   */
+  private static Optional<AuthorizerRequest.Dpop> dpop(
+      Map<String, Object> event, Optional<String> credential, boolean httpApi) {
+    Optional<String> token = credential.flatMap(c -> scheme(c, "DPoP"));
+    if (token.isEmpty()) {
+      return Optional.empty();
+    }
+    TreeMap<String, Object> multi = caseInsensitive(event.get("multiValueHeaders"));
+    Optional<String> proof;
+    boolean repeated = false;
+    if (multi.get("DPoP") instanceof List<?> list) {
+      proof = list.size() == 1 ? Optional.ofNullable(string(list.getFirst())) : Optional.empty();
+      repeated = list.size() > 1;
+    } else {
+      proof = Optional.ofNullable(string(caseInsensitive(event.get("headers")).get("DPoP")));
+    }
+    if (httpApi && proof.isPresent() && proof.get().contains(",")) {
+      proof = Optional.empty();
+      repeated = true;
+    }
+    Map<?, ?> context = event.get("requestContext") instanceof Map<?, ?> map ? map : Map.of();
+    String host = string(context.get("domainName"));
+    String path = httpApi ? string(event.get("rawPath")) : string(context.get("path"));
+    Optional<String> url =
+        host == null || path == null ? Optional.empty() : Optional.of("https://" + host + path);
+    return Optional.of(new AuthorizerRequest.Dpop(token.get(), proof, repeated, url));
+  }
+
+  private static TreeMap<String, Object> caseInsensitive(Object headers) {
+    TreeMap<String, Object> map = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    if (headers instanceof Map<?, ?> values) {
+      values.forEach((k, v) -> map.put(String.valueOf(k), v));
+    }
+    return map;
+  }
+
+  private static Optional<String> scheme(String credential, String scheme) {
+    int space = credential.indexOf(' ');
+    if (space < 0 || !credential.substring(0, space).equalsIgnoreCase(scheme)) {
+      return Optional.empty();
+    }
+    String token = credential.substring(space + 1).stripLeading();
+    return token.isEmpty() || token.contains(" ") ? Optional.empty() : Optional.of(token);
   }
 
   /** RFC 6750 2.1: {@code Bearer <token>}, scheme case-insensitive, nothing after the token. */
