@@ -33,7 +33,7 @@ record AuthorizerRequest(
   /** RFC 6750 2.1: {@code Bearer <token>}, scheme case-insensitive, nothing after the token. */
   static Optional<String> bearer(String credential) {
     int space = credential.indexOf(' ');
-    if (space < 0 || !credential.substring(0, space).equalsIgnoreCase("Bearer")) {
+    if (space != 6 || !credential.regionMatches(true, 0, "Bearer", 0, 6)) { // equalsIgnoreCase
       return Optional.empty();
     }
     String token = credential.substring(space + 1).stripLeading();
@@ -42,21 +42,37 @@ record AuthorizerRequest(
 
   /** {@code arn:aws:execute-api:<region>:<account>:<api>/<stage>/<METHOD>/<path>}. */
   record Arn(String base, String method, String path) {
+    /**
+     * What {@code arn.split(":", 6)} and then {@code split("/", 4)} of the sixth part gave before,
+     * from the separators' positions: six parts, the first {@code arn}, the third {@code
+     * execute-api}, at least two slashes after the fifth colon.
+     */
     static Arn parse(String arn) {
-      String[] parts = arn.split(":", 6);
-      if (parts.length != 6 || !parts[0].equals("arn") || !parts[2].equals("execute-api")) {
+      int colon = -1;
+      int[] colons = new int[5];
+      for (int i = 0; i < 5; i++) {
+        colon = arn.indexOf(':', colon + 1);
+        if (colon < 0) {
+          throw new Malformed();
+        }
+        colons[i] = colon;
+      }
+      if (colons[0] != 3
+          || !arn.startsWith("arn")
+          || colons[2] - colons[1] != 1 + "execute-api".length()
+          || !arn.startsWith("execute-api", colons[1] + 1)) {
         throw new Malformed();
       }
-      String[] resource = parts[5].split("/", 4);
-      if (resource.length < 3) {
+      int api = arn.indexOf('/', colons[4] + 1);
+      int stage = api < 0 ? -1 : arn.indexOf('/', api + 1);
+      if (stage < 0) {
         throw new Malformed();
       }
-      String base =
-          String.join(":", parts[0], parts[1], parts[2], parts[3], parts[4], resource[0])
-              + "/"
-              + resource[1]
-              + "/";
-      return new Arn(base, resource[2], "/" + (resource.length == 4 ? resource[3] : ""));
+      int method = arn.indexOf('/', stage + 1);
+      return new Arn(
+          arn.substring(0, stage + 1),
+          method < 0 ? arn.substring(stage + 1) : arn.substring(stage + 1, method),
+          method < 0 ? "/" : arn.substring(method));
     }
   }
 }
