@@ -74,27 +74,43 @@ public record CompactJws(
     if (length % 4 == 1) {
       throw invalid(JwsReason.NON_CANONICAL_BASE64URL);
     }
-    byte[] bytes = new byte[length / 4 * 3 + (length % 4 == 0 ? 0 : length % 4 - 1)];
-    int bits = 0; // the last `pending` bits of bits are not yet written
-    int pending = 0;
+    int tail = length % 4; // 0, 2 or 3 characters after the last full group of four
+    byte[] bytes = new byte[length / 4 * 3 + (tail == 0 ? 0 : tail - 1)];
     int written = 0;
-    for (int i = start; i < end; i++) {
-      char c = text.charAt(i);
-      int value = c < 128 ? SEXTETS[c] : -1;
-      if (value < 0) {
+    int i = start;
+    for (int full = end - tail; i < full; i += 4) {
+      int group =
+          sextet(text.charAt(i)) << 18
+              | sextet(text.charAt(i + 1)) << 12
+              | sextet(text.charAt(i + 2)) << 6
+              | sextet(text.charAt(i + 3));
+      if (group < 0) {
         throw invalid(JwsReason.NON_CANONICAL_BASE64URL);
       }
-      bits = (bits << 6 | value) & 0xFFF;
-      pending += 6;
-      if (pending >= 8) {
-        pending -= 8;
-        bytes[written++] = (byte) (bits >> pending);
+      bytes[written++] = (byte) (group >> 16);
+      bytes[written++] = (byte) (group >> 8);
+      bytes[written++] = (byte) group;
+    }
+    if (tail > 0) {
+      int group = sextet(text.charAt(i)) << 18 | sextet(text.charAt(i + 1)) << 12;
+      if (tail == 3) {
+        group |= sextet(text.charAt(i + 2)) << 6;
+      }
+      // The bits past the last whole byte must be zero: 4 of 2 characters, 2 of 3.
+      if (group < 0 || (group & (tail == 2 ? 0xFFFF : 0xFF)) != 0) {
+        throw invalid(JwsReason.NON_CANONICAL_BASE64URL);
+      }
+      bytes[written++] = (byte) (group >> 16);
+      if (tail == 3) {
+        bytes[written] = (byte) (group >> 8);
       }
     }
-    if ((bits & ((1 << pending) - 1)) != 0) {
-      throw invalid(JwsReason.NON_CANONICAL_BASE64URL);
-    }
     return bytes;
+  }
+
+  /** A base64url character's 6-bit value; any other character: a value that makes a group < 0. */
+  private static int sextet(char c) {
+    return c < 128 ? SEXTETS[c] : -1;
   }
 
   /** Each base64url character's 6-bit value; -1 for every other ASCII character. */
