@@ -257,20 +257,16 @@ final class AuthorizerEvent {
       throw new AuthorizerRequest.Malformed();
     }
     AuthorizerRequest.Arn arn = AuthorizerRequest.Arn.parse(methodArn);
-    Optional<String> credential;
+    Optional<String> token;
     if ("TOKEN".equals(type)) {
-      credential = Optional.ofNullable(authorizationToken);
+      token = Optional.ofNullable(authorizationToken).flatMap(AuthorizerRequest::bearer);
     } else if ("REQUEST".equals(type)) {
-      credential = authorizationHeader();
+      token = bearerToken(false);
     } else {
       throw new AuthorizerRequest.Malformed();
     }
     return new AuthorizerRequest(
-        AuthorizerRequest.Shape.REST_POLICY,
-        credential.flatMap(AuthorizerRequest::bearer),
-        arn.method(),
-        arn.path(),
-        arn.base());
+        AuthorizerRequest.Shape.REST_POLICY, token, arn.method(), arn.path(), arn.base());
   }
 
   private AuthorizerRequest httpApi() {
@@ -286,33 +282,39 @@ final class AuthorizerEvent {
         !"$default".equals(stage) && rawPath.startsWith("/" + stage + "/")
             ? rawPath.substring(stage.length() + 1)
             : rawPath;
-    // HTTP APIs join repeated headers with commas; a comma can never be part of a JWS.
-    Optional<String> credential = authorizationHeader().filter(v -> !v.contains(","));
     return new AuthorizerRequest(
         AuthorizerRequest.Shape.HTTP_SIMPLE,
-        credential.flatMap(AuthorizerRequest::bearer),
+        // HTTP APIs join repeated headers with commas; a comma can never be part of a JWS.
+        bearerToken(true),
         httpMethod.toUpperCase(Locale.ROOT),
         path,
         arn.base());
   }
 
-  /** The header's value if it was sent exactly once (REST multi-value headers say). */
-  private Optional<String> authorizationHeader() {
-    if (multiValueHeaders != null && multiValueHeaders.authorizationKind == 1) {
-      return multiValueHeaders.authorizationListSize == 1
-          ? Optional.ofNullable(value(multiValueHeaders))
-          : Optional.empty();
+  /**
+   * The bearer token ({@link AuthorizerRequest#bearer}) of the Authorization header's value if it
+   * was sent exactly once, none if {@code noComma} and the value holds a comma. A value without
+   * escapes is read where it is in the text: only the token is copied, not the whole value first.
+   */
+  private Optional<String> bearerToken(boolean noComma) {
+    HeaderCount count = authorizationValue();
+    if (count == null || count.valueStart < 0) {
+      return Optional.empty();
     }
-    // A single-valued header counts only as a string; a list there is no value.
-    return headers == null || headers.authorizationKind != 0
-        ? Optional.empty()
-        : Optional.ofNullable(value(headers));
+    if (count.valueEscaped) {
+      String value = decode(count.valueStart, count.valueEnd, true);
+      return noComma && value.contains(",") ? Optional.empty() : AuthorizerRequest.bearer(value);
+    }
+    return AuthorizerRequest.bearer(text, count.valueStart, count.valueEnd, noComma);
   }
 
-  private String value(HeaderCount count) {
-    return count.valueStart < 0
-        ? null
-        : decode(count.valueStart, count.valueEnd, count.valueEscaped);
+  /** The map whose Authorization value counts, if it was sent exactly once; else null. */
+  private HeaderCount authorizationValue() {
+    if (multiValueHeaders != null && multiValueHeaders.authorizationKind == 1) {
+      return multiValueHeaders.authorizationListSize == 1 ? multiValueHeaders : null;
+    }
+    // A single-valued header counts only as a string; a list there is no value.
+    return headers == null || headers.authorizationKind != 0 ? null : headers;
   }
 
   // ---- The event's members.

@@ -40,6 +40,51 @@ record AuthorizerRequest(
     return token.isEmpty() || token.contains(" ") ? Optional.empty() : Optional.of(token);
   }
 
+  /**
+   * {@link #bearer(String)} of {@code text[start, end)}, none if {@code noComma} and it holds a
+   * comma: the same rule read in place, copying only the token.
+   */
+  static Optional<String> bearer(char[] text, int start, int end, boolean noComma) {
+    if (noComma && indexOf(text, start, end, ',') >= 0) {
+      return Optional.empty();
+    }
+    if (indexOf(text, start, end, ' ') != start + 6 || !isBearer(text, start)) {
+      return Optional.empty();
+    }
+    int token = start + 7;
+    while (token < end && Character.isWhitespace(text[token])) {
+      token++; // stripLeading: no supplementary character is whitespace, no lone surrogate either
+    }
+    return token == end || indexOf(text, token, end, ' ') >= 0
+        ? Optional.empty()
+        : Optional.of(new String(text, token, end - token));
+  }
+
+  private static int indexOf(char[] text, int start, int end, char c) {
+    for (int i = start; i < end; i++) {
+      if (text[i] == c) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The six characters equal "Bearer" as {@code String.regionMatches(true, ...)} compares. */
+  private static boolean isBearer(char[] text, int start) {
+    for (int i = 0; i < 6; i++) {
+      char c = text[start + i];
+      char b = "Bearer".charAt(i);
+      char upper = Character.toUpperCase(c);
+      char bUpper = Character.toUpperCase(b);
+      if (c != b
+          && upper != bUpper
+          && Character.toLowerCase(upper) != Character.toLowerCase(bUpper)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** {@code arn:aws:execute-api:<region>:<account>:<api>/<stage>/<METHOD>/<path>}. */
   record Arn(String base, String method, String path) {
     /**
