@@ -591,6 +591,7 @@ class BrokerctlIT {
             issuedAt.plusSeconds(900),
             "kid-1",
             Optional.empty(),
+            Optional.empty(),
             AuthMethod.AWS_IAM,
             "arn:aws:iam::123456789012:role/" + clientId,
             "192.0.2.1",

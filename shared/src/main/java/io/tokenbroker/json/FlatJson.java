@@ -2,8 +2,11 @@ package io.tokenbroker.json;
 
 import java.text.ParseException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -12,8 +15,9 @@ import java.util.Set;
  * for a token's header and claims, which the verifier keeps in fixed fields. Member names are
  * unique at every level. Values reach the sink as {@link String}, {@link Long} (an integer that
  * fits), {@link Double} (any other number), {@link Boolean}, {@link #NULL}, a {@code List<String>}
- * (an array of strings only, possibly empty) or {@link #NESTED} (any other object or array, read
- * and checked, then dropped).
+ * (an array of strings only, possibly empty), a {@code Map<String, String>} (an object of string
+ * members only, possibly empty, such as a {@code cnf} claim) or {@link #NESTED} (any other object
+ * or array, read and checked, then dropped).
  *
  * <p>It reads what {@link Json#object} read through Nimbus's Gson for these texts, member for
  * member: a leading U+FEFF is skipped, an integer that does not fit a long is a Double, a number
@@ -105,12 +109,47 @@ public final class FlatJson {
     return switch (c) {
       case '"' -> string();
       case '[' -> topArray();
-      case '{' -> {
-        skipObject(2);
-        yield NESTED;
-      }
+      case '{' -> topLevelObjectValue();
       default -> scalar();
     };
+  }
+
+  /** An object: its string members in document order, or {@link #NESTED} if any is not a string. */
+  private Object topLevelObjectValue() throws ParseException {
+    checkDepth(2);
+    expect('{');
+    skipWhitespace();
+    Map<String, String> strings = new LinkedHashMap<>(4);
+    if (peek() == '}') {
+      pos++;
+      return Collections.unmodifiableMap(strings);
+    }
+    Set<String> names = new HashSet<>();
+    boolean onlyStrings = true;
+    while (true) {
+      skipWhitespace();
+      String name = string();
+      if (!names.add(name)) {
+        throw error();
+      }
+      skipWhitespace();
+      expect(':');
+      skipWhitespace();
+      if (onlyStrings && peek() == '"') {
+        strings.put(name, string());
+      } else {
+        onlyStrings = false;
+        skipValue(2);
+      }
+      skipWhitespace();
+      char c = next();
+      if (c == '}') {
+        return onlyStrings ? Collections.unmodifiableMap(strings) : NESTED;
+      }
+      if (c != ',') {
+        throw error();
+      }
+    }
   }
 
   /** An array: its strings, or {@link #NESTED} if anything else is in it. */

@@ -3,6 +3,7 @@ package io.tokenbroker.oauth;
 import io.tokenbroker.auth.AuthenticatedClient;
 import io.tokenbroker.errors.OAuthError;
 import io.tokenbroker.errors.RequestRejected;
+import io.tokenbroker.jose.Confirmation;
 import io.tokenbroker.refresh.RefreshFamily;
 import io.tokenbroker.refresh.RefreshTokenRecord;
 import io.tokenbroker.refresh.RefreshTokenStore;
@@ -72,7 +73,12 @@ public final class IntrospectionService {
     }
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("active", true);
-    json.put("token_type", "Bearer");
+    // RFC 9449 6.2 and RFC 8705 3.2: a bound token says so, and shows what it is bound to.
+    json.put(
+        "token_type",
+        verified.confirmation().filter(Confirmation.DpopKey.class::isInstance).isPresent()
+            ? "DPoP"
+            : "Bearer");
     json.put("scope", String.join(" ", verified.scopes()));
     json.put("client_id", verified.clientId());
     json.put("sub", verified.subject());
@@ -85,6 +91,7 @@ public final class IntrospectionService {
     json.put("exp", verified.expiresAt().getEpochSecond());
     json.put("jti", verified.jti());
     verified.sessionId().ifPresent(sid -> json.put("sid", sid));
+    verified.confirmation().ifPresent(cnf -> json.put("cnf", cnf.claim()));
     return Optional.of(json);
   }
 

@@ -113,7 +113,8 @@ public final class RefreshService {
     }
 
     Grant grant = grant(client, family, request);
-    AccessTokenMinter.MintedToken token = minter.mint(client, grant, Optional.of(family.id()));
+    AccessTokenMinter.MintedToken token =
+        minter.mint(client, grant, Optional.of(family.id()), Optional.empty());
     Issuance issuance = Issuance.of(token, caller, grant, origin, retention);
     String successor = RefreshTokens.generate(random);
     RefreshTokenRecord next =

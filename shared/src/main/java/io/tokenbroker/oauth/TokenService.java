@@ -2,6 +2,7 @@ package io.tokenbroker.oauth;
 
 import io.tokenbroker.auth.AuthenticatedClient;
 import io.tokenbroker.clients.Client;
+import io.tokenbroker.jose.Confirmation;
 import io.tokenbroker.refresh.RefreshFamily;
 import io.tokenbroker.refresh.RefreshTokenRecord;
 import io.tokenbroker.refresh.RefreshTokenStore;
@@ -56,18 +57,32 @@ public final class TokenService {
     this.log = new IssuanceLog(telemetry);
   }
 
+  /** A bearer token. */
   public IssuedToken issue(AuthenticatedClient caller, TokenRequest request, RequestOrigin origin) {
+    return issue(caller, request, origin, Optional.empty());
+  }
+
+  /**
+   * @param binding the key or certificate the caller proved it holds (DPoP, mTLS), carried as the
+   *     token's {@code cnf} and kept in its issuance record; empty for a bearer token
+   */
+  public IssuedToken issue(
+      AuthenticatedClient caller,
+      TokenRequest request,
+      RequestOrigin origin,
+      Optional<Confirmation> binding) {
     Client client = caller.client();
     Grant grant = Grant.decide(client, request, brokerMaxLifetime);
     if (!client.refresh().enabled()) {
-      AccessTokenMinter.MintedToken token = minter.mint(client, grant, Optional.empty());
+      AccessTokenMinter.MintedToken token = minter.mint(client, grant, Optional.empty(), binding);
       Issuance record = Issuance.of(token, caller, grant, origin, retention);
       issuances.record(record);
       log.issued(record, grant, "client_credentials");
       return new IssuedToken(token.serialized(), record, Optional.empty());
     }
     String familyId = minter.newJti();
-    AccessTokenMinter.MintedToken token = minter.mint(client, grant, Optional.of(familyId));
+    AccessTokenMinter.MintedToken token =
+        minter.mint(client, grant, Optional.of(familyId), binding);
     Issuance record = Issuance.of(token, caller, grant, origin, retention);
     Instant start = token.issuedAt();
     RefreshFamily family =

@@ -10,6 +10,7 @@ import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.errors.ServiceFailure;
 import io.tokenbroker.errors.SigningKeyRefused;
 import io.tokenbroker.identifiers.TokenId;
+import io.tokenbroker.jose.Confirmation;
 import io.tokenbroker.jose.JwtTypes;
 import io.tokenbroker.keys.KeySigner;
 import io.tokenbroker.keys.PublishedKeys;
@@ -37,7 +38,8 @@ public final class AccessTokenMinter {
       String kid,
       Instant issuedAt,
       Instant expiresAt,
-      Optional<String> sessionId) {}
+      Optional<String> sessionId,
+      Optional<Confirmation> confirmation) {}
 
   private final PublishedKeys keys;
   private final KeySigner signer;
@@ -64,8 +66,11 @@ public final class AccessTokenMinter {
    * fail for as long as a cached key-table read would otherwise last.
    *
    * @param sessionId the refresh-token family the token belongs to, carried as {@code sid}
+   * @param confirmation the key or certificate a sender-constrained token is bound to, carried as
+   *     {@code cnf}; empty for a bearer token
    */
-  public MintedToken mint(Client client, Grant grant, Optional<String> sessionId) {
+  public MintedToken mint(
+      Client client, Grant grant, Optional<String> sessionId, Optional<Confirmation> confirmation) {
     SigningKey key = keys.signingKey();
     Instant issuedAt = Instant.ofEpochSecond(clock.instant().getEpochSecond());
     Instant expiresAt = issuedAt.plus(grant.lifetime());
@@ -81,6 +86,7 @@ public final class AccessTokenMinter {
             .expirationTime(Date.from(expiresAt))
             .jwtID(jti);
     sessionId.ifPresent(sid -> claims.claim("sid", sid));
+    confirmation.ifPresent(cnf -> claims.claim("cnf", cnf.claim()));
     if (grant.audiences().size() == 1) {
       claims.audience(grant.audiences().getFirst());
     } else {
@@ -101,7 +107,7 @@ public final class AccessTokenMinter {
                           "kms", "signing key refused and no successor yet", true, refused));
       jwt = signed(claimsSet, key); // once: a second refusal is a failure, not a loop
     }
-    return new MintedToken(jwt, jti, key.kid(), issuedAt, expiresAt, sessionId);
+    return new MintedToken(jwt, jti, key.kid(), issuedAt, expiresAt, sessionId, confirmation);
   }
 
   /**

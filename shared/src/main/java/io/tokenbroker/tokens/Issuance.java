@@ -2,6 +2,7 @@ package io.tokenbroker.tokens;
 
 import io.tokenbroker.auth.AuthMethod;
 import io.tokenbroker.auth.AuthenticatedClient;
+import io.tokenbroker.jose.Confirmation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.SortedSet;
  * holds the token's SHA-256, never the token.
  *
  * @param sessionId the refresh-token family the token belongs to, if any
+ * @param confirmation what a sender-constrained token is bound to ({@code cnf}), if any
  * @param callerIdentity the IAM role or assertion key that authenticated the request
  * @param retainUntil when the record may be deleted (DynamoDB TTL)
  */
@@ -26,6 +28,7 @@ public record Issuance(
     Instant expiresAt,
     String kid,
     Optional<String> sessionId,
+    Optional<Confirmation> confirmation,
     AuthMethod authMethod,
     String callerIdentity,
     String sourceIp,
@@ -50,6 +53,7 @@ public record Issuance(
         token.expiresAt(),
         token.kid(),
         token.sessionId(),
+        token.confirmation(),
         caller.method(),
         caller.callerIdentity(),
         origin.sourceIp(),

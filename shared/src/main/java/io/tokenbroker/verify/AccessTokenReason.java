@@ -44,6 +44,7 @@ public enum AccessTokenReason implements RejectionReason {
   SID_MISSING("sid_missing"),
   SID_MALFORMED("sid_malformed"),
   SCOPE_MALFORMED("scope_malformed"),
+  CNF_MALFORMED("cnf_malformed"),
   TOKEN_REVOKED("token_revoked"),
   SIGNING_KEY_REVOKED("signing_key_revoked"),
   REFRESH_FAMILY_REVOKED("refresh_family_revoked"),

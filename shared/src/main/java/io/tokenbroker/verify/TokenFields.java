@@ -10,6 +10,7 @@ import io.tokenbroker.identifiers.ScopeSet;
 import io.tokenbroker.identifiers.Subject;
 import io.tokenbroker.identifiers.TokenId;
 import io.tokenbroker.jose.CompactJws;
+import io.tokenbroker.jose.Confirmation;
 import io.tokenbroker.jose.JwtTypes;
 import io.tokenbroker.json.FlatJson;
 import io.tokenbroker.json.Json;
@@ -17,6 +18,7 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -127,6 +129,7 @@ final class TokenFields {
         claims.sid == null
             ? Optional.empty()
             : Optional.of(identifier(claims.sid, "sid", TokenId::isValid));
+    Optional<Confirmation> confirmation = confirmation(claims.cnf);
     return new VerifiedToken(
         jti,
         subject,
@@ -137,7 +140,25 @@ final class TokenFields {
         exp,
         nbf == null ? iat : nbf,
         kid,
-        sessionId);
+        sessionId,
+        confirmation);
+  }
+
+  /**
+   * The binding of a sender-constrained token: absent, or exactly one {@code jkt} or {@code
+   * x5t#S256} member holding a SHA-256 thumbprint; any other {@code cnf} the broker never mints.
+   */
+  @SuppressWarnings("unchecked")
+  private static Optional<Confirmation> confirmation(Object cnf) {
+    if (cnf == null) {
+      return Optional.empty();
+    }
+    if (!(cnf instanceof Map<?, ?> members)) {
+      throw invalid(AccessTokenReason.CNF_MALFORMED);
+    }
+    return Optional.of(
+        Confirmation.fromClaim((Map<String, String>) members) // FlatJson: strings only
+            .orElseThrow(() -> invalid(AccessTokenReason.CNF_MALFORMED)));
   }
 
   private static void read(String json, FlatJson.Members sink, AccessTokenReason reason) {
@@ -174,7 +195,7 @@ final class TokenFields {
 
   /**
    * The claims the verifier reads; every other one only has to be flat: a string, a number, a
-   * boolean or an array of strings (not null, not an object).
+   * boolean or an array of strings (not null, not an object). {@code cnf} alone is an object.
    */
   private static final class ClaimMembers implements FlatJson.Members {
     boolean flat = true;
@@ -188,10 +209,15 @@ final class TokenFields {
     Object clientId;
     Object sid;
     Object scope;
+    Object cnf;
 
     @Override
     public void member(String name, Object value) {
-      if (value == FlatJson.NULL || value == FlatJson.NESTED) {
+      if (name.equals("cnf")) {
+        cnf = value; // checked for its shape once the claims are read
+        return;
+      }
+      if (value == FlatJson.NULL || value == FlatJson.NESTED || value instanceof Map) {
         flat = false;
       }
       switch (name) {

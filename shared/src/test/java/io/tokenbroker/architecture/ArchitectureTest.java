@@ -74,6 +74,7 @@ class ArchitectureTest {
                   "auth",
                   "clients",
                   "errors",
+                  "jose",
                   "refresh",
                   "revocation",
                   "telemetry",

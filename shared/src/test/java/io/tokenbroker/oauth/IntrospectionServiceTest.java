@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tokenbroker.auth.AuthenticatedClient;
 import io.tokenbroker.errors.RequestRejected;
+import io.tokenbroker.jose.Confirmation;
 import io.tokenbroker.testing.BrokerKit;
 import io.tokenbroker.tokens.IssuedToken;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class IntrospectionServiceTest {
@@ -45,6 +47,28 @@ class IntrospectionServiceTest {
         .containsEntry("exp", token.record().expiresAt().getEpochSecond())
         .containsEntry("iat", token.record().issuedAt().getEpochSecond())
         .containsEntry("sid", token.record().sessionId().orElseThrow());
+  }
+
+  @Test
+  void showsWhatABoundTokenIsBoundTo() {
+    String jkt = "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs";
+    IssuedToken dpop =
+        kit.issue(workload, "&scope=orders:read", Optional.of(new Confirmation.DpopKey(jkt)));
+    IssuedToken mtls =
+        kit.issue(
+            workload, "&scope=orders:read", Optional.of(new Confirmation.ClientCertificate(jkt)));
+
+    assertThat(introspection.introspect(resourceServer, dpop.accessToken()))
+        .containsEntry("token_type", "DPoP")
+        .containsEntry("cnf", Map.of("jkt", jkt));
+    assertThat(introspection.introspect(resourceServer, mtls.accessToken()))
+        .containsEntry("token_type", "Bearer")
+        .containsEntry("cnf", Map.of("x5t#S256", jkt));
+    assertThat(
+            introspection.introspect(
+                resourceServer, kit.issue(workload, "&scope=orders:read").accessToken()))
+        .doesNotContainKey("cnf");
+    assertThat(dpop.record().confirmation()).contains(new Confirmation.DpopKey(jkt));
   }
 
   @Test

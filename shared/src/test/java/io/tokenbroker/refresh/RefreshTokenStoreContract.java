@@ -79,6 +79,7 @@ public abstract class RefreshTokenStoreContract {
         NOW.plusSeconds(300),
         "kid",
         Optional.of(familyId),
+        Optional.empty(),
         AuthMethod.AWS_IAM,
         "role",
         "ip",

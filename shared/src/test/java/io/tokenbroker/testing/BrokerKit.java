@@ -6,6 +6,7 @@ import io.tokenbroker.auth.AuthMethod;
 import io.tokenbroker.auth.AuthenticatedClient;
 import io.tokenbroker.clients.Client;
 import io.tokenbroker.discovery.BrokerEndpoints;
+import io.tokenbroker.jose.Confirmation;
 import io.tokenbroker.keys.KeyState;
 import io.tokenbroker.keys.PublishedKeys;
 import io.tokenbroker.keys.SigningKey;
@@ -25,6 +26,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -158,7 +160,16 @@ public final class BrokerKit {
   }
 
   public IssuedToken issue(AuthenticatedClient caller, String form) {
+    return issue(caller, form, Optional.empty());
+  }
+
+  /** A token bound to {@code binding} (its {@code cnf}), as after a checked DPoP proof or mTLS. */
+  public IssuedToken issue(
+      AuthenticatedClient caller, String form, Optional<Confirmation> binding) {
     return tokens.issue(
-        caller, TokenRequest.from(Form.parse("grant_type=client_credentials" + form)), origin);
+        caller,
+        TokenRequest.from(Form.parse("grant_type=client_credentials" + form)),
+        origin,
+        binding);
   }
 }

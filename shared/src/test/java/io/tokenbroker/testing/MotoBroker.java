@@ -9,11 +9,13 @@ import io.tokenbroker.auth.AuthenticatedClient;
 import io.tokenbroker.clients.Client;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.devsupport.LocalAws;
+import io.tokenbroker.jose.Confirmation;
 import io.tokenbroker.tokens.IssuedToken;
 import io.tokenbroker.tokens.RequestOrigin;
 import io.tokenbroker.tokens.TokenRequest;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A whole broker on a test class's AWS endpoint: tables, an ACTIVE KMS key, the real services wired
@@ -45,11 +47,17 @@ public final class MotoBroker {
   }
 
   public IssuedToken issue(Client client, String form) {
+    return issue(client, form, Optional.empty());
+  }
+
+  /** A token bound to {@code binding} (its {@code cnf}), as after a checked DPoP proof or mTLS. */
+  public IssuedToken issue(Client client, String form, Optional<Confirmation> binding) {
     return tokens
         .tokens()
         .issue(
             new AuthenticatedClient(client, AuthMethod.AWS_IAM, "test"),
             TokenRequest.from(Form.parse("grant_type=client_credentials" + form)),
-            new RequestOrigin("203.0.113.1", "test"));
+            new RequestOrigin("203.0.113.1", "test"),
+            binding);
   }
 }

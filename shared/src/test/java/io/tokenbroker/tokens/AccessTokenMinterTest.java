@@ -12,6 +12,7 @@ import io.tokenbroker.clients.Client;
 import io.tokenbroker.discovery.BrokerEndpoints;
 import io.tokenbroker.errors.ServiceFailure;
 import io.tokenbroker.errors.SigningKeyRefused;
+import io.tokenbroker.jose.Confirmation;
 import io.tokenbroker.keys.KeyRotationService;
 import io.tokenbroker.keys.KeyState;
 import io.tokenbroker.keys.PublishedKeys;
@@ -27,6 +28,7 @@ import io.tokenbroker.testing.RecordingTelemetry;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -93,6 +95,7 @@ class AccessTokenMinterTest {
             client,
             TokenRequest.from(Form.parse("grant_type=client_credentials")),
             Duration.ofMinutes(15)),
+        Optional.empty(),
         Optional.empty());
   }
 
@@ -118,6 +121,26 @@ class AccessTokenMinterTest {
     assertThat(bySigner.serialize()).isEqualTo(token);
     assertThat(io.tokenbroker.jose.CompactJws.parse(token, 8192).signature())
         .isEqualTo(bySigner.getSignature().decode());
+  }
+
+  @Test
+  void carriesTheBindingOfASenderConstrainedTokenAsItsCnfClaim() throws Exception {
+    Confirmation binding = new Confirmation.DpopKey("NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs");
+    AccessTokenMinter.MintedToken token =
+        minter.mint(
+            client,
+            Grant.decide(
+                client,
+                TokenRequest.from(Form.parse("grant_type=client_credentials")),
+                Duration.ofMinutes(15)),
+            Optional.empty(),
+            Optional.of(binding));
+
+    assertThat(SignedJWT.parse(token.serialized()).getJWTClaimsSet().getJSONObjectClaim("cnf"))
+        .containsExactly(Map.entry("jkt", binding.thumbprint()));
+    assertThat(token.confirmation()).contains(binding);
+    assertThat(mint().confirmation()).isEmpty();
+    assertThat(SignedJWT.parse(mint().serialized()).getJWTClaimsSet().getClaim("cnf")).isNull();
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tokenbroker.auth.AuthMethod;
 import io.tokenbroker.errors.ServiceFailure;
+import io.tokenbroker.jose.Confirmation;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -42,6 +43,7 @@ public abstract class IssuanceRepositoryContract {
         iat.plusSeconds(300),
         "kid-1",
         Optional.of("family-9"),
+        Optional.of(new Confirmation.DpopKey("0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I")),
         AuthMethod.PRIVATE_KEY_JWT,
         "jwk:abc",
         "203.0.113.7",
@@ -62,6 +64,7 @@ public abstract class IssuanceRepositoryContract {
         collision.expiresAt(),
         collision.kid(),
         collision.sessionId(),
+        collision.confirmation(),
         collision.authMethod(),
         collision.callerIdentity(),
         collision.sourceIp(),
@@ -84,7 +87,7 @@ public abstract class IssuanceRepositoryContract {
   }
 
   @Test
-  void storesARecordWithoutASession() {
+  void storesARecordWithoutASessionBoundToACertificate() {
     Issuance withSession = issuance(unique("jti-"));
     Issuance record =
         new Issuance(
@@ -97,6 +100,8 @@ public abstract class IssuanceRepositoryContract {
             withSession.expiresAt(),
             withSession.kid(),
             Optional.empty(),
+            Optional.of(
+                new Confirmation.ClientCertificate("bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg0")),
             AuthMethod.AWS_IAM,
             "arn:aws:iam::123456789012:role/ci",
             withSession.sourceIp(),

@@ -14,6 +14,7 @@ import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.errors.ServiceFailure;
+import io.tokenbroker.jose.Confirmation;
 import io.tokenbroker.revocation.CachedRevocations;
 import io.tokenbroker.testing.InMemoryRevocations;
 import io.tokenbroker.testing.MutableClock;
@@ -84,6 +85,9 @@ class AccessTokenVerifierTest {
   static String withHeader(Consumer<Map<String, Object>> header) {
     return token(RSA, header, c -> {});
   }
+
+  /** An RFC 7638 thumbprint (RFC 7638 3.1's example key). */
+  static final String JKT = "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs";
 
   static String withClaims(Consumer<Map<String, Object>> claims) {
     return token(RSA, h -> {}, claims);
@@ -317,6 +321,46 @@ class AccessTokenVerifierTest {
             "nested object claim",
             () -> withClaims(c -> c.put("act", Map.of("sub", "x"))),
             "claim_wrong_type"),
+        // cnf (RFC 7800): exactly one jkt or x5t#S256 holding a SHA-256 thumbprint
+        row("cnf a string", () -> withClaims(c -> c.put("cnf", JKT)), "cnf_malformed"),
+        row("cnf empty", () -> withClaims(c -> c.put("cnf", Map.of())), "cnf_malformed"),
+        row(
+            "cnf with jkt and x5t#S256",
+            () -> withClaims(c -> c.put("cnf", Map.of("jkt", JKT, "x5t#S256", JKT))),
+            "cnf_malformed"),
+        row(
+            "cnf with an unknown member",
+            () -> withClaims(c -> c.put("cnf", Map.of("jwk", JKT))),
+            "cnf_malformed"),
+        row(
+            "cnf jkt one character short",
+            () -> withClaims(c -> c.put("cnf", Map.of("jkt", JKT.substring(1)))),
+            "cnf_malformed"),
+        row(
+            "cnf jkt padded",
+            () -> withClaims(c -> c.put("cnf", Map.of("jkt", JKT + "="))),
+            "cnf_malformed"),
+        row(
+            "cnf jkt with non-zero unused bits",
+            () -> withClaims(c -> c.put("cnf", Map.of("jkt", JKT.substring(0, 42) + "B"))),
+            "cnf_malformed"),
+        row(
+            "cnf jkt a number",
+            () -> withClaims(c -> c.put("cnf", Map.of("jkt", 7))),
+            "cnf_malformed"),
+        row(
+            "cnf null",
+            () -> rawSigned(rsaHeader(), payload().replace("{", "{\"cnf\":null,")),
+            "cnf_malformed"),
+        row(
+            "cnf with a duplicate jkt",
+            () ->
+                rawSigned(
+                    rsaHeader(),
+                    payload()
+                        .replace(
+                            "{", "{\"cnf\":{\"jkt\":\"" + JKT + "\",\"jkt\":\"" + JKT + "\"},")),
+            "payload_not_json_object"),
         row(
             "wrong issuer",
             () -> withClaims(c -> c.put("iss", "https://evil.example.com")),
@@ -525,6 +569,17 @@ class AccessTokenVerifierTest {
     assertThat(token.scopes()).containsExactly("orders:read", "orders:write");
     assertThat(token.kid()).isEqualTo(RSA.getKeyID());
     assertThat(token.expiresAt()).isEqualTo(NOW.plusSeconds(300));
+  }
+
+  @Test
+  void reportsTheBindingOfASenderConstrainedToken() {
+    VerifiedToken dpop = verifier.verify(withClaims(c -> c.put("cnf", Map.of("jkt", JKT))));
+    VerifiedToken mtls = verifier.verify(withClaims(c -> c.put("cnf", Map.of("x5t#S256", JKT))));
+
+    assertThat(dpop.confirmation()).contains(new Confirmation.DpopKey(JKT));
+    assertThat(dpop.isBearer()).isFalse();
+    assertThat(mtls.confirmation()).contains(new Confirmation.ClientCertificate(JKT));
+    assertThat(verifier.verify(good()).isBearer()).isTrue();
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.tokenbroker.identifiers.ScopeSet;
 import io.tokenbroker.identifiers.Subject;
 import io.tokenbroker.identifiers.TokenId;
 import io.tokenbroker.jose.CompactJws;
+import io.tokenbroker.jose.Confirmation;
 import io.tokenbroker.jose.JwtTypes;
 import io.tokenbroker.json.Json;
 import java.text.ParseException;
@@ -72,7 +73,11 @@ final class GsonTokenFields {
   static VerifiedToken claims(CompactJws jws, String kid, VerifierPolicy policy, Clock clock) {
     Map<String, Object> claims =
         jsonObject(jws.payloadJson(), AccessTokenReason.PAYLOAD_NOT_JSON_OBJECT);
-    for (Object value : claims.values()) {
+    for (Map.Entry<String, Object> claim : claims.entrySet()) {
+      if (claim.getKey().equals("cnf")) {
+        continue;
+      }
+      Object value = claim.getValue();
       boolean flat =
           value instanceof String
               || value instanceof Number
@@ -121,6 +126,17 @@ final class GsonTokenFields {
     if (claims.containsKey("sid")) {
       sessionId = java.util.Optional.of(identifier(claims, "sid", TokenId::isValid));
     }
+    java.util.Optional<Confirmation> confirmation = java.util.Optional.empty();
+    if (claims.containsKey("cnf")) {
+      if (!(claims.get("cnf") instanceof Map<?, ?> cnf
+          && cnf.values().stream().allMatch(v -> v instanceof String))) {
+        throw invalid(AccessTokenReason.CNF_MALFORMED);
+      }
+      confirmation =
+          java.util.Optional.of(
+              Confirmation.fromClaim(stringMembers(cnf))
+                  .orElseThrow(() -> invalid(AccessTokenReason.CNF_MALFORMED)));
+    }
     return new VerifiedToken(
         jti,
         subject,
@@ -131,7 +147,14 @@ final class GsonTokenFields {
         exp,
         nbf.orElse(iat),
         kid,
-        sessionId);
+        sessionId,
+        confirmation);
+  }
+
+  private static Map<String, String> stringMembers(Map<?, ?> object) {
+    Map<String, String> members = new java.util.LinkedHashMap<>();
+    object.forEach((name, value) -> members.put((String) name, (String) value));
+    return members;
   }
 
   private static Map<String, Object> jsonObject(String json, AccessTokenReason reason) {

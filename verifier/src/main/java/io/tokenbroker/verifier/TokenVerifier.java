@@ -120,6 +120,9 @@ public final class TokenVerifier {
       return new Decision.Refused(
           500, "server_error", VerifierReason.VERIFIER_FAILED.logName(), Optional.empty());
     }
+    if (!verified.isBearer()) {
+      return unauthorized(VerifierReason.BOUND_TOKEN_NOT_PROVEN.logName(), true);
+    }
     if (routes.permits(verified.scopes(), method, path)) {
       if (introspection.filter(i -> i.appliesTo(method, path)).isPresent()) {
         try {

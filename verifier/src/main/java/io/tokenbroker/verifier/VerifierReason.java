@@ -9,6 +9,11 @@ import io.tokenbroker.errors.RejectionReason;
 public enum VerifierReason implements RejectionReason {
   /** No Authorization header, a blank one, or another scheme than Bearer (401, no error code). */
   TOKEN_MISSING("token_missing"),
+  /**
+   * A sender-constrained token ({@code cnf}: DPoP or mTLS) presented as a bearer token, without the
+   * proof of possession this verifier does not check (401): a stolen bound token stays useless.
+   */
+  BOUND_TOKEN_NOT_PROVEN("bound_token_not_proven"),
   /** A Bearer credential that is not one token (empty, several parts, repeated headers) (401). */
   AUTHORIZATION_MALFORMED("authorization_malformed"),
   /** A path with {@code .} or {@code ..} segments, or not starting with {@code /} (400). */

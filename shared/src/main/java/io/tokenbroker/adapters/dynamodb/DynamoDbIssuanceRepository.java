@@ -3,6 +3,7 @@ package io.tokenbroker.adapters.dynamodb;
 import io.tokenbroker.adapters.aws.AwsFailures;
 import io.tokenbroker.auth.AuthMethod;
 import io.tokenbroker.errors.ServiceFailure;
+import io.tokenbroker.jose.Confirmation;
 import io.tokenbroker.tokens.Issuance;
 import io.tokenbroker.tokens.IssuanceRepository;
 import java.time.Instant;
@@ -19,6 +20,9 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
 
 /** The issuances table: one item per access token, keyed by jti, expiring by TTL. */
 public final class DynamoDbIssuanceRepository implements IssuanceRepository {
+
+  private static final String CNF_JKT = "cnf_jkt";
+  private static final String CNF_X5T_S256 = "cnf_x5t_s256";
 
   private final DynamoDbClient dynamoDb;
   private final String table;
@@ -89,6 +93,7 @@ public final class DynamoDbIssuanceRepository implements IssuanceRepository {
     item.put("exp", n(i.expiresAt().getEpochSecond()));
     item.put("kid", s(i.kid()));
     i.sessionId().ifPresent(sid -> item.put("sid", s(sid)));
+    i.confirmation().ifPresent(cnf -> item.put(cnfAttribute(cnf), s(cnf.thumbprint())));
     item.put("auth_method", s(i.authMethod().name()));
     item.put("caller", s(i.callerIdentity()));
     item.put("source_ip", s(i.sourceIp()));
@@ -108,13 +113,32 @@ public final class DynamoDbIssuanceRepository implements IssuanceRepository {
         Instant.ofEpochSecond(Long.parseLong(item.get("iat").n())),
         Instant.ofEpochSecond(Long.parseLong(item.get("exp").n())),
         item.get("kid").s(),
-        java.util.Optional.ofNullable(item.get("sid")).map(AttributeValue::s),
+        Optional.ofNullable(item.get("sid")).map(AttributeValue::s),
+        confirmation(item),
         AuthMethod.valueOf(item.get("auth_method").s()),
         item.get("caller").s(),
         item.get("source_ip").s(),
         item.get("user_agent").s(),
         item.get("token_sha256").s(),
         Instant.ofEpochSecond(Long.parseLong(item.get(BrokerTables.TTL).n())));
+  }
+
+  /** The binding, one attribute per kind, so that a scan can filter on either. */
+  private static String cnfAttribute(Confirmation cnf) {
+    return switch (cnf) {
+      case Confirmation.DpopKey dpop -> CNF_JKT;
+      case Confirmation.ClientCertificate certificate -> CNF_X5T_S256;
+    };
+  }
+
+  private static java.util.Optional<Confirmation> confirmation(Map<String, AttributeValue> item) {
+    if (item.containsKey(CNF_JKT)) {
+      return Optional.of(new Confirmation.DpopKey(item.get(CNF_JKT).s()));
+    }
+    if (item.containsKey(CNF_X5T_S256)) {
+      return Optional.of(new Confirmation.ClientCertificate(item.get(CNF_X5T_S256).s()));
+    }
+    return Optional.empty();
   }
 
   private static AttributeValue s(String value) {

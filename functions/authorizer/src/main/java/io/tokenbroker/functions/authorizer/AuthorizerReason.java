@@ -9,7 +9,9 @@ import io.tokenbroker.errors.RejectionReason;
  */
 public enum AuthorizerReason implements RejectionReason {
   MALFORMED_EVENT("malformed_event"),
-  TOKEN_MISSING("token_missing");
+  TOKEN_MISSING("token_missing"),
+  /** A sender-constrained token ({@code cnf}) without the proof of possession it is bound to. */
+  BOUND_TOKEN_NOT_PROVEN("bound_token_not_proven");
 
   private final String logName;
 

@@ -74,6 +74,9 @@ public final class TokenAuthorizer implements RequestStreamHandler {
       VerifiedToken token =
           verifier.verify(
               request.bearerToken().orElseThrow(() -> rejected(AuthorizerReason.TOKEN_MISSING)));
+      if (!token.isBearer()) {
+        throw rejected(AuthorizerReason.BOUND_TOKEN_NOT_PROVEN); // no proof is checked here yet
+      }
       response = responses.allow(request, token);
       telemetry.emit(
           TelemetryEvent.info("authorizer.verified")

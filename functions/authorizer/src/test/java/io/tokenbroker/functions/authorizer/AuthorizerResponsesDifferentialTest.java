@@ -128,6 +128,7 @@ class AuthorizerResponsesDifferentialTest {
             Instant.EPOCH,
             Instant.EPOCH,
             "kid",
+            Optional.empty(),
             Optional.empty());
     String written =
         new String(
@@ -191,6 +192,7 @@ class AuthorizerResponsesDifferentialTest {
         Instant.EPOCH,
         Instant.EPOCH,
         "kid",
+        Optional.empty(),
         Optional.empty());
   }
 

@@ -14,9 +14,11 @@ import io.tokenbroker.clients.Client;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.devsupport.LocalAws;
 import io.tokenbroker.devsupport.MotoExtension;
+import io.tokenbroker.jose.Confirmation;
 import io.tokenbroker.keys.KeyState;
 import io.tokenbroker.keys.SigningKey;
 import io.tokenbroker.telemetry.Telemetry;
+import io.tokenbroker.telemetry.TelemetryEvent;
 import io.tokenbroker.testing.AwsFixture;
 import io.tokenbroker.testing.Clients;
 import io.tokenbroker.testing.EventFiles;
@@ -29,6 +31,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -209,6 +212,24 @@ class TokenAuthorizerIT {
           .isInstanceOf(TokenAuthorizer.Unauthorized.class)
           .hasMessage("Unauthorized");
     }
+  }
+
+  @Test
+  void refusesASenderConstrainedTokenPresentedAsABearerToken() {
+    Client client = Clients.withRole("bound", "arn:aws:iam::123456789012:role/bound");
+    String jkt = "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs";
+    int before = TELEMETRY.named("authorizer.denied").size();
+
+    for (Confirmation binding :
+        List.of(new Confirmation.DpopKey(jkt), new Confirmation.ClientCertificate(jkt))) {
+      String token = broker.issue(client, "&scope=orders:read", Optional.of(binding)).accessToken();
+      assertThatThrownBy(() -> invoke(restEvent(token, "GET", "/orders/1")))
+          .isInstanceOf(TokenAuthorizer.Unauthorized.class);
+    }
+    List<TelemetryEvent> denied = TELEMETRY.named("authorizer.denied");
+    assertThat(denied.subList(before, denied.size()))
+        .extracting(e -> e.fields().get("reason"))
+        .containsExactly("bound_token_not_proven", "bound_token_not_proven");
   }
 
   @Test
