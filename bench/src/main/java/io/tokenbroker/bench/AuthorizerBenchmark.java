@@ -124,6 +124,16 @@ public class AuthorizerBenchmark {
     }
   }
 
+  /** The token every benchmark here verifies (for {@link NodeComparison}). */
+  String token() {
+    return token;
+  }
+
+  /** The public key that verifies it. */
+  JWK publicJwk() {
+    return publicJwk;
+  }
+
   @Benchmark
   public byte[] decision() throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream(1024);

@@ -192,7 +192,7 @@ public final class PairedRatios {
   }
 
   /** Operations run in one batch, with the process CPU time and wall time they took. */
-  private record Batch(long operations, long cpuNanos, long wallNanos) {
+  record Batch(long operations, long cpuNanos, long wallNanos) {
     double cpuPerOp() {
       return (double) cpuNanos / operations;
     }
@@ -202,7 +202,8 @@ public final class PairedRatios {
     }
   }
 
-  private static Batch batch(Callable<Object> operation) throws Exception {
+  /** Runs {@code operation} for 200 ms of wall time (also used by {@link NodeComparison}). */
+  static Batch batch(Callable<Object> operation) throws Exception {
     var os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long cpuStart = os.getProcessCpuTime();

@@ -3,7 +3,6 @@ package io.tokenbroker.jose;
 import io.tokenbroker.errors.OAuthError;
 import io.tokenbroker.errors.RequestRejected;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 
 /**
  * A JWS in compact serialization, taken apart strictly before anything in it is trusted: exactly
@@ -15,9 +14,6 @@ import java.util.Base64;
  */
 public record CompactJws(
     String encodedHeader, byte[] header, byte[] payload, byte[] signature, byte[] signingInput) {
-
-  private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
-  private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
 
   /**
    * @throws RequestRejected {@code invalid_token} with the precise reason
@@ -37,18 +33,20 @@ public record CompactJws(
     if (token.indexOf('.', second + 1) >= 0) {
       throw invalid(countDots(token) == 4 ? JwsReason.JWE_NOT_ACCEPTED : JwsReason.NOT_COMPACT_JWS);
     }
-    String header = token.substring(0, first);
-    String payload = token.substring(first + 1, second);
-    String signature = token.substring(second + 1);
-    if (header.isEmpty() || payload.isEmpty() || signature.isEmpty()) {
-      throw invalid(signature.isEmpty() ? JwsReason.SIGNATURE_MISSING : JwsReason.EMPTY_SEGMENT);
+    if (first == 0 || second == first + 1 || second == token.length() - 1) {
+      throw invalid(
+          second == token.length() - 1 ? JwsReason.SIGNATURE_MISSING : JwsReason.EMPTY_SEGMENT);
     }
-    return new CompactJws(
-        header,
-        decodeCanonical(header),
-        decodeCanonical(payload),
-        decodeCanonical(signature),
-        token.substring(0, second).getBytes(StandardCharsets.US_ASCII));
+    // Each segment decoded from the token in place, without a substring per segment.
+    byte[] header = decodeCanonical(token, 0, first);
+    byte[] payload = decodeCanonical(token, first + 1, second);
+    byte[] signature = decodeCanonical(token, second + 1, token.length());
+    // header.payload: base64url characters and the dot, so one byte per character.
+    byte[] signingInput = new byte[second];
+    for (int i = 0; i < second; i++) {
+      signingInput[i] = (byte) token.charAt(i);
+    }
+    return new CompactJws(token.substring(0, first), header, payload, signature, signingInput);
   }
 
   /** The JSON text of the header, checked to be UTF-8. */
@@ -63,35 +61,87 @@ public record CompactJws(
 
   /** Decodes base64url, accepting only the one canonical encoding of the bytes. */
   static byte[] decodeCanonical(String segment) {
-    for (int i = 0; i < segment.length(); i++) {
-      char c = segment.charAt(i);
-      boolean alphabet =
-          (c >= 'A' && c <= 'Z')
-              || (c >= 'a' && c <= 'z')
-              || (c >= '0' && c <= '9')
-              || c == '-'
-              || c == '_';
-      if (!alphabet) {
+    return decodeCanonical(segment, 0, segment.length());
+  }
+
+  /**
+   * Decodes {@code text[start, end)} as base64url, accepting only the one canonical encoding of the
+   * bytes: the alphabet only, no padding, not one character over a multiple of four, and the unused
+   * low bits of the last character zero (what re-encoding the bytes and comparing checked before).
+   */
+  static byte[] decodeCanonical(String text, int start, int end) {
+    int length = end - start;
+    if (length % 4 == 1) {
+      throw invalid(JwsReason.NON_CANONICAL_BASE64URL);
+    }
+    int tail = length % 4; // 0, 2 or 3 characters after the last full group of four
+    byte[] bytes = new byte[length / 4 * 3 + (tail == 0 ? 0 : tail - 1)];
+    int written = 0;
+    int i = start;
+    for (int full = end - tail; i < full; i += 4) {
+      int group =
+          sextet(text.charAt(i)) << 18
+              | sextet(text.charAt(i + 1)) << 12
+              | sextet(text.charAt(i + 2)) << 6
+              | sextet(text.charAt(i + 3));
+      if (group < 0) {
         throw invalid(JwsReason.NON_CANONICAL_BASE64URL);
       }
+      bytes[written++] = (byte) (group >> 16);
+      bytes[written++] = (byte) (group >> 8);
+      bytes[written++] = (byte) group;
     }
-    if (segment.length() % 4 == 1) {
-      throw invalid(JwsReason.NON_CANONICAL_BASE64URL);
-    }
-    byte[] bytes = DECODER.decode(segment);
-    // Unused low bits of the last character must be zero: re-encoding must give the same text.
-    if (!ENCODER.encodeToString(bytes).equals(segment)) {
-      throw invalid(JwsReason.NON_CANONICAL_BASE64URL);
+    if (tail > 0) {
+      int group = sextet(text.charAt(i)) << 18 | sextet(text.charAt(i + 1)) << 12;
+      if (tail == 3) {
+        group |= sextet(text.charAt(i + 2)) << 6;
+      }
+      // The bits past the last whole byte must be zero: 4 of 2 characters, 2 of 3.
+      if (group < 0 || (group & (tail == 2 ? 0xFFFF : 0xFF)) != 0) {
+        throw invalid(JwsReason.NON_CANONICAL_BASE64URL);
+      }
+      bytes[written++] = (byte) (group >> 16);
+      if (tail == 3) {
+        bytes[written] = (byte) (group >> 8);
+      }
     }
     return bytes;
   }
 
+  /** A base64url character's 6-bit value; any other character: a value that makes a group < 0. */
+  private static int sextet(char c) {
+    return c < 128 ? SEXTETS[c] : -1;
+  }
+
+  /** Each base64url character's 6-bit value; -1 for every other ASCII character. */
+  private static final byte[] SEXTETS = new byte[128];
+
+  static {
+    java.util.Arrays.fill(SEXTETS, (byte) -1);
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    for (int i = 0; i < alphabet.length(); i++) {
+      SEXTETS[alphabet.charAt(i)] = (byte) i;
+    }
+  }
+
   private static String utf8(byte[] bytes) {
+    if (isAscii(bytes)) {
+      return new String(bytes, StandardCharsets.ISO_8859_1); // ASCII: the same text, one copy
+    }
     try {
       return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
     } catch (java.nio.charset.CharacterCodingException e) {
       throw invalid(JwsReason.NOT_UTF8);
     }
+  }
+
+  private static boolean isAscii(byte[] bytes) {
+    for (byte b : bytes) {
+      if (b < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static int countDots(String token) {

@@ -22,8 +22,21 @@ public record TelemetryEvent(
   /** A count (or other value) published as a metric; dimensions name fields of the event. */
   public record Metric(String name, String unit, double value, List<String> dimensions) {}
 
+  /**
+   * The field map of an event, made by this record and never changed once the event holds it: an
+   * event made from another's map ({@link #with}'s fresh copy, {@link #count}'s unchanged map)
+   * takes it as is rather than copying it again.
+   */
+  private static final class Fields extends LinkedHashMap<String, Object> {
+    private static final long serialVersionUID = 1L;
+
+    Fields(Map<String, Object> fields) {
+      super(fields);
+    }
+  }
+
   public TelemetryEvent {
-    fields = new LinkedHashMap<>(fields);
+    fields = fields instanceof Fields ours ? ours : new Fields(fields);
     metrics = List.copyOf(metrics);
   }
 
@@ -44,7 +57,7 @@ public record TelemetryEvent(
     if (value == null) {
       return this;
     }
-    Map<String, Object> more = new LinkedHashMap<>(fields);
+    Fields more = new Fields(fields);
     more.put(field, value);
     return new TelemetryEvent(level, name, more, metrics);
   }

@@ -21,7 +21,10 @@ public final class BoundedEventReader {
   public static final int MAX_EVENT_BYTES = 6 * 1024 * 1024;
 
   /** What a typical event fits in (an authorizer event is about 2 KB): the first read buffer. */
-  private static final int FIRST_READ_BYTES = 4096;
+  public static final int FIRST_READ_BYTES = 4096;
+
+  /** An event's bytes: {@code array[0, length)}. */
+  public record Bytes(byte[] array, int length) {}
 
   private BoundedEventReader() {}
 
@@ -56,7 +59,21 @@ public final class BoundedEventReader {
    * readNBytes}' 16 KB first chunk and final copy for every event.
    */
   private static String readUtf8(InputStream in, int limit) throws IOException {
-    byte[] buffer = new byte[FIRST_READ_BYTES];
+    Bytes bytes = read(in, new byte[FIRST_READ_BYTES], limit);
+    return new String(bytes.array(), 0, bytes.length(), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The event's bytes, read into {@code buffer} if they fit, else into a larger array (the
+   * authorizer reuses its buffer from one event to the next).
+   *
+   * @throws RequestRejected {@code invalid_request}: {@code event_too_large}
+   */
+  public static Bytes readBytes(InputStream in, byte[] buffer) throws IOException {
+    return read(in, buffer, MAX_EVENT_BYTES);
+  }
+
+  private static Bytes read(InputStream in, byte[] buffer, int limit) throws IOException {
     int length = 0;
     while (true) {
       if (length == buffer.length) {
@@ -64,7 +81,10 @@ public final class BoundedEventReader {
           throw RequestRejected.invalidRequest(HttpReason.EVENT_TOO_LARGE, "request too large");
         }
         // Room for one byte beyond the limit, so that an event over it is seen to be over it.
-        buffer = Arrays.copyOf(buffer, (int) Math.min((long) limit + 1, 2L * buffer.length));
+        buffer =
+            Arrays.copyOf(
+                buffer,
+                (int) Math.min((long) limit + 1, Math.max(FIRST_READ_BYTES, 2L * buffer.length)));
       }
       int read = in.read(buffer, length, buffer.length - length);
       if (read < 0) {
@@ -75,6 +95,6 @@ public final class BoundedEventReader {
     if (length > limit) {
       throw RequestRejected.invalidRequest(HttpReason.EVENT_TOO_LARGE, "request too large");
     }
-    return new String(buffer, 0, length, StandardCharsets.UTF_8);
+    return new Bytes(buffer, length);
   }
 }

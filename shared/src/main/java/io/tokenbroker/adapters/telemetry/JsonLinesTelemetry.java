@@ -51,8 +51,9 @@ public final class JsonLinesTelemetry implements Telemetry {
     if (!writtenDirectly(event)) {
       return JsonText.escapeLoneSurrogates(JSONObjectUtils.toJSONString(toJson(event, now)));
     }
-    StringBuilder line = new StringBuilder(320).append("{\"timestamp\":");
-    JsonText.string(line, Instant.ofEpochMilli(now).toString()).append(",\"level\":");
+    // 512: a decision's line with its metric block (about 380 characters) fits without growing.
+    StringBuilder line = new StringBuilder(512).append("{\"timestamp\":");
+    timestamp(line, now).append(",\"level\":");
     JsonText.string(line, event.level().name()).append(",\"event\":");
     JsonText.string(line, event.name()).append(",\"function\":");
     JsonText.string(line, function);
@@ -88,6 +89,33 @@ public final class JsonLinesTelemetry implements Telemetry {
       earlier.add(metric.name());
     }
     return line.append("]}}").toString();
+  }
+
+  /** A second as {@link Instant#toString} writes it, without its closing {@code Z}. */
+  private record Second(long epochSecond, String text) {}
+
+  /** The last second written: lines come many to a second, and formatting one is not cheap. */
+  private volatile Second lastSecond = new Second(Long.MIN_VALUE, "");
+
+  /**
+   * {@code Instant.ofEpochMilli(millis).toString()} as a JSON string (nothing in it to escape): the
+   * second's text, then the milliseconds if not zero, as ISO_INSTANT writes them.
+   */
+  private StringBuilder timestamp(StringBuilder line, long millis) {
+    long epochSecond = Math.floorDiv(millis, 1000L);
+    int milli = (int) Math.floorMod(millis, 1000L);
+    Second second = lastSecond;
+    if (second.epochSecond() != epochSecond) {
+      String text = Instant.ofEpochSecond(epochSecond).toString();
+      second = new Second(epochSecond, text.substring(0, text.length() - 1));
+      lastSecond = second;
+    }
+    line.append('"').append(second.text());
+    if (milli != 0) {
+      line.append('.').append((char) ('0' + milli / 100));
+      line.append((char) ('0' + milli / 10 % 10)).append((char) ('0' + milli % 10));
+    }
+    return line.append("Z\"");
   }
 
   private static final Set<String> CORE = Set.of("timestamp", "level", "event", "function");

@@ -59,4 +59,33 @@ class JsonLinesTelemetryTest {
         .containsEntry("Dimensions", List.of(List.of("function", "reason")))
         .containsEntry("Metrics", List.of(Map.of("Name", "TokensDenied", "Unit", "Count")));
   }
+
+  /**
+   * The timestamp is what {@code Instant.toString} writes at every millisecond, whether the line's
+   * second is the one before (kept) or another: a second's text is formatted once and kept.
+   */
+  @Test
+  void timestampIsTheInstantAsIsoInstantWritesIt() throws Exception {
+    MutableClock clock = MutableClock.at("2026-11-28T12:00:00Z");
+    JsonLinesTelemetry lines = new JsonLinesTelemetry(new PrintStream(out), clock, "authorizer");
+    java.util.Random random = new java.util.Random(13);
+    List<Long> millis = new java.util.ArrayList<>();
+    for (long m : new long[] {0, 1, 9, 10, 99, 100, 999, 1000, 1001, -1, -999, -1000, -1001}) {
+      millis.add(1_795_867_200_000L + m);
+      millis.add(m);
+    }
+    millis.add(java.time.Instant.parse("+10000-01-01T00:00:00.5Z").toEpochMilli());
+    millis.add(java.time.Instant.parse("-0001-12-31T23:59:59.999Z").toEpochMilli());
+    for (int i = 0; i < 2000; i++) {
+      millis.add(1_795_867_200_000L + random.nextInt(5_000) - 2_500);
+    }
+    for (long m : millis) {
+      java.time.Instant instant = java.time.Instant.ofEpochMilli(m);
+      clock.set(instant);
+
+      String line = lines.line(TelemetryEvent.info("authorizer.verified").with("jti", "j"));
+
+      assertThat(JSONObjectUtils.parse(line)).containsEntry("timestamp", instant.toString());
+    }
+  }
 }

@@ -7,6 +7,7 @@ import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Locale;
@@ -105,7 +106,47 @@ final class AuthorizerEvent {
     }
   }
 
-  private final String text;
+  /**
+   * The event's bytes and characters and the name stack, per thread, kept while small: a warm
+   * decision then allocates none of them (they were 40% of a decision's allocation). Larger ones
+   * are made for the event and dropped.
+   */
+  private static final class Buffers {
+    private static final int KEPT = 64 * 1024;
+    private static final int KEPT_NAMES = 1024;
+
+    byte[] bytes = new byte[BoundedEventReader.FIRST_READ_BYTES];
+    char[] chars = new char[BoundedEventReader.FIRST_READ_BYTES];
+    int[] nameHash = new int[64];
+    int[] nameStart = new int[64];
+    int[] nameEnd = new int[64];
+    int[] nameLength = new int[64];
+    boolean[] nameEscaped = new boolean[64];
+
+    void keep(byte[] used, char[] usedChars) {
+      if (used.length <= KEPT) {
+        bytes = used;
+      }
+      if (usedChars.length <= KEPT) {
+        chars = usedChars;
+      }
+    }
+
+    /** The event's name stack, grown. */
+    void keep(AuthorizerEvent event) {
+      if (event.nameHash.length <= KEPT_NAMES) {
+        nameHash = event.nameHash;
+        nameStart = event.nameStart;
+        nameEnd = event.nameEnd;
+        nameLength = event.nameLength;
+        nameEscaped = event.nameEscaped;
+      }
+    }
+  }
+
+  private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+
+  private final char[] text; // the event's characters are text[0, length)
   private final int length;
   private int pos;
   private int depth;
@@ -119,12 +160,13 @@ final class AuthorizerEvent {
 
   // Member names of the open objects, innermost last: hash, raw span, escaped, decoded length.
   private int names;
-  private int[] nameHash = new int[64];
-  private int[] nameStart = new int[64];
-  private int[] nameEnd = new int[64];
-  private int[] nameLength = new int[64];
-  private boolean[] nameEscaped = new boolean[64];
-  private final Object[] nameSets = new Object[Json.MAX_DEPTH + 1];
+  private final Buffers buffers; // where the name stack comes from, and goes back to if it grew
+  private int[] nameHash;
+  private int[] nameStart;
+  private int[] nameEnd;
+  private int[] nameLength;
+  private boolean[] nameEscaped;
+  private Object[] nameSets; // made for the first object of more than PAIRWISE_NAMES members
 
   // What the event says, as far as AuthorizerRequest asks.
   private boolean version2;
@@ -150,9 +192,15 @@ final class AuthorizerEvent {
   private String identityClientCertPem;
   private String authenticationClientCertPem;
 
-  private AuthorizerEvent(String text) {
+  private AuthorizerEvent(char[] text, int length, Buffers buffers) {
     this.text = text;
-    this.length = text.length();
+    this.length = length;
+    this.buffers = buffers;
+    nameHash = buffers.nameHash;
+    nameStart = buffers.nameStart;
+    nameEnd = buffers.nameEnd;
+    nameLength = buffers.nameLength;
+    nameEscaped = buffers.nameEscaped;
   }
 
   /**
@@ -161,12 +209,33 @@ final class AuthorizerEvent {
    *     object, or its headers exceed the limits
    */
   static AuthorizerRequest read(InputStream in) throws IOException {
-    return parse(BoundedEventReader.readText(in));
+    Buffers buffers = BUFFERS.get();
+    BoundedEventReader.Bytes event = BoundedEventReader.readBytes(in, buffers.bytes);
+    byte[] bytes = event.array();
+    int length = event.length();
+    char[] chars = buffers.chars.length >= length ? buffers.chars : new char[length];
+    int ascii = 0;
+    while (ascii < length && bytes[ascii] >= 0) {
+      chars[ascii] = (char) bytes[ascii];
+      ascii++;
+    }
+    if (ascii < length) {
+      // Not all ASCII: decoded exactly as BoundedEventReader.readText decodes (malformed replaced).
+      String text = new String(bytes, 0, length, StandardCharsets.UTF_8);
+      length = text.length();
+      text.getChars(0, length, chars, 0);
+    }
+    buffers.keep(bytes, chars);
+    return parse(chars, length, buffers);
   }
 
   /** {@link #read} of the event's text. */
   static AuthorizerRequest parse(String text) {
-    AuthorizerEvent event = new AuthorizerEvent(text);
+    return parse(text.toCharArray(), text.length(), BUFFERS.get());
+  }
+
+  private static AuthorizerRequest parse(char[] text, int length, Buffers buffers) {
+    AuthorizerEvent event = new AuthorizerEvent(text, length, buffers);
     try {
       event.document();
     } catch (TooDeep e) {
@@ -174,7 +243,7 @@ final class AuthorizerEvent {
     } catch (Syntax e) {
       try {
         // Deep nesting after the error still makes it event_too_deep, as the count before made it.
-        Json.requireDepthWithinLimit(text);
+        Json.requireDepthWithinLimit(new String(text, 0, length));
       } catch (Json.TooDeep deep) {
         throw tooDeep();
       }
@@ -207,22 +276,32 @@ final class AuthorizerEvent {
       throw new AuthorizerRequest.Malformed();
     }
     AuthorizerRequest.Arn arn = AuthorizerRequest.Arn.parse(methodArn);
-    Optional<String> credential;
+    Optional<String> token;
     if ("TOKEN".equals(type)) {
-      credential = Optional.ofNullable(authorizationToken);
+      token = Optional.ofNullable(authorizationToken).flatMap(AuthorizerRequest::bearer);
     } else if ("REQUEST".equals(type)) {
-      credential = authorizationHeader();
+      token = bearerToken(false);
     } else {
       throw new AuthorizerRequest.Malformed();
     }
     return new AuthorizerRequest(
         AuthorizerRequest.Shape.REST_POLICY,
-        credential.flatMap(AuthorizerRequest::bearer),
+        token,
         arn.method(),
         arn.path(),
         arn.base(),
         Optional.ofNullable(identityClientCertPem),
-        dpop(credential, false, contextPathStart, contextPathEnd, contextPathEscaped));
+        // Only a request without a Bearer token can be a DPoP one: decoded for that scheme alone.
+        token.isPresent()
+            ? Optional.empty()
+            : dpop(
+                "TOKEN".equals(type)
+                    ? Optional.ofNullable(authorizationToken)
+                    : authorizationHeader(false),
+                false,
+                contextPathStart,
+                contextPathEnd,
+                contextPathEscaped));
   }
 
   private AuthorizerRequest httpApi() {
@@ -239,15 +318,15 @@ final class AuthorizerEvent {
             ? rawPath.substring(stage.length() + 1)
             : rawPath;
     // HTTP APIs join repeated headers with commas; a comma can never be part of a JWS.
-    Optional<String> credential = authorizationHeader().filter(v -> !v.contains(","));
+    Optional<String> token = bearerToken(true);
     return new AuthorizerRequest(
         AuthorizerRequest.Shape.HTTP_SIMPLE,
-        credential.flatMap(AuthorizerRequest::bearer),
+        token,
         httpMethod.toUpperCase(Locale.ROOT),
         path,
         arn.base(),
         Optional.ofNullable(authenticationClientCertPem),
-        dpop(credential, true, -1, 0, false));
+        token.isPresent() ? Optional.empty() : dpop(authorizationHeader(true), true, -1, 0, false));
   }
 
   /**
@@ -298,33 +377,53 @@ final class AuthorizerEvent {
     return count.dpopStart < 0 ? null : decode(count.dpopStart, count.dpopEnd, count.dpopEscaped);
   }
 
-  /** The header's value if it was sent exactly once (REST multi-value headers say). */
-  private Optional<String> authorizationHeader() {
-    if (multiValueHeaders != null && multiValueHeaders.authorizationKind == 1) {
-      return multiValueHeaders.authorizationListSize == 1
-          ? Optional.ofNullable(value(multiValueHeaders))
-          : Optional.empty();
+  /**
+   * The bearer token ({@link AuthorizerRequest#bearer}) of the Authorization header's value if it
+   * was sent exactly once, none if {@code noComma} and the value holds a comma. A value without
+   * escapes is read where it is in the text: only the token is copied, not the whole value first.
+   */
+  private Optional<String> bearerToken(boolean noComma) {
+    HeaderCount count = authorizationValue();
+    if (count == null || count.valueStart < 0) {
+      return Optional.empty();
     }
-    // A single-valued header counts only as a string; a list there is no value.
-    return headers == null || headers.authorizationKind != 0
-        ? Optional.empty()
-        : Optional.ofNullable(value(headers));
+    if (count.valueEscaped) {
+      String value = decode(count.valueStart, count.valueEnd, true);
+      return noComma && value.contains(",") ? Optional.empty() : AuthorizerRequest.bearer(value);
+    }
+    return AuthorizerRequest.bearer(text, count.valueStart, count.valueEnd, noComma);
   }
 
-  private String value(HeaderCount count) {
-    return count.valueStart < 0
-        ? null
-        : decode(count.valueStart, count.valueEnd, count.valueEscaped);
+  /**
+   * The Authorization header's value if it was sent exactly once, decoded (for the DPoP scheme
+   * only: a Bearer token is read in place), none if {@code noComma} and it holds a comma.
+   */
+  private Optional<String> authorizationHeader(boolean noComma) {
+    HeaderCount count = authorizationValue();
+    if (count == null || count.valueStart < 0) {
+      return Optional.empty();
+    }
+    String value = decode(count.valueStart, count.valueEnd, count.valueEscaped);
+    return noComma && value.contains(",") ? Optional.empty() : Optional.of(value);
+  }
+
+  /** The map whose Authorization value counts, if it was sent exactly once; else null. */
+  private HeaderCount authorizationValue() {
+    if (multiValueHeaders != null && multiValueHeaders.authorizationKind == 1) {
+      return multiValueHeaders.authorizationListSize == 1 ? multiValueHeaders : null;
+    }
+    // A single-valued header counts only as a string; a list there is no value.
+    return headers == null || headers.authorizationKind != 0 ? null : headers;
   }
 
   // ---- The event's members.
 
   private void document() throws Syntax, TooDeep {
-    if (length > 0 && text.charAt(0) == '\uFEFF') {
+    if (length > 0 && text[0] == '\uFEFF') {
       pos = 1; // Gson skips one byte order mark at the very start
     }
     skipWhitespace();
-    if (pos >= length || text.charAt(pos) != '{') {
+    if (pos >= length || text[pos] != '{') {
       throw Syntax.INSTANCE;
     }
     pos++;
@@ -647,7 +746,7 @@ final class AuthorizerEvent {
       default -> {
         int start = pos;
         skipValue();
-        String literal = text.substring(start, pos);
+        String literal = string(start, pos);
         if (c == 't' || c == 'f' || c == 'n') {
           out.append(literal);
         } else {
@@ -705,7 +804,7 @@ final class AuthorizerEvent {
   }
 
   private void literal(String word) throws Syntax {
-    if (!text.startsWith(word, pos)) {
+    if (!startsWith(word, pos)) {
       throw Syntax.INSTANCE;
     }
     pos += word.length();
@@ -717,22 +816,22 @@ final class AuthorizerEvent {
    */
   private void skipNumber() throws Syntax {
     int start = pos;
-    if (pos < length && text.charAt(pos) == '-') {
+    if (pos < length && text[pos] == '-') {
       pos++;
     }
     integerPart();
     boolean plain = true;
-    if (pos < length && text.charAt(pos) == '.') {
+    if (pos < length && text[pos] == '.') {
       pos++;
       plain = false;
       if (!digits()) {
         throw Syntax.INSTANCE;
       }
     }
-    if (pos < length && (text.charAt(pos) == 'e' || text.charAt(pos) == 'E')) {
+    if (pos < length && (text[pos] == 'e' || text[pos] == 'E')) {
       pos++;
       plain = false;
-      if (pos < length && (text.charAt(pos) == '+' || text.charAt(pos) == '-')) {
+      if (pos < length && (text[pos] == '+' || text[pos] == '-')) {
         pos++;
       }
       if (!digits()) {
@@ -744,7 +843,7 @@ final class AuthorizerEvent {
     }
     // 300 digits and no exponent cannot reach Double.MAX_VALUE (about 1.8e308).
     if ((!plain || pos - start > 300)
-        && Double.isInfinite(Double.parseDouble(text.substring(start, pos)))) {
+        && Double.isInfinite(Double.parseDouble(string(start, pos)))) {
       throw Syntax.INSTANCE;
     }
   }
@@ -758,11 +857,11 @@ final class AuthorizerEvent {
   private void integerPart() throws Syntax {
     int start = pos;
     long value = 0;
-    while (pos < length && text.charAt(pos) >= '0' && text.charAt(pos) <= '9') {
+    while (pos < length && text[pos] >= '0' && text[pos] <= '9') {
       if (pos > start && value == 0) {
         throw Syntax.INSTANCE;
       }
-      value = value * 10 - (text.charAt(pos++) - '0');
+      value = value * 10 - (text[pos++] - '0');
     }
     if (pos == start) {
       throw Syntax.INSTANCE;
@@ -771,7 +870,7 @@ final class AuthorizerEvent {
 
   private boolean digits() {
     int start = pos;
-    while (pos < length && text.charAt(pos) >= '0' && text.charAt(pos) <= '9') {
+    while (pos < length && text[pos] >= '0' && text[pos] <= '9') {
       pos++;
     }
     return pos > start;
@@ -787,7 +886,9 @@ final class AuthorizerEvent {
 
   /** Closes an object: its names leave the stack. */
   private void leave(int first) {
-    nameSets[depth] = null;
+    if (nameSets != null) {
+      nameSets[depth] = null;
+    }
     names = first;
     depth--;
   }
@@ -795,7 +896,7 @@ final class AuthorizerEvent {
   /** After an opening bracket: true (and past it) if the container closes at once. */
   private boolean emptyContainer(char close) throws Syntax {
     skipWhitespace();
-    if (pos < length && text.charAt(pos) == close) {
+    if (pos < length && text[pos] == close) {
       pos++;
       return true;
     }
@@ -806,7 +907,7 @@ final class AuthorizerEvent {
   private boolean nextMember(char close) throws Syntax {
     skipWhitespace();
     if (pos < length) {
-      char c = text.charAt(pos++);
+      char c = text[pos++];
       if (c == ',') {
         return true;
       }
@@ -823,12 +924,12 @@ final class AuthorizerEvent {
     if (pos >= length) {
       throw Syntax.INSTANCE;
     }
-    return text.charAt(pos);
+    return text[pos];
   }
 
   private void skipWhitespace() {
     while (pos < length) {
-      char c = text.charAt(pos);
+      char c = text[pos];
       if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
         return;
       }
@@ -842,7 +943,7 @@ final class AuthorizerEvent {
    */
   private int memberName(int first) throws Syntax {
     skipWhitespace();
-    if (pos >= length || text.charAt(pos) != '"') {
+    if (pos >= length || text[pos] != '"') {
       throw Syntax.INSTANCE;
     }
     pos++;
@@ -850,7 +951,7 @@ final class AuthorizerEvent {
     requireNewName(first);
     int member = push();
     skipWhitespace();
-    if (pos >= length || text.charAt(pos) != ':') {
+    if (pos >= length || text[pos] != ':') {
       throw Syntax.INSTANCE;
     }
     pos++;
@@ -871,6 +972,9 @@ final class AuthorizerEvent {
       return;
     }
     // Many members (no API Gateway object has so many): a set, so that checking stays linear.
+    if (nameSets == null) {
+      nameSets = new Object[Json.MAX_DEPTH + 1];
+    }
     HashSet<String> set = (HashSet<String>) nameSets[depth];
     if (set == null) {
       set = new HashSet<>();
@@ -887,7 +991,7 @@ final class AuthorizerEvent {
   private boolean sameName(int i, int start, int end, boolean escaped) {
     if (!escaped && !nameEscaped[i]) {
       return end - start == nameEnd[i] - nameStart[i]
-          && text.regionMatches(nameStart[i], text, start, end - start);
+          && Arrays.equals(text, nameStart[i], nameEnd[i], text, start, end);
     }
     return decode(nameStart[i], nameEnd[i], nameEscaped[i]).equals(decode(start, end, escaped));
   }
@@ -900,6 +1004,7 @@ final class AuthorizerEvent {
       nameEnd = Arrays.copyOf(nameEnd, size);
       nameLength = Arrays.copyOf(nameLength, size);
       nameEscaped = Arrays.copyOf(nameEscaped, size);
+      buffers.keep(this);
     }
     nameHash[names] = strHash;
     nameStart[names] = strStart;
@@ -912,7 +1017,7 @@ final class AuthorizerEvent {
   private boolean nameIs(int member, String name) {
     if (!nameEscaped[member]) {
       return nameEnd[member] - nameStart[member] == name.length()
-          && text.startsWith(name, nameStart[member]);
+          && startsWith(name, nameStart[member]);
     }
     return nameLength[member] == name.length()
         && decode(nameStart[member], nameEnd[member], true).equals(name);
@@ -926,7 +1031,7 @@ final class AuthorizerEvent {
     String name =
         nameEscaped[member]
             ? decode(nameStart[member], nameEnd[member], true)
-            : text.substring(nameStart[member], nameEnd[member]);
+            : string(nameStart[member], nameEnd[member]);
     return String.CASE_INSENSITIVE_ORDER.compare(name, AUTHORIZATION) == 0;
   }
 
@@ -942,7 +1047,24 @@ final class AuthorizerEvent {
         ? String.CASE_INSENSITIVE_ORDER.compare(
                 decode(nameStart[member], nameEnd[member], true), DPOP)
             == 0
-        : text.regionMatches(true, nameStart[member], DPOP, 0, DPOP.length());
+        : regionMatchesIgnoreCase(nameStart[member], DPOP);
+  }
+
+  /** {@code String.regionMatches(true, ...)} of the text at {@code start} against {@code word}. */
+  private boolean regionMatchesIgnoreCase(int start, String word) {
+    for (int i = 0; i < word.length(); i++) {
+      char c = text[start + i];
+      char w = word.charAt(i);
+      if (c == w) {
+        continue;
+      }
+      char cu = Character.toUpperCase(c);
+      char wu = Character.toUpperCase(w);
+      if (cu != wu && Character.toLowerCase(cu) != Character.toLowerCase(wu)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   // ---- Strings.
@@ -953,21 +1075,28 @@ final class AuthorizerEvent {
    * {@code String.hashCode}.
    */
   private void scanString(boolean hash) throws Syntax {
+    // The position in a local: most of an event's characters are in its strings, and a field
+    // written per character keeps the loop from running at the speed of the array.
+    char[] text = this.text;
+    int end = length;
     int start = pos;
+    int at = start;
     int decoded = 0;
     int h = 0;
     boolean escaped = false;
     while (true) {
-      if (pos >= length) {
+      if (at >= end) {
         throw Syntax.INSTANCE;
       }
-      char c = text.charAt(pos++);
+      char c = text[at++];
       if (c == '"') {
         break;
       }
       if (c == '\\') {
         escaped = true;
+        pos = at;
         c = escape();
+        at = pos;
       } else if (c < 0x20) {
         throw Syntax.INSTANCE; // Gson's strict mode refuses raw control characters
       }
@@ -976,8 +1105,9 @@ final class AuthorizerEvent {
         h = 31 * h + c;
       }
     }
+    pos = at;
     strStart = start;
-    strEnd = pos - 1;
+    strEnd = at - 1;
     strLength = decoded;
     strHash = h;
     strEscaped = escaped;
@@ -988,7 +1118,7 @@ final class AuthorizerEvent {
     if (pos >= length) {
       throw Syntax.INSTANCE;
     }
-    char c = text.charAt(pos++);
+    char c = text[pos++];
     return switch (c) {
       case '"', '\\', '/' -> c;
       case 'b' -> '\b';
@@ -1002,7 +1132,7 @@ final class AuthorizerEvent {
         }
         int value = 0;
         for (int i = 0; i < 4; i++) {
-          value = value * 16 + hexDigit(text.charAt(pos++));
+          value = value * 16 + hexDigit(text[pos++]);
         }
         yield (char) value;
       }
@@ -1024,17 +1154,34 @@ final class AuthorizerEvent {
     throw Syntax.INSTANCE;
   }
 
+  private String string(int start, int end) {
+    return new String(text, start, end - start);
+  }
+
+  /** Whether {@code word} is in the text at {@code at}. */
+  private boolean startsWith(String word, int at) {
+    if (at < 0 || at > length - word.length()) {
+      return false;
+    }
+    for (int i = 0; i < word.length(); i++) {
+      if (text[at + i] != word.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** The text of an already validated string's raw span. */
   private String decode(int start, int end, boolean escaped) {
     if (!escaped) {
-      return text.substring(start, end);
+      return string(start, end);
     }
     StringBuilder out = new StringBuilder(end - start);
     int saved = pos;
     pos = start;
     try {
       while (pos < end) {
-        char c = text.charAt(pos++);
+        char c = text[pos++];
         out.append(c == '\\' ? escape() : c);
       }
     } catch (Syntax impossible) {

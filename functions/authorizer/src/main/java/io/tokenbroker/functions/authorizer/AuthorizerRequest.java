@@ -81,23 +81,84 @@ record AuthorizerRequest(
     return token(credential, "DPoP");
   }
 
+  /**
+   * {@link #bearer(String)} of {@code text[start, end)}, none if {@code noComma} and it holds a
+   * comma: the same rule read in place, copying only the token.
+   */
+  static Optional<String> bearer(char[] text, int start, int end, boolean noComma) {
+    if (noComma && indexOf(text, start, end, ',') >= 0) {
+      return Optional.empty();
+    }
+    if (indexOf(text, start, end, ' ') != start + 6 || !isBearer(text, start)) {
+      return Optional.empty();
+    }
+    int token = start + 7;
+    while (token < end && Character.isWhitespace(text[token])) {
+      token++; // stripLeading: no supplementary character is whitespace, no lone surrogate either
+    }
+    return token == end || indexOf(text, token, end, ' ') >= 0
+        ? Optional.empty()
+        : Optional.of(new String(text, token, end - token));
+  }
+
+  private static int indexOf(char[] text, int start, int end, char c) {
+    for (int i = start; i < end; i++) {
+      if (text[i] == c) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The six characters equal "Bearer" as {@code String.regionMatches(true, ...)} compares. */
+  private static boolean isBearer(char[] text, int start) {
+    for (int i = 0; i < 6; i++) {
+      char c = text[start + i];
+      char b = "Bearer".charAt(i);
+      char upper = Character.toUpperCase(c);
+      char bUpper = Character.toUpperCase(b);
+      if (c != b
+          && upper != bUpper
+          && Character.toLowerCase(upper) != Character.toLowerCase(bUpper)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** {@code arn:aws:execute-api:<region>:<account>:<api>/<stage>/<METHOD>/<path>}. */
   record Arn(String base, String method, String path) {
+    /**
+     * What {@code arn.split(":", 6)} and then {@code split("/", 4)} of the sixth part gave before,
+     * from the separators' positions: six parts, the first {@code arn}, the third {@code
+     * execute-api}, at least two slashes after the fifth colon.
+     */
     static Arn parse(String arn) {
-      String[] parts = arn.split(":", 6);
-      if (parts.length != 6 || !parts[0].equals("arn") || !parts[2].equals("execute-api")) {
+      int colon = -1;
+      int[] colons = new int[5];
+      for (int i = 0; i < 5; i++) {
+        colon = arn.indexOf(':', colon + 1);
+        if (colon < 0) {
+          throw new Malformed();
+        }
+        colons[i] = colon;
+      }
+      if (colons[0] != 3
+          || !arn.startsWith("arn")
+          || colons[2] - colons[1] != 1 + "execute-api".length()
+          || !arn.startsWith("execute-api", colons[1] + 1)) {
         throw new Malformed();
       }
-      String[] resource = parts[5].split("/", 4);
-      if (resource.length < 3) {
+      int api = arn.indexOf('/', colons[4] + 1);
+      int stage = api < 0 ? -1 : arn.indexOf('/', api + 1);
+      if (stage < 0) {
         throw new Malformed();
       }
-      String base =
-          String.join(":", parts[0], parts[1], parts[2], parts[3], parts[4], resource[0])
-              + "/"
-              + resource[1]
-              + "/";
-      return new Arn(base, resource[2], "/" + (resource.length == 4 ? resource[3] : ""));
+      int method = arn.indexOf('/', stage + 1);
+      return new Arn(
+          arn.substring(0, stage + 1),
+          method < 0 ? arn.substring(stage + 1) : arn.substring(stage + 1, method),
+          method < 0 ? "/" : arn.substring(method));
     }
   }
 }

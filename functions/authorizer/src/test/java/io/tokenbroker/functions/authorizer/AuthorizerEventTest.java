@@ -625,4 +625,39 @@ class AuthorizerEventTest {
     assertRefused(rest("").replace(ARN, "arn:aws:s3:::b"), "Malformed");
     assertRefused("{\"version\":\"2.0\",\"routeArn\":\"" + ARN + "\"}", "Malformed");
   }
+
+  /**
+   * The read reuses its buffers and name stack from one event to the next (issue 13): a large event
+   * with many names (buffers and stack grown, then kept), then small ones, ASCII or not, each read
+   * as the old read reads it alone; nothing of an earlier event shows in a later one.
+   */
+  @Test
+  void readsEachEventAloneWhateverCameBefore() {
+    StringBuilder many = new StringBuilder("\"requestContext\":{");
+    for (int i = 0; i < 300; i++) {
+      many.append(i == 0 ? "" : ",")
+          .append("\"member")
+          .append(i)
+          .append("\":\"")
+          .append("v".repeat(20))
+          .append('"');
+    }
+    String large = rest(many.append('}').toString());
+    String small = rest("");
+    String other = rest("").replace(TOKEN, "abc.def.ghi").replace("/GET/", "/POST/");
+    String nonAscii = rest("\"stage\":\"\u00e9t\u00e9 \u2603\"");
+    String malformedUtf8Name = rest("\"x\":1");
+    assertThat(large.length()).isGreaterThan(2 * BoundedEventReader.FIRST_READ_BYTES);
+    for (String event : new String[] {large, small, large, other, nonAscii, small, other}) {
+      EventReads.Outcome outcome = read(event);
+      assertThat(outcome.request()).as(event).isNotNull();
+    }
+    assertThat(read(other).request().bearerToken()).contains("abc.def.ghi");
+    assertThat(read(other).request().method()).isEqualTo("POST");
+    assertThat(read(small).request().bearerToken()).contains(TOKEN);
+    byte[] invalid = malformedUtf8Name.replace("\"x\"", "\"xZ\"").getBytes(StandardCharsets.UTF_8);
+    invalid[malformedUtf8Name.indexOf("\"x\"") + 2] = (byte) 0xC3; // a lead byte with no follower
+    assertThat(EventReads.assertSameRead(invalid).request()).isNotNull();
+    assertThat(read(small).request().bearerToken()).contains(TOKEN);
+  }
 }
