@@ -46,14 +46,16 @@ final class DPoPBinding {
 
   /**
    * Takes note of a resource server's answer: its {@code DPoP-Nonce}, if any, is the one to use at
-   * that origin from now on. True when the answer is the RFC 9449 section 9 challenge (401, {@code
+   * that origin from now on. True when the answer is the RFC 9449 section 9 challenge ({@code
    * WWW-Authenticate: DPoP error="use_dpop_nonce"}) and came with a nonce: the request is worth
-   * sending once more with a new proof.
+   * sending once more with a new proof. The RFC's challenge is a 401; API Gateway can only send it
+   * with a Deny, which its ACCESS_DENIED gateway response makes a 403 (the broker's own APIs), so
+   * both are taken.
    */
   boolean answered(URI url, int status, HttpHeaders headers) {
     Optional<String> nonce = headers.firstValue("DPoP-Nonce").filter(DPoPKey::validNonce);
     nonce.ifPresent(n -> remember(url, n));
-    return status == 401
+    return (status == 401 || status == 403)
         && nonce.isPresent()
         && useNonceChallenge(headers.allValues("WWW-Authenticate"));
   }
