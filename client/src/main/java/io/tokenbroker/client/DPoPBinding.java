@@ -37,11 +37,12 @@ final class DPoPBinding {
   /** A proof for a request to a resource server with {@code accessToken}, with its nonce if any. */
   String proof(String method, URI url, String accessToken) {
     DPoPKey.htu(url); // refuses a URL that is no origin's before it is looked up
-    return key.proof(
-        method,
-        url,
-        Optional.ofNullable(resourceNonces.get(origin(url))),
-        Optional.of(accessToken));
+    return proof(method, url, accessToken, Optional.ofNullable(resourceNonces.get(origin(url))));
+  }
+
+  /** A proof with this very nonce: the retry of a challenge, whatever other calls learned since. */
+  String proof(String method, URI url, String accessToken, Optional<String> nonce) {
+    return key.proof(method, url, nonce, Optional.of(accessToken));
   }
 
   /**
@@ -53,11 +54,17 @@ final class DPoPBinding {
    * both are taken.
    */
   boolean answered(URI url, int status, HttpHeaders headers) {
+    return challenge(url, status, headers).isPresent();
+  }
+
+  /** As {@link #answered}, giving the challenge's own nonce to retry with. */
+  Optional<String> challenge(URI url, int status, HttpHeaders headers) {
     Optional<String> nonce = headers.firstValue("DPoP-Nonce").filter(DPoPKey::validNonce);
     nonce.ifPresent(n -> remember(url, n));
     return (status == 401 || status == 403)
-        && nonce.isPresent()
-        && useNonceChallenge(headers.allValues("WWW-Authenticate"));
+            && useNonceChallenge(headers.allValues("WWW-Authenticate"))
+        ? nonce
+        : Optional.empty();
   }
 
   private void remember(URI url, String nonce) {
