@@ -465,11 +465,11 @@ public final class ColdStart {
             !mode.name().equals("lambda")
                 ? ""
                 : switch (subject.name().replace("-before", "")) {
-              case "authorizer" -> verdict(median / reference, 1.15);
-              case "token-iam", "token-jwt" -> verdict(median / reference, 1.3);
-              case "discovery" -> verdict(median / reference, 2.0);
-              default -> "";
-            };
+                  case "authorizer" -> verdict(median / reference, 1.15);
+                  case "token-iam", "token-jwt" -> verdict(median / reference, 1.3);
+                  case "discovery" -> verdict(median / reference, 2.0);
+                  default -> "";
+                };
         out.append(
             String.format(
                 Locale.ROOT,

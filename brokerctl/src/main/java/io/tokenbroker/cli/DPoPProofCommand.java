@@ -280,7 +280,10 @@ final class DPoPProofCommand implements Callable<Integer> {
               + (Files.isDirectory(Path.of(value)) ? ": it is a directory" : ": an I/O error"));
     }
     int start =
-        bytes.length >= 3 && bytes[0] == (byte) 0xEF && bytes[1] == (byte) 0xBB && bytes[2] == (byte) 0xBF
+        bytes.length >= 3
+                && bytes[0] == (byte) 0xEF
+                && bytes[1] == (byte) 0xBB
+                && bytes[2] == (byte) 0xBF
             ? 3
             : 0;
     try {

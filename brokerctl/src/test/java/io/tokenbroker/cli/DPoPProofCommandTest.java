@@ -356,8 +356,14 @@ class DPoPProofCommandTest {
     Path bom = dir.resolve("token-bom.txt");
     Files.writeString(bom, "\uFEFF" + TOKEN + "\r\n", StandardCharsets.UTF_8);
     String[] args = {
-      "dpop-proof", "--key", key.toString(), "--method", "GET", "--url",
-      "https://api.example.com/orders?id=7", "--access-token-file"
+      "dpop-proof",
+      "--key",
+      key.toString(),
+      "--method",
+      "GET",
+      "--url",
+      "https://api.example.com/orders?id=7",
+      "--access-token-file"
     };
 
     Run refused = brokerctl(append(args, binary.toString()));

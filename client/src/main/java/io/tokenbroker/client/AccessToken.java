@@ -70,10 +70,10 @@ public final class AccessToken {
 
   /**
    * Takes note of an API's answer to a request made with this token: a {@code DPoP-Nonce} header is
-   * kept for the next proofs to that server (RFC 9449 section 9). True when the answer is a 401
-   * (or a 403, as API Gateway sends it) with {@code WWW-Authenticate: DPoP error="use_dpop_nonce"}
-   * and a nonce: send the request once
-   * more, with a new {@link #dpopProof}. Always false for a bearer token.
+   * kept for the next proofs to that server (RFC 9449 section 9). True when the answer is a 401 (or
+   * a 403, as API Gateway sends it) with {@code WWW-Authenticate: DPoP error="use_dpop_nonce"} and
+   * a nonce: send the request once more, with a new {@link #dpopProof}. Always false for a bearer
+   * token.
    *
    * @param url the URL the request went to
    * @param status the answer's status

@@ -257,7 +257,8 @@ class DPoPTokenClientIT {
       throws Exception {
     server.tokenNonce = Optional.of("as-new");
     server.tokenNonceOnSuccess = Optional.of("as-old");
-    java.util.concurrent.atomic.AtomicBoolean fired = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicBoolean fired =
+        new java.util.concurrent.atomic.AtomicBoolean();
     java.util.concurrent.atomic.AtomicReference<TokenClient> tokens =
         new java.util.concurrent.atomic.AtomicReference<>();
     java.time.Clock interleaving =
@@ -275,7 +276,9 @@ class DPoPTokenClientIT {
           @Override
           public Instant instant() {
             List<DPoPTestServer.Seen> seen = server.seen("/token");
-            if (seen.size() == 1 && seen.getFirst().status() == 400 && fired.compareAndSet(false, true)) {
+            if (seen.size() == 1
+                && seen.getFirst().status() == 400
+                && fired.compareAndSet(false, true)) {
               // The other request, whose answer is a late one: its nonce is older than the
               // server's current, which stays "as-new".
               tokens.get().token(Set.of("demo:write"));
@@ -301,8 +304,8 @@ class DPoPTokenClientIT {
   /**
    * Another thread's answer may replace the origin's nonce (with an older one) between this call's
    * challenge and its retry: the retry uses the challenge's own nonce. The interleaving is made
-   * deterministic by a challenged body whose close, which send does between the two, lets the
-   * other answer in.
+   * deterministic by a challenged body whose close, which send does between the two, lets the other
+   * answer in.
    */
   @Test
   void theRetryUsesTheChallengesOwnNonceWhateverAnotherCallLearnedMeanwhile() throws Exception {

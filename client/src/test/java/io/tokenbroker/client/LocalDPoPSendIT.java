@@ -74,7 +74,8 @@ class LocalDPoPSendIT {
 
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     // The retry was made with the authorizer's nonce, which the token keeps for that origin.
-    assertThat(SignedJWT.parse(token.dpopProof("GET", api)).getJWTClaimsSet().getStringClaim("nonce"))
+    assertThat(
+            SignedJWT.parse(token.dpopProof("GET", api)).getJWTClaimsSet().getStringClaim("nonce"))
         .isNotBlank();
     // And the next call needs no challenge: it succeeds with the nonce already known.
     HttpResponse<String> again =
