@@ -85,6 +85,9 @@ final class DPoPProofCommand implements Callable<Integer> {
   private static final Pattern NONCE = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]+");
   // RFC 9449 7.1: the token in "Authorization: DPoP <token>" is token68.
   private static final Pattern TOKEN68 = Pattern.compile("[A-Za-z0-9\\-._~+/]+=*");
+  // A JWT's shape, or a long base64url run: a token (or key) given where a file name belongs.
+  private static final Pattern TOKEN_LIKE =
+      Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]*){2,}|[A-Za-z0-9_+=-]{32,}");
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -225,7 +228,11 @@ final class DPoPProofCommand implements Callable<Integer> {
     String token =
         accessTokenFile.equals("-")
             ? new String(System.in.readAllBytes(), StandardCharsets.US_ASCII)
-            : Files.readString(Path.of(accessTokenFile), StandardCharsets.US_ASCII);
+            : readText(
+                "--access-token-file",
+                accessTokenFile,
+                StandardCharsets.US_ASCII,
+                "the access token alone is expected");
     token = token.strip();
     if (token.startsWith("DPoP ") || token.startsWith("Bearer ")) {
       throw new IllegalArgumentException(
@@ -246,11 +253,55 @@ final class DPoPProofCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * The text of {@code option}'s file, a UTF-8 byte order mark skipped. Messages name the option,
+   * and the file only when its name could not be a token or key given by mistake (an exception's
+   * own message would repeat it).
+   */
+  private static String readText(
+      String option, String value, java.nio.charset.Charset charset, String expected) {
+    String named =
+        value.length() > 200 || value.contains("{") || TOKEN_LIKE.matcher(value).matches()
+            ? option
+            : option + " " + value;
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(Path.of(value));
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new IllegalArgumentException("cannot read " + named + ": not a file name");
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new IllegalArgumentException("cannot read " + named + ": no such file");
+    } catch (java.nio.file.AccessDeniedException e) {
+      throw new IllegalArgumentException("cannot read " + named + ": permission denied");
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "cannot read "
+              + named
+              + (Files.isDirectory(Path.of(value)) ? ": it is a directory" : ": an I/O error"));
+    }
+    int start =
+        bytes.length >= 3
+                && bytes[0] == (byte) 0xEF
+                && bytes[1] == (byte) 0xBB
+                && bytes[2] == (byte) 0xBF
+            ? 3
+            : 0;
+    try {
+      return charset
+          .newDecoder()
+          .decode(java.nio.ByteBuffer.wrap(bytes, start, bytes.length - start))
+          .toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new IllegalArgumentException(named + " is not a text file (" + expected + ")");
+    }
+  }
+
   private record Signing(JWSSigner signer, JWSAlgorithm algorithm, JWK publicJwk) {}
 
   private Signing signing(Path file, Optional<JWSAlgorithm> wanted)
       throws IOException, JOSEException {
-    String text = Files.readString(file);
+    String text =
+        readText("--key", file.toString(), StandardCharsets.UTF_8, "a JWK or a PEM is expected");
     KeyPair pair;
     Optional<JWSAlgorithm> declared = Optional.empty();
     if (text.strip().startsWith("{")) {

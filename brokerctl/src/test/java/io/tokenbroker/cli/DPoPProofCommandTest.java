@@ -263,7 +263,11 @@ class DPoPProofCommandTest {
     assertRefused(garbage, "neither a JWK nor a PEM private key");
     assertRefused(bare, "openssl pkey -in " + bare + " -pubout");
     assertRefused(mismatched, "not one pair");
-    assertRefused(dir.resolve("missing.jwk"), "missing.jwk");
+    assertRefused(dir.resolve("missing.jwk"), "cannot read --key " + dir.resolve("missing.jwk"));
+    assertRefused(dir.resolve("missing.jwk"), "no such file");
+    Path binary = dir.resolve("key.der");
+    Files.write(binary, new byte[] {0x30, (byte) 0x82, (byte) 0xff, (byte) 0xfe, 0x00});
+    assertRefused(binary, "--key " + binary + " is not a text file (a JWK or a PEM is expected)");
     Run run =
         brokerctl(
             "dpop-proof",
@@ -320,6 +324,63 @@ class DPoPProofCommandTest {
     assertThat(run.exit()).isEqualTo(1);
     assertThat(run.err()).contains(message).doesNotContain(TOKEN);
     assertThat(run.out()).isEmpty();
+  }
+
+  /** The token itself given as the file, by mistake: the error must not print it. */
+  @Test
+  void refusesATokenGivenAsTheAccessTokenFileWithoutShowingIt() {
+    Run run =
+        brokerctl(
+            "dpop-proof",
+            "--key",
+            key.toString(),
+            "--method",
+            "GET",
+            "--url",
+            "https://api.example.com/",
+            "--access-token-file",
+            TOKEN);
+
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.err())
+        .contains("cannot read --access-token-file: no such file")
+        .doesNotContain(TOKEN)
+        .doesNotContain("c2lnbmF0dXJl");
+    assertThat(run.out()).isEmpty();
+  }
+
+  @Test
+  void aBinaryAccessTokenFileGetsAClearMessageAndABomIsSkipped() throws Exception {
+    Path binary = dir.resolve("token.bin");
+    Files.write(binary, new byte[] {(byte) 0xc3, 0x28, 0x00, (byte) 0x80});
+    Path bom = dir.resolve("token-bom.txt");
+    Files.writeString(bom, "\uFEFF" + TOKEN + "\r\n", StandardCharsets.UTF_8);
+    String[] args = {
+      "dpop-proof",
+      "--key",
+      key.toString(),
+      "--method",
+      "GET",
+      "--url",
+      "https://api.example.com/orders?id=7",
+      "--access-token-file"
+    };
+
+    Run refused = brokerctl(append(args, binary.toString()));
+    Run fromBom = brokerctl(append(args, bom.toString()));
+
+    assertThat(refused.exit()).isEqualTo(1);
+    assertThat(refused.err())
+        .contains("--access-token-file " + binary + " is not a text file")
+        .doesNotContain("Input length");
+    assertThat(fromBom.exit()).as(fromBom.err()).isZero();
+    verifyApiProof(fromBom.out().strip(), null);
+  }
+
+  private static String[] append(String[] args, String last) {
+    String[] all = java.util.Arrays.copyOf(args, args.length + 1);
+    all[args.length] = last;
+    return all;
   }
 
   @Test

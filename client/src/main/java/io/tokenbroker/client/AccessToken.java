@@ -70,9 +70,10 @@ public final class AccessToken {
 
   /**
    * Takes note of an API's answer to a request made with this token: a {@code DPoP-Nonce} header is
-   * kept for the next proofs to that server (RFC 9449 section 9). True when the answer is a 401
-   * with {@code WWW-Authenticate: DPoP error="use_dpop_nonce"} and a nonce: send the request once
-   * more, with a new {@link #dpopProof}. Always false for a bearer token.
+   * kept for the next proofs to that server (RFC 9449 section 9). True when the answer is a 401 (or
+   * a 403, as API Gateway sends it) with {@code WWW-Authenticate: DPoP error="use_dpop_nonce"} and
+   * a nonce: send the request once more, with a new {@link #dpopProof}. Always false for a bearer
+   * token.
    *
    * @param url the URL the request went to
    * @param status the answer's status
@@ -92,14 +93,18 @@ public final class AccessToken {
   public <T> HttpResponse<T> send(
       HttpClient http, HttpRequest.Builder request, HttpResponse.BodyHandler<T> body)
       throws IOException, InterruptedException {
-    HttpRequest first = authorized(request);
+    HttpRequest first = authorized(request, Optional.empty());
     HttpResponse<T> response = http.send(first, body);
-    if (dpopNonceChallenge(first.uri(), response.statusCode(), response.headers())) {
-      discard(response.body());
-      response = http.send(authorized(request), body);
-      dpopNonceChallenge(first.uri(), response.statusCode(), response.headers());
+    Optional<String> challenge =
+        dpop.flatMap(d -> d.challenge(first.uri(), response.statusCode(), response.headers()));
+    if (challenge.isEmpty()) {
+      return response;
     }
-    return response;
+    discard(response.body());
+    // The challenge's own nonce: another call may have replaced the origin's meanwhile.
+    HttpResponse<T> retried = http.send(authorized(request, challenge), body);
+    dpopNonceChallenge(first.uri(), retried.statusCode(), retried.headers());
+    return retried;
   }
 
   /** A challenged answer's body, if it is a stream (ofInputStream, ofLines): closed, not leaked. */
@@ -111,11 +116,16 @@ public final class AccessToken {
     }
   }
 
-  private HttpRequest authorized(HttpRequest.Builder request) {
+  /** With a proof carrying {@code nonce}, or else the latest nonce of the URL's origin. */
+  private HttpRequest authorized(HttpRequest.Builder request, Optional<String> nonce) {
     HttpRequest.Builder copy = request.copy().setHeader("Authorization", authorizationHeader());
     if (dpop.isPresent()) {
       HttpRequest built = copy.build(); // its method and URL, as they will be sent
-      copy.setHeader("DPoP", dpopProof(built.method(), built.uri()));
+      copy.setHeader(
+          "DPoP",
+          nonce.isPresent()
+              ? dpop.get().proof(built.method(), built.uri(), value, nonce)
+              : dpopProof(built.method(), built.uri()));
     }
     return copy.build();
   }

@@ -37,25 +37,34 @@ final class DPoPBinding {
   /** A proof for a request to a resource server with {@code accessToken}, with its nonce if any. */
   String proof(String method, URI url, String accessToken) {
     DPoPKey.htu(url); // refuses a URL that is no origin's before it is looked up
-    return key.proof(
-        method,
-        url,
-        Optional.ofNullable(resourceNonces.get(origin(url))),
-        Optional.of(accessToken));
+    return proof(method, url, accessToken, Optional.ofNullable(resourceNonces.get(origin(url))));
+  }
+
+  /** A proof with this very nonce: the retry of a challenge, whatever other calls learned since. */
+  String proof(String method, URI url, String accessToken, Optional<String> nonce) {
+    return key.proof(method, url, nonce, Optional.of(accessToken));
   }
 
   /**
    * Takes note of a resource server's answer: its {@code DPoP-Nonce}, if any, is the one to use at
-   * that origin from now on. True when the answer is the RFC 9449 section 9 challenge (401, {@code
+   * that origin from now on. True when the answer is the RFC 9449 section 9 challenge ({@code
    * WWW-Authenticate: DPoP error="use_dpop_nonce"}) and came with a nonce: the request is worth
-   * sending once more with a new proof.
+   * sending once more with a new proof. The RFC's challenge is a 401; API Gateway can only send it
+   * with a Deny, which its ACCESS_DENIED gateway response makes a 403 (the broker's own APIs), so
+   * both are taken.
    */
   boolean answered(URI url, int status, HttpHeaders headers) {
+    return challenge(url, status, headers).isPresent();
+  }
+
+  /** As {@link #answered}, giving the challenge's own nonce to retry with. */
+  Optional<String> challenge(URI url, int status, HttpHeaders headers) {
     Optional<String> nonce = headers.firstValue("DPoP-Nonce").filter(DPoPKey::validNonce);
     nonce.ifPresent(n -> remember(url, n));
-    return status == 401
-        && nonce.isPresent()
-        && useNonceChallenge(headers.allValues("WWW-Authenticate"));
+    return (status == 401 || status == 403)
+            && useNonceChallenge(headers.allValues("WWW-Authenticate"))
+        ? nonce
+        : Optional.empty();
   }
 
   private void remember(URI url, String nonce) {

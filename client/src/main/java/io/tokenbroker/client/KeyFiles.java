@@ -62,7 +62,7 @@ final class KeyFiles {
     String pem = read(file);
     PrivateKey privateKey = pkcs8(file, pem);
     PublicKey publicKey =
-        block(pem, BEGIN_PUBLIC, END_PUBLIC)
+        block(file, pem, BEGIN_PUBLIC, END_PUBLIC)
             .map(der -> publicKey(file, der, privateKey.getAlgorithm()))
             .orElseGet(() -> derivedPublicKey(file, privateKey, pkcs8Der(file, pem)));
     return new KeyPair(publicKey, privateKey);
@@ -71,6 +71,9 @@ final class KeyFiles {
   private static String read(Path file) {
     try {
       return Files.readString(file);
+    } catch (java.nio.charset.CharacterCodingException e) {
+      // Its message ("Input length = 1") says nothing; the bytes are not repeated either.
+      throw new IllegalArgumentException(file + " is not a text file (a JWK or a PEM is expected)");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
     }
@@ -89,7 +92,7 @@ final class KeyFiles {
   }
 
   private static byte[] pkcs8Der(Path file, String pem) {
-    return block(pem, BEGIN_PRIVATE, END_PRIVATE)
+    return block(file, pem, BEGIN_PRIVATE, END_PRIVATE)
         .orElseThrow(
             () ->
                 new IllegalArgumentException(
@@ -99,7 +102,7 @@ final class KeyFiles {
                         + "; openssl pkcs8 -topk8 -nocrypt converts others)"));
   }
 
-  private static Optional<byte[]> block(String pem, String begin, String end) {
+  private static Optional<byte[]> block(Path file, String pem, String begin, String end) {
     int from = pem.indexOf(begin);
     int to = pem.indexOf(end);
     if (from < 0 || to < from) {
@@ -108,7 +111,7 @@ final class KeyFiles {
     try {
       return Optional.of(Base64.getMimeDecoder().decode(pem.substring(from + begin.length(), to)));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("a " + begin + " block is not valid base64");
+      throw new IllegalArgumentException(file + ": its " + begin + " block is not valid base64");
     }
   }
 

@@ -179,37 +179,38 @@ final class TokenEndpoint {
       throws IOException, InterruptedException {
     Instant sentAt = clock.instant();
     HttpResponse<String> response =
-        http.send(request(parameters), HttpResponse.BodyHandlers.ofString());
-    boolean fresh = rememberNonce(response);
+        http.send(request(parameters, nonce), HttpResponse.BodyHandlers.ofString());
+    Optional<String> given = rememberNonce(response);
     if (dpop.isPresent()
         && response.statusCode() == 400
-        && fresh
+        && given.isPresent()
         && asksForNonce(response.body())) {
       LOG.log(Level.DEBUG, "the broker asked for a DPoP nonce; sending the request with it");
       sentAt = clock.instant();
-      response = http.send(request(parameters), HttpResponse.BodyHandlers.ofString());
+      // This answer's own nonce: another thread's answer may have replaced the shared one.
+      response = http.send(request(parameters, given), HttpResponse.BodyHandlers.ofString());
       rememberNonce(response);
     }
     return new Exchange(response, sentAt);
   }
 
-  private HttpRequest request(Map<String, String> parameters) {
+  private HttpRequest request(Map<String, String> parameters, Optional<String> withNonce) {
     HttpRequest.Builder request =
         authentication
             .post(endpoint, issuer, parameters)
             .timeout(retry.requestTimeout())
             .header("Accept", "application/json");
     // Every token request, the refresh grant included (RFC 9449 section 5), with the one key.
-    dpop.ifPresent(key -> request.header("DPoP", key.proof("POST", proofUrl, nonce)));
+    dpop.ifPresent(key -> request.header("DPoP", key.proof("POST", proofUrl, withNonce)));
     return request.build();
   }
 
-  /** Keeps the answer's DPoP-Nonce, if it has a valid one; true if it has. */
-  private boolean rememberNonce(HttpResponse<String> response) {
+  /** Keeps the answer's DPoP-Nonce, if it has a valid one, and gives it. */
+  private Optional<String> rememberNonce(HttpResponse<String> response) {
     Optional<String> given =
         response.headers().firstValue("DPoP-Nonce").filter(DPoPKey::validNonce);
     given.ifPresent(n -> nonce = given);
-    return given.isPresent();
+    return given;
   }
 
   private static boolean asksForNonce(String body) {

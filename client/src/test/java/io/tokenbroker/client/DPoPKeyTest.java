@@ -388,6 +388,24 @@ class DPoPKeyTest {
   }
 
   @Test
+  void aBrokenOrBinaryPemFileIsNamedInTheMessageWithoutQuotingIt() throws Exception {
+    Path broken = dir.resolve("broken.pem");
+    Files.writeString(
+        broken, "-----BEGIN PRIVATE KEY-----\nMIGHAgEA=secret=\n-----END PRIVATE KEY-----\n");
+    Path binary = dir.resolve("key.der");
+    Files.write(binary, new byte[] {0x30, (byte) 0x82, (byte) 0xff, (byte) 0xfe, 0x00});
+
+    Throwable refused = catchThrowable(() -> DPoPKey.fromPemFile(broken, JWSAlgorithm.ES256));
+    assertThat(refused)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(broken + ": its -----BEGIN PRIVATE KEY----- block is not valid base64");
+    assertThat(refused.getMessage()).doesNotContain("secret");
+    assertThatThrownBy(() -> DPoPKey.fromPemFile(binary, JWSAlgorithm.ES256))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(binary + " is not a text file (a JWK or a PEM is expected)");
+  }
+
+  @Test
   void toStringShowsTheAlgorithmAndThumbprintOnly() throws Exception {
     ECKey jwk = new ECKeyGenerator(Curve.P_256).generate();
     DPoPKey key = DPoPKey.of(jwk.toKeyPair(), JWSAlgorithm.ES256);

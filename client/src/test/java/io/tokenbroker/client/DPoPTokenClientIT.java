@@ -246,6 +246,91 @@ class DPoPTokenClientIT {
     assertThat(server.seen("/token").getLast().nonce()).isNotEqualTo(Optional.of("rs-1"));
   }
 
+  /**
+   * Another token request may replace the client's broker nonce (here with an older one) between a
+   * 400 use_dpop_nonce and its retry: the retry carries that 400's own nonce. The other request is
+   * run at exactly that point by a clock the client reads there (the retry's send time), and its
+   * answer brings a nonce the server no longer takes.
+   */
+  @Test
+  void theTokenRequestsRetryUsesItsOwnAnswersNonceWhateverAnotherRequestLearnedMeanwhile()
+      throws Exception {
+    server.tokenNonce = Optional.of("as-new");
+    server.tokenNonceOnSuccess = Optional.of("as-old");
+    java.util.concurrent.atomic.AtomicBoolean fired =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicReference<TokenClient> tokens =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    java.time.Clock interleaving =
+        new java.time.Clock() {
+          @Override
+          public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+          }
+
+          @Override
+          public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+          }
+
+          @Override
+          public Instant instant() {
+            List<DPoPTestServer.Seen> seen = server.seen("/token");
+            if (seen.size() == 1
+                && seen.getFirst().status() == 400
+                && fired.compareAndSet(false, true)) {
+              // The other request, whose answer is a late one: its nonce is older than the
+              // server's current, which stays "as-new".
+              tokens.get().token(Set.of("demo:write"));
+              server.tokenNonce = Optional.of("as-new");
+              server.tokenNonceOnSuccess = Optional.empty();
+            }
+            return clock.instant();
+          }
+        };
+    tokens.set(client(privateKeyJwt()).clock(interleaving).dpop().build());
+
+    AccessToken token = tokens.get().token(READ);
+
+    assertThat(token.tokenType()).isEqualTo("DPoP");
+    assertThat(server.seen("/token"))
+        .extracting(DPoPTestServer.Seen::status, DPoPTestServer.Seen::nonce)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(400, Optional.empty()),
+            org.assertj.core.groups.Tuple.tuple(200, Optional.of("as-new")),
+            org.assertj.core.groups.Tuple.tuple(200, Optional.of("as-new")));
+  }
+
+  /**
+   * Another thread's answer may replace the origin's nonce (with an older one) between this call's
+   * challenge and its retry: the retry uses the challenge's own nonce. The interleaving is made
+   * deterministic by a challenged body whose close, which send does between the two, lets the other
+   * answer in.
+   */
+  @Test
+  void theRetryUsesTheChallengesOwnNonceWhateverAnotherCallLearnedMeanwhile() throws Exception {
+    AccessToken token = client(privateKeyJwt()).dpop().build().token(READ);
+    URI orders = URI.create(server.uri() + "/api/orders");
+    server.resourceNonce = Optional.of("rs-new");
+    HttpHeaders older = HttpHeaders.of(Map.of("DPoP-Nonce", List.of("rs-old")), (k, v) -> true);
+    HttpResponse.BodyHandler<java.io.Closeable> body =
+        info -> {
+          HttpResponse.BodySubscriber<String> text =
+              HttpResponse.BodySubscribers.ofString(java.nio.charset.StandardCharsets.UTF_8);
+          return HttpResponse.BodySubscribers.mapping(
+              text, t -> () -> token.dpopNonceChallenge(orders, 200, older)); // the other call
+        };
+
+    HttpResponse<java.io.Closeable> answer = token.send(http, HttpRequest.newBuilder(orders), body);
+
+    assertThat(answer.statusCode()).isEqualTo(200);
+    assertThat(server.seen("/api"))
+        .extracting(DPoPTestServer.Seen::status, DPoPTestServer.Seen::nonce)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(401, Optional.empty()),
+            org.assertj.core.groups.Tuple.tuple(200, Optional.of("rs-new")));
+  }
+
   @Test
   void aProofForOneRequestIsRefusedForAnother() throws Exception {
     AccessToken token = client(privateKeyJwt()).dpop().build().token(READ);

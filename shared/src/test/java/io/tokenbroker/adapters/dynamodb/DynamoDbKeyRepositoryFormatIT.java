@@ -26,6 +26,7 @@ import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
 import software.amazon.awssdk.enhanced.dynamodb.Key;
 import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticImmutableTableSchema;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The key table's items are the ones earlier versions wrote through the Enhanced Client: a deployed
@@ -40,11 +41,15 @@ class DynamoDbKeyRepositoryFormatIT {
 
   private static DynamoDbKeyRepository repository;
   private static DynamoDbTable<SigningKey> earlier;
+  private static software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamoDb;
+  private static String table;
 
   @BeforeAll
   static void setUp(LocalAws aws) {
     AwsFixture fixture = AwsFixture.provisioned(aws);
     repository = new DynamoDbKeyRepository(fixture.dynamoDb, fixture.tables.keys());
+    dynamoDb = fixture.dynamoDb;
+    table = fixture.tables.keys();
     earlier =
         DynamoDbEnhancedClient.builder()
             .dynamoDbClient(fixture.dynamoDb)
@@ -85,6 +90,63 @@ class DynamoDbKeyRepositoryFormatIT {
       repository.write(List.of(), List.of(key));
       assertThat(read(key)).isEqualTo(key);
     }
+  }
+
+  /**
+   * Item for item, not only the decoded keys: the attributes, their types, number encodings, and
+   * which optional ones are absent are the same whoever wrote them, in both directions.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"RS256", "ES256"})
+  void writesTheSameItemsAsEarlierVersions(String alg) {
+    List<SigningKey> states = lifecycle(JWSAlgorithm.parse(alg));
+    String kid = states.getFirst().kid();
+    List<Map<String, AttributeValue>> byEarlier = new java.util.ArrayList<>();
+    for (SigningKey key : states) {
+      earlier.putItem(key);
+      byEarlier.add(rawItem(kid));
+    }
+    earlier.deleteItem(Key.builder().partitionValue(kid).build());
+    List<Map<String, AttributeValue>> byNew = new java.util.ArrayList<>();
+    repository.create(states.getFirst());
+    byNew.add(rawItem(kid));
+    for (SigningKey key : states.subList(1, states.size())) {
+      repository.write(List.of(), List.of(key));
+      byNew.add(rawItem(kid));
+    }
+
+    assertThat(byNew).isEqualTo(byEarlier);
+    // The pending key has optional times: absent, in both.
+    assertThat(byNew.getFirst().values()).noneMatch(v -> Boolean.TRUE.equals(v.nul()));
+  }
+
+  /**
+   * An item whose absent optional attributes are written as NULL (the Enhanced Client's schema
+   * writes them so when nulls are not ignored) reads as the key.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"RS256", "ES256"})
+  void readsOptionalAttributesWrittenAsNull(String alg) {
+    for (SigningKey key : lifecycle(JWSAlgorithm.parse(alg))) {
+      Map<String, AttributeValue> withNulls = EARLIER_SCHEMA.itemToMap(key, false);
+      dynamoDb.putItem(r -> r.tableName(table).item(withNulls));
+      if (key.state() == KeyState.PENDING) {
+        assertThat(rawItem(key.kid()).values()).anyMatch(v -> Boolean.TRUE.equals(v.nul()));
+      }
+
+      assertThat(repository.find(key.kid())).contains(key);
+      assertThat(repository.findAll()).contains(key);
+    }
+  }
+
+  private static Map<String, AttributeValue> rawItem(String kid) {
+    return dynamoDb
+        .getItem(
+            r ->
+                r.tableName(table)
+                    .key(Map.of("kid", AttributeValue.fromS(kid)))
+                    .consistentRead(true))
+        .item();
   }
 
   private static SigningKey read(SigningKey key) {
