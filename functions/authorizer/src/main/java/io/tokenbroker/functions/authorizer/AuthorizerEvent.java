@@ -84,6 +84,9 @@ final class AuthorizerEvent {
     /** The same for the last member named DPoP in any case (RFC 9449 7.1's proof header). */
     int dpopKind = -1;
 
+    /** Members named DPoP in any case: more than one is a repeated header (RFC 9449 4.3). */
+    int dpopMembers;
+
     int dpopListSize;
     int dpopStart = -1;
     int dpopEnd;
@@ -267,7 +270,10 @@ final class AuthorizerEvent {
     }
     Optional<String> proof = Optional.empty();
     boolean repeated = false;
-    if (multiValueHeaders != null && multiValueHeaders.dpopKind == 1) {
+    if (multiValueHeaders != null && multiValueHeaders.dpopMembers > 1
+        || headers != null && headers.dpopMembers > 1) {
+      repeated = true; // "DPoP" and "dpop" are one header name sent twice
+    } else if (multiValueHeaders != null && multiValueHeaders.dpopKind == 1) {
       if (multiValueHeaders.dpopListSize == 1) {
         proof = Optional.ofNullable(dpopValue(multiValueHeaders));
       } else {
@@ -496,6 +502,9 @@ final class AuthorizerEvent {
         int nameLength = this.nameLength[member];
         boolean authorization = isAuthorization(member);
         boolean dpop = !authorization && isDpop(member);
+        if (dpop) {
+          count.dpopMembers++;
+        }
         char c = peekValue();
         if (c == '"') {
           pos++;
