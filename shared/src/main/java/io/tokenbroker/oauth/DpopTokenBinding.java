@@ -7,18 +7,20 @@ import io.tokenbroker.dpop.DpopProofVerifier;
 import io.tokenbroker.dpop.DpopReason;
 import io.tokenbroker.dpop.DpopRequest;
 import io.tokenbroker.errors.RequestRejected;
+import io.tokenbroker.errors.ServiceFailure;
 import io.tokenbroker.jose.Confirmation;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * DPoP at the token endpoint (RFC 9449 5), in two steps around client authentication. First the
+ * DPoP at the token endpoint (RFC 9449 5), in steps around client authentication. First the
  * proof, if the request carries one, is checked against the broker's own URL of the endpoint called
  * (from ISSUER, never from the request's Host header) with every algorithm the broker accepts:
  * before authentication, so that a {@code use_dpop_nonce} answer does not spend the client's
  * assertion, which the retry could not use again. Then, once the client is known, its policy: a
  * client that must use DPoP and sent no proof, or a proof in an algorithm it may not use, is
- * refused with {@code invalid_dpop_proof}.
+ * refused with {@code invalid_dpop_proof}; only then is the proof recorded as used, so that an
+ * unauthenticated request never writes the replay store.
  */
 public final class DpopTokenBinding {
 
@@ -33,18 +35,19 @@ public final class DpopTokenBinding {
   }
 
   /**
-   * The request's proof, checked and used, if it carries one.
+   * The request's proof, checked but not yet used (nothing is written), if it carries one.
    *
    * @param proofs the values of every DPoP header of the request
    * @param iamRoute whether the request came to {@code /token/iam} rather than {@code /token}
    * @throws RequestRejected {@code invalid_dpop_proof} or {@code use_dpop_nonce}
    */
-  public Optional<DpopProof> check(List<String> proofs, String method, boolean iamRoute) {
+  public Optional<DpopProofVerifier.CheckedProof> check(
+      List<String> proofs, String method, boolean iamRoute) {
     if (proofs.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(
-        verifier.verify(
+        verifier.check(
             DpopRequest.tokenRequest(
                 proofs,
                 method,
@@ -54,27 +57,38 @@ public final class DpopTokenBinding {
   }
 
   /**
-   * What the access token is bound to, under the client's DPoP policy.
+   * What the access token is bound to, under the client's DPoP policy; call only once the client is
+   * authenticated: an accepted proof is recorded as used here.
    *
    * @throws RequestRejected {@code invalid_dpop_proof} if the client must use DPoP and sent no
-   *     proof, or used an algorithm its policy does not list
+   *     proof, used an algorithm its policy does not list, or a proof already used
    */
-  public Optional<Confirmation> bind(Client client, Optional<DpopProof> proof) {
-    if (proof.isEmpty()) {
+  public Optional<Confirmation> bind(
+      Client client, Optional<DpopProofVerifier.CheckedProof> checked) {
+    if (checked.isEmpty()) {
       if (client.dpop().required()) {
         throw reject(DpopReason.PROOF_MISSING);
       }
       return Optional.empty();
     }
-    if (!client.dpop().algorithms().contains(proof.get().alg())) {
+    if (!client.dpop().algorithms().contains(checked.get().proof().alg())) {
       throw reject(DpopReason.ALG_NOT_ALLOWED);
     }
-    return Optional.of(proof.get().key());
+    DpopProof proof = verifier.use(checked.get());
+    return Optional.of(proof.key());
   }
 
-  /** The nonce for a successful answer's DPoP-Nonce header, when nonces are required. */
+  /**
+   * The nonce for a successful answer's DPoP-Nonce header, when nonces are required; none if the
+   * nonce key fails (the header is optional, RFC 9449 8.2, and a success must not turn into an
+   * error: the client would retry with a spent refresh token and revoke its family).
+   */
   public Optional<String> nextNonce() {
-    return verifier.currentNonce();
+    try {
+      return verifier.currentNonce();
+    } catch (ServiceFailure nonceKeyDown) {
+      return Optional.empty();
+    }
   }
 
   static RequestRejected reject(DpopReason reason) {
