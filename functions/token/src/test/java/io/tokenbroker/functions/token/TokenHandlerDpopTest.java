@@ -93,7 +93,8 @@ class TokenHandlerDpopTest {
               return message.clone();
             },
             kit.clock,
-            Duration.ofMinutes(5));
+            Duration.ofMinutes(5),
+            SlotNonces.Server.AUTHORIZATION);
     DpopTokenBinding dpop =
         new DpopTokenBinding(
             new DpopProofVerifier(
