@@ -27,11 +27,26 @@ public final class DpopTokenBinding {
   private final DpopProofVerifier verifier;
   private final String tokenUrl;
   private final String tokenIamUrl;
+  private final Optional<String> mtlsTokenUrl;
+  private final Optional<String> mtlsTokenIamUrl;
 
   public DpopTokenBinding(DpopProofVerifier verifier, BrokerEndpoints endpoints) {
+    this(verifier, endpoints, Optional.empty());
+  }
+
+  /**
+   * @param mtlsEndpoints MTLS_BASE_URL's endpoints, if configured: the token endpoint's {@code
+   *     mtls_endpoint_aliases} URL is the same endpoint, so a proof naming it is accepted too
+   */
+  public DpopTokenBinding(
+      DpopProofVerifier verifier,
+      BrokerEndpoints endpoints,
+      Optional<BrokerEndpoints> mtlsEndpoints) {
     this.verifier = verifier;
     this.tokenUrl = endpoints.token().toString();
     this.tokenIamUrl = tokenUrl + "/iam";
+    this.mtlsTokenUrl = mtlsEndpoints.map(alias -> alias.token().toString());
+    this.mtlsTokenIamUrl = mtlsTokenUrl.map(url -> url + "/iam");
   }
 
   /**
@@ -46,14 +61,21 @@ public final class DpopTokenBinding {
     if (proofs.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(
-        verifier.check(
-            DpopRequest.tokenRequest(
-                proofs,
-                method,
-                iamRoute ? tokenIamUrl : tokenUrl,
-                Optional.empty(),
-                DpopProofVerifier.ALGORITHMS)));
+    try {
+      return Optional.of(verifier.check(request(proofs, method, iamRoute ? tokenIamUrl : tokenUrl)));
+    } catch (RequestRejected rejected) {
+      Optional<String> alias = iamRoute ? mtlsTokenIamUrl : mtlsTokenUrl;
+      if (alias.isEmpty() || !rejected.reason().equals(DpopReason.HTU_MISMATCH.logName())) {
+        throw rejected;
+      }
+      // The mTLS alias of the same endpoint (a second check only for a proof naming another URL).
+      return Optional.of(verifier.check(request(proofs, method, alias.get())));
+    }
+  }
+
+  private static DpopRequest request(List<String> proofs, String method, String url) {
+    return DpopRequest.tokenRequest(
+        proofs, method, url, Optional.empty(), DpopProofVerifier.ALGORITHMS);
   }
 
   /**

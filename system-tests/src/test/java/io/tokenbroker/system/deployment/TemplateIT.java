@@ -334,19 +334,22 @@ class TemplateIT {
             "authorizerResultTtlInSeconds",
             Map.of("Fn::If", List.of("MtlsOn", 0L, Map.of("Ref", "AuthorizerCacheTtlSeconds"))));
 
-    Map<String, Object> discoveryEnv =
-        object(
-            object(t.ofType("AWS::Lambda::Function").get("DiscoveryFunction"), "Environment"),
-            "Variables");
-    assertThat(discoveryEnv)
-        .containsEntry(
-            "MTLS_BASE_URL",
-            Map.of(
-                "Fn::If",
-                List.of(
-                    "MtlsOn",
-                    Map.of("Fn::Sub", "https://${MtlsDomainName}"),
-                    Map.of("Ref", "AWS::NoValue"))));
+    // Discovery advertises the aliases; the token function accepts DPoP proofs naming them.
+    for (String function : List.of("DiscoveryFunction", "TokenFunction")) {
+      Map<String, Object> env =
+          object(
+              object(t.ofType("AWS::Lambda::Function").get(function), "Environment"), "Variables");
+      assertThat(env)
+          .as(function)
+          .containsEntry(
+              "MTLS_BASE_URL",
+              Map.of(
+                  "Fn::If",
+                  List.of(
+                      "MtlsOn",
+                      Map.of("Fn::Sub", "https://${MtlsDomainName}"),
+                      Map.of("Ref", "AWS::NoValue"))));
+    }
   }
 
   /**
