@@ -14,7 +14,9 @@ import java.util.Optional;
  */
 public final class Htu {
 
-  /** Longer URLs have no form: no endpoint of the broker or its APIs needs one, and it bounds work. */
+  /**
+   * Longer URLs have no form: no endpoint of the broker or its APIs needs one, and it bounds work.
+   */
   public static final int MAX_LENGTH = 2048;
 
   private Htu() {}

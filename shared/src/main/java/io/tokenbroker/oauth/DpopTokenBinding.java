@@ -13,14 +13,14 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * DPoP at the token endpoint (RFC 9449 5), in steps around client authentication. First the
- * proof, if the request carries one, is checked against the broker's own URL of the endpoint called
- * (from ISSUER, never from the request's Host header) with every algorithm the broker accepts:
- * before authentication, so that a {@code use_dpop_nonce} answer does not spend the client's
- * assertion, which the retry could not use again. Then, once the client is known, its policy: a
- * client that must use DPoP and sent no proof, or a proof in an algorithm it may not use, is
- * refused with {@code invalid_dpop_proof}; only then is the proof recorded as used, so that an
- * unauthenticated request never writes the replay store.
+ * DPoP at the token endpoint (RFC 9449 5), in steps around client authentication. First the proof,
+ * if the request carries one, is checked against the broker's own URL of the endpoint called (from
+ * ISSUER, never from the request's Host header) with every algorithm the broker accepts: before
+ * authentication, so that a {@code use_dpop_nonce} answer does not spend the client's assertion,
+ * which the retry could not use again. Then, once the client is known, its policy: a client that
+ * must use DPoP and sent no proof, or a proof in an algorithm it may not use, is refused with
+ * {@code invalid_dpop_proof}; only then is the proof recorded as used, so that an unauthenticated
+ * request never writes the replay store.
  */
 public final class DpopTokenBinding {
 
@@ -62,7 +62,8 @@ public final class DpopTokenBinding {
       return Optional.empty();
     }
     try {
-      return Optional.of(verifier.check(request(proofs, method, iamRoute ? tokenIamUrl : tokenUrl)));
+      return Optional.of(
+          verifier.check(request(proofs, method, iamRoute ? tokenIamUrl : tokenUrl)));
     } catch (RequestRejected rejected) {
       Optional<String> alias = iamRoute ? mtlsTokenIamUrl : mtlsTokenUrl;
       if (alias.isEmpty() || !rejected.reason().equals(DpopReason.HTU_MISMATCH.logName())) {

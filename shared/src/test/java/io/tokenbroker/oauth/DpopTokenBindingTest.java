@@ -58,7 +58,8 @@ class DpopTokenBindingTest {
             () -> withAlias.check(List.of(proofFor("https://evil.example/token")), "POST", false))
         .satisfies(e -> assertThat(reason(e)).isEqualTo("dpop_htu_mismatch"));
     assertThatThrownBy(
-            () -> binding(Optional.empty()).check(List.of(proofFor(MTLS + "/token")), "POST", false))
+            () ->
+                binding(Optional.empty()).check(List.of(proofFor(MTLS + "/token")), "POST", false))
         .satisfies(e -> assertThat(reason(e)).isEqualTo("dpop_htu_mismatch"));
   }
 }

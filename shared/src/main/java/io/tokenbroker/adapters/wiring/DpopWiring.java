@@ -29,7 +29,8 @@ public final class DpopWiring {
             clockSkew,
             dpop.nonceKeyId()
                 .<io.tokenbroker.dpop.DpopNonces>map(
-                    key -> new SlotNonces(
+                    key ->
+                        new SlotNonces(
                             adapters.nonceMac(key),
                             clock,
                             dpop.nonceLifetime(),

@@ -25,9 +25,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
- * DPoP at the token endpoint, around client authentication: an anonymous request with a valid
- * proof writes nothing (the proof's single use is recorded only after authentication), and a nonce
- * key that fails after issuance cannot turn a success into an error.
+ * DPoP at the token endpoint, around client authentication: an anonymous request with a valid proof
+ * writes nothing (the proof's single use is recorded only after authentication), and a nonce key
+ * that fails after issuance cannot turn a success into an error.
  */
 class TokenHandlerDpopTest {
 
