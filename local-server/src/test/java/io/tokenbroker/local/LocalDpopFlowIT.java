@@ -140,7 +140,12 @@ class LocalDpopFlowIT {
     assertRefused(
         dpop(
             "/demo/items/1",
-            DpopProofs.by(key, "GET", "https://localhost:1/demo/items/1", Instant.now())
+            // Another host name on the same port: only the host differs.
+            DpopProofs.by(
+                    key,
+                    "GET",
+                    "https://localhost:" + broker.issuer().getPort() + "/demo/items/1",
+                    Instant.now())
                 .ath(token)
                 .sign()));
     assertRefused(dpop("/demo/items/1", proof("GET", "/demo/items/1").ath(token + "x").sign()));

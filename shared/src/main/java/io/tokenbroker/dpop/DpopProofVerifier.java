@@ -84,6 +84,21 @@ public final class DpopProofVerifier {
    * @throws io.tokenbroker.errors.ServiceFailure if the replay store or the nonce key fails
    */
   public DpopProof verify(DpopRequest request) {
+    return use(check(request));
+  }
+
+  /**
+   * A proof that passed every stateless check (nonce included) but is not yet recorded: the token
+   * endpoint records it only once the client is authenticated, so no anonymous request writes.
+   */
+  public record CheckedProof(DpopProof proof, String proofId, Instant lastAcceptable) {}
+
+  /**
+   * Every check but single use: nothing is written.
+   *
+   * @throws RequestRejected as {@link #verify}
+   */
+  public CheckedProof check(DpopRequest request) {
     String proof = singleProof(request.proofs());
     CompactJws jws;
     try {
@@ -136,10 +151,24 @@ public final class DpopProofVerifier {
       throw reject(DpopReason.KEY_MISMATCH);
     }
     String proofId = B64.encodeToString(sha256(jkt + "\n" + htu.get() + "\n" + claims.jti));
-    if (!replay.firstUse(proofId, lastAcceptable)) {
+    return new CheckedProof(
+        new DpopProof(new Confirmation.DpopKey(jkt), claims.jti, iat, header.alg),
+        proofId,
+        lastAcceptable);
+  }
+
+  /**
+   * Records a checked proof's single use.
+   *
+   * @return the proof, now used
+   * @throws RequestRejected {@code dpop_proof_replayed} if it was used before
+   * @throws io.tokenbroker.errors.ServiceFailure if the replay store fails
+   */
+  public DpopProof use(CheckedProof checked) {
+    if (!replay.firstUse(checked.proofId(), checked.lastAcceptable())) {
       throw reject(DpopReason.PROOF_REPLAYED);
     }
-    return new DpopProof(new Confirmation.DpopKey(jkt), claims.jti, iat, header.alg);
+    return checked.proof();
   }
 
   private static String singleProof(List<String> proofs) {

@@ -14,10 +14,21 @@ import java.util.Optional;
  */
 public final class Htu {
 
+  /**
+   * Longer URLs have no form: no endpoint of the broker or its APIs needs one, and it bounds work.
+   */
+  public static final int MAX_LENGTH = 2048;
+
   private Htu() {}
 
-  /** The normalized form of {@code url}, or empty if it is not an absolute http(s) URL. */
+  /**
+   * The normalized form of {@code url}, or empty if it is not an absolute http(s) URL or is longer
+   * than {@link #MAX_LENGTH}.
+   */
   public static Optional<String> normalize(String url) {
+    if (url.length() > MAX_LENGTH) {
+      return Optional.empty();
+    }
     String withoutQuery = url;
     int cut = indexOfAny(url, '?', '#');
     if (cut >= 0) {
@@ -108,42 +119,41 @@ public final class Htu {
         || c == '~';
   }
 
-  /** RFC 3986 5.2.4. */
+  /** RFC 3986 5.2.4, reading the input by index so that the work is linear in its length. */
   private static String removeDotSegments(String path) {
     if (!path.contains(".")) {
       return path;
     }
-    StringBuilder in = new StringBuilder(path);
-    StringBuilder out = new StringBuilder();
-    while (!in.isEmpty()) {
-      if (startsWith(in, "../")) {
-        in.delete(0, 3);
-      } else if (startsWith(in, "./")) {
-        in.delete(0, 2);
-      } else if (startsWith(in, "/./")) {
-        in.delete(0, 2);
-      } else if (in.toString().equals("/.")) {
-        in.replace(0, 2, "/");
-      } else if (startsWith(in, "/../")) {
-        in.delete(0, 3);
+    int i = 0;
+    int n = path.length();
+    StringBuilder out = new StringBuilder(n);
+    while (i < n) {
+      if (path.startsWith("../", i)) {
+        i += 3;
+      } else if (path.startsWith("./", i)) {
+        i += 2;
+      } else if (path.startsWith("/./", i)) {
+        i += 2;
+      } else if (i + 2 == n && path.startsWith("/.", i)) {
+        out.append('/');
+        i = n;
+      } else if (path.startsWith("/../", i)) {
+        i += 3;
         dropLastSegment(out);
-      } else if (in.toString().equals("/..")) {
-        in.replace(0, 3, "/");
+      } else if (i + 3 == n && path.startsWith("/..", i)) {
         dropLastSegment(out);
-      } else if (in.toString().equals(".") || in.toString().equals("..")) {
-        in.setLength(0);
+        out.append('/');
+        i = n;
+      } else if (n - i <= 2 && (path.startsWith("..", i) || n - i == 1 && path.charAt(i) == '.')) {
+        i = n;
       } else {
-        int next = in.indexOf("/", in.charAt(0) == '/' ? 1 : 0);
-        int end = next < 0 ? in.length() : next;
-        out.append(in, 0, end);
-        in.delete(0, end);
+        int next = path.indexOf('/', path.charAt(i) == '/' ? i + 1 : i);
+        int end = next < 0 ? n : next;
+        out.append(path, i, end);
+        i = end;
       }
     }
     return out.toString();
-  }
-
-  private static boolean startsWith(StringBuilder s, String prefix) {
-    return s.length() >= prefix.length() && s.substring(0, prefix.length()).equals(prefix);
   }
 
   private static void dropLastSegment(StringBuilder out) {

@@ -106,6 +106,9 @@ public final class RefreshService {
         store
             .family(record.familyId())
             .orElseThrow(() -> invalidGrant(RefreshReason.REFRESH_TOKEN_UNKNOWN));
+    // A bound family: only the key's holder gets further, so a thief without the key can neither
+    // refresh nor get the family revoked by presenting its token as another client.
+    family.dpopKey().ifPresent(bound -> requireProofOf(bound, binding));
     if (!record.clientId().equals(client.clientId())) {
       // Another client holds this client's refresh token: it leaked.
       familyRevocation.revoke(
@@ -117,7 +120,6 @@ public final class RefreshService {
     if (revoked.isPresent()) {
       throw invalidGrant(revoked.get());
     }
-    family.dpopKey().ifPresent(bound -> requireProofOf(bound, binding));
     if (record.used()) {
       familyRevocation.revoke(family, RevocationReason.REFRESH_TOKEN_REUSED, origin);
       throw invalidGrant(RefreshReason.REFRESH_TOKEN_REUSED);

@@ -48,7 +48,8 @@ class DpopProofVerifierTest {
   private final MutableClock clock = new MutableClock(NOW);
   private final InMemoryDpopReplayGuard replay = new InMemoryDpopReplayGuard();
   private final CountingMac mac = new CountingMac();
-  private final DpopNonces nonces = new SlotNonces(mac, clock, Duration.ofMinutes(5));
+  private final DpopNonces nonces =
+      new SlotNonces(mac, clock, Duration.ofMinutes(5), SlotNonces.Server.AUTHORIZATION);
 
   private DpopProofVerifier verifier(boolean withNonces) {
     return new DpopProofVerifier(
@@ -95,7 +96,8 @@ class DpopProofVerifierTest {
   @Test
   void acceptsAProofMadeByNimbusWithAthAndNonce() throws Exception {
     clock.set(Instant.now()); // the SDK stamps iat with the system clock
-    SlotNonces live = new SlotNonces(mac, clock, Duration.ofMinutes(5));
+    SlotNonces live =
+        new SlotNonces(mac, clock, Duration.ofMinutes(5), SlotNonces.Server.AUTHORIZATION);
     String nonce = live.current();
     String proof =
         new com.nimbusds.oauth2.sdk.dpop.DefaultDPoPProofFactory(EC, JWSAlgorithm.ES256)

@@ -340,6 +340,35 @@ class RefreshServiceTest {
     assertThat(revocations.familyRevoked(first.record().sessionId().orElseThrow())).isTrue();
   }
 
+  /**
+   * A thief that holds a DPoP-bound family's refresh token but not its key must not be able to get
+   * the family revoked: the key is checked before the other-client rule, and nothing is revoked.
+   */
+  @Test
+  void anotherClientWithoutTheFamilysDpopKeyRevokesNothing() {
+    IssuedToken first =
+        tokens.issue(
+            agent,
+            TokenRequest.from(Form.parse("grant_type=client_credentials")),
+            origin,
+            Optional.of(KEY));
+    String refreshToken = first.refreshToken().orElseThrow();
+    TokenRequest request =
+        TokenRequest.from(Form.parse("grant_type=refresh_token&refresh_token=" + refreshToken));
+
+    for (Optional<Confirmation> proof :
+        List.<Optional<Confirmation>>of(Optional.empty(), Optional.of(OTHER_KEY))) {
+      assertThatThrownBy(() -> refreshes.refresh(other, request, origin, proof))
+          .isInstanceOfSatisfying(
+              RequestRejected.class,
+              e -> assertThat(e.error()).isEqualTo(OAuthError.INVALID_DPOP_PROOF));
+    }
+    assertThat(revocations.familyRevoked(first.record().sessionId().orElseThrow())).isFalse();
+    assertThatThrownBy(() -> refreshes.refresh(other, request, origin, Optional.of(KEY)))
+        .satisfies(e -> assertThat(reason(e)).isEqualTo("refresh_token_other_client"));
+    assertThat(revocations.familyRevoked(first.record().sessionId().orElseThrow())).isTrue();
+  }
+
   @Test
   void expiresAfterTheIdleAndTheAbsoluteLifetime() {
     IssuedToken first = start("");

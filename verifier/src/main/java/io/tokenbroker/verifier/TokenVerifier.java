@@ -197,12 +197,14 @@ public final class TokenVerifier {
           400, "invalid_request", VerifierReason.PATH_NOT_NORMALIZED.logName(), Optional.empty());
     }
     VerifiedToken verified;
+    VerifierReason unavailable = VerifierReason.KEYS_UNAVAILABLE;
     try {
       verified = verifier.verify(token.get());
       if (dpop) {
         if (!(verified.confirmation().orElse(null) instanceof Confirmation.DpopKey key)) {
           return dpopRefused(VerifierReason.DPOP_TOKEN_NOT_BOUND.logName(), "invalid_token");
         }
+        unavailable = VerifierReason.DPOP_REPLAY_UNAVAILABLE; // the keys served; the store did not
         proofs
             .orElseThrow()
             .verify(
@@ -224,7 +226,7 @@ public final class TokenVerifier {
           ? dpopRefused(rejected.reason(), rejected.error().code())
           : unauthorized(rejected.reason(), true);
     } catch (ServiceFailure failure) {
-      return unavailable(failure, VerifierReason.KEYS_UNAVAILABLE);
+      return unavailable(failure, unavailable);
     } catch (RuntimeException bug) {
       LOG.log(System.Logger.Level.ERROR, "token verification failed: " + bug.getClass().getName());
       return new Decision.Refused(

@@ -33,6 +33,8 @@ public enum VerifierReason implements RejectionReason {
   INTROSPECTION_UNAVAILABLE("introspection_unavailable"),
   /** Not a rejection: the broker's keys could not be read and none usable are held (503/500). */
   KEYS_UNAVAILABLE("keys_unavailable"),
+  /** Not a rejection: the DPoP replay store (or nonce key) could not be used (503/500). */
+  DPOP_REPLAY_UNAVAILABLE("dpop_replay_unavailable"),
   /** Not a rejection: the verifier failed unexpectedly (500); nobody is let through. */
   VERIFIER_FAILED("verifier_failed");
 

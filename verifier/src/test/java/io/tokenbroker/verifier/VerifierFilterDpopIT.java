@@ -142,6 +142,36 @@ class VerifierFilterDpopIT {
     assertThat(HANDLED.get()).isEqualTo(handled + 1);
   }
 
+  /** A replay store that cannot be reached is not the broker's keys: the log says which failed. */
+  @Test
+  void namesAnUnreachableReplayStoreAsSuch() {
+    TokenVerifier verifier =
+        TokenVerifier.builder()
+            .issuer(broker.issuer().toString())
+            .audience(Brokers.audience(broker))
+            .route("GET /api/*", "demo:read")
+            .dpop(origin)
+            .dpopReplayGuard(
+                (proofId, keepUntil) -> {
+                  throw new io.tokenbroker.errors.ServiceFailure(
+                      "dynamodb", "PutItem failed", true, null);
+                })
+            .build();
+
+    Decision decision =
+        verifier.verify(
+            "GET",
+            "/api/a",
+            "DPoP " + token,
+            java.util.List.of(proof("GET", "/api/a").sign()),
+            origin + "/api/a");
+
+    assertThat(decision)
+        .isInstanceOfSatisfying(
+            Decision.Refused.class,
+            refused -> assertThat(refused.reason()).isEqualTo("dpop_replay_unavailable"));
+  }
+
   @Test
   void refusesTheBoundTokenAsABearerTokenAndABearerTokenUnderTheDpopScheme() throws Exception {
     HttpResponse<String> asBearer =

@@ -29,7 +29,12 @@ public final class DpopWiring {
             clockSkew,
             dpop.nonceKeyId()
                 .<io.tokenbroker.dpop.DpopNonces>map(
-                    key -> new SlotNonces(adapters.nonceMac(key), clock, dpop.nonceLifetime()))),
+                    key ->
+                        new SlotNonces(
+                            adapters.nonceMac(key),
+                            clock,
+                            dpop.nonceLifetime(),
+                            SlotNonces.Server.AUTHORIZATION))),
         adapters.dpopReplayGuard(tables.assertions(), clockSkew),
         clock);
   }

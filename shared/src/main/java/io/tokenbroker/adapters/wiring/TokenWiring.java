@@ -89,7 +89,8 @@ public final class TokenWiring {
     this.dpop =
         new DpopTokenBinding(
             DpopWiring.verifier(adapters, dpopConfig, config.clockSkew(), tables, clock),
-            config.endpoints());
+            config.endpoints(),
+            config.mtlsEndpoints());
   }
 
   /** From the function's environment: {@link BrokerConfig}, {@link BrokerTables}, AWS settings. */

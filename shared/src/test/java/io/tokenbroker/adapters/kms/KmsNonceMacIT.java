@@ -49,9 +49,17 @@ class KmsNonceMacIT {
   void aNonceOneContainerGivesAnotherAccepts() {
     MutableClock clock = MutableClock.at("2026-11-30T12:00:00Z");
     SlotNonces first =
-        new SlotNonces(new KmsNonceMac(fixture.kms, keyId), clock, Duration.ofMinutes(5));
+        new SlotNonces(
+            new KmsNonceMac(fixture.kms, keyId),
+            clock,
+            Duration.ofMinutes(5),
+            SlotNonces.Server.AUTHORIZATION);
     SlotNonces second =
-        new SlotNonces(new KmsNonceMac(fixture.kms, keyId), clock, Duration.ofMinutes(5));
+        new SlotNonces(
+            new KmsNonceMac(fixture.kms, keyId),
+            clock,
+            Duration.ofMinutes(5),
+            SlotNonces.Server.AUTHORIZATION);
 
     String nonce = first.current();
 
@@ -69,11 +77,19 @@ class KmsNonceMacIT {
     MutableClock clock = MutableClock.at("2026-11-30T12:00:00Z");
 
     String foreign =
-        new SlotNonces(new KmsNonceMac(fixture.kms, otherKey), clock, Duration.ofMinutes(5))
+        new SlotNonces(
+                new KmsNonceMac(fixture.kms, otherKey),
+                clock,
+                Duration.ofMinutes(5),
+                SlotNonces.Server.AUTHORIZATION)
             .current();
 
     assertThat(
-            new SlotNonces(new KmsNonceMac(fixture.kms, keyId), clock, Duration.ofMinutes(5))
+            new SlotNonces(
+                    new KmsNonceMac(fixture.kms, keyId),
+                    clock,
+                    Duration.ofMinutes(5),
+                    SlotNonces.Server.AUTHORIZATION)
                 .accepts(foreign))
         .isFalse();
   }

@@ -334,19 +334,22 @@ class TemplateIT {
             "authorizerResultTtlInSeconds",
             Map.of("Fn::If", List.of("MtlsOn", 0L, Map.of("Ref", "AuthorizerCacheTtlSeconds"))));
 
-    Map<String, Object> discoveryEnv =
-        object(
-            object(t.ofType("AWS::Lambda::Function").get("DiscoveryFunction"), "Environment"),
-            "Variables");
-    assertThat(discoveryEnv)
-        .containsEntry(
-            "MTLS_BASE_URL",
-            Map.of(
-                "Fn::If",
-                List.of(
-                    "MtlsOn",
-                    Map.of("Fn::Sub", "https://${MtlsDomainName}"),
-                    Map.of("Ref", "AWS::NoValue"))));
+    // Discovery advertises the aliases; the token function accepts DPoP proofs naming them.
+    for (String function : List.of("DiscoveryFunction", "TokenFunction")) {
+      Map<String, Object> env =
+          object(
+              object(t.ofType("AWS::Lambda::Function").get(function), "Environment"), "Variables");
+      assertThat(env)
+          .as(function)
+          .containsEntry(
+              "MTLS_BASE_URL",
+              Map.of(
+                  "Fn::If",
+                  List.of(
+                      "MtlsOn",
+                      Map.of("Fn::Sub", "https://${MtlsDomainName}"),
+                      Map.of("Ref", "AWS::NoValue"))));
+    }
   }
 
   /**
@@ -396,6 +399,9 @@ class TemplateIT {
   @Test
   @SuppressWarnings("unchecked")
   void tellsTheAuthorizerItsResultCacheAndCarriesDpopChallenges() {
+    // The operator's TTL, but no cache with mTLS on (a cached decision would skip the certificate).
+    Object cacheTtl =
+        Map.of("Fn::If", List.of("MtlsOn", 0L, Map.of("Ref", "AuthorizerCacheTtlSeconds")));
     Map<String, Object> body =
         object(template().ofType("AWS::ApiGateway::RestApi").get("BrokerApi"), "Body");
     Map<String, Object> authorizer =
@@ -404,11 +410,11 @@ class TemplateIT {
             "x-amazon-apigateway-authorizer");
     assertThat(authorizer)
         .containsEntry("identitySource", "method.request.header.Authorization")
-        .containsEntry("authorizerResultTtlInSeconds", Map.of("Ref", "AuthorizerCacheTtlSeconds"));
+        .containsEntry("authorizerResultTtlInSeconds", cacheTtl);
     Map<String, Object> function =
         template().ofType("AWS::Lambda::Function").get("AuthorizerFunction");
     assertThat(object(object(function, "Environment"), "Variables"))
-        .containsEntry("AUTHORIZER_RESULT_TTL_SECONDS", Map.of("Ref", "AuthorizerCacheTtlSeconds"));
+        .containsEntry("AUTHORIZER_RESULT_TTL_SECONDS", cacheTtl);
     assertThat(object(template().parameters, "AuthorizerCacheTtlSeconds"))
         .containsEntry("Default", 0L);
 

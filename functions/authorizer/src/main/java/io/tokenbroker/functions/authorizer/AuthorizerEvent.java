@@ -85,6 +85,9 @@ final class AuthorizerEvent {
     /** The same for the last member named DPoP in any case (RFC 9449 7.1's proof header). */
     int dpopKind = -1;
 
+    /** Members named DPoP in any case: more than one is a repeated header (RFC 9449 4.3). */
+    int dpopMembers;
+
     int dpopListSize;
     int dpopStart = -1;
     int dpopEnd;
@@ -346,7 +349,10 @@ final class AuthorizerEvent {
     }
     Optional<String> proof = Optional.empty();
     boolean repeated = false;
-    if (multiValueHeaders != null && multiValueHeaders.dpopKind == 1) {
+    if (multiValueHeaders != null && multiValueHeaders.dpopMembers > 1
+        || headers != null && headers.dpopMembers > 1) {
+      repeated = true; // "DPoP" and "dpop" are one header name sent twice
+    } else if (multiValueHeaders != null && multiValueHeaders.dpopKind == 1) {
       if (multiValueHeaders.dpopListSize == 1) {
         proof = Optional.ofNullable(dpopValue(multiValueHeaders));
       } else {
@@ -595,6 +601,9 @@ final class AuthorizerEvent {
         int nameLength = this.nameLength[member];
         boolean authorization = isAuthorization(member);
         boolean dpop = !authorization && isDpop(member);
+        if (dpop) {
+          count.dpopMembers++;
+        }
         char c = peekValue();
         if (c == '"') {
           pos++;

@@ -101,7 +101,8 @@ public final class AuthorizerWiring {
                                         new SlotNonces(
                                             adapters.nonceMac(key),
                                             clock,
-                                            config.dpop().nonceLifetime()))),
+                                            config.dpop().nonceLifetime(),
+                                            SlotNonces.Server.RESOURCE))),
                         adapters.dpopReplayGuard(table, config.policy().clockSkew()),
                         clock));
     dpop = new DpopAuthorization(verifier, proofs);

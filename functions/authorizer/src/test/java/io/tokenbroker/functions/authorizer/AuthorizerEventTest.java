@@ -423,8 +423,15 @@ class AuthorizerEventTest {
         dpop(restDpop(",\"DPoP\":\"b\"},\"multiValueHeaders\":{\"dpop\":[\"a\"]", CONTEXT));
     assertThat(once.proof()).contains("a");
     assertThat(once.proofRepeated()).isFalse();
-    // The last DPoP member in any case counts; a list in the single-valued map is no value.
-    assertThat(dpop(restDpop(",\"DPOP\":\"a\",\"dpop\":\"b\"", CONTEXT)).proof()).contains("b");
+    // RFC 9449 4.3: one name in two cases is the header sent twice, in either map.
+    AuthorizerRequest.Dpop twoCases = dpop(restDpop(",\"DPOP\":\"a\",\"dpop\":\"b\"", CONTEXT));
+    assertThat(twoCases.proof()).isEmpty();
+    assertThat(twoCases.proofRepeated()).isTrue();
+    AuthorizerRequest.Dpop twoLists =
+        dpop(restDpop("},\"multiValueHeaders\":{\"DPoP\":[\"a\"],\"dpop\":[\"b\"]", CONTEXT));
+    assertThat(twoLists.proof()).isEmpty();
+    assertThat(twoLists.proofRepeated()).isTrue();
+    // A list in the single-valued map is no value.
     assertThat(dpop(restDpop(",\"DPoP\":[\"a\"]", CONTEXT)).proof()).isEmpty();
     assertThat(dpop(restDpop(",\"DPoP\":7", CONTEXT)).proof()).isEmpty();
   }

@@ -349,7 +349,8 @@ class DpopAuthorizerIT {
               }
             },
             Clock.systemUTC(),
-            Duration.ofMinutes(5));
+            Duration.ofMinutes(5),
+            SlotNonces.Server.RESOURCE);
     AuthorizerWiring wiring =
         AuthorizerWiring.fromEnvironment(
             environment(Map.of()), Clock.systemUTC(), new RecordingTelemetry());

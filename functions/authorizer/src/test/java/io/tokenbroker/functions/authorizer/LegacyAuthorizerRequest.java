@@ -101,7 +101,10 @@ final class LegacyAuthorizerRequest {
     TreeMap<String, Object> multi = caseInsensitive(event.get("multiValueHeaders"));
     Optional<String> proof;
     boolean repeated = false;
-    if (multi.get("DPoP") instanceof List<?> list) {
+    if (dpopMembers(event.get("multiValueHeaders")) > 1 || dpopMembers(event.get("headers")) > 1) {
+      proof = Optional.empty();
+      repeated = true;
+    } else if (multi.get("DPoP") instanceof List<?> list) {
       proof = list.size() == 1 ? Optional.ofNullable(string(list.getFirst())) : Optional.empty();
       repeated = list.size() > 1;
     } else {
@@ -117,6 +120,12 @@ final class LegacyAuthorizerRequest {
     Optional<String> url =
         host == null || path == null ? Optional.empty() : Optional.of("https://" + host + path);
     return Optional.of(new AuthorizerRequest.Dpop(token.get(), proof, repeated, url));
+  }
+
+  private static long dpopMembers(Object headers) {
+    return headers instanceof Map<?, ?> values
+        ? values.keySet().stream().filter(k -> "DPoP".equalsIgnoreCase(String.valueOf(k))).count()
+        : 0;
   }
 
   private static TreeMap<String, Object> caseInsensitive(Object headers) {

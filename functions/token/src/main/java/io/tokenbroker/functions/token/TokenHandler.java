@@ -13,7 +13,7 @@ import io.tokenbroker.adapters.telemetry.JsonLinesTelemetry;
 import io.tokenbroker.adapters.wiring.TokenWiring;
 import io.tokenbroker.auth.AuthenticatedClient;
 import io.tokenbroker.config.Env;
-import io.tokenbroker.dpop.DpopProof;
+import io.tokenbroker.dpop.DpopProofVerifier;
 import io.tokenbroker.jose.Confirmation;
 import io.tokenbroker.oauth.DpopTokenBinding;
 import io.tokenbroker.oauth.RefreshService;
@@ -94,13 +94,17 @@ public final class TokenHandler implements RequestStreamHandler {
     Form form = HttpFunction.postedForm(request, MAX_BODY_CHARS);
     TokenRequest tokenRequest = TokenRequest.from(form);
     boolean iamRoute = request.route().equals(TOKEN_IAM);
-    Optional<DpopProof> proof =
+    // Stateless first (a use_dpop_nonce answer spends no assertion); the proof is recorded as used
+    // in bind, once the client is authenticated, so an anonymous request writes nothing.
+    Optional<DpopProofVerifier.CheckedProof> proof =
         dpop.check(request.headerValues("DPoP"), request.method(), iamRoute);
     AuthenticatedClient client = authenticator.authenticate(request, form, iamRoute);
     Optional<Confirmation> binding =
         CertificateBoundTokens.oneBinding(
             dpop.bind(client.client(), proof),
             CertificateBoundTokens.binding(client.client(), MutualTls.certificate(request)));
+    // Before issuing: nothing may fail once a refresh token is rotated.
+    Optional<String> nextNonce = proof.isPresent() ? dpop.nextNonce() : Optional.empty();
     RequestOrigin origin =
         new RequestOrigin(request.context().sourceIp(), request.context().userAgent());
     IssuedToken token =
@@ -116,8 +120,6 @@ public final class TokenHandler implements RequestStreamHandler {
     HttpResponse response =
         HttpResponse.json(200, body, "no-store").withHeader("Pragma", "no-cache");
     // RFC 9449 8.2: the next nonce rides on the success, sparing the client a round trip.
-    return proof.isPresent() && dpop.nextNonce().isPresent()
-        ? response.withHeader("DPoP-Nonce", dpop.nextNonce().get())
-        : response;
+    return nextNonce.map(nonce -> response.withHeader("DPoP-Nonce", nonce)).orElse(response);
   }
 }
