@@ -81,18 +81,33 @@ class LocalMutualTlsIT {
   private static final X509Builder.Issued SELF = X509Builder.subject("CN=self").selfSigned();
   private static final X509Builder.Issued OTHER_SELF = X509Builder.subject("CN=self").selfSigned();
 
+  /**
+   * A self-signed client whose certificate is a CA (openssl req -x509's default), in the truststore
+   * as self-signed clients' certificates are: it can issue any subject the handshake accepts.
+   */
+  private static final X509Builder.Issued ROGUE =
+      X509Builder.subject("CN=rogue,O=Example").ca().selfSigned();
+
+  private static final X509Builder.Issued FORGED =
+      X509Builder.subject("CN=mtls-bound,O=Example").signedBy(ROGUE);
+
   private static Path truststore;
+  private static Path clientCas;
   private static LocalBroker broker;
   private static DynamoDbClient dynamoDb;
 
   @BeforeAll
   static void start() throws Exception {
     truststore = Files.createTempFile("mtls-truststore-", ".pem");
-    Files.writeString(truststore, CA.pem() + SELF.pem() + OTHER_SELF.pem());
+    Files.writeString(truststore, CA.pem() + SELF.pem() + OTHER_SELF.pem() + ROGUE.pem());
+    clientCas = Files.createTempFile("mtls-client-cas-", ".pem");
+    Files.writeString(clientCas, CA.pem());
     broker =
         LocalBroker.start(
             LocalBrokerOptions.onPort(0)
-                .withHttps(new LocalBrokerOptions.Https(0, Optional.of(truststore))));
+                .withHttps(
+                    new LocalBrokerOptions.Https(
+                        0, Optional.of(truststore), Optional.of(clientCas))));
     dynamoDb =
         AwsClients.dynamoDb(
             AwsSettings.from(
@@ -135,6 +150,17 @@ class LocalMutualTlsIT {
              "tls_client_certificate_bound_access_tokens": true}
             """
                 .formatted(audience, JSONObjectUtils.toJSONString(selfKey.toJSONObject()))));
+    JWK rogueKey =
+        new ECKey.Builder(Curve.P_256, (ECPublicKey) ROGUE.certificate().getPublicKey())
+            .keyID("rogue-1")
+            .build();
+    clients.put(
+        ClientJson.parse(
+            """
+            {"client_id": "mtls-rogue", "scopes": ["demo:read"], "audiences": ["%s"],
+             "jwks": {"keys": [%s]}, "self_signed_tls_client_auth": true}
+            """
+                .formatted(audience, JSONObjectUtils.toJSONString(rogueKey.toJSONObject()))));
   }
 
   @AfterAll
@@ -142,6 +168,7 @@ class LocalMutualTlsIT {
     dynamoDb.close();
     broker.close();
     Files.deleteIfExists(truststore);
+    Files.deleteIfExists(clientCas);
   }
 
   @Test
@@ -194,6 +221,17 @@ class LocalMutualTlsIT {
       assertThat(refused.statusCode()).as(refused.body()).isEqualTo(401);
       assertThat(Json.object(refused.body())).containsEntry("error", "invalid_client");
     }
+  }
+
+  /** RFC 8705 7.4: the handshake accepts the forged certificate; the broker does not. */
+  @Test
+  void aSelfSignedClientsCertificateCannotVouchForATlsClientAuthName() throws Exception {
+    HttpResponse<String> forged = token(Optional.of(FORGED), "mtls-bound");
+    assertThat(forged.statusCode()).as(forged.body()).isEqualTo(401);
+    assertThat(Json.object(forged.body())).containsEntry("error", "invalid_client");
+
+    HttpResponse<String> rogue = token(Optional.of(ROGUE), "mtls-rogue");
+    assertThat(rogue.statusCode()).as(rogue.body()).isEqualTo(401);
   }
 
   @Test

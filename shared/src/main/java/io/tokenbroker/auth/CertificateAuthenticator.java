@@ -43,9 +43,17 @@ public final class CertificateAuthenticator {
   private static final int SAN_IP = 7;
 
   private final ClientRepository clients;
+  private final List<X509Certificate> tlsClientAuthCas;
 
-  public CertificateAuthenticator(ClientRepository clients) {
+  /**
+   * @param tlsClientAuthCas the CAs whose certificates may carry {@code tls_client_auth} names (the
+   *     truststore may also hold self-signed clients' certificates, which must vouch for nobody);
+   *     none: {@code tls_client_auth} is refused
+   */
+  public CertificateAuthenticator(
+      ClientRepository clients, List<X509Certificate> tlsClientAuthCas) {
     this.clients = clients;
+    this.tlsClientAuthCas = List.copyOf(tlsClientAuthCas);
   }
 
   /**
@@ -58,12 +66,18 @@ public final class CertificateAuthenticator {
       throw rejected(ClientAuthenticationReason.CERTIFICATE_AUTH_NOT_REGISTERED);
     }
     if (policy.subject().isPresent() && carries(certificate, policy.subject().get())) {
+      if (!issuedByATlsClientAuthCa(certificate)) {
+        throw rejected(ClientAuthenticationReason.CERTIFICATE_ISSUER_NOT_TRUSTED);
+      }
       return new AuthenticatedClient(
           client,
           AuthMethod.TLS_CLIENT_AUTH,
           "x509:" + certificate.getSubjectX500Principal().getName(X500Principal.RFC2253));
     }
     if (policy.selfSigned() && registered(client, certificate)) {
+      if (ClientCertificates.canSign(certificate)) {
+        throw rejected(ClientAuthenticationReason.SELF_SIGNED_CERTIFICATE_CAN_SIGN);
+      }
       return new AuthenticatedClient(
           client,
           AuthMethod.SELF_SIGNED_TLS_CLIENT_AUTH,
@@ -73,6 +87,26 @@ public final class CertificateAuthenticator {
         policy.selfSigned()
             ? ClientAuthenticationReason.CERTIFICATE_NOT_REGISTERED
             : ClientAuthenticationReason.CERTIFICATE_SUBJECT_MISMATCH);
+  }
+
+  /** Not self-issued, and signed by one of the configured CAs (the one its issuer DN names). */
+  private boolean issuedByATlsClientAuthCa(X509Certificate certificate) {
+    X500Principal issuer = certificate.getIssuerX500Principal();
+    if (issuer.equals(certificate.getSubjectX500Principal())) {
+      return false;
+    }
+    for (X509Certificate ca : tlsClientAuthCas) {
+      if (!ca.getSubjectX500Principal().equals(issuer)) {
+        continue;
+      }
+      try {
+        certificate.verify(ca.getPublicKey());
+        return true;
+      } catch (java.security.GeneralSecurityException e) {
+        // another CA of the same name may have signed it
+      }
+    }
+    return false;
   }
 
   static boolean carries(X509Certificate certificate, CertificatePolicy.CertificateSubject name) {

@@ -25,7 +25,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CertificateAuthenticatorTest {
 
   private final InMemoryClientRepository clients = new InMemoryClientRepository();
-  private final CertificateAuthenticator authenticator = new CertificateAuthenticator(clients);
+  private static final X509Builder.Issued CA =
+      X509Builder.subject("CN=Client CA,O=Example").ca().selfSigned();
+  private final CertificateAuthenticator authenticator =
+      new CertificateAuthenticator(clients, List.of(CA.certificate()));
 
   private Client register(String clientId, Map<String, Object> fields) {
     Map<String, Object> json = Clients.json(clientId);
@@ -70,12 +73,12 @@ class CertificateAuthenticatorTest {
     register("pki-" + field, Map.of(field, value));
 
     AuthenticatedClient caller =
-        authenticator.authenticate("pki-" + field, carrying.selfSigned().certificate());
+        authenticator.authenticate("pki-" + field, carrying.signedBy(CA).certificate());
 
     assertThat(caller.method()).isEqualTo(AuthMethod.TLS_CLIENT_AUTH);
     assertThat(caller.callerIdentity()).startsWith("x509:");
     assertThatThrownBy(
-            () -> authenticator.authenticate("pki-" + field, other.selfSigned().certificate()))
+            () -> authenticator.authenticate("pki-" + field, other.signedBy(CA).certificate()))
         .isInstanceOfSatisfying(
             RequestRejected.class,
             r -> assertThat(r.reason()).isEqualTo("certificate_subject_mismatch"));
@@ -115,6 +118,49 @@ class CertificateAuthenticatorTest {
               RequestRejected.class,
               r -> assertThat(r.reason()).isEqualTo("certificate_not_registered"));
     }
+  }
+
+  /**
+   * RFC 8705 7.4: a self-signed client's certificate sits in the truststore as a trust anchor; made
+   * as a CA it issues a certificate carrying another client's registered subject, which the
+   * handshake accepts. Only the configured CAs vouch for tls_client_auth names, and a self-signed
+   * certificate that can sign is no client certificate.
+   */
+  @Test
+  void aSelfSignedClientCannotIssueATlsClientAuthClientsName() throws Exception {
+    register("pki", Map.of("tls_client_auth_subject_dn", "CN=pki,O=Example"));
+    X509Builder.Issued rogue = X509Builder.subject("CN=rogue").ca().selfSigned();
+    Map<String, Object> json =
+        Clients.withKeys(
+            Clients.json("rogue"),
+            new ECKey.Builder(Curve.P_256, (ECPublicKey) rogue.certificate().getPublicKey())
+                .keyID("rogue")
+                .build());
+    json.put("self_signed_tls_client_auth", true);
+    clients.add(Clients.parse(json));
+    var forged = X509Builder.subject("CN=pki,O=Example").signedBy(rogue).certificate();
+    var selfIssued = X509Builder.subject("CN=pki,O=Example").selfSigned().certificate();
+    var sameNameAsTheCa = X509Builder.subject("CN=Client CA,O=Example").ca().selfSigned();
+    var underAFakeCa = X509Builder.subject("CN=pki,O=Example").signedBy(sameNameAsTheCa);
+
+    for (var certificate : List.of(forged, selfIssued, underAFakeCa.certificate())) {
+      assertThatThrownBy(() -> authenticator.authenticate("pki", certificate))
+          .isInstanceOfSatisfying(
+              RequestRejected.class,
+              r -> assertThat(r.reason()).isEqualTo("certificate_issuer_not_trusted"));
+    }
+    assertThatThrownBy(() -> authenticator.authenticate("rogue", rogue.certificate()))
+        .isInstanceOfSatisfying(
+            RequestRejected.class,
+            r -> assertThat(r.reason()).isEqualTo("self_signed_certificate_can_sign"));
+    assertThatThrownBy(
+            () ->
+                new CertificateAuthenticator(clients, List.of())
+                    .authenticate(
+                        "pki", X509Builder.subject("CN=pki,O=Example").signedBy(CA).certificate()))
+        .isInstanceOfSatisfying(
+            RequestRejected.class,
+            r -> assertThat(r.reason()).isEqualTo("certificate_issuer_not_trusted"));
   }
 
   @Test

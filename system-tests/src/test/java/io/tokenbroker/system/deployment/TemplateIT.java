@@ -347,6 +347,23 @@ class TemplateIT {
                     "MtlsOn",
                     Map.of("Fn::Sub", "https://${MtlsDomainName}"),
                     Map.of("Ref", "AWS::NoValue"))));
+    // tls_client_auth names are vouched for by these CAs only, not by every truststore anchor.
+    for (String function :
+        List.of("TokenFunction", "RevocationFunction", "IntrospectionFunction")) {
+      assertThat(
+              object(
+                  object(t.ofType("AWS::Lambda::Function").get(function), "Environment"),
+                  "Variables"))
+          .as(function)
+          .containsEntry(
+              "TLS_CLIENT_AUTH_CA_CERTS",
+              Map.of(
+                  "Fn::If",
+                  List.of(
+                      "MtlsOn",
+                      Map.of("Ref", "MtlsClientAuthCaCerts"),
+                      Map.of("Ref", "AWS::NoValue"))));
+    }
   }
 
   /**
