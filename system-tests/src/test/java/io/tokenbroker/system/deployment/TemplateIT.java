@@ -370,6 +370,26 @@ class TemplateIT {
   }
 
   /**
+   * SAM names the API's deployment by a hash of the unresolved template, so flipping MtlsDomainName
+   * (an !If in disableExecuteApiEndpoint and the authorizer's cache TTL) alone would make no new
+   * deployment: execute-api would stay on and the gateway's cache unchanged while the functions saw
+   * AUTHORIZER_RESULT_TTL_SECONDS=0. Every stack update must deploy the API: two transforms a
+   * second apart name two deployments.
+   */
+  @Test
+  void deploysTheApiOnEveryStackUpdateSoParameterSwitchesReachIt() throws Exception {
+    String first = deploymentOf(template());
+    Thread.sleep(1100); // AlwaysDeploy hashes the time in whole seconds
+    String second = deploymentOf(SamTemplate.transformed().orElseThrow());
+    assertThat(second).isNotEqualTo(first);
+  }
+
+  private static String deploymentOf(SamTemplate t) {
+    assertThat(t.ofType("AWS::ApiGateway::Deployment")).hasSize(1);
+    return t.ofType("AWS::ApiGateway::Deployment").keySet().iterator().next();
+  }
+
+  /**
    * PublishedScopes' AllowedPattern admits exactly what the discovery function's PUBLISHED_SCOPES
    * parser accepts: a scope over Scope.MAX_LENGTH that deployed would fail every start of the
    * function that also serves the JWKS.
