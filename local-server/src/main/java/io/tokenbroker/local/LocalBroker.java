@@ -298,7 +298,11 @@ public final class LocalBroker implements AutoCloseable {
             authorizerEnv, Clock.systemUTC(), telemetry(logFormat, "authorizer"));
     return new LambdaAuthorizerEmulator(
         new TokenAuthorizer(
-            wiring.verifier(), wiring.dpop(), wiring.config().routes(), wiring.handlerTelemetry()),
+            wiring.verifier(),
+            wiring.dpop(),
+            wiring.config().routes(),
+            wiring.handlerTelemetry(),
+            wiring.config().seesEveryRequest()),
         cacheTtl,
         Clock.systemUTC());
   }
