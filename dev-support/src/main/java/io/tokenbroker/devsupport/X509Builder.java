@@ -97,7 +97,11 @@ public final class X509Builder {
 
   /** Self-signed. */
   public Issued selfSigned() {
-    KeyPair keys = p256();
+    return selfSigned(p256());
+  }
+
+  /** Self-signed, for {@code keys}: another certificate of a key that already has one. */
+  public Issued selfSigned(KeyPair keys) {
     return new Issued(keys, sign(keys, new X500Principal(subject), keys.getPrivate()));
   }
 

@@ -81,6 +81,10 @@ class LocalMutualTlsIT {
   private static final X509Builder.Issued SELF = X509Builder.subject("CN=self").selfSigned();
   private static final X509Builder.Issued OTHER_SELF = X509Builder.subject("CN=self").selfSigned();
 
+  /** The registered key in another certificate than its x5c: refused, the x5c pins the one. */
+  private static final X509Builder.Issued SAME_KEY_SELF =
+      X509Builder.subject("CN=self").selfSigned(SELF.keys());
+
   /**
    * A self-signed client whose certificate is a CA (openssl req -x509's default), in the truststore
    * as self-signed clients' certificates are: it can issue any subject the handshake accepts.
@@ -99,7 +103,8 @@ class LocalMutualTlsIT {
   @BeforeAll
   static void start() throws Exception {
     truststore = Files.createTempFile("mtls-truststore-", ".pem");
-    Files.writeString(truststore, CA.pem() + SELF.pem() + OTHER_SELF.pem() + ROGUE.pem());
+    Files.writeString(
+        truststore, CA.pem() + SELF.pem() + OTHER_SELF.pem() + SAME_KEY_SELF.pem() + ROGUE.pem());
     clientCas = Files.createTempFile("mtls-client-cas-", ".pem");
     Files.writeString(clientCas, CA.pem());
     broker =
@@ -246,7 +251,7 @@ class LocalMutualTlsIT {
     assertThat(demo(Optional.of(SELF), token).statusCode()).isEqualTo(200);
     assertThat(demo(Optional.of(OTHER_SELF), token).statusCode()).isEqualTo(401);
 
-    for (X509Builder.Issued other : List.of(OTHER_SELF, BOUND)) {
+    for (X509Builder.Issued other : List.of(OTHER_SELF, SAME_KEY_SELF, BOUND)) {
       HttpResponse<String> refused = token(Optional.of(other), "mtls-self");
       assertThat(refused.statusCode()).as(refused.body()).isEqualTo(401);
       assertThat(Json.object(refused.body())).containsEntry("error", "invalid_client");

@@ -111,6 +111,7 @@ class CertificateAuthenticatorTest {
     // Another certificate: another key, or the x5c key in a certificate that is not the x5c.
     for (var other :
         List.of(
+            X509Builder.subject("CN=self").selfSigned(registered.keys()).certificate(),
             X509Builder.subject("CN=self").selfSigned().certificate(),
             X509Builder.subject("CN=stranger").selfSigned().certificate())) {
       assertThatThrownBy(() -> authenticator.authenticate("self", other))
