@@ -112,7 +112,9 @@ public final class CertificateAuthenticator {
   static boolean carries(X509Certificate certificate, CertificatePolicy.CertificateSubject name) {
     return switch (name.kind()) {
       case SUBJECT_DN ->
-          certificate.getSubjectX500Principal().equals(new X500Principal(name.value()));
+          // The comparison folds Unicode look-alikes onto ASCII: a non-ASCII subject never matches.
+          certificate.getSubjectX500Principal().getName().chars().allMatch(c -> c < 0x7f)
+              && certificate.getSubjectX500Principal().equals(new X500Principal(name.value()));
       case SAN_DNS -> sanStrings(certificate, SAN_DNS).contains(name.value());
       case SAN_URI -> sanStrings(certificate, SAN_URI).contains(name.value());
       case SAN_EMAIL -> sanStrings(certificate, SAN_EMAIL).contains(name.value());

@@ -64,6 +64,10 @@ public record CertificatePolicy(
       }
       switch (kind) {
         case SUBJECT_DN -> {
+          // X500Principal.equals folds look-alikes (fullwidth letters, dotless i): ASCII only.
+          if (!value.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+            throw new InvalidClientPolicy(kind.field() + ": printable ASCII only");
+          }
           try {
             new X500Principal(value);
           } catch (IllegalArgumentException e) {

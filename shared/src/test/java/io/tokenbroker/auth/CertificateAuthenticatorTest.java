@@ -164,6 +164,18 @@ class CertificateAuthenticatorTest {
             r -> assertThat(r.reason()).isEqualTo("certificate_issuer_not_trusted"));
   }
 
+  /** X500Principal.equals folds look-alikes: a fullwidth letter would pass as its ASCII twin. */
+  @Test
+  void aSubjectDnWithNonAsciiLookAlikesDoesNotMatch() {
+    register("ascii", Map.of("tls_client_auth_subject_dn", "CN=ci,O=Example"));
+    var lookAlike = X509Builder.subject("CN=\uFF43i,O=Example").signedBy(CA).certificate();
+
+    assertThatThrownBy(() -> authenticator.authenticate("ascii", lookAlike))
+        .isInstanceOfSatisfying(
+            RequestRejected.class,
+            r -> assertThat(r.reason()).isEqualTo("certificate_subject_mismatch"));
+  }
+
   @Test
   void refusesAClientWithoutACertificateWayInAndUnknownClientsAlike() {
     clients.add(Clients.withRole("iam-only", "arn:aws:iam::123456789012:role/iam-only"));

@@ -160,6 +160,10 @@ class ClientJsonTest {
             j -> j.put("tls_client_auth_subject_dn", "ci deployer"),
             "not an RFC 4514 distinguished name"),
         invalid(
+            "subject DN with a non-ASCII look-alike",
+            j -> j.put("tls_client_auth_subject_dn", "CN=\uFF43i,O=Example"),
+            "printable ASCII only"),
+        invalid(
             "SAN IP that is a host name",
             j -> j.put("tls_client_auth_san_ip", "ci.example.com"),
             "not an IPv4 or IPv6 address literal"),
