@@ -84,6 +84,12 @@ public final class X509Builder {
     return this;
   }
 
+  /** An iPAddress entry of exactly these octets (e.g. 16 for an IPv4-mapped IPv6 address). */
+  public X509Builder ipOctets(byte[] octets) {
+    names.add(tlv(0x87, octets.clone()));
+    return this;
+  }
+
   /** A CA certificate (basicConstraints cA, keyCertSign). */
   public X509Builder ca() {
     this.ca = true;

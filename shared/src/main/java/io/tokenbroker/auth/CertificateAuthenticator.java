@@ -40,7 +40,6 @@ public final class CertificateAuthenticator {
   private static final int SAN_EMAIL = 1;
   private static final int SAN_DNS = 2;
   private static final int SAN_URI = 6;
-  private static final int SAN_IP = 7;
 
   private final ClientRepository clients;
   private final List<X509Certificate> tlsClientAuthCas;
@@ -120,18 +119,69 @@ public final class CertificateAuthenticator {
       case SAN_EMAIL -> sanStrings(certificate, SAN_EMAIL).contains(name.value());
       case SAN_IP -> {
         byte[] wanted = InetAddress.ofLiteral(name.value()).getAddress();
-        yield sanStrings(certificate, SAN_IP).stream()
-            .anyMatch(ip -> java.util.Arrays.equals(literal(ip), wanted));
+        yield sanIpOctets(certificate).stream().anyMatch(ip -> MessageDigest.isEqual(ip, wanted));
       }
     };
   }
 
-  private static byte[] literal(String ip) {
-    try {
-      return InetAddress.ofLiteral(ip).getAddress();
-    } catch (IllegalArgumentException e) {
-      return new byte[0];
+  /**
+   * The iPAddress entries' octets as the certificate holds them (RFC 8705 2.1.2: binary): the JDK
+   * renders them as text (an IPv4-mapped IPv6 address as plain IPv4), which would not compare so.
+   */
+  private static List<byte[]> sanIpOctets(X509Certificate certificate) {
+    byte[] extension = certificate.getExtensionValue("2.5.29.17");
+    if (extension == null) {
+      return List.of();
     }
+    try {
+      byte[] names = content(extension, 0, 0x04); // the extnValue OCTET STRING
+      byte[] sequence = content(names, 0, 0x30); // GeneralNames
+      List<byte[]> found = new java.util.ArrayList<>();
+      for (int at = 0; at < sequence.length; ) {
+        int[] header = header(sequence, at);
+        int start = header[0];
+        int length = header[1];
+        if ((sequence[at] & 0xff) == 0x87) {
+          found.add(java.util.Arrays.copyOfRange(sequence, start, start + length));
+        }
+        at = start + length;
+      }
+      return found;
+    } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+      return List.of(); // a SAN the JDK parsed but this reading cannot: no match
+    }
+  }
+
+  private static byte[] content(byte[] der, int at, int tag) {
+    if ((der[at] & 0xff) != tag) {
+      throw new IllegalArgumentException("unexpected DER tag");
+    }
+    int[] header = header(der, at);
+    if (header[0] + header[1] != der.length) {
+      throw new IllegalArgumentException("DER length mismatch");
+    }
+    return java.util.Arrays.copyOfRange(der, header[0], header[0] + header[1]);
+  }
+
+  /** {content start, content length} of the DER element at {@code at} (definite lengths). */
+  private static int[] header(byte[] der, int at) {
+    int first = der[at + 1] & 0xff;
+    if (first < 0x80) {
+      return new int[] {at + 2, first};
+    }
+    int count = first & 0x7f;
+    if (count == 0 || count > 3) {
+      throw new IllegalArgumentException("unsupported DER length");
+    }
+    int length = 0;
+    for (int i = 0; i < count; i++) {
+      length = (length << 8) | (der[at + 2 + i] & 0xff);
+    }
+    int start = at + 2 + count;
+    if (start + length > der.length) {
+      throw new IllegalArgumentException("DER element overruns");
+    }
+    return new int[] {start, length};
   }
 
   private static List<String> sanStrings(X509Certificate certificate, int type) {

@@ -164,6 +164,34 @@ class CertificateAuthenticatorTest {
             r -> assertThat(r.reason()).isEqualTo("certificate_issuer_not_trusted"));
   }
 
+  /**
+   * RFC 8705 2.1.2: iPAddress compared in binary. The JDK renders the IPv4-mapped IPv6 address
+   * ::ffff:10.0.0.1 (16 octets) as 10.0.0.1; it is not the registered IPv4 address.
+   */
+  @Test
+  void aSanIpAddressIsComparedAsItsOctets() {
+    register("ip4", Map.of("tls_client_auth_san_ip", "10.0.0.1"));
+    byte[] mapped = new byte[16];
+    mapped[10] = (byte) 0xff;
+    mapped[11] = (byte) 0xff;
+    mapped[12] = 10;
+    mapped[15] = 1;
+
+    assertThat(
+            authenticator
+                .authenticate(
+                    "ip4", X509Builder.subject("CN=a").ip("10.0.0.1").signedBy(CA).certificate())
+                .method())
+        .isEqualTo(AuthMethod.TLS_CLIENT_AUTH);
+    assertThatThrownBy(
+            () ->
+                authenticator.authenticate(
+                    "ip4", X509Builder.subject("CN=a").ipOctets(mapped).signedBy(CA).certificate()))
+        .isInstanceOfSatisfying(
+            RequestRejected.class,
+            r -> assertThat(r.reason()).isEqualTo("certificate_subject_mismatch"));
+  }
+
   /** X500Principal.equals folds look-alikes: a fullwidth letter would pass as its ASCII twin. */
   @Test
   void aSubjectDnWithNonAsciiLookAlikesDoesNotMatch() {

@@ -164,9 +164,21 @@ class ClientJsonTest {
             j -> j.put("tls_client_auth_subject_dn", "CN=\uFF43i,O=Example"),
             "printable ASCII only"),
         invalid(
+            "SAN IP in the JDK's short IPv4 form",
+            j -> j.put("tls_client_auth_san_ip", "10.1"),
+            "not an IPv4 dotted quad or an RFC 5952 IPv6 address"),
+        invalid(
+            "SAN IP, IPv4-mapped IPv6",
+            j -> j.put("tls_client_auth_san_ip", "::ffff:10.0.0.1"),
+            "not an IPv4 dotted quad or an RFC 5952 IPv6 address"),
+        invalid(
+            "SAN IP, IPv6 not in RFC 5952 form",
+            j -> j.put("tls_client_auth_san_ip", "2001:0db8::1"),
+            "not an IPv4 dotted quad or an RFC 5952 IPv6 address"),
+        invalid(
             "SAN IP that is a host name",
             j -> j.put("tls_client_auth_san_ip", "ci.example.com"),
-            "not an IPv4 or IPv6 address literal"),
+            "not an IPv4 dotted quad or an RFC 5952 IPv6 address"),
         invalid(
             "SAN DNS with a space",
             j -> j.put("tls_client_auth_san_dns", "ci example.com"),
