@@ -155,17 +155,6 @@ class LocalMutualTlsIT {
              "tls_client_certificate_bound_access_tokens": true}
             """
                 .formatted(audience, JSONObjectUtils.toJSONString(selfKey.toJSONObject()))));
-    JWK rogueKey =
-        new ECKey.Builder(Curve.P_256, (ECPublicKey) ROGUE.certificate().getPublicKey())
-            .keyID("rogue-1")
-            .build();
-    clients.put(
-        ClientJson.parse(
-            """
-            {"client_id": "mtls-rogue", "scopes": ["demo:read"], "audiences": ["%s"],
-             "jwks": {"keys": [%s]}, "self_signed_tls_client_auth": true}
-            """
-                .formatted(audience, JSONObjectUtils.toJSONString(rogueKey.toJSONObject()))));
   }
 
   @AfterAll
@@ -234,9 +223,6 @@ class LocalMutualTlsIT {
     HttpResponse<String> forged = token(Optional.of(FORGED), "mtls-bound");
     assertThat(forged.statusCode()).as(forged.body()).isEqualTo(401);
     assertThat(Json.object(forged.body())).containsEntry("error", "invalid_client");
-
-    HttpResponse<String> rogue = token(Optional.of(ROGUE), "mtls-rogue");
-    assertThat(rogue.statusCode()).as(rogue.body()).isEqualTo(401);
   }
 
   @Test

@@ -30,7 +30,8 @@ import javax.security.auth.x500.X500Principal;
  *       a dNSName, uniformResourceIdentifier or rfc822Name SAN entry as the same string, an
  *       iPAddress entry as the same address in binary (RFC 8705 2.1.2);
  *   <li>{@code self_signed_tls_client_auth} (2.2): the certificate's public key is one of the
- *       client's {@code jwks}, and when that key carries {@code x5c}, the certificate is its first.
+ *       client's {@code jwks} and the certificate is that key's registered {@code x5c} (a key
+ *       without one matches nothing), and it cannot sign certificates.
  * </ul>
  *
  * Every failure is {@code invalid_client} (401), undisclosed as for the other ways in.
@@ -215,7 +216,7 @@ public final class CertificateAuthenticator {
       }
       List<Base64> chain = key.getX509CertChain();
       if (chain == null || chain.isEmpty()) {
-        return true;
+        continue; // a key without its certificate (registered before x5c was required)
       }
       try {
         if (ClientCertificates.thumbprint(ClientCertificates.fromDer(chain.getFirst().decode()))

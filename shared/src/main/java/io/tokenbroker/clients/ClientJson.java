@@ -275,7 +275,9 @@ public final class ClientJson {
   private static void selfSignedCertificates(JWKSet keys) {
     for (var key : keys.getKeys()) {
       if (key.getX509CertChain() == null || key.getX509CertChain().isEmpty()) {
-        continue;
+        // RFC 8705 2.2: the certificates are registered (x5c), not any certificate of the key.
+        throw new InvalidClientPolicy(
+            "self_signed_tls_client_auth: every jwks key needs x5c, the certificate it presents");
       }
       try {
         if (ClientCertificates.canSign(

@@ -36,6 +36,27 @@ class CertificateAuthenticatorTest {
     return clients.add(Clients.parse(json));
   }
 
+  /** The client with self_signed_tls_client_auth, bypassing ClientJson's registration rules. */
+  private static Client selfSigned(Client c) {
+    return new Client(
+        c.clientId(),
+        c.description(),
+        c.enabled(),
+        c.subject(),
+        c.iamRoles(),
+        c.publicKeys(),
+        c.scopes(),
+        c.defaultScopes(),
+        c.audiences(),
+        c.defaultLifetime(),
+        c.maxLifetime(),
+        c.refresh(),
+        c.mayIntrospect(),
+        c.dpop(),
+        new io.tokenbroker.clients.CertificatePolicy(false, java.util.Optional.empty(), true),
+        c.version());
+  }
+
   static Stream<Arguments> names() {
     return Stream.of(
         // field, registered value, a certificate carrying it, one that does not
@@ -97,20 +118,21 @@ class CertificateAuthenticatorTest {
         new ECKey.Builder(Curve.P_256, (ECPublicKey) byKeyOnly.certificate().getPublicKey())
             .keyID("key-only")
             .build();
-    Map<String, Object> json = Clients.withKeys(Clients.json("self"), withCertificate, keyOnly);
-    json.put("self_signed_tls_client_auth", true);
-    clients.add(Clients.parse(json));
+    // keyOnly as a registration stored before x5c was required: ClientJson refuses it today.
+    clients.add(
+        selfSigned(
+            Clients.parse(Clients.withKeys(Clients.json("self"), withCertificate, keyOnly))));
 
     AuthenticatedClient caller = authenticator.authenticate("self", registered.certificate());
     assertThat(caller.method()).isEqualTo(AuthMethod.SELF_SIGNED_TLS_CLIENT_AUTH);
     assertThat(caller.callerIdentity())
         .isEqualTo("x5t#S256:" + ClientCertificates.thumbprint(registered.certificate()));
-    assertThat(authenticator.authenticate("self", byKeyOnly.certificate()).method())
-        .isEqualTo(AuthMethod.SELF_SIGNED_TLS_CLIENT_AUTH);
 
-    // Another certificate: another key, or the x5c key in a certificate that is not the x5c.
+    // Another certificate: another key, the x5c key in a certificate that is not the x5c, or a
+    // certificate of a key registered without x5c (RFC 8705 2.2: certificates are registered).
     for (var other :
         List.of(
+            byKeyOnly.certificate(),
             X509Builder.subject("CN=self").selfSigned(registered.keys()).certificate(),
             X509Builder.subject("CN=self").selfSigned().certificate(),
             X509Builder.subject("CN=stranger").selfSigned().certificate())) {
@@ -131,14 +153,16 @@ class CertificateAuthenticatorTest {
   void aSelfSignedClientCannotIssueATlsClientAuthClientsName() throws Exception {
     register("pki", Map.of("tls_client_auth_subject_dn", "CN=pki,O=Example"));
     X509Builder.Issued rogue = X509Builder.subject("CN=rogue").ca().selfSigned();
-    Map<String, Object> json =
-        Clients.withKeys(
-            Clients.json("rogue"),
-            new ECKey.Builder(Curve.P_256, (ECPublicKey) rogue.certificate().getPublicKey())
-                .keyID("rogue")
-                .build());
-    json.put("self_signed_tls_client_auth", true);
-    clients.add(Clients.parse(json));
+    // As stored before ClientJson refused CA certificates: authentication refuses it too.
+    clients.add(
+        selfSigned(
+            Clients.parse(
+                Clients.withKeys(
+                    Clients.json("rogue"),
+                    new ECKey.Builder(Curve.P_256, (ECPublicKey) rogue.certificate().getPublicKey())
+                        .x509CertChain(List.of(Base64.encode(rogue.certificate().getEncoded())))
+                        .keyID("rogue")
+                        .build()))));
     var forged = X509Builder.subject("CN=pki,O=Example").signedBy(rogue).certificate();
     var selfIssued = X509Builder.subject("CN=pki,O=Example").selfSigned().certificate();
     var sameNameAsTheCa = X509Builder.subject("CN=Client CA,O=Example").ca().selfSigned();

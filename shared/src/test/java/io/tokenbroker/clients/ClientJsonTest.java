@@ -199,6 +199,13 @@ class ClientJsonTest {
             },
             "is a CA or may sign certificates"),
         invalid(
+            "self-signed with a key without its certificate (RFC 8705 2.2)",
+            j -> {
+              j.put("jwks", Map.of("keys", List.of(TestKeys.ec().toPublicJWK().toJSONObject())));
+              j.put("self_signed_tls_client_auth", true);
+            },
+            "every jwks key needs x5c"),
+        invalid(
             "bound tokens as a string",
             j -> j.put("tls_client_certificate_bound_access_tokens", "true"),
             "wrong type"),
