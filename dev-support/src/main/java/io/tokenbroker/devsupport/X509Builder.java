@@ -84,6 +84,12 @@ public final class X509Builder {
     return this;
   }
 
+  /** An iPAddress entry of exactly these octets (e.g. 16 for an IPv4-mapped IPv6 address). */
+  public X509Builder ipOctets(byte[] octets) {
+    names.add(tlv(0x87, octets.clone()));
+    return this;
+  }
+
   /** A CA certificate (basicConstraints cA, keyCertSign). */
   public X509Builder ca() {
     this.ca = true;
@@ -97,7 +103,11 @@ public final class X509Builder {
 
   /** Self-signed. */
   public Issued selfSigned() {
-    KeyPair keys = p256();
+    return selfSigned(p256());
+  }
+
+  /** Self-signed, for {@code keys}: another certificate of a key that already has one. */
+  public Issued selfSigned(KeyPair keys) {
     return new Issued(keys, sign(keys, new X500Principal(subject), keys.getPrivate()));
   }
 

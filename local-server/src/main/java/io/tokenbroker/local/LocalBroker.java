@@ -115,7 +115,15 @@ public final class LocalBroker implements AutoCloseable {
           tls.map(t -> URI.create("https://127.0.0.1:" + t.server().getAddress().getPort()));
       BrokerTables tables = BrokerTables.withPrefix(options.tablePrefix());
       String region = System.getenv().getOrDefault("AWS_REGION", "us-east-1");
-      Env env = environment(endpoint, region, issuer, tables, moto != null, mtlsBase);
+      Env env =
+          environment(
+              endpoint,
+              region,
+              issuer,
+              tables,
+              moto != null,
+              mtlsBase,
+              options.https().flatMap(LocalBrokerOptions.Https::tlsClientAuthCas));
       if (options.dpopNonces()) {
         // The stack's HMAC key for DPoP nonces (DPOP_NONCES=required), made in the local KMS.
         env =
@@ -290,7 +298,11 @@ public final class LocalBroker implements AutoCloseable {
             authorizerEnv, Clock.systemUTC(), telemetry(logFormat, "authorizer"));
     return new LambdaAuthorizerEmulator(
         new TokenAuthorizer(
-            wiring.verifier(), wiring.dpop(), wiring.config().routes(), wiring.handlerTelemetry()),
+            wiring.verifier(),
+            wiring.dpop(),
+            wiring.config().routes(),
+            wiring.handlerTelemetry(),
+            wiring.config().seesEveryRequest()),
         cacheTtl,
         Clock.systemUTC());
   }
@@ -302,7 +314,8 @@ public final class LocalBroker implements AutoCloseable {
       URI issuer,
       BrokerTables tables,
       boolean ownMoto,
-      Optional<URI> mtlsBase) {
+      Optional<URI> mtlsBase,
+      Optional<Path> tlsClientAuthCas) {
     Map<String, String> vars = new HashMap<>(tables.environment());
     vars.put("AWS_ENDPOINT_URL", endpoint.toString());
     vars.put("AWS_REGION", region);
@@ -321,6 +334,14 @@ public final class LocalBroker implements AutoCloseable {
     vars.put("OPERATOR_PRINCIPAL_ARNS", LocalDemo.OPERATOR_ROLE);
     vars.put("PUBLISHED_SCOPES", LocalDemo.PUBLISHED_SCOPES);
     mtlsBase.ifPresent(base -> vars.put("MTLS_BASE_URL", base.toString()));
+    tlsClientAuthCas.ifPresent(
+        file -> {
+          try {
+            vars.put("TLS_CLIENT_AUTH_CA_CERTS", Files.readString(file));
+          } catch (IOException e) {
+            throw new UncheckedIOException("cannot read tls_client_auth CAs " + file, e);
+          }
+        });
     return Env.of(vars);
   }
 

@@ -42,12 +42,20 @@ public record LocalBrokerOptions(
    * @param truststore PEM file of the CA (and self-signed) certificates whose client certificates
    *     are accepted (--truststore FILE or BROKER_TLS_TRUSTSTORE); none: no client certificate is
    *     accepted, HTTPS only
+   * @param tlsClientAuthCas PEM file of the CAs that may issue tls_client_auth clients'
+   *     certificates (--tls-client-auth-cas FILE or BROKER_TLS_CLIENT_AUTH_CAS), the broker's
+   *     TLS_CLIENT_AUTH_CA_CERTS; not the whole truststore, whose self-signed client certificates
+   *     must vouch for nobody; none: tls_client_auth is refused
    */
-  public record Https(int port, Optional<Path> truststore) {
+  public record Https(int port, Optional<Path> truststore, Optional<Path> tlsClientAuthCas) {
     public Https {
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("--https-port must be between 0 and 65535");
       }
+    }
+
+    public Https(int port, Optional<Path> truststore) {
+      this(port, truststore, Optional.empty());
     }
   }
 
@@ -136,8 +144,14 @@ public record LocalBrokerOptions(
         Optional.ofNullable(env.get("BROKER_TLS_TRUSTSTORE"))
             .filter(v -> !v.isBlank())
             .map(Path::of);
+    Optional<Path> tlsClientAuthCas =
+        Optional.ofNullable(env.get("BROKER_TLS_CLIENT_AUTH_CAS"))
+            .filter(v -> !v.isBlank())
+            .map(Path::of);
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
+        case "--tls-client-auth-cas" ->
+            tlsClientAuthCas = Optional.of(Path.of(value(args, ++i, "--tls-client-auth-cas")));
         case "--port" -> port = Integer.parseInt(value(args, ++i, "--port"));
         case "--clients" -> clients = Optional.of(Path.of(value(args, ++i, "--clients")));
         case "--https-port" ->
@@ -153,7 +167,13 @@ public record LocalBrokerOptions(
       throw new IllegalArgumentException(
           "a truststore is for the HTTPS listener: give --https-port (or BROKER_HTTPS_PORT) too");
     }
+    if (tlsClientAuthCas.isPresent() && truststore.isEmpty()) {
+      throw new IllegalArgumentException(
+          "tls_client_auth CAs need a truststore: give --truststore (or BROKER_TLS_TRUSTSTORE)"
+              + " too");
+    }
     Optional<Path> trusted = truststore;
+    Optional<Path> cas = tlsClientAuthCas;
     Optional<URI> endpoint =
         Optional.ofNullable(env.get("AWS_ENDPOINT_URL")).filter(s -> !s.isBlank()).map(URI::create);
     return new LocalBrokerOptions(
@@ -165,7 +185,7 @@ public record LocalBrokerOptions(
             Long.parseLong(env.getOrDefault("BROKER_AUTHORIZER_CACHE_SECONDS", "0"))),
         logFormat(env.getOrDefault("BROKER_LOG_FORMAT", "text")),
         dpopNonces(env.getOrDefault("BROKER_DPOP_NONCES", "off")),
-        httpsPort.map(p -> new Https(p, trusted)));
+        httpsPort.map(p -> new Https(p, trusted, cas)));
   }
 
   private static boolean dpopNonces(String value) {

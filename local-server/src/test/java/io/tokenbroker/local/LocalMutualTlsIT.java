@@ -81,18 +81,38 @@ class LocalMutualTlsIT {
   private static final X509Builder.Issued SELF = X509Builder.subject("CN=self").selfSigned();
   private static final X509Builder.Issued OTHER_SELF = X509Builder.subject("CN=self").selfSigned();
 
+  /** The registered key in another certificate than its x5c: refused, the x5c pins the one. */
+  private static final X509Builder.Issued SAME_KEY_SELF =
+      X509Builder.subject("CN=self").selfSigned(SELF.keys());
+
+  /**
+   * A self-signed client whose certificate is a CA (openssl req -x509's default), in the truststore
+   * as self-signed clients' certificates are: it can issue any subject the handshake accepts.
+   */
+  private static final X509Builder.Issued ROGUE =
+      X509Builder.subject("CN=rogue,O=Example").ca().selfSigned();
+
+  private static final X509Builder.Issued FORGED =
+      X509Builder.subject("CN=mtls-bound,O=Example").signedBy(ROGUE);
+
   private static Path truststore;
+  private static Path clientCas;
   private static LocalBroker broker;
   private static DynamoDbClient dynamoDb;
 
   @BeforeAll
   static void start() throws Exception {
     truststore = Files.createTempFile("mtls-truststore-", ".pem");
-    Files.writeString(truststore, CA.pem() + SELF.pem() + OTHER_SELF.pem());
+    Files.writeString(
+        truststore, CA.pem() + SELF.pem() + OTHER_SELF.pem() + SAME_KEY_SELF.pem() + ROGUE.pem());
+    clientCas = Files.createTempFile("mtls-client-cas-", ".pem");
+    Files.writeString(clientCas, CA.pem());
     broker =
         LocalBroker.start(
             LocalBrokerOptions.onPort(0)
-                .withHttps(new LocalBrokerOptions.Https(0, Optional.of(truststore))));
+                .withHttps(
+                    new LocalBrokerOptions.Https(
+                        0, Optional.of(truststore), Optional.of(clientCas))));
     dynamoDb =
         AwsClients.dynamoDb(
             AwsSettings.from(
@@ -142,6 +162,7 @@ class LocalMutualTlsIT {
     dynamoDb.close();
     broker.close();
     Files.deleteIfExists(truststore);
+    Files.deleteIfExists(clientCas);
   }
 
   @Test
@@ -196,6 +217,14 @@ class LocalMutualTlsIT {
     }
   }
 
+  /** RFC 8705 7.4: the handshake accepts the forged certificate; the broker does not. */
+  @Test
+  void aSelfSignedClientsCertificateCannotVouchForATlsClientAuthName() throws Exception {
+    HttpResponse<String> forged = token(Optional.of(FORGED), "mtls-bound");
+    assertThat(forged.statusCode()).as(forged.body()).isEqualTo(401);
+    assertThat(Json.object(forged.body())).containsEntry("error", "invalid_client");
+  }
+
   @Test
   void selfSignedTlsClientAuthAcceptsTheRegisteredCertificateOnly() throws Exception {
     HttpResponse<String> issued = token(Optional.of(SELF), "mtls-self");
@@ -208,7 +237,7 @@ class LocalMutualTlsIT {
     assertThat(demo(Optional.of(SELF), token).statusCode()).isEqualTo(200);
     assertThat(demo(Optional.of(OTHER_SELF), token).statusCode()).isEqualTo(401);
 
-    for (X509Builder.Issued other : List.of(OTHER_SELF, BOUND)) {
+    for (X509Builder.Issued other : List.of(OTHER_SELF, SAME_KEY_SELF, BOUND)) {
       HttpResponse<String> refused = token(Optional.of(other), "mtls-self");
       assertThat(refused.statusCode()).as(refused.body()).isEqualTo(401);
       assertThat(Json.object(refused.body())).containsEntry("error", "invalid_client");

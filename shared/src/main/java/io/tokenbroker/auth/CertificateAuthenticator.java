@@ -30,7 +30,8 @@ import javax.security.auth.x500.X500Principal;
  *       a dNSName, uniformResourceIdentifier or rfc822Name SAN entry as the same string, an
  *       iPAddress entry as the same address in binary (RFC 8705 2.1.2);
  *   <li>{@code self_signed_tls_client_auth} (2.2): the certificate's public key is one of the
- *       client's {@code jwks}, and when that key carries {@code x5c}, the certificate is its first.
+ *       client's {@code jwks} and the certificate is that key's registered {@code x5c} (a key
+ *       without one matches nothing), and it cannot sign certificates.
  * </ul>
  *
  * Every failure is {@code invalid_client} (401), undisclosed as for the other ways in.
@@ -40,12 +41,19 @@ public final class CertificateAuthenticator {
   private static final int SAN_EMAIL = 1;
   private static final int SAN_DNS = 2;
   private static final int SAN_URI = 6;
-  private static final int SAN_IP = 7;
 
   private final ClientRepository clients;
+  private final List<X509Certificate> tlsClientAuthCas;
 
-  public CertificateAuthenticator(ClientRepository clients) {
+  /**
+   * @param tlsClientAuthCas the CAs whose certificates may carry {@code tls_client_auth} names (the
+   *     truststore may also hold self-signed clients' certificates, which must vouch for nobody);
+   *     none: {@code tls_client_auth} is refused
+   */
+  public CertificateAuthenticator(
+      ClientRepository clients, List<X509Certificate> tlsClientAuthCas) {
     this.clients = clients;
+    this.tlsClientAuthCas = List.copyOf(tlsClientAuthCas);
   }
 
   /**
@@ -58,12 +66,18 @@ public final class CertificateAuthenticator {
       throw rejected(ClientAuthenticationReason.CERTIFICATE_AUTH_NOT_REGISTERED);
     }
     if (policy.subject().isPresent() && carries(certificate, policy.subject().get())) {
+      if (!issuedByATlsClientAuthCa(certificate)) {
+        throw rejected(ClientAuthenticationReason.CERTIFICATE_ISSUER_NOT_TRUSTED);
+      }
       return new AuthenticatedClient(
           client,
           AuthMethod.TLS_CLIENT_AUTH,
           "x509:" + certificate.getSubjectX500Principal().getName(X500Principal.RFC2253));
     }
     if (policy.selfSigned() && registered(client, certificate)) {
+      if (ClientCertificates.canSign(certificate)) {
+        throw rejected(ClientAuthenticationReason.SELF_SIGNED_CERTIFICATE_CAN_SIGN);
+      }
       return new AuthenticatedClient(
           client,
           AuthMethod.SELF_SIGNED_TLS_CLIENT_AUTH,
@@ -75,27 +89,100 @@ public final class CertificateAuthenticator {
             : ClientAuthenticationReason.CERTIFICATE_SUBJECT_MISMATCH);
   }
 
+  /** Not self-issued, and signed by one of the configured CAs (the one its issuer DN names). */
+  private boolean issuedByATlsClientAuthCa(X509Certificate certificate) {
+    X500Principal issuer = certificate.getIssuerX500Principal();
+    if (issuer.equals(certificate.getSubjectX500Principal())) {
+      return false;
+    }
+    for (X509Certificate ca : tlsClientAuthCas) {
+      if (!ca.getSubjectX500Principal().equals(issuer)) {
+        continue;
+      }
+      try {
+        certificate.verify(ca.getPublicKey());
+        return true;
+      } catch (java.security.GeneralSecurityException e) {
+        // another CA of the same name may have signed it
+      }
+    }
+    return false;
+  }
+
   static boolean carries(X509Certificate certificate, CertificatePolicy.CertificateSubject name) {
     return switch (name.kind()) {
       case SUBJECT_DN ->
-          certificate.getSubjectX500Principal().equals(new X500Principal(name.value()));
+          // The comparison folds Unicode look-alikes onto ASCII: a non-ASCII subject never matches.
+          certificate.getSubjectX500Principal().getName().chars().allMatch(c -> c < 0x7f)
+              && certificate.getSubjectX500Principal().equals(new X500Principal(name.value()));
       case SAN_DNS -> sanStrings(certificate, SAN_DNS).contains(name.value());
       case SAN_URI -> sanStrings(certificate, SAN_URI).contains(name.value());
       case SAN_EMAIL -> sanStrings(certificate, SAN_EMAIL).contains(name.value());
       case SAN_IP -> {
         byte[] wanted = InetAddress.ofLiteral(name.value()).getAddress();
-        yield sanStrings(certificate, SAN_IP).stream()
-            .anyMatch(ip -> java.util.Arrays.equals(literal(ip), wanted));
+        yield sanIpOctets(certificate).stream().anyMatch(ip -> MessageDigest.isEqual(ip, wanted));
       }
     };
   }
 
-  private static byte[] literal(String ip) {
-    try {
-      return InetAddress.ofLiteral(ip).getAddress();
-    } catch (IllegalArgumentException e) {
-      return new byte[0];
+  /**
+   * The iPAddress entries' octets as the certificate holds them (RFC 8705 2.1.2: binary): the JDK
+   * renders them as text (an IPv4-mapped IPv6 address as plain IPv4), which would not compare so.
+   */
+  private static List<byte[]> sanIpOctets(X509Certificate certificate) {
+    byte[] extension = certificate.getExtensionValue("2.5.29.17");
+    if (extension == null) {
+      return List.of();
     }
+    try {
+      byte[] names = content(extension, 0, 0x04); // the extnValue OCTET STRING
+      byte[] sequence = content(names, 0, 0x30); // GeneralNames
+      List<byte[]> found = new java.util.ArrayList<>();
+      for (int at = 0; at < sequence.length; ) {
+        int[] header = header(sequence, at);
+        int start = header[0];
+        int length = header[1];
+        if ((sequence[at] & 0xff) == 0x87) {
+          found.add(java.util.Arrays.copyOfRange(sequence, start, start + length));
+        }
+        at = start + length;
+      }
+      return found;
+    } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+      return List.of(); // a SAN the JDK parsed but this reading cannot: no match
+    }
+  }
+
+  private static byte[] content(byte[] der, int at, int tag) {
+    if ((der[at] & 0xff) != tag) {
+      throw new IllegalArgumentException("unexpected DER tag");
+    }
+    int[] header = header(der, at);
+    if (header[0] + header[1] != der.length) {
+      throw new IllegalArgumentException("DER length mismatch");
+    }
+    return java.util.Arrays.copyOfRange(der, header[0], header[0] + header[1]);
+  }
+
+  /** {content start, content length} of the DER element at {@code at} (definite lengths). */
+  private static int[] header(byte[] der, int at) {
+    int first = der[at + 1] & 0xff;
+    if (first < 0x80) {
+      return new int[] {at + 2, first};
+    }
+    int count = first & 0x7f;
+    if (count == 0 || count > 3) {
+      throw new IllegalArgumentException("unsupported DER length");
+    }
+    int length = 0;
+    for (int i = 0; i < count; i++) {
+      length = (length << 8) | (der[at + 2 + i] & 0xff);
+    }
+    int start = at + 2 + count;
+    if (start + length > der.length) {
+      throw new IllegalArgumentException("DER element overruns");
+    }
+    return new int[] {start, length};
   }
 
   private static List<String> sanStrings(X509Certificate certificate, int type) {
@@ -129,7 +216,7 @@ public final class CertificateAuthenticator {
       }
       List<Base64> chain = key.getX509CertChain();
       if (chain == null || chain.isEmpty()) {
-        return true;
+        continue; // a key without its certificate (registered before x5c was required)
       }
       try {
         if (ClientCertificates.thumbprint(ClientCertificates.fromDer(chain.getFirst().decode()))

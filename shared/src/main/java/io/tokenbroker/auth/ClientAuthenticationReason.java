@@ -26,6 +26,14 @@ public enum ClientAuthenticationReason implements RejectionReason {
   CERTIFICATE_SUBJECT_MISMATCH("certificate_subject_mismatch", null),
   /** self_signed_tls_client_auth: the certificate is none of the client's registered ones. */
   CERTIFICATE_NOT_REGISTERED("certificate_not_registered", null),
+  /**
+   * tls_client_auth: the certificate is self-issued or not signed by one of the CAs configured to
+   * vouch for registered names (RFC 8705 7.4: a self-signed client's certificate in the truststore
+   * is a trust anchor too, and may carry any subject).
+   */
+  CERTIFICATE_ISSUER_NOT_TRUSTED("certificate_issuer_not_trusted", null),
+  /** self_signed_tls_client_auth: the certificate is a CA or may sign certificates. */
+  SELF_SIGNED_CERTIFICATE_CAN_SIGN("self_signed_certificate_can_sign", null),
   UNSUPPORTED_ASSERTION_TYPE(
       "unsupported_assertion_type",
       "client_assertion_type must be urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),

@@ -27,6 +27,68 @@ public record CertificatePolicy(
     Objects.requireNonNull(subject, "subject");
   }
 
+  private static final java.util.regex.Pattern DOTTED_QUAD =
+      java.util.regex.Pattern.compile(
+          "(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}");
+
+  /**
+   * One spelling per address (RFC 8705 2.1.2 compares binary): IPv4 as four decimal octets, IPv6 in
+   * RFC 5952's text (lowercase, no leading zeros, the longest run of two or more zero groups as
+   * {@code ::}, no embedded IPv4), so the JDK's lenient literals (10.1, ::ffff:10.0.0.1) are out.
+   */
+  static boolean canonicalIp(String value) {
+    if (DOTTED_QUAD.matcher(value).matches()) {
+      return true;
+    }
+    if (!value.contains(":") || value.contains(".") || value.contains("%")) {
+      return false;
+    }
+    byte[] address;
+    try {
+      address = InetAddress.ofLiteral(value).getAddress();
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+    return address.length == 16 && rfc5952(address).equals(value);
+  }
+
+  private static String rfc5952(byte[] address) {
+    int[] groups = new int[8];
+    for (int i = 0; i < 8; i++) {
+      groups[i] = ((address[2 * i] & 0xff) << 8) | (address[2 * i + 1] & 0xff);
+    }
+    int bestStart = -1;
+    int bestLength = 1; // a single zero group is not compressed
+    for (int i = 0; i < 8; ) {
+      if (groups[i] != 0) {
+        i++;
+        continue;
+      }
+      int j = i;
+      while (j < 8 && groups[j] == 0) {
+        j++;
+      }
+      if (j - i > bestLength) {
+        bestStart = i;
+        bestLength = j - i;
+      }
+      i = j;
+    }
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 8; i++) {
+      if (i == bestStart) {
+        text.append("::");
+        i += bestLength - 1;
+        continue;
+      }
+      if (text.length() > 0 && text.charAt(text.length() - 1) != ':') {
+        text.append(':');
+      }
+      text.append(Integer.toHexString(groups[i]));
+    }
+    return text.toString();
+  }
+
   /** Whether the client may authenticate with a certificate at all. */
   public boolean authenticatesByCertificate() {
     return subject.isPresent() || selfSigned;
@@ -64,6 +126,10 @@ public record CertificatePolicy(
       }
       switch (kind) {
         case SUBJECT_DN -> {
+          // X500Principal.equals folds look-alikes (fullwidth letters, dotless i): ASCII only.
+          if (!value.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+            throw new InvalidClientPolicy(kind.field() + ": printable ASCII only");
+          }
           try {
             new X500Principal(value);
           } catch (IllegalArgumentException e) {
@@ -72,11 +138,9 @@ public record CertificatePolicy(
           }
         }
         case SAN_IP -> {
-          try {
-            InetAddress.ofLiteral(value); // a literal only: no DNS lookup
-          } catch (IllegalArgumentException e) {
+          if (!canonicalIp(value)) {
             throw new InvalidClientPolicy(
-                kind.field() + ": not an IPv4 or IPv6 address literal: " + value);
+                kind.field() + ": not an IPv4 dotted quad or an RFC 5952 IPv6 address: " + value);
           }
         }
         default -> {

@@ -2,6 +2,7 @@ package io.tokenbroker.clients;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.util.JSONObjectUtils;
+import io.tokenbroker.jose.ClientCertificates;
 import io.tokenbroker.json.Json;
 import java.text.ParseException;
 import java.time.Duration;
@@ -148,6 +149,9 @@ public final class ClientJson {
         throw new InvalidClientPolicy(
             "dpop \"required\" and tls_client_certificate_bound_access_tokens exclude each other");
       }
+      if (certificates.selfSigned()) {
+        selfSignedCertificates(keys);
+      }
       return new Client(
           clientId,
           description == null ? "" : description,
@@ -262,6 +266,31 @@ public final class ClientJson {
         flag(json, "tls_client_certificate_bound_access_tokens"),
         subject,
         flag(json, "self_signed_tls_client_auth"));
+  }
+
+  /**
+   * A self-signed client's x5c certificate goes into the truststore, where it is a trust anchor:
+   * one that is a CA or may sign certificates could issue another client's name (RFC 8705 7.4).
+   */
+  private static void selfSignedCertificates(JWKSet keys) {
+    for (var key : keys.getKeys()) {
+      if (key.getX509CertChain() == null || key.getX509CertChain().isEmpty()) {
+        // RFC 8705 2.2: the certificates are registered (x5c), not any certificate of the key.
+        throw new InvalidClientPolicy(
+            "self_signed_tls_client_auth: every jwks key needs x5c, the certificate it presents");
+      }
+      try {
+        if (ClientCertificates.canSign(
+            ClientCertificates.fromDer(key.getX509CertChain().getFirst().decode()))) {
+          throw new InvalidClientPolicy(
+              "self_signed_tls_client_auth: the x5c certificate of key "
+                  + key.getKeyID()
+                  + " is a CA or may sign certificates (make it with basicConstraints CA:FALSE)");
+        }
+      } catch (ClientCertificates.Malformed e) {
+        throw new InvalidClientPolicy("jwks: an x5c certificate is malformed: " + e.getMessage());
+      }
+    }
   }
 
   private static boolean flag(Map<String, Object> json, String field) throws ParseException {

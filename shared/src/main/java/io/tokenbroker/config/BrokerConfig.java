@@ -4,8 +4,10 @@ import io.tokenbroker.discovery.BrokerEndpoints;
 import io.tokenbroker.errors.ConfigException;
 import io.tokenbroker.identifiers.Scope;
 import io.tokenbroker.identifiers.ScopeSet;
+import io.tokenbroker.jose.ClientCertificates;
 import io.tokenbroker.verify.VerifierPolicy;
 import java.net.URI;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -27,6 +29,8 @@ import java.util.Optional;
  *     scopes_supported} (default none: the member is left out)
  * @param mtlsEndpoints MTLS_BASE_URL: where the broker's endpoints answer over mutual TLS (RFC 8705
  *     section 5's {@code mtls_endpoint_aliases}), if a mutual TLS domain is configured
+ * @param tlsClientAuthCas TLS_CLIENT_AUTH_CA_CERTS: the CA certificates (PEM) that may issue the
+ *     certificates of {@code tls_client_auth} clients (default none: that method is refused)
  */
 public record BrokerConfig(
     BrokerEndpoints endpoints,
@@ -37,10 +41,12 @@ public record BrokerConfig(
     Duration maxAssertionLifetime,
     Duration jwksMaxAge,
     List<String> publishedScopes,
-    Optional<BrokerEndpoints> mtlsEndpoints) {
+    Optional<BrokerEndpoints> mtlsEndpoints,
+    List<X509Certificate> tlsClientAuthCas) {
 
   public BrokerConfig {
     publishedScopes = List.copyOf(publishedScopes);
+    tlsClientAuthCas = List.copyOf(tlsClientAuthCas);
   }
 
   public static BrokerConfig from(Env env) {
@@ -53,7 +59,36 @@ public record BrokerConfig(
         maxAssertionLifetime(env),
         jwksMaxAge(env),
         publishedScopes(env),
-        mtlsEndpoints(env));
+        mtlsEndpoints(env),
+        tlsClientAuthCas(env));
+  }
+
+  /**
+   * TLS_CLIENT_AUTH_CA_CERTS: PEM CA certificates (line breaks may be spaces), each a CA; unset: no
+   * {@code tls_client_auth}. Only these vouch for registered names, not every truststore anchor.
+   */
+  public static List<X509Certificate> tlsClientAuthCas(Env env) {
+    String name = "TLS_CLIENT_AUTH_CA_CERTS";
+    return env.optional(name)
+        .filter(text -> !text.isBlank())
+        .map(
+            text -> {
+              try {
+                List<X509Certificate> cas = ClientCertificates.parseBundle(text);
+                if (cas.stream().anyMatch(ca -> ca.getBasicConstraints() < 0)) {
+                  throw new ConfigException(
+                      "environment variable " + name + " must hold CA certificates only");
+                }
+                return cas;
+              } catch (ClientCertificates.Malformed e) {
+                throw new ConfigException(
+                    "environment variable "
+                        + name
+                        + " must be PEM certificates: "
+                        + e.getMessage());
+              }
+            })
+        .orElse(List.of());
   }
 
   /** MTLS_BASE_URL: an https URL (http only on loopback), or unset when there is no mTLS domain. */

@@ -22,6 +22,8 @@ public final class ClientCertificates {
   /** A PEM certificate is a few KB; anything far larger is no certificate API Gateway sent. */
   public static final int MAX_PEM_CHARS = 16 * 1024;
 
+  private static final int KEY_CERT_SIGN = 5;
+
   private static final String BEGIN = "-----BEGIN CERTIFICATE-----";
   private static final String END = "-----END CERTIFICATE-----";
 
@@ -64,6 +66,37 @@ public final class ClientCertificates {
     return fromDer(der);
   }
 
+  /**
+   * Every {@code CERTIFICATE} block of a PEM bundle, as an operator writes one into a setting: line
+   * breaks inside a block may be spaces (one-line values), nothing but blocks and whitespace.
+   *
+   * @throws Malformed when a block is not a certificate or there is none
+   */
+  public static java.util.List<X509Certificate> parseBundle(String pem) throws Malformed {
+    java.util.List<X509Certificate> certificates = new java.util.ArrayList<>();
+    String rest = pem == null ? "" : pem.strip();
+    while (!rest.isEmpty()) {
+      int end = rest.indexOf(END);
+      if (!rest.startsWith(BEGIN) || end < 0) {
+        throw new Malformed("certificate bundle holds something other than CERTIFICATE blocks");
+      }
+      String body = rest.substring(BEGIN.length(), end).replaceAll("\\s", "");
+      if (body.contains("-") || !BODY.matcher(body.isEmpty() ? " " : body).matches()) {
+        throw new Malformed("certificate bundle block is not base64");
+      }
+      try {
+        certificates.add(fromDer(Base64.getDecoder().decode(body)));
+      } catch (IllegalArgumentException e) {
+        throw new Malformed("certificate bundle block is not base64");
+      }
+      rest = rest.substring(end + END.length()).strip();
+    }
+    if (certificates.isEmpty()) {
+      throw new Malformed("certificate bundle holds no certificate");
+    }
+    return java.util.List.copyOf(certificates);
+  }
+
   /** A certificate from its DER, which must be canonical (re-encoding gives the same bytes). */
   public static X509Certificate fromDer(byte[] der) throws Malformed {
     X509Certificate certificate;
@@ -83,6 +116,13 @@ public final class ClientCertificates {
       throw new Malformed("client certificate cannot be encoded");
     }
     return certificate;
+  }
+
+  /** basicConstraints cA, or keyUsage keyCertSign: a trust anchor that could issue certificates. */
+  public static boolean canSign(X509Certificate certificate) {
+    boolean[] usage = certificate.getKeyUsage();
+    return certificate.getBasicConstraints() >= 0
+        || (usage != null && usage.length > KEY_CERT_SIGN && usage[KEY_CERT_SIGN]);
   }
 
   /** RFC 8705 3.1: base64url (no padding) of the SHA-256 of the certificate's DER. */

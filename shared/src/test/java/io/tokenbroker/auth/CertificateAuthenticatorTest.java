@@ -25,12 +25,36 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CertificateAuthenticatorTest {
 
   private final InMemoryClientRepository clients = new InMemoryClientRepository();
-  private final CertificateAuthenticator authenticator = new CertificateAuthenticator(clients);
+  private static final X509Builder.Issued CA =
+      X509Builder.subject("CN=Client CA,O=Example").ca().selfSigned();
+  private final CertificateAuthenticator authenticator =
+      new CertificateAuthenticator(clients, List.of(CA.certificate()));
 
   private Client register(String clientId, Map<String, Object> fields) {
     Map<String, Object> json = Clients.json(clientId);
     json.putAll(fields);
     return clients.add(Clients.parse(json));
+  }
+
+  /** The client with self_signed_tls_client_auth, bypassing ClientJson's registration rules. */
+  private static Client selfSigned(Client c) {
+    return new Client(
+        c.clientId(),
+        c.description(),
+        c.enabled(),
+        c.subject(),
+        c.iamRoles(),
+        c.publicKeys(),
+        c.scopes(),
+        c.defaultScopes(),
+        c.audiences(),
+        c.defaultLifetime(),
+        c.maxLifetime(),
+        c.refresh(),
+        c.mayIntrospect(),
+        c.dpop(),
+        new io.tokenbroker.clients.CertificatePolicy(false, java.util.Optional.empty(), true),
+        c.version());
   }
 
   static Stream<Arguments> names() {
@@ -70,12 +94,12 @@ class CertificateAuthenticatorTest {
     register("pki-" + field, Map.of(field, value));
 
     AuthenticatedClient caller =
-        authenticator.authenticate("pki-" + field, carrying.selfSigned().certificate());
+        authenticator.authenticate("pki-" + field, carrying.signedBy(CA).certificate());
 
     assertThat(caller.method()).isEqualTo(AuthMethod.TLS_CLIENT_AUTH);
     assertThat(caller.callerIdentity()).startsWith("x509:");
     assertThatThrownBy(
-            () -> authenticator.authenticate("pki-" + field, other.selfSigned().certificate()))
+            () -> authenticator.authenticate("pki-" + field, other.signedBy(CA).certificate()))
         .isInstanceOfSatisfying(
             RequestRejected.class,
             r -> assertThat(r.reason()).isEqualTo("certificate_subject_mismatch"));
@@ -94,20 +118,22 @@ class CertificateAuthenticatorTest {
         new ECKey.Builder(Curve.P_256, (ECPublicKey) byKeyOnly.certificate().getPublicKey())
             .keyID("key-only")
             .build();
-    Map<String, Object> json = Clients.withKeys(Clients.json("self"), withCertificate, keyOnly);
-    json.put("self_signed_tls_client_auth", true);
-    clients.add(Clients.parse(json));
+    // keyOnly as a registration stored before x5c was required: ClientJson refuses it today.
+    clients.add(
+        selfSigned(
+            Clients.parse(Clients.withKeys(Clients.json("self"), withCertificate, keyOnly))));
 
     AuthenticatedClient caller = authenticator.authenticate("self", registered.certificate());
     assertThat(caller.method()).isEqualTo(AuthMethod.SELF_SIGNED_TLS_CLIENT_AUTH);
     assertThat(caller.callerIdentity())
         .isEqualTo("x5t#S256:" + ClientCertificates.thumbprint(registered.certificate()));
-    assertThat(authenticator.authenticate("self", byKeyOnly.certificate()).method())
-        .isEqualTo(AuthMethod.SELF_SIGNED_TLS_CLIENT_AUTH);
 
-    // Another certificate: another key, or the x5c key in a certificate that is not the x5c.
+    // Another certificate: another key, the x5c key in a certificate that is not the x5c, or a
+    // certificate of a key registered without x5c (RFC 8705 2.2: certificates are registered).
     for (var other :
         List.of(
+            byKeyOnly.certificate(),
+            X509Builder.subject("CN=self").selfSigned(registered.keys()).certificate(),
             X509Builder.subject("CN=self").selfSigned().certificate(),
             X509Builder.subject("CN=stranger").selfSigned().certificate())) {
       assertThatThrownBy(() -> authenticator.authenticate("self", other))
@@ -115,6 +141,91 @@ class CertificateAuthenticatorTest {
               RequestRejected.class,
               r -> assertThat(r.reason()).isEqualTo("certificate_not_registered"));
     }
+  }
+
+  /**
+   * RFC 8705 7.4: a self-signed client's certificate sits in the truststore as a trust anchor; made
+   * as a CA it issues a certificate carrying another client's registered subject, which the
+   * handshake accepts. Only the configured CAs vouch for tls_client_auth names, and a self-signed
+   * certificate that can sign is no client certificate.
+   */
+  @Test
+  void aSelfSignedClientCannotIssueATlsClientAuthClientsName() throws Exception {
+    register("pki", Map.of("tls_client_auth_subject_dn", "CN=pki,O=Example"));
+    X509Builder.Issued rogue = X509Builder.subject("CN=rogue").ca().selfSigned();
+    // As stored before ClientJson refused CA certificates: authentication refuses it too.
+    clients.add(
+        selfSigned(
+            Clients.parse(
+                Clients.withKeys(
+                    Clients.json("rogue"),
+                    new ECKey.Builder(Curve.P_256, (ECPublicKey) rogue.certificate().getPublicKey())
+                        .x509CertChain(List.of(Base64.encode(rogue.certificate().getEncoded())))
+                        .keyID("rogue")
+                        .build()))));
+    var forged = X509Builder.subject("CN=pki,O=Example").signedBy(rogue).certificate();
+    var selfIssued = X509Builder.subject("CN=pki,O=Example").selfSigned().certificate();
+    var sameNameAsTheCa = X509Builder.subject("CN=Client CA,O=Example").ca().selfSigned();
+    var underAFakeCa = X509Builder.subject("CN=pki,O=Example").signedBy(sameNameAsTheCa);
+
+    for (var certificate : List.of(forged, selfIssued, underAFakeCa.certificate())) {
+      assertThatThrownBy(() -> authenticator.authenticate("pki", certificate))
+          .isInstanceOfSatisfying(
+              RequestRejected.class,
+              r -> assertThat(r.reason()).isEqualTo("certificate_issuer_not_trusted"));
+    }
+    assertThatThrownBy(() -> authenticator.authenticate("rogue", rogue.certificate()))
+        .isInstanceOfSatisfying(
+            RequestRejected.class,
+            r -> assertThat(r.reason()).isEqualTo("self_signed_certificate_can_sign"));
+    assertThatThrownBy(
+            () ->
+                new CertificateAuthenticator(clients, List.of())
+                    .authenticate(
+                        "pki", X509Builder.subject("CN=pki,O=Example").signedBy(CA).certificate()))
+        .isInstanceOfSatisfying(
+            RequestRejected.class,
+            r -> assertThat(r.reason()).isEqualTo("certificate_issuer_not_trusted"));
+  }
+
+  /**
+   * RFC 8705 2.1.2: iPAddress compared in binary. The JDK renders the IPv4-mapped IPv6 address
+   * ::ffff:10.0.0.1 (16 octets) as 10.0.0.1; it is not the registered IPv4 address.
+   */
+  @Test
+  void aSanIpAddressIsComparedAsItsOctets() {
+    register("ip4", Map.of("tls_client_auth_san_ip", "10.0.0.1"));
+    byte[] mapped = new byte[16];
+    mapped[10] = (byte) 0xff;
+    mapped[11] = (byte) 0xff;
+    mapped[12] = 10;
+    mapped[15] = 1;
+
+    assertThat(
+            authenticator
+                .authenticate(
+                    "ip4", X509Builder.subject("CN=a").ip("10.0.0.1").signedBy(CA).certificate())
+                .method())
+        .isEqualTo(AuthMethod.TLS_CLIENT_AUTH);
+    assertThatThrownBy(
+            () ->
+                authenticator.authenticate(
+                    "ip4", X509Builder.subject("CN=a").ipOctets(mapped).signedBy(CA).certificate()))
+        .isInstanceOfSatisfying(
+            RequestRejected.class,
+            r -> assertThat(r.reason()).isEqualTo("certificate_subject_mismatch"));
+  }
+
+  /** X500Principal.equals folds look-alikes: a fullwidth letter would pass as its ASCII twin. */
+  @Test
+  void aSubjectDnWithNonAsciiLookAlikesDoesNotMatch() {
+    register("ascii", Map.of("tls_client_auth_subject_dn", "CN=ci,O=Example"));
+    var lookAlike = X509Builder.subject("CN=\uFF43i,O=Example").signedBy(CA).certificate();
+
+    assertThatThrownBy(() -> authenticator.authenticate("ascii", lookAlike))
+        .isInstanceOfSatisfying(
+            RequestRejected.class,
+            r -> assertThat(r.reason()).isEqualTo("certificate_subject_mismatch"));
   }
 
   @Test

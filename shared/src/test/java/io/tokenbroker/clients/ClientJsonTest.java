@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.gen.OctetSequenceKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import io.tokenbroker.devsupport.X509Builder;
 import io.tokenbroker.testing.Clients;
 import io.tokenbroker.testing.TestKeys;
 import java.time.Duration;
@@ -131,6 +132,14 @@ class ClientJsonTest {
   static Stream<Arguments> invalidRegistrations() throws Exception {
     JWK rsa1024 = new RSAKeyGenerator(1024, true).keyIDFromThumbprint(true).generate();
     JWK symmetric = new OctetSequenceKeyGenerator(256).keyID("k").generate();
+    var ca = X509Builder.subject("CN=self").ca().selfSigned().certificate();
+    JWK caKey =
+        new com.nimbusds.jose.jwk.ECKey.Builder(
+                com.nimbusds.jose.jwk.Curve.P_256,
+                (java.security.interfaces.ECPublicKey) ca.getPublicKey())
+            .x509CertChain(List.of(com.nimbusds.jose.util.Base64.encode(ca.getEncoded())))
+            .keyID("ca")
+            .build();
     return Stream.of(
         invalid("missing client_id", j -> j.remove("client_id"), "client_id"),
         invalid("client_id with a space", j -> j.put("client_id", "a b"), "client_id"),
@@ -151,9 +160,25 @@ class ClientJsonTest {
             j -> j.put("tls_client_auth_subject_dn", "ci deployer"),
             "not an RFC 4514 distinguished name"),
         invalid(
+            "subject DN with a non-ASCII look-alike",
+            j -> j.put("tls_client_auth_subject_dn", "CN=\uFF43i,O=Example"),
+            "printable ASCII only"),
+        invalid(
+            "SAN IP in the JDK's short IPv4 form",
+            j -> j.put("tls_client_auth_san_ip", "10.1"),
+            "not an IPv4 dotted quad or an RFC 5952 IPv6 address"),
+        invalid(
+            "SAN IP, IPv4-mapped IPv6",
+            j -> j.put("tls_client_auth_san_ip", "::ffff:10.0.0.1"),
+            "not an IPv4 dotted quad or an RFC 5952 IPv6 address"),
+        invalid(
+            "SAN IP, IPv6 not in RFC 5952 form",
+            j -> j.put("tls_client_auth_san_ip", "2001:0db8::1"),
+            "not an IPv4 dotted quad or an RFC 5952 IPv6 address"),
+        invalid(
             "SAN IP that is a host name",
             j -> j.put("tls_client_auth_san_ip", "ci.example.com"),
-            "not an IPv4 or IPv6 address literal"),
+            "not an IPv4 dotted quad or an RFC 5952 IPv6 address"),
         invalid(
             "SAN DNS with a space",
             j -> j.put("tls_client_auth_san_dns", "ci example.com"),
@@ -166,6 +191,20 @@ class ClientJsonTest {
             "self-signed certificates without jwks",
             j -> j.put("self_signed_tls_client_auth", true),
             "self_signed_tls_client_auth needs jwks"),
+        invalid(
+            "self-signed certificate that is a CA (RFC 8705 7.4)",
+            j -> {
+              j.put("jwks", Map.of("keys", List.of(caKey.toJSONObject())));
+              j.put("self_signed_tls_client_auth", true);
+            },
+            "is a CA or may sign certificates"),
+        invalid(
+            "self-signed with a key without its certificate (RFC 8705 2.2)",
+            j -> {
+              j.put("jwks", Map.of("keys", List.of(TestKeys.ec().toPublicJWK().toJSONObject())));
+              j.put("self_signed_tls_client_auth", true);
+            },
+            "every jwks key needs x5c"),
         invalid(
             "bound tokens as a string",
             j -> j.put("tls_client_certificate_bound_access_tokens", "true"),

@@ -42,9 +42,23 @@ class ClientCertificatesTest {
         Arguments.of("text before", "subject=CN=ci\n" + PEM),
         Arguments.of("no END line", PEM.substring(0, PEM.lastIndexOf("-----END"))),
         Arguments.of("not base64", PEM.replace(body, body.replace('A', '*'))),
-        Arguments.of("trailing DER bytes", PEM.replace(body, body.strip() + "AAAA\n")),
         Arguments.of("not a certificate", PEM.replace(body, "MAA=\n")),
         Arguments.of("too large", PEM + " ".repeat(ClientCertificates.MAX_PEM_CHARS)));
+  }
+
+  /** DER-level: the certificate followed by bytes, which the JDK's parser alone would ignore. */
+  @Test
+  void refusesTrailingBytesAfterTheCertificatesDer() throws Exception {
+    byte[] der = CERT.certificate().getEncoded();
+    byte[] longer = java.util.Arrays.copyOf(der, der.length + 2); // + 0x00 0x00 (an EOC)
+    String pem =
+        "-----BEGIN CERTIFICATE-----\n"
+            + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(longer)
+            + "\n-----END CERTIFICATE-----\n";
+
+    assertThatThrownBy(() -> ClientCertificates.parsePem(pem))
+        .isInstanceOf(ClientCertificates.Malformed.class)
+        .hasMessageContaining("trailing");
   }
 
   @ParameterizedTest(name = "{0}")

@@ -79,7 +79,9 @@ class VerifierFilterMutualTlsIT {
                     "tb-vmtls-",
                     Optional.of(clients),
                     Duration.ZERO)
-                .withHttps(new LocalBrokerOptions.Https(0, Optional.of(truststore))));
+                .withHttps(
+                    new LocalBrokerOptions.Https(
+                        0, Optional.of(truststore), Optional.of(truststore))));
     HttpResponse<String> issued =
         client(Optional.of(CLIENT), broker.httpsCertificate().orElseThrow())
             .send(

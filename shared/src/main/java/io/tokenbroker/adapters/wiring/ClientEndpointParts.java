@@ -32,7 +32,7 @@ final class ClientEndpointParts {
             clock,
             config.maxAssertionLifetime(),
             config.clockSkew()),
-        Optional.of(new CertificateAuthenticator(clients)),
+        Optional.of(new CertificateAuthenticator(clients, config.tlsClientAuthCas())),
         config.endpoints().issuerId());
   }
 

@@ -265,7 +265,7 @@ class TemplateIT {
   /**
    * RFC 8705 in AWS: the API on a custom domain with mutual TLS, off by default (every resource of
    * it under the MtlsOn condition, which an empty MtlsDomainName leaves false), with its ACM
-   * certificate and S3 truststore (version optional), the stage mapped at its root, the execute-api
+   * certificate and S3 truststore (version required), the stage mapped at its root, the execute-api
    * endpoint disabled when it is on (it would skip the truststore), the authorizer's cache off (it
    * is keyed by the token alone, so a cached Allow would ignore the certificate), and discovery
    * told the mutual TLS base URL (mtls_endpoint_aliases).
@@ -283,8 +283,18 @@ class TemplateIT {
             Map.of(
                 "Fn::Not",
                 List.of(Map.of("Fn::Equals", List.of(Map.of("Ref", "MtlsDomainName"), "")))));
-    assertThat(object(object(object(t.json, "Rules"), "MtlsNeedsItsCertificateAndTruststore")))
-        .containsKey("Assertions");
+    // The truststore version is required: API Gateway reads the truststore only when the domain
+    // is updated, so a removed certificate reaches it only through a stack update naming a version.
+    assertThat(
+            list(
+                object(object(t.json, "Rules"), "MtlsNeedsItsCertificateAndTruststore"),
+                "Assertions"))
+        .extracting(assertion -> object(assertion).get("Assert"))
+        .contains(
+            Map.of(
+                "Fn::Not",
+                List.of(
+                    Map.of("Fn::Equals", List.of(Map.of("Ref", "MtlsTruststoreVersion"), "")))));
 
     Map<String, Object> domain = object(t.resources, "MtlsDomain");
     assertThat(domain).containsEntry("Type", "AWS::ApiGateway::DomainName");
@@ -297,14 +307,7 @@ class TemplateIT {
         .containsEntry("SecurityPolicy", "TLS_1_2");
     assertThat(object(domainProperties, "MutualTlsAuthentication"))
         .containsEntry("TruststoreUri", Map.of("Ref", "MtlsTruststoreUri"))
-        .containsEntry(
-            "TruststoreVersion",
-            Map.of(
-                "Fn::If",
-                List.of(
-                    "MtlsTruststoreVersionGiven",
-                    Map.of("Ref", "MtlsTruststoreVersion"),
-                    Map.of("Ref", "AWS::NoValue"))));
+        .containsEntry("TruststoreVersion", Map.of("Ref", "MtlsTruststoreVersion"));
 
     Map<String, Object> mapping = object(t.resources, "MtlsBasePathMapping");
     assertThat(mapping).containsEntry("Type", "AWS::ApiGateway::BasePathMapping");
@@ -350,6 +353,44 @@ class TemplateIT {
                       Map.of("Fn::Sub", "https://${MtlsDomainName}"),
                       Map.of("Ref", "AWS::NoValue"))));
     }
+
+    // tls_client_auth names are vouched for by these CAs only, not by every truststore anchor.
+    for (String function :
+        List.of("TokenFunction", "RevocationFunction", "IntrospectionFunction")) {
+      assertThat(
+              object(
+                  object(t.ofType("AWS::Lambda::Function").get(function), "Environment"),
+                  "Variables"))
+          .as(function)
+          .containsEntry(
+              "TLS_CLIENT_AUTH_CA_CERTS",
+              Map.of(
+                  "Fn::If",
+                  List.of(
+                      "MtlsOn",
+                      Map.of("Ref", "MtlsClientAuthCaCerts"),
+                      Map.of("Ref", "AWS::NoValue"))));
+    }
+  }
+
+  /**
+   * SAM names the API's deployment by a hash of the unresolved template, so flipping MtlsDomainName
+   * (an !If in disableExecuteApiEndpoint and the authorizer's cache TTL) alone would make no new
+   * deployment: execute-api would stay on and the gateway's cache unchanged while the functions saw
+   * AUTHORIZER_RESULT_TTL_SECONDS=0. Every stack update must deploy the API: two transforms a
+   * second apart name two deployments.
+   */
+  @Test
+  void deploysTheApiOnEveryStackUpdateSoParameterSwitchesReachIt() throws Exception {
+    String first = deploymentOf(template());
+    Thread.sleep(1100); // AlwaysDeploy hashes the time in whole seconds
+    String second = deploymentOf(SamTemplate.transformed().orElseThrow());
+    assertThat(second).isNotEqualTo(first);
+  }
+
+  private static String deploymentOf(SamTemplate t) {
+    assertThat(t.ofType("AWS::ApiGateway::Deployment")).hasSize(1);
+    return t.ofType("AWS::ApiGateway::Deployment").keySet().iterator().next();
   }
 
   /**

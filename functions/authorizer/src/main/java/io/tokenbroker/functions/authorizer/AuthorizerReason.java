@@ -26,6 +26,11 @@ public enum AuthorizerReason implements RejectionReason {
    * (AUTHORIZER_RESULT_TTL_SECONDS unset or not 0): a cached Allow would need no proof.
    */
   DPOP_BEHIND_RESULT_CACHE("dpop_behind_result_cache"),
+  /**
+   * A certificate-bound token (RFC 8705) where API Gateway may answer from its authorizer cache,
+   * keyed by the Authorization header alone: a cached Allow would skip the certificate check.
+   */
+  CERT_BOUND_BEHIND_RESULT_CACHE("cert_bound_behind_result_cache"),
   /** The event lacks the URL the client used (a TOKEN authorizer's event): no htu to check. */
   DPOP_URL_UNKNOWN("dpop_url_unknown");
 

@@ -40,6 +40,7 @@ public final class TokenAuthorizer implements RequestStreamHandler {
   private final DpopAuthorization dpop;
   private final AuthorizerResponses responses;
   private final Telemetry telemetry;
+  private final boolean seesEveryRequest;
   private SnapStartHooks snapStart; // held here: CRaC contexts may hold their resources weakly
 
   /** Lambda's entry: wires real clients from the environment, once per container. */
@@ -49,7 +50,12 @@ public final class TokenAuthorizer implements RequestStreamHandler {
             Env.system(),
             Clock.systemUTC(),
             new JsonLinesTelemetry(System.out, Clock.systemUTC(), "authorizer"));
-    this(wiring.verifier(), wiring.dpop(), wiring.config().routes(), wiring.handlerTelemetry());
+    this(
+        wiring.verifier(),
+        wiring.dpop(),
+        wiring.config().routes(),
+        wiring.handlerTelemetry(),
+        wiring.config().seesEveryRequest());
     wiring.readKeysAhead();
     snapStart = wiring.snapStartHooks((in, out) -> handleRequest(in, out, null));
   }
@@ -61,14 +67,28 @@ public final class TokenAuthorizer implements RequestStreamHandler {
       AccessTokenVerifier verifier,
       DpopAuthorization dpop,
       RouteRules routes,
-      Telemetry telemetry) {
+      Telemetry telemetry,
+      boolean seesEveryRequest) {
     this.verifier = verifier;
     this.dpop = dpop;
     this.responses = new AuthorizerResponses(routes);
     this.telemetry = telemetry;
+    this.seesEveryRequest = seesEveryRequest;
   }
 
-  /** Without DPoP proof checks: every DPoP-bound token is refused. */
+  /**
+   * Behind a result cache or not known to be without one ({@link
+   * AuthorizerConfig#seesEveryRequest()} false): certificate-bound tokens are refused.
+   */
+  public TokenAuthorizer(
+      AccessTokenVerifier verifier,
+      DpopAuthorization dpop,
+      RouteRules routes,
+      Telemetry telemetry) {
+    this(verifier, dpop, routes, telemetry, false);
+  }
+
+  /** Without DPoP proof checks, behind a result cache: every bound token is refused. */
   public TokenAuthorizer(AccessTokenVerifier verifier, RouteRules routes, Telemetry telemetry) {
     this(verifier, new DpopAuthorization(verifier, Optional.empty()), routes, telemetry);
   }
@@ -100,6 +120,10 @@ public final class TokenAuthorizer implements RequestStreamHandler {
             verifier.verify(
                 request.bearerToken().orElseThrow(() -> rejected(AuthorizerReason.TOKEN_MISSING)));
         if (token.confirmation().orElse(null) instanceof Confirmation.ClientCertificate bound) {
+          if (!seesEveryRequest) {
+            // The cache is keyed by the Authorization header: its Allow would skip this check.
+            throw rejected(AuthorizerReason.CERT_BOUND_BEHIND_RESULT_CACHE);
+          }
           CertificateBinding.requirePem(bound, request.clientCertPem()); // RFC 8705 3
         } else if (!token.isBearer()) {
           throw rejected(AuthorizerReason.BOUND_TOKEN_NOT_PROVEN); // DPoP-bound, Bearer scheme

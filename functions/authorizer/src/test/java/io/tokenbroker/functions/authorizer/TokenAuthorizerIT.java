@@ -116,7 +116,12 @@ class TokenAuthorizerIT {
   private static TokenAuthorizer wired(Env env, Telemetry telemetry) {
     AuthorizerWiring wiring = AuthorizerWiring.fromEnvironment(env, Clock.systemUTC(), telemetry);
     TokenAuthorizer handler =
-        new TokenAuthorizer(wiring.verifier(), wiring.config().routes(), wiring.handlerTelemetry());
+        new TokenAuthorizer(
+            wiring.verifier(),
+            wiring.dpop(),
+            wiring.config().routes(),
+            wiring.handlerTelemetry(),
+            wiring.config().seesEveryRequest());
     HOOKS.put(handler, wiring.snapStartHooks((in, out) -> handler.handleRequest(in, out, null)));
     return handler;
   }
@@ -221,11 +226,13 @@ class TokenAuthorizerIT {
     Client client = Clients.withRole("bound", "arn:aws:iam::123456789012:role/bound");
     String jkt = "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs";
     int before = TELEMETRY.named("authorizer.denied").size();
+    TokenAuthorizer uncached =
+        wired(environment(Map.of("AUTHORIZER_RESULT_TTL_SECONDS", "0")), TELEMETRY);
 
     for (Confirmation binding :
         List.of(new Confirmation.DpopKey(jkt), new Confirmation.ClientCertificate(jkt))) {
       String token = broker.issue(client, "&scope=orders:read", Optional.of(binding)).accessToken();
-      assertThatThrownBy(() -> invoke(restEvent(token, "GET", "/orders/1")))
+      assertThatThrownBy(() -> invoke(uncached, restEvent(token, "GET", "/orders/1")))
           .isInstanceOf(TokenAuthorizer.Unauthorized.class);
     }
     List<TelemetryEvent> denied = TELEMETRY.named("authorizer.denied");
@@ -243,6 +250,9 @@ class TokenAuthorizerIT {
   @Test
   @SuppressWarnings("unchecked")
   void acceptsACertificateBoundTokenOnlyOnARequestMadeWithThatCertificate() throws Exception {
+    // API Gateway asks about every request (the template's mTLS setting): no cached Allow.
+    TokenAuthorizer authorizer =
+        wired(environment(Map.of("AUTHORIZER_RESULT_TTL_SECONDS", "0")), TELEMETRY);
     Client client = Clients.withRole("mtls", "arn:aws:iam::123456789012:role/mtls");
     Map<String, Object> rest = EventFiles.load("authorizer/rest-request-mtls.json");
     Map<String, Object> restCert =
@@ -257,12 +267,12 @@ class TokenAuthorizerIT {
     Map<String, Object> restEvent = restEvent(token, "GET", "/orders/42");
     ((Map<String, Object>) restEvent.get("requestContext"))
         .put("identity", Map.of("clientCert", restCert));
-    assertThat(statement(invoke(restEvent))).containsEntry("Effect", "Allow");
+    assertThat(statement(invoke(authorizer, restEvent))).containsEntry("Effect", "Allow");
 
     Map<String, Object> http = EventFiles.load("authorizer/http-api-v2-mtls.json");
     http.put("identitySource", List.of("Bearer " + token));
     http.put("headers", Map.of("authorization", "Bearer " + token));
-    assertThat(invoke(http)).containsEntry("isAuthorized", true);
+    assertThat(invoke(authorizer, http)).containsEntry("isAuthorized", true);
 
     String other = X509Builder.subject("CN=orders-client,O=Example").selfSigned().pem();
     String malformed = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
@@ -274,11 +284,12 @@ class TokenAuthorizerIT {
             Map.<String, Object>of("clientCert", Map.of("clientCertPem", malformed)),
             Map.<String, Object>of("clientCert", Map.of("clientCertPem", pem + pem)))) {
       ((Map<String, Object>) restEvent.get("requestContext")).put("identity", identity);
-      assertThatThrownBy(() -> invoke(restEvent)).isInstanceOf(TokenAuthorizer.Unauthorized.class);
+      assertThatThrownBy(() -> invoke(authorizer, restEvent))
+          .isInstanceOf(TokenAuthorizer.Unauthorized.class);
     }
     ((Map<String, Object>) http.get("requestContext"))
         .put("authentication", Map.of("clientCert", Map.of("clientCertPem", other)));
-    assertThat(invoke(http)).containsEntry("isAuthorized", false);
+    assertThat(invoke(authorizer, http)).containsEntry("isAuthorized", false);
 
     List<TelemetryEvent> denied = TELEMETRY.named("authorizer.denied");
     assertThat(denied.subList(before, denied.size()))
@@ -289,6 +300,49 @@ class TokenAuthorizerIT {
             "client_certificate_malformed",
             "client_certificate_malformed",
             "client_certificate_mismatch");
+  }
+
+  /**
+   * API Gateway's authorizer cache is keyed by the Authorization header alone: behind it, a cached
+   * Allow would let the token through with any certificate, or none. With the TTL unknown or above
+   * 0, a certificate-bound token is refused even with its certificate, as DPoP-bound ones are.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void refusesCertificateBoundTokensWhereApiGatewayMayCacheTheAnswer() throws Exception {
+    Client client = Clients.withRole("mtls-cached", "arn:aws:iam::123456789012:role/mtls-cached");
+    Map<String, Object> rest = EventFiles.load("authorizer/rest-request-mtls.json");
+    Map<String, Object> restCert =
+        (Map<String, Object>)
+            ((Map<String, Object>)
+                    ((Map<String, Object>) rest.get("requestContext")).get("identity"))
+                .get("clientCert");
+    Confirmation bound =
+        ClientCertificates.confirmation(
+            ClientCertificates.parsePem((String) restCert.get("clientCertPem")));
+    String token = broker.issue(client, "&scope=orders:read", Optional.of(bound)).accessToken();
+    Map<String, Object> restEvent = restEvent(token, "GET", "/orders/42");
+    ((Map<String, Object>) restEvent.get("requestContext"))
+        .put("identity", Map.of("clientCert", restCert));
+
+    for (Map<String, String> cache :
+        List.of(
+            Map.<String, String>of(), // unknown: the template may set any TTL
+            Map.of("AUTHORIZER_RESULT_TTL_SECONDS", "300"))) {
+      RecordingTelemetry telemetry = new RecordingTelemetry();
+      TokenAuthorizer cached = wired(environment(cache), telemetry);
+      assertThatThrownBy(() -> invoke(cached, restEvent))
+          .isInstanceOf(TokenAuthorizer.Unauthorized.class);
+      assertThat(telemetry.named("authorizer.denied"))
+          .extracting(e -> e.fields().get("reason"))
+          .containsExactly("cert_bound_behind_result_cache");
+    }
+    // A bearer token is unaffected by the cache.
+    TokenAuthorizer cached = wired(environment(Map.of()), new RecordingTelemetry());
+    assertThat(
+            statement(
+                invoke(cached, restEvent(token("plain", "orders:read"), "GET", "/orders/42"))))
+        .containsEntry("Effect", "Allow");
   }
 
   @Test

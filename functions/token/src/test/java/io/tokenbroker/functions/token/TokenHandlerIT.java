@@ -60,7 +60,7 @@ class TokenHandlerIT {
   private static SigningKey signingKey;
 
   @BeforeAll
-  static void setUp(LocalAws local) {
+  static void setUp(LocalAws local) throws java.io.IOException {
     aws = AwsFixture.provisioned(local);
     signingKey = aws.bootstrapKey();
     var clients = new DynamoDbClientRepository(aws.dynamoDb, aws.tables.clients());
@@ -79,7 +79,12 @@ class TokenHandlerIT {
     clients.save(Clients.parse(boundRole), 0);
     Client disabled = clients.save(Clients.withKey("disabled", WORKLOAD_KEY), 0);
     clients.save(disabled.withEnabled(false), disabled.version());
-    handler = wired(aws.env(Map.of("ISSUER", ISSUER)), TELEMETRY);
+    // The CA that issued the event's client certificate: it vouches for tls_client_auth names.
+    String clientCa =
+        java.nio.file.Files.readString(
+            EventFiles.projectRoot().resolve("events/token/tls-client-auth-ca.pem"));
+    handler =
+        wired(aws.env(Map.of("ISSUER", ISSUER, "TLS_CLIENT_AUTH_CA_CERTS", clientCa)), TELEMETRY);
   }
 
   private static Map<String, Object> invoke(Map<String, Object> event) {
