@@ -332,7 +332,9 @@ class ClientAssertionVerifierTest {
           // RFC 8705 2: which certificates or names a client registered
           ClientAuthenticationReason.CERTIFICATE_AUTH_NOT_REGISTERED,
           ClientAuthenticationReason.CERTIFICATE_SUBJECT_MISMATCH,
-          ClientAuthenticationReason.CERTIFICATE_NOT_REGISTERED);
+          ClientAuthenticationReason.CERTIFICATE_NOT_REGISTERED,
+          ClientAuthenticationReason.CERTIFICATE_ISSUER_NOT_TRUSTED,
+          ClientAuthenticationReason.SELF_SIGNED_CERTIFICATE_CAN_SIGN);
 
   @Test
   void disclosesNothingAboutClientsKeysOrSignatures() {
