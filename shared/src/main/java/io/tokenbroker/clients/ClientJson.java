@@ -195,14 +195,25 @@ public final class ClientJson {
             "absolute_lifetime_seconds", client.refresh().absoluteLifetime().toSeconds(),
             "idle_lifetime_seconds", client.refresh().idleLifetime().toSeconds()));
     json.put("introspection", client.mayIntrospect());
-    json.put("dpop", client.dpop().required() ? "required" : "allowed");
-    json.put(
-        "dpop_algorithms",
-        client.dpop().algorithms().stream().map(com.nimbusds.jose.JWSAlgorithm::getName).toList());
+    // The DPoP and mutual TLS members only where they differ from their defaults: a record without
+    // them reads the same, and stays readable by a release from before them (a rollback of the
+    // functions keeps every such client working: earlier readers refuse unknown members).
+    if (!client.dpop().equals(ClientDpop.ALLOWED)) {
+      json.put("dpop", client.dpop().required() ? "required" : "allowed");
+      json.put(
+          "dpop_algorithms",
+          client.dpop().algorithms().stream()
+              .map(com.nimbusds.jose.JWSAlgorithm::getName)
+              .toList());
+    }
     CertificatePolicy certificates = client.certificates();
-    json.put("tls_client_certificate_bound_access_tokens", certificates.boundTokens());
+    if (certificates.boundTokens()) {
+      json.put("tls_client_certificate_bound_access_tokens", true);
+    }
     certificates.subject().ifPresent(subject -> json.put(subject.kind().field(), subject.value()));
-    json.put("self_signed_tls_client_auth", certificates.selfSigned());
+    if (certificates.selfSigned()) {
+      json.put("self_signed_tls_client_auth", true);
+    }
     return json;
   }
 

@@ -86,6 +86,28 @@ class ClientJsonTest {
         .containsEntry("dpop_algorithms", List.of("ES256"));
   }
 
+  /**
+   * A release from before DPoP and mutual TLS refuses unknown members: a client that uses neither
+   * is written without them, so rolling the functions back keeps reading it.
+   */
+  @Test
+  void writesTheDpopAndMutualTlsMembersOnlyWhereTheyDifferFromTheDefaults() {
+    Map<String, Object> written = ClientJson.toJson(ClientJson.fromJson(valid(), 0));
+
+    assertThat(written.keySet())
+        .doesNotContain(
+            "dpop",
+            "dpop_algorithms",
+            "tls_client_certificate_bound_access_tokens",
+            "self_signed_tls_client_auth")
+        .noneMatch(name -> name.startsWith("tls_client_auth_"));
+    Map<String, Object> narrowed = valid();
+    narrowed.put("dpop_algorithms", List.of("ES256"));
+    assertThat(ClientJson.toJson(ClientJson.fromJson(narrowed, 0)))
+        .containsEntry("dpop", "allowed")
+        .containsEntry("dpop_algorithms", List.of("ES256"));
+  }
+
   @Test
   void writesWhatItReads() {
     Client client = ClientJson.fromJson(Clients.withKeys(valid(), TestKeys.rsa()), 0);
