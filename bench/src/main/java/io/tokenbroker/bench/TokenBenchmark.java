@@ -100,6 +100,7 @@ public class TokenBenchmark {
                 BenchFixtures.ISSUER),
             tokens,
             null, // the benchmark sends client_credentials only: no refresh service is reached
+            null, // nor the token-exchange service
             new io.tokenbroker.oauth.DpopTokenBinding(
                 new io.tokenbroker.dpop.DpopProofVerifier(
                     new io.tokenbroker.dpop.DpopPolicy(

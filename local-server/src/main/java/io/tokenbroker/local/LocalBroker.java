@@ -242,6 +242,7 @@ public final class LocalBroker implements AutoCloseable {
             tokenWiring.clientAuthentication(),
             tokenWiring.tokens(),
             tokenWiring.refreshes(),
+            tokenWiring.exchanges(),
             tokenWiring.dpop(),
             tokenWiring.handlerTelemetry());
     var revocation =

@@ -301,6 +301,7 @@ class LocalDpopTokenIT {
             wiring.clientAuthentication(),
             wiring.tokens(),
             wiring.refreshes(),
+            wiring.exchanges(),
             wiring.dpop(),
             wiring.handlerTelemetry());
     Map<String, Object> event =

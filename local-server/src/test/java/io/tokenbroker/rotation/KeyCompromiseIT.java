@@ -56,6 +56,7 @@ class KeyCompromiseIT {
             wiring.clientAuthentication(),
             wiring.tokens(),
             wiring.refreshes(),
+            wiring.exchanges(),
             wiring.dpop(),
             wiring.handlerTelemetry());
     var authorizer = authorizer(env, telemetry, clock);

@@ -9,7 +9,9 @@ import io.tokenbroker.refresh.RefreshTokenStore;
 import io.tokenbroker.refresh.RefreshTokens;
 import io.tokenbroker.telemetry.Telemetry;
 import io.tokenbroker.tokens.AccessTokenMinter;
+import io.tokenbroker.tokens.ExchangedFrom;
 import io.tokenbroker.tokens.Grant;
+import io.tokenbroker.tokens.GrantLimits;
 import io.tokenbroker.tokens.Issuance;
 import io.tokenbroker.tokens.IssuanceRepository;
 import io.tokenbroker.tokens.IssuedToken;
@@ -110,6 +112,27 @@ public final class TokenService {
     refreshTokens.startFamily(family, first, record);
     log.issued(record, grant, "client_credentials");
     return new IssuedToken(token.serialized(), record, Optional.of(refreshToken));
+  }
+
+  /**
+   * A token issued by exchange (RFC 8693): the grant under the client's policy and the exchange's
+   * caps, recorded with what it was exchanged from. No refresh token: the workload exchanges again,
+   * with an outside token its platform renews.
+   */
+  public IssuedToken issueExchanged(
+      AuthenticatedClient caller,
+      TokenRequest request,
+      RequestOrigin origin,
+      Optional<Confirmation> binding,
+      GrantLimits limits,
+      ExchangedFrom from) {
+    Grant grant = Grant.decide(caller.client(), request, brokerMaxLifetime, limits);
+    AccessTokenMinter.MintedToken token =
+        minter.mint(caller.client(), grant, Optional.empty(), binding);
+    Issuance record = Issuance.of(token, caller, grant, origin, retention).exchangedFrom(from);
+    issuances.record(record);
+    log.issued(record, grant, "token_exchange");
+    return new IssuedToken(token.serialized(), record, Optional.empty());
   }
 
   static Instant earliest(Instant a, Instant b) {

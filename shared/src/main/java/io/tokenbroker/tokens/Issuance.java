@@ -17,6 +17,7 @@ import java.util.SortedSet;
  * @param confirmation what a sender-constrained token is bound to ({@code cnf}), if any
  * @param callerIdentity the IAM role or assertion key that authenticated the request
  * @param retainUntil when the record may be deleted (DynamoDB TTL)
+ * @param exchangedFrom what a token-exchange (RFC 8693) token was exchanged from, if it was
  */
 public record Issuance(
     String jti,
@@ -34,7 +35,68 @@ public record Issuance(
     String sourceIp,
     String userAgent,
     String tokenSha256,
-    Instant retainUntil) {
+    Instant retainUntil,
+    Optional<ExchangedFrom> exchangedFrom) {
+
+  /** A record of a token not issued by exchange. */
+  public Issuance(
+      String jti,
+      String clientId,
+      String subject,
+      List<String> audiences,
+      SortedSet<String> scopes,
+      Instant issuedAt,
+      Instant expiresAt,
+      String kid,
+      Optional<String> sessionId,
+      Optional<Confirmation> confirmation,
+      AuthMethod authMethod,
+      String callerIdentity,
+      String sourceIp,
+      String userAgent,
+      String tokenSha256,
+      Instant retainUntil) {
+    this(
+        jti,
+        clientId,
+        subject,
+        audiences,
+        scopes,
+        issuedAt,
+        expiresAt,
+        kid,
+        sessionId,
+        confirmation,
+        authMethod,
+        callerIdentity,
+        sourceIp,
+        userAgent,
+        tokenSha256,
+        retainUntil,
+        Optional.empty());
+  }
+
+  /** This record, of a token issued by exchange. */
+  public Issuance exchangedFrom(ExchangedFrom from) {
+    return new Issuance(
+        jti,
+        clientId,
+        subject,
+        audiences,
+        scopes,
+        issuedAt,
+        expiresAt,
+        kid,
+        sessionId,
+        confirmation,
+        authMethod,
+        callerIdentity,
+        sourceIp,
+        userAgent,
+        tokenSha256,
+        retainUntil,
+        Optional.of(from));
+  }
 
   /** The record of {@code token}, minted for {@code caller} under {@code grant}. */
   public static Issuance of(

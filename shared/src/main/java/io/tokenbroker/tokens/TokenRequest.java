@@ -19,17 +19,31 @@ import java.util.Set;
  *     8707) values together, or empty for the client's only audience
  * @param lifetime the lifetime asked for ({@code expires_in}, seconds), or empty for the default
  * @param refreshToken the refresh token, for the refresh_token grant
+ * @param exchange the subject and actor tokens, for the token-exchange grant (RFC 8693)
  */
 public record TokenRequest(
     String grantType,
     Optional<Set<String>> scopes,
     List<String> audiences,
     Optional<Duration> lifetime,
-    Optional<String> refreshToken) {
+    Optional<String> refreshToken,
+    Optional<ExchangeRequest> exchange) {
 
   public static final String CLIENT_CREDENTIALS = "client_credentials";
   public static final String REFRESH_TOKEN = "refresh_token";
-  private static final Set<String> GRANTS = Set.of(CLIENT_CREDENTIALS, REFRESH_TOKEN);
+  public static final String TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
+  private static final Set<String> GRANTS =
+      Set.of(CLIENT_CREDENTIALS, REFRESH_TOKEN, TOKEN_EXCHANGE);
+
+  /** A request without exchange parameters (client_credentials, refresh_token). */
+  public TokenRequest(
+      String grantType,
+      Optional<Set<String>> scopes,
+      List<String> audiences,
+      Optional<Duration> lifetime,
+      Optional<String> refreshToken) {
+    this(grantType, scopes, audiences, lifetime, refreshToken, Optional.empty());
+  }
 
   /**
    * A request's parameters as its transport decoded them: single-valued ones refused when repeated
@@ -53,7 +67,7 @@ public record TokenRequest(
       throw new RequestRejected(
           OAuthError.UNSUPPORTED_GRANT_TYPE,
           TokenRequestReason.UNSUPPORTED_GRANT_TYPE,
-          "grant_type must be client_credentials or refresh_token");
+          "grant_type must be client_credentials, refresh_token or " + TOKEN_EXCHANGE);
     }
     Optional<Set<String>> scopes = form.single("scope").map(TokenRequest::scopes);
     List<String> audiences = new ArrayList<>(form.all("audience"));
@@ -73,7 +87,12 @@ public record TokenRequest(
       throw RequestRejected.invalidRequest(
           TokenRequestReason.MISSING_PARAMETER, "missing parameter: refresh_token");
     }
-    return new TokenRequest(grantType, scopes, List.copyOf(audiences), lifetime, refreshToken);
+    Optional<ExchangeRequest> exchange =
+        grantType.equals(TOKEN_EXCHANGE)
+            ? Optional.of(ExchangeRequest.from(form))
+            : Optional.empty();
+    return new TokenRequest(
+        grantType, scopes, List.copyOf(audiences), lifetime, refreshToken, exchange);
   }
 
   /** RFC 6749 3.3: a scope list ({@link ScopeSet}); a repeated scope counts once. */

@@ -20,7 +20,11 @@ public enum TokenRequestReason implements RejectionReason {
   TOKEN_TOO_LARGE("token_too_large"),
   /** A client whose tokens are certificate-bound (RFC 8705 3.4) asked without mutual TLS. */
   CLIENT_CERTIFICATE_REQUIRED("client_certificate_required"),
-  TWO_BINDINGS("two_bindings");
+  TWO_BINDINGS("two_bindings"),
+  /** RFC 8693: a token type the broker does not accept or issue. */
+  UNSUPPORTED_TOKEN_TYPE("unsupported_token_type"),
+  /** RFC 8693: a subject or actor token parameter empty or too long to be one. */
+  MALFORMED_TOKEN_PARAMETER("malformed_token_parameter");
 
   private final String logName;
 

@@ -59,6 +59,17 @@ class ArchitectureTest {
               Set.of("auth", "clients", "discovery", "errors", "identifiers", "jose", "keys")),
           Map.entry("refresh", Set.of("errors", "jose", "revocation", "telemetry", "tokens")),
           Map.entry(
+              "federation",
+              Set.of(
+                  "auth",
+                  "clients",
+                  "errors",
+                  "identifiers",
+                  "jose",
+                  "json",
+                  "telemetry",
+                  "tokens")),
+          Map.entry(
               "operator",
               Set.of(
                   "clients",
@@ -77,6 +88,7 @@ class ArchitectureTest {
                   "discovery",
                   "dpop",
                   "errors",
+                  "federation",
                   "jose",
                   "refresh",
                   "revocation",

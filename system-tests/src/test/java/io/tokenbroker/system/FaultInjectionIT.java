@@ -379,6 +379,7 @@ class FaultInjectionIT {
         wiring.clientAuthentication(),
         wiring.tokens(),
         wiring.refreshes(),
+        wiring.exchanges(),
         wiring.dpop(),
         wiring.handlerTelemetry());
   }

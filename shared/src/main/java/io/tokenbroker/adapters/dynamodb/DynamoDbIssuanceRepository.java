@@ -4,6 +4,7 @@ import io.tokenbroker.adapters.aws.AwsFailures;
 import io.tokenbroker.auth.AuthMethod;
 import io.tokenbroker.errors.ServiceFailure;
 import io.tokenbroker.jose.Confirmation;
+import io.tokenbroker.tokens.ExchangedFrom;
 import io.tokenbroker.tokens.Issuance;
 import io.tokenbroker.tokens.IssuanceRepository;
 import java.time.Instant;
@@ -22,6 +23,14 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
 public final class DynamoDbIssuanceRepository implements IssuanceRepository {
 
   private static final String CNF_JKT = "cnf_jkt";
+  // A token issued by exchange (RFC 8693): what it came from.
+  private static final String EXCHANGED = "exchanged";
+  private static final String PARENT_JTI = "parent_jti";
+  private static final String ACT = "act";
+  private static final String OUTSIDE_ISS = "outside_iss";
+  private static final String OUTSIDE_SUB = "outside_sub";
+  private static final String OUTSIDE_CLAIMS = "outside_claims";
+  private static final String OUTSIDE_TOKEN_SHA256 = "outside_token_sha256";
   private static final String CNF_X5T_S256 = "cnf_x5t_s256";
 
   private final DynamoDbClient dynamoDb;
@@ -100,7 +109,49 @@ public final class DynamoDbIssuanceRepository implements IssuanceRepository {
     item.put("user_agent", s(i.userAgent()));
     item.put("token_sha256", s(i.tokenSha256()));
     item.put(BrokerTables.TTL, n(i.retainUntil().getEpochSecond()));
+    i.exchangedFrom().ifPresent(from -> putExchangedFrom(item, from));
     return item;
+  }
+
+  private static void putExchangedFrom(Map<String, AttributeValue> item, ExchangedFrom from) {
+    item.put(EXCHANGED, AttributeValue.fromBool(true));
+    from.parentJti().ifPresent(jti -> item.put(PARENT_JTI, s(jti)));
+    from.actorChain().ifPresent(act -> item.put(ACT, s(act)));
+    from.outsideIdentity()
+        .ifPresent(
+            outside -> {
+              item.put(OUTSIDE_ISS, s(outside.issuer()));
+              item.put(OUTSIDE_SUB, s(outside.subject()));
+              Map<String, AttributeValue> claims = new HashMap<>();
+              outside.matchedClaims().forEach((name, value) -> claims.put(name, s(value)));
+              item.put(OUTSIDE_CLAIMS, AttributeValue.fromM(claims));
+              item.put(OUTSIDE_TOKEN_SHA256, s(outside.tokenSha256()));
+            });
+  }
+
+  private static Optional<ExchangedFrom> exchangedFrom(Map<String, AttributeValue> item) {
+    if (!item.containsKey(EXCHANGED)) {
+      return Optional.empty();
+    }
+    Optional<ExchangedFrom.OutsideIdentity> outside =
+        Optional.ofNullable(item.get(OUTSIDE_ISS))
+            .map(
+                iss -> {
+                  java.util.SortedMap<String, String> claims = new java.util.TreeMap<>();
+                  item.get(OUTSIDE_CLAIMS)
+                      .m()
+                      .forEach((name, value) -> claims.put(name, value.s()));
+                  return new ExchangedFrom.OutsideIdentity(
+                      iss.s(),
+                      item.get(OUTSIDE_SUB).s(),
+                      claims,
+                      item.get(OUTSIDE_TOKEN_SHA256).s());
+                });
+    return Optional.of(
+        new ExchangedFrom(
+            outside,
+            Optional.ofNullable(item.get(PARENT_JTI)).map(AttributeValue::s),
+            Optional.ofNullable(item.get(ACT)).map(AttributeValue::s)));
   }
 
   static Issuance fromItem(Map<String, AttributeValue> item) {
@@ -120,7 +171,8 @@ public final class DynamoDbIssuanceRepository implements IssuanceRepository {
         item.get("source_ip").s(),
         item.get("user_agent").s(),
         item.get("token_sha256").s(),
-        Instant.ofEpochSecond(Long.parseLong(item.get(BrokerTables.TTL).n())));
+        Instant.ofEpochSecond(Long.parseLong(item.get(BrokerTables.TTL).n())),
+        exchangedFrom(item));
   }
 
   /** The binding, one attribute per kind, so that a scan can filter on either. */

@@ -57,6 +57,24 @@ public final class ClientAuthentication {
     this.basicChallenge = "Basic realm=" + quoted(realm);
   }
 
+  /**
+   * The caller, if the request carries a client credential: always on the AWS_IAM route; elsewhere
+   * a client assertion, or a client certificate with a {@code client_id}. Empty for a request that
+   * carries none: a token exchange whose subject or actor token is its only credential (RFC 8693
+   * federation), which the exchange authenticates. A credential that is present must be valid.
+   */
+  public Optional<AuthenticatedClient> authenticateIfPresent(
+      HttpRequest request, Form form, boolean iamRoute) {
+    boolean presented =
+        iamRoute
+            || form.has("client_assertion")
+            || form.has("client_assertion_type")
+            || (certificates.isPresent()
+                && MutualTls.certificate(request).isPresent()
+                && form.single("client_id").isPresent());
+    return presented ? Optional.of(authenticate(request, form, iamRoute)) : Optional.empty();
+  }
+
   public AuthenticatedClient authenticate(HttpRequest request, Form form, boolean iamRoute) {
     try {
       if (iamRoute) {

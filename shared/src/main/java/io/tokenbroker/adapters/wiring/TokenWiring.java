@@ -10,9 +10,13 @@ import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
 import io.tokenbroker.config.BrokerConfig;
 import io.tokenbroker.config.DpopConfig;
 import io.tokenbroker.config.Env;
+import io.tokenbroker.errors.OAuthError;
+import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.keys.PublishedKeys;
 import io.tokenbroker.oauth.DpopTokenBinding;
+import io.tokenbroker.oauth.OwnTokenExchange;
 import io.tokenbroker.oauth.RefreshService;
+import io.tokenbroker.oauth.TokenExchangeService;
 import io.tokenbroker.oauth.TokenService;
 import io.tokenbroker.telemetry.Telemetry;
 import io.tokenbroker.tokens.AccessTokenMinter;
@@ -41,6 +45,7 @@ public final class TokenWiring {
   private final ClientAuthentication clientAuthentication;
   private final TokenService tokens;
   private final RefreshService refreshes;
+  private final TokenExchangeService exchanges;
   private final DpopTokenBinding dpop;
 
   /**
@@ -86,6 +91,18 @@ public final class TokenWiring {
             clock,
             random,
             telemetry);
+    this.exchanges =
+        new TokenExchangeService(
+            config.endpoints().issuerId(),
+            (clientId, outsideToken) -> {
+              // Federation is wired by the trust-policy work; until then no client has a policy.
+              throw new RequestRejected(
+                  OAuthError.INVALID_CLIENT,
+                  io.tokenbroker.oauth.ExchangeReason.NOT_SUPPORTED,
+                  "client has no trust policy");
+            },
+            new OwnTokenExchange(),
+            tokens);
     this.dpop =
         new DpopTokenBinding(
             DpopWiring.verifier(adapters, dpopConfig, config.clockSkew(), tables, clock),
@@ -115,6 +132,11 @@ public final class TokenWiring {
 
   public RefreshService refreshes() {
     return refreshes;
+  }
+
+  /** The token-exchange grant (RFC 8693). */
+  public TokenExchangeService exchanges() {
+    return exchanges;
   }
 
   /** DPoP proofs at the token endpoint. */

@@ -103,6 +103,7 @@ class AwsCallsPerRequestIT {
         wiring.clientAuthentication(),
         wiring.tokens(),
         wiring.refreshes(),
+        wiring.exchanges(),
         wiring.dpop(),
         wiring.handlerTelemetry());
   }

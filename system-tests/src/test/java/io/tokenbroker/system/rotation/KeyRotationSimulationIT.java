@@ -120,6 +120,7 @@ class KeyRotationSimulationIT {
             tokenWiring.clientAuthentication(),
             tokenWiring.tokens(),
             tokenWiring.refreshes(),
+            tokenWiring.exchanges(),
             tokenWiring.dpop(),
             tokenWiring.handlerTelemetry());
     var authorizerWiring =

@@ -17,9 +17,11 @@ import io.tokenbroker.dpop.DpopProofVerifier;
 import io.tokenbroker.jose.Confirmation;
 import io.tokenbroker.oauth.DpopTokenBinding;
 import io.tokenbroker.oauth.RefreshService;
+import io.tokenbroker.oauth.TokenExchangeService;
 import io.tokenbroker.oauth.TokenService;
 import io.tokenbroker.telemetry.Telemetry;
 import io.tokenbroker.tokens.CertificateBoundTokens;
+import io.tokenbroker.tokens.ExchangeRequest;
 import io.tokenbroker.tokens.IssuedToken;
 import io.tokenbroker.tokens.RequestOrigin;
 import io.tokenbroker.tokens.TokenRequest;
@@ -32,10 +34,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The token endpoint (RFC 6749): client_credentials and refresh_token grants. {@code POST /token}
- * authenticates the client by {@code private_key_jwt}; {@code POST /token/iam} sits behind API
- * Gateway's AWS_IAM authorization and authenticates the caller's IAM role. Over mutual TLS, {@code
- * /token} also authenticates a client by its certificate (RFC 8705 2), and a client registered for
+ * The token endpoint (RFC 6749): client_credentials and refresh_token grants, and token exchange
+ * (RFC 8693): federation, down-scoping and delegation. {@code POST /token} authenticates the client
+ * by {@code private_key_jwt}; {@code POST /token/iam} sits behind API Gateway's AWS_IAM
+ * authorization and authenticates the caller's IAM role. Over mutual TLS, {@code /token} also
+ * authenticates a client by its certificate (RFC 8705 2), and a client registered for
  * certificate-bound tokens gets its token bound to the certificate (RFC 8705 3, {@code cnf}).
  */
 public final class TokenHandler implements RequestStreamHandler {
@@ -46,6 +49,7 @@ public final class TokenHandler implements RequestStreamHandler {
   private final ClientAuthentication authenticator;
   private final TokenService tokens;
   private final RefreshService refreshes;
+  private final TokenExchangeService exchanges;
   private final DpopTokenBinding dpop;
   private final HttpFunction http;
   private SnapStartHooks snapStart; // held here: CRaC contexts may hold their resources weakly
@@ -61,6 +65,7 @@ public final class TokenHandler implements RequestStreamHandler {
         wiring.clientAuthentication(),
         wiring.tokens(),
         wiring.refreshes(),
+        wiring.exchanges(),
         wiring.dpop(),
         wiring.handlerTelemetry());
     snapStart = wiring.snapStartHooks((in, out) -> handleRequest(in, out, null));
@@ -71,11 +76,13 @@ public final class TokenHandler implements RequestStreamHandler {
       ClientAuthentication authenticator,
       TokenService tokens,
       RefreshService refreshes,
+      TokenExchangeService exchanges,
       DpopTokenBinding dpop,
       Telemetry telemetry) {
     this.authenticator = authenticator;
     this.tokens = tokens;
     this.refreshes = refreshes;
+    this.exchanges = exchanges;
     this.dpop = dpop;
     this.http = new HttpFunction(telemetry);
   }
@@ -98,6 +105,9 @@ public final class TokenHandler implements RequestStreamHandler {
     // in bind, once the client is authenticated, so an anonymous request writes nothing.
     Optional<DpopProofVerifier.CheckedProof> proof =
         dpop.check(request.headerValues("DPoP"), request.method(), iamRoute);
+    if (tokenRequest.exchange().isPresent()) {
+      return exchange(request, form, tokenRequest, iamRoute, proof);
+    }
     AuthenticatedClient client = authenticator.authenticate(request, form, iamRoute);
     Optional<Confirmation> binding =
         CertificateBoundTokens.oneBinding(
@@ -111,8 +121,42 @@ public final class TokenHandler implements RequestStreamHandler {
         tokenRequest.grantType().equals(TokenRequest.REFRESH_TOKEN)
             ? refreshes.refresh(client, tokenRequest, origin, binding)
             : tokens.issue(client, tokenRequest, origin, binding);
+    return answer(token, Optional.empty(), nextNonce);
+  }
+
+  /**
+   * RFC 8693: the request's own credential, if it carries one, else the subject token, says whom
+   * the exchange is for; the new token is then bound like any other to the client's key or
+   * certificate.
+   */
+  private HttpResponse exchange(
+      HttpRequest request,
+      Form form,
+      TokenRequest tokenRequest,
+      boolean iamRoute,
+      Optional<DpopProofVerifier.CheckedProof> proof) {
+    Optional<AuthenticatedClient> caller =
+        authenticator.authenticateIfPresent(request, form, iamRoute);
+    TokenExchangeService.Parties parties =
+        exchanges.authenticate(caller, form.single("client_id"), tokenRequest.exchange().get());
+    Optional<Confirmation> binding =
+        CertificateBoundTokens.oneBinding(
+            dpop.bind(parties.client().client(), proof),
+            CertificateBoundTokens.binding(
+                parties.client().client(), MutualTls.certificate(request)));
+    Optional<String> nextNonce = proof.isPresent() ? dpop.nextNonce() : Optional.empty();
+    RequestOrigin origin =
+        new RequestOrigin(request.context().sourceIp(), request.context().userAgent());
+    IssuedToken token = exchanges.issue(parties, tokenRequest, origin, binding);
+    return answer(token, Optional.of(ExchangeRequest.ACCESS_TOKEN), nextNonce);
+  }
+
+  /** RFC 6749 5.1, with RFC 8693 2.2.1's {@code issued_token_type} for an exchange. */
+  private static HttpResponse answer(
+      IssuedToken token, Optional<String> issuedTokenType, Optional<String> nextNonce) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("access_token", token.accessToken());
+    issuedTokenType.ifPresent(type -> body.put("issued_token_type", type));
     body.put("token_type", token.tokenType());
     body.put("expires_in", token.expiresInSeconds());
     body.put("scope", token.scope());

@@ -54,6 +54,7 @@ class TokenHandlerDpopTest {
             BrokerKit.ISSUER),
         kit.tokens,
         kit.refreshes,
+        null, // no token exchange is sent
         dpop,
         new RecordingTelemetry());
   }

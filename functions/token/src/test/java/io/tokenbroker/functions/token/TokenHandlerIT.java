@@ -121,6 +121,7 @@ class TokenHandlerIT {
         wiring.clientAuthentication(),
         wiring.tokens(),
         wiring.refreshes(),
+        wiring.exchanges(),
         wiring.dpop(),
         wiring.handlerTelemetry());
   }

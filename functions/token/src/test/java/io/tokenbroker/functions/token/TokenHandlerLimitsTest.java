@@ -48,6 +48,7 @@ class TokenHandlerLimitsTest {
             BrokerKit.ISSUER),
         kit.tokens,
         kit.refreshes,
+        null, // no token exchange is sent
         kit.dpop,
         new RecordingTelemetry());
   }

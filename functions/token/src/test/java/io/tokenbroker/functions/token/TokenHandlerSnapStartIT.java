@@ -66,6 +66,7 @@ class TokenHandlerSnapStartIT {
             wiring.clientAuthentication(),
             wiring.tokens(),
             wiring.refreshes(),
+            wiring.exchanges(),
             wiring.dpop(),
             wiring.handlerTelemetry());
     HOOKS.put(handler, wiring.snapStartHooks((in, out) -> handler.handleRequest(in, out, null)));

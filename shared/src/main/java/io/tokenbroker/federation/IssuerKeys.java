@@ -1,0 +1,30 @@
+package io.tokenbroker.federation;
+
+import com.nimbusds.jose.jwk.JWK;
+import java.net.URI;
+import java.util.Optional;
+
+/**
+ * Port: the signing keys of an outside issuer that some trust policy names, fetched from its OpenID
+ * configuration's {@code jwks_uri} (or a JWKS URL the policy pins) over HTTPS with the fetcher's
+ * SSRF guards, and cached: an unknown {@code kid} refreshes the set at most once per minimum
+ * interval, and during an outage the last good set serves for a bounded time.
+ */
+public interface IssuerKeys {
+
+  /**
+   * Where an issuer's keys are: its issuer identifier (an https URL, compared exactly with the
+   * OpenID configuration's {@code issuer}), and the JWKS URL when the policy pins one (no
+   * discovery).
+   */
+  record TrustedIssuer(URI issuer, Optional<URI> jwksUri) {}
+
+  /**
+   * The issuer's public key with this kid, or empty when its current set (refreshed as above) has
+   * none.
+   *
+   * @throws io.tokenbroker.errors.ServiceFailure when the keys cannot be had and no cached set is
+   *     within its outage bound (a retryable 503)
+   */
+  Optional<JWK> key(TrustedIssuer issuer, String kid);
+}
