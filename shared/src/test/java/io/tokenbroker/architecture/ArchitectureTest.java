@@ -90,6 +90,7 @@ class ArchitectureTest {
                   "errors",
                   "federation",
                   "jose",
+                  "json",
                   "refresh",
                   "revocation",
                   "telemetry",
