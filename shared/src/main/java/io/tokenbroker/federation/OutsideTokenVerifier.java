@@ -179,11 +179,53 @@ public final class OutsideTokenVerifier {
       throw new Refused(FederationReason.KEY_UNKNOWN);
     }
     verifySignature(token, key.get());
+    return checkClaims(policy, token, clock.instant(), clockSkew);
+  }
 
+  /**
+   * For operators ({@code brokerctl trust-policy test}): each policy's verdict on the token's
+   * header and claims at {@code now}, in order, as {@link #verify} would judge them, but with no
+   * key fetched, no signature checked and nothing recorded.
+   *
+   * @return the verdicts, or one refusal for the token itself (malformed, no kid, ...) under the
+   *     name {@code "*"}
+   */
+  public static List<Verdict> dryRun(
+      List<TrustPolicy> policies, String token, Instant now, Duration clockSkew) {
+    Token parsed;
+    try {
+      parsed = Token.parse(token);
+    } catch (Refused refused) {
+      return List.of(new Verdict("*", Optional.of(refused.reason), Map.of()));
+    }
+    List<Verdict> verdicts = new ArrayList<>();
+    for (TrustPolicy policy : policies) {
+      try {
+        if (!policy.issuer().equals(parsed.iss)) {
+          throw new Refused(FederationReason.UNKNOWN_ISSUER);
+        }
+        if (!policy.algorithms().contains(parsed.alg)) {
+          throw new Refused(FederationReason.ALGORITHM_NOT_ALLOWED);
+        }
+        verdicts.add(
+            new Verdict(policy.name(), Optional.empty(), checkClaims(policy, parsed, now, clockSkew)));
+      } catch (Refused refused) {
+        verdicts.add(new Verdict(policy.name(), Optional.of(refused.reason), Map.of()));
+      }
+    }
+    return verdicts;
+  }
+
+  /** One policy's verdict in a {@link #dryRun}: empty refusal when it matches. */
+  public record Verdict(
+      String policy, Optional<FederationReason> refusal, Map<String, String> matched) {}
+
+  /** The claim rules, after the signature: the claims the policy matched. */
+  private static Map<String, String> checkClaims(
+      TrustPolicy policy, Token token, Instant now, Duration clockSkew) {
     if (!token.audiences.contains(policy.audience())) {
       throw new Refused(FederationReason.AUDIENCE_MISMATCH);
     }
-    Instant now = clock.instant();
     if (token.exp == null) {
       throw new Refused(FederationReason.EXPIRATION_MISSING);
     }
