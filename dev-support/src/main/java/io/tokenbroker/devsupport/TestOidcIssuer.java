@@ -50,11 +50,11 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * An OpenID Connect issuer served by the test itself, standing in for GitHub Actions, GitLab CI or
- * a Kubernetes API server: real HTTPS on 127.0.0.1 (a self-signed certificate for {@code
- * localhost} and {@code 127.0.0.1}), an OpenID configuration, a JWKS of real RSA and EC keys, and
- * JWTs signed with them. The knobs make it misbehave the ways a real issuer, or an attacker posing
- * as one, can: rotated keys, a wrong {@code issuer} in discovery, redirects, oversized or slow
- * answers, 5xx, an outage. Every request is counted per path.
+ * a Kubernetes API server: real HTTPS on 127.0.0.1 (a self-signed certificate for {@code localhost}
+ * and {@code 127.0.0.1}), an OpenID configuration, a JWKS of real RSA and EC keys, and JWTs signed
+ * with them. The knobs make it misbehave the ways a real issuer, or an attacker posing as one, can:
+ * rotated keys, a wrong {@code issuer} in discovery, redirects, oversized or slow answers, 5xx, an
+ * outage. Every request is counted per path.
  */
 public final class TestOidcIssuer implements AutoCloseable {
 
@@ -97,6 +97,7 @@ public final class TestOidcIssuer implements AutoCloseable {
   private volatile String rsaKid;
   private volatile String ecKid;
   private volatile String discoveryIssuer;
+  private volatile String discoveryJwksUri;
   private volatile HttpsServer server;
   private final int port;
 
@@ -204,8 +205,8 @@ public final class TestOidcIssuer implements AutoCloseable {
   }
 
   /**
-   * A new RSA key becomes the current one and is published next to the old ones (as issuers do,
-   * so tokens signed before the rotation still verify); returns its kid.
+   * A new RSA key becomes the current one and is published next to the old ones (as issuers do, so
+   * tokens signed before the rotation still verify); returns its kid.
    */
   public String rotate() {
     rsaKid = addKey(rsa());
@@ -229,15 +230,24 @@ public final class TestOidcIssuer implements AutoCloseable {
     this.discoveryIssuer = value;
   }
 
+  /**
+   * Discovery names this {@code jwks_uri} instead of its own (e.g. {@code http://...}, or a host on
+   * a private address).
+   */
+  public void discoveryJwksUri(String value) {
+    this.discoveryJwksUri = value;
+  }
+
   /** {@code path} (relative to the issuer, e.g. {@link #JWKS}) misbehaves as {@code fault}. */
   public void fail(String path, Fault fault) {
     faults.put(path, fault);
   }
 
-  /** Every path answers normally again and discovery names the true issuer. */
+  /** Every path answers normally again and discovery names the true issuer and JWKS. */
   public void heal() {
     faults.clear();
     discoveryIssuer = null;
+    discoveryJwksUri = null;
   }
 
   /** An outage: the port refuses connections until {@link #up()}. */
@@ -310,8 +320,8 @@ public final class TestOidcIssuer implements AutoCloseable {
   }
 
   /**
-   * A Kubernetes projected service-account token for {@code system:serviceaccount:payments:api}
-   * in a pod of that namespace; valid an hour, as kubelet asks.
+   * A Kubernetes projected service-account token for {@code system:serviceaccount:payments:api} in
+   * a pod of that namespace; valid an hour, as kubelet asks.
    */
   public Jwt kubernetes(String audience) {
     Instant now = clock.instant();
@@ -370,7 +380,9 @@ public final class TestOidcIssuer implements AutoCloseable {
       return this;
     }
 
-    /** The kid in the header, and the key that signs (any key this issuer made, published or not). */
+    /**
+     * The kid in the header, and the key that signs (any key this issuer made, published or not).
+     */
     public Jwt kid(String value) {
       this.kid = value;
       return this;
@@ -390,7 +402,8 @@ public final class TestOidcIssuer implements AutoCloseable {
 
     public String sign() {
       JWTClaimsSet.Builder body = new JWTClaimsSet.Builder();
-      claims.forEach((name, value) -> body.claim(name, value instanceof Instant i ? Date.from(i) : value));
+      claims.forEach(
+          (name, value) -> body.claim(name, value instanceof Instant i ? Date.from(i) : value));
       if ("none".equals(alg)) {
         return new PlainJWT(body.build()).serialize();
       }
@@ -447,12 +460,14 @@ public final class TestOidcIssuer implements AutoCloseable {
       }
       switch (fault) {
         case null -> send(exchange, 200, "application/json", body, false);
-        case Fault.Status s -> send(exchange, s.code(), "application/json", "{\"error\":\"x\"}", false);
+        case Fault.Status s ->
+            send(exchange, s.code(), "application/json", "{\"error\":\"x\"}", false);
         case Fault.Redirect r -> {
           exchange.getResponseHeaders().set("Location", r.location());
           send(exchange, 302, "text/plain", "", false);
         }
-        case Fault.Oversized o -> send(exchange, 200, "application/json", padded(o.bytes()), o.chunked());
+        case Fault.Oversized o ->
+            send(exchange, 200, "application/json", padded(o.bytes()), o.chunked());
         case Fault.Slow s -> {
           sleep(s.delay());
           send(exchange, 200, "application/json", body, false);
@@ -466,7 +481,7 @@ public final class TestOidcIssuer implements AutoCloseable {
   private String discovery() {
     Map<String, Object> document = new LinkedHashMap<>();
     document.put("issuer", discoveryIssuer != null ? discoveryIssuer : issuer().toString());
-    document.put("jwks_uri", jwksUri().toString());
+    document.put("jwks_uri", discoveryJwksUri != null ? discoveryJwksUri : jwksUri().toString());
     document.put("response_types_supported", List.of("id_token"));
     document.put("subject_types_supported", List.of("public"));
     document.put("id_token_signing_alg_values_supported", List.of("RS256", "ES256"));
@@ -546,7 +561,8 @@ public final class TestOidcIssuer implements AutoCloseable {
       store.load(null, null);
       store.setKeyEntry(
           "tls", tls.keys().getPrivate(), password, new Certificate[] {tls.certificate()});
-      KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      KeyManagerFactory keys =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       keys.init(store, password);
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(keys.getKeyManagers(), null, null);

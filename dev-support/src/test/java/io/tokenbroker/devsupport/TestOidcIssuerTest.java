@@ -71,8 +71,7 @@ class TestOidcIssuerTest {
         .isEqualTo("repo:acme/deployer:ref:refs/heads/main");
     assertThat(github.getJWTClaimsSet().getIssuer()).isEqualTo(ISSUER.issuer().toString());
 
-    SignedJWT kubernetes =
-        SignedJWT.parse(ISSUER.kubernetes("sts.example").alg("ES256").sign());
+    SignedJWT kubernetes = SignedJWT.parse(ISSUER.kubernetes("sts.example").alg("ES256").sign());
     JWK ec = keys.getKeyByKeyId(kubernetes.getHeader().getKeyID());
     assertThat(kubernetes.verify(new ECDSAVerifier(ec.toECKey()))).isTrue();
     assertThat(kubernetes.getJWTClaimsSet().getJSONObjectClaim("kubernetes.io"))
@@ -107,7 +106,8 @@ class TestOidcIssuerTest {
     ISSUER.fail(TestOidcIssuer.JWKS, new TestOidcIssuer.Fault.Status(503));
     assertThat(get(ISSUER.jwksUri()).statusCode()).isEqualTo(503);
     ISSUER.fail(TestOidcIssuer.JWKS, new TestOidcIssuer.Fault.Redirect("https://elsewhere/"));
-    assertThat(get(ISSUER.jwksUri()).headers().firstValue("Location")).hasValue("https://elsewhere/");
+    assertThat(get(ISSUER.jwksUri()).headers().firstValue("Location"))
+        .hasValue("https://elsewhere/");
     ISSUER.fail(TestOidcIssuer.JWKS, new TestOidcIssuer.Fault.Oversized(100_000, true));
     assertThat(get(ISSUER.jwksUri()).body()).hasSize(100_000);
     ISSUER.discoveryIssuer("https://token.actions.githubusercontent.com");
