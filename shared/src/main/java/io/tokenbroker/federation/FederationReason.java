@@ -24,6 +24,11 @@ public enum FederationReason implements RejectionReason {
   UNKNOWN_ISSUER("federation_unknown_issuer"),
   /** The alg is outside the policy's allow-list (never none or HMAC). */
   ALGORITHM_NOT_ALLOWED("federation_algorithm_not_allowed"),
+  /**
+   * The issuer's keys may not be had at all (IssuerKeys' non-retryable failure: its JWKS on a
+   * private address, discovery naming another issuer, no https): the issuer is not trusted.
+   */
+  ISSUER_KEYS_REFUSED("federation_issuer_keys_refused"),
   /** The issuer's key set has no key with this kid. */
   KEY_UNKNOWN("federation_key_unknown"),
   /** The key cannot verify this alg (type, curve, size, use, or its own alg differs). */

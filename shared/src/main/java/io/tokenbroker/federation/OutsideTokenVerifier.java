@@ -14,6 +14,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.Base64URL;
 import io.tokenbroker.clients.TrustPolicy;
 import io.tokenbroker.errors.RequestRejected;
+import io.tokenbroker.errors.ServiceFailure;
 import io.tokenbroker.jose.CompactJws;
 import io.tokenbroker.json.FlatJson;
 import io.tokenbroker.json.Json;
@@ -97,7 +98,8 @@ public final class OutsideTokenVerifier {
    * The first of {@code policies} (a client's, in order) the token satisfies.
    *
    * @throws RequestRejected {@code invalid_request}, the reason a {@link FederationReason}
-   * @throws io.tokenbroker.errors.ServiceFailure when the issuer's keys cannot be had
+   * @throws ServiceFailure (retryable) when the issuer's keys cannot be had for now; keys that
+   *     cannot be had at all (the port's non-retryable failure) refuse the token
    */
   public Accepted verify(String clientId, List<TrustPolicy> policies, String token) {
     String tokenSha256 = TokenDigest.sha256(token);
@@ -169,12 +171,23 @@ public final class OutsideTokenVerifier {
       throw new Refused(FederationReason.ALGORITHM_NOT_ALLOWED);
     }
     KeyId keyId = new KeyId(policy.issuer(), policy.jwksUri(), token.kid);
-    Optional<JWK> key =
-        fetched.computeIfAbsent(
-            keyId,
-            k ->
-                keys.key(
-                    new IssuerKeys.TrustedIssuer(URI.create(k.issuer()), k.jwksUri()), k.kid()));
+    Optional<JWK> key;
+    try {
+      key =
+          fetched.computeIfAbsent(
+              keyId,
+              k ->
+                  keys.key(
+                      new IssuerKeys.TrustedIssuer(URI.create(k.issuer()), k.jwksUri()),
+                      k.kid()));
+    } catch (ServiceFailure unavailable) {
+      if (unavailable.retryable()) {
+        throw unavailable; // an outage: 503, the caller retries
+      }
+      // Keys that may not be had at all (a private address, an issuer whose discovery names
+      // another, http): not an outage, an issuer not to be trusted.
+      throw new Refused(FederationReason.ISSUER_KEYS_REFUSED);
+    }
     if (key.isEmpty()) {
       throw new Refused(FederationReason.KEY_UNKNOWN);
     }

@@ -212,6 +212,22 @@ class OutsideTokenVerifierTest {
   }
 
   @Test
+  void keysThatMayNotBeHadAtAllRefuseTheToken() {
+    IssuerKeys refused =
+        (issuer, kid) -> {
+          throw new ServiceFailure("outside-issuer", "JWKS on a private address", false, null);
+        };
+    var verifying = new OutsideTokenVerifier(refused, replays, clock, SKEW, telemetry);
+    Client client = client(List.of(githubPolicy()));
+
+    assertRefused(
+        () ->
+            verifying.verify(
+                client.clientId(), client.trustPolicies(), OutsideTokens.sign(claims())),
+        FederationReason.ISSUER_KEYS_REFUSED);
+  }
+
+  @Test
   void theKeysOfAnIssuerAreAskedOncePerTokenWhateverTheNumberOfPolicies() {
     Map<String, Object> second = githubPolicy();
     second.put("name", "second");
