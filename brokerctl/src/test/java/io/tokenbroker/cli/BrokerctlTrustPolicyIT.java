@@ -83,6 +83,29 @@ class BrokerctlTrustPolicyIT {
   }
 
   @Test
+  void refusesAPolicyNamingTheBrokersOwnIssuer() throws Exception {
+    BrokerTables tables = cli.freshTables();
+    // The first policy (other-repo) names the broker itself.
+    String own =
+        POLICIES.replaceFirst(
+            java.util.regex.Pattern.quote("https://token.actions.githubusercontent.com"),
+            "https://broker.example.com");
+    assertThat(own).isNotEqualTo(POLICIES);
+
+    Cli.Run run =
+        cli.on(
+            tables,
+            Map.of("ISSUER", "https://broker.example.com"),
+            "clients",
+            "put",
+            registration(own).toString());
+
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.err()).contains("trust_policies[other-repo]: issuer is this broker's own");
+    assertThat(cli.on(tables, "clients", "get", "deployer").exit()).isEqualTo(1);
+  }
+
+  @Test
   void saysWhichPolicyAnOutsideTokenWouldMatchAndWhyTheOthersDoNot() throws Exception {
     BrokerTables tables = cli.freshTables();
     cli.on(tables, "clients", "put", registration(POLICIES).toString());
