@@ -47,6 +47,7 @@ import java.util.TreeSet;
  * @param dpop whether its token requests must carry DPoP proofs, and with which algorithms
  * @param certificates its mutual TLS registration (RFC 8705): certificate-bound tokens, and
  *     authentication by certificate
+ * @param delegation which clients may act for its tokens, and how deep a chain may be
  * @param version optimistic-locking version of the stored record
  */
 public record Client(
@@ -65,7 +66,46 @@ public record Client(
     boolean mayIntrospect,
     ClientDpop dpop,
     CertificatePolicy certificates,
+    ClientDelegation delegation,
     long version) {
+
+  /** A client without delegation ({@link ClientDelegation#NONE}). */
+  public Client(
+      String clientId,
+      String description,
+      boolean enabled,
+      String subject,
+      Set<String> iamRoles,
+      JWKSet publicKeys,
+      SortedSet<String> scopes,
+      SortedSet<String> defaultScopes,
+      SortedSet<String> audiences,
+      Duration defaultLifetime,
+      Duration maxLifetime,
+      RefreshPolicy refresh,
+      boolean mayIntrospect,
+      ClientDpop dpop,
+      CertificatePolicy certificates,
+      long version) {
+    this(
+        clientId,
+        description,
+        enabled,
+        subject,
+        iamRoles,
+        publicKeys,
+        scopes,
+        defaultScopes,
+        audiences,
+        defaultLifetime,
+        maxLifetime,
+        refresh,
+        mayIntrospect,
+        dpop,
+        certificates,
+        ClientDelegation.NONE,
+        version);
+  }
 
   /** Asymmetric algorithms a client may sign its assertions with. */
   public static final Set<JWSAlgorithm> ASSERTION_ALGORITHMS =
@@ -152,6 +192,10 @@ public record Client(
     }
     Objects.requireNonNull(refresh, "refresh");
     Objects.requireNonNull(dpop, "dpop");
+    Objects.requireNonNull(delegation, "delegation");
+    if (delegation.allowsActor(clientId)) {
+      throw new InvalidClientPolicy("may_act: a client does not act for itself (use down-scoping)");
+    }
 
     scopes = Collections.unmodifiableSortedSet(new TreeSet<>(scopes));
     defaultScopes = Collections.unmodifiableSortedSet(new TreeSet<>(defaultScopes));
@@ -176,6 +220,7 @@ public record Client(
         mayIntrospect,
         dpop,
         certificates,
+        delegation,
         version);
   }
 
@@ -197,6 +242,7 @@ public record Client(
         mayIntrospect,
         dpop,
         certificates,
+        delegation,
         newVersion);
   }
 

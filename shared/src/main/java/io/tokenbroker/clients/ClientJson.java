@@ -44,7 +44,9 @@ import java.util.TreeSet;
  *   "dpop_algorithms": ["ES256", "PS256", "RS256"],
  *   "tls_client_certificate_bound_access_tokens": false,
  *   "tls_client_auth_subject_dn": "CN=ci-deployer,O=Example",
- *   "self_signed_tls_client_auth": false
+ *   "self_signed_tls_client_auth": false,
+ *   "may_act": ["deploy-agent"],
+ *   "max_delegation_depth": 1
  * }
  * }</pre>
  *
@@ -76,7 +78,9 @@ public final class ClientJson {
           "tls_client_auth_san_uri",
           "tls_client_auth_san_ip",
           "tls_client_auth_san_email",
-          "self_signed_tls_client_auth");
+          "self_signed_tls_client_auth",
+          "may_act",
+          "max_delegation_depth");
   private static final Set<String> REFRESH_FIELDS =
       Set.of("enabled", "absolute_lifetime_seconds", "idle_lifetime_seconds");
 
@@ -168,6 +172,7 @@ public final class ClientJson {
           mayIntrospect,
           dpop,
           certificates,
+          delegation(json),
           version);
     } catch (ParseException e) {
       throw new InvalidClientPolicy("wrong type: " + e.getMessage());
@@ -214,6 +219,13 @@ public final class ClientJson {
     if (certificates.selfSigned()) {
       json.put("self_signed_tls_client_auth", true);
     }
+    // Delegation likewise: only where a client uses it.
+    if (!client.delegation().mayAct().isEmpty()) {
+      json.put("may_act", new ArrayList<>(client.delegation().mayAct()));
+    }
+    if (client.delegation().maxDepth() != ClientDelegation.NONE.maxDepth()) {
+      json.put("max_delegation_depth", client.delegation().maxDepth());
+    }
     return json;
   }
 
@@ -239,6 +251,17 @@ public final class ClientJson {
     Duration absolute = seconds(refresh, "absolute_lifetime_seconds", Duration.ofDays(1));
     Duration idle = seconds(refresh, "idle_lifetime_seconds", min(Duration.ofHours(1), absolute));
     return new RefreshPolicy(enabled, absolute, idle);
+  }
+
+  private static ClientDelegation delegation(Map<String, Object> json) throws ParseException {
+    long depth =
+        json.containsKey("max_delegation_depth")
+            ? JSONObjectUtils.getLong(json, "max_delegation_depth")
+            : ClientDelegation.NONE.maxDepth();
+    if (depth < 0 || depth > ClientDelegation.MAX_DEPTH) {
+      throw new InvalidClientPolicy("max_delegation_depth: 0 to " + ClientDelegation.MAX_DEPTH);
+    }
+    return new ClientDelegation(new TreeSet<>(strings(json, "may_act")), (int) depth);
   }
 
   private static ClientDpop dpop(Map<String, Object> json) throws ParseException {

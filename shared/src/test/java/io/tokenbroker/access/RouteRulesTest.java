@@ -38,12 +38,12 @@ class RouteRulesTest {
       String method, String path, String scopes, boolean permitted) {
     Set<String> tokenScopes = scopes.isBlank() ? Set.of() : Set.of(scopes.split(" "));
 
-    assertThat(rules.permits(tokenScopes, method, path)).isEqualTo(permitted);
+    assertThat(rules.permits(tokenScopes, false, method, path)).isEqualTo(permitted);
   }
 
   @Test
   void grantsTheRulesWhoseScopesATokenHolds() {
-    assertThat(rules.grantedTo(Set.of("orders:read")))
+    assertThat(rules.grantedTo(Set.of("orders:read"), false))
         .extracting(r -> r.method() + " " + r.pathPattern())
         .containsExactly("GET /orders/*", "* /health");
   }
