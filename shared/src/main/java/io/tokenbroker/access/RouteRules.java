@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  *
  * <pre>{@code
  * {"GET /orders/*": ["orders:read"], "POST /orders": ["orders:write"], "* /health": [],
- *  "POST /orders/*/approve": {"scopes": ["orders:write"], "delegation": "forbidden"},
+ *  "POST /payments": {"scopes": ["orders:write"], "delegation": "forbidden"},
  *  "GET /agent/*": {"scopes": ["orders:read"], "delegation": "required"}}
  * }</pre>
  *
@@ -125,7 +125,7 @@ public final class RouteRules {
       }
     }
     Object delegation = members.getOrDefault("delegation", "allowed");
-    return switch (delegation) {
+    return switch (delegation instanceof String mode ? mode : "") {
       case "allowed" -> RouteRule.Delegation.ALLOWED;
       case "required" -> RouteRule.Delegation.REQUIRED;
       case "forbidden" -> RouteRule.Delegation.FORBIDDEN;
