@@ -256,6 +256,28 @@ class OwnTokenExchangeTest {
   }
 
   @Test
+  void aDownScopedTokenStaysInItsParentsRefreshFamilyAndADelegatedOneInNone() {
+    Map<String, Object> json = Clients.json("family-user");
+    json.put("iam_roles", List.of("arn:aws:iam::123456789012:role/family-user"));
+    json.put("refresh_tokens", Map.of("enabled", true));
+    json.put("may_act", List.of("agent-1"));
+    json.put("max_delegation_depth", 1);
+    Client familyUser = clients.add(Clients.parse(json));
+    IssuedToken parent = kit.issue(BrokerKit.caller(familyUser), "&scope=orders:read");
+    String sid = parent.record().sessionId().orElseThrow();
+
+    String narrowed = downScope(familyUser, parent.accessToken(), "").accessToken();
+    String delegated =
+        delegate(agent1, parent.accessToken(), token(agent1, "orders:read", A), "").accessToken();
+
+    assertThat(kit.anyAudience.verify(narrowed).sessionId()).contains(sid);
+    assertThat(kit.anyAudience.verify(delegated).sessionId()).isEmpty();
+    // Revoking the family revokes the down-scoped child with its parent, by its sid.
+    kit.revocations.revokeFamily(sid, kit.clock.instant().plusSeconds(900), "test");
+    refused(() -> kit.anyAudience.verify(narrowed), "invalid_token", "refresh_family_revoked");
+  }
+
+  @Test
   void refusesAnInvalidOrRevokedSubjectTokenWithTheVerifiersReason() {
     String parent = token(user, "orders:read", A);
     kit.revocations.revokeToken(
