@@ -32,8 +32,8 @@ import org.junit.jupiter.api.Test;
  * /token, /revoke, authorizer and demo API. A user client's token is delegated to agent-1, and
  * agent-1's to agent-2, narrowing at each hop, the chain visible in the context the authorizer
  * hands the API; widening, too deep a chain, an actor not in may_act and another client's actor
- * token are refused; a down-scoped token works with less; the children die with their parent;
- * route rules require or forbid delegation.
+ * token are refused; a down-scoped token works with less; the children die with their parent; route
+ * rules require or forbid delegation.
  */
 class LocalDelegationIT {
 
@@ -44,7 +44,9 @@ class LocalDelegationIT {
   private static final String ACCESS_TOKEN =
       URLEncoder.encode("urn:ietf:params:oauth:token-type:access_token", StandardCharsets.UTF_8);
 
-  /** REVOCATION_CACHE_SECONDS' default: how long a warm authorizer may still accept a revoked token. */
+  /**
+   * REVOCATION_CACHE_SECONDS' default: how long a warm authorizer may still accept a revoked token.
+   */
   private static final Duration REVOCATION_BOUND = Duration.ofSeconds(5);
 
   private static LocalBroker broker;
@@ -77,9 +79,11 @@ class LocalDelegationIT {
             "\"" + demo + "\"",
             ", \"may_act\": [\"agent-3\"], \"max_delegation_depth\": 2"));
     clients.put(
-        registration("agent-3", "[\"demo:read\"]", "\"" + demo + "\"", ", \"max_delegation_depth\": 5"));
+        registration(
+            "agent-3", "[\"demo:read\"]", "\"" + demo + "\"", ", \"max_delegation_depth\": 5"));
     clients.put(
-        registration("stranger", "[\"demo:read\"]", "\"" + demo + "\"", ", \"max_delegation_depth\": 5"));
+        registration(
+            "stranger", "[\"demo:read\"]", "\"" + demo + "\"", ", \"max_delegation_depth\": 5"));
   }
 
   @AfterAll
@@ -187,8 +191,7 @@ class LocalDelegationIT {
         .containsEntry("issued_token_type", "urn:ietf:params:oauth:token-type:access_token")
         .containsEntry("scope", "demo:read demo:write");
     String agent2 =
-        accessToken(
-            exchange("agent-2", agent1, token("agent-2", "demo:read"), "&scope=demo:read"));
+        accessToken(exchange("agent-2", agent1, token("agent-2", "demo:read"), "&scope=demo:read"));
 
     Map<String, Object> first = authorizerContext(call("POST", "/demo/items", agent1));
     assertThat(first)
@@ -231,7 +234,8 @@ class LocalDelegationIT {
   @Test
   void aChainDeeperThanItsClientsAllowIsRefused() throws Exception {
     String agent1 =
-        accessToken(exchange("agent-1", token("user-app", "demo:read"), token("agent-1", "demo:read"), ""));
+        accessToken(
+            exchange("agent-1", token("user-app", "demo:read"), token("agent-1", "demo:read"), ""));
     String agent2 = accessToken(exchange("agent-2", agent1, token("agent-2", "demo:read"), ""));
 
     // agent-2 may let agent-3 act, but user-app, agent-1 and agent-2 allow chains of 2 only.
@@ -301,7 +305,8 @@ class LocalDelegationIT {
 
     assertThat(call("GET", "/demo/x", narrowed).statusCode()).isEqualTo(401);
     assertThat(call("GET", "/demo/x", delegated).statusCode()).isEqualTo(401);
-    assertThat(Duration.between(revokedAt, Instant.now())).isLessThan(REVOCATION_BOUND.multipliedBy(2));
+    assertThat(Duration.between(revokedAt, Instant.now()))
+        .isLessThan(REVOCATION_BOUND.multipliedBy(2));
     // A revoked parent cannot be exchanged again either.
     assertThat(exchange("user-app", user, null, "").statusCode()).isEqualTo(400);
   }

@@ -23,10 +23,10 @@ import java.util.regex.Pattern;
  * }</pre>
  *
  * A rule's value is its scopes, or an object of {@code scopes} and {@code delegation}: {@code
- * "required"} (only a token with an {@code act} chain, RFC 8693 4.1), {@code "forbidden"} (only
- * one without) or {@code "allowed"} (the default).
+ * "required"} (only a token with an {@code act} chain, RFC 8693 4.1), {@code "forbidden"} (only one
+ * without) or {@code "allowed"} (the default).
  *
- * A request no rule matches is refused (fail closed). A request is permitted when some rule that
+ * <p>A request no rule matches is refused (fail closed). A request is permitted when some rule that
  * matches it is granted by the token's scopes.
  */
 public final class RouteRules {

@@ -10,8 +10,8 @@ import java.util.TreeSet;
  * A client's delegation policy (RFC 8693 token exchange with an actor), as the registration JSON
  * spells it.
  *
- * @param mayAct {@code may_act}: the clients that may act for this client's tokens (exchange one
- *     of them with their own actor token); empty: none may
+ * @param mayAct {@code may_act}: the clients that may act for this client's tokens (exchange one of
+ *     them with their own actor token); empty: none may
  * @param maxDepth {@code max_delegation_depth}: the deepest {@code act} chain a token of this
  *     client, acting as it, or exchanged from one of its tokens may carry (0..{@value #MAX_DEPTH})
  */

@@ -3,8 +3,8 @@ package io.tokenbroker.oauth;
 import io.tokenbroker.errors.RejectionReason;
 
 /**
- * Why a token exchange (RFC 8693) is refused, beyond its parameters' syntax and the grant. A subject
- * or actor token that fails verification is refused with the verifier's own reason ({@link
+ * Why a token exchange (RFC 8693) is refused, beyond its parameters' syntax and the grant. A
+ * subject or actor token that fails verification is refused with the verifier's own reason ({@link
  * io.tokenbroker.verify.AccessTokenReason}), so the log says exactly why.
  */
 public enum ExchangeReason implements RejectionReason {

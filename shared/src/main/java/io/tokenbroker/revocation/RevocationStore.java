@@ -1,8 +1,8 @@
 package io.tokenbroker.revocation;
 
 import io.tokenbroker.errors.ServiceFailure;
-import io.tokenbroker.verify.RevocationStatus;
 import io.tokenbroker.jose.Ancestor;
+import io.tokenbroker.verify.RevocationStatus;
 import java.util.List;
 import java.util.Optional;
 

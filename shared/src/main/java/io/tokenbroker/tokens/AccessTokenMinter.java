@@ -102,9 +102,7 @@ public final class AccessTokenMinter {
             .jwtID(jti);
     sessionId.ifPresent(sid -> claims.claim("sid", sid));
     confirmation.ifPresent(cnf -> claims.claim("cnf", cnf.claim()));
-    chain
-        .flatMap(TokenChain::actor)
-        .ifPresent(act -> claims.claim("act", act.claim()));
+    chain.flatMap(TokenChain::actor).ifPresent(act -> claims.claim("act", act.claim()));
     chain.ifPresent(
         c ->
             claims.claim(
@@ -129,7 +127,8 @@ public final class AccessTokenMinter {
                           "kms", "signing key refused and no successor yet", true, refused));
       jwt = signed(claimsSet, key); // once: a second refusal is a failure, not a loop
     }
-    return new MintedToken(jwt, jti, subject, key.kid(), issuedAt, expiresAt, sessionId, confirmation);
+    return new MintedToken(
+        jwt, jti, subject, key.kid(), issuedAt, expiresAt, sessionId, confirmation);
   }
 
   /**

@@ -85,8 +85,12 @@ class IntrospectionServiceTest {
         .containsEntry(
             "act",
             Map.of(
-                "sub", "agent-2", "client_id", "agent-2",
-                "act", Map.of("sub", "agent-1", "client_id", "agent-1")));
+                "sub",
+                "agent-2",
+                "client_id",
+                "agent-2",
+                "act",
+                Map.of("sub", "agent-1", "client_id", "agent-1")));
     assertThat(introspection.introspect(resourceServer, parent.accessToken()))
         .doesNotContainKey("act");
 

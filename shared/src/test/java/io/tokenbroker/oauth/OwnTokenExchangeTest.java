@@ -66,7 +66,11 @@ class OwnTokenExchangeTest {
           kit.tokens);
 
   private Client user =
-      client("user", List.of("orders:read", "orders:write", "reports:read"), List.of(A, B), 2,
+      client(
+          "user",
+          List.of("orders:read", "orders:write", "reports:read"),
+          List.of(A, B),
+          2,
           "agent-1");
   private Client agent1 =
       client("agent-1", List.of("orders:read", "orders:write"), List.of(A), 2, "agent-2");
@@ -167,7 +171,8 @@ class OwnTokenExchangeTest {
     assertThat(token.actor()).isEmpty();
     assertThat(token.lineage()).containsExactly(new Ancestor(subject.jti(), "user"));
     assertThat(child.record().exchangedFrom())
-        .contains(new ExchangedFrom(Optional.empty(), Optional.of(subject.jti()), Optional.empty()));
+        .contains(
+            new ExchangedFrom(Optional.empty(), Optional.of(subject.jti()), Optional.empty()));
     assertThat(kit.issuances.find(token.jti())).isPresent();
     assertThat(SignedJWT.parse(child.accessToken()).getJWTClaimsSet().getClaim("lineage"))
         .isEqualTo(List.of(Map.of("jti", subject.jti(), "client_id", "user")));
@@ -185,7 +190,7 @@ class OwnTokenExchangeTest {
 
   @Test
   void downScopingNamesOneAudienceOfTheSubjects() {
-    String parent = token(user, "orders:read", A) ;
+    String parent = token(user, "orders:read", A);
     String both =
         kit.issue(
                 BrokerKit.caller(user),
@@ -245,8 +250,7 @@ class OwnTokenExchangeTest {
   @Test
   void aDownScopedTokenKeepsItsParentsActAndGrowsTheLineage() {
     String parent = token(user, "orders:read orders:write", A);
-    String delegated =
-        delegate(agent1, parent, token(agent1, "orders:read", A), "").accessToken();
+    String delegated = delegate(agent1, parent, token(agent1, "orders:read", A), "").accessToken();
 
     VerifiedToken narrowed = verified(downScope(agent1, delegated, "&scope=orders:read"));
 
@@ -335,7 +339,11 @@ class OwnTokenExchangeTest {
     VerifiedToken subject = kit.anyAudience.verify(userToken);
 
     IssuedToken hop1 =
-        delegate(agent1, userToken, token(agent1, "orders:read", A), "&scope=orders:read%20orders:write");
+        delegate(
+            agent1,
+            userToken,
+            token(agent1, "orders:read", A),
+            "&scope=orders:read%20orders:write");
     VerifiedToken first = verified(hop1);
     IssuedToken hop2 =
         delegate(agent2, hop1.accessToken(), token(agent2, "orders:read", A), "&scope=orders:read");
@@ -357,8 +365,7 @@ class OwnTokenExchangeTest {
     assertThat(second.actor().get().subject()).isEqualTo("agent-2");
     assertThat(second.actor().get().previous()).isEqualTo(first.actor());
     assertThat(second.lineage())
-        .containsExactly(
-            new Ancestor(subject.jti(), "user"), new Ancestor(first.jti(), "agent-1"));
+        .containsExactly(new Ancestor(subject.jti(), "user"), new Ancestor(first.jti(), "agent-1"));
     assertThat(second.expiresAt()).isBeforeOrEqualTo(first.expiresAt());
   }
 
@@ -398,8 +405,7 @@ class OwnTokenExchangeTest {
         "audience_required");
     refused(
         () ->
-            delegate(
-                agent1, userToken, token(agent1, "orders:read", A), "&audience=" + encode(A)),
+            delegate(agent1, userToken, token(agent1, "orders:read", A), "&audience=" + encode(A)),
         "invalid_target",
         "audience_not_allowed");
   }
@@ -438,20 +444,24 @@ class OwnTokenExchangeTest {
   void aChainDeeperThanAnyClientInItAllowsIsRefused() {
     // agent-2 allows chains of 1 only: the second hop (depth 2) is refused because of it ...
     clients.save(withDepth(agent2, 1), agent2.version());
-    String hop1 = delegate(agent1, token(user, "orders:read", A), token(agent1, "orders:read", A), "").accessToken();
+    String hop1 =
+        delegate(agent1, token(user, "orders:read", A), token(agent1, "orders:read", A), "")
+            .accessToken();
     refused(
         () -> delegate(agent2, hop1, token(agent2, "orders:read", A), ""),
         "invalid_request",
         "exchange_delegation_too_deep");
     // ... and equally when it is the original subject's client (in the lineage) that allows 1.
-    clients.save(withDepth(clients.find("agent-2").get(), 2), clients.find("agent-2").get().version());
+    clients.save(
+        withDepth(clients.find("agent-2").get(), 2), clients.find("agent-2").get().version());
     clients.save(withDepth(user, 1), user.version());
     refused(
         () -> delegate(agent2, hop1, token(agent2, "orders:read", A), ""),
         "invalid_request",
         "exchange_delegation_too_deep");
     clients.save(withDepth(clients.find("user").get(), 2), clients.find("user").get().version());
-    assertThat(verified(delegate(agent2, hop1, token(agent2, "orders:read", A), "")).delegationDepth())
+    assertThat(
+            verified(delegate(agent2, hop1, token(agent2, "orders:read", A), "")).delegationDepth())
         .isEqualTo(2);
   }
 
@@ -482,8 +492,7 @@ class OwnTokenExchangeTest {
         "user", kit.clock.instant().plusSeconds(1), kit.clock.instant().plusSeconds(900));
 
     refused(() -> kit.anyAudience.verify(child), "invalid_token", "client_tokens_revoked");
-    refused(
-        () -> kit.anyAudience.verify(hop1), "invalid_token", "ancestor_client_tokens_revoked");
+    refused(() -> kit.anyAudience.verify(hop1), "invalid_token", "ancestor_client_tokens_revoked");
   }
 
   @Test
@@ -500,7 +509,8 @@ class OwnTokenExchangeTest {
     String k8s = "eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJodHRwczovL2s4cy5leGFtcGxlLmNvbSJ9.c2ln";
 
     IssuedToken delegated =
-        exchange(Optional.empty(), userToken, Optional.of(k8s), "&client_id=agent-1", Optional.empty());
+        exchange(
+            Optional.empty(), userToken, Optional.of(k8s), "&client_id=agent-1", Optional.empty());
 
     VerifiedToken token = verified(delegated);
     assertThat(federatedCalls).containsExactly("agent-1 " + k8s);
@@ -522,7 +532,9 @@ class OwnTokenExchangeTest {
         "scope_not_allowed");
     // a credential of another client with it: refused
     refused(
-        () -> exchange(as(agent2), userToken, Optional.of(k8s), "&client_id=agent-1", Optional.empty()),
+        () ->
+            exchange(
+                as(agent2), userToken, Optional.of(k8s), "&client_id=agent-1", Optional.empty()),
         "invalid_request",
         "exchange_actor_client_mismatch");
   }

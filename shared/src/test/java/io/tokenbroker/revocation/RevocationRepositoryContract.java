@@ -97,8 +97,7 @@ public abstract class RevocationRepositoryContract {
     repository().revokeClientTokensBefore(agentClient, early, KEEP);
     assertThat(repository().status(jti, client, kid, Optional.empty(), lineage))
         .isEqualTo(
-            new RevocationStatus(
-                false, Optional.empty(), false, false, false, Optional.of(late)));
+            new RevocationStatus(false, Optional.empty(), false, false, false, Optional.of(late)));
 
     repository().revokeToken(parent, KEEP, "test");
     assertThat(repository().status(jti, client, kid, Optional.empty(), lineage).ancestorRevoked())

@@ -350,14 +350,16 @@ class AccessTokenVerifierTest {
             "act with a duplicate sub",
             () ->
                 rawSigned(
-                    rsaHeader(),
-                    payload().replace("{", "{\"act\":{\"sub\":\"a\",\"sub\":\"b\"},")),
+                    rsaHeader(), payload().replace("{", "{\"act\":{\"sub\":\"a\",\"sub\":\"b\"},")),
             "payload_not_json_object"),
         row(
             "lineage an object",
             () -> withClaims(c -> c.put("lineage", ancestor("jCAAAAAAAAAAAAAAAAAAAA", "user"))),
             "lineage_malformed"),
-        row("lineage empty", () -> withClaims(c -> c.put("lineage", List.of())), "lineage_malformed"),
+        row(
+            "lineage empty",
+            () -> withClaims(c -> c.put("lineage", List.of())),
+            "lineage_malformed"),
         row(
             "lineage of strings",
             () -> withClaims(c -> c.put("lineage", List.of("jCAAAAAAAAAAAAAAAAAAAA"))),
@@ -374,7 +376,8 @@ class AccessTokenVerifierTest {
             "lineage_malformed"),
         row(
             "lineage entry without client_id",
-            () -> withClaims(c -> c.put("lineage", List.of(Map.of("jti", "jCAAAAAAAAAAAAAAAAAAAA")))),
+            () ->
+                withClaims(c -> c.put("lineage", List.of(Map.of("jti", "jCAAAAAAAAAAAAAAAAAAAA")))),
             "lineage_malformed"),
         row(
             "lineage entry with more",
@@ -385,7 +388,12 @@ class AccessTokenVerifierTest {
                             "lineage",
                             List.of(
                                 Map.of(
-                                    "jti", "jCAAAAAAAAAAAAAAAAAAAA", "client_id", "user", "sub", "x")))),
+                                    "jti",
+                                    "jCAAAAAAAAAAAAAAAAAAAA",
+                                    "client_id",
+                                    "user",
+                                    "sub",
+                                    "x")))),
             "lineage_malformed"),
         row(
             "lineage jti malformed",
@@ -707,7 +715,9 @@ class AccessTokenVerifierTest {
             e ->
                 assertThat(((RequestRejected) e).reason())
                     .isEqualTo(
-                        what.equals("jti") ? "ancestor_revoked" : "ancestor_client_tokens_revoked"));
+                        what.equals("jti")
+                            ? "ancestor_revoked"
+                            : "ancestor_client_tokens_revoked"));
   }
 
   @Test

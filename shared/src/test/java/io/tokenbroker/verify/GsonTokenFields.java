@@ -26,8 +26,8 @@ import java.util.function.Predicate;
 
 /**
  * The oracle for {@link TokenFields}: the verifier's header and claims reading as it was before
- * issue 13, through Nimbus's Gson into maps ({@link Json#object}), kept verbatim; issue 15 added the
- * act and lineage claims, read from the same maps.
+ * issue 13, through Nimbus's Gson into maps ({@link Json#object}), kept verbatim; issue 15 added
+ * the act and lineage claims, read from the same maps.
  */
 final class GsonTokenFields {
 
@@ -172,7 +172,8 @@ final class GsonTokenFields {
         || !(act.get("sub") instanceof String sub && Subject.isValid(sub))
         || (act.containsKey("client_id")
             && !(act.get("client_id") instanceof String id && ClientId.isValid(id)))
-        || (act.containsKey("iss") && !(act.get("iss") instanceof String iss && Audience.isValid(iss)))) {
+        || (act.containsKey("iss")
+            && !(act.get("iss") instanceof String iss && Audience.isValid(iss)))) {
       throw invalid(AccessTokenReason.ACT_MALFORMED);
     }
     return new io.tokenbroker.jose.Actor(

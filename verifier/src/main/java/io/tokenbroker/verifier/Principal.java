@@ -2,8 +2,8 @@ package io.tokenbroker.verifier;
 
 import io.tokenbroker.jose.Actor;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.Collections;
+import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
 

@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The library's route rules on delegation, with tokens the local server delegated (RFC 8693): a
- * rule can require or forbid an {@code act} chain, and the principal of a delegated token names
- * its actor.
+ * rule can require or forbid an {@code act} chain, and the principal of a delegated token names its
+ * actor.
  */
 class TokenVerifierDelegationIT {
 
@@ -135,8 +135,7 @@ class TokenVerifierDelegationIT {
   void aRuleRequiringDelegationTakesOnlyADelegatedToken() {
     assertThat(status(verifier().verify("POST", "/agent/tasks", "Bearer " + delegated)))
         .isEqualTo(200);
-    assertThat(status(verifier().verify("POST", "/agent/tasks", "Bearer " + plain)))
-        .isEqualTo(403);
+    assertThat(status(verifier().verify("POST", "/agent/tasks", "Bearer " + plain))).isEqualTo(403);
   }
 
   @Test

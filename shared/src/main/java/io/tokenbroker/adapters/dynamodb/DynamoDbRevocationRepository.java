@@ -47,11 +47,7 @@ public final class DynamoDbRevocationRepository implements RevocationRepository 
 
   @Override
   public RevocationStatus status(
-      String jti,
-      String clientId,
-      String kid,
-      Optional<String> familyId,
-      List<Ancestor> lineage) {
+      String jti, String clientId, String kid, Optional<String> familyId, List<Ancestor> lineage) {
     String tokenKey = "jti#" + jti;
     String clientKey = CLIENT + clientId;
     String keyKey = "key#" + kid;

@@ -235,8 +235,12 @@ class AuthorizerResponsesDifferentialTest {
       VerifiedToken token) {
     Map<String, Object> response =
         switch (shape) {
-          case REST_POLICY -> policy(arnBase, token, ROUTES.grantedTo(token.scopes(), token.actor().isPresent()));
-          case HTTP_SIMPLE -> simple(ROUTES.permits(token.scopes(), token.actor().isPresent(), method, path), context(token));
+          case REST_POLICY ->
+              policy(arnBase, token, ROUTES.grantedTo(token.scopes(), token.actor().isPresent()));
+          case HTTP_SIMPLE ->
+              simple(
+                  ROUTES.permits(token.scopes(), token.actor().isPresent(), method, path),
+                  context(token));
         };
     return JSONObjectUtils.toJSONString(response);
   }
