@@ -207,7 +207,11 @@ public final class BenchFixtures {
       new RevocationStore() {
         @Override
         public RevocationStatus status(
-            String jti, String clientId, String kid, Optional<String> familyId) {
+            String jti,
+            String clientId,
+            String kid,
+            Optional<String> familyId,
+            List<io.tokenbroker.jose.Ancestor> lineage) {
           return RevocationStatus.NONE;
         }
 

@@ -37,11 +37,17 @@ final class LocalDemo {
           ACCOUNT,
           "AROALOCALOPERATOR001:local-session");
 
-  /** The demo API's access map: reading needs demo:read, writing demo:write. */
+  /**
+   * The demo API's access map: reading needs demo:read, writing demo:write; PATCH shows the
+   * delegation rules: under /demo/agent/ only a delegated token (an agent acting for someone),
+   * under /demo/self/ only a token its subject uses itself.
+   */
   static final String ROUTE_SCOPES =
-      "{\"GET /demo/*\": [\"demo:read\"], \"HEAD /demo/*\": [\"demo:read\"],"
-          + " \"POST /demo/*\": [\"demo:write\"], \"PUT /demo/*\": [\"demo:write\"],"
-          + " \"DELETE /demo/*\": [\"demo:write\"]}";
+      "{\"GET /demo/*\": [\"demo:read\"], \"HEAD /demo/*\": [\"demo:read\"], \"POST /demo/*\":"
+          + " [\"demo:write\"], \"PUT /demo/*\": [\"demo:write\"], \"DELETE /demo/*\":"
+          + " [\"demo:write\"], \"PATCH /demo/agent/*\": {\"scopes\": [\"demo:read\"],"
+          + " \"delegation\": \"required\"}, \"PATCH /demo/self/*\": {\"scopes\": [\"demo:read\"],"
+          + " \"delegation\": \"forbidden\"}}";
 
   /** The demo API's scopes, which the local metadata announces as scopes_supported. */
   static final String PUBLISHED_SCOPES = "demo:read demo:write";

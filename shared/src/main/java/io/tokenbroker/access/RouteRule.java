@@ -12,15 +12,41 @@ import java.util.SortedSet;
  * @param method an HTTP method, or {@code *} for any
  * @param pathPattern a path starting with {@code /}, possibly with {@code *}
  * @param scopes the scopes a token needs (empty: any valid token)
+ * @param delegation whether the token must, may or must not be delegated (carry {@code act})
  */
-public record RouteRule(String method, String pathPattern, SortedSet<String> scopes) {
+public record RouteRule(
+    String method, String pathPattern, SortedSet<String> scopes, Delegation delegation) {
+
+  /** What a rule asks of a token's {@code act} chain (RFC 8693 4.1). */
+  public enum Delegation {
+    /** Any token (the default). */
+    ALLOWED,
+    /** Only a token an actor acts with for its subject. */
+    REQUIRED,
+    /** Only a token its subject uses itself. */
+    FORBIDDEN;
+
+    boolean admits(boolean delegated) {
+      return switch (this) {
+        case ALLOWED -> true;
+        case REQUIRED -> delegated;
+        case FORBIDDEN -> !delegated;
+      };
+    }
+  }
+
+  /** A rule that allows delegated and plain tokens alike. */
+  public RouteRule(String method, String pathPattern, SortedSet<String> scopes) {
+    this(method, pathPattern, scopes, Delegation.ALLOWED);
+  }
 
   public boolean matches(String requestMethod, String path) {
     return (method.equals("*") || method.equals(requestMethod)) && Glob.matches(pathPattern, path);
   }
 
-  public boolean grantedBy(Set<String> tokenScopes) {
-    return tokenScopes.containsAll(scopes);
+  /** Whether a token with these scopes, delegated or not, is granted this rule. */
+  public boolean grantedBy(Set<String> tokenScopes, boolean delegated) {
+    return tokenScopes.containsAll(scopes) && delegation.admits(delegated);
   }
 
   /** The IAM wildcard match: {@code *} is any run of characters; no other metacharacters. */

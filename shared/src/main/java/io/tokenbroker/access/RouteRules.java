@@ -17,10 +17,16 @@ import java.util.regex.Pattern;
  * An API's access map: which scopes each route needs. Read once from configuration, e.g.
  *
  * <pre>{@code
- * {"GET /orders/*": ["orders:read"], "POST /orders": ["orders:write"], "* /health": []}
+ * {"GET /orders/*": ["orders:read"], "POST /orders": ["orders:write"], "* /health": [],
+ *  "POST /payments": {"scopes": ["orders:write"], "delegation": "forbidden"},
+ *  "GET /agent/*": {"scopes": ["orders:read"], "delegation": "required"}}
  * }</pre>
  *
- * A request no rule matches is refused (fail closed). A request is permitted when some rule that
+ * A rule's value is its scopes, or an object of {@code scopes} and {@code delegation}: {@code
+ * "required"} (only a token with an {@code act} chain, RFC 8693 4.1), {@code "forbidden"} (only one
+ * without) or {@code "allowed"} (the default).
+ *
+ * <p>A request no rule matches is refused (fail closed). A request is permitted when some rule that
  * matches it is granted by the token's scopes.
  */
 public final class RouteRules {
@@ -49,7 +55,19 @@ public final class RouteRules {
     // not a list of strings arrives as FlatJson.NESTED or a scalar and is refused below, as before.
     Map<String, Object> map = new LinkedHashMap<>();
     try {
-      FlatJson.read(json, map::put);
+      FlatJson.read(
+          json,
+          new FlatJson.Members() {
+            @Override
+            public void member(String name, Object value) {
+              map.put(name, value);
+            }
+
+            @Override
+            public boolean raw(String name) {
+              return true; // a list or an object, read below
+            }
+          });
     } catch (ParseException e) {
       throw new ConfigException(
           "ROUTE_SCOPES must be a JSON object of \"METHOD /path\": [scopes], e.g."
@@ -66,27 +84,71 @@ public final class RouteRules {
                 + METHODS
                 + "; path from /, * as wildcard, no ?)");
       }
+      Object value = entry.getValue();
+      RouteRule.Delegation delegation = RouteRule.Delegation.ALLOWED;
+      String text = ((FlatJson.Raw) value).json();
+      Map<String, Object> members = new LinkedHashMap<>();
+      try {
+        // A rule object's members; any other value read as the member it is ("v").
+        FlatJson.read(text.startsWith("{") ? text : "{\"v\":" + text + "}", members::put);
+      } catch (ParseException unreadable) {
+        members.clear(); // checked when the whole text was read: cannot happen; refused below
+      }
+      if (text.startsWith("{")) {
+        value = members.get("scopes");
+        delegation = delegation(entry.getKey(), members);
+      } else {
+        value = members.get("v");
+      }
       Optional<ScopeSet> required =
-          entry.getValue() instanceof List<?> scopes ? ScopeSet.of(scopes) : Optional.empty();
+          value instanceof List<?> scopes ? ScopeSet.of(scopes) : Optional.empty();
       if (required.isEmpty()) {
         throw new ConfigException(
-            "ROUTE_SCOPES: \"" + entry.getKey() + "\" must map to a list of scope tokens");
+            "ROUTE_SCOPES: \""
+                + entry.getKey()
+                + "\" must map to a list of scope tokens, or to {\"scopes\": [...],"
+                + " \"delegation\": \"required\"|\"forbidden\"|\"allowed\"}");
       }
       // Path templates ({id}, {proxy+}) stand for what API Gateway matches there: any segment(s).
       String pattern = route[1].replaceAll("\\{[^/}]*}", "*");
-      rules.add(new RouteRule(route[0], pattern, new TreeSet<>(required.get().values())));
+      rules.add(
+          new RouteRule(route[0], pattern, new TreeSet<>(required.get().values()), delegation));
     }
     return new RouteRules(rules);
   }
 
-  /** Whether a token with these scopes may call this method and path. */
-  public boolean permits(Set<String> scopes, String method, String path) {
-    return rules.stream().anyMatch(r -> r.matches(method, path) && r.grantedBy(scopes));
+  private static RouteRule.Delegation delegation(String route, Map<String, Object> members) {
+    for (String name : members.keySet()) {
+      if (!name.equals("scopes") && !name.equals("delegation")) {
+        throw new ConfigException(
+            "ROUTE_SCOPES: \"" + route + "\": unknown member " + name + " (scopes, delegation)");
+      }
+    }
+    Object delegation = members.getOrDefault("delegation", "allowed");
+    return switch (delegation instanceof String mode ? mode : "") {
+      case "allowed" -> RouteRule.Delegation.ALLOWED;
+      case "required" -> RouteRule.Delegation.REQUIRED;
+      case "forbidden" -> RouteRule.Delegation.FORBIDDEN;
+      default ->
+          throw new ConfigException(
+              "ROUTE_SCOPES: \""
+                  + route
+                  + "\": delegation must be \"required\", \"forbidden\" or \"allowed\"");
+    };
   }
 
-  /** The rules a token with these scopes is granted, in configuration order. */
-  public List<RouteRule> grantedTo(Set<String> scopes) {
-    return rules.stream().filter(r -> r.grantedBy(scopes)).toList();
+  /**
+   * Whether a token with these scopes may call this method and path.
+   *
+   * @param delegated whether the token carries an {@code act} chain
+   */
+  public boolean permits(Set<String> scopes, boolean delegated, String method, String path) {
+    return rules.stream().anyMatch(r -> r.matches(method, path) && r.grantedBy(scopes, delegated));
+  }
+
+  /** The rules a token with these scopes, delegated or not, is granted, in configuration order. */
+  public List<RouteRule> grantedTo(Set<String> scopes, boolean delegated) {
+    return rules.stream().filter(r -> r.grantedBy(scopes, delegated)).toList();
   }
 
   public List<RouteRule> rules() {

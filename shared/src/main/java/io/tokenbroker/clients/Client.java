@@ -51,6 +51,7 @@ import java.util.TreeSet;
  * @param trustPolicies which outside tokens (federation, RFC 8693) authenticate a workload as this
  *     client, in the order they are tried (at most {@value TrustPolicy#MAX_PER_CLIENT}); their caps
  *     lie within this client's scopes, audiences and lifetime
+ * @param delegation which clients may act for its tokens, and how deep a chain may be
  * @param version optimistic-locking version of the stored record
  */
 public record Client(
@@ -70,6 +71,7 @@ public record Client(
     ClientDpop dpop,
     CertificatePolicy certificates,
     List<TrustPolicy> trustPolicies,
+    ClientDelegation delegation,
     long version) {
 
   /** Asymmetric algorithms a client may sign its assertions with. */
@@ -162,6 +164,10 @@ public record Client(
     Objects.requireNonNull(refresh, "refresh");
     Objects.requireNonNull(dpop, "dpop");
     checkTrustPolicies(trustPolicies, scopes, audiences, maxLifetime);
+    Objects.requireNonNull(delegation, "delegation");
+    if (delegation.allowsActor(clientId)) {
+      throw new InvalidClientPolicy("may_act: a client does not act for itself (use down-scoping)");
+    }
 
     scopes = Collections.unmodifiableSortedSet(new TreeSet<>(scopes));
     defaultScopes = Collections.unmodifiableSortedSet(new TreeSet<>(defaultScopes));
@@ -187,6 +193,7 @@ public record Client(
         dpop,
         certificates,
         trustPolicies,
+        delegation,
         version);
   }
 
@@ -209,6 +216,7 @@ public record Client(
         dpop,
         certificates,
         trustPolicies,
+        delegation,
         newVersion);
   }
 

@@ -49,7 +49,9 @@ import java.util.TreeSet;
  *                       "issuer": "https://token.actions.githubusercontent.com",
  *                       "audience": "https://broker.example.com",
  *                       "subject": "repo:acme/deployer:ref:refs/heads/main",
- *                       "claims": {"repository_owner_id": "1234567"}}]
+ *                       "claims": {"repository_owner_id": "1234567"}}],
+ *   "may_act": ["deploy-agent"],
+ *   "max_delegation_depth": 1
  * }
  * }</pre>
  *
@@ -82,7 +84,9 @@ public final class ClientJson {
           "tls_client_auth_san_ip",
           "tls_client_auth_san_email",
           "self_signed_tls_client_auth",
-          TrustPolicyJson.MEMBER);
+          TrustPolicyJson.MEMBER,
+          "may_act",
+          "max_delegation_depth");
   private static final Set<String> REFRESH_FIELDS =
       Set.of("enabled", "absolute_lifetime_seconds", "idle_lifetime_seconds");
 
@@ -175,6 +179,7 @@ public final class ClientJson {
           dpop,
           certificates,
           TrustPolicyJson.policies(json),
+          delegation(json),
           version);
     } catch (ParseException e) {
       throw new InvalidClientPolicy("wrong type: " + e.getMessage());
@@ -225,6 +230,13 @@ public final class ClientJson {
     if (!client.trustPolicies().isEmpty()) {
       json.put(TrustPolicyJson.MEMBER, TrustPolicyJson.toJson(client.trustPolicies()));
     }
+    // Delegation likewise: only where a client uses it.
+    if (!client.delegation().mayAct().isEmpty()) {
+      json.put("may_act", new ArrayList<>(client.delegation().mayAct()));
+    }
+    if (client.delegation().maxDepth() != ClientDelegation.NONE.maxDepth()) {
+      json.put("max_delegation_depth", client.delegation().maxDepth());
+    }
     return json;
   }
 
@@ -250,6 +262,17 @@ public final class ClientJson {
     Duration absolute = seconds(refresh, "absolute_lifetime_seconds", Duration.ofDays(1));
     Duration idle = seconds(refresh, "idle_lifetime_seconds", min(Duration.ofHours(1), absolute));
     return new RefreshPolicy(enabled, absolute, idle);
+  }
+
+  private static ClientDelegation delegation(Map<String, Object> json) throws ParseException {
+    long depth =
+        json.containsKey("max_delegation_depth")
+            ? JSONObjectUtils.getLong(json, "max_delegation_depth")
+            : ClientDelegation.NONE.maxDepth();
+    if (depth < 0 || depth > ClientDelegation.MAX_DEPTH) {
+      throw new InvalidClientPolicy("max_delegation_depth: 0 to " + ClientDelegation.MAX_DEPTH);
+    }
+    return new ClientDelegation(new TreeSet<>(strings(json, "may_act")), (int) depth);
   }
 
   private static ClientDpop dpop(Map<String, Object> json) throws ParseException {

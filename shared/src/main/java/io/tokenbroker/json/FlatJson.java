@@ -37,7 +37,18 @@ public final class FlatJson {
   @FunctionalInterface
   public interface Members {
     void member(String name, Object value);
+
+    /**
+     * Whether the member named so arrives as {@link Raw}, its text read and checked, instead of
+     * being read into a value: for the few members whose nested values the reader wants itself.
+     */
+    default boolean raw(String name) {
+      return false;
+    }
   }
+
+  /** A member's value as its JSON text, syntax and depth checked (see {@link Members#raw}). */
+  public record Raw(String json) {}
 
   private final String text;
   private int pos;
@@ -66,6 +77,45 @@ public final class FlatJson {
     }
   }
 
+  /**
+   * The elements of one JSON array, each as its checked text: an array of objects, each then read
+   * with {@link #read}.
+   *
+   * @throws Json.TooDeep if it nests deeper than {@link Json#MAX_DEPTH}
+   * @throws ParseException if the text is not exactly one JSON array
+   */
+  public static List<String> elements(String text) throws ParseException {
+    Json.requireDepthWithinLimit(text);
+    FlatJson reader = new FlatJson(text);
+    List<String> elements = new ArrayList<>();
+    reader.skipWhitespace();
+    reader.expect('[');
+    reader.skipWhitespace();
+    if (reader.peek() == ']') {
+      reader.pos++;
+    } else {
+      while (true) {
+        reader.skipWhitespace();
+        int start = reader.pos;
+        reader.skipValue(1);
+        elements.add(text.substring(start, reader.pos));
+        reader.skipWhitespace();
+        char c = reader.next();
+        if (c == ']') {
+          break;
+        }
+        if (c != ',') {
+          throw reader.error();
+        }
+      }
+    }
+    reader.skipWhitespace();
+    if (reader.pos != text.length()) {
+      throw reader.error();
+    }
+    return elements;
+  }
+
   private void topObject(Members sink) throws ParseException {
     skipWhitespace();
     expect('{');
@@ -92,7 +142,13 @@ public final class FlatJson {
       skipWhitespace();
       expect(':');
       skipWhitespace();
-      sink.member(name, topValue());
+      if (sink.raw(name)) {
+        int start = pos;
+        skipValue(1);
+        sink.member(name, new Raw(text.substring(start, pos)));
+      } else {
+        sink.member(name, topValue());
+      }
       skipWhitespace();
       char c = next();
       if (c == '}') {

@@ -92,6 +92,8 @@ public final class IntrospectionService {
     json.put("jti", verified.jti());
     verified.sessionId().ifPresent(sid -> json.put("sid", sid));
     verified.confirmation().ifPresent(cnf -> json.put("cnf", cnf.claim()));
+    // RFC 8693 4.1: the act chain of a delegated token, as the token carries it.
+    verified.actor().ifPresent(act -> json.put("act", act.claim()));
     return Optional.of(json);
   }
 

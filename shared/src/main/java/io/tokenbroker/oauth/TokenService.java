@@ -126,9 +126,26 @@ public final class TokenService {
       Optional<Confirmation> binding,
       GrantLimits limits,
       ExchangedFrom from) {
+    return issueExchanged(
+        caller, request, origin, binding, limits, from, Optional.empty(), Optional.empty());
+  }
+
+  /**
+   * As above, for a token exchanged from a broker token: it keeps {@code sessionId} (down-scoping)
+   * and carries {@code chain}'s subject, act and lineage.
+   */
+  public IssuedToken issueExchanged(
+      AuthenticatedClient caller,
+      TokenRequest request,
+      RequestOrigin origin,
+      Optional<Confirmation> binding,
+      GrantLimits limits,
+      ExchangedFrom from,
+      Optional<String> sessionId,
+      Optional<io.tokenbroker.tokens.TokenChain> chain) {
     Grant grant = Grant.decide(caller.client(), request, brokerMaxLifetime, limits);
     AccessTokenMinter.MintedToken token =
-        minter.mint(caller.client(), grant, Optional.empty(), binding);
+        minter.mint(caller.client(), grant, sessionId, binding, chain);
     Issuance record = Issuance.of(token, caller, grant, origin, retention).exchangedFrom(from);
     issuances.record(record);
     log.issued(record, grant, "token_exchange");

@@ -38,7 +38,11 @@ public final class CachedRevocations implements RevocationCheck {
 
   @Override
   public RevocationStatus status(
-      String jti, String clientId, String kid, java.util.Optional<String> familyId) {
+      String jti,
+      String clientId,
+      String kid,
+      java.util.Optional<String> familyId,
+      java.util.List<io.tokenbroker.jose.Ancestor> lineage) {
     Instant now = clock.instant();
     Cached cached;
     synchronized (entries) {
@@ -47,7 +51,7 @@ public final class CachedRevocations implements RevocationCheck {
     if (cached != null && now.isBefore(cached.readAt().plus(maxAge))) {
       return cached.status();
     }
-    RevocationStatus fresh = store.status(jti, clientId, kid, familyId);
+    RevocationStatus fresh = store.status(jti, clientId, kid, familyId, lineage);
     synchronized (entries) {
       entries.put(jti, new Cached(fresh, now));
     }

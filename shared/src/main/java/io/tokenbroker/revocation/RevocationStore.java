@@ -1,12 +1,15 @@
 package io.tokenbroker.revocation;
 
 import io.tokenbroker.errors.ServiceFailure;
+import io.tokenbroker.jose.Ancestor;
 import io.tokenbroker.verify.RevocationStatus;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * Port: the revocations table, read side. One strongly consistent read covers the token's jti, its
- * client's watermark, its signing key and (for tokens issued with refresh tokens) its family.
+ * client's watermark, its signing key, (for tokens issued with refresh tokens) its family, and for
+ * a token issued by exchange each ancestor's jti and each ancestor client's watermark.
  *
  * <p>It is the one source of truth for revocation: authorizers, introspection, the revocation
  * endpoint and the refresh grant all decide from it.
@@ -15,7 +18,14 @@ import java.util.Optional;
  */
 public interface RevocationStore {
 
-  RevocationStatus status(String jti, String clientId, String kid, Optional<String> familyId);
+  RevocationStatus status(
+      String jti, String clientId, String kid, Optional<String> familyId, List<Ancestor> lineage);
+
+  /** A token without lineage. */
+  default RevocationStatus status(
+      String jti, String clientId, String kid, Optional<String> familyId) {
+    return status(jti, clientId, kid, familyId, List.of());
+  }
 
   /**
    * What the store says about a refresh-token family: its own record and its client's watermark (a

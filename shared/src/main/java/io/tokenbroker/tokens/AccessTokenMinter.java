@@ -35,6 +35,7 @@ public final class AccessTokenMinter {
   public record MintedToken(
       String serialized,
       String jti,
+      String subject,
       String kid,
       Instant issuedAt,
       Instant expiresAt,
@@ -71,14 +72,28 @@ public final class AccessTokenMinter {
    */
   public MintedToken mint(
       Client client, Grant grant, Optional<String> sessionId, Optional<Confirmation> confirmation) {
+    return mint(client, grant, sessionId, confirmation, Optional.empty());
+  }
+
+  /**
+   * As above, for a token exchanged from a broker token: its subject, {@code act} and {@code
+   * lineage} come from {@code chain}.
+   */
+  public MintedToken mint(
+      Client client,
+      Grant grant,
+      Optional<String> sessionId,
+      Optional<Confirmation> confirmation,
+      Optional<TokenChain> chain) {
     SigningKey key = keys.signingKey();
     Instant issuedAt = Instant.ofEpochSecond(clock.instant().getEpochSecond());
     Instant expiresAt = issuedAt.plus(grant.lifetime());
     String jti = newJti();
+    String subject = chain.map(TokenChain::subject).orElse(client.subject());
     JWTClaimsSet.Builder claims =
         new JWTClaimsSet.Builder()
             .issuer(endpoints.issuerId())
-            .subject(client.subject())
+            .subject(subject)
             .claim("client_id", client.clientId())
             .claim("scope", String.join(" ", grant.scopes()))
             .issueTime(Date.from(issuedAt))
@@ -87,6 +102,11 @@ public final class AccessTokenMinter {
             .jwtID(jti);
     sessionId.ifPresent(sid -> claims.claim("sid", sid));
     confirmation.ifPresent(cnf -> claims.claim("cnf", cnf.claim()));
+    chain.flatMap(TokenChain::actor).ifPresent(act -> claims.claim("act", act.claim()));
+    chain.ifPresent(
+        c ->
+            claims.claim(
+                "lineage", c.lineage().stream().map(io.tokenbroker.jose.Ancestor::claim).toList()));
     if (grant.audiences().size() == 1) {
       claims.audience(grant.audiences().getFirst());
     } else {
@@ -107,7 +127,8 @@ public final class AccessTokenMinter {
                           "kms", "signing key refused and no successor yet", true, refused));
       jwt = signed(claimsSet, key); // once: a second refusal is a failure, not a loop
     }
-    return new MintedToken(jwt, jti, key.kid(), issuedAt, expiresAt, sessionId, confirmation);
+    return new MintedToken(
+        jwt, jti, subject, key.kid(), issuedAt, expiresAt, sessionId, confirmation);
   }
 
   /**

@@ -108,7 +108,7 @@ public record Issuance(
     return new Issuance(
         token.jti(),
         caller.client().clientId(),
-        caller.client().subject(),
+        token.subject(),
         grant.audiences(),
         grant.scopes(),
         token.issuedAt(),

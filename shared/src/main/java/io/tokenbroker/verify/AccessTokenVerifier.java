@@ -23,7 +23,8 @@ import java.time.Clock;
  *       lifetime within the maximum; jti, sub, client_id present; every identifier and scope in a
  *       form the broker mints ({@link io.tokenbroker.identifiers}), nothing it could never have
  *       issued;
- *   <li>revocation: the jti, the client's watermark and the signing key.
+ *   <li>revocation: the jti, the client's watermark and the signing key, and for a token issued by
+ *       exchange each ancestor's jti and client watermark ({@code lineage}).
  * </ol>
  *
  * Failures are {@link RequestRejected} {@code invalid_token} with a precise reason; a key source or
@@ -61,7 +62,11 @@ public final class AccessTokenVerifier {
     VerifiedToken verified = TokenFields.claims(jws, header.kid(), policy, clock);
     RevocationStatus status =
         revocations.status(
-            verified.jti(), verified.clientId(), verified.kid(), verified.sessionId());
+            verified.jti(),
+            verified.clientId(),
+            verified.kid(),
+            verified.sessionId(),
+            verified.lineage());
     status
         .reasonFor(verified.issuedAt())
         .ifPresent(

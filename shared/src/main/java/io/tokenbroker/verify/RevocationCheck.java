@@ -1,5 +1,7 @@
 package io.tokenbroker.verify;
 
+import io.tokenbroker.jose.Ancestor;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -12,5 +14,16 @@ import java.util.Optional;
  */
 public interface RevocationCheck {
 
-  RevocationStatus status(String jti, String clientId, String kid, Optional<String> familyId);
+  /**
+   * @param lineage the tokens it was exchanged from ({@code lineage}): each one's jti and its
+   *     client's watermark count too
+   */
+  RevocationStatus status(
+      String jti, String clientId, String kid, Optional<String> familyId, List<Ancestor> lineage);
+
+  /** A token without lineage. */
+  default RevocationStatus status(
+      String jti, String clientId, String kid, Optional<String> familyId) {
+    return status(jti, clientId, kid, familyId, List.of());
+  }
 }

@@ -9,6 +9,8 @@ import io.tokenbroker.identifiers.Kid;
 import io.tokenbroker.identifiers.ScopeSet;
 import io.tokenbroker.identifiers.Subject;
 import io.tokenbroker.identifiers.TokenId;
+import io.tokenbroker.jose.Actor;
+import io.tokenbroker.jose.Ancestor;
 import io.tokenbroker.jose.CompactJws;
 import io.tokenbroker.jose.Confirmation;
 import io.tokenbroker.jose.JwtTypes;
@@ -17,6 +19,7 @@ import io.tokenbroker.json.Json;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -130,6 +133,9 @@ final class TokenFields {
             ? Optional.empty()
             : Optional.of(identifier(claims.sid, "sid", TokenId::isValid));
     Optional<Confirmation> confirmation = confirmation(claims.cnf);
+    Optional<Actor> actor =
+        claims.act == null ? Optional.empty() : Optional.of(actor(claims.act, 1));
+    List<Ancestor> lineage = lineage(claims.lineage);
     return new VerifiedToken(
         jti,
         subject,
@@ -141,7 +147,106 @@ final class TokenFields {
         nbf == null ? iat : nbf,
         kid,
         sessionId,
-        confirmation);
+        confirmation,
+        actor,
+        lineage);
+  }
+
+  /**
+   * An {@code act} claim as the broker mints it: an object of string {@code sub} (required), {@code
+   * client_id} and {@code iss}, and a nested {@code act} of the same form, at most {@link
+   * Actor#MAX_DEPTH} deep; any other member or type is refused.
+   */
+  private static Actor actor(Object value, int depth) {
+    if (!(value instanceof FlatJson.Raw(String json)) || depth > Actor.MAX_DEPTH) {
+      throw invalid(AccessTokenReason.ACT_MALFORMED);
+    }
+    Object[] members = new Object[4]; // sub, client_id, iss, act
+    boolean[] other = new boolean[1];
+    readNested(
+        json,
+        new FlatJson.Members() {
+          @Override
+          public void member(String name, Object v) {
+            switch (name) {
+              case "sub" -> members[0] = v;
+              case "client_id" -> members[1] = v;
+              case "iss" -> members[2] = v;
+              case "act" -> members[3] = v;
+              default -> other[0] = true;
+            }
+          }
+
+          @Override
+          public boolean raw(String name) {
+            return name.equals("act");
+          }
+        },
+        AccessTokenReason.ACT_MALFORMED);
+    if (other[0]
+        || !(members[0] instanceof String sub)
+        || !Subject.isValid(sub)
+        || (members[1] != null && !(members[1] instanceof String id && ClientId.isValid(id)))
+        || (members[2] != null && !(members[2] instanceof String iss && Audience.isValid(iss)))) {
+      throw invalid(AccessTokenReason.ACT_MALFORMED);
+    }
+    return new Actor(
+        sub,
+        Optional.ofNullable((String) members[1]),
+        Optional.ofNullable((String) members[2]),
+        members[3] == null ? Optional.empty() : Optional.of(actor(members[3], depth + 1)));
+  }
+
+  /**
+   * The {@code lineage} claim: absent, or an array of at most {@link Ancestor#MAX_PER_TOKEN}
+   * objects of exactly a {@code jti} and a {@code client_id} in the forms the broker mints.
+   */
+  private static List<Ancestor> lineage(Object value) {
+    if (value == null) {
+      return List.of();
+    }
+    if (!(value instanceof FlatJson.Raw(String json))) {
+      throw invalid(AccessTokenReason.LINEAGE_MALFORMED);
+    }
+    List<String> elements;
+    try {
+      elements = FlatJson.elements(json);
+    } catch (ParseException e) {
+      throw invalid(AccessTokenReason.LINEAGE_MALFORMED);
+    }
+    if (elements.isEmpty() || elements.size() > Ancestor.MAX_PER_TOKEN) {
+      throw invalid(AccessTokenReason.LINEAGE_MALFORMED);
+    }
+    List<Ancestor> ancestors = new ArrayList<>(elements.size());
+    for (String element : elements) {
+      Object[] members = new Object[2];
+      boolean[] other = new boolean[1];
+      readNested(
+          element,
+          (name, v) -> {
+            switch (name) {
+              case "jti" -> members[0] = v;
+              case "client_id" -> members[1] = v;
+              default -> other[0] = true;
+            }
+          },
+          AccessTokenReason.LINEAGE_MALFORMED);
+      if (other[0]
+          || !(members[0] instanceof String jti && TokenId.isValid(jti))
+          || !(members[1] instanceof String clientId && ClientId.isValid(clientId))) {
+        throw invalid(AccessTokenReason.LINEAGE_MALFORMED);
+      }
+      ancestors.add(new Ancestor(jti, clientId));
+    }
+    return ancestors;
+  }
+
+  private static void readNested(String json, FlatJson.Members sink, AccessTokenReason reason) {
+    try {
+      FlatJson.read(json, sink);
+    } catch (ParseException e) {
+      throw invalid(reason);
+    }
   }
 
   /**
@@ -195,7 +300,8 @@ final class TokenFields {
 
   /**
    * The claims the verifier reads; every other one only has to be flat: a string, a number, a
-   * boolean or an array of strings (not null, not an object). {@code cnf} alone is an object.
+   * boolean or an array of strings (not null, not an object). {@code cnf} and {@code act} are
+   * objects, {@code lineage} an array of objects, each read in its own form.
    */
   private static final class ClaimMembers implements FlatJson.Members {
     boolean flat = true;
@@ -210,12 +316,32 @@ final class TokenFields {
     Object sid;
     Object scope;
     Object cnf;
+    Object act;
+    Object lineage;
+
+    @Override
+    public boolean raw(String name) {
+      return name.equals("act") || name.equals("lineage");
+    }
 
     @Override
     public void member(String name, Object value) {
-      if (name.equals("cnf")) {
-        cnf = value; // checked for its shape once the claims are read
-        return;
+      switch (name) {
+        case "cnf" -> {
+          cnf = value; // checked for its shape once the claims are read
+          return;
+        }
+        case "act" -> {
+          act = value;
+          return;
+        }
+        case "lineage" -> {
+          lineage = value;
+          return;
+        }
+        default -> {
+          // a flat member, below
+        }
       }
       if (value == FlatJson.NULL || value == FlatJson.NESTED || value instanceof Map) {
         flat = false;

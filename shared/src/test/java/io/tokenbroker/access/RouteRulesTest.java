@@ -38,12 +38,42 @@ class RouteRulesTest {
       String method, String path, String scopes, boolean permitted) {
     Set<String> tokenScopes = scopes.isBlank() ? Set.of() : Set.of(scopes.split(" "));
 
-    assertThat(rules.permits(tokenScopes, method, path)).isEqualTo(permitted);
+    assertThat(rules.permits(tokenScopes, false, method, path)).isEqualTo(permitted);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "GET, /agent/x, false, false",
+    "GET, /agent/x, true, true",
+    "POST, /payments, false, true",
+    "POST, /payments, true, false",
+    "GET, /orders/1, true, true",
+    "GET, /orders/1, false, true"
+  })
+  void aRuleCanRequireOrForbidDelegation(
+      String method, String path, boolean delegated, boolean permitted) {
+    RouteRules withDelegation =
+        RouteRules.parse(
+            """
+            {"GET /agent/*": {"scopes": ["orders:read"], "delegation": "required"},
+             "POST /payments": {"scopes": ["orders:read"], "delegation": "forbidden"},
+             "GET /orders/*": {"scopes": ["orders:read"], "delegation": "allowed"}}
+            """);
+
+    assertThat(withDelegation.permits(Set.of("orders:read"), delegated, method, path))
+        .isEqualTo(permitted);
+    assertThat(withDelegation.permits(Set.of(), delegated, method, path)).isFalse();
+    assertThat(withDelegation.grantedTo(Set.of("orders:read"), delegated))
+        .extracting(r -> r.method() + " " + r.pathPattern())
+        .containsExactly(
+            delegated
+                ? new String[] {"GET /agent/*", "GET /orders/*"}
+                : new String[] {"POST /payments", "GET /orders/*"});
   }
 
   @Test
   void grantsTheRulesWhoseScopesATokenHolds() {
-    assertThat(rules.grantedTo(Set.of("orders:read")))
+    assertThat(rules.grantedTo(Set.of("orders:read"), false))
         .extracting(r -> r.method() + " " + r.pathPattern())
         .containsExactly("GET /orders/*", "* /health");
   }
@@ -65,7 +95,12 @@ class RouteRulesTest {
         "{\"GET /orders\": null}",
         "{\"GET /orders\": [\"orders:read\", 1]}",
         "{\"GET /orders\": [[\"orders:read\"]]}",
-        "{\"GET /orders\": {\"scopes\": [\"orders:read\"]}}",
+        "{\"GET /orders\": {\"scopes\": [\"orders:read\"], \"delegation\": \"sometimes\"}}",
+        "{\"GET /orders\": {\"scopes\": [\"orders:read\"], \"delegation\": true}}",
+        "{\"GET /orders\": {\"scopes\": [\"orders:read\"], \"actors\": [\"a\"]}}",
+        "{\"GET /orders\": {\"delegation\": \"required\"}}",
+        "{\"GET /orders\": {\"scopes\": \"orders:read\"}}",
+        "{\"GET /orders\": {\"scopes\": [\"orders:read\"], \"scopes\": []}}",
         "{\"GET /orders\": [\"orders:read\"], \"GET /orders\": [\"orders:write\"]}",
         "{\"GET /orders\": [\"orders:read\"]} {}",
         "{\"GET /orders\": [\"orders:read\"],}",

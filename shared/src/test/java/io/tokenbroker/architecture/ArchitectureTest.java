@@ -49,7 +49,7 @@ class ArchitectureTest {
           Map.entry("dpop", Set.of("errors", "jose", "json")),
           Map.entry("verify", Set.of("errors", "identifiers", "jose", "json")),
           Map.entry("clients", Set.of("dpop", "errors", "identifiers", "jose", "json")),
-          Map.entry("revocation", Set.of("errors", "verify")),
+          Map.entry("revocation", Set.of("errors", "jose", "verify")),
           Map.entry("keys", Set.of("errors", "revocation", "telemetry")),
           Map.entry("discovery", Set.of("dpop", "errors", "keys")),
           Map.entry(

@@ -55,6 +55,7 @@ class CertificateAuthenticatorTest {
         c.dpop(),
         new io.tokenbroker.clients.CertificatePolicy(false, java.util.Optional.empty(), true),
         c.trustPolicies(),
+        c.delegation(),
         c.version());
   }
 

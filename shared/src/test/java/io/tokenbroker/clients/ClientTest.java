@@ -69,6 +69,7 @@ class ClientTest {
           ClientDpop.ALLOWED,
           CertificatePolicy.NONE,
           java.util.List.of(),
+          ClientDelegation.NONE,
           0);
     }
   }

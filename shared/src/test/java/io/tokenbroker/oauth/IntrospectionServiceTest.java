@@ -50,6 +50,56 @@ class IntrospectionServiceTest {
   }
 
   @Test
+  void showsTheActChainOfADelegatedTokenAndItsRevocationWithTheParent() {
+    IssuedToken parent = kit.issue(workload, "&scope=orders:read");
+    io.tokenbroker.jose.Actor act =
+        new io.tokenbroker.jose.Actor(
+            "agent-2",
+            Optional.of("agent-2"),
+            Optional.empty(),
+            Optional.of(
+                new io.tokenbroker.jose.Actor(
+                    "agent-1", Optional.of("agent-1"), Optional.empty(), Optional.empty())));
+    String delegated =
+        kit.minter
+            .mint(
+                BrokerKit.client("agent-2", false, false),
+                new io.tokenbroker.tokens.Grant(
+                    new java.util.TreeSet<>(java.util.List.of("orders:read")),
+                    java.util.List.of("https://orders.example.com"),
+                    java.time.Duration.ofMinutes(1)),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.of(
+                    new io.tokenbroker.tokens.TokenChain(
+                        "workload",
+                        Optional.of(act),
+                        java.util.List.of(
+                            new io.tokenbroker.jose.Ancestor(parent.record().jti(), "workload")))))
+            .serialized();
+
+    assertThat(introspection.introspect(resourceServer, delegated))
+        .containsEntry("active", true)
+        .containsEntry("sub", "workload")
+        .containsEntry("client_id", "agent-2")
+        .containsEntry(
+            "act",
+            Map.of(
+                "sub",
+                "agent-2",
+                "client_id",
+                "agent-2",
+                "act",
+                Map.of("sub", "agent-1", "client_id", "agent-1")));
+    assertThat(introspection.introspect(resourceServer, parent.accessToken()))
+        .doesNotContainKey("act");
+
+    kit.revocations.revokeToken(parent.record().jti(), Instant.MAX, "test");
+    assertThat(introspection.introspect(resourceServer, delegated))
+        .isEqualTo(Map.of("active", false));
+  }
+
+  @Test
   void showsWhatABoundTokenIsBoundTo() {
     String jkt = "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs";
     IssuedToken dpop =

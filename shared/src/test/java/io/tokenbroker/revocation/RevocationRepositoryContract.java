@@ -72,6 +72,41 @@ public abstract class RevocationRepositoryContract {
     };
   }
 
+  @org.junit.jupiter.api.Test
+  void readsEachAncestorsJtiAndTheLatestOfItsClientsWatermarksInTheSameCall() {
+    String jti = unique("j");
+    String client = unique("c");
+    String kid = unique("k");
+    String parent = unique("p");
+    String grandparent = unique("g");
+    String userClient = unique("user");
+    String agentClient = unique("agent");
+    Instant early = Instant.parse("2026-11-28T12:00:00Z");
+    Instant late = Instant.parse("2026-11-28T13:00:00Z");
+    java.util.List<io.tokenbroker.jose.Ancestor> lineage =
+        java.util.List.of(
+            new io.tokenbroker.jose.Ancestor(grandparent, userClient),
+            new io.tokenbroker.jose.Ancestor(parent, agentClient),
+            // the token's own client again: one key read once (BatchGetItem refuses repeats)
+            new io.tokenbroker.jose.Ancestor(unique("q"), client));
+
+    assertThat(repository().status(jti, client, kid, Optional.empty(), lineage))
+        .isEqualTo(RevocationStatus.NONE);
+
+    repository().revokeClientTokensBefore(userClient, late, KEEP);
+    repository().revokeClientTokensBefore(agentClient, early, KEEP);
+    assertThat(repository().status(jti, client, kid, Optional.empty(), lineage))
+        .isEqualTo(
+            new RevocationStatus(false, Optional.empty(), false, false, false, Optional.of(late)));
+
+    repository().revokeToken(parent, KEEP, "test");
+    assertThat(repository().status(jti, client, kid, Optional.empty(), lineage).ancestorRevoked())
+        .isTrue();
+    // without its lineage the same token is not revoked: the ancestors are what revoke it
+    assertThat(repository().status(jti, client, kid, Optional.empty()))
+        .isEqualTo(RevocationStatus.NONE);
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"jti", "key", "family"})
   void extendsAnExpiredRecordStillPresentToCoverANewRevocation(String kind) {

@@ -38,14 +38,23 @@ public final class InMemoryRevocations implements RevocationRepository {
 
   @Override
   public RevocationStatus status(
-      String jti, String clientId, String kid, Optional<String> familyId) {
+      String jti,
+      String clientId,
+      String kid,
+      Optional<String> familyId,
+      java.util.List<io.tokenbroker.jose.Ancestor> lineage) {
     reads.incrementAndGet();
     failIfDown();
     return new RevocationStatus(
         records.containsKey("jti#" + jti),
         clientWatermark(clientId),
         records.containsKey("key#" + kid),
-        familyId.filter(id -> records.containsKey("family#" + id)).isPresent());
+        familyId.filter(id -> records.containsKey("family#" + id)).isPresent(),
+        lineage.stream().anyMatch(a -> records.containsKey("jti#" + a.jti())),
+        lineage.stream()
+            .map(a -> clientWatermark(a.clientId()))
+            .flatMap(Optional::stream)
+            .max(java.util.Comparator.naturalOrder()));
   }
 
   @Override
@@ -107,8 +116,12 @@ public final class InMemoryRevocations implements RevocationRepository {
     return new RevocationRepository() {
       @Override
       public RevocationStatus status(
-          String jti, String clientId, String kid, Optional<String> familyId) {
-        return table.status(jti, clientId, kid, familyId);
+          String jti,
+          String clientId,
+          String kid,
+          Optional<String> familyId,
+          java.util.List<io.tokenbroker.jose.Ancestor> lineage) {
+        return table.status(jti, clientId, kid, familyId, lineage);
       }
 
       @Override

@@ -319,8 +319,86 @@ class AccessTokenVerifierTest {
             "payload_not_json_object"),
         row(
             "nested object claim",
-            () -> withClaims(c -> c.put("act", Map.of("sub", "x"))),
+            () -> withClaims(c -> c.put("profile", Map.of("sub", "x"))),
             "claim_wrong_type"),
+        // act (RFC 8693 4.1) and lineage: only the forms the broker mints
+        row("act a string", () -> withClaims(c -> c.put("act", "agent")), "act_malformed"),
+        row("act null", () -> withClaims(c -> c.put("act", null)), "act_malformed"),
+        row("act without sub", () -> withClaims(c -> c.put("act", Map.of())), "act_malformed"),
+        row(
+            "act sub a number",
+            () -> withClaims(c -> c.put("act", Map.of("sub", 7))),
+            "act_malformed"),
+        row(
+            "act sub with a space",
+            () -> withClaims(c -> c.put("act", Map.of("sub", "a b"))),
+            "act_malformed"),
+        row(
+            "act with an unknown member",
+            () -> withClaims(c -> c.put("act", Map.of("sub", "a", "may_act", "b"))),
+            "act_malformed"),
+        row(
+            "act client_id malformed",
+            () -> withClaims(c -> c.put("act", Map.of("sub", "a", "client_id", "-x"))),
+            "act_malformed"),
+        row(
+            "nested act a string",
+            () -> withClaims(c -> c.put("act", Map.of("sub", "a", "act", "b"))),
+            "act_malformed"),
+        row("act six deep", () -> withClaims(c -> c.put("act", chain(6))), "act_malformed"),
+        row(
+            "act with a duplicate sub",
+            () ->
+                rawSigned(
+                    rsaHeader(), payload().replace("{", "{\"act\":{\"sub\":\"a\",\"sub\":\"b\"},")),
+            "payload_not_json_object"),
+        row(
+            "lineage an object",
+            () -> withClaims(c -> c.put("lineage", ancestor("jCAAAAAAAAAAAAAAAAAAAA", "user"))),
+            "lineage_malformed"),
+        row(
+            "lineage empty",
+            () -> withClaims(c -> c.put("lineage", List.of())),
+            "lineage_malformed"),
+        row(
+            "lineage of strings",
+            () -> withClaims(c -> c.put("lineage", List.of("jCAAAAAAAAAAAAAAAAAAAA"))),
+            "lineage_malformed"),
+        row(
+            "lineage of seven",
+            () ->
+                withClaims(
+                    c ->
+                        c.put(
+                            "lineage",
+                            java.util.Collections.nCopies(
+                                7, ancestor("jCAAAAAAAAAAAAAAAAAAAA", "user")))),
+            "lineage_malformed"),
+        row(
+            "lineage entry without client_id",
+            () ->
+                withClaims(c -> c.put("lineage", List.of(Map.of("jti", "jCAAAAAAAAAAAAAAAAAAAA")))),
+            "lineage_malformed"),
+        row(
+            "lineage entry with more",
+            () ->
+                withClaims(
+                    c ->
+                        c.put(
+                            "lineage",
+                            List.of(
+                                Map.of(
+                                    "jti",
+                                    "jCAAAAAAAAAAAAAAAAAAAA",
+                                    "client_id",
+                                    "user",
+                                    "sub",
+                                    "x")))),
+            "lineage_malformed"),
+        row(
+            "lineage jti malformed",
+            () -> withClaims(c -> c.put("lineage", List.of(ancestor("j 1", "user")))),
+            "lineage_malformed"),
         // cnf (RFC 7800): exactly one jkt or x5t#S256 holding a SHA-256 thumbprint
         row("cnf a string", () -> withClaims(c -> c.put("cnf", JKT)), "cnf_malformed"),
         row("cnf empty", () -> withClaims(c -> c.put("cnf", Map.of())), "cnf_malformed"),
@@ -569,6 +647,88 @@ class AccessTokenVerifierTest {
     assertThat(token.scopes()).containsExactly("orders:read", "orders:write");
     assertThat(token.kid()).isEqualTo(RSA.getKeyID());
     assertThat(token.expiresAt()).isEqualTo(NOW.plusSeconds(300));
+  }
+
+  static Map<String, Object> chain(int depth) {
+    Map<String, Object> act = new java.util.LinkedHashMap<>();
+    act.put("sub", "agent-" + depth);
+    act.put("client_id", "agent-" + depth);
+    if (depth > 1) {
+      act.put("act", chain(depth - 1));
+    }
+    return act;
+  }
+
+  static Map<String, Object> ancestor(String jti, String clientId) {
+    return Map.of("jti", jti, "client_id", clientId);
+  }
+
+  @Test
+  void readsTheActChainAndTheLineageOfAnExchangedToken() {
+    VerifiedToken token =
+        verifier.verify(
+            withClaims(
+                c -> {
+                  c.put("act", chain(5));
+                  c.put(
+                      "lineage",
+                      List.of(
+                          ancestor("jAAAAAAAAAAAAAAAAAAAAA", "user"),
+                          ancestor("jBAAAAAAAAAAAAAAAAAAAA", "agent-5")));
+                }));
+
+    assertThat(token.delegationDepth()).isEqualTo(5);
+    assertThat(token.actor().get().subject()).isEqualTo("agent-5");
+    assertThat(token.actor().get().clientId()).contains("agent-5");
+    assertThat(token.actor().get().previous().get().previous().get().subject())
+        .isEqualTo("agent-3");
+    assertThat(token.actor().get().claim()).isEqualTo(chain(5));
+    assertThat(token.lineage())
+        .containsExactly(
+            new io.tokenbroker.jose.Ancestor("jAAAAAAAAAAAAAAAAAAAAA", "user"),
+            new io.tokenbroker.jose.Ancestor("jBAAAAAAAAAAAAAAAAAAAA", "agent-5"));
+    assertThat(verifier.verify(good()).delegationDepth()).isZero();
+    assertThat(verifier.verify(good()).lineage()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"jti", "client"})
+  void refusesATokenWhoseAncestorIsRevoked(String what) {
+    String token =
+        withClaims(
+            c ->
+                c.put(
+                    "lineage",
+                    List.of(
+                        ancestor("jAAAAAAAAAAAAAAAAAAAAA", "user"),
+                        ancestor("jBAAAAAAAAAAAAAAAAAAAA", "agent-1"))));
+    assertThat(verifier.verify(token)).isNotNull();
+    if (what.equals("jti")) {
+      revoked.revokeToken("jAAAAAAAAAAAAAAAAAAAAA", NOW.plusSeconds(900), "test");
+    } else {
+      // The parent's client revoked its tokens after this token's iat: the child goes too.
+      revoked.revokeClientTokensBefore("agent-1", NOW.plusSeconds(1), NOW.plusSeconds(900));
+    }
+
+    assertThatThrownBy(() -> verifier.verify(token))
+        .satisfies(
+            e ->
+                assertThat(((RequestRejected) e).reason())
+                    .isEqualTo(
+                        what.equals("jti")
+                            ? "ancestor_revoked"
+                            : "ancestor_client_tokens_revoked"));
+  }
+
+  @Test
+  void keepsATokenIssuedAfterItsAncestorsClientWatermark() {
+    revoked.revokeClientTokensBefore("agent-1", NOW, NOW.plusSeconds(900));
+
+    assertThat(
+            verifier.verify(
+                withClaims(
+                    c -> c.put("lineage", List.of(ancestor("jAAAAAAAAAAAAAAAAAAAAA", "agent-1"))))))
+        .isNotNull();
   }
 
   @Test

@@ -26,7 +26,8 @@ import java.util.function.Predicate;
 
 /**
  * The oracle for {@link TokenFields}: the verifier's header and claims reading as it was before
- * issue 13, through Nimbus's Gson into maps ({@link Json#object}), kept verbatim.
+ * issue 13, through Nimbus's Gson into maps ({@link Json#object}), kept verbatim; issue 15 added
+ * the act and lineage claims, read from the same maps.
  */
 final class GsonTokenFields {
 
@@ -74,7 +75,9 @@ final class GsonTokenFields {
     Map<String, Object> claims =
         jsonObject(jws.payloadJson(), AccessTokenReason.PAYLOAD_NOT_JSON_OBJECT);
     for (Map.Entry<String, Object> claim : claims.entrySet()) {
-      if (claim.getKey().equals("cnf")) {
+      if (claim.getKey().equals("cnf")
+          || claim.getKey().equals("act")
+          || claim.getKey().equals("lineage")) {
         continue;
       }
       Object value = claim.getValue();
@@ -137,6 +140,12 @@ final class GsonTokenFields {
               Confirmation.fromClaim(stringMembers(cnf))
                   .orElseThrow(() -> invalid(AccessTokenReason.CNF_MALFORMED)));
     }
+    java.util.Optional<io.tokenbroker.jose.Actor> actor =
+        claims.containsKey("act")
+            ? java.util.Optional.of(actor(claims.get("act"), 1))
+            : java.util.Optional.empty();
+    List<io.tokenbroker.jose.Ancestor> lineage =
+        claims.containsKey("lineage") ? lineage(claims.get("lineage")) : List.of();
     return new VerifiedToken(
         jti,
         subject,
@@ -148,7 +157,49 @@ final class GsonTokenFields {
         nbf.orElse(iat),
         kid,
         sessionId,
-        confirmation);
+        confirmation,
+        actor,
+        lineage);
+  }
+
+  // Issue 15, added to the oracle from RFC 8693 4.1 and the broker's lineage claim over Gson's
+  // maps, independently of TokenFields' streaming reader.
+
+  private static io.tokenbroker.jose.Actor actor(Object value, int depth) {
+    if (depth > 5
+        || !(value instanceof Map<?, ?> act)
+        || !java.util.Set.of("sub", "client_id", "iss", "act").containsAll(act.keySet())
+        || !(act.get("sub") instanceof String sub && Subject.isValid(sub))
+        || (act.containsKey("client_id")
+            && !(act.get("client_id") instanceof String id && ClientId.isValid(id)))
+        || (act.containsKey("iss")
+            && !(act.get("iss") instanceof String iss && Audience.isValid(iss)))) {
+      throw invalid(AccessTokenReason.ACT_MALFORMED);
+    }
+    return new io.tokenbroker.jose.Actor(
+        sub,
+        java.util.Optional.ofNullable((String) act.get("client_id")),
+        java.util.Optional.ofNullable((String) act.get("iss")),
+        act.containsKey("act")
+            ? java.util.Optional.of(actor(act.get("act"), depth + 1))
+            : java.util.Optional.empty());
+  }
+
+  private static List<io.tokenbroker.jose.Ancestor> lineage(Object value) {
+    if (!(value instanceof List<?> entries) || entries.isEmpty() || entries.size() > 6) {
+      throw invalid(AccessTokenReason.LINEAGE_MALFORMED);
+    }
+    List<io.tokenbroker.jose.Ancestor> ancestors = new java.util.ArrayList<>();
+    for (Object entry : entries) {
+      if (!(entry instanceof Map<?, ?> ancestor)
+          || !ancestor.keySet().equals(java.util.Set.of("jti", "client_id"))
+          || !(ancestor.get("jti") instanceof String jti && TokenId.isValid(jti))
+          || !(ancestor.get("client_id") instanceof String id && ClientId.isValid(id))) {
+        throw invalid(AccessTokenReason.LINEAGE_MALFORMED);
+      }
+      ancestors.add(new io.tokenbroker.jose.Ancestor(jti, id));
+    }
+    return ancestors;
   }
 
   private static Map<String, String> stringMembers(Map<?, ?> object) {

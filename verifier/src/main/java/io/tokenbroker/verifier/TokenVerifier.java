@@ -76,7 +76,7 @@ public final class TokenVerifier {
 
   /** A JWKS-only service has no revocations table to read: nothing is ever reported revoked. */
   private static final RevocationCheck NO_REVOCATION_TABLE =
-      (jti, clientId, kid, familyId) -> RevocationStatus.NONE;
+      (jti, clientId, kid, familyId, lineage) -> RevocationStatus.NONE;
 
   private final AccessTokenVerifier verifier;
   private final RouteRules routes;
@@ -232,7 +232,7 @@ public final class TokenVerifier {
       return new Decision.Refused(
           500, "server_error", VerifierReason.VERIFIER_FAILED.logName(), Optional.empty());
     }
-    if (routes.permits(verified.scopes(), method, path)) {
+    if (routes.permits(verified.scopes(), verified.actor().isPresent(), method, path)) {
       if (introspection.filter(i -> i.appliesTo(method, path)).isPresent()) {
         try {
           if (!introspection.get().isActive(token.get(), verified.jti())) {
@@ -248,7 +248,8 @@ public final class TokenVerifier {
               verified.clientId(),
               verified.scopes(),
               verified.jti(),
-              verified.expiresAt()));
+              verified.expiresAt(),
+              verified.actor()));
     }
     // RFC 6750 3.1: name the scope needed; with several matching rules, the first one's.
     Optional<RouteRule> matching =

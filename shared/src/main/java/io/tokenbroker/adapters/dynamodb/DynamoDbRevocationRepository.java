@@ -2,6 +2,7 @@ package io.tokenbroker.adapters.dynamodb;
 
 import io.tokenbroker.adapters.aws.AwsFailures;
 import io.tokenbroker.errors.ServiceFailure;
+import io.tokenbroker.jose.Ancestor;
 import io.tokenbroker.revocation.RevocationRepository;
 import io.tokenbroker.verify.RevocationStatus;
 import java.time.Instant;
@@ -46,19 +47,37 @@ public final class DynamoDbRevocationRepository implements RevocationRepository 
 
   @Override
   public RevocationStatus status(
-      String jti, String clientId, String kid, Optional<String> familyId) {
+      String jti, String clientId, String kid, Optional<String> familyId, List<Ancestor> lineage) {
     String tokenKey = "jti#" + jti;
     String clientKey = CLIENT + clientId;
     String keyKey = "key#" + kid;
     Optional<String> familyKey = familyId.map(id -> FAMILY + id);
-    List<String> keys = new java.util.ArrayList<>(List.of(tokenKey, clientKey, keyKey));
+    // One BatchGetItem still: at most 4 + 2 x 6 keys, distinct (BatchGetItem refuses repeats).
+    java.util.Set<String> keys =
+        new java.util.LinkedHashSet<>(List.of(tokenKey, clientKey, keyKey));
     familyKey.ifPresent(keys::add);
-    Map<String, Map<String, AttributeValue>> found = read(keys);
+    for (Ancestor ancestor : lineage) {
+      keys.add("jti#" + ancestor.jti());
+      keys.add(CLIENT + ancestor.clientId());
+    }
+    Map<String, Map<String, AttributeValue>> found = read(List.copyOf(keys));
+    boolean ancestorRevoked = false;
+    Optional<Instant> ancestorWatermark = Optional.empty();
+    for (Ancestor ancestor : lineage) {
+      ancestorRevoked |= found.containsKey("jti#" + ancestor.jti());
+      Optional<Instant> mark = watermark(found.get(CLIENT + ancestor.clientId()));
+      if (mark.isPresent()
+          && (ancestorWatermark.isEmpty() || mark.get().isAfter(ancestorWatermark.get()))) {
+        ancestorWatermark = mark;
+      }
+    }
     return new RevocationStatus(
         found.containsKey(tokenKey),
         watermark(found.get(clientKey)),
         found.containsKey(keyKey),
-        familyKey.filter(found::containsKey).isPresent());
+        familyKey.filter(found::containsKey).isPresent(),
+        ancestorRevoked,
+        ancestorWatermark);
   }
 
   @Override

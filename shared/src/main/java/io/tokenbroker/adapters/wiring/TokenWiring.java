@@ -49,6 +49,7 @@ public final class TokenWiring {
   private final TokenService tokens;
   private final RefreshService refreshes;
   private final TokenExchangeService exchanges;
+  private final OwnTokenVerification ownTokens;
   private final DpopTokenBinding dpop;
 
   /**
@@ -118,6 +119,10 @@ public final class TokenWiring {
             clock,
             random,
             telemetry);
+    // Subject and actor tokens of an exchange: verified as revocation and introspection do.
+    this.ownTokens =
+        new OwnTokenVerification(
+            adapters, config, tables, adapters.revocations(tables.revocations()), clock, telemetry);
     this.exchanges =
         new TokenExchangeService(
             config.endpoints().issuerId(),
@@ -129,7 +134,12 @@ public final class TokenWiring {
                     clock,
                     config.clockSkew(),
                     telemetry)),
-            new OwnTokenExchange(),
+            new OwnTokenExchange(
+                config.endpoints().issuerId(),
+                ownTokens.verifier(),
+                adapters.clients(tables.clients()),
+                tokens,
+                clock),
             tokens);
     this.dpop =
         new DpopTokenBinding(
@@ -191,6 +201,7 @@ public final class TokenWiring {
             ClientEndpointParts.unknownClientPost(
                 config, handler, "/token", "&grant_type=client_credentials"))
         .reset(publishedKeys::clear)
+        .reset(ownTokens::forget)
         .reset(random::renew)
         .reset(adapters::renewCredentials)
         .register();

@@ -21,10 +21,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * TTL, so the IAM policy allows exactly the resources the token's scopes are granted, across the
  * whole API, not just the route that was asked about. HTTP APIs get a yes or no for this route.
  *
- * <p>A REST answer depends on the API's ARN prefix and the token's scope set, and otherwise only on
- * the token's sub, client_id and jti: the policy document and the scope context are written once
- * per (prefix, scope set), kept in a bounded cache, and only those three strings are spliced in,
- * escaped ({@link JsonText}).
+ * <p>A REST answer depends on the API's ARN prefix, the token's scope set and whether it is
+ * delegated, and otherwise only on the token's sub, client_id, jti and act chain: the policy
+ * document and the scope context are written once per (prefix, scope set, delegated), kept in a
+ * bounded cache, and only those strings are spliced in, escaped ({@link JsonText}).
  */
 final class AuthorizerResponses {
 
@@ -48,7 +48,7 @@ final class AuthorizerResponses {
   /** The invariant parts of a REST answer, each ready to be appended. */
   private record Parts(String policyAndSub, String scope) {}
 
-  private record Key(String arnBase, SortedSet<String> scopes) {}
+  private record Key(String arnBase, SortedSet<String> scopes, boolean delegated) {}
 
   byte[] allow(AuthorizerRequest request, VerifiedToken token) {
     return allow(request.shape(), request.arnBase(), request.method(), request.path(), token);
@@ -63,7 +63,7 @@ final class AuthorizerResponses {
     StringBuilder out = new StringBuilder(640);
     return switch (shape) {
       case REST_POLICY -> {
-        Parts invariant = parts(arnBase, token.scopes());
+        Parts invariant = parts(arnBase, token.scopes(), token.actor().isPresent());
         out.append("{\"principalId\":");
         JsonText.string(out, token.subject()).append(invariant.policyAndSub());
         yield context(out, token, invariant.scope())
@@ -73,7 +73,7 @@ final class AuthorizerResponses {
       }
       case HTTP_SIMPLE -> {
         out.append("{\"isAuthorized\":")
-            .append(routes.permits(token.scopes(), method, path))
+            .append(routes.permits(token.scopes(), token.actor().isPresent(), method, path))
             .append(",\"context\":{\"sub\":");
         yield context(out, token, scopeMember(token.scopes()))
             .append('}')
@@ -122,37 +122,51 @@ final class AuthorizerResponses {
   }
 
   /**
-   * Passed to the integration as $context.authorizer.*: who, which client, which scopes; {@code
-   * out} ends with {@code "context":{"sub":}.
+   * Passed to the integration as $context.authorizer.*: who, which client, which scopes, and the
+   * delegation chain ({@code delegation_depth}, and for a delegated token {@code act} as compact
+   * JSON, {@code actor_sub}, {@code actor_client_id}: API Gateway passes strings, numbers and
+   * booleans only); {@code out} ends with {@code "context":{"sub":}.
    */
   private static StringBuilder context(StringBuilder out, VerifiedToken token, String scope) {
     JsonText.string(out, token.subject()).append(",\"client_id\":");
     JsonText.string(out, token.clientId()).append(scope).append(",\"jti\":");
-    return JsonText.string(out, token.jti()).append('}');
+    JsonText.string(out, token.jti()).append(",\"delegation_depth\":");
+    out.append(token.delegationDepth());
+    token
+        .actor()
+        .ifPresent(
+            act -> {
+              JsonText.string(out.append(",\"act\":"), act.toJson());
+              JsonText.string(out.append(",\"actor_sub\":"), act.subject());
+              act.clientId()
+                  .ifPresent(id -> JsonText.string(out.append(",\"actor_client_id\":"), id));
+            });
+    return out.append('}');
   }
 
-  private Parts parts(String arnBase, SortedSet<String> scopes) {
-    Key key = new Key(arnBase, scopes);
+  private Parts parts(String arnBase, SortedSet<String> scopes, boolean delegated) {
+    Key key = new Key(arnBase, scopes, delegated);
     Parts cached = parts.get(key);
     if (cached != null) {
       return cached;
     }
-    Parts fresh = write(arnBase, scopes);
+    Parts fresh = write(arnBase, scopes, delegated);
     if (parts.size() < MAX_CACHED) {
       parts.putIfAbsent(
-          new Key(arnBase, Collections.unmodifiableSortedSet(new TreeSet<>(scopes))), fresh);
+          new Key(arnBase, Collections.unmodifiableSortedSet(new TreeSet<>(scopes)), delegated),
+          fresh);
     }
     return fresh;
   }
 
   /** Everything after the principal's value up to the context's sub value, and the scope member. */
-  private Parts write(String arnBase, SortedSet<String> scopes) {
+  private Parts write(String arnBase, SortedSet<String> scopes, boolean delegated) {
     StringBuilder policy =
         new StringBuilder(256)
             .append(",\"policyDocument\":{\"Version\":\"2012-10-17\",\"Statement\":[{")
             .append("\"Action\":\"execute-api:Invoke\",");
     Set<String> resources = new LinkedHashSet<>();
-    for (RouteRule rule : routes.grantedTo(scopes)) {
+    for (RouteRule rule : routes.grantedTo(scopes, delegated)) {
       resources.add(arnBase + rule.method() + rule.pathPattern());
     }
     if (resources.isEmpty()) {

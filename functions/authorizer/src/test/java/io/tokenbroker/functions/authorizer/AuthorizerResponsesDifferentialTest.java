@@ -33,7 +33,9 @@ class AuthorizerResponsesDifferentialTest {
       RouteRules.parse(
           """
           {"GET /orders/*": ["orders:read"], "POST /orders": ["orders:write"], "* /health": [],
-           "DELETE /orders/*": ["orders:admin", "orders:write"], "GET /reports": ["reports:read"]}
+           "DELETE /orders/*": ["orders:admin", "orders:write"], "GET /reports": ["reports:read"],
+           "POST /agents/*": {"scopes": ["orders:read"], "delegation": "required"},
+           "PUT /orders/*": {"scopes": ["orders:write"], "delegation": "forbidden"}}
           """);
   private static final List<String> SCOPES =
       List.of("orders:read", "orders:write", "orders:admin", "reports:read", "other");
@@ -193,7 +195,27 @@ class AuthorizerResponsesDifferentialTest {
         Instant.EPOCH,
         "kid",
         Optional.empty(),
-        Optional.empty());
+        Optional.empty(),
+        random.nextBoolean() ? Optional.of(actor(random, 1 + random.nextInt(3))) : Optional.empty(),
+        List.of());
+  }
+
+  private static io.tokenbroker.jose.Actor actor(Random random, int depth) {
+    // A verified act names identifiers (printable, no space), so no control character is drawn.
+    return new io.tokenbroker.jose.Actor(
+        printable(random),
+        random.nextBoolean() ? Optional.of(printable(random)) : Optional.empty(),
+        Optional.empty(),
+        depth > 1 ? Optional.of(actor(random, depth - 1)) : Optional.empty());
+  }
+
+  private static String printable(Random random) {
+    String alphabet = "ab\"\\<>&='/:#";
+    StringBuilder s = new StringBuilder("x");
+    for (int n = random.nextInt(6); n > 0; n--) {
+      s.append(alphabet.charAt(random.nextInt(alphabet.length())));
+    }
+    return s.toString();
   }
 
   private static String nasty(Random random) {
@@ -213,8 +235,12 @@ class AuthorizerResponsesDifferentialTest {
       VerifiedToken token) {
     Map<String, Object> response =
         switch (shape) {
-          case REST_POLICY -> policy(arnBase, token, ROUTES.grantedTo(token.scopes()));
-          case HTTP_SIMPLE -> simple(ROUTES.permits(token.scopes(), method, path), context(token));
+          case REST_POLICY ->
+              policy(arnBase, token, ROUTES.grantedTo(token.scopes(), token.actor().isPresent()));
+          case HTTP_SIMPLE ->
+              simple(
+                  ROUTES.permits(token.scopes(), token.actor().isPresent(), method, path),
+                  context(token));
         };
     return JSONObjectUtils.toJSONString(response);
   }
@@ -257,6 +283,15 @@ class AuthorizerResponsesDifferentialTest {
     context.put("client_id", token.clientId());
     context.put("scope", String.join(" ", token.scopes()));
     context.put("jti", token.jti());
+    context.put("delegation_depth", token.delegationDepth());
+    token
+        .actor()
+        .ifPresent(
+            act -> {
+              context.put("act", JSONObjectUtils.toJSONString(act.claim()));
+              context.put("actor_sub", act.subject());
+              act.clientId().ifPresent(id -> context.put("actor_client_id", id));
+            });
     return context;
   }
 }

@@ -151,7 +151,9 @@ class TokenAuthorizerIT {
                 "sub", "reader",
                 "client_id", "reader",
                 "scope", "orders:read",
-                "jti", ((Map<?, ?>) response.get("context")).get("jti")));
+                "jti", ((Map<?, ?>) response.get("context")).get("jti"),
+                // nobody acts for another with this token (RFC 8693 act)
+                "delegation_depth", 0L));
   }
 
   @Test

@@ -1,0 +1,541 @@
+package io.tokenbroker.oauth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.nimbusds.jwt.SignedJWT;
+import io.tokenbroker.adapters.http.Form;
+import io.tokenbroker.auth.AuthMethod;
+import io.tokenbroker.auth.AuthenticatedClient;
+import io.tokenbroker.clients.Client;
+import io.tokenbroker.errors.RequestRejected;
+import io.tokenbroker.federation.FederatedAuthentication;
+import io.tokenbroker.jose.Actor;
+import io.tokenbroker.jose.Ancestor;
+import io.tokenbroker.jose.Confirmation;
+import io.tokenbroker.testing.BrokerKit;
+import io.tokenbroker.testing.Clients;
+import io.tokenbroker.testing.InMemoryClientRepository;
+import io.tokenbroker.tokens.ExchangeRequest;
+import io.tokenbroker.tokens.ExchangedFrom;
+import io.tokenbroker.tokens.GrantLimits;
+import io.tokenbroker.tokens.IssuedToken;
+import io.tokenbroker.tokens.TokenRequest;
+import io.tokenbroker.verify.VerifiedToken;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Down-scoping and delegation of broker tokens (RFC 8693) over in-memory ports and real keys: every
+ * narrowing rule and every refusal, judged by verifying what was minted.
+ */
+class OwnTokenExchangeTest {
+
+  private static final String A = "https://orders.example.com";
+  private static final String B = "https://billing.example.com";
+  private static final String JKT = "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs";
+
+  private final BrokerKit kit = new BrokerKit();
+  private final InMemoryClientRepository clients = new InMemoryClientRepository();
+  private final AtomicReference<FederatedAuthentication.FederatedClient> outside =
+      new AtomicReference<>();
+  private final List<String> federatedCalls = new java.util.ArrayList<>();
+  private final FederatedAuthentication federation =
+      (clientId, token) -> {
+        federatedCalls.add(clientId + " " + token);
+        FederatedAuthentication.FederatedClient federated = outside.get();
+        if (federated == null || !federated.client().client().clientId().equals(clientId)) {
+          throw RequestRejected.invalidRequest(ExchangeReason.NOT_SUPPORTED, "no policy matched");
+        }
+        return federated;
+      };
+  private final TokenExchangeService exchanges =
+      new TokenExchangeService(
+          BrokerKit.ISSUER,
+          federation,
+          new OwnTokenExchange(BrokerKit.ISSUER, kit.anyAudience, clients, kit.tokens, kit.clock),
+          kit.tokens);
+
+  private Client user =
+      client(
+          "user",
+          List.of("orders:read", "orders:write", "reports:read"),
+          List.of(A, B),
+          2,
+          "agent-1");
+  private Client agent1 =
+      client("agent-1", List.of("orders:read", "orders:write"), List.of(A), 2, "agent-2");
+  private Client agent2 = client("agent-2", List.of("orders:read", "reports:read"), List.of(A), 2);
+  private final Client stranger = client("stranger", List.of("orders:read"), List.of(A), 2);
+
+  private Client client(
+      String id, List<String> scopes, List<String> audiences, int depth, String... mayAct) {
+    Map<String, Object> json = Clients.json(id);
+    json.put("iam_roles", List.of("arn:aws:iam::123456789012:role/" + id));
+    json.put("scopes", scopes);
+    json.put("default_scopes", List.of(scopes.getFirst()));
+    json.put("audiences", audiences);
+    json.put("max_delegation_depth", depth);
+    if (mayAct.length > 0) {
+      json.put("may_act", List.of(mayAct));
+    }
+    return clients.add(Clients.parse(json));
+  }
+
+  /** The caller authenticated as {@code client}'s current registration. */
+  private Optional<AuthenticatedClient> as(Client client) {
+    return Optional.of(BrokerKit.caller(clients.find(client.clientId()).get()));
+  }
+
+  private String token(Client client, String scope, String audience) {
+    return kit.issue(
+            as(client).get(),
+            "&scope=" + scope.replace(" ", "%20") + "&audience=" + encode(audience))
+        .accessToken();
+  }
+
+  private static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+
+  private IssuedToken exchange(
+      Optional<AuthenticatedClient> caller,
+      String subjectToken,
+      Optional<String> actorToken,
+      String more,
+      Optional<Confirmation> binding) {
+    String form =
+        "grant_type="
+            + encode(TokenRequest.TOKEN_EXCHANGE)
+            + "&subject_token="
+            + subjectToken
+            + "&subject_token_type="
+            + encode(ExchangeRequest.ACCESS_TOKEN)
+            + actorToken
+                .map(t -> "&actor_token=" + t + "&actor_token_type=" + encode(ExchangeRequest.JWT))
+                .orElse("")
+            + more;
+    TokenRequest request = TokenRequest.from(Form.parse(form));
+    TokenExchangeService.Parties parties =
+        exchanges.authenticate(
+            caller, Form.parse(form).single("client_id"), request.exchange().get());
+    return exchanges.issue(parties, request, kit.origin, binding);
+  }
+
+  private IssuedToken downScope(Client caller, String subject, String more) {
+    return exchange(as(caller), subject, Optional.empty(), more, Optional.empty());
+  }
+
+  private IssuedToken delegate(Client caller, String subject, String actor, String more) {
+    return exchange(as(caller), subject, Optional.of(actor), more, Optional.empty());
+  }
+
+  private VerifiedToken verified(IssuedToken token) {
+    return kit.anyAudience.verify(token.accessToken());
+  }
+
+  private static void refused(Runnable exchange, String error, String reason) {
+    assertThatThrownBy(exchange::run)
+        .isInstanceOfSatisfying(
+            RequestRejected.class,
+            e -> {
+              assertThat(e.reason()).isEqualTo(reason);
+              assertThat(e.error().code()).isEqualTo(error);
+            });
+  }
+
+  // down-scoping
+
+  @Test
+  void downScopesToFewerScopesAndOneAudienceForTheSameClientAndSubject() throws Exception {
+    String parent = token(user, "orders:read orders:write", A);
+    VerifiedToken subject = kit.anyAudience.verify(parent);
+
+    IssuedToken child = downScope(user, parent, "&scope=orders:read");
+    VerifiedToken token = verified(child);
+
+    assertThat(token.clientId()).isEqualTo("user");
+    assertThat(token.subject()).isEqualTo(subject.subject());
+    assertThat(token.scopes()).containsExactly("orders:read");
+    assertThat(token.audiences()).containsExactly(A);
+    assertThat(token.expiresAt()).isBeforeOrEqualTo(subject.expiresAt());
+    assertThat(token.actor()).isEmpty();
+    assertThat(token.lineage()).containsExactly(new Ancestor(subject.jti(), "user"));
+    assertThat(child.record().exchangedFrom())
+        .contains(
+            new ExchangedFrom(Optional.empty(), Optional.of(subject.jti()), Optional.empty()));
+    assertThat(kit.issuances.find(token.jti())).isPresent();
+    assertThat(SignedJWT.parse(child.accessToken()).getJWTClaimsSet().getClaim("lineage"))
+        .isEqualTo(List.of(Map.of("jti", subject.jti(), "client_id", "user")));
+  }
+
+  @Test
+  void aDownScopedTokenGetsTheSubjectsScopesAndOnlyAudienceByDefault() {
+    String parent = token(user, "orders:read reports:read", A);
+
+    VerifiedToken token = verified(downScope(user, parent, ""));
+
+    assertThat(token.scopes()).containsExactly("orders:read", "reports:read");
+    assertThat(token.audiences()).containsExactly(A);
+  }
+
+  @Test
+  void downScopingNamesOneAudienceOfTheSubjects() {
+    String parent = token(user, "orders:read", A);
+    String both =
+        kit.issue(
+                BrokerKit.caller(user),
+                "&scope=orders:read&audience=" + encode(A) + "&audience=" + encode(B))
+            .accessToken();
+
+    assertThat(verified(downScope(user, both, "&audience=" + encode(B))).audiences())
+        .containsExactly(B);
+    refused(() -> downScope(user, both, ""), "invalid_target", "audience_required");
+    refused(
+        () -> downScope(user, both, "&audience=" + encode(A) + "&audience=" + encode(B)),
+        "invalid_target",
+        "exchange_one_audience");
+    refused(
+        () -> downScope(user, parent, "&audience=" + encode(B)),
+        "invalid_target",
+        "audience_not_allowed");
+  }
+
+  @Test
+  void downScopingNeverWidensTheScopes() {
+    String parent = token(user, "orders:read", A);
+
+    refused(
+        () -> downScope(user, parent, "&scope=orders:read%20orders:write"),
+        "invalid_scope",
+        "scope_not_allowed");
+  }
+
+  @Test
+  void aDownScopedTokenLivesNoLongerThanItsParentHasLeft() {
+    String parent = token(user, "orders:read", A); // 5 minutes, the default
+    VerifiedToken subject = kit.anyAudience.verify(parent);
+    kit.clock.advance(Duration.ofMinutes(4));
+
+    VerifiedToken token = verified(downScope(user, parent, "&expires_in=900"));
+
+    assertThat(token.expiresAt()).isBeforeOrEqualTo(subject.expiresAt());
+    assertThat(Duration.between(token.issuedAt(), token.expiresAt()))
+        .isLessThanOrEqualTo(Duration.ofMinutes(1));
+  }
+
+  @Test
+  void onlyTheSubjectTokensOwnAuthenticatedClientDownScopes() {
+    String parent = token(user, "orders:read", A);
+
+    refused(
+        () -> downScope(agent1, parent, ""),
+        "invalid_request",
+        "exchange_subject_token_of_another_client");
+    refused(
+        () -> exchange(Optional.empty(), parent, Optional.empty(), "", Optional.empty()),
+        "invalid_request",
+        "exchange_client_authentication_required");
+  }
+
+  @Test
+  void aDownScopedTokenKeepsItsParentsActAndGrowsTheLineage() {
+    String parent = token(user, "orders:read orders:write", A);
+    String delegated = delegate(agent1, parent, token(agent1, "orders:read", A), "").accessToken();
+
+    VerifiedToken narrowed = verified(downScope(agent1, delegated, "&scope=orders:read"));
+
+    assertThat(narrowed.actor()).isEqualTo(kit.anyAudience.verify(delegated).actor());
+    assertThat(narrowed.subject()).isEqualTo("user");
+    assertThat(narrowed.lineage()).hasSize(2);
+  }
+
+  @Test
+  void aDownScopedTokenStaysInItsParentsRefreshFamilyAndADelegatedOneInNone() {
+    Map<String, Object> json = Clients.json("family-user");
+    json.put("iam_roles", List.of("arn:aws:iam::123456789012:role/family-user"));
+    json.put("refresh_tokens", Map.of("enabled", true));
+    json.put("may_act", List.of("agent-1"));
+    json.put("max_delegation_depth", 1);
+    Client familyUser = clients.add(Clients.parse(json));
+    IssuedToken parent = kit.issue(BrokerKit.caller(familyUser), "&scope=orders:read");
+    String sid = parent.record().sessionId().orElseThrow();
+
+    String narrowed = downScope(familyUser, parent.accessToken(), "").accessToken();
+    String delegated =
+        delegate(agent1, parent.accessToken(), token(agent1, "orders:read", A), "").accessToken();
+
+    assertThat(kit.anyAudience.verify(narrowed).sessionId()).contains(sid);
+    assertThat(kit.anyAudience.verify(delegated).sessionId()).isEmpty();
+    // Revoking the family revokes the down-scoped child with its parent, by its sid.
+    kit.revocations.revokeFamily(sid, kit.clock.instant().plusSeconds(900), "test");
+    refused(() -> kit.anyAudience.verify(narrowed), "invalid_token", "refresh_family_revoked");
+  }
+
+  @Test
+  void refusesAnInvalidOrRevokedSubjectTokenWithTheVerifiersReason() {
+    String parent = token(user, "orders:read", A);
+    kit.revocations.revokeToken(
+        kit.anyAudience.verify(parent).jti(), kit.clock.instant().plusSeconds(900), "test");
+
+    refused(() -> downScope(user, parent, ""), "invalid_request", "token_revoked");
+    kit.clock.advance(Duration.ofHours(1));
+    String expired = token(user, "orders:read", A);
+    kit.clock.advance(Duration.ofMinutes(10));
+    refused(() -> downScope(user, expired, ""), "invalid_request", "expired");
+  }
+
+  @Test
+  void aTokenIsExchangedAtMostSixGenerationsDeep() {
+    String token = token(user, "orders:read", A);
+    for (int i = 0; i < Ancestor.MAX_PER_TOKEN; i++) {
+      token = downScope(user, token, "").accessToken();
+    }
+    String last = token;
+
+    assertThat(kit.anyAudience.verify(last).lineage()).hasSize(Ancestor.MAX_PER_TOKEN);
+    refused(() -> downScope(user, last, ""), "invalid_request", "exchange_lineage_too_long");
+  }
+
+  @Test
+  void aSenderConstrainedSubjectTokenIsExchangedOnlyWithProofOfItsKey() {
+    Optional<Confirmation> key = Optional.of(new Confirmation.DpopKey(JKT));
+    String bound =
+        kit.issue(BrokerKit.caller(user), "&scope=orders:read&audience=" + encode(A), key)
+            .accessToken();
+
+    refused(
+        () -> exchange(as(user), bound, Optional.empty(), "", Optional.empty()),
+        "invalid_request",
+        "exchange_binding_not_proven");
+    refused(
+        () ->
+            exchange(
+                as(user),
+                bound,
+                Optional.empty(),
+                "",
+                Optional.of(new Confirmation.DpopKey(JKT.replace('N', 'M')))),
+        "invalid_request",
+        "exchange_binding_not_proven");
+    assertThat(verified(exchange(as(user), bound, Optional.empty(), "", key)).confirmation())
+        .isEqualTo(key);
+  }
+
+  // delegation
+
+  @Test
+  void twoHopsNarrowAtEachHopAndCarryTheActChain() {
+    String userToken = token(user, "orders:read orders:write reports:read", A);
+    VerifiedToken subject = kit.anyAudience.verify(userToken);
+
+    IssuedToken hop1 =
+        delegate(
+            agent1,
+            userToken,
+            token(agent1, "orders:read", A),
+            "&scope=orders:read%20orders:write");
+    VerifiedToken first = verified(hop1);
+    IssuedToken hop2 =
+        delegate(agent2, hop1.accessToken(), token(agent2, "orders:read", A), "&scope=orders:read");
+    VerifiedToken second = verified(hop2);
+
+    assertThat(first.clientId()).isEqualTo("agent-1");
+    assertThat(first.subject()).isEqualTo("user");
+    assertThat(first.scopes()).containsExactly("orders:read", "orders:write");
+    assertThat(first.actor())
+        .contains(new Actor("agent-1", Optional.of("agent-1"), Optional.empty(), Optional.empty()));
+    assertThat(first.lineage()).containsExactly(new Ancestor(subject.jti(), "user"));
+    assertThat(hop1.record().exchangedFrom().get().actorChain())
+        .contains("{\"sub\":\"agent-1\",\"client_id\":\"agent-1\"}");
+
+    assertThat(second.clientId()).isEqualTo("agent-2");
+    assertThat(second.subject()).isEqualTo("user");
+    assertThat(second.scopes()).containsExactly("orders:read");
+    assertThat(second.delegationDepth()).isEqualTo(2);
+    assertThat(second.actor().get().subject()).isEqualTo("agent-2");
+    assertThat(second.actor().get().previous()).isEqualTo(first.actor());
+    assertThat(second.lineage())
+        .containsExactly(new Ancestor(subject.jti(), "user"), new Ancestor(first.jti(), "agent-1"));
+    assertThat(second.expiresAt()).isBeforeOrEqualTo(first.expiresAt());
+  }
+
+  @Test
+  void aDelegatedTokenGetsTheScopesTheSubjectAndTheActorBothHoldByDefault() {
+    String userToken = token(user, "orders:write reports:read", A);
+    String hop1 = delegate(agent1, userToken, token(agent1, "orders:read", A), "").accessToken();
+
+    assertThat(kit.anyAudience.verify(hop1).scopes()).containsExactly("orders:write");
+  }
+
+  @Test
+  void aHopThatWidensTheScopesIsRefused() {
+    String userToken = token(user, "orders:read", A);
+    String actor = token(agent1, "orders:read", A);
+
+    // orders:write: the actor client has it, the subject token does not.
+    refused(
+        () -> delegate(agent1, userToken, actor, "&scope=orders:read%20orders:write"),
+        "invalid_scope",
+        "scope_not_allowed");
+    // reports:read: the subject token has it, the actor client does not.
+    String wide = token(user, "orders:read reports:read", A);
+    refused(
+        () -> delegate(agent1, wide, actor, "&scope=reports:read"),
+        "invalid_scope",
+        "scope_not_allowed");
+  }
+
+  @Test
+  void anAudienceOutsideTheSubjectsOrTheActorsIsRefused() {
+    String userToken = token(user, "orders:read", B);
+
+    refused(
+        () -> delegate(agent1, userToken, token(agent1, "orders:read", A), ""),
+        "invalid_target",
+        "audience_required");
+    refused(
+        () ->
+            delegate(agent1, userToken, token(agent1, "orders:read", A), "&audience=" + encode(A)),
+        "invalid_target",
+        "audience_not_allowed");
+  }
+
+  @Test
+  void anActorNotInMayActIsRefused() {
+    String userToken = token(user, "orders:read", A);
+
+    refused(
+        () -> delegate(stranger, userToken, token(stranger, "orders:read", A), ""),
+        "invalid_request",
+        "exchange_actor_not_allowed");
+    // agent-2 may act for agent-1's tokens, not for the user's
+    refused(
+        () -> delegate(agent2, userToken, token(agent2, "orders:read", A), ""),
+        "invalid_request",
+        "exchange_actor_not_allowed");
+  }
+
+  @Test
+  void anActorTokenOfAnotherClientThanTheCallerIsRefused() {
+    String userToken = token(user, "orders:read", A);
+    String agent2Token = token(agent2, "orders:read", A);
+
+    refused(
+        () -> delegate(agent1, userToken, agent2Token, ""),
+        "invalid_request",
+        "exchange_actor_token_of_another_client");
+    refused(
+        () -> exchange(Optional.empty(), userToken, Optional.of(agent2Token), "", Optional.empty()),
+        "invalid_request",
+        "exchange_actor_token_of_another_client");
+  }
+
+  @Test
+  void aChainDeeperThanAnyClientInItAllowsIsRefused() {
+    // agent-2 allows chains of 1 only: the second hop (depth 2) is refused because of it ...
+    clients.save(withDepth(agent2, 1), agent2.version());
+    String hop1 =
+        delegate(agent1, token(user, "orders:read", A), token(agent1, "orders:read", A), "")
+            .accessToken();
+    refused(
+        () -> delegate(agent2, hop1, token(agent2, "orders:read", A), ""),
+        "invalid_request",
+        "exchange_delegation_too_deep");
+    // ... and equally when it is the original subject's client (in the lineage) that allows 1.
+    clients.save(
+        withDepth(clients.find("agent-2").get(), 2), clients.find("agent-2").get().version());
+    clients.save(withDepth(user, 1), user.version());
+    refused(
+        () -> delegate(agent2, hop1, token(agent2, "orders:read", A), ""),
+        "invalid_request",
+        "exchange_delegation_too_deep");
+    clients.save(withDepth(clients.find("user").get(), 2), clients.find("user").get().version());
+    assertThat(
+            verified(delegate(agent2, hop1, token(agent2, "orders:read", A), "")).delegationDepth())
+        .isEqualTo(2);
+  }
+
+  private static Client withDepth(Client client, int depth) {
+    Map<String, Object> json = io.tokenbroker.clients.ClientJson.toJson(client);
+    json.put("max_delegation_depth", depth);
+    return io.tokenbroker.clients.ClientJson.fromJson(json, client.version());
+  }
+
+  @Test
+  void aDelegatedTokenIsRevokedWithItsParentAndItsParentsClient() {
+    String userToken = token(user, "orders:read", A);
+    VerifiedToken subject = kit.anyAudience.verify(userToken);
+    String hop1 = delegate(agent1, userToken, token(agent1, "orders:read", A), "").accessToken();
+    String narrowed = downScope(agent1, hop1, "").accessToken();
+    kit.revocations.revokeToken(subject.jti(), kit.clock.instant().plusSeconds(900), "test");
+
+    refused(() -> kit.anyAudience.verify(hop1), "invalid_token", "ancestor_revoked");
+    refused(() -> kit.anyAudience.verify(narrowed), "invalid_token", "ancestor_revoked");
+  }
+
+  @Test
+  void aChildIsRevokedWhenItsParentsClientRevokesItsTokens() {
+    String userToken = token(user, "orders:read", A);
+    String child = downScope(user, userToken, "").accessToken();
+    String hop1 = delegate(agent1, userToken, token(agent1, "orders:read", A), "").accessToken();
+    kit.revocations.revokeClientTokensBefore(
+        "user", kit.clock.instant().plusSeconds(1), kit.clock.instant().plusSeconds(900));
+
+    refused(() -> kit.anyAudience.verify(child), "invalid_token", "client_tokens_revoked");
+    refused(() -> kit.anyAudience.verify(hop1), "invalid_token", "ancestor_client_tokens_revoked");
+  }
+
+  @Test
+  void anOutsideActorTokenAuthenticatesItsClientThroughFederation() {
+    SortedSet<String> onlyRead = new TreeSet<>(List.of("orders:read"));
+    outside.set(
+        new FederatedAuthentication.FederatedClient(
+            new AuthenticatedClient(agent1, AuthMethod.PRIVATE_KEY_JWT, "k8s"),
+            new ExchangedFrom.OutsideIdentity(
+                "https://k8s.example.com", "system:serviceaccount:ns:agent", new TreeMap<>(), "h"),
+            new GrantLimits(
+                Optional.of(onlyRead), Optional.empty(), Optional.empty(), Optional.empty())));
+    String userToken = token(user, "orders:read orders:write", A);
+    String k8s = "eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJodHRwczovL2s4cy5leGFtcGxlLmNvbSJ9.c2ln";
+
+    IssuedToken delegated =
+        exchange(
+            Optional.empty(), userToken, Optional.of(k8s), "&client_id=agent-1", Optional.empty());
+
+    VerifiedToken token = verified(delegated);
+    assertThat(federatedCalls).containsExactly("agent-1 " + k8s);
+    assertThat(token.clientId()).isEqualTo("agent-1");
+    assertThat(token.actor().get().clientId()).contains("agent-1");
+    // the trust policy caps the grant: orders:write is not in it
+    assertThat(token.scopes()).containsExactly("orders:read");
+    assertThat(delegated.record().exchangedFrom().get().outsideIdentity().get().subject())
+        .isEqualTo("system:serviceaccount:ns:agent");
+    refused(
+        () ->
+            exchange(
+                Optional.empty(),
+                userToken,
+                Optional.of(k8s),
+                "&client_id=agent-1&scope=orders:write",
+                Optional.empty()),
+        "invalid_scope",
+        "scope_not_allowed");
+    // a credential of another client with it: refused
+    refused(
+        () ->
+            exchange(
+                as(agent2), userToken, Optional.of(k8s), "&client_id=agent-1", Optional.empty()),
+        "invalid_request",
+        "exchange_actor_client_mismatch");
+  }
+}
