@@ -71,6 +71,7 @@ final class ExchangeTestServer implements AutoCloseable {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/token", this::token);
     server.createContext("/github/idtoken", this::idToken);
+    server.createContext("/api", this::api);
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.start();
   }
@@ -176,6 +177,18 @@ final class ExchangeTestServer implements AutoCloseable {
       githubTokens.add(token);
       github.add(seen(exchange, Map.of(), 200));
       answer(exchange, 200, "{\"count\":1,\"value\":\"" + token + "\"}");
+    }
+  }
+
+  /** An API: 200 for a token this server issued, sent as a bearer token; else 401. */
+  private void api(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+      boolean known =
+          authorization != null
+              && authorization.startsWith("Bearer ")
+              && issued.contains(authorization.substring("Bearer ".length()));
+      answer(exchange, known ? 200 : 401, known ? "{\"hello\":\"workload\"}" : "");
     }
   }
 
