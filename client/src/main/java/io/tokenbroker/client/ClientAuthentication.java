@@ -18,8 +18,9 @@ import java.util.SequencedMap;
  * the grant is {@code client_credentials}; for a federated workload the credential is itself the
  * grant (the outside token as {@code subject_token}) and the request carries no other, so that way
  * replaces the grant, read anew for every attempt, and only names its client in {@link #post}.
- * Token exchanges of broker tokens ({@link TokenClient#downscope}, {@link TokenClient#actFor}) go
- * through {@link #post} alone, with whatever credential the way has.
+ * Exchanges of broker tokens ({@link TokenClient#downscope}, {@link TokenClient#actFor}) are
+ * authenticated by {@link #post} like any request; a federated agent's outside token is its actor
+ * token instead.
  *
  * <p>It builds the whole request, body included, so that a way that signs the body (SigV4) fits
  * here. A DPoP proof ({@link TokenClient.Builder#dpop()}) is added to what it builds, for every way

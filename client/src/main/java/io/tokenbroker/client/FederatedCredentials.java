@@ -51,9 +51,9 @@ import java.util.regex.Pattern;
  *
  * <p>Whatever the source gives must look like a JWT (three base64url parts, at most 8 KiB), or it is
  * not sent: a wrong path never sends a key file to the broker. No token, nor GitHub's request
- * token, is put in a message, a log line or {@link #toString()}. Down-scoping and delegation
- * ({@link TokenClient#downscope}, {@link TokenClient#actFor}) with this credential name the client
- * and present the broker token alone.
+ * token, is put in a message, a log line or {@link #toString()}. In a delegation ({@link
+ * TokenClient#actFor}) the outside token is the actor token; down-scoping needs a credential that
+ * authenticates the request, which this is not ({@link TokenClient#downscope}).
  */
 public final class FederatedCredentials implements ClientAuthentication {
 
@@ -245,6 +245,14 @@ public final class FederatedCredentials implements ClientAuthentication {
     grant.put("subject_token_type", tokenType);
     grant.put("requested_token_type", TokenEndpoint.ACCESS_TOKEN_TYPE);
     return grant;
+  }
+
+  /**
+   * The outside token, read or fetched now, as the actor of a delegation ({@link
+   * TokenClient#actFor}): the broker authenticates the acting client by it.
+   */
+  Map<String, String> actorToken() {
+    return Map.of("actor_token", source.token(), "actor_token_type", tokenType);
   }
 
   /** Names the client: the subject token is the credential, there is no other. */

@@ -368,56 +368,97 @@ public final class TokenClient {
    * no longer than {@code token} has left, and revoked with it. Hand it to a component or a
    * sub-process that needs less than the client holds: if it leaks, it is good for less.
    *
-   * <p>Each call is one exchange, authenticated like the client's other requests and bound to its
-   * DPoP key if it has one; the result is not cached (it derives from {@code token}, not from the
-   * client's own credential, and may be narrower than a token for the same scopes and audience):
-   * keep it as long as you need it, up to {@link AccessToken#expiresAt()}. Retried on 429 and 503
-   * only ({@link RetryPolicy}); a refusal ({@code invalid_scope}, {@code invalid_target}, {@code
-   * invalid_request} for a token that is not this client's or no longer valid) is a {@link
-   * TokenRequestRejected}.
+   * <p>Each call is one exchange, authenticated like the client's other requests (the broker
+   * down-scopes a token for its own client only) and bound to its DPoP key if it has one; the
+   * result is not cached (it derives from {@code token}, not from the client's own credential, and
+   * may be narrower than a token for the same scopes and audience): keep it as long as you need it,
+   * up to {@link AccessToken#expiresAt()}. Retried on 429 and 503 only ({@link RetryPolicy}); a
+   * refusal ({@code invalid_scope}, {@code invalid_target}, {@code invalid_request} for a token that
+   * is not this client's or no longer valid) is a {@link TokenRequestRejected}.
+   *
+   * @throws IllegalStateException for a client with {@link FederatedCredentials}: it has no
+   *     credential to prove the token is its own; ask {@link #token(Set, String)} for the narrower
+   *     token instead (a new exchange of the outside token)
    */
   public AccessToken downscope(AccessToken token, Set<String> scopes, String audience) {
     Objects.requireNonNull(token, "token");
-    return exchange(token.value(), Optional.empty(), scopes, audience);
+    if (authentication instanceof FederatedCredentials) {
+      throw new IllegalStateException(
+          "a federated client has no credential to down-scope with: ask token(scopes, audience)"
+              + " for the narrower token instead");
+    }
+    return exchange(token.value(), scopes, audience, () -> Map.of());
   }
 
   /**
    * A token for this client acting for another party (RFC 8693 delegation, for agents): {@code
    * subjectToken} is the broker access token the party gave this client (its client must name this
-   * one in {@code may_act}), and this client's own token for its default scopes ({@link #token()})
-   * is sent as {@code actor_token}. The new token's {@code sub} is the party's, its {@code act}
-   * claim names this client (and any earlier actors), its scopes and audience are within both
-   * tokens' and its life within the subject token's. Not cached, as {@link #downscope}.
+   * one in {@code may_act}). The new token's {@code sub} is the party's, its {@code act} claim names
+   * this client (and any earlier actors), its scopes and audience are within both clients' and its
+   * life within the subject token's. Not cached, as {@link #downscope}.
+   *
+   * <p>The actor is this client, proven as its other requests are: its own token for its default
+   * scopes ({@link #token()}) as {@code actor_token}, the request authenticated by the client's
+   * credential; with {@link FederatedCredentials}, which authenticate no request, the outside token
+   * (read or fetched anew) is the {@code actor_token} and the broker authenticates the actor by it.
    */
   public AccessToken actFor(String subjectToken, Set<String> scopes, String audience) {
+    if (authentication instanceof FederatedCredentials federated) {
+      return exchange(subjectToken, scopes, audience, federated::actorToken);
+    }
     return actFor(subjectToken, token(), scopes, audience);
   }
 
-  /** As {@link #actFor(String, Set, String)}, with this client's own {@code actorToken}. */
+  /**
+   * As {@link #actFor(String, Set, String)}, with this client's own {@code actorToken} (a broker
+   * token of this client, for the request's credential to vouch for).
+   */
   public AccessToken actFor(
       String subjectToken, AccessToken actorToken, Set<String> scopes, String audience) {
     Objects.requireNonNull(actorToken, "actorToken");
-    return exchange(subjectToken, Optional.of(actorToken.value()), scopes, audience);
+    return exchange(
+        subjectToken,
+        scopes,
+        audience,
+        () ->
+            Map.of(
+                "actor_token",
+                actorToken.value(),
+                "actor_token_type",
+                TokenEndpoint.ACCESS_TOKEN_TYPE));
   }
 
+  /**
+   * One exchange of {@code subjectToken}, a broker access token; {@code actor} gives the actor
+   * parameters, if any, for every attempt (an outside actor token is fetched anew each time).
+   */
   private AccessToken exchange(
-      String subjectToken, Optional<String> actorToken, Set<String> scopes, String audience) {
+      String subjectToken,
+      Set<String> scopes,
+      String audience,
+      Supplier<Map<String, String>> actor) {
     if (subjectToken == null || subjectToken.isBlank()) {
       throw new IllegalArgumentException("subjectToken must be a token");
     }
     Objects.requireNonNull(audience, "audience");
-    Map<String, String> parameters = new LinkedHashMap<>();
-    parameters.put("grant_type", TokenEndpoint.TOKEN_EXCHANGE);
-    parameters.put("subject_token", subjectToken);
-    parameters.put("subject_token_type", TokenEndpoint.ACCESS_TOKEN_TYPE);
-    actorToken.ifPresent(
-        actor -> {
-          parameters.put("actor_token", actor);
-          parameters.put("actor_token_type", TokenEndpoint.ACCESS_TOKEN_TYPE);
-        });
-    parameters.put("requested_token_type", TokenEndpoint.ACCESS_TOKEN_TYPE);
-    addTarget(parameters, new Key(new TreeSet<>(scopes), Optional.of(audience)));
-    return token(endpoint.grant(parameters), scopes);
+    Key target = new Key(new TreeSet<>(scopes), Optional.of(audience));
+    TokenEndpoint.Answer answer =
+        endpoint.grant(
+            () -> {
+              Map<String, String> parameters = new LinkedHashMap<>();
+              parameters.put("grant_type", TokenEndpoint.TOKEN_EXCHANGE);
+              parameters.put("subject_token", subjectToken);
+              parameters.put("subject_token_type", TokenEndpoint.ACCESS_TOKEN_TYPE);
+              Map<String, String> acting = actor.get();
+              if (!acting.isEmpty()) { // in RFC 8693's order: the token, then its type
+                parameters.put("actor_token", acting.get("actor_token"));
+                parameters.put("actor_token_type", acting.get("actor_token_type"));
+              }
+              parameters.put("requested_token_type", TokenEndpoint.ACCESS_TOKEN_TYPE);
+              addTarget(parameters, target);
+              return parameters;
+            });
+    return token(answer, scopes);
   }
 
   private static String stripSlash(String uri) {

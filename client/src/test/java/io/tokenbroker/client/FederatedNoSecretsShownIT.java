@@ -83,9 +83,7 @@ class FederatedNoSecretsShownIT {
       shown.add(refused.getMessage());
       shown.add(refused.toString());
       shown.add(((TokenRequestRejected) refused).errorDescription().orElseThrow());
-      // Down-scoping and delegation refused, echoing subject and actor tokens.
-      server.answerBroker(1, new ExchangeTestServer.Canned(400, Map.of(), echoing("invalid_scope")));
-      Throwable narrow = catchThrowable(() -> client.downscope(token, read, API));
+      // Delegation refused, echoing the subject and the (outside) actor token.
       server.answerBroker(1, new ExchangeTestServer.Canned(400, Map.of(), echoing("invalid_request")));
       String userToken = ExchangeTestServer.jwt(server.uri().toString(), "alice");
       Throwable acting = catchThrowable(() -> client.actFor(userToken, read, API));
@@ -107,7 +105,7 @@ class FederatedNoSecretsShownIT {
       assertThat(client.token(read, API).value()).isEqualTo(token.value());
       clock.advance(Duration.ofSeconds(60));
       Throwable unavailable = catchThrowable(() -> client.token(read, API));
-      for (Throwable t : List.of(refused, narrow, acting, unavailable, keyRefused)) {
+      for (Throwable t : List.of(refused, acting, unavailable, keyRefused)) {
         assertThat(t).isInstanceOf(TokenBrokerException.class);
         for (Throwable c = t; c != null; c = c.getCause()) {
           shown.add(c.toString());

@@ -146,26 +146,42 @@ class TokenExchangeHelpersIT {
   }
 
   @Test
-  void aFederatedAgentActsWithItsExchangedTokenAndNamesItsClientOnly() {
+  void aFederatedAgentActsWithItsOutsideTokenAsActorAndCannotDownscope() {
+    List<String> outside = new java.util.concurrent.CopyOnWriteArrayList<>();
     TokenClient agent =
         client(
                 FederatedCredentials.fromSupplier(
                     "agent-ci",
-                    () -> ExchangeTestServer.jwt("https://token.actions.githubusercontent.com", "x"),
+                    () -> {
+                      String t =
+                          ExchangeTestServer.jwt(
+                              "https://token.actions.githubusercontent.com", "x");
+                      outside.add(t);
+                      return t;
+                    },
                     FederatedCredentials.ID_TOKEN))
             .build();
     String userToken = ExchangeTestServer.jwt(server.uri().toString(), "alice");
 
     agent.actFor(userToken, Set.of("demo:read"), API);
 
-    List<ExchangeTestServer.Seen> seen = server.brokerRequests();
-    assertThat(seen.getFirst().form())
-        .containsEntry("subject_token_type", FederatedCredentials.ID_TOKEN);
-    assertThat(seen.get(1).form())
-        .containsEntry("subject_token", userToken)
-        .containsEntry("actor_token", server.issued().getFirst())
-        .containsEntry("client_id", "agent-ci")
+    // One request: no broker token of its own is needed, the outside token is the actor's proof.
+    assertThat(server.brokerRequests()).singleElement();
+    assertThat(server.brokerRequests().getFirst().form())
+        .contains(
+            entry("grant_type", EXCHANGE),
+            entry("subject_token", userToken),
+            entry("subject_token_type", ACCESS_TOKEN),
+            entry("actor_token", outside.getFirst()),
+            entry("actor_token_type", FederatedCredentials.ID_TOKEN),
+            entry("client_id", "agent-ci"))
         .doesNotContainKey("client_assertion");
+    // Down-scoping needs a credential proving the token is the client's: refused before sending.
+    AccessToken own = agent.token(Set.of("demo:read"), API);
+    assertThat(catchThrowable(() -> agent.downscope(own, Set.of("demo:read"), API)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("token(scopes, audience)");
+    assertThat(server.brokerRequests()).hasSize(2);
   }
 
   @Test
@@ -216,9 +232,9 @@ class TokenExchangeHelpersIT {
     assertThat(failed).isInstanceOf(TokenUnavailable.class);
   }
 
-  /** DPoP with a federated credential: the exchange carries a proof, the token is bound to it. */
+  /** DPoP with a federated credential: every exchange carries a proof, each token is bound to it. */
   @Test
-  void dpopBindsAnExchangedTokenAndItsDownscopedOne() throws Exception {
+  void dpopBindsAnExchangedTokenAndADelegatedOne() throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     try (DPoPTestServer dpopServer = new DPoPTestServer()) {
       DPoPKey key = DPoPKey.generate();
@@ -236,7 +252,11 @@ class TokenExchangeHelpersIT {
       AccessToken token = tokens.token(Set.of("demo:read"));
       clock.advance(Duration.ofSeconds(226));
       AccessToken renewed = tokens.token(Set.of("demo:read"));
-      AccessToken narrow = tokens.downscope(renewed, Set.of("demo:read"), dpopServer.uri() + "/api");
+      AccessToken acting =
+          tokens.actFor(
+              ExchangeTestServer.jwt(dpopServer.uri().toString(), "alice"),
+              Set.of("demo:read"),
+              dpopServer.uri() + "/api");
 
       assertThat(dpopServer.seen("/token"))
           .extracting(DPoPTestServer.Seen::grantType, DPoPTestServer.Seen::status)
@@ -247,7 +267,7 @@ class TokenExchangeHelpersIT {
               org.assertj.core.groups.Tuple.tuple(EXCHANGE, 200));
       assertThat(dpopServer.seen("/token"))
           .allSatisfy(s -> assertThat(s.jkt()).contains(key.thumbprint()));
-      for (AccessToken t : List.of(token, renewed, narrow)) {
+      for (AccessToken t : List.of(token, renewed, acting)) {
         assertThat(t.tokenType()).isEqualTo("DPoP");
         HttpResponse<String> answer =
             t.send(
