@@ -26,9 +26,9 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
- * A workload's identity token from its own platform as its only credential: each new token is
- * asked with the token-exchange grant (RFC 8693) at {@code POST /token}, the outside token as
- * {@code subject_token} and the client it acts as in {@code client_id}; the broker checks the token
+ * A workload's identity token from its own platform as its only credential: each new token is asked
+ * with the token-exchange grant (RFC 8693) at {@code POST /token}, the outside token as {@code
+ * subject_token} and the client it acts as in {@code client_id}; the broker checks the token
  * against that client's trust policies. No secret of the broker's is ever held: the platform's
  * token is short-lived and bound to this workload.
  *
@@ -42,15 +42,15 @@ import java.util.regex.Pattern;
  *   <li>{@link #fromFile}: a token file, re-read on every exchange: a Kubernetes projected
  *       service-account token ({@link #kubernetes}), or a file an environment variable names
  *       ({@link #fromFileNamedBy}, e.g. {@code AWS_WEB_IDENTITY_TOKEN_FILE});
- *   <li>{@link #githubActions}: a new ID token per exchange from GitHub's ID-token endpoint, for the
- *       broker's audience (the job needs {@code permissions: id-token: write});
+ *   <li>{@link #githubActions}: a new ID token per exchange from GitHub's ID-token endpoint, for
+ *       the broker's audience (the job needs {@code permissions: id-token: write});
  *   <li>{@link #gitlabCi}: the ID token GitLab puts in the variable the job's {@code id_tokens:}
  *       names;
  *   <li>{@link #fromSupplier}: any other source.
  * </ul>
  *
- * <p>Whatever the source gives must look like a JWT (three base64url parts, at most 8 KiB), or it is
- * not sent: a wrong path never sends a key file to the broker. No token, nor GitHub's request
+ * <p>Whatever the source gives must look like a JWT (three base64url parts, at most 8 KiB), or it
+ * is not sent: a wrong path never sends a key file to the broker. No token, nor GitHub's request
  * token, is put in a message, a log line or {@link #toString()}. In a delegation ({@link
  * TokenClient#actFor}) the outside token is the actor token; down-scoping needs a credential that
  * authenticates the request, which this is not ({@link TokenClient#downscope}).
@@ -139,8 +139,8 @@ public final class FederatedCredentials implements ClientAuthentication {
    * client's trust policy requires, usually the broker's issuer URL), from the job's ID-token
    * endpoint ({@code ACTIONS_ID_TOKEN_REQUEST_URL} with {@code &audience=} appended, the bearer
    * {@code ACTIONS_ID_TOKEN_REQUEST_TOKEN}); both are set only for a job with {@code permissions:
-   * id-token: write}. The endpoint's failures (5xx, 429, unreachable) are retried with the
-   * client's back-off; a 4xx is not.
+   * id-token: write}. The endpoint's failures (5xx, 429, unreachable) are retried with the client's
+   * back-off; a 4xx is not.
    *
    * @throws IllegalStateException if the job has no ID-token endpoint
    */
@@ -293,7 +293,11 @@ public final class FederatedCredentials implements ClientAuthentication {
       // The kubelet replacing it, a file system hiccup: worth another attempt.
       throw new UncheckedIOException(
           new IOException(
-              "the token file " + file + " could not be read (" + e.getClass().getSimpleName() + ")"));
+              "the token file "
+                  + file
+                  + " could not be read ("
+                  + e.getClass().getSimpleName()
+                  + ")"));
     }
     return checked(new String(bytes, StandardCharsets.US_ASCII), "the token file " + file);
   }

@@ -301,7 +301,8 @@ public final class TokenClient {
     TokenEndpoint.Answer answer =
         endpoint.grant(
             () -> {
-              Map<String, String> parameters = new LinkedHashMap<>(authentication.credentialGrant());
+              Map<String, String> parameters =
+                  new LinkedHashMap<>(authentication.credentialGrant());
               grantType[0] = parameters.get("grant_type");
               addTarget(parameters, key);
               return parameters;
@@ -373,8 +374,8 @@ public final class TokenClient {
    * result is not cached (it derives from {@code token}, not from the client's own credential, and
    * may be narrower than a token for the same scopes and audience): keep it as long as you need it,
    * up to {@link AccessToken#expiresAt()}. Retried on 429 and 503 only ({@link RetryPolicy}); a
-   * refusal ({@code invalid_scope}, {@code invalid_target}, {@code invalid_request} for a token that
-   * is not this client's or no longer valid) is a {@link TokenRequestRejected}.
+   * refusal ({@code invalid_scope}, {@code invalid_target}, {@code invalid_request} for a token
+   * that is not this client's or no longer valid) is a {@link TokenRequestRejected}.
    *
    * @throws IllegalStateException for a client with {@link FederatedCredentials}: it has no
    *     credential to prove the token is its own; ask {@link #token(Set, String)} for the narrower
@@ -393,9 +394,9 @@ public final class TokenClient {
   /**
    * A token for this client acting for another party (RFC 8693 delegation, for agents): {@code
    * subjectToken} is the broker access token the party gave this client (its client must name this
-   * one in {@code may_act}). The new token's {@code sub} is the party's, its {@code act} claim names
-   * this client (and any earlier actors), its scopes and audience are within both clients' and its
-   * life within the subject token's. Not cached, as {@link #downscope}.
+   * one in {@code may_act}). The new token's {@code sub} is the party's, its {@code act} claim
+   * names this client (and any earlier actors), its scopes and audience are within both clients'
+   * and its life within the subject token's. Not cached, as {@link #downscope}.
    *
    * <p>The actor is this client, proven as its other requests are: its own token for its default
    * scopes ({@link #token()}) as {@code actor_token}, the request authenticated by the client's

@@ -195,12 +195,12 @@ final class TokenEndpoint {
 
   /**
    * What a grant is retried on. A refresh token works once: a request that may have reached the
-   * broker (a timeout, a 502 from a Lambda that ran, a 503/504 after a committed write) must not
-   * be sent again, or the broker takes the second use for theft and revokes the family. Only what
-   * the broker did not process is retried: 429 (throttled before any work) and a connection never
-   * made. A token exchange may spend its subject token (a single-use jti): it is retried on 429,
-   * on the broker's own 503 (temporarily_unavailable, with Retry-After) and on a connection never
-   * made, never after a timeout or a 502/504, where the same token sent again would be refused as a
+   * broker (a timeout, a 502 from a Lambda that ran, a 503/504 after a committed write) must not be
+   * sent again, or the broker takes the second use for theft and revokes the family. Only what the
+   * broker did not process is retried: 429 (throttled before any work) and a connection never made.
+   * A token exchange may spend its subject token (a single-use jti): it is retried on 429, on the
+   * broker's own 503 (temporarily_unavailable, with Retry-After) and on a connection never made,
+   * never after a timeout or a 502/504, where the same token sent again would be refused as a
    * replay. A client_credentials grant is retried on every transient failure.
    */
   private static Set<Integer> retryable(String grantType) {

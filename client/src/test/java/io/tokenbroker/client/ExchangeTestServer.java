@@ -22,10 +22,10 @@ import java.util.function.Function;
 
 /**
  * Real HTTP on loopback standing in for the broker's {@code POST /token} (token exchange, RFC 8693)
- * and for GitHub Actions' ID-token endpoint ({@code GET /github/idtoken?api-version=2.0&audience=}):
- * records every request exactly as it arrived, answers the next ones from a queue, and otherwise
- * the way each real one does (a token response with {@code issued_token_type}; {@code {"value":
- * <a new JWT>}}).
+ * and for GitHub Actions' ID-token endpoint ({@code GET
+ * /github/idtoken?api-version=2.0&audience=}): records every request exactly as it arrived, answers
+ * the next ones from a queue, and otherwise the way each real one does (a token response with
+ * {@code issued_token_type}; {@code {"value": <a new JWT>}}).
  */
 final class ExchangeTestServer implements AutoCloseable {
 
@@ -150,8 +150,7 @@ final class ExchangeTestServer implements AutoCloseable {
           new StringBuilder("{\"access_token\":\"")
               .append(access)
               .append("\",\"token_type\":\"Bearer\",\"expires_in\":300")
-              .append(
-                  ",\"issued_token_type\":\"urn:ietf:params:oauth:token-type:access_token\"");
+              .append(",\"issued_token_type\":\"urn:ietf:params:oauth:token-type:access_token\"");
       if (form.containsKey("scope")) {
         body.append(",\"scope\":\"").append(form.get("scope")).append('"');
       }
@@ -211,7 +210,8 @@ final class ExchangeTestServer implements AutoCloseable {
         continue;
       }
       int eq = pair.indexOf('=');
-      String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      String name =
+          URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
       String value =
           eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
       form.merge(name, value, (a, b) -> a + "," + b);

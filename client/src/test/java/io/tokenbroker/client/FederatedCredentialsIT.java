@@ -75,8 +75,10 @@ class FederatedCredentialsIT {
         "deployer",
         BROKER_AUDIENCE,
         Map.of(
-                "ACTIONS_ID_TOKEN_REQUEST_URL", server.githubRequestUrl(),
-                "ACTIONS_ID_TOKEN_REQUEST_TOKEN", GITHUB_REQUEST_TOKEN)
+                "ACTIONS_ID_TOKEN_REQUEST_URL",
+                server.githubRequestUrl(),
+                "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+                GITHUB_REQUEST_TOKEN)
             ::get,
         http);
   }
@@ -203,9 +205,7 @@ class FederatedCredentialsIT {
     server.answerBroker(
         1,
         new ExchangeTestServer.Canned(
-            503,
-            Map.of("Retry-After", "3"),
-            f -> "{\"error\":\"temporarily_unavailable\"}"));
+            503, Map.of("Retry-After", "3"), f -> "{\"error\":\"temporarily_unavailable\"}"));
     TokenClient tokens = client(github()).build();
 
     tokens.token(READ, API);
@@ -457,7 +457,8 @@ class FederatedCredentialsIT {
                 + "]")
         .doesNotContain(GITHUB_REQUEST_TOKEN);
     assertThat(
-            FederatedCredentials.gitlabCi("g", "BROKER_ID_TOKEN", Map.of("BROKER_ID_TOKEN", outside)::get)
+            FederatedCredentials.gitlabCi(
+                    "g", "BROKER_ID_TOKEN", Map.of("BROKER_ID_TOKEN", outside)::get)
                 .toString())
         .isEqualTo("FederatedCredentials[client g, GitLab CI ID token from $BROKER_ID_TOKEN]");
     assertThat(client(github()).build().toString()).contains("GitHub Actions");

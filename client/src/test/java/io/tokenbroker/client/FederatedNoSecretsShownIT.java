@@ -61,15 +61,14 @@ class FederatedNoSecretsShownIT {
               "deployer",
               "https://broker.example.com",
               Map.of(
-                      "ACTIONS_ID_TOKEN_REQUEST_URL", server.githubRequestUrl(),
-                      "ACTIONS_ID_TOKEN_REQUEST_TOKEN", GITHUB_REQUEST_TOKEN)
+                      "ACTIONS_ID_TOKEN_REQUEST_URL",
+                      server.githubRequestUrl(),
+                      "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+                      GITHUB_REQUEST_TOKEN)
                   ::get,
               HttpClient.newHttpClient());
       TokenClient client =
-          TokenClient.builder(server.uri(), github)
-              .clock(clock)
-              .sleeper(clock.sleeper())
-              .build();
+          TokenClient.builder(server.uri(), github).clock(clock).sleeper(clock.sleeper()).build();
       Set<String> read = Set.of("demo:read");
       // GitHub's endpoint failing (logged), the broker's 503 (logged), then a token.
       server.answerGitHub(1, new ExchangeTestServer.Canned(500, Map.of(), f -> "{}"));
@@ -77,14 +76,16 @@ class FederatedNoSecretsShownIT {
       AccessToken token = client.token(read, API);
       shown.add(token.toString());
       // A refusal echoing the outside token (an exception).
-      server.answerBroker(1, new ExchangeTestServer.Canned(400, Map.of(), echoing("invalid_request")));
+      server.answerBroker(
+          1, new ExchangeTestServer.Canned(400, Map.of(), echoing("invalid_request")));
       Throwable refused = catchThrowable(() -> client.token(Set.of("demo:admin"), API));
       assertThat(refused).isInstanceOf(TokenRequestRejected.class);
       shown.add(refused.getMessage());
       shown.add(refused.toString());
       shown.add(((TokenRequestRejected) refused).errorDescription().orElseThrow());
       // Delegation refused, echoing the subject and the (outside) actor token.
-      server.answerBroker(1, new ExchangeTestServer.Canned(400, Map.of(), echoing("invalid_request")));
+      server.answerBroker(
+          1, new ExchangeTestServer.Canned(400, Map.of(), echoing("invalid_request")));
       String userToken = ExchangeTestServer.jwt(server.uri().toString(), "alice");
       Throwable acting = catchThrowable(() -> client.actFor(userToken, read, API));
       // A private_key_jwt client's down-scoping, refused with its assertion echoed.
@@ -97,7 +98,8 @@ class FederatedNoSecretsShownIT {
                       JWSAlgorithm.ES256,
                       "k"))
               .build();
-      server.answerBroker(1, new ExchangeTestServer.Canned(401, Map.of(), echoing("invalid_client")));
+      server.answerBroker(
+          1, new ExchangeTestServer.Canned(401, Map.of(), echoing("invalid_client")));
       Throwable keyRefused = catchThrowable(() -> keyClient.downscope(token, read, API));
       // A failed renewal while the token is valid (logged), then once it is not (an exception).
       clock.advance(Duration.ofSeconds(230));

@@ -164,8 +164,7 @@ class TokenExchangeExampleIT {
     assertThat(server.brokerRequests())
         .extracting(s -> s.form().get("subject_token"), s -> s.form().get("subject_token_type"))
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(
-                projected, "urn:ietf:params:oauth:token-type:jwt"),
+            org.assertj.core.groups.Tuple.tuple(projected, "urn:ietf:params:oauth:token-type:jwt"),
             org.assertj.core.groups.Tuple.tuple(
                 gitlab, "urn:ietf:params:oauth:token-type:id_token"));
     assertThat(server.githubRequests()).isEmpty();
@@ -178,7 +177,8 @@ class TokenExchangeExampleIT {
         new ExchangeTestServer.Canned(
             400,
             Map.of(),
-            f -> "{\"error\":\"invalid_request\",\"error_description\":\"subject_token refused\"}"));
+            f ->
+                "{\"error\":\"invalid_request\",\"error_description\":\"subject_token refused\"}"));
     Run refused = job(github());
     Run nothing = job(base());
     server.answerGitHub(1, new ExchangeTestServer.Canned(403, Map.of(), f -> "{}"));

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Down-scoping and delegation (RFC 8693) from the client's side, over real HTTP: the exact form
- * each sends, its authentication, that its result is never taken for the client's own cached
- * token, the retry rules of an exchange, and DPoP with federated credentials.
+ * each sends, its authentication, that its result is never taken for the client's own cached token,
+ * the retry rules of an exchange, and DPoP with federated credentials.
  */
 class TokenExchangeHelpersIT {
 
@@ -232,7 +232,9 @@ class TokenExchangeHelpersIT {
     assertThat(failed).isInstanceOf(TokenUnavailable.class);
   }
 
-  /** DPoP with a federated credential: every exchange carries a proof, each token is bound to it. */
+  /**
+   * DPoP with a federated credential: every exchange carries a proof, each token is bound to it.
+   */
   @Test
   void dpopBindsAnExchangedTokenAndADelegatedOne() throws Exception {
     HttpClient http = HttpClient.newHttpClient();
