@@ -64,6 +64,10 @@ if [ -n "${SUBJECT_TOKEN_FILE:-}" ]; then
   fi
   type="${SUBJECT_TOKEN_TYPE:-jwt}"
 elif [ -n "${SUBJECT_TOKEN_VAR:-}" ]; then
+  if ! [[ "$SUBJECT_TOKEN_VAR" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]]; then
+    echo "no token: SUBJECT_TOKEN_VAR must be a variable's name" >&2
+    exit 2
+  fi
   source="\$$SUBJECT_TOKEN_VAR"
   subject="${!SUBJECT_TOKEN_VAR:-}"
   type="${SUBJECT_TOKEN_TYPE:-id_token}"
