@@ -58,7 +58,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
       AssertionCommand.class,
       DPoPProofCommand.class,
       AuditCommand.class,
-      ConsoleCommand.class
+      ConsoleCommand.class,
+      TrustPolicyCommand.class
     })
 public final class Brokerctl {
 

@@ -47,7 +47,9 @@ final class ClientsCommand {
   @Command(
       name = "put",
       description =
-          "Create or replace the registration(s) in FILE (one client, or {\"clients\": [...]}).")
+          "Create or replace the registration(s) in FILE (one client, or {\"clients\": [...]}),"
+              + " trust_policies (federation, docs/schemas/trust-policy.schema.json) included;"
+              + " `trust-policy test` tries an outside token against them.")
   static final class Put implements Callable<Integer> {
     @ParentCommand ClientsCommand clients;
     @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -134,7 +136,7 @@ final class ClientsCommand {
       name = "get",
       description =
           "Print a client's registration as JSON, in the format `clients put` reads (with either"
-              + " --output).")
+              + " --output), trust_policies included.")
   static final class Get implements Callable<Integer> {
     @ParentCommand ClientsCommand clients;
     @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -192,6 +194,9 @@ final class ClientsCommand {
         if (client.certificates().boundTokens()) {
           auth.add("cert-bound");
         }
+        if (!client.trustPolicies().isEmpty()) {
+          auth.add("trust:" + client.trustPolicies().size()); // federation
+        }
         table.row(
             client.clientId(),
             client.enabled() ? "enabled" : "disabled",
@@ -209,6 +214,7 @@ final class ClientsCommand {
       json.put("enabled", client.enabled());
       json.put("iam_roles", client.iamRoles().size());
       json.put("jwks_keys", client.publicKeys().getKeys().size());
+      json.put("trust_policies", client.trustPolicies().size());
       json.put("scopes", List.copyOf(client.scopes()));
       json.put("audiences", List.copyOf(client.audiences()));
       json.put("version", client.version());

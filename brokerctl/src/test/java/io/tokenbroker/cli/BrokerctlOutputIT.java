@@ -65,7 +65,14 @@ class BrokerctlOutputIT {
         clients.stream().filter(c -> c.get("client_id").equals("b")).findFirst().orElseThrow();
     assertThat(b.keySet())
         .containsExactly(
-            "client_id", "enabled", "iam_roles", "jwks_keys", "scopes", "audiences", "version");
+            "client_id",
+            "enabled",
+            "iam_roles",
+            "jwks_keys",
+            "trust_policies",
+            "scopes",
+            "audiences",
+            "version");
     assertThat(b)
         .containsEntry("enabled", false)
         .containsEntry("scopes", List.of("b:read", "b:write"))

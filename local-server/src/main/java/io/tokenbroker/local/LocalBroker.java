@@ -19,7 +19,10 @@ import io.tokenbroker.clients.Client;
 import io.tokenbroker.clients.ClientAdmin;
 import io.tokenbroker.clients.ClientJson;
 import io.tokenbroker.config.BrokerConfig;
+import io.tokenbroker.adapters.federation.RemoteIssuerKeys;
 import io.tokenbroker.config.DpopConfig;
+import io.tokenbroker.config.FederationConfig;
+import io.tokenbroker.federation.IssuerKeys;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.config.RotationConfig;
 import io.tokenbroker.devsupport.MotoServer;
@@ -165,7 +168,7 @@ public final class LocalBroker implements AutoCloseable {
       OperatorPrincipals operators = RevocationConfig.from(env).operators();
       ApiGatewayEmulator gateway =
           new ApiGatewayEmulator(
-              routes(env, tables, operators, options.logFormat()),
+              routes(env, tables, operators, options.logFormat(), options.outsideIssuerCerts()),
               sigV4,
               // As template.yaml: no authorizer cache with mutual TLS (it is keyed by the token
               // alone, so a cached Allow would ignore the certificate of a bound token).
@@ -215,10 +218,21 @@ public final class LocalBroker implements AutoCloseable {
       Env env,
       BrokerTables tables,
       OperatorPrincipals operators,
-      LocalBrokerOptions.LogFormat logFormat) {
+      LocalBrokerOptions.LogFormat logFormat,
+      Optional<Path> outsideIssuerCerts) {
     BrokerAdapters adapters = BrokerAdapters.from(env, ClientTimeouts.requestPath());
     BrokerConfig config = BrokerConfig.from(env);
     Clock clock = Clock.systemUTC();
+    Telemetry tokenTelemetry = telemetry(logFormat, "token");
+    FederationConfig federation = FederationConfig.from(env);
+    // As in Lambda unless told to trust issuers served on this machine (local development).
+    IssuerKeys issuerKeys =
+        outsideIssuerCerts
+            .<IssuerKeys>map(
+                pem ->
+                    RemoteIssuerKeys.forLocalDevelopment(
+                        federation, clock, tokenTelemetry, OutsideIssuerTrust.context(pem)))
+            .orElseGet(() -> RemoteIssuerKeys.from(federation, clock, tokenTelemetry));
     var discoveryWiring =
         new DiscoveryWiring(adapters, config, tables, clock, telemetry(logFormat, "discovery"));
     var tokenWiring =
@@ -228,8 +242,9 @@ public final class LocalBroker implements AutoCloseable {
             tables,
             clock,
             new RenewableRandom(),
-            telemetry(logFormat, "token"),
-            DpopConfig.from(env));
+            tokenTelemetry,
+            DpopConfig.from(env),
+            issuerKeys);
     var revocationWiring =
         new RevocationWiring(adapters, config, tables, clock, telemetry(logFormat, "revocation"));
     var introspectionWiring =

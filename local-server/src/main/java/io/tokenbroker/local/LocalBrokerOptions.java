@@ -22,6 +22,11 @@ import java.util.Optional;
  *     default, or required; as DPOP_NONCES in the stack, with an HMAC key made in moto)
  * @param https a second listener, HTTPS with optional client certificates, as API Gateway's custom
  *     domain with mutual TLS (--https-port N or BROKER_HTTPS_PORT; unset: HTTP only)
+ * @param outsideIssuerCerts local development of federation: a PEM file of the certificates of
+ *     outside issuers served on this machine (a test OIDC issuer on localhost), trusted besides the
+ *     JDK's CAs, and loopback issuers allowed (--trust-issuer-certs FILE or
+ *     BROKER_TRUST_ISSUER_CERTS; unset: as in Lambda, public addresses and the JDK's CAs only;
+ *     private and link-local addresses stay refused either way)
  */
 public record LocalBrokerOptions(
     int port,
@@ -31,7 +36,30 @@ public record LocalBrokerOptions(
     Duration authorizerCacheTtl,
     LogFormat logFormat,
     boolean dpopNonces,
-    Optional<Https> https) {
+    Optional<Https> https,
+    Optional<Path> outsideIssuerCerts) {
+
+  /** Without local outside issuers. */
+  public LocalBrokerOptions(
+      int port,
+      Optional<URI> awsEndpoint,
+      String tablePrefix,
+      Optional<Path> clientsFile,
+      Duration authorizerCacheTtl,
+      LogFormat logFormat,
+      boolean dpopNonces,
+      Optional<Https> https) {
+    this(
+        port,
+        awsEndpoint,
+        tablePrefix,
+        clientsFile,
+        authorizerCacheTtl,
+        logFormat,
+        dpopNonces,
+        https,
+        Optional.empty());
+  }
 
   /**
    * The HTTPS listener: real TLS through the JDK, a server certificate generated at start, client
@@ -103,7 +131,15 @@ public record LocalBrokerOptions(
   /** These options with log lines in {@code format}. */
   public LocalBrokerOptions withLogFormat(LogFormat format) {
     return new LocalBrokerOptions(
-        port, awsEndpoint, tablePrefix, clientsFile, authorizerCacheTtl, format, dpopNonces, https);
+        port,
+        awsEndpoint,
+        tablePrefix,
+        clientsFile,
+        authorizerCacheTtl,
+        format,
+        dpopNonces,
+        https,
+        outsideIssuerCerts);
   }
 
   /** These options with DPoP server nonces required, or not. */
@@ -116,7 +152,8 @@ public record LocalBrokerOptions(
         authorizerCacheTtl,
         logFormat,
         required,
-        https);
+        https,
+        outsideIssuerCerts);
   }
 
   /** These options with the HTTPS listener. */
@@ -129,7 +166,25 @@ public record LocalBrokerOptions(
         authorizerCacheTtl,
         logFormat,
         dpopNonces,
-        Optional.of(value));
+        Optional.of(value),
+        outsideIssuerCerts);
+  }
+
+  /**
+   * These options trusting the outside issuers whose certificates {@code pem} holds, on loopback
+   * too (local development of federation, e.g. with dev-support's TestOidcIssuer).
+   */
+  public LocalBrokerOptions withOutsideIssuerCerts(Path pem) {
+    return new LocalBrokerOptions(
+        port,
+        awsEndpoint,
+        tablePrefix,
+        clientsFile,
+        authorizerCacheTtl,
+        logFormat,
+        dpopNonces,
+        https,
+        Optional.of(pem));
   }
 
   /** Options from the command line (--port N) over the environment. */
@@ -148,6 +203,10 @@ public record LocalBrokerOptions(
         Optional.ofNullable(env.get("BROKER_TLS_CLIENT_AUTH_CAS"))
             .filter(v -> !v.isBlank())
             .map(Path::of);
+    Optional<Path> issuerCerts =
+        Optional.ofNullable(env.get("BROKER_TRUST_ISSUER_CERTS"))
+            .filter(v -> !v.isBlank())
+            .map(Path::of);
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--tls-client-auth-cas" ->
@@ -157,6 +216,8 @@ public record LocalBrokerOptions(
         case "--https-port" ->
             httpsPort = Optional.of(Integer.parseInt(value(args, ++i, "--https-port")));
         case "--truststore" -> truststore = Optional.of(Path.of(value(args, ++i, "--truststore")));
+        case "--trust-issuer-certs" ->
+            issuerCerts = Optional.of(Path.of(value(args, ++i, "--trust-issuer-certs")));
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -185,7 +246,8 @@ public record LocalBrokerOptions(
             Long.parseLong(env.getOrDefault("BROKER_AUTHORIZER_CACHE_SECONDS", "0"))),
         logFormat(env.getOrDefault("BROKER_LOG_FORMAT", "text")),
         dpopNonces(env.getOrDefault("BROKER_DPOP_NONCES", "off")),
-        httpsPort.map(p -> new Https(p, trusted, cas)));
+        httpsPort.map(p -> new Https(p, trusted, cas)),
+        issuerCerts);
   }
 
   private static boolean dpopNonces(String value) {

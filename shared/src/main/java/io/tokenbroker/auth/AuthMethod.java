@@ -11,7 +11,12 @@ public enum AuthMethod {
    */
   TLS_CLIENT_AUTH("tls_client_auth"),
   /** RFC 8705 2.2: a certificate whose key (or which itself) the client registered. */
-  SELF_SIGNED_TLS_CLIENT_AUTH("self_signed_tls_client_auth");
+  SELF_SIGNED_TLS_CLIENT_AUTH("self_signed_tls_client_auth"),
+  /**
+   * Federation (RFC 8693): an outside token (GitHub Actions, GitLab CI, Kubernetes) verified under
+   * one of the client's trust policies.
+   */
+  FEDERATED("federated");
 
   private final String value;
 

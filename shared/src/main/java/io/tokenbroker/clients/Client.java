@@ -19,6 +19,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.SortedSet;
@@ -47,6 +48,9 @@ import java.util.TreeSet;
  * @param dpop whether its token requests must carry DPoP proofs, and with which algorithms
  * @param certificates its mutual TLS registration (RFC 8705): certificate-bound tokens, and
  *     authentication by certificate
+ * @param trustPolicies which outside tokens (federation, RFC 8693) authenticate a workload as this
+ *     client, in the order they are tried (at most {@value TrustPolicy#MAX_PER_CLIENT}); their caps
+ *     lie within this client's scopes, audiences and lifetime
  * @param version optimistic-locking version of the stored record
  */
 public record Client(
@@ -65,6 +69,7 @@ public record Client(
     boolean mayIntrospect,
     ClientDpop dpop,
     CertificatePolicy certificates,
+    List<TrustPolicy> trustPolicies,
     long version) {
 
   /** Asymmetric algorithms a client may sign its assertions with. */
@@ -111,10 +116,14 @@ public record Client(
     iamRoles = normalizedRoles(iamRoles);
     checkKeys(publicKeys);
     Objects.requireNonNull(certificates, "certificates");
-    if (iamRoles.isEmpty() && publicKeys.isEmpty() && certificates.subject().isEmpty()) {
+    trustPolicies = List.copyOf(trustPolicies);
+    if (iamRoles.isEmpty()
+        && publicKeys.isEmpty()
+        && certificates.subject().isEmpty()
+        && trustPolicies.isEmpty()) {
       throw new InvalidClientPolicy(
-          "a client needs iam_roles, jwks or a tls_client_auth_* name (at least one way to"
-              + " authenticate)");
+          "a client needs iam_roles, jwks, a tls_client_auth_* name or trust_policies (at least"
+              + " one way to authenticate)");
     }
     if (certificates.selfSigned() && publicKeys.isEmpty()) {
       throw new InvalidClientPolicy(
@@ -152,6 +161,7 @@ public record Client(
     }
     Objects.requireNonNull(refresh, "refresh");
     Objects.requireNonNull(dpop, "dpop");
+    checkTrustPolicies(trustPolicies, scopes, audiences, maxLifetime);
 
     scopes = Collections.unmodifiableSortedSet(new TreeSet<>(scopes));
     defaultScopes = Collections.unmodifiableSortedSet(new TreeSet<>(defaultScopes));
@@ -176,6 +186,7 @@ public record Client(
         mayIntrospect,
         dpop,
         certificates,
+        trustPolicies,
         version);
   }
 
@@ -197,6 +208,7 @@ public record Client(
         mayIntrospect,
         dpop,
         certificates,
+        trustPolicies,
         newVersion);
   }
 
@@ -255,6 +267,35 @@ public record Client(
       ((AsymmetricJWK) key).toPublicKey();
     } catch (JOSEException unusable) {
       throw new InvalidClientPolicy("jwks: not a usable public key: " + key.getKeyID());
+    }
+  }
+
+  /** At most ten, names unique, each one's caps within the client's own. */
+  private static void checkTrustPolicies(
+      List<TrustPolicy> policies,
+      SortedSet<String> scopes,
+      SortedSet<String> audiences,
+      Duration maxLifetime) {
+    if (policies.size() > TrustPolicy.MAX_PER_CLIENT) {
+      throw new InvalidClientPolicy(
+          "trust_policies: at most " + TrustPolicy.MAX_PER_CLIENT + " policies per client");
+    }
+    Set<String> names = new HashSet<>();
+    for (TrustPolicy policy : policies) {
+      String at = "trust_policies[" + policy.name() + "]: ";
+      if (!names.add(policy.name())) {
+        throw new InvalidClientPolicy(at + "the name appears twice");
+      }
+      if (policy.scopes().isPresent() && !scopes.containsAll(policy.scopes().get())) {
+        throw new InvalidClientPolicy(at + "scopes must be a subset of the client's scopes");
+      }
+      if (policy.audiences().isPresent() && !audiences.containsAll(policy.audiences().get())) {
+        throw new InvalidClientPolicy(at + "audiences must be a subset of the client's audiences");
+      }
+      if (policy.maxLifetime().filter(l -> l.compareTo(maxLifetime) > 0).isPresent()) {
+        throw new InvalidClientPolicy(
+            at + "max_lifetime_seconds must not exceed the client's max_lifetime_seconds");
+      }
     }
   }
 

@@ -44,7 +44,12 @@ import java.util.TreeSet;
  *   "dpop_algorithms": ["ES256", "PS256", "RS256"],
  *   "tls_client_certificate_bound_access_tokens": false,
  *   "tls_client_auth_subject_dn": "CN=ci-deployer,O=Example",
- *   "self_signed_tls_client_auth": false
+ *   "self_signed_tls_client_auth": false,
+ *   "trust_policies": [{"name": "deploy-from-main",
+ *                       "issuer": "https://token.actions.githubusercontent.com",
+ *                       "audience": "https://broker.example.com",
+ *                       "subject": "repo:acme/deployer:ref:refs/heads/main",
+ *                       "claims": {"repository_owner_id": "1234567"}}]
  * }
  * }</pre>
  *
@@ -76,7 +81,8 @@ public final class ClientJson {
           "tls_client_auth_san_uri",
           "tls_client_auth_san_ip",
           "tls_client_auth_san_email",
-          "self_signed_tls_client_auth");
+          "self_signed_tls_client_auth",
+          TrustPolicyJson.MEMBER);
   private static final Set<String> REFRESH_FIELDS =
       Set.of("enabled", "absolute_lifetime_seconds", "idle_lifetime_seconds");
 
@@ -168,6 +174,7 @@ public final class ClientJson {
           mayIntrospect,
           dpop,
           certificates,
+          TrustPolicyJson.policies(json),
           version);
     } catch (ParseException e) {
       throw new InvalidClientPolicy("wrong type: " + e.getMessage());
@@ -213,6 +220,10 @@ public final class ClientJson {
     certificates.subject().ifPresent(subject -> json.put(subject.kind().field(), subject.value()));
     if (certificates.selfSigned()) {
       json.put("self_signed_tls_client_auth", true);
+    }
+    // Likewise: a client without trust policies stays readable by a release from before them.
+    if (!client.trustPolicies().isEmpty()) {
+      json.put(TrustPolicyJson.MEMBER, TrustPolicyJson.toJson(client.trustPolicies()));
     }
     return json;
   }

@@ -79,7 +79,11 @@ public record ServerMetadata(
     return new ServerMetadata(
         endpoints,
         publishedScopes,
-        List.of("client_credentials", "refresh_token"),
+        // RFC 8414 2 with RFC 8693's grant: token exchange (TokenRequest.TOKEN_EXCHANGE).
+        List.of(
+            "client_credentials",
+            "refresh_token",
+            "urn:ietf:params:oauth:grant-type:token-exchange"),
         List.of("private_key_jwt"),
         List.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"),
         List.of("RS256", "ES256"),

@@ -90,6 +90,13 @@ public final class TokenExchangeService {
                 RequestRejected.invalidRequest(
                     ExchangeReason.CLIENT_ID_REQUIRED,
                     "client_id is required: the client the subject_token authenticates as"));
+    if (request.subjectTokenType().equals(ExchangeRequest.ACCESS_TOKEN)) {
+      // RFC 8693 3: an outside workload's token is a JWT or an ID token; an access token is for
+      // its own audience, never a credential here (the broker's own go the path above).
+      throw RequestRejected.invalidRequest(
+          io.tokenbroker.federation.FederationReason.TOKEN_TYPE_NOT_ACCEPTED,
+          io.tokenbroker.federation.OutsideTokenVerifier.NOT_ACCEPTABLE);
+    }
     return new Federated(federation.authenticate(client, request.subjectToken()));
   }
 

@@ -54,6 +54,7 @@ class CertificateAuthenticatorTest {
         c.mayIntrospect(),
         c.dpop(),
         new io.tokenbroker.clients.CertificatePolicy(false, java.util.Optional.empty(), true),
+        c.trustPolicies(),
         c.version());
   }
 

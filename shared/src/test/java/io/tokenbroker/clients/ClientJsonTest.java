@@ -169,7 +169,7 @@ class ClientJsonTest {
         invalid(
             "no way to authenticate",
             j -> j.remove("iam_roles"),
-            "needs iam_roles, jwks or a tls_client_auth_* name"),
+            "needs iam_roles, jwks, a tls_client_auth_* name or trust_policies"),
         invalid(
             "two tls_client_auth names",
             j -> {

@@ -68,6 +68,7 @@ class ClientTest {
           false,
           ClientDpop.ALLOWED,
           CertificatePolicy.NONE,
+          java.util.List.of(),
           0);
     }
   }
@@ -121,7 +122,7 @@ class ClientTest {
         broken(
             "no way to authenticate",
             p -> with(p, p.clientId(), p.subject(), Set.of(), p.keys(), p.scopes(), p.audiences()),
-            "needs iam_roles, jwks or a tls_client_auth_* name"),
+            "needs iam_roles, jwks, a tls_client_auth_* name or trust_policies"),
         broken(
             "private key",
             p ->

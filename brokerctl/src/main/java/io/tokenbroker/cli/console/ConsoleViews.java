@@ -153,7 +153,28 @@ public final class ConsoleViews {
     row.put("auth_method", text(item, "auth_method"));
     row.put("source_ip", text(item, "source_ip"));
     row.put("session", item.containsKey("sid"));
+    row.put("outside", outside(item));
     return row;
+  }
+
+  /**
+   * Federation: the outside identity that got the token (issuer, subject, the claims its trust
+   * policy matched, the outside token's SHA-256), or null: "which CI job got this token".
+   */
+  private static Map<String, Object> outside(Map<String, AttributeValue> item) {
+    if (!item.containsKey("outside_iss")) {
+      return null;
+    }
+    Map<String, Object> outside = new LinkedHashMap<>();
+    outside.put("issuer", text(item, "outside_iss"));
+    outside.put("subject", text(item, "outside_sub"));
+    Map<String, Object> claims = new java.util.TreeMap<>();
+    if (item.containsKey("outside_claims")) {
+      item.get("outside_claims").m().forEach((name, value) -> claims.put(name, value.s()));
+    }
+    outside.put("claims", claims);
+    outside.put("token_sha256", text(item, "outside_token_sha256"));
+    return outside;
   }
 
   /**

@@ -187,7 +187,10 @@ function renderIssuances(view) {
       el("td", {}, i.issued_at), el("td", {}, i.expires_at),
       el("td", { class: "mono" }, i.client_id), el("td", { class: "mono" }, i.subject),
       el("td", {}, i.scope), el("td", { class: "mono" }, i.audiences.join(" ")),
-      el("td", { class: "mono" }, i.kid), el("td", {}, i.auth_method), el("td", {}, i.source_ip),
+      el("td", { class: "mono" }, i.kid),
+      el("td", i.outside ? { title: Object.entries(i.outside.claims).map(([k, v]) => k + "=" + v).join("\n") } : {},
+        i.outside ? i.auth_method + ": " + i.outside.issuer + " " + i.outside.subject : i.auth_method),
+      el("td", {}, i.source_ip),
       el("td", { class: "mono" }, i.jti),
       el("td", { class: "revoked" }, i.revoked ? el("span", { class: "badge state-WITHDRAWN" }, "by " + i.revoked) : "–"),
       el("td", {}, el("button", { type: "button", "data-action": "revoke-token", "data-target": i.jti, on: () =>

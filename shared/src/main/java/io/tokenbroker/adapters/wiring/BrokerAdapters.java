@@ -87,6 +87,13 @@ public final class BrokerAdapters {
         assertionReplayGuard(assertionsTable, clockSkew));
   }
 
+  /** Single use of outside tokens (federation), in the assertions table (PutItem). */
+  public io.tokenbroker.adapters.dynamodb.DynamoDbOutsideTokenReplayGuard outsideTokenReplayGuard(
+      String assertionsTable, Duration clockSkew) {
+    return new io.tokenbroker.adapters.dynamodb.DynamoDbOutsideTokenReplayGuard(
+        assertionReplayGuard(assertionsTable, clockSkew));
+  }
+
   public DynamoDbIssuanceRepository issuances(String issuancesTable) {
     return new DynamoDbIssuanceRepository(dynamoDb, issuancesTable);
   }

@@ -10,8 +10,11 @@ import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
 import io.tokenbroker.config.BrokerConfig;
 import io.tokenbroker.config.DpopConfig;
 import io.tokenbroker.config.Env;
-import io.tokenbroker.errors.OAuthError;
-import io.tokenbroker.errors.RequestRejected;
+import io.tokenbroker.adapters.federation.RemoteIssuerKeys;
+import io.tokenbroker.config.FederationConfig;
+import io.tokenbroker.federation.IssuerKeys;
+import io.tokenbroker.federation.OutsideTokenVerifier;
+import io.tokenbroker.federation.TrustPolicyAuthentication;
 import io.tokenbroker.keys.PublishedKeys;
 import io.tokenbroker.oauth.DpopTokenBinding;
 import io.tokenbroker.oauth.OwnTokenExchange;
@@ -59,6 +62,30 @@ public final class TokenWiring {
       RenewableRandom random,
       Telemetry telemetry,
       DpopConfig dpopConfig) {
+    this(
+        adapters,
+        config,
+        tables,
+        clock,
+        random,
+        telemetry,
+        dpopConfig,
+        RemoteIssuerKeys.from(FederationConfig.defaults(), clock, telemetry));
+  }
+
+  /**
+   * @param issuerKeys outside issuers' keys for federation: {@link RemoteIssuerKeys#from} in
+   *     Lambda; the local server's may also reach a test issuer on loopback
+   */
+  public TokenWiring(
+      BrokerAdapters adapters,
+      BrokerConfig config,
+      BrokerTables tables,
+      Clock clock,
+      RenewableRandom random,
+      Telemetry telemetry,
+      DpopConfig dpopConfig,
+      IssuerKeys issuerKeys) {
     this.adapters = adapters;
     this.config = config;
     this.telemetry = telemetry;
@@ -94,13 +121,14 @@ public final class TokenWiring {
     this.exchanges =
         new TokenExchangeService(
             config.endpoints().issuerId(),
-            (clientId, outsideToken) -> {
-              // Federation is wired by the trust-policy work; until then no client has a policy.
-              throw new RequestRejected(
-                  OAuthError.INVALID_CLIENT,
-                  io.tokenbroker.oauth.ExchangeReason.NOT_SUPPORTED,
-                  "client has no trust policy");
-            },
+            new TrustPolicyAuthentication(
+                adapters.clients(tables.clients()),
+                new OutsideTokenVerifier(
+                    issuerKeys,
+                    adapters.outsideTokenReplayGuard(tables.assertions(), config.clockSkew()),
+                    clock,
+                    config.clockSkew(),
+                    telemetry)),
             new OwnTokenExchange(),
             tokens);
     this.dpop =
@@ -119,7 +147,8 @@ public final class TokenWiring {
         clock,
         new RenewableRandom(),
         telemetry,
-        DpopConfig.from(env));
+        DpopConfig.from(env),
+        RemoteIssuerKeys.from(FederationConfig.from(env), clock, telemetry));
   }
 
   public ClientAuthentication clientAuthentication() {

@@ -7,6 +7,7 @@ import io.tokenbroker.errors.OAuthError;
 import io.tokenbroker.errors.ProtocolReason;
 import io.tokenbroker.errors.RejectionReason;
 import io.tokenbroker.errors.RequestRejected;
+import io.tokenbroker.federation.FederationReason;
 import io.tokenbroker.jose.JwsReason;
 import io.tokenbroker.oauth.PermissionReason;
 import io.tokenbroker.oauth.RefreshReason;
@@ -38,6 +39,7 @@ class RejectionLoggingTest {
           RefreshReason.class,
           PermissionReason.class,
           OperatorReason.class,
+          FederationReason.class,
           HttpReason.class);
 
   static Stream<RejectionReason> everyReason() {

@@ -175,7 +175,8 @@ class DiscoveryHandlerIT {
         .containsEntry("revocation_endpoint", ISSUER + "/revoke")
         .containsEntry("introspection_endpoint", ISSUER + "/introspect")
         .containsEntry("token_endpoint_auth_methods_supported", List.of("private_key_jwt"));
-    assertThat((List<Object>) metadata.get("grant_types_supported")).contains("client_credentials");
+    assertThat((List<Object>) metadata.get("grant_types_supported"))
+        .contains("client_credentials", "urn:ietf:params:oauth:grant-type:token-exchange");
     assertThat((List<Object>) metadata.get("access_token_signing_alg_values_supported"))
         .contains("RS256");
   }
