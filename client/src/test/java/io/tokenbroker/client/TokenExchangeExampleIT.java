@@ -204,6 +204,38 @@ class TokenExchangeExampleIT {
     assertThat(server.brokerRequests()).hasSize(2);
   }
 
+  /** Against the real local server, which trusts the test OIDC issuer: a pod's projected token. */
+  @Test
+  void againstTheLocalServerAPodsTokenGetsATokenThatWorksAtTheDemoApi() throws Exception {
+    String clientId =
+        TestBroker.registerFederatedClient(
+            """
+            {"name": "payments-api", "issuer": "%2$s", "audience": "%1$s",
+             "subject": "system:serviceaccount:payments:api",
+             "claims": {"/kubernetes.io/namespace": "payments"}, "single_use": false}
+            """);
+    Path file = dir.resolve("projected");
+    Files.writeString(
+        file, TestBroker.outsideIssuer().kubernetes(TestBroker.issuer().toString()).sign());
+    Map<String, String> pod = new HashMap<>();
+    pod.put("BROKER_URL", TestBroker.issuer().toString());
+    pod.put("CLIENT_ID", clientId);
+    pod.put("SUBJECT_TOKEN_FILE", file.toString());
+
+    Run run = job(pod);
+    pod.put("CLIENT_ID", "no-such-client");
+    Run unknown = job(pod);
+
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertThat(run.output())
+        .contains("for a token for scope 'demo:read', expires in 300 s")
+        .contains("/demo/hello answered HTTP 200")
+        .contains("\"client_id\":\"" + clientId + "\"")
+        .doesNotContain("eyJ");
+    assertThat(unknown.exitCode()).as(unknown.output()).isEqualTo(2);
+    assertThat(unknown.output()).contains("no token: HTTP 40");
+  }
+
   @Test
   void printsNoSecretUnderXtrace() throws Exception {
     Run run = job(github(), "-x");
