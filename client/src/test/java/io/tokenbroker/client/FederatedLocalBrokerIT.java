@@ -125,6 +125,24 @@ class FederatedLocalBrokerIT {
         .containsExactly(TestBroker.issuer().toString(), TestBroker.issuer().toString());
   }
 
+  /** DPoP with federated credentials: the broker binds the exchanged token to the client's key. */
+  @Test
+  void aFederatedTokenIsBoundToTheClientsDpopKey() throws Exception {
+    String clientId = TestBroker.registerFederatedClient(GITHUB_POLICY);
+    DPoPKey key = DPoPKey.generate();
+    TokenClient tokens =
+        TokenClient.builder(TestBroker.issuer(), githubActions(clientId)).dpop(key).build();
+
+    AccessToken token = tokens.token(READ, TestBroker.demoAudience());
+
+    assertThat(token.tokenType()).isEqualTo("DPoP");
+    Map<String, Object> cnf =
+        com.nimbusds.jwt.SignedJWT.parse(token.value()).getJWTClaimsSet().getJSONObjectClaim("cnf");
+    assertThat(cnf).containsEntry("jkt", key.thumbprint());
+    // Without a proof of the key, the copied token is refused at the API.
+    assertThat(TestBroker.callDemoApi(token)).isEqualTo(401);
+  }
+
   /** Why a new ID token per exchange: the broker takes a GitHub token's jti once. */
   @Test
   void theSameIdTokenTwiceIsRefusedAsAReplay() {
