@@ -54,9 +54,8 @@ import java.util.random.RandomGenerator;
  * that token for the broker's (RFC 8693), with the same cache, renewal and back-off.
  *
  * <pre>{@code
- * TokenClient tokens =
- *     TokenClient.builder(issuer, FederatedCredentials.githubActions("deployer", issuer.toString()))
- *         .build();
+ * ClientAuthentication job = FederatedCredentials.githubActions("deployer", issuer.toString());
+ * TokenClient tokens = TokenClient.builder(issuer, job).build();
  * }</pre>
  *
  * <p>{@link #downscope} and {@link #actFor} exchange a broker token for a narrower one, or for one
