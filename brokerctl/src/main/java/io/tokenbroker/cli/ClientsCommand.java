@@ -70,6 +70,7 @@ final class ClientsCommand {
       Duration cap =
           Brokerctl.brokerLimit(
               spec, () -> BrokerConfig.maxTokenLifetime(clients.brokerctl.brokerSettings()));
+      refuseTheBrokersOwnIssuer(registrations);
       ClientAdmin admin = clients.admin();
       for (Client client : registrations) {
         Client stored =
@@ -84,6 +85,32 @@ final class ClientsCommand {
         warnOfCaps(stored, cap);
       }
       return 0;
+    }
+
+    /**
+     * A trust policy naming this broker's own issuer would never be used (a broker token is
+     * down-scoped or delegated, never federated) and says the operator meant something else:
+     * refused before anything is stored, when brokerctl knows the issuer (ISSUER).
+     */
+    private void refuseTheBrokersOwnIssuer(List<Client> registrations) {
+      String own;
+      try {
+        own = BrokerConfig.issuer(clients.brokerctl.brokerSettings()).toString();
+      } catch (io.tokenbroker.errors.ConfigException unknown) {
+        return;
+      }
+      for (Client client : registrations) {
+        for (var policy : client.trustPolicies()) {
+          if (policy.issuer().equals(own)) {
+            throw new InvalidClientPolicy(
+                client.clientId()
+                    + ": trust_policies["
+                    + policy.name()
+                    + "]: issuer is this broker's own; its tokens are exchanged as broker tokens"
+                    + " (down-scoping, delegation), never under a trust policy");
+          }
+        }
+      }
     }
 
     /** The broker caps every token at its own longest lifetime, whatever the policy says. */

@@ -18,7 +18,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code brokerctl trust-policy test}: which of a client's trust policies an outside token meets. */
+/**
+ * {@code brokerctl trust-policy test}: which of a client's trust policies an outside token meets.
+ */
 @Command(
     name = "trust-policy",
     description =

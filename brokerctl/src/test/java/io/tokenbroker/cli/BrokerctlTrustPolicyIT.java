@@ -32,7 +32,8 @@ class BrokerctlTrustPolicyIT {
          "claims": {"repository_owner_id": "1234567",
                     "job_workflow_ref": {"pattern": "^acme/workflows/\\\\.github/workflows/deploy\\\\.yml@refs/heads/main$"}},
          "scopes": ["deploy:write"]}
-      ]""";
+      ]\
+      """;
 
   private static Cli cli;
   @TempDir Path dir;
@@ -59,8 +60,7 @@ class BrokerctlTrustPolicyIT {
   void registersAClientWhoseOnlyWayInIsATrustPolicyAndPrintsItsPolicies() throws Exception {
     BrokerTables tables = cli.freshTables();
 
-    assertThat(cli.on(tables, "clients", "put", registration(POLICIES).toString()).exit())
-        .isZero();
+    assertThat(cli.on(tables, "clients", "put", registration(POLICIES).toString()).exit()).isZero();
 
     Map<String, Object> stored = cli.on(tables, "clients", "get", "deployer").json();
     assertThat((List<?>) stored.get("trust_policies")).hasSize(2);
@@ -83,14 +83,55 @@ class BrokerctlTrustPolicyIT {
   }
 
   @Test
+  void refusesAPolicyNamingTheBrokersOwnIssuer() throws Exception {
+    BrokerTables tables = cli.freshTables();
+    // The first policy (other-repo) names the broker itself.
+    String own =
+        POLICIES.replaceFirst(
+            java.util.regex.Pattern.quote("https://token.actions.githubusercontent.com"),
+            "https://broker.example.com");
+    assertThat(own).isNotEqualTo(POLICIES);
+
+    Cli.Run run =
+        cli.on(
+            tables,
+            Map.of("ISSUER", "https://broker.example.com"),
+            "clients",
+            "put",
+            registration(own).toString());
+
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.err()).contains("trust_policies[other-repo]: issuer is this broker's own");
+    assertThat(cli.on(tables, "clients", "get", "deployer").exit()).isEqualTo(1);
+  }
+
+  @Test
   void saysWhichPolicyAnOutsideTokenWouldMatchAndWhyTheOthersDoNot() throws Exception {
     BrokerTables tables = cli.freshTables();
     cli.on(tables, "clients", "put", registration(POLICIES).toString());
     Path token = token(OutsideTokens.githubClaims(AUDIENCE, Instant.now().minusSeconds(5)));
 
-    Cli.Run text = cli.on(tables, "trust-policy", "test", "--client", "deployer", "--token-file", token.toString());
+    Cli.Run text =
+        cli.on(
+            tables,
+            "trust-policy",
+            "test",
+            "--client",
+            "deployer",
+            "--token-file",
+            token.toString());
     Map<String, Object> json =
-        cli.on(tables, "trust-policy", "test", "--client", "deployer", "--token-file", token.toString(), "--output", "json").json();
+        cli.on(
+                tables,
+                "trust-policy",
+                "test",
+                "--client",
+                "deployer",
+                "--token-file",
+                token.toString(),
+                "--output",
+                "json")
+            .json();
 
     assertThat(text.exit()).isZero();
     assertThat(text.out())
@@ -106,11 +147,19 @@ class BrokerctlTrustPolicyIT {
   void exitsOneWhenNoPolicyMatches() throws Exception {
     BrokerTables tables = cli.freshTables();
     cli.on(tables, "clients", "put", registration(POLICIES).toString());
-    Map<String, Object> claims = OutsideTokens.githubClaims(AUDIENCE, Instant.now().minusSeconds(5));
+    Map<String, Object> claims =
+        OutsideTokens.githubClaims(AUDIENCE, Instant.now().minusSeconds(5));
     claims.put("repository_owner_id", "666");
 
     Cli.Run run =
-        cli.on(tables, "trust-policy", "test", "--client", "deployer", "--token-file", token(claims).toString());
+        cli.on(
+            tables,
+            "trust-policy",
+            "test",
+            "--client",
+            "deployer",
+            "--token-file",
+            token(claims).toString());
 
     assertThat(run.exit()).isEqualTo(1);
     assertThat(run.out()).contains("federation_claim_mismatch").contains("no policy matches");
@@ -121,7 +170,9 @@ class BrokerctlTrustPolicyIT {
     BrokerTables tables = cli.freshTables();
     Path token = token(OutsideTokens.githubClaims(AUDIENCE, Instant.now()));
 
-    Cli.Run run = cli.on(tables, "trust-policy", "test", "--client", "nobody", "--token-file", token.toString());
+    Cli.Run run =
+        cli.on(
+            tables, "trust-policy", "test", "--client", "nobody", "--token-file", token.toString());
 
     assertThat(run.exit()).isEqualTo(1);
     assertThat(run.err()).contains("no such client: nobody");

@@ -62,4 +62,19 @@ class LocalBrokerOptionsTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("between 0 and 65535");
   }
+
+  @Test
+  void trustsIssuersOnThisMachineOnlyWhenTold() {
+    assertThat(LocalBrokerOptions.parse(NO_ARGS, Map.of()).outsideIssuerCerts()).isEmpty();
+    assertThat(
+            LocalBrokerOptions.parse(NO_ARGS, Map.of("BROKER_TRUST_ISSUER_CERTS", "issuer.pem"))
+                .outsideIssuerCerts())
+        .contains(java.nio.file.Path.of("issuer.pem"));
+    assertThat(
+            LocalBrokerOptions.parse(
+                    new String[] {"--trust-issuer-certs", "cli.pem"},
+                    Map.of("BROKER_TRUST_ISSUER_CERTS", "env.pem"))
+                .outsideIssuerCerts())
+        .contains(java.nio.file.Path.of("cli.pem"));
+  }
 }

@@ -279,7 +279,8 @@ class LocalFederationIT {
     int before = issuances(broker);
 
     HttpResponse<String> response =
-        exchange(broker, "gh-deployer", github.github(audience()).sign(), JWT, "&scope=demo%3Awrite");
+        exchange(
+            broker, "gh-deployer", github.github(audience()).sign(), JWT, "&scope=demo%3Awrite");
 
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(Json.object(response.body())).containsEntry("error", "invalid_scope");
@@ -299,8 +300,13 @@ class LocalFederationIT {
     String accessToken = (String) Json.object(second.body()).get("access_token");
     assertThat(LocalAuthorizerFlowIT.call(broker, "GET", "/demo/hello", accessToken).statusCode())
         .isEqualTo(200);
-    assertThat(record(accessToken).exchangedFrom().orElseThrow().outsideIdentity().orElseThrow()
-            .matchedClaims())
+    assertThat(
+            record(accessToken)
+                .exchangedFrom()
+                .orElseThrow()
+                .outsideIdentity()
+                .orElseThrow()
+                .matchedClaims())
         .containsEntry("/kubernetes.io/namespace", "payments")
         .containsEntry("/kubernetes.io/serviceaccount/name", "api");
   }
@@ -316,17 +322,77 @@ class LocalFederationIT {
   static Stream<Arguments> refusals() {
     Instant now = Instant.now();
     return Stream.of(
-        refused("wrong audience", () -> github.github("https://elsewhere.example.com").sign(), "federation_audience_mismatch"),
-        refused("non-matching claim", () -> github.github(audience()).claim("environment", "staging").sign(), "federation_claim_mismatch"),
-        refused("another repository", () -> github.github(audience()).claim("sub", "repo:evil/deployer:ref:refs/heads/main").sign(), "federation_subject_mismatch"),
-        refused("expired", () -> github.github(audience()).claim("iat", now.minusSeconds(400)).claim("nbf", now.minusSeconds(400)).claim("exp", now.minusSeconds(120)).sign(), "federation_expired"),
-        refused("issued in the future", () -> github.github(audience()).claim("iat", now.plusSeconds(300)).claim("nbf", now).claim("exp", now.plusSeconds(600)).sign(), "federation_issued_in_future"),
-        refused("not yet valid", () -> github.github(audience()).claim("nbf", now.plusSeconds(300)).claim("exp", now.plusSeconds(600)).sign(), "federation_not_yet_valid"),
-        refused("older than max_token_age", () -> github.github(audience()).claim("iat", now.minusSeconds(700)).claim("nbf", now.minusSeconds(700)).claim("exp", now.plusSeconds(60)).sign(), "federation_too_old"),
-        refused("unknown issuer", () -> elsewhere.github(audience()).sign(), "federation_unknown_issuer"),
-        refused("forged signature", () -> github.github(audience()).forged().sign(), "federation_bad_signature"),
-        refused("alg outside the allow-list", () -> github.github(audience()).alg("ES256").sign(), "federation_algorithm_not_allowed"),
-        refused("typ of an access token", () -> github.github(audience()).typ("at+jwt").sign(), "federation_typ_not_accepted"));
+        refused(
+            "wrong audience",
+            () -> github.github("https://elsewhere.example.com").sign(),
+            "federation_audience_mismatch"),
+        refused(
+            "non-matching claim",
+            () -> github.github(audience()).claim("environment", "staging").sign(),
+            "federation_claim_mismatch"),
+        refused(
+            "another repository",
+            () ->
+                github
+                    .github(audience())
+                    .claim("sub", "repo:evil/deployer:ref:refs/heads/main")
+                    .sign(),
+            "federation_subject_mismatch"),
+        refused(
+            "expired",
+            () ->
+                github
+                    .github(audience())
+                    .claim("iat", now.minusSeconds(400))
+                    .claim("nbf", now.minusSeconds(400))
+                    .claim("exp", now.minusSeconds(120))
+                    .sign(),
+            "federation_expired"),
+        refused(
+            "issued in the future",
+            () ->
+                github
+                    .github(audience())
+                    .claim("iat", now.plusSeconds(300))
+                    .claim("nbf", now)
+                    .claim("exp", now.plusSeconds(600))
+                    .sign(),
+            "federation_issued_in_future"),
+        refused(
+            "not yet valid",
+            () ->
+                github
+                    .github(audience())
+                    .claim("nbf", now.plusSeconds(300))
+                    .claim("exp", now.plusSeconds(600))
+                    .sign(),
+            "federation_not_yet_valid"),
+        refused(
+            "older than max_token_age",
+            () ->
+                github
+                    .github(audience())
+                    .claim("iat", now.minusSeconds(700))
+                    .claim("nbf", now.minusSeconds(700))
+                    .claim("exp", now.plusSeconds(60))
+                    .sign(),
+            "federation_too_old"),
+        refused(
+            "unknown issuer",
+            () -> elsewhere.github(audience()).sign(),
+            "federation_unknown_issuer"),
+        refused(
+            "forged signature",
+            () -> github.github(audience()).forged().sign(),
+            "federation_bad_signature"),
+        refused(
+            "alg outside the allow-list",
+            () -> github.github(audience()).alg("ES256").sign(),
+            "federation_algorithm_not_allowed"),
+        refused(
+            "typ of an access token",
+            () -> github.github(audience()).typ("at+jwt").sign(),
+            "federation_typ_not_accepted"));
   }
 
   static Arguments refused(String what, Supplier<String> token, String reason) {

@@ -189,10 +189,10 @@ public record TrustPolicy(
 
   /**
    * A Java regular expression matched against the whole value. It must be anchored ({@code ^}
-   * first, {@code $} last) so that it reads the same to an operator used to search semantics
-   * (where an unanchored {@code repo:acme/app} also matches {@code repo:evil/repo:acme/app}), and
-   * have no top-level alternation ({@code ^a|b$} is {@code (^a)|(b$)} to a searching engine: write
-   * {@code ^(a|b)$}).
+   * first, {@code $} last) so that it reads the same to an operator used to search semantics (where
+   * an unanchored {@code repo:acme/app} also matches {@code repo:evil/repo:acme/app}), and have no
+   * top-level alternation ({@code ^a|b$} is {@code (^a)|(b$)} to a searching engine: write {@code
+   * ^(a|b)$}).
    */
   public record Pattern(String source, java.util.regex.Pattern compiled) implements ClaimMatch {
 
@@ -238,8 +238,7 @@ public record TrustPolicy(
       try {
         return java.util.regex.Pattern.compile(source);
       } catch (PatternSyntaxException e) {
-        throw new InvalidClientPolicy(
-            field + ": not a regular expression: " + e.getDescription());
+        throw new InvalidClientPolicy(field + ": not a regular expression: " + e.getDescription());
       }
     }
 
@@ -338,7 +337,8 @@ public record TrustPolicy(
           char c = raw.charAt(i);
           if (c != '~') {
             token.append(c);
-          } else if (i + 1 < raw.length() && (raw.charAt(i + 1) == '0' || raw.charAt(i + 1) == '1')) {
+          } else if (i + 1 < raw.length()
+              && (raw.charAt(i + 1) == '0' || raw.charAt(i + 1) == '1')) {
             token.append(raw.charAt(++i) == '0' ? '~' : '/');
           } else {
             throw new InvalidClientPolicy(

@@ -48,11 +48,11 @@ import java.util.TreeMap;
  *   <li>the compact JWS taken apart strictly ({@link CompactJws}), header and claims strict JSON;
  *   <li>header: no {@code crit}; {@code typ} absent or JWT; a {@code kid}; {@code jku}, {@code
  *       x5u}, {@code jwk} and {@code x5c} never used (the key comes from the issuer's JWKS only);
- *   <li>{@code iss} exactly a policy's issuer; then, per policy of that issuer in order: {@code alg}
- *       in its allow-list, the issuer's key for the kid ({@link IssuerKeys}), fit for the alg, the
- *       signature; {@code aud} containing its audience; {@code exp} required and not past, {@code
- *       iat} required, not in the future, not older than its {@code max_token_age_seconds}; {@code
- *       nbf} honoured (all with the clock skew); {@code sub} present and matching; its claim
+ *   <li>{@code iss} exactly a policy's issuer; then, per policy of that issuer in order: {@code
+ *       alg} in its allow-list, the issuer's key for the kid ({@link IssuerKeys}), fit for the alg,
+ *       the signature; {@code aud} containing its audience; {@code exp} required and not past,
+ *       {@code iat} required, not in the future, not older than its {@code max_token_age_seconds};
+ *       {@code nbf} honoured (all with the clock skew); {@code sub} present and matching; its claim
  *       conditions. The first policy that passes wins;
  *   <li>a single-use policy's token with a {@code jti} is exchanged once ({@link
  *       OutsideTokenReplayGuard}).
@@ -119,7 +119,9 @@ public final class OutsideTokenVerifier {
     for (TrustPolicy policy : candidates) {
       try {
         Map<String, String> matched = check(policy, parsed, fetched);
-        if (policy.singleUse() && parsed.jti != null && !replays.firstUse(parsed.id(), parsed.exp)) {
+        if (policy.singleUse()
+            && parsed.jti != null
+            && !replays.firstUse(parsed.id(), parsed.exp)) {
           throw refuse(clientId, tokenSha256, FederationReason.REPLAYED, Map.of());
         }
         telemetry.emit(
@@ -178,8 +180,7 @@ public final class OutsideTokenVerifier {
               keyId,
               k ->
                   keys.key(
-                      new IssuerKeys.TrustedIssuer(URI.create(k.issuer()), k.jwksUri()),
-                      k.kid()));
+                      new IssuerKeys.TrustedIssuer(URI.create(k.issuer()), k.jwksUri()), k.kid()));
     } catch (ServiceFailure unavailable) {
       if (unavailable.retryable()) {
         throw unavailable; // an outage: 503, the caller retries
@@ -221,7 +222,8 @@ public final class OutsideTokenVerifier {
           throw new Refused(FederationReason.ALGORITHM_NOT_ALLOWED);
         }
         verdicts.add(
-            new Verdict(policy.name(), Optional.empty(), checkClaims(policy, parsed, now, clockSkew)));
+            new Verdict(
+                policy.name(), Optional.empty(), checkClaims(policy, parsed, now, clockSkew)));
       } catch (Refused refused) {
         verdicts.add(new Verdict(policy.name(), Optional.of(refused.reason), Map.of()));
       }
@@ -305,7 +307,9 @@ public final class OutsideTokenVerifier {
       // A header of the alg alone: nothing else the token's header says reaches the check.
       valid =
           verifier.verify(
-              new JWSHeader(token.alg), token.jws.signingInput(), Base64URL.encode(token.jws.signature()));
+              new JWSHeader(token.alg),
+              token.jws.signingInput(),
+              Base64URL.encode(token.jws.signature()));
     } catch (JOSEException | RuntimeException e) {
       valid = false;
     }

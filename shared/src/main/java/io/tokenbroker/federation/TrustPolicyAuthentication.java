@@ -13,10 +13,10 @@ import io.tokenbroker.tokens.GrantLimits;
 import java.util.Optional;
 
 /**
- * {@link FederatedAuthentication} by the client's trust policies: the client must exist, be
- * enabled and have policies ({@code invalid_client} otherwise, as for any client authentication,
- * saying nothing more), and the outside token must satisfy one of them ({@link
- * OutsideTokenVerifier}). The policy that matched caps the grant.
+ * {@link FederatedAuthentication} by the client's trust policies: the client must exist, be enabled
+ * and have policies ({@code invalid_client} otherwise, as for any client authentication, saying
+ * nothing more), and the outside token must satisfy one of them ({@link OutsideTokenVerifier}). The
+ * policy that matched caps the grant.
  */
 public final class TrustPolicyAuthentication implements FederatedAuthentication {
 

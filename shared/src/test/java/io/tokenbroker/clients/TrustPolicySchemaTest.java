@@ -28,7 +28,8 @@ class TrustPolicySchemaTest {
 
   private static final String GOOD =
       """
-      {"name": "p", "issuer": "https://issuer.example.com", "audience": "https://broker.example.com"      %s}""";
+      {"name": "p", "issuer": "https://issuer.example.com", "audience": "https://broker.example.com"      %s}\
+      """;
 
   private static Schema schema;
 
@@ -69,10 +70,13 @@ class TrustPolicySchemaTest {
   @ValueSource(
       strings = {
         ", \"subject\": \"repo:acme/app:ref:refs/heads/main\"",
-        ", \"subject\": \"s\", \"claims\": {\"/kubernetes.io/namespace\": \"payments\", \"ref\": {\"pattern\": \"^refs/heads/(main|release)$\"}}",
+        ", \"subject\": \"s\", \"claims\": {\"/kubernetes.io/namespace\": \"payments\", \"ref\":"
+            + " {\"pattern\": \"^refs/heads/(main|release)$\"}}",
         ", \"subject\": {\"pattern\": \"^repo:acme/app\\\\$$\"}",
-        ", \"subject\": \"s\", \"algorithms\": [\"ES256\", \"PS256\"], \"max_token_age_seconds\": 60, \"single_use\": false",
-        ", \"subject\": \"s\", \"jwks_uri\": \"https://issuer.example.com/keys\", \"scopes\": [\"a:b\"], \"audiences\": [\"x\"]",
+        ", \"subject\": \"s\", \"algorithms\": [\"ES256\", \"PS256\"], \"max_token_age_seconds\":"
+            + " 60, \"single_use\": false",
+        ", \"subject\": \"s\", \"jwks_uri\": \"https://issuer.example.com/keys\", \"scopes\":"
+            + " [\"a:b\"], \"audiences\": [\"x\"]",
       })
   void bothAcceptAGoodDocument(String more) throws IOException {
     String document = GOOD.formatted(more);
@@ -89,41 +93,71 @@ class TrustPolicySchemaTest {
         "{\"name\": \"p\", \"audience\": \"a\", \"subject\": \"s\"}",
         "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"subject\": \"s\"}",
         "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\"}",
-        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\": 7}",
-        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\": \"s\", \"single_use\": \"yes\"}",
-        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\": \"s\", \"max_token_age_seconds\": 90.5}",
+        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\":"
+            + " 7}",
+        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\":"
+            + " \"s\", \"single_use\": \"yes\"}",
+        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\":"
+            + " \"s\", \"max_token_age_seconds\": 90.5}",
         // unknown members
-        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\": \"s\", \"subjects\": \"s\"}",
-        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\": {\"pattern\": \"^s$\", \"flags\": \"i\"}}",
+        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\":"
+            + " \"s\", \"subjects\": \"s\"}",
+        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\":"
+            + " {\"pattern\": \"^s$\", \"flags\": \"i\"}}",
         // patterns not anchored
-        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\": {\"pattern\": \"repo:acme/.*\"}}",
-        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\": {\"pattern\": \"^repo:acme/.*\"}}",
-        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\": {\"pattern\": \"^repo:acme\\\\$\"}}",
-        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\": \"s\", \"claims\": {\"ref\": {\"pattern\": \"refs/heads/main$\"}}}",
+        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\":"
+            + " {\"pattern\": \"repo:acme/.*\"}}",
+        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\":"
+            + " {\"pattern\": \"^repo:acme/.*\"}}",
+        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\":"
+            + " {\"pattern\": \"^repo:acme\\\\$\"}}",
+        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\":"
+            + " \"s\", \"claims\": {\"ref\": {\"pattern\": \"refs/heads/main$\"}}}",
         // issuers and URLs
-        "{\"name\": \"p\", \"issuer\": \"http://i.example.com\", \"audience\": \"a\", \"subject\": \"s\"}",
-        "{\"name\": \"p\", \"issuer\": \"https://i.example.com/?q=1\", \"audience\": \"a\", \"subject\": \"s\"}",
-        "{\"name\": \"p\", \"issuer\": \"https://i.example.com/#f\", \"audience\": \"a\", \"subject\": \"s\"}",
-        "{\"name\": \"p\", \"issuer\": \"https://me@i.example.com\", \"audience\": \"a\", \"subject\": \"s\"}",
-        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\": \"s\", \"jwks_uri\": \"http://i.example.com/keys\"}",
+        "{\"name\": \"p\", \"issuer\": \"http://i.example.com\", \"audience\": \"a\", \"subject\":"
+            + " \"s\"}",
+        "{\"name\": \"p\", \"issuer\": \"https://i.example.com/?q=1\", \"audience\": \"a\","
+            + " \"subject\": \"s\"}",
+        "{\"name\": \"p\", \"issuer\": \"https://i.example.com/#f\", \"audience\": \"a\","
+            + " \"subject\": \"s\"}",
+        "{\"name\": \"p\", \"issuer\": \"https://me@i.example.com\", \"audience\": \"a\","
+            + " \"subject\": \"s\"}",
+        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\":"
+            + " \"s\", \"jwks_uri\": \"http://i.example.com/keys\"}",
         // algorithms, bounds, lists
-        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\": \"s\", \"algorithms\": [\"HS256\"]}",
-        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\": \"s\", \"algorithms\": [\"none\"]}",
-        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\": \"s\", \"algorithms\": []}",
-        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\": \"s\", \"algorithms\": [\"RS256\", \"RS256\"]}",
-        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\": \"s\", \"max_token_age_seconds\": 59}",
-        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\": \"s\", \"max_token_age_seconds\": 86401}",
-        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\": \"s\", \"max_lifetime_seconds\": 30}",
-        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\": \"s\", \"scopes\": []}",
-        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\": \"s\", \"scopes\": [\"a\", \"a\"]}",
-        "{\"name\": \"has space\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\": \"s\"}",
-        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"has space\", \"subject\": \"s\"}",
-        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\": \"\"}",
+        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\":"
+            + " \"s\", \"algorithms\": [\"HS256\"]}",
+        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\":"
+            + " \"s\", \"algorithms\": [\"none\"]}",
+        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\":"
+            + " \"s\", \"algorithms\": []}",
+        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\":"
+            + " \"s\", \"algorithms\": [\"RS256\", \"RS256\"]}",
+        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\":"
+            + " \"s\", \"max_token_age_seconds\": 59}",
+        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\":"
+            + " \"s\", \"max_token_age_seconds\": 86401}",
+        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\":"
+            + " \"s\", \"max_lifetime_seconds\": 30}",
+        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\":"
+            + " \"s\", \"scopes\": []}",
+        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\":"
+            + " \"s\", \"scopes\": [\"a\", \"a\"]}",
+        "{\"name\": \"has space\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\","
+            + " \"subject\": \"s\"}",
+        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"has space\","
+            + " \"subject\": \"s\"}",
+        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\":"
+            + " \"\"}",
         // claim names that are no JSON Pointer
-        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\": \"s\", \"claims\": {\"/a~2b\": \"x\"}}",
-        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\": \"s\", \"claims\": {\"/a//b\": \"x\"}}",
-        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\": \"s\", \"claims\": {\"/\": \"x\"}}",
-        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\": \"s\", \"claims\": {\"ref\": [\"x\"]}}",
+        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\":"
+            + " \"s\", \"claims\": {\"/a~2b\": \"x\"}}",
+        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\":"
+            + " \"s\", \"claims\": {\"/a//b\": \"x\"}}",
+        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\":"
+            + " \"s\", \"claims\": {\"/\": \"x\"}}",
+        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\":"
+            + " \"s\", \"claims\": {\"ref\": [\"x\"]}}",
       })
   void bothRefuseABadDocument(String document) throws IOException {
     assertThat(schemaErrors(document)).as("schema: " + document).isNotEmpty();
@@ -135,10 +169,13 @@ class TrustPolicySchemaTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\": {\"pattern\": \"^a$|^b$\"}}",
-        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\": {\"pattern\": \"^repo:(acme$\"}}",
+        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\":"
+            + " {\"pattern\": \"^a$|^b$\"}}",
+        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\":"
+            + " {\"pattern\": \"^repo:(acme$\"}}",
         // a name given twice: JSON Schema sees the last one only
-        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\": \"s\", \"subject\": \"t\"}",
+        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\":"
+            + " \"s\", \"subject\": \"t\"}",
       })
   void theParserAloneRefusesWhatTheSchemaCannotSay(String document) throws IOException {
     assertThat(schemaErrors(document)).as("schema: " + document).isEmpty();

@@ -8,9 +8,9 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * What every {@link OutsideTokenReplayGuard} does, run against the in-memory fake and the DynamoDB table on
- * moto: each token id is accepted once, and kept at least until the token expires
- * (neither store forgets a use by itself before then).
+ * What every {@link OutsideTokenReplayGuard} does, run against the in-memory fake and the DynamoDB
+ * table on moto: each token id is accepted once, and kept at least until the token expires (neither
+ * store forgets a use by itself before then).
  */
 public abstract class OutsideTokenReplayGuardContract {
 

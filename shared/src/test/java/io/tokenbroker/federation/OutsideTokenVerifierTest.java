@@ -58,8 +58,7 @@ class OutsideTokenVerifierTest {
             "1234567",
             "job_workflow_ref",
             Map.of(
-                "pattern",
-                "^acme/workflows/\\.github/workflows/deploy\\.yml@refs/heads/main$")));
+                "pattern", "^acme/workflows/\\.github/workflows/deploy\\.yml@refs/heads/main$")));
     policy.put("algorithms", List.of("RS256", "ES256"));
     policy.put("max_token_age_seconds", 900);
     return policy;
@@ -103,8 +102,7 @@ class OutsideTokenVerifierTest {
 
   @Test
   void acceptsAnEs256TokenWhenThePolicyAllowsIt() {
-    String token =
-        OutsideTokens.sign(OutsideTokens.ecKey(), JWSAlgorithm.ES256, claims(), h -> {});
+    String token = OutsideTokens.sign(OutsideTokens.ecKey(), JWSAlgorithm.ES256, claims(), h -> {});
 
     assertThat(verify(client(List.of(githubPolicy())), token).policy().name())
         .isEqualTo("deploy-from-main");
@@ -120,8 +118,7 @@ class OutsideTokenVerifierTest {
     broad.put("subject", Map.of("pattern", "^repo:acme/deployer:ref:refs/heads/.+$"));
     Map<String, Object> exact = githubPolicy();
 
-    var accepted =
-        verify(client(List.of(other, broad, exact)), OutsideTokens.sign(claims()));
+    var accepted = verify(client(List.of(other, broad, exact)), OutsideTokens.sign(claims()));
 
     assertThat(accepted.policy().name()).isEqualTo("any-acme-branch");
     assertThat(telemetry.named("federation.accepted").getFirst().fields())
@@ -154,8 +151,7 @@ class OutsideTokenVerifierTest {
     claims.put(
         "kubernetes.io",
         Map.of(
-            "namespace", "payments",
-            "serviceaccount", Map.of("name", "deployer", "uid", "8f0c")));
+            "namespace", "payments", "serviceaccount", Map.of("name", "deployer", "uid", "8f0c")));
     String token = OutsideTokens.sign(OutsideTokens.rsaKey(), JWSAlgorithm.RS256, claims, h -> {});
     Client client = client(List.of(policy));
 
@@ -245,42 +241,159 @@ class OutsideTokenVerifierTest {
   static Stream<Arguments> refusals() {
     RSAKey attacker = OutsideTokens.rsa("rsa-1"); // same kid as the issuer's key
     List<Arguments> cases = new ArrayList<>();
-    cases.add(refused("wrong audience", c -> c.put("aud", "https://elsewhere.example.com"), FederationReason.AUDIENCE_MISMATCH));
-    cases.add(refused("audience only as a prefix", c -> c.put("aud", AUDIENCE + "/x"), FederationReason.AUDIENCE_MISMATCH));
+    cases.add(
+        refused(
+            "wrong audience",
+            c -> c.put("aud", "https://elsewhere.example.com"),
+            FederationReason.AUDIENCE_MISMATCH));
+    cases.add(
+        refused(
+            "audience only as a prefix",
+            c -> c.put("aud", AUDIENCE + "/x"),
+            FederationReason.AUDIENCE_MISMATCH));
     cases.add(refused("no audience", c -> c.remove("aud"), FederationReason.AUDIENCE_MISMATCH));
-    cases.add(refused("unknown issuer", c -> c.put("iss", "https://evil.example.com"), FederationReason.UNKNOWN_ISSUER));
-    cases.add(refused("issuer with a trailing slash", c -> c.put("iss", OutsideTokens.GITHUB + "/"), FederationReason.UNKNOWN_ISSUER));
+    cases.add(
+        refused(
+            "unknown issuer",
+            c -> c.put("iss", "https://evil.example.com"),
+            FederationReason.UNKNOWN_ISSUER));
+    cases.add(
+        refused(
+            "issuer with a trailing slash",
+            c -> c.put("iss", OutsideTokens.GITHUB + "/"),
+            FederationReason.UNKNOWN_ISSUER));
     cases.add(refused("no issuer", c -> c.remove("iss"), FederationReason.UNKNOWN_ISSUER));
-    cases.add(refused("expired", c -> c.put("exp", NOW.getEpochSecond() - 61), FederationReason.EXPIRED));
+    cases.add(
+        refused("expired", c -> c.put("exp", NOW.getEpochSecond() - 61), FederationReason.EXPIRED));
     cases.add(refused("no exp", c -> c.remove("exp"), FederationReason.EXPIRATION_MISSING));
     cases.add(refused("no iat", c -> c.remove("iat"), FederationReason.ISSUED_AT_MISSING));
-    cases.add(refused("iat in the future", c -> c.put("iat", NOW.getEpochSecond() + 61), FederationReason.ISSUED_IN_FUTURE));
-    cases.add(refused("nbf in the future", c -> c.put("nbf", NOW.getEpochSecond() + 61), FederationReason.NOT_YET_VALID));
-    cases.add(refused("older than max_token_age", c -> {
-          c.put("iat", NOW.getEpochSecond() - 961);
-          c.put("nbf", NOW.getEpochSecond() - 961);
-        }, FederationReason.TOO_OLD));
+    cases.add(
+        refused(
+            "iat in the future",
+            c -> c.put("iat", NOW.getEpochSecond() + 61),
+            FederationReason.ISSUED_IN_FUTURE));
+    cases.add(
+        refused(
+            "nbf in the future",
+            c -> c.put("nbf", NOW.getEpochSecond() + 61),
+            FederationReason.NOT_YET_VALID));
+    cases.add(
+        refused(
+            "older than max_token_age",
+            c -> {
+              c.put("iat", NOW.getEpochSecond() - 961);
+              c.put("nbf", NOW.getEpochSecond() - 961);
+            },
+            FederationReason.TOO_OLD));
     cases.add(refused("no sub", c -> c.remove("sub"), FederationReason.SUBJECT_MISSING));
-    cases.add(refused("another branch", c -> c.put("sub", "repo:acme/deployer:ref:refs/heads/dev"), FederationReason.SUBJECT_MISMATCH));
-    cases.add(refused("subject with a suffix", c -> c.put("sub", "repo:acme/deployer:ref:refs/heads/main-x"), FederationReason.SUBJECT_MISMATCH));
-    cases.add(refused("another owner id", c -> c.put("repository_owner_id", "7654321"), FederationReason.CLAIM_MISMATCH));
-    cases.add(refused("a claim missing", c -> c.remove("repository_owner_id"), FederationReason.CLAIM_MISMATCH));
-    cases.add(refused("a claim as an array", c -> c.put("repository_owner_id", List.of("1234567")), FederationReason.CLAIM_MISMATCH));
-    cases.add(refused("pattern value inside a longer value", c -> c.put("job_workflow_ref", "evil/" + c.get("job_workflow_ref")), FederationReason.CLAIM_MISMATCH));
-    cases.add(refused("a string where a number is", c -> c.put("exp", "4102444800"), FederationReason.MALFORMED));
-    cases.add(token("HS256 with the public key as secret", c -> OutsideTokens.sign(
-            new com.nimbusds.jose.jwk.OctetSequenceKey.Builder(OutsideTokens.rsaKey().toPublicJWK().toJSONString().getBytes()).keyID("rsa-1").build(),
-            JWSAlgorithm.HS256, c, h -> {}), FederationReason.ALGORITHM_NOT_ALLOWED));
-    cases.add(token("alg outside the policy's list", c -> OutsideTokens.sign(OutsideTokens.rsaKey(), JWSAlgorithm.PS256, c, h -> {}), FederationReason.ALGORITHM_NOT_ALLOWED));
+    cases.add(
+        refused(
+            "another branch",
+            c -> c.put("sub", "repo:acme/deployer:ref:refs/heads/dev"),
+            FederationReason.SUBJECT_MISMATCH));
+    cases.add(
+        refused(
+            "subject with a suffix",
+            c -> c.put("sub", "repo:acme/deployer:ref:refs/heads/main-x"),
+            FederationReason.SUBJECT_MISMATCH));
+    cases.add(
+        refused(
+            "another owner id",
+            c -> c.put("repository_owner_id", "7654321"),
+            FederationReason.CLAIM_MISMATCH));
+    cases.add(
+        refused(
+            "a claim missing",
+            c -> c.remove("repository_owner_id"),
+            FederationReason.CLAIM_MISMATCH));
+    cases.add(
+        refused(
+            "a claim as an array",
+            c -> c.put("repository_owner_id", List.of("1234567")),
+            FederationReason.CLAIM_MISMATCH));
+    cases.add(
+        refused(
+            "pattern value inside a longer value",
+            c -> c.put("job_workflow_ref", "evil/" + c.get("job_workflow_ref")),
+            FederationReason.CLAIM_MISMATCH));
+    cases.add(
+        refused(
+            "a string where a number is",
+            c -> c.put("exp", "4102444800"),
+            FederationReason.MALFORMED));
+    cases.add(
+        token(
+            "HS256 with the public key as secret",
+            c ->
+                OutsideTokens.sign(
+                    new com.nimbusds.jose.jwk.OctetSequenceKey.Builder(
+                            OutsideTokens.rsaKey().toPublicJWK().toJSONString().getBytes())
+                        .keyID("rsa-1")
+                        .build(),
+                    JWSAlgorithm.HS256,
+                    c,
+                    h -> {}),
+            FederationReason.ALGORITHM_NOT_ALLOWED));
+    cases.add(
+        token(
+            "alg outside the policy's list",
+            c -> OutsideTokens.sign(OutsideTokens.rsaKey(), JWSAlgorithm.PS256, c, h -> {}),
+            FederationReason.ALGORITHM_NOT_ALLOWED));
     cases.add(token("alg none", c -> unsigned(c), FederationReason.MALFORMED));
-    cases.add(token("forged signature", c -> OutsideTokens.sign(attacker, JWSAlgorithm.RS256, c, h -> {}), FederationReason.BAD_SIGNATURE));
-    cases.add(token("forged, with the attacker's key in jwk", c -> OutsideTokens.sign(attacker, JWSAlgorithm.RS256, c, h -> h.jwk(attacker.toPublicJWK())), FederationReason.BAD_SIGNATURE));
-    cases.add(token("unknown kid", c -> OutsideTokens.sign(OutsideTokens.rsa("rsa-2"), JWSAlgorithm.RS256, c, h -> {}), FederationReason.KEY_UNKNOWN));
-    cases.add(token("no kid", c -> OutsideTokens.sign(OutsideTokens.rsaKey(), JWSAlgorithm.RS256, c, h -> h.keyID(null)), FederationReason.KID_MISSING));
-    cases.add(token("crit", c -> OutsideTokens.sign(OutsideTokens.rsaKey(), JWSAlgorithm.RS256, c, h -> h.criticalParams(java.util.Set.of("exp")).customParam("exp", 1)), FederationReason.CRITICAL_HEADER));
-    cases.add(token("typ at+jwt", c -> OutsideTokens.sign(OutsideTokens.rsaKey(), JWSAlgorithm.RS256, c, h -> h.type(new com.nimbusds.jose.JOSEObjectType("at+jwt"))), FederationReason.TYP_NOT_ACCEPTED));
-    cases.add(token("ES256 signed, kid of the RSA key", c -> OutsideTokens.sign(OutsideTokens.ec("rsa-1"), JWSAlgorithm.ES256, c, h -> {}), FederationReason.KEY_UNFIT));
-    cases.add(token("a tampered payload", c -> tamper(OutsideTokens.sign(c)), FederationReason.BAD_SIGNATURE));
+    cases.add(
+        token(
+            "forged signature",
+            c -> OutsideTokens.sign(attacker, JWSAlgorithm.RS256, c, h -> {}),
+            FederationReason.BAD_SIGNATURE));
+    cases.add(
+        token(
+            "forged, with the attacker's key in jwk",
+            c ->
+                OutsideTokens.sign(
+                    attacker, JWSAlgorithm.RS256, c, h -> h.jwk(attacker.toPublicJWK())),
+            FederationReason.BAD_SIGNATURE));
+    cases.add(
+        token(
+            "unknown kid",
+            c -> OutsideTokens.sign(OutsideTokens.rsa("rsa-2"), JWSAlgorithm.RS256, c, h -> {}),
+            FederationReason.KEY_UNKNOWN));
+    cases.add(
+        token(
+            "no kid",
+            c ->
+                OutsideTokens.sign(
+                    OutsideTokens.rsaKey(), JWSAlgorithm.RS256, c, h -> h.keyID(null)),
+            FederationReason.KID_MISSING));
+    cases.add(
+        token(
+            "crit",
+            c ->
+                OutsideTokens.sign(
+                    OutsideTokens.rsaKey(),
+                    JWSAlgorithm.RS256,
+                    c,
+                    h -> h.criticalParams(java.util.Set.of("exp")).customParam("exp", 1)),
+            FederationReason.CRITICAL_HEADER));
+    cases.add(
+        token(
+            "typ at+jwt",
+            c ->
+                OutsideTokens.sign(
+                    OutsideTokens.rsaKey(),
+                    JWSAlgorithm.RS256,
+                    c,
+                    h -> h.type(new com.nimbusds.jose.JOSEObjectType("at+jwt"))),
+            FederationReason.TYP_NOT_ACCEPTED));
+    cases.add(
+        token(
+            "ES256 signed, kid of the RSA key",
+            c -> OutsideTokens.sign(OutsideTokens.ec("rsa-1"), JWSAlgorithm.ES256, c, h -> {}),
+            FederationReason.KEY_UNFIT));
+    cases.add(
+        token(
+            "a tampered payload",
+            c -> tamper(OutsideTokens.sign(c)),
+            FederationReason.BAD_SIGNATURE));
     cases.add(token("not a JWS", c -> "not.a-token", FederationReason.MALFORMED));
     return cases.stream();
   }

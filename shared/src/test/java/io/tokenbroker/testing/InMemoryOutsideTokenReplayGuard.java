@@ -9,8 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Exchanged outside tokens in memory, with the DynamoDB guard's rules: each use carries a random id of its
- * call, so a retried write of the same call (its first answer lost) is still the first use.
+ * Exchanged outside tokens in memory, with the DynamoDB guard's rules: each use carries a random id
+ * of its call, so a retried write of the same call (its first answer lost) is still the first use.
  */
 public final class InMemoryOutsideTokenReplayGuard implements OutsideTokenReplayGuard {
 

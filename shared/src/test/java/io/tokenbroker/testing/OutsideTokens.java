@@ -81,7 +81,9 @@ public final class OutsideTokens {
     return claims;
   }
 
-  /** Signs {@code claims} with {@code key} under {@code alg}, header as {@code header} leaves it. */
+  /**
+   * Signs {@code claims} with {@code key} under {@code alg}, header as {@code header} leaves it.
+   */
   public static String sign(
       JWK key, JWSAlgorithm alg, Map<String, Object> claims, Consumer<JWSHeader.Builder> header) {
     JWSHeader.Builder builder =
@@ -125,7 +127,8 @@ public final class OutsideTokens {
     @Override
     public Optional<JWK> key(TrustedIssuer issuer, String kid) {
       lookups.incrementAndGet();
-      return Optional.ofNullable(byIssuer.getOrDefault(issuer.issuer().toString(), Map.of()).get(kid));
+      return Optional.ofNullable(
+          byIssuer.getOrDefault(issuer.issuer().toString(), Map.of()).get(kid));
     }
   }
 

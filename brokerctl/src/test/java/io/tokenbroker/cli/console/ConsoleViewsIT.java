@@ -55,7 +55,8 @@ class ConsoleViewsIT {
                 "test",
                 "0".repeat(64),
                 iat.plus(Duration.ofDays(30)))
-            .exchangedFrom(new ExchangedFrom(Optional.of(outside), Optional.empty(), Optional.empty()));
+            .exchangedFrom(
+                new ExchangedFrom(Optional.of(outside), Optional.empty(), Optional.empty()));
     new DynamoDbIssuanceRepository(aws.dynamoDb, aws.tables.issuances()).record(federated);
     var views =
         new ConsoleViews(
