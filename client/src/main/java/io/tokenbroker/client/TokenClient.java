@@ -49,6 +49,18 @@ import java.util.random.RandomGenerator;
  * request.header("Authorization", token.authorizationHeader());
  * }</pre>
  *
+ * <p>A workload that already holds an identity token from its platform (GitHub Actions, GitLab CI,
+ * a Kubernetes service account) needs no secret of its own: {@link FederatedCredentials} exchanges
+ * that token for the broker's (RFC 8693), with the same cache, renewal and back-off.
+ *
+ * <pre>{@code
+ * ClientAuthentication job = FederatedCredentials.githubActions("deployer", issuer.toString());
+ * TokenClient tokens = TokenClient.builder(issuer, job).build();
+ * }</pre>
+ *
+ * <p>{@link #downscope} and {@link #actFor} exchange a broker token for a narrower one, or for one
+ * with which this client acts for another party (delegation).
+ *
  * <p>With {@link Builder#dpop()} its tokens are DPoP-bound (RFC 9449): a copied token is useless
  * without the client's key.
  *
@@ -244,7 +256,8 @@ public final class TokenClient {
   }
 
   /**
-   * A refresh grant if we hold a refresh token (once), else a client_credentials grant. A refresh
+   * A refresh grant if we hold a refresh token (once), else the credential's own grant ({@link
+   * ClientAuthentication#credentialGrant()}: client_credentials, or a token exchange). A refresh
    * grant that did not succeed drops the refresh token: the broker may have rotated it (a timeout,
    * a 5xx after its write), and sending it again would look like theft and revoke the family; the
    * held access token stays in use while valid and the next renewal uses client credentials.
@@ -281,11 +294,31 @@ public final class TokenClient {
         }
       }
     }
-    return grant(key, parameters("client_credentials", key));
+    // The credential's own grant: client_credentials, or a federated workload's outside token
+    // exchanged (RFC 8693), made anew for every attempt (a file read again, a token fetched).
+    String[] grantType = new String[1];
+    TokenEndpoint.Answer answer =
+        endpoint.grant(
+            () -> {
+              Map<String, String> parameters =
+                  new LinkedHashMap<>(authentication.credentialGrant());
+              grantType[0] = parameters.get("grant_type");
+              addTarget(parameters, key);
+              return parameters;
+            });
+    if (TokenEndpoint.TOKEN_EXCHANGE.equals(grantType[0]) && answer.refreshToken().isPresent()) {
+      // The broker issues none for an exchange; were one given, a federated workload has no
+      // credential to use it with: the next renewal exchanges a fresh outside token instead.
+      answer = answer.withoutRefreshToken();
+    }
+    return held(key, answer);
   }
 
   private Grant grant(Key key, Map<String, String> parameters) {
-    TokenEndpoint.Answer answer = endpoint.grant(parameters);
+    return held(key, endpoint.grant(parameters));
+  }
+
+  private Grant held(Key key, TokenEndpoint.Answer answer) {
     Duration lifetime = answer.expiresIn();
     // A lifetime at or under the margin would leave no usable time: scale the margin down.
     Duration margin = refresh.expiryMargin();
@@ -300,23 +333,132 @@ public final class TokenClient {
     if (refreshAt.isAfter(usableUntil)) {
       refreshAt = usableUntil;
     }
-    AccessToken token =
-        new AccessToken(
-            answer.accessToken(),
-            answer.scopes().orElse(key.scopes()),
-            answer.sentAt().plus(lifetime),
-            dpop);
-    return new Grant(token, answer.refreshToken().map(RefreshToken::new), refreshAt, usableUntil);
+    return new Grant(
+        token(answer, key.scopes()),
+        answer.refreshToken().map(RefreshToken::new),
+        refreshAt,
+        usableUntil);
+  }
+
+  private AccessToken token(TokenEndpoint.Answer answer, Set<String> asked) {
+    return new AccessToken(
+        answer.accessToken(),
+        answer.scopes().orElse(asked),
+        answer.sentAt().plus(answer.expiresIn()),
+        dpop);
   }
 
   private static Map<String, String> parameters(String grantType, Key key) {
     Map<String, String> parameters = new LinkedHashMap<>();
     parameters.put("grant_type", grantType);
+    addTarget(parameters, key);
+    return parameters;
+  }
+
+  private static void addTarget(Map<String, String> parameters, Key key) {
     if (!key.scopes().isEmpty()) {
       parameters.put("scope", String.join(" ", key.scopes()));
     }
     key.audience().ifPresent(a -> parameters.put("audience", a));
-    return parameters;
+  }
+
+  /**
+   * A narrower token exchanged from {@code token}, one of this client's own (RFC 8693
+   * down-scoping): at most these scopes (empty: the token's own), for {@code audience} only, living
+   * no longer than {@code token} has left, and revoked with it. Hand it to a component or a
+   * sub-process that needs less than the client holds: if it leaks, it is good for less.
+   *
+   * <p>Each call is one exchange, authenticated like the client's other requests (the broker
+   * down-scopes a token for its own client only) and bound to its DPoP key if it has one; the
+   * result is not cached (it derives from {@code token}, not from the client's own credential, and
+   * may be narrower than a token for the same scopes and audience): keep it as long as you need it,
+   * up to {@link AccessToken#expiresAt()}. Retried on 429 and 503 only ({@link RetryPolicy}); a
+   * refusal ({@code invalid_scope}, {@code invalid_target}, {@code invalid_request} for a token
+   * that is not this client's or no longer valid) is a {@link TokenRequestRejected}.
+   *
+   * @throws IllegalStateException for a client with {@link FederatedCredentials}: it has no
+   *     credential to prove the token is its own; ask {@link #token(Set, String)} for the narrower
+   *     token instead (a new exchange of the outside token)
+   */
+  public AccessToken downscope(AccessToken token, Set<String> scopes, String audience) {
+    Objects.requireNonNull(token, "token");
+    if (authentication instanceof FederatedCredentials) {
+      throw new IllegalStateException(
+          "a federated client has no credential to down-scope with: ask token(scopes, audience)"
+              + " for the narrower token instead");
+    }
+    return exchange(token.value(), scopes, audience, () -> Map.of());
+  }
+
+  /**
+   * A token for this client acting for another party (RFC 8693 delegation, for agents): {@code
+   * subjectToken} is the broker access token the party gave this client (its client must name this
+   * one in {@code may_act}). The new token's {@code sub} is the party's, its {@code act} claim
+   * names this client (and any earlier actors), its scopes and audience are within both clients'
+   * and its life within the subject token's. Not cached, as {@link #downscope}.
+   *
+   * <p>The actor is this client, proven as its other requests are: its own token for its default
+   * scopes ({@link #token()}) as {@code actor_token}, the request authenticated by the client's
+   * credential; with {@link FederatedCredentials}, which authenticate no request, the outside token
+   * (read or fetched anew) is the {@code actor_token} and the broker authenticates the actor by it.
+   */
+  public AccessToken actFor(String subjectToken, Set<String> scopes, String audience) {
+    if (authentication instanceof FederatedCredentials federated) {
+      return exchange(subjectToken, scopes, audience, federated::actorToken);
+    }
+    return actFor(subjectToken, token(), scopes, audience);
+  }
+
+  /**
+   * As {@link #actFor(String, Set, String)}, with this client's own {@code actorToken} (a broker
+   * token of this client, for the request's credential to vouch for).
+   */
+  public AccessToken actFor(
+      String subjectToken, AccessToken actorToken, Set<String> scopes, String audience) {
+    Objects.requireNonNull(actorToken, "actorToken");
+    return exchange(
+        subjectToken,
+        scopes,
+        audience,
+        () ->
+            Map.of(
+                "actor_token",
+                actorToken.value(),
+                "actor_token_type",
+                TokenEndpoint.ACCESS_TOKEN_TYPE));
+  }
+
+  /**
+   * One exchange of {@code subjectToken}, a broker access token; {@code actor} gives the actor
+   * parameters, if any, for every attempt (an outside actor token is fetched anew each time).
+   */
+  private AccessToken exchange(
+      String subjectToken,
+      Set<String> scopes,
+      String audience,
+      Supplier<Map<String, String>> actor) {
+    if (subjectToken == null || subjectToken.isBlank()) {
+      throw new IllegalArgumentException("subjectToken must be a token");
+    }
+    Objects.requireNonNull(audience, "audience");
+    Key target = new Key(new TreeSet<>(scopes), Optional.of(audience));
+    TokenEndpoint.Answer answer =
+        endpoint.grant(
+            () -> {
+              Map<String, String> parameters = new LinkedHashMap<>();
+              parameters.put("grant_type", TokenEndpoint.TOKEN_EXCHANGE);
+              parameters.put("subject_token", subjectToken);
+              parameters.put("subject_token_type", TokenEndpoint.ACCESS_TOKEN_TYPE);
+              Map<String, String> acting = actor.get();
+              if (!acting.isEmpty()) { // in RFC 8693's order: the token, then its type
+                parameters.put("actor_token", acting.get("actor_token"));
+                parameters.put("actor_token_type", acting.get("actor_token_type"));
+              }
+              parameters.put("requested_token_type", TokenEndpoint.ACCESS_TOKEN_TYPE);
+              addTarget(parameters, target);
+              return parameters;
+            });
+    return token(answer, scopes);
   }
 
   private static String stripSlash(String uri) {

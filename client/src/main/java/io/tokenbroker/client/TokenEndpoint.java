@@ -2,6 +2,7 @@ package io.tokenbroker.client;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.net.ConnectException;
 import java.net.URI;
@@ -34,6 +35,10 @@ final class TokenEndpoint {
   private static final Set<Integer> RETRYABLE = Set.of(429, 502, 503, 504);
   // What the broker answers only for a request it did no work for (its throttling).
   private static final Set<Integer> NOT_PROCESSED = Set.of(429);
+  // ... and its 503 temporarily_unavailable, answered before an exchange spends its token.
+  private static final Set<Integer> EXCHANGE_RETRYABLE = Set.of(429, 503);
+  static final String TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
+  static final String ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
   private static final int MAX_DESCRIPTION = 300;
   private static final Duration MAX_LIFETIME = Duration.ofDays(1);
   // RFC 6749 A.7: the characters an error code may have.
@@ -52,6 +57,10 @@ final class TokenEndpoint {
       Optional<Set<String>> scopes,
       Optional<String> refreshToken,
       Instant sentAt) {
+
+    Answer withoutRefreshToken() {
+      return new Answer(accessToken, expiresIn, scopes, Optional.empty(), sentAt);
+    }
 
     @Override
     public String toString() {
@@ -97,27 +106,35 @@ final class TokenEndpoint {
   }
 
   Answer grant(Map<String, String> parameters) {
+    return grant(() -> parameters);
+  }
+
+  /**
+   * As {@link #grant(Map)}, with the parameters made anew for every attempt ({@link
+   * ClientAuthentication#credentialGrant()}: an outside token read or fetched each time).
+   */
+  Answer grant(Supplier<? extends Map<String, String>> attempts) {
     // The deadline runs on the monotonic clock: the injected Clock may stand still (Clock.fixed).
     long started = sleeper.nanoTime();
-    String grantType = parameters.get("grant_type");
-    // A refresh token works once: a request that may have reached the broker (a timeout, a 502
-    // from a Lambda that ran, a 503/504 after a committed write) must not be sent again, or the
-    // broker takes the second use for theft and revokes the family. Only what the broker did
-    // not process is retried: 429 (throttled before any work) and a connection never made.
-    boolean idempotent = !"refresh_token".equals(grantType);
+    String grant = "token"; // the grant's name in messages, once the first attempt names it
     for (int attempt = 1; ; attempt++) {
       int failed = attempt;
       Duration wait;
       String why;
       Throwable cause = null;
+      Set<Integer> retryable = RETRYABLE;
       try {
+        Map<String, String> parameters = attempts.get();
+        String grantType = parameters.get("grant_type");
+        retryable = retryable(grantType);
+        grant = grantType.equals(TOKEN_EXCHANGE) ? "token-exchange" : grantType;
         Exchange exchange = exchange(parameters);
         HttpResponse<String> response = exchange.response();
         int status = response.statusCode();
         if (status == 200) {
           return answer(response.body(), exchange.sentAt());
         }
-        if (!(idempotent ? RETRYABLE : NOT_PROCESSED).contains(status)) {
+        if (!retryable.contains(status)) {
           throw refused(status, response.body(), parameters);
         }
         why = "the broker answered " + status;
@@ -126,11 +143,19 @@ final class TokenEndpoint {
             Backoff.wait(
                 Backoff.retryAfter(response.headers().firstValue("Retry-After"), clock.instant()),
                 backoff);
+      } catch (UncheckedIOException e) {
+        // The credential could not be had (credentialGrant): nothing was sent.
+        why =
+            "no credential to send ("
+                + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage())
+                + ")";
+        wait = Backoff.exponential(failed, retry, random.get());
+        cause = e;
       } catch (IOException e) {
         why = "the broker could not be reached (" + e.getClass().getSimpleName() + ")";
-        if (!idempotent && !neverSent(e)) {
+        if (retryable != RETRYABLE && !neverSent(e)) {
           throw new TokenUnavailable(
-              grantType + " grant: " + why + "; not retried, the broker may have received it", e);
+              grant + " grant: " + why + "; not retried, the broker may have received it", e);
         }
         wait = Backoff.exponential(failed, retry, random.get());
         cause = e;
@@ -141,7 +166,7 @@ final class TokenEndpoint {
       Duration elapsed = Duration.ofNanos(sleeper.nanoTime() - started);
       if (elapsed.plus(wait).compareTo(retry.deadline()) > 0) {
         throw new TokenUnavailable(
-            grantType
+            grant
                 + " grant: "
                 + why
                 + " after "
@@ -155,7 +180,7 @@ final class TokenEndpoint {
       LOG.log(
           Level.INFO,
           "{0} grant: {1}; attempt {2} in {3} ms",
-          grantType,
+          grant,
           why,
           attempt + 1,
           wait.toMillis());
@@ -166,6 +191,24 @@ final class TokenEndpoint {
         throw new TokenUnavailable("interrupted while waiting to retry a token request", e);
       }
     }
+  }
+
+  /**
+   * What a grant is retried on. A refresh token works once: a request that may have reached the
+   * broker (a timeout, a 502 from a Lambda that ran, a 503/504 after a committed write) must not be
+   * sent again, or the broker takes the second use for theft and revokes the family. Only what the
+   * broker did not process is retried: 429 (throttled before any work) and a connection never made.
+   * A token exchange may spend its subject token (a single-use jti): it is retried on 429, on the
+   * broker's own 503 (temporarily_unavailable, with Retry-After) and on a connection never made,
+   * never after a timeout or a 502/504, where the same token sent again would be refused as a
+   * replay. A client_credentials grant is retried on every transient failure.
+   */
+  private static Set<Integer> retryable(String grantType) {
+    return switch (grantType) {
+      case "refresh_token" -> NOT_PROCESSED;
+      case TOKEN_EXCHANGE -> EXCHANGE_RETRYABLE;
+      default -> RETRYABLE;
+    };
   }
 
   private record Exchange(HttpResponse<String> response, Instant sentAt) {}
@@ -261,6 +304,12 @@ final class TokenEndpoint {
     if (expiresIn.longValue() > MAX_LIFETIME.toSeconds()) {
       throw new TokenUnavailable(
           "the token response's expires_in is over " + MAX_LIFETIME.toHours() + " h", null);
+    }
+    // RFC 8693 2.2.1: an exchange names what it issued; only an access token is usable here.
+    if (json.containsKey("issued_token_type")
+        && !ACCESS_TOKEN_TYPE.equals(json.get("issued_token_type"))) {
+      throw new TokenUnavailable(
+          "the token exchange issued something other than an access token", null);
     }
     Optional<Set<String>> scopes =
         json.get("scope") instanceof String scope

@@ -7,12 +7,15 @@ import io.tokenbroker.adapters.dynamodb.DynamoDbClientRepository;
 import io.tokenbroker.clients.ClientAdmin;
 import io.tokenbroker.clients.ClientJson;
 import io.tokenbroker.config.Env;
+import io.tokenbroker.devsupport.TestOidcIssuer;
 import io.tokenbroker.local.LocalBroker;
 import io.tokenbroker.local.LocalBrokerOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -33,19 +36,68 @@ public final class TestBroker {
   private static final AtomicInteger CLIENTS = new AtomicInteger();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static LocalBroker broker;
+  private static TestOidcIssuer outsideIssuer;
 
   private TestBroker() {}
 
   public static synchronized LocalBroker get() {
     if (broker == null) {
+      // An OIDC issuer on this machine (GitHub and Kubernetes shaped tokens) the broker trusts,
+      // for the federated clients' tests.
+      TestOidcIssuer issuer = TestOidcIssuer.start();
+      outsideIssuer = issuer;
+      Path certificates;
+      try {
+        certificates = Files.createTempFile("tb-client-outside-issuer-", ".pem");
+        Files.writeString(certificates, issuer.certificatePem());
+        certificates.toFile().deleteOnExit();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
       broker =
           LocalBroker.start(
               new LocalBrokerOptions(
-                  0, Optional.empty(), "tb-client-", Optional.empty(), Duration.ZERO));
+                      0, Optional.empty(), "tb-client-", Optional.empty(), Duration.ZERO)
+                  .withOutsideIssuerCerts(certificates));
       LocalBroker started = broker;
-      Runtime.getRuntime().addShutdownHook(new Thread(started::close, "test-broker-stop"));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    started.close();
+                    issuer.close();
+                  },
+                  "test-broker-stop"));
     }
     return broker;
+  }
+
+  /** The OIDC issuer the broker trusts, standing in for GitHub Actions and Kubernetes. */
+  public static synchronized TestOidcIssuer outsideIssuer() {
+    get();
+    return outsideIssuer;
+  }
+
+  /**
+   * Registers a client whose only way in is this trust policy (a JSON object, {@code %1$s} the
+   * broker's issuer, {@code %2$s} the outside issuer's), for demo:read and demo:write at the demo
+   * API; returns its id.
+   */
+  public static String registerFederatedClient(String trustPolicy) {
+    String clientId = "client-fed-" + CLIENTS.incrementAndGet();
+    String json =
+        """
+        {"client_id": "%s", "scopes": ["demo:read", "demo:write"], "default_scopes": ["demo:read"],
+         "audiences": ["%s"], "trust_policies": [%s]}
+        """
+            .formatted(
+                clientId,
+                demoAudience(),
+                trustPolicy.formatted(issuer(), outsideIssuer().issuer()));
+    new ClientAdmin(
+            new DynamoDbClientRepository(AwsClients.dynamoDb(aws()), get().tables().clients()))
+        .put(ClientJson.parse(json));
+    return clientId;
   }
 
   public static URI issuer() {
