@@ -16,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -146,8 +147,18 @@ public final class GuardedHttps {
     } catch (SocketTimeoutException e) {
       throw new FetchFailed(where + ": timed out", true, null);
     } catch (SSLException e) {
+      // a certificate the trust refuses stays refused; a handshake cut short may pass next time
+      boolean certificate = false;
+      for (Throwable c = e; c != null && !certificate; c = c.getCause()) {
+        certificate = c instanceof CertificateException;
+      }
       throw new FetchFailed(
-          where + ": TLS failed (" + e.getClass().getSimpleName() + ")", false, e);
+          where
+              + ": TLS failed ("
+              + (certificate ? "certificate refused" : e.getClass().getSimpleName())
+              + ")",
+          !certificate,
+          e);
     } catch (IOException e) {
       throw new FetchFailed(where + ": " + e.getClass().getSimpleName(), true, e);
     }

@@ -192,7 +192,8 @@ class GuardedHttpsTest {
     FetchFailed refused =
         failure(() -> resolvingTo(true, address("127.0.0.1")).get(other, inSeconds(5)));
 
-    assertThat(refused.getMessage()).contains("TLS failed");
+    assertThat(refused.getMessage()).contains("TLS failed (certificate refused)");
+    assertThat(refused.retryable()).isFalse();
   }
 
   @Test
@@ -202,7 +203,7 @@ class GuardedHttpsTest {
 
     FetchFailed refused = failure(() -> jdkTrust.get(ISSUER.jwksUri(), inSeconds(5)));
 
-    assertThat(refused.getMessage()).contains("TLS failed");
+    assertThat(refused.getMessage()).contains("TLS failed (certificate refused)");
     assertThat(refused.retryable()).isFalse();
   }
 

@@ -103,6 +103,13 @@ class RemoteIssuerKeysTest {
   }
 
   @Test
+  void aTokenWithoutKidNamesNoKeyAndFetchesNothing() {
+    assertThat(keys.key(trusted, null)).isEmpty();
+    assertThat(keys.key(trusted, "")).isEmpty();
+    assertThat(issuer.requests(TestOidcIssuer.DISCOVERY)).isZero();
+  }
+
+  @Test
   void aPinnedJwksUriSkipsDiscovery() {
     TrustedIssuer pinned = new TrustedIssuer(issuer.issuer(), Optional.of(issuer.jwksUri()));
 
@@ -225,6 +232,9 @@ class RemoteIssuerKeysTest {
     assertThat(keys.key(trusted, issuer.rsaKid())).isPresent();
     assertThat(telemetry.named("issuer_keys.refresh_failed")).hasSize(1);
     assertThat(telemetry.named("issuer_keys.stale")).hasSize(1);
+
+    assertThat(keys.key(trusted, issuer.rsaKid())).isPresent();
+    assertThat(telemetry.named("issuer_keys.stale")).as("once per failed refresh").hasSize(1);
 
     clock.advance(Duration.ofSeconds(1));
     ServiceFailure failed = failure(() -> keys.key(trusted, issuer.rsaKid()));
