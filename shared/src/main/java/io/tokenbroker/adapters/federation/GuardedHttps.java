@@ -144,6 +144,9 @@ public final class GuardedHttps {
               .getBytes(StandardCharsets.US_ASCII));
       out.flush();
       return new Answer(ssl, where, deadlineNanos).read();
+    } catch (IllegalArgumentException e) {
+      // a port out of range, a name TLS cannot carry: nothing a retry changes
+      throw new FetchFailed(where + ": not a usable host and port", false, null);
     } catch (SocketTimeoutException e) {
       throw new FetchFailed(where + ": timed out", true, null);
     } catch (SSLException e) {

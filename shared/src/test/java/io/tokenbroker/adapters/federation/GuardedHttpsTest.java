@@ -110,6 +110,15 @@ class GuardedHttpsTest {
   }
 
   @Test
+  void refusesAPortOutOfRangeAsAFetchFailure() {
+    FetchFailed refused =
+        failure(() -> local().get(URI.create("https://localhost:99999/jwks"), inSeconds(5)));
+
+    assertThat(refused.getMessage()).contains("not a usable host and port");
+    assertThat(refused.retryable()).isFalse();
+  }
+
+  @Test
   void refusesLoopbackUnlessLocalDevelopmentAllowsIt() {
     GuardedHttps production =
         new GuardedHttps(LIMITS, ISSUER.clientContext(), false, GuardedHttps.Resolver.system());
