@@ -20,6 +20,7 @@ import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsExchange;
 import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -41,10 +42,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -63,6 +68,12 @@ public final class TestOidcIssuer implements AutoCloseable {
 
   /** The JWKS path, relative to the issuer. */
   public static final String JWKS = "/.well-known/jwks";
+
+  /**
+   * A second name the TLS certificate holds, which no DNS resolves ({@code .test} is reserved): a
+   * client that reaches the issuer under it proves it connected to an address it was given.
+   */
+  public static final String ALIAS = "issuer.test";
 
   /** How a path misbehaves. */
   public sealed interface Fault {
@@ -93,6 +104,7 @@ public final class TestOidcIssuer implements AutoCloseable {
   private final Map<String, JWK> signingKeys = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
   private final Map<String, Fault> faults = new ConcurrentHashMap<>();
+  private final List<String> serverNames = new CopyOnWriteArrayList<>();
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private volatile String rsaKid;
   private volatile String ecKid;
@@ -107,6 +119,7 @@ public final class TestOidcIssuer implements AutoCloseable {
     this.tls =
         X509Builder.subject("CN=localhost,O=Test OIDC issuer")
             .dns("localhost")
+            .dns(ALIAS)
             .ip("127.0.0.1")
             .selfSigned();
     this.serverTls = serverContext(tls);
@@ -275,8 +288,14 @@ public final class TestOidcIssuer implements AutoCloseable {
     return count == null ? 0 : count.get();
   }
 
+  /** The TLS server names (SNI) clients asked for, one entry per request that sent one. */
+  public List<String> serverNames() {
+    return List.copyOf(serverNames);
+  }
+
   public void resetCounts() {
     requests.clear();
+    serverNames.clear();
   }
 
   @Override
@@ -447,6 +466,14 @@ public final class TestOidcIssuer implements AutoCloseable {
       String full = exchange.getRequestURI().getRawPath();
       String path = full.startsWith(basePath) ? full.substring(basePath.length()) : full;
       requests.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+      if (exchange instanceof HttpsExchange https
+          && https.getSSLSession() instanceof ExtendedSSLSession session) {
+        for (SNIServerName name : session.getRequestedServerNames()) {
+          if (name instanceof SNIHostName host) {
+            serverNames.add(host.getAsciiName());
+          }
+        }
+      }
       Fault fault = faults.get(path);
       String body =
           switch (path) {

@@ -21,10 +21,14 @@ public interface IssuerKeys {
 
   /**
    * The issuer's public key with this kid, or empty when its current set (refreshed as above) has
-   * none.
+   * none, or the kid is null or empty.
    *
    * @throws io.tokenbroker.errors.ServiceFailure when the keys cannot be had and no cached set is
-   *     within its outage bound (a retryable 503)
+   *     within its outage bound: {@link io.tokenbroker.errors.ServiceFailure#retryable() retryable}
+   *     for an outage (timeout, refused connection, 5xx: a 503), not retryable when the issuer's
+   *     answer was refused (an address that is not public, an OpenID configuration naming another
+   *     issuer, a redirect, an oversized or non-JSON answer, a certificate not trusted), which the
+   *     caller reports as the token's issuer being refused
    */
   Optional<JWK> key(TrustedIssuer issuer, String kid);
 }

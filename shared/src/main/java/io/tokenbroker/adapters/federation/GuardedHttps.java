@@ -16,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -143,11 +144,24 @@ public final class GuardedHttps {
               .getBytes(StandardCharsets.US_ASCII));
       out.flush();
       return new Answer(ssl, where, deadlineNanos).read();
+    } catch (IllegalArgumentException e) {
+      // a port out of range, a name TLS cannot carry: nothing a retry changes
+      throw new FetchFailed(where + ": not a usable host and port", false, null);
     } catch (SocketTimeoutException e) {
       throw new FetchFailed(where + ": timed out", true, null);
     } catch (SSLException e) {
+      // a certificate the trust refuses stays refused; a handshake cut short may pass next time
+      boolean certificate = false;
+      for (Throwable c = e; c != null && !certificate; c = c.getCause()) {
+        certificate = c instanceof CertificateException;
+      }
       throw new FetchFailed(
-          where + ": TLS failed (" + e.getClass().getSimpleName() + ")", false, e);
+          where
+              + ": TLS failed ("
+              + (certificate ? "certificate refused" : e.getClass().getSimpleName())
+              + ")",
+          !certificate,
+          e);
     } catch (IOException e) {
       throw new FetchFailed(where + ": " + e.getClass().getSimpleName(), true, e);
     }

@@ -107,6 +107,9 @@ public final class RemoteIssuerKeys implements IssuerKeys {
 
   @Override
   public Optional<JWK> key(TrustedIssuer issuer, String kid) {
+    if (kid == null || kid.isEmpty()) {
+      return Optional.empty(); // names no key: never worth a fetch
+    }
     return caches.computeIfAbsent(issuer, Cache::new).key(kid);
   }
 
@@ -136,8 +139,10 @@ public final class RemoteIssuerKeys implements IssuerKeys {
         if (set != null && fresh(set, now) && set.keys().containsKey(kid)) {
           return Optional.of(set.keys().get(kid)); // another request refreshed it meanwhile
         }
+        boolean attempted = false;
         if (lastAttempt == null || !now.isBefore(lastAttempt.plus(config.minRefreshInterval()))) {
           lastAttempt = now;
+          attempted = true;
           try {
             current = set = fetch(now);
             lastFailure = null;
@@ -157,10 +162,12 @@ public final class RemoteIssuerKeys implements IssuerKeys {
         }
         Duration age = set == null ? null : Duration.between(set.fetchedAt(), now);
         if (age != null && age.compareTo(config.cacheTtl().plus(config.outageTolerance())) < 0) {
-          telemetry.emit(
-              TelemetryEvent.warn("issuer_keys.stale")
-                  .with("issuer", GuardedHttps.loggable(issuer.issuer()))
-                  .with("age_seconds", age.toSeconds()));
+          if (attempted) { // once per failed refresh, not once per request
+            telemetry.emit(
+                TelemetryEvent.warn("issuer_keys.stale")
+                    .with("issuer", GuardedHttps.loggable(issuer.issuer()))
+                    .with("age_seconds", age.toSeconds()));
+          }
           return Optional.ofNullable(set.keys().get(kid));
         }
         FetchFailed cause = lastFailure;

@@ -110,6 +110,15 @@ class GuardedHttpsTest {
   }
 
   @Test
+  void refusesAPortOutOfRangeAsAFetchFailure() {
+    FetchFailed refused =
+        failure(() -> local().get(URI.create("https://localhost:99999/jwks"), inSeconds(5)));
+
+    assertThat(refused.getMessage()).contains("not a usable host and port");
+    assertThat(refused.retryable()).isFalse();
+  }
+
+  @Test
   void refusesLoopbackUnlessLocalDevelopmentAllowsIt() {
     GuardedHttps production =
         new GuardedHttps(LIMITS, ISSUER.clientContext(), false, GuardedHttps.Resolver.system());
@@ -171,12 +180,17 @@ class GuardedHttpsTest {
   }
 
   @Test
-  void connectsToTheAddressItCheckedWithOneLookup() throws Exception {
-    // "localhost" resolved once to 127.0.0.1: the fetch reaches the issuer on that address
-    GuardedHttps pinned = resolvingTo(true, address("127.0.0.1"));
+  void connectsToTheAddressItCheckedWithOneLookupAndSendsTheNameBySni() throws Exception {
+    // issuer.test resolves nowhere but through this resolver, once: a second lookup would fail
+    URI alias =
+        URI.create("https://" + TestOidcIssuer.ALIAS + ":" + ISSUER.port() + "/.well-known/jwks");
+    ISSUER.resetCounts();
 
-    assertThat(pinned.get(ISSUER.jwksUri(), inSeconds(5))).contains(ISSUER.rsaKid());
-    assertThat(lookups).containsExactly("localhost");
+    String body = resolvingTo(true, address("127.0.0.1")).get(alias, inSeconds(5));
+
+    assertThat(body).contains(ISSUER.rsaKid());
+    assertThat(lookups).containsExactly(TestOidcIssuer.ALIAS);
+    assertThat(ISSUER.serverNames()).containsExactly(TestOidcIssuer.ALIAS);
   }
 
   @Test
@@ -187,7 +201,8 @@ class GuardedHttpsTest {
     FetchFailed refused =
         failure(() -> resolvingTo(true, address("127.0.0.1")).get(other, inSeconds(5)));
 
-    assertThat(refused.getMessage()).contains("TLS failed");
+    assertThat(refused.getMessage()).contains("TLS failed (certificate refused)");
+    assertThat(refused.retryable()).isFalse();
   }
 
   @Test
@@ -197,7 +212,7 @@ class GuardedHttpsTest {
 
     FetchFailed refused = failure(() -> jdkTrust.get(ISSUER.jwksUri(), inSeconds(5)));
 
-    assertThat(refused.getMessage()).contains("TLS failed");
+    assertThat(refused.getMessage()).contains("TLS failed (certificate refused)");
     assertThat(refused.retryable()).isFalse();
   }
 
@@ -262,7 +277,7 @@ class GuardedHttpsTest {
 
   @Test
   void aSlowAnswerTimesOut() {
-    ISSUER.fail(TestOidcIssuer.JWKS, new Fault.Slow(Duration.ofSeconds(2)));
+    ISSUER.fail(TestOidcIssuer.JWKS, new Fault.Slow(Duration.ofSeconds(1)));
     long start = System.nanoTime();
 
     FetchFailed failed = failure(() -> local().get(ISSUER.jwksUri(), inSeconds(5)));
@@ -281,7 +296,7 @@ class GuardedHttpsTest {
             ISSUER.clientContext(),
             true,
             GuardedHttps.Resolver.system());
-    ISSUER.fail(TestOidcIssuer.JWKS, new Fault.Slow(Duration.ofSeconds(2)));
+    ISSUER.fail(TestOidcIssuer.JWKS, new Fault.Slow(Duration.ofSeconds(1)));
     long start = System.nanoTime();
 
     FetchFailed failed =

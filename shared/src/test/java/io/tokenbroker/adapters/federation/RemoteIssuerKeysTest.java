@@ -103,6 +103,13 @@ class RemoteIssuerKeysTest {
   }
 
   @Test
+  void aTokenWithoutKidNamesNoKeyAndFetchesNothing() {
+    assertThat(keys.key(trusted, null)).isEmpty();
+    assertThat(keys.key(trusted, "")).isEmpty();
+    assertThat(issuer.requests(TestOidcIssuer.DISCOVERY)).isZero();
+  }
+
+  @Test
   void aPinnedJwksUriSkipsDiscovery() {
     TrustedIssuer pinned = new TrustedIssuer(issuer.issuer(), Optional.of(issuer.jwksUri()));
 
@@ -226,6 +233,9 @@ class RemoteIssuerKeysTest {
     assertThat(telemetry.named("issuer_keys.refresh_failed")).hasSize(1);
     assertThat(telemetry.named("issuer_keys.stale")).hasSize(1);
 
+    assertThat(keys.key(trusted, issuer.rsaKid())).isPresent();
+    assertThat(telemetry.named("issuer_keys.stale")).as("once per failed refresh").hasSize(1);
+
     clock.advance(Duration.ofSeconds(1));
     ServiceFailure failed = failure(() -> keys.key(trusted, issuer.rsaKid()));
     assertThat(failed.retryable()).isTrue();
@@ -252,7 +262,7 @@ class RemoteIssuerKeysTest {
 
   @Test
   void aSlowIssuerTimesOutRetryably() {
-    issuer.fail(TestOidcIssuer.JWKS, new Fault.Slow(Duration.ofSeconds(2)));
+    issuer.fail(TestOidcIssuer.JWKS, new Fault.Slow(Duration.ofSeconds(1)));
 
     ServiceFailure failed = failure(() -> keys.key(trusted, issuer.rsaKid()));
 
@@ -309,6 +319,11 @@ class RemoteIssuerKeysTest {
             "{\"kty\":\"EC\",\"crv\":\"secp256k1\",\"kid\":\"k1\","
                 + "\"x\":\"eb5mfvncu6xVoGKVzocLBwKb_NstzijZWfKBWxb4F5g\","
                 + "\"y\":\"SDradyajxGVdpPv8DhEIqP0XtEimhVQZnEfQj_sQ1Lg\"}");
+    // RFC 8037's Ed25519 public key: a valid key of a type this broker does not verify with
+    JWK ed25519 =
+        JWK.parse(
+            "{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"kid\":\"ed\","
+                + "\"x\":\"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo\"}");
     JWK p384 = new ECKeyGenerator(Curve.P_384).keyID("p384").generate();
     JWK twinA = new RSAKeyGenerator(2048).keyID("twin").generate();
     JWK twinB = new ECKeyGenerator(Curve.P_256).keyID("twin").generate();
@@ -321,12 +336,13 @@ class RemoteIssuerKeysTest {
     issuer.publish(noKid.toPublicJWK());
     issuer.publish(secret);
     issuer.publish(secp256k1.toPublicJWK());
+    issuer.publish(ed25519);
     issuer.publish(p384.toPublicJWK());
     issuer.publish(twinA.toPublicJWK());
     issuer.publish(twinB.toPublicJWK());
     issuer.publish(algOnly.toPublicJWK());
 
-    for (String refused : List.of("weak", "private", "enc", "ops", "hmac", "k1", "twin")) {
+    for (String refused : List.of("weak", "private", "enc", "ops", "hmac", "k1", "ed", "twin")) {
       assertThat(keys.key(trusted, refused)).as(refused).isEmpty();
     }
     assertThat(keys.key(trusted, "p384")).isPresent();
