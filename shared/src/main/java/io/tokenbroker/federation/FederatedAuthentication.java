@@ -13,11 +13,33 @@ import io.tokenbroker.tokens.GrantLimits;
 public interface FederatedAuthentication {
 
   /**
-   * A client authenticated by an outside token, the identity recorded with what it gets, and the
-   * caps its trust policy puts on the grant.
+   * A client authenticated by an outside token, the identity recorded with what it gets, the caps
+   * its trust policy puts on the grant, and the token's single use, still to be spent.
    */
   record FederatedClient(
-      AuthenticatedClient client, ExchangedFrom.OutsideIdentity identity, GrantLimits limits) {}
+      AuthenticatedClient client,
+      ExchangedFrom.OutsideIdentity identity,
+      GrantLimits limits,
+      SingleUse singleUse) {}
+
+  /**
+   * Spends a single-use outside token ({@code jti}), once everything else about the exchange has
+   * been decided, right before the new token is minted: a request refused for another reason (a
+   * scope, a binding, a delegation rule) leaves the token usable for a corrected request.
+   */
+  @FunctionalInterface
+  interface SingleUse {
+
+    /** Nothing to spend: a policy without single use, or a token without {@code jti}. */
+    SingleUse NONE = () -> {};
+
+    /**
+     * @throws io.tokenbroker.errors.RequestRejected {@code invalid_request} when the token was
+     *     spent meanwhile (a replay)
+     * @throws io.tokenbroker.errors.ServiceFailure when the use cannot be recorded
+     */
+    void spend();
+  }
 
   /**
    * Authenticates client {@code clientId} by {@code outsideToken}.

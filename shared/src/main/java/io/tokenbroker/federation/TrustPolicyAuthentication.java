@@ -44,7 +44,9 @@ public final class TrustPolicyAuthentication implements FederatedAuthentication 
         new AuthenticatedClient(
             client, AuthMethod.FEDERATED, identity.issuer() + " " + identity.subject()),
         identity,
-        limits(accepted.policy()));
+        limits(accepted.policy()),
+        // Spent at verification for now; to move to just before minting.
+        FederatedAuthentication.SingleUse.NONE);
   }
 
   /** The policy's caps; the client's own rules still apply on top ({@code Grant.decide}). */

@@ -504,7 +504,8 @@ class OwnTokenExchangeTest {
             new ExchangedFrom.OutsideIdentity(
                 "https://k8s.example.com", "system:serviceaccount:ns:agent", new TreeMap<>(), "h"),
             new GrantLimits(
-                Optional.of(onlyRead), Optional.empty(), Optional.empty(), Optional.empty())));
+                Optional.of(onlyRead), Optional.empty(), Optional.empty(), Optional.empty()),
+            FederatedAuthentication.SingleUse.NONE));
     String userToken = token(user, "orders:read orders:write", A);
     String k8s = "eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJodHRwczovL2s4cy5leGFtcGxlLmNvbSJ9.c2ln";
 
