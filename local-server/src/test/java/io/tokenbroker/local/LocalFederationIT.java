@@ -288,6 +288,21 @@ class LocalFederationIT {
   }
 
   @Test
+  void aRefusedRequestLeavesASingleUseTokenUnspentForTheCorrectedRequestAndOnlyOnce()
+      throws Exception {
+    String outside = github.github(audience()).sign();
+
+    HttpResponse<String> tooMuch =
+        exchange(broker, "gh-deployer", outside, JWT, "&scope=demo%3Awrite");
+    HttpResponse<String> corrected =
+        exchange(broker, "gh-deployer", outside, JWT, "&scope=demo%3Aread");
+
+    assertThat(Json.object(tooMuch.body())).containsEntry("error", "invalid_scope");
+    assertThat(corrected.statusCode()).as(corrected.body()).isEqualTo(200);
+    assertRefused(broker, "gh-deployer", () -> outside, "federation_replayed");
+  }
+
+  @Test
   void aKubernetesTokenMatchedByNamespaceAndServiceAccountIsExchangedAgainAndAgain()
       throws Exception {
     String outside = kubernetes.kubernetes(audience()).sign();

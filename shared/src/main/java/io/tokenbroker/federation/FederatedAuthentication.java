@@ -34,8 +34,12 @@ public interface FederatedAuthentication {
     SingleUse NONE = () -> {};
 
     /**
+     * Records the use (once per handle: call it once, last before minting). Verification wrote
+     * nothing; this is the one write, so two concurrent exchanges of the same token cannot both
+     * pass it.
+     *
      * @throws io.tokenbroker.errors.RequestRejected {@code invalid_request} when the token was
-     *     spent meanwhile (a replay)
+     *     spent meanwhile (a replay), logged {@code federation_replayed}
      * @throws io.tokenbroker.errors.ServiceFailure when the use cannot be recorded
      */
     void spend();
@@ -51,4 +55,14 @@ public interface FederatedAuthentication {
    * @throws io.tokenbroker.errors.ServiceFailure when the issuer's keys cannot be had
    */
   FederatedClient authenticate(String clientId, String outsideToken);
+
+  /**
+   * As {@link #authenticate(String, String)}, for the outside token sent as {@code parameter}
+   * ({@code "subject_token"}, the default, or {@code "actor_token"}): a refusal's description names
+   * it ({@code "actor_token is not acceptable"}). An implementation that cannot name it (a test
+   * fake) may keep this default.
+   */
+  default FederatedClient authenticate(String clientId, String outsideToken, String parameter) {
+    return authenticate(clientId, outsideToken);
+  }
 }

@@ -4,11 +4,16 @@ import io.tokenbroker.errors.RejectionReason;
 
 /**
  * Why an outside token (federation, RFC 8693) was refused: one constant per rule, in the order the
- * rules are checked. Only the log names it: every one is answered {@code invalid_request} with
- * {@link OutsideTokenVerifier#NOT_ACCEPTABLE}, so a caller learns nothing about the policies.
+ * rules are checked. Only the log names it: every one but {@link #CLIENT_HAS_NO_TRUST_POLICY} is
+ * answered {@code invalid_request} with the same words ({@link
+ * OutsideTokenVerifier#notAcceptable}: "subject_token is not acceptable", or "actor_token ..."), so
+ * a caller learns nothing about the policies.
  */
 public enum FederationReason implements RejectionReason {
-  /** The client exists but has no trust policy: it cannot be authenticated this way. */
+  /**
+   * The client exists but has no trust policy: it cannot be authenticated this way. Answered {@code
+   * invalid_client}, as an unknown client is, with no more said.
+   */
   CLIENT_HAS_NO_TRUST_POLICY("federation_no_trust_policy"),
   /** RFC 8693 3: the subject token's type says it is an access token, not a JWT or ID token. */
   TOKEN_TYPE_NOT_ACCEPTED("federation_token_type_not_accepted"),

@@ -55,7 +55,9 @@ import java.util.TreeMap;
  *       {@code nbf} honoured (all with the clock skew); {@code sub} present and matching; its claim
  *       conditions. The first policy that passes wins;
  *   <li>a single-use policy's token with a {@code jti} is exchanged once ({@link
- *       OutsideTokenReplayGuard}).
+ *       OutsideTokenReplayGuard}): verification writes nothing; the {@link Accepted#singleUse()}
+ *       handle spends the {@code jti} when the exchange is about to mint, so a request refused
+ *       for another reason leaves the token usable.
  * </ol>
  *
  * <p>Every refusal is {@code invalid_request} with the same words ({@link #NOT_ACCEPTABLE}); the
@@ -64,16 +66,27 @@ import java.util.TreeMap;
  */
 public final class OutsideTokenVerifier {
 
-  /** The one description of every refusal (RFC 8693 2.2.2: invalid_request). */
-  public static final String NOT_ACCEPTABLE = "subject_token is not acceptable";
+  /** The one description of every refusal of a subject token (RFC 8693 2.2.2: invalid_request). */
+  public static final String NOT_ACCEPTABLE = notAcceptable("subject_token");
+
+  /** The one description of every refusal of the outside token sent as {@code parameter}. */
+  public static String notAcceptable(String parameter) {
+    return parameter + " is not acceptable";
+  }
 
   private static final Set<String> JWT_TYPES = Set.of("jwt", "application/jwt");
   private static final int MAX_KID_LENGTH = 256;
   private static final int MAX_JTI_LENGTH = 256;
   private static final long YEAR_10000 = 253_402_300_800L;
 
-  /** An accepted outside token: the policy that matched and the identity to record. */
-  public record Accepted(TrustPolicy policy, ExchangedFrom.OutsideIdentity identity) {}
+  /**
+   * An accepted outside token: the policy that matched, the identity to record, and its single use,
+   * still to be spent ({@link FederatedAuthentication.SingleUse#NONE} when there is none).
+   */
+  public record Accepted(
+      TrustPolicy policy,
+      ExchangedFrom.OutsideIdentity identity,
+      FederatedAuthentication.SingleUse singleUse) {}
 
   private final IssuerKeys keys;
   private final OutsideTokenReplayGuard replays;
@@ -102,28 +115,33 @@ public final class OutsideTokenVerifier {
    *     cannot be had at all (the port's non-retryable failure) refuse the token
    */
   public Accepted verify(String clientId, List<TrustPolicy> policies, String token) {
+    return verify(clientId, policies, token, "subject_token");
+  }
+
+  /**
+   * As {@link #verify(String, List, String)}, for the token sent as {@code parameter} ({@code
+   * subject_token} or {@code actor_token}), which the refusal names.
+   */
+  public Accepted verify(
+      String clientId, List<TrustPolicy> policies, String token, String parameter) {
+    String notAcceptable = notAcceptable(parameter);
     String tokenSha256 = TokenDigest.sha256(token);
     Token parsed;
     try {
       parsed = Token.parse(token);
     } catch (Refused refused) {
-      throw refuse(clientId, tokenSha256, refused.reason, Map.of());
+      throw refuse(clientId, tokenSha256, notAcceptable, refused.reason, Map.of());
     }
     List<TrustPolicy> candidates =
         policies.stream().filter(p -> p.issuer().equals(parsed.iss)).toList();
     if (candidates.isEmpty()) {
-      throw refuse(clientId, tokenSha256, FederationReason.UNKNOWN_ISSUER, Map.of());
+      throw refuse(clientId, tokenSha256, notAcceptable, FederationReason.UNKNOWN_ISSUER, Map.of());
     }
     Map<String, FederationReason> refusals = new LinkedHashMap<>();
     Map<KeyId, Optional<JWK>> fetched = new HashMap<>();
     for (TrustPolicy policy : candidates) {
       try {
         Map<String, String> matched = check(policy, parsed, fetched);
-        if (policy.singleUse()
-            && parsed.jti != null
-            && !replays.firstUse(parsed.id(), parsed.exp)) {
-          throw refuse(clientId, tokenSha256, FederationReason.REPLAYED, Map.of());
-        }
         telemetry.emit(
             TelemetryEvent.info("federation.accepted")
                 .with("client_id", clientId)
@@ -136,19 +154,33 @@ public final class OutsideTokenVerifier {
         return new Accepted(
             policy,
             new ExchangedFrom.OutsideIdentity(
-                parsed.iss, parsed.sub, new TreeMap<>(matched), tokenSha256));
+                parsed.iss, parsed.sub, new TreeMap<>(matched), tokenSha256),
+            policy.singleUse() && parsed.jti != null
+                ? singleUse(clientId, tokenSha256, notAcceptable, parsed.id(), parsed.exp)
+                : FederatedAuthentication.SingleUse.NONE);
       } catch (Refused refused) {
         refusals.put(policy.name(), refused.reason);
       }
     }
     FederationReason furthest =
         refusals.values().stream().max(Enum::compareTo).orElse(FederationReason.UNKNOWN_ISSUER);
-    throw refuse(clientId, tokenSha256, furthest, refusals);
+    throw refuse(clientId, tokenSha256, notAcceptable, furthest, refusals);
+  }
+
+  /** Spends the token's id once: a second spend (a replay, or a concurrent twin) is refused. */
+  private FederatedAuthentication.SingleUse singleUse(
+      String clientId, String tokenSha256, String notAcceptable, String tokenId, Instant exp) {
+    return () -> {
+      if (!replays.firstUse(tokenId, exp)) {
+        throw refuse(clientId, tokenSha256, notAcceptable, FederationReason.REPLAYED, Map.of());
+      }
+    };
   }
 
   private RequestRejected refuse(
       String clientId,
       String tokenSha256,
+      String notAcceptable,
       FederationReason reason,
       Map<String, FederationReason> perPolicy) {
     telemetry.emit(
@@ -157,7 +189,7 @@ public final class OutsideTokenVerifier {
             .with("reason", reason.logName())
             .with("policies", summary(perPolicy))
             .with("outside_token_sha256", tokenSha256));
-    return RequestRejected.invalidRequest(reason, NOT_ACCEPTABLE);
+    return RequestRejected.invalidRequest(reason, notAcceptable);
   }
 
   private static String summary(Map<String, FederationReason> perPolicy) {

@@ -30,6 +30,11 @@ public final class TrustPolicyAuthentication implements FederatedAuthentication 
 
   @Override
   public FederatedClient authenticate(String clientId, String outsideToken) {
+    return authenticate(clientId, outsideToken, "subject_token");
+  }
+
+  @Override
+  public FederatedClient authenticate(String clientId, String outsideToken, String parameter) {
     Client client = enabledClient(clientId);
     if (client.trustPolicies().isEmpty()) {
       throw new RequestRejected(
@@ -38,15 +43,14 @@ public final class TrustPolicyAuthentication implements FederatedAuthentication 
           ClientAuthenticationReason.UNDISCLOSED);
     }
     OutsideTokenVerifier.Accepted accepted =
-        verifier.verify(client.clientId(), client.trustPolicies(), outsideToken);
+        verifier.verify(client.clientId(), client.trustPolicies(), outsideToken, parameter);
     var identity = accepted.identity();
     return new FederatedClient(
         new AuthenticatedClient(
             client, AuthMethod.FEDERATED, identity.issuer() + " " + identity.subject()),
         identity,
         limits(accepted.policy()),
-        // Spent at verification for now; to move to just before minting.
-        FederatedAuthentication.SingleUse.NONE);
+        accepted.singleUse());
   }
 
   /** The policy's caps; the client's own rules still apply on top ({@code Grant.decide}). */

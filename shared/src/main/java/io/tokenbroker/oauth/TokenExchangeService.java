@@ -101,7 +101,8 @@ public final class TokenExchangeService {
   }
 
   /**
-   * Mints and records the exchanged token.
+   * Mints and records the exchanged token; an outside subject token's single use is spent right
+   * before minting, once the grant is decided (the binding was decided before this call).
    *
    * @param binding the key or certificate the caller proved it holds, if the token is to be bound
    */
@@ -118,7 +119,9 @@ public final class TokenExchangeService {
               new ExchangedFrom(
                   Optional.of(federated.federated().identity()),
                   Optional.empty(),
-                  Optional.empty()));
+                  Optional.empty()),
+              // Spent last, after the grant is decided: a refused request leaves it usable.
+              federated.federated().singleUse());
       case OwnToken own -> ownTokens.issue(own.checked(), request, origin, binding);
     };
   }

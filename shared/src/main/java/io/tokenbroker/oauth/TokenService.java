@@ -2,6 +2,7 @@ package io.tokenbroker.oauth;
 
 import io.tokenbroker.auth.AuthenticatedClient;
 import io.tokenbroker.clients.Client;
+import io.tokenbroker.federation.FederatedAuthentication;
 import io.tokenbroker.jose.Confirmation;
 import io.tokenbroker.refresh.RefreshFamily;
 import io.tokenbroker.refresh.RefreshTokenRecord;
@@ -118,6 +119,9 @@ public final class TokenService {
    * A token issued by exchange (RFC 8693): the grant under the client's policy and the exchange's
    * caps, recorded with what it was exchanged from. No refresh token: the workload exchanges again,
    * with an outside token its platform renews.
+   *
+   * @param singleUse the outside token's single use: spent after the grant is decided, right
+   *     before minting, so a request refused (scope, audience, lifetime) leaves it unspent
    */
   public IssuedToken issueExchanged(
       AuthenticatedClient caller,
@@ -125,14 +129,23 @@ public final class TokenService {
       RequestOrigin origin,
       Optional<Confirmation> binding,
       GrantLimits limits,
-      ExchangedFrom from) {
+      ExchangedFrom from,
+      FederatedAuthentication.SingleUse singleUse) {
     return issueExchanged(
-        caller, request, origin, binding, limits, from, Optional.empty(), Optional.empty());
+        caller,
+        request,
+        origin,
+        binding,
+        limits,
+        from,
+        Optional.empty(),
+        Optional.empty(),
+        singleUse);
   }
 
   /**
-   * As above, for a token exchanged from a broker token: it keeps {@code sessionId} (down-scoping)
-   * and carries {@code chain}'s subject, act and lineage.
+   * As above, for a token exchanged from a broker token with nothing single-use to spend: it keeps
+   * {@code sessionId} (down-scoping) and carries {@code chain}'s subject, act and lineage.
    */
   public IssuedToken issueExchanged(
       AuthenticatedClient caller,
@@ -143,7 +156,35 @@ public final class TokenService {
       ExchangedFrom from,
       Optional<String> sessionId,
       Optional<io.tokenbroker.tokens.TokenChain> chain) {
+    return issueExchanged(
+        caller,
+        request,
+        origin,
+        binding,
+        limits,
+        from,
+        sessionId,
+        chain,
+        FederatedAuthentication.SingleUse.NONE);
+  }
+
+  /**
+   * As above, spending {@code singleUse} (an outside actor token's) once the grant is decided,
+   * right before minting. A mint or record failure after the spend leaves the outside token spent
+   * (the workload gets a 503 and needs a fresh token from its platform).
+   */
+  public IssuedToken issueExchanged(
+      AuthenticatedClient caller,
+      TokenRequest request,
+      RequestOrigin origin,
+      Optional<Confirmation> binding,
+      GrantLimits limits,
+      ExchangedFrom from,
+      Optional<String> sessionId,
+      Optional<io.tokenbroker.tokens.TokenChain> chain,
+      FederatedAuthentication.SingleUse singleUse) {
     Grant grant = Grant.decide(caller.client(), request, brokerMaxLifetime, limits);
+    singleUse.spend();
     AccessTokenMinter.MintedToken token =
         minter.mint(caller.client(), grant, sessionId, binding, chain);
     Issuance record = Issuance.of(token, caller, grant, origin, retention).exchangedFrom(from);

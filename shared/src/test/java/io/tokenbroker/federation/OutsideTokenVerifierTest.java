@@ -166,16 +166,38 @@ class OutsideTokenVerifierTest {
   }
 
   @Test
-  void aSingleUseTokensJtiIsExchangedOnceAndKeptUntilItExpires() {
+  void aSingleUseTokensJtiIsSpentOnceByItsHandleAndKeptUntilItExpires() {
     Map<String, Object> claims = claims();
     String token = OutsideTokens.sign(claims);
     Client client = client(List.of(githubPolicy()));
 
-    verify(client, token);
+    var first = verify(client, token);
+    var second = verify(client, token);
+    assertThat(replays.writes()).as("verification writes nothing").isZero();
+    first.singleUse().spend();
 
     assertThat(replays.keptUntilAll())
         .containsExactly(Instant.ofEpochSecond((Long) claims.get("exp")));
-    assertRefused(() -> verify(client, token), FederationReason.REPLAYED);
+    assertRefused(() -> second.singleUse().spend(), FederationReason.REPLAYED);
+    assertRefused(() -> verify(client, token).singleUse().spend(), FederationReason.REPLAYED);
+  }
+
+  @Test
+  void anOutsideActorTokensRefusalNamesActorToken() {
+    Client client = client(List.of(githubPolicy()));
+    Map<String, Object> claims = claims();
+    claims.put("aud", "https://elsewhere.example.com");
+
+    assertThatThrownBy(
+            () ->
+                verifier.verify(
+                    client.clientId(),
+                    client.trustPolicies(),
+                    OutsideTokens.sign(claims),
+                    "actor_token"))
+        .isInstanceOfSatisfying(
+            RequestRejected.class,
+            rejected -> assertThat(rejected.description()).isEqualTo("actor_token is not acceptable"));
   }
 
   @Test
@@ -185,8 +207,8 @@ class OutsideTokenVerifierTest {
     Client client = client(List.of(githubPolicy()));
     String token = OutsideTokens.sign(claims);
 
-    verify(client, token);
-    verify(client, token);
+    verify(client, token).singleUse().spend();
+    verify(client, token).singleUse().spend();
 
     assertThat(replays.writes()).isZero();
   }

@@ -25,12 +25,13 @@ class TrustPolicyAuthenticationTest {
 
   final InMemoryClientRepository clients = new InMemoryClientRepository();
   final MutableClock clock = new MutableClock(OutsideTokenVerifierTest.NOW);
+  final InMemoryOutsideTokenReplayGuard replays = new InMemoryOutsideTokenReplayGuard();
   final TrustPolicyAuthentication authentication =
       new TrustPolicyAuthentication(
           clients,
           new OutsideTokenVerifier(
               new OutsideTokens.Keys().with(OutsideTokens.GITHUB, OutsideTokens.rsaKey()),
-              new InMemoryOutsideTokenReplayGuard(),
+              replays,
               clock,
               Duration.ofSeconds(60),
               new RecordingTelemetry()));
@@ -62,6 +63,45 @@ class TrustPolicyAuthenticationTest {
         .hasValueSatisfying(s -> assertThat(s).containsExactly("orders:write"));
     assertThat(federated.limits().maxLifetime()).contains(Duration.ofSeconds(120));
     assertThat(federated.identity().subject()).isEqualTo("repo:acme/deployer:ref:refs/heads/main");
+  }
+
+  @Test
+  void theTokensSingleUseIsLeftToSpendAndSpendsOnce() {
+    clients.add(deployer());
+    String token = token();
+
+    var first = authentication.authenticate("deployer", token);
+    var second = authentication.authenticate("deployer", token);
+    assertThat(replays.writes()).isZero();
+    first.singleUse().spend();
+
+    assertThatThrownBy(() -> second.singleUse().spend())
+        .isInstanceOfSatisfying(
+            RequestRejected.class,
+            rejected -> {
+              assertThat(rejected.error()).isEqualTo(OAuthError.INVALID_REQUEST);
+              assertThat(rejected.rejectionReason()).isEqualTo(FederationReason.REPLAYED);
+            });
+  }
+
+  @Test
+  void anActorTokensRefusalNamesActorToken() {
+    clients.add(deployer());
+    Map<String, Object> claims = OutsideTokenVerifierTest.claims();
+    claims.put("sub", "repo:evil/deployer:ref:refs/heads/main");
+
+    assertThatThrownBy(
+            () ->
+                authentication.authenticate(
+                    "deployer", OutsideTokens.sign(claims), "actor_token"))
+        .isInstanceOfSatisfying(
+            RequestRejected.class,
+            rejected -> assertThat(rejected.description()).isEqualTo("actor_token is not acceptable"));
+    assertThatThrownBy(() -> authentication.authenticate("deployer", OutsideTokens.sign(claims)))
+        .isInstanceOfSatisfying(
+            RequestRejected.class,
+            rejected ->
+                assertThat(rejected.description()).isEqualTo("subject_token is not acceptable"));
   }
 
   @Test
