@@ -103,6 +103,14 @@ public record TrustPolicy(
         throw invalid(at, "claims: " + claim.claim() + " appears twice");
       }
     }
+    if (!(subject instanceof Exact) && claims.stream().noneMatch(c -> c.match() instanceof Exact)) {
+      // Patterns alone (^repo:.*$) can match every workload on a shared issuer (all of GitHub).
+      throw invalid(
+          at,
+          "at least one exact condition is required: an exact subject, or an exact claim that"
+              + " names the owner (repository_owner_id, namespace_id, /kubernetes.io/namespace);"
+              + " patterns alone could match any workload of the issuer");
+    }
     algorithms = List.copyOf(algorithms);
     if (algorithms.isEmpty() || new HashSet<>(algorithms).size() != algorithms.size()) {
       throw invalid(at, "algorithms: one or more, no duplicates");
@@ -373,6 +381,11 @@ public record TrustPolicy(
         || uri.getRawFragment() != null) {
       throw invalid(
           policy, field + ": an https URL with a host, no user info, query or fragment: " + value);
+    }
+    if (!uri.getRawAuthority().equals(uri.getRawAuthority().toLowerCase(java.util.Locale.ROOT))) {
+      // The token's iss is compared exactly, and keys are cached by the exact string: one
+      // spelling per issuer, the one issuers use (RFC 3986 6.2.2.1: lower case).
+      throw invalid(policy, field + ": write the host in lower case: " + value);
     }
   }
 

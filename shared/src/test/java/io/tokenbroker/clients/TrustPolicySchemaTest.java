@@ -72,7 +72,8 @@ class TrustPolicySchemaTest {
         ", \"subject\": \"repo:acme/app:ref:refs/heads/main\"",
         ", \"subject\": \"s\", \"claims\": {\"/kubernetes.io/namespace\": \"payments\", \"ref\":"
             + " {\"pattern\": \"^refs/heads/(main|release)$\"}}",
-        ", \"subject\": {\"pattern\": \"^repo:acme/app\\\\$$\"}",
+        ", \"subject\": {\"pattern\": \"^repo:acme/app\\\\$$\"}, \"claims\": {\"owner_id\":"
+            + " \"7\"}",
         ", \"subject\": \"s\", \"algorithms\": [\"ES256\", \"PS256\"], \"max_token_age_seconds\":"
             + " 60, \"single_use\": false",
         ", \"subject\": \"s\", \"jwks_uri\": \"https://issuer.example.com/keys\", \"scopes\":"
@@ -158,6 +159,20 @@ class TrustPolicySchemaTest {
             + " \"s\", \"claims\": {\"/\": \"x\"}}",
         "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\":"
             + " \"s\", \"claims\": {\"ref\": [\"x\"]}}",
+        // no exact condition: patterns alone match any workload of the issuer
+        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\":"
+            + " {\"pattern\": \"^repo:.*$\"}}",
+        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\":"
+            + " {\"pattern\": \"^.*$\"}, \"claims\": {}}",
+        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\":"
+            + " {\"pattern\": \"^.*$\"}, \"claims\": {\"owner\": {\"pattern\": \"^acme$\"}}}",
+        // one spelling per issuer: the host in lower case
+        "{\"name\": \"p\", \"issuer\": \"https://GitLab.com\", \"audience\": \"a\", \"subject\":"
+            + " \"s\"}",
+        "{\"name\": \"p\", \"issuer\": \"HTTPS://gitlab.com\", \"audience\": \"a\", \"subject\":"
+            + " \"s\"}",
+        "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\":"
+            + " \"s\", \"jwks_uri\": \"https://I.example.com/keys\"}",
       })
   void bothRefuseABadDocument(String document) throws IOException {
     assertThat(schemaErrors(document)).as("schema: " + document).isNotEmpty();
@@ -170,9 +185,9 @@ class TrustPolicySchemaTest {
   @ValueSource(
       strings = {
         "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\":"
-            + " {\"pattern\": \"^a$|^b$\"}}",
+            + " {\"pattern\": \"^a$|^b$\"}, \"claims\": {\"owner_id\": \"7\"}}",
         "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\":"
-            + " {\"pattern\": \"^repo:(acme$\"}}",
+            + " {\"pattern\": \"^repo:(acme$\"}, \"claims\": {\"owner_id\": \"7\"}}",
         // a name given twice: JSON Schema sees the last one only
         "{\"name\": \"p\", \"issuer\": \"https://i.example.com\", \"audience\": \"a\", \"subject\":"
             + " \"s\", \"subject\": \"t\"}",

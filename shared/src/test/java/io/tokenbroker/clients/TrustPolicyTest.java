@@ -78,6 +78,15 @@ class TrustPolicyTest {
   }
 
   @Test
+  void aPatternSubjectIsAcceptedWithOneExactClaim() {
+    Map<String, Object> policy = policy();
+    policy.put("subject", Map.of("pattern", "^repo:acme/[a-z-]+:environment:production$"));
+    policy.put("claims", Map.of("repository_owner_id", "1234567"));
+
+    assertThat(Clients.parse(client(List.of(policy))).trustPolicies()).hasSize(1);
+  }
+
+  @Test
   void aPatternMatchesTheWholeValueOnly() {
     TrustPolicy.ClaimMatch pattern =
         TrustPolicy.ClaimMatch.pattern("subject", "^repo:acme/[a-z]+$");
@@ -205,6 +214,37 @@ class TrustPolicyTest {
     cases.add(bad("a bad name", p -> p.put("name", "has space"), "name"));
     cases.add(bad("21 claims", p -> p.put("claims", manyClaims(21)), "at most 20"));
     cases.add(bad("single_use not a boolean", p -> p.put("single_use", "yes"), "wrong type"));
+    cases.add(
+        bad(
+            "a catch-all subject and no claim",
+            p -> {
+              p.put("subject", Map.of("pattern", "^repo:.*$"));
+              p.remove("claims");
+            },
+            "at least one exact condition"));
+    cases.add(
+        bad(
+            "patterns only",
+            p -> {
+              p.put("subject", Map.of("pattern", "^.*$"));
+              p.put("claims", Map.of("repository_owner", Map.of("pattern", "^acme$")));
+            },
+            "at least one exact condition"));
+    cases.add(
+        bad(
+            "an upper-case issuer host",
+            p -> p.put("issuer", "https://GitLab.com"),
+            "lower case"));
+    cases.add(
+        bad(
+            "an upper-case issuer scheme",
+            p -> p.put("issuer", "HTTPS://gitlab.com"),
+            "https URL"));
+    cases.add(
+        bad(
+            "an upper-case jwks_uri host",
+            p -> p.put("jwks_uri", "https://Issuer.example.com/jwks"),
+            "lower case"));
     return cases.stream();
   }
 
