@@ -60,7 +60,17 @@ public final class RemoteIssuerKeys implements IssuerKeys {
   private final FederationConfig config;
   private final Clock clock;
   private final Telemetry telemetry;
-  private final Map<TrustedIssuer, Cache> caches = new ConcurrentHashMap<>();
+  private final Map<CacheKey, Cache> caches = new ConcurrentHashMap<>();
+
+  /**
+   * The exact strings: {@code URI.equals} ignores the host's case, so {@code https://GitLab.com}
+   * would share (and, by a refused discovery, poison) {@code https://gitlab.com}'s cache.
+   */
+  private record CacheKey(String issuer, Optional<String> jwksUri) {
+    CacheKey(TrustedIssuer trusted) {
+      this(trusted.issuer().toString(), trusted.jwksUri().map(URI::toString));
+    }
+  }
 
   RemoteIssuerKeys(GuardedHttps https, FederationConfig config, Clock clock, Telemetry telemetry) {
     this.https = https;
@@ -110,7 +120,7 @@ public final class RemoteIssuerKeys implements IssuerKeys {
     if (kid == null || kid.isEmpty()) {
       return Optional.empty(); // names no key: never worth a fetch
     }
-    return caches.computeIfAbsent(issuer, Cache::new).key(kid);
+    return caches.computeIfAbsent(new CacheKey(issuer), k -> new Cache(issuer)).key(kid);
   }
 
   /** A fetched set: its keys by kid and when it was fetched. */

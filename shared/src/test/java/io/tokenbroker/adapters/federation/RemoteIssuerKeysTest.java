@@ -292,6 +292,19 @@ class RemoteIssuerKeysTest {
   }
 
   @Test
+  void anIssuerSpelledInAnotherCaseHasACacheOfItsOwn() {
+    TrustedIssuer shouting =
+        new TrustedIssuer(
+            URI.create(issuer.issuer().toString().replace("localhost", "LOCALHOST")),
+            Optional.empty());
+
+    // Its discovery names the real spelling: refused, and that refusal poisons no other cache.
+    assertThat(failure(() -> keys.key(shouting, issuer.rsaKid())).retryable()).isFalse();
+    assertThat(keys.key(trusted, issuer.rsaKid())).isPresent();
+    assertThat(failure(() -> keys.key(shouting, issuer.rsaKid())).retryable()).isFalse();
+  }
+
+  @Test
   void theProductionVariantRefusesTheLoopbackIssuer() {
     RemoteIssuerKeys production = RemoteIssuerKeys.from(CONFIG, clock, telemetry);
 
