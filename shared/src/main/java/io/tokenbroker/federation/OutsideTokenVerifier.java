@@ -399,6 +399,9 @@ public final class OutsideTokenVerifier {
                 default -> {} // jku, x5u, jwk, x5c, x5t...: never used
               }
             });
+        // Names unique at every level first: Nimbus's parser keeps the last of a nested
+        // duplicate ({"namespace":"x","namespace":"payments"}), which a policy would then match.
+        FlatJson.read(token.jws.payloadJson(), (name, value) -> {});
         token.claims = Json.object(token.jws.payloadJson());
       } catch (ParseException | RequestRejected malformed) {
         throw new Refused(FederationReason.MALFORMED);

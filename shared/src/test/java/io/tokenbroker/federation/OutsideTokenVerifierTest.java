@@ -126,6 +126,29 @@ class OutsideTokenVerifierTest {
   }
 
   @Test
+  void aNameRepeatedInsideANestedClaimIsMalformedNotTheLastOneWins() throws Exception {
+    Map<String, Object> policy = githubPolicy();
+    policy.put(
+        "claims", Map.of("repository_owner_id", "1234567", "/kubernetes.io/namespace", "payments"));
+    Map<String, Object> claims = claims();
+    claims.put("kubernetes.io", Map.of("namespace", "@NS@"));
+    String json =
+        com.nimbusds.jose.util.JSONObjectUtils.toJSONString(claims)
+            .replace("\"@NS@\"", "\"x\",\"namespace\":\"payments\"");
+    var jws =
+        new com.nimbusds.jose.JWSObject(
+            new com.nimbusds.jose.JWSHeader.Builder(JWSAlgorithm.RS256)
+                .keyID(OutsideTokens.rsaKey().getKeyID())
+                .build(),
+            new com.nimbusds.jose.Payload(json));
+    jws.sign(new com.nimbusds.jose.crypto.RSASSASigner(OutsideTokens.rsaKey()));
+    assertThat(json).contains("{\"namespace\":\"x\",\"namespace\":\"payments\"}");
+
+    assertRefused(
+        () -> verify(client(List.of(policy)), jws.serialize()), FederationReason.MALFORMED);
+  }
+
+  @Test
   void matchesNestedClaimsByJsonPointerAndKeepsReusableTokens() {
     Map<String, Object> policy = new LinkedHashMap<>();
     policy.put("name", "payments-deployer");
