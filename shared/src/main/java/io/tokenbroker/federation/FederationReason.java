@@ -31,7 +31,8 @@ public enum FederationReason implements RejectionReason {
   ALGORITHM_NOT_ALLOWED("federation_algorithm_not_allowed"),
   /**
    * The issuer's keys may not be had at all (IssuerKeys' non-retryable failure: its JWKS on a
-   * private address, discovery naming another issuer, no https): the issuer is not trusted.
+   * private address, discovery naming another issuer, no https, a redirect, a certificate
+   * refused): the issuer is not trusted. An issuer's hiccup (a 404, an error page) is a 503.
    */
   ISSUER_KEYS_REFUSED("federation_issuer_keys_refused"),
   /** The issuer's key set has no key with this kid. */

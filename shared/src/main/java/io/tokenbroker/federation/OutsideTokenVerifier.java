@@ -111,7 +111,8 @@ public final class OutsideTokenVerifier {
    * The first of {@code policies} (a client's, in order) the token satisfies.
    *
    * @throws RequestRejected {@code invalid_request}, the reason a {@link FederationReason}
-   * @throws ServiceFailure (retryable) when the issuer's keys cannot be had for now; keys that
+   * @throws ServiceFailure (retryable) when the issuer's keys cannot be had for now and no other
+   *     policy of the issuer (with other keys: a pinned jwks_uri) accepts the token; keys that
    *     cannot be had at all (the port's non-retryable failure) refuse the token
    */
   public Accepted verify(String clientId, List<TrustPolicy> policies, String token) {
@@ -139,9 +140,10 @@ public final class OutsideTokenVerifier {
     }
     Map<String, FederationReason> refusals = new LinkedHashMap<>();
     Map<KeyId, Optional<JWK>> fetched = new HashMap<>();
+    Map<KeyId, ServiceFailure> outages = new HashMap<>();
     for (TrustPolicy policy : candidates) {
       try {
-        Map<String, String> matched = check(policy, parsed, fetched);
+        Map<String, String> matched = check(policy, parsed, fetched, outages);
         telemetry.emit(
             TelemetryEvent.info("federation.accepted")
                 .with("client_id", clientId)
@@ -160,7 +162,13 @@ public final class OutsideTokenVerifier {
                 : FederatedAuthentication.SingleUse.NONE);
       } catch (Refused refused) {
         refusals.put(policy.name(), refused.reason);
+      } catch (ServiceFailure unavailable) {
+        // This policy's keys are down (a pinned jwks_uri): the issuer's other policies may
+        // still match with other keys; if none does, this one might have, so 503 below.
       }
+    }
+    if (!outages.isEmpty()) {
+      throw outages.values().iterator().next();
     }
     FederationReason furthest =
         refusals.values().stream().max(Enum::compareTo).orElse(FederationReason.UNKNOWN_ISSUER);
@@ -200,12 +208,18 @@ public final class OutsideTokenVerifier {
 
   /** The claims the policy matched, or {@link Refused} with the first rule the token breaks. */
   private Map<String, String> check(
-      TrustPolicy policy, Token token, Map<KeyId, Optional<JWK>> fetched) {
+      TrustPolicy policy,
+      Token token,
+      Map<KeyId, Optional<JWK>> fetched,
+      Map<KeyId, ServiceFailure> outages) {
     if (!policy.algorithms().contains(token.alg)) {
       throw new Refused(FederationReason.ALGORITHM_NOT_ALLOWED);
     }
     KeyId keyId = new KeyId(policy.issuer(), policy.jwksUri(), token.kid);
     Optional<JWK> key;
+    if (outages.containsKey(keyId)) {
+      throw outages.get(keyId); // asked once per token
+    }
     try {
       key =
           fetched.computeIfAbsent(
@@ -215,7 +229,8 @@ public final class OutsideTokenVerifier {
                       new IssuerKeys.TrustedIssuer(URI.create(k.issuer()), k.jwksUri()), k.kid()));
     } catch (ServiceFailure unavailable) {
       if (unavailable.retryable()) {
-        throw unavailable; // an outage: 503, the caller retries
+        outages.put(keyId, unavailable);
+        throw unavailable; // an outage: 503 unless another policy matches
       }
       // Keys that may not be had at all (a private address, an issuer whose discovery names
       // another, http): not an outage, an issuer not to be trusted.

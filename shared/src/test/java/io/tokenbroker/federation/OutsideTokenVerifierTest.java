@@ -253,6 +253,37 @@ class OutsideTokenVerifierTest {
   }
 
   @Test
+  void aPinnedJwksUriDownDoesNotStopTheIssuersNextPolicyAndDecidesOnlyWhenNoneMatches() {
+    Map<String, Object> pinned = githubPolicy();
+    pinned.put("name", "pinned-down");
+    pinned.put("jwks_uri", "https://keys.example.com/jwks");
+    Map<String, Object> discovered = githubPolicy();
+    discovered.put("name", "discovered");
+    IssuerKeys pinnedDown =
+        (issuer, kid) -> {
+          if (issuer.jwksUri().isPresent()) {
+            throw new ServiceFailure("outside-issuer", "JWKS unavailable", true, null);
+          }
+          return keys.key(issuer, kid);
+        };
+    var verifying = new OutsideTokenVerifier(pinnedDown, replays, clock, SKEW, telemetry);
+    Client client = client(List.of(pinned, discovered));
+
+    var accepted =
+        verifying.verify(client.clientId(), client.trustPolicies(), OutsideTokens.sign(claims()));
+
+    assertThat(accepted.policy().name()).isEqualTo("discovered");
+    // When no other policy matches, the one whose keys are down might have: an outage, not a no.
+    Map<String, Object> other = claims();
+    other.put("sub", "repo:acme/other:ref:refs/heads/main");
+    assertThatThrownBy(
+            () ->
+                verifying.verify(
+                    client.clientId(), client.trustPolicies(), OutsideTokens.sign(other)))
+        .isInstanceOfSatisfying(ServiceFailure.class, f -> assertThat(f.retryable()).isTrue());
+  }
+
+  @Test
   void keysThatMayNotBeHadAtAllRefuseTheToken() {
     IssuerKeys refused =
         (issuer, kid) -> {

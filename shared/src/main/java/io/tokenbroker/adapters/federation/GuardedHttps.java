@@ -68,8 +68,11 @@ public final class GuardedHttps {
 
   /**
    * A fetch that was refused or failed. {@link #retryable()}: the same fetch may succeed later
-   * (timeouts, refused connections, 5xx, 429). The message names the URL without user info or
-   * query, and never carries the body.
+   * (timeouts, refused connections, any status but 200 and a redirect, an answer that is not
+   * strict JSON over HTTP/1.1 or too large). Not retryable: trust refusals only (a URL that is not
+   * https or carries user info, an address that is not public, a redirect, a certificate the
+   * trust refuses). The message names the URL without user info or query, and never carries the
+   * body.
    */
   public static final class FetchFailed extends Exception {
     private final boolean retryable;
@@ -304,36 +307,36 @@ public final class GuardedHttps {
     String read() throws IOException, FetchFailed {
       String statusLine = headerLine();
       if (!statusLine.matches("HTTP/1\\.[01] [0-9]{3}( .*)?")) {
-        throw new FetchFailed(where + ": not an HTTP/1.1 answer", false, null);
+        throw new FetchFailed(where + ": not an HTTP/1.1 answer", true, null);
       }
       int status = Integer.parseInt(statusLine.substring(9, 12));
       Map<String, String> headers = headers();
       if (status >= 300 && status < 400) {
         throw new FetchFailed(
             where + ": answered a redirect (HTTP " + status + "), which is not followed",
-            false,
+            false, // a trust refusal: the keys are never had from elsewhere
             null);
       }
       if (status != 200) {
-        boolean retryable = status >= 500 || status == 429 || status == 408;
-        throw new FetchFailed(where + ": answered HTTP " + status, retryable, null);
+        // 4xx included: an issuer redeploying answers 404 for a while; it is not distrusted.
+        throw new FetchFailed(where + ": answered HTTP " + status, true, null);
       }
       String type = headers.getOrDefault("content-type", "");
       String mediaType = type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
       if (!JSON_TYPES.contains(mediaType)) {
-        throw new FetchFailed(where + ": content type is not JSON", false, null);
+        throw new FetchFailed(where + ": content type is not JSON", true, null);
       }
       String encoding = headers.get("transfer-encoding");
       String length = headers.get("content-length");
       byte[] body;
       if (encoding != null) {
         if (length != null || !encoding.strip().equalsIgnoreCase("chunked")) {
-          throw new FetchFailed(where + ": unsupported transfer encoding", false, null);
+          throw new FetchFailed(where + ": unsupported transfer encoding", true, null);
         }
         body = chunked();
       } else if (length != null) {
         if (!length.strip().matches("[0-9]{1,10}")) {
-          throw new FetchFailed(where + ": malformed Content-Length", false, null);
+          throw new FetchFailed(where + ": malformed Content-Length", true, null);
         }
         long declared = Long.parseLong(length.strip());
         if (declared > limits.maxBytes()) {
@@ -351,7 +354,7 @@ public final class GuardedHttps {
             .decode(ByteBuffer.wrap(body))
             .toString();
       } catch (CharacterCodingException e) {
-        throw new FetchFailed(where + ": body is not UTF-8", false, null);
+        throw new FetchFailed(where + ": body is not UTF-8", true, null);
       }
     }
 
@@ -360,14 +363,14 @@ public final class GuardedHttps {
       for (String line = headerLine(); !line.isEmpty(); line = headerLine()) {
         int colon = line.indexOf(':');
         if (colon <= 0 || line.charAt(0) == ' ' || line.charAt(0) == '\t') {
-          throw new FetchFailed(where + ": malformed header", false, null);
+          throw new FetchFailed(where + ": malformed header", true, null);
         }
         String name = line.substring(0, colon).strip().toLowerCase(Locale.ROOT);
         String value = line.substring(colon + 1).strip();
         boolean framing =
             Set.of("content-length", "transfer-encoding", "content-type").contains(name);
         if (headers.putIfAbsent(name, value) != null && framing) {
-          throw new FetchFailed(where + ": repeated " + name + " header", false, null);
+          throw new FetchFailed(where + ": repeated " + name + " header", true, null);
         }
       }
       return headers;
@@ -378,7 +381,7 @@ public final class GuardedHttps {
       while (true) {
         String sizeLine = headerLine().split(";", 2)[0].strip();
         if (!sizeLine.matches("[0-9a-fA-F]{1,8}")) {
-          throw new FetchFailed(where + ": malformed chunk", false, null);
+          throw new FetchFailed(where + ": malformed chunk", true, null);
         }
         long size = Long.parseLong(sizeLine, 16);
         if (size == 0) {
@@ -392,7 +395,7 @@ public final class GuardedHttps {
         }
         body.writeBytes(exactly((int) size));
         if (!headerLine().isEmpty()) {
-          throw new FetchFailed(where + ": malformed chunk", false, null);
+          throw new FetchFailed(where + ": malformed chunk", true, null);
         }
       }
     }
@@ -430,7 +433,7 @@ public final class GuardedHttps {
       byte[] one = new byte[1];
       while (true) {
         if (++headerBytes > MAX_HEADER_BYTES) {
-          throw new FetchFailed(where + ": headers too large", false, null);
+          throw new FetchFailed(where + ": headers too large", true, null);
         }
         if (timedRead(one, 0, 1) < 0) {
           throw new FetchFailed(where + ": answer cut short", true, null);
@@ -438,7 +441,7 @@ public final class GuardedHttps {
         if (one[0] == '\n') {
           byte[] bytes = line.toByteArray();
           if (bytes.length == 0 || bytes[bytes.length - 1] != '\r') {
-            throw new FetchFailed(where + ": a line not ended by CRLF", false, null);
+            throw new FetchFailed(where + ": a line not ended by CRLF", true, null);
           }
           return new String(bytes, 0, bytes.length - 1, StandardCharsets.ISO_8859_1);
         }
@@ -454,7 +457,7 @@ public final class GuardedHttps {
 
     private FetchFailed tooLarge() {
       return new FetchFailed(
-          where + ": answer larger than " + limits.maxBytes() + " bytes", false, null);
+          where + ": answer larger than " + limits.maxBytes() + " bytes", true, null);
     }
   }
 }

@@ -31,7 +31,12 @@ import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLContext;
 
 /**
- * Outside issuers' signing keys over {@link GuardedHttps}: the issuer's OpenID configuration (its
+ * Outside issuers' signing keys over {@link GuardedHttps}. A failure is lasting (not retryable)
+ * only when the issuer is not to be trusted: an address that is not public, a redirect, a
+ * certificate refused, discovery naming another issuer, a jwks_uri that is not https; an answer
+ * that is merely wrong (a status, not JSON, no jwks_uri, not a JWK set) is an outage.
+ *
+ * <p>Keys: the issuer's OpenID configuration (its
  * {@code issuer} compared exactly with the trusted one, so one issuer's document cannot stand in
  * for another's) and its {@code jwks_uri}, or the JWKS URL a policy pins; one cache per (issuer,
  * pinned URL).
@@ -227,7 +232,7 @@ public final class RemoteIssuerKeys implements IssuerKeys {
             where + ": the OpenID configuration names another issuer; refused", false, null);
       }
       if (!(document.get("jwks_uri") instanceof String jwks)) {
-        throw new FetchFailed(where + ": the OpenID configuration has no jwks_uri", false, null);
+        throw new FetchFailed(where + ": the OpenID configuration has no jwks_uri", true, null);
       }
       try {
         URI uri = new URI(jwks);
@@ -244,7 +249,7 @@ public final class RemoteIssuerKeys implements IssuerKeys {
   /** The usable keys of a JWKS document, by kid. */
   static Map<String, JWK> keys(String body, String where) throws FetchFailed {
     if (!(object(body, where).get("keys") instanceof List<?> entries)) {
-      throw new FetchFailed(where + ": not a JWK set", false, null);
+      throw new FetchFailed(where + ": not a JWK set", true, null);
     }
     Map<String, JWK> byKid = new HashMap<>();
     Set<String> shared = new HashSet<>();
@@ -288,7 +293,7 @@ public final class RemoteIssuerKeys implements IssuerKeys {
     try {
       return JSONObjectUtils.parse(body);
     } catch (ParseException e) {
-      throw new FetchFailed(where + ": not a JSON object", false, null);
+      throw new FetchFailed(where + ": not a JSON object", true, null);
     }
   }
 }

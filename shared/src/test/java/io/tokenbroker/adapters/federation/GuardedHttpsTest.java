@@ -236,9 +236,34 @@ class GuardedHttpsTest {
     assertThat(failed.retryable()).isTrue();
   }
 
+  /**
+   * An issuer's hiccup (a 4xx while it redeploys, an error page, a truncated or oversized answer)
+   * is an outage to retry, not a reason to distrust it: only trust refusals (an address that is
+   * not public, a redirect, a certificate) are lasting.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(ints = {400, 401, 403, 404, 410})
+  void aClientErrorIsRetryableToo(int status) {
+    ISSUER.fail(TestOidcIssuer.JWKS, new Fault.Status(status));
+
+    FetchFailed failed = failure(() -> local().get(ISSUER.jwksUri(), inSeconds(5)));
+
+    assertThat(failed.getMessage()).contains("HTTP " + status);
+    assertThat(failed.retryable()).isTrue();
+  }
+
   @Test
-  void aClientErrorIsNot() {
-    ISSUER.fail(TestOidcIssuer.JWKS, new Fault.Status(404));
+  void anErrorPageOrAnOversizedAnswerIsRetryable() {
+    ISSUER.fail(TestOidcIssuer.JWKS, new Fault.ContentType("text/html"));
+    assertThat(failure(() -> local().get(ISSUER.jwksUri(), inSeconds(5))).retryable()).isTrue();
+
+    ISSUER.fail(TestOidcIssuer.JWKS, new Fault.Oversized(64 * 1024 + 1, true));
+    assertThat(failure(() -> local().get(ISSUER.jwksUri(), inSeconds(5))).retryable()).isTrue();
+  }
+
+  @Test
+  void aRedirectIsNotRetryable() {
+    ISSUER.fail(TestOidcIssuer.JWKS, new Fault.Redirect(ISSUER.url("/elsewhere").toString()));
 
     assertThat(failure(() -> local().get(ISSUER.jwksUri(), inSeconds(5))).retryable()).isFalse();
   }

@@ -188,6 +188,8 @@ class GuardedHttpsWireTest {
       throw new AssertionError("answered");
     } catch (FetchFailed e) {
       assertThat(e.getMessage()).contains(reason);
+      // a broken answer is an issuer's hiccup (503, retried), never a reason to distrust it
+      assertThat(e.retryable()).isTrue();
     }
   }
 }
