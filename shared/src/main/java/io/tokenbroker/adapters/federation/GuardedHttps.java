@@ -128,7 +128,8 @@ public final class GuardedHttps {
     }
     int port = uri.getPort() == -1 ? 443 : uri.getPort();
     List<InetAddress> addresses = resolve(host, where, deadlineNanos);
-    try (Socket socket = connect(addresses, port, where, deadlineNanos);
+    Watchdog watchdog = new Watchdog(deadlineNanos);
+    try (Socket socket = watchdog.guard(connect(addresses, port, where, deadlineNanos));
         SSLSocket ssl = handshake(socket, host, port, where, deadlineNanos)) {
       String target = uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
       if (uri.getRawQuery() != null) {
@@ -150,23 +151,82 @@ public final class GuardedHttps {
     } catch (IllegalArgumentException e) {
       // a port out of range, a name TLS cannot carry: nothing a retry changes
       throw new FetchFailed(where + ": not a usable host and port", false, null);
-    } catch (SocketTimeoutException e) {
-      throw new FetchFailed(where + ": timed out", true, null);
-    } catch (SSLException e) {
-      // a certificate the trust refuses stays refused; a handshake cut short may pass next time
-      boolean certificate = false;
-      for (Throwable c = e; c != null && !certificate; c = c.getCause()) {
-        certificate = c instanceof CertificateException;
+    } catch (IOException | FetchFailed e) {
+      if (watchdog.fired()) {
+        // the socket closed under a read the timeouts could not end (a drip within a record)
+        throw new FetchFailed(where + ": deadline passed", true, null);
       }
-      throw new FetchFailed(
-          where
-              + ": TLS failed ("
-              + (certificate ? "certificate refused" : e.getClass().getSimpleName())
-              + ")",
-          !certificate,
-          e);
-    } catch (IOException e) {
-      throw new FetchFailed(where + ": " + e.getClass().getSimpleName(), true, e);
+      throw failure(e, where);
+    } finally {
+      watchdog.cancel();
+    }
+  }
+
+  private static FetchFailed failure(Exception e, String where) {
+    return switch (e) {
+      case FetchFailed failed -> failed;
+      case SocketTimeoutException timeout -> new FetchFailed(where + ": timed out", true, null);
+      case SSLException tls -> {
+        // a certificate the trust refuses stays refused; a handshake cut short may pass next time
+        boolean certificate = false;
+        for (Throwable c = tls; c != null && !certificate; c = c.getCause()) {
+          certificate = c instanceof CertificateException;
+        }
+        yield new FetchFailed(
+            where
+                + ": TLS failed ("
+                + (certificate ? "certificate refused" : tls.getClass().getSimpleName())
+                + ")",
+            !certificate,
+            tls);
+      }
+      default -> new FetchFailed(where + ": " + e.getClass().getSimpleName(), true, e);
+    };
+  }
+
+  /**
+   * Closes the socket at the deadline, whatever it is blocked in: the read timeout restarts with
+   * every byte, so a server dripping bytes inside one TLS record (or the handshake) would outlast
+   * it. A virtual thread per fetch, ended as soon as the fetch is.
+   */
+  private static final class Watchdog {
+    private final long deadlineNanos;
+    private volatile boolean fired;
+    private Thread thread;
+
+    Watchdog(long deadlineNanos) {
+      this.deadlineNanos = deadlineNanos;
+    }
+
+    Socket guard(Socket socket) {
+      thread =
+          Thread.ofVirtual()
+              .name("issuer-fetch-deadline")
+              .start(
+                  () -> {
+                    try {
+                      for (long left = deadlineNanos - System.nanoTime();
+                          left > 0;
+                          left = deadlineNanos - System.nanoTime()) {
+                        TimeUnit.NANOSECONDS.sleep(left);
+                      }
+                      fired = true;
+                      closeQuietly(socket);
+                    } catch (InterruptedException finished) {
+                      // the fetch ended in time
+                    }
+                  });
+      return socket;
+    }
+
+    boolean fired() {
+      return fired;
+    }
+
+    void cancel() {
+      if (thread != null) {
+        thread.interrupt();
+      }
     }
   }
 

@@ -20,6 +20,7 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -190,6 +191,58 @@ class GuardedHttpsWireTest {
       assertThat(e.getMessage()).contains(reason);
       // a broken answer is an issuer's hiccup (503, retried), never a reason to distrust it
       assertThat(e.retryable()).isTrue();
+    }
+  }
+
+  /**
+   * A server that answers the ClientHello with the header of one large TLS record, then drips its
+   * bytes, one every 200 ms: each read of the socket is well within the 1 s read timeout, and the
+   * TLS layer waits for the whole record; only the fetch's deadline can end it.
+   */
+  @Test
+  void theDeadlineHoldsWhileAServerDripsBytesWithinOneTlsRecord() throws Exception {
+    try (java.net.ServerSocket dripping =
+        new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Thread server =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try (java.net.Socket socket = dripping.accept()) {
+                      socket.getInputStream().read(new byte[512]); // the ClientHello, or most
+                      OutputStream out = socket.getOutputStream();
+                      out.write(new byte[] {0x16, 0x03, 0x03, 0x40, 0x00}); // handshake, 16 KB
+                      out.flush();
+                      for (int i = 0; i < 50; i++) { // 10 s at most, then the test fails
+                        Thread.sleep(200);
+                        out.write(0);
+                        out.flush();
+                      }
+                    } catch (Exception e) {
+                      // the client hung up: what the deadline is for
+                    }
+                  });
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, null, null);
+      GuardedHttps https =
+          new GuardedHttps(
+              new GuardedHttps.Limits(Duration.ofSeconds(1), Duration.ofSeconds(1), 100),
+              context,
+              true,
+              GuardedHttps.Resolver.system());
+      long start = System.nanoTime();
+
+      try {
+        https.get(
+            URI.create("https://localhost:" + dripping.getLocalPort() + "/jwks"),
+            start + Duration.ofMillis(1500).toNanos());
+        throw new AssertionError("answered");
+      } catch (FetchFailed e) {
+        assertThat(e.getMessage()).contains("deadline passed");
+        assertThat(e.retryable()).isTrue();
+      }
+
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2500));
+      server.interrupt();
     }
   }
 }
