@@ -41,10 +41,9 @@ class FederatedLocalBrokerIT {
   private static final String GITHUB_POLICY =
       """
       {"name": "deploy-from-main", "issuer": "%2$s", "audience": "%1$s",
-       "subject": "repo:acme/deployer:ref:refs/heads/main",
-       "claims": {"repository_owner_id": "1234567",
-                  "job_workflow_ref": {"pattern": "^acme/workflows/\\\\.github/workflows/deploy\\\\.yml@refs/heads/main$"},
-                  "environment": "production"},
+       "subject": "repo:acme/deployer:environment:production",
+       "claims": {"repository_owner_id": "1234567", "ref": "refs/heads/main",
+                  "job_workflow_ref": {"pattern": "^acme/workflows/\\\\.github/workflows/deploy\\\\.yml@refs/heads/main$"}},
        "algorithms": ["RS256"], "max_token_age_seconds": 600, "scopes": ["demo:read"],
        "max_lifetime_seconds": 300}
       """;

@@ -318,12 +318,14 @@ public final class TestOidcIssuer implements AutoCloseable {
 
   /**
    * A GitHub Actions ID token for a push to {@code main} of {@code acme/deployer} running the
-   * shared {@code acme/workflows} deploy workflow in environment {@code production}.
+   * shared {@code acme/workflows} deploy workflow in environment {@code production}. As GitHub
+   * issues it: a job with an environment gets the subject {@code repo:OWNER/REPO:environment:NAME}
+   * (the ref is then only in the {@code ref} claim); see {@link #githubWithoutEnvironment}.
    */
   public Jwt github(String audience) {
     return jwt()
         .claim("aud", audience)
-        .claim("sub", "repo:acme/deployer:ref:refs/heads/main")
+        .claim("sub", "repo:acme/deployer:environment:production")
         .claim("repository", "acme/deployer")
         .claim("repository_id", "987654321")
         .claim("repository_owner", "acme")
@@ -336,6 +338,16 @@ public final class TestOidcIssuer implements AutoCloseable {
         .claim("environment", "production")
         .claim("run_id", "5544332211")
         .claim("jti", UUID.randomUUID().toString());
+  }
+
+  /**
+   * The same push's token for a job without an environment: subject {@code
+   * repo:acme/deployer:ref:refs/heads/main}, no {@code environment} claim.
+   */
+  public Jwt githubWithoutEnvironment(String audience) {
+    return github(audience)
+        .without("environment")
+        .claim("sub", "repo:acme/deployer:ref:refs/heads/main");
   }
 
   /**

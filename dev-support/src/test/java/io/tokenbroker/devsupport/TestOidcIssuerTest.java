@@ -67,8 +67,16 @@ class TestOidcIssuerTest {
     SignedJWT github = SignedJWT.parse(ISSUER.github("https://broker.example").sign());
     JWK rsa = keys.getKeyByKeyId(github.getHeader().getKeyID());
     assertThat(github.verify(new RSASSAVerifier(rsa.toRSAKey()))).isTrue();
+    // GitHub's shapes: an environment's job has the environment subject, another the ref one
     assertThat(github.getJWTClaimsSet().getSubject())
-        .isEqualTo("repo:acme/deployer:ref:refs/heads/main");
+        .isEqualTo("repo:acme/deployer:environment:production");
+    assertThat(github.getJWTClaimsSet().getStringClaim("environment")).isEqualTo("production");
+    assertThat(github.getJWTClaimsSet().getStringClaim("ref")).isEqualTo("refs/heads/main");
+    var branch =
+        SignedJWT.parse(ISSUER.githubWithoutEnvironment("https://broker.example").sign())
+            .getJWTClaimsSet();
+    assertThat(branch.getSubject()).isEqualTo("repo:acme/deployer:ref:refs/heads/main");
+    assertThat(branch.getClaims()).doesNotContainKey("environment").containsKey("ref");
     assertThat(github.getJWTClaimsSet().getIssuer()).isEqualTo(ISSUER.issuer().toString());
 
     SignedJWT kubernetes = SignedJWT.parse(ISSUER.kubernetes("sts.example").alg("ES256").sign());

@@ -146,11 +146,11 @@ class LocalFederationIT {
                    "name": "deploy-from-main",
                    "issuer": "%2$s",
                    "audience": "%1$s",
-                   "subject": "repo:acme/deployer:ref:refs/heads/main",
+                   "subject": "repo:acme/deployer:environment:production",
                    "claims": {
                      "repository_owner_id": "1234567",
-                     "job_workflow_ref": {"pattern": "^acme/workflows/\\\\.github/workflows/deploy\\\\.yml@refs/heads/main$"},
-                     "environment": "production"},
+                     "ref": "refs/heads/main",
+                     "job_workflow_ref": {"pattern": "^acme/workflows/\\\\.github/workflows/deploy\\\\.yml@refs/heads/main$"}},
                    "algorithms": ["RS256"],
                    "max_token_age_seconds": 600,
                    "scopes": ["demo:read"],
@@ -253,17 +253,17 @@ class LocalFederationIT {
     Issuance issued = record(accessToken);
     assertThat(issued.authMethod()).isEqualTo(AuthMethod.FEDERATED);
     assertThat(issued.callerIdentity())
-        .isEqualTo(github.issuer() + " repo:acme/deployer:ref:refs/heads/main");
+        .isEqualTo(github.issuer() + " repo:acme/deployer:environment:production");
     ExchangedFrom.OutsideIdentity identity =
         issued.exchangedFrom().orElseThrow().outsideIdentity().orElseThrow();
     assertThat(identity.issuer()).isEqualTo(github.issuer().toString());
-    assertThat(identity.subject()).isEqualTo("repo:acme/deployer:ref:refs/heads/main");
+    assertThat(identity.subject()).isEqualTo("repo:acme/deployer:environment:production");
     assertThat(identity.matchedClaims())
         .containsExactlyInAnyOrderEntriesOf(
             Map.of(
                 "repository_owner_id", "1234567",
                 "job_workflow_ref", "acme/workflows/.github/workflows/deploy.yml@refs/heads/main",
-                "environment", "production"));
+                "ref", "refs/heads/main"));
     assertThat(identity.tokenSha256()).isEqualTo(TokenDigest.sha256(outside));
     assertThat(
             logLines().stream()
@@ -343,14 +343,14 @@ class LocalFederationIT {
             "federation_audience_mismatch"),
         refused(
             "non-matching claim",
-            () -> github.github(audience()).claim("environment", "staging").sign(),
+            () -> github.github(audience()).claim("ref", "refs/heads/feature").sign(),
             "federation_claim_mismatch"),
         refused(
             "another repository",
             () ->
                 github
                     .github(audience())
-                    .claim("sub", "repo:evil/deployer:ref:refs/heads/main")
+                    .claim("sub", "repo:evil/deployer:environment:production")
                     .sign(),
             "federation_subject_mismatch"),
         refused(
