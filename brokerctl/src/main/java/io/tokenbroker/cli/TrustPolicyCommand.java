@@ -4,7 +4,9 @@ import io.tokenbroker.clients.Client;
 import io.tokenbroker.clients.ClientAdmin;
 import io.tokenbroker.config.BrokerConfig;
 import io.tokenbroker.federation.OutsideTokenVerifier;
+import io.tokenbroker.tokens.ExchangeRequest;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,9 +43,13 @@ final class TrustPolicyCommand {
             + " or why each one does not. Checks the header and claims as the token endpoint"
             + " does (issuer, alg, audience, exp/iat/nbf and max_token_age_seconds against this"
             + " machine's clock with CLOCK_SKEW_SECONDS, subject, claims).",
-        "It does NOT check the signature (no issuer keys are fetched) nor single use, and"
-            + " records nothing: a token it says would match can still be refused for those.",
-        "Exit status 0 when a policy matches, 1 when none does."
+        "It does NOT check: the signature (no issuer keys are fetched, so neither kid nor key"
+            + " fitness); single use (whether the jti was exchanged before); the rule that a"
+            + " subject_token_type of access_token is never accepted from outside. It records"
+            + " nothing. A token it says would match can still be refused for those.",
+        "A disabled client is named as such: the token endpoint refuses it (invalid_client)"
+            + " whatever its policies say.",
+        "Exit status 0 when a policy matches and the client is enabled, 1 otherwise."
       })
   static final class Test implements Callable<Integer> {
     @ParentCommand TrustPolicyCommand trustPolicy;
@@ -65,7 +71,7 @@ final class TrustPolicyCommand {
       Brokerctl brokerctl = trustPolicy.brokerctl;
       Duration skew =
           Brokerctl.brokerLimit(spec, () -> BrokerConfig.clockSkew(brokerctl.brokerSettings()));
-      String token = Files.readString(tokenFile).strip();
+      String token = readToken(tokenFile);
       Client client =
           new ClientAdmin(brokerctl.adapters().clients(brokerctl.clientsTable()))
               .get(clientId)
@@ -82,10 +88,12 @@ final class TrustPolicyCommand {
               .map(OutsideTokenVerifier.Verdict::policy)
               .findFirst()
               .orElse(null);
+      boolean enabled = client.enabled();
       var out = spec.commandLine().getOut();
       if (output.json()) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("client_id", clientId);
+        json.put("client_enabled", enabled);
         json.put("matched_policy", matched);
         json.put(
             "policies",
@@ -114,8 +122,33 @@ final class TrustPolicyCommand {
             matched != null
                 ? "would match policy " + matched + " (first in order; signature not checked)"
                 : "no policy matches");
+        if (!enabled) {
+          out.println(
+              "client "
+                  + clientId
+                  + " is disabled: the token endpoint refuses it (invalid_client) whatever"
+                  + " its policies say");
+        }
       }
-      return matched != null ? 0 : 1;
+      return matched != null && enabled ? 0 : 1;
+    }
+
+    /** The token, read no further than the longest the token endpoint reads. */
+    private static String readToken(Path file) throws IOException {
+      byte[] bytes;
+      try (var in = Files.newInputStream(file)) {
+        bytes = in.readNBytes(ExchangeRequest.MAX_TOKEN_CHARS + 2); // + a line ending
+      }
+      String token = new String(bytes, StandardCharsets.UTF_8).strip();
+      if (bytes.length > ExchangeRequest.MAX_TOKEN_CHARS + 1
+          || token.length() > ExchangeRequest.MAX_TOKEN_CHARS) {
+        throw new IllegalArgumentException(
+            file
+                + ": longer than "
+                + ExchangeRequest.MAX_TOKEN_CHARS
+                + " characters, more than the token endpoint reads: not a token file");
+      }
+      return token;
     }
 
     private static List<String> pairs(Map<String, String> matched) {

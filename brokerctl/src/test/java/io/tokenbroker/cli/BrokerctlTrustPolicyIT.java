@@ -166,6 +166,56 @@ class BrokerctlTrustPolicyIT {
   }
 
   @Test
+  void saysADisabledClientIsRefusedWhateverItsPoliciesAndExitsOne() throws Exception {
+    BrokerTables tables = cli.freshTables();
+    cli.on(tables, "clients", "put", registration(POLICIES).toString());
+    assertThat(cli.on(tables, "clients", "disable", "deployer").exit()).isZero();
+    Path token = token(OutsideTokens.githubClaims(AUDIENCE, Instant.now().minusSeconds(5)));
+
+    Cli.Run text =
+        cli.on(
+            tables,
+            "trust-policy",
+            "test",
+            "--client",
+            "deployer",
+            "--token-file",
+            token.toString());
+    Cli.Run json =
+        cli.on(
+            tables,
+            "trust-policy",
+            "test",
+            "--client",
+            "deployer",
+            "--token-file",
+            token.toString(),
+            "--output",
+            "json");
+
+    assertThat(text.exit()).isEqualTo(1);
+    assertThat(text.out()).contains("client deployer is disabled");
+    assertThat(json.exit()).isEqualTo(1);
+    assertThat(io.tokenbroker.json.Json.object(json.out()))
+        .containsEntry("client_enabled", false)
+        .containsEntry("matched_policy", "deploy-from-main");
+  }
+
+  @Test
+  void refusesATokenFileLongerThanTheEndpointReads() throws Exception {
+    BrokerTables tables = cli.freshTables();
+    cli.on(tables, "clients", "put", registration(POLICIES).toString());
+    Path big = Files.writeString(dir.resolve("big.jwt"), "a".repeat(1 << 20));
+
+    Cli.Run run =
+        cli.on(
+            tables, "trust-policy", "test", "--client", "deployer", "--token-file", big.toString());
+
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.err()).contains("longer than 8192 characters");
+  }
+
+  @Test
   void refusesAnUnknownClient() throws Exception {
     BrokerTables tables = cli.freshTables();
     Path token = token(OutsideTokens.githubClaims(AUDIENCE, Instant.now()));
@@ -185,7 +235,10 @@ class BrokerctlTrustPolicyIT {
 
     assertThat(help.exit()).isZero();
     assertThat(help.out().replaceAll("\\s+", " "))
-        .contains("does NOT check the signature")
+        .contains("does NOT check: the signature")
+        .contains("single use")
+        .contains("access_token")
+        .contains("disabled client")
         .contains("--token-file");
     assertThat(put.out().replaceAll("\\s+", " ")).contains("trust_policies");
   }
