@@ -16,6 +16,7 @@ import io.tokenbroker.auth.AuthMethod;
 import io.tokenbroker.clients.ClientAdmin;
 import io.tokenbroker.clients.ClientJson;
 import io.tokenbroker.config.Env;
+import io.tokenbroker.devsupport.TestOidcIssuer;
 import io.tokenbroker.devsupport.X509Builder;
 import io.tokenbroker.jose.ClientCertificates;
 import io.tokenbroker.json.Json;
@@ -97,6 +98,8 @@ class LocalMutualTlsIT {
 
   private static Path truststore;
   private static Path clientCas;
+  private static Path outsideIssuers;
+  private static TestOidcIssuer github;
   private static LocalBroker broker;
   private static DynamoDbClient dynamoDb;
 
@@ -107,12 +110,15 @@ class LocalMutualTlsIT {
         truststore, CA.pem() + SELF.pem() + OTHER_SELF.pem() + SAME_KEY_SELF.pem() + ROGUE.pem());
     clientCas = Files.createTempFile("mtls-client-cas-", ".pem");
     Files.writeString(clientCas, CA.pem());
+    github = TestOidcIssuer.start();
+    outsideIssuers = Files.createTempFile("mtls-outside-issuers-", ".pem");
+    Files.writeString(outsideIssuers, github.certificatePem());
     broker =
         LocalBroker.start(
             LocalBrokerOptions.onPort(0)
                 .withHttps(
-                    new LocalBrokerOptions.Https(
-                        0, Optional.of(truststore), Optional.of(clientCas))));
+                    new LocalBrokerOptions.Https(0, Optional.of(truststore), Optional.of(clientCas)))
+                .withOutsideIssuerCerts(outsideIssuers));
     dynamoDb =
         AwsClients.dynamoDb(
             AwsSettings.from(
@@ -161,8 +167,57 @@ class LocalMutualTlsIT {
   static void stop() throws IOException {
     dynamoDb.close();
     broker.close();
+    github.close();
     Files.deleteIfExists(truststore);
     Files.deleteIfExists(clientCas);
+    Files.deleteIfExists(outsideIssuers);
+  }
+
+  /**
+   * Over the mutual TLS domain every caller presents a certificate: for a client that registered
+   * no certificate authentication it is no credential, so its outside token still authenticates
+   * it (federation), and its policy's certificate binding still binds the token.
+   */
+  @Test
+  void aFederatedWorkloadExchangesItsTokenOverMutualTlsAndGetsItBoundToItsCertificate()
+      throws Exception {
+    String audience = broker.issuer() + "/demo";
+    new ClientAdmin(new DynamoDbClientRepository(dynamoDb, broker.tables().clients()))
+        .put(
+            ClientJson.parse(
+                """
+                {"client_id": "mtls-federated", "scopes": ["demo:read"], "audiences": ["%s"],
+                 "tls_client_certificate_bound_access_tokens": true,
+                 "trust_policies": [{"name": "deploy", "issuer": "%s", "audience": "%s",
+                   "subject": "repo:acme/deployer:environment:production"}]}
+                """
+                    .formatted(audience, github.issuer(), broker.issuer())));
+    String form =
+        "grant_type="
+            + enc("urn:ietf:params:oauth:grant-type:token-exchange")
+            + "&client_id=mtls-federated&scope=demo%3Aread&subject_token_type="
+            + enc("urn:ietf:params:oauth:token-type:jwt")
+            + "&subject_token="
+            + enc(github.github(broker.issuer().toString()).sign());
+
+    HttpResponse<String> issued =
+        https(Optional.of(STRANGER))
+            .send(
+                HttpRequest.newBuilder(URI.create(broker.mtlsBaseUrl().orElseThrow() + "/token"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+    assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+    String token = (String) Json.object(issued.body()).get("access_token");
+    assertThat(cnf(token)).containsExactly(Map.entry("x5t#S256", thumbprint(STRANGER)));
+    assertThat(record(token).authMethod()).isEqualTo(AuthMethod.FEDERATED);
+    assertThat(demo(Optional.of(STRANGER), token).statusCode()).isEqualTo(200);
+  }
+
+  private static String enc(String value) {
+    return java.net.URLEncoder.encode(value, StandardCharsets.UTF_8);
   }
 
   @Test

@@ -59,9 +59,12 @@ public final class ClientAuthentication {
 
   /**
    * The caller, if the request carries a client credential: always on the AWS_IAM route; elsewhere
-   * a client assertion, or a client certificate with a {@code client_id}. Empty for a request that
-   * carries none: a token exchange whose subject or actor token is its only credential (RFC 8693
-   * federation), which the exchange authenticates. A credential that is present must be valid.
+   * a client assertion, or a client certificate with the {@code client_id} of a client that
+   * registered certificate authentication. Empty for a request that carries none: a token exchange
+   * whose subject or actor token is its only credential (RFC 8693 federation), which the exchange
+   * authenticates; over the mutual TLS domain, where every caller presents a certificate, that
+   * includes a federated client's (its policy may still bind the token to it). A credential that
+   * is present must be valid.
    */
   public Optional<AuthenticatedClient> authenticateIfPresent(
       HttpRequest request, Form form, boolean iamRoute) {
@@ -71,7 +74,7 @@ public final class ClientAuthentication {
             || form.has("client_assertion_type")
             || (certificates.isPresent()
                 && MutualTls.certificate(request).isPresent()
-                && form.single("client_id").isPresent());
+                && form.single("client_id").filter(certificates.get()::registeredFor).isPresent());
     return presented ? Optional.of(authenticate(request, form, iamRoute)) : Optional.empty();
   }
 
