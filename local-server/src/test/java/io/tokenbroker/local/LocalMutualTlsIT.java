@@ -117,7 +117,8 @@ class LocalMutualTlsIT {
         LocalBroker.start(
             LocalBrokerOptions.onPort(0)
                 .withHttps(
-                    new LocalBrokerOptions.Https(0, Optional.of(truststore), Optional.of(clientCas)))
+                    new LocalBrokerOptions.Https(
+                        0, Optional.of(truststore), Optional.of(clientCas)))
                 .withOutsideIssuerCerts(outsideIssuers));
     dynamoDb =
         AwsClients.dynamoDb(
@@ -174,9 +175,9 @@ class LocalMutualTlsIT {
   }
 
   /**
-   * Over the mutual TLS domain every caller presents a certificate: for a client that registered
-   * no certificate authentication it is no credential, so its outside token still authenticates
-   * it (federation), and its policy's certificate binding still binds the token.
+   * Over the mutual TLS domain every caller presents a certificate: for a client that registered no
+   * certificate authentication it is no credential, so its outside token still authenticates it
+   * (federation), and its policy's certificate binding still binds the token.
    */
   @Test
   void aFederatedWorkloadExchangesItsTokenOverMutualTlsAndGetsItBoundToItsCertificate()

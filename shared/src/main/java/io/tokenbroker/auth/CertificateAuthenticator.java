@@ -59,8 +59,8 @@ public final class CertificateAuthenticator {
   /**
    * Whether {@code clientId} names a client that registered certificate authentication ({@code
    * tls_client_auth} name or {@code self_signed_tls_client_auth}): only for it is a certificate a
-   * credential. Over the mutual TLS domain every caller presents one, so for any other client
-   * (a federated workload) the certificate is no claim to be that client.
+   * credential. Over the mutual TLS domain every caller presents one, so for any other client (a
+   * federated workload) the certificate is no claim to be that client.
    */
   public boolean registeredFor(String clientId) {
     return io.tokenbroker.identifiers.ClientId.isValid(clientId)

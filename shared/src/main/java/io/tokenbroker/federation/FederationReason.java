@@ -5,9 +5,9 @@ import io.tokenbroker.errors.RejectionReason;
 /**
  * Why an outside token (federation, RFC 8693) was refused: one constant per rule, in the order the
  * rules are checked. Only the log names it: every one but {@link #CLIENT_HAS_NO_TRUST_POLICY} is
- * answered {@code invalid_request} with the same words ({@link
- * OutsideTokenVerifier#notAcceptable}: "subject_token is not acceptable", or "actor_token ..."), so
- * a caller learns nothing about the policies.
+ * answered {@code invalid_request} with the same words ({@link OutsideTokenVerifier#notAcceptable}:
+ * "subject_token is not acceptable", or "actor_token ..."), so a caller learns nothing about the
+ * policies.
  */
 public enum FederationReason implements RejectionReason {
   /**
@@ -31,8 +31,8 @@ public enum FederationReason implements RejectionReason {
   ALGORITHM_NOT_ALLOWED("federation_algorithm_not_allowed"),
   /**
    * The issuer's keys may not be had at all (IssuerKeys' non-retryable failure: its JWKS on a
-   * private address, discovery naming another issuer, no https, a redirect, a certificate
-   * refused): the issuer is not trusted. An issuer's hiccup (a 404, an error page) is a 503.
+   * private address, discovery naming another issuer, no https, a redirect, a certificate refused):
+   * the issuer is not trusted. An issuer's hiccup (a 404, an error page) is a 503.
    */
   ISSUER_KEYS_REFUSED("federation_issuer_keys_refused"),
   /** The issuer's key set has no key with this kid. */

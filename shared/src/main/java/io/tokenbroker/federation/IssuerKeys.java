@@ -25,11 +25,11 @@ public interface IssuerKeys {
    *
    * @throws io.tokenbroker.errors.ServiceFailure when the keys cannot be had and no cached set is
    *     within its outage bound: {@link io.tokenbroker.errors.ServiceFailure#retryable() retryable}
-   *     for an outage or a hiccup (timeout, refused connection, any status but 200, an answer
-   *     that is not JSON, not UTF-8, oversized, or not a key set: a 503), not retryable only when
-   *     the issuer is not to be trusted (an address that is not public, an OpenID configuration
-   *     naming another issuer or a jwks_uri that is not https, a redirect, a certificate not
-   *     trusted), which the caller reports as the token's issuer being refused
+   *     for an outage or a hiccup (timeout, refused connection, any status but 200, an answer that
+   *     is not JSON, not UTF-8, oversized, or not a key set: a 503), not retryable only when the
+   *     issuer is not to be trusted (an address that is not public, an OpenID configuration naming
+   *     another issuer or a jwks_uri that is not https, a redirect, a certificate not trusted),
+   *     which the caller reports as the token's issuer being refused
    */
   Optional<JWK> key(TrustedIssuer issuer, String kid);
 }

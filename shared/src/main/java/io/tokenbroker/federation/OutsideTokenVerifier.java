@@ -56,8 +56,8 @@ import java.util.TreeMap;
  *       conditions. The first policy that passes wins;
  *   <li>a single-use policy's token with a {@code jti} is exchanged once ({@link
  *       OutsideTokenReplayGuard}): verification writes nothing; the {@link Accepted#singleUse()}
- *       handle spends the {@code jti} when the exchange is about to mint, so a request refused
- *       for another reason leaves the token usable.
+ *       handle spends the {@code jti} when the exchange is about to mint, so a request refused for
+ *       another reason leaves the token usable.
  * </ol>
  *
  * <p>Every refusal is {@code invalid_request} with the same words ({@link #NOT_ACCEPTABLE}); the

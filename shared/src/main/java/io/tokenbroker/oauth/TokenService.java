@@ -120,8 +120,8 @@ public final class TokenService {
    * caps, recorded with what it was exchanged from. No refresh token: the workload exchanges again,
    * with an outside token its platform renews.
    *
-   * @param singleUse the outside token's single use: spent after the grant is decided, right
-   *     before minting, so a request refused (scope, audience, lifetime) leaves it unspent
+   * @param singleUse the outside token's single use: spent after the grant is decided, right before
+   *     minting, so a request refused (scope, audience, lifetime) leaves it unspent
    */
   public IssuedToken issueExchanged(
       AuthenticatedClient caller,

@@ -231,10 +231,7 @@ class TrustPolicyTest {
             },
             "at least one exact condition"));
     cases.add(
-        bad(
-            "an upper-case issuer host",
-            p -> p.put("issuer", "https://GitLab.com"),
-            "lower case"));
+        bad("an upper-case issuer host", p -> p.put("issuer", "https://GitLab.com"), "lower case"));
     cases.add(
         bad(
             "an upper-case issuer scheme",

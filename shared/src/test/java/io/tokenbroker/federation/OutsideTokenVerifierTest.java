@@ -220,7 +220,8 @@ class OutsideTokenVerifierTest {
                     "actor_token"))
         .isInstanceOfSatisfying(
             RequestRejected.class,
-            rejected -> assertThat(rejected.description()).isEqualTo("actor_token is not acceptable"));
+            rejected ->
+                assertThat(rejected.description()).isEqualTo("actor_token is not acceptable"));
   }
 
   @Test

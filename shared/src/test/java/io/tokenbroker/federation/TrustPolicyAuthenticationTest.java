@@ -92,11 +92,11 @@ class TrustPolicyAuthenticationTest {
 
     assertThatThrownBy(
             () ->
-                authentication.authenticate(
-                    "deployer", OutsideTokens.sign(claims), "actor_token"))
+                authentication.authenticate("deployer", OutsideTokens.sign(claims), "actor_token"))
         .isInstanceOfSatisfying(
             RequestRejected.class,
-            rejected -> assertThat(rejected.description()).isEqualTo("actor_token is not acceptable"));
+            rejected ->
+                assertThat(rejected.description()).isEqualTo("actor_token is not acceptable"));
     assertThatThrownBy(() -> authentication.authenticate("deployer", OutsideTokens.sign(claims)))
         .isInstanceOfSatisfying(
             RequestRejected.class,

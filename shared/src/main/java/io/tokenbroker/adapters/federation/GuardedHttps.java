@@ -68,11 +68,10 @@ public final class GuardedHttps {
 
   /**
    * A fetch that was refused or failed. {@link #retryable()}: the same fetch may succeed later
-   * (timeouts, refused connections, any status but 200 and a redirect, an answer that is not
-   * strict JSON over HTTP/1.1 or too large). Not retryable: trust refusals only (a URL that is not
-   * https or carries user info, an address that is not public, a redirect, a certificate the
-   * trust refuses). The message names the URL without user info or query, and never carries the
-   * body.
+   * (timeouts, refused connections, any status but 200 and a redirect, an answer that is not strict
+   * JSON over HTTP/1.1 or too large). Not retryable: trust refusals only (a URL that is not https
+   * or carries user info, an address that is not public, a redirect, a certificate the trust
+   * refuses). The message names the URL without user info or query, and never carries the body.
    */
   public static final class FetchFailed extends Exception {
     private final boolean retryable;

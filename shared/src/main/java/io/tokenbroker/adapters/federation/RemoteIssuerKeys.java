@@ -36,10 +36,9 @@ import javax.net.ssl.SSLContext;
  * certificate refused, discovery naming another issuer, a jwks_uri that is not https; an answer
  * that is merely wrong (a status, not JSON, no jwks_uri, not a JWK set) is an outage.
  *
- * <p>Keys: the issuer's OpenID configuration (its
- * {@code issuer} compared exactly with the trusted one, so one issuer's document cannot stand in
- * for another's) and its {@code jwks_uri}, or the JWKS URL a policy pins; one cache per (issuer,
- * pinned URL).
+ * <p>Keys: the issuer's OpenID configuration (its {@code issuer} compared exactly with the trusted
+ * one, so one issuer's document cannot stand in for another's) and its {@code jwks_uri}, or the
+ * JWKS URL a policy pins; one cache per (issuer, pinned URL).
  *
  * <p>Each cache fetches at most once per minimum refresh interval, whatever asks: an unknown kid,
  * an expired set, a retry after a failure; so neither a burst of forged kids nor an issuer's outage

@@ -63,8 +63,8 @@ public final class ClientAuthentication {
    * registered certificate authentication. Empty for a request that carries none: a token exchange
    * whose subject or actor token is its only credential (RFC 8693 federation), which the exchange
    * authenticates; over the mutual TLS domain, where every caller presents a certificate, that
-   * includes a federated client's (its policy may still bind the token to it). A credential that
-   * is present must be valid.
+   * includes a federated client's (its policy may still bind the token to it). A credential that is
+   * present must be valid.
    */
   public Optional<AuthenticatedClient> authenticateIfPresent(
       HttpRequest request, Form form, boolean iamRoute) {

@@ -238,8 +238,8 @@ class GuardedHttpsTest {
 
   /**
    * An issuer's hiccup (a 4xx while it redeploys, an error page, a truncated or oversized answer)
-   * is an outage to retry, not a reason to distrust it: only trust refusals (an address that is
-   * not public, a redirect, a certificate) are lasting.
+   * is an outage to retry, not a reason to distrust it: only trust refusals (an address that is not
+   * public, a redirect, a certificate) are lasting.
    */
   @ParameterizedTest(name = "{0}")
   @ValueSource(ints = {400, 401, 403, 404, 410})
