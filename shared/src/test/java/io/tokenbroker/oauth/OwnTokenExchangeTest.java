@@ -381,8 +381,7 @@ class OwnTokenExchangeTest {
     assertThat(second.delegationDepth()).isEqualTo(2);
     assertThat(second.actor().get().subject()).isEqualTo("agent-2");
     assertThat(second.actor().get().previous()).isEqualTo(first.actor());
-    assertThat(second.lineage())
-        .containsExactly(ancestorOf(subject), ancestorOf(first));
+    assertThat(second.lineage()).containsExactly(ancestorOf(subject), ancestorOf(first));
     assertThat(second.expiresAt()).isBeforeOrEqualTo(first.expiresAt());
   }
 
@@ -737,8 +736,7 @@ class OwnTokenExchangeTest {
 
     refused(
         () ->
-            exchangeTyped(
-                as(user), userToken, ExchangeRequest.ID_TOKEN, Optional.empty(), "", ""),
+            exchangeTyped(as(user), userToken, ExchangeRequest.ID_TOKEN, Optional.empty(), "", ""),
         "invalid_request",
         "exchange_token_type_not_accepted");
     refused(
@@ -764,8 +762,7 @@ class OwnTokenExchangeTest {
         "invalid_request",
         "federation_token_type_not_accepted");
 
-    assertThat(
-            exchangeTyped(as(user), userToken, ExchangeRequest.JWT, Optional.empty(), "", ""))
+    assertThat(exchangeTyped(as(user), userToken, ExchangeRequest.JWT, Optional.empty(), "", ""))
         .isNotNull();
     assertThat(
             exchangeTyped(
@@ -805,8 +802,7 @@ class OwnTokenExchangeTest {
   private FederatedAuthentication.FederatedClient federatedAgent1(
       FederatedAuthentication.SingleUse singleUse) {
     return new FederatedAuthentication.FederatedClient(
-        new AuthenticatedClient(
-            clients.find("agent-1").get(), AuthMethod.PRIVATE_KEY_JWT, "k8s"),
+        new AuthenticatedClient(clients.find("agent-1").get(), AuthMethod.PRIVATE_KEY_JWT, "k8s"),
         new ExchangedFrom.OutsideIdentity(
             "https://k8s.example.com", "system:serviceaccount:ns:agent", new TreeMap<>(), "h"),
         new GrantLimits(
@@ -819,7 +815,8 @@ class OwnTokenExchangeTest {
 
   @Test
   void anOutsideActorsSingleUseIsSpentOnlyByAnExchangeThatMints() {
-    java.util.concurrent.atomic.AtomicInteger spent = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger spent =
+        new java.util.concurrent.atomic.AtomicInteger();
     outside.set(federatedAgent1(spent::incrementAndGet));
     String k8s = "eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJodHRwczovL2s4cy5leGFtcGxlLmNvbSJ9.c2ln";
     String userToken = token(user, "orders:read orders:write", A);
@@ -841,10 +838,16 @@ class OwnTokenExchangeTest {
     Map<String, Object> json = io.tokenbroker.clients.ClientJson.toJson(current);
     json.remove("may_act");
     json.put("max_delegation_depth", 0);
-    clients.save(io.tokenbroker.clients.ClientJson.fromJson(json, current.version()), current.version());
+    clients.save(
+        io.tokenbroker.clients.ClientJson.fromJson(json, current.version()), current.version());
     refused(
         () ->
-            exchange(Optional.empty(), userToken, Optional.of(k8s), "&client_id=agent-1", Optional.empty()),
+            exchange(
+                Optional.empty(),
+                userToken,
+                Optional.of(k8s),
+                "&client_id=agent-1",
+                Optional.empty()),
         "invalid_request",
         "exchange_delegation_too_deep");
     assertThat(federatedCalls).isEmpty();
@@ -871,7 +874,8 @@ class OwnTokenExchangeTest {
             .accessToken();
     refused(
         () ->
-            exchange(Optional.empty(), bound, Optional.of(k8s), "&client_id=agent-1", Optional.empty()),
+            exchange(
+                Optional.empty(), bound, Optional.of(k8s), "&client_id=agent-1", Optional.empty()),
         "invalid_request",
         "exchange_binding_not_proven");
     assertThat(spent).hasValue(0);

@@ -109,8 +109,7 @@ public abstract class RevocationRepositoryContract {
         KEEP);
 
     assertThat(repository().status(jti, client, kid, Optional.of(family), lineage))
-        .isEqualTo(
-            new RevocationStatus(false, Optional.empty(), false, false, true, false));
+        .isEqualTo(new RevocationStatus(false, Optional.empty(), false, false, true, false));
     // without its lineage the same token is not revoked: the ancestors are what revoke it
     assertThat(repository().status(jti, client, kid, Optional.of(family)))
         .isEqualTo(RevocationStatus.NONE);

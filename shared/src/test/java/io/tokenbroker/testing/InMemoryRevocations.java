@@ -55,7 +55,9 @@ public final class InMemoryRevocations implements RevocationRepository {
                 a ->
                     records.containsKey("jti#" + a.jti())
                         || records.containsKey("key#" + a.kid())
-                        || a.sessionId().filter(s -> records.containsKey("family#" + s)).isPresent()),
+                        || a.sessionId()
+                            .filter(s -> records.containsKey("family#" + s))
+                            .isPresent()),
         lineage.stream()
             .anyMatch(a -> RevocationStatus.revokedByWatermark(a, clientWatermark(a.clientId()))));
   }

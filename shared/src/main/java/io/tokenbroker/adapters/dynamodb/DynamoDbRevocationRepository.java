@@ -52,7 +52,7 @@ public final class DynamoDbRevocationRepository implements RevocationRepository 
     String clientKey = CLIENT + clientId;
     String keyKey = "key#" + kid;
     Optional<String> familyKey = familyId.map(id -> FAMILY + id);
-    // One BatchGetItem: at most 4 + 5 x 6 = 34 keys (BatchGetItem takes 100), deduplicated since
+    // One BatchGetItem: at most 4 + 4 x 6 = 28 keys (BatchGetItem takes 100), deduplicated since
     // BatchGetItem refuses repeats (ancestors share clients, keys and families).
     java.util.Set<String> keys =
         new java.util.LinkedHashSet<>(List.of(tokenKey, clientKey, keyKey));
