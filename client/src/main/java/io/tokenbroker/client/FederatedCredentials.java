@@ -133,11 +133,11 @@ public final class FederatedCredentials implements ClientAuthentication {
    * AWS_WEB_IDENTITY_TOKEN_FILE} (EKS pod identity webhook, IRSA), read anew for every exchange.
    *
    * <p>Such a file is reused for up to 24 hours (an IRSA token lives 24 hours and is replaced only
-   * late in its life): each renewal exchanges the same token, older every time. The
-   * client's trust policy needs {@code single_use: false} (by default a token's {@code jti} is
-   * accepted once, so the first renewal would be refused as a replay) and a {@code
-   * max_token_age_seconds} at least the file's lifetime, e.g. 86400 (by default 900: a token older
-   * than 15 minutes is refused as too old).
+   * late in its life): each renewal exchanges the same token, older every time. The client's trust
+   * policy needs {@code single_use: false} (by default a token's {@code jti} is accepted once, so
+   * the first renewal would be refused as a replay) and a {@code max_token_age_seconds} at least
+   * the file's lifetime, e.g. 86400 (by default 900: a token older than 15 minutes is refused as
+   * too old).
    *
    * @throws IllegalStateException if the variable is not set
    */

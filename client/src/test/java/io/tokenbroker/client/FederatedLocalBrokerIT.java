@@ -226,7 +226,8 @@ class FederatedLocalBrokerIT {
 
     TokenClient strictTokens =
         TokenClient.builder(
-                TestBroker.issuer(), FederatedCredentials.gitlabCi(strict, "BROKER_ID_TOKEN", job::get))
+                TestBroker.issuer(),
+                FederatedCredentials.gitlabCi(strict, "BROKER_ID_TOKEN", job::get))
             .clock(clock)
             .build();
     AccessToken first = strictTokens.token(READ, TestBroker.demoAudience());
@@ -291,7 +292,8 @@ class FederatedLocalBrokerIT {
     AccessToken accepted =
         TokenClient.builder(
                 TestBroker.issuer(),
-                FederatedCredentials.fromFileNamedBy(dayLong, "AWS_WEB_IDENTITY_TOKEN_FILE", env::get))
+                FederatedCredentials.fromFileNamedBy(
+                    dayLong, "AWS_WEB_IDENTITY_TOKEN_FILE", env::get))
             .build()
             .token(READ, TestBroker.demoAudience());
 

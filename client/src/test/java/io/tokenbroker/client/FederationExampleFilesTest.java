@@ -126,7 +126,8 @@ class FederationExampleFilesTest {
     Map<String, String> env = new java.util.HashMap<>();
     for (Object variable : (List<?>) container.get("env")) {
       env.put(
-          (String) ((Map<?, ?>) variable).get("name"), (String) ((Map<?, ?>) variable).get("value"));
+          (String) ((Map<?, ?>) variable).get("name"),
+          (String) ((Map<?, ?>) variable).get("value"));
     }
     String script = Files.readString(example("token-exchange.sh"));
     java.util.Set<String> read = new java.util.HashSet<>();

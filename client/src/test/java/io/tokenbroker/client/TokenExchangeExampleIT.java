@@ -216,7 +216,8 @@ class TokenExchangeExampleIT {
         java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
             .encodeToString(generator.generateKeyPair().getPrivate().getEncoded());
     Path key = dir.resolve("key.pem");
-    Files.writeString(key, "-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n");
+    Files.writeString(
+        key, "-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n");
     Map<String, String> wrongFile = base();
     wrongFile.put("SUBJECT_TOKEN_FILE", key.toString());
     Path huge = dir.resolve("huge");

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.tokenbroker.adapters.aws.ClientTimeouts;
+import io.tokenbroker.adapters.dynamodb.BrokerTables;
 import io.tokenbroker.adapters.dynamodb.DynamoDbClientRepository;
 import io.tokenbroker.adapters.federation.RemoteIssuerKeys;
 import io.tokenbroker.adapters.lifecycle.RenewableRandom;
 import io.tokenbroker.adapters.wiring.BrokerAdapters;
 import io.tokenbroker.adapters.wiring.TokenWiring;
 import io.tokenbroker.config.BrokerConfig;
-import io.tokenbroker.adapters.dynamodb.BrokerTables;
 import io.tokenbroker.config.DpopConfig;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.config.FederationConfig;
@@ -60,12 +60,18 @@ class TokenHandlerExchangeIT {
         "trust_policies",
         List.of(
             Map.of(
-                "name", "deploy-from-main",
-                "issuer", outside.issuer().toString(),
-                "audience", ISSUER,
-                "subject", "repo:acme/deployer:ref:refs/heads/main",
-                "claims", Map.of("repository_owner_id", "1234567"),
-                "scopes", List.of("orders:read"))));
+                "name",
+                "deploy-from-main",
+                "issuer",
+                outside.issuer().toString(),
+                "audience",
+                ISSUER,
+                "subject",
+                "repo:acme/deployer:ref:refs/heads/main",
+                "claims",
+                Map.of("repository_owner_id", "1234567"),
+                "scopes",
+                List.of("orders:read"))));
     new DynamoDbClientRepository(aws.dynamoDb, aws.tables.clients())
         .save(Clients.parse(deployer), 0);
     Env env = aws.env(Map.of("ISSUER", ISSUER));
