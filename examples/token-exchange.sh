@@ -95,8 +95,20 @@ else
     "with permissions: id-token: write" >&2
   exit 2
 fi
+subject="${subject#"${subject%%[![:space:]]*}"}" # surrounding white space, as the library strips
+subject="${subject%"${subject##*[![:space:]]}"}"
 if [ -z "$subject" ]; then
   echo "no token: $source is empty" >&2
+  exit 2
+fi
+# Only a compact JWT (three base64url parts) of at most 8192 characters is sent, as the client
+# library checks: a wrong SUBJECT_TOKEN_FILE must never send a key file to the broker. (The letters
+# are spelled out: a range like A-Z may match more in some locales.)
+b64url='[ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-]+'
+if [ "${#subject}" -gt 8192 ] || ! [[ "$subject" =~ ^$b64url\.$b64url\.$b64url$ ]]; then
+  unset subject
+  echo "no token: $source does not look like a JWT (three base64url parts, at most 8192" \
+    "characters): nothing was sent" >&2
   exit 2
 fi
 case "$type" in

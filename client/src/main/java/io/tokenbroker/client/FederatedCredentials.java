@@ -36,7 +36,16 @@ import java.util.regex.Pattern;
  * included), never cached here: a Kubernetes projected token file is rotated by the kubelet, and a
  * GitHub Actions token's {@code jti} may be accepted once only. The broker issues no refresh token
  * for an exchange; {@link TokenClient} renews ahead of expiry with a new exchange, and keeps its
- * cache, single flight and back-off as for any credential. Sources:
+ * cache, single flight and back-off as for any credential.
+ *
+ * <p>Renewal sends the source's token as it is then. A source that hands out a new token each time
+ * (GitHub Actions) or rotates it well within a trust policy's limits (a Kubernetes projected token
+ * of 600 s to an hour, with {@code single_use: false}) renews for as long as it runs. A source that
+ * reuses one token for long (a GitLab job's one ID token per job; an IRSA-style file, reused for up
+ * to 24 hours) sends the same token again: under a policy's defaults, {@code single_use: true} and
+ * {@code max_token_age_seconds} 900, that renewal is refused ({@code invalid_request}: a replay, or
+ * too old). Such sources need a policy with {@code single_use: false} and a {@code
+ * max_token_age_seconds} at least as long as the token is used. Sources:
  *
  * <ul>
  *   <li>{@link #fromFile}: a token file, re-read on every exchange: a Kubernetes projected
@@ -123,6 +132,13 @@ public final class FederatedCredentials implements ClientAuthentication {
    * The token file named by the environment variable {@code variable}, e.g. {@code
    * AWS_WEB_IDENTITY_TOKEN_FILE} (EKS pod identity webhook, IRSA), read anew for every exchange.
    *
+   * <p>Such a file is reused for up to 24 hours (an IRSA token lives 24 hours and is replaced only
+   * late in its life): each renewal exchanges the same token, older every time. The client's trust
+   * policy needs {@code single_use: false} (by default a token's {@code jti} is accepted once, so
+   * the first renewal would be refused as a replay) and a {@code max_token_age_seconds} at least
+   * the file's lifetime, e.g. 86400 (by default 900: a token older than 15 minutes is refused as
+   * too old).
+   *
    * @throws IllegalStateException if the variable is not set
    */
   public static FederatedCredentials fromFileNamedBy(String clientId, String variable) {
@@ -185,6 +201,13 @@ public final class FederatedCredentials implements ClientAuthentication {
   /**
    * GitLab CI: the ID token in the environment variable {@code variable}, the name the job's {@code
    * id_tokens:} gives it (with {@code aud:} the audience the client's trust policy requires).
+   *
+   * <p>A job has one such token for its whole run, so each renewal exchanges the same token again.
+   * By default a trust policy accepts a token's {@code jti} once ({@code single_use: true}) and
+   * refuses a token older than 900 s ({@code max_token_age_seconds}): with those, the first token
+   * works and its renewal is refused. For a job that needs tokens for longer than one token's
+   * lifetime, give the client's trust policy {@code single_use: false} and a {@code
+   * max_token_age_seconds} at least the job's duration.
    *
    * @throws IllegalStateException if the variable is not set
    */

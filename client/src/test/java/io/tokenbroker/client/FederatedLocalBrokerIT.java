@@ -204,4 +204,100 @@ class FederatedLocalBrokerIT {
     assertThat(renewed.value()).isNotEqualTo(first.value());
     assertThat(TestBroker.callDemoApi(renewed)).isEqualTo(200);
   }
+
+  /**
+   * What FederatedCredentials.gitlabCi's Javadoc says: a GitLab job has one ID token, so the
+   * library's renewal sends the same token again, which a policy's default single use refuses as a
+   * replay; with {@code single_use: false} the renewal works.
+   */
+  @Test
+  void aGitLabJobsOneIdTokenRenewsOnlyUnderAPolicyWithoutSingleUse() throws Exception {
+    String policy =
+        """
+        {"name": "gitlab-job", "issuer": "%2$s", "audience": "%1$s",
+         "subject": "repo:acme/deployer:ref:refs/heads/main"SINGLE_USE}
+        """;
+    String strict = TestBroker.registerFederatedClient(policy.replace("SINGLE_USE", ""));
+    String reusable =
+        TestBroker.registerFederatedClient(policy.replace("SINGLE_USE", ", \"single_use\": false"));
+    String idToken = TestBroker.outsideIssuer().github(TestBroker.issuer().toString()).sign();
+    Map<String, String> job = Map.of("BROKER_ID_TOKEN", idToken);
+
+    TokenClient strictTokens =
+        TokenClient.builder(
+                TestBroker.issuer(),
+                FederatedCredentials.gitlabCi(strict, "BROKER_ID_TOKEN", job::get))
+            .clock(clock)
+            .build();
+    AccessToken first = strictTokens.token(READ, TestBroker.demoAudience());
+    clock.advance(Duration.ofSeconds(301)); // expired: the renewal exchanges the same ID token
+    Throwable renewal = catchThrowable(() -> strictTokens.token(READ, TestBroker.demoAudience()));
+
+    MutableClock other = new MutableClock(Instant.now());
+    TokenClient reusableTokens =
+        TokenClient.builder(
+                TestBroker.issuer(),
+                FederatedCredentials.gitlabCi(reusable, "BROKER_ID_TOKEN", job::get))
+            .clock(other)
+            .build();
+    AccessToken before = reusableTokens.token(READ, TestBroker.demoAudience());
+    other.advance(Duration.ofSeconds(301));
+    AccessToken renewed = reusableTokens.token(READ, TestBroker.demoAudience());
+
+    assertThat(TestBroker.callDemoApi(first)).isEqualTo(200);
+    assertThat(renewal).isInstanceOf(TokenRequestRejected.class);
+    assertThat(((TokenRequestRejected) renewal).error()).isEqualTo("invalid_request");
+    assertThat(renewed.value()).isNotEqualTo(before.value());
+    assertThat(TestBroker.callDemoApi(renewed)).isEqualTo(200);
+  }
+
+  /**
+   * What FederatedCredentials.fromFileNamedBy's Javadoc says: an IRSA-style token file is reused
+   * for up to 24 hours, so a token older than a policy's default max_token_age_seconds (900) is
+   * refused; a policy with a larger max age (and no single use) accepts it.
+   */
+  @Test
+  void aReusedTokenFileOlderThanTheDefaultMaxAgeNeedsALargerOne() throws Exception {
+    String policy =
+        """
+        {"name": "irsa-file", "issuer": "%2$s", "audience": "%1$s",
+         "subject": "system:serviceaccount:payments:api", "single_use": falseMAX_AGE}
+        """;
+    String byDefault = TestBroker.registerFederatedClient(policy.replace("MAX_AGE", ""));
+    String dayLong =
+        TestBroker.registerFederatedClient(
+            policy.replace("MAX_AGE", ", \"max_token_age_seconds\": 86400"));
+    Instant issued = Instant.now().minus(Duration.ofMinutes(20));
+    Path file = dir.resolve("web-identity-token");
+    Files.writeString(
+        file,
+        TestBroker.outsideIssuer()
+            .kubernetes(TestBroker.issuer().toString())
+            .claim("iat", issued)
+            .claim("nbf", issued)
+            .claim("exp", issued.plus(Duration.ofHours(24)))
+            .sign());
+    Map<String, String> env = Map.of("AWS_WEB_IDENTITY_TOKEN_FILE", file.toString());
+
+    Throwable tooOld =
+        catchThrowable(
+            () ->
+                TokenClient.builder(
+                        TestBroker.issuer(),
+                        FederatedCredentials.fromFileNamedBy(
+                            byDefault, "AWS_WEB_IDENTITY_TOKEN_FILE", env::get))
+                    .build()
+                    .token(READ, TestBroker.demoAudience()));
+    AccessToken accepted =
+        TokenClient.builder(
+                TestBroker.issuer(),
+                FederatedCredentials.fromFileNamedBy(
+                    dayLong, "AWS_WEB_IDENTITY_TOKEN_FILE", env::get))
+            .build()
+            .token(READ, TestBroker.demoAudience());
+
+    assertThat(tooOld).isInstanceOf(TokenRequestRejected.class);
+    assertThat(((TokenRequestRejected) tooOld).error()).isEqualTo("invalid_request");
+    assertThat(TestBroker.callDemoApi(accepted)).isEqualTo(200);
+  }
 }

@@ -122,6 +122,30 @@ class FederationExampleFilesTest {
             + spec.get("serviceAccountName");
     assertThat(Files.readString(example("kubernetes-projected-token.yaml")))
         .contains("\"subject\": \"" + subject + "\"");
+    // The script runs in the pod as is: the pod sets what it requires, and nothing it never reads.
+    Map<String, String> env = new java.util.HashMap<>();
+    for (Object variable : (List<?>) container.get("env")) {
+      env.put(
+          (String) ((Map<?, ?>) variable).get("name"),
+          (String) ((Map<?, ?>) variable).get("value"));
+    }
+    String script = Files.readString(example("token-exchange.sh"));
+    java.util.Set<String> read = new java.util.HashSet<>();
+    java.util.Set<String> required = new java.util.HashSet<>();
+    java.util.regex.Matcher matcher =
+        java.util.regex.Pattern.compile("\\$\\{([A-Z_]+)(:\\?)?").matcher(script);
+    while (matcher.find()) {
+      read.add(matcher.group(1));
+      if (matcher.group(2) != null) {
+        required.add(matcher.group(1));
+      }
+    }
+    assertThat(required).isNotEmpty();
+    assertThat(read).containsAll(env.keySet());
+    assertThat(env.keySet()).containsAll(required);
+    assertThat(env)
+        .containsEntry("CLIENT_ID", "orders")
+        .containsEntry("SUBJECT_TOKEN_FILE", FederatedCredentials.KUBERNETES_TOKEN_FILE.toString());
   }
 
   /** The YAML documents of an example, read by PyYAML (as kubectl and GitHub read YAML). */

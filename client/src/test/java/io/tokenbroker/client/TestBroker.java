@@ -100,6 +100,49 @@ public final class TestBroker {
     return clientId;
   }
 
+  /**
+   * Registers a new client for demo:read and demo:write at the demo API, authenticated by this
+   * public JWK (null: none) and these trust policies (a JSON array, {@code %1$s} the broker's
+   * issuer, {@code %2$s} the outside issuer's; null: none), with {@code more} JSON members (e.g.
+   * {@code , "may_act": [...]}); returns its id.
+   */
+  public static String registerClient(
+      String prefix, String publicJwkJson, String trustPolicies, String more) {
+    String clientId = prefix + "-" + CLIENTS.incrementAndGet();
+    String json =
+        """
+        {"client_id": "%s", %s "scopes": ["demo:read", "demo:write"],
+         "default_scopes": ["demo:read"], "audiences": ["%s"]%s%s}
+        """
+            .formatted(
+                clientId,
+                publicJwkJson == null ? "" : "\"jwks\": {\"keys\": [" + publicJwkJson + "]},",
+                demoAudience(),
+                trustPolicies == null
+                    ? ""
+                    : ", \"trust_policies\": "
+                        + trustPolicies.formatted(issuer(), outsideIssuer().issuer()),
+                more);
+    new ClientAdmin(
+            new DynamoDbClientRepository(AwsClients.dynamoDb(aws()), get().tables().clients()))
+        .put(ClientJson.parse(json));
+    return clientId;
+  }
+
+  /**
+   * The demo API's answer to {@code method} {@code path} (under /demo) with this token: its status
+   * and body, which echoes the context the authorizer handed the API.
+   */
+  public static HttpResponse<String> callDemoApi(String method, String path, AccessToken token)
+      throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(issuer() + "/demo" + path))
+            .method(method, HttpRequest.BodyPublishers.noBody())
+            .header("Authorization", token.authorizationHeader())
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   public static URI issuer() {
     return get().issuer();
   }

@@ -204,6 +204,46 @@ class TokenExchangeExampleIT {
     assertThat(server.brokerRequests()).hasSize(2);
   }
 
+  /**
+   * A wrong SUBJECT_TOKEN_FILE (a private key) or a JWT-shaped file past the broker's 8192
+   * characters is refused before anything is sent, as the library refuses it, and not printed.
+   */
+  @Test
+  void aFileThatIsNotACompactJwtIsNeverSent() throws Exception {
+    java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
+    generator.initialize(256);
+    String body =
+        java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+            .encodeToString(generator.generateKeyPair().getPrivate().getEncoded());
+    Path key = dir.resolve("key.pem");
+    Files.writeString(
+        key, "-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n");
+    Map<String, String> wrongFile = base();
+    wrongFile.put("SUBJECT_TOKEN_FILE", key.toString());
+    Path huge = dir.resolve("huge");
+    Files.writeString(huge, "eyJhbGciOiJSUzI1NiJ9." + "A".repeat(8200) + ".c2ln");
+    Map<String, String> hugeFile = base();
+    hugeFile.put("SUBJECT_TOKEN_FILE", huge.toString());
+    Map<String, String> hugeVariable = base();
+    hugeVariable.put("SUBJECT_TOKEN_VAR", "BROKER_ID_TOKEN");
+    hugeVariable.put("BROKER_ID_TOKEN", Files.readString(huge));
+
+    Run keyRun = job(wrongFile);
+    Run hugeRun = job(hugeFile);
+    Run hugeVariableRun = job(hugeVariable);
+
+    for (Run run : List.of(keyRun, hugeRun, hugeVariableRun)) {
+      assertThat(run.exitCode()).as(run.output()).isEqualTo(2);
+      assertThat(run.output())
+          .contains("does not look like a JWT")
+          .doesNotContain("PRIVATE KEY")
+          .doesNotContain(body.lines().findFirst().orElseThrow())
+          .doesNotContain("AAAAAAAA");
+    }
+    assertThat(keyRun.output()).contains("no token: the token file " + key);
+    assertThat(server.brokerRequests()).isEmpty();
+  }
+
   /** Against the real local server, which trusts the test OIDC issuer: a pod's projected token. */
   @Test
   void againstTheLocalServerAPodsTokenGetsATokenThatWorksAtTheDemoApi() throws Exception {

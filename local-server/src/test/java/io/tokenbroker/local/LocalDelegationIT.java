@@ -65,7 +65,9 @@ class LocalDelegationIT {
             "user-app",
             "[\"demo:read\", \"demo:write\"]",
             "\"" + demo + "\", \"https://other.example\"",
-            ", \"may_act\": [\"agent-1\"], \"max_delegation_depth\": 2"));
+            // the original owner consents to every actor down the chain, not only the first
+            ", \"may_act\": [\"agent-1\", \"agent-2\", \"agent-3\"],"
+                + " \"max_delegation_depth\": 2"));
     clients.put(
         registration(
             "agent-1",

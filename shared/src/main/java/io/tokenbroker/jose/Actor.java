@@ -8,7 +8,8 @@ import java.util.Optional;
 /**
  * The {@code act} claim of a delegated token (RFC 8693 4.1): who acts, and for whom it acted in
  * turn ({@code act} nested, the most recent actor outermost). The broker writes {@code sub} and
- * {@code client_id}, and {@code iss} only for an actor from another issuer; it reads nothing else.
+ * {@code client_id} only: an actor, even one an outside token authenticated, acts as a registered
+ * client, named by the broker. It reads {@code iss} too, and nothing else.
  *
  * @param subject the acting party's subject ({@code sub}, required)
  * @param clientId the acting client ({@code client_id}), if named

@@ -24,7 +24,10 @@ public enum ExchangeReason implements RejectionReason {
   ACTOR_TOKEN_OF_ANOTHER_CLIENT("exchange_actor_token_of_another_client"),
   /** An outside actor token authenticated another client than the request's credential. */
   ACTOR_CLIENT_MISMATCH("exchange_actor_client_mismatch"),
-  /** The subject token's client does not list the actor's client in may_act. */
+  /**
+   * The subject token's client, or its lineage's first client (the subject's original owner), does
+   * not list the actor's client in may_act.
+   */
   ACTOR_NOT_ALLOWED("exchange_actor_not_allowed"),
   /** The new act chain would be deeper than a client in the chain allows. */
   DELEGATION_TOO_DEEP("exchange_delegation_too_deep"),
@@ -35,7 +38,11 @@ public enum ExchangeReason implements RejectionReason {
   /** Down-scoping to more than one audience: a down-scoped token names one. */
   ONE_AUDIENCE("exchange_one_audience"),
   /** The subject token expires within the second: nothing is left to exchange. */
-  SUBJECT_TOKEN_EXPIRING("exchange_subject_token_expiring");
+  SUBJECT_TOKEN_EXPIRING("exchange_subject_token_expiring"),
+  /** A broker subject or actor token declared neither an access token nor a JWT (an ID token). */
+  TOKEN_TYPE_NOT_ACCEPTED("exchange_token_type_not_accepted"),
+  /** A broker actor token that is itself delegated (has {@code act}): its chain would be lost. */
+  ACTOR_TOKEN_DELEGATED("exchange_actor_token_delegated");
 
   private final String logName;
 

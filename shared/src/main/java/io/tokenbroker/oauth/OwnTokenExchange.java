@@ -12,6 +12,7 @@ import io.tokenbroker.jose.Ancestor;
 import io.tokenbroker.jose.Confirmation;
 import io.tokenbroker.tokens.ExchangeRequest;
 import io.tokenbroker.tokens.ExchangedFrom;
+import io.tokenbroker.tokens.Grant;
 import io.tokenbroker.tokens.GrantLimits;
 import io.tokenbroker.tokens.IssuedToken;
 import io.tokenbroker.tokens.RequestOrigin;
@@ -21,6 +22,7 @@ import io.tokenbroker.verify.AccessTokenVerifier;
 import io.tokenbroker.verify.VerifiedToken;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -93,26 +95,33 @@ public final class OwnTokenExchange {
       Optional<String> clientId,
       ExchangeRequest request,
       FederatedAuthentication federation) {
+    requireBrokerTokenType(request.subjectTokenType(), "subject_token");
     VerifiedToken subject = verified(request.subjectToken(), "subject_token");
-    Duration remaining = remainingLife(subject);
+    Instant notAfter = notAfter(subject);
     List<Ancestor> lineage = new ArrayList<>(subject.lineage());
-    lineage.add(new Ancestor(subject.jti(), subject.clientId()));
+    lineage.add(
+        new Ancestor(
+            subject.jti(),
+            subject.clientId(),
+            subject.issuedAt(),
+            subject.kid(),
+            subject.sessionId()));
     if (lineage.size() > Ancestor.MAX_PER_TOKEN) {
       throw unacceptable(
           ExchangeReason.LINEAGE_TOO_LONG,
           "subject_token was exchanged too often to be exchanged again");
     }
     if (request.actorToken().isEmpty()) {
-      return downScoped(caller, subject, remaining, lineage);
+      return downScoped(caller, subject, notAfter, lineage);
     }
-    return delegated(caller, clientId, request, federation, subject, remaining, lineage);
+    return delegated(caller, clientId, request, federation, subject, notAfter, lineage);
   }
 
   /** Down-scoping: the subject token's own client asks for a narrower token of the same subject. */
   private Checked downScoped(
       Optional<AuthenticatedClient> caller,
       VerifiedToken subject,
-      Duration remaining,
+      Instant notAfter,
       List<Ancestor> lineage) {
     AuthenticatedClient client =
         caller.orElseThrow(
@@ -132,14 +141,14 @@ public final class OwnTokenExchange {
             Optional.of(subject.scopes()),
             Optional.of(subject.scopes()),
             Optional.of(audiences),
-            Optional.of(remaining));
+            Optional.of(remainingLife(notAfter)));
     return new Checked(
         client,
         subject,
         Optional.empty(),
         Optional.empty(),
         limits,
-        new TokenChain(subject.subject(), subject.actor(), lineage));
+        new TokenChain(subject.subject(), subject.actor(), lineage, notAfter));
   }
 
   /** Delegation: an actor acts for the subject token's subject; the chain grows by one. */
@@ -149,13 +158,15 @@ public final class OwnTokenExchange {
       ExchangeRequest request,
       FederatedAuthentication federation,
       VerifiedToken subject,
-      Duration remaining,
+      Instant notAfter,
       List<Ancestor> lineage) {
     String actorToken = request.actorToken().get();
+    String actorTokenType = request.actorTokenType().orElseThrow();
     AuthenticatedClient actor;
     Optional<VerifiedToken> actorVerified = Optional.empty();
     Optional<FederatedAuthentication.FederatedClient> outside = Optional.empty();
     if (TokenExchangeService.issuerOf(actorToken, "actor_token").equals(issuer)) {
+      requireBrokerTokenType(actorTokenType, "actor_token");
       VerifiedToken verified = verified(actorToken, "actor_token");
       actor =
           caller
@@ -165,8 +176,22 @@ public final class OwnTokenExchange {
                       unacceptable(
                           ExchangeReason.ACTOR_TOKEN_OF_ANOTHER_CLIENT,
                           "actor_token was not issued to the authenticated client"));
+      if (verified.actor().isPresent()) {
+        // Its own act chain would be lost from the new token's: an actor acts as itself.
+        throw unacceptable(
+            ExchangeReason.ACTOR_TOKEN_DELEGATED,
+            "actor_token is itself delegated: present the actor's own token");
+      }
       actorVerified = Optional.of(verified);
+      allowDelegation(subject, lineage, actor.client());
     } else {
+      if (!actorTokenType.equals(ExchangeRequest.JWT)
+          && !actorTokenType.equals(ExchangeRequest.ID_TOKEN)) {
+        // RFC 8693 3: as for an outside subject token, a JWT or an ID token, never an access token.
+        throw unacceptable(
+            io.tokenbroker.federation.FederationReason.TOKEN_TYPE_NOT_ACCEPTED,
+            "actor_token is not acceptable");
+      }
       String actorClientId =
           clientId
               .or(() -> caller.map(c -> c.client().clientId()))
@@ -175,6 +200,11 @@ public final class OwnTokenExchange {
                       unacceptable(
                           ExchangeReason.CLIENT_ID_REQUIRED,
                           "client_id is required: the client the actor_token authenticates as"));
+      // The delegation rules first: a refused delegation never reaches the outside issuer.
+      Optional<Client> known = clients.find(actorClientId).filter(Client::enabled);
+      if (known.isPresent()) {
+        allowDelegation(subject, lineage, known.get());
+      }
       FederatedAuthentication.FederatedClient federated =
           federation.authenticate(actorClientId, actorToken);
       if (caller.isPresent()
@@ -185,32 +215,17 @@ public final class OwnTokenExchange {
       }
       actor = federated.client();
       outside = Optional.of(federated);
+      allowDelegation(subject, lineage, actor.client());
     }
     Client actorClient = actor.client();
-    Client subjectClient = currentClient(subject.clientId());
-    if (!subjectClient.delegation().allowsActor(actorClient.clientId())) {
-      throw unacceptable(
-          ExchangeReason.ACTOR_NOT_ALLOWED, "the actor may not act for subject_token's client");
-    }
-    int depth = 1 + subject.delegationDepth();
-    List<Client> bounding = new ArrayList<>(List.of(subjectClient, actorClient));
-    for (Ancestor ancestor : subject.lineage()) {
-      bounding.add(currentClient(ancestor.clientId()));
-    }
-    for (Client client : bounding) {
-      if (depth > client.delegation().maxDepth()) {
-        throw unacceptable(
-            ExchangeReason.DELEGATION_TOO_DEEP,
-            "the delegation chain would be deeper than its clients allow");
-      }
-    }
     SortedSet<String> scopes = new TreeSet<>(subject.scopes());
     SortedSet<String> audiences = new TreeSet<>(subject.audiences());
-    Duration lifetime = remaining;
+    Duration lifetime = remainingLife(notAfter);
     if (outside.isPresent()) { // the actor's trust policy caps too
       GrantLimits policy = outside.get().limits();
       policy.scopes().ifPresent(scopes::retainAll);
       policy.audiences().ifPresent(audiences::retainAll);
+      Duration remaining = lifetime;
       if (policy.maxLifetime().filter(max -> max.compareTo(remaining) < 0).isPresent()) {
         lifetime = policy.maxLifetime().get();
       }
@@ -235,7 +250,44 @@ public final class OwnTokenExchange {
         actorVerified,
         outside,
         limits,
-        new TokenChain(subject.subject(), Optional.of(act), lineage));
+        new TokenChain(subject.subject(), Optional.of(act), lineage, notAfter));
+  }
+
+  /**
+   * The delegation rules: the actor's client is named in {@code may_act} by the subject token's
+   * client and by the lineage's first client (the subject's original owner, who thus consents to
+   * every actor down the chain, not only to the first); the new chain is no deeper than the actor's
+   * client and every client of the lineage allow.
+   */
+  private void allowDelegation(VerifiedToken subject, List<Ancestor> lineage, Client actorClient) {
+    Client subjectClient = currentClient(subject.clientId());
+    Client rootClient = currentClient(lineage.getFirst().clientId());
+    if (!subjectClient.delegation().allowsActor(actorClient.clientId())
+        || !rootClient.delegation().allowsActor(actorClient.clientId())) {
+      throw unacceptable(
+          ExchangeReason.ACTOR_NOT_ALLOWED, "the actor may not act for subject_token's client");
+    }
+    int depth = 1 + subject.delegationDepth();
+    List<Client> bounding = new ArrayList<>(List.of(subjectClient, actorClient));
+    for (Ancestor ancestor : subject.lineage()) {
+      bounding.add(currentClient(ancestor.clientId()));
+    }
+    for (Client client : bounding) {
+      if (depth > client.delegation().maxDepth()) {
+        throw unacceptable(
+            ExchangeReason.DELEGATION_TOO_DEEP,
+            "the delegation chain would be deeper than its clients allow");
+      }
+    }
+  }
+
+  /** RFC 8693 3: a broker token is an access token, or a JWT; never an ID token. */
+  private static void requireBrokerTokenType(String type, String parameter) {
+    if (!type.equals(ExchangeRequest.ACCESS_TOKEN) && !type.equals(ExchangeRequest.JWT)) {
+      throw unacceptable(
+          ExchangeReason.TOKEN_TYPE_NOT_ACCEPTED,
+          parameter + "_type: a broker token is an access_token or a jwt");
+    }
   }
 
   /**
@@ -256,6 +308,17 @@ public final class OwnTokenExchange {
           OAuthError.INVALID_TARGET,
           ExchangeReason.ONE_AUDIENCE,
           "a down-scoped token names one audience");
+    }
+    if (checked.outsideActor().isPresent()) {
+      // The grant's refusals (scope, audience) come before the outside token's single use is
+      // spent, last, right before minting: a refused request leaves it usable. (The lifetime
+      // bound plays no part in these refusals.)
+      Grant.decide(
+          checked.client().client(),
+          request,
+          checked.limits().maxLifetime().orElse(Duration.ofSeconds(1)),
+          checked.limits());
+      checked.outsideActor().get().singleUse().spend();
     }
     return tokens.issueExchanged(
         checked.client(),
@@ -294,15 +357,19 @@ public final class OwnTokenExchange {
     }
   }
 
-  private Duration remainingLife(VerifiedToken subject) {
-    Duration remaining =
-        Duration.ofSeconds(
-            subject.expiresAt().getEpochSecond() - clock.instant().getEpochSecond() - 1);
-    if (remaining.compareTo(Duration.ofSeconds(1)) < 0) {
+  /** The latest a token exchanged from {@code subject} may expire: its exp - 1 s. */
+  private Instant notAfter(VerifiedToken subject) {
+    Instant notAfter = subject.expiresAt().minusSeconds(1);
+    if (remainingLife(notAfter).compareTo(Duration.ofSeconds(1)) < 0) {
       throw unacceptable(
           ExchangeReason.SUBJECT_TOKEN_EXPIRING, "subject_token expires too soon to exchange");
     }
-    return remaining;
+    return notAfter;
+  }
+
+  /** A cap for the grant; the minter holds the token to {@code notAfter} itself when it mints. */
+  private Duration remainingLife(Instant notAfter) {
+    return Duration.ofSeconds(notAfter.getEpochSecond() - clock.instant().getEpochSecond());
   }
 
   private Client currentClient(String clientId) {

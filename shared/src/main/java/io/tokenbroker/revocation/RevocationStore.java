@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * Port: the revocations table, read side. One strongly consistent read covers the token's jti, its
  * client's watermark, its signing key, (for tokens issued with refresh tokens) its family, and for
- * a token issued by exchange each ancestor's jti and each ancestor client's watermark.
+ * a token issued by exchange each ancestor's jti, signing key, refresh family (sid) and client
+ * watermark (applied to the ancestor's own iat): at most 4 + 4 x 6 = 28 keys.
  *
  * <p>It is the one source of truth for revocation: authorizers, introspection, the revocation
  * endpoint and the refresh grant all decide from it.

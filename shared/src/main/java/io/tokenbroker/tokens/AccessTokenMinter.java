@@ -77,7 +77,10 @@ public final class AccessTokenMinter {
 
   /**
    * As above, for a token exchanged from a broker token: its subject, {@code act} and {@code
-   * lineage} come from {@code chain}.
+   * lineage} come from {@code chain}, and it expires no later than {@code chain}'s {@code
+   * notAfter}.
+   *
+   * @throws RequestRejected {@code invalid_request} if {@code notAfter} is not after now
    */
   public MintedToken mint(
       Client client,
@@ -88,6 +91,18 @@ public final class AccessTokenMinter {
     SigningKey key = keys.signingKey();
     Instant issuedAt = Instant.ofEpochSecond(clock.instant().getEpochSecond());
     Instant expiresAt = issuedAt.plus(grant.lifetime());
+    if (chain.isPresent()) {
+      // An exchanged token never outlives the token it came from, however long the exchange took.
+      Instant notAfter = chain.get().notAfter();
+      if (notAfter.isBefore(expiresAt)) {
+        expiresAt = Instant.ofEpochSecond(notAfter.getEpochSecond());
+      }
+      if (!expiresAt.isAfter(issuedAt)) {
+        throw RequestRejected.invalidRequest(
+            TokenRequestReason.EXCHANGED_TOKEN_EXPIRED,
+            "the token exchanged from expired meanwhile");
+      }
+    }
     String jti = newJti();
     String subject = chain.map(TokenChain::subject).orElse(client.subject());
     JWTClaimsSet.Builder claims =

@@ -2,6 +2,7 @@ package io.tokenbroker.tokens;
 
 import io.tokenbroker.jose.Actor;
 import io.tokenbroker.jose.Ancestor;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -13,12 +14,16 @@ import java.util.Optional;
  * @param subject the {@code sub} of the new token: the exchanged token's
  * @param actor the new token's {@code act}, if it is delegated
  * @param lineage its ancestors, oldest first, the exchanged token last
+ * @param notAfter the latest the new token may expire (the exchanged token's exp - 1 s): an
+ *     instant, not a duration, so the time the exchange takes to check cannot extend it
  */
-public record TokenChain(String subject, Optional<Actor> actor, List<Ancestor> lineage) {
+public record TokenChain(
+    String subject, Optional<Actor> actor, List<Ancestor> lineage, Instant notAfter) {
 
   public TokenChain {
     Objects.requireNonNull(subject, "subject");
     Objects.requireNonNull(actor, "actor");
+    Objects.requireNonNull(notAfter, "notAfter");
     lineage = List.copyOf(lineage);
     if (lineage.isEmpty() || lineage.size() > Ancestor.MAX_PER_TOKEN) {
       throw new IllegalArgumentException("lineage: 1 to " + Ancestor.MAX_PER_TOKEN + " ancestors");

@@ -24,7 +24,12 @@ public enum TokenRequestReason implements RejectionReason {
   /** RFC 8693: a token type the broker does not accept or issue. */
   UNSUPPORTED_TOKEN_TYPE("unsupported_token_type"),
   /** RFC 8693: a subject or actor token parameter empty or too long to be one. */
-  MALFORMED_TOKEN_PARAMETER("malformed_token_parameter");
+  MALFORMED_TOKEN_PARAMETER("malformed_token_parameter"),
+  /**
+   * RFC 8693: the token exchanged from expired (its exp - 1 s passed) between the exchange's checks
+   * and minting; a child never outlives its parent.
+   */
+  EXCHANGED_TOKEN_EXPIRED("exchanged_token_expired");
 
   private final String logName;
 

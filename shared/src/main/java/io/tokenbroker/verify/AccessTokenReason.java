@@ -47,7 +47,10 @@ public enum AccessTokenReason implements RejectionReason {
   CNF_MALFORMED("cnf_malformed"),
   /** {@code act} (RFC 8693 4.1) not in the form the broker mints, or nested too deep. */
   ACT_MALFORMED("act_malformed"),
-  /** {@code lineage} not an array of at most six {jti, client_id} objects the broker mints. */
+  /**
+   * {@code lineage} not an array of at most six {jti, client_id, iat, kid, sid?} objects the broker
+   * mints.
+   */
   LINEAGE_MALFORMED("lineage_malformed"),
   /** A token bound to a client certificate (RFC 8705), on a request without one. */
   CLIENT_CERTIFICATE_MISSING("client_certificate_missing"),
@@ -59,9 +62,15 @@ public enum AccessTokenReason implements RejectionReason {
   SIGNING_KEY_REVOKED("signing_key_revoked"),
   REFRESH_FAMILY_REVOKED("refresh_family_revoked"),
   CLIENT_TOKENS_REVOKED("client_tokens_revoked"),
-  /** A token this one was exchanged from ({@code lineage}) is revoked: it goes with its parent. */
+  /**
+   * A token this one was exchanged from ({@code lineage}) is revoked (its jti, refresh family or
+   * signing key): it goes with its parent.
+   */
   ANCESTOR_REVOKED("ancestor_revoked"),
-  /** The client of a token this one was exchanged from revoked its tokens after this one's iat. */
+  /**
+   * The client of a token this one was exchanged from revoked its tokens issued before a watermark
+   * later than that token's own iat.
+   */
   ANCESTOR_CLIENT_TOKENS_REVOKED("ancestor_client_tokens_revoked");
 
   private final String logName;

@@ -24,7 +24,7 @@ import java.time.Clock;
  *       form the broker mints ({@link io.tokenbroker.identifiers}), nothing it could never have
  *       issued;
  *   <li>revocation: the jti, the client's watermark and the signing key, and for a token issued by
- *       exchange each ancestor's jti and client watermark ({@code lineage}).
+ *       exchange each ancestor's jti, key, family and client watermark ({@code lineage}).
  * </ol>
  *
  * Failures are {@link RequestRejected} {@code invalid_token} with a precise reason; a key source or

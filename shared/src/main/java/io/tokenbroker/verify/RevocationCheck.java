@@ -15,8 +15,8 @@ import java.util.Optional;
 public interface RevocationCheck {
 
   /**
-   * @param lineage the tokens it was exchanged from ({@code lineage}): each one's jti and its
-   *     client's watermark count too
+   * @param lineage the tokens it was exchanged from ({@code lineage}): each one's jti, signing key,
+   *     refresh family and its client's watermark (at its own iat) count too
    */
   RevocationStatus status(
       String jti, String clientId, String kid, Optional<String> familyId, List<Ancestor> lineage);

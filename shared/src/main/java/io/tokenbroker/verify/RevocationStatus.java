@@ -10,9 +10,10 @@ import java.util.Optional;
  * @param clientRevokedBefore tokens of its client issued before this instant are revoked
  * @param keyRevoked every token its signing key signed is revoked
  * @param familyRevoked its refresh-token family (sid) was revoked
- * @param ancestorRevoked a token it was exchanged from ({@code lineage}) was revoked
- * @param ancestorClientRevokedBefore the latest watermark of its ancestors' clients: applied to the
- *     token's own iat, so a child is revoked with its parent's client
+ * @param ancestorRevoked a token it was exchanged from ({@code lineage}) was revoked: its jti, its
+ *     refresh family ({@code sid}) or its signing key ({@code kid})
+ * @param ancestorClientRevoked an ancestor's client revoked its tokens issued before a watermark
+ *     later than that ancestor's own {@code iat}: the child is revoked exactly when its parent is
  */
 public record RevocationStatus(
     boolean tokenRevoked,
@@ -20,7 +21,7 @@ public record RevocationStatus(
     boolean keyRevoked,
     boolean familyRevoked,
     boolean ancestorRevoked,
-    Optional<Instant> ancestorClientRevokedBefore) {
+    boolean ancestorClientRevoked) {
 
   public static final RevocationStatus NONE =
       new RevocationStatus(false, Optional.empty(), false, false);
@@ -31,7 +32,16 @@ public record RevocationStatus(
       Optional<Instant> clientRevokedBefore,
       boolean keyRevoked,
       boolean familyRevoked) {
-    this(tokenRevoked, clientRevokedBefore, keyRevoked, familyRevoked, false, Optional.empty());
+    this(tokenRevoked, clientRevokedBefore, keyRevoked, familyRevoked, false, false);
+  }
+
+  /**
+   * Whether {@code ancestor} is revoked by its client's watermark {@code clientRevokedBefore}: as
+   * the ancestor itself would be, by its own {@code iat}.
+   */
+  public static boolean revokedByWatermark(
+      io.tokenbroker.jose.Ancestor ancestor, Optional<Instant> clientRevokedBefore) {
+    return clientRevokedBefore.filter(ancestor.issuedAt()::isBefore).isPresent();
   }
 
   /** The reason a token issued at {@code issuedAt} is revoked, if it is. */
@@ -51,7 +61,7 @@ public record RevocationStatus(
     if (ancestorRevoked) {
       return Optional.of(AccessTokenReason.ANCESTOR_REVOKED);
     }
-    if (ancestorClientRevokedBefore.filter(issuedAt::isBefore).isPresent()) {
+    if (ancestorClientRevoked) {
       return Optional.of(AccessTokenReason.ANCESTOR_CLIENT_TOKENS_REVOKED);
     }
     return Optional.empty();

@@ -199,7 +199,8 @@ final class TokenFields {
 
   /**
    * The {@code lineage} claim: absent, or an array of at most {@link Ancestor#MAX_PER_TOKEN}
-   * objects of exactly a {@code jti} and a {@code client_id} in the forms the broker mints.
+   * objects of exactly a {@code jti}, a {@code client_id}, an {@code iat}, a {@code kid} and
+   * optionally a {@code sid}, in the forms the broker mints.
    */
   private static List<Ancestor> lineage(Object value) {
     if (value == null) {
@@ -219,7 +220,7 @@ final class TokenFields {
     }
     List<Ancestor> ancestors = new ArrayList<>(elements.size());
     for (String element : elements) {
-      Object[] members = new Object[2];
+      Object[] members = new Object[5];
       boolean[] other = new boolean[1];
       readNested(
           element,
@@ -227,16 +228,28 @@ final class TokenFields {
             switch (name) {
               case "jti" -> members[0] = v;
               case "client_id" -> members[1] = v;
+              case "iat" -> members[2] = v;
+              case "kid" -> members[3] = v;
+              case "sid" -> members[4] = v;
               default -> other[0] = true;
             }
           },
           AccessTokenReason.LINEAGE_MALFORMED);
       if (other[0]
           || !(members[0] instanceof String jti && TokenId.isValid(jti))
-          || !(members[1] instanceof String clientId && ClientId.isValid(clientId))) {
+          || !(members[1] instanceof String clientId && ClientId.isValid(clientId))
+          || !(members[2] instanceof Long iat && iat >= 0 && iat <= 253402300799L)
+          || !(members[3] instanceof String kid && Kid.isValid(kid))
+          || (members[4] != null && !(members[4] instanceof String sid && TokenId.isValid(sid)))) {
         throw invalid(AccessTokenReason.LINEAGE_MALFORMED);
       }
-      ancestors.add(new Ancestor(jti, clientId));
+      ancestors.add(
+          new Ancestor(
+              jti,
+              clientId,
+              Instant.ofEpochSecond(iat),
+              kid,
+              Optional.ofNullable((String) members[4])));
     }
     return ancestors;
   }

@@ -75,7 +75,13 @@ class IntrospectionServiceTest {
                         "workload",
                         Optional.of(act),
                         java.util.List.of(
-                            new io.tokenbroker.jose.Ancestor(parent.record().jti(), "workload")))))
+                            new io.tokenbroker.jose.Ancestor(
+                                parent.record().jti(),
+                                "workload",
+                                parent.record().issuedAt(),
+                                parent.record().kid(),
+                                Optional.empty())),
+                        parent.record().expiresAt())))
             .serialized();
 
     assertThat(introspection.introspect(resourceServer, delegated))

@@ -139,6 +139,12 @@ class OwnTokenExchangeTest {
     return exchange(as(caller), subject, Optional.of(actor), more, Optional.empty());
   }
 
+  /** The lineage entry a token exchanged from {@code parent} carries for it. */
+  private static Ancestor ancestorOf(VerifiedToken parent) {
+    return new Ancestor(
+        parent.jti(), parent.clientId(), parent.issuedAt(), parent.kid(), parent.sessionId());
+  }
+
   private VerifiedToken verified(IssuedToken token) {
     return kit.anyAudience.verify(token.accessToken());
   }
@@ -169,13 +175,23 @@ class OwnTokenExchangeTest {
     assertThat(token.audiences()).containsExactly(A);
     assertThat(token.expiresAt()).isBeforeOrEqualTo(subject.expiresAt());
     assertThat(token.actor()).isEmpty();
-    assertThat(token.lineage()).containsExactly(new Ancestor(subject.jti(), "user"));
+    assertThat(token.lineage()).containsExactly(ancestorOf(subject));
     assertThat(child.record().exchangedFrom())
         .contains(
             new ExchangedFrom(Optional.empty(), Optional.of(subject.jti()), Optional.empty()));
     assertThat(kit.issuances.find(token.jti())).isPresent();
     assertThat(SignedJWT.parse(child.accessToken()).getJWTClaimsSet().getClaim("lineage"))
-        .isEqualTo(List.of(Map.of("jti", subject.jti(), "client_id", "user")));
+        .isEqualTo(
+            List.of(
+                Map.of(
+                    "jti",
+                    subject.jti(),
+                    "client_id",
+                    "user",
+                    "iat",
+                    subject.issuedAt().getEpochSecond(),
+                    "kid",
+                    subject.kid())));
   }
 
   @Test
@@ -335,6 +351,7 @@ class OwnTokenExchangeTest {
 
   @Test
   void twoHopsNarrowAtEachHopAndCarryTheActChain() {
+    user = letsAct(user, "agent-1", "agent-2");
     String userToken = token(user, "orders:read orders:write reports:read", A);
     VerifiedToken subject = kit.anyAudience.verify(userToken);
 
@@ -354,7 +371,7 @@ class OwnTokenExchangeTest {
     assertThat(first.scopes()).containsExactly("orders:read", "orders:write");
     assertThat(first.actor())
         .contains(new Actor("agent-1", Optional.of("agent-1"), Optional.empty(), Optional.empty()));
-    assertThat(first.lineage()).containsExactly(new Ancestor(subject.jti(), "user"));
+    assertThat(first.lineage()).containsExactly(ancestorOf(subject));
     assertThat(hop1.record().exchangedFrom().get().actorChain())
         .contains("{\"sub\":\"agent-1\",\"client_id\":\"agent-1\"}");
 
@@ -364,8 +381,7 @@ class OwnTokenExchangeTest {
     assertThat(second.delegationDepth()).isEqualTo(2);
     assertThat(second.actor().get().subject()).isEqualTo("agent-2");
     assertThat(second.actor().get().previous()).isEqualTo(first.actor());
-    assertThat(second.lineage())
-        .containsExactly(new Ancestor(subject.jti(), "user"), new Ancestor(first.jti(), "agent-1"));
+    assertThat(second.lineage()).containsExactly(ancestorOf(subject), ancestorOf(first));
     assertThat(second.expiresAt()).isBeforeOrEqualTo(first.expiresAt());
   }
 
@@ -442,6 +458,7 @@ class OwnTokenExchangeTest {
 
   @Test
   void aChainDeeperThanAnyClientInItAllowsIsRefused() {
+    user = letsAct(user, "agent-1", "agent-2");
     // agent-2 allows chains of 1 only: the second hop (depth 2) is refused because of it ...
     clients.save(withDepth(agent2, 1), agent2.version());
     String hop1 =
@@ -463,6 +480,15 @@ class OwnTokenExchangeTest {
     assertThat(
             verified(delegate(agent2, hop1, token(agent2, "orders:read", A), "")).delegationDepth())
         .isEqualTo(2);
+  }
+
+  /** {@code client}'s registration, saved with {@code may_act} set to {@code actors}. */
+  private Client letsAct(Client client, String... actors) {
+    Client current = clients.find(client.clientId()).get();
+    Map<String, Object> json = io.tokenbroker.clients.ClientJson.toJson(current);
+    json.put("may_act", List.of(actors));
+    return clients.save(
+        io.tokenbroker.clients.ClientJson.fromJson(json, current.version()), current.version());
   }
 
   private static Client withDepth(Client client, int depth) {
@@ -538,5 +564,348 @@ class OwnTokenExchangeTest {
                 as(agent2), userToken, Optional.of(k8s), "&client_id=agent-1", Optional.empty()),
         "invalid_request",
         "exchange_actor_client_mismatch");
+  }
+
+  // review fixes: consent, revocation with the parent, lifetime, token types, single use
+
+  @Test
+  void theSubjectsOriginalOwnerMustLetEveryActorInTheChainAct() {
+    // user lets agent-1 act; agent-1 lets agent-2: without user's consent agent-2 is refused ...
+    String hop1 =
+        delegate(agent1, token(user, "orders:read", A), token(agent1, "orders:read", A), "")
+            .accessToken();
+    refused(
+        () -> delegate(agent2, hop1, token(agent2, "orders:read", A), ""),
+        "invalid_request",
+        "exchange_actor_not_allowed");
+    // ... and allowed once user names agent-2 too.
+    letsAct(user, "agent-1", "agent-2");
+    assertThat(
+            verified(delegate(agent2, hop1, token(agent2, "orders:read", A), "")).delegationDepth())
+        .isEqualTo(2);
+    // agent-1 must still name agent-2 itself: the root's consent alone is not enough.
+    letsAct(agent1, "stranger");
+    refused(
+        () -> delegate(agent2, hop1, token(agent2, "orders:read", A), ""),
+        "invalid_request",
+        "exchange_actor_not_allowed");
+  }
+
+  private Client familyUser() {
+    Map<String, Object> json = Clients.json("family-user");
+    json.put("iam_roles", List.of("arn:aws:iam::123456789012:role/family-user"));
+    json.put("refresh_tokens", Map.of("enabled", true));
+    json.put("may_act", List.of("agent-1"));
+    json.put("max_delegation_depth", 1);
+    return clients.add(Clients.parse(json));
+  }
+
+  @Test
+  void aDelegatedChildIsRevokedWithItsParentsRefreshFamily() {
+    Client familyUser = familyUser();
+    IssuedToken parent = kit.issue(BrokerKit.caller(familyUser), "&scope=orders:read");
+    String sid = parent.record().sessionId().orElseThrow();
+    String delegated =
+        delegate(agent1, parent.accessToken(), token(agent1, "orders:read", A), "").accessToken();
+    // down-scoped first (keeps sid), then delegated: the grandchild has no sid of its own
+    String narrowed = downScope(familyUser, parent.accessToken(), "").accessToken();
+    String fromNarrowed =
+        delegate(agent1, narrowed, token(agent1, "orders:read", A), "").accessToken();
+    assertThat(kit.anyAudience.verify(delegated).sessionId()).isEmpty();
+    assertThat(kit.anyAudience.verify(fromNarrowed).sessionId()).isEmpty();
+
+    kit.revocations.revokeFamily(sid, kit.clock.instant().plusSeconds(900), "refresh reused");
+
+    refused(
+        () -> kit.anyAudience.verify(parent.accessToken()),
+        "invalid_token",
+        "refresh_family_revoked");
+    refused(() -> kit.anyAudience.verify(delegated), "invalid_token", "ancestor_revoked");
+    refused(() -> kit.anyAudience.verify(fromNarrowed), "invalid_token", "ancestor_revoked");
+  }
+
+  @Test
+  void aChildSignedByAnotherKeyIsRevokedWithItsParentsSigningKey() {
+    String userToken = token(user, "orders:read", A);
+    VerifiedToken parent = kit.anyAudience.verify(userToken);
+    // the key that signed the parent is succeeded; the child is signed by the new key
+    io.tokenbroker.keys.SigningKey k1 = kit.keyTable.find(parent.kid()).orElseThrow();
+    kit.keyTable.write(
+        List.of(
+            io.tokenbroker.keys.SigningKey.created(
+                kit.kms.create(com.nimbusds.jose.JWSAlgorithm.RS256, "test-creation"),
+                io.tokenbroker.keys.KeyState.ACTIVE,
+                kit.clock.instant())),
+        List.of(k1.moveTo(io.tokenbroker.keys.KeyState.RETIRED, kit.clock.instant())));
+    String child = delegate(agent1, userToken, token(agent1, "orders:read", A), "").accessToken();
+    assertThat(kit.anyAudience.verify(child).kid()).isNotEqualTo(parent.kid());
+
+    // brokerctl keys compromise K1 revokes every token K1 signed
+    kit.revocations.revokeKey(parent.kid(), kit.clock.instant().plusSeconds(900), "compromise");
+
+    refused(() -> kit.anyAudience.verify(userToken), "invalid_token", "signing_key_revoked");
+    refused(() -> kit.anyAudience.verify(child), "invalid_token", "ancestor_revoked");
+  }
+
+  @Test
+  void aChildIsRevokedExactlyWhenItsParentIsByItsClientsWatermark() {
+    String userToken = token(user, "orders:read", A);
+    kit.clock.advance(Duration.ofSeconds(30));
+    String child = delegate(agent1, userToken, token(agent1, "orders:read", A), "").accessToken();
+    // user revokes its tokens issued before a moment between the parent's iat and the child's
+    kit.revocations.revokeClientTokensBefore(
+        "user", kit.clock.instant().minusSeconds(10), kit.clock.instant().plusSeconds(900));
+
+    refused(() -> kit.anyAudience.verify(userToken), "invalid_token", "client_tokens_revoked");
+    refused(() -> kit.anyAudience.verify(child), "invalid_token", "ancestor_client_tokens_revoked");
+  }
+
+  @Test
+  void aChildNeverOutlivesItsParentHoweverLongTheExchangeTakes() {
+    String parent = token(user, "orders:read", A); // 5 minutes
+    VerifiedToken subject = kit.anyAudience.verify(parent);
+    kit.clock.advance(Duration.ofMinutes(4));
+    TokenRequest request = request(parent, Optional.of(token(agent1, "orders:read", A)), "");
+    TokenExchangeService.Parties parties =
+        exchanges.authenticate(as(agent1), Optional.empty(), request.exchange().get());
+    // checked with 59 s left; the actor's verification, a JWKS fetch, KMS take 30 s
+    kit.clock.advance(Duration.ofSeconds(30));
+
+    VerifiedToken child =
+        kit.anyAudience.verify(
+            exchanges.issue(parties, request, kit.origin, Optional.empty()).accessToken());
+
+    assertThat(child.expiresAt()).isEqualTo(subject.expiresAt().minusSeconds(1));
+    // and once the parent has expired meanwhile, nothing is minted
+    TokenExchangeService.Parties late =
+        exchanges.authenticate(as(agent1), Optional.empty(), request.exchange().get());
+    kit.clock.advance(Duration.ofSeconds(40));
+    refused(
+        () -> exchanges.issue(late, request, kit.origin, Optional.empty()),
+        "invalid_request",
+        "exchanged_token_expired");
+  }
+
+  private TokenRequest request(String subjectToken, Optional<String> actorToken, String more) {
+    return typedRequest(
+        subjectToken, ExchangeRequest.ACCESS_TOKEN, actorToken, ExchangeRequest.JWT, more);
+  }
+
+  private static TokenRequest typedRequest(
+      String subjectToken,
+      String subjectType,
+      Optional<String> actorToken,
+      String actorType,
+      String more) {
+    return TokenRequest.from(
+        Form.parse(
+            "grant_type="
+                + encode(TokenRequest.TOKEN_EXCHANGE)
+                + "&subject_token="
+                + subjectToken
+                + "&subject_token_type="
+                + encode(subjectType)
+                + actorToken
+                    .map(t -> "&actor_token=" + t + "&actor_token_type=" + encode(actorType))
+                    .orElse("")
+                + more));
+  }
+
+  private IssuedToken exchangeTyped(
+      Optional<AuthenticatedClient> caller,
+      String subjectToken,
+      String subjectType,
+      Optional<String> actorToken,
+      String actorType,
+      String more) {
+    TokenRequest request = typedRequest(subjectToken, subjectType, actorToken, actorType, more);
+    TokenExchangeService.Parties parties =
+        exchanges.authenticate(
+            caller,
+            Form.parse(more.isEmpty() ? "x=y" : more.substring(1)).single("client_id"),
+            request.exchange().get());
+    return exchanges.issue(parties, request, kit.origin, Optional.empty());
+  }
+
+  @Test
+  void brokerTokensAreAccessTokensOrJwtsAndOutsideActorTokensJwtsOrIdTokens() {
+    String userToken = token(user, "orders:read", A);
+    String actorToken = token(agent1, "orders:read", A);
+    String k8s = "eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJodHRwczovL2s4cy5leGFtcGxlLmNvbSJ9.c2ln";
+    outside.set(federatedAgent1(FederatedAuthentication.SingleUse.NONE));
+
+    refused(
+        () ->
+            exchangeTyped(as(user), userToken, ExchangeRequest.ID_TOKEN, Optional.empty(), "", ""),
+        "invalid_request",
+        "exchange_token_type_not_accepted");
+    refused(
+        () ->
+            exchangeTyped(
+                as(agent1),
+                userToken,
+                ExchangeRequest.ACCESS_TOKEN,
+                Optional.of(actorToken),
+                ExchangeRequest.ID_TOKEN,
+                ""),
+        "invalid_request",
+        "exchange_token_type_not_accepted");
+    refused(
+        () ->
+            exchangeTyped(
+                Optional.empty(),
+                userToken,
+                ExchangeRequest.ACCESS_TOKEN,
+                Optional.of(k8s),
+                ExchangeRequest.ACCESS_TOKEN,
+                "&client_id=agent-1"),
+        "invalid_request",
+        "federation_token_type_not_accepted");
+
+    assertThat(exchangeTyped(as(user), userToken, ExchangeRequest.JWT, Optional.empty(), "", ""))
+        .isNotNull();
+    assertThat(
+            exchangeTyped(
+                as(agent1),
+                userToken,
+                ExchangeRequest.JWT,
+                Optional.of(actorToken),
+                ExchangeRequest.ACCESS_TOKEN,
+                ""))
+        .isNotNull();
+    assertThat(
+            exchangeTyped(
+                Optional.empty(),
+                userToken,
+                ExchangeRequest.ACCESS_TOKEN,
+                Optional.of(k8s),
+                ExchangeRequest.ID_TOKEN,
+                "&client_id=agent-1"))
+        .isNotNull();
+  }
+
+  @Test
+  void aDelegatedActorTokenIsRefusedRatherThanLosingItsChain() {
+    user = letsAct(user, "agent-1", "agent-2");
+    String hop1 =
+        delegate(agent1, token(user, "orders:read", A), token(agent1, "orders:read", A), "")
+            .accessToken();
+    // agent-1's delegated token (act: agent-1 for user) offered as its actor token
+    String otherUserToken = token(user, "orders:read", A);
+
+    refused(
+        () -> delegate(agent1, otherUserToken, hop1, ""),
+        "invalid_request",
+        "exchange_actor_token_delegated");
+  }
+
+  private FederatedAuthentication.FederatedClient federatedAgent1(
+      FederatedAuthentication.SingleUse singleUse) {
+    return new FederatedAuthentication.FederatedClient(
+        new AuthenticatedClient(clients.find("agent-1").get(), AuthMethod.PRIVATE_KEY_JWT, "k8s"),
+        new ExchangedFrom.OutsideIdentity(
+            "https://k8s.example.com", "system:serviceaccount:ns:agent", new TreeMap<>(), "h"),
+        new GrantLimits(
+            Optional.of(new TreeSet<>(List.of("orders:read"))),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty()),
+        singleUse);
+  }
+
+  @Test
+  void anOutsideActorsSingleUseIsSpentOnlyByAnExchangeThatMints() {
+    java.util.concurrent.atomic.AtomicInteger spent =
+        new java.util.concurrent.atomic.AtomicInteger();
+    outside.set(federatedAgent1(spent::incrementAndGet));
+    String k8s = "eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJodHRwczovL2s4cy5leGFtcGxlLmNvbSJ9.c2ln";
+    String userToken = token(user, "orders:read orders:write", A);
+
+    // refused by may_act (stranger's token): the outside issuer is not even asked
+    refused(
+        () ->
+            exchange(
+                Optional.empty(),
+                token(stranger, "orders:read", A),
+                Optional.of(k8s),
+                "&client_id=agent-1",
+                Optional.empty()),
+        "invalid_request",
+        "exchange_actor_not_allowed");
+    assertThat(federatedCalls).isEmpty();
+    // refused by depth: agent-1 acts for nobody and allows no chain now
+    Client current = clients.find("agent-1").get();
+    Map<String, Object> json = io.tokenbroker.clients.ClientJson.toJson(current);
+    json.remove("may_act");
+    json.put("max_delegation_depth", 0);
+    clients.save(
+        io.tokenbroker.clients.ClientJson.fromJson(json, current.version()), current.version());
+    refused(
+        () ->
+            exchange(
+                Optional.empty(),
+                userToken,
+                Optional.of(k8s),
+                "&client_id=agent-1",
+                Optional.empty()),
+        "invalid_request",
+        "exchange_delegation_too_deep");
+    assertThat(federatedCalls).isEmpty();
+    Client shallow = clients.find("agent-1").get();
+    clients.save(withDepth(shallow, 2), shallow.version());
+    letsAct(agent1, "agent-2");
+    outside.set(federatedAgent1(spent::incrementAndGet));
+    // refused by the grant (scope outside the policy) and by the binding: not spent
+    refused(
+        () ->
+            exchange(
+                Optional.empty(),
+                userToken,
+                Optional.of(k8s),
+                "&client_id=agent-1&scope=orders:write",
+                Optional.empty()),
+        "invalid_scope",
+        "scope_not_allowed");
+    String bound =
+        kit.issue(
+                BrokerKit.caller(user),
+                "&scope=orders:read&audience=" + encode(A),
+                Optional.of(new Confirmation.DpopKey(JKT)))
+            .accessToken();
+    refused(
+        () ->
+            exchange(
+                Optional.empty(), bound, Optional.of(k8s), "&client_id=agent-1", Optional.empty()),
+        "invalid_request",
+        "exchange_binding_not_proven");
+    assertThat(spent).hasValue(0);
+
+    exchange(Optional.empty(), userToken, Optional.of(k8s), "&client_id=agent-1", Optional.empty());
+
+    assertThat(spent).hasValue(1);
+  }
+
+  @Test
+  void aReplayedOutsideActorTokenMintsNothing() {
+    outside.set(
+        federatedAgent1(
+            () -> {
+              throw RequestRejected.invalidRequest(
+                  io.tokenbroker.federation.FederationReason.REPLAYED, "replayed");
+            }));
+    String k8s = "eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJodHRwczovL2s4cy5leGFtcGxlLmNvbSJ9.c2ln";
+    String userToken = token(user, "orders:read", A);
+    int recorded = kit.issuances.all().size();
+
+    assertThatThrownBy(
+            () ->
+                exchange(
+                    Optional.empty(),
+                    userToken,
+                    Optional.of(k8s),
+                    "&client_id=agent-1",
+                    Optional.empty()))
+        .isInstanceOf(RequestRejected.class);
+    assertThat(kit.issuances.all().size()).isEqualTo(recorded);
   }
 }

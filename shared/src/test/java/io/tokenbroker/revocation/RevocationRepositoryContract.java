@@ -72,39 +72,73 @@ public abstract class RevocationRepositoryContract {
     };
   }
 
-  @org.junit.jupiter.api.Test
-  void readsEachAncestorsJtiAndTheLatestOfItsClientsWatermarksInTheSameCall() {
+  private static io.tokenbroker.jose.Ancestor ancestor(
+      String jti, String client, Instant iat, String kid, Optional<String> sid) {
+    return new io.tokenbroker.jose.Ancestor(jti, client, iat, kid, sid);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"jti", "key", "family"})
+  void readsEachAncestorsJtiSigningKeyAndRefreshFamilyInTheSameCall(String kind) {
     String jti = unique("j");
     String client = unique("c");
     String kid = unique("k");
-    String parent = unique("p");
-    String grandparent = unique("g");
+    String family = unique("f");
+    String ancestorId = unique("p");
+    String ancestorKid = unique("ak");
+    String ancestorFamily = unique("af");
+    Instant iat = Instant.parse("2026-11-28T12:00:00Z");
+    // Six ancestors, the most a token carries, sharing the token's own client, key and family
+    // (BatchGetItem refuses repeated keys): one of them is the ancestor under test.
+    java.util.List<io.tokenbroker.jose.Ancestor> lineage = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      lineage.add(ancestor(unique("q"), client, iat, kid, Optional.of(family)));
+    }
+    lineage.add(ancestor(ancestorId, unique("a"), iat, ancestorKid, Optional.of(ancestorFamily)));
+    assertThat(repository().status(jti, client, kid, Optional.of(family), lineage))
+        .isEqualTo(RevocationStatus.NONE);
+
+    revoke(
+        repository(),
+        kind,
+        switch (kind) {
+          case "jti" -> ancestorId;
+          case "key" -> ancestorKid;
+          default -> ancestorFamily;
+        },
+        KEEP);
+
+    assertThat(repository().status(jti, client, kid, Optional.of(family), lineage))
+        .isEqualTo(new RevocationStatus(false, Optional.empty(), false, false, true, false));
+    // without its lineage the same token is not revoked: the ancestors are what revoke it
+    assertThat(repository().status(jti, client, kid, Optional.of(family)))
+        .isEqualTo(RevocationStatus.NONE);
+  }
+
+  @org.junit.jupiter.api.Test
+  void appliesEachAncestorsClientWatermarkToThatAncestorsOwnIssueTime() {
+    String jti = unique("j");
+    String client = unique("c");
+    String kid = unique("k");
     String userClient = unique("user");
     String agentClient = unique("agent");
-    Instant early = Instant.parse("2026-11-28T12:00:00Z");
-    Instant late = Instant.parse("2026-11-28T13:00:00Z");
+    Instant grandparentIat = Instant.parse("2026-11-28T12:00:00Z");
+    Instant parentIat = Instant.parse("2026-11-28T12:10:00Z");
     java.util.List<io.tokenbroker.jose.Ancestor> lineage =
         java.util.List.of(
-            new io.tokenbroker.jose.Ancestor(grandparent, userClient),
-            new io.tokenbroker.jose.Ancestor(parent, agentClient),
-            // the token's own client again: one key read once (BatchGetItem refuses repeats)
-            new io.tokenbroker.jose.Ancestor(unique("q"), client));
+            ancestor(unique("g"), userClient, grandparentIat, unique("k1"), Optional.empty()),
+            ancestor(unique("p"), agentClient, parentIat, kid, Optional.empty()));
 
+    // Watermarks at each ancestor's own iat revoke neither (issued before, not at, the mark) ...
+    repository().revokeClientTokensBefore(userClient, grandparentIat, KEEP);
+    repository().revokeClientTokensBefore(agentClient, parentIat, KEEP);
     assertThat(repository().status(jti, client, kid, Optional.empty(), lineage))
         .isEqualTo(RevocationStatus.NONE);
 
-    repository().revokeClientTokensBefore(userClient, late, KEEP);
-    repository().revokeClientTokensBefore(agentClient, early, KEEP);
+    // ... one second later the ancestor is revoked, and so is the token, whatever its own iat.
+    repository().revokeClientTokensBefore(userClient, grandparentIat.plusSeconds(1), KEEP);
     assertThat(repository().status(jti, client, kid, Optional.empty(), lineage))
-        .isEqualTo(
-            new RevocationStatus(false, Optional.empty(), false, false, false, Optional.of(late)));
-
-    repository().revokeToken(parent, KEEP, "test");
-    assertThat(repository().status(jti, client, kid, Optional.empty(), lineage).ancestorRevoked())
-        .isTrue();
-    // without its lineage the same token is not revoked: the ancestors are what revoke it
-    assertThat(repository().status(jti, client, kid, Optional.empty()))
-        .isEqualTo(RevocationStatus.NONE);
+        .isEqualTo(new RevocationStatus(false, Optional.empty(), false, false, false, true));
   }
 
   @ParameterizedTest

@@ -50,11 +50,16 @@ public final class InMemoryRevocations implements RevocationRepository {
         clientWatermark(clientId),
         records.containsKey("key#" + kid),
         familyId.filter(id -> records.containsKey("family#" + id)).isPresent(),
-        lineage.stream().anyMatch(a -> records.containsKey("jti#" + a.jti())),
         lineage.stream()
-            .map(a -> clientWatermark(a.clientId()))
-            .flatMap(Optional::stream)
-            .max(java.util.Comparator.naturalOrder()));
+            .anyMatch(
+                a ->
+                    records.containsKey("jti#" + a.jti())
+                        || records.containsKey("key#" + a.kid())
+                        || a.sessionId()
+                            .filter(s -> records.containsKey("family#" + s))
+                            .isPresent()),
+        lineage.stream()
+            .anyMatch(a -> RevocationStatus.revokedByWatermark(a, clientWatermark(a.clientId()))));
   }
 
   @Override

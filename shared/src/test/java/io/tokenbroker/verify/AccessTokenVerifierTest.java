@@ -399,6 +399,34 @@ class AccessTokenVerifierTest {
             "lineage jti malformed",
             () -> withClaims(c -> c.put("lineage", List.of(ancestor("j 1", "user")))),
             "lineage_malformed"),
+        row(
+            "lineage entry without iat",
+            () -> withClaims(c -> c.put("lineage", List.of(ancestorWith("iat", null)))),
+            "lineage_malformed"),
+        row(
+            "lineage iat a string",
+            () -> withClaims(c -> c.put("lineage", List.of(ancestorWith("iat", "1800000000")))),
+            "lineage_malformed"),
+        row(
+            "lineage iat negative",
+            () -> withClaims(c -> c.put("lineage", List.of(ancestorWith("iat", -1)))),
+            "lineage_malformed"),
+        row(
+            "lineage entry without kid",
+            () -> withClaims(c -> c.put("lineage", List.of(ancestorWith("kid", null)))),
+            "lineage_malformed"),
+        row(
+            "lineage kid malformed",
+            () -> withClaims(c -> c.put("lineage", List.of(ancestorWith("kid", "../k")))),
+            "lineage_malformed"),
+        row(
+            "lineage sid malformed",
+            () -> withClaims(c -> c.put("lineage", List.of(ancestorWith("sid", "s 1")))),
+            "lineage_malformed"),
+        row(
+            "lineage sid a number",
+            () -> withClaims(c -> c.put("lineage", List.of(ancestorWith("sid", 7)))),
+            "lineage_malformed"),
         // cnf (RFC 7800): exactly one jkt or x5t#S256 holding a SHA-256 thumbprint
         row("cnf a string", () -> withClaims(c -> c.put("cnf", JKT)), "cnf_malformed"),
         row("cnf empty", () -> withClaims(c -> c.put("cnf", Map.of())), "cnf_malformed"),
@@ -659,8 +687,33 @@ class AccessTokenVerifierTest {
     return act;
   }
 
+  static final String ANCESTOR_KID = "ancestorKid1";
+
+  /** A lineage entry as the broker mints it: the ancestor issued at NOW, without a sid. */
   static Map<String, Object> ancestor(String jti, String clientId) {
-    return Map.of("jti", jti, "client_id", clientId);
+    return ancestor(jti, clientId, NOW, "sAAAAAAAAAAAAAAAAAAAAA");
+  }
+
+  static Map<String, Object> ancestor(String jti, String clientId, Instant iat, String sid) {
+    Map<String, Object> entry = new java.util.LinkedHashMap<>();
+    entry.put("jti", jti);
+    entry.put("client_id", clientId);
+    entry.put("iat", iat.getEpochSecond());
+    entry.put("kid", ANCESTOR_KID);
+    if (sid != null) {
+      entry.put("sid", sid);
+    }
+    return entry;
+  }
+
+  static Map<String, Object> ancestorWith(String member, Object value) {
+    Map<String, Object> entry = ancestor("jCAAAAAAAAAAAAAAAAAAAA", "user");
+    if (value == null) {
+      entry.remove(member);
+    } else {
+      entry.put(member, value);
+    }
+    return entry;
   }
 
   @Test
@@ -685,14 +738,24 @@ class AccessTokenVerifierTest {
     assertThat(token.actor().get().claim()).isEqualTo(chain(5));
     assertThat(token.lineage())
         .containsExactly(
-            new io.tokenbroker.jose.Ancestor("jAAAAAAAAAAAAAAAAAAAAA", "user"),
-            new io.tokenbroker.jose.Ancestor("jBAAAAAAAAAAAAAAAAAAAA", "agent-5"));
+            new io.tokenbroker.jose.Ancestor(
+                "jAAAAAAAAAAAAAAAAAAAAA",
+                "user",
+                NOW,
+                ANCESTOR_KID,
+                java.util.Optional.of("sAAAAAAAAAAAAAAAAAAAAA")),
+            new io.tokenbroker.jose.Ancestor(
+                "jBAAAAAAAAAAAAAAAAAAAA",
+                "agent-5",
+                NOW,
+                ANCESTOR_KID,
+                java.util.Optional.of("sAAAAAAAAAAAAAAAAAAAAA")));
     assertThat(verifier.verify(good()).delegationDepth()).isZero();
     assertThat(verifier.verify(good()).lineage()).isEmpty();
   }
 
   @ParameterizedTest
-  @org.junit.jupiter.params.provider.ValueSource(strings = {"jti", "client"})
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"jti", "client", "key", "family"})
   void refusesATokenWhoseAncestorIsRevoked(String what) {
     String token =
         withClaims(
@@ -705,6 +768,12 @@ class AccessTokenVerifierTest {
     assertThat(verifier.verify(token)).isNotNull();
     if (what.equals("jti")) {
       revoked.revokeToken("jAAAAAAAAAAAAAAAAAAAAA", NOW.plusSeconds(900), "test");
+    } else if (what.equals("key")) {
+      // The ancestors' signing key (not this token's) is compromised: the child goes too.
+      revoked.revokeKey(ANCESTOR_KID, NOW.plusSeconds(900), "test");
+    } else if (what.equals("family")) {
+      // An ancestor's refresh family is revoked (a refresh token reused, or revoked).
+      revoked.revokeFamily("sAAAAAAAAAAAAAAAAAAAAA", NOW.plusSeconds(900), "test");
     } else {
       // The parent's client revoked its tokens after this token's iat: the child goes too.
       revoked.revokeClientTokensBefore("agent-1", NOW.plusSeconds(1), NOW.plusSeconds(900));
@@ -715,9 +784,34 @@ class AccessTokenVerifierTest {
             e ->
                 assertThat(((RequestRejected) e).reason())
                     .isEqualTo(
-                        what.equals("jti")
-                            ? "ancestor_revoked"
-                            : "ancestor_client_tokens_revoked"));
+                        what.equals("client")
+                            ? "ancestor_client_tokens_revoked"
+                            : "ancestor_revoked"));
+  }
+
+  @Test
+  void refusesAChildIssuedAfterItsAncestorsClientWatermarkWhenTheAncestorWasIssuedBeforeIt() {
+    // The parent (iat NOW - 60) is revoked by a watermark at NOW - 30; the child, issued at NOW,
+    // goes with it: the watermark applies to the parent's own iat.
+    revoked.revokeClientTokensBefore("user", NOW.minusSeconds(30), NOW.plusSeconds(900));
+
+    assertThatThrownBy(
+            () ->
+                verifier.verify(
+                    withClaims(
+                        c ->
+                            c.put(
+                                "lineage",
+                                List.of(
+                                    ancestor(
+                                        "jAAAAAAAAAAAAAAAAAAAAA",
+                                        "user",
+                                        NOW.minusSeconds(60),
+                                        null))))))
+        .satisfies(
+            e ->
+                assertThat(((RequestRejected) e).reason())
+                    .isEqualTo("ancestor_client_tokens_revoked"));
   }
 
   @Test

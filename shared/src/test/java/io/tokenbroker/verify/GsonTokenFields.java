@@ -192,12 +192,23 @@ final class GsonTokenFields {
     List<io.tokenbroker.jose.Ancestor> ancestors = new java.util.ArrayList<>();
     for (Object entry : entries) {
       if (!(entry instanceof Map<?, ?> ancestor)
-          || !ancestor.keySet().equals(java.util.Set.of("jti", "client_id"))
+          || !java.util.Set.of("jti", "client_id", "iat", "kid", "sid")
+              .containsAll(ancestor.keySet())
           || !(ancestor.get("jti") instanceof String jti && TokenId.isValid(jti))
-          || !(ancestor.get("client_id") instanceof String id && ClientId.isValid(id))) {
+          || !(ancestor.get("client_id") instanceof String id && ClientId.isValid(id))
+          || !(ancestor.get("iat") instanceof Long iat && iat >= 0 && iat <= 253402300799L)
+          || !(ancestor.get("kid") instanceof String kid && Kid.isValid(kid))
+          || (ancestor.containsKey("sid")
+              && !(ancestor.get("sid") instanceof String sid && TokenId.isValid(sid)))) {
         throw invalid(AccessTokenReason.LINEAGE_MALFORMED);
       }
-      ancestors.add(new io.tokenbroker.jose.Ancestor(jti, id));
+      ancestors.add(
+          new io.tokenbroker.jose.Ancestor(
+              jti,
+              id,
+              Instant.ofEpochSecond(iat),
+              kid,
+              java.util.Optional.ofNullable((String) ancestor.get("sid"))));
     }
     return ancestors;
   }

@@ -251,6 +251,23 @@ public final class TokenVerifier {
               verified.expiresAt(),
               verified.actor()));
     }
+    boolean delegated = verified.actor().isPresent();
+    Optional<RouteRule> scopesHeld =
+        routes.rules().stream()
+            .filter(r -> r.matches(method, path) && verified.scopes().containsAll(r.scopes()))
+            .findFirst();
+    if (scopesHeld.isPresent()) {
+      // The token has the scopes; a delegation rule refuses it. Naming scopes would mislead.
+      return new Decision.Refused(
+          403,
+          "insufficient_scope",
+          (delegated ? VerifierReason.DELEGATION_FORBIDDEN : VerifierReason.DELEGATION_REQUIRED)
+              .logName(),
+          Optional.of(
+              "Bearer error=\"insufficient_scope\", error_description=\""
+                  + (delegated ? "delegated token not accepted" : "delegated token required")
+                  + "\""));
+    }
     // RFC 6750 3.1: name the scope needed; with several matching rules, the first one's.
     Optional<RouteRule> matching =
         routes.rules().stream().filter(r -> r.matches(method, path)).findFirst();

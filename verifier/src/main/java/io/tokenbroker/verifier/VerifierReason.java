@@ -27,6 +27,10 @@ public enum VerifierReason implements RejectionReason {
   NO_MATCHING_ROUTE("no_matching_route"),
   /** A valid token without the scopes any matching route rule needs (403). */
   INSUFFICIENT_SCOPE("insufficient_scope"),
+  /** A token with a matching rule's scopes, not delegated, where the rule requires delegation. */
+  DELEGATION_REQUIRED("delegation_required"),
+  /** A delegated token (with {@code act}) with a matching rule's scopes, where it forbids one. */
+  DELEGATION_FORBIDDEN("delegation_forbidden"),
   /** The broker's introspection endpoint says the token is no longer active (revoked) (401). */
   TOKEN_INACTIVE("token_inactive"),
   /** Not a rejection: the broker's introspection endpoint could not be asked (503/500). */

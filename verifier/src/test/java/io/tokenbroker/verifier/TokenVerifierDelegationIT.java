@@ -136,6 +136,20 @@ class TokenVerifierDelegationIT {
     assertThat(status(verifier().verify("POST", "/agent/tasks", "Bearer " + delegated)))
         .isEqualTo(200);
     assertThat(status(verifier().verify("POST", "/agent/tasks", "Bearer " + plain))).isEqualTo(403);
+    assertThat(refused(verifier().verify("POST", "/agent/tasks", "Bearer " + plain)))
+        .isEqualTo(
+            new Decision.Refused(
+                403,
+                "insufficient_scope",
+                "delegation_required",
+                Optional.of(
+                    "Bearer error=\"insufficient_scope\","
+                        + " error_description=\"delegated token required\"")));
+  }
+
+  /** A delegation refusal names no scope: the token has the rule's; asking for more helps none. */
+  private static Decision.Refused refused(Decision decision) {
+    return (Decision.Refused) decision;
   }
 
   @Test
@@ -143,6 +157,10 @@ class TokenVerifierDelegationIT {
     assertThat(status(verifier().verify("POST", "/payments", "Bearer " + plain))).isEqualTo(200);
     assertThat(status(verifier().verify("POST", "/payments", "Bearer " + delegated)))
         .isEqualTo(403);
+    Decision.Refused refused =
+        refused(verifier().verify("POST", "/payments", "Bearer " + delegated));
+    assertThat(refused.reason()).isEqualTo("delegation_forbidden");
+    assertThat(refused.wwwAuthenticate().get()).doesNotContain("scope=");
   }
 
   @Test

@@ -52,24 +52,28 @@ public final class DynamoDbRevocationRepository implements RevocationRepository 
     String clientKey = CLIENT + clientId;
     String keyKey = "key#" + kid;
     Optional<String> familyKey = familyId.map(id -> FAMILY + id);
-    // One BatchGetItem still: at most 4 + 2 x 6 keys, distinct (BatchGetItem refuses repeats).
+    // One BatchGetItem: at most 4 + 4 x 6 = 28 keys (BatchGetItem takes 100), deduplicated since
+    // BatchGetItem refuses repeats (ancestors share clients, keys and families).
     java.util.Set<String> keys =
         new java.util.LinkedHashSet<>(List.of(tokenKey, clientKey, keyKey));
     familyKey.ifPresent(keys::add);
     for (Ancestor ancestor : lineage) {
       keys.add("jti#" + ancestor.jti());
       keys.add(CLIENT + ancestor.clientId());
+      keys.add("key#" + ancestor.kid());
+      ancestor.sessionId().ifPresent(sid -> keys.add(FAMILY + sid));
     }
     Map<String, Map<String, AttributeValue>> found = read(List.copyOf(keys));
     boolean ancestorRevoked = false;
-    Optional<Instant> ancestorWatermark = Optional.empty();
+    boolean ancestorClientRevoked = false;
     for (Ancestor ancestor : lineage) {
-      ancestorRevoked |= found.containsKey("jti#" + ancestor.jti());
-      Optional<Instant> mark = watermark(found.get(CLIENT + ancestor.clientId()));
-      if (mark.isPresent()
-          && (ancestorWatermark.isEmpty() || mark.get().isAfter(ancestorWatermark.get()))) {
-        ancestorWatermark = mark;
-      }
+      ancestorRevoked |=
+          found.containsKey("jti#" + ancestor.jti())
+              || found.containsKey("key#" + ancestor.kid())
+              || ancestor.sessionId().filter(sid -> found.containsKey(FAMILY + sid)).isPresent();
+      ancestorClientRevoked |=
+          RevocationStatus.revokedByWatermark(
+              ancestor, watermark(found.get(CLIENT + ancestor.clientId())));
     }
     return new RevocationStatus(
         found.containsKey(tokenKey),
@@ -77,7 +81,7 @@ public final class DynamoDbRevocationRepository implements RevocationRepository 
         found.containsKey(keyKey),
         familyKey.filter(found::containsKey).isPresent(),
         ancestorRevoked,
-        ancestorWatermark);
+        ancestorClientRevoked);
   }
 
   @Override

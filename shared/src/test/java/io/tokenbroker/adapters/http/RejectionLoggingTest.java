@@ -9,6 +9,7 @@ import io.tokenbroker.errors.RejectionReason;
 import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.federation.FederationReason;
 import io.tokenbroker.jose.JwsReason;
+import io.tokenbroker.oauth.ExchangeReason;
 import io.tokenbroker.oauth.PermissionReason;
 import io.tokenbroker.oauth.RefreshReason;
 import io.tokenbroker.operator.OperatorReason;
@@ -40,6 +41,7 @@ class RejectionLoggingTest {
           PermissionReason.class,
           OperatorReason.class,
           FederationReason.class,
+          ExchangeReason.class,
           HttpReason.class);
 
   static Stream<RejectionReason> everyReason() {
