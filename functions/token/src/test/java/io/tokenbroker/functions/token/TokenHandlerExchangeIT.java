@@ -67,7 +67,7 @@ class TokenHandlerExchangeIT {
                 "audience",
                 ISSUER,
                 "subject",
-                "repo:acme/deployer:ref:refs/heads/main",
+                "repo:acme/deployer:environment:production",
                 "claims",
                 Map.of("repository_owner_id", "1234567"),
                 "scopes",
