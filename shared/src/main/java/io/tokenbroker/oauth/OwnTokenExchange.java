@@ -206,7 +206,7 @@ public final class OwnTokenExchange {
         allowDelegation(subject, lineage, known.get());
       }
       FederatedAuthentication.FederatedClient federated =
-          federation.authenticate(actorClientId, actorToken);
+          federation.authenticate(actorClientId, actorToken, "actor_token");
       if (caller.isPresent()
           && !caller.get().client().clientId().equals(federated.client().client().clientId())) {
         throw unacceptable(

@@ -50,13 +50,22 @@ class OwnTokenExchangeTest {
       new AtomicReference<>();
   private final List<String> federatedCalls = new java.util.ArrayList<>();
   private final FederatedAuthentication federation =
-      (clientId, token) -> {
-        federatedCalls.add(clientId + " " + token);
-        FederatedAuthentication.FederatedClient federated = outside.get();
-        if (federated == null || !federated.client().client().clientId().equals(clientId)) {
-          throw RequestRejected.invalidRequest(ExchangeReason.NOT_SUPPORTED, "no policy matched");
+      new FederatedAuthentication() {
+        @Override
+        public FederatedClient authenticate(String clientId, String token) {
+          return authenticate(clientId, token, "subject_token");
         }
-        return federated;
+
+        @Override
+        public FederatedClient authenticate(String clientId, String token, String parameter) {
+          federatedCalls.add(clientId + " " + token + " as " + parameter);
+          FederatedClient federated = outside.get();
+          if (federated == null || !federated.client().client().clientId().equals(clientId)) {
+            throw RequestRejected.invalidRequest(
+                ExchangeReason.NOT_SUPPORTED, parameter + " is not acceptable");
+          }
+          return federated;
+        }
       };
   private final TokenExchangeService exchanges =
       new TokenExchangeService(
@@ -540,7 +549,8 @@ class OwnTokenExchangeTest {
             Optional.empty(), userToken, Optional.of(k8s), "&client_id=agent-1", Optional.empty());
 
     VerifiedToken token = verified(delegated);
-    assertThat(federatedCalls).containsExactly("agent-1 " + k8s);
+    // the refusal of an outside actor token names actor_token, not subject_token
+    assertThat(federatedCalls).containsExactly("agent-1 " + k8s + " as actor_token");
     assertThat(token.clientId()).isEqualTo("agent-1");
     assertThat(token.actor().get().clientId()).contains("agent-1");
     // the trust policy caps the grant: orders:write is not in it
