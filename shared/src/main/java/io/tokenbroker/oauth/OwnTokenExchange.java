@@ -12,7 +12,6 @@ import io.tokenbroker.jose.Ancestor;
 import io.tokenbroker.jose.Confirmation;
 import io.tokenbroker.tokens.ExchangeRequest;
 import io.tokenbroker.tokens.ExchangedFrom;
-import io.tokenbroker.tokens.Grant;
 import io.tokenbroker.tokens.GrantLimits;
 import io.tokenbroker.tokens.IssuedToken;
 import io.tokenbroker.tokens.RequestOrigin;
@@ -309,17 +308,6 @@ public final class OwnTokenExchange {
           ExchangeReason.ONE_AUDIENCE,
           "a down-scoped token names one audience");
     }
-    if (checked.outsideActor().isPresent()) {
-      // The grant's refusals (scope, audience) come before the outside token's single use is
-      // spent, last, right before minting: a refused request leaves it usable. (The lifetime
-      // bound plays no part in these refusals.)
-      Grant.decide(
-          checked.client().client(),
-          request,
-          checked.limits().maxLifetime().orElse(Duration.ofSeconds(1)),
-          checked.limits());
-      checked.outsideActor().get().singleUse().spend();
-    }
     return tokens.issueExchanged(
         checked.client(),
         request,
@@ -332,7 +320,13 @@ public final class OwnTokenExchange {
             checked.chain().actor().map(Actor::toJson)),
         // A down-scoped token stays in its parent's refresh family (sid): revoked with it.
         downScoping(checked) ? checked.subject().sessionId() : Optional.empty(),
-        Optional.of(checked.chain()));
+        Optional.of(checked.chain()),
+        // An outside actor token's single use is spent once the grant is decided, right before
+        // minting: a request refused for its scope or audience leaves it usable.
+        checked
+            .outsideActor()
+            .map(FederatedAuthentication.FederatedClient::singleUse)
+            .orElse(FederatedAuthentication.SingleUse.NONE));
   }
 
   private static boolean downScoping(Checked checked) {

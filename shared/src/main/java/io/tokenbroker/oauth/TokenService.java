@@ -144,34 +144,10 @@ public final class TokenService {
   }
 
   /**
-   * As above, for a token exchanged from a broker token with nothing single-use to spend: it keeps
-   * {@code sessionId} (down-scoping) and carries {@code chain}'s subject, act and lineage.
-   */
-  public IssuedToken issueExchanged(
-      AuthenticatedClient caller,
-      TokenRequest request,
-      RequestOrigin origin,
-      Optional<Confirmation> binding,
-      GrantLimits limits,
-      ExchangedFrom from,
-      Optional<String> sessionId,
-      Optional<io.tokenbroker.tokens.TokenChain> chain) {
-    return issueExchanged(
-        caller,
-        request,
-        origin,
-        binding,
-        limits,
-        from,
-        sessionId,
-        chain,
-        FederatedAuthentication.SingleUse.NONE);
-  }
-
-  /**
-   * As above, spending {@code singleUse} (an outside actor token's) once the grant is decided,
-   * right before minting. A mint or record failure after the spend leaves the outside token spent
-   * (the workload gets a 503 and needs a fresh token from its platform).
+   * As above, for a token exchanged from a broker token: it keeps {@code sessionId} (down-scoping)
+   * and carries {@code chain}'s subject, act and lineage; {@code singleUse} is an outside actor
+   * token's, if any. A mint or record failure after the spend leaves the outside token spent (the
+   * workload gets a 503 and needs a fresh token from its platform).
    */
   public IssuedToken issueExchanged(
       AuthenticatedClient caller,
