@@ -220,7 +220,8 @@ class FederatedLocalBrokerIT {
     String strict = TestBroker.registerFederatedClient(policy.replace("SINGLE_USE", ""));
     String reusable =
         TestBroker.registerFederatedClient(policy.replace("SINGLE_USE", ", \"single_use\": false"));
-    String idToken = TestBroker.outsideIssuer().github(TestBroker.issuer().toString()).sign();
+    String idToken =
+        TestBroker.outsideIssuer().githubWithoutEnvironment(TestBroker.issuer().toString()).sign();
     Map<String, String> job = Map.of("BROKER_ID_TOKEN", idToken);
 
     TokenClient strictTokens =
