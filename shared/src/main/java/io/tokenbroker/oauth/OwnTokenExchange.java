@@ -7,6 +7,7 @@ import io.tokenbroker.errors.OAuthError;
 import io.tokenbroker.errors.RejectionReason;
 import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.federation.FederatedAuthentication;
+import io.tokenbroker.federation.FederationReason;
 import io.tokenbroker.jose.Actor;
 import io.tokenbroker.jose.Ancestor;
 import io.tokenbroker.jose.Confirmation;
@@ -188,8 +189,7 @@ public final class OwnTokenExchange {
           && !actorTokenType.equals(ExchangeRequest.ID_TOKEN)) {
         // RFC 8693 3: as for an outside subject token, a JWT or an ID token, never an access token.
         throw unacceptable(
-            io.tokenbroker.federation.FederationReason.TOKEN_TYPE_NOT_ACCEPTED,
-            "actor_token is not acceptable");
+            FederationReason.TOKEN_TYPE_NOT_ACCEPTED, "actor_token is not acceptable");
       }
       String actorClientId =
           clientId

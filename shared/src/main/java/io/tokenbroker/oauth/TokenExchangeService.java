@@ -4,6 +4,8 @@ import io.tokenbroker.auth.AuthenticatedClient;
 import io.tokenbroker.errors.OAuthError;
 import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.federation.FederatedAuthentication;
+import io.tokenbroker.federation.FederationReason;
+import io.tokenbroker.federation.OutsideTokenVerifier;
 import io.tokenbroker.jose.CompactJws;
 import io.tokenbroker.jose.Confirmation;
 import io.tokenbroker.json.FlatJson;
@@ -94,8 +96,7 @@ public final class TokenExchangeService {
       // RFC 8693 3: an outside workload's token is a JWT or an ID token; an access token is for
       // its own audience, never a credential here (the broker's own go the path above).
       throw RequestRejected.invalidRequest(
-          io.tokenbroker.federation.FederationReason.TOKEN_TYPE_NOT_ACCEPTED,
-          io.tokenbroker.federation.OutsideTokenVerifier.NOT_ACCEPTABLE);
+          FederationReason.TOKEN_TYPE_NOT_ACCEPTED, OutsideTokenVerifier.NOT_ACCEPTABLE);
     }
     return new Federated(federation.authenticate(client, request.subjectToken()));
   }

@@ -17,6 +17,7 @@ import io.tokenbroker.tokens.Issuance;
 import io.tokenbroker.tokens.IssuanceRepository;
 import io.tokenbroker.tokens.IssuedToken;
 import io.tokenbroker.tokens.RequestOrigin;
+import io.tokenbroker.tokens.TokenChain;
 import io.tokenbroker.tokens.TokenRequest;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -157,7 +158,7 @@ public final class TokenService {
       GrantLimits limits,
       ExchangedFrom from,
       Optional<String> sessionId,
-      Optional<io.tokenbroker.tokens.TokenChain> chain,
+      Optional<TokenChain> chain,
       FederatedAuthentication.SingleUse singleUse) {
     Grant grant = Grant.decide(caller.client(), request, brokerMaxLifetime, limits);
     singleUse.spend();
