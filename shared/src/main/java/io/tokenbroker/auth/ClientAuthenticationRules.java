@@ -7,16 +7,17 @@ import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.identifiers.ClientId;
 
 /**
- * What both ways of authenticating a client share: the client must exist and be enabled, and every
- * failure is {@code invalid_client} (401) with a precise reason for the log; the caller's
- * description names the rule only where {@link ClientAuthenticationReason} says it is safe, never
- * for an unknown or disabled client, so that it cannot probe which clients exist.
+ * What every way of authenticating a client shares (an assertion, an IAM role, a certificate, an
+ * outside token under a trust policy): the client must exist and be enabled, and every failure is
+ * {@code invalid_client} (401) with a precise reason for the log; the caller's description names
+ * the rule only where {@link ClientAuthenticationReason} says it is safe, never for an unknown or
+ * disabled client, so that it cannot probe which clients exist.
  */
-final class ClientAuthenticationRules {
+public final class ClientAuthenticationRules {
 
   private ClientAuthenticationRules() {}
 
-  static Client enabledClient(ClientRepository clients, String clientId) {
+  public static Client enabledClient(ClientRepository clients, String clientId) {
     // No lookup for an id no client can be registered under: DynamoDB refuses keys over 2048
     // bytes with an error (a 500 here), and an 8 KB form value or assertion claim can be longer.
     if (!ClientId.isValid(clientId)) {

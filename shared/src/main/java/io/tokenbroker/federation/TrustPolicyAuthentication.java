@@ -3,12 +3,12 @@ package io.tokenbroker.federation;
 import io.tokenbroker.auth.AuthMethod;
 import io.tokenbroker.auth.AuthenticatedClient;
 import io.tokenbroker.auth.ClientAuthenticationReason;
+import io.tokenbroker.auth.ClientAuthenticationRules;
 import io.tokenbroker.clients.Client;
 import io.tokenbroker.clients.ClientRepository;
 import io.tokenbroker.clients.TrustPolicy;
 import io.tokenbroker.errors.OAuthError;
 import io.tokenbroker.errors.RequestRejected;
-import io.tokenbroker.identifiers.ClientId;
 import io.tokenbroker.tokens.GrantLimits;
 import java.util.Optional;
 
@@ -35,7 +35,7 @@ public final class TrustPolicyAuthentication implements FederatedAuthentication 
 
   @Override
   public FederatedClient authenticate(String clientId, String outsideToken, String parameter) {
-    Client client = enabledClient(clientId);
+    Client client = ClientAuthenticationRules.enabledClient(clients, clientId);
     if (client.trustPolicies().isEmpty()) {
       throw new RequestRejected(
           OAuthError.INVALID_CLIENT,
@@ -57,24 +57,5 @@ public final class TrustPolicyAuthentication implements FederatedAuthentication 
   static GrantLimits limits(TrustPolicy policy) {
     return new GrantLimits(
         policy.scopes(), Optional.empty(), policy.audiences(), policy.maxLifetime());
-  }
-
-  private Client enabledClient(String clientId) {
-    // No lookup for an id no client can have (DynamoDB refuses keys over 2048 bytes).
-    if (!ClientId.isValid(clientId)) {
-      throw rejected(ClientAuthenticationReason.CLIENT_ID_MALFORMED);
-    }
-    Client client =
-        clients
-            .find(clientId)
-            .orElseThrow(() -> rejected(ClientAuthenticationReason.UNKNOWN_CLIENT));
-    if (!client.enabled()) {
-      throw rejected(ClientAuthenticationReason.CLIENT_DISABLED);
-    }
-    return client;
-  }
-
-  private static RequestRejected rejected(ClientAuthenticationReason reason) {
-    return new RequestRejected(OAuthError.INVALID_CLIENT, reason, reason.description());
   }
 }
