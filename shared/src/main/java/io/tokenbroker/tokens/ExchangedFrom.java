@@ -1,7 +1,9 @@
 package io.tokenbroker.tokens;
 
+import java.util.Collections;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * What a token issued by token exchange (RFC 8693) was exchanged from, kept in its issuance record
@@ -26,8 +28,7 @@ public record ExchangedFrom(
       String issuer, String subject, SortedMap<String, String> matchedClaims, String tokenSha256) {
 
     public OutsideIdentity {
-      matchedClaims =
-          java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(matchedClaims));
+      matchedClaims = Collections.unmodifiableSortedMap(new TreeMap<>(matchedClaims));
     }
   }
 }
