@@ -15,7 +15,17 @@ public enum RevocationReason {
   /** A spent refresh token of the family was presented again. */
   REFRESH_TOKEN_REUSED("refresh_token_reused"),
   /** Another client presented a refresh token of the family. */
-  REFRESH_TOKEN_PRESENTED_BY_OTHER_CLIENT("refresh_token_presented_by_other_client");
+  REFRESH_TOKEN_PRESENTED_BY_OTHER_CLIENT("refresh_token_presented_by_other_client"),
+  /**
+   * A honeytoken: recorded revoked when it is minted, so it never works, and the reason marks it
+   * (on its jti and its refresh family) so that every use of it raises an alert. No later
+   * revocation replaces this reason.
+   */
+  HONEYTOKEN("honeytoken"),
+  /** A leak report (a secret scanner's, or an operator's) named the token. */
+  LEAK_REPORTED("leak_reported"),
+  /** The anomaly detector contained the client under its response policy. */
+  CONTAINED_BY_DETECTOR("contained_by_detector");
 
   private final String logName;
 

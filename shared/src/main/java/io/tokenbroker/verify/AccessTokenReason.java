@@ -71,7 +71,12 @@ public enum AccessTokenReason implements RejectionReason {
    * The client of a token this one was exchanged from revoked its tokens issued before a watermark
    * later than that token's own iat.
    */
-  ANCESTOR_CLIENT_TOKENS_REVOKED("ancestor_client_tokens_revoked");
+  ANCESTOR_CLIENT_TOKENS_REVOKED("ancestor_client_tokens_revoked"),
+  /**
+   * The token, or its refresh family, is a honeytoken: a decoy minted for no workload. Refused like
+   * any revoked token; its use is an alert.
+   */
+  HONEYTOKEN_USED("honeytoken_used");
 
   private final String logName;
 

@@ -14,6 +14,9 @@ import java.util.Optional;
  *     refresh family ({@code sid}) or its signing key ({@code kid})
  * @param ancestorClientRevoked an ancestor's client revoked its tokens issued before a watermark
  *     later than that ancestor's own {@code iat}: the child is revoked exactly when its parent is
+ * @param honeytoken the token's jti, or its refresh family, was recorded as a honeytoken: a decoy
+ *     no workload ever uses, so whoever presents it has found it where it was planted (it is
+ *     revoked as well: {@link #reasonFor} names it first)
  */
 public record RevocationStatus(
     boolean tokenRevoked,
@@ -21,10 +24,29 @@ public record RevocationStatus(
     boolean keyRevoked,
     boolean familyRevoked,
     boolean ancestorRevoked,
-    boolean ancestorClientRevoked) {
+    boolean ancestorClientRevoked,
+    boolean honeytoken) {
 
   public static final RevocationStatus NONE =
       new RevocationStatus(false, Optional.empty(), false, false);
+
+  /** The status of a token that is no honeytoken. */
+  public RevocationStatus(
+      boolean tokenRevoked,
+      Optional<Instant> clientRevokedBefore,
+      boolean keyRevoked,
+      boolean familyRevoked,
+      boolean ancestorRevoked,
+      boolean ancestorClientRevoked) {
+    this(
+        tokenRevoked,
+        clientRevokedBefore,
+        keyRevoked,
+        familyRevoked,
+        ancestorRevoked,
+        ancestorClientRevoked,
+        false);
+  }
 
   /** The status of a token without lineage. */
   public RevocationStatus(
@@ -32,7 +54,7 @@ public record RevocationStatus(
       Optional<Instant> clientRevokedBefore,
       boolean keyRevoked,
       boolean familyRevoked) {
-    this(tokenRevoked, clientRevokedBefore, keyRevoked, familyRevoked, false, false);
+    this(tokenRevoked, clientRevokedBefore, keyRevoked, familyRevoked, false, false, false);
   }
 
   /**
@@ -46,6 +68,9 @@ public record RevocationStatus(
 
   /** The reason a token issued at {@code issuedAt} is revoked, if it is. */
   public Optional<AccessTokenReason> reasonFor(Instant issuedAt) {
+    if (honeytoken) {
+      return Optional.of(AccessTokenReason.HONEYTOKEN_USED);
+    }
     if (tokenRevoked) {
       return Optional.of(AccessTokenReason.TOKEN_REVOKED);
     }

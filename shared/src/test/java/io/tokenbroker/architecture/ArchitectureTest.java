@@ -44,6 +44,7 @@ class ArchitectureTest {
           Map.entry("identifiers", Set.of()),
           Map.entry("json", Set.of()),
           Map.entry("telemetry", Set.of()),
+          Map.entry("alerts", Set.of("errors")),
           Map.entry("jose", Set.of("errors")),
           Map.entry("access", Set.of("errors", "identifiers", "json")),
           Map.entry("dpop", Set.of("errors", "jose", "json")),

@@ -194,6 +194,44 @@ public abstract class RevocationRepositoryContract {
     assertThat(familyRevocation(unique("c"), family, before)).contains("refresh_family_revoked");
   }
 
+  @Test
+  void marksATokenRecordedAsAHoneytokenAndNoLaterRevocationUnmarksIt() {
+    String jti = unique("j");
+    String honeytoken = RevocationReason.HONEYTOKEN.logName();
+    repository().revokeToken(jti, KEEP, honeytoken);
+    repository().revokeToken(jti, KEEP_LONGER, RevocationReason.LEAK_REPORTED.logName());
+
+    RevocationStatus status = repository().status(jti, unique("c"), unique("k"), Optional.empty());
+    assertThat(status.honeytoken()).isTrue();
+    assertThat(status.tokenRevoked()).isTrue();
+    assertThat(status.reasonFor(KEEP)).contains(AccessTokenReason.HONEYTOKEN_USED);
+    assertThat(keptUntil("jti#" + jti)).contains(KEEP);
+  }
+
+  @Test
+  void marksEveryTokenOfAHoneytokenFamilyAndTheFamilyItself() {
+    String family = unique("f");
+    String client = unique("c");
+    repository().revokeFamily(family, KEEP, RevocationReason.HONEYTOKEN.logName());
+
+    assertThat(
+            repository().status(unique("j"), client, unique("k"), Optional.of(family)).honeytoken())
+        .isTrue();
+    assertThat(repository().familyStatus(client, family).honeytoken()).isTrue();
+    assertThat(repository().familyStatus(client, unique("f")).honeytoken()).isFalse();
+  }
+
+  @Test
+  void aTokenRevokedForAnotherReasonFirstIsNoHoneytoken() {
+    String jti = unique("j");
+    repository().revokeToken(jti, KEEP, RevocationReason.REVOKED_BY_OPERATOR.logName());
+    repository().revokeToken(jti, KEEP, RevocationReason.HONEYTOKEN.logName());
+
+    RevocationStatus status = repository().status(jti, unique("c"), unique("k"), Optional.empty());
+    assertThat(status.tokenRevoked()).isTrue();
+    assertThat(status.honeytoken()).isFalse();
+  }
+
   /** Why the family started at {@code startedAt} is revoked, by the name the logs use. */
   private Optional<String> familyRevocation(String clientId, String familyId, Instant startedAt) {
     return repository()

@@ -59,7 +59,9 @@ public final class InMemoryRevocations implements RevocationRepository {
                             .filter(s -> records.containsKey("family#" + s))
                             .isPresent()),
         lineage.stream()
-            .anyMatch(a -> RevocationStatus.revokedByWatermark(a, clientWatermark(a.clientId()))));
+            .anyMatch(a -> RevocationStatus.revokedByWatermark(a, clientWatermark(a.clientId()))),
+        honeytokens.contains("jti#" + jti)
+            || familyId.filter(id -> honeytokens.contains("family#" + id)).isPresent());
   }
 
   @Override
@@ -67,7 +69,13 @@ public final class InMemoryRevocations implements RevocationRepository {
     reads.incrementAndGet();
     failIfDown();
     return new RevocationStatus(
-        false, clientWatermark(clientId), false, records.containsKey("family#" + familyId));
+        false,
+        clientWatermark(clientId),
+        false,
+        records.containsKey("family#" + familyId),
+        false,
+        false,
+        honeytokens.contains("family#" + familyId));
   }
 
   /** Tokens of this client issued before the returned instant are revoked. */
@@ -77,7 +85,7 @@ public final class InMemoryRevocations implements RevocationRepository {
 
   @Override
   public void revokeToken(String jti, Instant keepUntil, String reason) {
-    cover("jti#" + jti, keepUntil);
+    cover("jti#" + jti, keepUntil, reason);
   }
 
   @Override
@@ -92,12 +100,12 @@ public final class InMemoryRevocations implements RevocationRepository {
 
   @Override
   public void revokeKey(String kid, Instant keepUntil, String reason) {
-    cover("key#" + kid, keepUntil);
+    cover("key#" + kid, keepUntil, reason);
   }
 
   @Override
   public void revokeFamily(String familyId, Instant keepUntil, String reason) {
-    cover("family#" + familyId, keepUntil);
+    cover("family#" + familyId, keepUntil, reason);
   }
 
   /**
@@ -189,6 +197,7 @@ public final class InMemoryRevocations implements RevocationRepository {
   public InMemoryRevocations copy() {
     InMemoryRevocations copy = new InMemoryRevocations();
     copy.records.putAll(records);
+    copy.honeytokens.addAll(honeytokens);
     copy.watermarks.putAll(watermarks);
     return copy;
   }
@@ -201,10 +210,26 @@ public final class InMemoryRevocations implements RevocationRepository {
     return records.containsKey("family#" + familyId);
   }
 
-  private void cover(String pk, Instant keepUntil) {
+  private void cover(String pk, Instant keepUntil, String reason) {
     failIfDown();
-    records.merge(pk, keepUntil, InMemoryRevocations::latest);
+    // As the table's conditional put: a record is replaced only by a later TTL, and never when it
+    // marks a honeytoken.
+    synchronized (records) {
+      Instant now = records.get(pk);
+      if (now == null || (now.isBefore(keepUntil) && !honeytokens.contains(pk))) {
+        records.put(pk, keepUntil);
+        if (HONEYTOKEN.equals(reason)) {
+          honeytokens.add(pk);
+        }
+      }
+    }
   }
+
+  private static final String HONEYTOKEN =
+      io.tokenbroker.revocation.RevocationReason.HONEYTOKEN.logName();
+
+  /** The records whose reason marks a honeytoken. */
+  private final Set<String> honeytokens = ConcurrentHashMap.newKeySet();
 
   private Set<String> ids(String prefix) {
     return records.keySet().stream()

@@ -58,5 +58,10 @@ class AccessTokenReasonTest {
         .map(AccessTokenReason::logName)
         .hasValue("client_tokens_revoked");
     assertThat(RevocationStatus.NONE.reasonFor(ISSUED)).isEmpty();
+    assertThat(
+            new RevocationStatus(true, Optional.empty(), true, true, false, false, true)
+                .reasonFor(ISSUED))
+        .map(AccessTokenReason::logName)
+        .hasValue("honeytoken_used");
   }
 }

@@ -3,6 +3,7 @@ package io.tokenbroker.adapters.dynamodb;
 import io.tokenbroker.adapters.aws.AwsFailures;
 import io.tokenbroker.errors.ServiceFailure;
 import io.tokenbroker.jose.Ancestor;
+import io.tokenbroker.revocation.RevocationReason;
 import io.tokenbroker.revocation.RevocationRepository;
 import io.tokenbroker.verify.RevocationStatus;
 import java.time.Instant;
@@ -81,7 +82,9 @@ public final class DynamoDbRevocationRepository implements RevocationRepository 
         found.containsKey(keyKey),
         familyKey.filter(found::containsKey).isPresent(),
         ancestorRevoked,
-        ancestorClientRevoked);
+        ancestorClientRevoked,
+        honeytoken(found.get(tokenKey))
+            || familyKey.map(found::get).filter(this::honeytoken).isPresent());
   }
 
   @Override
@@ -92,8 +95,18 @@ public final class DynamoDbRevocationRepository implements RevocationRepository 
         false,
         watermark(found.get(CLIENT + clientId)),
         false,
-        found.containsKey(FAMILY + familyId));
+        found.containsKey(FAMILY + familyId),
+        false,
+        false,
+        honeytoken(found.get(FAMILY + familyId)));
   }
+
+  /** A record that marks a honeytoken: its reason says so (and no later write replaces it). */
+  private boolean honeytoken(Map<String, AttributeValue> item) {
+    return item != null && item.get("reason") != null && HONEYTOKEN.equals(item.get("reason").s());
+  }
+
+  private static final String HONEYTOKEN = RevocationReason.HONEYTOKEN.logName();
 
   /** The condition under which {@code family#<id>} revokes nothing: it does not exist. */
   static ConditionCheck familyNotRevoked(String table, String familyId) {
@@ -222,7 +235,7 @@ public final class DynamoDbRevocationRepository implements RevocationRepository 
   /**
    * Records a revocation, or raises the TTL of the record already there to cover this one. A record
    * whose TTL is at least {@code keepUntil} already covers it (a retry of this very write
-   * included).
+   * included); a honeytoken's record is never replaced, so its mark outlives any later revocation.
    */
   private void putCovering(String pk, Instant keepUntil, String reason) {
     try {
@@ -239,9 +252,15 @@ public final class DynamoDbRevocationRepository implements RevocationRepository 
                           AttributeValue.fromS(Instant.now().toString()),
                           BrokerTables.TTL,
                           n(keepUntil.getEpochSecond())))
-                  .conditionExpression("attribute_not_exists(pk) OR #ttl < :ttl")
-                  .expressionAttributeNames(Map.of("#ttl", BrokerTables.TTL))
-                  .expressionAttributeValues(Map.of(":ttl", n(keepUntil.getEpochSecond()))));
+                  .conditionExpression(
+                      "attribute_not_exists(pk) OR (#ttl < :ttl AND #reason <> :honeytoken)")
+                  .expressionAttributeNames(Map.of("#ttl", BrokerTables.TTL, "#reason", "reason"))
+                  .expressionAttributeValues(
+                      Map.of(
+                          ":ttl",
+                          n(keepUntil.getEpochSecond()),
+                          ":honeytoken",
+                          AttributeValue.fromS(HONEYTOKEN))));
     } catch (ConditionalCheckFailedException coveredAlready) {
       // Revoked before, for at least as long: the revocation stands.
     } catch (SdkException e) {
