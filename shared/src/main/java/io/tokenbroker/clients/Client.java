@@ -52,6 +52,8 @@ import java.util.TreeSet;
  *     client, in the order they are tried (at most {@value TrustPolicy#MAX_PER_CLIENT}); their caps
  *     lie within this client's scopes, audiences and lifetime
  * @param delegation which clients may act for its tokens, and how deep a chain may be
+ * @param monitoring whether it is a decoy (honeytokens), and what the anomaly detector does about
+ *     it
  * @param version optimistic-locking version of the stored record
  */
 public record Client(
@@ -72,6 +74,7 @@ public record Client(
     CertificatePolicy certificates,
     List<TrustPolicy> trustPolicies,
     ClientDelegation delegation,
+    ClientMonitoring monitoring,
     long version) {
 
   /** Asymmetric algorithms a client may sign its assertions with. */
@@ -165,6 +168,7 @@ public record Client(
     Objects.requireNonNull(dpop, "dpop");
     checkTrustPolicies(trustPolicies, scopes, audiences, maxLifetime);
     Objects.requireNonNull(delegation, "delegation");
+    Objects.requireNonNull(monitoring, "monitoring");
     if (delegation.allowsActor(clientId)) {
       throw new InvalidClientPolicy("may_act: a client does not act for itself (use down-scoping)");
     }
@@ -194,6 +198,7 @@ public record Client(
         certificates,
         trustPolicies,
         delegation,
+        monitoring,
         version);
   }
 
@@ -217,6 +222,7 @@ public record Client(
         certificates,
         trustPolicies,
         delegation,
+        monitoring,
         newVersion);
   }
 

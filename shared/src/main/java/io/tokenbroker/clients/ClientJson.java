@@ -86,7 +86,9 @@ public final class ClientJson {
           "self_signed_tls_client_auth",
           TrustPolicyJson.MEMBER,
           "may_act",
-          "max_delegation_depth");
+          "max_delegation_depth",
+          "decoy",
+          "anomaly_response");
   private static final Set<String> REFRESH_FIELDS =
       Set.of("enabled", "absolute_lifetime_seconds", "idle_lifetime_seconds");
 
@@ -180,6 +182,7 @@ public final class ClientJson {
           certificates,
           TrustPolicyJson.policies(json),
           delegation(json),
+          monitoring(json),
           version);
     } catch (ParseException e) {
       throw new InvalidClientPolicy("wrong type: " + e.getMessage());
@@ -237,6 +240,13 @@ public final class ClientJson {
     if (client.delegation().maxDepth() != ClientDelegation.NONE.maxDepth()) {
       json.put("max_delegation_depth", client.delegation().maxDepth());
     }
+    // Monitoring likewise: only where it differs from an ordinary client's.
+    if (client.monitoring().decoy()) {
+      json.put("decoy", true);
+    }
+    if (client.monitoring().anomalyResponse() != ClientMonitoring.DEFAULT.anomalyResponse()) {
+      json.put("anomaly_response", client.monitoring().anomalyResponse().jsonName());
+    }
     return json;
   }
 
@@ -262,6 +272,19 @@ public final class ClientJson {
     Duration absolute = seconds(refresh, "absolute_lifetime_seconds", Duration.ofDays(1));
     Duration idle = seconds(refresh, "idle_lifetime_seconds", min(Duration.ofHours(1), absolute));
     return new RefreshPolicy(enabled, absolute, idle);
+  }
+
+  private static ClientMonitoring monitoring(Map<String, Object> json) throws ParseException {
+    boolean decoy = json.containsKey("decoy") && JSONObjectUtils.getBoolean(json, "decoy");
+    ClientMonitoring.AnomalyResponse response = ClientMonitoring.DEFAULT.anomalyResponse();
+    if (json.containsKey("anomaly_response")) {
+      String name = JSONObjectUtils.getString(json, "anomaly_response");
+      response =
+          ClientMonitoring.AnomalyResponse.byJsonName(name == null ? "" : name)
+              .orElseThrow(
+                  () -> new InvalidClientPolicy("anomaly_response: \"alert\" or \"contain\""));
+    }
+    return new ClientMonitoring(decoy, response);
   }
 
   private static ClientDelegation delegation(Map<String, Object> json) throws ParseException {

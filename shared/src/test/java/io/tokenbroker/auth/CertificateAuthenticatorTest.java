@@ -56,6 +56,7 @@ class CertificateAuthenticatorTest {
         new io.tokenbroker.clients.CertificatePolicy(false, java.util.Optional.empty(), true),
         c.trustPolicies(),
         c.delegation(),
+        c.monitoring(),
         c.version());
   }
 

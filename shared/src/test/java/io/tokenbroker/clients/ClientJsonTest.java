@@ -109,6 +109,25 @@ class ClientJsonTest {
   }
 
   @Test
+  void readsAndWritesAClientsMonitoringOnlyWhereItDiffersFromAnOrdinaryClients() {
+    assertThat(ClientJson.fromJson(valid(), 0).monitoring()).isEqualTo(ClientMonitoring.DEFAULT);
+    assertThat(ClientJson.toJson(ClientJson.fromJson(valid(), 0)))
+        .doesNotContainKeys("decoy", "anomaly_response");
+
+    Map<String, Object> watched = valid();
+    watched.put("decoy", true);
+    watched.put("anomaly_response", "contain");
+    Client client = ClientJson.fromJson(watched, 0);
+
+    assertThat(client.monitoring())
+        .isEqualTo(new ClientMonitoring(true, ClientMonitoring.AnomalyResponse.CONTAIN));
+    assertThat(ClientJson.toJson(client))
+        .containsEntry("decoy", true)
+        .containsEntry("anomaly_response", "contain");
+    assertThat(ClientJson.parse(ClientJson.toJsonString(client))).isEqualTo(client);
+  }
+
+  @Test
   void writesWhatItReads() {
     Client client = ClientJson.fromJson(Clients.withKeys(valid(), TestKeys.rsa()), 0);
 
@@ -316,7 +335,13 @@ class ClientJsonTest {
               j.put("dpop", "required");
               j.put("tls_client_certificate_bound_access_tokens", true);
             },
-            "exclude each other"));
+            "exclude each other"),
+        invalid(
+            "anomaly response unknown",
+            j -> j.put("anomaly_response", "ignore"),
+            "anomaly_response: \"alert\" or \"contain\""),
+        invalid("anomaly response not a string", j -> j.put("anomaly_response", 1), "wrong type"),
+        invalid("decoy not a boolean", j -> j.put("decoy", "yes"), "wrong type"));
   }
 
   private static Arguments invalid(

@@ -70,6 +70,7 @@ class ClientTest {
           CertificatePolicy.NONE,
           java.util.List.of(),
           ClientDelegation.NONE,
+          ClientMonitoring.DEFAULT,
           0);
     }
   }
