@@ -62,8 +62,13 @@ final class ApiGatewayEmulator implements HttpHandler {
   record OperatorsOnly(String method, String resource, OperatorPrincipals operators) {
 
     boolean denies(Route route, Optional<SigV4Verifier.LocalIdentity> caller) {
+      // "/admin/*": every route under /admin/, as the template's resource policy names them
+      boolean covered =
+          resource.endsWith("/*")
+              ? route.resource().startsWith(resource.substring(0, resource.length() - 1))
+              : route.resource().equals(resource);
       return route.method().equals(method)
-          && route.resource().equals(resource)
+          && covered
           && caller.map(c -> !operators.admits(c.callerArn())).orElse(true);
     }
   }

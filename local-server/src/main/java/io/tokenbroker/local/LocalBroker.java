@@ -15,6 +15,9 @@ import io.tokenbroker.adapters.wiring.DiscoveryWiring;
 import io.tokenbroker.adapters.wiring.IntrospectionWiring;
 import io.tokenbroker.adapters.wiring.KeyRotationWiring;
 import io.tokenbroker.adapters.wiring.RevocationWiring;
+import io.tokenbroker.adapters.federation.RemoteReporterKeys;
+import io.tokenbroker.config.LeakReportConfig;
+import io.tokenbroker.leaks.ReporterKeys;
 import io.tokenbroker.adapters.wiring.TokenWiring;
 import io.tokenbroker.clients.Client;
 import io.tokenbroker.clients.ClientAdmin;
@@ -168,7 +171,13 @@ public final class LocalBroker implements AutoCloseable {
       OperatorPrincipals operators = RevocationConfig.from(env).operators();
       ApiGatewayEmulator gateway =
           new ApiGatewayEmulator(
-              routes(env, tables, operators, options.logFormat(), options.outsideIssuerCerts()),
+              routes(
+                  env,
+                  tables,
+                  operators,
+                  options.logFormat(),
+                  options.outsideIssuerCerts(),
+                  options.leakReporter()),
               sigV4,
               // As template.yaml: no authorizer cache with mutual TLS (it is keyed by the token
               // alone, so a cached Allow would ignore the certificate of a bound token).
@@ -177,7 +186,8 @@ public final class LocalBroker implements AutoCloseable {
                   issuer,
                   tls.isPresent() ? Duration.ZERO : options.authorizerCacheTtl(),
                   options.logFormat()),
-              new ApiGatewayEmulator.OperatorsOnly("POST", "/admin/revocations", operators));
+              // As the template's resource policy: operators only on every /admin/ route.
+              new ApiGatewayEmulator.OperatorsOnly("POST", "/admin/*", operators));
       server.createContext("/", gateway);
       server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
       server.start();
@@ -219,7 +229,8 @@ public final class LocalBroker implements AutoCloseable {
       BrokerTables tables,
       OperatorPrincipals operators,
       LocalBrokerOptions.LogFormat logFormat,
-      Optional<Path> outsideIssuerCerts) {
+      Optional<Path> outsideIssuerCerts,
+      Optional<LocalBrokerOptions.LeakReporter> leakReporter) {
     BrokerAdapters adapters = BrokerAdapters.from(env, ClientTimeouts.requestPath());
     BrokerConfig config = BrokerConfig.from(env);
     Clock clock = Clock.systemUTC();
@@ -245,8 +256,25 @@ public final class LocalBroker implements AutoCloseable {
             tokenTelemetry,
             DpopConfig.from(env),
             issuerKeys);
+    Telemetry revocationTelemetry = telemetry(logFormat, "revocation");
+    // As in Lambda (LEAK_REPORTER_KEYS_URL, public addresses, the JDK's CAs) unless a reporter on
+    // this machine is named with its certificate (the test secret scanner).
+    LeakReportConfig leakConfig =
+        LeakReportConfig.from(
+            leakReporter
+                .map(r -> env.with(Map.of("LEAK_REPORTER_KEYS_URL", r.keysUrl().toString())))
+                .orElse(env));
+    ReporterKeys reporterKeys =
+        leakReporter
+            .flatMap(LocalBrokerOptions.LeakReporter::trustCerts)
+            .<ReporterKeys>map(
+                pem ->
+                    RemoteReporterKeys.forLocalDevelopment(
+                        leakConfig, clock, revocationTelemetry, OutsideIssuerTrust.context(pem)))
+            .orElseGet(() -> RemoteReporterKeys.from(leakConfig, clock, revocationTelemetry));
     var revocationWiring =
-        new RevocationWiring(adapters, config, tables, clock, telemetry(logFormat, "revocation"));
+        new RevocationWiring(
+            adapters, config, tables, clock, revocationTelemetry, reporterKeys);
     var introspectionWiring =
         new IntrospectionWiring(
             adapters, config, tables, clock, telemetry(logFormat, "introspection"));
@@ -267,7 +295,9 @@ public final class LocalBroker implements AutoCloseable {
             revocationWiring.operatorRevocations(),
             revocationWiring.operatorAudit(),
             operators,
-            revocationWiring.handlerTelemetry());
+            revocationWiring.handlerTelemetry(),
+            new RevocationHandler.LeakRoutes(
+                revocationWiring.leakReports(), revocationWiring.reportSignature()));
     var introspection =
         new IntrospectionHandler(
             introspectionWiring.clientAuthentication(),
@@ -279,6 +309,8 @@ public final class LocalBroker implements AutoCloseable {
         new Route("POST", "/revoke", "revocation", revocation, Route.Access.NONE),
         new Route("POST", "/revoke/iam", "revocation", revocation, Route.Access.AWS_IAM),
         new Route("POST", "/admin/revocations", "revocation", revocation, Route.Access.AWS_IAM),
+        new Route("POST", "/leaks/github", "revocation", revocation, Route.Access.NONE),
+        new Route("POST", "/admin/leaks", "revocation", revocation, Route.Access.AWS_IAM),
         new Route("POST", "/introspect", "introspection", introspection, Route.Access.NONE),
         new Route("POST", "/introspect/iam", "introspection", introspection, Route.Access.AWS_IAM),
         new Route("GET", "/.well-known/jwks.json", "discovery", discovery, Route.Access.NONE),

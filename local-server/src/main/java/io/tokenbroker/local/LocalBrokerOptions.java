@@ -27,6 +27,10 @@ import java.util.Optional;
  *     JDK's CAs, and loopback issuers allowed (--trust-issuer-certs FILE or
  *     BROKER_TRUST_ISSUER_CERTS; unset: as in Lambda, public addresses and the JDK's CAs only;
  *     private and link-local addresses stay refused either way)
+ * @param leakReporter local development of leak reports: the keys URL of a secret scanner served
+ *     on this machine (dev-support's TestSecretScanner) and the PEM file of its TLS certificate
+ *     (--leak-reporter-keys-url URL and --trust-reporter-certs FILE, or BROKER_LEAK_REPORTER_KEYS_URL
+ *     and BROKER_TRUST_REPORTER_CERTS; unset: no reporter keys, every signed report refused)
  */
 public record LocalBrokerOptions(
     int port,
@@ -37,7 +41,53 @@ public record LocalBrokerOptions(
     LogFormat logFormat,
     boolean dpopNonces,
     Optional<Https> https,
-    Optional<Path> outsideIssuerCerts) {
+    Optional<Path> outsideIssuerCerts,
+    Optional<LeakReporter> leakReporter) {
+
+  /** A secret scanner's keys URL, and the certificates to trust when it is on this machine. */
+  public record LeakReporter(URI keysUrl, Optional<Path> trustCerts) {}
+
+  /** Without a local leak reporter. */
+  public LocalBrokerOptions(
+      int port,
+      Optional<URI> awsEndpoint,
+      String tablePrefix,
+      Optional<Path> clientsFile,
+      Duration authorizerCacheTtl,
+      LogFormat logFormat,
+      boolean dpopNonces,
+      Optional<Https> https,
+      Optional<Path> outsideIssuerCerts) {
+    this(
+        port,
+        awsEndpoint,
+        tablePrefix,
+        clientsFile,
+        authorizerCacheTtl,
+        logFormat,
+        dpopNonces,
+        https,
+        outsideIssuerCerts,
+        Optional.empty());
+  }
+
+  /**
+   * These options with a leak reporter's keys URL, its TLS certificate trusted from {@code pem}, on
+   * loopback too (local development of leak reports, e.g. with dev-support's TestSecretScanner).
+   */
+  public LocalBrokerOptions withLeakReporter(URI keysUrl, Path pem) {
+    return new LocalBrokerOptions(
+        port,
+        awsEndpoint,
+        tablePrefix,
+        clientsFile,
+        authorizerCacheTtl,
+        logFormat,
+        dpopNonces,
+        https,
+        outsideIssuerCerts,
+        Optional.of(new LeakReporter(keysUrl, Optional.of(pem))));
+  }
 
   /** Without local outside issuers. */
   public LocalBrokerOptions(
@@ -139,7 +189,8 @@ public record LocalBrokerOptions(
         format,
         dpopNonces,
         https,
-        outsideIssuerCerts);
+        outsideIssuerCerts,
+        leakReporter);
   }
 
   /** These options with DPoP server nonces required, or not. */
@@ -153,7 +204,8 @@ public record LocalBrokerOptions(
         logFormat,
         required,
         https,
-        outsideIssuerCerts);
+        outsideIssuerCerts,
+        leakReporter);
   }
 
   /** These options with the HTTPS listener. */
@@ -167,7 +219,8 @@ public record LocalBrokerOptions(
         logFormat,
         dpopNonces,
         Optional.of(value),
-        outsideIssuerCerts);
+        outsideIssuerCerts,
+        leakReporter);
   }
 
   /**
@@ -184,7 +237,8 @@ public record LocalBrokerOptions(
         logFormat,
         dpopNonces,
         https,
-        Optional.of(pem));
+        Optional.of(pem),
+        leakReporter);
   }
 
   /** Options from the command line (--port N) over the environment. */
@@ -207,8 +261,20 @@ public record LocalBrokerOptions(
         Optional.ofNullable(env.get("BROKER_TRUST_ISSUER_CERTS"))
             .filter(v -> !v.isBlank())
             .map(Path::of);
+    Optional<URI> reporterKeys =
+        Optional.ofNullable(env.get("BROKER_LEAK_REPORTER_KEYS_URL"))
+            .filter(v -> !v.isBlank())
+            .map(URI::create);
+    Optional<Path> reporterCerts =
+        Optional.ofNullable(env.get("BROKER_TRUST_REPORTER_CERTS"))
+            .filter(v -> !v.isBlank())
+            .map(Path::of);
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
+        case "--leak-reporter-keys-url" ->
+            reporterKeys = Optional.of(URI.create(value(args, ++i, "--leak-reporter-keys-url")));
+        case "--trust-reporter-certs" ->
+            reporterCerts = Optional.of(Path.of(value(args, ++i, "--trust-reporter-certs")));
         case "--tls-client-auth-cas" ->
             tlsClientAuthCas = Optional.of(Path.of(value(args, ++i, "--tls-client-auth-cas")));
         case "--port" -> port = Integer.parseInt(value(args, ++i, "--port"));
@@ -233,6 +299,12 @@ public record LocalBrokerOptions(
           "tls_client_auth CAs need a truststore: give --truststore (or BROKER_TLS_TRUSTSTORE)"
               + " too");
     }
+    if (reporterCerts.isPresent() && reporterKeys.isEmpty()) {
+      throw new IllegalArgumentException(
+          "reporter certificates are for a reporter's keys URL: give --leak-reporter-keys-url (or"
+              + " BROKER_LEAK_REPORTER_KEYS_URL) too");
+    }
+    Optional<Path> reporterTrust = reporterCerts;
     Optional<Path> trusted = truststore;
     Optional<Path> cas = tlsClientAuthCas;
     Optional<URI> endpoint =
@@ -247,7 +319,8 @@ public record LocalBrokerOptions(
         logFormat(env.getOrDefault("BROKER_LOG_FORMAT", "text")),
         dpopNonces(env.getOrDefault("BROKER_DPOP_NONCES", "off")),
         httpsPort.map(p -> new Https(p, trusted, cas)),
-        issuerCerts);
+        issuerCerts,
+        reporterKeys.map(url -> new LeakReporter(url, reporterTrust)));
   }
 
   private static boolean dpopNonces(String value) {

@@ -44,6 +44,22 @@ public final class Json {
   }
 
   /**
+   * @throws TooDeep if it nests deeper than {@link #MAX_DEPTH}
+   * @throws ParseException if the text is not exactly one JSON array
+   */
+  public static java.util.List<Object> array(String text) throws ParseException {
+    requireDepthWithinLimit(text);
+    if (!text.strip().startsWith("[")) {
+      throw new ParseException("not a JSON array", 0);
+    }
+    java.util.List<Object> array = com.nimbusds.jose.util.JSONArrayUtils.parse(text);
+    if (array == null) {
+      throw new ParseException("not a JSON array", 0);
+    }
+    return array;
+  }
+
+  /**
    * Checks the nesting of JSON text without parsing it: counts brackets outside strings. For text
    * another parser reads next (Nimbus's, for a client assertion). Malformed text is left to the
    * parser.

@@ -96,6 +96,18 @@ class ArchitectureTest {
                   "revocation",
                   "telemetry",
                   "tokens",
+                  "verify")),
+          Map.entry(
+              "leaks",
+              Set.of(
+                  "alerts",
+                  "errors",
+                  "json",
+                  "operator",
+                  "refresh",
+                  "revocation",
+                  "telemetry",
+                  "tokens",
                   "verify")));
 
   @ArchTest

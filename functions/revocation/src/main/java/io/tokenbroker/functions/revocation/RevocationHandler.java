@@ -12,7 +12,14 @@ import io.tokenbroker.adapters.telemetry.JsonLinesTelemetry;
 import io.tokenbroker.adapters.wiring.RevocationWiring;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.errors.RequestRejected;
+import io.tokenbroker.json.JsonText;
+import io.tokenbroker.leaks.Finding;
+import io.tokenbroker.leaks.LeakReport;
+import io.tokenbroker.leaks.LeakReports;
+import io.tokenbroker.leaks.ReportSignature;
+import io.tokenbroker.leaks.Reporter;
 import io.tokenbroker.oauth.RevocationService;
+import io.tokenbroker.operator.AuditEntry;
 import io.tokenbroker.operator.AuditTrail;
 import io.tokenbroker.operator.OperatorPrincipals;
 import io.tokenbroker.operator.OperatorReason;
@@ -23,18 +30,25 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Revocation. {@code POST /revoke} ({@code private_key_jwt}) and {@code /revoke/iam} (AWS_IAM): a
  * client revokes its own access or refresh token (RFC 7009). {@code POST /admin/revocations}
  * (AWS_IAM, operator roles only: OPERATOR_PRINCIPAL_ARNS, enforced by the API's resource policy and
- * again here): revoke a token by jti, every token of a client, or every token of a key.
+ * again here): revoke a token by jti, every token of a client, or every token of a key. Leak
+ * reports: {@code POST /leaks/github} (public; GitHub secret scanning's signed JSON, checked before
+ * anything is read) and {@code POST /admin/leaks} (AWS_IAM, operators only), the same JSON array,
+ * answered per value with GitHub's {@code token_hash}, {@code token_type}, {@code label}.
  */
 public final class RevocationHandler implements RequestStreamHandler {
 
   static final String REVOKE_IAM = "/revoke/iam";
   static final String ADMIN = "/admin/revocations";
+  static final String LEAKS_GITHUB = "/leaks/github";
+  static final String ADMIN_LEAKS = "/admin/leaks";
   static final int MAX_BODY_CHARS = 16 * 1024;
 
   private final ClientAuthentication authenticator;
@@ -42,6 +56,7 @@ public final class RevocationHandler implements RequestStreamHandler {
   private final OperatorRevocations operators;
   private final AuditTrail audit;
   private final OperatorPrincipals operatorPrincipals;
+  private final Optional<LeakRoutes> leaks;
   private final HttpFunction http;
   private SnapStartHooks snapStart; // held here: CRaC contexts may hold their resources weakly
 
@@ -59,7 +74,8 @@ public final class RevocationHandler implements RequestStreamHandler {
         wiring.operatorRevocations(),
         wiring.operatorAudit(),
         RevocationConfig.from(env).operators(),
-        wiring.handlerTelemetry());
+        wiring.handlerTelemetry(),
+        new LeakRoutes(wiring.leakReports(), wiring.reportSignature()));
     snapStart = wiring.snapStartHooks((in, out) -> handleRequest(in, out, null));
   }
 
@@ -73,14 +89,36 @@ public final class RevocationHandler implements RequestStreamHandler {
       OperatorRevocations operators,
       AuditTrail audit,
       OperatorPrincipals operatorPrincipals,
+      Telemetry telemetry,
+      LeakRoutes leaks) {
+    this.authenticator = authenticator;
+    this.revocations = revocations;
+    this.operators = operators;
+    this.audit = audit;
+    this.operatorPrincipals = operatorPrincipals;
+    this.leaks = Optional.of(leaks);
+    this.http = new HttpFunction(telemetry);
+  }
+
+  /** Without the leak routes (tests of the revocation routes alone): they answer 404. */
+  public RevocationHandler(
+      ClientAuthentication authenticator,
+      RevocationService revocations,
+      OperatorRevocations operators,
+      AuditTrail audit,
+      OperatorPrincipals operatorPrincipals,
       Telemetry telemetry) {
     this.authenticator = authenticator;
     this.revocations = revocations;
     this.operators = operators;
     this.audit = audit;
     this.operatorPrincipals = operatorPrincipals;
+    this.leaks = Optional.empty();
     this.http = new HttpFunction(telemetry);
   }
+
+  /** The leak report routes' service and the public route's signature check. */
+  public record LeakRoutes(LeakReports reports, ReportSignature signature) {}
 
   /** The SnapStart hooks, if Lambda built this handler (else null). */
   SnapStartHooks snapStartHooks() {
@@ -93,6 +131,9 @@ public final class RevocationHandler implements RequestStreamHandler {
   }
 
   private HttpResponse respond(HttpRequest request) {
+    if (request.route().equals(LEAKS_GITHUB) || request.route().equals(ADMIN_LEAKS)) {
+      return leakReport(request);
+    }
     if (request.route().equals(ADMIN)) {
       operatorPrincipals.check(request.context().iamCallerArn()); // before anything is read
       return operatorRevocation(
@@ -107,6 +148,57 @@ public final class RevocationHandler implements RequestStreamHandler {
         token,
         new RequestOrigin(request.context().sourceIp(), request.context().userAgent()));
     return new HttpResponse(200, Map.of("Cache-Control", "no-store"), "");
+  }
+
+  /**
+   * A leak report. GitHub's: the signature over the raw body first (401, nothing read, when it
+   * fails); an operator's: the caller checked as on the admin route. Then the JSON array, then
+   * every value acted on ({@link LeakReports}); the answer per value, in order.
+   */
+  private HttpResponse leakReport(HttpRequest request) {
+    LeakRoutes routes =
+        leaks.orElseThrow(
+            () ->
+                new RequestRejected(
+                    io.tokenbroker.errors.OAuthError.NOT_FOUND,
+                    io.tokenbroker.adapters.http.HttpReason.UNKNOWN_ROUTE,
+                    "no such route"));
+    if (!request.method().equals("POST")) {
+      throw RequestRejected.methodNotAllowed("POST");
+    }
+    Reporter reporter;
+    if (request.route().equals(ADMIN_LEAKS)) {
+      operatorPrincipals.check(request.context().iamCallerArn()); // before anything is read
+      reporter =
+          new Reporter(request.context().iamCallerArn().orElseThrow(), AuditEntry.ADMIN_ROUTE);
+    } else {
+      reporter =
+          routes
+              .signature()
+              .verify(
+                  request.singleHeader("Github-Public-Key-Identifier"),
+                  request.singleHeader("Github-Public-Key-Signature"),
+                  request.body(),
+                  request.context().sourceIp());
+    }
+    List<Finding> findings =
+        routes
+            .reports()
+            .report(
+                reporter,
+                LeakReport.parse(request.body()),
+                new RequestOrigin(request.context().sourceIp(), request.context().userAgent()));
+    StringBuilder answer = new StringBuilder("[");
+    for (Finding finding : findings) {
+      answer.append(answer.length() == 1 ? "{" : ",{").append("\"token_hash\":");
+      JsonText.string(answer, finding.tokenHash()).append(",\"token_type\":");
+      JsonText.string(answer, finding.tokenType()).append(",\"label\":");
+      JsonText.string(answer, finding.label()).append('}');
+    }
+    return new HttpResponse(
+        200,
+        Map.of("Content-Type", "application/json", "Cache-Control", "no-store"),
+        answer.append(']').toString());
   }
 
   /**
