@@ -127,7 +127,8 @@ class TemplateIT {
       integrations++;
       assertThat(invocations.group(2)).as(invocations.group()).isEqualTo(":live");
     }
-    assertThat(integrations).as("integrations and the authorizer found in the API").isEqualTo(11);
+    // 11, and the two leak report routes
+    assertThat(integrations).as("integrations and the authorizer found in the API").isEqualTo(13);
   }
 
   /**
@@ -542,6 +543,44 @@ class TemplateIT {
       assertThat(invokes(policy, null, iamRoute, operator)).as(iamRoute).isFalse();
     }
     assertThat(verdict(policy, operator, admin, operator)).isEqualTo(Verdict.NONE);
+  }
+
+  @Test
+  void letsGitHubReachTheLeakReportRouteAndOnlyOperatorsTheAdminLeakRoute() {
+    Map<String, Object> policy =
+        object(
+            object(template().ofType("AWS::ApiGateway::RestApi").get("BrokerApi"), "Body"),
+            "x-amazon-apigateway-policy");
+    String operator = "arn:aws:iam::123456789012:role/ops/broker-operator";
+    String workload = "arn:aws:iam::123456789012:role/ci-deployer";
+    String github = "execute-api:/prod/POST/leaks/github";
+    String adminLeaks = "execute-api:/prod/POST/admin/leaks";
+    assertThat(verdict(policy, null, github, operator)).isEqualTo(Verdict.ALLOW);
+    assertThat(invokes(policy, operator, adminLeaks, operator)).isTrue();
+    assertThat(invokes(policy, workload, adminLeaks, operator)).isFalse();
+    assertThat(invokes(policy, null, adminLeaks, operator)).as("anonymous").isFalse();
+    assertThat(invokes(policy, operator, adminLeaks, "")).as("no operators: nobody").isFalse();
+    String foreignRole = "arn:aws:iam::210987654321:role/broker-operator";
+    assertThat(invokes(policy, foreignRole, adminLeaks, foreignRole)).isFalse();
+
+    Map<String, Object> revocation =
+        template().ofType("AWS::Lambda::Function").get("RevocationFunction");
+    assertThat(object(object(revocation, "Environment"), "Variables").get("LEAK_REPORTER_KEYS_URL"))
+        .isEqualTo(Map.of("Ref", "LeakReporterKeysUrl"));
+    java.util.regex.Pattern url =
+        java.util.regex.Pattern.compile(
+            (String) object(template().parameters, "LeakReporterKeysUrl").get("AllowedPattern"));
+    assertThat(url.matcher("https://api.github.com/meta/public_keys/secret_scanning").matches())
+        .isTrue();
+    assertThat(url.matcher("").matches()).isTrue();
+    assertThat(url.matcher("http://api.github.com/meta").matches()).isFalse();
+    // API Gateway may invoke the revocation function on both routes
+    assertThat(
+            template().ofType("AWS::Lambda::Permission").values().stream()
+                .map(p -> String.valueOf(p.get("SourceArn")))
+                .filter(arn -> arn.contains("/POST/leaks/github") || arn.contains("/POST/admin/leaks"))
+                .count())
+        .isEqualTo(2);
   }
 
   private static final String ACCOUNT = "123456789012";
