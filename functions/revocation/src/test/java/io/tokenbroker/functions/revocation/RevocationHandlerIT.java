@@ -125,6 +125,109 @@ class RevocationHandlerIT {
     return handler;
   }
 
+  /** GitHub's stand-in: its key pinned in LEAK_REPORTER_KEYS, as a deployment may pin it. */
+  private static final io.tokenbroker.devsupport.TestSecretScanner.ScanningKey SCANNING_KEY =
+      io.tokenbroker.devsupport.TestSecretScanner.unpublishedKey();
+
+  /** The handler as Lambda's no-argument constructor wires it, leak routes included. */
+  private static RevocationHandler withLeakRoutes() {
+    String pem =
+        "-----BEGIN PUBLIC KEY-----\\n"
+            + java.util.Base64.getEncoder()
+                .encodeToString(SCANNING_KEY.keys().getPublic().getEncoded())
+            + "\\n-----END PUBLIC KEY-----\\n";
+    Env env =
+        broker.env.with(
+            Map.of(
+                "OPERATOR_PRINCIPAL_ARNS",
+                OPERATOR_ROLES,
+                "LEAK_REPORTER_KEYS",
+                "{\"public_keys\":[{\"key_identifier\":\""
+                    + SCANNING_KEY.identifier()
+                    + "\",\"key\":\""
+                    + pem
+                    + "\",\"is_current\":true}]}"));
+    RevocationWiring wiring = RevocationWiring.fromEnvironment(env, Clock.systemUTC(), TELEMETRY);
+    return new RevocationHandler(
+        wiring.clientAuthentication(),
+        wiring.revocations(),
+        wiring.operatorRevocations(),
+        wiring.operatorAudit(),
+        RevocationConfig.from(env).operators(),
+        wiring.handlerTelemetry(),
+        new RevocationHandler.LeakRoutes(wiring.leakReports(), wiring.reportSignature()));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void revokesAnAccessTokenGitHubReportsAndAnswersInItsFeedbackFormat() throws Exception {
+    RevocationHandler leaks = withLeakRoutes();
+    IssuedToken token = broker.issue(alice, "");
+    String body = io.tokenbroker.devsupport.TestSecretScanner.body(java.util.List.of(token.accessToken(), "nope"));
+    Map<String, Object> event = EventFiles.load("revocation/leak-report-github.json");
+    event.put("body", body);
+    Map<String, Object> headers = (Map<String, Object>) event.get("headers");
+    Map<String, Object> multi = (Map<String, Object>) event.get("multiValueHeaders");
+    String signature = io.tokenbroker.devsupport.TestSecretScanner.sign(SCANNING_KEY, body);
+    for (var header :
+        Map.of(
+                "Github-Public-Key-Identifier", SCANNING_KEY.identifier(),
+                "Github-Public-Key-Signature", signature)
+            .entrySet()) {
+      headers.put(header.getKey(), header.getValue());
+      multi.put(header.getKey(), java.util.List.of(header.getValue()));
+    }
+
+    Map<String, Object> response =
+        EventFiles.invoke((in, out) -> leaks.handleRequest(in, out, null), event);
+
+    assertThat(response.get("statusCode")).isEqualTo(200L);
+    assertThat(EventFiles.headers(response)).containsEntry("Cache-Control", "no-store");
+    String answer = (String) response.get("body");
+    assertThat(answer).doesNotContain(token.accessToken());
+    assertThat(io.tokenbroker.json.Json.array(answer))
+        .extracting(m -> (Object) ((Map<?, ?>) m).get("label"))
+        .containsExactly("true_positive", "false_positive");
+    assertThat(revoked(token)).isTrue();
+    assertThat(TELEMETRY.everything()).doesNotContain(token.accessToken());
+  }
+
+  @Test
+  void refusesTheSampleReportWhoseSignatureIsGitHubsDocumentationExample() {
+    RevocationHandler leaks = withLeakRoutes();
+
+    Map<String, Object> response =
+        EventFiles.invoke(
+            (in, out) -> leaks.handleRequest(in, out, null),
+            EventFiles.load("revocation/leak-report-github.json"));
+
+    assertThat(response.get("statusCode")).isEqualTo(401L);
+  }
+
+  @Test
+  void letsOnlyOperatorsReportOnTheAdminLeakRoute() {
+    RevocationHandler leaks = withLeakRoutes();
+    IssuedToken token = broker.issue(alice, "");
+    Map<String, Object> byOperator = EventFiles.load("revocation/admin-leak-report.json");
+    byOperator.put("body", io.tokenbroker.devsupport.TestSecretScanner.body(java.util.List.of(token.accessToken())));
+    Map<String, Object> byOther = EventFiles.load("revocation/admin-leak-report.json");
+    byOther.put("body", byOperator.get("body"));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> identity =
+        (Map<String, Object>) ((Map<String, Object>) byOther.get("requestContext")).get("identity");
+    identity.put("userArn", "arn:aws:sts::123456789012:assumed-role/ci-deployer/s1");
+
+    Map<String, Object> refused =
+        EventFiles.invoke((in, out) -> leaks.handleRequest(in, out, null), byOther);
+    assertThat(refused.get("statusCode")).isEqualTo(403L);
+    assertThat(revoked(token)).isFalse();
+
+    Map<String, Object> done =
+        EventFiles.invoke((in, out) -> leaks.handleRequest(in, out, null), byOperator);
+    assertThat(done.get("statusCode")).isEqualTo(200L);
+    assertThat(revoked(token)).isTrue();
+  }
+
   /** The SnapStart hooks each wiring registered for its handler, as Lambda's handler keeps them. */
   private static final java.util.Map<Object, SnapStartHooks> HOOKS =
       new java.util.concurrent.ConcurrentHashMap<>();
