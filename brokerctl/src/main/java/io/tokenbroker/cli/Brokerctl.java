@@ -53,6 +53,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
     subcommands = {
       ClientsCommand.class,
       RevokeCommand.class,
+      ReportLeakCommand.class,
       KeysCommand.class,
       KeygenCommand.class,
       AssertionCommand.class,
@@ -480,6 +481,32 @@ public final class Brokerctl {
                         + option
                         + ", --stack-name, --table-prefix, or set "
                         + variable));
+  }
+
+  /**
+   * The broker's API base URL: {@code explicit} (an option), else the stack's ApiUrl output (with
+   * --stack-name), else BROKER_API_URL.
+   */
+  URI apiUrl(URI explicit) {
+    if (explicit != null) {
+      return explicit;
+    }
+    if (stackName != null) {
+      return URI.create(
+          Optional.ofNullable(stackOutputs().get("ApiUrl"))
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "stack " + stackName + " has no output ApiUrl; give --api-url")));
+    }
+    return Optional.ofNullable(environment.get("BROKER_API_URL"))
+        .filter(v -> !v.isBlank())
+        .map(URI::create)
+        .orElseThrow(
+            () ->
+                new ParameterException(
+                    spec.commandLine(),
+                    "no API URL: give --api-url or --stack-name, or set BROKER_API_URL"));
   }
 
   /** The stack's outputs, asked of CloudFormation once per run. */

@@ -265,7 +265,79 @@ class LocalLeakReportIT {
     assertThat(millis.getLast()).isLessThanOrEqualTo(REVOCATION_BOUND.toMillis());
   }
 
+  @Test
+  void brokerctlReportsFromAFileThroughTheOperatorsRoute() throws Exception {
+    String token = (String) demoGrant().get("access_token");
+    Path values = dir.resolve("found.txt");
+    Files.writeString(values, "\n" + token + "\n  ghp_notOurs  \n");
+
+    String[] run =
+        brokerctl(
+            DemoWorkload.operatorAwsEnvironment(),
+            "report-leak",
+            "--file",
+            values.toString(),
+            "--found-at",
+            "https://tickets.example/INC-42");
+
+    assertThat(run[0]).as(run[1]).isEqualTo("0");
+    assertThat(run[1])
+        .contains("true_positive  sha256:" + sha256(token) + "  revoked")
+        .contains("false_positive  sha256:" + sha256("ghp_notOurs"))
+        .contains("2 reported: 1 revoked")
+        .doesNotContain(token);
+    awaitRefused(token, Instant.now());
+    assertThat(entriesFor(sha256(token)))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.actor()).isEqualTo(LocalDemo.OPERATOR.callerArn());
+              assertThat(e.detail()).contains("url=https://tickets.example/INC-42");
+            });
+  }
+
+  @Test
+  void brokerctlNeverTakesAValueFromTheCommandLineNorLetsAWorkloadReport() throws Exception {
+    String token = (String) demoGrant().get("access_token");
+    Path values = dir.resolve("workload.txt");
+    Files.writeString(values, token + "\n");
+
+    String[] onArgv =
+        brokerctl(
+            DemoWorkload.operatorAwsEnvironment(), "report-leak", "--found-at", "x", token);
+    String[] byWorkload =
+        brokerctl(
+            DemoWorkload.awsEnvironment(),
+            "report-leak",
+            "--file",
+            values.toString(),
+            "--found-at",
+            "x");
+    String[] help = brokerctl(DemoWorkload.operatorAwsEnvironment(), "report-leak", "--help");
+
+    assertThat(onArgv[0]).isEqualTo("2");
+    assertThat(onArgv[1]).contains("never read from the command line").doesNotContain(token);
+    assertThat(byWorkload[0]).isEqualTo("1");
+    assertThat(byWorkload[1]).contains("403").doesNotContain(token);
+    assertThat(help[0]).isEqualTo("0");
+    assertThat(help[1]).contains("--found-at", "stdin");
+    assertThat(api(token)).isEqualTo(200);
+    assertThat(entriesFor(sha256(token))).isEmpty();
+  }
+
   // ---- helpers
+
+  /** brokerctl with {@code aws} credentials and the local server's API URL: exit code, output. */
+  private static String[] brokerctl(Map<String, String> aws, String... args) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    var env = new java.util.HashMap<>(aws);
+    env.put("BROKER_API_URL", broker.issuer().toString());
+    var cli = io.tokenbroker.cli.Brokerctl.commandLine(new io.tokenbroker.cli.Brokerctl(env));
+    cli.setOut(new java.io.PrintWriter(out, true));
+    cli.setErr(new java.io.PrintWriter(out, true));
+    int exit = cli.execute(args);
+    return new String[] {String.valueOf(exit), out.toString()};
+  }
 
   /** Waits until the demo API refuses {@code token}; how long after {@code from} it did. */
   private static Duration awaitRefused(String token, Instant from) throws Exception {
