@@ -85,7 +85,8 @@ final class ReportLeakCommand implements Callable<Integer> {
   @Option(
       names = "--api-url",
       paramLabel = "URL",
-      description = "The broker's API base URL. Default: --stack-name's ApiUrl, else BROKER_API_URL.")
+      description =
+          "The broker's API base URL. Default: --stack-name's ApiUrl, else BROKER_API_URL.")
   URI apiUrl;
 
   /** Anything on the command line beyond the options: refused, and never echoed. */

@@ -46,7 +46,9 @@ public final class TestSecretScanner implements AutoCloseable {
 
   public static final String KEYS_PATH = "/meta/public_keys/secret_scanning";
 
-  /** One signing key: its identifier (hex SHA-256 of its SubjectPublicKeyInfo, as GitHub's look). */
+  /**
+   * One signing key: its identifier (hex SHA-256 of its SubjectPublicKeyInfo, as GitHub's look).
+   */
   public record ScanningKey(String identifier, KeyPair keys, boolean current) {}
 
   private final X509Builder.Issued tls;
@@ -62,8 +64,7 @@ public final class TestSecretScanner implements AutoCloseable {
             .ip("127.0.0.1")
             .selfSigned();
     published.add(newKey(true));
-    this.server =
-        HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    this.server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.setHttpsConfigurator(new HttpsConfigurator(serverContext(tls)));
     server.setExecutor(executor);
     server.createContext("/", this::answer);
@@ -237,8 +238,9 @@ public final class TestSecretScanner implements AutoCloseable {
   }
 
   private static String pem(ScanningKey key) {
-    String base64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-        .encodeToString(key.keys().getPublic().getEncoded());
+    String base64 =
+        Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+            .encodeToString(key.keys().getPublic().getEncoded());
     return "-----BEGIN PUBLIC KEY-----\n" + base64 + "\n-----END PUBLIC KEY-----\n";
   }
 

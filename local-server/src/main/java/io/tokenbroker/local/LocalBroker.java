@@ -6,6 +6,7 @@ import io.tokenbroker.adapters.aws.ClientTimeouts;
 import io.tokenbroker.adapters.dynamodb.BrokerTables;
 import io.tokenbroker.adapters.dynamodb.DynamoDbKeyRepository;
 import io.tokenbroker.adapters.federation.RemoteIssuerKeys;
+import io.tokenbroker.adapters.federation.RemoteReporterKeys;
 import io.tokenbroker.adapters.lifecycle.RenewableRandom;
 import io.tokenbroker.adapters.provisioning.BrokerProvisioner;
 import io.tokenbroker.adapters.provisioning.NonceKeyProvisioner;
@@ -15,9 +16,6 @@ import io.tokenbroker.adapters.wiring.DiscoveryWiring;
 import io.tokenbroker.adapters.wiring.IntrospectionWiring;
 import io.tokenbroker.adapters.wiring.KeyRotationWiring;
 import io.tokenbroker.adapters.wiring.RevocationWiring;
-import io.tokenbroker.adapters.federation.RemoteReporterKeys;
-import io.tokenbroker.config.LeakReportConfig;
-import io.tokenbroker.leaks.ReporterKeys;
 import io.tokenbroker.adapters.wiring.TokenWiring;
 import io.tokenbroker.clients.Client;
 import io.tokenbroker.clients.ClientAdmin;
@@ -26,6 +24,7 @@ import io.tokenbroker.config.BrokerConfig;
 import io.tokenbroker.config.DpopConfig;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.config.FederationConfig;
+import io.tokenbroker.config.LeakReportConfig;
 import io.tokenbroker.config.RotationConfig;
 import io.tokenbroker.devsupport.MotoServer;
 import io.tokenbroker.federation.IssuerKeys;
@@ -39,6 +38,7 @@ import io.tokenbroker.functions.rotation.KeyRotationHandler;
 import io.tokenbroker.functions.token.TokenHandler;
 import io.tokenbroker.keys.KeyState;
 import io.tokenbroker.keys.SigningKey;
+import io.tokenbroker.leaks.ReporterKeys;
 import io.tokenbroker.operator.OperatorPrincipals;
 import io.tokenbroker.telemetry.Telemetry;
 import java.io.IOException;
@@ -273,8 +273,7 @@ public final class LocalBroker implements AutoCloseable {
                         leakConfig, clock, revocationTelemetry, OutsideIssuerTrust.context(pem)))
             .orElseGet(() -> RemoteReporterKeys.from(leakConfig, clock, revocationTelemetry));
     var revocationWiring =
-        new RevocationWiring(
-            adapters, config, tables, clock, revocationTelemetry, reporterKeys);
+        new RevocationWiring(adapters, config, tables, clock, revocationTelemetry, reporterKeys);
     var introspectionWiring =
         new IntrospectionWiring(
             adapters, config, tables, clock, telemetry(logFormat, "introspection"));

@@ -27,10 +27,11 @@ import java.util.Optional;
  *     JDK's CAs, and loopback issuers allowed (--trust-issuer-certs FILE or
  *     BROKER_TRUST_ISSUER_CERTS; unset: as in Lambda, public addresses and the JDK's CAs only;
  *     private and link-local addresses stay refused either way)
- * @param leakReporter local development of leak reports: the keys URL of a secret scanner served
- *     on this machine (dev-support's TestSecretScanner) and the PEM file of its TLS certificate
- *     (--leak-reporter-keys-url URL and --trust-reporter-certs FILE, or BROKER_LEAK_REPORTER_KEYS_URL
- *     and BROKER_TRUST_REPORTER_CERTS; unset: no reporter keys, every signed report refused)
+ * @param leakReporter local development of leak reports: the keys URL of a secret scanner served on
+ *     this machine (dev-support's TestSecretScanner) and the PEM file of its TLS certificate
+ *     (--leak-reporter-keys-url URL and --trust-reporter-certs FILE, or
+ *     BROKER_LEAK_REPORTER_KEYS_URL and BROKER_TRUST_REPORTER_CERTS; unset: no reporter keys, every
+ *     signed report refused)
  */
 public record LocalBrokerOptions(
     int port,

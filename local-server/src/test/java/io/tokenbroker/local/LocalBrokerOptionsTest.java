@@ -25,6 +25,31 @@ class LocalBrokerOptionsTest {
   }
 
   @Test
+  void pointsAtALocalLeakReporterOnlyWithItsKeysUrl() {
+    assertThat(LocalBrokerOptions.parse(NO_ARGS, Map.of()).leakReporter()).isEmpty();
+    assertThat(
+            LocalBrokerOptions.parse(
+                    new String[] {
+                      "--leak-reporter-keys-url",
+                      "https://localhost:9443/meta/public_keys/secret_scanning",
+                      "--trust-reporter-certs",
+                      "/tmp/scanner.pem"
+                    },
+                    Map.of())
+                .leakReporter())
+        .contains(
+            new LocalBrokerOptions.LeakReporter(
+                java.net.URI.create("https://localhost:9443/meta/public_keys/secret_scanning"),
+                Optional.of(Path.of("/tmp/scanner.pem"))));
+    assertThatThrownBy(
+            () ->
+                LocalBrokerOptions.parse(
+                    NO_ARGS, Map.of("BROKER_TRUST_REPORTER_CERTS", "/tmp/scanner.pem")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--leak-reporter-keys-url");
+  }
+
+  @Test
   void refusesAnUnknownLogFormatNamingTheVariable() {
     assertThatThrownBy(() -> LocalBrokerOptions.parse(NO_ARGS, Map.of("BROKER_LOG_FORMAT", "xml")))
         .isInstanceOf(IllegalArgumentException.class)

@@ -174,7 +174,11 @@ class LocalLeakReportIT {
     byte[] signature = Base64.getUrlDecoder().decode(parts[2]);
     signature[5] ^= 1;
     String forgedToken =
-        parts[0] + "." + parts[1] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(signature);
+        parts[0]
+            + "."
+            + parts[1]
+            + "."
+            + Base64.getUrlEncoder().withoutPadding().encodeToString(signature);
     String unknownRefresh = unknownButWellFormedRefreshToken();
     List<String> values = List.of("ghp_notOursAtAll", forgedToken, unknownRefresh);
 
@@ -201,14 +205,18 @@ class LocalLeakReportIT {
 
     HttpResponse<String> byWorkload =
         HTTP.send(
-            jsonPost(SignedPosts.post(URI.create(broker.issuer() + "/admin/leaks"), LocalDemo.IDENTITY, body)),
+            jsonPost(
+                SignedPosts.post(
+                    URI.create(broker.issuer() + "/admin/leaks"), LocalDemo.IDENTITY, body)),
             HttpResponse.BodyHandlers.ofString());
     assertThat(byWorkload.statusCode()).isEqualTo(403);
     assertThat(api(token)).isEqualTo(200);
 
     HttpResponse<String> byOperator =
         HTTP.send(
-            jsonPost(SignedPosts.post(URI.create(broker.issuer() + "/admin/leaks"), LocalDemo.OPERATOR, body)),
+            jsonPost(
+                SignedPosts.post(
+                    URI.create(broker.issuer() + "/admin/leaks"), LocalDemo.OPERATOR, body)),
             HttpResponse.BodyHandlers.ofString());
     assertThat(byOperator.statusCode()).as(byOperator.body()).isEqualTo(200);
     assertThat(byOperator.body()).contains("true_positive");
@@ -224,8 +232,8 @@ class LocalLeakReportIT {
 
   /**
    * Report-to-rejection: from the report's acknowledgement (its 200) until the warm authorizer (it
-   * has just allowed the token, so its revocation state is cached) refuses the token. Several
-   * runs at once (each its own token); the documented bound is REVOCATION_CACHE_SECONDS.
+   * has just allowed the token, so its revocation state is cached) refuses the token. Several runs
+   * at once (each its own token); the documented bound is REVOCATION_CACHE_SECONDS.
    */
   @Test
   void everyWarmAuthorizerRefusesAReportedTokenWithinTheRevocationBound() throws Exception {
@@ -303,8 +311,7 @@ class LocalLeakReportIT {
     Files.writeString(values, token + "\n");
 
     String[] onArgv =
-        brokerctl(
-            DemoWorkload.operatorAwsEnvironment(), "report-leak", "--found-at", "x", token);
+        brokerctl(DemoWorkload.operatorAwsEnvironment(), "report-leak", "--found-at", "x", token);
     String[] byWorkload =
         brokerctl(
             DemoWorkload.awsEnvironment(),

@@ -31,8 +31,8 @@ public record Finding(
     /** A broker refresh token found in the store; its family revoked. */
     REFRESH_TOKEN("refresh_token"),
     /**
-     * Shaped like a broker token (a JWS, or a refresh token with its checksum right) but not one:
-     * a forged or foreign token, one signed by a key no longer published, a refresh token the store
+     * Shaped like a broker token (a JWS, or a refresh token with its checksum right) but not one: a
+     * forged or foreign token, one signed by a key no longer published, a refresh token the store
      * does not hold. Nothing is done.
      */
     NOT_OURS("not_ours"),

@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The body of a leak report, GitHub's secret-scanning format (also the operators'): a JSON array
- * of objects {@code {"token", "type", "url", "source"}}, {@code token} a non-empty string, the
- * others strings if present; other members are ignored (the reporter may add some). Bounded: at
- * most {@link #MAX_TOKENS} values and {@link #MAX_BODY_CHARS} characters, so one report stays far
- * inside the function's time (each value costs a few reads and writes).
+ * The body of a leak report, GitHub's secret-scanning format (also the operators'): a JSON array of
+ * objects {@code {"token", "type", "url", "source"}}, {@code token} a non-empty string, the others
+ * strings if present; other members are ignored (the reporter may add some). Bounded: at most
+ * {@link #MAX_TOKENS} values and {@link #MAX_BODY_CHARS} characters, so one report stays far inside
+ * the function's time (each value costs a few reads and writes).
  */
 public final class LeakReport {
 
@@ -55,8 +55,7 @@ public final class LeakReport {
         throw malformed("each entry must be an object with a non-empty string token");
       }
       tokens.add(
-          new ReportedToken(
-              token, text(match, "type"), text(match, "url"), text(match, "source")));
+          new ReportedToken(token, text(match, "type"), text(match, "url"), text(match, "source")));
     }
     return List.copyOf(tokens);
   }

@@ -50,10 +50,11 @@ import java.util.Optional;
  *
  * Every revocation is {@link RevocationReason#LEAK_REPORTED}. Then, for each true positive, a
  * {@link AlertKind#LEAK_REPORTED} alert (and {@link AlertKind#HONEYTOKEN_USED} for a honeytoken; an
- * alert that cannot be delivered is logged and undoes nothing), and one {@code leak.report} entry in
- * the operators' audit trail. The revocations come first: if a dependency fails the caller gets a
- * {@link ServiceFailure} (retryable: 503), and the reporter's retry repeats the revocations, which
- * are idempotent, and writes what was not written. A report of false positives only writes nothing.
+ * alert that cannot be delivered is logged and undoes nothing), and one {@code leak.report} entry
+ * in the operators' audit trail. The revocations come first: if a dependency fails the caller gets
+ * a {@link ServiceFailure} (retryable: 503), and the reporter's retry repeats the revocations,
+ * which are idempotent, and writes what was not written. A report of false positives only writes
+ * nothing.
  */
 public final class LeakReports {
 

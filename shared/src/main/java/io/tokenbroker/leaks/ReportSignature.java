@@ -61,7 +61,8 @@ public final class ReportSignature {
   }
 
   static boolean verifies(PublicKey key, String signatureBase64, String body) {
-    if (!(key instanceof ECPublicKey ec) || ec.getParams().getCurve().getField().getFieldSize() != 256) {
+    if (!(key instanceof ECPublicKey ec)
+        || ec.getParams().getCurve().getField().getFieldSize() != 256) {
       return false; // the programme signs with P-256 only
     }
     try {

@@ -9,16 +9,18 @@ import java.security.spec.X509EncodedKeySpec;
 import java.text.ParseException;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * GitHub's secret-scanning key document ({@code GET
- * https://api.github.com/meta/public_keys/secret_scanning}): {@code {"public_keys": [{"key_identifier",
- * "key" (a PEM SubjectPublicKeyInfo), "is_current"}]}}. Kept: P-256 keys with an identifier; a key
- * that cannot be read is skipped alone, an identifier two entries share is dropped (which would be
- * meant?). {@code is_current} is ignored: a report signed by a key the document still lists is
- * genuine, current or not.
+ * https://api.github.com/meta/public_keys/secret_scanning}): {@code {"public_keys":
+ * [{"key_identifier", "key" (a PEM SubjectPublicKeyInfo), "is_current"}]}}. Kept: P-256 keys with
+ * an identifier; a key that cannot be read is skipped alone, an identifier two entries share is
+ * dropped (which would be meant?). {@code is_current} is ignored: a report signed by a key the
+ * document still lists is genuine, current or not.
  */
 public final class ReporterKeyDocument {
 
@@ -32,7 +34,7 @@ public final class ReporterKeyDocument {
       throw new ParseException("no public_keys array", 0);
     }
     Map<String, PublicKey> keys = new HashMap<>();
-    java.util.Set<String> shared = new java.util.HashSet<>();
+    Set<String> shared = new HashSet<>();
     for (Object entry : entries) {
       if (entry instanceof Map<?, ?> key
           && key.get("key_identifier") instanceof String id

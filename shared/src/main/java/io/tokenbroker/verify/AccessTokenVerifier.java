@@ -7,6 +7,7 @@ import io.tokenbroker.jose.SignatureCheck;
 import io.tokenbroker.jose.VerificationKey;
 import io.tokenbroker.json.Json;
 import java.time.Clock;
+import java.util.Optional;
 
 /**
  * Validates the broker's access tokens (RFC 9068 profile, RFC 8725 practices), every check explicit
@@ -50,7 +51,7 @@ public final class AccessTokenVerifier {
 
   public VerifiedToken verify(String token) {
     CompactJws jws = CompactJws.parse(token, MAX_TOKEN_LENGTH);
-    VerifiedToken verified = authentic(jws, java.util.Optional.of(clock));
+    VerifiedToken verified = authentic(jws, Optional.of(clock));
     RevocationStatus status =
         revocations.status(
             verified.jti(),
@@ -73,14 +74,14 @@ public final class AccessTokenVerifier {
    * must act on an expired or already revoked token of the broker's and never on forged claims;
    * never for an access decision.
    *
-   * @throws RequestRejected as {@link #verify} does, for a token that is not the broker's (a key
-   *     no longer published included: {@link AccessTokenReason#UNKNOWN_KID})
+   * @throws RequestRejected as {@link #verify} does, for a token that is not the broker's (a key no
+   *     longer published included: {@link AccessTokenReason#UNKNOWN_KID})
    */
   public VerifiedToken authenticity(String token) {
-    return authentic(CompactJws.parse(token, MAX_TOKEN_LENGTH), java.util.Optional.empty());
+    return authentic(CompactJws.parse(token, MAX_TOKEN_LENGTH), Optional.empty());
   }
 
-  private VerifiedToken authentic(CompactJws jws, java.util.Optional<Clock> now) {
+  private VerifiedToken authentic(CompactJws jws, Optional<Clock> now) {
     TokenFields.Header header = TokenFields.header(jws, policy);
     VerificationKey key =
         keys.find(header.kid()).orElseThrow(() -> invalid(AccessTokenReason.UNKNOWN_KID));

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tokenbroker.errors.RequestRejected;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class LeakReportTest {
 
@@ -48,8 +48,12 @@ class LeakReportTest {
   @Test
   void refusesMoreTokensThanTheBoundWhole() {
     String entry = "{\"token\":\"a\"}";
-    String within = "[" + String.join(",", java.util.Collections.nCopies(LeakReport.MAX_TOKENS, entry)) + "]";
-    String over = "[" + String.join(",", java.util.Collections.nCopies(LeakReport.MAX_TOKENS + 1, entry)) + "]";
+    String within =
+        "[" + String.join(",", java.util.Collections.nCopies(LeakReport.MAX_TOKENS, entry)) + "]";
+    String over =
+        "["
+            + String.join(",", java.util.Collections.nCopies(LeakReport.MAX_TOKENS + 1, entry))
+            + "]";
 
     assertThat(LeakReport.parse(within)).hasSize(LeakReport.MAX_TOKENS);
     assertThatThrownBy(() -> LeakReport.parse(over))

@@ -71,10 +71,11 @@ class LeakReportsTest {
   @Test
   void anAccessTokenAndItsRefreshFamilyAreRevoked() {
     IssuedToken token = issued();
-    String sid = kit.refreshTokens.find(
-            io.tokenbroker.refresh.RefreshTokens.hash(token.refreshToken().orElseThrow()))
-        .orElseThrow()
-        .familyId();
+    String sid =
+        kit.refreshTokens
+            .find(io.tokenbroker.refresh.RefreshTokens.hash(token.refreshToken().orElseThrow()))
+            .orElseThrow()
+            .familyId();
 
     Finding finding = report(token.accessToken()).getFirst();
 
@@ -90,7 +91,9 @@ class LeakReportsTest {
     assertThat(finding.kind()).isEqualTo(Finding.Kind.REFRESH_TOKEN);
     assertThat(kit.revocations.familyRevoked(finding.id().orElseThrow())).isTrue();
     assertThat(kit.revocations.tokenRevoked(token.record().jti())).isFalse();
-    assertThat(audit.all()).singleElement().satisfies(e -> assertThat(e.target()).startsWith("family "));
+    assertThat(audit.all())
+        .singleElement()
+        .satisfies(e -> assertThat(e.target()).startsWith("family "));
   }
 
   @Test
@@ -104,7 +107,8 @@ class LeakReportsTest {
     assertThat(findings).extracting(Finding::label).containsOnly("false_positive");
     assertThat(findings)
         .extracting(Finding::kind)
-        .containsExactly(Finding.Kind.NOT_OURS, Finding.Kind.UNRECOGNISED, Finding.Kind.UNRECOGNISED);
+        .containsExactly(
+            Finding.Kind.NOT_OURS, Finding.Kind.UNRECOGNISED, Finding.Kind.UNRECOGNISED);
     assertThat(kit.revocations.state()).isEqualTo(before);
     assertThat(audit.all()).isEmpty();
     assertThat(alerts.alerts()).isEmpty();
@@ -114,7 +118,9 @@ class LeakReportsTest {
   void aHoneytokenRaisesBothAlertsAndIsAnsweredTruePositive() {
     IssuedToken decoy = issued();
     kit.revocations.revokeToken(
-        decoy.record().jti(), Instant.parse("2027-01-01T00:00:00Z"), RevocationReason.HONEYTOKEN.logName());
+        decoy.record().jti(),
+        Instant.parse("2027-01-01T00:00:00Z"),
+        RevocationReason.HONEYTOKEN.logName());
 
     Finding finding = report(decoy.accessToken()).getFirst();
 
@@ -153,8 +159,7 @@ class LeakReportsTest {
     IssuedToken token = issued();
     audit.failing(true);
 
-    assertThatThrownBy(() -> report(token.accessToken()))
-        .isInstanceOf(ServiceFailure.class);
+    assertThatThrownBy(() -> report(token.accessToken())).isInstanceOf(ServiceFailure.class);
     assertThat(kit.revocations.tokenRevoked(token.record().jti())).isTrue(); // revoke first
 
     audit.failing(false);

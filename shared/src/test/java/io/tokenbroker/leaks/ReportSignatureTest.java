@@ -58,12 +58,14 @@ class ReportSignatureTest {
     String good = TestSecretScanner.sign(key, BODY);
 
     assertThat(reason(Optional.empty(), Optional.of(good))).isEqualTo("report_unsigned");
-    assertThat(reason(Optional.of(key.identifier()), Optional.empty())).isEqualTo("report_unsigned");
+    assertThat(reason(Optional.of(key.identifier()), Optional.empty()))
+        .isEqualTo("report_unsigned");
     assertThat(reason(Optional.of("bad id with spaces"), Optional.of(good)))
         .isEqualTo("report_unsigned");
     assertThat(reason(Optional.of(other.identifier()), Optional.of(good)))
         .isEqualTo("report_key_unknown");
-    assertThat(reason(Optional.of(key.identifier()), Optional.of(TestSecretScanner.sign(other, BODY))))
+    assertThat(
+            reason(Optional.of(key.identifier()), Optional.of(TestSecretScanner.sign(other, BODY))))
         .isEqualTo("report_bad_signature");
     assertThat(reason(Optional.of(key.identifier()), Optional.of("not base64!")))
         .isEqualTo("report_bad_signature");

@@ -145,7 +145,9 @@ public final class RemoteReporterKeys implements ReporterKeys {
     try {
       Map<String, PublicKey> keys = ReporterKeyDocument.parse(body);
       telemetry.emit(
-          TelemetryEvent.info("reporter_keys.refreshed").with("url", where).with("keys", keys.size()));
+          TelemetryEvent.info("reporter_keys.refreshed")
+              .with("url", where)
+              .with("keys", keys.size()));
       return keys;
     } catch (ParseException e) {
       throw new FetchFailed(where + ": not a public_keys document", true, null);

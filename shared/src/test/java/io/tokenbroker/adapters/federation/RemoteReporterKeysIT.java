@@ -29,7 +29,10 @@ class RemoteReporterKeysIT {
     Map<String, String> vars = new java.util.HashMap<>(more);
     vars.put("LEAK_REPORTER_KEYS_URL", scanner.keysUrl().toString());
     return RemoteReporterKeys.forLocalDevelopment(
-        LeakReportConfig.from(Env.of(vars)), clock, new RecordingTelemetry(), scanner.clientContext());
+        LeakReportConfig.from(Env.of(vars)),
+        clock,
+        new RecordingTelemetry(),
+        scanner.clientContext());
   }
 
   @Test

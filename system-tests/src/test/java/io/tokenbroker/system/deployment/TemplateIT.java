@@ -578,7 +578,8 @@ class TemplateIT {
     assertThat(
             template().ofType("AWS::Lambda::Permission").values().stream()
                 .map(p -> String.valueOf(p.get("SourceArn")))
-                .filter(arn -> arn.contains("/POST/leaks/github") || arn.contains("/POST/admin/leaks"))
+                .filter(
+                    arn -> arn.contains("/POST/leaks/github") || arn.contains("/POST/admin/leaks"))
                 .count())
         .isEqualTo(2);
   }

@@ -5,12 +5,14 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.tokenbroker.adapters.http.ClientAuthentication;
 import io.tokenbroker.adapters.http.Form;
 import io.tokenbroker.adapters.http.HttpFunction;
+import io.tokenbroker.adapters.http.HttpReason;
 import io.tokenbroker.adapters.http.HttpRequest;
 import io.tokenbroker.adapters.http.HttpResponse;
 import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
 import io.tokenbroker.adapters.telemetry.JsonLinesTelemetry;
 import io.tokenbroker.adapters.wiring.RevocationWiring;
 import io.tokenbroker.config.Env;
+import io.tokenbroker.errors.OAuthError;
 import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.json.JsonText;
 import io.tokenbroker.leaks.Finding;
@@ -160,9 +162,7 @@ public final class RevocationHandler implements RequestStreamHandler {
         leaks.orElseThrow(
             () ->
                 new RequestRejected(
-                    io.tokenbroker.errors.OAuthError.NOT_FOUND,
-                    io.tokenbroker.adapters.http.HttpReason.UNKNOWN_ROUTE,
-                    "no such route"));
+                    OAuthError.NOT_FOUND, HttpReason.UNKNOWN_ROUTE, "no such route"));
     if (!request.method().equals("POST")) {
       throw RequestRejected.methodNotAllowed("POST");
     }

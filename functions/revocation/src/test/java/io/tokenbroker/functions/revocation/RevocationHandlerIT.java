@@ -163,7 +163,9 @@ class RevocationHandlerIT {
   void revokesAnAccessTokenGitHubReportsAndAnswersInItsFeedbackFormat() throws Exception {
     RevocationHandler leaks = withLeakRoutes();
     IssuedToken token = broker.issue(alice, "");
-    String body = io.tokenbroker.devsupport.TestSecretScanner.body(java.util.List.of(token.accessToken(), "nope"));
+    String body =
+        io.tokenbroker.devsupport.TestSecretScanner.body(
+            java.util.List.of(token.accessToken(), "nope"));
     Map<String, Object> event = EventFiles.load("revocation/leak-report-github.json");
     event.put("body", body);
     Map<String, Object> headers = (Map<String, Object>) event.get("headers");
@@ -171,8 +173,10 @@ class RevocationHandlerIT {
     String signature = io.tokenbroker.devsupport.TestSecretScanner.sign(SCANNING_KEY, body);
     for (var header :
         Map.of(
-                "Github-Public-Key-Identifier", SCANNING_KEY.identifier(),
-                "Github-Public-Key-Signature", signature)
+                "Github-Public-Key-Identifier",
+                SCANNING_KEY.identifier(),
+                "Github-Public-Key-Signature",
+                signature)
             .entrySet()) {
       headers.put(header.getKey(), header.getValue());
       multi.put(header.getKey(), java.util.List.of(header.getValue()));
@@ -209,7 +213,9 @@ class RevocationHandlerIT {
     RevocationHandler leaks = withLeakRoutes();
     IssuedToken token = broker.issue(alice, "");
     Map<String, Object> byOperator = EventFiles.load("revocation/admin-leak-report.json");
-    byOperator.put("body", io.tokenbroker.devsupport.TestSecretScanner.body(java.util.List.of(token.accessToken())));
+    byOperator.put(
+        "body",
+        io.tokenbroker.devsupport.TestSecretScanner.body(java.util.List.of(token.accessToken())));
     Map<String, Object> byOther = EventFiles.load("revocation/admin-leak-report.json");
     byOther.put("body", byOperator.get("body"));
     @SuppressWarnings("unchecked")
