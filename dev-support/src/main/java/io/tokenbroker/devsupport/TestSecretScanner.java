@@ -71,6 +71,40 @@ public final class TestSecretScanner implements AutoCloseable {
     server.start();
   }
 
+  /**
+   * For local development: {@code TestSecretScanner CERT_PEM_OUT BROKER_URL} starts the scanner,
+   * writes its TLS certificate to CERT_PEM_OUT, prints the local server's options that trust it,
+   * then reports each line read from stdin (a token value) to BROKER_URL's {@code /leaks/github},
+   * signed, and prints the broker's answer.
+   */
+  public static void main(String[] args) throws IOException {
+    if (args.length != 2) {
+      System.err.println(
+          "usage: TestSecretScanner CERT_PEM_OUT BROKER_URL  (token values on stdin)");
+      System.exit(2);
+    }
+    TestSecretScanner scanner = start();
+    java.nio.file.Files.writeString(java.nio.file.Path.of(args[0]), scanner.certificatePem());
+    System.out.println(
+        "local server options: --leak-reporter-keys-url "
+            + scanner.keysUrl()
+            + " --trust-reporter-certs "
+            + args[0]);
+    URI endpoint = URI.create(args[1].replaceAll("/+$", "") + "/leaks/github");
+    try (var in =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        if (!line.isBlank()) {
+          HttpResponse<String> answer =
+              report(endpoint, scanner.currentKey(), body(List.of(line.strip())));
+          System.out.println(answer.statusCode() + " " + answer.body());
+        }
+      }
+    }
+    scanner.close();
+  }
+
   public static TestSecretScanner start() {
     try {
       return new TestSecretScanner();
