@@ -52,8 +52,31 @@ class LocalLeakReportIT {
   private static LocalBroker broker;
   private static DynamoDbOperatorAudit audit;
 
+  /** Every line the local server's functions log, beside the console. */
+  private static final java.io.ByteArrayOutputStream LOG = new java.io.ByteArrayOutputStream();
+
+  private static java.io.PrintStream console;
+
   @BeforeAll
   static void start() throws Exception {
+    console = System.out;
+    System.setOut(
+        new java.io.PrintStream(
+            new java.io.OutputStream() {
+              @Override
+              public synchronized void write(int b) {
+                console.write(b);
+                LOG.write(b);
+              }
+
+              @Override
+              public synchronized void write(byte[] b, int off, int len) {
+                console.write(b, off, len);
+                LOG.write(b, off, len);
+              }
+            },
+            true,
+            StandardCharsets.UTF_8));
     scanner = TestSecretScanner.start();
     Path pem = dir.resolve("scanner.pem");
     Files.writeString(pem, scanner.certificatePem());
@@ -77,6 +100,52 @@ class LocalLeakReportIT {
   static void stop() {
     broker.close();
     scanner.close();
+    System.setOut(console);
+  }
+
+  private static String log() {
+    synchronized (LOG) {
+      return LOG.toString(StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
+  void aReportedHoneytokenRaisesItsAlertAndNoLogLineCarriesTheValue() throws Exception {
+    String decoy = (String) demoGrant().get("access_token");
+    // A decoy as the honeytoken minter records it: its jti marked honeytoken (revoked at once).
+    revocations()
+        .revokeToken(
+            claim(decoy, "jti"),
+            Instant.now().plus(Duration.ofHours(1)),
+            io.tokenbroker.revocation.RevocationReason.HONEYTOKEN.logName());
+
+    HttpResponse<String> answer = report(scanner.currentKey(), List.of(decoy));
+
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+    assertThat(answer.body()).contains("true_positive");
+    assertThat(api(decoy)).isEqualTo(401);
+    Thread.sleep(200); // the log line is written before the answer; let the console flush
+    String lines = log();
+    String hash = sha256(decoy);
+    List<String> alerts =
+        lines.lines().filter(l -> l.contains("security.alert") && l.contains(hash)).toList();
+    assertThat(alerts)
+        .anySatisfy(l -> assertThat(l).contains("alert=honeytoken_used"))
+        .anySatisfy(l -> assertThat(l).contains("alert=leak_reported"));
+    assertThat(lines).doesNotContain(decoy);
+  }
+
+  private static io.tokenbroker.adapters.dynamodb.DynamoDbRevocationRepository revocations() {
+    Env env =
+        Env.of(
+            Map.of(
+                "AWS_ENDPOINT_URL", broker.awsEndpoint().toString(),
+                "AWS_REGION", "us-east-1",
+                "AWS_ACCESS_KEY_ID", "test",
+                "AWS_SECRET_ACCESS_KEY", "test"));
+    return new io.tokenbroker.adapters.dynamodb.DynamoDbRevocationRepository(
+        AwsClients.dynamoDb(AwsSettings.from(env, ClientTimeouts.background())),
+        broker.tables().revocations());
   }
 
   @Test
