@@ -174,6 +174,12 @@ class LambdaEntryPointsIT {
               : null;
 
       assertThat(lines).as(sample.getKey().getSimpleName()).isNotEmpty();
+      if (apiRequestId != null) {
+        // AWS_LAMBDA_LOG_LEVEL=DEBUG (Lambda's ApplicationLogLevel) turns the request lines on
+        assertThat(lines)
+            .as(sample.getKey().getSimpleName())
+            .anyMatch(l -> l.contains("\"event\":\"request.completed\""));
+      }
       for (String text : lines) {
         Map<String, Object> line = JSONObjectUtils.parse(text);
         assertThat(line)

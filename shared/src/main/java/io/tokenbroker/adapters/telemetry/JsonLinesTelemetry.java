@@ -210,6 +210,7 @@ public final class JsonLinesTelemetry implements Telemetry {
       String name = metric.name();
       if (CORE.contains(name)
           || CONTEXT.contains(name)
+          || metric.dimensions().stream().anyMatch(CONTEXT::contains)
           || "_aws".equals(name)
           || event.fields().containsKey(name)
           || names.contains(name)

@@ -261,6 +261,16 @@ class TemplateIT {
     }
   }
 
+  /** Every alarm's runbook section exists: the link in its description leads somewhere. */
+  @Test
+  void documentsARunbookForEveryAlarm() throws Exception {
+    String runbook =
+        Files.readString(EventFiles.projectRoot().resolve("docs").resolve("operations.md"));
+    for (String alarm : template().ofType("AWS::CloudWatch::Alarm").keySet()) {
+      assertThat(runbook).as(alarm).contains("\n### " + alarm + "\n");
+    }
+  }
+
   /**
    * Every function's throttles and errors page; the authorizer's errors are its denials (API
    * Gateway's 401 contract is an error), so its fail-closed decisions are alarmed on instead.
