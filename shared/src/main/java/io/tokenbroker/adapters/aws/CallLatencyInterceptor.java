@@ -1,5 +1,6 @@
 package io.tokenbroker.adapters.aws;
 
+import io.tokenbroker.adapters.telemetry.InvocationScope;
 import io.tokenbroker.telemetry.Telemetry;
 import io.tokenbroker.telemetry.TelemetryEvent;
 import software.amazon.awssdk.core.interceptor.Context;
@@ -12,7 +13,9 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
  * One {@code aws.call} line and {@code AwsCallLatency} metric (milliseconds, by {@code service} and
  * {@code operation}) per AWS call, retries included, whether it succeeded or failed: how long KMS
  * and DynamoDB take as the functions see them, beside their failures ({@code DependencyFailures}).
- * Registered on every client the functions build ({@link AwsClients}).
+ * Registered on every client the functions build ({@link AwsClients}). Calls made inside an
+ * invocation without a Lambda request id (SnapStart priming's synthetic requests, a handler driven
+ * without a context) are not timed: they serve no caller.
  */
 public final class CallLatencyInterceptor implements ExecutionInterceptor {
 
@@ -27,6 +30,10 @@ public final class CallLatencyInterceptor implements ExecutionInterceptor {
 
   @Override
   public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+    InvocationScope.Invocation invocation = InvocationScope.current();
+    if (invocation != null && invocation.functionRequestId() == null) {
+      return;
+    }
     attributes.putAttribute(STARTED, System.nanoTime());
   }
 

@@ -20,7 +20,12 @@ public final class InvocationScope {
   public record Invocation(
       String functionRequestId, String correlationId, String traceId, boolean coldStart) {}
 
-  private static final ThreadLocal<Invocation> CURRENT = new ThreadLocal<>();
+  /**
+   * Scopes nest (a SnapStart priming step sends a request through a handler): a stack per thread.
+   */
+  private record Frame(Invocation invocation, Frame outer) {}
+
+  private static final ThreadLocal<Frame> CURRENT = new ThreadLocal<>();
 
   /** Lambda's Java runtime sets the trace header per invocation as this system property. */
   static final String TRACE_PROPERTY = "com.amazonaws.xray.traceHeader";
@@ -41,27 +46,37 @@ public final class InvocationScope {
     if (functionRequestId != null) {
       coldStart = !served.get() && !served.getAndSet(true); // a plain read once warm
     }
-    CURRENT.set(new Invocation(functionRequestId, null, traceId(), coldStart));
+    CURRENT.set(
+        new Frame(new Invocation(functionRequestId, null, traceId(), coldStart), CURRENT.get()));
   }
 
   /** Adds API Gateway's request id, once the event is read. */
   public void correlate(String apiGatewayRequestId) {
-    Invocation now = CURRENT.get();
-    if (now != null && apiGatewayRequestId != null) {
+    Frame frame = CURRENT.get();
+    if (frame != null && apiGatewayRequestId != null) {
+      Invocation now = frame.invocation();
       CURRENT.set(
-          new Invocation(
-              now.functionRequestId(), apiGatewayRequestId, now.traceId(), now.coldStart()));
+          new Frame(
+              new Invocation(
+                  now.functionRequestId(), apiGatewayRequestId, now.traceId(), now.coldStart()),
+              frame.outer()));
     }
   }
 
-  /** Closes the scope: later lines on this thread carry none of its fields. */
+  /** Closes the innermost scope: later lines on this thread carry the enclosing one's fields. */
   public void end() {
-    CURRENT.remove();
+    Frame frame = CURRENT.get();
+    if (frame == null || frame.outer() == null) {
+      CURRENT.remove();
+    } else {
+      CURRENT.set(frame.outer());
+    }
   }
 
   /** The invocation in progress on this thread, or null. */
   public static Invocation current() {
-    return CURRENT.get();
+    Frame frame = CURRENT.get();
+    return frame == null ? null : frame.invocation();
   }
 
   /**

@@ -70,6 +70,37 @@ class CallLatencyInterceptorIT {
     }
   }
 
+  /** A call for a Lambda request is timed under its ids; one for a synthetic request is not. */
+  @Test
+  void timesCallsOfLambdaInvocationsButNotOfPriming(LocalAws moto) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    JsonLinesTelemetry telemetry =
+        new JsonLinesTelemetry(
+            new PrintStream(out, true, StandardCharsets.UTF_8), Clock.systemUTC(), "discovery");
+    AwsSettings settings =
+        AwsSettings.from(Env.of(moto.environment()), ClientTimeouts.requestPath())
+            .withCallTelemetry(telemetry);
+    io.tokenbroker.adapters.telemetry.InvocationScope scope =
+        new io.tokenbroker.adapters.telemetry.InvocationScope();
+    try (KmsClient kms = AwsClients.kms(settings)) {
+      scope.begin(null); // SnapStart priming, a handler without a context
+      kms.listKeys();
+      scope.end();
+      scope.begin("lambda-request-7");
+      kms.listAliases();
+      scope.end();
+    } finally {
+      scope.end();
+    }
+
+    List<Map<String, Object>> lines =
+        out.toString(StandardCharsets.UTF_8).lines().map(CallLatencyInterceptorIT::parse).toList();
+    assertThat(lines).hasSize(1);
+    assertThat(lines.getFirst())
+        .containsEntry("operation", "ListAliases")
+        .containsEntry("function_request_id", "lambda-request-7");
+  }
+
   @Test
   void clientsWithoutCallTelemetryWriteNothing(LocalAws moto) {
     AwsSettings settings =

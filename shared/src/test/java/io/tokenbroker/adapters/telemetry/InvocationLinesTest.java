@@ -105,6 +105,23 @@ class InvocationLinesTest {
     assertThat(lines().get(1)).containsEntry("cold_start", true);
   }
 
+  /** A handler invoked inside a priming step leaves the step's scope as it was when it returns. */
+  @Test
+  void restoresTheEnclosingScopeWhenANestedOneEnds() {
+    InvocationScope priming = new InvocationScope();
+    priming.begin(null);
+    scope.begin(null);
+    scope.correlate("inner");
+    assertThat(InvocationScope.current().correlationId()).isEqualTo("inner");
+    scope.end();
+    assertThat(InvocationScope.current()).isNotNull();
+    assertThat(InvocationScope.current().correlationId()).isNull();
+    priming.end();
+    assertThat(InvocationScope.current()).isNull();
+    priming.end(); // one too many: nothing to close
+    assertThat(InvocationScope.current()).isNull();
+  }
+
   @Test
   void splitsEveryMetricByTheStack() throws Exception {
     telemetry(Level.INFO)
