@@ -53,6 +53,10 @@ final class TextLinesTelemetry implements Telemetry {
     if (event.level().compareTo(level) < 0) {
       return;
     }
+    // One line per AWS call is for metrics (Lambda) and diagnosis: shown here at DEBUG only.
+    if (event.name().equals("aws.call") && level != TelemetryEvent.Level.DEBUG) {
+      return;
+    }
     try {
       out.println(line(event));
     } catch (RuntimeException e) {

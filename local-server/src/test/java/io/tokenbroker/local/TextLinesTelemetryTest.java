@@ -126,6 +126,12 @@ class TextLinesTelemetryTest {
             "token",
             TelemetryEvent.Level.INFO)
         .emit(TelemetryEvent.debug("request.completed"));
+    new TextLinesTelemetry(
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            Clock.systemUTC(),
+            "token",
+            TelemetryEvent.Level.INFO)
+        .emit(TelemetryEvent.info("aws.call").millis("AwsCallLatency", 3));
 
     assertThat(written().lines())
         .containsExactly(
