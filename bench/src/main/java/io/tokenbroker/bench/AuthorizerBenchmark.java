@@ -75,6 +75,9 @@ public class AuthorizerBenchmark {
   private byte[] signingInput;
   private byte[] signature;
 
+  private final com.amazonaws.services.lambda.runtime.Context context =
+      BenchFixtures.lambdaContext();
+
   @Setup
   public void setUp() throws Exception {
     algorithm = JWSAlgorithm.parse(alg);
@@ -137,7 +140,7 @@ public class AuthorizerBenchmark {
   @Benchmark
   public byte[] decision() throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
-    authorizer.handleRequest(new ByteArrayInputStream(event), out, null);
+    authorizer.handleRequest(new ByteArrayInputStream(event), out, context);
     return out.toByteArray();
   }
 

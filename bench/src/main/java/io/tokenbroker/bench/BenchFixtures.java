@@ -257,8 +257,34 @@ public final class BenchFixtures {
     return new JsonLinesTelemetry(
         new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8),
         Clock.systemUTC(),
-        function);
+        function,
+        new io.tokenbroker.config.TelemetryConfig(
+            java.util.Optional.of("bench-stack"),
+            io.tokenbroker.telemetry.TelemetryEvent.Level.INFO));
   }
+
+  /**
+   * What Lambda hands an invocation: a context with its request id, and (Java runtime) the X-Ray
+   * trace header as a system property; so every line carries the invocation's ids, as in Lambda.
+   */
+  public static com.amazonaws.services.lambda.runtime.Context lambdaContext() {
+    System.setProperty(
+        "com.amazonaws.xray.traceHeader",
+        "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1");
+    return LAMBDA_CONTEXT;
+  }
+
+  private static final com.amazonaws.services.lambda.runtime.Context LAMBDA_CONTEXT =
+      (com.amazonaws.services.lambda.runtime.Context)
+          java.lang.reflect.Proxy.newProxyInstance(
+              BenchFixtures.class.getClassLoader(),
+              new Class<?>[] {com.amazonaws.services.lambda.runtime.Context.class},
+              (proxy, method, args) ->
+                  switch (method.getName()) {
+                    case "getAwsRequestId" -> "8f5e4f4e-0b9c-4c5e-9d1e-1d2f3a4b5c6d";
+                    case "getRemainingTimeInMillis", "getMemoryLimitInMB" -> 1024;
+                    default -> null;
+                  });
 
   /** The IAM-bound client of the sample events ({@code ci-deployer}), allowed up to an hour. */
   public static Client iamClient() {

@@ -51,6 +51,8 @@ public class DpopAuthorizerBenchmark {
   public String alg = "ES256";
 
   private TokenAuthorizer authorizer;
+  private final com.amazonaws.services.lambda.runtime.Context context =
+      BenchFixtures.lambdaContext();
   private byte[] event;
   private PublicKey tokenKey;
   private String tokenJca;
@@ -122,7 +124,7 @@ public class DpopAuthorizerBenchmark {
 
   public byte[] decision() throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
-    authorizer.handleRequest(new ByteArrayInputStream(event), out, null);
+    authorizer.handleRequest(new ByteArrayInputStream(event), out, context);
     return out.toByteArray();
   }
 

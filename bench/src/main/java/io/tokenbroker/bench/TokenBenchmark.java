@@ -73,6 +73,9 @@ public class TokenBenchmark {
   private TokenHandler handler;
   private byte[] iamEvent;
 
+  private final com.amazonaws.services.lambda.runtime.Context context =
+      BenchFixtures.lambdaContext();
+
   @Setup
   public void setUp() throws Exception {
     JWK key = TestKeys.generate(JWSAlgorithm.RS256);
@@ -135,7 +138,7 @@ public class TokenBenchmark {
   @Benchmark
   public byte[] handlerIam() throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream(2048);
-    handler.handleRequest(new ByteArrayInputStream(iamEvent), out, null);
+    handler.handleRequest(new ByteArrayInputStream(iamEvent), out, context);
     return out.toByteArray();
   }
 

@@ -1,7 +1,9 @@
 package io.tokenbroker.cli;
 
+import io.tokenbroker.adapters.dynamodb.DynamoDbIssuanceRepository;
 import io.tokenbroker.operator.AuditEntry;
 import io.tokenbroker.operator.OperatorAudit;
+import io.tokenbroker.tokens.Issuance;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,6 +33,12 @@ import picocli.CommandLine.Spec;
           + " (brokerctl or the admin route), the action, its target and outcome.",
       "Each action has two entries with one id: its intent, recorded before anything changed, and"
           + " its outcome (done, refused, failed). An intent without an outcome was cut short."
+          + " --action, --actor and --target narrow the trail: who revoked what and when is"
+          + " `audit --action revoke`.",
+      "With --jti, --client or --kid it lists the tokens' issuance records instead, newest"
+          + " first: what this token was, which tokens this client got or this key signed, to"
+          + " whom, for what, and from where (source IP, user agent). --client and --kid read the"
+          + " whole issuances table (a filtered Scan)."
     })
 final class AuditCommand implements Callable<Integer> {
 
@@ -56,6 +64,44 @@ final class AuditCommand implements Callable<Integer> {
       description = "At most N entries (1-" + OperatorAudit.MAX_LIMIT + "). Default: 50.")
   int limit;
 
+  @Option(
+      names = "--action",
+      paramLabel = "TEXT",
+      description =
+          "Only trail entries whose action starts with TEXT, e.g. `revoke` (every revocation),"
+              + " `clients`, `leak.report`, `containment`.")
+  String action;
+
+  @Option(
+      names = "--actor",
+      paramLabel = "TEXT",
+      description = "Only trail entries whose actor (the caller's ARN) contains TEXT.")
+  String actor;
+
+  @Option(
+      names = "--target",
+      paramLabel = "ID",
+      description = "Only trail entries about ID (a jti, client id or kid).")
+  String target;
+
+  @Option(
+      names = "--jti",
+      paramLabel = "JTI",
+      description = "The issuance record of this token (what it was, for whom, from where).")
+  String jti;
+
+  @Option(
+      names = "--client",
+      paramLabel = "CLIENT_ID",
+      description = "The tokens issued to this client (with --since: issued since then).")
+  String client;
+
+  @Option(
+      names = "--kid",
+      paramLabel = "KID",
+      description = "The tokens this signing key signed (with --since: issued since then).")
+  String kid;
+
   @Override
   public Integer call() {
     Clock clock = Clock.systemUTC();
@@ -64,8 +110,33 @@ final class AuditCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), "--limit must be 1-" + OperatorAudit.MAX_LIMIT);
     }
+    long selectors = java.util.stream.Stream.of(jti, client, kid).filter(v -> v != null).count();
+    if (selectors > 1) {
+      throw new ParameterException(
+          spec.commandLine(), "give at most one of --jti, --client, --kid");
+    }
+    if (selectors == 1) {
+      if (action != null || actor != null || target != null) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--action, --actor and --target filter the trail; --jti, --client and --kid list"
+                + " issuances: not both");
+      }
+      return issuances(from);
+    }
+    boolean filtered = action != null || actor != null || target != null;
+    // Filtering happens here, over the newest entries the trail holds (at most MAX_LIMIT).
     List<AuditEntry> entries =
-        brokerctl.adapters().operatorAudit(brokerctl.auditTable(), clock).recent(limit, from);
+        brokerctl
+            .adapters()
+            .operatorAudit(brokerctl.auditTable(), clock)
+            .recent(filtered ? OperatorAudit.MAX_LIMIT : limit, from)
+            .stream()
+            .filter(e -> action == null || e.action().startsWith(action))
+            .filter(e -> actor == null || e.actor().contains(actor))
+            .filter(e -> target == null || e.target().equals(target))
+            .limit(limit)
+            .toList();
     var out = spec.commandLine().getOut();
     if (output.json()) {
       OutputFormat.printJson(
@@ -86,6 +157,83 @@ final class AuditCommand implements Callable<Integer> {
     }
     table.print(out);
     return 0;
+  }
+
+  /** The issuance records --jti, --client or --kid selects, newest first. */
+  private int issuances(Optional<Instant> from) {
+    DynamoDbIssuanceRepository records = brokerctl.adapters().issuances(brokerctl.issuancesTable());
+    List<Issuance> found;
+    if (jti != null) {
+      found = records.find(jti).stream().toList();
+    } else if (client != null) {
+      found = records.matching(DynamoDbIssuanceRepository.Attribute.CLIENT_ID, client, from, limit);
+    } else {
+      found = records.matching(DynamoDbIssuanceRepository.Attribute.KID, kid, from, limit);
+    }
+    var out = spec.commandLine().getOut();
+    if (output.json()) {
+      OutputFormat.printJson(
+          out, Map.of("issuances", found.stream().map(AuditCommand::json).toList()));
+      return 0;
+    }
+    TextTable table =
+        new TextTable(
+            "ISSUED",
+            "JTI",
+            "CLIENT",
+            "SCOPE",
+            "AUDIENCE",
+            "KID",
+            "AUTH",
+            "SOURCE IP",
+            "USER AGENT",
+            "EXPIRES");
+    for (Issuance i : found) {
+      table.row(
+          i.issuedAt(),
+          i.jti(),
+          i.clientId(),
+          String.join(" ", i.scopes()),
+          String.join(" ", i.audiences()),
+          i.kid(),
+          i.authMethod().name(),
+          i.sourceIp().isEmpty() ? "-" : i.sourceIp(),
+          i.userAgent().isEmpty() ? "-" : i.userAgent(),
+          i.expiresAt());
+    }
+    table.print(out);
+    if (jti != null && found.isEmpty()) {
+      spec.commandLine()
+          .getErr()
+          .println(
+              "no issuance record for jti "
+                  + jti
+                  + " (expired past"
+                  + " its retention, or never issued by this broker)");
+      return 1;
+    }
+    return 0;
+  }
+
+  /** One issuance record as {@code --output json} shows it. */
+  static Map<String, Object> json(Issuance i) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("jti", i.jti());
+    json.put("client_id", i.clientId());
+    json.put("sub", i.subject());
+    json.put("scope", String.join(" ", i.scopes()));
+    json.put("aud", i.audiences());
+    json.put("iat", i.issuedAt().toString());
+    json.put("exp", i.expiresAt().toString());
+    json.put("kid", i.kid());
+    json.put("auth_method", i.authMethod().name());
+    json.put("source_ip", i.sourceIp());
+    json.put("user_agent", i.userAgent());
+    i.sessionId().ifPresent(sid -> json.put("sid", sid));
+    i.exchangedFrom()
+        .flatMap(e -> e.parentJti())
+        .ifPresent(parent -> json.put("parent_jti", parent));
+    return json;
   }
 
   /** One entry as {@code --output json} shows it: every field, by these names, in this order. */

@@ -26,6 +26,7 @@ import io.tokenbroker.config.Env;
 import io.tokenbroker.config.FederationConfig;
 import io.tokenbroker.config.LeakReportConfig;
 import io.tokenbroker.config.RotationConfig;
+import io.tokenbroker.config.TelemetryConfig;
 import io.tokenbroker.devsupport.MotoServer;
 import io.tokenbroker.federation.IssuerKeys;
 import io.tokenbroker.functions.authorizer.AuthorizerWiring;
@@ -419,9 +420,13 @@ public final class LocalBroker implements AutoCloseable {
 
   /** A function's log lines on stdout, in the format the options ask for. */
   private static Telemetry telemetry(LocalBrokerOptions.LogFormat format, String function) {
+    // The stack is "local", as BROKER_NAME above; AWS_LAMBDA_LOG_LEVEL=DEBUG shows DEBUG lines.
+    TelemetryConfig config =
+        new TelemetryConfig(Optional.of("local"), TelemetryConfig.from(Env.system()).level());
     return switch (format) {
-      case TEXT -> new TextLinesTelemetry(System.out, Clock.systemDefaultZone(), function);
-      case JSON -> new JsonLinesTelemetry(System.out, Clock.systemUTC(), function);
+      case TEXT ->
+          new TextLinesTelemetry(System.out, Clock.systemDefaultZone(), function, config.level());
+      case JSON -> new JsonLinesTelemetry(System.out, Clock.systemUTC(), function, config);
     };
   }
 

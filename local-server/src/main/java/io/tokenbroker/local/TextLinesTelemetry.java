@@ -1,6 +1,7 @@
 package io.tokenbroker.local;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
+import io.tokenbroker.adapters.telemetry.InvocationScope;
 import io.tokenbroker.telemetry.Telemetry;
 import io.tokenbroker.telemetry.TelemetryEvent;
 import java.io.PrintStream;
@@ -34,15 +35,28 @@ final class TextLinesTelemetry implements Telemetry {
   private final PrintStream out;
   private final Clock clock;
   private final String function;
+  private final TelemetryEvent.Level level;
 
-  TextLinesTelemetry(PrintStream out, Clock clock, String function) {
+  TextLinesTelemetry(PrintStream out, Clock clock, String function, TelemetryEvent.Level level) {
     this.out = out;
     this.clock = clock;
     this.function = function;
+    this.level = level;
+  }
+
+  TextLinesTelemetry(PrintStream out, Clock clock, String function) {
+    this(out, clock, function, TelemetryEvent.Level.DEBUG);
   }
 
   @Override
   public void emit(TelemetryEvent event) {
+    if (event.level().compareTo(level) < 0) {
+      return;
+    }
+    // One line per AWS call is for metrics (Lambda) and diagnosis: shown here at DEBUG only.
+    if (event.name().equals("aws.call") && level != TelemetryEvent.Level.DEBUG) {
+      return;
+    }
     try {
       out.println(line(event));
     } catch (RuntimeException e) {
@@ -64,6 +78,24 @@ final class TextLinesTelemetry implements Telemetry {
     for (TelemetryEvent.Metric metric : event.metrics()) {
       if (!(metric.unit().equals("Count") && metric.value() == 1)) {
         field(line, metric.name(), metric.value());
+      }
+    }
+    // The invocation's ids last, so the event's own fields stay where the eye expects them; a
+    // warm start says nothing.
+    InvocationScope.Invocation invocation = InvocationScope.current();
+    if (invocation != null) {
+      if (invocation.correlationId() != null && !event.fields().containsKey("correlation_id")) {
+        field(line, "correlation_id", invocation.correlationId());
+      }
+      if (invocation.functionRequestId() != null
+          && !event.fields().containsKey("function_request_id")) {
+        field(line, "function_request_id", invocation.functionRequestId());
+      }
+      if (invocation.traceId() != null && !event.fields().containsKey("xray_trace_id")) {
+        field(line, "xray_trace_id", invocation.traceId());
+      }
+      if (invocation.coldStart() && !event.fields().containsKey("cold_start")) {
+        field(line, "cold_start", true);
       }
     }
     return line.toString();

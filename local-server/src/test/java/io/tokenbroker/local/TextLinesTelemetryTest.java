@@ -2,6 +2,7 @@ package io.tokenbroker.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokenbroker.adapters.telemetry.InvocationScope;
 import io.tokenbroker.telemetry.TelemetryEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -96,5 +97,47 @@ class TextLinesTelemetryTest {
         .containsExactly(
             "10:12:03.120 INFO  token         one scopes=\"\\\"a,b\\\"\"",
             "10:12:03.120 INFO  token         two scopes=a,b");
+  }
+
+  /**
+   * The invocation's ids follow the event's fields, readable, no CloudWatch block: the request ids,
+   * and a cold start only when it is one. Below the level nothing is written.
+   */
+  @Test
+  void endsTheLineWithTheInvocationsIdsAndLeavesOutLinesBelowItsLevel() {
+    InvocationScope scope = new InvocationScope();
+    scope.begin("lambda-req-1");
+    scope.correlate("api-req-1");
+    try {
+      telemetry.emit(
+          TelemetryEvent.info("token.issued").with("client_id", "c").count("TokensIssued"));
+    } finally {
+      scope.end();
+    }
+    scope.begin("lambda-req-2");
+    try {
+      telemetry.emit(TelemetryEvent.info("request.rejected").with("reason", "invalid_scope"));
+    } finally {
+      scope.end();
+    }
+    new TextLinesTelemetry(
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            Clock.systemUTC(),
+            "token",
+            TelemetryEvent.Level.INFO)
+        .emit(TelemetryEvent.debug("request.completed"));
+    new TextLinesTelemetry(
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            Clock.systemUTC(),
+            "token",
+            TelemetryEvent.Level.INFO)
+        .emit(TelemetryEvent.info("aws.call").millis("AwsCallLatency", 3));
+
+    assertThat(written().lines())
+        .containsExactly(
+            "10:12:03.120 INFO  token         token.issued client_id=c correlation_id=api-req-1"
+                + " function_request_id=lambda-req-1 cold_start=true",
+            "10:12:03.120 INFO  token         request.rejected reason=invalid_scope"
+                + " function_request_id=lambda-req-2");
   }
 }

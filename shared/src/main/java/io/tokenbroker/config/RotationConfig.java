@@ -15,7 +15,8 @@ import java.time.Duration;
 public record RotationConfig(RotationPolicy policy, String brokerName) {
 
   public static RotationConfig from(Env env) {
-    return new RotationConfig(policy(env), env.required("BROKER_NAME"));
+    return new RotationConfig(
+        policy(env), TelemetryConfig.brokerName(env).orElseThrow(() -> Env.notSet("BROKER_NAME")));
   }
 
   /**

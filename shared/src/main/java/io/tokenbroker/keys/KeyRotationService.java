@@ -199,7 +199,9 @@ public final class KeyRotationService {
       }
     }
 
-    for (SigningKey key : keys.findAll()) {
+    List<SigningKey> after = keys.findAll();
+    reportActiveKey(after, now);
+    for (SigningKey key : after) {
       if (key.state() == KeyState.RETIRED && !now.isBefore(policy.withdrawalDue(key))) {
         keys.update(key.moveTo(KeyState.WITHDRAWN, now));
         keyManager.disable(key.keyReference());
@@ -214,6 +216,31 @@ public final class KeyRotationService {
       }
     }
     deleteOrphans(now, actions);
+  }
+
+  /**
+   * The ACTIVE key's age and how far past its rotation it is, every run: the overdue-rotation alarm
+   * watches {@code RotationOverdueSeconds} (and treats its absence as a failure, since a rotation
+   * that never runs reports nothing).
+   */
+  private void reportActiveKey(List<SigningKey> all, Instant now) {
+    newest(all, KeyState.ACTIVE)
+        .ifPresent(
+            active -> {
+              Instant since =
+                  active.activatedAt() != null ? active.activatedAt() : active.createdAt();
+              long age = Math.max(0, Duration.between(since, now).toSeconds());
+              long overdue =
+                  Math.max(0, Duration.between(policy.rotationDue(active), now).toSeconds());
+              telemetry.emit(
+                  TelemetryEvent.info("key.active_age")
+                      .with("kid", active.kid())
+                      .with("age_seconds", age)
+                      .with("rotation_period_seconds", policy.rotationPeriod().toSeconds())
+                      .with("overdue_seconds", overdue)
+                      .measure("ActiveKeyAgeSeconds", "Seconds", age)
+                      .measure("RotationOverdueSeconds", "Seconds", overdue));
+            });
   }
 
   /** At most one key signs: should a failure ever leave two, the newer stays. */

@@ -40,6 +40,11 @@ public record TelemetryEvent(
     metrics = List.copyOf(metrics);
   }
 
+  /** A line for diagnosis, written only when the function's log level is DEBUG. */
+  public static TelemetryEvent debug(String name) {
+    return new TelemetryEvent(Level.DEBUG, name, Map.of(), List.of());
+  }
+
   public static TelemetryEvent info(String name) {
     return new TelemetryEvent(Level.INFO, name, Map.of(), List.of());
   }
@@ -66,6 +71,13 @@ public record TelemetryEvent(
   public TelemetryEvent count(String metric, String... dimensions) {
     List<Metric> more = new ArrayList<>(metrics);
     more.add(new Metric(metric, "Count", 1, List.of(dimensions)));
+    return new TelemetryEvent(level, name, fields, more);
+  }
+
+  /** This event recording a value in {@code unit} (a CloudWatch unit) towards {@code metric}. */
+  public TelemetryEvent measure(String metric, String unit, double value, String... dimensions) {
+    List<Metric> more = new ArrayList<>(metrics);
+    more.add(new Metric(metric, unit, value, List.of(dimensions)));
     return new TelemetryEvent(level, name, fields, more);
   }
 

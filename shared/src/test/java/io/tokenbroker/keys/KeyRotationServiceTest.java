@@ -63,6 +63,38 @@ class KeyRotationServiceTest {
     assertThat(only(KeyState.ACTIVE).activatedAt()).isEqualTo(clock.instant());
   }
 
+  /**
+   * Every run reports the ACTIVE key's age and how far past its rotation it is: what the overdue
+   * alarm watches. Runs that stopped for a day past the rotation show a day overdue.
+   */
+  @Test
+  void reportsTheActiveKeysAgeAndHowFarPastItsRotationItIs() {
+    rotation.rotate(false);
+    SigningKey first = only(KeyState.ACTIVE);
+
+    clock.advance(Duration.ofDays(10));
+    rotation.rotate(false);
+    clock.advance(Duration.ofDays(21));
+    rotation.rotate(false); // a day past rotation: publishes the successor, still signs with first
+
+    List<io.tokenbroker.telemetry.TelemetryEvent> reports =
+        telemetry.events().stream().filter(e -> e.name().equals("key.active_age")).toList();
+    assertThat(reports).hasSize(2);
+    assertThat(reports.get(0).fields())
+        .containsEntry("kid", first.kid())
+        .containsEntry("age_seconds", Duration.ofDays(10).toSeconds())
+        .containsEntry("overdue_seconds", 0L)
+        .containsEntry("rotation_period_seconds", Duration.ofDays(30).toSeconds());
+    assertThat(reports.get(1).fields())
+        .containsEntry("age_seconds", Duration.ofDays(31).toSeconds())
+        .containsEntry("overdue_seconds", Duration.ofDays(1).toSeconds());
+    assertThat(reports.get(1).metrics())
+        .extracting(m -> m.name() + "=" + (long) m.value() + " " + m.unit())
+        .containsExactly(
+            "ActiveKeyAgeSeconds=" + Duration.ofDays(31).toSeconds() + " Seconds",
+            "RotationOverdueSeconds=" + Duration.ofDays(1).toSeconds() + " Seconds");
+  }
+
   @Test
   void publishesTheSuccessorALeadBeforeRotationAndSwapsAtRotation() {
     rotation.rotate(false);

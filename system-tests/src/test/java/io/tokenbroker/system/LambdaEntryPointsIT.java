@@ -2,6 +2,7 @@ package io.tokenbroker.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.nimbusds.jose.util.JSONObjectUtils;
 import io.tokenbroker.devsupport.LocalAws;
 import io.tokenbroker.devsupport.MotoExtension;
 import io.tokenbroker.functions.authorizer.TokenAuthorizer;
@@ -19,6 +20,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -134,9 +136,89 @@ class LambdaEntryPointsIT {
     return run(handler, event, environment, more);
   }
 
+  /**
+   * Every line a function writes while it serves an invocation carries what an on-call engineer
+   * follows a request by (Powertools' names): Lambda's request id, API Gateway's (where the event
+   * has one), the X-Ray trace id, whether it is a cold start, and the stack; each metric is split
+   * by the stack. Each handler as Lambda builds it, at DEBUG (AWS_LAMBDA_LOG_LEVEL) so that every
+   * HTTP function writes at least its request line.
+   */
+  @Test
+  void everyFunctionsLinesCarryTheInvocationsIdsAndTheStack() throws Exception {
+    Map<Class<?>, String> samples = new LinkedHashMap<>();
+    samples.put(DiscoveryHandler.class, "discovery/get-jwks.json");
+    samples.put(TokenHandler.class, "token/client-credentials-iam.json");
+    samples.put(RevocationHandler.class, "revocation/revoke-iam.json");
+    samples.put(IntrospectionHandler.class, "introspection/introspect-iam.json");
+    samples.put(KeyRotationHandler.class, "key-rotation/scheduled.json");
+    samples.put(TokenAuthorizer.class, "authorizer/rest-token.json");
+    Map<String, String> more =
+        Map.of(
+            "AWS_LAMBDA_LOG_LEVEL", "DEBUG",
+            "AUDIENCE", "https://orders.example.com",
+            "ROUTE_SCOPES", "{\"GET /orders/*\": [\"orders:read\"]}");
+    for (Map.Entry<Class<?>, String> sample : samples.entrySet()) {
+      Path stdout = Files.createTempFile("lambda-entry", ".out");
+      run(sample.getKey(), sample.getValue(), environment, more, stdout);
+      List<String> all = Files.readAllLines(stdout);
+      Files.delete(stdout);
+      List<String> lines =
+          all.subList(all.indexOf(LambdaEntryChild.INVOCATION_MARKER) + 1, all.size());
+      Map<String, Object> event =
+          JSONObjectUtils.parse(
+              Files.readString(
+                  EventFiles.projectRoot().resolve("events").resolve(sample.getValue())));
+      Object apiRequestId =
+          event.get("requestContext") instanceof Map<?, ?> context
+              ? context.get("requestId")
+              : null;
+
+      assertThat(lines).as(sample.getKey().getSimpleName()).isNotEmpty();
+      if (apiRequestId != null) {
+        // AWS_LAMBDA_LOG_LEVEL=DEBUG (Lambda's ApplicationLogLevel) turns the request lines on
+        assertThat(lines)
+            .as(sample.getKey().getSimpleName())
+            .anyMatch(l -> l.contains("\"event\":\"request.completed\""));
+      }
+      for (String text : lines) {
+        Map<String, Object> line = JSONObjectUtils.parse(text);
+        assertThat(line)
+            .as("%s: %s", sample.getKey().getSimpleName(), text)
+            .containsEntry("function_request_id", LambdaEntryChild.REQUEST_ID)
+            .containsEntry("xray_trace_id", "1-5759e988-bd862e3fe1be46a994272793")
+            .containsEntry("cold_start", true)
+            .containsEntry("stack", "test");
+        if (apiRequestId != null) {
+          assertThat(line).as(text).containsEntry("correlation_id", apiRequestId);
+        } else {
+          assertThat(line).as(text).doesNotContainKey("correlation_id");
+        }
+        if (line.get("_aws") instanceof Map<?, ?> aws) {
+          for (Object directive : (List<?>) aws.get("CloudWatchMetrics")) {
+            for (Object dimensions : (List<?>) ((Map<?, ?>) directive).get("Dimensions")) {
+              assertThat(List.copyOf((List<?>) dimensions).subList(0, 2))
+                  .as(text)
+                  .isEqualTo(List.of("function", "stack"));
+            }
+          }
+        }
+      }
+    }
+  }
+
   /** Lines: the hooks the constructor registered, the exception or {@code -}, the response. */
   private static List<String> run(
       Class<?> handler, String event, Map<String, String> base, Map<String, String> more)
+      throws IOException, InterruptedException {
+    return run(handler, event, base, more, null);
+  }
+
+  private static List<String> run(
+      Class<?> handler,
+      String event,
+      Map<String, String> base,
+      Map<String, String> more,
+      Path stdout)
       throws IOException, InterruptedException {
     Path result = Files.createTempFile("lambda-entry", ".txt");
     Path errors = Files.createTempFile("lambda-entry", ".err");
@@ -149,7 +231,10 @@ class LambdaEntryPointsIT {
                 handler.getName(),
                 EventFiles.projectRoot().resolve("events").resolve(event).toString(),
                 result.toString())
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectOutput(
+                stdout == null
+                    ? ProcessBuilder.Redirect.DISCARD
+                    : ProcessBuilder.Redirect.to(stdout.toFile()))
             .redirectError(errors.toFile());
     builder.environment().clear();
     builder.environment().putAll(base);

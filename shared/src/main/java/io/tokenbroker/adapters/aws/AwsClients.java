@@ -51,13 +51,18 @@ public final class AwsClients {
 
   private static ClientOverrideConfiguration overrides(AwsSettings settings) {
     ClientTimeouts timeouts = settings.timeouts();
-    return ClientOverrideConfiguration.builder()
-        .apiCallTimeout(timeouts.apiCallTimeout())
-        .apiCallAttemptTimeout(timeouts.attemptTimeout())
-        .retryStrategy(
-            DefaultRetryStrategy.standardStrategyBuilder()
-                .maxAttempts(timeouts.maxAttempts())
-                .build())
-        .build();
+    ClientOverrideConfiguration.Builder overrides =
+        ClientOverrideConfiguration.builder()
+            .apiCallTimeout(timeouts.apiCallTimeout())
+            .apiCallAttemptTimeout(timeouts.attemptTimeout())
+            .retryStrategy(
+                DefaultRetryStrategy.standardStrategyBuilder()
+                    .maxAttempts(timeouts.maxAttempts())
+                    .build());
+    settings
+        .callTelemetry()
+        .ifPresent(
+            telemetry -> overrides.addExecutionInterceptor(new CallLatencyInterceptor(telemetry)));
+    return overrides.build();
   }
 }

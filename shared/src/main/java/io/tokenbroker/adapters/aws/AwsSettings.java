@@ -1,6 +1,7 @@
 package io.tokenbroker.adapters.aws;
 
 import io.tokenbroker.config.Env;
+import io.tokenbroker.telemetry.Telemetry;
 import java.net.URI;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -20,7 +21,24 @@ public record AwsSettings(
     Region region,
     Optional<URI> endpoint,
     AwsCredentialsProvider credentials,
-    ClientTimeouts timeouts) {
+    ClientTimeouts timeouts,
+    Optional<Telemetry> callTelemetry) {
+
+  public AwsSettings(
+      Region region,
+      Optional<URI> endpoint,
+      AwsCredentialsProvider credentials,
+      ClientTimeouts timeouts) {
+    this(region, endpoint, credentials, timeouts, Optional.empty());
+  }
+
+  /**
+   * These settings with every client timing its calls into {@code telemetry} ({@link
+   * CallLatencyInterceptor}): what the functions use.
+   */
+  public AwsSettings withCallTelemetry(Telemetry telemetry) {
+    return new AwsSettings(region, endpoint, credentials, timeouts, Optional.of(telemetry));
+  }
 
   /**
    * Reads AWS_REGION (required), AWS_ENDPOINT_URL (optional: any AWS-compatible endpoint) and the

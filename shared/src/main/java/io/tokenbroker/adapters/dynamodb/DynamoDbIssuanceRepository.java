@@ -8,8 +8,11 @@ import io.tokenbroker.tokens.ExchangedFrom;
 import io.tokenbroker.tokens.Issuance;
 import io.tokenbroker.tokens.IssuanceRepository;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -18,6 +21,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /** The issuances table: one item per access token, keyed by jti, expiring by TTL. */
 public final class DynamoDbIssuanceRepository implements IssuanceRepository {
@@ -88,6 +93,61 @@ public final class DynamoDbIssuanceRepository implements IssuanceRepository {
     } catch (SdkException e) {
       throw AwsFailures.of("dynamodb", "GetItem issuance", e);
     }
+  }
+
+  /** What an operator may look issuances up by, besides the jti (the table's key). */
+  public enum Attribute {
+    CLIENT_ID("client_id"),
+    KID("kid");
+
+    private final String name;
+
+    Attribute(String name) {
+      this.name = name;
+    }
+  }
+
+  /**
+   * The records whose {@code attribute} equals {@code value}, issued at or after {@code since},
+   * newest first, at most {@code limit}: an incident's "which tokens did this client get, which did
+   * this key sign". A filtered Scan of the whole table (it has no index on these: the request path
+   * never needs one), so it reads every record kept (IssuanceRetentionDays) once.
+   */
+  public List<Issuance> matching(
+      Attribute attribute, String value, Optional<Instant> since, int limit) {
+    Map<String, String> names = new HashMap<>(Map.of("#a", attribute.name));
+    Map<String, AttributeValue> values = new HashMap<>(Map.of(":v", AttributeValue.fromS(value)));
+    String filter = "#a = :v";
+    if (since.isPresent()) {
+      names.put("#iat", "iat");
+      values.put(":since", AttributeValue.fromN(Long.toString(since.get().getEpochSecond())));
+      filter += " AND #iat >= :since";
+    }
+    List<Issuance> found = new ArrayList<>();
+    try {
+      Map<String, AttributeValue> start = null;
+      do {
+        var request =
+            ScanRequest.builder()
+                .tableName(table)
+                .filterExpression(filter)
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values);
+        if (start != null) {
+          request.exclusiveStartKey(start);
+        }
+        ScanResponse page = dynamoDb.scan(request.build());
+        page.items().forEach(item -> found.add(fromItem(item)));
+        start =
+            page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+                ? page.lastEvaluatedKey()
+                : null;
+      } while (start != null);
+    } catch (SdkException e) {
+      throw AwsFailures.of("dynamodb", "Scan issuances", e);
+    }
+    found.sort(Comparator.comparing(Issuance::issuedAt).reversed().thenComparing(Issuance::jti));
+    return List.copyOf(found.subList(0, Math.min(limit, found.size())));
   }
 
   static Map<String, AttributeValue> toItem(Issuance i) {

@@ -1,5 +1,6 @@
 package io.tokenbroker.adapters.http;
 
+import io.tokenbroker.adapters.telemetry.InvocationScope;
 import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.errors.ServiceFailure;
 import io.tokenbroker.telemetry.Telemetry;
@@ -21,20 +22,52 @@ public final class HttpFunction {
   private static final String NO_STORE = "no-store";
 
   private final Telemetry telemetry;
+  private final InvocationScope invocation = new InvocationScope();
 
   public HttpFunction(Telemetry telemetry) {
     this.telemetry = telemetry;
   }
 
+  /** {@link #serve(InputStream, OutputStream, String, Function)} without a Lambda request id. */
   public void serve(InputStream in, OutputStream out, Function<HttpRequest, HttpResponse> logic)
       throws IOException {
-    HttpResponse response;
+    serve(in, out, null, logic);
+  }
+
+  /**
+   * Serves one invocation: every line logged meanwhile carries its ids ({@link InvocationScope}).
+   *
+   * @param functionRequestId Lambda's request id ({@code context.getAwsRequestId()}), null without
+   *     a Lambda context
+   */
+  public void serve(
+      InputStream in,
+      OutputStream out,
+      String functionRequestId,
+      Function<HttpRequest, HttpResponse> logic)
+      throws IOException {
+    invocation.begin(functionRequestId);
     try {
-      response = logic.apply(ApiGatewayEvents.parse(BoundedEventReader.readJson(in)));
-    } catch (RuntimeException e) {
-      response = toResponse(e);
+      HttpResponse response;
+      long started = System.nanoTime();
+      HttpRequest request = null;
+      try {
+        request = ApiGatewayEvents.parse(BoundedEventReader.readJson(in));
+        invocation.correlate(request.context().requestId());
+        response = logic.apply(request);
+      } catch (RuntimeException e) {
+        response = toResponse(e);
+      }
+      telemetry.emit(
+          TelemetryEvent.debug("request.completed")
+              .with("route", request == null ? null : request.route())
+              .with("method", request == null ? null : request.method())
+              .with("status", response.status())
+              .with("millis", (System.nanoTime() - started) / 1_000_000));
+      ApiGatewayResponseWriter.write(response, out);
+    } finally {
+      invocation.end();
     }
-    ApiGatewayResponseWriter.write(response, out);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.tokenbroker.adapters.lifecycle;
 
+import io.tokenbroker.adapters.telemetry.InvocationScope;
 import io.tokenbroker.telemetry.Telemetry;
 import io.tokenbroker.telemetry.TelemetryEvent;
 import java.io.ByteArrayInputStream;
@@ -62,8 +63,14 @@ public final class SnapStartHooks implements Resource {
     String failed = null;
     primingSwitch.on();
     try {
+      InvocationScope synthetic = new InvocationScope();
       for (Priming priming : primings) {
-        priming.run();
+        synthetic.begin(null); // no Lambda request: its AWS calls are not timed as one's
+        try {
+          priming.run();
+        } finally {
+          synthetic.end();
+        }
       }
     } catch (Exception | LinkageError e) {
       failed = e.getClass().getName();

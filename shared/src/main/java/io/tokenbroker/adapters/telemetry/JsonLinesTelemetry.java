@@ -1,6 +1,8 @@
 package io.tokenbroker.adapters.telemetry;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
+import io.tokenbroker.config.Env;
+import io.tokenbroker.config.TelemetryConfig;
 import io.tokenbroker.json.JsonText;
 import io.tokenbroker.telemetry.Telemetry;
 import io.tokenbroker.telemetry.TelemetryEvent;
@@ -11,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -25,19 +28,40 @@ public final class JsonLinesTelemetry implements Telemetry {
   private final PrintStream out;
   private final Clock clock;
   private final String function;
+  private final String stack;
+  private final TelemetryEvent.Level level;
 
   /**
    * @param function the function's role name ({@code token}, {@code authorizer}, ...), a field and
    *     metric dimension of every line
+   * @param config the stack's name (a field of every line and a dimension of every metric) and the
+   *     lowest level written
    */
-  public JsonLinesTelemetry(PrintStream out, Clock clock, String function) {
+  public JsonLinesTelemetry(PrintStream out, Clock clock, String function, TelemetryConfig config) {
     this.out = out;
     this.clock = clock;
     this.function = function;
+    this.stack = config.stack().orElse(null);
+    this.level = config.level();
+  }
+
+  /** Without a stack name, every level written: for tests and tools. */
+  public JsonLinesTelemetry(PrintStream out, Clock clock, String function) {
+    this(out, clock, function, new TelemetryConfig(Optional.empty(), TelemetryEvent.Level.DEBUG));
+  }
+
+  /** A function's lines on stdout, as its environment configures them (BROKER_NAME, level). */
+  public static JsonLinesTelemetry forFunction(Env env, String function) {
+    return new JsonLinesTelemetry(
+        System.out, Clock.systemUTC(), function, TelemetryConfig.from(env));
   }
 
   @Override
   public void emit(TelemetryEvent event) {
+    // A line below the level is dropped unless it carries metrics: a data point is never lost.
+    if (event.level().compareTo(level) < 0 && event.metrics().isEmpty()) {
+      return;
+    }
     try {
       out.println(line(event));
     } catch (RuntimeException e) {
@@ -48,8 +72,10 @@ public final class JsonLinesTelemetry implements Telemetry {
   /** The event's line, written directly; through a map and Gson only for an unusual event. */
   String line(TelemetryEvent event) {
     long now = clock.millis();
+    InvocationScope.Invocation invocation = InvocationScope.current();
     if (!writtenDirectly(event)) {
-      return JsonText.escapeLoneSurrogates(JSONObjectUtils.toJSONString(toJson(event, now)));
+      return JsonText.escapeLoneSurrogates(
+          JSONObjectUtils.toJSONString(toJson(event, now, invocation)));
     }
     // 512: a decision's line with its metric block (about 380 characters) fits without growing.
     StringBuilder line = new StringBuilder(512).append("{\"timestamp\":");
@@ -57,6 +83,12 @@ public final class JsonLinesTelemetry implements Telemetry {
     JsonText.string(line, event.level().name()).append(",\"event\":");
     JsonText.string(line, event.name()).append(",\"function\":");
     JsonText.string(line, function);
+    if (stack != null) {
+      JsonText.string(line.append(",\"stack\":"), stack);
+    }
+    if (invocation != null) {
+      invocation(line, invocation);
+    }
     for (Map.Entry<String, Object> field : event.fields().entrySet()) {
       JsonText.string(line.append(','), field.getKey()).append(':');
       value(line, field.getValue());
@@ -75,6 +107,9 @@ public final class JsonLinesTelemetry implements Telemetry {
         line.append(',');
       }
       line.append("{\"Namespace\":\"").append(NAMESPACE).append("\",\"Dimensions\":[[\"function\"");
+      if (stack != null) {
+        line.append(",\"stack\"");
+      }
       for (String dimension : metric.dimensions()) {
         // As before: a dimension only if the line has that member.
         if (CORE.contains(dimension)
@@ -121,12 +156,52 @@ public final class JsonLinesTelemetry implements Telemetry {
   private static final Set<String> CORE = Set.of("timestamp", "level", "event", "function");
 
   /**
+   * Members every line may carry besides {@link #CORE}: an event field of one of these names is
+   * left to the map, which keeps the event's value.
+   */
+  private static final Set<String> CONTEXT =
+      Set.of("stack", "function_request_id", "correlation_id", "xray_trace_id", "cold_start");
+
+  /** The invocation's fields (Powertools' names), those it has. */
+  private static void invocation(StringBuilder line, InvocationScope.Invocation invocation) {
+    if (invocation.functionRequestId() != null) {
+      JsonText.string(line.append(",\"function_request_id\":"), invocation.functionRequestId());
+    }
+    if (invocation.correlationId() != null) {
+      JsonText.string(line.append(",\"correlation_id\":"), invocation.correlationId());
+    }
+    if (invocation.traceId() != null) {
+      JsonText.string(line.append(",\"xray_trace_id\":"), invocation.traceId());
+    }
+    line.append(",\"cold_start\":").append(invocation.coldStart());
+  }
+
+  private static Map<String, Object> invocationFields(InvocationScope.Invocation invocation) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    if (invocation != null) {
+      if (invocation.functionRequestId() != null) {
+        fields.put("function_request_id", invocation.functionRequestId());
+      }
+      if (invocation.correlationId() != null) {
+        fields.put("correlation_id", invocation.correlationId());
+      }
+      if (invocation.traceId() != null) {
+        fields.put("xray_trace_id", invocation.traceId());
+      }
+      fields.put("cold_start", invocation.coldStart());
+    }
+    return fields;
+  }
+
+  /**
    * Whether every member name is distinct (a field or metric that overrides a member is left to the
    * map, which keeps the first position and the last value) and every value a plain one.
    */
   private static boolean writtenDirectly(TelemetryEvent event) {
     for (Map.Entry<String, Object> field : event.fields().entrySet()) {
-      if (CORE.contains(field.getKey()) || !plain(field.getValue())) {
+      if (CORE.contains(field.getKey())
+          || CONTEXT.contains(field.getKey())
+          || !plain(field.getValue())) {
         return false;
       }
     }
@@ -134,6 +209,8 @@ public final class JsonLinesTelemetry implements Telemetry {
     for (TelemetryEvent.Metric metric : event.metrics()) {
       String name = metric.name();
       if (CORE.contains(name)
+          || CONTEXT.contains(name)
+          || metric.dimensions().stream().anyMatch(CONTEXT::contains)
           || "_aws".equals(name)
           || event.fields().containsKey(name)
           || names.contains(name)
@@ -179,16 +256,28 @@ public final class JsonLinesTelemetry implements Telemetry {
   }
 
   Map<String, Object> toJson(TelemetryEvent event, long now) {
+    return toJson(event, now, InvocationScope.current());
+  }
+
+  private Map<String, Object> toJson(
+      TelemetryEvent event, long now, InvocationScope.Invocation invocation) {
     Map<String, Object> line = new LinkedHashMap<>();
     line.put("timestamp", Instant.ofEpochMilli(now).toString());
     line.put("level", event.level().name());
     line.put("event", event.name());
     line.put("function", function);
+    if (stack != null) {
+      line.put("stack", stack);
+    }
+    line.putAll(invocationFields(invocation));
     line.putAll(event.fields());
     if (!event.metrics().isEmpty()) {
       List<Object> metricDirectives = new ArrayList<>();
       for (TelemetryEvent.Metric metric : event.metrics()) {
         List<String> dimensions = new ArrayList<>(List.of("function"));
+        if (stack != null) {
+          dimensions.add("stack");
+        }
         for (String dimension : metric.dimensions()) {
           if (line.containsKey(dimension)) {
             dimensions.add(dimension);

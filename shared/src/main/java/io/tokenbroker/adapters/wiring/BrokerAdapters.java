@@ -17,6 +17,7 @@ import io.tokenbroker.adapters.kms.KmsKeyManager;
 import io.tokenbroker.adapters.kms.KmsKeySigner;
 import io.tokenbroker.adapters.kms.KmsPublishedKeyCheck;
 import io.tokenbroker.config.Env;
+import io.tokenbroker.telemetry.Telemetry;
 import java.time.Duration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kms.KmsClient;
@@ -44,6 +45,11 @@ public final class BrokerAdapters {
   /** From AWS_REGION, AWS_ENDPOINT_URL and the credentials ({@link AwsSettings#from}). */
   public static BrokerAdapters from(Env env, ClientTimeouts timeouts) {
     return new BrokerAdapters(AwsSettings.from(env, timeouts));
+  }
+
+  /** As {@link #from(Env, ClientTimeouts)}, every call timed into {@code telemetry}. */
+  public static BrokerAdapters from(Env env, ClientTimeouts timeouts, Telemetry telemetry) {
+    return new BrokerAdapters(AwsSettings.from(env, timeouts).withCallTelemetry(telemetry));
   }
 
   /** For operator tools' own reads and writes (brokerctl, the local server's provisioning). */

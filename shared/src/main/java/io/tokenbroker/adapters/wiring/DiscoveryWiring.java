@@ -83,7 +83,7 @@ public final class DiscoveryWiring {
    */
   public static DiscoveryWiring fromEnvironment(Env env, Clock clock, Telemetry telemetry) {
     return new DiscoveryWiring(
-        BrokerAdapters.from(env, ClientTimeouts.requestPath()),
+        BrokerAdapters.from(env, ClientTimeouts.requestPath(), telemetry),
         BrokerTables.keysTable(env),
         new BrokerEndpoints(BrokerConfig.issuer(env)),
         BrokerConfig.keyTableCache(env),

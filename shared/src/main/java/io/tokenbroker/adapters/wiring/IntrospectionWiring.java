@@ -52,7 +52,7 @@ public final class IntrospectionWiring {
   /** From the function's environment: {@link BrokerConfig}, {@link BrokerTables}, AWS settings. */
   public static IntrospectionWiring fromEnvironment(Env env, Clock clock, Telemetry telemetry) {
     return new IntrospectionWiring(
-        BrokerAdapters.from(env, ClientTimeouts.requestPath()),
+        BrokerAdapters.from(env, ClientTimeouts.requestPath(), telemetry),
         BrokerConfig.from(env),
         BrokerTables.from(env),
         clock,

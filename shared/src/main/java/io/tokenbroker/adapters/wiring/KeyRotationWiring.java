@@ -42,7 +42,7 @@ public final class KeyRotationWiring {
    */
   public static KeyRotationWiring fromEnvironment(Env env, Clock clock, Telemetry telemetry) {
     return new KeyRotationWiring(
-        BrokerAdapters.from(env, ClientTimeouts.background()),
+        BrokerAdapters.from(env, ClientTimeouts.background(), telemetry),
         BrokerTables.keysTable(env),
         BrokerTables.revocationsTable(env),
         RotationConfig.from(env),

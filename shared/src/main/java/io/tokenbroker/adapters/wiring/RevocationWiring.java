@@ -108,7 +108,7 @@ public final class RevocationWiring {
   /** From the function's environment: {@link BrokerConfig}, {@link BrokerTables}, AWS settings. */
   public static RevocationWiring fromEnvironment(Env env, Clock clock, Telemetry telemetry) {
     return new RevocationWiring(
-        BrokerAdapters.from(env, ClientTimeouts.requestPath()),
+        BrokerAdapters.from(env, ClientTimeouts.requestPath(), telemetry),
         BrokerConfig.from(env),
         BrokerTables.from(env),
         clock,

@@ -151,7 +151,7 @@ public final class TokenWiring {
   /** From the function's environment: {@link BrokerConfig}, {@link BrokerTables}, AWS settings. */
   public static TokenWiring fromEnvironment(Env env, Clock clock, Telemetry telemetry) {
     return new TokenWiring(
-        BrokerAdapters.from(env, ClientTimeouts.requestPath()),
+        BrokerAdapters.from(env, ClientTimeouts.requestPath(), telemetry),
         BrokerConfig.from(env),
         BrokerTables.from(env),
         clock,

@@ -28,7 +28,8 @@ class JsonLinesTelemetryDifferentialTest {
   private static final long NOW = 1_795_867_200_000L;
   private static final String[] NASTY = {
     "\"", "\\", "\n", "\u0000", "\u001f", "\u007f", "\u2028", "\u2029", "\ud800", "\udfff",
-    "\ud83d\ude00", "é", "/", "\t", "a", "reason", "client_id", "function", "timestamp", "_aws"
+    "\ud83d\ude00", "é", "/", "\t", "a", "reason", "client_id", "function", "timestamp", "_aws",
+    "stack", "cold_start", "correlation_id"
   };
 
   /**
@@ -63,6 +64,40 @@ class JsonLinesTelemetryDifferentialTest {
           .as("event %s", event)
           .isEqualTo(
               JSONObjectUtils.parse(JSONObjectUtils.toJSONString(telemetry.toJson(event, NOW))));
+    }
+  }
+
+  /** The same, with a stack and an invocation in progress: their members written both ways. */
+  @Test
+  void writesWhatTheMapWriterWroteWithAStackAndAnInvocation() throws Exception {
+    JsonLinesTelemetry withStack =
+        new JsonLinesTelemetry(
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+            MutableClock.at("2026-11-28T12:00:00Z"),
+            "authorizer",
+            new io.tokenbroker.config.TelemetryConfig(
+                java.util.Optional.of("prod-a"), TelemetryEvent.Level.DEBUG));
+    InvocationScope scope = new InvocationScope();
+    Random random = new Random(17);
+    try {
+      for (int i = 0; i < 2000; i++) {
+        scope.begin(i % 3 == 0 ? null : "req-" + i);
+        if (i % 2 == 0) {
+          scope.correlate("api-" + i);
+        }
+        TelemetryEvent event = event(random);
+
+        String line = withStack.line(event);
+
+        assertStrictJsonObject(line);
+        assertThat(JSONObjectUtils.parse(line))
+            .as("event %s", event)
+            .isEqualTo(
+                JSONObjectUtils.parse(JSONObjectUtils.toJSONString(withStack.toJson(event, NOW))));
+        scope.end();
+      }
+    } finally {
+      scope.end();
     }
   }
 

@@ -198,11 +198,250 @@ class TemplateIT {
     }
   }
 
+  /**
+   * Every function logs to a group of its own, as does the API (access logs); each is kept for a
+   * stated time and survives the stack's deletion or replacement (the logs are the record of an
+   * incident).
+   */
   @Test
-  void keepsEveryLogGroupForAStatedTime() {
+  void keepsEveryLogGroupForAStatedTimeAndWhenTheStackIsDeleted() {
     Map<String, Map<String, Object>> logGroups = template().ofType("AWS::Logs::LogGroup");
-    assertThat(logGroups).hasSameSizeAs(template().ofType("AWS::Lambda::Function"));
-    logGroups.values().forEach(group -> assertThat(group).containsKey("RetentionInDays"));
+    assertThat(logGroups).hasSize(template().ofType("AWS::Lambda::Function").size() + 1);
+    for (Map<String, Object> function : template().ofType("AWS::Lambda::Function").values()) {
+      Object group = object(object(function, "LoggingConfig"), "LogGroup").get("Ref");
+      assertThat(logGroups).containsKey((String) group);
+    }
+    assertThat(logGroups).containsKey("ApiAccessLogGroup");
+    for (String name : logGroups.keySet()) {
+      Map<String, Object> resource = object(template().resources, name);
+      assertThat(resource).as(name).containsEntry("DeletionPolicy", "Retain");
+      assertThat(resource).as(name).containsEntry("UpdateReplacePolicy", "Retain");
+      assertThat(logGroups.get(name)).as(name).containsKey("RetentionInDays");
+    }
+  }
+
+  /** A table that holds records (everything but the short-lived assertions) cannot be deleted. */
+  @Test
+  void protectsEveryTableThatHoldsRecordsFromDeletion() {
+    Map<String, Map<String, Object>> tables = template().ofType("AWS::DynamoDB::Table");
+    for (Map.Entry<String, Map<String, Object>> table : tables.entrySet()) {
+      Map<String, Object> resource = object(template().resources, table.getKey());
+      if (table.getKey().equals("AssertionsTable")) {
+        assertThat(resource).containsEntry("DeletionPolicy", "Delete");
+        continue;
+      }
+      assertThat(resource).as(table.getKey()).containsEntry("DeletionPolicy", "Retain");
+      assertThat(table.getValue())
+          .as(table.getKey())
+          .containsEntry("DeletionProtectionEnabled", true);
+    }
+  }
+
+  private static final Map<String, Object> ALARM_TOPIC =
+      Map.of(
+          "Fn::If",
+          List.of("CreateAlarmTopic", Map.of("Ref", "AlarmTopic"), Map.of("Ref", "AlarmTopicArn")));
+
+  /** Every alarm tells someone: its actions (and OK actions, where it has them) are the topic. */
+  @Test
+  void sendsEveryAlarmToTheAlarmTopic() {
+    Map<String, Map<String, Object>> alarms = template().ofType("AWS::CloudWatch::Alarm");
+    assertThat(alarms).hasSizeGreaterThan(15);
+    for (Map.Entry<String, Map<String, Object>> alarm : alarms.entrySet()) {
+      assertThat(list(alarm.getValue(), "AlarmActions"))
+          .as(alarm.getKey())
+          .containsExactly(ALARM_TOPIC);
+      if (alarm.getValue().containsKey("OKActions")) {
+        assertThat(list(alarm.getValue(), "OKActions"))
+            .as(alarm.getKey())
+            .containsExactly(ALARM_TOPIC);
+      }
+      assertThat((String) alarm.getValue().get("AlarmDescription"))
+          .as(alarm.getKey() + " names its runbook")
+          .contains("docs/operations.md#" + alarm.getKey().toLowerCase(java.util.Locale.ROOT));
+    }
+  }
+
+  /** Every alarm's runbook section exists: the link in its description leads somewhere. */
+  @Test
+  void documentsARunbookForEveryAlarm() throws Exception {
+    String runbook =
+        Files.readString(EventFiles.projectRoot().resolve("docs").resolve("operations.md"));
+    for (String alarm : template().ofType("AWS::CloudWatch::Alarm").keySet()) {
+      assertThat(runbook).as(alarm).contains("\n### " + alarm + "\n");
+    }
+  }
+
+  /**
+   * Every function's throttles and errors page; the authorizer's errors are its denials (API
+   * Gateway's 401 contract is an error), so its fail-closed decisions are alarmed on instead.
+   */
+  @Test
+  void alarmsOnEveryFunctionsErrorsAndThrottles() {
+    Map<String, Map<String, Object>> alarms = template().ofType("AWS::CloudWatch::Alarm");
+    for (String function : template().ofType("AWS::Lambda::Function").keySet()) {
+      for (String metric : List.of("Errors", "Throttles")) {
+        boolean alarmed =
+            alarms.values().stream()
+                .anyMatch(
+                    a ->
+                        "AWS/Lambda".equals(a.get("Namespace"))
+                            && metric.equals(a.get("MetricName"))
+                            && String.valueOf(a.get("Dimensions"))
+                                .contains("{Ref=" + function + "}"));
+        if (function.equals("AuthorizerFunction") && metric.equals("Errors")) {
+          assertThat(alarmed).isFalse();
+          assertThat(alarms).containsKey("AuthorizerFailClosedAlarm");
+        } else {
+          assertThat(alarmed).as(function + " " + metric).isTrue();
+        }
+      }
+    }
+  }
+
+  /**
+   * The alarms and the dashboard name only broker metrics the code emits (read from the sources:
+   * every {@code count}, {@code millis} and {@code measure} of a TelemetryEvent), always filtered
+   * by this stack; a renamed metric would otherwise leave an alarm that can never fire.
+   */
+  @Test
+  void alarmsAndDashboardReferenceOnlyMetricsTheCodeEmitsFilteredByTheStack() throws Exception {
+    java.util.Set<String> emitted = EmittedMetrics.inMainSources();
+    assertThat(emitted).contains("TokensIssued", "SecurityAlerts", "RotationOverdueSeconds");
+
+    java.util.Set<String> referenced = new java.util.TreeSet<>();
+    java.util.regex.Pattern sql =
+        java.util.regex.Pattern.compile(
+            "SELECT (?:SUM|MAX|AVG|MIN|COUNT)\\((\\w+)\\) FROM TokenBroker WHERE stack ="
+                + " '\\$\\{AWS::StackName}'");
+    for (Map<String, Object> alarm : template().ofType("AWS::CloudWatch::Alarm").values()) {
+      if ("TokenBroker".equals(alarm.get("Namespace"))) {
+        referenced.add((String) alarm.get("MetricName"));
+        assertThat(String.valueOf(alarm.get("Dimensions"))).contains("Name=stack");
+      }
+      if (alarm.containsKey("Metrics")) {
+        for (Object query : list(alarm, "Metrics")) {
+          String expression = (String) object(object(query), "Expression").get("Fn::Sub");
+          java.util.regex.Matcher m = sql.matcher(expression);
+          assertThat(m.find()).as(expression).isTrue();
+          referenced.add(m.group(1));
+        }
+      }
+    }
+    String dashboard =
+        (String)
+            object(
+                    template().ofType("AWS::CloudWatch::Dashboard").get("OperationsDashboard"),
+                    "DashboardBody")
+                .get("Fn::Sub");
+    java.util.regex.Matcher queries = sql.matcher(dashboard);
+    int found = 0;
+    while (queries.find()) {
+      referenced.add(queries.group(1));
+      found++;
+    }
+    java.util.regex.Matcher plainMetrics =
+        java.util.regex.Pattern.compile("\\[\"TokenBroker\",\"(\\w+)\"").matcher(dashboard);
+    while (plainMetrics.find()) {
+      referenced.add(plainMetrics.group(1));
+      found++;
+    }
+    assertThat(found).isGreaterThan(10);
+    // every broker metric the dashboard names goes by this stack
+    assertThat(dashboard)
+        .doesNotContain("FROM TokenBroker GROUP")
+        .doesNotContain("FROM TokenBroker\"");
+    assertThat(referenced).isNotEmpty();
+    assertThat(emitted).containsAll(referenced);
+  }
+
+  /**
+   * The WAF web ACL exists only when asked for, and rate-limits the token and introspection routes.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void addsTheWafWebAclOnlyWhenTheParameterIsOn() {
+    SamTemplate t = template();
+    assertThat(object(t.parameters, "WebAcl")).containsEntry("Default", "off");
+    assertThat(object(object(t.json, "Conditions"), "WafOn"))
+        .isEqualTo(Map.of("Fn::Equals", List.of(Map.of("Ref", "WebAcl"), "on")));
+    Map<String, Object> acl = object(t.resources, "ApiWebAcl");
+    Map<String, Object> association = object(t.resources, "ApiWebAclAssociation");
+    assertThat(acl).containsEntry("Condition", "WafOn").containsEntry("Type", "AWS::WAFv2::WebACL");
+    assertThat(association).containsEntry("Condition", "WafOn");
+    t.resources.forEach(
+        (name, resource) -> {
+          if (String.valueOf(object(resource).get("Type")).startsWith("AWS::WAFv2::")) {
+            assertThat(object(resource)).as(name).containsEntry("Condition", "WafOn");
+          }
+        });
+    String rules = com.nimbusds.jose.util.JSONObjectUtils.toJSONString(object(acl, "Properties"));
+    assertThat(rules)
+        .contains("\"RateBasedStatement\"")
+        .contains("\"SearchString\":\"/token\"")
+        .contains("\"SearchString\":\"/introspect\"");
+    assertThat(String.valueOf(object(association, "Properties").get("ResourceArn")))
+        .contains("/restapis/${BrokerApi}/stages/");
+  }
+
+  /**
+   * Stage metrics on, and one JSON access-log line per request with what an incident needs: the
+   * request id (the functions' correlation_id), the caller's address, the route, the status, the
+   * latency and the authorizer's error and latency (and its request id).
+   */
+  @Test
+  void logsEveryApiRequestAndPublishesStageMetrics() throws Exception {
+    Map<String, Object> stage =
+        template().ofType("AWS::ApiGateway::Stage").values().iterator().next();
+    assertThat(list(stage, "MethodSettings"))
+        .allSatisfy(setting -> assertThat(object(setting)).containsEntry("MetricsEnabled", true));
+    Map<String, Object> access = object(stage, "AccessLogSetting");
+    assertThat(object(access, "DestinationArn"))
+        .isEqualTo(Map.of("Fn::GetAtt", List.of("ApiAccessLogGroup", "Arn")));
+    Map<String, Object> format =
+        com.nimbusds.jose.util.JSONObjectUtils.parse((String) access.get("Format"));
+    assertThat(format)
+        .containsEntry("requestId", "$context.requestId")
+        .containsEntry("ip", "$context.identity.sourceIp")
+        .containsEntry("resourcePath", "$context.resourcePath")
+        .containsEntry("status", "$context.status")
+        .containsEntry("responseLatency", "$context.responseLatency")
+        .containsEntry("authorizerError", "$context.authorizer.error")
+        .containsEntry("authorizerLatency", "$context.authorizer.latency")
+        .containsEntry("authorizerRequestId", "$context.authorizer.requestId");
+    assertThat((String) access.get("Format"))
+        .doesNotContain("header")
+        .doesNotContain("Authorization");
+  }
+
+  /**
+   * Every function writes JSON lines at the stack's LogLevel (Lambda's ApplicationLogLevel, which
+   * the code reads back as AWS_LAMBDA_LOG_LEVEL).
+   */
+  @Test
+  void setsEveryFunctionsLogLevelFromTheStack() {
+    for (Map.Entry<String, Map<String, Object>> function :
+        template().ofType("AWS::Lambda::Function").entrySet()) {
+      assertThat(object(function.getValue(), "LoggingConfig"))
+          .as(function.getKey())
+          .containsEntry("LogFormat", "JSON")
+          .containsEntry("ApplicationLogLevel", Map.of("Ref", "LogLevel"));
+    }
+  }
+
+  /** A rotation run the scheduler cannot deliver lands in a queue that an alarm watches. */
+  @Test
+  void sendsUndeliveredRotationRunsToAWatchedDeadLetterQueue() {
+    Map<String, Object> schedule =
+        template().ofType("AWS::Scheduler::Schedule").get("KeyRotationFunctionSchedule");
+    assertThat(object(object(schedule, "Target"), "DeadLetterConfig"))
+        .isEqualTo(
+            Map.of("Arn", Map.of("Fn::GetAtt", List.of("RotationScheduleDeadLetterQueue", "Arn"))));
+    Map<String, Object> alarm =
+        template().ofType("AWS::CloudWatch::Alarm").get("RotationDeadLetterAlarm");
+    assertThat(String.valueOf(alarm.get("Dimensions"))).contains("RotationScheduleDeadLetterQueue");
+    assertThat(template().ofType("AWS::CloudWatch::Alarm").get("RotationOverdueAlarm"))
+        .containsEntry("TreatMissingData", "breaching");
   }
 
   @Test

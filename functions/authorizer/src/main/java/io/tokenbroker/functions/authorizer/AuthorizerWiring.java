@@ -117,7 +117,7 @@ public final class AuthorizerWiring {
   public static AuthorizerWiring fromEnvironment(Env env, Clock clock, Telemetry telemetry) {
     AuthorizerConfig config = AuthorizerConfig.from(env);
     return new AuthorizerWiring(
-        BrokerAdapters.from(env, timeouts(config)), config, clock, telemetry);
+        BrokerAdapters.from(env, timeouts(config), telemetry), config, clock, telemetry);
   }
 
   /** One attempt per read inside the time budget (DEPENDENCY_TIMEOUT_MILLIS). */

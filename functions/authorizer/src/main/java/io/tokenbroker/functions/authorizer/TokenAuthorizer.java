@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.tokenbroker.access.RouteRules;
 import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
+import io.tokenbroker.adapters.telemetry.InvocationScope;
 import io.tokenbroker.adapters.telemetry.JsonLinesTelemetry;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.errors.OAuthError;
@@ -41,6 +42,7 @@ public final class TokenAuthorizer implements RequestStreamHandler {
   private final AuthorizerResponses responses;
   private final Telemetry telemetry;
   private final boolean seesEveryRequest;
+  private final InvocationScope invocation = new InvocationScope();
   private SnapStartHooks snapStart; // held here: CRaC contexts may hold their resources weakly
 
   /** Lambda's entry: wires real clients from the environment, once per container. */
@@ -49,7 +51,7 @@ public final class TokenAuthorizer implements RequestStreamHandler {
         AuthorizerWiring.fromEnvironment(
             Env.system(),
             Clock.systemUTC(),
-            new JsonLinesTelemetry(System.out, Clock.systemUTC(), "authorizer"));
+            JsonLinesTelemetry.forFunction(Env.system(), "authorizer"));
     this(
         wiring.verifier(),
         wiring.dpop(),
@@ -100,6 +102,16 @@ public final class TokenAuthorizer implements RequestStreamHandler {
 
   @Override
   public void handleRequest(InputStream in, OutputStream out, Context context) throws IOException {
+    invocation.begin(context == null ? null : context.getAwsRequestId());
+    try {
+      decide(in, out);
+    } finally {
+      invocation.end();
+    }
+  }
+
+  /** One decision; its lines carry the invocation's ids ({@link InvocationScope}). */
+  private void decide(InputStream in, OutputStream out) throws IOException {
     AuthorizerRequest request;
     try {
       request = AuthorizerEvent.read(in);

@@ -37,7 +37,7 @@ public final class DiscoveryHandler implements RequestStreamHandler {
         DiscoveryWiring.fromEnvironment(
             Env.system(),
             Clock.systemUTC(),
-            new JsonLinesTelemetry(System.out, Clock.systemUTC(), "discovery"));
+            JsonLinesTelemetry.forFunction(Env.system(), "discovery"));
     this(wiring.discovery(), wiring.handlerTelemetry());
     snapStart = wiring.snapStartHooks((in, out) -> handleRequest(in, out, null));
   }
@@ -57,7 +57,7 @@ public final class DiscoveryHandler implements RequestStreamHandler {
 
   @Override
   public void handleRequest(InputStream in, OutputStream out, Context context) throws IOException {
-    http.serve(in, out, this::respond);
+    http.serve(in, out, context == null ? null : context.getAwsRequestId(), this::respond);
   }
 
   private HttpResponse respond(HttpRequest request) {

@@ -38,7 +38,7 @@ public final class IntrospectionHandler implements RequestStreamHandler {
         IntrospectionWiring.fromEnvironment(
             Env.system(),
             Clock.systemUTC(),
-            new JsonLinesTelemetry(System.out, Clock.systemUTC(), "introspection"));
+            JsonLinesTelemetry.forFunction(Env.system(), "introspection"));
     this(wiring.clientAuthentication(), wiring.introspection(), wiring.handlerTelemetry());
     snapStart = wiring.snapStartHooks((in, out) -> handleRequest(in, out, null));
   }
@@ -61,7 +61,7 @@ public final class IntrospectionHandler implements RequestStreamHandler {
 
   @Override
   public void handleRequest(InputStream in, OutputStream out, Context context) throws IOException {
-    http.serve(in, out, this::respond);
+    http.serve(in, out, context == null ? null : context.getAwsRequestId(), this::respond);
   }
 
   private HttpResponse respond(HttpRequest request) {

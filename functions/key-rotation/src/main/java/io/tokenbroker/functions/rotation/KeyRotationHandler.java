@@ -3,6 +3,7 @@ package io.tokenbroker.functions.rotation;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.nimbusds.jose.util.JSONObjectUtils;
+import io.tokenbroker.adapters.telemetry.InvocationScope;
 import io.tokenbroker.adapters.telemetry.JsonLinesTelemetry;
 import io.tokenbroker.adapters.wiring.KeyRotationWiring;
 import io.tokenbroker.config.Env;
@@ -23,6 +24,7 @@ import java.util.Map;
 public final class KeyRotationHandler implements RequestStreamHandler {
 
   private final KeyRotationService rotation;
+  private final InvocationScope invocation = new InvocationScope();
 
   /** Lambda's entry: wires real clients from the environment, once per container. */
   public KeyRotationHandler() {
@@ -30,7 +32,7 @@ public final class KeyRotationHandler implements RequestStreamHandler {
         KeyRotationWiring.fromEnvironment(
                 Env.system(),
                 Clock.systemUTC(),
-                new JsonLinesTelemetry(System.out, Clock.systemUTC(), "key-rotation"))
+                JsonLinesTelemetry.forFunction(Env.system(), "key-rotation"))
             .rotation());
   }
 
@@ -41,10 +43,15 @@ public final class KeyRotationHandler implements RequestStreamHandler {
 
   @Override
   public void handleRequest(InputStream in, OutputStream out, Context context) throws IOException {
-    in.readAllBytes();
-    RotationReport report = rotation.rotate(false);
-    out.write(
-        JSONObjectUtils.toJSONString(Map.of("ran", report.ran(), "actions", report.actions()))
-            .getBytes(StandardCharsets.UTF_8));
+    invocation.begin(context == null ? null : context.getAwsRequestId());
+    try {
+      in.readAllBytes();
+      RotationReport report = rotation.rotate(false);
+      out.write(
+          JSONObjectUtils.toJSONString(Map.of("ran", report.ran(), "actions", report.actions()))
+              .getBytes(StandardCharsets.UTF_8));
+    } finally {
+      invocation.end();
+    }
   }
 }

@@ -67,9 +67,7 @@ public final class RevocationHandler implements RequestStreamHandler {
     Env env = Env.system();
     RevocationWiring wiring =
         RevocationWiring.fromEnvironment(
-            env,
-            Clock.systemUTC(),
-            new JsonLinesTelemetry(System.out, Clock.systemUTC(), "revocation"));
+            env, Clock.systemUTC(), JsonLinesTelemetry.forFunction(env, "revocation"));
     this(
         wiring.clientAuthentication(),
         wiring.revocations(),
@@ -129,7 +127,7 @@ public final class RevocationHandler implements RequestStreamHandler {
 
   @Override
   public void handleRequest(InputStream in, OutputStream out, Context context) throws IOException {
-    http.serve(in, out, this::respond);
+    http.serve(in, out, context == null ? null : context.getAwsRequestId(), this::respond);
   }
 
   private HttpResponse respond(HttpRequest request) {

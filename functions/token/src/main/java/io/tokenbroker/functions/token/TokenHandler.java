@@ -58,9 +58,7 @@ public final class TokenHandler implements RequestStreamHandler {
   public TokenHandler() {
     TokenWiring wiring =
         TokenWiring.fromEnvironment(
-            Env.system(),
-            Clock.systemUTC(),
-            new JsonLinesTelemetry(System.out, Clock.systemUTC(), "token"));
+            Env.system(), Clock.systemUTC(), JsonLinesTelemetry.forFunction(Env.system(), "token"));
     this(
         wiring.clientAuthentication(),
         wiring.tokens(),
@@ -94,7 +92,7 @@ public final class TokenHandler implements RequestStreamHandler {
 
   @Override
   public void handleRequest(InputStream in, OutputStream out, Context context) throws IOException {
-    http.serve(in, out, this::respond);
+    http.serve(in, out, context == null ? null : context.getAwsRequestId(), this::respond);
   }
 
   private HttpResponse respond(HttpRequest request) {
