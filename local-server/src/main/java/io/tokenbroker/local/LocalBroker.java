@@ -33,6 +33,7 @@ import io.tokenbroker.functions.introspection.IntrospectionHandler;
 import io.tokenbroker.functions.revocation.RevocationConfig;
 import io.tokenbroker.functions.revocation.RevocationHandler;
 import io.tokenbroker.functions.rotation.KeyRotationHandler;
+import io.tokenbroker.functions.token.HoneytokenRoute;
 import io.tokenbroker.functions.token.TokenHandler;
 import io.tokenbroker.keys.KeyState;
 import io.tokenbroker.keys.SigningKey;
@@ -177,7 +178,8 @@ public final class LocalBroker implements AutoCloseable {
                   issuer,
                   tls.isPresent() ? Duration.ZERO : options.authorizerCacheTtl(),
                   options.logFormat()),
-              new ApiGatewayEmulator.OperatorsOnly("POST", "/admin/revocations", operators));
+              // As the template's resource policy: every admin route, operators only.
+              new ApiGatewayEmulator.OperatorsOnly("POST", "/admin/", operators));
       server.createContext("/", gateway);
       server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
       server.start();
@@ -259,7 +261,10 @@ public final class LocalBroker implements AutoCloseable {
             tokenWiring.refreshes(),
             tokenWiring.exchanges(),
             tokenWiring.dpop(),
-            tokenWiring.handlerTelemetry());
+            tokenWiring.handlerTelemetry(),
+            Optional.of(
+                new HoneytokenRoute(
+                    tokenWiring.honeytokens(), tokenWiring.operatorAudit(), operators)));
     var revocation =
         new RevocationHandler(
             revocationWiring.clientAuthentication(),
@@ -279,6 +284,7 @@ public final class LocalBroker implements AutoCloseable {
         new Route("POST", "/revoke", "revocation", revocation, Route.Access.NONE),
         new Route("POST", "/revoke/iam", "revocation", revocation, Route.Access.AWS_IAM),
         new Route("POST", "/admin/revocations", "revocation", revocation, Route.Access.AWS_IAM),
+        new Route("POST", "/admin/honeytokens", "token", token, Route.Access.AWS_IAM),
         new Route("POST", "/introspect", "introspection", introspection, Route.Access.NONE),
         new Route("POST", "/introspect/iam", "introspection", introspection, Route.Access.AWS_IAM),
         new Route("GET", "/.well-known/jwks.json", "discovery", discovery, Route.Access.NONE),

@@ -4,11 +4,13 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.tokenbroker.adapters.http.ClientAuthentication;
 import io.tokenbroker.adapters.http.Form;
+import io.tokenbroker.adapters.http.HoneytokenAlarm;
 import io.tokenbroker.adapters.http.HttpFunction;
 import io.tokenbroker.adapters.http.HttpRequest;
 import io.tokenbroker.adapters.http.HttpResponse;
 import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
 import io.tokenbroker.adapters.telemetry.JsonLinesTelemetry;
+import io.tokenbroker.adapters.telemetry.LoggedSecurityAlerts;
 import io.tokenbroker.adapters.wiring.RevocationWiring;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.errors.RequestRejected;
@@ -43,6 +45,7 @@ public final class RevocationHandler implements RequestStreamHandler {
   private final AuditTrail audit;
   private final OperatorPrincipals operatorPrincipals;
   private final HttpFunction http;
+  private final HoneytokenAlarm honeytokens;
   private SnapStartHooks snapStart; // held here: CRaC contexts may hold their resources weakly
 
   /** Lambda's entry: wires real clients from the environment, once per container. */
@@ -80,6 +83,8 @@ public final class RevocationHandler implements RequestStreamHandler {
     this.audit = audit;
     this.operatorPrincipals = operatorPrincipals;
     this.http = new HttpFunction(telemetry);
+    this.honeytokens =
+        new HoneytokenAlarm(new LoggedSecurityAlerts(telemetry), telemetry, Clock.systemUTC());
   }
 
   /** The SnapStart hooks, if Lambda built this handler (else null). */
@@ -89,7 +94,7 @@ public final class RevocationHandler implements RequestStreamHandler {
 
   @Override
   public void handleRequest(InputStream in, OutputStream out, Context context) throws IOException {
-    http.serve(in, out, this::respond);
+    http.serve(in, out, request -> honeytokens.watch(request, this::respond));
   }
 
   private HttpResponse respond(HttpRequest request) {
@@ -105,7 +110,8 @@ public final class RevocationHandler implements RequestStreamHandler {
     revocations.revokeOwnToken(
         authenticator.authenticate(request, form, request.route().equals(REVOKE_IAM)),
         token,
-        new RequestOrigin(request.context().sourceIp(), request.context().userAgent()));
+        new RequestOrigin(request.context().sourceIp(), request.context().userAgent()),
+        use -> honeytokens.raise(request, use));
     return new HttpResponse(200, Map.of("Cache-Control", "no-store"), "");
   }
 
