@@ -146,8 +146,7 @@ class LocalHoneytokenIT {
         while (m.find()) {
           String value = m.group(2);
           fields.put(
-              m.group(1),
-              value.startsWith("\"") ? value.substring(1, value.length() - 1) : value);
+              m.group(1), value.startsWith("\"") ? value.substring(1, value.length() - 1) : value);
         }
         alerts.add(fields);
       }
@@ -205,9 +204,7 @@ class LocalHoneytokenIT {
     // Someone holding the demo workload's role tries the refresh token found in a config file.
     HttpResponse<String> response =
         signedPost(
-            LocalDemo.IDENTITY,
-            "/token/iam",
-            "grant_type=refresh_token&refresh_token=" + refresh);
+            LocalDemo.IDENTITY, "/token/iam", "grant_type=refresh_token&refresh_token=" + refresh);
 
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(Json.object(response.body())).containsEntry("error", "invalid_grant");
@@ -314,5 +311,89 @@ class LocalHoneytokenIT {
               assertThat(e.detail()).contains((String) minted.get("jti"));
               assertThat(e.detail()).doesNotContain((String) minted.get("access_token"));
             });
+  }
+
+  /** brokerctl with these credentials, its output and exit code. */
+  private record Cli(int code, String out, String err) {}
+
+  private static Cli brokerctl(SigV4Verifier.LocalIdentity identity, String... args) {
+    var cli =
+        io.tokenbroker.cli.Brokerctl.commandLine(
+            new io.tokenbroker.cli.Brokerctl(
+                Map.of(
+                    "AWS_ENDPOINT_URL", broker.awsEndpoint().toString(),
+                    "AWS_REGION", "us-east-1",
+                    "AWS_ACCESS_KEY_ID", identity.accessKeyId(),
+                    "AWS_SECRET_ACCESS_KEY", identity.secretAccessKey(),
+                    "AUDIT_TABLE", broker.tables().audit())));
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    cli.setOut(new java.io.PrintWriter(out));
+    cli.setErr(new java.io.PrintWriter(err));
+    int code = cli.execute(args);
+    return new Cli(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void brokerctlMintsThroughTheOperatorRouteAndListsTheMintsWithoutTheirValues() throws Exception {
+    Cli help = brokerctl(LocalDemo.OPERATOR, "honeytoken", "mint", "--help");
+    Cli minted =
+        brokerctl(
+            LocalDemo.OPERATOR,
+            "honeytoken",
+            "mint",
+            "--client",
+            DECOY,
+            "--kind",
+            "refresh",
+            "--days",
+            "30",
+            "--api-url",
+            broker.issuer().toString(),
+            "-o",
+            "json");
+    Cli notDecoy =
+        brokerctl(
+            LocalDemo.OPERATOR,
+            "honeytoken",
+            "mint",
+            "--client",
+            LocalDemo.CLIENT_ID,
+            "--api-url",
+            broker.issuer().toString());
+    Cli notOperator =
+        brokerctl(
+            LocalDemo.IDENTITY,
+            "honeytoken",
+            "mint",
+            "--client",
+            DECOY,
+            "--api-url",
+            broker.issuer().toString());
+
+    assertThat(help.code()).isZero();
+    assertThat(help.out()).contains("--client", "--kind", "--days");
+    assertThat(minted.code()).as(minted.err()).isZero();
+    Map<String, Object> json = Json.object(minted.out());
+    SECRETS.add((String) json.get("access_token"));
+    SECRETS.add((String) json.get("refresh_token"));
+    assertThat((String) json.get("refresh_token")).startsWith("tbr_");
+    assertThat(Instant.parse((String) json.get("watched_until")))
+        .isBetween(
+            Instant.now().plus(java.time.Duration.ofDays(29)),
+            Instant.now().plus(java.time.Duration.ofDays(31)));
+    assertThat(notDecoy.code()).isEqualTo(1);
+    assertThat(notDecoy.out()).isEmpty();
+    assertThat(notDecoy.err()).contains("not a decoy");
+    assertThat(notOperator.code()).isEqualTo(1);
+    assertThat(notOperator.out()).isEmpty();
+
+    Cli list = brokerctl(LocalDemo.OPERATOR, "honeytoken", "list");
+    assertThat(list.code()).as(list.err()).isZero();
+    assertThat(list.out())
+        .contains(DECOY, (String) json.get("jti"), (String) json.get("sid"))
+        .doesNotContain((String) json.get("access_token"))
+        .doesNotContain((String) json.get("refresh_token"))
+        .doesNotContain(LocalDemo.CLIENT_ID);
   }
 }

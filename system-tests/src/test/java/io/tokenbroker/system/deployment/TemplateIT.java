@@ -127,7 +127,7 @@ class TemplateIT {
       integrations++;
       assertThat(invocations.group(2)).as(invocations.group()).isEqualTo(":live");
     }
-    assertThat(integrations).as("integrations and the authorizer found in the API").isEqualTo(11);
+    assertThat(integrations).as("integrations and the authorizer found in the API").isEqualTo(12);
   }
 
   /**
@@ -510,13 +510,28 @@ class TemplateIT {
     assertThat(invokes(policy, workload, admin, operator)).isFalse();
     assertThat(invokes(policy, null, admin, operator)).as("anonymous").isFalse();
     assertThat(invokes(policy, operator, admin, "")).as("no operators: nobody").isFalse();
+    // Issue 16: the honeytoken route (on the token function) is the operators' alone as well.
+    String honeytokens = "execute-api:/prod/POST/admin/honeytokens";
+    assertThat(invokes(policy, operator, honeytokens, operator)).isTrue();
+    assertThat(invokes(policy, workload, honeytokens, operator)).isFalse();
+    assertThat(invokes(policy, null, honeytokens, operator)).as("anonymous").isFalse();
+    assertThat(invokes(policy, operator, honeytokens, "")).as("no operators: nobody").isFalse();
+    assertThat(
+            object(
+                    object(
+                        template().ofType("AWS::Lambda::Function").get("TokenFunction"),
+                        "Environment"),
+                    "Variables")
+                .get("OPERATOR_PRINCIPAL_ARNS"))
+        .isEqualTo(Map.of("Ref", "OperatorPrincipalArns"));
     String foreignRole = "arn:aws:iam::210987654321:role/broker-operator";
     for (String iamRoute :
         List.of(
             "execute-api:/prod/POST/token/iam",
             "execute-api:/prod/POST/revoke/iam",
             "execute-api:/prod/POST/introspect/iam",
-            admin)) {
+            admin,
+            honeytokens)) {
       assertThat(invokes(policy, foreignRole, iamRoute, foreignRole))
           .as("another account's role on " + iamRoute)
           .isFalse();
