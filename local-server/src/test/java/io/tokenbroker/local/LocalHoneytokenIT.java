@@ -81,6 +81,22 @@ class LocalHoneytokenIT {
                     DECOY,
                     JSONObjectUtils.toJSONString(jwks),
                     LocalDemo.audience(broker.issuer()))));
+    registerResourceServer();
+  }
+
+  private static final ECKey RESOURCE_SERVER_KEY = (ECKey) TestKeys.generate(JWSAlgorithm.ES256);
+
+  /** A resource server that may introspect (private_key_jwt). */
+  private static void registerResourceServer() {
+    Map<String, Object> jwks =
+        Map.of("keys", List.of(RESOURCE_SERVER_KEY.toPublicJWK().toJSONObject()));
+    clients.put(
+        ClientJson.parse(
+            """
+            {"client_id": "resource-server", "jwks": %s, "scopes": ["demo:read"],
+             "audiences": ["https://api.example"], "introspection": true}
+            """
+                .formatted(JSONObjectUtils.toJSONString(jwks))));
   }
 
   @AfterAll
@@ -395,5 +411,46 @@ class LocalHoneytokenIT {
         .doesNotContain((String) json.get("access_token"))
         .doesNotContain((String) json.get("refresh_token"))
         .doesNotContain(LocalDemo.CLIENT_ID);
+  }
+
+  @Test
+  void introspectionAndRevocationOfADecoyAnswerAsForAnyRevokedTokenAndEachRaiseAnAlert()
+      throws Exception {
+    Map<String, Object> minted = mint("client_id=" + DECOY + "&kind=refresh");
+    int seen = alerts().size();
+
+    HttpResponse<String> introspected =
+        post(
+            "/introspect",
+            "token="
+                + minted.get("access_token")
+                + "&"
+                + ClientAssertions.formParameters(
+                    ClientAssertions.signed(
+                        RESOURCE_SERVER_KEY,
+                        "resource-server",
+                        broker.issuer() + "/token",
+                        Instant.now())));
+    HttpResponse<String> revoked =
+        signedPost(LocalDemo.IDENTITY, "/revoke/iam", "token=" + minted.get("refresh_token"));
+
+    assertThat(introspected.statusCode()).as(introspected.body()).isEqualTo(200);
+    assertThat(Json.object(introspected.body())).isEqualTo(Map.of("active", false));
+    // another client's refresh token: refused as it always was, and now an alert too
+    assertThat(revoked.statusCode()).isEqualTo(400);
+    assertThat(alertsAfter(seen))
+        .satisfiesExactly(
+            atIntrospection ->
+                assertThat(atIntrospection)
+                    .containsEntry("client_id", DECOY)
+                    .containsEntry("evidence_jti", (String) minted.get("jti"))
+                    .containsEntry("evidence_endpoint", "/introspect")
+                    .containsEntry("evidence_auth_method", "private_key_jwt"),
+            atRevocation ->
+                assertThat(atRevocation)
+                    .containsEntry("client_id", DECOY)
+                    .containsEntry("evidence_sid", (String) minted.get("sid"))
+                    .containsEntry("evidence_presented_by", LocalDemo.CLIENT_ID)
+                    .containsEntry("evidence_endpoint", "/revoke/iam"));
   }
 }
