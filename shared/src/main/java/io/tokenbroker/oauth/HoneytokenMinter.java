@@ -211,7 +211,7 @@ public final class HoneytokenMinter {
         token.jti(),
         token.expiresAt(),
         Optional.of(refreshToken),
-        family.id().describeConstable(),
+        Optional.of(family.id()),
         familyWatched);
   }
 }

@@ -43,6 +43,9 @@ import java.util.Optional;
  */
 public final class TokenAuthorizer implements RequestStreamHandler {
 
+  /** A User-Agent is the caller's free text: logged at most this long. */
+  private static final int MAX_USER_AGENT_CHARS = 256;
+
   private final AccessTokenVerifier verifier;
   private final DpopAuthorization dpop;
   private final AuthorizerResponses responses;
@@ -172,7 +175,7 @@ public final class TokenAuthorizer implements RequestStreamHandler {
               .with("jti", token.jti())
               .with("method", request.method())
               .with("source_ip", request.sourceIp().orElse(null))
-              .with("user_agent", request.userAgent().orElse(null))
+              .with("user_agent", request.userAgent().map(TokenAuthorizer::cut).orElse(null))
               .count("TokensAccepted"));
     } catch (RequestRejected rejected) {
       deny(rejected.rejectionReason(), request);
@@ -221,11 +224,7 @@ public final class TokenAuthorizer implements RequestStreamHandler {
     evidence.put("method", request.method());
     evidence.put("path", request.path());
     request.sourceIp().ifPresent(ip -> evidence.put("source_ip", ip));
-    request
-        .userAgent()
-        .ifPresent(
-            agent ->
-                evidence.put("user_agent", agent.length() > 256 ? agent.substring(0, 256) : agent));
+    request.userAgent().ifPresent(agent -> evidence.put("user_agent", cut(agent)));
     try {
       alerts.raise(
           new SecurityAlert(
@@ -238,6 +237,13 @@ public final class TokenAuthorizer implements RequestStreamHandler {
               .with("exception", undelivered.getClass().getName())
               .count("SecurityAlertFailures"));
     }
+  }
+
+  /** The caller's free text, cut for the log. */
+  private static String cut(String userAgent) {
+    return userAgent.length() > MAX_USER_AGENT_CHARS
+        ? userAgent.substring(0, MAX_USER_AGENT_CHARS)
+        : userAgent;
   }
 
   private static RequestRejected rejected(AuthorizerReason reason) {

@@ -12,6 +12,7 @@ import io.tokenbroker.operator.OperatorPrincipals;
 import io.tokenbroker.tokens.RequestOrigin;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -54,7 +55,7 @@ public final class HoneytokenRoute {
             () -> minter.mint(clientId, kind, lifetime, caller, origin),
             done ->
                 "kind "
-                    + kind.name().toLowerCase(java.util.Locale.ROOT)
+                    + kind.name().toLowerCase(Locale.ROOT)
                     + " jti "
                     + done.jti()
                     + done.familyId().map(sid -> " sid " + sid).orElse("")
@@ -62,7 +63,7 @@ public final class HoneytokenRoute {
                     + done.watchedUntil());
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("client_id", minted.clientId());
-    body.put("kind", kind.name().toLowerCase(java.util.Locale.ROOT));
+    body.put("kind", kind.name().toLowerCase(Locale.ROOT));
     body.put("access_token", minted.accessToken());
     body.put("jti", minted.jti());
     body.put("expires_at", minted.accessExpiresAt().toString());
