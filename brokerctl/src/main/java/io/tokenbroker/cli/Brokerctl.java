@@ -60,7 +60,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
       DPoPProofCommand.class,
       AuditCommand.class,
       ConsoleCommand.class,
-      TrustPolicyCommand.class
+      TrustPolicyCommand.class,
+      HoneytokenCommand.class
     })
 public final class Brokerctl {
 

@@ -56,8 +56,9 @@ final class ApiGatewayEmulator implements HttpHandler {
 
   /**
    * The API's resource policy (template.yaml, BrokerApi): every route may be invoked, except that
-   * on {@code method resource} a caller whose role is not one of {@code operators} is denied (an
-   * explicit Deny on aws:PrincipalArn, which for an assumed-role session is its role).
+   * on {@code method resource} (a resource ending in {@code /*}: every route under it) a caller
+   * whose role is not one of {@code operators} is denied (an explicit Deny on aws:PrincipalArn,
+   * which for an assumed-role session is its role).
    */
   record OperatorsOnly(String method, String resource, OperatorPrincipals operators) {
 

@@ -36,6 +36,7 @@ import io.tokenbroker.functions.introspection.IntrospectionHandler;
 import io.tokenbroker.functions.revocation.RevocationConfig;
 import io.tokenbroker.functions.revocation.RevocationHandler;
 import io.tokenbroker.functions.rotation.KeyRotationHandler;
+import io.tokenbroker.functions.token.HoneytokenRoute;
 import io.tokenbroker.functions.token.TokenHandler;
 import io.tokenbroker.keys.KeyState;
 import io.tokenbroker.keys.SigningKey;
@@ -287,7 +288,10 @@ public final class LocalBroker implements AutoCloseable {
             tokenWiring.refreshes(),
             tokenWiring.exchanges(),
             tokenWiring.dpop(),
-            tokenWiring.handlerTelemetry());
+            tokenWiring.handlerTelemetry(),
+            Optional.of(
+                new HoneytokenRoute(
+                    tokenWiring.honeytokens(), tokenWiring.operatorAudit(), operators)));
     var revocation =
         new RevocationHandler(
             revocationWiring.clientAuthentication(),
@@ -311,6 +315,7 @@ public final class LocalBroker implements AutoCloseable {
         new Route("POST", "/admin/revocations", "revocation", revocation, Route.Access.AWS_IAM),
         new Route("POST", "/leaks/github", "revocation", revocation, Route.Access.NONE),
         new Route("POST", "/admin/leaks", "revocation", revocation, Route.Access.AWS_IAM),
+        new Route("POST", "/admin/honeytokens", "token", token, Route.Access.AWS_IAM),
         new Route("POST", "/introspect", "introspection", introspection, Route.Access.NONE),
         new Route("POST", "/introspect/iam", "introspection", introspection, Route.Access.AWS_IAM),
         new Route("GET", "/.well-known/jwks.json", "discovery", discovery, Route.Access.NONE),

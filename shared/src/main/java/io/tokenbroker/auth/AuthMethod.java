@@ -16,7 +16,12 @@ public enum AuthMethod {
    * Federation (RFC 8693): an outside token (GitHub Actions, GitLab CI, Kubernetes) verified under
    * one of the client's trust policies.
    */
-  FEDERATED("federated");
+  FEDERATED("federated"),
+  /**
+   * No client authenticated: an operator minted a honeytoken (a decoy for a decoy client); its
+   * issuance record says so, and names the operator as the caller.
+   */
+  HONEYTOKEN("honeytoken");
 
   private final String value;
 

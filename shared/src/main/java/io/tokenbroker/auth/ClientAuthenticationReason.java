@@ -60,6 +60,11 @@ public enum ClientAuthenticationReason implements RejectionReason {
   CLIENT_ID_MALFORMED("client_id_malformed", null),
   UNKNOWN_CLIENT("unknown_client", null),
   CLIENT_DISABLED("client_disabled", null),
+  /**
+   * A decoy client (registered {@code "decoy": true}, used by no workload): refused as an unknown
+   * client is, and an alert ({@link DecoyClientPresented} carries the client).
+   */
+  DECOY_CLIENT("decoy_client", null),
   ASSERTION_NO_MATCHING_KEY("assertion_no_matching_key", null),
   ASSERTION_KEY_UNKNOWN("assertion_key_unknown", null),
   ASSERTION_ALG_DOES_NOT_MATCH_KEY("assertion_alg_does_not_match_key", null),

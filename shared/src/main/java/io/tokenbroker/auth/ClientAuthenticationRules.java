@@ -27,6 +27,15 @@ public final class ClientAuthenticationRules {
         clients
             .find(clientId)
             .orElseThrow(() -> rejected(ClientAuthenticationReason.UNKNOWN_CLIENT));
+    if (client.monitoring().decoy()) {
+      // After the same one lookup an unknown client costs, with the same answer: the caller cannot
+      // tell a decoy from a client that does not exist; the rejection's reason names it for the
+      // alert.
+      throw new RequestRejected(
+          OAuthError.INVALID_CLIENT,
+          new DecoyClientPresented(client.clientId()),
+          ClientAuthenticationReason.UNKNOWN_CLIENT.description());
+    }
     if (!client.enabled()) {
       throw rejected(ClientAuthenticationReason.CLIENT_DISABLED);
     }

@@ -1,6 +1,7 @@
 package io.tokenbroker.oauth;
 
 import io.tokenbroker.auth.AuthenticatedClient;
+import io.tokenbroker.errors.HoneytokenUse;
 import io.tokenbroker.errors.OAuthError;
 import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.jose.Confirmation;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * RFC 7662 introspection for clients allowed to introspect (resource servers). A token that is
@@ -53,6 +55,15 @@ public final class IntrospectionService {
    * @throws RequestRejected {@code access_denied} (403) if the caller may not introspect
    */
   public Map<String, Object> introspect(AuthenticatedClient caller, String token) {
+    return introspect(caller, token, use -> {});
+  }
+
+  /**
+   * As {@link #introspect(AuthenticatedClient, String)}, telling {@code honeytokens} of a decoy
+   * access or refresh token (inactive, as any revoked token).
+   */
+  public Map<String, Object> introspect(
+      AuthenticatedClient caller, String token, Consumer<HoneytokenUse> honeytokens) {
     if (!caller.client().mayIntrospect()) {
       throw new RequestRejected(
           OAuthError.ACCESS_DENIED,
@@ -60,15 +71,19 @@ public final class IntrospectionService {
           "this client may not introspect");
     }
     return RefreshTokens.isWellFormed(token)
-        ? refreshToken(caller, token).orElse(INACTIVE)
-        : accessToken(token).orElse(INACTIVE);
+        ? refreshToken(caller, token, honeytokens).orElse(INACTIVE)
+        : accessToken(token, honeytokens).orElse(INACTIVE);
   }
 
-  private Optional<Map<String, Object>> accessToken(String token) {
+  private Optional<Map<String, Object>> accessToken(
+      String token, Consumer<HoneytokenUse> honeytokens) {
     VerifiedToken verified;
     try {
       verified = ourTokens.verify(token);
     } catch (RequestRejected inactive) {
+      if (inactive.rejectionReason() instanceof HoneytokenUse use) {
+        honeytokens.accept(use);
+      }
       return Optional.empty();
     }
     Map<String, Object> json = new LinkedHashMap<>();
@@ -98,9 +113,18 @@ public final class IntrospectionService {
   }
 
   /** A refresh token is only ever shown to the client it was issued to. */
-  private Optional<Map<String, Object>> refreshToken(AuthenticatedClient caller, String token) {
+  private Optional<Map<String, Object>> refreshToken(
+      AuthenticatedClient caller, String token, Consumer<HoneytokenUse> honeytokens) {
     Instant now = clock.instant();
     Optional<RefreshTokenRecord> record = refreshTokens.find(RefreshTokens.hash(token));
+    record
+        .flatMap(found -> refreshTokens.family(found.familyId()))
+        .filter(family -> revocations.familyStatus(family.clientId(), family.id()).honeytoken())
+        .ifPresent(
+            family ->
+                honeytokens.accept(
+                    new HoneytokenFamilyPresented(
+                        family.clientId(), family.id(), caller.client().clientId())));
     if (record.isEmpty()
         || record.get().used()
         || !record.get().clientId().equals(caller.client().clientId())

@@ -23,6 +23,7 @@ import io.tokenbroker.tokens.IssuedToken;
 import io.tokenbroker.tokens.RequestOrigin;
 import io.tokenbroker.tokens.TokenRequest;
 import io.tokenbroker.verify.AccessTokenReason;
+import io.tokenbroker.verify.RevocationStatus;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -109,14 +110,19 @@ public final class RefreshService {
     // A bound family: only the key's holder gets further, so a thief without the key can neither
     // refresh nor get the family revoked by presenting its token as another client.
     family.dpopKey().ifPresent(bound -> requireProofOf(bound, binding));
+    // Read before the other-client check: a decoy's refresh token is an alert whoever presents it.
+    RevocationStatus status = revocations.familyStatus(family.clientId(), family.id());
+    if (status.honeytoken()) {
+      throw invalidGrant(
+          new HoneytokenFamilyPresented(family.clientId(), family.id(), client.clientId()));
+    }
     if (!record.clientId().equals(client.clientId())) {
       // Another client holds this client's refresh token: it leaked.
       familyRevocation.revoke(
           family, RevocationReason.REFRESH_TOKEN_PRESENTED_BY_OTHER_CLIENT, origin);
       throw invalidGrant(RefreshReason.REFRESH_TOKEN_OTHER_CLIENT);
     }
-    Optional<AccessTokenReason> revoked =
-        revocations.familyStatus(family.clientId(), family.id()).reasonFor(family.createdAt());
+    Optional<AccessTokenReason> revoked = status.reasonFor(family.createdAt());
     if (revoked.isPresent()) {
       throw invalidGrant(revoked.get());
     }

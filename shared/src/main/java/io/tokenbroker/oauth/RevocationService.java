@@ -1,6 +1,7 @@
 package io.tokenbroker.oauth;
 
 import io.tokenbroker.auth.AuthenticatedClient;
+import io.tokenbroker.errors.HoneytokenUse;
 import io.tokenbroker.errors.OAuthError;
 import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.refresh.FamilyRevocation;
@@ -16,6 +17,7 @@ import io.tokenbroker.tokens.RequestOrigin;
 import io.tokenbroker.verify.AccessTokenVerifier;
 import io.tokenbroker.verify.VerifiedToken;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Revocation by a client of its own tokens (RFC 7009); operators use {@code brokerctl revoke} and
@@ -54,12 +56,32 @@ public final class RevocationService {
    * @throws RequestRejected {@code unauthorized_client} for another client's token
    */
   public void revokeOwnToken(AuthenticatedClient caller, String token, RequestOrigin origin) {
+    revokeOwnToken(caller, token, origin, use -> {});
+  }
+
+  /**
+   * As {@link #revokeOwnToken(AuthenticatedClient, String, RequestOrigin)}, telling {@code
+   * honeytokens} of a decoy access or refresh token presented (the answer is what it would be for
+   * any revoked token, or another client's).
+   */
+  public void revokeOwnToken(
+      AuthenticatedClient caller,
+      String token,
+      RequestOrigin origin,
+      Consumer<HoneytokenUse> honeytokens) {
     String clientId = caller.client().clientId();
     if (RefreshTokens.isWellFormed(token)) {
       Optional<RefreshTokenRecord> record = refreshTokens.find(RefreshTokens.hash(token));
       if (record.isEmpty()) {
         return;
       }
+      refreshTokens
+          .family(record.get().familyId())
+          .filter(family -> revocations.familyStatus(family.clientId(), family.id()).honeytoken())
+          .ifPresent(
+              family ->
+                  honeytokens.accept(
+                      new HoneytokenFamilyPresented(family.clientId(), family.id(), clientId)));
       requireOwner(record.get().clientId(), clientId);
       // RFC 7009 2.1: revoking a refresh token also revokes the access tokens of its grant. Written
       // even if the family reads as revoked already: the write only ever extends the record.
@@ -72,6 +94,9 @@ public final class RevocationService {
     try {
       verified = ourTokens.verify(token);
     } catch (RequestRejected invalidOrAlreadyRevoked) {
+      if (invalidOrAlreadyRevoked.rejectionReason() instanceof HoneytokenUse use) {
+        honeytokens.accept(use);
+      }
       return;
     }
     requireOwner(verified.clientId(), clientId);

@@ -59,6 +59,13 @@ public final class AccessTokenVerifier {
             verified.kid(),
             verified.sessionId(),
             verified.lineage());
+    if (status.honeytoken()) {
+      // Refused as any revoked token; the reason carries the decoy's jti and client for the alert.
+      throw new RequestRejected(
+          OAuthError.INVALID_TOKEN,
+          new HoneytokenPresented(verified.jti(), verified.clientId(), verified.sessionId()),
+          "invalid token");
+    }
     status
         .reasonFor(verified.issuedAt())
         .ifPresent(

@@ -325,6 +325,7 @@ class ClientAssertionVerifierTest {
           ClientAuthenticationReason.CLIENT_ID_MALFORMED,
           ClientAuthenticationReason.UNKNOWN_CLIENT,
           ClientAuthenticationReason.CLIENT_DISABLED,
+          ClientAuthenticationReason.DECOY_CLIENT, // a decoy is an unknown client to its caller
           ClientAuthenticationReason.ASSERTION_NO_MATCHING_KEY,
           ClientAuthenticationReason.ASSERTION_KEY_UNKNOWN,
           ClientAuthenticationReason.ASSERTION_ALG_DOES_NOT_MATCH_KEY,

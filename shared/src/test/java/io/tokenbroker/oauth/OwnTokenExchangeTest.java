@@ -319,6 +319,25 @@ class OwnTokenExchangeTest {
     refused(() -> downScope(user, expired, ""), "invalid_request", "expired");
   }
 
+  /** Issue 16: the decoy's jti and client reach the handler, which raises the alert. */
+  @Test
+  void refusesAHoneytokenSubjectTokenWithAReasonThatNamesTheDecoy() {
+    String parent = token(user, "orders:read", A);
+    VerifiedToken decoy = kit.anyAudience.verify(parent);
+    kit.revocations.revokeToken(decoy.jti(), kit.clock.instant().plusSeconds(900), "honeytoken");
+
+    assertThatThrownBy(() -> downScope(user, parent, ""))
+        .isInstanceOfSatisfying(
+            RequestRejected.class,
+            e -> {
+              assertThat(e.error().code()).isEqualTo("invalid_request");
+              assertThat(e.rejectionReason())
+                  .isEqualTo(
+                      new io.tokenbroker.verify.HoneytokenPresented(
+                          decoy.jti(), decoy.clientId(), decoy.sessionId()));
+            });
+  }
+
   @Test
   void aTokenIsExchangedAtMostSixGenerationsDeep() {
     String token = token(user, "orders:read", A);

@@ -17,10 +17,13 @@ import io.tokenbroker.federation.OutsideTokenVerifier;
 import io.tokenbroker.federation.TrustPolicyAuthentication;
 import io.tokenbroker.keys.PublishedKeys;
 import io.tokenbroker.oauth.DpopTokenBinding;
+import io.tokenbroker.oauth.HoneytokenMinter;
 import io.tokenbroker.oauth.OwnTokenExchange;
 import io.tokenbroker.oauth.RefreshService;
 import io.tokenbroker.oauth.TokenExchangeService;
 import io.tokenbroker.oauth.TokenService;
+import io.tokenbroker.operator.AuditEntry;
+import io.tokenbroker.operator.AuditTrail;
 import io.tokenbroker.telemetry.Telemetry;
 import io.tokenbroker.tokens.AccessTokenMinter;
 import java.time.Clock;
@@ -51,6 +54,8 @@ public final class TokenWiring {
   private final TokenExchangeService exchanges;
   private final OwnTokenVerification ownTokens;
   private final DpopTokenBinding dpop;
+  private final HoneytokenMinter honeytokens;
+  private final AuditTrail operatorAudit;
 
   /**
    * @param random the generator for jtis, session ids and refresh tokens; renewed after a restore
@@ -141,6 +146,19 @@ public final class TokenWiring {
                 tokens,
                 clock),
             tokens);
+    this.honeytokens =
+        new HoneytokenMinter(
+            adapters.clients(tables.clients()),
+            minter,
+            adapters.issuances(tables.issuances()),
+            refreshStore,
+            adapters.revocations(tables.revocations()),
+            config.maxTokenLifetime(),
+            config.issuanceRetention(),
+            random);
+    this.operatorAudit =
+        new AuditTrail(
+            adapters.operatorAudit(tables.audit(), clock), AuditEntry.ADMIN_ROUTE, clock);
     this.dpop =
         new DpopTokenBinding(
             DpopWiring.verifier(adapters, dpopConfig, config.clockSkew(), tables, clock),
@@ -176,6 +194,16 @@ public final class TokenWiring {
   /** The token-exchange grant (RFC 8693). */
   public TokenExchangeService exchanges() {
     return exchanges;
+  }
+
+  /** Honeytokens minted for operators ({@code POST /admin/honeytokens}). */
+  public HoneytokenMinter honeytokens() {
+    return honeytokens;
+  }
+
+  /** The audit trail of the admin route's mints. */
+  public AuditTrail operatorAudit() {
+    return operatorAudit;
   }
 
   /** DPoP proofs at the token endpoint. */

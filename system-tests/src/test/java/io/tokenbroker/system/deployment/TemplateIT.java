@@ -127,8 +127,8 @@ class TemplateIT {
       integrations++;
       assertThat(invocations.group(2)).as(invocations.group()).isEqualTo(":live");
     }
-    // 11, and the two leak report routes
-    assertThat(integrations).as("integrations and the authorizer found in the API").isEqualTo(13);
+    // 11, the two leak report routes and the honeytoken mint
+    assertThat(integrations).as("integrations and the authorizer found in the API").isEqualTo(14);
   }
 
   /**
@@ -750,13 +750,28 @@ class TemplateIT {
     assertThat(invokes(policy, workload, admin, operator)).isFalse();
     assertThat(invokes(policy, null, admin, operator)).as("anonymous").isFalse();
     assertThat(invokes(policy, operator, admin, "")).as("no operators: nobody").isFalse();
+    // Issue 16: the honeytoken route (on the token function) is the operators' alone as well.
+    String honeytokens = "execute-api:/prod/POST/admin/honeytokens";
+    assertThat(invokes(policy, operator, honeytokens, operator)).isTrue();
+    assertThat(invokes(policy, workload, honeytokens, operator)).isFalse();
+    assertThat(invokes(policy, null, honeytokens, operator)).as("anonymous").isFalse();
+    assertThat(invokes(policy, operator, honeytokens, "")).as("no operators: nobody").isFalse();
+    assertThat(
+            object(
+                    object(
+                        template().ofType("AWS::Lambda::Function").get("TokenFunction"),
+                        "Environment"),
+                    "Variables")
+                .get("OPERATOR_PRINCIPAL_ARNS"))
+        .isEqualTo(Map.of("Ref", "OperatorPrincipalArns"));
     String foreignRole = "arn:aws:iam::210987654321:role/broker-operator";
     for (String iamRoute :
         List.of(
             "execute-api:/prod/POST/token/iam",
             "execute-api:/prod/POST/revoke/iam",
             "execute-api:/prod/POST/introspect/iam",
-            admin)) {
+            admin,
+            honeytokens)) {
       assertThat(invokes(policy, foreignRole, iamRoute, foreignRole))
           .as("another account's role on " + iamRoute)
           .isFalse();

@@ -58,9 +58,10 @@ class IamContractIT {
               + " know; a real account always has some (aws/* keys), BrokerctlIT's moto has none",
           "brokerctl FindKeysTheTableLost kms:DescribeKey",
           "the same sweep describes a tagged key the table does not know; BrokerctlIT makes none",
-          "brokerctl ReportLeaksThroughTheOperatorsRoute execute-api:Invoke",
-          "report-leak calls POST /admin/leaks over HTTP, SigV4-signed, not through an SDK client,"
-              + " so no recorder sees it; LocalLeakReportIT runs it against the local server's"
+          "brokerctl OperatorsRoutes execute-api:Invoke",
+          "report-leak and honeytoken mint call POST /admin/leaks and /admin/honeytokens over"
+              + " HTTP, SigV4-signed, not through an SDK client, so no recorder sees them;"
+              + " LocalLeakReportIT and LocalHoneytokenIT run them against the local server's"
               + " SigV4 check and resource policy",
           "brokerctl ManageOnlyTheBrokersKeys kms:ScheduleKeyDeletion",
           "keys rotate schedules the deletion of a withdrawn key after its retention (24 h);"

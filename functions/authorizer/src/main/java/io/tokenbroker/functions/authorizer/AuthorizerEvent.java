@@ -42,6 +42,7 @@ final class AuthorizerEvent {
 
   private static final String AUTHORIZATION = "authorization";
   private static final String DPOP = "dpop";
+  private static final String USER_AGENT = "user-agent";
 
   /** Gson reads a number in its 1024-character buffer and refuses one that does not fit. */
   private static final int MAX_NUMBER_CHARS = 1024;
@@ -92,6 +93,14 @@ final class AuthorizerEvent {
     int dpopStart = -1;
     int dpopEnd;
     boolean dpopEscaped;
+
+    /** The same for the last member named User-Agent in any case (logged, never decided on). */
+    int userAgentKind = -1;
+
+    int userAgentListSize;
+    int userAgentStart = -1;
+    int userAgentEnd;
+    boolean userAgentEscaped;
 
     void requireWithinLimits() {
       if (valueTooLarge) {
@@ -194,6 +203,11 @@ final class AuthorizerEvent {
   // clientCert.clientCertPem under requestContext.identity (REST) or .authentication (HTTP API).
   private String identityClientCertPem;
   private String authenticationClientCertPem;
+  // Where the request came from, for the log: requestContext.identity.sourceIp (REST), or
+  // requestContext.http.sourceIp and .userAgent (HTTP API).
+  private String identitySourceIp;
+  private String httpSourceIp;
+  private String httpUserAgent;
 
   private AuthorizerEvent(char[] text, int length, Buffers buffers) {
     this.text = text;
@@ -280,9 +294,10 @@ final class AuthorizerEvent {
     }
     AuthorizerRequest.Arn arn = AuthorizerRequest.Arn.parse(methodArn);
     Optional<String> token;
+    boolean requestType = "REQUEST".equals(type);
     if ("TOKEN".equals(type)) {
       token = Optional.ofNullable(authorizationToken).flatMap(AuthorizerRequest::bearer);
-    } else if ("REQUEST".equals(type)) {
+    } else if (requestType) {
       token = bearerToken(false);
     } else {
       throw new AuthorizerRequest.Malformed();
@@ -304,7 +319,10 @@ final class AuthorizerEvent {
                 false,
                 contextPathStart,
                 contextPathEnd,
-                contextPathEscaped));
+                contextPathEscaped),
+        // A TOKEN authorizer's event says nothing of the request's origin.
+        requestType ? Optional.ofNullable(identitySourceIp) : Optional.empty(),
+        requestType ? userAgentHeader() : Optional.empty());
   }
 
   private AuthorizerRequest httpApi() {
@@ -329,7 +347,9 @@ final class AuthorizerEvent {
         path,
         arn.base(),
         Optional.ofNullable(authenticationClientCertPem),
-        token.isPresent() ? Optional.empty() : dpop(authorizationHeader(true), true, -1, 0, false));
+        token.isPresent() ? Optional.empty() : dpop(authorizationHeader(true), true, -1, 0, false),
+        Optional.ofNullable(httpSourceIp),
+        Optional.ofNullable(httpUserAgent));
   }
 
   /**
@@ -413,6 +433,22 @@ final class AuthorizerEvent {
     return noComma && value.contains(",") ? Optional.empty() : Optional.of(value);
   }
 
+  /**
+   * The User-Agent header's value if it was sent exactly once (a REST API's event; the rule that
+   * picks the Authorization header), decoded.
+   */
+  private Optional<String> userAgentHeader() {
+    HeaderCount count;
+    if (multiValueHeaders != null && multiValueHeaders.userAgentKind == 1) {
+      count = multiValueHeaders.userAgentListSize == 1 ? multiValueHeaders : null;
+    } else {
+      count = headers == null || headers.userAgentKind != 0 ? null : headers;
+    }
+    return count == null || count.userAgentStart < 0
+        ? Optional.empty()
+        : Optional.of(decode(count.userAgentStart, count.userAgentEnd, count.userAgentEscaped));
+  }
+
   /** The map whose Authorization value counts, if it was sent exactly once; else null. */
   private HeaderCount authorizationValue() {
     if (multiValueHeaders != null && multiValueHeaders.authorizationKind == 1) {
@@ -489,7 +525,7 @@ final class AuthorizerEvent {
         } else if (nameIs(member, "stage")) {
           stage = valueText();
         } else if (nameIs(member, "identity")) {
-          identityClientCertPem = clientCertPem(identityClientCertPem);
+          identity();
         } else if (nameIs(member, "authentication")) {
           authenticationClientCertPem = clientCertPem(authenticationClientCertPem);
         } else if (nameIs(member, "domainName")) {
@@ -520,11 +556,21 @@ final class AuthorizerEvent {
     leave(first);
   }
 
+  /** REST's {@code requestContext.identity}: the client certificate and the source IP. */
+  private void identity() throws Syntax, TooDeep {
+    identityClientCertPem = clientCertPem(identityClientCertPem, true);
+  }
+
   /**
    * {@code clientCert.clientCertPem} of the object at {@code pos}, where API Gateway puts the
-   * certificate of a mutual TLS connection; {@code previous} if there is none.
+   * certificate of a mutual TLS connection; {@code previous} if there is none. With {@code
+   * identity}, its {@code sourceIp} too.
    */
   private String clientCertPem(String previous) throws Syntax, TooDeep {
+    return clientCertPem(previous, false);
+  }
+
+  private String clientCertPem(String previous, boolean identity) throws Syntax, TooDeep {
     String pem = previous;
     if (peekValue() != '{') {
       skipValue();
@@ -536,7 +582,9 @@ final class AuthorizerEvent {
     if (!emptyContainer('}')) {
       do {
         int member = memberName(first);
-        if (nameIs(member, "clientCert") && peekValue() == '{') {
+        if (identity && nameIs(member, "sourceIp")) {
+          identitySourceIp = stringOrSkip();
+        } else if (nameIs(member, "clientCert") && peekValue() == '{') {
           pos++;
           enter();
           int inner = names;
@@ -574,6 +622,10 @@ final class AuthorizerEvent {
         int member = memberName(first);
         if (nameIs(member, "method")) {
           httpMethod = stringOrSkip();
+        } else if (nameIs(member, "sourceIp")) {
+          httpSourceIp = stringOrSkip();
+        } else if (nameIs(member, "userAgent")) {
+          httpUserAgent = stringOrSkip();
         } else {
           skipValue();
         }
@@ -601,6 +653,7 @@ final class AuthorizerEvent {
         int nameLength = this.nameLength[member];
         boolean authorization = isAuthorization(member);
         boolean dpop = !authorization && isDpop(member);
+        boolean userAgent = !authorization && !dpop && isUserAgent(member);
         if (dpop) {
           count.dpopMembers++;
         }
@@ -615,6 +668,9 @@ final class AuthorizerEvent {
           } else if (dpop) {
             count.dpopKind = 0;
             keepDpop(count);
+          } else if (userAgent) {
+            count.userAgentKind = 0;
+            keepUserAgent(count);
           }
         } else if (c == '[') {
           pos++;
@@ -626,6 +682,9 @@ final class AuthorizerEvent {
           } else if (dpop) {
             count.dpopKind = 1;
             count.dpopStart = -1;
+          } else if (userAgent) {
+            count.userAgentKind = 1;
+            count.userAgentStart = -1;
           }
           if (!emptyContainer(']')) {
             do {
@@ -638,6 +697,8 @@ final class AuthorizerEvent {
                     keepValue(count);
                   } else if (dpop) {
                     keepDpop(count);
+                  } else if (userAgent) {
+                    keepUserAgent(count);
                   }
                 }
               } else {
@@ -651,6 +712,8 @@ final class AuthorizerEvent {
             count.authorizationListSize = size;
           } else if (dpop) {
             count.dpopListSize = size;
+          } else if (userAgent) {
+            count.userAgentListSize = size;
           }
         } else {
           skipValue();
@@ -660,6 +723,9 @@ final class AuthorizerEvent {
           } else if (dpop) {
             count.dpopKind = 0;
             count.dpopStart = -1;
+          } else if (userAgent) {
+            count.userAgentKind = 0;
+            count.userAgentStart = -1;
           }
         }
       } while (nextMember('}'));
@@ -680,6 +746,12 @@ final class AuthorizerEvent {
     count.valueStart = strStart;
     count.valueEnd = strEnd;
     count.valueEscaped = strEscaped;
+  }
+
+  private void keepUserAgent(HeaderCount count) {
+    count.userAgentStart = strStart;
+    count.userAgentEnd = strEnd;
+    count.userAgentEscaped = strEscaped;
   }
 
   private void keepDpop(HeaderCount count) {
@@ -1057,6 +1129,18 @@ final class AuthorizerEvent {
                 decode(nameStart[member], nameEnd[member], true), DPOP)
             == 0
         : regionMatchesIgnoreCase(nameStart[member], DPOP);
+  }
+
+  /** Equal to "user-agent" ignoring case, as {@link #isDpop} compares. */
+  private boolean isUserAgent(int member) {
+    if (nameLength[member] != USER_AGENT.length()) {
+      return false;
+    }
+    return nameEscaped[member]
+        ? String.CASE_INSENSITIVE_ORDER.compare(
+                decode(nameStart[member], nameEnd[member], true), USER_AGENT)
+            == 0
+        : regionMatchesIgnoreCase(nameStart[member], USER_AGENT);
   }
 
   /** {@code String.regionMatches(true, ...)} of the text at {@code start} against {@code word}. */

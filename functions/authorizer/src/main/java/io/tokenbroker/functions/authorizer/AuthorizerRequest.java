@@ -19,6 +19,11 @@ import java.util.Optional;
  *     requestContext.authentication.clientCert.clientCertPem} for HTTP APIs); a TOKEN authorizer's
  *     event carries none
  * @param dpop what a DPoP check needs, if the Authorization header used the DPoP scheme
+ * @param sourceIp the caller's address as API Gateway saw it (REST: {@code
+ *     requestContext.identity.sourceIp}, HTTP API: {@code requestContext.http.sourceIp}); for the
+ *     log only, never decided on; a TOKEN authorizer's event carries none
+ * @param userAgent the caller's User-Agent (REST: the header, if sent exactly once; HTTP API:
+ *     {@code requestContext.http.userAgent}); for the log only
  */
 record AuthorizerRequest(
     Shape shape,
@@ -27,12 +32,35 @@ record AuthorizerRequest(
     String path,
     String arnBase,
     Optional<String> clientCertPem,
-    Optional<Dpop> dpop) {
+    Optional<Dpop> dpop,
+    Optional<String> sourceIp,
+    Optional<String> userAgent) {
 
   /** Without a client certificate, nor a DPoP proof. */
   AuthorizerRequest(
       Shape shape, Optional<String> bearerToken, String method, String path, String arnBase) {
     this(shape, bearerToken, method, path, arnBase, Optional.empty(), Optional.empty());
+  }
+
+  /** Without the request's origin. */
+  AuthorizerRequest(
+      Shape shape,
+      Optional<String> bearerToken,
+      String method,
+      String path,
+      String arnBase,
+      Optional<String> clientCertPem,
+      Optional<Dpop> dpop) {
+    this(
+        shape,
+        bearerToken,
+        method,
+        path,
+        arnBase,
+        clientCertPem,
+        dpop,
+        Optional.empty(),
+        Optional.empty());
   }
 
   /**

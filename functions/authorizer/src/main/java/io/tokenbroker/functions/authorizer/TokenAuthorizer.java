@@ -6,7 +6,12 @@ import io.tokenbroker.access.RouteRules;
 import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
 import io.tokenbroker.adapters.telemetry.InvocationScope;
 import io.tokenbroker.adapters.telemetry.JsonLinesTelemetry;
+import io.tokenbroker.adapters.telemetry.LoggedSecurityAlerts;
+import io.tokenbroker.alerts.AlertKind;
+import io.tokenbroker.alerts.SecurityAlert;
+import io.tokenbroker.alerts.SecurityAlerts;
 import io.tokenbroker.config.Env;
+import io.tokenbroker.errors.HoneytokenUse;
 import io.tokenbroker.errors.OAuthError;
 import io.tokenbroker.errors.RejectionReason;
 import io.tokenbroker.errors.RequestRejected;
@@ -21,6 +26,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -37,12 +44,17 @@ import java.util.Optional;
  */
 public final class TokenAuthorizer implements RequestStreamHandler {
 
+  /** A User-Agent is the caller's free text: logged at most this long. */
+  private static final int MAX_USER_AGENT_CHARS = 256;
+
   private final AccessTokenVerifier verifier;
   private final DpopAuthorization dpop;
   private final AuthorizerResponses responses;
   private final Telemetry telemetry;
   private final boolean seesEveryRequest;
   private final InvocationScope invocation = new InvocationScope();
+  private final SecurityAlerts alerts;
+  private final Clock clock;
   private SnapStartHooks snapStart; // held here: CRaC contexts may hold their resources weakly
 
   /** Lambda's entry: wires real clients from the environment, once per container. */
@@ -57,7 +69,9 @@ public final class TokenAuthorizer implements RequestStreamHandler {
         wiring.dpop(),
         wiring.config().routes(),
         wiring.handlerTelemetry(),
-        wiring.config().seesEveryRequest());
+        wiring.config().seesEveryRequest(),
+        new LoggedSecurityAlerts(wiring.handlerTelemetry()),
+        Clock.systemUTC());
     wiring.readKeysAhead();
     snapStart = wiring.snapStartHooks((in, out) -> handleRequest(in, out, null));
   }
@@ -71,11 +85,36 @@ public final class TokenAuthorizer implements RequestStreamHandler {
       RouteRules routes,
       Telemetry telemetry,
       boolean seesEveryRequest) {
+    this(
+        verifier,
+        dpop,
+        routes,
+        telemetry,
+        seesEveryRequest,
+        new LoggedSecurityAlerts(telemetry),
+        Clock.systemUTC());
+  }
+
+  /**
+   * @param alerts where a honeytoken's use is raised: on this request path, {@link
+   *     LoggedSecurityAlerts} (a log line and a metric, nothing that could slow a decision)
+   * @param clock when an alert says the decoy was seen
+   */
+  public TokenAuthorizer(
+      AccessTokenVerifier verifier,
+      DpopAuthorization dpop,
+      RouteRules routes,
+      Telemetry telemetry,
+      boolean seesEveryRequest,
+      SecurityAlerts alerts,
+      Clock clock) {
     this.verifier = verifier;
     this.dpop = dpop;
     this.responses = new AuthorizerResponses(routes);
     this.telemetry = telemetry;
     this.seesEveryRequest = seesEveryRequest;
+    this.alerts = alerts;
+    this.clock = clock;
   }
 
   /**
@@ -116,10 +155,10 @@ public final class TokenAuthorizer implements RequestStreamHandler {
     try {
       request = AuthorizerEvent.read(in);
     } catch (AuthorizerRequest.Malformed e) {
-      deny(AuthorizerReason.MALFORMED_EVENT);
+      deny(AuthorizerReason.MALFORMED_EVENT, null);
       throw new Unauthorized();
     } catch (RequestRejected overLimitOrNotJson) {
-      deny(overLimitOrNotJson.rejectionReason());
+      deny(overLimitOrNotJson.rejectionReason(), null);
       throw new Unauthorized();
     }
     byte[] response;
@@ -147,9 +186,14 @@ public final class TokenAuthorizer implements RequestStreamHandler {
               .with("client_id", token.clientId())
               .with("jti", token.jti())
               .with("method", request.method())
+              .with("source_ip", request.sourceIp().orElse(null))
+              .with("user_agent", request.userAgent().map(TokenAuthorizer::cut).orElse(null))
               .count("TokensAccepted"));
     } catch (RequestRejected rejected) {
-      deny(rejected.rejectionReason());
+      deny(rejected.rejectionReason(), request);
+      if (rejected.rejectionReason() instanceof HoneytokenUse use) {
+        honeytokenUsed(use, request);
+      }
       if (request.shape() == AuthorizerRequest.Shape.HTTP_SIMPLE) {
         response = AuthorizerResponses.refuse(); // HTTP APIs carry no challenge
       } else if (rejected.error() == OAuthError.USE_DPOP_NONCE) {
@@ -174,11 +218,44 @@ public final class TokenAuthorizer implements RequestStreamHandler {
     out.write(response);
   }
 
-  private void deny(RejectionReason reason) {
+  private void deny(RejectionReason reason, AuthorizerRequest request) {
     telemetry.emit(
         TelemetryEvent.info("authorizer.denied")
             .with("reason", reason.logName())
+            .with("source_ip", request == null ? null : request.sourceIp().orElse(null))
             .count("TokensDenied", "reason"));
+  }
+
+  /**
+   * A decoy passed every check but revocation, so its jti and client are the token's own: the alert
+   * says which decoy was found, and from where it is being used. The answer stays a plain 401.
+   */
+  private void honeytokenUsed(HoneytokenUse use, AuthorizerRequest request) {
+    Map<String, String> evidence = new LinkedHashMap<>(use.evidence());
+    evidence.put("endpoint", "authorizer");
+    evidence.put("method", request.method());
+    evidence.put("path", request.path());
+    request.sourceIp().ifPresent(ip -> evidence.put("source_ip", ip));
+    request.userAgent().ifPresent(agent -> evidence.put("user_agent", cut(agent)));
+    try {
+      alerts.raise(
+          new SecurityAlert(
+              AlertKind.HONEYTOKEN_USED, Optional.of(use.clientId()), clock.instant(), evidence));
+    } catch (RuntimeException undelivered) {
+      telemetry.emit(
+          TelemetryEvent.error("security.alert_failed")
+              .with("alert", AlertKind.HONEYTOKEN_USED.eventName())
+              .with("client_id", use.clientId())
+              .with("exception", undelivered.getClass().getName())
+              .count("SecurityAlertFailures"));
+    }
+  }
+
+  /** The caller's free text, cut for the log. */
+  private static String cut(String userAgent) {
+    return userAgent.length() > MAX_USER_AGENT_CHARS
+        ? userAgent.substring(0, MAX_USER_AGENT_CHARS)
+        : userAgent;
   }
 
   private static RequestRejected rejected(AuthorizerReason reason) {

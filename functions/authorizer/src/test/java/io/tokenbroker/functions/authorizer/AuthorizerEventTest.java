@@ -667,4 +667,53 @@ class AuthorizerEventTest {
     assertThat(EventReads.assertSameRead(invalid).request()).isNotNull();
     assertThat(read(small).request().bearerToken()).contains(TOKEN);
   }
+
+  /**
+   * Issue 16: where a request came from, for the log and a honeytoken's alert: REST's {@code
+   * requestContext.identity.sourceIp} and its User-Agent header (sent once), HTTP API's {@code
+   * requestContext.http.sourceIp} and {@code .userAgent}; a TOKEN event has neither.
+   */
+  @Test
+  void readsTheSourceIpAndUserAgentOfEachShapeAndNoneOfATokenEvent() throws IOException {
+    Path events = EventFiles.projectRoot().resolve("events/authorizer");
+    AuthorizerRequest rest = read(Files.readString(events.resolve("rest-request.json"))).request();
+    AuthorizerRequest http = read(Files.readString(events.resolve("http-api-v2.json"))).request();
+    AuthorizerRequest token = read(Files.readString(events.resolve("rest-token.json"))).request();
+
+    assertThat(rest.sourceIp()).contains("203.0.113.10");
+    assertThat(rest.userAgent()).contains("curl/8.5.0");
+    assertThat(http.sourceIp()).contains("203.0.113.10");
+    assertThat(http.userAgent()).contains("curl/8.5.0");
+    assertThat(token.sourceIp()).isEmpty();
+    assertThat(token.userAgent()).isEmpty();
+  }
+
+  @Test
+  void takesTheUserAgentOnlyWhenItWasSentOnceAndTheSourceIpOnlyAsAString() {
+    String identity = "\"requestContext\":{\"identity\":{\"sourceIp\":\"198.51.100.7\"}}";
+    AuthorizerRequest once =
+        read(rest(identity + ",\"multiValueHeaders\":{\"user-AGENT\":[\"curl/8.5\"]}")).request();
+    AuthorizerRequest twice =
+        read(rest("\"multiValueHeaders\":{\"User-Agent\":[\"a\",\"b\"]}")).request();
+    AuthorizerRequest escaped =
+        read(rest("\"multiValueHeaders\":{\"User\\u002dAgent\":[\"a\\u0062\"]}")).request();
+    AuthorizerRequest notAString =
+        read(rest("\"requestContext\":{\"identity\":{\"sourceIp\":7}}")).request();
+    String tokenEvent =
+        "{\"type\":\"TOKEN\",\"methodArn\":\""
+            + ARN
+            + "\",\"authorizationToken\":\"Bearer "
+            + TOKEN
+            + "\","
+            + identity
+            + ",\"headers\":{\"User-Agent\":\"curl/8.5\"}}";
+
+    assertThat(once.sourceIp()).contains("198.51.100.7");
+    assertThat(once.userAgent()).contains("curl/8.5");
+    assertThat(twice.userAgent()).isEmpty();
+    assertThat(escaped.userAgent()).contains("ab");
+    assertThat(notAString.sourceIp()).isEmpty();
+    assertThat(read(tokenEvent).request().sourceIp()).isEmpty();
+    assertThat(read(tokenEvent).request().userAgent()).isEmpty();
+  }
 }

@@ -47,7 +47,22 @@ final class LegacyAuthorizerRequest {
         arn.path(),
         arn.base(),
         clientCertPem(event, "identity"),
-        dpop(event, credential, false));
+        dpop(event, credential, false),
+        // Issue 16: where the request came from, for the log; a TOKEN event says nothing of it.
+        "REQUEST".equals(event.get("type"))
+            ? contextString(event, "identity", "sourceIp")
+            : Optional.empty(),
+        "REQUEST".equals(event.get("type")) ? singleHeader(event, "User-Agent") : Optional.empty());
+  }
+
+  /** Issue 16: {@code requestContext.<holder>.<name>}, if a string. */
+  private static Optional<String> contextString(
+      Map<String, Object> event, String holder, String name) {
+    return event.get("requestContext") instanceof Map<?, ?> context
+            && context.get(holder) instanceof Map<?, ?> owner
+            && owner.get(name) instanceof String value
+        ? Optional.of(value)
+        : Optional.empty();
   }
 
   /** Issue 14: {@code requestContext.<holder>.clientCert.clientCertPem}, if a string. */
@@ -84,7 +99,9 @@ final class LegacyAuthorizerRequest {
         path,
         arn.base(),
         clientCertPem(event, "authentication"),
-        dpop(event, credential, true));
+        dpop(event, credential, true),
+        contextString(event, "http", "sourceIp"),
+        contextString(event, "http", "userAgent"));
   }
 
   /**

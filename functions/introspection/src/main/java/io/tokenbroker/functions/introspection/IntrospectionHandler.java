@@ -4,11 +4,13 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.tokenbroker.adapters.http.ClientAuthentication;
 import io.tokenbroker.adapters.http.Form;
+import io.tokenbroker.adapters.http.HoneytokenAlarm;
 import io.tokenbroker.adapters.http.HttpFunction;
 import io.tokenbroker.adapters.http.HttpRequest;
 import io.tokenbroker.adapters.http.HttpResponse;
 import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
 import io.tokenbroker.adapters.telemetry.JsonLinesTelemetry;
+import io.tokenbroker.adapters.telemetry.LoggedSecurityAlerts;
 import io.tokenbroker.adapters.wiring.IntrospectionWiring;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.oauth.IntrospectionService;
@@ -30,6 +32,7 @@ public final class IntrospectionHandler implements RequestStreamHandler {
   private final ClientAuthentication authenticator;
   private final IntrospectionService introspection;
   private final HttpFunction http;
+  private final HoneytokenAlarm honeytokens;
   private SnapStartHooks snapStart; // held here: CRaC contexts may hold their resources weakly
 
   /** Lambda's entry: wires real clients from the environment, once per container. */
@@ -52,6 +55,8 @@ public final class IntrospectionHandler implements RequestStreamHandler {
     this.authenticator = authenticator;
     this.introspection = introspection;
     this.http = new HttpFunction(telemetry);
+    this.honeytokens =
+        new HoneytokenAlarm(new LoggedSecurityAlerts(telemetry), telemetry, Clock.systemUTC());
   }
 
   /** The SnapStart hooks, if Lambda built this handler (else null). */
@@ -61,7 +66,11 @@ public final class IntrospectionHandler implements RequestStreamHandler {
 
   @Override
   public void handleRequest(InputStream in, OutputStream out, Context context) throws IOException {
-    http.serve(in, out, context == null ? null : context.getAwsRequestId(), this::respond);
+    http.serve(
+        in,
+        out,
+        context == null ? null : context.getAwsRequestId(),
+        request -> honeytokens.watch(request, this::respond));
   }
 
   private HttpResponse respond(HttpRequest request) {
@@ -69,6 +78,9 @@ public final class IntrospectionHandler implements RequestStreamHandler {
     String token = form.required("token");
     form.single("token_type_hint"); // accepted; the two token formats cannot be confused
     var caller = authenticator.authenticate(request, form, request.route().equals(INTROSPECT_IAM));
-    return HttpResponse.json(200, introspection.introspect(caller, token), "no-store");
+    return HttpResponse.json(
+        200,
+        introspection.introspect(caller, token, use -> honeytokens.raise(request, use)),
+        "no-store");
   }
 }

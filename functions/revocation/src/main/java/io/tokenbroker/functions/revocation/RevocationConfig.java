@@ -1,7 +1,7 @@
 package io.tokenbroker.functions.revocation;
 
 import io.tokenbroker.config.Env;
-import io.tokenbroker.errors.ConfigException;
+import io.tokenbroker.config.OperatorConfig;
 import io.tokenbroker.operator.OperatorPrincipals;
 
 /**
@@ -14,11 +14,6 @@ import io.tokenbroker.operator.OperatorPrincipals;
 public record RevocationConfig(OperatorPrincipals operators) {
 
   public static RevocationConfig from(Env env) {
-    try {
-      return new RevocationConfig(
-          OperatorPrincipals.parse(env.optional("OPERATOR_PRINCIPAL_ARNS").orElse("")));
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException("environment variable OPERATOR_PRINCIPAL_ARNS: " + e.getMessage());
-    }
+    return new RevocationConfig(OperatorConfig.from(env).operators()); // shared with /token
   }
 }

@@ -4,12 +4,14 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.tokenbroker.adapters.http.ClientAuthentication;
 import io.tokenbroker.adapters.http.Form;
+import io.tokenbroker.adapters.http.HoneytokenAlarm;
 import io.tokenbroker.adapters.http.HttpFunction;
 import io.tokenbroker.adapters.http.HttpReason;
 import io.tokenbroker.adapters.http.HttpRequest;
 import io.tokenbroker.adapters.http.HttpResponse;
 import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
 import io.tokenbroker.adapters.telemetry.JsonLinesTelemetry;
+import io.tokenbroker.adapters.telemetry.LoggedSecurityAlerts;
 import io.tokenbroker.adapters.wiring.RevocationWiring;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.errors.OAuthError;
@@ -60,6 +62,7 @@ public final class RevocationHandler implements RequestStreamHandler {
   private final OperatorPrincipals operatorPrincipals;
   private final Optional<LeakRoutes> leaks;
   private final HttpFunction http;
+  private final HoneytokenAlarm honeytokens;
   private SnapStartHooks snapStart; // held here: CRaC contexts may hold their resources weakly
 
   /** Lambda's entry: wires real clients from the environment, once per container. */
@@ -91,13 +94,14 @@ public final class RevocationHandler implements RequestStreamHandler {
       OperatorPrincipals operatorPrincipals,
       Telemetry telemetry,
       LeakRoutes leaks) {
-    this.authenticator = authenticator;
-    this.revocations = revocations;
-    this.operators = operators;
-    this.audit = audit;
-    this.operatorPrincipals = operatorPrincipals;
-    this.leaks = Optional.of(leaks);
-    this.http = new HttpFunction(telemetry);
+    this(
+        authenticator,
+        revocations,
+        operators,
+        audit,
+        operatorPrincipals,
+        telemetry,
+        Optional.of(leaks));
   }
 
   /** Without the leak routes (tests of the revocation routes alone): they answer 404. */
@@ -108,13 +112,34 @@ public final class RevocationHandler implements RequestStreamHandler {
       AuditTrail audit,
       OperatorPrincipals operatorPrincipals,
       Telemetry telemetry) {
+    this(
+        authenticator,
+        revocations,
+        operators,
+        audit,
+        operatorPrincipals,
+        telemetry,
+        Optional.<LeakRoutes>empty());
+  }
+
+  private RevocationHandler(
+      ClientAuthentication authenticator,
+      RevocationService revocations,
+      OperatorRevocations operators,
+      AuditTrail audit,
+      OperatorPrincipals operatorPrincipals,
+      Telemetry telemetry,
+      Optional<LeakRoutes> leaks) {
     this.authenticator = authenticator;
     this.revocations = revocations;
     this.operators = operators;
     this.audit = audit;
     this.operatorPrincipals = operatorPrincipals;
-    this.leaks = Optional.empty();
+    this.leaks = leaks;
     this.http = new HttpFunction(telemetry);
+    // Request paths raise alerts as log lines only (an alarm and the detector take them on).
+    this.honeytokens =
+        new HoneytokenAlarm(new LoggedSecurityAlerts(telemetry), telemetry, Clock.systemUTC());
   }
 
   /** The leak report routes' service and the public route's signature check. */
@@ -127,7 +152,11 @@ public final class RevocationHandler implements RequestStreamHandler {
 
   @Override
   public void handleRequest(InputStream in, OutputStream out, Context context) throws IOException {
-    http.serve(in, out, context == null ? null : context.getAwsRequestId(), this::respond);
+    http.serve(
+        in,
+        out,
+        context == null ? null : context.getAwsRequestId(),
+        request -> honeytokens.watch(request, this::respond));
   }
 
   private HttpResponse respond(HttpRequest request) {
@@ -146,7 +175,8 @@ public final class RevocationHandler implements RequestStreamHandler {
     revocations.revokeOwnToken(
         authenticator.authenticate(request, form, request.route().equals(REVOKE_IAM)),
         token,
-        new RequestOrigin(request.context().sourceIp(), request.context().userAgent()));
+        new RequestOrigin(request.context().sourceIp(), request.context().userAgent()),
+        use -> honeytokens.raise(request, use));
     return new HttpResponse(200, Map.of("Cache-Control", "no-store"), "");
   }
 

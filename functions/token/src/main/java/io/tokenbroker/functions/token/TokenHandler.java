@@ -4,21 +4,25 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.tokenbroker.adapters.http.ClientAuthentication;
 import io.tokenbroker.adapters.http.Form;
+import io.tokenbroker.adapters.http.HoneytokenAlarm;
 import io.tokenbroker.adapters.http.HttpFunction;
 import io.tokenbroker.adapters.http.HttpRequest;
 import io.tokenbroker.adapters.http.HttpResponse;
 import io.tokenbroker.adapters.http.MutualTls;
 import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
 import io.tokenbroker.adapters.telemetry.JsonLinesTelemetry;
+import io.tokenbroker.adapters.telemetry.LoggedSecurityAlerts;
 import io.tokenbroker.adapters.wiring.TokenWiring;
 import io.tokenbroker.auth.AuthenticatedClient;
 import io.tokenbroker.config.Env;
+import io.tokenbroker.config.OperatorConfig;
 import io.tokenbroker.dpop.DpopProofVerifier;
 import io.tokenbroker.jose.Confirmation;
 import io.tokenbroker.oauth.DpopTokenBinding;
 import io.tokenbroker.oauth.RefreshService;
 import io.tokenbroker.oauth.TokenExchangeService;
 import io.tokenbroker.oauth.TokenService;
+import io.tokenbroker.operator.OperatorPrincipals;
 import io.tokenbroker.telemetry.Telemetry;
 import io.tokenbroker.tokens.CertificateBoundTokens;
 import io.tokenbroker.tokens.ExchangeRequest;
@@ -52,6 +56,8 @@ public final class TokenHandler implements RequestStreamHandler {
   private final TokenExchangeService exchanges;
   private final DpopTokenBinding dpop;
   private final HttpFunction http;
+  private final HoneytokenAlarm honeytokens;
+  private final Optional<HoneytokenRoute> admin;
   private SnapStartHooks snapStart; // held here: CRaC contexts may hold their resources weakly
 
   /** Lambda's entry: wires real clients from the environment, once per container. */
@@ -65,7 +71,12 @@ public final class TokenHandler implements RequestStreamHandler {
         wiring.refreshes(),
         wiring.exchanges(),
         wiring.dpop(),
-        wiring.handlerTelemetry());
+        wiring.handlerTelemetry(),
+        Optional.of(
+            new HoneytokenRoute(
+                wiring.honeytokens(),
+                wiring.operatorAudit(),
+                OperatorConfig.from(Env.system()).operators())));
     snapStart = wiring.snapStartHooks((in, out) -> handleRequest(in, out, null));
   }
 
@@ -77,12 +88,30 @@ public final class TokenHandler implements RequestStreamHandler {
       TokenExchangeService exchanges,
       DpopTokenBinding dpop,
       Telemetry telemetry) {
+    this(authenticator, tokens, refreshes, exchanges, dpop, telemetry, Optional.empty());
+  }
+
+  /**
+   * @param admin {@code POST /admin/honeytokens}, where this function serves it (empty: the route
+   *     is refused as an unknown one)
+   */
+  public TokenHandler(
+      ClientAuthentication authenticator,
+      TokenService tokens,
+      RefreshService refreshes,
+      TokenExchangeService exchanges,
+      DpopTokenBinding dpop,
+      Telemetry telemetry,
+      Optional<HoneytokenRoute> admin) {
+    this.admin = admin;
     this.authenticator = authenticator;
     this.tokens = tokens;
     this.refreshes = refreshes;
     this.exchanges = exchanges;
     this.dpop = dpop;
     this.http = new HttpFunction(telemetry);
+    this.honeytokens =
+        new HoneytokenAlarm(new LoggedSecurityAlerts(telemetry), telemetry, Clock.systemUTC());
   }
 
   /** The SnapStart hooks, if Lambda built this handler (else null). */
@@ -92,10 +121,20 @@ public final class TokenHandler implements RequestStreamHandler {
 
   @Override
   public void handleRequest(InputStream in, OutputStream out, Context context) throws IOException {
-    http.serve(in, out, context == null ? null : context.getAwsRequestId(), this::respond);
+    http.serve(
+        in,
+        out,
+        context == null ? null : context.getAwsRequestId(),
+        request -> honeytokens.watch(request, this::respond));
   }
 
   private HttpResponse respond(HttpRequest request) {
+    if (request.route().equals(HoneytokenRoute.ROUTE)) {
+      if (admin.isEmpty()) {
+        OperatorPrincipals.none().check(request.context().iamCallerArn()); // nobody is admitted
+      }
+      return admin.get().mint(request);
+    }
     Form form = HttpFunction.postedForm(request, MAX_BODY_CHARS);
     TokenRequest tokenRequest = TokenRequest.from(form);
     boolean iamRoute = request.route().equals(TOKEN_IAM);
