@@ -29,10 +29,12 @@ public final class HttpFunction {
   public void serve(InputStream in, OutputStream out, Function<HttpRequest, HttpResponse> logic)
       throws IOException {
     HttpResponse response;
+    HttpRequest request = null;
     try {
-      response = logic.apply(ApiGatewayEvents.parse(BoundedEventReader.readJson(in)));
+      request = ApiGatewayEvents.parse(BoundedEventReader.readJson(in));
+      response = logic.apply(request);
     } catch (RuntimeException e) {
-      response = toResponse(e);
+      response = toResponse(e, request);
     }
     ApiGatewayResponseWriter.write(response, out);
   }
@@ -58,14 +60,30 @@ public final class HttpFunction {
 
   /** The response for a failure, after logging it. */
   public HttpResponse toResponse(RuntimeException failure) {
+    return toResponse(failure, null);
+  }
+
+  /**
+   * The response for a failure of {@code request} (null: the event did not parse), after logging
+   * it. A rejection's line also names where it came from ({@code source_ip}) and the client the
+   * request named ({@code client_id}, as the form claimed it: unverified), for the anomaly detector.
+   */
+  public HttpResponse toResponse(RuntimeException failure, HttpRequest request) {
     return switch (failure) {
       case RequestRejected rejected -> {
-        telemetry.emit(
+        TelemetryEvent line =
             TelemetryEvent.info("request.rejected")
                 .with("reason", rejected.reason())
                 .with("error", rejected.error().code())
-                .with("status", rejected.status())
-                .count("RequestsRejected", "reason"));
+                .with("status", rejected.status());
+        if (request != null) {
+          line = line.with("source_ip", request.context().sourceIp());
+          String claimed = claimedClientId(request);
+          if (claimed != null) {
+            line = line.with("client_id", claimed);
+          }
+        }
+        telemetry.emit(line.count("RequestsRejected", "reason"));
         HttpResponse rejection =
             HttpResponse.json(
                 rejected.status(),
@@ -106,6 +124,18 @@ public final class HttpFunction {
         yield serverError();
       }
     };
+  }
+
+  /** The form's {@code client_id}, if the request is a well-formed form that names one. */
+  private static String claimedClientId(HttpRequest request) {
+    try {
+      return Form.of(request)
+          .single("client_id")
+          .filter(id -> id.length() <= 128 && id.matches("[A-Za-z0-9._:@/+-]+"))
+          .orElse(null);
+    } catch (RuntimeException notAForm) {
+      return null;
+    }
   }
 
   private static HttpResponse serverError() {
