@@ -17,7 +17,9 @@ import java.util.Set;
  * The detector's rules as data (a JSON document, validated once when loaded; the defaults ship as
  * {@code detection-rules.json} beside this class). A rule absent from the document is off. Each
  * rule says whether its finding may contain a client ({@code contain}); the client's own response
- * policy decides whether it does.
+ * policy decides whether it does. Rules that count refusals only alert by default: a refusal's
+ * client is the one the request claimed, and nobody should be able to contain another's client by
+ * sending bad requests in its name.
  *
  * @param window the counting window for rates and refusals
  * @param learningIssuances issuances a client's baseline needs before "new" rules speak

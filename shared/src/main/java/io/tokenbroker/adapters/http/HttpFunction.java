@@ -66,7 +66,8 @@ public final class HttpFunction {
   /**
    * The response for a failure of {@code request} (null: the event did not parse), after logging
    * it. A rejection's line also names where it came from ({@code source_ip}) and the client the
-   * request named ({@code client_id}, as the form claimed it: unverified), for the anomaly detector.
+   * request named ({@code client_id}, as the form claimed it: unverified), for the anomaly
+   * detector.
    */
   public HttpResponse toResponse(RuntimeException failure, HttpRequest request) {
     return switch (failure) {
