@@ -60,7 +60,22 @@ class IamContractIT {
           "the same sweep describes a tagged key the table does not know; BrokerctlIT makes none",
           "brokerctl ManageOnlyTheBrokersKeys kms:ScheduleKeyDeletion",
           "keys rotate schedules the deletion of a withdrawn key after its retention (24 h);"
-              + " BrokerctlIT does not wait a day");
+              + " BrokerctlIT does not wait a day",
+          "AnomalyDetectorFunction ReadTheIssuancesStream dynamodb:GetRecords",
+          "Lambda's event source mapping reads the stream with the role, not the function's code",
+          "AnomalyDetectorFunction ReadTheIssuancesStream dynamodb:GetShardIterator",
+          "the same: the event source mapping's polling",
+          "AnomalyDetectorFunction ReadTheIssuancesStream dynamodb:DescribeStream",
+          "the same: the event source mapping's polling",
+          "AnomalyDetectorFunction ReadTheIssuancesStream dynamodb:ListStreams",
+          "the same: the event source mapping's polling",
+          "AnomalyDetectorFunction GiveUpToTheDeadLetterQueue sqs:SendMessage",
+          "Lambda sends a batch it gave up on with the role; the code never calls SQS",
+          "AnomalyDetectorFunction AlertTheOnCall sns:Publish",
+          "SnsEventBridgeSecurityAlertsIT makes it on moto, but not from the handler (the handler"
+              + " tests alert to the log); the recorder does not yet name SNS topics",
+          "AnomalyDetectorFunction AlertEventsOnTheDefaultBus events:PutEvents",
+          "the same, for EventBridge's default bus");
 
   private static final Pattern LOG_GROUP_ARN =
       Pattern.compile(
