@@ -65,6 +65,8 @@ public final class LocalBroker implements AutoCloseable {
   private final HttpServer server;
   private final MotoServer moto;
   private final ScheduledExecutorService schedule;
+  private final ScheduledExecutorService detecting;
+  private final LocalDetector detector;
   private final URI issuer;
   private final URI awsEndpoint;
   private final BrokerTables tables;
@@ -77,6 +79,8 @@ public final class LocalBroker implements AutoCloseable {
       HttpServer server,
       MotoServer moto,
       ScheduledExecutorService schedule,
+      ScheduledExecutorService detecting,
+      LocalDetector detector,
       URI issuer,
       URI awsEndpoint,
       BrokerTables tables,
@@ -88,6 +92,8 @@ public final class LocalBroker implements AutoCloseable {
     this.server = server;
     this.moto = moto;
     this.schedule = schedule;
+    this.detecting = detecting;
+    this.detector = detector;
     this.issuer = issuer;
     this.awsEndpoint = awsEndpoint;
     this.tables = tables;
@@ -162,13 +168,25 @@ public final class LocalBroker implements AutoCloseable {
               .orElseThrow();
       ScheduledExecutorService schedule = Executors.newSingleThreadScheduledExecutor();
       schedule.scheduleWithFixedDelay(() -> invoke(rotation), 1, 1, TimeUnit.MINUTES);
+      // The anomaly detector, fed from moto's stream of the issuances table and from the token and
+      // authorizer functions' lines (README, Anomaly detection: the local equivalent).
+      LocalDetector detector =
+          new LocalDetector(env, tables, telemetry(options.logFormat(), "anomaly-detector"));
+      ScheduledExecutorService detecting = Executors.newSingleThreadScheduledExecutor();
+      detecting.scheduleWithFixedDelay(detector::poll, 200, 200, TimeUnit.MILLISECONDS);
       var sigV4 =
           new SigV4Verifier(
               List.of(LocalDemo.IDENTITY, LocalDemo.OPERATOR), region, Clock.systemUTC());
       OperatorPrincipals operators = RevocationConfig.from(env).operators();
       ApiGatewayEmulator gateway =
           new ApiGatewayEmulator(
-              routes(env, tables, operators, options.logFormat(), options.outsideIssuerCerts()),
+              routes(
+                  env,
+                  tables,
+                  operators,
+                  options.logFormat(),
+                  options.outsideIssuerCerts(),
+                  detector),
               sigV4,
               // As template.yaml: no authorizer cache with mutual TLS (it is keyed by the token
               // alone, so a cached Allow would ignore the certificate of a bound token).
@@ -176,7 +194,8 @@ public final class LocalBroker implements AutoCloseable {
                   env,
                   issuer,
                   tls.isPresent() ? Duration.ZERO : options.authorizerCacheTtl(),
-                  options.logFormat()),
+                  options.logFormat(),
+                  detector),
               new ApiGatewayEmulator.OperatorsOnly("POST", "/admin/revocations", operators));
       server.createContext("/", gateway);
       server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -192,6 +211,8 @@ public final class LocalBroker implements AutoCloseable {
           server,
           moto,
           schedule,
+          detecting,
+          detector,
           issuer,
           endpoint,
           tables,
@@ -219,11 +240,12 @@ public final class LocalBroker implements AutoCloseable {
       BrokerTables tables,
       OperatorPrincipals operators,
       LocalBrokerOptions.LogFormat logFormat,
-      Optional<Path> outsideIssuerCerts) {
+      Optional<Path> outsideIssuerCerts,
+      LocalDetector detector) {
     BrokerAdapters adapters = BrokerAdapters.from(env, ClientTimeouts.requestPath());
     BrokerConfig config = BrokerConfig.from(env);
     Clock clock = Clock.systemUTC();
-    Telemetry tokenTelemetry = telemetry(logFormat, "token");
+    Telemetry tokenTelemetry = detector.tap("token", telemetry(logFormat, "token"));
     FederationConfig federation = FederationConfig.from(env);
     // As in Lambda unless told to trust issuers served on this machine (local development).
     IssuerKeys issuerKeys =
@@ -298,7 +320,11 @@ public final class LocalBroker implements AutoCloseable {
    * audience, its route map, the broker's issuer, key table and revocations.
    */
   private static LambdaAuthorizerEmulator authorizer(
-      Env env, URI issuer, Duration cacheTtl, LocalBrokerOptions.LogFormat logFormat) {
+      Env env,
+      URI issuer,
+      Duration cacheTtl,
+      LocalBrokerOptions.LogFormat logFormat,
+      LocalDetector detector) {
     Env authorizerEnv =
         env.with(
             Map.of(
@@ -311,7 +337,9 @@ public final class LocalBroker implements AutoCloseable {
                 Long.toString(cacheTtl.toSeconds())));
     var wiring =
         AuthorizerWiring.fromEnvironment(
-            authorizerEnv, Clock.systemUTC(), telemetry(logFormat, "authorizer"));
+            authorizerEnv,
+            Clock.systemUTC(),
+            detector.tap("authorizer", telemetry(logFormat, "authorizer")));
     return new LambdaAuthorizerEmulator(
         new TokenAuthorizer(
             wiring.verifier(),
@@ -396,6 +424,11 @@ public final class LocalBroker implements AutoCloseable {
 
   public URI issuer() {
     return issuer;
+  }
+
+  /** The security alerts the local anomaly detector raised (they are in the log as well). */
+  public List<io.tokenbroker.alerts.SecurityAlert> securityAlerts() {
+    return detector.alerts();
   }
 
   public URI awsEndpoint() {
@@ -518,6 +551,7 @@ public final class LocalBroker implements AutoCloseable {
   @Override
   public void close() {
     schedule.shutdownNow();
+    detecting.shutdownNow();
     server.stop(0);
     tls.ifPresent(LocalTls::close);
     closeQuietly(moto);
