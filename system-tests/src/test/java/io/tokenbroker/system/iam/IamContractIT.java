@@ -70,12 +70,7 @@ class IamContractIT {
           "AnomalyDetectorFunction ReadTheIssuancesStream dynamodb:ListStreams",
           "the same: the event source mapping's polling",
           "AnomalyDetectorFunction GiveUpToTheDeadLetterQueue sqs:SendMessage",
-          "Lambda sends a batch it gave up on with the role; the code never calls SQS",
-          "AnomalyDetectorFunction AlertTheOnCall sns:Publish",
-          "SnsEventBridgeSecurityAlertsIT makes it on moto, but not from the handler (the handler"
-              + " tests alert to the log); the recorder does not yet name SNS topics",
-          "AnomalyDetectorFunction AlertEventsOnTheDefaultBus events:PutEvents",
-          "the same, for EventBridge's default bus");
+          "Lambda sends a batch it gave up on with the role; the code never calls SQS");
 
   private static final Pattern LOG_GROUP_ARN =
       Pattern.compile(

@@ -3,6 +3,7 @@ package io.tokenbroker.functions.detector;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
+import io.tokenbroker.adapters.aws.AwsClients;
 import io.tokenbroker.adapters.aws.AwsSettings;
 import io.tokenbroker.adapters.aws.ClientTimeouts;
 import io.tokenbroker.adapters.dynamodb.DynamoDbClientRepository;
@@ -32,6 +33,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
  * The detector function on moto, fed the real event shapes (events/anomaly-detector): a stream
@@ -50,13 +53,23 @@ class AnomalyDetectorHandlerIT {
     fixture = AwsFixture.provisioned(aws.fresh());
     Env env = fixture.env(Map.of("DETECTOR_TABLE", fixture.tables.detector()));
     alerts = new RecordingSecurityAlerts();
+    // The real alerts adapter on moto (its calls are recorded for IamContractIT: the topic is named
+    // as the stack's, so its ARN is the one the role grants), logging into the recording fake.
+    AwsSettings settings = AwsSettings.from(env, ClientTimeouts.background());
+    SnsClient sns = AwsClients.build(SnsClient.builder(), settings);
+    String topic = sns.createTopic(r -> r.name("AlarmTopic")).topicArn();
     handler =
         new AnomalyDetectorHandler(
             new DetectorWiring(
-                    new BrokerAdapters(AwsSettings.from(env, ClientTimeouts.background())),
+                    new BrokerAdapters(settings),
                     fixture.tables,
                     DetectorConfig.from(env),
-                    alerts,
+                    new SnsEventBridgeSecurityAlerts(
+                        sns,
+                        topic,
+                        AwsClients.build(EventBridgeClient.builder(), settings),
+                        "default",
+                        alerts),
                     clock)
                 .detection(),
             event -> {});
