@@ -27,5 +27,9 @@ build-IntrospectionFunction:
 build-KeyRotationFunction:
 	$(call build_function,key-rotation)
 
+build-AnomalyDetectorFunction:
+	$(call build_function,anomaly-detector)
+
 .PHONY: build-DiscoveryFunction build-TokenFunction build-AuthorizerFunction \
-	build-RevocationFunction build-IntrospectionFunction build-KeyRotationFunction
+	build-RevocationFunction build-IntrospectionFunction build-KeyRotationFunction \
+	build-AnomalyDetectorFunction

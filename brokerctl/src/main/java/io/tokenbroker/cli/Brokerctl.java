@@ -61,7 +61,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
       AuditCommand.class,
       ConsoleCommand.class,
       TrustPolicyCommand.class,
-      HoneytokenCommand.class
+      HoneytokenCommand.class,
+      ContainmentCommand.class
     })
 public final class Brokerctl {
 
@@ -128,6 +129,13 @@ public final class Brokerctl {
           "The operators' audit trail (stack output AuditTableName). Every action is recorded"
               + " there first. Default: AUDIT_TABLE.")
   String auditTable;
+
+  @Option(
+      names = "--detector-table",
+      description =
+          "The anomaly detector's table (stack output DetectorTableName): its containments."
+              + " Default: DETECTOR_TABLE.")
+  String detectorTable;
 
   @Option(
       names = "--deployment",
@@ -438,6 +446,16 @@ public final class Brokerctl {
         "RevocationsTableName",
         "REVOCATIONS_TABLE",
         "--revocations-table");
+  }
+
+  String detectorTable() {
+    return table(
+        detectorTable, "detector", "DetectorTableName", "DETECTOR_TABLE", "--detector-table");
+  }
+
+  /** The operator's ARN (STS), for actions that record their own audit entries. */
+  String operatorArn() {
+    return actor();
   }
 
   String auditTable() {

@@ -104,6 +104,16 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
           case "kms" -> kms(principal, operation, where, request);
           case "cloudwatchlogs" -> List.of(logs(principal, operation, where, request));
           case "cloudformation" -> List.of(cloudFormation(principal, operation, where, request));
+          case "sns" ->
+              List.of(
+                  record(
+                      principal,
+                      "sns",
+                      "sns:" + operation,
+                      request.getValueForField("TopicArn", String.class).orElse("*"),
+                      null,
+                      Map.of()));
+          case "eventbridge" -> eventBuses(principal, operation, where, request);
           default ->
               List.of(record(principal, service, service + ":" + operation, "*", null, Map.of()));
         };
@@ -180,6 +190,28 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
   /**
    * A CloudWatch Logs call on a log group (brokerctl console's FilterLogEvents), as IAM sees it.
    */
+  /** EventBridge (IAM prefix {@code events}): one record per event bus the entries name. */
+  private static List<String> eventBuses(
+      String principal, String operation, String where, SdkRequest request) {
+    java.util.Set<String> buses = new java.util.TreeSet<>();
+    for (Object entry : request.getValueForField("Entries", List.class).orElse(List.of())) {
+      if (entry instanceof software.amazon.awssdk.core.SdkPojo pojo) {
+        String bus =
+            pojo.sdkFields().stream()
+                .filter(f -> f.memberName().equals("EventBusName"))
+                .map(f -> f.getValueOrDefault(pojo))
+                .filter(v -> v != null)
+                .map(String::valueOf)
+                .findFirst()
+                .orElse("default");
+        buses.add(bus.startsWith("arn:") ? bus : "arn:aws:events:" + where + ":event-bus/" + bus);
+      }
+    }
+    return buses.stream()
+        .map(bus -> record(principal, "events", "events:" + operation, bus, null, Map.of()))
+        .toList();
+  }
+
   private static String logs(String principal, String operation, String where, SdkRequest request) {
     String resource =
         request

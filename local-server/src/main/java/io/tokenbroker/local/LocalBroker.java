@@ -70,6 +70,8 @@ public final class LocalBroker implements AutoCloseable {
   private final HttpServer server;
   private final MotoServer moto;
   private final ScheduledExecutorService schedule;
+  private final ScheduledExecutorService detecting;
+  private final LocalDetector detector;
   private final URI issuer;
   private final URI awsEndpoint;
   private final BrokerTables tables;
@@ -82,6 +84,8 @@ public final class LocalBroker implements AutoCloseable {
       HttpServer server,
       MotoServer moto,
       ScheduledExecutorService schedule,
+      ScheduledExecutorService detecting,
+      LocalDetector detector,
       URI issuer,
       URI awsEndpoint,
       BrokerTables tables,
@@ -93,6 +97,8 @@ public final class LocalBroker implements AutoCloseable {
     this.server = server;
     this.moto = moto;
     this.schedule = schedule;
+    this.detecting = detecting;
+    this.detector = detector;
     this.issuer = issuer;
     this.awsEndpoint = awsEndpoint;
     this.tables = tables;
@@ -167,6 +173,12 @@ public final class LocalBroker implements AutoCloseable {
               .orElseThrow();
       ScheduledExecutorService schedule = Executors.newSingleThreadScheduledExecutor();
       schedule.scheduleWithFixedDelay(() -> invoke(rotation), 1, 1, TimeUnit.MINUTES);
+      // The anomaly detector, fed from moto's stream of the issuances table and from the token and
+      // authorizer functions' lines (README, Anomaly detection: the local equivalent).
+      LocalDetector detector =
+          new LocalDetector(env, tables, telemetry(options.logFormat(), "anomaly-detector"));
+      ScheduledExecutorService detecting = Executors.newSingleThreadScheduledExecutor();
+      detecting.scheduleWithFixedDelay(detector::poll, 200, 200, TimeUnit.MILLISECONDS);
       var sigV4 =
           new SigV4Verifier(
               List.of(LocalDemo.IDENTITY, LocalDemo.OPERATOR), region, Clock.systemUTC());
@@ -179,7 +191,8 @@ public final class LocalBroker implements AutoCloseable {
                   operators,
                   options.logFormat(),
                   options.outsideIssuerCerts(),
-                  options.leakReporter()),
+                  options.leakReporter(),
+                  detector),
               sigV4,
               // As template.yaml: no authorizer cache with mutual TLS (it is keyed by the token
               // alone, so a cached Allow would ignore the certificate of a bound token).
@@ -187,7 +200,8 @@ public final class LocalBroker implements AutoCloseable {
                   env,
                   issuer,
                   tls.isPresent() ? Duration.ZERO : options.authorizerCacheTtl(),
-                  options.logFormat()),
+                  options.logFormat(),
+                  detector),
               // As the template's resource policy: operators only on every /admin/ route.
               new ApiGatewayEmulator.OperatorsOnly("POST", "/admin/*", operators));
       server.createContext("/", gateway);
@@ -204,6 +218,8 @@ public final class LocalBroker implements AutoCloseable {
           server,
           moto,
           schedule,
+          detecting,
+          detector,
           issuer,
           endpoint,
           tables,
@@ -232,11 +248,12 @@ public final class LocalBroker implements AutoCloseable {
       OperatorPrincipals operators,
       LocalBrokerOptions.LogFormat logFormat,
       Optional<Path> outsideIssuerCerts,
-      Optional<LocalBrokerOptions.LeakReporter> leakReporter) {
+      Optional<LocalBrokerOptions.LeakReporter> leakReporter,
+      LocalDetector detector) {
     BrokerAdapters adapters = BrokerAdapters.from(env, ClientTimeouts.requestPath());
     BrokerConfig config = BrokerConfig.from(env);
     Clock clock = Clock.systemUTC();
-    Telemetry tokenTelemetry = telemetry(logFormat, "token");
+    Telemetry tokenTelemetry = detector.tap("token", telemetry(logFormat, "token"));
     FederationConfig federation = FederationConfig.from(env);
     // As in Lambda unless told to trust issuers served on this machine (local development).
     IssuerKeys issuerKeys =
@@ -258,7 +275,7 @@ public final class LocalBroker implements AutoCloseable {
             tokenTelemetry,
             DpopConfig.from(env),
             issuerKeys);
-    Telemetry revocationTelemetry = telemetry(logFormat, "revocation");
+    Telemetry revocationTelemetry = detector.tap("revocation", telemetry(logFormat, "revocation"));
     // As in Lambda (LEAK_REPORTER_KEYS_URL, public addresses, the JDK's CAs) unless a reporter on
     // this machine is named with its certificate (the test secret scanner).
     LeakReportConfig leakConfig =
@@ -278,7 +295,11 @@ public final class LocalBroker implements AutoCloseable {
         new RevocationWiring(adapters, config, tables, clock, revocationTelemetry, reporterKeys);
     var introspectionWiring =
         new IntrospectionWiring(
-            adapters, config, tables, clock, telemetry(logFormat, "introspection"));
+            adapters,
+            config,
+            tables,
+            clock,
+            detector.tap("introspection", telemetry(logFormat, "introspection")));
     var discovery =
         new DiscoveryHandler(discoveryWiring.discovery(), discoveryWiring.handlerTelemetry());
     var token =
@@ -335,7 +356,11 @@ public final class LocalBroker implements AutoCloseable {
    * audience, its route map, the broker's issuer, key table and revocations.
    */
   private static LambdaAuthorizerEmulator authorizer(
-      Env env, URI issuer, Duration cacheTtl, LocalBrokerOptions.LogFormat logFormat) {
+      Env env,
+      URI issuer,
+      Duration cacheTtl,
+      LocalBrokerOptions.LogFormat logFormat,
+      LocalDetector detector) {
     Env authorizerEnv =
         env.with(
             Map.of(
@@ -348,7 +373,9 @@ public final class LocalBroker implements AutoCloseable {
                 Long.toString(cacheTtl.toSeconds())));
     var wiring =
         AuthorizerWiring.fromEnvironment(
-            authorizerEnv, Clock.systemUTC(), telemetry(logFormat, "authorizer"));
+            authorizerEnv,
+            Clock.systemUTC(),
+            detector.tap("authorizer", telemetry(logFormat, "authorizer")));
     return new LambdaAuthorizerEmulator(
         new TokenAuthorizer(
             wiring.verifier(),
@@ -437,6 +464,11 @@ public final class LocalBroker implements AutoCloseable {
 
   public URI issuer() {
     return issuer;
+  }
+
+  /** The security alerts the local anomaly detector raised (they are in the log as well). */
+  public List<io.tokenbroker.alerts.SecurityAlert> securityAlerts() {
+    return detector.alerts();
   }
 
   public URI awsEndpoint() {
@@ -559,6 +591,7 @@ public final class LocalBroker implements AutoCloseable {
   @Override
   public void close() {
     schedule.shutdownNow();
+    detecting.shutdownNow();
     server.stop(0);
     tls.ifPresent(LocalTls::close);
     closeQuietly(moto);

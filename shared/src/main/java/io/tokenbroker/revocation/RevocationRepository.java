@@ -2,6 +2,7 @@ package io.tokenbroker.revocation;
 
 import io.tokenbroker.errors.ServiceFailure;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * Port: the revocations table, both sides. Every write is durable before it returns, idempotent,
@@ -24,6 +25,17 @@ public interface RevocationRepository extends RevocationStore {
    * call asked for.
    */
   void revokeClientTokensBefore(String clientId, Instant before, Instant keepUntil);
+
+  /** The client's watermark (tokens issued before it are revoked), read strongly consistent. */
+  Optional<Instant> clientWatermark(String clientId);
+
+  /**
+   * Puts the client's watermark back to {@code restoreTo} (none: no watermark), only if it is still
+   * exactly {@code expected}: undoing a containment must never undo a revocation made since.
+   *
+   * @return false if the watermark is not {@code expected} (nothing changed)
+   */
+  boolean restoreClientWatermark(String clientId, Instant expected, Optional<Instant> restoreTo);
 
   /** Revokes every token the key signed. Repeating is harmless. */
   void revokeKey(String kid, Instant keepUntil, String reason);

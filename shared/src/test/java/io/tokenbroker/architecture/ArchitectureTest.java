@@ -108,7 +108,10 @@ class ArchitectureTest {
                   "revocation",
                   "telemetry",
                   "tokens",
-                  "verify")));
+                  "verify")),
+          Map.entry(
+              "detection",
+              Set.of("alerts", "clients", "errors", "json", "operator", "revocation")));
 
   @ArchTest
   static final ArchRule noCyclesAmongPackages =

@@ -284,6 +284,55 @@ public abstract class RevocationRepositoryContract {
   }
 
   @Test
+  void readsAClientsWatermarkAloneAndNoneForAClientNeverRevoked() {
+    String client = unique("c");
+    Instant before = Instant.parse("2026-11-28T12:00:00Z");
+    repository().revokeClientTokensBefore(client, before, KEEP);
+
+    assertThat(repository().clientWatermark(client)).contains(before);
+    assertThat(repository().clientWatermark(unique("nobody"))).isEmpty();
+  }
+
+  @Test
+  void restoresAWatermarkToAnEarlierOneOnlyWhileItIsStillTheExpectedOne() {
+    String client = unique("c");
+    Instant earlier = Instant.parse("2026-11-28T12:00:00Z");
+    Instant contained = Instant.parse("2026-11-28T13:00:00Z");
+    repository().revokeClientTokensBefore(client, earlier, KEEP);
+    repository().revokeClientTokensBefore(client, contained, KEEP_LONGER);
+
+    assertThat(
+            repository()
+                .restoreClientWatermark(
+                    client, Instant.parse("2026-11-28T12:30:00Z"), Optional.of(earlier)))
+        .isFalse();
+    assertThat(watermark(client)).contains(contained);
+
+    assertThat(repository().restoreClientWatermark(client, contained, Optional.of(earlier)))
+        .isTrue();
+    assertThat(watermark(client)).contains(earlier);
+    assertThat(keptUntil("client#" + client)).contains(KEEP_LONGER);
+  }
+
+  @Test
+  void removesAWatermarkTheContainmentCreatedAndRefusesWhenAnotherRevocationMovedIt() {
+    String client = unique("c");
+    Instant contained = Instant.parse("2026-11-28T13:00:00Z");
+    Instant operatorLater = Instant.parse("2026-11-28T13:05:00Z");
+    repository().revokeClientTokensBefore(client, contained, KEEP);
+    repository().revokeClientTokensBefore(client, operatorLater, KEEP);
+
+    assertThat(repository().restoreClientWatermark(client, contained, Optional.empty())).isFalse();
+    assertThat(watermark(client)).contains(operatorLater);
+
+    String other = unique("c");
+    repository().revokeClientTokensBefore(other, contained, KEEP);
+    assertThat(repository().restoreClientWatermark(other, contained, Optional.empty())).isTrue();
+    assertThat(watermark(other)).isEmpty();
+    assertThat(repository().restoreClientWatermark(other, contained, Optional.empty())).isFalse();
+  }
+
+  @Test
   void readsAllFourKindsOfRevocationInOneCall() {
     String jti = unique("j");
     String client = unique("c");

@@ -79,7 +79,9 @@ public final class InMemoryRevocations implements RevocationRepository {
   }
 
   /** Tokens of this client issued before the returned instant are revoked. */
+  @Override
   public Optional<Instant> clientWatermark(String clientId) {
+    failIfDown();
     return Optional.ofNullable(watermarks.get(clientId)).map(Watermark::before);
   }
 
@@ -96,6 +98,24 @@ public final class InMemoryRevocations implements RevocationRepository {
         new Watermark(before, keepUntil),
         (a, b) ->
             new Watermark(latest(a.before(), b.before()), latest(a.keepUntil(), b.keepUntil())));
+  }
+
+  @Override
+  public boolean restoreClientWatermark(
+      String clientId, Instant expected, Optional<Instant> restoreTo) {
+    failIfDown();
+    synchronized (watermarks) {
+      Watermark now = watermarks.get(clientId);
+      if (now == null || !now.before().equals(expected)) {
+        return false;
+      }
+      if (restoreTo.isEmpty()) {
+        watermarks.remove(clientId);
+      } else {
+        watermarks.put(clientId, new Watermark(restoreTo.get(), now.keepUntil()));
+      }
+      return true;
+    }
   }
 
   @Override
@@ -140,6 +160,17 @@ public final class InMemoryRevocations implements RevocationRepository {
       @Override
       public RevocationStatus familyStatus(String clientId, String familyId) {
         return table.familyStatus(clientId, familyId);
+      }
+
+      @Override
+      public Optional<Instant> clientWatermark(String clientId) {
+        return table.clientWatermark(clientId);
+      }
+
+      @Override
+      public boolean restoreClientWatermark(
+          String clientId, Instant expected, Optional<Instant> restoreTo) {
+        return table.restoreClientWatermark(clientId, expected, restoreTo);
       }
 
       @Override

@@ -117,6 +117,19 @@ class LambdaEntryPointsIT {
   }
 
   @Test
+  void theAnomalyDetectorReadsAStreamBatch() throws Exception {
+    List<String> out =
+        run(
+            io.tokenbroker.functions.detector.AnomalyDetectorHandler.class,
+            "anomaly-detector/issuances-stream.json",
+            Map.of("ALARM_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:tb-alarms"));
+
+    assertThat(out.getFirst()).isEqualTo("no hooks");
+    assertThat(out.get(1)).isEqualTo("-");
+    assertThat(out.get(2)).isEqualTo("{\"read\":1,\"findings\":0}");
+  }
+
+  @Test
   void theAuthorizerDeniesAForgedToken() throws Exception {
     List<String> out =
         run(

@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param revocations revoked tokens, client watermarks and revoked keys (REVOCATIONS_TABLE)
  * @param refreshTokens refresh-token families and tokens, by hash (REFRESH_TOKENS_TABLE)
  * @param audit the operators' audit trail, one partition per month (AUDIT_TABLE)
+ * @param detector the anomaly detector's baselines, containments and cap slots (DETECTOR_TABLE)
  */
 public record BrokerTables(
     String keys,
@@ -24,7 +25,8 @@ public record BrokerTables(
     String assertions,
     String revocations,
     String refreshTokens,
-    String audit) {
+    String audit,
+    String detector) {
 
   /**
    * One table's key schema and expiry attribute (null: items do not expire); {@code sortKey} null
@@ -47,7 +49,8 @@ public record BrokerTables(
           "assertions", "ASSERTIONS_TABLE",
           "revocations", "REVOCATIONS_TABLE",
           "refreshTokens", "REFRESH_TOKENS_TABLE",
-          "audit", "AUDIT_TABLE");
+          "audit", "AUDIT_TABLE",
+          "detector", "DETECTOR_TABLE");
 
   /** Reads every table name; functions that need only some call the reader of each. */
   public static BrokerTables from(Env env) {
@@ -58,7 +61,17 @@ public record BrokerTables(
         assertionsTable(env),
         revocationsTable(env),
         env.required("REFRESH_TOKENS_TABLE"),
-        env.required("AUDIT_TABLE"));
+        env.required("AUDIT_TABLE"),
+        detectorTableIfSet(env).orElse(""));
+  }
+
+  /** DETECTOR_TABLE: only the detector and operator tools use it. */
+  public static String detectorTable(Env env) {
+    return detectorTableIfSet(env).orElseThrow(() -> Env.notSet("DETECTOR_TABLE"));
+  }
+
+  private static Optional<String> detectorTableIfSet(Env env) {
+    return env.optional("DETECTOR_TABLE");
   }
 
   /** KEYS_TABLE, required. */
@@ -93,7 +106,8 @@ public record BrokerTables(
         prefix + "assertions",
         prefix + "revocations",
         prefix + "refresh-tokens",
-        prefix + "audit");
+        prefix + "audit",
+        prefix + "detector");
   }
 
   /** Environment variables that name these tables, as functions read them. */
@@ -105,7 +119,8 @@ public record BrokerTables(
         VARIABLES.get("assertions"), assertions,
         VARIABLES.get("revocations"), revocations,
         VARIABLES.get("refreshTokens"), refreshTokens,
-        VARIABLES.get("audit"), audit);
+        VARIABLES.get("audit"), audit,
+        VARIABLES.get("detector"), detector);
   }
 
   public List<TableSpec> specs() {
@@ -116,6 +131,8 @@ public record BrokerTables(
         new TableSpec(assertions, "id", TTL),
         new TableSpec(revocations, "pk", TTL),
         new TableSpec(refreshTokens, "pk", TTL),
+        // The audit table stays last (DynamoDbOperatorAuditIT takes it so).
+        new TableSpec(detector, "pk", TTL),
         new TableSpec(audit, "pk", TTL, "sk"));
   }
 }

@@ -176,6 +176,53 @@ public final class DynamoDbRevocationRepository implements RevocationRepository 
   }
 
   @Override
+  public Optional<Instant> clientWatermark(String clientId) {
+    try {
+      Map<String, AttributeValue> item =
+          dynamoDb
+              .getItem(r -> r.tableName(table).key(key(CLIENT + clientId)).consistentRead(true))
+              .item();
+      return item == null || !item.containsKey("revoked_before")
+          ? Optional.empty()
+          : Optional.of(Instant.ofEpochSecond(number(item, "revoked_before")));
+    } catch (SdkException e) {
+      throw AwsFailures.of("dynamodb", "GetItem client watermark", e);
+    }
+  }
+
+  @Override
+  public boolean restoreClientWatermark(
+      String clientId, Instant expected, Optional<Instant> restoreTo) {
+    Map<String, AttributeValue> values = new HashMap<>();
+    values.put(":expected", n(expected.getEpochSecond()));
+    try {
+      if (restoreTo.isEmpty()) {
+        dynamoDb.deleteItem(
+            r ->
+                r.tableName(table)
+                    .key(key(CLIENT + clientId))
+                    .conditionExpression("revoked_before = :expected")
+                    .expressionAttributeValues(values));
+      } else {
+        // The TTL stays: it covers the later watermark's tokens, so it covers the earlier one's.
+        values.put(":to", n(restoreTo.get().getEpochSecond()));
+        dynamoDb.updateItem(
+            r ->
+                r.tableName(table)
+                    .key(key(CLIENT + clientId))
+                    .updateExpression("SET revoked_before = :to")
+                    .conditionExpression("revoked_before = :expected")
+                    .expressionAttributeValues(values));
+      }
+      return true;
+    } catch (ConditionalCheckFailedException moved) {
+      return false;
+    } catch (SdkException e) {
+      throw AwsFailures.of("dynamodb", "restore client watermark", e);
+    }
+  }
+
+  @Override
   public void revokeClientTokensBefore(String clientId, Instant before, Instant keepUntil) {
     long wantBefore = before.getEpochSecond();
     long wantUntil = keepUntil.getEpochSecond();

@@ -56,7 +56,7 @@ public final class HttpFunction {
         invocation.correlate(request.context().requestId());
         response = logic.apply(request);
       } catch (RuntimeException e) {
-        response = toResponse(e);
+        response = toResponse(e, request);
       }
       telemetry.emit(
           TelemetryEvent.debug("request.completed")
@@ -91,14 +91,31 @@ public final class HttpFunction {
 
   /** The response for a failure, after logging it. */
   public HttpResponse toResponse(RuntimeException failure) {
+    return toResponse(failure, null);
+  }
+
+  /**
+   * The response for a failure of {@code request} (null: the event did not parse), after logging
+   * it. A rejection's line also names where it came from ({@code source_ip}) and the client the
+   * request named ({@code client_id}, as the form claimed it: unverified), for the anomaly
+   * detector.
+   */
+  public HttpResponse toResponse(RuntimeException failure, HttpRequest request) {
     return switch (failure) {
       case RequestRejected rejected -> {
-        telemetry.emit(
+        TelemetryEvent line =
             TelemetryEvent.info("request.rejected")
                 .with("reason", rejected.reason())
                 .with("error", rejected.error().code())
-                .with("status", rejected.status())
-                .count("RequestsRejected", "reason"));
+                .with("status", rejected.status());
+        if (request != null) {
+          line = line.with("source_ip", request.context().sourceIp());
+          String claimed = claimedClientId(request);
+          if (claimed != null) {
+            line = line.with("client_id", claimed);
+          }
+        }
+        telemetry.emit(line.count("RequestsRejected", "reason"));
         HttpResponse rejection =
             HttpResponse.json(
                 rejected.status(),
@@ -139,6 +156,18 @@ public final class HttpFunction {
         yield serverError();
       }
     };
+  }
+
+  /** The form's {@code client_id}, if the request is a well-formed form that names one. */
+  private static String claimedClientId(HttpRequest request) {
+    try {
+      return Form.of(request)
+          .single("client_id")
+          .filter(id -> id.length() <= 128 && id.matches("[A-Za-z0-9._:@/+-]+"))
+          .orElse(null);
+    } catch (RuntimeException notAForm) {
+      return null;
+    }
   }
 
   private static HttpResponse serverError() {

@@ -64,6 +64,33 @@ class RejectionLoggingTest {
   }
 
   @Test
+  void aRejectionsLineNamesItsSourceAddressAndTheClientTheFormClaimed() throws Exception {
+    RecordingTelemetry telemetry = new RecordingTelemetry();
+    java.util.Map<String, Object> event =
+        io.tokenbroker.testing.EventFiles.formPost(
+            "/token",
+            java.util.Optional.empty(),
+            "grant_type=client_credentials&client_id=orders-batch&scope=admin");
+
+    new HttpFunction(telemetry)
+        .serve(
+            new java.io.ByteArrayInputStream(
+                com.nimbusds.jose.util.JSONObjectUtils.toJSONString(event)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+            new java.io.ByteArrayOutputStream(),
+            request -> {
+              throw new RequestRejected(
+                  OAuthError.INVALID_SCOPE, TokenRequestReason.SCOPE_NOT_ALLOWED, "no");
+            });
+
+    assertThat(telemetry.named("request.rejected").getFirst().fields())
+        .containsEntry("reason", "scope_not_allowed")
+        .containsEntry("error", "invalid_scope")
+        .containsEntry("source_ip", "203.0.113.10")
+        .containsEntry("client_id", "orders-batch");
+  }
+
+  @Test
   void everyReasonTheDocsNameIsLoggedByAnArea() {
     List<String> logged = everyReason().map(RejectionReason::logName).toList();
 

@@ -109,6 +109,10 @@ class TemplateIT {
 
     for (Map.Entry<String, Map<String, Object>> permission :
         template().ofType("AWS::Lambda::Permission").entrySet()) {
+      Object getAtt = object(permission.getValue(), "FunctionName").get("Fn::GetAtt");
+      if (getAtt != null && String.valueOf(getAtt).contains("AnomalyDetectorFunction")) {
+        continue; // CloudWatch Logs invokes the detector: no SnapStart, no alias
+      }
       Object target = object(permission.getValue(), "FunctionName").get("Ref");
       assertThat(String.valueOf(target))
           .as(permission.getKey() + " must allow the alias, not the function")

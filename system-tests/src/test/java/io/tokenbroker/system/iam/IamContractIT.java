@@ -65,7 +65,17 @@ class IamContractIT {
               + " SigV4 check and resource policy",
           "brokerctl ManageOnlyTheBrokersKeys kms:ScheduleKeyDeletion",
           "keys rotate schedules the deletion of a withdrawn key after its retention (24 h);"
-              + " BrokerctlIT does not wait a day");
+              + " BrokerctlIT does not wait a day",
+          "AnomalyDetectorFunction ReadTheIssuancesStream dynamodb:GetRecords",
+          "Lambda's event source mapping reads the stream with the role, not the function's code",
+          "AnomalyDetectorFunction ReadTheIssuancesStream dynamodb:GetShardIterator",
+          "the same: the event source mapping's polling",
+          "AnomalyDetectorFunction ReadTheIssuancesStream dynamodb:DescribeStream",
+          "the same: the event source mapping's polling",
+          "AnomalyDetectorFunction ReadTheIssuancesStream dynamodb:ListStreams",
+          "the same: the event source mapping's polling",
+          "AnomalyDetectorFunction GiveUpToTheDeadLetterQueue sqs:SendMessage",
+          "Lambda sends a batch it gave up on with the role; the code never calls SQS");
 
   private static final Pattern LOG_GROUP_ARN =
       Pattern.compile(

@@ -103,6 +103,14 @@ final class Intrinsics {
       }
       return String.valueOf(value);
     }
+    if ("AWS::SNS::Topic".equals(resourceType(name))) {
+      return "arn:aws:sns:"
+          + pseudo.get("AWS::Region")
+          + ":"
+          + pseudo.get("AWS::AccountId")
+          + ":"
+          + name; // a topic's Ref is its ARN
+    }
     throw new IllegalArgumentException("cannot resolve Ref " + name);
   }
 
@@ -115,7 +123,23 @@ final class Intrinsics {
           + ":table/"
           + tables.get(resource);
     }
+    if (tables.containsKey(resource) && attribute.equals("StreamArn")) {
+      return getAtt(resource, "Arn") + "/stream/2026-01-01T00:00:00.000";
+    }
+    if ("AWS::SQS::Queue".equals(resourceType(resource)) && attribute.equals("Arn")) {
+      return "arn:aws:sqs:"
+          + pseudo.get("AWS::Region")
+          + ":"
+          + pseudo.get("AWS::AccountId")
+          + ":"
+          + resource;
+    }
     throw new IllegalArgumentException("cannot resolve Fn::GetAtt " + resource + "." + attribute);
+  }
+
+  private String resourceType(String logicalId) {
+    Object resource = object(template.getOrDefault("Resources", Map.of())).get(logicalId);
+    return resource == null ? null : (String) object(resource).get("Type");
   }
 
   private String sub(String text, Map<String, Object> variables) {

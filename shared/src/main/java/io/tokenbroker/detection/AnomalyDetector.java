@@ -1,0 +1,206 @@
+package io.tokenbroker.detection;
+
+import io.tokenbroker.detection.DetectionRules.Rule;
+import io.tokenbroker.errors.ServiceFailure;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Applies the {@link DetectionRules} to one event against the client's {@link ClientBaseline} and
+ * says which rules fired. A counting rule fires once per window, when its count reaches the
+ * threshold; a "new" rule fires when a client past its learning issuances shows a value it has not
+ * shown among its last few. Stateless between calls: the baseline is loaded, updated and saved
+ * (conditionally, retried on a concurrent writer) for each event.
+ */
+public final class AnomalyDetector {
+
+  private static final int SAVE_ATTEMPTS = 5;
+
+  private final DetectionRules rules;
+  private final Baselines baselines;
+  private final IssuedNetworks issuedNetworks;
+
+  public AnomalyDetector(DetectionRules rules, Baselines baselines, IssuedNetworks issuedNetworks) {
+    this.rules = rules;
+    this.baselines = baselines;
+    this.issuedNetworks = issuedNetworks;
+  }
+
+  /**
+   * The findings of one event (most often none).
+   *
+   * @throws ServiceFailure (retryable) when a store fails or concurrent writers keep winning
+   */
+  public List<Finding> observe(DetectionEvent event) {
+    return switch (event) {
+      case DetectionEvent.Used used -> used(used);
+      case DetectionEvent.Refused refused ->
+          refused.clientId().isEmpty() ? List.of() : withBaseline(event);
+      case DetectionEvent.Issued issued -> withBaseline(issued);
+    };
+  }
+
+  private List<Finding> withBaseline(DetectionEvent event) {
+    String clientId = event.clientId().orElseThrow();
+    for (int attempt = 0; attempt < SAVE_ATTEMPTS; attempt++) {
+      ClientBaseline baseline =
+          baselines.find(clientId).orElseGet(() -> ClientBaseline.fresh(clientId));
+      baseline.advanceTo(event.at(), rules.window(), rules.smoothing() > 0 ? rules.smoothing() : 1);
+      List<Finding> findings =
+          switch (event) {
+            case DetectionEvent.Issued issued -> issued(baseline, issued);
+            case DetectionEvent.Refused refused -> refused(baseline, refused);
+            case DetectionEvent.Used used -> throw new IllegalStateException("no baseline");
+          };
+      if (baselines.save(baseline)) {
+        return findings;
+      }
+    }
+    throw new ServiceFailure(
+        "detector", "baseline of a client: concurrent writers, gave up", true, null);
+  }
+
+  private List<Finding> issued(ClientBaseline baseline, DetectionEvent.Issued event) {
+    List<Finding> findings = new ArrayList<>();
+    boolean learnt = baseline.issuances() >= rules.learningIssuances();
+    int count = baseline.countIssuance();
+    if (rules.enabled(Rule.RATE_SPIKE)) {
+      double threshold = Math.max(rules.spikeMinimum(), rules.spikeFactor() * baseline.average());
+      int fireAt = (int) Math.ceil(threshold);
+      if (count == Math.max(fireAt, 1)) {
+        findings.add(
+            finding(
+                Rule.RATE_SPIKE,
+                event,
+                evidence(
+                    "issued_in_window",
+                    Integer.toString(count),
+                    "window_seconds",
+                    Long.toString(rules.window().toSeconds()),
+                    "rolling_average",
+                    "%.1f".formatted(baseline.average()))));
+      }
+    }
+    Optional<String> network = Networks.of(event.sourceIp());
+    if (network.isPresent()) {
+      boolean isNew =
+          ClientBaseline.remember(baseline.networks(), network.get(), rules.maxKnownValues());
+      if (isNew
+          && learnt
+          && rules.enabled(Rule.NEW_NETWORK)
+          && rules.newNetworkAuthMethods().contains(event.authMethod())) {
+        findings.add(
+            finding(
+                Rule.NEW_NETWORK,
+                event,
+                evidence(
+                    "network",
+                    network.get(),
+                    "auth_method",
+                    event.authMethod(),
+                    "jti",
+                    event.jti())));
+      }
+    }
+    if (!event.userAgent().isEmpty()) {
+      boolean isNew =
+          ClientBaseline.remember(baseline.userAgents(), event.userAgent(), rules.maxKnownValues());
+      if (isNew && learnt && rules.enabled(Rule.NEW_USER_AGENT)) {
+        findings.add(
+            finding(
+                Rule.NEW_USER_AGENT,
+                event,
+                evidence("user_agent", truncated(event.userAgent()), "jti", event.jti())));
+      }
+    }
+    for (String audience : event.audiences()) {
+      boolean isNew =
+          ClientBaseline.remember(baseline.audiences(), audience, rules.maxKnownValues());
+      if (isNew && learnt && rules.enabled(Rule.NEW_AUDIENCE)) {
+        findings.add(
+            finding(
+                Rule.NEW_AUDIENCE,
+                event,
+                evidence(
+                    "audience",
+                    truncated(audience),
+                    "scope",
+                    truncated(String.join(" ", event.scopes())),
+                    "jti",
+                    event.jti())));
+      }
+    }
+    return findings;
+  }
+
+  private List<Finding> refused(ClientBaseline baseline, DetectionEvent.Refused event) {
+    Rule rule = DetectionRules.REFUSAL_RULES.get(event.reason());
+    if (rule == null || !rules.enabled(rule)) {
+      return List.of();
+    }
+    int count = baseline.countRefusal(event.reason());
+    if (count != rules.thresholds().get(rule)) {
+      return List.of();
+    }
+    return List.of(
+        finding(
+            rule,
+            event,
+            evidence(
+                "reason",
+                event.reason(),
+                "refused_in_window",
+                Integer.toString(count),
+                "window_seconds",
+                Long.toString(rules.window().toSeconds()),
+                "network",
+                Networks.of(event.sourceIp()).orElse("unknown"))));
+  }
+
+  private List<Finding> used(DetectionEvent.Used event) {
+    if (!rules.enabled(Rule.NETWORK_MISMATCH)) {
+      return List.of();
+    }
+    Optional<String> usedFrom = Networks.of(event.sourceIp());
+    if (usedFrom.isEmpty()) {
+      return List.of();
+    }
+    Optional<String> issuedTo = issuedNetworks.sourceIpOf(event.jti()).flatMap(Networks::of);
+    if (issuedTo.isEmpty() || issuedTo.equals(usedFrom)) {
+      return List.of();
+    }
+    return List.of(
+        finding(
+            Rule.NETWORK_MISMATCH,
+            event,
+            evidence(
+                "jti",
+                event.jti(),
+                "issued_to_network",
+                issuedTo.get(),
+                "used_from_network",
+                usedFrom.get())));
+  }
+
+  private Finding finding(Rule rule, DetectionEvent event, Map<String, String> evidence) {
+    Map<String, String> all = new LinkedHashMap<>();
+    all.put("rule", rule.ruleName());
+    all.putAll(evidence);
+    return new Finding(rule, event.clientId().orElseThrow(), event.at(), rules.contains(rule), all);
+  }
+
+  private static Map<String, String> evidence(String... pairs) {
+    Map<String, String> map = new LinkedHashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      map.put(pairs[i], pairs[i + 1]);
+    }
+    return map;
+  }
+
+  private static String truncated(String value) {
+    return value.length() <= 200 ? value : value.substring(0, 200);
+  }
+}
