@@ -76,9 +76,17 @@ final class LocalDetector {
                 adapters,
                 tables,
                 DetectorConfig.from(env),
-                alert -> {
-                  logged.raise(alert);
-                  raised.add(alert);
+                new SecurityAlerts() {
+                  @Override
+                  public void raise(SecurityAlert alert) {
+                    logged.raise(alert);
+                    raised.add(alert);
+                  }
+
+                  @Override
+                  public void forward(SecurityAlert alert) {
+                    raised.add(alert); // logged by the function that raised it
+                  }
                 },
                 Clock.systemUTC())
             .detection();

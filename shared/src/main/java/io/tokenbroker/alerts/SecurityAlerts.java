@@ -11,8 +11,18 @@ import io.tokenbroker.errors.ServiceFailure;
  *     whether that fails its own work (the detector retries its batch) or is only logged (a leak
  *     report's revocation stands without its alert)
  */
-@FunctionalInterface
 public interface SecurityAlerts {
 
   void raise(SecurityAlert alert);
+
+  /**
+   * Delivers an alert another function already raised into its own log (a forwarded {@code
+   * security.alert} line): as {@link #raise}, but a sink that logs does not log it again, so the
+   * alert is counted once.
+   *
+   * @throws ServiceFailure as {@link #raise}
+   */
+  default void forward(SecurityAlert alert) {
+    raise(alert);
+  }
 }

@@ -37,6 +37,6 @@ public final class Detection {
 
   /** Delivers an alert another function raised in its log. */
   public void forward(SecurityAlert alert) {
-    alerts.raise(alert);
+    alerts.forward(alert);
   }
 }

@@ -134,4 +134,23 @@ public abstract class DetectorStoresContract {
     assertThat(ledger.takeSlot(T.plus(Duration.ofMinutes(60)), Duration.ofHours(1), 3, "x"))
         .isTrue();
   }
+
+  /** Two findings of one client, in two containers at once, use one slot between them. */
+  @Test
+  void aClientHoldingASlotTakesItAgainRatherThanASecondOne() throws Exception {
+    ContainmentLedger ledger = freshLedger();
+    List<Callable<Boolean>> takers = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      Instant at = T.plusSeconds(i % 2);
+      takers.add(() -> ledger.takeSlot(at, Duration.ofHours(1), 2, "same"));
+    }
+    try (ExecutorService pool = Executors.newFixedThreadPool(6)) {
+      for (Future<Boolean> f : pool.invokeAll(takers)) {
+        assertThat(f.get()).isTrue();
+      }
+    }
+
+    assertThat(ledger.takeSlot(T.plusSeconds(5), Duration.ofHours(1), 2, "other")).isTrue();
+    assertThat(ledger.takeSlot(T.plusSeconds(6), Duration.ofHours(1), 2, "third")).isFalse();
+  }
 }

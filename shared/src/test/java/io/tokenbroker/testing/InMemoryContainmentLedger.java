@@ -16,6 +16,7 @@ public final class InMemoryContainmentLedger implements ContainmentLedger {
 
   private final Map<String, Containment> latest = new ConcurrentHashMap<>();
   private final Map<Integer, Instant> slots = new ConcurrentHashMap<>();
+  private final Map<Integer, String> holders = new ConcurrentHashMap<>();
 
   @Override
   public Optional<Containment> latest(String clientId) {
@@ -33,8 +34,10 @@ public final class InMemoryContainmentLedger implements ContainmentLedger {
   public synchronized boolean takeSlot(Instant at, Duration window, int cap, String clientId) {
     for (int slot = 0; slot < cap; slot++) {
       Instant used = slots.get(slot);
-      if (used == null || !used.plus(window).isAfter(at)) {
+      // As the table's condition: free, or held by this very client.
+      if (used == null || !used.plus(window).isAfter(at) || clientId.equals(holders.get(slot))) {
         slots.put(slot, at);
+        holders.put(slot, clientId);
         return true;
       }
     }

@@ -100,9 +100,16 @@ public final class DynamoDbContainmentLedger implements ContainmentLedger {
                             AttributeValue.fromS(clientId),
                             BrokerTables.TTL,
                             n(at.plus(window).getEpochSecond() + 86_400)))
-                    .conditionExpression("attribute_not_exists(pk) OR taken_at <= :free")
+                    // A slot this client holds is its own again: two findings of one client,
+                    // racing in two containers, use one slot between them.
+                    .conditionExpression(
+                        "attribute_not_exists(pk) OR taken_at <= :free OR client_id = :client")
                     .expressionAttributeValues(
-                        Map.of(":free", n(at.minus(window).toEpochMilli()))));
+                        Map.of(
+                            ":free",
+                            n(at.minus(window).toEpochMilli()),
+                            ":client",
+                            AttributeValue.fromS(clientId))));
         return true;
       } catch (ConditionalCheckFailedException taken) {
         // in use within the window: try the next

@@ -68,4 +68,17 @@ class LoggedSecurityAlertsTest {
         .containsEntry("alert", "leak_reported")
         .doesNotContainKey("client_id");
   }
+
+  @Test
+  void writesNothingForAnAlertForwardedFromAnotherFunctionsLog() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    new LoggedSecurityAlerts(
+            new JsonLinesTelemetry(
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                Clock.fixed(SEEN, ZoneOffset.UTC),
+                "anomaly-detector"))
+        .forward(new SecurityAlert(AlertKind.HONEYTOKEN_USED, Optional.empty(), SEEN, Map.of()));
+
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+  }
 }

@@ -44,6 +44,16 @@ public final class SnsEventBridgeSecurityAlerts implements SecurityAlerts {
   @Override
   public void raise(SecurityAlert alert) {
     log.raise(alert);
+    deliver(alert);
+  }
+
+  /** Delivered, not logged again: the function that raised it logged and counted it. */
+  @Override
+  public void forward(SecurityAlert alert) {
+    deliver(alert);
+  }
+
+  private void deliver(SecurityAlert alert) {
     String detail = JSONObjectUtils.toJSONString(detail(alert));
     try {
       sns.publish(

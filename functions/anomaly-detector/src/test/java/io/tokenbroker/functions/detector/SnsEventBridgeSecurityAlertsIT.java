@@ -137,6 +137,24 @@ class SnsEventBridgeSecurityAlertsIT {
     assertThat(logged.alerts()).containsExactly(ALERT);
   }
 
+  /** Another function logged (and counted) the alert already: forwarding only delivers it. */
+  @Test
+  void aForwardedAlertIsPublishedButNotLoggedAgain() throws Exception {
+    String topic = sns.createTopic(r -> r.name(prefix + "forwarded")).topicArn();
+    sns.subscribe(
+        r ->
+            r.topicArn(topic)
+                .protocol("http")
+                .endpoint("http://127.0.0.1:" + endpoint.getAddress().getPort() + "/"));
+    RecordingSecurityAlerts logged = new RecordingSecurityAlerts();
+
+    new SnsEventBridgeSecurityAlerts(sns, topic, events, "default", logged).forward(ALERT);
+
+    assertThat(logged.alerts()).isEmpty();
+    assertThat(awaitNotification())
+        .containsEntry("Subject", "token-broker client_contained orders-batch");
+  }
+
   /**
    * The log group's first event, by the Logs API over plain HTTP: moto writes the events its rules
    * deliver with a fractional timestamp, which the SDK's parser refuses.
