@@ -64,18 +64,38 @@ class AnomalyDetectorHandlerIT {
                     new BrokerAdapters(settings),
                     fixture.tables,
                     DetectorConfig.from(env),
-                    new SnsEventBridgeSecurityAlerts(
-                        sns,
-                        topic,
-                        AwsClients.build(EventBridgeClient.builder(), settings),
-                        "default",
-                        alerts),
+                    forwardsRecorded(
+                        new SnsEventBridgeSecurityAlerts(
+                            sns,
+                            topic,
+                            AwsClients.build(EventBridgeClient.builder(), settings),
+                            "default",
+                            alerts)),
                     clock)
                 .detection(),
             event -> {});
     register("orders-batch");
     register("burst-client");
   }
+
+  /** The adapter, with what it was given to forward (delivered, not logged again) kept too. */
+  private io.tokenbroker.alerts.SecurityAlerts forwardsRecorded(
+      io.tokenbroker.alerts.SecurityAlerts delivery) {
+    return new io.tokenbroker.alerts.SecurityAlerts() {
+      @Override
+      public void raise(SecurityAlert alert) {
+        delivery.raise(alert);
+      }
+
+      @Override
+      public void forward(SecurityAlert alert) {
+        forwarded.add(alert);
+        delivery.forward(alert);
+      }
+    };
+  }
+
+  private final List<SecurityAlert> forwarded = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private void register(String id) {
     Map<String, Object> json = Clients.json(id);
@@ -104,14 +124,21 @@ class AnomalyDetectorHandlerIT {
             AlertKind.ANOMALY_DETECTED,
             AlertKind.CLIENT_CONTAINED,
             AlertKind.ANOMALY_DETECTED,
-            AlertKind.CONTAINMENT_WITHHELD,
-            AlertKind.HONEYTOKEN_USED);
+            AlertKind.CONTAINMENT_WITHHELD);
     assertThat(alerts.alerts().get(0).evidence()).containsEntry("rule", "refresh_reuse");
     assertThat(alerts.alerts().get(2).evidence())
         .containsEntry("rule", "network_mismatch")
         .containsEntry("issued_to_network", "10.1.2.0/24")
         .containsEntry("used_from_network", "203.0.113.0/24");
-    assertThat(alerts.alerts().get(4).clientId()).contains("decoy-1");
+    // The authorizer logged the honeytoken's alert: the detector delivers it, without a second
+    // line.
+    assertThat(forwarded)
+        .singleElement()
+        .satisfies(
+            alert -> {
+              assertThat(alert.kind()).isEqualTo(AlertKind.HONEYTOKEN_USED);
+              assertThat(alert.clientId()).contains("decoy-1");
+            });
     assertThat(revocations().clientWatermark("orders-batch"))
         .contains(Instant.parse("2026-11-30T14:00:02Z"));
     assertThat(audit().recent(10, Optional.empty()))
