@@ -64,6 +64,14 @@ public final class LeakReports {
   /** Where a value was found is cut to this many characters in the audit entry. */
   static final int MAX_URL_IN_AUDIT = 300;
 
+  /**
+   * The reporter's free-text fields kept in an audit entry: cut, so that one oversized field can
+   * never push the entry past DynamoDB's item limit and fail every retry of the report.
+   */
+  static final int MAX_TYPE_IN_AUDIT = 128;
+
+  static final int MAX_SOURCE_IN_AUDIT = 64;
+
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final AccessTokenVerifier ourTokens;
@@ -258,10 +266,7 @@ public final class LeakReports {
 
   private AuditEntry auditEntry(
       String reportId, Reporter reporter, Finding finding, ReportedToken reported) {
-    String url = reported.url();
-    if (url.length() > MAX_URL_IN_AUDIT) {
-      url = url.substring(0, MAX_URL_IN_AUDIT - 3) + "...";
-    }
+    String url = cut(reported.url(), MAX_URL_IN_AUDIT);
     String detail =
         finding.kind().logName()
             + " sha256="
@@ -272,9 +277,9 @@ public final class LeakReports {
             + String.join(",", finding.revoked())
             + (finding.honeytoken() ? " honeytoken" : "")
             + " type="
-            + reported.type()
+            + cut(reported.type(), MAX_TYPE_IN_AUDIT)
             + " source="
-            + reported.source()
+            + cut(reported.source(), MAX_SOURCE_IN_AUDIT)
             + " url="
             + url;
     String target =
@@ -288,6 +293,10 @@ public final class LeakReports {
         target,
         AuditOutcome.DONE,
         detail);
+  }
+
+  private static String cut(String text, int max) {
+    return text.length() > max ? text.substring(0, max - 3) + "..." : text;
   }
 
   private static String newId() {

@@ -96,6 +96,24 @@ class LeakReportsTest {
         .satisfies(e -> assertThat(e.target()).startsWith("family "));
   }
 
+  /** One oversized free-text field must not push the audit entry past DynamoDB's item limit. */
+  @Test
+  void cutsTheReportersFreeTextInTheAuditEntry() {
+    IssuedToken token = issued();
+    String huge = "x".repeat(300_000);
+
+    reports.report(
+        GITHUB, List.of(new ReportedToken(token.accessToken(), huge, huge, huge)), kit.origin);
+
+    assertThat(audit.all())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.detail().length()).isLessThan(1_000);
+              assertThat(e.detail()).contains(" type=xxx").contains("... source=xxx");
+            });
+  }
+
   @Test
   void aTokenSignedByAKeyTheBrokerDoesNotPublishIsAFalsePositiveAndNothingIsWritten() {
     BrokerKit elsewhere = new BrokerKit(); // same issuer, its own keys: forged claims
