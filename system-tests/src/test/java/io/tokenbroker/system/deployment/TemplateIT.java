@@ -433,6 +433,26 @@ class TemplateIT {
     }
   }
 
+  /**
+   * Lambda drops every JSON line below ApplicationLogLevel, metrics included: no LogLevel the stack
+   * accepts may be above the level the code writes metric-carrying lines at, or alarms go silent
+   * (and RotationOverdue, which treats missing data as breaching, fires for good).
+   */
+  @Test
+  void acceptsOnlyLogLevelsThatKeepEveryMetricLine() {
+    List<String> lambdaOrder = List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL");
+    int floor =
+        lambdaOrder.indexOf(
+            io.tokenbroker.adapters.telemetry.JsonLinesTelemetry.METRIC_LINE_LEVEL.name());
+    assertThat(floor).isNotNegative();
+    Map<String, Object> logLevel = object(template().parameters, "LogLevel");
+    List<Object> allowed = list(logLevel, "AllowedValues");
+    assertThat(allowed).isNotEmpty().contains(logLevel.get("Default"));
+    for (Object value : allowed) {
+      assertThat(lambdaOrder.indexOf(value)).as("LogLevel " + value).isBetween(0, floor);
+    }
+  }
+
   /** A rotation run the scheduler cannot deliver lands in a queue that an alarm watches. */
   @Test
   void sendsUndeliveredRotationRunsToAWatchedDeadLetterQueue() {
