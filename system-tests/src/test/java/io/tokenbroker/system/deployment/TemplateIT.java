@@ -453,6 +453,24 @@ class TemplateIT {
     }
   }
 
+  /**
+   * A key compromise or revocation is recorded by brokerctl, whose lines reach no log group: the
+   * alarm watches the gauge the scheduled key-rotation run emits (KeyRotationServiceTest,
+   * KeyRotationHandlerIT), and that function may read the revocations table it counts from.
+   */
+  @Test
+  void pagesOnAKeyRevocationFromTheScheduledRotationRunNotFromBrokerctlsLines() {
+    Map<String, Object> alarm = template().ofType("AWS::CloudWatch::Alarm").get("KeysCompromisedAlarm");
+    String expression =
+        (String) object(object(list(alarm, "Metrics").getFirst()), "Expression").get("Fn::Sub");
+    assertThat(expression).contains("MAX(SigningKeysRevoked)").doesNotContain("KeysCompromised)");
+    assertThat(alarm).containsEntry("TreatMissingData", "notBreaching");
+    String role = String.valueOf(template().resources.get("KeyRotationFunctionRole"));
+    assertThat(role)
+        .contains("dynamodb:BatchGetItem")
+        .contains("{Fn::GetAtt=[RevocationsTable, Arn]}");
+  }
+
   /** A rotation run the scheduler cannot deliver lands in a queue that an alarm watches. */
   @Test
   void sendsUndeliveredRotationRunsToAWatchedDeadLetterQueue() {
