@@ -389,6 +389,49 @@ class TemplateIT {
   }
 
   /**
+   * WAF compares the transformed path with the search string as written: a LOWERCASE transformation
+   * only matches a lower-case search string, so the stage-prefixed ones (the stage may have capital
+   * letters) compare the path untransformed, as API Gateway routes it (case-sensitively).
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void matchesTheWafScopeDownsWhateverTheStagesCase() {
+    List<Map<String, Object>> matches = new java.util.ArrayList<>();
+    collectByteMatches(object(template().resources, "ApiWebAcl"), matches);
+    assertThat(matches).hasSize(4);
+    for (Map<String, Object> match : matches) {
+      Object search = match.get("SearchString");
+      List<Object> transformations = list(match, "TextTransformations");
+      boolean lowercased =
+          transformations.stream().anyMatch(t -> "LOWERCASE".equals(object(t).get("Type")));
+      if (search instanceof String literal) {
+        assertThat(!lowercased || literal.equals(literal.toLowerCase(java.util.Locale.ROOT)))
+            .as(literal)
+            .isTrue();
+      } else {
+        assertThat(String.valueOf(search)).contains("${Stage}");
+        assertThat(lowercased).as(String.valueOf(search)).isFalse();
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void collectByteMatches(Object node, List<Map<String, Object>> found) {
+    if (node instanceof Map<?, ?> map) {
+      map.forEach(
+          (key, value) -> {
+            if ("ByteMatchStatement".equals(key)) {
+              found.add((Map<String, Object>) value);
+            } else {
+              collectByteMatches(value, found);
+            }
+          });
+    } else if (node instanceof List<?> items) {
+      items.forEach(item -> collectByteMatches(item, found));
+    }
+  }
+
+  /**
    * Stage metrics on, and one JSON access-log line per request with what an incident needs: the
    * request id (the functions' correlation_id), the caller's address, the route, the status, the
    * latency and the authorizer's error and latency (and its request id).
