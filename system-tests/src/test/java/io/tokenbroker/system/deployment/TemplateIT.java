@@ -389,6 +389,20 @@ class TemplateIT {
   }
 
   /**
+   * The account's API Gateway CloudWatch role is one per account and region: the role the stack
+   * sets there is kept with the setting, or deleting the stack stops every REST API's logging.
+   */
+  @Test
+  void keepsTheAccountsApiGatewayLoggingRoleWhenTheStackIsDeleted() {
+    for (String name : List.of("ApiGatewayLoggingRole", "ApiGatewayAccount")) {
+      assertThat(object(template().resources, name))
+          .as(name)
+          .containsEntry("DeletionPolicy", "Retain")
+          .containsEntry("UpdateReplacePolicy", "Retain");
+    }
+  }
+
+  /**
    * WAF compares the transformed path with the search string as written: a LOWERCASE transformation
    * only matches a lower-case search string, so the stage-prefixed ones (the stage may have capital
    * letters) compare the path untransformed, as API Gateway routes it (case-sensitively).
