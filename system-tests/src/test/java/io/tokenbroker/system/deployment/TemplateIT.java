@@ -360,6 +360,36 @@ class TemplateIT {
   }
 
   /**
+   * The dashboard shows every alarm in its alarm widget and every function's errors and throttles,
+   * so a resource added later (the anomaly detector was) is not left off it.
+   */
+  @Test
+  void showsEveryAlarmAndEveryFunctionOnTheDashboard() {
+    String dashboard =
+        (String)
+            object(
+                    template().ofType("AWS::CloudWatch::Dashboard").get("OperationsDashboard"),
+                    "DashboardBody")
+                .get("Fn::Sub");
+    for (String alarm : template().ofType("AWS::CloudWatch::Alarm").keySet()) {
+      assertThat(dashboard).as(alarm).contains(":alarm:${" + alarm + "}\"");
+    }
+    for (Map.Entry<String, Map<String, Object>> function :
+        template().ofType("AWS::Lambda::Function").entrySet()) {
+      String name = String.valueOf(object(function.getValue(), "FunctionName").get("Fn::Sub"));
+      for (String metric : List.of("Errors", "Throttles")) {
+        assertThat(dashboard)
+            .as(function.getKey() + " " + metric)
+            .contains("[\"AWS/Lambda\",\"" + metric + "\",\"FunctionName\",\"" + name + "\"");
+      }
+    }
+    assertThat(dashboard)
+        .contains("\"IteratorAge\",\"FunctionName\",\"${AWS::StackName}-anomaly-detector\"")
+        .contains("${AnomalyDetectorDeadLetterQueue.QueueName}")
+        .doesNotContain("p99)\",\"region\":\"${AWS::Region}\",\"view\":\"timeSeries\",\"period\":300,\"metrics\":[[{\"expression\":\"SELECT MAX");
+  }
+
+  /**
    * The WAF web ACL exists only when asked for, and rate-limits the token and introspection routes.
    */
   @Test
