@@ -233,9 +233,7 @@ public final class KeyRotationService {
     for (SigningKey key : all) {
       // The store's read is per token; a jti and client that no token carries leave only the key.
       if (key.state() != KeyState.DELETION_SCHEDULED
-          && revocations
-              .status(KEY_CHECK, KEY_CHECK, key.kid(), Optional.empty())
-              .keyRevoked()) {
+          && revocations.status(KEY_CHECK, KEY_CHECK, key.kid(), Optional.empty()).keyRevoked()) {
         revoked.add(key.kid());
       }
     }

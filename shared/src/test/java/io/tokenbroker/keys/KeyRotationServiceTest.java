@@ -96,9 +96,9 @@ class KeyRotationServiceTest {
   }
 
   /**
-   * Every scheduled run counts the table's keys whose tokens stand revoked, whoever revoked them
-   * (a compromise, or `brokerctl revoke key` writing the table directly, neither of which runs in
-   * a function): the gauge KeysCompromisedAlarm watches, from a function that runs in AWS.
+   * Every scheduled run counts the table's keys whose tokens stand revoked, whoever revoked them (a
+   * compromise, or `brokerctl revoke key` writing the table directly, neither of which runs in a
+   * function): the gauge KeysCompromisedAlarm watches, from a function that runs in AWS.
    */
   @Test
   void reportsHowManyKeysStandRevokedOnEveryRun() {

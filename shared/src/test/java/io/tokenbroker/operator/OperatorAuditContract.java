@@ -48,13 +48,9 @@ public abstract class OperatorAuditContract {
       audit.record(at(NOW.minusSeconds(i + 1), "client-" + i, AuditOutcome.DONE));
     }
 
-    assertThat(
-            audit.recentMatching(
-                10, Optional.empty(), e -> e.target().equals("the-old-one")))
+    assertThat(audit.recentMatching(10, Optional.empty(), e -> e.target().equals("the-old-one")))
         .containsExactly(old);
-    assertThat(
-            audit.recentMatching(
-                3, Optional.empty(), e -> e.target().startsWith("client-")))
+    assertThat(audit.recentMatching(3, Optional.empty(), e -> e.target().startsWith("client-")))
         .extracting(AuditEntry::target)
         .containsExactly("client-0", "client-1", "client-2");
     assertThat(audit.recent(OperatorAudit.MAX_LIMIT, Optional.empty()))

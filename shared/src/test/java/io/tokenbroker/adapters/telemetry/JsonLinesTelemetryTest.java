@@ -61,8 +61,8 @@ class JsonLinesTelemetryTest {
   }
 
   /**
-   * Lambda drops a JSON line whose "level" is below the function's ApplicationLogLevel, whatever
-   * it carries: a line with a metric is written at METRIC_LINE_LEVEL at least, so a stack whose
+   * Lambda drops a JSON line whose "level" is below the function's ApplicationLogLevel, whatever it
+   * carries: a line with a metric is written at METRIC_LINE_LEVEL at least, so a stack whose
    * LogLevel is at or below it (TemplateIT) never loses a data point.
    */
   @Test

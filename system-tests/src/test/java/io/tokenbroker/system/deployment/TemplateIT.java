@@ -386,7 +386,9 @@ class TemplateIT {
     assertThat(dashboard)
         .contains("\"IteratorAge\",\"FunctionName\",\"${AWS::StackName}-anomaly-detector\"")
         .contains("${AnomalyDetectorDeadLetterQueue.QueueName}")
-        .doesNotContain("p99)\",\"region\":\"${AWS::Region}\",\"view\":\"timeSeries\",\"period\":300,\"metrics\":[[{\"expression\":\"SELECT MAX");
+        .doesNotContain(
+            "p99)\",\"region\":\"${AWS::Region}\",\"view\":\"timeSeries\",\"period\":300,\"metrics\":[[{\"expression\":\"SELECT"
+                + " MAX");
   }
 
   /**
@@ -553,7 +555,8 @@ class TemplateIT {
    */
   @Test
   void pagesOnAKeyRevocationFromTheScheduledRotationRunNotFromBrokerctlsLines() {
-    Map<String, Object> alarm = template().ofType("AWS::CloudWatch::Alarm").get("KeysCompromisedAlarm");
+    Map<String, Object> alarm =
+        template().ofType("AWS::CloudWatch::Alarm").get("KeysCompromisedAlarm");
     String expression =
         (String) object(object(list(alarm, "Metrics").getFirst()), "Expression").get("Fn::Sub");
     assertThat(expression).contains("MAX(SigningKeysRevoked)").doesNotContain("KeysCompromised)");
