@@ -124,19 +124,19 @@ final class AuditCommand implements Callable<Integer> {
       }
       return issuances(from);
     }
-    boolean filtered = action != null || actor != null || target != null;
-    // Filtering happens here, over the newest entries the trail holds (at most MAX_LIMIT).
+    // A filtered search pages through the whole window (--since, else the retention): an old
+    // match is found however many newer entries there are.
     List<AuditEntry> entries =
         brokerctl
             .adapters()
             .operatorAudit(brokerctl.auditTable(), clock)
-            .recent(filtered ? OperatorAudit.MAX_LIMIT : limit, from)
-            .stream()
-            .filter(e -> action == null || e.action().startsWith(action))
-            .filter(e -> actor == null || e.actor().contains(actor))
-            .filter(e -> target == null || e.target().equals(target))
-            .limit(limit)
-            .toList();
+            .recentMatching(
+                limit,
+                from,
+                e ->
+                    (action == null || e.action().startsWith(action))
+                        && (actor == null || e.actor().contains(actor))
+                        && (target == null || e.target().equals(target)));
     var out = spec.commandLine().getOut();
     if (output.json()) {
       OutputFormat.printJson(

@@ -251,11 +251,12 @@ final class HoneytokenCommand {
           brokerctl
               .adapters()
               .operatorAudit(brokerctl.auditTable(), Clock.systemUTC())
-              .recent(OperatorAudit.MAX_LIMIT, Optional.empty())
-              .stream()
-              .filter(e -> e.action().equals("honeytoken.mint"))
-              .filter(e -> e.outcome() == AuditOutcome.DONE)
-              .toList();
+              // The whole retention, a page at a time: an old decoy is listed however many
+              // newer entries (leak reports, revocations) the trail holds.
+              .recentMatching(
+                  OperatorAudit.MAX_LIMIT,
+                  Optional.empty(),
+                  e -> e.action().equals("honeytoken.mint") && e.outcome() == AuditOutcome.DONE);
       var out = spec.commandLine().getOut();
       if (output.json()) {
         OutputFormat.printJson(

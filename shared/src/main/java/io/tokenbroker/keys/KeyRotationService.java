@@ -85,7 +85,11 @@ public final class KeyRotationService {
    *     successor is still published {@code publishLead} before it signs)
    */
   public RotationReport rotate(boolean force) {
-    return underLease(actions -> step(force, actions));
+    return underLease(
+        actions -> {
+          step(force, actions);
+          reportRevokedKeys(keys.findAll());
+        });
   }
 
   /**
@@ -217,6 +221,30 @@ public final class KeyRotationService {
     }
     deleteOrphans(now, actions);
   }
+
+  /**
+   * How many of the table's keys stand revoked (every token they signed refused), every run: a
+   * compromise or a key revocation may be recorded by brokerctl, which writes the tables directly
+   * and whose lines reach no log group, so the alarm watches this gauge from the scheduled run.
+   * Keys scheduled for deletion are left out: their tokens expired long ago.
+   */
+  private void reportRevokedKeys(List<SigningKey> all) {
+    List<String> revoked = new ArrayList<>();
+    for (SigningKey key : all) {
+      // The store's read is per token; a jti and client that no token carries leave only the key.
+      if (key.state() != KeyState.DELETION_SCHEDULED
+          && revocations.status(KEY_CHECK, KEY_CHECK, key.kid(), Optional.empty()).keyRevoked()) {
+        revoked.add(key.kid());
+      }
+    }
+    telemetry.emit(
+        TelemetryEvent.info("key.revoked_keys")
+            .with("kids", List.copyOf(revoked))
+            .measure("SigningKeysRevoked", "Count", revoked.size()));
+  }
+
+  /** A jti and client id no token carries (ids are UUIDs and registered names). */
+  private static final String KEY_CHECK = "#key-check";
 
   /**
    * The ACTIVE key's age and how far past its rotation it is, every run: the overdue-rotation alarm

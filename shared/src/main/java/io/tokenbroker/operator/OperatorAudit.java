@@ -34,6 +34,17 @@ public interface OperatorAudit {
    */
   List<AuditEntry> recent(int limit, Optional<Instant> since);
 
+  /**
+   * The newest entries that {@code filter} keeps, at most {@code limit}, searched over the whole
+   * window ({@code since}, else {@link #RETENTION}) a page at a time: an old match is found however
+   * many newer entries there are, and only one page is held at once besides the matches.
+   *
+   * @throws IllegalArgumentException if limit is not 1-{@link #MAX_LIMIT}
+   * @throws io.tokenbroker.errors.ServiceFailure if the trail could not be read
+   */
+  List<AuditEntry> recentMatching(
+      int limit, Optional<Instant> since, java.util.function.Predicate<AuditEntry> filter);
+
   /** The rule on {@code limit} every implementation applies. */
   static void requireLimit(int limit) {
     if (limit < 1 || limit > MAX_LIMIT) {

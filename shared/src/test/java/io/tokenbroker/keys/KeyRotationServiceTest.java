@@ -95,6 +95,28 @@ class KeyRotationServiceTest {
             "RotationOverdueSeconds=" + Duration.ofDays(1).toSeconds() + " Seconds");
   }
 
+  /**
+   * Every scheduled run counts the table's keys whose tokens stand revoked, whoever revoked them (a
+   * compromise, or `brokerctl revoke key` writing the table directly, neither of which runs in a
+   * function): the gauge KeysCompromisedAlarm watches, from a function that runs in AWS.
+   */
+  @Test
+  void reportsHowManyKeysStandRevokedOnEveryRun() {
+    rotation.rotate(false);
+    SigningKey first = only(KeyState.ACTIVE);
+    clock.advance(Duration.ofMinutes(15));
+    revocations.revokeKey(first.kid(), clock.instant().plus(Duration.ofHours(1)), "operator");
+    rotation.rotate(false);
+
+    List<io.tokenbroker.telemetry.TelemetryEvent> reports = telemetry.named("key.revoked_keys");
+    assertThat(reports).hasSize(2);
+    assertThat(reports)
+        .extracting(e -> e.metrics().getFirst())
+        .extracting(m -> m.name() + "=" + (long) m.value() + " " + m.unit())
+        .containsExactly("SigningKeysRevoked=0 Count", "SigningKeysRevoked=1 Count");
+    assertThat(reports.get(1).fields()).containsEntry("kids", List.of(first.kid()));
+  }
+
   @Test
   void publishesTheSuccessorALeadBeforeRotationAndSwapsAtRotation() {
     rotation.rotate(false);

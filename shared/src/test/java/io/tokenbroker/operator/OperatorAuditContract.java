@@ -36,6 +36,28 @@ public abstract class OperatorAuditContract {
         outcome == AuditOutcome.DONE ? "issued before " + at : "");
   }
 
+  /**
+   * A filtered search reads the whole window, not the newest MAX_LIMIT entries: a match older than
+   * a thousand newer entries is found (brokerctl audit --target, honeytoken list).
+   */
+  @Test
+  void findsAMatchOlderThanTheNewestThousandEntries() {
+    AuditEntry old = at(NOW.minus(Duration.ofDays(40)), "the-old-one", AuditOutcome.DONE);
+    audit.record(old);
+    for (int i = 0; i < OperatorAudit.MAX_LIMIT + 5; i++) {
+      audit.record(at(NOW.minusSeconds(i + 1), "client-" + i, AuditOutcome.DONE));
+    }
+
+    assertThat(audit.recentMatching(10, Optional.empty(), e -> e.target().equals("the-old-one")))
+        .containsExactly(old);
+    assertThat(audit.recentMatching(3, Optional.empty(), e -> e.target().startsWith("client-")))
+        .extracting(AuditEntry::target)
+        .containsExactly("client-0", "client-1", "client-2");
+    assertThat(audit.recent(OperatorAudit.MAX_LIMIT, Optional.empty()))
+        .hasSize(OperatorAudit.MAX_LIMIT)
+        .doesNotContain(old);
+  }
+
   @Test
   void keepsEveryFieldOfAnEntry() {
     AuditEntry entry =

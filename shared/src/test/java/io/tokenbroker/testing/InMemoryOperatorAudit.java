@@ -50,6 +50,12 @@ public final class InMemoryOperatorAudit implements OperatorAudit {
 
   @Override
   public synchronized List<AuditEntry> recent(int limit, Optional<Instant> since) {
+    return recentMatching(limit, since, e -> true);
+  }
+
+  @Override
+  public synchronized List<AuditEntry> recentMatching(
+      int limit, Optional<Instant> since, java.util.function.Predicate<AuditEntry> filter) {
     OperatorAudit.requireLimit(limit);
     Instant from = since.orElse(clock.instant().minus(RETENTION));
     List<AuditEntry> newestFirst = new ArrayList<>();
@@ -59,6 +65,7 @@ public final class InMemoryOperatorAudit implements OperatorAudit {
     return newestFirst.stream()
         .sorted(Comparator.comparing(AuditEntry::at).reversed()) // stable: later writes first
         .filter(e -> !e.at().isBefore(from))
+        .filter(filter)
         .limit(limit)
         .toList();
   }

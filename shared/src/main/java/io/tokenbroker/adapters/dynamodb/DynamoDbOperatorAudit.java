@@ -94,6 +94,12 @@ public final class DynamoDbOperatorAudit implements OperatorAudit {
 
   @Override
   public List<AuditEntry> recent(int limit, Optional<Instant> since) {
+    return recentMatching(limit, since, null);
+  }
+
+  @Override
+  public List<AuditEntry> recentMatching(
+      int limit, Optional<Instant> since, java.util.function.Predicate<AuditEntry> filter) {
     OperatorAudit.requireLimit(limit);
     Instant now = clock.instant();
     Instant from = since.orElse(now.minus(RETENTION));
@@ -103,12 +109,18 @@ public final class DynamoDbOperatorAudit implements OperatorAudit {
     for (YearMonth month = YearMonth.from(now.plus(Duration.ofDays(1)).atZone(ZoneOffset.UTC));
         !month.isBefore(oldest) && entries.size() < limit;
         month = month.minusMonths(1)) {
-      queryMonth(month, limit - entries.size(), from, entries);
+      queryMonth(month, limit - entries.size(), from, filter, entries);
     }
     return entries;
   }
 
-  private void queryMonth(YearMonth month, int wanted, Instant from, List<AuditEntry> entries) {
+  /** {@code filter} null: every entry counts, so no more are read than wanted. */
+  private void queryMonth(
+      YearMonth month,
+      int wanted,
+      Instant from,
+      java.util.function.Predicate<AuditEntry> filter,
+      List<AuditEntry> entries) {
     Map<String, AttributeValue> start = null;
     int found = 0;
     do {
@@ -117,7 +129,7 @@ public final class DynamoDbOperatorAudit implements OperatorAudit {
               .tableName(table)
               .scanIndexForward(false)
               .consistentRead(true)
-              .limit(wanted - found)
+              .limit(filter == null ? wanted - found : OperatorAudit.MAX_LIMIT)
               .exclusiveStartKey(start)
               .keyConditionExpression("#pk = :pk AND #sk >= :from")
               .expressionAttributeNames(Map.of("#pk", PK, "#sk", SK))
@@ -131,8 +143,11 @@ public final class DynamoDbOperatorAudit implements OperatorAudit {
         throw AwsFailures.of("dynamodb", "Query audit entries", e);
       }
       for (Map<String, AttributeValue> item : response.items()) {
-        entries.add(entry(item));
-        found++;
+        AuditEntry entry = entry(item);
+        if (found < wanted && (filter == null || filter.test(entry))) {
+          entries.add(entry);
+          found++;
+        }
       }
       start = response.hasLastEvaluatedKey() ? response.lastEvaluatedKey() : null;
     } while (start != null && !start.isEmpty() && found < wanted);

@@ -32,6 +32,13 @@ public final class JsonLinesTelemetry implements Telemetry {
   private final TelemetryEvent.Level level;
 
   /**
+   * The lowest level a line carrying a metric is written at. Lambda (JSON log format) drops every
+   * line whose "level" is below ApplicationLogLevel, metric or not; the stack's LogLevel is kept at
+   * or below this (TemplateIT), so no data point is dropped there.
+   */
+  public static final TelemetryEvent.Level METRIC_LINE_LEVEL = TelemetryEvent.Level.INFO;
+
+  /**
    * @param function the function's role name ({@code token}, {@code authorizer}, ...), a field and
    *     metric dimension of every line
    * @param config the stack's name (a field of every line and a dimension of every metric) and the
@@ -69,6 +76,13 @@ public final class JsonLinesTelemetry implements Telemetry {
     }
   }
 
+  private static TelemetryEvent.Level writtenLevel(TelemetryEvent event) {
+    if (!event.metrics().isEmpty() && event.level().compareTo(METRIC_LINE_LEVEL) < 0) {
+      return METRIC_LINE_LEVEL;
+    }
+    return event.level();
+  }
+
   /** The event's line, written directly; through a map and Gson only for an unusual event. */
   String line(TelemetryEvent event) {
     long now = clock.millis();
@@ -80,7 +94,7 @@ public final class JsonLinesTelemetry implements Telemetry {
     // 512: a decision's line with its metric block (about 380 characters) fits without growing.
     StringBuilder line = new StringBuilder(512).append("{\"timestamp\":");
     timestamp(line, now).append(",\"level\":");
-    JsonText.string(line, event.level().name()).append(",\"event\":");
+    JsonText.string(line, writtenLevel(event).name()).append(",\"event\":");
     JsonText.string(line, event.name()).append(",\"function\":");
     JsonText.string(line, function);
     if (stack != null) {
@@ -263,7 +277,7 @@ public final class JsonLinesTelemetry implements Telemetry {
       TelemetryEvent event, long now, InvocationScope.Invocation invocation) {
     Map<String, Object> line = new LinkedHashMap<>();
     line.put("timestamp", Instant.ofEpochMilli(now).toString());
-    line.put("level", event.level().name());
+    line.put("level", writtenLevel(event).name());
     line.put("event", event.name());
     line.put("function", function);
     if (stack != null) {

@@ -61,6 +61,28 @@ class JsonLinesTelemetryTest {
   }
 
   /**
+   * Lambda drops a JSON line whose "level" is below the function's ApplicationLogLevel, whatever it
+   * carries: a line with a metric is written at METRIC_LINE_LEVEL at least, so a stack whose
+   * LogLevel is at or below it (TemplateIT) never loses a data point.
+   */
+  @Test
+  void writesALineThatCarriesAMetricAtTheMetricLineLevelAtLeast() throws Exception {
+    telemetry.emit(TelemetryEvent.debug("request.completed").count("Completed"));
+
+    assertThat(onlyLine())
+        .containsEntry("level", JsonLinesTelemetry.METRIC_LINE_LEVEL.name())
+        .containsEntry("Completed", 1.0);
+    assertThat(JsonLinesTelemetry.METRIC_LINE_LEVEL).isEqualTo(TelemetryEvent.Level.INFO);
+  }
+
+  @Test
+  void writesAMetricFreeDebugLineAtDebug() throws Exception {
+    telemetry.emit(TelemetryEvent.debug("request.completed"));
+
+    assertThat(onlyLine()).containsEntry("level", "DEBUG");
+  }
+
+  /**
    * The timestamp is what {@code Instant.toString} writes at every millisecond, whether the line's
    * second is the one before (kept) or another: a second's text is formatted once and kept.
    */

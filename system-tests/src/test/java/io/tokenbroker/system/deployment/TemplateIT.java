@@ -360,6 +360,38 @@ class TemplateIT {
   }
 
   /**
+   * The dashboard shows every alarm in its alarm widget and every function's errors and throttles,
+   * so a resource added later (the anomaly detector was) is not left off it.
+   */
+  @Test
+  void showsEveryAlarmAndEveryFunctionOnTheDashboard() {
+    String dashboard =
+        (String)
+            object(
+                    template().ofType("AWS::CloudWatch::Dashboard").get("OperationsDashboard"),
+                    "DashboardBody")
+                .get("Fn::Sub");
+    for (String alarm : template().ofType("AWS::CloudWatch::Alarm").keySet()) {
+      assertThat(dashboard).as(alarm).contains(":alarm:${" + alarm + "}\"");
+    }
+    for (Map.Entry<String, Map<String, Object>> function :
+        template().ofType("AWS::Lambda::Function").entrySet()) {
+      String name = String.valueOf(object(function.getValue(), "FunctionName").get("Fn::Sub"));
+      for (String metric : List.of("Errors", "Throttles")) {
+        assertThat(dashboard)
+            .as(function.getKey() + " " + metric)
+            .contains("[\"AWS/Lambda\",\"" + metric + "\",\"FunctionName\",\"" + name + "\"");
+      }
+    }
+    assertThat(dashboard)
+        .contains("\"IteratorAge\",\"FunctionName\",\"${AWS::StackName}-anomaly-detector\"")
+        .contains("${AnomalyDetectorDeadLetterQueue.QueueName}")
+        .doesNotContain(
+            "p99)\",\"region\":\"${AWS::Region}\",\"view\":\"timeSeries\",\"period\":300,\"metrics\":[[{\"expression\":\"SELECT"
+                + " MAX");
+  }
+
+  /**
    * The WAF web ACL exists only when asked for, and rate-limits the token and introspection routes.
    */
   @Test
@@ -389,6 +421,63 @@ class TemplateIT {
   }
 
   /**
+   * The account's API Gateway CloudWatch role is one per account and region: the role the stack
+   * sets there is kept with the setting, or deleting the stack stops every REST API's logging.
+   */
+  @Test
+  void keepsTheAccountsApiGatewayLoggingRoleWhenTheStackIsDeleted() {
+    for (String name : List.of("ApiGatewayLoggingRole", "ApiGatewayAccount")) {
+      assertThat(object(template().resources, name))
+          .as(name)
+          .containsEntry("DeletionPolicy", "Retain")
+          .containsEntry("UpdateReplacePolicy", "Retain");
+    }
+  }
+
+  /**
+   * WAF compares the transformed path with the search string as written: a LOWERCASE transformation
+   * only matches a lower-case search string, so the stage-prefixed ones (the stage may have capital
+   * letters) compare the path untransformed, as API Gateway routes it (case-sensitively).
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void matchesTheWafScopeDownsWhateverTheStagesCase() {
+    List<Map<String, Object>> matches = new java.util.ArrayList<>();
+    collectByteMatches(object(template().resources, "ApiWebAcl"), matches);
+    assertThat(matches).hasSize(4);
+    for (Map<String, Object> match : matches) {
+      Object search = match.get("SearchString");
+      List<Object> transformations = list(match, "TextTransformations");
+      boolean lowercased =
+          transformations.stream().anyMatch(t -> "LOWERCASE".equals(object(t).get("Type")));
+      if (search instanceof String literal) {
+        assertThat(!lowercased || literal.equals(literal.toLowerCase(java.util.Locale.ROOT)))
+            .as(literal)
+            .isTrue();
+      } else {
+        assertThat(String.valueOf(search)).contains("${Stage}");
+        assertThat(lowercased).as(String.valueOf(search)).isFalse();
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void collectByteMatches(Object node, List<Map<String, Object>> found) {
+    if (node instanceof Map<?, ?> map) {
+      map.forEach(
+          (key, value) -> {
+            if ("ByteMatchStatement".equals(key)) {
+              found.add((Map<String, Object>) value);
+            } else {
+              collectByteMatches(value, found);
+            }
+          });
+    } else if (node instanceof List<?> items) {
+      items.forEach(item -> collectByteMatches(item, found));
+    }
+  }
+
+  /**
    * Stage metrics on, and one JSON access-log line per request with what an incident needs: the
    * request id (the functions' correlation_id), the caller's address, the route, the status, the
    * latency and the authorizer's error and latency (and its request id).
@@ -413,7 +502,11 @@ class TemplateIT {
         .containsEntry("authorizerError", "$context.authorizer.error")
         .containsEntry("authorizerLatency", "$context.authorizer.latency")
         .containsEntry("authorizerRequestId", "$context.authorizer.requestId");
+    // API Gateway substitutes $context values unescaped: no caller-chosen text (a User-Agent
+    // ending in a backslash) may break the line's JSON; only values API Gateway itself forms.
     assertThat((String) access.get("Format"))
+        .doesNotContain("userAgent")
+        .doesNotContain("$context.identity.user")
         .doesNotContain("header")
         .doesNotContain("Authorization");
   }
@@ -429,8 +522,49 @@ class TemplateIT {
       assertThat(object(function.getValue(), "LoggingConfig"))
           .as(function.getKey())
           .containsEntry("LogFormat", "JSON")
-          .containsEntry("ApplicationLogLevel", Map.of("Ref", "LogLevel"));
+          .containsEntry("ApplicationLogLevel", Map.of("Ref", "LogLevel"))
+          // the platform.report records the runbook reads (timeouts, memory) are INFO
+          .containsEntry("SystemLogLevel", "INFO");
     }
+  }
+
+  /**
+   * Lambda drops every JSON line below ApplicationLogLevel, metrics included: no LogLevel the stack
+   * accepts may be above the level the code writes metric-carrying lines at, or alarms go silent
+   * (and RotationOverdue, which treats missing data as breaching, fires for good).
+   */
+  @Test
+  void acceptsOnlyLogLevelsThatKeepEveryMetricLine() {
+    List<String> lambdaOrder = List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL");
+    int floor =
+        lambdaOrder.indexOf(
+            io.tokenbroker.adapters.telemetry.JsonLinesTelemetry.METRIC_LINE_LEVEL.name());
+    assertThat(floor).isNotNegative();
+    Map<String, Object> logLevel = object(template().parameters, "LogLevel");
+    List<Object> allowed = list(logLevel, "AllowedValues");
+    assertThat(allowed).isNotEmpty().contains(logLevel.get("Default"));
+    for (Object value : allowed) {
+      assertThat(lambdaOrder.indexOf(value)).as("LogLevel " + value).isBetween(0, floor);
+    }
+  }
+
+  /**
+   * A key compromise or revocation is recorded by brokerctl, whose lines reach no log group: the
+   * alarm watches the gauge the scheduled key-rotation run emits (KeyRotationServiceTest,
+   * KeyRotationHandlerIT), and that function may read the revocations table it counts from.
+   */
+  @Test
+  void pagesOnAKeyRevocationFromTheScheduledRotationRunNotFromBrokerctlsLines() {
+    Map<String, Object> alarm =
+        template().ofType("AWS::CloudWatch::Alarm").get("KeysCompromisedAlarm");
+    String expression =
+        (String) object(object(list(alarm, "Metrics").getFirst()), "Expression").get("Fn::Sub");
+    assertThat(expression).contains("MAX(SigningKeysRevoked)").doesNotContain("KeysCompromised)");
+    assertThat(alarm).containsEntry("TreatMissingData", "notBreaching");
+    String role = String.valueOf(template().resources.get("KeyRotationFunctionRole"));
+    assertThat(role)
+        .contains("dynamodb:BatchGetItem")
+        .contains("{Fn::GetAtt=[RevocationsTable, Arn]}");
   }
 
   /** A rotation run the scheduler cannot deliver lands in a queue that an alarm watches. */

@@ -54,6 +54,8 @@ class KeyRotationHandlerIT {
   private final MutableClock clock =
       new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
 
+  private final RecordingTelemetry telemetry = new RecordingTelemetry();
+
   private KeyRotationService rotation(KeyManager keyManager) {
     return new KeyRotationService(
         keys(),
@@ -63,7 +65,7 @@ class KeyRotationHandlerIT {
         new DynamoDbRevocationRepository(aws.dynamoDb, aws.tables.revocations()),
         POLICY,
         clock,
-        new RecordingTelemetry());
+        telemetry);
   }
 
   private DynamoDbKeyRepository keys() {
@@ -97,6 +99,27 @@ class KeyRotationHandlerIT {
 
     assertThat(report).containsEntry("ran", true);
     assertThat(states()).containsExactly(Map.entry(KeyState.ACTIVE, 1L));
+  }
+
+  /**
+   * A key revoked in the revocations table as brokerctl writes it (no function runs, no line
+   * reaches a log group) is counted by the next scheduled run: the gauge KeysCompromisedAlarm
+   * watches, read with the rotation function's one BatchGetItem.
+   */
+  @Test
+  void theScheduledRunCountsTheKeysThatStandRevoked(LocalAws local) {
+    aws = AwsFixture.provisioned(local.fresh());
+    KeyRotationHandler handler = new KeyRotationHandler(rotation(kms()));
+    run(handler);
+    String kid = keys().findAll().getFirst().kid();
+    new DynamoDbRevocationRepository(aws.dynamoDb, aws.tables.revocations())
+        .revokeKey(kid, clock.instant().plus(java.time.Duration.ofHours(1)), "key_compromised");
+
+    run(handler);
+
+    assertThat(telemetry.named("key.revoked_keys"))
+        .extracting(e -> (long) e.metrics().getFirst().value())
+        .containsExactly(0L, 1L);
   }
 
   /**
