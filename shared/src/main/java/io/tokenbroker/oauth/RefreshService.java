@@ -166,6 +166,34 @@ public final class RefreshService {
   }
 
   /**
+   * A refresh grant whose client authentication failed: is its refresh token a decoy? The one who
+   * found only a decoy's {@code tbr_} value is likely to present it without a valid credential, so
+   * this is asked before the request is refused ({@code invalid_client}, unchanged). Every
+   * well-formed token is looked up the same way (record, family, family status), decoy or not, so
+   * the time taken does not tell a decoy from a live token. Nothing is written.
+   *
+   * @param claimedBy the client id the request named, unverified ({@code none} if it named none)
+   */
+  public Optional<HoneytokenFamilyPresented> decoyPresentedUnauthenticated(
+      TokenRequest request, String claimedBy) {
+    Optional<String> presented = request.refreshToken().filter(RefreshTokens::isWellFormed);
+    if (presented.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<RefreshFamily> family =
+        store.find(RefreshTokens.hash(presented.get())).flatMap(r -> store.family(r.familyId()));
+    if (family.isEmpty()) {
+      return Optional.empty();
+    }
+    RevocationStatus status = revocations.familyStatus(family.get().clientId(), family.get().id());
+    return status.honeytoken()
+        ? Optional.of(
+            new HoneytokenFamilyPresented(
+                family.get().clientId(), family.get().id(), claimedBy, false))
+        : Optional.empty();
+  }
+
+  /**
    * RFC 9449 5: the refresh token of a DPoP-bound family is bound to the key. Checked before reuse
    * detection, so one who holds a leaked refresh token but not the key cannot make the family
    * revoked either.
