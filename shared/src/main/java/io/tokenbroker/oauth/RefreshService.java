@@ -113,6 +113,17 @@ public final class RefreshService {
     // Read before the other-client check: a decoy's refresh token is an alert whoever presents it.
     RevocationStatus status = revocations.familyStatus(family.clientId(), family.id());
     if (status.honeytoken()) {
+      if (!record.clientId().equals(client.clientId())) {
+        // The same write a live token of another client costs (below), so the answer time does
+        // not tell a decoy apart; the table's condition keeps the honeytoken mark. Its failure
+        // must not cost the alert: the family is dead by its mark already.
+        try {
+          familyRevocation.revoke(
+              family, RevocationReason.REFRESH_TOKEN_PRESENTED_BY_OTHER_CLIENT, origin);
+        } catch (RuntimeException notWritten) {
+          // the refusal below stands, with its alert
+        }
+      }
       throw invalidGrant(
           new HoneytokenFamilyPresented(family.clientId(), family.id(), client.clientId()));
     }
