@@ -322,11 +322,53 @@ class LocalHoneytokenIT {
                     .containsEntry("alert", "honeytoken_used")
                     .containsEntry("client_id", DECOY)
                     .containsEntry("evidence_token_kind", "client_credential")
+                    .containsEntry("evidence_credential", "verified")
                     .containsEntry("evidence_endpoint", "/token")
                     .containsEntry("evidence_grant", "client_credentials")
                     .containsEntry("evidence_auth_method", "private_key_jwt")
                     .containsEntry("evidence_source_ip", "127.0.0.1")
                     .containsEntry("evidence_user_agent", "honeytoken-finder/1.0"));
+  }
+
+  /**
+   * A decoy's client id is in every decoy token: anyone may type it. The alert says whether the
+   * decoy's own key signed the assertion, the answer is the unknown client's either way.
+   */
+  @Test
+  void aDecoyClientIdClaimedWithAnotherKeyAlertsAsAnUnverifiedCredential() throws Exception {
+    ECKey anotherKey = (ECKey) TestKeys.generate(JWSAlgorithm.ES256);
+    String unknownAnswer =
+        post(
+                "/token",
+                "grant_type=client_credentials&"
+                    + ClientAssertions.formParameters(
+                        ClientAssertions.signed(
+                            anotherKey,
+                            "no-such-client",
+                            broker.issuer() + "/token",
+                            Instant.now())))
+            .body();
+    int seen = alerts().size();
+
+    HttpResponse<String> response =
+        post(
+            "/token",
+            "grant_type=client_credentials&"
+                + ClientAssertions.formParameters(
+                    ClientAssertions.signed(
+                        anotherKey, DECOY, broker.issuer() + "/token", Instant.now())));
+
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(response.body()).isEqualTo(unknownAnswer);
+    assertThat(alertsAfter(seen))
+        .singleElement()
+        .satisfies(
+            alert ->
+                assertThat(alert)
+                    .containsEntry("alert", "honeytoken_used")
+                    .containsEntry("client_id", DECOY)
+                    .containsEntry("evidence_token_kind", "client_credential")
+                    .containsEntry("evidence_credential", "unverified"));
   }
 
   @Test

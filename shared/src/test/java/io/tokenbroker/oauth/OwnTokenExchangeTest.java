@@ -63,7 +63,7 @@ class OwnTokenExchangeTest {
         public FederatedClient authenticate(String clientId, String token, String parameter) {
           federatedCalls.add(clientId + " " + token + " as " + parameter);
           // As TrustPolicyAuthentication: the client must exist, be enabled and be no decoy.
-          ClientAuthenticationRules.enabledClient(clients, clientId);
+          ClientAuthenticationRules.enabledClient(clients, clientId, c -> false);
           FederatedClient federated = outside.get();
           if (federated == null || !federated.client().client().clientId().equals(clientId)) {
             throw RequestRejected.invalidRequest(
@@ -508,7 +508,7 @@ class OwnTokenExchangeTest {
     assertThat(decoy.error()).isEqualTo(unknown.error());
     assertThat(decoy.error().code()).isEqualTo("invalid_client");
     assertThat(decoy.description()).isEqualTo(unknown.description());
-    assertThat(decoy.rejectionReason()).isEqualTo(new DecoyClientPresented("decoy-agent"));
+    assertThat(decoy.rejectionReason()).isEqualTo(new DecoyClientPresented("decoy-agent", false));
   }
 
   @Test
