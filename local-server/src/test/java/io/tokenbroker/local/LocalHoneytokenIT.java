@@ -245,8 +245,8 @@ class LocalHoneytokenIT {
 
   /**
    * The likeliest use of a found {@code tbr_} value: presented with the client id beside it and no
-   * credential, or with a bogus one. The answer is a failed client authentication, the same as
-   * for a refresh token that is no decoy, and the alert is raised all the same.
+   * credential, or with a bogus one. The answer is a failed client authentication, the same as for
+   * a refresh token that is no decoy, and the alert is raised all the same.
    */
   @ParameterizedTest
   @ValueSource(strings = {"none", "bogus_assertion"})

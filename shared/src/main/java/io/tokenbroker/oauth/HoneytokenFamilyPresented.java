@@ -11,8 +11,8 @@ import java.util.Map;
  *
  * @param clientId the decoy's client
  * @param familyId its refresh family
- * @param presentedBy the client that presented it, or that the request claimed to be ({@code
- *     none} if it named none)
+ * @param presentedBy the client that presented it, or that the request claimed to be ({@code none}
+ *     if it named none)
  * @param presenterVerified whether that client authenticated: false where the request's client
  *     authentication failed and {@code presentedBy} is only what it claimed
  */

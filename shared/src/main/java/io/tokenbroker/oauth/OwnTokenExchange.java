@@ -202,10 +202,7 @@ public final class OwnTokenExchange {
       // The delegation rules first: a refused delegation never reaches the outside issuer. A
       // decoy goes on to federation, refused there as an unknown client is, with its alert.
       Optional<Client> known =
-          clients
-              .find(actorClientId)
-              .filter(Client::enabled)
-              .filter(c -> !c.monitoring().decoy());
+          clients.find(actorClientId).filter(Client::enabled).filter(c -> !c.monitoring().decoy());
       if (known.isPresent()) {
         allowDelegation(subject, lineage, known.get());
       }

@@ -129,6 +129,7 @@ class HoneytokenMinterTest {
 
     assertThat(kit.issuances.all()).isEmpty();
   }
+
   /**
    * A refresh decoy's family mark comes before its family: if only that write fails, no family,
    * refresh token or access record exists, so no live refresh decoy is ever left behind.

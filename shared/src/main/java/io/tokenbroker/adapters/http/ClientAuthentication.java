@@ -110,8 +110,8 @@ public final class ClientAuthentication {
 
   /**
    * The client id a request names, unverified: its {@code client_id}, else its client assertion's
-   * {@code sub} read without checking the signature. Only for evidence after authentication
-   * failed; empty if it names none that could be a client's id. Never the IAM caller's ARN.
+   * {@code sub} read without checking the signature. Only for evidence after authentication failed;
+   * empty if it names none that could be a client's id. Never the IAM caller's ARN.
    */
   public static Optional<String> claimedClientId(Form form) {
     Optional<String> named =

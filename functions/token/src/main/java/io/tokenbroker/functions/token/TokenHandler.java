@@ -176,8 +176,8 @@ public final class TokenHandler implements RequestStreamHandler {
 
   /**
    * A refresh grant that failed client authentication may still carry a decoy refresh token (the
-   * likeliest use by one who found only its value): alert, and leave the refusal as it is. A
-   * failed lookup costs the alert, never the answer.
+   * likeliest use by one who found only its value): alert, and leave the refusal as it is. A failed
+   * lookup costs the alert, never the answer.
    */
   private void watchUnauthenticatedRefresh(
       HttpRequest request, Form form, TokenRequest tokenRequest) {
