@@ -13,6 +13,7 @@ import io.tokenbroker.config.Env;
 import io.tokenbroker.json.Json;
 import io.tokenbroker.operator.AuditEntry;
 import io.tokenbroker.operator.AuditOutcome;
+import io.tokenbroker.refresh.RefreshTokens;
 import io.tokenbroker.testing.ClientAssertions;
 import io.tokenbroker.testing.TestKeys;
 import java.io.ByteArrayOutputStream;
@@ -22,6 +23,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,6 +37,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Honeytokens end to end over the local server (issue 16): the operator mints decoys for a decoy
@@ -239,6 +243,52 @@ class LocalHoneytokenIT {
                     .containsEntry("evidence_source_ip", "127.0.0.1"));
   }
 
+  /**
+   * The likeliest use of a found {@code tbr_} value: presented with the client id beside it and no
+   * credential, or with a bogus one. The answer is a failed client authentication, the same as for
+   * a refresh token that is no decoy, and the alert is raised all the same.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"none", "bogus_assertion"})
+  void aRefreshDecoyWithoutAValidClientCredentialIsInvalidClientAndRaisesOneAlert(String credential)
+      throws Exception {
+    Map<String, Object> minted = mint("client_id=" + DECOY + "&kind=refresh&lifetime_days=30");
+    String refresh = (String) minted.get("refresh_token");
+    String claimed = "payments-deployer";
+    String auth =
+        credential.equals("none")
+            ? "client_id=" + claimed
+            : ClientAssertions.formParameters(
+                ClientAssertions.signed(
+                    DECOY_KEY, claimed, broker.issuer() + "/token", Instant.now()));
+    String noDecoy = RefreshTokens.generate(new SecureRandom());
+    HttpResponse<String> ordinary =
+        post("/token", "grant_type=refresh_token&refresh_token=" + noDecoy + "&" + auth);
+    int seen = alerts().size();
+
+    HttpResponse<String> response =
+        post("/token", "grant_type=refresh_token&refresh_token=" + refresh + "&" + auth);
+
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(Json.object(response.body())).containsEntry("error", "invalid_client");
+    assertThat(response.body()).isEqualTo(ordinary.body());
+    assertThat(alertsAfter(seen))
+        .singleElement()
+        .satisfies(
+            alert ->
+                assertThat(alert)
+                    .containsEntry("alert", "honeytoken_used")
+                    .containsEntry("client_id", DECOY)
+                    .containsEntry("evidence_token_kind", "refresh_token")
+                    .containsEntry("evidence_sid", (String) minted.get("sid"))
+                    .containsEntry("evidence_presented_by", claimed)
+                    .containsEntry("evidence_presented_by_credential", "unverified")
+                    .containsEntry("evidence_grant", "refresh_token")
+                    .containsEntry("evidence_endpoint", "/token")
+                    .containsEntry("evidence_source_ip", "127.0.0.1")
+                    .containsEntry("evidence_user_agent", "honeytoken-finder/1.0"));
+  }
+
   @Test
   void theDecoyClientsCredentialIsRefusedAsAnUnknownClientsAndRaisesOneAlert() throws Exception {
     String unknownAnswer =
@@ -272,11 +322,53 @@ class LocalHoneytokenIT {
                     .containsEntry("alert", "honeytoken_used")
                     .containsEntry("client_id", DECOY)
                     .containsEntry("evidence_token_kind", "client_credential")
+                    .containsEntry("evidence_credential", "verified")
                     .containsEntry("evidence_endpoint", "/token")
                     .containsEntry("evidence_grant", "client_credentials")
                     .containsEntry("evidence_auth_method", "private_key_jwt")
                     .containsEntry("evidence_source_ip", "127.0.0.1")
                     .containsEntry("evidence_user_agent", "honeytoken-finder/1.0"));
+  }
+
+  /**
+   * A decoy's client id is in every decoy token: anyone may type it. The alert says whether the
+   * decoy's own key signed the assertion, the answer is the unknown client's either way.
+   */
+  @Test
+  void aDecoyClientIdClaimedWithAnotherKeyAlertsAsAnUnverifiedCredential() throws Exception {
+    ECKey anotherKey = (ECKey) TestKeys.generate(JWSAlgorithm.ES256);
+    String unknownAnswer =
+        post(
+                "/token",
+                "grant_type=client_credentials&"
+                    + ClientAssertions.formParameters(
+                        ClientAssertions.signed(
+                            anotherKey,
+                            "no-such-client",
+                            broker.issuer() + "/token",
+                            Instant.now())))
+            .body();
+    int seen = alerts().size();
+
+    HttpResponse<String> response =
+        post(
+            "/token",
+            "grant_type=client_credentials&"
+                + ClientAssertions.formParameters(
+                    ClientAssertions.signed(
+                        anotherKey, DECOY, broker.issuer() + "/token", Instant.now())));
+
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(response.body()).isEqualTo(unknownAnswer);
+    assertThat(alertsAfter(seen))
+        .singleElement()
+        .satisfies(
+            alert ->
+                assertThat(alert)
+                    .containsEntry("alert", "honeytoken_used")
+                    .containsEntry("client_id", DECOY)
+                    .containsEntry("evidence_token_kind", "client_credential")
+                    .containsEntry("evidence_credential", "unverified"));
   }
 
   @Test

@@ -74,7 +74,8 @@ public final class CertificateAuthenticator {
    * @throws io.tokenbroker.errors.RequestRejected {@code invalid_client}
    */
   public AuthenticatedClient authenticate(String clientId, X509Certificate certificate) {
-    Client client = ClientAuthenticationRules.enabledClient(clients, clientId);
+    // A decoy's certificate is not checked against its registration: unverified in the alert.
+    Client client = ClientAuthenticationRules.enabledClient(clients, clientId, c -> false);
     CertificatePolicy policy = client.certificates();
     if (!policy.authenticatesByCertificate()) {
       throw rejected(ClientAuthenticationReason.CERTIFICATE_AUTH_NOT_REGISTERED);

@@ -105,7 +105,10 @@ public final class ClientAssertionVerifier {
     if (clientId.isPresent() && !clientId.get().equals(unverifiedClientId)) {
       throw rejected(ClientAuthenticationReason.CLIENT_ID_MISMATCH);
     }
-    Client client = enabledClient(clients, unverifiedClientId);
+    // For a decoy, its signature is checked against the decoy's registered keys only to say in the
+    // alert whether the decoy's key signed (CPU only, no read); the answer is an unknown client's.
+    Client client =
+        enabledClient(clients, unverifiedClientId, decoy -> verifySignature(jwt, decoy) != null);
     JWK key = verifySignature(jwt, client);
     JWTClaimsSet claims = claims(jwt);
     checkAudience(jwt);

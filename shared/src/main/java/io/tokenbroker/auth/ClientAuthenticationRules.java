@@ -5,6 +5,7 @@ import io.tokenbroker.clients.ClientRepository;
 import io.tokenbroker.errors.OAuthError;
 import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.identifiers.ClientId;
+import java.util.function.Predicate;
 
 /**
  * What every way of authenticating a client shares (an assertion, an IAM role, a certificate, an
@@ -17,7 +18,13 @@ public final class ClientAuthenticationRules {
 
   private ClientAuthenticationRules() {}
 
-  public static Client enabledClient(ClientRepository clients, String clientId) {
+  /**
+   * @param credentialOf whether the request's credential is this client's own; asked only of a
+   *     decoy, after its refusal is decided, for the alert's evidence (no I/O: it must not slow the
+   *     decoy's answer beyond an unknown client's)
+   */
+  public static Client enabledClient(
+      ClientRepository clients, String clientId, Predicate<Client> credentialOf) {
     // No lookup for an id no client can be registered under: DynamoDB refuses keys over 2048
     // bytes with an error (a 500 here), and an 8 KB form value or assertion claim can be longer.
     if (!ClientId.isValid(clientId)) {
@@ -33,13 +40,21 @@ public final class ClientAuthenticationRules {
       // alert.
       throw new RequestRejected(
           OAuthError.INVALID_CLIENT,
-          new DecoyClientPresented(client.clientId()),
+          new DecoyClientPresented(client.clientId(), verifies(credentialOf, client)),
           ClientAuthenticationReason.UNKNOWN_CLIENT.description());
     }
     if (!client.enabled()) {
       throw rejected(ClientAuthenticationReason.CLIENT_DISABLED);
     }
     return client;
+  }
+
+  private static boolean verifies(Predicate<Client> credentialOf, Client decoy) {
+    try {
+      return credentialOf.test(decoy);
+    } catch (RuntimeException refused) {
+      return false;
+    }
   }
 
   static RequestRejected rejected(ClientAuthenticationReason reason) {

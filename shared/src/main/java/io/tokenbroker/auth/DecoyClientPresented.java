@@ -6,8 +6,13 @@ import java.util.Map;
 /**
  * {@link ClientAuthenticationReason#DECOY_CLIENT} with the decoy client's id, for the alert. Logged
  * as {@code decoy_client}, like the constant.
+ *
+ * @param credentialVerified whether the request's credential is the decoy's own (its registered key
+ *     signed the assertion, its IAM role called): {@code credential=verified} in the alert; else
+ *     someone only named the decoy's client id, which is no secret ({@code unverified})
  */
-public record DecoyClientPresented(String clientId) implements HoneytokenUse {
+public record DecoyClientPresented(String clientId, boolean credentialVerified)
+    implements HoneytokenUse {
 
   @Override
   public String logName() {
@@ -16,6 +21,10 @@ public record DecoyClientPresented(String clientId) implements HoneytokenUse {
 
   @Override
   public Map<String, String> evidence() {
-    return Map.of("token_kind", "client_credential");
+    return Map.of(
+        "token_kind",
+        "client_credential",
+        "credential",
+        credentialVerified ? "verified" : "unverified");
   }
 }

@@ -40,7 +40,7 @@ public final class IamAuthenticator {
             : clients
                 .clientIdForRole(role)
                 .orElseThrow(() -> rejected(ClientAuthenticationReason.IAM_ROLE_NOT_BOUND));
-    Client client = enabledClient(clients, id);
+    Client client = enabledClient(clients, id, c -> c.iamRoles().contains(role));
     if (!client.iamRoles().contains(role)) {
       throw rejected(ClientAuthenticationReason.IAM_ROLE_NOT_BOUND);
     }

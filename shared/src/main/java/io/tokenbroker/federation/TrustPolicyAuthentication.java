@@ -35,7 +35,8 @@ public final class TrustPolicyAuthentication implements FederatedAuthentication 
 
   @Override
   public FederatedClient authenticate(String clientId, String outsideToken, String parameter) {
-    Client client = ClientAuthenticationRules.enabledClient(clients, clientId);
+    // The outside token is not verified for a decoy: unverified in the alert.
+    Client client = ClientAuthenticationRules.enabledClient(clients, clientId, c -> false);
     if (client.trustPolicies().isEmpty()) {
       throw new RequestRejected(
           OAuthError.INVALID_CLIENT,

@@ -11,10 +11,19 @@ import java.util.Map;
  *
  * @param clientId the decoy's client
  * @param familyId its refresh family
- * @param presentedBy the client that presented it (authenticated)
+ * @param presentedBy the client that presented it, or that the request claimed to be ({@code none}
+ *     if it named none)
+ * @param presenterVerified whether that client authenticated: false where the request's client
+ *     authentication failed and {@code presentedBy} is only what it claimed
  */
-public record HoneytokenFamilyPresented(String clientId, String familyId, String presentedBy)
+public record HoneytokenFamilyPresented(
+    String clientId, String familyId, String presentedBy, boolean presenterVerified)
     implements HoneytokenUse {
+
+  /** Presented by a client that authenticated. */
+  public HoneytokenFamilyPresented(String clientId, String familyId, String presentedBy) {
+    this(clientId, familyId, presentedBy, true);
+  }
 
   @Override
   public String logName() {
@@ -27,6 +36,7 @@ public record HoneytokenFamilyPresented(String clientId, String familyId, String
     evidence.put("token_kind", "refresh_token");
     evidence.put("sid", familyId);
     evidence.put("presented_by", presentedBy);
+    evidence.put("presented_by_credential", presenterVerified ? "verified" : "unverified");
     return evidence;
   }
 }

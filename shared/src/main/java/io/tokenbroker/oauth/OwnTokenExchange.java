@@ -199,8 +199,10 @@ public final class OwnTokenExchange {
                       unacceptable(
                           ExchangeReason.CLIENT_ID_REQUIRED,
                           "client_id is required: the client the actor_token authenticates as"));
-      // The delegation rules first: a refused delegation never reaches the outside issuer.
-      Optional<Client> known = clients.find(actorClientId).filter(Client::enabled);
+      // The delegation rules first: a refused delegation never reaches the outside issuer. A
+      // decoy goes on to federation, refused there as an unknown client is, with its alert.
+      Optional<Client> known =
+          clients.find(actorClientId).filter(Client::enabled).filter(c -> !c.monitoring().decoy());
       if (known.isPresent()) {
         allowDelegation(subject, lineage, known.get());
       }

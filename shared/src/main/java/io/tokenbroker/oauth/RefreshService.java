@@ -113,6 +113,17 @@ public final class RefreshService {
     // Read before the other-client check: a decoy's refresh token is an alert whoever presents it.
     RevocationStatus status = revocations.familyStatus(family.clientId(), family.id());
     if (status.honeytoken()) {
+      if (!record.clientId().equals(client.clientId())) {
+        // The same write a live token of another client costs (below), so the answer time does
+        // not tell a decoy apart; the table's condition keeps the honeytoken mark. Its failure
+        // must not cost the alert: the family is dead by its mark already.
+        try {
+          familyRevocation.revoke(
+              family, RevocationReason.REFRESH_TOKEN_PRESENTED_BY_OTHER_CLIENT, origin);
+        } catch (RuntimeException notWritten) {
+          // the refusal below stands, with its alert
+        }
+      }
       throw invalidGrant(
           new HoneytokenFamilyPresented(family.clientId(), family.id(), client.clientId()));
     }
@@ -163,6 +174,34 @@ public final class RefreshService {
     }
     log.issued(issuance, grant, "refresh_token");
     return new IssuedToken(token.serialized(), issuance, Optional.of(successor));
+  }
+
+  /**
+   * A refresh grant whose client authentication failed: is its refresh token a decoy? The one who
+   * found only a decoy's {@code tbr_} value is likely to present it without a valid credential, so
+   * this is asked before the request is refused ({@code invalid_client}, unchanged). Every
+   * well-formed token is looked up the same way (record, family, family status), decoy or not, so
+   * the time taken does not tell a decoy from a live token. Nothing is written.
+   *
+   * @param claimedBy the client id the request named, unverified ({@code none} if it named none)
+   */
+  public Optional<HoneytokenFamilyPresented> decoyPresentedUnauthenticated(
+      TokenRequest request, String claimedBy) {
+    Optional<String> presented = request.refreshToken().filter(RefreshTokens::isWellFormed);
+    if (presented.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<RefreshFamily> family =
+        store.find(RefreshTokens.hash(presented.get())).flatMap(r -> store.family(r.familyId()));
+    if (family.isEmpty()) {
+      return Optional.empty();
+    }
+    RevocationStatus status = revocations.familyStatus(family.get().clientId(), family.get().id());
+    return status.honeytoken()
+        ? Optional.of(
+            new HoneytokenFamilyPresented(
+                family.get().clientId(), family.get().id(), claimedBy, false))
+        : Optional.empty();
   }
 
   /**

@@ -6,13 +6,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tokenbroker.auth.AuthMethod;
 import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.errors.ServiceFailure;
+import io.tokenbroker.refresh.RefreshFamily;
+import io.tokenbroker.refresh.RefreshTokenStore;
 import io.tokenbroker.refresh.RefreshTokens;
+import io.tokenbroker.revocation.RevocationRepository;
 import io.tokenbroker.testing.BrokerKit;
 import io.tokenbroker.testing.Clients;
 import io.tokenbroker.testing.InMemoryClientRepository;
 import io.tokenbroker.verify.HoneytokenPresented;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -120,5 +128,75 @@ class HoneytokenMinterTest {
         .isInstanceOf(ServiceFailure.class);
 
     assertThat(kit.issuances.all()).isEmpty();
+  }
+
+  /**
+   * A refresh decoy's family mark comes before its family: if only that write fails, no family,
+   * refresh token or access record exists, so no live refresh decoy is ever left behind.
+   */
+  @Test
+  void aRefreshDecoysFamilyIsStartedOnlyOnceItsFamilyMarkIsWritten() {
+    RevocationRepository familyWriteFails =
+        proxy(
+            RevocationRepository.class,
+            kit.revocations,
+            (method, args) -> {
+              if (method.getName().equals("revokeFamily")) {
+                throw new ServiceFailure("dynamodb", "injected", true, null);
+              }
+            });
+    List<String> started = new ArrayList<>();
+    RefreshTokenStore recordingStore =
+        proxy(
+            RefreshTokenStore.class,
+            kit.refreshTokens,
+            (method, args) -> {
+              if (method.getName().equals("startFamily")) {
+                started.add(((RefreshFamily) args[0]).id());
+              }
+            });
+    HoneytokenMinter minterWhoseFamilyMarkFails =
+        new HoneytokenMinter(
+            clients,
+            kit.minter,
+            kit.issuances,
+            recordingStore,
+            familyWriteFails,
+            BrokerKit.MAX_LIFETIME,
+            Duration.ofDays(90),
+            new SecureRandom());
+
+    assertThatThrownBy(
+            () ->
+                minterWhoseFamilyMarkFails.mint(
+                    "decoy",
+                    HoneytokenMinter.Kind.REFRESH,
+                    Duration.ofDays(400),
+                    OPERATOR,
+                    kit.origin))
+        .isInstanceOf(ServiceFailure.class);
+
+    assertThat(started).isEmpty();
+    assertThat(kit.issuances.all()).isEmpty();
+  }
+
+  private interface BeforeCall {
+    void check(Method method, Object[] args);
+  }
+
+  /** {@code target} behind {@code type}, with {@code before} run ahead of every call. */
+  private static <T> T proxy(Class<T> type, T target, BeforeCall before) {
+    return type.cast(
+        Proxy.newProxyInstance(
+            type.getClassLoader(),
+            new Class<?>[] {type},
+            (self, method, args) -> {
+              before.check(method, args);
+              try {
+                return method.invoke(target, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            }));
   }
 }

@@ -2,11 +2,14 @@ package io.tokenbroker.oauth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.nimbusds.jwt.SignedJWT;
 import io.tokenbroker.adapters.http.Form;
 import io.tokenbroker.auth.AuthMethod;
 import io.tokenbroker.auth.AuthenticatedClient;
+import io.tokenbroker.auth.ClientAuthenticationRules;
+import io.tokenbroker.auth.DecoyClientPresented;
 import io.tokenbroker.clients.Client;
 import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.federation.FederatedAuthentication;
@@ -59,6 +62,8 @@ class OwnTokenExchangeTest {
         @Override
         public FederatedClient authenticate(String clientId, String token, String parameter) {
           federatedCalls.add(clientId + " " + token + " as " + parameter);
+          // As TrustPolicyAuthentication: the client must exist, be enabled and be no decoy.
+          ClientAuthenticationRules.enabledClient(clients, clientId, c -> false);
           FederatedClient federated = outside.get();
           if (federated == null || !federated.client().client().clientId().equals(clientId)) {
             throw RequestRejected.invalidRequest(
@@ -467,6 +472,43 @@ class OwnTokenExchangeTest {
         () -> delegate(agent2, userToken, token(agent2, "orders:read", A), ""),
         "invalid_request",
         "exchange_actor_not_allowed");
+  }
+
+  /** Issue 16: a decoy actor is refused as an unknown client is, with a reason for the alert. */
+  @Test
+  void aDecoyActorClientIsRefusedAsAnUnknownClientWithAReasonThatNamesTheDecoy() {
+    Map<String, Object> json = Clients.json("decoy-agent");
+    json.put("decoy", true);
+    json.put("iam_roles", List.of("arn:aws:iam::123456789012:role/decoy-agent"));
+    clients.add(Clients.parse(json));
+    String userToken = token(user, "orders:read", A);
+    String outsideToken = "eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJodHRwczovL2s4cy5leGFtcGxlLmNvbSJ9.c2ln";
+    RequestRejected unknown =
+        catchThrowableOfType(
+            RequestRejected.class,
+            () ->
+                exchange(
+                    Optional.empty(),
+                    userToken,
+                    Optional.of(outsideToken),
+                    "&client_id=no-such-agent",
+                    Optional.empty()));
+
+    RequestRejected decoy =
+        catchThrowableOfType(
+            RequestRejected.class,
+            () ->
+                exchange(
+                    Optional.empty(),
+                    userToken,
+                    Optional.of(outsideToken),
+                    "&client_id=decoy-agent",
+                    Optional.empty()));
+
+    assertThat(decoy.error()).isEqualTo(unknown.error());
+    assertThat(decoy.error().code()).isEqualTo("invalid_client");
+    assertThat(decoy.description()).isEqualTo(unknown.description());
+    assertThat(decoy.rejectionReason()).isEqualTo(new DecoyClientPresented("decoy-agent", false));
   }
 
   @Test

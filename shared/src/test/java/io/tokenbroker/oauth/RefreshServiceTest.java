@@ -23,6 +23,7 @@ import io.tokenbroker.refresh.RefreshTokenStore;
 import io.tokenbroker.refresh.RefreshTokens;
 import io.tokenbroker.revocation.CachedRevocations;
 import io.tokenbroker.testing.Clients;
+import io.tokenbroker.testing.InMemoryClientRepository;
 import io.tokenbroker.testing.InMemoryIssuanceRepository;
 import io.tokenbroker.testing.InMemoryKeyRepository;
 import io.tokenbroker.testing.InMemoryRefreshTokenStore;
@@ -338,6 +339,59 @@ class RefreshServiceTest {
     assertThatThrownBy(() -> refresh(other, first.refreshToken().orElseThrow(), ""))
         .satisfies(e -> assertThat(reason(e)).isEqualTo("refresh_token_other_client"));
     assertThat(revocations.familyRevoked(first.record().sessionId().orElseThrow())).isTrue();
+  }
+
+  /**
+   * Issue 16: a decoy presented by another client costs the same family-revocation write as a live
+   * token presented by another client, so its answer time does not tell it apart; the write keeps
+   * the honeytoken mark.
+   */
+  @Test
+  void aDecoyPresentedByAnotherClientCostsTheSameWriteAsALiveTokenAndStaysAHoneytoken() {
+    InMemoryClientRepository clients = new InMemoryClientRepository();
+    Map<String, Object> json = Clients.json("decoy");
+    json.put("iam_roles", List.of("arn:aws:iam::123456789012:role/decoy"));
+    json.put("decoy", true);
+    clients.add(Clients.parse(json));
+    HoneytokenMinter.Minted decoy =
+        new HoneytokenMinter(
+                clients,
+                minter,
+                issuances,
+                store,
+                revocations,
+                Duration.ofMinutes(15),
+                Duration.ofDays(1),
+                new SecureRandom())
+            .mint(
+                "decoy",
+                HoneytokenMinter.Kind.REFRESH,
+                Duration.ofDays(30),
+                "arn:aws:sts::123456789012:assumed-role/ops/s1",
+                origin);
+    String live = start("").refreshToken().orElseThrow();
+
+    int before = revocations.writes();
+    assertThatThrownBy(() -> refresh(other, live, ""))
+        .satisfies(e -> assertThat(reason(e)).isEqualTo("refresh_token_other_client"));
+    int liveWrites = revocations.writes() - before;
+    before = revocations.writes();
+    assertThatThrownBy(() -> refresh(other, decoy.refreshToken().orElseThrow(), ""))
+        .isInstanceOfSatisfying(
+            RequestRejected.class,
+            e -> {
+              assertThat(e.reason()).isEqualTo("honeytoken_used");
+              assertThat(e.description()).isEqualTo("the refresh token is not valid");
+            });
+    int decoyWrites = revocations.writes() - before;
+
+    assertThat(liveWrites).isEqualTo(1);
+    assertThat(decoyWrites).isEqualTo(liveWrites);
+    assertThat(revocations.familyStatus("decoy", decoy.familyId().orElseThrow()).honeytoken())
+        .isTrue();
+    // and it still alerts the next time
+    assertThatThrownBy(() -> refresh(other, decoy.refreshToken().orElseThrow(), ""))
+        .satisfies(e -> assertThat(reason(e)).isEqualTo("honeytoken_used"));
   }
 
   /**

@@ -241,8 +241,16 @@ public final class InMemoryRevocations implements RevocationRepository {
     return records.containsKey("family#" + familyId);
   }
 
+  /** How many record writes were asked for (each a conditional PutItem in DynamoDB). */
+  public int writes() {
+    return writes.get();
+  }
+
+  private final AtomicInteger writes = new AtomicInteger();
+
   private void cover(String pk, Instant keepUntil, String reason) {
     failIfDown();
+    writes.incrementAndGet();
     // As the table's conditional put: a record is replaced only by a later TTL, and never when it
     // marks a honeytoken.
     synchronized (records) {

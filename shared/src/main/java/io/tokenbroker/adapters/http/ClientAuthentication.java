@@ -1,11 +1,13 @@
 package io.tokenbroker.adapters.http;
 
+import com.nimbusds.jwt.JWTParser;
 import io.tokenbroker.auth.AuthenticatedClient;
 import io.tokenbroker.auth.CertificateAuthenticator;
 import io.tokenbroker.auth.ClientAssertionVerifier;
 import io.tokenbroker.auth.IamAuthenticator;
 import io.tokenbroker.errors.OAuthError;
 import io.tokenbroker.errors.RequestRejected;
+import io.tokenbroker.identifiers.ClientId;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -103,6 +105,30 @@ public final class ClientAuthentication {
       throw challenge
           .map(scheme -> rejected.withHeader("WWW-Authenticate", challenge(scheme)))
           .orElse(rejected);
+    }
+  }
+
+  /**
+   * The client id a request names, unverified: its {@code client_id}, else its client assertion's
+   * {@code sub} read without checking the signature. Only for evidence after authentication failed;
+   * empty if it names none that could be a client's id. Never the IAM caller's ARN.
+   */
+  public static Optional<String> claimedClientId(Form form) {
+    Optional<String> named =
+        form.single("client_id")
+            .or(
+                () ->
+                    form.single("client_assertion")
+                        .filter(a -> a.length() <= ClientAssertionVerifier.MAX_ASSERTION_LENGTH)
+                        .flatMap(ClientAuthentication::unverifiedSubject));
+    return named.filter(ClientId::isValid);
+  }
+
+  private static Optional<String> unverifiedSubject(String assertion) {
+    try {
+      return Optional.ofNullable(JWTParser.parse(assertion).getJWTClaimsSet().getSubject());
+    } catch (java.text.ParseException | RuntimeException unreadable) {
+      return Optional.empty();
     }
   }
 

@@ -208,6 +208,8 @@ final class AuthorizerEvent {
   private String identitySourceIp;
   private String httpSourceIp;
   private String httpUserAgent;
+  // requestContext.requestId: API Gateway's request id, the lines' correlation_id.
+  private String contextRequestId;
 
   private AuthorizerEvent(char[] text, int length, Buffers buffers) {
     this.text = text;
@@ -322,7 +324,8 @@ final class AuthorizerEvent {
                 contextPathEscaped),
         // A TOKEN authorizer's event says nothing of the request's origin.
         requestType ? Optional.ofNullable(identitySourceIp) : Optional.empty(),
-        requestType ? userAgentHeader() : Optional.empty());
+        requestType ? userAgentHeader() : Optional.empty(),
+        requestType ? Optional.ofNullable(contextRequestId) : Optional.empty());
   }
 
   private AuthorizerRequest httpApi() {
@@ -349,7 +352,8 @@ final class AuthorizerEvent {
         Optional.ofNullable(authenticationClientCertPem),
         token.isPresent() ? Optional.empty() : dpop(authorizationHeader(true), true, -1, 0, false),
         Optional.ofNullable(httpSourceIp),
-        Optional.ofNullable(httpUserAgent));
+        Optional.ofNullable(httpUserAgent),
+        Optional.ofNullable(contextRequestId));
   }
 
   /**
@@ -524,6 +528,8 @@ final class AuthorizerEvent {
           http();
         } else if (nameIs(member, "stage")) {
           stage = valueText();
+        } else if (nameIs(member, "requestId")) {
+          contextRequestId = stringOrSkip();
         } else if (nameIs(member, "identity")) {
           identity();
         } else if (nameIs(member, "authentication")) {

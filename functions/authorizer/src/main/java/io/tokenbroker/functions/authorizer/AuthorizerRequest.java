@@ -24,6 +24,8 @@ import java.util.Optional;
  *     log only, never decided on; a TOKEN authorizer's event carries none
  * @param userAgent the caller's User-Agent (REST: the header, if sent exactly once; HTTP API:
  *     {@code requestContext.http.userAgent}); for the log only
+ * @param requestId API Gateway's request id ({@code requestContext.requestId}, REQUEST and HTTP API
+ *     events; a TOKEN event carries none): the {@code correlation_id} of the decision's lines
  */
 record AuthorizerRequest(
     Shape shape,
@@ -34,7 +36,8 @@ record AuthorizerRequest(
     Optional<String> clientCertPem,
     Optional<Dpop> dpop,
     Optional<String> sourceIp,
-    Optional<String> userAgent) {
+    Optional<String> userAgent,
+    Optional<String> requestId) {
 
   /** Without a client certificate, nor a DPoP proof. */
   AuthorizerRequest(
@@ -59,6 +62,7 @@ record AuthorizerRequest(
         arnBase,
         clientCertPem,
         dpop,
+        Optional.empty(),
         Optional.empty(),
         Optional.empty());
   }

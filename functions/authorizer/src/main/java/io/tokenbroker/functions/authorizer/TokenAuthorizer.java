@@ -161,6 +161,8 @@ public final class TokenAuthorizer implements RequestStreamHandler {
       deny(overLimitOrNotJson.rejectionReason(), null);
       throw new Unauthorized();
     }
+    // API Gateway's request id on every line of this decision, as on the functions' own lines.
+    request.requestId().ifPresent(invocation::correlate);
     byte[] response;
     try {
       VerifiedToken token;

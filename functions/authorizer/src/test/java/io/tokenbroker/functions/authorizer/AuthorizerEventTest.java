@@ -716,4 +716,30 @@ class AuthorizerEventTest {
     assertThat(read(tokenEvent).request().sourceIp()).isEmpty();
     assertThat(read(tokenEvent).request().userAgent()).isEmpty();
   }
+
+  /**
+   * Review C 3: API Gateway's request id ({@code requestContext.requestId}) of a REQUEST or HTTP
+   * API event, the {@code correlation_id} of the decision's lines; only a string; none for a TOKEN
+   * event.
+   */
+  @Test
+  void readsApiGatewaysRequestIdOfEachRequestShapeAndNoneOfATokenEvent() throws IOException {
+    Path events = EventFiles.projectRoot().resolve("events/authorizer");
+    AuthorizerRequest rest =
+        read(Files.readString(events.resolve("rest-request-mtls.json"))).request();
+    AuthorizerRequest http = read(Files.readString(events.resolve("http-api-v2.json"))).request();
+    String tokenEvent =
+        "{\"type\":\"TOKEN\",\"methodArn\":\""
+            + ARN
+            + "\",\"authorizationToken\":\"Bearer "
+            + TOKEN
+            + "\",\"requestContext\":{\"requestId\":\"r-1\"}}";
+
+    assertThat(rest.requestId()).contains("c6af9ac6-7b61-11e6-9a41-93e8deadbeef");
+    assertThat(http.requestId()).contains("JKJaXmPLvHcESHA=");
+    assertThat(read(rest("\"requestContext\":{\"requestId\":\"r\\u002d2\"}")).request().requestId())
+        .contains("r-2");
+    assertThat(read(rest("\"requestContext\":{\"requestId\":7}")).request().requestId()).isEmpty();
+    assertThat(read(tokenEvent).request().requestId()).isEmpty();
+  }
 }

@@ -52,7 +52,8 @@ final class LegacyAuthorizerRequest {
         "REQUEST".equals(event.get("type"))
             ? contextString(event, "identity", "sourceIp")
             : Optional.empty(),
-        "REQUEST".equals(event.get("type")) ? singleHeader(event, "User-Agent") : Optional.empty());
+        "REQUEST".equals(event.get("type")) ? singleHeader(event, "User-Agent") : Optional.empty(),
+        "REQUEST".equals(event.get("type")) ? contextString(event, "requestId") : Optional.empty());
   }
 
   /** Issue 16: {@code requestContext.<holder>.<name>}, if a string. */
@@ -61,6 +62,14 @@ final class LegacyAuthorizerRequest {
     return event.get("requestContext") instanceof Map<?, ?> context
             && context.get(holder) instanceof Map<?, ?> owner
             && owner.get(name) instanceof String value
+        ? Optional.of(value)
+        : Optional.empty();
+  }
+
+  /** {@code requestContext.<name>}, if a string. */
+  private static Optional<String> contextString(Map<String, Object> event, String name) {
+    return event.get("requestContext") instanceof Map<?, ?> context
+            && context.get(name) instanceof String value
         ? Optional.of(value)
         : Optional.empty();
   }
@@ -101,7 +110,8 @@ final class LegacyAuthorizerRequest {
         clientCertPem(event, "authentication"),
         dpop(event, credential, true),
         contextString(event, "http", "sourceIp"),
-        contextString(event, "http", "userAgent"));
+        contextString(event, "http", "userAgent"),
+        contextString(event, "requestId"));
   }
 
   /**

@@ -13,10 +13,12 @@ import io.tokenbroker.adapters.lifecycle.SnapStartHooks;
 import io.tokenbroker.adapters.telemetry.JsonLinesTelemetry;
 import io.tokenbroker.adapters.telemetry.LoggedSecurityAlerts;
 import io.tokenbroker.adapters.wiring.TokenWiring;
+import io.tokenbroker.alerts.AlertKind;
 import io.tokenbroker.auth.AuthenticatedClient;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.config.OperatorConfig;
 import io.tokenbroker.dpop.DpopProofVerifier;
+import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.jose.Confirmation;
 import io.tokenbroker.oauth.DpopTokenBinding;
 import io.tokenbroker.oauth.RefreshService;
@@ -24,6 +26,7 @@ import io.tokenbroker.oauth.TokenExchangeService;
 import io.tokenbroker.oauth.TokenService;
 import io.tokenbroker.operator.OperatorPrincipals;
 import io.tokenbroker.telemetry.Telemetry;
+import io.tokenbroker.telemetry.TelemetryEvent;
 import io.tokenbroker.tokens.CertificateBoundTokens;
 import io.tokenbroker.tokens.ExchangeRequest;
 import io.tokenbroker.tokens.IssuedToken;
@@ -56,6 +59,7 @@ public final class TokenHandler implements RequestStreamHandler {
   private final TokenExchangeService exchanges;
   private final DpopTokenBinding dpop;
   private final HttpFunction http;
+  private final Telemetry telemetry;
   private final HoneytokenAlarm honeytokens;
   private final Optional<HoneytokenRoute> admin;
   private SnapStartHooks snapStart; // held here: CRaC contexts may hold their resources weakly
@@ -110,6 +114,7 @@ public final class TokenHandler implements RequestStreamHandler {
     this.exchanges = exchanges;
     this.dpop = dpop;
     this.http = new HttpFunction(telemetry);
+    this.telemetry = telemetry;
     this.honeytokens =
         new HoneytokenAlarm(new LoggedSecurityAlerts(telemetry), telemetry, Clock.systemUTC());
   }
@@ -145,7 +150,15 @@ public final class TokenHandler implements RequestStreamHandler {
     if (tokenRequest.exchange().isPresent()) {
       return exchange(request, form, tokenRequest, iamRoute, proof);
     }
-    AuthenticatedClient client = authenticator.authenticate(request, form, iamRoute);
+    AuthenticatedClient client;
+    try {
+      client = authenticator.authenticate(request, form, iamRoute);
+    } catch (RequestRejected failed) {
+      if (tokenRequest.grantType().equals(TokenRequest.REFRESH_TOKEN)) {
+        watchUnauthenticatedRefresh(request, form, tokenRequest);
+      }
+      throw failed;
+    }
     Optional<Confirmation> binding =
         CertificateBoundTokens.oneBinding(
             dpop.bind(client.client(), proof),
@@ -159,6 +172,27 @@ public final class TokenHandler implements RequestStreamHandler {
             ? refreshes.refresh(client, tokenRequest, origin, binding)
             : tokens.issue(client, tokenRequest, origin, binding);
     return answer(token, Optional.empty(), nextNonce);
+  }
+
+  /**
+   * A refresh grant that failed client authentication may still carry a decoy refresh token (the
+   * likeliest use by one who found only its value): alert, and leave the refusal as it is. A failed
+   * lookup costs the alert, never the answer.
+   */
+  private void watchUnauthenticatedRefresh(
+      HttpRequest request, Form form, TokenRequest tokenRequest) {
+    try {
+      refreshes
+          .decoyPresentedUnauthenticated(
+              tokenRequest, ClientAuthentication.claimedClientId(form).orElse("none"))
+          .ifPresent(use -> honeytokens.raise(request, use));
+    } catch (RuntimeException lookupFailed) {
+      telemetry.emit(
+          TelemetryEvent.error("security.alert_failed")
+              .with("alert", AlertKind.HONEYTOKEN_USED.eventName())
+              .with("exception", lookupFailed.getClass().getName())
+              .count("SecurityAlertFailures"));
+    }
   }
 
   /**
