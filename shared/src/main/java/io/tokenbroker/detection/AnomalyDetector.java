@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Applies the {@link DetectionRules} to one event against the client's {@link ClientBaseline} and
@@ -35,16 +36,28 @@ public final class AnomalyDetector {
    * @throws ServiceFailure (retryable) when a store fails or concurrent writers keep winning
    */
   public List<Finding> observe(DetectionEvent event) {
+    return observe(event, findings -> {});
+  }
+
+  /**
+   * Evaluates the event, hands its findings to {@code respond}, and only then saves the baseline:
+   * if the response throws, the baseline is left as it was and the retried event produces the same
+   * findings (each rule fires on an exact crossing that a saved baseline would have passed).
+   *
+   * @throws ServiceFailure (retryable) when a store fails or concurrent writers keep winning
+   */
+  public List<Finding> observe(DetectionEvent event, Consumer<List<Finding>> respond) {
     return switch (event) {
-      case DetectionEvent.Used used -> used(used);
+      case DetectionEvent.Used used -> used(used, respond);
       case DetectionEvent.Refused refused ->
-          refused.clientId().isEmpty() ? List.of() : withBaseline(event);
-      case DetectionEvent.Issued issued -> withBaseline(issued);
+          refused.clientId().isEmpty() ? List.of() : withBaseline(event, respond);
+      case DetectionEvent.Issued issued -> withBaseline(issued, respond);
     };
   }
 
-  private List<Finding> withBaseline(DetectionEvent event) {
+  private List<Finding> withBaseline(DetectionEvent event, Consumer<List<Finding>> respond) {
     String clientId = event.clientId().orElseThrow();
+    List<Finding> answered = new ArrayList<>();
     for (int attempt = 0; attempt < SAVE_ATTEMPTS; attempt++) {
       ClientBaseline baseline =
           baselines.find(clientId).orElseGet(() -> ClientBaseline.fresh(clientId));
@@ -53,10 +66,19 @@ public final class AnomalyDetector {
           switch (event) {
             case DetectionEvent.Issued issued -> issued(baseline, issued);
             case DetectionEvent.Refused refused -> refused(baseline, refused);
-            case DetectionEvent.Used used -> throw new IllegalStateException("no baseline");
+            case DetectionEvent.Used used -> used(baseline, used);
           };
+      // After losing a race, answer only what the first evaluation did not already answer.
+      List<Finding> fresh =
+          findings.stream()
+              .filter(f -> answered.stream().noneMatch(a -> a.rule() == f.rule()))
+              .toList();
+      if (!fresh.isEmpty()) {
+        respond.accept(fresh);
+        answered.addAll(fresh);
+      }
       if (baselines.save(baseline)) {
-        return findings;
+        return answered;
       }
     }
     throw new ServiceFailure(
@@ -160,7 +182,19 @@ public final class AnomalyDetector {
                 Networks.of(event.sourceIp()).orElse("unknown"))));
   }
 
-  private List<Finding> used(DetectionEvent.Used event) {
+  private List<Finding> used(DetectionEvent.Used event, Consumer<List<Finding>> respond) {
+    List<Finding> findings = mismatch(event);
+    if (!findings.isEmpty()) {
+      respond.accept(findings);
+    }
+    return findings;
+  }
+
+  private List<Finding> used(ClientBaseline baseline, DetectionEvent.Used event) {
+    return mismatch(event);
+  }
+
+  private List<Finding> mismatch(DetectionEvent.Used event) {
     if (!rules.enabled(Rule.NETWORK_MISMATCH)) {
       return List.of();
     }

@@ -176,12 +176,17 @@ class AnomalyResponderTest {
   @Test
   void aRedeliveredFindingIsAppliedAgainWithoutTakingAnotherSlot() {
     client("c", "contain", false);
-    revocations.failing(true);
+    // Fails after the ledger recorded it and took the slot: the audit intent, then the revocation.
+    audit.failing(true);
     Assertions.assertThatThrownBy(() -> responder.respond(finding("c", T)));
-    revocations.failing(false);
+    audit.failing(false);
+    assertThat(ledger.latest("c")).isPresent();
+    assertThat(revocations.clientWatermark("c")).isEmpty();
 
     assertThat(responder.respond(finding("c", T))).isEqualTo(Outcome.CONTAINED);
-    assertThat(revocations.clientWatermark("c")).isPresent();
+    assertThat(revocations.clientWatermark("c"))
+        .contains(ledger.latest("c").orElseThrow().watermarkAfter());
+    // Neither the cool-down nor the cap counted the first try again: two more fit in a cap of 3.
     client("x", "contain", false);
     client("y", "contain", false);
     assertThat(responder.respond(finding("x", T))).isEqualTo(Outcome.CONTAINED);

@@ -953,4 +953,16 @@ class TemplateIT {
         .findFirst()
         .orElseThrow(() -> new AssertionError("no table keyed by " + schema));
   }
+
+  /**
+   * The detector names its first failed stream record (a partial batch response), so the records
+   * before it are not observed and counted twice on a retry.
+   */
+  @Test
+  void theDetectorsStreamMappingReportsPartialBatchFailures() {
+    Map<String, Object> mapping =
+        template().ofType("AWS::Lambda::EventSourceMapping").get("IssuancesStreamToDetector");
+    assertThat(mapping).as("IssuancesStreamToDetector").isNotNull();
+    assertThat(mapping).containsEntry("FunctionResponseTypes", List.of("ReportBatchItemFailures"));
+  }
 }
