@@ -19,8 +19,8 @@ import java.util.Optional;
 /**
  * Answers a {@link Finding} by the client's response policy: always an {@link
  * AlertKind#ANOMALY_DETECTED} alert with the evidence; for a client set to {@code contain} (never a
- * decoy, and only for rules allowed to contain) also its tokens issued until the event revoked by
- * watermark, within the per-client cool-down and the broker-wide cap ({@link
+ * decoy, and only for rules allowed to contain) also its tokens issued until now (the later of the
+ * event and the detector's clock) revoked by watermark, within the per-client cool-down and the broker-wide cap ({@link
  * AlertKind#CONTAINMENT_WITHHELD} when they stop it). Each containment is recorded in the ledger
  * and the operator audit ({@code containment.apply}) so an operator can release it.
  *
@@ -42,6 +42,7 @@ public final class AnomalyResponder {
   private final SecurityAlerts alerts;
   private final AuditTrail audit;
   private final ContainmentSettings settings;
+  private final Clock clock;
 
   public AnomalyResponder(
       ClientRepository clients,
@@ -57,6 +58,7 @@ public final class AnomalyResponder {
     this.alerts = alerts;
     this.audit = new AuditTrail(audit, ACTOR, clock);
     this.settings = settings;
+    this.clock = clock;
   }
 
   /** What was done about a finding. */
@@ -122,8 +124,15 @@ public final class AnomalyResponder {
     return Outcome.CONTAINED;
   }
 
+  /**
+   * Until the later of the event and the detector's now, rounded up to the next second: tokens
+   * minted while the detector lagged behind the event (batching, retries, a backlog) are revoked
+   * too. The rules keep judging by event time.
+   */
   private Instant watermarkFor(Finding finding) {
-    return finding.at().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+    Instant event = finding.at().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+    Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+    return event.isAfter(now) ? event : now;
   }
 
   /** Records the containment; null if another container recorded one within the cool-down. */

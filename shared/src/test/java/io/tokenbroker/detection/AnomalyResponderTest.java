@@ -78,12 +78,13 @@ class AnomalyResponderTest {
   }
 
   @Test
-  void containsAContainClientByWatermarkAtTheEventAndAuditsIt() {
+  void containsAContainClientByWatermarkUntilTheDetectorsNowAndAuditsIt() {
     client("c", "contain", false);
 
     assertThat(responder.respond(finding("c", T))).isEqualTo(Outcome.CONTAINED);
 
-    Instant watermark = Instant.parse("2026-11-30T14:00:01Z");
+    // The detector runs 5 s behind the event: tokens minted in between are revoked too.
+    Instant watermark = Instant.parse("2026-11-30T14:00:06Z");
     assertThat(revocations.clientWatermark("c")).contains(watermark);
     assertThat(alerts.alerts())
         .extracting(a -> a.kind())
@@ -99,6 +100,15 @@ class AnomalyResponderTest {
               assertThat(c.watermarkBefore()).isEmpty();
               assertThat(c.watermarkAfter()).isEqualTo(watermark);
             });
+  }
+
+  @Test
+  void aFindingFromTheDetectorsFutureIsContainedUntilItsEvent() {
+    client("c", "contain", false);
+
+    responder.respond(finding("c", Instant.parse("2026-11-30T14:00:09.5Z")));
+
+    assertThat(revocations.clientWatermark("c")).contains(Instant.parse("2026-11-30T14:00:10Z"));
   }
 
   @Test

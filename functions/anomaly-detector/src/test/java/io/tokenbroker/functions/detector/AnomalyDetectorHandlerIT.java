@@ -139,8 +139,9 @@ class AnomalyDetectorHandlerIT {
               assertThat(alert.kind()).isEqualTo(AlertKind.HONEYTOKEN_USED);
               assertThat(alert.clientId()).contains("decoy-1");
             });
+    // Until the detector's now (14:00:30), not only the event: what was minted since is revoked.
     assertThat(revocations().clientWatermark("orders-batch"))
-        .contains(Instant.parse("2026-11-30T14:00:02Z"));
+        .contains(Instant.parse("2026-11-30T14:00:31Z"));
     assertThat(audit().recent(10, Optional.empty()))
         .extracting(AuditEntry::action, AuditEntry::target)
         .contains(org.assertj.core.groups.Tuple.tuple("containment.apply", "orders-batch"));
@@ -174,9 +175,10 @@ class AnomalyDetectorHandlerIT {
     assertThat(alerts.of(AlertKind.CLIENT_CONTAINED))
         .singleElement()
         .satisfies(a -> assertThat(a.evidence()).containsEntry("rule", "rate_spike"));
-    // The 30th issuance (the default minimum) fired at its own iat: 14:00:29.
+    // The 30th issuance (the default minimum) fired at 14:00:29; the detector's clock is 14:00:30,
+    // so the burst's issuances until then are revoked too, not only those before the 30th.
     assertThat(revocations().clientWatermark("burst-client"))
-        .contains(Instant.parse("2026-11-30T14:00:30Z"));
+        .contains(Instant.parse("2026-11-30T14:00:31Z"));
     assertThat(revocations().clientWatermark("orders-batch")).isEmpty();
   }
 
