@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Applies the {@link DetectionRules} to one event against the client's {@link ClientBaseline} and
@@ -19,6 +20,9 @@ import java.util.function.Consumer;
 public final class AnomalyDetector {
 
   private static final int SAVE_ATTEMPTS = 5;
+
+  /** Prefix of a reported (token, network) mismatch among the window's counts; no reason has it. */
+  private static final String MISMATCH_SEEN = "mismatch ";
 
   private final DetectionRules rules;
   private final Baselines baselines;
@@ -50,24 +54,25 @@ public final class AnomalyDetector {
     return switch (event) {
       case DetectionEvent.Used used -> used(used, respond);
       case DetectionEvent.Refused refused ->
-          refused.clientId().isEmpty() ? List.of() : withBaseline(event, respond);
-      case DetectionEvent.Issued issued -> withBaseline(issued, respond);
+          refused.clientId().isEmpty()
+              ? List.of()
+              : withBaseline(event, baseline -> refused(baseline, refused), respond);
+      case DetectionEvent.Issued issued ->
+          withBaseline(event, baseline -> issued(baseline, issued), respond);
     };
   }
 
-  private List<Finding> withBaseline(DetectionEvent event, Consumer<List<Finding>> respond) {
+  private List<Finding> withBaseline(
+      DetectionEvent event,
+      Function<ClientBaseline, List<Finding>> evaluate,
+      Consumer<List<Finding>> respond) {
     String clientId = event.clientId().orElseThrow();
     List<Finding> answered = new ArrayList<>();
     for (int attempt = 0; attempt < SAVE_ATTEMPTS; attempt++) {
       ClientBaseline baseline =
           baselines.find(clientId).orElseGet(() -> ClientBaseline.fresh(clientId));
       baseline.advanceTo(event.at(), rules.window(), rules.smoothing() > 0 ? rules.smoothing() : 1);
-      List<Finding> findings =
-          switch (event) {
-            case DetectionEvent.Issued issued -> issued(baseline, issued);
-            case DetectionEvent.Refused refused -> refused(baseline, refused);
-            case DetectionEvent.Used used -> used(baseline, used);
-          };
+      List<Finding> findings = evaluate.apply(baseline);
       // After losing a race, answer only what the first evaluation did not already answer.
       List<Finding> fresh =
           findings.stream()
@@ -182,16 +187,23 @@ public final class AnomalyDetector {
                 Networks.of(event.sourceIp()).orElse("unknown"))));
   }
 
+  /**
+   * A use from another network than the issuance's; once per (token, network) and window: the
+   * baseline remembers which it has reported (beside the window's refusal counts, cleared with
+   * them), so one token in use does not alert on every authorizer decision. Uses from the issuance's
+   * own network cost no baseline read or write.
+   */
   private List<Finding> used(DetectionEvent.Used event, Consumer<List<Finding>> respond) {
-    List<Finding> findings = mismatch(event);
-    if (!findings.isEmpty()) {
-      respond.accept(findings);
+    List<Finding> mismatch = mismatch(event);
+    if (mismatch.isEmpty()) {
+      return mismatch;
     }
-    return findings;
-  }
-
-  private List<Finding> used(ClientBaseline baseline, DetectionEvent.Used event) {
-    return mismatch(event);
+    String seen =
+        MISMATCH_SEEN + event.jti() + " " + mismatch.getFirst().evidence().get("used_from_network");
+    return withBaseline(
+        event,
+        baseline -> baseline.countRefusal(seen) == 1 ? mismatch : List.of(),
+        respond);
   }
 
   private List<Finding> mismatch(DetectionEvent.Used event) {

@@ -19,7 +19,10 @@ import java.util.Set;
  * rule says whether its finding may contain a client ({@code contain}); the client's own response
  * policy decides whether it does. Rules that count refusals only alert by default: a refusal's
  * client is the one the request claimed, and nobody should be able to contain another's client by
- * sending bad requests in its name.
+ * sending bad requests in its name. {@code network_mismatch} ships alert-only too: a token used
+ * from another network than it was issued to is ordinary where the resource API is private (a VPC
+ * endpoint: a private source address) while the token endpoint is public (a NAT's address), where
+ * callers are dual stack (IPv6 at one, IPv4 at the other), or behind NATs in several zones.
  *
  * @param window the counting window for rates and refusals
  * @param learningIssuances issuances a client's baseline needs before "new" rules speak
