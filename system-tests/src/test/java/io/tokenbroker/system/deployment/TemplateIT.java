@@ -965,4 +965,16 @@ class TemplateIT {
     assertThat(mapping).as("IssuancesStreamToDetector").isNotNull();
     assertThat(mapping).containsEntry("FunctionResponseTypes", List.of("ReportBatchItemFailures"));
   }
+
+  /** The log-subscription path (asynchronous invocations) ends in the detector's queue too. */
+  @Test
+  void theDetectorsAsynchronousInvocationsEndInItsDeadLetterQueue() {
+    Map<String, Object> config =
+        template().ofType("AWS::Lambda::EventInvokeConfig").get("AnomalyDetectorInvokeConfig");
+    assertThat(config).as("AnomalyDetectorInvokeConfig").isNotNull();
+    assertThat(config).containsEntry("MaximumRetryAttempts", 2L);
+    assertThat(String.valueOf(config.get("DestinationConfig")))
+        .contains("AnomalyDetectorDeadLetterQueue");
+    assertThat(String.valueOf(config.get("FunctionName"))).contains("AnomalyDetectorFunction");
+  }
 }
