@@ -71,7 +71,11 @@ public final class AnomalyDetector {
     for (int attempt = 0; attempt < SAVE_ATTEMPTS; attempt++) {
       ClientBaseline baseline =
           baselines.find(clientId).orElseGet(() -> ClientBaseline.fresh(clientId));
-      baseline.advanceTo(event.at(), rules.window(), rules.smoothing() > 0 ? rules.smoothing() : 1);
+      baseline.advanceTo(
+          event.at(),
+          rules.window(),
+          rules.smoothing() > 0 ? rules.smoothing() : 1,
+          rules.spikePeakDecay());
       List<Finding> findings = evaluate.apply(baseline);
       // After losing a race, answer only what the first evaluation did not already answer.
       List<Finding> fresh =
@@ -94,8 +98,13 @@ public final class AnomalyDetector {
     List<Finding> findings = new ArrayList<>();
     boolean learnt = baseline.issuances() >= rules.learningIssuances();
     int count = baseline.countIssuance();
-    if (rules.enabled(Rule.RATE_SPIKE)) {
-      double threshold = Math.max(rules.spikeMinimum(), rules.spikeFactor() * baseline.average());
+    // A spike needs a normal to stand out from: the client's learning issuances and windows.
+    boolean spikeLearnt = learnt && baseline.windowsSeen() >= rules.spikeLearningWindows();
+    if (rules.enabled(Rule.RATE_SPIKE) && spikeLearnt) {
+      double threshold =
+          Math.max(
+              Math.max(rules.spikeMinimum(), rules.spikeFactor() * baseline.average()),
+              rules.spikePeakMargin() * baseline.peak());
       int fireAt = (int) Math.ceil(threshold);
       if (count == Math.max(fireAt, 1)) {
         findings.add(
@@ -108,7 +117,9 @@ public final class AnomalyDetector {
                     "window_seconds",
                     Long.toString(rules.window().toSeconds()),
                     "rolling_average",
-                    "%.1f".formatted(baseline.average()))));
+                    "%.1f".formatted(baseline.average()),
+                    "peak_window",
+                    "%.1f".formatted(baseline.peak()))));
       }
     }
     Optional<String> network = Networks.of(event.sourceIp());

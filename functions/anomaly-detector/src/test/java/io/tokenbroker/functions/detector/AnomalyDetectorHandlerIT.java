@@ -166,6 +166,23 @@ class AnomalyDetectorHandlerIT {
       records.add(record);
     }
 
+    // Known for two hours, about one token per window: the shipped rules have learnt it.
+    new io.tokenbroker.adapters.dynamodb.DynamoDbBaselines(
+            fixture.dynamoDb, fixture.tables.detector())
+        .save(
+            new io.tokenbroker.detection.ClientBaseline(
+                "burst-client",
+                0,
+                Instant.ofEpochSecond(1796047200L - 3600),
+                1,
+                1.0,
+                2.0,
+                24,
+                30,
+                List.of("10.1.2.0/24"),
+                List.of("aws-sdk-java/2.57.8"),
+                List.of("https://orders.example.com"),
+                Map.of()));
     Map<String, Object> answer =
         EventFiles.invoke(
             (in, out) -> handler.handleRequest(in, out, null), Map.of("Records", records));
