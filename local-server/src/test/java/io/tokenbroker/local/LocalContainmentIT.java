@@ -146,7 +146,8 @@ class LocalContainmentIT {
    * A client the detector has known for two hours, about one token per window, one issuance short
    * of its learning issuances (so its next one teaches it the network and user agent quietly).
    */
-  static io.tokenbroker.detection.ClientBaseline learnt(String clientId, long version, Instant now) {
+  static io.tokenbroker.detection.ClientBaseline learnt(
+      String clientId, long version, Instant now) {
     long window = 300;
     return new io.tokenbroker.detection.ClientBaseline(
         clientId,

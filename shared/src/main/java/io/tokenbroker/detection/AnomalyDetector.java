@@ -201,8 +201,8 @@ public final class AnomalyDetector {
   /**
    * A use from another network than the issuance's; once per (token, network) and window: the
    * baseline remembers which it has reported (beside the window's refusal counts, cleared with
-   * them), so one token in use does not alert on every authorizer decision. Uses from the issuance's
-   * own network cost no baseline read or write.
+   * them), so one token in use does not alert on every authorizer decision. Uses from the
+   * issuance's own network cost no baseline read or write.
    */
   private List<Finding> used(DetectionEvent.Used event, Consumer<List<Finding>> respond) {
     List<Finding> mismatch = mismatch(event);
@@ -212,9 +212,7 @@ public final class AnomalyDetector {
     String seen =
         MISMATCH_SEEN + event.jti() + " " + mismatch.getFirst().evidence().get("used_from_network");
     return withBaseline(
-        event,
-        baseline -> baseline.countRefusal(seen) == 1 ? mismatch : List.of(),
-        respond);
+        event, baseline -> baseline.countRefusal(seen) == 1 ? mismatch : List.of(), respond);
   }
 
   private List<Finding> mismatch(DetectionEvent.Used event) {

@@ -20,9 +20,10 @@ import java.util.Optional;
  * Answers a {@link Finding} by the client's response policy: always an {@link
  * AlertKind#ANOMALY_DETECTED} alert with the evidence; for a client set to {@code contain} (never a
  * decoy, and only for rules allowed to contain) also its tokens issued until now (the later of the
- * event and the detector's clock) revoked by watermark, within the per-client cool-down and the broker-wide cap ({@link
- * AlertKind#CONTAINMENT_WITHHELD} when they stop it). Each containment is recorded in the ledger
- * and the operator audit ({@code containment.apply}) so an operator can release it.
+ * event and the detector's clock) revoked by watermark, within the per-client cool-down and the
+ * broker-wide cap ({@link AlertKind#CONTAINMENT_WITHHELD} when they stop it). Each containment is
+ * recorded in the ledger and the operator audit ({@code containment.apply}) so an operator can
+ * release it.
  *
  * <p>Safe to repeat for one finding (a retried event): the steps run in the order ledger record,
  * revocation, audit, alerts, and a containment already recorded for the same event (and not

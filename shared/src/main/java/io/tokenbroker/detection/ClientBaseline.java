@@ -112,7 +112,9 @@ public final class ClientBaseline {
       average = average * (1 - smoothing) + windowCount * smoothing;
       // Empty windows after it; past a few hundred the average is zero anyway.
       average *= Math.pow(1 - smoothing, Math.min(closed - 1, 10_000));
-      peak = Math.max(peak * peakDecay, windowCount) * Math.pow(peakDecay, Math.min(closed - 1, 1_000_000));
+      peak =
+          Math.max(peak * peakDecay, windowCount)
+              * Math.pow(peakDecay, Math.min(closed - 1, 1_000_000));
       windowsSeen += closed;
     }
     windowStart = start;

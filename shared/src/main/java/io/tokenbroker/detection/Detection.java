@@ -25,8 +25,8 @@ public final class Detection {
    * Observes the event and answers its findings.
    *
    * @throws io.tokenbroker.errors.ServiceFailure when a store or the alert delivery fails; the
-   *     caller retries the event: the baseline is saved only after the response, and
-   *     the responder's steps are idempotent for one finding
+   *     caller retries the event: the baseline is saved only after the response, and the
+   *     responder's steps are idempotent for one finding
    */
   public List<AnomalyResponder.Outcome> observe(DetectionEvent event) {
     List<AnomalyResponder.Outcome> outcomes = new ArrayList<>();

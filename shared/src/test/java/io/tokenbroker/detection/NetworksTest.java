@@ -13,7 +13,9 @@ class NetworksTest {
     assertThat(Networks.of("2001:db8:1:2::5")).contains("2001:db8:1::/48");
     assertThat(Networks.of("::ffff:203.0.113.77")).contains("203.0.113.0/24");
     for (String notLiteral :
-        new String[] {"cafe", "dead.beef", "localhost", "1.2.3", "1.2.3.4.5", "256.1.1.1", "0x7f.1"}) {
+        new String[] {
+          "cafe", "dead.beef", "localhost", "1.2.3", "1.2.3.4.5", "256.1.1.1", "0x7f.1"
+        }) {
       assertThat(Networks.of(notLiteral)).as(notLiteral).isEmpty();
     }
   }

@@ -58,8 +58,7 @@ public final class DetectorInputs {
   }
 
   /** Every record of a DynamoDB Streams batch, in order, with its sequence number. */
-  public static List<StreamRecord> streamRecords(Map<String, Object> event)
-      throws ParseException {
+  public static List<StreamRecord> streamRecords(Map<String, Object> event) throws ParseException {
     List<StreamRecord> records = new ArrayList<>();
     for (Map<String, Object> record : objects(event, "Records")) {
       Map<String, Object> dynamodb = JSONObjectUtils.getJSONObject(record, "dynamodb");

@@ -140,8 +140,7 @@ public final class AnomalyDetectorHandler implements RequestStreamHandler {
     batch(done, findings);
     String failures =
         failed == null ? "" : JSONObjectUtils.toJSONString(Map.of("itemIdentifier", failed));
-    out.write(
-        ("{\"batchItemFailures\":[" + failures + "]}").getBytes(StandardCharsets.UTF_8));
+    out.write(("{\"batchItemFailures\":[" + failures + "]}").getBytes(StandardCharsets.UTF_8));
   }
 
   private int apply(Input input) {

@@ -56,11 +56,7 @@ public final class SnsEventBridgeSecurityAlerts implements SecurityAlerts {
   private void deliver(SecurityAlert alert) {
     String detail = JSONObjectUtils.toJSONString(detail(alert));
     try {
-      sns.publish(
-          r ->
-              r.topicArn(topicArn)
-                  .subject(subject(alert))
-                  .message(detail));
+      sns.publish(r -> r.topicArn(topicArn).subject(subject(alert)).message(detail));
     } catch (SdkException e) {
       throw new ServiceFailure("sns", "Publish security alert", true, e);
     }
@@ -102,8 +98,8 @@ public final class SnsEventBridgeSecurityAlerts implements SecurityAlerts {
   private static final int MAX_SUBJECT = 99;
 
   /**
-   * The kind and as much of the client id as fits (the whole id is in the message): printable
-   * ASCII only, under SNS's limit, so a long or odd client id never makes the delivery fail.
+   * The kind and as much of the client id as fits (the whole id is in the message): printable ASCII
+   * only, under SNS's limit, so a long or odd client id never makes the delivery fail.
    */
   static String subject(SecurityAlert alert) {
     String head = "token-broker " + alert.kind().eventName();

@@ -25,8 +25,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * A stream batch with a failing record answers a partial batch response naming that record, and
- * the redelivery from there counts nothing twice.
+ * A stream batch with a failing record answers a partial batch response naming that record, and the
+ * redelivery from there counts nothing twice.
  */
 class AnomalyDetectorHandlerTest {
 
@@ -91,8 +91,7 @@ class AnomalyDetectorHandlerTest {
     Map<String, Object> first =
         EventFiles.invoke((in, out) -> handler.handleRequest(in, out, null), batch(1, 2, 3));
 
-    assertThat(first.get("batchItemFailures"))
-        .isEqualTo(List.of(Map.of("itemIdentifier", "102")));
+    assertThat(first.get("batchItemFailures")).isEqualTo(List.of(Map.of("itemIdentifier", "102")));
     assertThat(baselines.find("c").orElseThrow().windowCount()).isEqualTo(1);
 
     alerts.failing(false);

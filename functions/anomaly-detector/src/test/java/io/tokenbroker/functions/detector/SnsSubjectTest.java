@@ -21,7 +21,8 @@ class SnsSubjectTest {
   void theLongestClientIdWithTheLongestKindFitsAndKeepsItsBeginning() {
     String id = "a".repeat(60) + "b".repeat(68); // 128, the longest a client id may be
 
-    String subject = SnsEventBridgeSecurityAlerts.subject(alert(AlertKind.CONTAINMENT_WITHHELD, id));
+    String subject =
+        SnsEventBridgeSecurityAlerts.subject(alert(AlertKind.CONTAINMENT_WITHHELD, id));
 
     assertThat(subject).hasSizeLessThan(100).startsWith("token-broker containment_withheld aaaa");
     assertThat(subject).matches("[\\x20-\\x7e]+");
