@@ -223,6 +223,24 @@ class AnomalyResponderTest {
   }
 
   @Test
+  void aReleaseRetriedAfterTheWatermarkWasRestoredFinishesMarkingTheLedger() {
+    client("c", "contain", false);
+    Instant operatorEarlier = Instant.parse("2026-11-30T10:00:00Z");
+    revocations.revokeClientTokensBefore("c", operatorEarlier, T.plus(Duration.ofDays(2)));
+    responder.respond(finding("c", T));
+    Containment contained = ledger.latest("c").orElseThrow();
+    // The first try restored the watermark, then failed before marking the ledger.
+    revocations.restoreClientWatermark(
+        "c", contained.watermarkAfter(), contained.watermarkBefore());
+
+    Containment released = release.release("op", "c");
+
+    assertThat(released.releasedAt()).isPresent();
+    assertThat(ledger.latest("c").orElseThrow().releasedAt()).isPresent();
+    assertThat(revocations.clientWatermark("c")).contains(operatorEarlier);
+  }
+
+  @Test
   void releaseRefusesWhenAnOperatorMovedTheWatermarkSinceAndLeavesIt() {
     client("c", "contain", false);
     responder.respond(finding("c", T));
