@@ -72,7 +72,8 @@ class ContainmentCommandIT {
     json.put("iam_roles", List.of("arn:aws:iam::123456789012:role/" + clientId));
     json.put("anomaly_response", "contain");
     new DynamoDbClientRepository(aws.dynamoDb, tables.clients()).save(Clients.parse(json), 0);
-    Clock clock = Clock.systemUTC();
+    // The detector ran 2 s behind the event (its watermark is its own now).
+    Clock clock = Clock.fixed(at.plusSeconds(2), java.time.ZoneOffset.UTC);
     AnomalyResponder.Outcome outcome =
         new AnomalyResponder(
                 new DynamoDbClientRepository(aws.dynamoDb, tables.clients()),
@@ -101,7 +102,7 @@ class ContainmentCommandIT {
 
     assertThat(brokerctl("containment", "list").out())
         .containsPattern(
-            "ct-a\\s+2026-11-30T14:00:00.400Z\\s+rate_spike\\s+2026-11-30T14:00:01Z"
+            "ct-a\\s+2026-11-30T14:00:00.400Z\\s+rate_spike\\s+2026-11-30T14:00:03Z"
                 + "\\s+2026-11-30T09:00:00Z\\s+-")
         .containsPattern("ct-c\\s+2026-11-30T14:05:00Z");
 

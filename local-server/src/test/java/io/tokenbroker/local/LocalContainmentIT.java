@@ -64,11 +64,21 @@ class LocalContainmentIT {
     json.put("anomaly_response", "contain");
     clients.save(ClientJson.fromJson(json, demo.version()), demo.version());
 
+    // The shipped rules judge a spike only once they have learnt the client (an hour of windows).
+    io.tokenbroker.adapters.dynamodb.DynamoDbBaselines baselines =
+        new io.tokenbroker.adapters.dynamodb.DynamoDbBaselines(
+            adapters.dynamoDb(), broker.tables().detector());
+    long stored =
+        baselines
+            .find(LocalDemo.CLIENT_ID)
+            .map(io.tokenbroker.detection.ClientBaseline::version)
+            .orElse(0L);
+    assertThat(baselines.save(learnt(LocalDemo.CLIENT_ID, stored, Instant.now()))).isTrue();
     String earlier = LocalAuthorizerFlowIT.demoToken(broker, "demo:read");
     assertThat(LocalAuthorizerFlowIT.call(broker, "GET", "/demo/x", earlier).statusCode())
         .isEqualTo(200);
     Instant burst = Instant.now();
-    // The shipped rules: 30 issuances within a 5-minute window is a spike for a new baseline; 61
+    // The shipped rules: 30 issuances within a 5-minute window is a spike for a quiet client; 61
     // put 30 in one window even if the burst straddles a window's end.
     for (int i = 0; i < 60; i++) {
       LocalAuthorizerFlowIT.demoToken(broker, "demo:read");
@@ -130,5 +140,27 @@ class LocalContainmentIT {
       last = probe.get();
     }
     return last;
+  }
+
+  /**
+   * A client the detector has known for two hours, about one token per window, one issuance short
+   * of its learning issuances (so its next one teaches it the network and user agent quietly).
+   */
+  static io.tokenbroker.detection.ClientBaseline learnt(
+      String clientId, long version, Instant now) {
+    long window = 300;
+    return new io.tokenbroker.detection.ClientBaseline(
+        clientId,
+        version,
+        Instant.ofEpochSecond((now.getEpochSecond() / window - 12) * window),
+        1,
+        1.0,
+        2.0,
+        24,
+        19,
+        java.util.List.of(),
+        java.util.List.of(),
+        java.util.List.of(),
+        Map.of());
   }
 }

@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Applies the {@link DetectionRules} to one event against the client's {@link ClientBaseline} and
@@ -18,6 +20,9 @@ import java.util.Optional;
 public final class AnomalyDetector {
 
   private static final int SAVE_ATTEMPTS = 5;
+
+  /** Prefix of a reported (token, network) mismatch among the window's counts; no reason has it. */
+  private static final String MISMATCH_SEEN = "mismatch ";
 
   private final DetectionRules rules;
   private final Baselines baselines;
@@ -35,28 +40,54 @@ public final class AnomalyDetector {
    * @throws ServiceFailure (retryable) when a store fails or concurrent writers keep winning
    */
   public List<Finding> observe(DetectionEvent event) {
+    return observe(event, findings -> {});
+  }
+
+  /**
+   * Evaluates the event, hands its findings to {@code respond}, and only then saves the baseline:
+   * if the response throws, the baseline is left as it was and the retried event produces the same
+   * findings (each rule fires on an exact crossing that a saved baseline would have passed).
+   *
+   * @throws ServiceFailure (retryable) when a store fails or concurrent writers keep winning
+   */
+  public List<Finding> observe(DetectionEvent event, Consumer<List<Finding>> respond) {
     return switch (event) {
-      case DetectionEvent.Used used -> used(used);
+      case DetectionEvent.Used used -> used(used, respond);
       case DetectionEvent.Refused refused ->
-          refused.clientId().isEmpty() ? List.of() : withBaseline(event);
-      case DetectionEvent.Issued issued -> withBaseline(issued);
+          refused.clientId().isEmpty()
+              ? List.of()
+              : withBaseline(event, baseline -> refused(baseline, refused), respond);
+      case DetectionEvent.Issued issued ->
+          withBaseline(event, baseline -> issued(baseline, issued), respond);
     };
   }
 
-  private List<Finding> withBaseline(DetectionEvent event) {
+  private List<Finding> withBaseline(
+      DetectionEvent event,
+      Function<ClientBaseline, List<Finding>> evaluate,
+      Consumer<List<Finding>> respond) {
     String clientId = event.clientId().orElseThrow();
+    List<Finding> answered = new ArrayList<>();
     for (int attempt = 0; attempt < SAVE_ATTEMPTS; attempt++) {
       ClientBaseline baseline =
           baselines.find(clientId).orElseGet(() -> ClientBaseline.fresh(clientId));
-      baseline.advanceTo(event.at(), rules.window(), rules.smoothing() > 0 ? rules.smoothing() : 1);
-      List<Finding> findings =
-          switch (event) {
-            case DetectionEvent.Issued issued -> issued(baseline, issued);
-            case DetectionEvent.Refused refused -> refused(baseline, refused);
-            case DetectionEvent.Used used -> throw new IllegalStateException("no baseline");
-          };
+      baseline.advanceTo(
+          event.at(),
+          rules.window(),
+          rules.smoothing() > 0 ? rules.smoothing() : 1,
+          rules.spikePeakDecay());
+      List<Finding> findings = evaluate.apply(baseline);
+      // After losing a race, answer only what the first evaluation did not already answer.
+      List<Finding> fresh =
+          findings.stream()
+              .filter(f -> answered.stream().noneMatch(a -> a.rule() == f.rule()))
+              .toList();
+      if (!fresh.isEmpty()) {
+        respond.accept(fresh);
+        answered.addAll(fresh);
+      }
       if (baselines.save(baseline)) {
-        return findings;
+        return answered;
       }
     }
     throw new ServiceFailure(
@@ -67,8 +98,13 @@ public final class AnomalyDetector {
     List<Finding> findings = new ArrayList<>();
     boolean learnt = baseline.issuances() >= rules.learningIssuances();
     int count = baseline.countIssuance();
-    if (rules.enabled(Rule.RATE_SPIKE)) {
-      double threshold = Math.max(rules.spikeMinimum(), rules.spikeFactor() * baseline.average());
+    // A spike needs a normal to stand out from: the client's learning issuances and windows.
+    boolean spikeLearnt = learnt && baseline.windowsSeen() >= rules.spikeLearningWindows();
+    if (rules.enabled(Rule.RATE_SPIKE) && spikeLearnt) {
+      double threshold =
+          Math.max(
+              Math.max(rules.spikeMinimum(), rules.spikeFactor() * baseline.average()),
+              rules.spikePeakMargin() * baseline.peak());
       int fireAt = (int) Math.ceil(threshold);
       if (count == Math.max(fireAt, 1)) {
         findings.add(
@@ -81,7 +117,9 @@ public final class AnomalyDetector {
                     "window_seconds",
                     Long.toString(rules.window().toSeconds()),
                     "rolling_average",
-                    "%.1f".formatted(baseline.average()))));
+                    "%.1f".formatted(baseline.average()),
+                    "peak_window",
+                    "%.1f".formatted(baseline.peak()))));
       }
     }
     Optional<String> network = Networks.of(event.sourceIp());
@@ -160,7 +198,24 @@ public final class AnomalyDetector {
                 Networks.of(event.sourceIp()).orElse("unknown"))));
   }
 
-  private List<Finding> used(DetectionEvent.Used event) {
+  /**
+   * A use from another network than the issuance's; once per (token, network) and window: the
+   * baseline remembers which it has reported (beside the window's refusal counts, cleared with
+   * them), so one token in use does not alert on every authorizer decision. Uses from the
+   * issuance's own network cost no baseline read or write.
+   */
+  private List<Finding> used(DetectionEvent.Used event, Consumer<List<Finding>> respond) {
+    List<Finding> mismatch = mismatch(event);
+    if (mismatch.isEmpty()) {
+      return mismatch;
+    }
+    String seen =
+        MISMATCH_SEEN + event.jti() + " " + mismatch.getFirst().evidence().get("used_from_network");
+    return withBaseline(
+        event, baseline -> baseline.countRefusal(seen) == 1 ? mismatch : List.of(), respond);
+  }
+
+  private List<Finding> mismatch(DetectionEvent.Used event) {
     if (!rules.enabled(Rule.NETWORK_MISMATCH)) {
       return List.of();
     }

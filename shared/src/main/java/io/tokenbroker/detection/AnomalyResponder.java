@@ -19,13 +19,16 @@ import java.util.Optional;
 /**
  * Answers a {@link Finding} by the client's response policy: always an {@link
  * AlertKind#ANOMALY_DETECTED} alert with the evidence; for a client set to {@code contain} (never a
- * decoy, and only for rules allowed to contain) also its tokens issued until the event revoked by
- * watermark, within the per-client cool-down and the broker-wide cap ({@link
- * AlertKind#CONTAINMENT_WITHHELD} when they stop it). Each containment is recorded in the ledger
- * and the operator audit ({@code containment.apply}) so an operator can release it.
+ * decoy, and only for rules allowed to contain) also its tokens issued until now (the later of the
+ * event and the detector's clock) revoked by watermark, within the per-client cool-down and the
+ * broker-wide cap ({@link AlertKind#CONTAINMENT_WITHHELD} when they stop it). Each containment is
+ * recorded in the ledger and the operator audit ({@code containment.apply}) so an operator can
+ * release it.
  *
- * <p>Safe to repeat for one finding (a redelivered stream batch): a containment already recorded
- * for the same event is applied again (revocation is idempotent) without taking another slot.
+ * <p>Safe to repeat for one finding (a retried event): the steps run in the order ledger record,
+ * revocation, audit, alerts, and a containment already recorded for the same event (and not
+ * released) is applied again with its recorded watermark, without taking another slot and without
+ * being held back by its own cool-down.
  */
 public final class AnomalyResponder {
 
@@ -40,6 +43,7 @@ public final class AnomalyResponder {
   private final SecurityAlerts alerts;
   private final AuditTrail audit;
   private final ContainmentSettings settings;
+  private final Clock clock;
 
   public AnomalyResponder(
       ClientRepository clients,
@@ -55,6 +59,7 @@ public final class AnomalyResponder {
     this.alerts = alerts;
     this.audit = new AuditTrail(audit, ACTOR, clock);
     this.settings = settings;
+    this.clock = clock;
   }
 
   /** What was done about a finding. */
@@ -80,8 +85,11 @@ public final class AnomalyResponder {
     }
     Optional<Containment> latest = ledger.latest(finding.clientId());
     boolean redelivered =
-        latest.filter(c -> c.containedAt().equals(finding.at())).isPresent()
-            && latest.get().rule().equals(finding.rule().ruleName());
+        latest
+            .filter(c -> c.containedAt().equals(finding.at()))
+            .filter(c -> c.rule().equals(finding.rule().ruleName()))
+            .filter(c -> c.releasedAt().isEmpty())
+            .isPresent();
     // Read before taking a slot: a store failing here must not use up the cap on each retry.
     Optional<Instant> before =
         redelivered ? Optional.empty() : revocations.clientWatermark(finding.clientId());
@@ -95,11 +103,13 @@ public final class AnomalyResponder {
         return withheld(finding, "cap", Outcome.WITHHELD_CAP);
       }
     }
-    Instant watermark = finding.at().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
-    Containment containment = redelivered ? latest.get() : contain(finding, watermark, before);
+    Containment containment =
+        redelivered ? latest.get() : contain(finding, watermarkFor(finding), before);
     if (containment == null) {
       return withheld(finding, "cool_down", Outcome.WITHHELD_COOL_DOWN);
     }
+    // A redelivery re-applies what was recorded, so every try revokes the same tokens.
+    Instant watermark = containment.watermarkAfter();
     audit.perform(
         ACTOR,
         APPLY,
@@ -113,6 +123,17 @@ public final class AnomalyResponder {
     alerts.raise(
         alert(AlertKind.CLIENT_CONTAINED, finding, Map.of("revoked_before", watermark.toString())));
     return Outcome.CONTAINED;
+  }
+
+  /**
+   * Until the later of the event and the detector's now, rounded up to the next second: tokens
+   * minted while the detector lagged behind the event (batching, retries, a backlog) are revoked
+   * too. The rules keep judging by event time.
+   */
+  private Instant watermarkFor(Finding finding) {
+    Instant event = finding.at().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+    Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+    return event.isAfter(now) ? event : now;
   }
 
   /** Records the containment; null if another container recorded one within the cool-down. */

@@ -24,6 +24,7 @@ public final class ClientBaseline {
   private Instant windowStart;
   private int windowCount;
   private double average;
+  private double peak;
   private long windowsSeen;
   private long issuances;
   private final List<String> networks;
@@ -43,11 +44,44 @@ public final class ClientBaseline {
       List<String> userAgents,
       List<String> audiences,
       Map<String, Integer> refusals) {
+    this(
+        clientId,
+        version,
+        windowStart,
+        windowCount,
+        average,
+        0,
+        windowsSeen,
+        issuances,
+        networks,
+        userAgents,
+        audiences,
+        refusals);
+  }
+
+  /**
+   * With {@code peak}: the busiest closed window, decaying slowly, a floor under the spike
+   * threshold that the fast rolling average cannot lower (a periodic burst stays normal).
+   */
+  public ClientBaseline(
+      String clientId,
+      long version,
+      Instant windowStart,
+      int windowCount,
+      double average,
+      double peak,
+      long windowsSeen,
+      long issuances,
+      List<String> networks,
+      List<String> userAgents,
+      List<String> audiences,
+      Map<String, Integer> refusals) {
     this.clientId = Objects.requireNonNull(clientId, "clientId");
     this.version = version;
     this.windowStart = Objects.requireNonNull(windowStart, "windowStart");
     this.windowCount = windowCount;
     this.average = average;
+    this.peak = peak;
     this.windowsSeen = windowsSeen;
     this.issuances = issuances;
     this.networks = new ArrayList<>(networks);
@@ -67,7 +101,7 @@ public final class ClientBaseline {
    * after it lowers the average. An event older than the current window counts in the current one
    * (stream records of one client can arrive slightly out of order).
    */
-  void advanceTo(Instant at, Duration window, double smoothing) {
+  void advanceTo(Instant at, Duration window, double smoothing, double peakDecay) {
     long size = window.toSeconds();
     Instant start = Instant.ofEpochSecond(Math.floorDiv(at.getEpochSecond(), size) * size);
     if (!start.isAfter(windowStart)) {
@@ -78,6 +112,9 @@ public final class ClientBaseline {
       average = average * (1 - smoothing) + windowCount * smoothing;
       // Empty windows after it; past a few hundred the average is zero anyway.
       average *= Math.pow(1 - smoothing, Math.min(closed - 1, 10_000));
+      peak =
+          Math.max(peak * peakDecay, windowCount)
+              * Math.pow(peakDecay, Math.min(closed - 1, 1_000_000));
       windowsSeen += closed;
     }
     windowStart = start;
@@ -122,6 +159,10 @@ public final class ClientBaseline {
 
   public double average() {
     return average;
+  }
+
+  public double peak() {
+    return peak;
   }
 
   public long windowsSeen() {

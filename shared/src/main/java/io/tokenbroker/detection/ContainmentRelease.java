@@ -62,8 +62,12 @@ public final class ContainmentRelease {
                   .filter(c -> c.releasedAt().isEmpty())
                   .orElseThrow(
                       () -> new OperatorRefusal("client " + clientId + " is not contained"));
-          if (!revocations.restoreClientWatermark(
-              clientId, containment.watermarkAfter(), containment.watermarkBefore())) {
+          // A retry after the watermark was restored but the ledger not marked goes on to mark it.
+          boolean restored =
+              revocations.restoreClientWatermark(
+                      clientId, containment.watermarkAfter(), containment.watermarkBefore())
+                  || revocations.clientWatermark(clientId).equals(containment.watermarkBefore());
+          if (!restored) {
             throw new OperatorRefusal(
                 "client "
                     + clientId
@@ -71,7 +75,11 @@ public final class ContainmentRelease {
                     + " is");
           }
           Containment released = containment.released(clock.instant());
-          ledger.release(clientId, containment.containedAt(), released.releasedAt().orElseThrow());
+          if (!ledger.release(
+              clientId, containment.containedAt(), released.releasedAt().orElseThrow())) {
+            throw new OperatorRefusal(
+                "client " + clientId + "'s containment was released or replaced meanwhile");
+          }
           return released;
         },
         c ->

@@ -25,13 +25,19 @@ public final class Detection {
    * Observes the event and answers its findings.
    *
    * @throws io.tokenbroker.errors.ServiceFailure when a store or the alert delivery fails; the
-   *     caller retries the event (every step is safe to repeat)
+   *     caller retries the event: the baseline is saved only after the response, and the
+   *     responder's steps are idempotent for one finding
    */
   public List<AnomalyResponder.Outcome> observe(DetectionEvent event) {
     List<AnomalyResponder.Outcome> outcomes = new ArrayList<>();
-    for (Finding finding : detector.observe(event)) {
-      outcomes.add(responder.respond(finding));
-    }
+    // Responds before the baseline is saved: a failed response is retried with the same findings.
+    detector.observe(
+        event,
+        findings -> {
+          for (Finding finding : findings) {
+            outcomes.add(responder.respond(finding));
+          }
+        });
     return outcomes;
   }
 

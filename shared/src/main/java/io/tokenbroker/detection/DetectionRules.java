@@ -19,7 +19,10 @@ import java.util.Set;
  * rule says whether its finding may contain a client ({@code contain}); the client's own response
  * policy decides whether it does. Rules that count refusals only alert by default: a refusal's
  * client is the one the request claimed, and nobody should be able to contain another's client by
- * sending bad requests in its name.
+ * sending bad requests in its name. {@code network_mismatch} ships alert-only too: a token used
+ * from another network than it was issued to is ordinary where the resource API is private (a VPC
+ * endpoint: a private source address) while the token endpoint is public (a NAT's address), where
+ * callers are dual stack (IPv6 at one, IPv4 at the other), or behind NATs in several zones.
  *
  * @param window the counting window for rates and refusals
  * @param learningIssuances issuances a client's baseline needs before "new" rules speak
@@ -28,6 +31,11 @@ import java.util.Set;
  * @param spikeFactor a window is a spike above this many times the client's rolling average
  * @param spikeMinimum and above this many issuances (a quiet client's few are never a spike)
  * @param smoothing weight of the newest window in the rolling average (0-1)
+ * @param spikeLearningWindows windows a client's baseline must have seen (with {@code
+ *     learningIssuances} issuances) before a spike is judged: a new client has no normal yet
+ * @param spikePeakMargin a window is a spike only above this many times the client's peak window
+ *     too (0: off), so a periodic burst (an hourly cron) stays normal after the average decays
+ * @param spikePeakDecay the peak's factor per window (close to 1: it forgets over days)
  * @param newNetworkAuthMethods the authentication methods whose clients must keep their networks
  * @param thresholds refusals within a window that fire each refusal rule
  */
@@ -39,6 +47,9 @@ public record DetectionRules(
     double spikeFactor,
     int spikeMinimum,
     double smoothing,
+    int spikeLearningWindows,
+    double spikePeakMargin,
+    double spikePeakDecay,
     Set<String> newNetworkAuthMethods,
     Map<Rule, Integer> thresholds) {
 
@@ -125,6 +136,9 @@ public record DetectionRules(
       double factor = 0;
       int minimum = 0;
       double smoothing = 0;
+      int learningWindows = 0;
+      double peakMargin = 0;
+      double peakDecay = 1;
       Set<String> authMethods = Set.of();
       for (Map.Entry<String, Object> entry : ruleObjects.entrySet()) {
         Rule rule =
@@ -140,10 +154,29 @@ public record DetectionRules(
         rules.put(rule, JSONObjectUtils.getBoolean(body, "contain"));
         switch (rule) {
           case RATE_SPIKE -> {
-            only(body, at, "contain", "factor", "minimum", "smoothing");
+            only(
+                body,
+                at,
+                "contain",
+                "factor",
+                "minimum",
+                "smoothing",
+                "learning_windows",
+                "peak_margin",
+                "peak_decay");
             factor = number(body, at + "factor", 1.5, 1000);
             minimum = (int) number(body, at + "minimum", 1, 1_000_000);
             smoothing = number(body, at + "smoothing", 0.01, 1);
+            // Optional: without them a spike is judged from the first window, on the average.
+            if (body.containsKey("learning_windows")) {
+              learningWindows = (int) number(body, at + "learning_windows", 0, 100_000);
+            }
+            if (body.containsKey("peak_margin")) {
+              peakMargin = number(body, at + "peak_margin", 0, 1000);
+            }
+            if (body.containsKey("peak_decay")) {
+              peakDecay = number(body, at + "peak_decay", 0.5, 1);
+            }
           }
           case NEW_NETWORK -> {
             only(body, at, "contain", "auth_methods");
@@ -168,6 +201,9 @@ public record DetectionRules(
           factor,
           minimum,
           smoothing,
+          learningWindows,
+          peakMargin,
+          peakDecay,
           authMethods,
           thresholds);
     } catch (ParseException e) {

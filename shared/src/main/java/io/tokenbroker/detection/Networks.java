@@ -11,12 +11,22 @@ import java.util.Optional;
  */
 public final class Networks {
 
+  private static final java.util.regex.Pattern IPV4 =
+      java.util.regex.Pattern.compile(
+          "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+  private static final java.util.regex.Pattern IPV6 =
+      java.util.regex.Pattern.compile("[0-9A-Fa-f:.]{2,45}");
+
   private Networks() {}
 
   /** The address's network ({@code 203.0.113.0/24}, {@code 2001:db8:1::/48}), if it is an IP. */
   public static Optional<String> of(String address) {
-    if (address == null || address.isEmpty() || !address.matches("[0-9A-Fa-f:.]+")) {
-      return Optional.empty(); // only literals: never a name lookup
+    // Only literals, so getByName never resolves a name (hex letters alone, "cafe", are one):
+    // four dotted decimal octets, or an address with a colon (IPv6).
+    if (address == null
+        || !(IPV4.matcher(address).matches()
+            || (address.indexOf(':') >= 0 && IPV6.matcher(address).matches()))) {
+      return Optional.empty();
     }
     try {
       byte[] bytes = InetAddress.getByName(address).getAddress();

@@ -54,6 +54,13 @@ class AnomalyDetectorSequencesTest {
     assertThat(run("normal-diurnal.csv.gz")).isEmpty();
   }
 
+  @Test
+  void staysQuietOnAnHourlyCronFleetsBurstsOnceItHasLearntThem() {
+    assertThat(RecordedSequence.load("hourly-cron.csv.gz").lines()).hasSize(48 * 40);
+
+    assertThat(run("hourly-cron.csv.gz")).isEmpty();
+  }
+
   @ParameterizedTest
   @CsvSource({
     "rate-spike.csv.gz, RATE_SPIKE, 60",

@@ -78,12 +78,13 @@ class AnomalyResponderTest {
   }
 
   @Test
-  void containsAContainClientByWatermarkAtTheEventAndAuditsIt() {
+  void containsAContainClientByWatermarkUntilTheDetectorsNowAndAuditsIt() {
     client("c", "contain", false);
 
     assertThat(responder.respond(finding("c", T))).isEqualTo(Outcome.CONTAINED);
 
-    Instant watermark = Instant.parse("2026-11-30T14:00:01Z");
+    // The detector runs 5 s behind the event: tokens minted in between are revoked too.
+    Instant watermark = Instant.parse("2026-11-30T14:00:06Z");
     assertThat(revocations.clientWatermark("c")).contains(watermark);
     assertThat(alerts.alerts())
         .extracting(a -> a.kind())
@@ -99,6 +100,15 @@ class AnomalyResponderTest {
               assertThat(c.watermarkBefore()).isEmpty();
               assertThat(c.watermarkAfter()).isEqualTo(watermark);
             });
+  }
+
+  @Test
+  void aFindingFromTheDetectorsFutureIsContainedUntilItsEvent() {
+    client("c", "contain", false);
+
+    responder.respond(finding("c", Instant.parse("2026-11-30T14:00:09.5Z")));
+
+    assertThat(revocations.clientWatermark("c")).contains(Instant.parse("2026-11-30T14:00:10Z"));
   }
 
   @Test
@@ -176,12 +186,17 @@ class AnomalyResponderTest {
   @Test
   void aRedeliveredFindingIsAppliedAgainWithoutTakingAnotherSlot() {
     client("c", "contain", false);
-    revocations.failing(true);
+    // Fails after the ledger recorded it and took the slot: the audit intent, then the revocation.
+    audit.failing(true);
     Assertions.assertThatThrownBy(() -> responder.respond(finding("c", T)));
-    revocations.failing(false);
+    audit.failing(false);
+    assertThat(ledger.latest("c")).isPresent();
+    assertThat(revocations.clientWatermark("c")).isEmpty();
 
     assertThat(responder.respond(finding("c", T))).isEqualTo(Outcome.CONTAINED);
-    assertThat(revocations.clientWatermark("c")).isPresent();
+    assertThat(revocations.clientWatermark("c"))
+        .contains(ledger.latest("c").orElseThrow().watermarkAfter());
+    // Neither the cool-down nor the cap counted the first try again: two more fit in a cap of 3.
     client("x", "contain", false);
     client("y", "contain", false);
     assertThat(responder.respond(finding("x", T))).isEqualTo(Outcome.CONTAINED);
@@ -205,6 +220,24 @@ class AnomalyResponderTest {
     Assertions.assertThatThrownBy(() -> release.release("op", "c"))
         .isInstanceOf(OperatorRefusal.class)
         .hasMessageContaining("not contained");
+  }
+
+  @Test
+  void aReleaseRetriedAfterTheWatermarkWasRestoredFinishesMarkingTheLedger() {
+    client("c", "contain", false);
+    Instant operatorEarlier = Instant.parse("2026-11-30T10:00:00Z");
+    revocations.revokeClientTokensBefore("c", operatorEarlier, T.plus(Duration.ofDays(2)));
+    responder.respond(finding("c", T));
+    Containment contained = ledger.latest("c").orElseThrow();
+    // The first try restored the watermark, then failed before marking the ledger.
+    revocations.restoreClientWatermark(
+        "c", contained.watermarkAfter(), contained.watermarkBefore());
+
+    Containment released = release.release("op", "c");
+
+    assertThat(released.releasedAt()).isPresent();
+    assertThat(ledger.latest("c").orElseThrow().releasedAt()).isPresent();
+    assertThat(revocations.clientWatermark("c")).contains(operatorEarlier);
   }
 
   @Test

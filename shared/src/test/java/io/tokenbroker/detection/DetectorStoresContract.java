@@ -39,6 +39,7 @@ public abstract class DetectorStoresContract {
             Instant.parse("2026-11-30T14:00:00Z"),
             7,
             12.5,
+            38.25, // the peak window
             40,
             500,
             List.of("10.1.2.0/24", "2001:db8:1::/48"),

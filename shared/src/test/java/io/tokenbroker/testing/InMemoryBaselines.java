@@ -36,6 +36,7 @@ public final class InMemoryBaselines implements Baselines {
         b.windowStart(),
         b.windowCount(),
         b.average(),
+        b.peak(),
         b.windowsSeen(),
         b.issuances(),
         new ArrayList<>(b.networks()),

@@ -42,22 +42,37 @@ public final class DetectorInputs {
     record Forward(SecurityAlert alert) implements Input {}
   }
 
+  /**
+   * One record of a DynamoDB Streams batch: its {@code SequenceNumber} (what a partial batch
+   * response names) and its input, if it is an issuance.
+   */
+  public record StreamRecord(String sequenceNumber, Optional<Input> input) {}
+
   /** The issuances in a DynamoDB Streams batch (INSERTs with their NEW_IMAGE). */
   public static List<Input> fromStream(Map<String, Object> event) throws ParseException {
     List<Input> inputs = new ArrayList<>();
-    for (Map<String, Object> record : objects(event, "Records")) {
-      if (!"INSERT".equals(record.get("eventName"))) {
-        continue;
-      }
-      Map<String, Object> dynamodb = JSONObjectUtils.getJSONObject(record, "dynamodb");
-      Map<String, Object> image =
-          dynamodb == null ? null : JSONObjectUtils.getJSONObject(dynamodb, "NewImage");
-      if (image == null) {
-        continue;
-      }
-      issued(image).ifPresent(e -> inputs.add(new Input.Observe(e)));
+    for (StreamRecord record : streamRecords(event)) {
+      record.input().ifPresent(inputs::add);
     }
     return inputs;
+  }
+
+  /** Every record of a DynamoDB Streams batch, in order, with its sequence number. */
+  public static List<StreamRecord> streamRecords(Map<String, Object> event) throws ParseException {
+    List<StreamRecord> records = new ArrayList<>();
+    for (Map<String, Object> record : objects(event, "Records")) {
+      Map<String, Object> dynamodb = JSONObjectUtils.getJSONObject(record, "dynamodb");
+      String sequence =
+          dynamodb != null && dynamodb.get("SequenceNumber") instanceof String s ? s : "";
+      Map<String, Object> image =
+          dynamodb == null ? null : JSONObjectUtils.getJSONObject(dynamodb, "NewImage");
+      Optional<Input> input =
+          !"INSERT".equals(record.get("eventName")) || image == null
+              ? Optional.empty()
+              : issued(image).map(Input.Observe::new);
+      records.add(new StreamRecord(sequence, input));
+    }
+    return records;
   }
 
   private static Optional<DetectionEvent> issued(Map<String, Object> image) {

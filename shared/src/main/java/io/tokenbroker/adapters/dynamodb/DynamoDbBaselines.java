@@ -65,6 +65,7 @@ public final class DynamoDbBaselines implements Baselines {
               Instant.ofEpochSecond(JSONObjectUtils.getLong(s, "window_start")),
               JSONObjectUtils.getInt(s, "window_count"),
               ((Number) s.get("average")).doubleValue(),
+              s.get("peak") instanceof Number peak ? peak.doubleValue() : 0,
               JSONObjectUtils.getLong(s, "windows_seen"),
               JSONObjectUtils.getLong(s, "issuances"),
               JSONObjectUtils.getStringList(s, "networks"),
@@ -82,6 +83,7 @@ public final class DynamoDbBaselines implements Baselines {
     state.put("window_start", b.windowStart().getEpochSecond());
     state.put("window_count", b.windowCount());
     state.put("average", b.average());
+    state.put("peak", b.peak());
     state.put("windows_seen", b.windowsSeen());
     state.put("issuances", b.issuances());
     state.put("networks", List.copyOf(b.networks()));

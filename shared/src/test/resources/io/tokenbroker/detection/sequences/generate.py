@@ -109,3 +109,11 @@ s.used(START + dt.timedelta(hours=1, seconds=3), "orders-iam", jti, "10.1.2.16")
 s.used(START + dt.timedelta(hours=1, seconds=40), "orders-iam", jti, "203.0.113.9",
        mark="fires")
 s.write("network-mismatch.csv.gz", compress=True)
+
+# An hourly cron fleet: 40 tokens in the first minute of every hour for two days, nothing else.
+# Normal for it: no rule may fire once the detector has learnt it (its first hour).
+s = Seq(7)
+for h in range(48):
+    for i in range(40):
+        s.issued(START + dt.timedelta(hours=h, milliseconds=1500 * i), "orders-cron", HOME[i % 4])
+s.write("hourly-cron.csv.gz", compress=True)

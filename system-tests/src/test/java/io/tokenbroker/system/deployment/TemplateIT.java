@@ -1087,4 +1087,28 @@ class TemplateIT {
         .findFirst()
         .orElseThrow(() -> new AssertionError("no table keyed by " + schema));
   }
+
+  /**
+   * The detector names its first failed stream record (a partial batch response), so the records
+   * before it are not observed and counted twice on a retry.
+   */
+  @Test
+  void theDetectorsStreamMappingReportsPartialBatchFailures() {
+    Map<String, Object> mapping =
+        template().ofType("AWS::Lambda::EventSourceMapping").get("IssuancesStreamToDetector");
+    assertThat(mapping).as("IssuancesStreamToDetector").isNotNull();
+    assertThat(mapping).containsEntry("FunctionResponseTypes", List.of("ReportBatchItemFailures"));
+  }
+
+  /** The log-subscription path (asynchronous invocations) ends in the detector's queue too. */
+  @Test
+  void theDetectorsAsynchronousInvocationsEndInItsDeadLetterQueue() {
+    Map<String, Object> config =
+        template().ofType("AWS::Lambda::EventInvokeConfig").get("AnomalyDetectorInvokeConfig");
+    assertThat(config).as("AnomalyDetectorInvokeConfig").isNotNull();
+    assertThat(config).containsEntry("MaximumRetryAttempts", 2L);
+    assertThat(String.valueOf(config.get("DestinationConfig")))
+        .contains("AnomalyDetectorDeadLetterQueue");
+    assertThat(String.valueOf(config.get("FunctionName"))).contains("AnomalyDetectorFunction");
+  }
 }

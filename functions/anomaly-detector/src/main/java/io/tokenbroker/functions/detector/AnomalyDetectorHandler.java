@@ -2,6 +2,7 @@ package io.tokenbroker.functions.detector;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.nimbusds.jose.util.JSONObjectUtils;
 import io.tokenbroker.adapters.aws.AwsClients;
 import io.tokenbroker.adapters.aws.AwsSettings;
 import io.tokenbroker.adapters.aws.ClientTimeouts;
@@ -14,6 +15,7 @@ import io.tokenbroker.adapters.telemetry.LoggedSecurityAlerts;
 import io.tokenbroker.adapters.wiring.DetectorWiring;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.detection.Detection;
+import io.tokenbroker.errors.ServiceFailure;
 import io.tokenbroker.telemetry.Telemetry;
 import io.tokenbroker.telemetry.TelemetryEvent;
 import java.io.IOException;
@@ -29,9 +31,10 @@ import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
  * The anomaly detector: a batch of the issuances table's stream, or a CloudWatch Logs subscription
- * batch of the token and authorizer functions' lines. Each input goes through {@link Detection}; a
- * failure fails the batch (the event source mapping retries it, halving it on each error, then
- * sends it to the on-failure queue). Every step is safe to repeat.
+ * batch of the token and authorizer functions' lines. Each input goes through {@link Detection}. A
+ * stream batch answers with a partial batch response naming its first failed record (the mapping
+ * retries from there, then sends it to the on-failure queue); a failed log batch fails the
+ * invocation (Lambda retries it twice, then sends it to the on-failure destination).
  */
 public final class AnomalyDetectorHandler implements RequestStreamHandler {
 
@@ -80,33 +83,81 @@ public final class AnomalyDetectorHandler implements RequestStreamHandler {
 
   /** One batch; its lines carry the invocation's ids ({@link InvocationScope}). */
   private void detect(InputStream in, OutputStream out) throws IOException {
+    Map<String, Object> event;
     List<Input> inputs;
+    List<DetectorInputs.StreamRecord> records;
     try {
-      Map<String, Object> event = BoundedEventReader.readJson(in);
-      inputs =
-          event.containsKey("awslogs")
-              ? DetectorInputs.fromSubscription(event)
-              : DetectorInputs.fromStream(event);
+      event = BoundedEventReader.readJson(in);
+      records = event.containsKey("awslogs") ? null : DetectorInputs.streamRecords(event);
+      inputs = records == null ? DetectorInputs.fromSubscription(event) : List.of();
     } catch (ParseException e) {
       // Not a batch it can ever read: retrying would not help.
       telemetry.emit(TelemetryEvent.error("detector.unreadable").with("detail", e.getMessage()));
       out.write("{\"read\":0}".getBytes(StandardCharsets.UTF_8));
       return;
     }
+    if (records != null) {
+      stream(records, out);
+      return;
+    }
+    // A log batch is all or nothing: Lambda retries the asynchronous invocation, then sends it to
+    // the on-failure destination.
     int findings = 0;
     for (Input input : inputs) {
-      switch (input) {
-        case Input.Observe observe -> findings += detection.observe(observe.event()).size();
-        case Input.Forward forward -> detection.forward(forward.alert());
-      }
+      findings += apply(input);
     }
-    telemetry.emit(
-        TelemetryEvent.info("detector.batch")
-            .with("inputs", inputs.size())
-            .with("findings", findings)
-            .count("DetectorFindings"));
+    batch(inputs.size(), findings);
     out.write(
         ("{\"read\":" + inputs.size() + ",\"findings\":" + findings + "}")
             .getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * A stream batch, record by record; on a failure, a partial batch response naming the failed
+   * record, so the event source mapping retries from there and the records before it (already
+   * counted in baselines) are not observed again.
+   */
+  private void stream(List<DetectorInputs.StreamRecord> records, OutputStream out)
+      throws IOException {
+    int findings = 0;
+    int done = 0;
+    String failed = null;
+    for (DetectorInputs.StreamRecord record : records) {
+      try {
+        if (record.input().isPresent()) {
+          findings += apply(record.input().get());
+        }
+        done++;
+      } catch (ServiceFailure e) {
+        telemetry.emit(
+            TelemetryEvent.warn("detector.retry")
+                .with("dependency", e.dependency())
+                .with("done", done));
+        failed = record.sequenceNumber();
+        break;
+      }
+    }
+    batch(done, findings);
+    String failures =
+        failed == null ? "" : JSONObjectUtils.toJSONString(Map.of("itemIdentifier", failed));
+    out.write(("{\"batchItemFailures\":[" + failures + "]}").getBytes(StandardCharsets.UTF_8));
+  }
+
+  private int apply(Input input) {
+    return switch (input) {
+      case Input.Observe observe -> detection.observe(observe.event()).size();
+      case Input.Forward forward -> {
+        detection.forward(forward.alert());
+        yield 0;
+      }
+    };
+  }
+
+  private void batch(int inputs, int findings) {
+    telemetry.emit(
+        TelemetryEvent.info("detector.batch")
+            .with("inputs", inputs)
+            .with("findings", findings)
+            .count("DetectorFindings"));
   }
 }

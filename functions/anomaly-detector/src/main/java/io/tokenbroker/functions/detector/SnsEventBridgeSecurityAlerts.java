@@ -56,16 +56,7 @@ public final class SnsEventBridgeSecurityAlerts implements SecurityAlerts {
   private void deliver(SecurityAlert alert) {
     String detail = JSONObjectUtils.toJSONString(detail(alert));
     try {
-      sns.publish(
-          r ->
-              r.topicArn(topicArn)
-                  .subject(
-                      ("token-broker "
-                              + alert.kind().eventName()
-                              + " "
-                              + alert.clientId().orElse(""))
-                          .strip())
-                  .message(detail));
+      sns.publish(r -> r.topicArn(topicArn).subject(subject(alert)).message(detail));
     } catch (SdkException e) {
       throw new ServiceFailure("sns", "Publish security alert", true, e);
     }
@@ -101,5 +92,22 @@ public final class SnsEventBridgeSecurityAlerts implements SecurityAlerts {
     detail.put("occurred_at", alert.occurredAt().toString());
     detail.put("evidence", new LinkedHashMap<>(alert.evidence()));
     return detail;
+  }
+
+  /** SNS's limit: fewer than 100 characters, ASCII, no line breaks or control characters. */
+  private static final int MAX_SUBJECT = 99;
+
+  /**
+   * The kind and as much of the client id as fits (the whole id is in the message): printable ASCII
+   * only, under SNS's limit, so a long or odd client id never makes the delivery fail.
+   */
+  static String subject(SecurityAlert alert) {
+    String head = "token-broker " + alert.kind().eventName();
+    String client = alert.clientId().orElse("").replaceAll("[^\\x21-\\x7e]", "");
+    if (client.isEmpty()) {
+      return head;
+    }
+    String subject = head + " " + client;
+    return subject.length() <= MAX_SUBJECT ? subject : subject.substring(0, MAX_SUBJECT);
   }
 }
