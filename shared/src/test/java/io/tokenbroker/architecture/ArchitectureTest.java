@@ -51,7 +51,7 @@ class ArchitectureTest {
           Map.entry("verify", Set.of("errors", "identifiers", "jose", "json")),
           Map.entry("clients", Set.of("dpop", "errors", "identifiers", "jose", "json")),
           Map.entry("revocation", Set.of("errors", "jose", "verify")),
-          Map.entry("keys", Set.of("errors", "revocation", "telemetry")),
+          Map.entry("keys", Set.of("errors", "revocation", "telemetry", "verify")),
           Map.entry("discovery", Set.of("dpop", "errors", "keys")),
           Map.entry(
               "auth", Set.of("clients", "discovery", "errors", "identifiers", "jose", "json")),
