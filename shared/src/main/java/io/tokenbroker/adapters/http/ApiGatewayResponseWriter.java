@@ -1,6 +1,5 @@
 package io.tokenbroker.adapters.http;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +18,6 @@ public final class ApiGatewayResponseWriter {
     json.put("headers", response.headers());
     json.put("body", response.body());
     json.put("isBase64Encoded", false);
-    out.write(JSONObjectUtils.toJSONString(json).getBytes(StandardCharsets.UTF_8));
+    out.write(HttpResponse.text(json).getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -2,6 +2,7 @@ package io.tokenbroker.adapters.http;
 
 import io.tokenbroker.errors.RequestRejected;
 import io.tokenbroker.json.Json;
+import io.tokenbroker.json.JsonTree;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +13,8 @@ import java.util.Map;
 /**
  * Reads a Lambda event from its stream as a JSON object, within Lambda's payload size and the JSON
  * depth every caller-supplied document gets; anything beyond is {@code invalid_request} (400). The
- * HTTP functions read their events here; the authorizer reads its event's text here ({@link
+ * HTTP functions read their events here ({@link #readEvent}; {@link #readJson} is the Gson read it
+ * replaced, kept as the reference the differential tests hold both to); the authorizer reads its event's text here ({@link
  * #readText}) and its JSON itself.
  */
 public final class BoundedEventReader {
@@ -36,6 +38,24 @@ public final class BoundedEventReader {
     String text = readUtf8(in, MAX_EVENT_BYTES);
     try {
       return Json.object(text);
+    } catch (Json.TooDeep e) {
+      throw RequestRejected.invalidRequest(HttpReason.EVENT_TOO_DEEP, "request nested too deeply");
+    } catch (ParseException e) {
+      throw RequestRejected.invalidRequest(HttpReason.MALFORMED_EVENT, "malformed request event");
+    }
+  }
+
+  /**
+   * {@link #readJson}'s read without Nimbus's Gson ({@link JsonTree}): the HTTP functions' event
+   * read (issue 13). The same limits and refusals; stricter only where {@link JsonTree} says.
+   *
+   * @throws RequestRejected {@code invalid_request}: {@code event_too_large}, {@code
+   *     event_too_deep} or {@code malformed_event}
+   */
+  public static Map<String, Object> readEvent(InputStream in) throws IOException {
+    String text = readUtf8(in, MAX_EVENT_BYTES);
+    try {
+      return JsonTree.object(text);
     } catch (Json.TooDeep e) {
       throw RequestRejected.invalidRequest(HttpReason.EVENT_TOO_DEEP, "request nested too deeply");
     } catch (ParseException e) {

@@ -1,6 +1,5 @@
 package io.tokenbroker.adapters.http;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.util.Base64;
@@ -9,7 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Typed reads of an event's JSON that both payload versions share; wrong types fail to parse. */
+/**
+ * Typed reads of an event's JSON that both payload versions share; wrong types fail to parse. As
+ * Nimbus's {@code JSONObjectUtils} getters read them (null or absent is absent, any other type
+ * fails), without touching that class: its first use builds Nimbus's Gson.
+ */
 final class EventJson {
 
   private EventJson() {}
@@ -25,16 +28,32 @@ final class EventJson {
     return body.get();
   }
 
+  @SuppressWarnings("unchecked")
   static Map<String, Object> object(Map<String, Object> json, String name) throws ParseException {
     Object value = json.get(name);
     if (value == null) {
       return Map.of();
     }
-    return JSONObjectUtils.getJSONObject(json, name);
+    if (!(value instanceof Map<?, ?> map)) {
+      throw new ParseException("not an object: " + name, 0);
+    }
+    for (Object key : map.keySet()) {
+      if (!(key instanceof String)) {
+        throw new ParseException("not an object: " + name, 0);
+      }
+    }
+    return (Map<String, Object>) map;
   }
 
   static Optional<String> string(Map<String, Object> json, String name) throws ParseException {
-    return Optional.ofNullable(JSONObjectUtils.getString(json, name));
+    Object value = json.get(name);
+    if (value == null) {
+      return Optional.empty();
+    }
+    if (!(value instanceof String string)) {
+      throw new ParseException("not a string: " + name, 0);
+    }
+    return Optional.of(string);
   }
 
   static Map<String, List<String>> singleValues(Map<String, Object> json, String name)

@@ -52,7 +52,7 @@ public final class HttpFunction {
       long started = System.nanoTime();
       HttpRequest request = null;
       try {
-        request = ApiGatewayEvents.parse(BoundedEventReader.readJson(in));
+        request = ApiGatewayEvents.parse(BoundedEventReader.readEvent(in));
         invocation.correlate(request.context().requestId());
         response = logic.apply(request);
       } catch (RuntimeException e) {

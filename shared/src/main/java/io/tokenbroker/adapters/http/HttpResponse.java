@@ -1,6 +1,7 @@
 package io.tokenbroker.adapters.http;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
+import io.tokenbroker.json.GsonStyleJson;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -22,7 +23,13 @@ public record HttpResponse(int status, Map<String, String> headers, String body)
     return new HttpResponse(
         status,
         Map.of("Content-Type", "application/json", "Cache-Control", cacheControl),
-        JSONObjectUtils.toJSONString(body));
+        text(body));
+  }
+
+  /** As Nimbus writes it, without building its Gson for the usual bodies (issue 13). */
+  static String text(Map<String, ?> json) {
+    String text = GsonStyleJson.write(json);
+    return text != null ? text : JSONObjectUtils.toJSONString(json);
   }
 
   /** This response with one more header. */
