@@ -61,6 +61,14 @@ public final class TokenService {
     this.log = new IssuanceLog(telemetry);
   }
 
+  /**
+   * Reads the key table if no read is cached: the read the first token would make, made ahead
+   * ({@link AccessTokenMinter#readKeysAhead}).
+   */
+  public void readKeysAhead() {
+    minter.readKeysAhead();
+  }
+
   /** A bearer token. */
   public IssuedToken issue(AuthenticatedClient caller, TokenRequest request, RequestOrigin origin) {
     return issue(caller, request, origin, Optional.empty());

@@ -62,6 +62,14 @@ public final class AccessTokenMinter {
   }
 
   /**
+   * Reads the key table now if no read is cached (at most the one read {@link #mint} would make):
+   * for a cold container, so that its first token does not wait for it.
+   */
+  public void readKeysAhead() {
+    keys.current();
+  }
+
+  /**
    * Signs with the ACTIVE key. Should the key manager refuse that key (a compromise disabled it),
    * the key table is read again at once and the token signed by its successor: minting does not
    * fail for as long as a cached key-table read would otherwise last.

@@ -66,6 +66,8 @@ public final class TokenHandler implements RequestStreamHandler {
 
   /** Lambda's entry: wires real clients from the environment, once per container. */
   public TokenHandler() {
+    // Nimbus's JSON and the assertion's crypto on a second CPU while the AWS clients are built.
+    ColdPathWarmUp.start();
     TokenWiring wiring =
         TokenWiring.fromEnvironment(
             Env.system(), Clock.systemUTC(), JsonLinesTelemetry.forFunction(Env.system(), "token"));
@@ -82,6 +84,28 @@ public final class TokenHandler implements RequestStreamHandler {
                 wiring.operatorAudit(),
                 OperatorConfig.from(Env.system()).operators())));
     snapStart = wiring.snapStartHooks((in, out) -> handleRequest(in, out, null));
+    readKeysAhead(tokens);
+  }
+
+  /**
+   * The key-table read the first token needs, started at init on a second thread, as the
+   * authorizer reads its keys at init: the first request meanwhile reads its event and its client
+   * (and the DynamoDB client's first request runs once, not twice in a row). The same one read per
+   * container: {@link io.tokenbroker.keys.PublishedKeys} reads once for concurrent callers. Best
+   * effort: if it fails, the first request reads as before.
+   */
+  static Thread readKeysAhead(TokenService tokens) {
+    return Thread.ofPlatform()
+        .daemon()
+        .name("key-table-read-ahead")
+        .start(
+            () -> {
+              try {
+                tokens.readKeysAhead();
+              } catch (RuntimeException ignored) {
+                // the first request reads the table itself (and answers its failure)
+              }
+            });
   }
 
   /** With its dependencies: for tests and the local server ({@link TokenWiring} builds them). */
