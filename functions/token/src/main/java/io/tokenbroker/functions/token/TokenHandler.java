@@ -88,24 +88,18 @@ public final class TokenHandler implements RequestStreamHandler {
   }
 
   /**
-   * The key-table read the first token needs, started at init on a second thread, as the
-   * authorizer reads its keys at init: the first request meanwhile reads its event and its client
-   * (and the DynamoDB client's first request runs once, not twice in a row). The same one read per
-   * container: {@link io.tokenbroker.keys.PublishedKeys} reads once for concurrent callers. Best
-   * effort: if it fails, the first request reads as before.
+   * The key-table read the first token needs, made at init, as the authorizer reads its keys at
+   * init: the same one read per container (the first token uses it), counted in Lambda's init
+   * phase rather than in the first request. Not on a second thread overlapping the first request:
+   * its {@code aws.call} line would then land in that invocation without its ids. Best effort: if
+   * it fails, the first request reads the table itself, as before.
    */
-  static Thread readKeysAhead(TokenService tokens) {
-    return Thread.ofPlatform()
-        .daemon()
-        .name("key-table-read-ahead")
-        .start(
-            () -> {
-              try {
-                tokens.readKeysAhead();
-              } catch (RuntimeException ignored) {
-                // the first request reads the table itself (and answers its failure)
-              }
-            });
+  static void readKeysAhead(TokenService tokens) {
+    try {
+      tokens.readKeysAhead();
+    } catch (RuntimeException ignored) {
+      // the first request reads the table itself (and answers its failure)
+    }
   }
 
   /** With its dependencies: for tests and the local server ({@link TokenWiring} builds them). */

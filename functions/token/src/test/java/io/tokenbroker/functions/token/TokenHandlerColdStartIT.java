@@ -57,7 +57,7 @@ class TokenHandlerColdStartIT {
             wiring.dpop(),
             wiring.handlerTelemetry());
 
-    TokenHandler.readKeysAhead(wiring.tokens()).join();
+    TokenHandler.readKeysAhead(wiring.tokens());
     AwsCallLog.start();
     String assertion =
         ClientAssertions.signed(WORKLOAD_KEY, "workload", ISSUER + "/token", Instant.now());
