@@ -112,7 +112,7 @@ public final class ClientJson {
       }
       List<Client> clients = new ArrayList<>();
       Set<String> ids = new HashSet<>();
-      for (Object entry : JSONObjectUtils.getJSONArray(root, "clients")) {
+      for (Object entry : JsonMembers.getJSONArray(root, "clients")) {
         if (!(entry instanceof Map<?, ?>)) {
           throw new InvalidClientPolicy("clients: every entry must be an object");
         }
@@ -137,10 +137,10 @@ public final class ClientJson {
       }
     }
     try {
-      String clientId = JSONObjectUtils.getString(json, "client_id");
-      String description = JSONObjectUtils.getString(json, "description");
-      boolean enabled = !json.containsKey("enabled") || JSONObjectUtils.getBoolean(json, "enabled");
-      String subject = JSONObjectUtils.getString(json, "subject");
+      String clientId = JsonMembers.getString(json, "client_id");
+      String description = JsonMembers.getString(json, "description");
+      boolean enabled = !json.containsKey("enabled") || JsonMembers.getBoolean(json, "enabled");
+      String subject = JsonMembers.getString(json, "subject");
       List<String> roles = strings(json, "iam_roles");
       JWKSet keys = publicKeys(json);
       List<String> scopes = strings(json, "scopes");
@@ -153,7 +153,7 @@ public final class ClientJson {
               "default_lifetime_seconds",
               max.compareTo(Duration.ofMinutes(5)) < 0 ? max : Duration.ofMinutes(5));
       boolean mayIntrospect =
-          json.containsKey("introspection") && JSONObjectUtils.getBoolean(json, "introspection");
+          json.containsKey("introspection") && JsonMembers.getBoolean(json, "introspection");
       ClientDpop dpop = dpop(json);
       CertificatePolicy certificates = certificatePolicy(json);
       if (dpop.required() && certificates.boundTokens()) {
@@ -258,7 +258,7 @@ public final class ClientJson {
     if (!json.containsKey("refresh_tokens")) {
       return RefreshPolicy.DISABLED;
     }
-    Map<String, Object> refresh = JSONObjectUtils.getJSONObject(json, "refresh_tokens");
+    Map<String, Object> refresh = JsonMembers.getJSONObject(json, "refresh_tokens");
     if (refresh == null) {
       throw new InvalidClientPolicy("refresh_tokens must be an object");
     }
@@ -267,18 +267,17 @@ public final class ClientJson {
         throw new InvalidClientPolicy("refresh_tokens: unknown field: " + field);
       }
     }
-    boolean enabled =
-        refresh.containsKey("enabled") && JSONObjectUtils.getBoolean(refresh, "enabled");
+    boolean enabled = refresh.containsKey("enabled") && JsonMembers.getBoolean(refresh, "enabled");
     Duration absolute = seconds(refresh, "absolute_lifetime_seconds", Duration.ofDays(1));
     Duration idle = seconds(refresh, "idle_lifetime_seconds", min(Duration.ofHours(1), absolute));
     return new RefreshPolicy(enabled, absolute, idle);
   }
 
   private static ClientMonitoring monitoring(Map<String, Object> json) throws ParseException {
-    boolean decoy = json.containsKey("decoy") && JSONObjectUtils.getBoolean(json, "decoy");
+    boolean decoy = json.containsKey("decoy") && JsonMembers.getBoolean(json, "decoy");
     ClientMonitoring.AnomalyResponse response = ClientMonitoring.DEFAULT.anomalyResponse();
     if (json.containsKey("anomaly_response")) {
-      String name = JSONObjectUtils.getString(json, "anomaly_response");
+      String name = JsonMembers.getString(json, "anomaly_response");
       response =
           ClientMonitoring.AnomalyResponse.byJsonName(name == null ? "" : name)
               .orElseThrow(
@@ -290,7 +289,7 @@ public final class ClientJson {
   private static ClientDelegation delegation(Map<String, Object> json) throws ParseException {
     long depth =
         json.containsKey("max_delegation_depth")
-            ? JSONObjectUtils.getLong(json, "max_delegation_depth")
+            ? JsonMembers.getLong(json, "max_delegation_depth")
             : ClientDelegation.NONE.maxDepth();
     if (depth < 0 || depth > ClientDelegation.MAX_DEPTH) {
       throw new InvalidClientPolicy("max_delegation_depth: 0 to " + ClientDelegation.MAX_DEPTH);
@@ -301,7 +300,7 @@ public final class ClientJson {
   private static ClientDpop dpop(Map<String, Object> json) throws ParseException {
     boolean required = false;
     if (json.containsKey("dpop")) {
-      String mode = JSONObjectUtils.getString(json, "dpop");
+      String mode = JsonMembers.getString(json, "dpop");
       if (!"required".equals(mode) && !"allowed".equals(mode)) {
         throw new InvalidClientPolicy("dpop: \"required\" or \"allowed\"");
       }
@@ -326,7 +325,7 @@ public final class ClientJson {
               "tls_client_auth: give exactly one of tls_client_auth_subject_dn, _san_dns,"
                   + " _san_uri, _san_ip, _san_email");
         }
-        String value = JSONObjectUtils.getString(json, kind.field());
+        String value = JsonMembers.getString(json, kind.field());
         subject = Optional.of(new CertificatePolicy.CertificateSubject(kind, value));
       }
     }
@@ -362,7 +361,7 @@ public final class ClientJson {
   }
 
   private static boolean flag(Map<String, Object> json, String field) throws ParseException {
-    return json.containsKey(field) && JSONObjectUtils.getBoolean(json, field);
+    return json.containsKey(field) && JsonMembers.getBoolean(json, field);
   }
 
   private static Duration min(Duration a, Duration b) {
@@ -373,11 +372,11 @@ public final class ClientJson {
     if (!json.containsKey("jwks")) {
       return new JWKSet();
     }
-    Map<String, Object> jwks = JSONObjectUtils.getJSONObject(json, "jwks");
+    Map<String, Object> jwks = JsonMembers.getJSONObject(json, "jwks");
     if (jwks == null) {
       return new JWKSet();
     }
-    List<Object> rawKeys = JSONObjectUtils.getJSONArray(jwks, "keys");
+    List<Object> rawKeys = JsonMembers.getJSONArray(jwks, "keys");
     if (rawKeys == null || rawKeys.size() > Client.MAX_KEYS) {
       throw new InvalidClientPolicy(Client.KEYS_RULE);
     }
@@ -387,6 +386,11 @@ public final class ClientJson {
         throw new InvalidClientPolicy(
             "jwks: public keys only (a key holds private or symmetric material)");
       }
+    }
+    if (rawKeys.isEmpty() && jwks.size() == 1) {
+      // What JWKSet.parse makes of {"keys": []}, without its JSONObjectUtils (Nimbus's Gson):
+      // every stored record of a client without keys has it.
+      return new JWKSet();
     }
     try {
       return JWKSet.parse(jwks);
@@ -400,7 +404,7 @@ public final class ClientJson {
     if (!json.containsKey(field) || json.get(field) == null) {
       return List.of();
     }
-    String[] values = JSONObjectUtils.getStringArray(json, field);
+    String[] values = JsonMembers.getStringArray(json, field);
     List<String> distinct = new ArrayList<>(new LinkedHashSet<>(List.of(values)));
     if (distinct.size() != values.length) {
       throw new InvalidClientPolicy(field + ": duplicate entries");
@@ -411,7 +415,7 @@ public final class ClientJson {
   private static Duration seconds(Map<String, Object> json, String field, Duration fallback)
       throws ParseException {
     return json.containsKey(field)
-        ? Duration.ofSeconds(JSONObjectUtils.getLong(json, field))
+        ? Duration.ofSeconds(JsonMembers.getLong(json, field))
         : fallback;
   }
 }

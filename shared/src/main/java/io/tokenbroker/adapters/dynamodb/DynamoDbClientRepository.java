@@ -6,7 +6,7 @@ import io.tokenbroker.clients.ClientConflict;
 import io.tokenbroker.clients.ClientJson;
 import io.tokenbroker.clients.ClientRepository;
 import io.tokenbroker.errors.ServiceFailure;
-import io.tokenbroker.json.Json;
+import io.tokenbroker.json.JsonTree;
 import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -174,8 +174,9 @@ public final class DynamoDbClientRepository implements ClientRepository {
 
   private static Client toClient(Map<String, AttributeValue> item) {
     try {
+      // JsonTree, not Json.object: the same read without building Nimbus's Gson (issue 13).
       return ClientJson.fromJson(
-          Json.object(item.get("policy").s()), Long.parseLong(item.get("version").n()));
+          JsonTree.object(item.get("policy").s()), Long.parseLong(item.get("version").n()));
     } catch (ParseException | RuntimeException e) {
       // A stored policy that no longer validates is an operator problem, not the caller's.
       throw new ServiceFailure("dynamodb", "unreadable client record", false, e);
