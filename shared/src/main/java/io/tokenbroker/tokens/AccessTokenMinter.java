@@ -1,9 +1,7 @@
 package io.tokenbroker.tokens;
 
-import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import io.tokenbroker.clients.Client;
 import io.tokenbroker.discovery.BrokerEndpoints;
 import io.tokenbroker.errors.RequestRejected;
@@ -11,7 +9,6 @@ import io.tokenbroker.errors.ServiceFailure;
 import io.tokenbroker.errors.SigningKeyRefused;
 import io.tokenbroker.identifiers.TokenId;
 import io.tokenbroker.jose.Confirmation;
-import io.tokenbroker.jose.JwtTypes;
 import io.tokenbroker.keys.KeySigner;
 import io.tokenbroker.keys.PublishedKeys;
 import io.tokenbroker.keys.SigningKey;
@@ -155,13 +152,12 @@ public final class AccessTokenMinter {
   }
 
   /**
-   * The compact JWS: Nimbus writes header and payload, the key signer signs their bytes, and the
-   * signature is appended as JWS compact serialization does (RFC 7515 7.1).
+   * The compact JWS: header and payload as Nimbus writes them ({@link SigningInput}), the key
+   * signer signs their bytes, and the signature is appended as JWS compact serialization does (RFC
+   * 7515 7.1).
    */
   private String signed(JWTClaimsSet claims, SigningKey key) {
-    JWSHeader header =
-        new JWSHeader.Builder(key.algorithm()).type(JwtTypes.ACCESS_TOKEN).keyID(key.kid()).build();
-    byte[] signingInput = new SignedJWT(header, claims).getSigningInput();
+    byte[] signingInput = SigningInput.of(key.algorithm(), key.kid(), claims);
     if (signingInput.length > MAX_SIGNING_INPUT) {
       throw RequestRejected.invalidRequest(
           TokenRequestReason.TOKEN_TOO_LARGE,

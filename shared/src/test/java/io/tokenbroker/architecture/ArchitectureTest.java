@@ -57,7 +57,8 @@ class ArchitectureTest {
               "auth", Set.of("clients", "discovery", "errors", "identifiers", "jose", "json")),
           Map.entry(
               "tokens",
-              Set.of("auth", "clients", "discovery", "errors", "identifiers", "jose", "keys")),
+              Set.of(
+                  "auth", "clients", "discovery", "errors", "identifiers", "jose", "json", "keys")),
           Map.entry("refresh", Set.of("errors", "jose", "revocation", "telemetry", "tokens")),
           Map.entry(
               "federation",
