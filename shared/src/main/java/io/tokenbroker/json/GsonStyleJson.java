@@ -7,10 +7,10 @@ import java.util.Map;
  * Writes a map as Nimbus's {@code JSONObjectUtils.toJSONString} writes it (its Gson: compact, nulls
  * written, no HTML escaping), character for character, without building that Gson (issue 13: the
  * HTTP functions' answers in a cold start). Strings are escaped as Gson escapes them: the quote,
- * the backslash, {@code \t \b \n \r \f} short, every other control character as a lower-case
- * {@code \\u00XX}, U+2028 and U+2029; the rest as is, lone surrogates too (unlike {@link JsonText},
- * which escapes those: the answers stay what they were). {@code GsonStyleJsonTest} holds it to
- * Nimbus's output.
+ * the backslash, {@code \t \b \n \r \f} short, every other control character as a lower-case {@code
+ * \\u00XX}, U+2028 and U+2029; the rest as is, lone surrogates too (unlike {@link JsonText}, which
+ * escapes those: the answers stay what they were). {@code GsonStyleJsonTest} holds it to Nimbus's
+ * output.
  */
 public final class GsonStyleJson {
 

@@ -26,8 +26,8 @@ import java.util.Set;
  * <p>Stricter in two places, as {@code AuthorizerEvent} and {@link FlatJson} are: a member name
  * twice in one object is refused at every level (Gson refused it at the top level unless the first
  * value was null, and kept the last of nested ones), and a top-level array of {@code [name, value]}
- * pairs (Gson's form for maps with complex keys) is not an object. {@code EventTreeDifferentialTest}
- * holds it to the Gson read.
+ * pairs (Gson's form for maps with complex keys) is not an object. {@code
+ * EventTreeDifferentialTest} holds it to the Gson read.
  */
 public final class JsonTree {
 

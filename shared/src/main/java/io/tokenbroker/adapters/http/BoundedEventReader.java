@@ -14,8 +14,8 @@ import java.util.Map;
  * Reads a Lambda event from its stream as a JSON object, within Lambda's payload size and the JSON
  * depth every caller-supplied document gets; anything beyond is {@code invalid_request} (400). The
  * HTTP functions read their events here ({@link #readEvent}; {@link #readJson} is the Gson read it
- * replaced, kept as the reference the differential tests hold both to); the authorizer reads its event's text here ({@link
- * #readText}) and its JSON itself.
+ * replaced, kept as the reference the differential tests hold both to); the authorizer reads its
+ * event's text here ({@link #readText}) and its JSON itself.
  */
 public final class BoundedEventReader {
 

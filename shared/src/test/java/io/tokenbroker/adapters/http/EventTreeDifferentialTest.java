@@ -68,8 +68,8 @@ class EventTreeDifferentialTest {
   }
 
   /**
-   * Both reads agree, or the new one refuses for one of its two tightenings; true if Gson read
-   * the event as JSON.
+   * Both reads agree, or the new one refuses for one of its two tightenings; true if Gson read the
+   * event as JSON.
    */
   static boolean assertSameRead(byte[] event) {
     Outcome gson = gson(event);
@@ -110,11 +110,32 @@ class EventTreeDifferentialTest {
     List<byte[]> seeds = seeds();
     Random random = new Random(13);
     byte[] alphabet =
-        "{}[]\",:\\/ \t\n\r0123456789-+.eEtrufalsnbfu\u0000\u001fxyzAB".getBytes(StandardCharsets.UTF_8);
+        "{}[]\",:\\/ \t\n\r0123456789-+.eEtrufalsnbfu\u0000\u001fxyzAB"
+            .getBytes(StandardCharsets.UTF_8);
     String[] pieces = {
-      "\"a\":1,", "\"a\":null,", "{\"a\":1,\"a\":2}", "\\u00", "\\uD800", "\\ud83d\\ude00", "1e999",
-      "-0", "01", "1.", ".5", "1e", "true", "nul", "[[[[", "]]]]", "\uFEFF", "\u2028", "\"version\":\"2.0\",",
-      "12345678901234567890123", "\"headers\":{\"a\":1},", "\"body\":null,", "\"isBase64Encoded\":true,"
+      "\"a\":1,",
+      "\"a\":null,",
+      "{\"a\":1,\"a\":2}",
+      "\\u00",
+      "\\uD800",
+      "\\ud83d\\ude00",
+      "1e999",
+      "-0",
+      "01",
+      "1.",
+      ".5",
+      "1e",
+      "true",
+      "nul",
+      "[[[[",
+      "]]]]",
+      "\uFEFF",
+      "\u2028",
+      "\"version\":\"2.0\",",
+      "12345678901234567890123",
+      "\"headers\":{\"a\":1},",
+      "\"body\":null,",
+      "\"isBase64Encoded\":true,"
     };
     int read = 0;
     for (int i = 0; i < 40_000; i++) {
@@ -172,10 +193,7 @@ class EventTreeDifferentialTest {
   private static List<Path> sampleEvents() throws IOException {
     Path events = Path.of("..", "events");
     try (Stream<Path> files = Files.walk(events)) {
-      return files
-          .filter(p -> p.toString().endsWith(".json"))
-          .sorted()
-          .toList();
+      return files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
     }
   }
 
@@ -194,8 +212,8 @@ class EventTreeDifferentialTest {
   }
 
   /**
-   * Whether the (strict) JSON is a top-level array or names a member twice in one object, as
-   * Gson's tokenizer reads it.
+   * Whether the (strict) JSON is a top-level array or names a member twice in one object, as Gson's
+   * tokenizer reads it.
    */
   static boolean tightening(String json) {
     try (JsonReader reader = new JsonReader(new StringReader(json))) {

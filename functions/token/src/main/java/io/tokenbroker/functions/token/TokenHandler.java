@@ -66,8 +66,6 @@ public final class TokenHandler implements RequestStreamHandler {
 
   /** Lambda's entry: wires real clients from the environment, once per container. */
   public TokenHandler() {
-    // Nimbus's JSON and the assertion's crypto on a second CPU while the AWS clients are built.
-    ColdPathWarmUp.start();
     TokenWiring wiring =
         TokenWiring.fromEnvironment(
             Env.system(), Clock.systemUTC(), JsonLinesTelemetry.forFunction(Env.system(), "token"));
@@ -89,10 +87,10 @@ public final class TokenHandler implements RequestStreamHandler {
 
   /**
    * The key-table read the first token needs, made at init, as the authorizer reads its keys at
-   * init: the same one read per container (the first token uses it), counted in Lambda's init
-   * phase rather than in the first request. Not on a second thread overlapping the first request:
-   * its {@code aws.call} line would then land in that invocation without its ids. Best effort: if
-   * it fails, the first request reads the table itself, as before.
+   * init: the same one read per container (the first token uses it), counted in Lambda's init phase
+   * rather than in the first request. Not on a second thread overlapping the first request: its
+   * {@code aws.call} line would then land in that invocation without its ids. Best effort: if it
+   * fails, the first request reads the table itself, as before.
    */
   static void readKeysAhead(TokenService tokens) {
     try {
