@@ -48,6 +48,18 @@ public final class DynamoDbRevocationRepository implements RevocationRepository 
     this.table = table;
   }
 
+  /**
+   * Initializes the classes of {@link #status}'s one call, BatchGetItem's request and response
+   * models (their static field tables spin about 30 lambdas in a cold JVM); calls nothing. For a
+   * thread preparing a verifier's first decision during its init ({@code
+   * BrokerAdapters.buildKmsClientAlongside}).
+   */
+  public static void loadCallClasses() {
+    BatchGetItemRequest.builder();
+    KeysAndAttributes.builder();
+    BatchGetItemResponse.builder();
+  }
+
   @Override
   public RevocationStatus status(
       String jti, String clientId, String kid, Optional<String> familyId, List<Ancestor> lineage) {

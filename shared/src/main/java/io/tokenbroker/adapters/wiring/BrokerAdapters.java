@@ -175,11 +175,20 @@ public final class BrokerAdapters {
    * then overlap the key read instead of preceding the check. Nothing if the client exists or is
    * being built.
    */
-  public synchronized void buildKmsClientAlongside() {
+  public void buildKmsClientAlongside() {
+    buildKmsClientAlongside(null);
+  }
+
+  /**
+   * As {@link #buildKmsClientAlongside()}, the thread then running {@code alsoLoad}: the loading of
+   * classes the caller's first request will need (it must call nothing and change nothing), such
+   * as {@link DynamoDbRevocationRepository#loadCallClasses}.
+   */
+  public synchronized void buildKmsClientAlongside(Runnable alsoLoad) {
     if (kms != null || kmsBuild != null) {
       return;
     }
-    FutureTask<KmsClient> build = new FutureTask<>(new KmsBuild(kmsFactory, aws));
+    FutureTask<KmsClient> build = new FutureTask<>(new KmsBuild(kmsFactory, aws, alsoLoad));
     Thread thread = new Thread(build, "kms-client-build");
     thread.setDaemon(true); // never keeps a process alive; it ends once the client is built
     thread.start();
@@ -226,12 +235,16 @@ public final class BrokerAdapters {
   }
 
   /** A named class, not a lambda: one class fewer to spin at a cold start. */
-  private record KmsBuild(Function<AwsSettings, KmsClient> factory, AwsSettings aws)
+  private record KmsBuild(
+      Function<AwsSettings, KmsClient> factory, AwsSettings aws, Runnable alsoLoad)
       implements Callable<KmsClient> {
     @Override
     public KmsClient call() {
       KmsClient client = factory.apply(aws);
       KmsPublishedKeyCheck.loadCallClasses(); // the verifier's one KMS call, also off its path
+      if (alsoLoad != null) {
+        alsoLoad.run();
+      }
       return client;
     }
   }

@@ -99,6 +99,25 @@ class BrokerAdaptersKmsBuildTest {
   }
 
   @Test
+  void alongside_whatElseItLoadsRunsOnThatThreadAfterTheBuild_beforeAwaitReturns() {
+    List<String> steps = new CopyOnWriteArrayList<>();
+    BrokerAdapters adapters =
+        new BrokerAdapters(
+            AWS,
+            settings -> {
+              steps.add("build on " + Thread.currentThread().getName());
+              return client;
+            });
+
+    adapters.buildKmsClientAlongside(
+        () -> steps.add("load on " + Thread.currentThread().getName()));
+    adapters.awaitKmsClient();
+
+    assertThat(steps)
+        .containsExactly("build on kms-client-build", "load on kms-client-build");
+  }
+
+  @Test
   void alongside_aBuildThatFailsIsThrownByAwait_asIfBuiltInLine() {
     IllegalStateException failure = new IllegalStateException("cannot build");
     BrokerAdapters adapters =

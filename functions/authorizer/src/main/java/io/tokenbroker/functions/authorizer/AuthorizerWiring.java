@@ -2,6 +2,7 @@ package io.tokenbroker.functions.authorizer;
 
 import com.nimbusds.jose.jwk.JWK;
 import io.tokenbroker.adapters.aws.ClientTimeouts;
+import io.tokenbroker.adapters.dynamodb.DynamoDbRevocationRepository;
 import io.tokenbroker.adapters.jwks.JwksUrlKeySource;
 import io.tokenbroker.adapters.lifecycle.PrimingEvents;
 import io.tokenbroker.adapters.lifecycle.PrimingSwitch;
@@ -61,8 +62,9 @@ public final class AuthorizerWiring {
       couldNotCheck = NONE_UNCHECKED;
     } else {
       // The KMS client is first needed after the key read at init: built meanwhile, on its own
-      // thread, which readKeysAhead waits for.
-      adapters.buildKmsClientAlongside();
+      // thread, which readKeysAhead waits for; that thread then loads the revocation read's
+      // classes, which the first decision would load otherwise.
+      adapters.buildKmsClientAlongside(LOAD_REVOCATION_READ);
       var tableKeys =
           new ConfirmedTableKeys(
               adapters.keys(config.keysTable().orElseThrow()),
@@ -91,6 +93,15 @@ public final class AuthorizerWiring {
             : Optional.empty();
     dpop = new DpopAuthorization(verifier, proofs);
   }
+
+  /** A class, not a lambda, for the same reason as {@link ConfirmedTableKeys}. */
+  private static final Runnable LOAD_REVOCATION_READ =
+      new Runnable() {
+        @Override
+        public void run() {
+          DynamoDbRevocationRepository.loadCallClasses();
+        }
+      };
 
   /** Without a key table (a JWKS URL): no key is left out for want of a check. */
   private static final Predicate<String> NONE_UNCHECKED = new Predicate<>() {
