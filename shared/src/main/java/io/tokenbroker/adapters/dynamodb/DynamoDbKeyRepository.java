@@ -56,9 +56,9 @@ public final class DynamoDbKeyRepository implements KeyRepository {
   }
 
   /**
-   * Every key, page after page. A plain loop over Scan rather than the SDK's paginator and a stream:
-   * this is a verifier's first read at cold start, where each paginator class and lambda is loaded
-   * and spun for this one call (docs/performance.md).
+   * Every key, page after page. A plain loop over Scan rather than the SDK's paginator and a
+   * stream: this is a verifier's first read at cold start, where each paginator class and lambda is
+   * loaded and spun for this one call (docs/performance.md).
    */
   @Override
   public List<SigningKey> findAll() {

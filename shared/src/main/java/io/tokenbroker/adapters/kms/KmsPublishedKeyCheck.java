@@ -48,8 +48,8 @@ public final class KmsPublishedKeyCheck implements PublishedKeyCheck {
 
   /**
    * Initializes the classes of the check's one call, its request and response models (their static
-   * field tables spin about 26 lambdas in a cold JVM); calls nothing. For the thread that builds the
-   * KMS client while a verifier's init reads the key table ({@code
+   * field tables spin about 26 lambdas in a cold JVM); calls nothing. For the thread that builds
+   * the KMS client while a verifier's init reads the key table ({@code
    * BrokerAdapters.buildKmsClientAlongside}), so that the first check, which waits on that read,
    * does not do it.
    */

@@ -37,9 +37,9 @@ import software.amazon.awssdk.services.kms.KmsClient;
  *
  * <p>A wiring whose first KMS call comes after a DynamoDB read (a verifier confirming the keys it
  * read) can have the KMS client built on a second, short-lived thread meanwhile ({@link
- * #buildKmsClientAlongside}); every KMS adapter waits for that client, and {@link
- * #awaitKmsClient} ends the init phase with the thread finished and any failure thrown as if the
- * client had been built in line.
+ * #buildKmsClientAlongside}); every KMS adapter waits for that client, and {@link #awaitKmsClient}
+ * ends the init phase with the thread finished and any failure thrown as if the client had been
+ * built in line.
  */
 public final class BrokerAdapters {
 
@@ -181,8 +181,8 @@ public final class BrokerAdapters {
 
   /**
    * As {@link #buildKmsClientAlongside()}, the thread then running {@code alsoLoad}: the loading of
-   * classes the caller's first request will need (it must call nothing and change nothing), such
-   * as {@link DynamoDbRevocationRepository#loadCallClasses}.
+   * classes the caller's first request will need (it must call nothing and change nothing), such as
+   * {@link DynamoDbRevocationRepository#loadCallClasses}.
    */
   public synchronized void buildKmsClientAlongside(Runnable alsoLoad) {
     if (kms != null || kmsBuild != null) {

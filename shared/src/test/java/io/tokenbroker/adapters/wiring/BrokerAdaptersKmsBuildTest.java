@@ -113,8 +113,7 @@ class BrokerAdaptersKmsBuildTest {
         () -> steps.add("load on " + Thread.currentThread().getName()));
     adapters.awaitKmsClient();
 
-    assertThat(steps)
-        .containsExactly("build on kms-client-build", "load on kms-client-build");
+    assertThat(steps).containsExactly("build on kms-client-build", "load on kms-client-build");
   }
 
   @Test

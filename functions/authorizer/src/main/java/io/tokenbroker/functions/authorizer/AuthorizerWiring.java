@@ -104,12 +104,13 @@ public final class AuthorizerWiring {
       };
 
   /** Without a key table (a JWKS URL): no key is left out for want of a check. */
-  private static final Predicate<String> NONE_UNCHECKED = new Predicate<>() {
-    @Override
-    public boolean test(String kid) {
-      return false;
-    }
-  };
+  private static final Predicate<String> NONE_UNCHECKED =
+      new Predicate<>() {
+        @Override
+        public boolean test(String kid) {
+          return false;
+        }
+      };
 
   /**
    * The key table's published keys that KMS confirms; and whether a kid was left out because its
