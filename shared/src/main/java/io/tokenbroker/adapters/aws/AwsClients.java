@@ -38,7 +38,9 @@ public final class AwsClients {
         .credentialsProvider(settings.credentials())
         .httpClient(httpClient(settings))
         .overrideConfiguration(overrides(settings));
-    settings.endpoint().ifPresent(builder::endpointOverride);
+    if (settings.endpoint().isPresent()) {
+      builder.endpointOverride(settings.endpoint().get());
+    }
     return builder.build();
   }
 
@@ -59,10 +61,10 @@ public final class AwsClients {
                 DefaultRetryStrategy.standardStrategyBuilder()
                     .maxAttempts(timeouts.maxAttempts())
                     .build());
-    settings
-        .callTelemetry()
-        .ifPresent(
-            telemetry -> overrides.addExecutionInterceptor(new CallLatencyInterceptor(telemetry)));
+    // Plain ifs rather than lambdas here and above: every cold start runs this once per client.
+    if (settings.callTelemetry().isPresent()) {
+      overrides.addExecutionInterceptor(new CallLatencyInterceptor(settings.callTelemetry().get()));
+    }
     return overrides.build();
   }
 }

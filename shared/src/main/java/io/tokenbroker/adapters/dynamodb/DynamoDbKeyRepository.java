@@ -26,6 +26,8 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
@@ -53,20 +55,34 @@ public final class DynamoDbKeyRepository implements KeyRepository {
     this.table = table;
   }
 
+  /**
+   * Every key, page after page. A plain loop over Scan rather than the SDK's paginator and a
+   * stream: this is a verifier's first read at cold start, where each paginator class and lambda is
+   * loaded and spun for this one call (docs/performance.md).
+   */
   @Override
   public List<SigningKey> findAll() {
+    ScanRequest first =
+        ScanRequest.builder()
+            .tableName(table)
+            .consistentRead(true)
+            .filterExpression("NOT begins_with(kid, :lock)")
+            .expressionAttributeValues(Map.of(":lock", AttributeValue.fromS(NOT_A_KEY)))
+            .build();
+    List<SigningKey> keys = new ArrayList<>();
     try {
-      return dynamoDb
-          .scanPaginator(
-              r ->
-                  r.tableName(table)
-                      .consistentRead(true)
-                      .filterExpression("NOT begins_with(kid, :lock)")
-                      .expressionAttributeValues(Map.of(":lock", AttributeValue.fromS(NOT_A_KEY))))
-          .items()
-          .stream()
-          .map(DynamoDbKeyRepository::toKey)
-          .toList();
+      ScanRequest request = first;
+      while (true) {
+        ScanResponse page = dynamoDb.scan(request);
+        for (Map<String, AttributeValue> item : page.items()) {
+          keys.add(toKey(item));
+        }
+        Map<String, AttributeValue> last = page.lastEvaluatedKey();
+        if (last == null || last.isEmpty()) {
+          return List.copyOf(keys);
+        }
+        request = first.toBuilder().exclusiveStartKey(last).build();
+      }
     } catch (SdkException e) {
       throw AwsFailures.of("dynamodb", "Scan keys", e);
     }
@@ -189,9 +205,13 @@ public final class DynamoDbKeyRepository implements KeyRepository {
           case "EC" -> EC_MEMBERS;
           default -> Set.of();
         };
-    if (!allowed.containsAll(members.keySet())
-        || !members.values().stream().allMatch(String.class::isInstance)) {
+    if (!allowed.containsAll(members.keySet())) {
       return JWK.parse(json);
+    }
+    for (Object value : members.values()) {
+      if (!(value instanceof String)) {
+        return JWK.parse(json);
+      }
     }
     try {
       return built(members);

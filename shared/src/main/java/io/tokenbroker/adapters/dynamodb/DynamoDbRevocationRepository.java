@@ -7,6 +7,7 @@ import io.tokenbroker.revocation.RevocationReason;
 import io.tokenbroker.revocation.RevocationRepository;
 import io.tokenbroker.verify.RevocationStatus;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -46,23 +48,41 @@ public final class DynamoDbRevocationRepository implements RevocationRepository 
     this.table = table;
   }
 
+  /**
+   * Initializes the classes of {@link #status}'s one call, BatchGetItem's request and response
+   * models (their static field tables spin about 30 lambdas in a cold JVM); calls nothing. For a
+   * thread preparing a verifier's first decision during its init ({@code
+   * BrokerAdapters.buildKmsClientAlongside}).
+   */
+  public static void loadCallClasses() {
+    BatchGetItemRequest.builder();
+    KeysAndAttributes.builder();
+    BatchGetItemResponse.builder();
+  }
+
   @Override
   public RevocationStatus status(
       String jti, String clientId, String kid, Optional<String> familyId, List<Ancestor> lineage) {
     String tokenKey = "jti#" + jti;
     String clientKey = CLIENT + clientId;
     String keyKey = "key#" + kid;
-    Optional<String> familyKey = familyId.map(id -> FAMILY + id);
+    // Plain code, no lambdas: this runs in every authorizer's first decision, where each lambda
+    // is a class spun at run time (docs/performance.md).
+    String familyKey = familyId.isPresent() ? FAMILY + familyId.get() : null;
     // One BatchGetItem: at most 4 + 4 x 6 = 28 keys (BatchGetItem takes 100), deduplicated since
     // BatchGetItem refuses repeats (ancestors share clients, keys and families).
     java.util.Set<String> keys =
         new java.util.LinkedHashSet<>(List.of(tokenKey, clientKey, keyKey));
-    familyKey.ifPresent(keys::add);
+    if (familyKey != null) {
+      keys.add(familyKey);
+    }
     for (Ancestor ancestor : lineage) {
       keys.add("jti#" + ancestor.jti());
       keys.add(CLIENT + ancestor.clientId());
       keys.add("key#" + ancestor.kid());
-      ancestor.sessionId().ifPresent(sid -> keys.add(FAMILY + sid));
+      if (ancestor.sessionId().isPresent()) {
+        keys.add(FAMILY + ancestor.sessionId().get());
+      }
     }
     Map<String, Map<String, AttributeValue>> found = read(List.copyOf(keys));
     boolean ancestorRevoked = false;
@@ -71,7 +91,8 @@ public final class DynamoDbRevocationRepository implements RevocationRepository 
       ancestorRevoked |=
           found.containsKey("jti#" + ancestor.jti())
               || found.containsKey("key#" + ancestor.kid())
-              || ancestor.sessionId().filter(sid -> found.containsKey(FAMILY + sid)).isPresent();
+              || (ancestor.sessionId().isPresent()
+                  && found.containsKey(FAMILY + ancestor.sessionId().get()));
       ancestorClientRevoked |=
           RevocationStatus.revokedByWatermark(
               ancestor, watermark(found.get(CLIENT + ancestor.clientId())));
@@ -80,11 +101,10 @@ public final class DynamoDbRevocationRepository implements RevocationRepository 
         found.containsKey(tokenKey),
         watermark(found.get(clientKey)),
         found.containsKey(keyKey),
-        familyKey.filter(found::containsKey).isPresent(),
+        familyKey != null && found.containsKey(familyKey),
         ancestorRevoked,
         ancestorClientRevoked,
-        honeytoken(found.get(tokenKey))
-            || familyKey.map(found::get).filter(this::honeytoken).isPresent());
+        honeytoken(found.get(tokenKey)) || (familyKey != null && honeytoken(found.get(familyKey))));
   }
 
   @Override
@@ -128,14 +148,17 @@ public final class DynamoDbRevocationRepository implements RevocationRepository 
   }
 
   private static Optional<Instant> watermark(Map<String, AttributeValue> clientItem) {
-    return Optional.ofNullable(clientItem)
-        .map(item -> Instant.ofEpochSecond(Long.parseLong(item.get("revoked_before").n())));
+    return clientItem == null
+        ? Optional.empty()
+        : Optional.of(Instant.ofEpochSecond(Long.parseLong(clientItem.get("revoked_before").n())));
   }
 
   /** The items found under {@code pks}, by pk, in one strongly consistent read. */
   private Map<String, Map<String, AttributeValue>> read(List<String> pks) {
-    List<Map<String, AttributeValue>> keys =
-        pks.stream().map(DynamoDbRevocationRepository::key).toList();
+    List<Map<String, AttributeValue>> keys = new ArrayList<>(pks.size());
+    for (String pk : pks) {
+      keys.add(key(pk));
+    }
     Map<String, Map<String, AttributeValue>> found = new HashMap<>();
     try {
       Map<String, KeysAndAttributes> request =
@@ -147,7 +170,8 @@ public final class DynamoDbRevocationRepository implements RevocationRepository 
               "dynamodb", "BatchGetItem revocations: unprocessed keys", true, null);
         }
         Map<String, KeysAndAttributes> pending = request;
-        BatchGetItemResponse response = dynamoDb.batchGetItem(r -> r.requestItems(pending));
+        BatchGetItemResponse response =
+            dynamoDb.batchGetItem(BatchGetItemRequest.builder().requestItems(pending).build());
         for (Map<String, AttributeValue> item :
             response.responses().getOrDefault(table, List.of())) {
           found.put(item.get(PK).s(), item);

@@ -6,10 +6,12 @@ import io.tokenbroker.adapters.aws.AwsFailures;
 import io.tokenbroker.keys.PublishedKeyCheck;
 import io.tokenbroker.keys.SigningKey;
 import java.security.MessageDigest;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.DisabledException;
+import software.amazon.awssdk.services.kms.model.GetPublicKeyRequest;
 import software.amazon.awssdk.services.kms.model.GetPublicKeyResponse;
 import software.amazon.awssdk.services.kms.model.KeySpec;
 import software.amazon.awssdk.services.kms.model.KeyUsageType;
@@ -30,10 +32,30 @@ public final class KmsPublishedKeyCheck implements PublishedKeyCheck {
   private static final Pattern KEY_ID =
       Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
-  private final KmsClient kms;
+  private final Supplier<KmsClient> kms;
 
   public KmsPublishedKeyCheck(KmsClient kms) {
+    this(() -> kms);
+  }
+
+  /**
+   * @param kms the client, asked for at each check (a wiring's client may still be being built when
+   *     the check is made: {@code BrokerAdapters.buildKmsClientAlongside})
+   */
+  public KmsPublishedKeyCheck(Supplier<KmsClient> kms) {
     this.kms = kms;
+  }
+
+  /**
+   * Initializes the classes of the check's one call, its request and response models (their static
+   * field tables spin about 26 lambdas in a cold JVM); calls nothing. For the thread that builds
+   * the KMS client while a verifier's init reads the key table ({@code
+   * BrokerAdapters.buildKmsClientAlongside}), so that the first check, which waits on that read,
+   * does not do it.
+   */
+  public static void loadCallClasses() {
+    GetPublicKeyRequest.builder();
+    GetPublicKeyResponse.builder();
   }
 
   @Override
@@ -56,7 +78,7 @@ public final class KmsPublishedKeyCheck implements PublishedKeyCheck {
     }
     GetPublicKeyResponse answer;
     try {
-      answer = kms.getPublicKey(r -> r.keyId(keyId));
+      answer = kms.get().getPublicKey(GetPublicKeyRequest.builder().keyId(keyId).build());
     } catch (NotFoundException | DisabledException | KmsInvalidStateException unusable) {
       return false;
     } catch (KmsException e) {

@@ -19,6 +19,10 @@ import io.tokenbroker.adapters.kms.KmsPublishedKeyCheck;
 import io.tokenbroker.config.Env;
 import io.tokenbroker.telemetry.Telemetry;
 import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.function.Function;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 
@@ -30,15 +34,30 @@ import software.amazon.awssdk.services.kms.KmsClient;
  * for their adapters in their constructors, so both clients exist before the first request. The
  * table names and other settings come from the configuration records ({@link BrokerTables}, {@link
  * io.tokenbroker.config.BrokerConfig}, ...).
+ *
+ * <p>A wiring whose first KMS call comes after a DynamoDB read (a verifier confirming the keys it
+ * read) can have the KMS client built on a second, short-lived thread meanwhile ({@link
+ * #buildKmsClientAlongside}); every KMS adapter waits for that client, and {@link #awaitKmsClient}
+ * ends the init phase with the thread finished and any failure thrown as if the client had been
+ * built in line.
  */
 public final class BrokerAdapters {
 
   private final AwsSettings aws;
   private final DynamoDbClient dynamoDb;
   private KmsClient kms;
+  private final Function<AwsSettings, KmsClient> kmsFactory;
+  private FutureTask<KmsClient> kmsBuild; // the KMS client being built on kmsBuilder
+  private Thread kmsBuilder;
 
   public BrokerAdapters(AwsSettings aws) {
+    this(aws, AwsClients::kms);
+  }
+
+  /** With how the KMS client is built: for tests of when and where it is built. */
+  BrokerAdapters(AwsSettings aws, Function<AwsSettings, KmsClient> kmsFactory) {
     this.aws = aws;
+    this.kmsFactory = kmsFactory;
     this.dynamoDb = AwsClients.dynamoDb(aws);
   }
 
@@ -128,9 +147,19 @@ public final class BrokerAdapters {
     return new io.tokenbroker.adapters.kms.KmsNonceMac(kms(), keyId);
   }
 
-  /** Confirms a published key against KMS (kms:GetPublicKey). */
+  /**
+   * Confirms a published key against KMS (kms:GetPublicKey). The KMS client is built now, unless it
+   * is being built alongside ({@link #buildKmsClientAlongside}): then the first check waits for it.
+   */
   public KmsPublishedKeyCheck publishedKeyCheck() {
-    return new KmsPublishedKeyCheck(kms());
+    boolean buildingAlongside;
+    synchronized (this) {
+      buildingAlongside = kmsBuild != null;
+    }
+    if (!buildingAlongside) {
+      kms();
+    }
+    return new KmsPublishedKeyCheck(this::kms);
   }
 
   /** Creates, disables and schedules deletion of the KMS keys tagged {@code brokerName}. */
@@ -138,10 +167,112 @@ public final class BrokerAdapters {
     return new KmsKeyManager(kms(), brokerName);
   }
 
-  private synchronized KmsClient kms() {
-    if (kms == null) {
-      kms = AwsClients.kms(aws);
+  /**
+   * Starts building the KMS client on a second thread, which ends once it is built: for Lambda's
+   * init phase, where a verifier builds the DynamoDB client, reads the key table and only then asks
+   * KMS to confirm the keys read; the KMS client's build (about 30 ms of a cold C1-only JVM here,
+   * class loading and configuration only, no call) and the loading of GetPublicKey's model classes
+   * then overlap the key read instead of preceding the check. Nothing if the client exists or is
+   * being built.
+   */
+  public void buildKmsClientAlongside() {
+    buildKmsClientAlongside(null);
+  }
+
+  /**
+   * As {@link #buildKmsClientAlongside()}, the thread then running {@code alsoLoad}: the loading of
+   * classes the caller's first request will need (it must call nothing and change nothing), such as
+   * {@link DynamoDbRevocationRepository#loadCallClasses}.
+   */
+  public synchronized void buildKmsClientAlongside(Runnable alsoLoad) {
+    if (kms != null || kmsBuild != null) {
+      return;
     }
-    return kms;
+    FutureTask<KmsClient> build = new FutureTask<>(new KmsBuild(kmsFactory, aws, alsoLoad));
+    Thread thread = new Thread(build, "kms-client-build");
+    thread.setDaemon(true); // never keeps a process alive; it ends once the client is built
+    thread.start();
+    kmsBuild = build;
+    kmsBuilder = thread;
+  }
+
+  /**
+   * Waits until a KMS client being built alongside is built and its thread has ended, and throws
+   * what the build threw: called at the end of the init phase, so that no thread outlives it and a
+   * client that cannot be built fails the init as if it had been built in line. Nothing otherwise.
+   */
+  public void awaitKmsClient() {
+    boolean pending;
+    synchronized (this) {
+      pending = kmsBuild != null;
+    }
+    if (pending) {
+      kms();
+    }
+  }
+
+  private KmsClient kms() {
+    FutureTask<KmsClient> build;
+    Thread builder;
+    synchronized (this) {
+      if (kms != null) {
+        return kms;
+      }
+      build = kmsBuild;
+      builder = kmsBuilder;
+      if (build == null) {
+        kms = kmsFactory.apply(aws);
+        return kms;
+      }
+    }
+    KmsClient built = await(build, builder);
+    synchronized (this) {
+      kms = built;
+      kmsBuild = null;
+      kmsBuilder = null;
+    }
+    return built;
+  }
+
+  /** A named class, not a lambda: one class fewer to spin at a cold start. */
+  private record KmsBuild(
+      Function<AwsSettings, KmsClient> factory, AwsSettings aws, Runnable alsoLoad)
+      implements Callable<KmsClient> {
+    @Override
+    public KmsClient call() {
+      KmsClient client = factory.apply(aws);
+      KmsPublishedKeyCheck.loadCallClasses(); // the verifier's one KMS call, also off its path
+      if (alsoLoad != null) {
+        alsoLoad.run();
+      }
+      return client;
+    }
+  }
+
+  /** The built client once its thread has ended; the build's own exception if it failed. */
+  private static KmsClient await(FutureTask<KmsClient> build, Thread builder) {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          builder.join(); // the build ends by itself, quickly
+          return build.get();
+        } catch (InterruptedException e) {
+          interrupted = true; // wait all the same: the thread must not outlive the init
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof RuntimeException failure) {
+            throw failure;
+          }
+          if (e.getCause() instanceof Error error) {
+            throw error;
+          }
+          throw new IllegalStateException(e.getCause());
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 }
