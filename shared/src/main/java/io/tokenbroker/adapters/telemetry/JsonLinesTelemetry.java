@@ -7,6 +7,7 @@ import io.tokenbroker.json.JsonText;
 import io.tokenbroker.telemetry.Telemetry;
 import io.tokenbroker.telemetry.TelemetryEvent;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,6 +33,16 @@ public final class JsonLinesTelemetry implements Telemetry {
   private final TelemetryEvent.Level level;
 
   /**
+   * Whether a line may be written as its UTF-8 bytes in one {@code write}: what {@code println}
+   * writes to a plain UTF-8 {@link PrintStream} (line and separator encoded together, one write to
+   * the stream under it), without the writer and encoder between (issue 13). Any other stream (a
+   * subclass may do more in {@code println}) gets {@code println}.
+   */
+  private final boolean writeBytes;
+
+  private static final String LINE_SEPARATOR = System.lineSeparator();
+
+  /**
    * The lowest level a line carrying a metric is written at. Lambda (JSON log format) drops every
    * line whose "level" is below ApplicationLogLevel, metric or not; the stack's LogLevel is kept at
    * or below this (TemplateIT), so no data point is dropped there.
@@ -50,6 +61,8 @@ public final class JsonLinesTelemetry implements Telemetry {
     this.function = function;
     this.stack = config.stack().orElse(null);
     this.level = config.level();
+    this.writeBytes =
+        out.getClass() == PrintStream.class && StandardCharsets.UTF_8.equals(out.charset());
   }
 
   /** Without a stack name, every level written: for tests and tools. */
@@ -70,7 +83,15 @@ public final class JsonLinesTelemetry implements Telemetry {
       return;
     }
     try {
-      out.println(line(event));
+      if (writeBytes) {
+        // The text has no lone surrogate (escaped): its UTF-8 bytes are the encoder's.
+        byte[] bytes =
+            lineText(event, LINE_SEPARATOR.length()).append(LINE_SEPARATOR).toString()
+                .getBytes(StandardCharsets.UTF_8);
+        out.write(bytes, 0, bytes.length);
+      } else {
+        out.println(line(event));
+      }
     } catch (RuntimeException e) {
       // Telemetry must never fail a request.
     }
@@ -85,14 +106,21 @@ public final class JsonLinesTelemetry implements Telemetry {
 
   /** The event's line, written directly; through a map and Gson only for an unusual event. */
   String line(TelemetryEvent event) {
+    return lineText(event, 0).toString();
+  }
+
+  /** {@link #line}, with room for {@code more} characters after it. */
+  private StringBuilder lineText(TelemetryEvent event, int more) {
     long now = clock.millis();
     InvocationScope.Invocation invocation = InvocationScope.current();
     if (!writtenDirectly(event)) {
-      return JsonText.escapeLoneSurrogates(
-          JSONObjectUtils.toJSONString(toJson(event, now, invocation)));
+      String json =
+          JsonText.escapeLoneSurrogates(
+              JSONObjectUtils.toJSONString(toJson(event, now, invocation)));
+      return new StringBuilder(json.length() + more).append(json);
     }
     // 512: a decision's line with its metric block (about 380 characters) fits without growing.
-    StringBuilder line = new StringBuilder(512).append("{\"timestamp\":");
+    StringBuilder line = new StringBuilder(512 + more).append("{\"timestamp\":");
     timestamp(line, now).append(",\"level\":");
     JsonText.string(line, writtenLevel(event).name()).append(",\"event\":");
     JsonText.string(line, event.name()).append(",\"function\":");
@@ -103,12 +131,13 @@ public final class JsonLinesTelemetry implements Telemetry {
     if (invocation != null) {
       invocation(line, invocation);
     }
-    for (Map.Entry<String, Object> field : event.fields().entrySet()) {
-      JsonText.string(line.append(','), field.getKey()).append(':');
-      value(line, field.getValue());
+    TelemetryEvent.Fields fields = (TelemetryEvent.Fields) event.fields();
+    for (int i = 0; i < fields.size(); i++) {
+      JsonText.string(line.append(','), fields.name(i)).append(':');
+      value(line, fields.value(i));
     }
     if (event.metrics().isEmpty()) {
-      return line.append('}').toString();
+      return line.append('}');
     }
     for (TelemetryEvent.Metric metric : event.metrics()) {
       JsonText.string(line.append(','), metric.name()).append(':');
@@ -137,7 +166,7 @@ public final class JsonLinesTelemetry implements Telemetry {
       JsonText.string(line, metric.unit()).append("}]}");
       earlier.add(metric.name());
     }
-    return line.append("]}}").toString();
+    return line.append("]}}");
   }
 
   /** A second as {@link Instant#toString} writes it, without its closing {@code Z}. */
@@ -212,10 +241,11 @@ public final class JsonLinesTelemetry implements Telemetry {
    * map, which keeps the first position and the last value) and every value a plain one.
    */
   private static boolean writtenDirectly(TelemetryEvent event) {
-    for (Map.Entry<String, Object> field : event.fields().entrySet()) {
-      if (CORE.contains(field.getKey())
-          || CONTEXT.contains(field.getKey())
-          || !plain(field.getValue())) {
+    TelemetryEvent.Fields fields = (TelemetryEvent.Fields) event.fields();
+    for (int i = 0; i < fields.size(); i++) {
+      if (CORE.contains(fields.name(i))
+          || CONTEXT.contains(fields.name(i))
+          || !plain(fields.value(i))) {
         return false;
       }
     }
