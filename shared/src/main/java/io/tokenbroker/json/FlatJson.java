@@ -65,16 +65,32 @@ public final class FlatJson {
    * @throws ParseException if the text is not exactly one JSON object
    */
   public static void read(String text, Members sink) throws ParseException {
-    Json.requireDepthWithinLimit(text); // first, as before: deep malformed text is "too deep"
     FlatJson reader = new FlatJson(text);
-    if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
-      reader.pos = 1;
+    try {
+      if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
+        reader.pos = 1;
+      }
+      reader.topObject(sink);
+      reader.skipWhitespace();
+      if (reader.pos != text.length()) {
+        throw reader.error();
+      }
+    } catch (ParseException malformed) {
+      throw deepFirst(text, malformed);
     }
-    reader.topObject(sink);
-    reader.skipWhitespace();
-    if (reader.pos != text.length()) {
-      throw reader.error();
-    }
+  }
+
+  /**
+   * The refusal of a text the read refused: too deep if its brackets nest deeper than allowed
+   * anywhere, as the bracket count that ran before the read made every such text; else {@code
+   * malformed}. Only here, once the read failed: text the read accepts was checked at every level
+   * it nests to ({@link #checkDepth}), which is where the count would have refused it (issue 13:
+   * the count was a second pass over every header and claims).
+   */
+  private static ParseException deepFirst(String text, ParseException malformed)
+      throws Json.TooDeep {
+    Json.requireDepthWithinLimit(text);
+    return malformed;
   }
 
   /**
@@ -85,7 +101,14 @@ public final class FlatJson {
    * @throws ParseException if the text is not exactly one JSON array
    */
   public static List<String> elements(String text) throws ParseException {
-    Json.requireDepthWithinLimit(text);
+    try {
+      return readElements(text);
+    } catch (ParseException malformed) {
+      throw deepFirst(text, malformed);
+    }
+  }
+
+  private static List<String> readElements(String text) throws ParseException {
     FlatJson reader = new FlatJson(text);
     List<String> elements = new ArrayList<>();
     reader.skipWhitespace();
@@ -210,6 +233,7 @@ public final class FlatJson {
 
   /** An array: its strings, or {@link #NESTED} if anything else is in it. */
   private Object topArray() throws ParseException {
+    checkDepth(2);
     expect('[');
     skipWhitespace();
     if (peek() == ']') {
