@@ -88,7 +88,14 @@ public record CompactJws(
       throw invalid(JwsReason.NON_CANONICAL_BASE64URL);
     }
     try {
-      return BASE64URL.decode(java.util.Arrays.copyOfRange(bytes, start, end));
+      // Over a view of the segment, not a copy; without padding the result is exactly sized.
+      java.nio.ByteBuffer decoded =
+          BASE64URL.decode(java.nio.ByteBuffer.wrap(bytes, start, end - start));
+      byte[] array = decoded.array();
+      return decoded.arrayOffset() == 0 && decoded.limit() == array.length
+          ? array
+          : java.util.Arrays.copyOfRange(
+              array, decoded.arrayOffset(), decoded.arrayOffset() + decoded.limit());
     } catch (IllegalArgumentException notTheAlphabet) {
       throw invalid(JwsReason.NON_CANONICAL_BASE64URL);
     }

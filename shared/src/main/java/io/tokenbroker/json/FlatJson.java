@@ -152,7 +152,7 @@ public final class FlatJson {
     Set<String> many = null;
     while (true) {
       skipWhitespace();
-      String name = string();
+      String name = name();
       if (many == null && names.size() == 16) {
         many = new HashSet<>(names);
       }
@@ -407,6 +407,50 @@ public final class FlatJson {
       pos++;
     }
   }
+
+  /**
+   * A top-level member's name: a JOSE header parameter or a JWT claim the broker reads, written
+   * without escapes, is that name's constant (no copy, its hash known); any other as {@link
+   * #string}, which it equals.
+   */
+  private String name() throws ParseException {
+    int start = pos + 1;
+    if (pos < text.length() && text.charAt(pos) == '"' && start < text.length()) {
+      String[] candidates =
+          switch (text.charAt(start)) {
+            case 'a' -> A_NAMES;
+            case 'c' -> C_NAMES;
+            case 'e' -> E_NAMES;
+            case 'i' -> I_NAMES;
+            case 'j' -> J_NAMES;
+            case 'k' -> K_NAMES;
+            case 'n' -> N_NAMES;
+            case 's' -> S_NAMES;
+            case 't' -> T_NAMES;
+            default -> null;
+          };
+      if (candidates != null) {
+        for (String known : candidates) {
+          int end = start + known.length();
+          if (end < text.length() && text.charAt(end) == '"' && text.startsWith(known, start)) {
+            pos = end + 1;
+            return known;
+          }
+        }
+      }
+    }
+    return string();
+  }
+
+  private static final String[] A_NAMES = {"alg", "aud", "act"};
+  private static final String[] C_NAMES = {"client_id", "cnf"};
+  private static final String[] E_NAMES = {"exp"};
+  private static final String[] I_NAMES = {"iss", "iat"};
+  private static final String[] J_NAMES = {"jti"};
+  private static final String[] K_NAMES = {"kid"};
+  private static final String[] N_NAMES = {"nbf"};
+  private static final String[] S_NAMES = {"sub", "scope", "sid"};
+  private static final String[] T_NAMES = {"typ"};
 
   private String string() throws ParseException {
     expect('"');
