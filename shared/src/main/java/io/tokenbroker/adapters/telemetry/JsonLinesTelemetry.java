@@ -84,11 +84,16 @@ public final class JsonLinesTelemetry implements Telemetry {
     }
     try {
       if (writeBytes) {
-        // The text has no lone surrogate (escaped): its UTF-8 bytes are the encoder's.
-        byte[] bytes =
-            lineText(event, LINE_SEPARATOR.length()).append(LINE_SEPARATOR).toString()
-                .getBytes(StandardCharsets.UTF_8);
-        out.write(bytes, 0, bytes.length);
+        Utf8Line bytes = Utf8Line.start();
+        long now = clock.millis();
+        InvocationScope.Invocation invocation = InvocationScope.current();
+        if (writtenDirectly(event)) {
+          write(bytes, event, now, invocation).raw(LINE_SEPARATOR);
+        } else {
+          // The text has no lone surrogate (escaped): its UTF-8 bytes are the encoder's.
+          bytes.rawUtf8(mapped(event, now, invocation) + LINE_SEPARATOR);
+        }
+        bytes.writeTo(out);
       } else {
         out.println(line(event));
       }
@@ -106,67 +111,115 @@ public final class JsonLinesTelemetry implements Telemetry {
 
   /** The event's line, written directly; through a map and Gson only for an unusual event. */
   String line(TelemetryEvent event) {
-    return lineText(event, 0).toString();
-  }
-
-  /** {@link #line}, with room for {@code more} characters after it. */
-  private StringBuilder lineText(TelemetryEvent event, int more) {
     long now = clock.millis();
     InvocationScope.Invocation invocation = InvocationScope.current();
     if (!writtenDirectly(event)) {
-      String json =
-          JsonText.escapeLoneSurrogates(
-              JSONObjectUtils.toJSONString(toJson(event, now, invocation)));
-      return new StringBuilder(json.length() + more).append(json);
+      return mapped(event, now, invocation);
     }
-    // 512: a decision's line with its metric block (about 380 characters) fits without growing.
-    StringBuilder line = new StringBuilder(512 + more).append("{\"timestamp\":");
-    timestamp(line, now).append(",\"level\":");
-    JsonText.string(line, writtenLevel(event).name()).append(",\"event\":");
-    JsonText.string(line, event.name()).append(",\"function\":");
-    JsonText.string(line, function);
+    // 640: a decision's line with the invocation's ids and its metric block fits without growing.
+    StringBuilder line = new StringBuilder(640);
+    write(new TextLine(line), event, now, invocation);
+    return line.toString();
+  }
+
+  private String mapped(TelemetryEvent event, long now, InvocationScope.Invocation invocation) {
+    return JsonText.escapeLoneSurrogates(
+        JSONObjectUtils.toJSONString(toJson(event, now, invocation)));
+  }
+
+  /**
+   * Where a line is written: as text ({@link TextLine}: {@link #line}, for println) or as its UTF-8
+   * bytes ({@link Utf8Line}: {@link #emit} to a plain UTF-8 stream), by the one writer below.
+   */
+  interface Out {
+    /** ASCII text as it is: the line's constant parts, numbers. */
+    Out raw(String ascii);
+
+    Out raw(char ascii);
+
+    Out number(long value);
+
+    /** {@code s} as a JSON string, as {@link JsonText#string} writes it. */
+    Out string(String s);
+  }
+
+  /** The line as text. */
+  record TextLine(StringBuilder line) implements Out {
+    @Override
+    public Out raw(String ascii) {
+      line.append(ascii);
+      return this;
+    }
+
+    @Override
+    public Out raw(char ascii) {
+      line.append(ascii);
+      return this;
+    }
+
+    @Override
+    public Out number(long value) {
+      line.append(value);
+      return this;
+    }
+
+    @Override
+    public Out string(String s) {
+      JsonText.string(line, s);
+      return this;
+    }
+  }
+
+  /** An event {@link #writtenDirectly}, member by member. */
+  private Out write(
+      Out line, TelemetryEvent event, long now, InvocationScope.Invocation invocation) {
+    line.raw("{\"timestamp\":");
+    timestamp(line, now).raw(",\"level\":");
+    line.string(writtenLevel(event).name()).raw(",\"event\":");
+    line.string(event.name()).raw(",\"function\":");
+    line.string(function);
     if (stack != null) {
-      JsonText.string(line.append(",\"stack\":"), stack);
+      line.raw(",\"stack\":").string(stack);
     }
     if (invocation != null) {
       invocation(line, invocation);
     }
     TelemetryEvent.Fields fields = (TelemetryEvent.Fields) event.fields();
     for (int i = 0; i < fields.size(); i++) {
-      JsonText.string(line.append(','), fields.name(i)).append(':');
+      line.raw(',').string(fields.name(i)).raw(':');
       value(line, fields.value(i));
     }
     if (event.metrics().isEmpty()) {
-      return line.append('}');
+      return line.raw('}');
     }
     for (TelemetryEvent.Metric metric : event.metrics()) {
-      JsonText.string(line.append(','), metric.name()).append(':');
+      line.raw(',').string(metric.name()).raw(':');
       value(line, metric.value());
     }
-    line.append(",\"_aws\":{\"Timestamp\":").append(now).append(",\"CloudWatchMetrics\":[");
+    line.raw(",\"_aws\":{\"Timestamp\":").number(now).raw(",\"CloudWatchMetrics\":[");
     List<String> earlier = new ArrayList<>();
     for (TelemetryEvent.Metric metric : event.metrics()) {
       if (!earlier.isEmpty()) {
-        line.append(',');
+        line.raw(',');
       }
-      line.append("{\"Namespace\":\"").append(NAMESPACE).append("\",\"Dimensions\":[[\"function\"");
+      line.raw("{\"Namespace\":\"").raw(NAMESPACE).raw("\",\"Dimensions\":[[\"function\"");
       if (stack != null) {
-        line.append(",\"stack\"");
+        line.raw(",\"stack\"");
       }
       for (String dimension : metric.dimensions()) {
         // As before: a dimension only if the line has that member.
         if (CORE.contains(dimension)
             || event.fields().containsKey(dimension)
             || earlier.contains(dimension)) {
-          JsonText.string(line.append(','), dimension);
+          line.raw(',').string(dimension);
         }
       }
-      line.append("]],\"Metrics\":[{\"Name\":");
-      JsonText.string(line, metric.name()).append(",\"Unit\":");
-      JsonText.string(line, metric.unit()).append("}]}");
+      line.raw("]],\"Metrics\":[{\"Name\":");
+      line.string(metric.name()).raw(",\"Unit\":");
+      line.string(metric.unit()).raw("}]}");
       earlier.add(metric.name());
     }
-    return line.append("]}}");
+    return line.raw("]}}");
   }
 
   /** A second as {@link Instant#toString} writes it, without its closing {@code Z}. */
@@ -179,7 +232,7 @@ public final class JsonLinesTelemetry implements Telemetry {
    * {@code Instant.ofEpochMilli(millis).toString()} as a JSON string (nothing in it to escape): the
    * second's text, then the milliseconds if not zero, as ISO_INSTANT writes them.
    */
-  private StringBuilder timestamp(StringBuilder line, long millis) {
+  private Out timestamp(Out line, long millis) {
     long epochSecond = Math.floorDiv(millis, 1000L);
     int milli = (int) Math.floorMod(millis, 1000L);
     Second second = lastSecond;
@@ -188,12 +241,12 @@ public final class JsonLinesTelemetry implements Telemetry {
       second = new Second(epochSecond, text.substring(0, text.length() - 1));
       lastSecond = second;
     }
-    line.append('"').append(second.text());
+    line.raw('"').raw(second.text());
     if (milli != 0) {
-      line.append('.').append((char) ('0' + milli / 100));
-      line.append((char) ('0' + milli / 10 % 10)).append((char) ('0' + milli % 10));
+      line.raw('.').raw((char) ('0' + milli / 100));
+      line.raw((char) ('0' + milli / 10 % 10)).raw((char) ('0' + milli % 10));
     }
-    return line.append("Z\"");
+    return line.raw("Z\"");
   }
 
   private static final Set<String> CORE = Set.of("timestamp", "level", "event", "function");
@@ -206,17 +259,17 @@ public final class JsonLinesTelemetry implements Telemetry {
       Set.of("stack", "function_request_id", "correlation_id", "xray_trace_id", "cold_start");
 
   /** The invocation's fields (Powertools' names), those it has. */
-  private static void invocation(StringBuilder line, InvocationScope.Invocation invocation) {
+  private static void invocation(Out line, InvocationScope.Invocation invocation) {
     if (invocation.functionRequestId() != null) {
-      JsonText.string(line.append(",\"function_request_id\":"), invocation.functionRequestId());
+      line.raw(",\"function_request_id\":").string(invocation.functionRequestId());
     }
     if (invocation.correlationId() != null) {
-      JsonText.string(line.append(",\"correlation_id\":"), invocation.correlationId());
+      line.raw(",\"correlation_id\":").string(invocation.correlationId());
     }
     if (invocation.traceId() != null) {
-      JsonText.string(line.append(",\"xray_trace_id\":"), invocation.traceId());
+      line.raw(",\"xray_trace_id\":").string(invocation.traceId());
     }
-    line.append(",\"cold_start\":").append(invocation.coldStart());
+    line.raw(",\"cold_start\":").raw(invocation.coldStart() ? "true" : "false");
   }
 
   private static Map<String, Object> invocationFields(InvocationScope.Invocation invocation) {
@@ -282,20 +335,22 @@ public final class JsonLinesTelemetry implements Telemetry {
     };
   }
 
-  private static void value(StringBuilder line, Object value) {
+  private static void value(Out line, Object value) {
     switch (value) {
-      case String s -> JsonText.string(line, s);
+      case String s -> line.string(s);
       case List<?> list -> {
-        line.append('[');
+        line.raw('[');
         for (int i = 0; i < list.size(); i++) {
           if (i > 0) {
-            line.append(',');
+            line.raw(',');
           }
           value(line, list.get(i));
         }
-        line.append(']');
+        line.raw(']');
       }
-      default -> line.append(value); // Boolean and the numbers: their toString, as Gson
+      case Long n -> line.number(n);
+      case Integer n -> line.number(n);
+      default -> line.raw(String.valueOf(value)); // Boolean and the numbers: toString, as Gson
     }
   }
 
