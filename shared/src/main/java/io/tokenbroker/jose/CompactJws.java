@@ -73,8 +73,8 @@ public record CompactJws(
   private static final java.util.Base64.Decoder BASE64URL = java.util.Base64.getUrlDecoder();
 
   /**
-   * Decodes {@code bytes[start, end)}, which hold no {@code =}, as base64url, accepting only the one
-   * canonical encoding of the bytes: the alphabet only (the JDK's URL decoder refuses any other
+   * Decodes {@code bytes[start, end)}, which hold no {@code =}, as base64url, accepting only the
+   * one canonical encoding of the bytes: the alphabet only (the JDK's URL decoder refuses any other
    * byte), not one character over a multiple of four, and the unused low bits of the last character
    * zero (what re-encoding the bytes and comparing checked before issue 13).
    */

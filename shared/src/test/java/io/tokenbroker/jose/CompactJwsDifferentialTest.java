@@ -11,9 +11,8 @@ import org.junit.jupiter.api.Test;
  * Issue 13: {@link CompactJws#parse} takes the token's bytes once and decodes each segment with the
  * JDK's URL decoder (padding refused first, the last character's unused bits checked); before, it
  * decoded each segment from the token's characters with its own table ({@link #before}, kept here
- * as it was). On random tokens of the alphabet, near misses (padding, {@code +}, {@code /},
- * Latin-1 and other characters), dots and every length, both give the same parts or the same
- * refusal.
+ * as it was). On random tokens of the alphabet, near misses (padding, {@code +}, {@code /}, Latin-1
+ * and other characters), dots and every length, both give the same parts or the same refusal.
  */
 class CompactJwsDifferentialTest {
 

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
  * Issue 13: {@link SignatureCheck} keeps an initialized {@link Signature} per thread and key rather
  * than getting and initializing one per token. On a random sequence over five keys (more than it
  * keeps) of good signatures, altered ones, ones of the wrong length (which the JDK refuses with an
- * exception), empty ones, other keys' and other algorithms', each answer
- * is what a key prepared afresh, on a thread of its own, gives for that one check.
+ * exception), empty ones, other keys' and other algorithms', each answer is what a key prepared
+ * afresh, on a thread of its own, gives for that one check.
  */
 class SignatureCheckReuseTest {
 
@@ -50,7 +50,8 @@ class SignatureCheckReuseTest {
     int valid = 0;
     for (int i = 0; i < 3000; i++) {
       Signer signer = signers.get(random.nextInt(signers.size()));
-      Signer checker = random.nextInt(6) == 0 ? signers.get(random.nextInt(signers.size())) : signer;
+      Signer checker =
+          random.nextInt(6) == 0 ? signers.get(random.nextInt(signers.size())) : signer;
       JWSAlgorithm alg =
           random.nextInt(10) == 0
               ? List.of(JWSAlgorithm.RS256, JWSAlgorithm.PS256, JWSAlgorithm.ES256)

@@ -20,8 +20,32 @@ import org.junit.jupiter.api.Test;
 class FlatJsonNamesTest {
 
   private static final String[] PIECES = {
-    "alg", "aud", "act", "client_id", "cnf", "exp", "iss", "iat", "jti", "kid", "nbf", "sub",
-    "scope", "sid", "typ", "a", "s", "c", "x", "_id", "\\u0061", "\\\"", "\\\\", "é", "\\n", "\""
+    "alg",
+    "aud",
+    "act",
+    "client_id",
+    "cnf",
+    "exp",
+    "iss",
+    "iat",
+    "jti",
+    "kid",
+    "nbf",
+    "sub",
+    "scope",
+    "sid",
+    "typ",
+    "a",
+    "s",
+    "c",
+    "x",
+    "_id",
+    "\\u0061",
+    "\\\"",
+    "\\\\",
+    "é",
+    "\\n",
+    "\""
   };
 
   @Test
@@ -43,7 +67,9 @@ class FlatJsonNamesTest {
       }
       text.append('}');
       String json =
-          random.nextInt(10) == 0 ? text.substring(0, random.nextInt(text.length())) : text.toString();
+          random.nextInt(10) == 0
+              ? text.substring(0, random.nextInt(text.length()))
+              : text.toString();
       String expected = gson(json);
       assertThat(flat(json)).as(json).isEqualTo(expected);
       read += expected.startsWith("[") ? 1 : 0;

@@ -5,12 +5,13 @@ import java.util.Arrays;
 /**
  * ASCII JSON written straight to bytes, for the authorizer's answer: constant parts as they are,
  * strings escaped as {@link io.tokenbroker.json.JsonText#string} escapes them. A string with any
- * other character is not written (false): the caller writes the answer as text instead, whose
- * UTF-8 these bytes equal wherever they are written. The buffer is kept per thread.
+ * other character is not written (false): the caller writes the answer as text instead, whose UTF-8
+ * these bytes equal wherever they are written. The buffer is kept per thread.
  */
 final class AsciiJson {
 
-  private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] HEX =
+      "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   private static final int KEPT = 16 * 1024;
   private static final ThreadLocal<AsciiJson> BUFFER = ThreadLocal.withInitial(AsciiJson::new);
 

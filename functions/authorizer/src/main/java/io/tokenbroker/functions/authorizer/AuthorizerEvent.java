@@ -287,8 +287,7 @@ final class AuthorizerEvent {
     return parse(text.toCharArray(), text.length(), null, BUFFERS.get());
   }
 
-  private static AuthorizerRequest parse(
-      char[] text, int length, byte[] ascii, Buffers buffers) {
+  private static AuthorizerRequest parse(char[] text, int length, byte[] ascii, Buffers buffers) {
     AuthorizerEvent event = new AuthorizerEvent(text, length, ascii, buffers);
     try {
       event.document();
@@ -1261,10 +1260,10 @@ final class AuthorizerEvent {
   /**
    * How many characters from {@code at} are, eight at a time, none of a quote, a backslash or a
    * control character (each one character of the string as it is), read from {@link #ascii}: a
-   * multiple of eight, stopping before the eight that hold one of them or run past {@code end}.
-   * The tests are exact for ASCII bytes (high bit clear): a byte is zero after an XOR with the
-   * quote or the backslash, or below 0x20, exactly when the subtraction sets its high bit while
-   * its complement's is set.
+   * multiple of eight, stopping before the eight that hold one of them or run past {@code end}. The
+   * tests are exact for ASCII bytes (high bit clear): a byte is zero after an XOR with the quote or
+   * the backslash, or below 0x20, exactly when the subtraction sets its high bit while its
+   * complement's is set.
    */
   private int plainRun(int from, int end) {
     byte[] bytes = ascii;

@@ -46,7 +46,8 @@ final class AuthorizerResponses {
   }
 
   /** The invariant parts of a REST answer, each ready to be appended, as text and as bytes. */
-  private record Parts(String policyAndSub, String scope, byte[] policyAndSubBytes, byte[] scopeBytes) {
+  private record Parts(
+      String policyAndSub, String scope, byte[] policyAndSubBytes, byte[] scopeBytes) {
     Parts(String policyAndSub, String scope) {
       this(
           policyAndSub,
@@ -65,8 +66,8 @@ final class AuthorizerResponses {
   /**
    * The answer's bytes, written straight into a buffer kept per thread when every string spliced in
    * is ASCII (a token's sub, client_id, jti and act are, as the broker mints them); else the UTF-8
-   * of {@link #allowText}, which they equal byte for byte (issue 13: no builder, string and encoding
-   * per answer).
+   * of {@link #allowText}, which they equal byte for byte (issue 13: no builder, string and
+   * encoding per answer).
    */
   byte[] allow(
       AuthorizerRequest.Shape shape,
@@ -91,9 +92,7 @@ final class AuthorizerResponses {
                           ? AUTHORIZED
                           : NOT_AUTHORIZED)
                   && context(
-                      out,
-                      token,
-                      scopeMember(token.scopes()).getBytes(StandardCharsets.UTF_8))
+                      out, token, scopeMember(token.scopes()).getBytes(StandardCharsets.UTF_8))
                   && out.raw(CLOSE);
         };
     return ascii

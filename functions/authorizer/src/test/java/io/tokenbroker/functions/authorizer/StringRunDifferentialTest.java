@@ -19,8 +19,25 @@ class StringRunDifferentialTest {
 
   /** What stops a run, and its neighbours that must not. */
   private static final String[] SPECIALS = {
-    "\"", "\\\"", "\\\\", "\\n", "\\u0041", "\\u00e9", "\\/", "\u001f", "\u0000", "\t", "\u007f",
-    " ", "!", "#", "[", "]", "\\", "\\x", "\u0020\""
+    "\"",
+    "\\\"",
+    "\\\\",
+    "\\n",
+    "\\u0041",
+    "\\u00e9",
+    "\\/",
+    "\u001f",
+    "\u0000",
+    "\t",
+    "\u007f",
+    " ",
+    "!",
+    "#",
+    "[",
+    "]",
+    "\\",
+    "\\x",
+    "\u0020\""
   };
 
   @Test
