@@ -37,15 +37,17 @@ public record CompactJws(
       throw invalid(
           second == token.length() - 1 ? JwsReason.SIGNATURE_MISSING : JwsReason.EMPTY_SEGMENT);
     }
-    // Each segment decoded from the token in place, without a substring per segment.
-    byte[] header = decodeCanonical(token, 0, first);
-    byte[] payload = decodeCanonical(token, first + 1, second);
-    byte[] signature = decodeCanonical(token, second + 1, token.length());
-    // header.payload: base64url characters and the dot, so one byte per character.
-    byte[] signingInput = new byte[second];
-    for (int i = 0; i < second; i++) {
-      signingInput[i] = (byte) token.charAt(i);
+    // The token's bytes once (one copy of a Latin-1 string; any other character becomes '?', which
+    // no segment may hold), each segment decoded from them by the JDK's vectorized decoder.
+    if (token.indexOf('=') >= 0) {
+      throw invalid(JwsReason.NON_CANONICAL_BASE64URL); // padding, which the JDK would take
     }
+    byte[] bytes = token.getBytes(StandardCharsets.ISO_8859_1);
+    byte[] header = decodeCanonical(bytes, 0, first);
+    byte[] payload = decodeCanonical(bytes, first + 1, second);
+    byte[] signature = decodeCanonical(bytes, second + 1, bytes.length);
+    // header.payload: base64url characters and the dot, so one byte per character.
+    byte[] signingInput = java.util.Arrays.copyOf(bytes, second);
     return new CompactJws(token.substring(0, first), header, payload, signature, signingInput);
   }
 
@@ -61,51 +63,42 @@ public record CompactJws(
 
   /** Decodes base64url, accepting only the one canonical encoding of the bytes. */
   static byte[] decodeCanonical(String segment) {
-    return decodeCanonical(segment, 0, segment.length());
-  }
-
-  /**
-   * Decodes {@code text[start, end)} as base64url, accepting only the one canonical encoding of the
-   * bytes: the alphabet only, no padding, not one character over a multiple of four, and the unused
-   * low bits of the last character zero (what re-encoding the bytes and comparing checked before).
-   */
-  static byte[] decodeCanonical(String text, int start, int end) {
-    int length = end - start;
-    if (length % 4 == 1) {
+    if (segment.indexOf('=') >= 0) {
       throw invalid(JwsReason.NON_CANONICAL_BASE64URL);
     }
-    int tail = length % 4; // 0, 2 or 3 characters after the last full group of four
-    byte[] bytes = new byte[length / 4 * 3 + (tail == 0 ? 0 : tail - 1)];
-    int written = 0;
-    int i = start;
-    for (int full = end - tail; i < full; i += 4) {
-      int group =
-          sextet(text.charAt(i)) << 18
-              | sextet(text.charAt(i + 1)) << 12
-              | sextet(text.charAt(i + 2)) << 6
-              | sextet(text.charAt(i + 3));
-      if (group < 0) {
-        throw invalid(JwsReason.NON_CANONICAL_BASE64URL);
-      }
-      bytes[written++] = (byte) (group >> 16);
-      bytes[written++] = (byte) (group >> 8);
-      bytes[written++] = (byte) group;
+    byte[] bytes = segment.getBytes(StandardCharsets.ISO_8859_1);
+    return decodeCanonical(bytes, 0, bytes.length);
+  }
+
+  private static final java.util.Base64.Decoder BASE64URL = java.util.Base64.getUrlDecoder();
+
+  /**
+   * Decodes {@code bytes[start, end)}, which hold no {@code =}, as base64url, accepting only the
+   * one canonical encoding of the bytes: the alphabet only (the JDK's URL decoder refuses any other
+   * byte), not one character over a multiple of four, and the unused low bits of the last character
+   * zero (what re-encoding the bytes and comparing checked before issue 13).
+   */
+  private static byte[] decodeCanonical(byte[] bytes, int start, int end) {
+    int tail = (end - start) % 4; // characters after the last full group of four
+    if (tail == 1) {
+      throw invalid(JwsReason.NON_CANONICAL_BASE64URL);
     }
-    if (tail > 0) {
-      int group = sextet(text.charAt(i)) << 18 | sextet(text.charAt(i + 1)) << 12;
-      if (tail == 3) {
-        group |= sextet(text.charAt(i + 2)) << 6;
-      }
-      // The bits past the last whole byte must be zero: 4 of 2 characters, 2 of 3.
-      if (group < 0 || (group & (tail == 2 ? 0xFFFF : 0xFF)) != 0) {
-        throw invalid(JwsReason.NON_CANONICAL_BASE64URL);
-      }
-      bytes[written++] = (byte) (group >> 16);
-      if (tail == 3) {
-        bytes[written] = (byte) (group >> 8);
-      }
+    // The bits past the last whole byte must be zero: 4 of 2 characters, 2 of 3.
+    if (tail > 0 && (sextet((char) (bytes[end - 1] & 0xFF)) & (tail == 2 ? 0xF : 0x3)) != 0) {
+      throw invalid(JwsReason.NON_CANONICAL_BASE64URL);
     }
-    return bytes;
+    try {
+      // Over a view of the segment, not a copy; without padding the result is exactly sized.
+      java.nio.ByteBuffer decoded =
+          BASE64URL.decode(java.nio.ByteBuffer.wrap(bytes, start, end - start));
+      byte[] array = decoded.array();
+      return decoded.arrayOffset() == 0 && decoded.limit() == array.length
+          ? array
+          : java.util.Arrays.copyOfRange(
+              array, decoded.arrayOffset(), decoded.arrayOffset() + decoded.limit());
+    } catch (IllegalArgumentException notTheAlphabet) {
+      throw invalid(JwsReason.NON_CANONICAL_BASE64URL);
+    }
   }
 
   /** A base64url character's 6-bit value; any other character: a value that makes a group < 0. */

@@ -37,31 +37,69 @@ public final class SignatureCheck {
 
   public static boolean verifies(
       JWSAlgorithm alg, VerificationKey key, byte[] signingInput, byte[] signature) {
+    Prepared[] prepared = PREPARED.get();
+    int slot = 0;
     try {
-      Signature verifier;
+      String jca;
       PublicKey publicKey;
       if (JWSAlgorithm.RS256.equals(alg) && key.rsa() != null) {
-        verifier = Signature.getInstance("SHA256withRSA");
+        jca = "SHA256withRSA";
         publicKey = key.rsa();
       } else if (JWSAlgorithm.PS256.equals(alg) && key.rsa() != null) {
-        verifier = Signature.getInstance("RSASSA-PSS");
-        verifier.setParameter(PS256);
+        jca = "RSASSA-PSS";
         publicKey = key.rsa();
       } else if (JWSAlgorithm.ES256.equals(alg)
           && key.p256() != null
           && isLegalEs256(signature, key.p256())) {
-        verifier = Signature.getInstance("SHA256withECDSAinP1363Format");
+        jca = "SHA256withECDSAinP1363Format";
         publicKey = key.p256();
       } else {
         return false;
       }
-      verifier.initVerify(publicKey);
-      verifier.update(signingInput);
-      return verifier.verify(signature);
+      Prepared taken = null;
+      for (int i = 0; i < prepared.length; i++) {
+        Prepared p = prepared[i];
+        if (p != null && p.key() == key && p.jca().equals(jca)) {
+          taken = p;
+          slot = i;
+          prepared[i] = null; // taken: put back only once it is known to be reset
+          break;
+        }
+      }
+      if (taken == null) {
+        Signature fresh = Signature.getInstance(jca);
+        if (jca.equals("RSASSA-PSS")) {
+          fresh.setParameter(PS256);
+        }
+        fresh.initVerify(publicKey);
+        taken = new Prepared(key, jca, fresh);
+        slot = Math.floorMod(next.getAndIncrement(), prepared.length);
+      }
+      taken.signature().update(signingInput);
+      boolean verified = taken.signature().verify(signature);
+      // verify() returned: the object is as initVerify left it, ready for the next token.
+      prepared[slot] = taken;
+      return verified;
     } catch (GeneralSecurityException | RuntimeException e) {
-      return false; // malformed signature or key: not a valid signature
+      // Malformed signature or key: not a valid signature. The object is dropped: a provider need
+      // not reset it when verify throws (JDK 25's RSA does, in a finally).
+      return false;
     }
   }
+
+  /**
+   * A {@link Signature} initialized for a key, kept per thread (a few keys: the current one and
+   * those rotating in or out): getting and initializing one per token was as much CPU as the rest
+   * of a decision's base64 (issue 13). Taken out of its slot while in use and put back only after
+   * {@code verify} returned, which resets it; an exception drops it.
+   */
+  private record Prepared(VerificationKey key, String jca, Signature signature) {}
+
+  private static final ThreadLocal<Prepared[]> PREPARED =
+      ThreadLocal.withInitial(() -> new Prepared[4]);
+
+  private static final java.util.concurrent.atomic.AtomicInteger next =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   /** Exactly 64 bytes, r and s each in [1, n-1] (no zero or blank signature, nothing >= n). */
   private static boolean isLegalEs256(byte[] signature, ECPublicKey key) {

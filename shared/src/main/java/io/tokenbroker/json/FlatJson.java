@@ -65,16 +65,32 @@ public final class FlatJson {
    * @throws ParseException if the text is not exactly one JSON object
    */
   public static void read(String text, Members sink) throws ParseException {
-    Json.requireDepthWithinLimit(text); // first, as before: deep malformed text is "too deep"
     FlatJson reader = new FlatJson(text);
-    if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
-      reader.pos = 1;
+    try {
+      if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
+        reader.pos = 1;
+      }
+      reader.topObject(sink);
+      reader.skipWhitespace();
+      if (reader.pos != text.length()) {
+        throw reader.error();
+      }
+    } catch (ParseException malformed) {
+      throw deepFirst(text, malformed);
     }
-    reader.topObject(sink);
-    reader.skipWhitespace();
-    if (reader.pos != text.length()) {
-      throw reader.error();
-    }
+  }
+
+  /**
+   * The refusal of a text the read refused: too deep if its brackets nest deeper than allowed
+   * anywhere, as the bracket count that ran before the read made every such text; else {@code
+   * malformed}. Only here, once the read failed: text the read accepts was checked at every level
+   * it nests to ({@link #checkDepth}), which is where the count would have refused it (issue 13:
+   * the count was a second pass over every header and claims).
+   */
+  private static ParseException deepFirst(String text, ParseException malformed)
+      throws Json.TooDeep {
+    Json.requireDepthWithinLimit(text);
+    return malformed;
   }
 
   /**
@@ -85,7 +101,14 @@ public final class FlatJson {
    * @throws ParseException if the text is not exactly one JSON array
    */
   public static List<String> elements(String text) throws ParseException {
-    Json.requireDepthWithinLimit(text);
+    try {
+      return readElements(text);
+    } catch (ParseException malformed) {
+      throw deepFirst(text, malformed);
+    }
+  }
+
+  private static List<String> readElements(String text) throws ParseException {
     FlatJson reader = new FlatJson(text);
     List<String> elements = new ArrayList<>();
     reader.skipWhitespace();
@@ -129,7 +152,7 @@ public final class FlatJson {
     Set<String> many = null;
     while (true) {
       skipWhitespace();
-      String name = string();
+      String name = name();
       if (many == null && names.size() == 16) {
         many = new HashSet<>(names);
       }
@@ -210,6 +233,7 @@ public final class FlatJson {
 
   /** An array: its strings, or {@link #NESTED} if anything else is in it. */
   private Object topArray() throws ParseException {
+    checkDepth(2);
     expect('[');
     skipWhitespace();
     if (peek() == ']') {
@@ -383,6 +407,50 @@ public final class FlatJson {
       pos++;
     }
   }
+
+  /**
+   * A top-level member's name: a JOSE header parameter or a JWT claim the broker reads, written
+   * without escapes, is that name's constant (no copy, its hash known); any other as {@link
+   * #string}, which it equals.
+   */
+  private String name() throws ParseException {
+    int start = pos + 1;
+    if (pos < text.length() && text.charAt(pos) == '"' && start < text.length()) {
+      String[] candidates =
+          switch (text.charAt(start)) {
+            case 'a' -> A_NAMES;
+            case 'c' -> C_NAMES;
+            case 'e' -> E_NAMES;
+            case 'i' -> I_NAMES;
+            case 'j' -> J_NAMES;
+            case 'k' -> K_NAMES;
+            case 'n' -> N_NAMES;
+            case 's' -> S_NAMES;
+            case 't' -> T_NAMES;
+            default -> null;
+          };
+      if (candidates != null) {
+        for (String known : candidates) {
+          int end = start + known.length();
+          if (end < text.length() && text.charAt(end) == '"' && text.startsWith(known, start)) {
+            pos = end + 1;
+            return known;
+          }
+        }
+      }
+    }
+    return string();
+  }
+
+  private static final String[] A_NAMES = {"alg", "aud", "act"};
+  private static final String[] C_NAMES = {"client_id", "cnf"};
+  private static final String[] E_NAMES = {"exp"};
+  private static final String[] I_NAMES = {"iss", "iat"};
+  private static final String[] J_NAMES = {"jti"};
+  private static final String[] K_NAMES = {"kid"};
+  private static final String[] N_NAMES = {"nbf"};
+  private static final String[] S_NAMES = {"sub", "scope", "sid"};
+  private static final String[] T_NAMES = {"typ"};
 
   private String string() throws ParseException {
     expect('"');

@@ -8,10 +8,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 13: {@link CompactJws#decodeCanonical} decodes in place and checks the unused bits of the
- * last character, where it decoded with the JDK and re-encoded to compare; on random segments of
- * every length (the alphabet, near misses of it, non-ASCII) it accepts exactly what that accepted,
- * with the same bytes.
+ * Issue 13: {@link CompactJws#decodeCanonical} decodes with the JDK's URL decoder (padding refused
+ * first) and checks the unused bits of the last character, where it decoded with the JDK and
+ * re-encoded to compare; on random segments of every length (the alphabet, near misses of it,
+ * non-ASCII) it accepts exactly what that accepted, with the same bytes.
  */
 class CanonicalBase64DifferentialTest {
 

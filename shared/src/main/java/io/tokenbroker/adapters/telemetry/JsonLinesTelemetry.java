@@ -7,6 +7,7 @@ import io.tokenbroker.json.JsonText;
 import io.tokenbroker.telemetry.Telemetry;
 import io.tokenbroker.telemetry.TelemetryEvent;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,6 +33,16 @@ public final class JsonLinesTelemetry implements Telemetry {
   private final TelemetryEvent.Level level;
 
   /**
+   * Whether a line may be written as its UTF-8 bytes in one {@code write}: what {@code println}
+   * writes to a plain UTF-8 {@link PrintStream} (line and separator encoded together, one write to
+   * the stream under it), without the writer and encoder between (issue 13). Any other stream (a
+   * subclass may do more in {@code println}) gets {@code println}.
+   */
+  private final boolean writeBytes;
+
+  private static final String LINE_SEPARATOR = System.lineSeparator();
+
+  /**
    * The lowest level a line carrying a metric is written at. Lambda (JSON log format) drops every
    * line whose "level" is below ApplicationLogLevel, metric or not; the stack's LogLevel is kept at
    * or below this (TemplateIT), so no data point is dropped there.
@@ -50,6 +61,8 @@ public final class JsonLinesTelemetry implements Telemetry {
     this.function = function;
     this.stack = config.stack().orElse(null);
     this.level = config.level();
+    this.writeBytes =
+        out.getClass() == PrintStream.class && StandardCharsets.UTF_8.equals(out.charset());
   }
 
   /** Without a stack name, every level written: for tests and tools. */
@@ -70,7 +83,20 @@ public final class JsonLinesTelemetry implements Telemetry {
       return;
     }
     try {
-      out.println(line(event));
+      if (writeBytes) {
+        Utf8Line bytes = Utf8Line.start();
+        long now = clock.millis();
+        InvocationScope.Invocation invocation = InvocationScope.current();
+        if (writtenDirectly(event)) {
+          write(bytes, event, now, invocation).raw(LINE_SEPARATOR);
+        } else {
+          // The text has no lone surrogate (escaped): its UTF-8 bytes are the encoder's.
+          bytes.rawUtf8(mapped(event, now, invocation) + LINE_SEPARATOR);
+        }
+        bytes.writeTo(out);
+      } else {
+        out.println(line(event));
+      }
     } catch (RuntimeException e) {
       // Telemetry must never fail a request.
     }
@@ -88,56 +114,112 @@ public final class JsonLinesTelemetry implements Telemetry {
     long now = clock.millis();
     InvocationScope.Invocation invocation = InvocationScope.current();
     if (!writtenDirectly(event)) {
-      return JsonText.escapeLoneSurrogates(
-          JSONObjectUtils.toJSONString(toJson(event, now, invocation)));
+      return mapped(event, now, invocation);
     }
-    // 512: a decision's line with its metric block (about 380 characters) fits without growing.
-    StringBuilder line = new StringBuilder(512).append("{\"timestamp\":");
-    timestamp(line, now).append(",\"level\":");
-    JsonText.string(line, writtenLevel(event).name()).append(",\"event\":");
-    JsonText.string(line, event.name()).append(",\"function\":");
-    JsonText.string(line, function);
+    // 640: a decision's line with the invocation's ids and its metric block fits without growing.
+    StringBuilder line = new StringBuilder(640);
+    write(new TextLine(line), event, now, invocation);
+    return line.toString();
+  }
+
+  private String mapped(TelemetryEvent event, long now, InvocationScope.Invocation invocation) {
+    return JsonText.escapeLoneSurrogates(
+        JSONObjectUtils.toJSONString(toJson(event, now, invocation)));
+  }
+
+  /**
+   * Where a line is written: as text ({@link TextLine}: {@link #line}, for println) or as its UTF-8
+   * bytes ({@link Utf8Line}: {@link #emit} to a plain UTF-8 stream), by the one writer below.
+   */
+  interface Out {
+    /** ASCII text as it is: the line's constant parts, numbers. */
+    Out raw(String ascii);
+
+    Out raw(char ascii);
+
+    Out number(long value);
+
+    /** {@code s} as a JSON string, as {@link JsonText#string} writes it. */
+    Out string(String s);
+  }
+
+  /** The line as text. */
+  record TextLine(StringBuilder line) implements Out {
+    @Override
+    public Out raw(String ascii) {
+      line.append(ascii);
+      return this;
+    }
+
+    @Override
+    public Out raw(char ascii) {
+      line.append(ascii);
+      return this;
+    }
+
+    @Override
+    public Out number(long value) {
+      line.append(value);
+      return this;
+    }
+
+    @Override
+    public Out string(String s) {
+      JsonText.string(line, s);
+      return this;
+    }
+  }
+
+  /** An event {@link #writtenDirectly}, member by member. */
+  private Out write(
+      Out line, TelemetryEvent event, long now, InvocationScope.Invocation invocation) {
+    line.raw("{\"timestamp\":");
+    timestamp(line, now).raw(",\"level\":");
+    line.string(writtenLevel(event).name()).raw(",\"event\":");
+    line.string(event.name()).raw(",\"function\":");
+    line.string(function);
     if (stack != null) {
-      JsonText.string(line.append(",\"stack\":"), stack);
+      line.raw(",\"stack\":").string(stack);
     }
     if (invocation != null) {
       invocation(line, invocation);
     }
-    for (Map.Entry<String, Object> field : event.fields().entrySet()) {
-      JsonText.string(line.append(','), field.getKey()).append(':');
-      value(line, field.getValue());
+    TelemetryEvent.Fields fields = (TelemetryEvent.Fields) event.fields();
+    for (int i = 0; i < fields.size(); i++) {
+      line.raw(',').string(fields.name(i)).raw(':');
+      value(line, fields.value(i));
     }
     if (event.metrics().isEmpty()) {
-      return line.append('}').toString();
+      return line.raw('}');
     }
     for (TelemetryEvent.Metric metric : event.metrics()) {
-      JsonText.string(line.append(','), metric.name()).append(':');
+      line.raw(',').string(metric.name()).raw(':');
       value(line, metric.value());
     }
-    line.append(",\"_aws\":{\"Timestamp\":").append(now).append(",\"CloudWatchMetrics\":[");
+    line.raw(",\"_aws\":{\"Timestamp\":").number(now).raw(",\"CloudWatchMetrics\":[");
     List<String> earlier = new ArrayList<>();
     for (TelemetryEvent.Metric metric : event.metrics()) {
       if (!earlier.isEmpty()) {
-        line.append(',');
+        line.raw(',');
       }
-      line.append("{\"Namespace\":\"").append(NAMESPACE).append("\",\"Dimensions\":[[\"function\"");
+      line.raw("{\"Namespace\":\"").raw(NAMESPACE).raw("\",\"Dimensions\":[[\"function\"");
       if (stack != null) {
-        line.append(",\"stack\"");
+        line.raw(",\"stack\"");
       }
       for (String dimension : metric.dimensions()) {
         // As before: a dimension only if the line has that member.
         if (CORE.contains(dimension)
             || event.fields().containsKey(dimension)
             || earlier.contains(dimension)) {
-          JsonText.string(line.append(','), dimension);
+          line.raw(',').string(dimension);
         }
       }
-      line.append("]],\"Metrics\":[{\"Name\":");
-      JsonText.string(line, metric.name()).append(",\"Unit\":");
-      JsonText.string(line, metric.unit()).append("}]}");
+      line.raw("]],\"Metrics\":[{\"Name\":");
+      line.string(metric.name()).raw(",\"Unit\":");
+      line.string(metric.unit()).raw("}]}");
       earlier.add(metric.name());
     }
-    return line.append("]}}").toString();
+    return line.raw("]}}");
   }
 
   /** A second as {@link Instant#toString} writes it, without its closing {@code Z}. */
@@ -150,7 +232,7 @@ public final class JsonLinesTelemetry implements Telemetry {
    * {@code Instant.ofEpochMilli(millis).toString()} as a JSON string (nothing in it to escape): the
    * second's text, then the milliseconds if not zero, as ISO_INSTANT writes them.
    */
-  private StringBuilder timestamp(StringBuilder line, long millis) {
+  private Out timestamp(Out line, long millis) {
     long epochSecond = Math.floorDiv(millis, 1000L);
     int milli = (int) Math.floorMod(millis, 1000L);
     Second second = lastSecond;
@@ -159,12 +241,12 @@ public final class JsonLinesTelemetry implements Telemetry {
       second = new Second(epochSecond, text.substring(0, text.length() - 1));
       lastSecond = second;
     }
-    line.append('"').append(second.text());
+    line.raw('"').raw(second.text());
     if (milli != 0) {
-      line.append('.').append((char) ('0' + milli / 100));
-      line.append((char) ('0' + milli / 10 % 10)).append((char) ('0' + milli % 10));
+      line.raw('.').raw((char) ('0' + milli / 100));
+      line.raw((char) ('0' + milli / 10 % 10)).raw((char) ('0' + milli % 10));
     }
-    return line.append("Z\"");
+    return line.raw("Z\"");
   }
 
   private static final Set<String> CORE = Set.of("timestamp", "level", "event", "function");
@@ -177,17 +259,17 @@ public final class JsonLinesTelemetry implements Telemetry {
       Set.of("stack", "function_request_id", "correlation_id", "xray_trace_id", "cold_start");
 
   /** The invocation's fields (Powertools' names), those it has. */
-  private static void invocation(StringBuilder line, InvocationScope.Invocation invocation) {
+  private static void invocation(Out line, InvocationScope.Invocation invocation) {
     if (invocation.functionRequestId() != null) {
-      JsonText.string(line.append(",\"function_request_id\":"), invocation.functionRequestId());
+      line.raw(",\"function_request_id\":").string(invocation.functionRequestId());
     }
     if (invocation.correlationId() != null) {
-      JsonText.string(line.append(",\"correlation_id\":"), invocation.correlationId());
+      line.raw(",\"correlation_id\":").string(invocation.correlationId());
     }
     if (invocation.traceId() != null) {
-      JsonText.string(line.append(",\"xray_trace_id\":"), invocation.traceId());
+      line.raw(",\"xray_trace_id\":").string(invocation.traceId());
     }
-    line.append(",\"cold_start\":").append(invocation.coldStart());
+    line.raw(",\"cold_start\":").raw(invocation.coldStart() ? "true" : "false");
   }
 
   private static Map<String, Object> invocationFields(InvocationScope.Invocation invocation) {
@@ -212,10 +294,11 @@ public final class JsonLinesTelemetry implements Telemetry {
    * map, which keeps the first position and the last value) and every value a plain one.
    */
   private static boolean writtenDirectly(TelemetryEvent event) {
-    for (Map.Entry<String, Object> field : event.fields().entrySet()) {
-      if (CORE.contains(field.getKey())
-          || CONTEXT.contains(field.getKey())
-          || !plain(field.getValue())) {
+    TelemetryEvent.Fields fields = (TelemetryEvent.Fields) event.fields();
+    for (int i = 0; i < fields.size(); i++) {
+      if (CORE.contains(fields.name(i))
+          || CONTEXT.contains(fields.name(i))
+          || !plain(fields.value(i))) {
         return false;
       }
     }
@@ -252,20 +335,22 @@ public final class JsonLinesTelemetry implements Telemetry {
     };
   }
 
-  private static void value(StringBuilder line, Object value) {
+  private static void value(Out line, Object value) {
     switch (value) {
-      case String s -> JsonText.string(line, s);
+      case String s -> line.string(s);
       case List<?> list -> {
-        line.append('[');
+        line.raw('[');
         for (int i = 0; i < list.size(); i++) {
           if (i > 0) {
-            line.append(',');
+            line.raw(',');
           }
           value(line, list.get(i));
         }
-        line.append(']');
+        line.raw(']');
       }
-      default -> line.append(value); // Boolean and the numbers: their toString, as Gson
+      case Long n -> line.number(n);
+      case Integer n -> line.number(n);
+      default -> line.raw(String.valueOf(value)); // Boolean and the numbers: toString, as Gson
     }
   }
 

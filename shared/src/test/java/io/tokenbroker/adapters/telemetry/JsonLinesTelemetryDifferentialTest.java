@@ -6,6 +6,7 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import io.tokenbroker.telemetry.TelemetryEvent;
 import io.tokenbroker.testing.MutableClock;
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -99,6 +100,56 @@ class JsonLinesTelemetryDifferentialTest {
     } finally {
       scope.end();
     }
+  }
+
+  /**
+   * Issue 13: to a plain UTF-8 PrintStream a line is written as its bytes, line separator included,
+   * in one write; every other stream gets println. The bytes are println's, on random events, also
+   * with an invocation in progress, and in one write each.
+   */
+  @Test
+  void writesTheBytesPrintlnWrote() {
+    ByteArrayOutputStream direct = new ByteArrayOutputStream();
+    List<Integer> writes = new ArrayList<>();
+    OutputStream counted =
+        new OutputStream() {
+          @Override
+          public void write(int b) {
+            throw new AssertionError("a line is written in one write");
+          }
+
+          @Override
+          public void write(byte[] bytes, int offset, int length) {
+            writes.add(length);
+            direct.write(bytes, offset, length);
+          }
+        };
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    MutableClock clock = MutableClock.at("2026-11-28T12:00:00.123Z");
+    JsonLinesTelemetry bytes =
+        new JsonLinesTelemetry(
+            new PrintStream(counted, false, StandardCharsets.UTF_8), clock, "authorizer");
+    // A subclass could do more in println: it is left to println, the writer before.
+    JsonLinesTelemetry println =
+        new JsonLinesTelemetry(
+            new PrintStream(printed, false, StandardCharsets.UTF_8) {}, clock, "authorizer");
+    Random random = new Random(19);
+    InvocationScope scope = new InvocationScope();
+    for (int i = 0; i < 3000; i++) {
+      if (i % 2 == 0) {
+        scope.begin("req-" + i);
+      }
+      TelemetryEvent event = event(random);
+      bytes.emit(event);
+      println.emit(event);
+      if (i % 2 == 0) {
+        scope.end();
+      }
+      assertThat(writes).as("event %s", event).hasSize(i + 1);
+    }
+    assertThat(direct.toByteArray()).isEqualTo(printed.toByteArray());
+    assertThat(new String(printed.toByteArray(), StandardCharsets.UTF_8))
+        .contains("é", "\\ud800", "\ud83d\ude00");
   }
 
   /** The authorizer's line: a client id a parser reads back as it was, whatever it holds. */

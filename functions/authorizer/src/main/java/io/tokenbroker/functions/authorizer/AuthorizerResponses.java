@@ -45,8 +45,17 @@ final class AuthorizerResponses {
     this.routes = routes;
   }
 
-  /** The invariant parts of a REST answer, each ready to be appended. */
-  private record Parts(String policyAndSub, String scope) {}
+  /** The invariant parts of a REST answer, each ready to be appended, as text and as bytes. */
+  private record Parts(
+      String policyAndSub, String scope, byte[] policyAndSubBytes, byte[] scopeBytes) {
+    Parts(String policyAndSub, String scope) {
+      this(
+          policyAndSub,
+          scope,
+          policyAndSub.getBytes(StandardCharsets.UTF_8),
+          scope.getBytes(StandardCharsets.UTF_8));
+    }
+  }
 
   private record Key(String arnBase, SortedSet<String> scopes, boolean delegated) {}
 
@@ -54,7 +63,85 @@ final class AuthorizerResponses {
     return allow(request.shape(), request.arnBase(), request.method(), request.path(), token);
   }
 
+  /**
+   * The answer's bytes, written straight into a buffer kept per thread when every string spliced in
+   * is ASCII (a token's sub, client_id, jti and act are, as the broker mints them); else the UTF-8
+   * of {@link #allowText}, which they equal byte for byte (issue 13: no builder, string and
+   * encoding per answer).
+   */
   byte[] allow(
+      AuthorizerRequest.Shape shape,
+      String arnBase,
+      String method,
+      String path,
+      VerifiedToken token) {
+    AsciiJson out = AsciiJson.start();
+    boolean ascii =
+        switch (shape) {
+          case REST_POLICY -> {
+            Parts invariant = parts(arnBase, token.scopes(), token.actor().isPresent());
+            yield out.raw(PRINCIPAL)
+                && out.string(token.subject())
+                && out.raw(invariant.policyAndSubBytes())
+                && context(out, token, invariant.scopeBytes())
+                && out.raw(CLOSE);
+          }
+          case HTTP_SIMPLE ->
+              out.raw(
+                      routes.permits(token.scopes(), token.actor().isPresent(), method, path)
+                          ? AUTHORIZED
+                          : NOT_AUTHORIZED)
+                  && context(
+                      out, token, scopeMember(token.scopes()).getBytes(StandardCharsets.UTF_8))
+                  && out.raw(CLOSE);
+        };
+    return ascii
+        ? out.toByteArray()
+        : allowText(shape, arnBase, method, path, token).getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static final byte[] PRINCIPAL = ascii("{\"principalId\":");
+  private static final byte[] AUTHORIZED = ascii("{\"isAuthorized\":true,\"context\":{\"sub\":");
+  private static final byte[] NOT_AUTHORIZED =
+      ascii("{\"isAuthorized\":false,\"context\":{\"sub\":");
+  private static final byte[] CLOSE = ascii("}");
+  private static final byte[] CLIENT_ID = ascii(",\"client_id\":");
+  private static final byte[] JTI = ascii(",\"jti\":");
+  private static final byte[] DELEGATION_DEPTH = ascii(",\"delegation_depth\":");
+  private static final byte[] ACT = ascii(",\"act\":");
+  private static final byte[] ACTOR_SUB = ascii(",\"actor_sub\":");
+  private static final byte[] ACTOR_CLIENT_ID = ascii(",\"actor_client_id\":");
+
+  private static byte[] ascii(String text) {
+    return text.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** {@link #context(StringBuilder, VerifiedToken, String)} as bytes; false at a non-ASCII one. */
+  private static boolean context(AsciiJson out, VerifiedToken token, byte[] scope) {
+    boolean ascii =
+        out.string(token.subject())
+            && out.raw(CLIENT_ID)
+            && out.string(token.clientId())
+            && out.raw(scope)
+            && out.raw(JTI)
+            && out.string(token.jti())
+            && out.raw(DELEGATION_DEPTH)
+            && out.number(token.delegationDepth());
+    if (ascii && token.actor().isPresent()) {
+      io.tokenbroker.jose.Actor act = token.actor().get();
+      ascii =
+          out.raw(ACT)
+              && out.string(act.toJson())
+              && out.raw(ACTOR_SUB)
+              && out.string(act.subject())
+              && (act.clientId().isEmpty()
+                  || out.raw(ACTOR_CLIENT_ID) && out.string(act.clientId().get()));
+    }
+    return ascii && out.raw(CLOSE);
+  }
+
+  /** The answer as text: the writer before issue 13, and still the one for non-ASCII strings. */
+  String allowText(
       AuthorizerRequest.Shape shape,
       String arnBase,
       String method,
@@ -66,19 +153,13 @@ final class AuthorizerResponses {
         Parts invariant = parts(arnBase, token.scopes(), token.actor().isPresent());
         out.append("{\"principalId\":");
         JsonText.string(out, token.subject()).append(invariant.policyAndSub());
-        yield context(out, token, invariant.scope())
-            .append('}')
-            .toString()
-            .getBytes(StandardCharsets.UTF_8);
+        yield context(out, token, invariant.scope()).append('}').toString();
       }
       case HTTP_SIMPLE -> {
         out.append("{\"isAuthorized\":")
             .append(routes.permits(token.scopes(), token.actor().isPresent(), method, path))
             .append(",\"context\":{\"sub\":");
-        yield context(out, token, scopeMember(token.scopes()))
-            .append('}')
-            .toString()
-            .getBytes(StandardCharsets.UTF_8);
+        yield context(out, token, scopeMember(token.scopes())).append('}').toString();
       }
     };
   }

@@ -87,6 +87,62 @@ class AuthorizerResponsesDifferentialTest {
     }
   }
 
+  /**
+   * Issue 13: the answer is written straight to bytes when every string spliced in is ASCII, else
+   * as text; either way its bytes are the text's UTF-8 ({@link AuthorizerResponses#allowText}, the
+   * writer before), byte for byte, on random tokens (ASCII ones included: half draw no non-ASCII).
+   */
+  @Test
+  void bytesAreTheTextsUtf8() {
+    Random random = new Random(17);
+    AuthorizerResponses responses = new AuthorizerResponses(ROUTES);
+    int asciiOnly = 0;
+    for (int i = 0; i < 20_000; i++) {
+      VerifiedToken token = random.nextBoolean() ? token(random) : asciiToken(random);
+      String arnBase =
+          random.nextInt(8) == 0
+              ? "arn:aws:execute-api:us-east-1:123456789012:" + nasty(random) + "/prod/"
+              : "arn:aws:execute-api:us-east-1:123456789012:orders1234/prod/";
+      AuthorizerRequest.Shape shape = AuthorizerRequest.Shape.values()[random.nextInt(2)];
+      String method = List.of("GET", "POST", "DELETE").get(random.nextInt(3));
+      String path = List.of("/orders/1", "/orders", "/health", "/reports").get(random.nextInt(4));
+
+      byte[] written = responses.allow(shape, arnBase, method, path, token);
+
+      String text = responses.allowText(shape, arnBase, method, path, token);
+      assertThat(written).as("token %s", token).isEqualTo(text.getBytes(StandardCharsets.UTF_8));
+      asciiOnly += text.chars().allMatch(c -> c < 0x80) ? 1 : 0;
+    }
+    assertThat(asciiOnly).isGreaterThan(5000);
+  }
+
+  /** A token whose strings hold what JSON escapes, and nothing beyond ASCII. */
+  private static VerifiedToken asciiToken(Random random) {
+    VerifiedToken drawn = token(random);
+    return new VerifiedToken(
+        ascii(random),
+        ascii(random),
+        ascii(random),
+        drawn.scopes(),
+        drawn.audiences(),
+        drawn.issuedAt(),
+        drawn.expiresAt(),
+        drawn.notBefore(),
+        drawn.kid(),
+        drawn.sessionId(),
+        drawn.confirmation(),
+        drawn.actor(),
+        drawn.lineage());
+  }
+
+  private static String ascii(Random random) {
+    StringBuilder s = new StringBuilder();
+    for (int n = random.nextInt(8); n > 0; n--) {
+      s.append((char) random.nextInt(0x80));
+    }
+    return s.toString();
+  }
+
   /** A caller cannot grow the cache without bound with made-up ARN prefixes (or scope sets). */
   @Test
   void keepsAtMostMaxCachedPrefixAndScopeSets() throws Exception {
