@@ -49,7 +49,8 @@ class StoredFunctionJarsIT {
           }
           jars.add(entry.getName());
           try (InputStream in = file.getInputStream(entry);
-              ZipInputStream jar = new ZipInputStream(new ByteArrayInputStream(in.readAllBytes()))) {
+              ZipInputStream jar =
+                  new ZipInputStream(new ByteArrayInputStream(in.readAllBytes()))) {
             for (ZipEntry inner = jar.getNextEntry(); inner != null; inner = jar.getNextEntry()) {
               if (inner.getMethod() != ZipEntry.STORED) {
                 deflated.add(entry.getName() + "!" + inner.getName());
@@ -58,7 +59,10 @@ class StoredFunctionJarsIT {
           }
         }
       }
-      assertThat(jars).as(zip + ": its jars").isNotEmpty().allMatch(name -> name.startsWith("lib/"));
+      assertThat(jars)
+          .as(zip + ": its jars")
+          .isNotEmpty()
+          .allMatch(name -> name.startsWith("lib/"));
       assertThat(deflated).as(zip + ": deflated entries in its jars").isEmpty();
     }
   }
