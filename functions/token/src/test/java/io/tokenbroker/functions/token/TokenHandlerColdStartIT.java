@@ -56,7 +56,7 @@ class TokenHandlerColdStartIT {
             wiring.dpop(),
             wiring.handlerTelemetry());
 
-    TokenHandler.readKeysAhead(wiring.tokens());
+    TokenHandler.readKeysAhead(wiring.tokens(), wiring.handlerTelemetry());
     AwsCallLog.start();
     String assertion =
         ClientAssertions.signed(WORKLOAD_KEY, "workload", ISSUER + "/token", Instant.now());
