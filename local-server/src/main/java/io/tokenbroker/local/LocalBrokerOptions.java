@@ -79,8 +79,8 @@ public record LocalBrokerOptions(
   }
 
   /**
-   * These options with token reuse: identical client_credentials requests within {@code window}
-   * get the same token again (TOKEN_REUSE_SECONDS); zero turns it off.
+   * These options with token reuse: identical client_credentials requests within {@code window} get
+   * the same token again (TOKEN_REUSE_SECONDS); zero turns it off.
    */
   public LocalBrokerOptions withTokenReuse(Duration window) {
     return new LocalBrokerOptions(
@@ -325,8 +325,7 @@ public record LocalBrokerOptions(
             .filter(v -> !v.isBlank())
             .map(Path::of);
     Duration tokenReuse =
-        seconds(
-            env.getOrDefault("BROKER_TOKEN_REUSE_SECONDS", "0"), "BROKER_TOKEN_REUSE_SECONDS");
+        seconds(env.getOrDefault("BROKER_TOKEN_REUSE_SECONDS", "0"), "BROKER_TOKEN_REUSE_SECONDS");
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--leak-reporter-keys-url" ->
@@ -336,7 +335,8 @@ public record LocalBrokerOptions(
         case "--tls-client-auth-cas" ->
             tlsClientAuthCas = Optional.of(Path.of(value(args, ++i, "--tls-client-auth-cas")));
         case "--token-reuse-seconds" ->
-            tokenReuse = seconds(value(args, ++i, "--token-reuse-seconds"), "--token-reuse-seconds");
+            tokenReuse =
+                seconds(value(args, ++i, "--token-reuse-seconds"), "--token-reuse-seconds");
         case "--port" -> port = Integer.parseInt(value(args, ++i, "--port"));
         case "--clients" -> clients = Optional.of(Path.of(value(args, ++i, "--clients")));
         case "--https-port" ->

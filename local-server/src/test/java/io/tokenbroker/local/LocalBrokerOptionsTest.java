@@ -63,8 +63,7 @@ class LocalBrokerOptionsTest {
                 .tokenReuse())
         .isEqualTo(java.time.Duration.ofSeconds(45));
     assertThatThrownBy(
-            () ->
-                LocalBrokerOptions.parse(NO_ARGS, Map.of("BROKER_TOKEN_REUSE_SECONDS", "soon")))
+            () -> LocalBrokerOptions.parse(NO_ARGS, Map.of("BROKER_TOKEN_REUSE_SECONDS", "soon")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("BROKER_TOKEN_REUSE_SECONDS");
     assertThatThrownBy(

@@ -36,8 +36,7 @@ class LocalTokenReuseIT {
 
   @BeforeAll
   static void start() {
-    broker =
-        LocalBroker.start(LocalBrokerOptions.onPort(0).withTokenReuse(Duration.ofSeconds(60)));
+    broker = LocalBroker.start(LocalBrokerOptions.onPort(0).withTokenReuse(Duration.ofSeconds(60)));
   }
 
   @AfterAll

@@ -30,13 +30,13 @@ import java.util.function.Supplier;
  * (least recently used dropped). Thread-safe.
  *
  * <p>"Identical" is everything the token or its issuance record says: the client (at the same
- * registration version), how it authenticated and with which credential (the assertion key, the
- * IAM role), subject, granted scopes, audiences and lifetime, and the request's source address and
- * user agent (so the record's origin stays true for every delivery, and the detector's
- * issued-network check still holds). Only bearer tokens of clients without refresh tokens that
- * authenticated by {@code private_key_jwt} or IAM are reused: never a refresh grant, a response
- * carrying a refresh token, an exchange, a DPoP- or certificate-bound token, a decoy's or an
- * operator's mint (those do not come here).
+ * registration version), how it authenticated and with which credential (the assertion key, the IAM
+ * role), subject, granted scopes, audiences and lifetime, and the request's source address and user
+ * agent (so the record's origin stays true for every delivery, and the detector's issued-network
+ * check still holds). Only bearer tokens of clients without refresh tokens that authenticated by
+ * {@code private_key_jwt} or IAM are reused: never a refresh grant, a response carrying a refresh
+ * token, an exchange, a DPoP- or certificate-bound token, a decoy's or an operator's mint (those do
+ * not come here).
  *
  * <p>A token is handed out again only if, at that moment: it is younger than the window (at most a
  * quarter of its own lifetime), its signing key is still the one that signs, the revocation store

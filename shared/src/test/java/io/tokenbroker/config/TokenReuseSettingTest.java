@@ -50,8 +50,10 @@ class TokenReuseSettingTest {
             () ->
                 config(
                     Map.of(
-                        "TOKEN_REUSE_SECONDS", seconds,
-                        "ACCESS_TOKEN_MAX_LIFETIME_SECONDS", Long.toString(maxLifetime))))
+                        "TOKEN_REUSE_SECONDS",
+                        seconds,
+                        "ACCESS_TOKEN_MAX_LIFETIME_SECONDS",
+                        Long.toString(maxLifetime))))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("TOKEN_REUSE_SECONDS")
         .hasMessageContaining(message);

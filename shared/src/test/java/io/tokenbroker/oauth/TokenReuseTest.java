@@ -94,8 +94,7 @@ class TokenReuseTest {
   }
 
   private TokenReuse reuse(Duration window) {
-    return new TokenReuse(
-        window, minter()::signingKid, revocations, issuances, clock, telemetry);
+    return new TokenReuse(window, minter()::signingKid, revocations, issuances, clock, telemetry);
   }
 
   private TokenService service(Optional<TokenReuse> reuse) {
@@ -146,8 +145,7 @@ class TokenReuseTest {
   void aNewTokenOnceTheWindowHasPassed() {
     IssuedToken first = issue("grant_type=client_credentials");
     clock.advance(WINDOW);
-    assertThat(issue("grant_type=client_credentials").accessToken())
-        .isEqualTo(first.accessToken());
+    assertThat(issue("grant_type=client_credentials").accessToken()).isEqualTo(first.accessToken());
 
     clock.advance(Duration.ofSeconds(1));
     IssuedToken later = issue("grant_type=client_credentials");
@@ -181,8 +179,7 @@ class TokenReuseTest {
     assertThat(next.accessToken()).isNotEqualTo(first.accessToken());
     assertThat(issuances.deliveries(first.record().jti())).isEqualTo(1);
     // and the new token is reused from now on
-    assertThat(issue("grant_type=client_credentials").accessToken())
-        .isEqualTo(next.accessToken());
+    assertThat(issue("grant_type=client_credentials").accessToken()).isEqualTo(next.accessToken());
   }
 
   @Test
@@ -231,7 +228,8 @@ class TokenReuseTest {
         new AuthenticatedClient(
             Clients.withRole("ci", ROLE), AuthMethod.PRIVATE_KEY_JWT, "jwk:abc");
     AuthenticatedClient changedPolicy =
-        new AuthenticatedClient(Clients.withRole("ci", ROLE).atVersion(7), AuthMethod.AWS_IAM, ROLE);
+        new AuthenticatedClient(
+            Clients.withRole("ci", ROLE).atVersion(7), AuthMethod.AWS_IAM, ROLE);
     RequestOrigin same = new RequestOrigin("203.0.113.9", "sdk/1.0");
     String base = BASE;
     return Stream.of(
@@ -276,7 +274,8 @@ class TokenReuseTest {
     Optional<Confirmation> dpop =
         Optional.of(new Confirmation.DpopKey("0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"));
     Optional<Confirmation> mtls =
-        Optional.of(new Confirmation.ClientCertificate("bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg0"));
+        Optional.of(
+            new Confirmation.ClientCertificate("bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg0"));
 
     for (Optional<Confirmation> binding : List.of(dpop, mtls)) {
       IssuedToken first = issue(caller, "grant_type=client_credentials", origin, binding);
@@ -294,7 +293,8 @@ class TokenReuseTest {
     AuthenticatedClient refreshing =
         new AuthenticatedClient(Clients.parse(json), AuthMethod.AWS_IAM, ROLE);
 
-    IssuedToken first = issue(refreshing, "grant_type=client_credentials", origin, Optional.empty());
+    IssuedToken first =
+        issue(refreshing, "grant_type=client_credentials", origin, Optional.empty());
     IssuedToken second =
         issue(refreshing, "grant_type=client_credentials", origin, Optional.empty());
 
@@ -356,7 +356,11 @@ class TokenReuseTest {
   void holdsAtMostItsCapacityDroppingTheLeastRecentlyUsed() {
     IssuedToken eldest = issue("grant_type=client_credentials");
     for (int i = 0; i < TokenReuse.CAPACITY; i++) {
-      issue(caller, "grant_type=client_credentials", new RequestOrigin("ip-" + i, ""), Optional.empty());
+      issue(
+          caller,
+          "grant_type=client_credentials",
+          new RequestOrigin("ip-" + i, ""),
+          Optional.empty());
     }
 
     assertThat(issue("grant_type=client_credentials").accessToken())

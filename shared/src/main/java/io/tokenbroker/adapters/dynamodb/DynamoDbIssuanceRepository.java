@@ -110,12 +110,10 @@ public final class DynamoDbIssuanceRepository implements IssuanceRepository {
           r ->
               r.tableName(table)
                   .key(Map.of("jti", s(jti)))
-                  .updateExpression(
-                      "SET #d = if_not_exists(#d, :one) + :one, #at = :at")
+                  .updateExpression("SET #d = if_not_exists(#d, :one) + :one, #at = :at")
                   .conditionExpression("attribute_exists(jti)")
                   .expressionAttributeNames(Map.of("#d", DELIVERIES, "#at", LAST_DELIVERED_AT))
-                  .expressionAttributeValues(
-                      Map.of(":one", n(1), ":at", n(at.getEpochSecond()))));
+                  .expressionAttributeValues(Map.of(":one", n(1), ":at", n(at.getEpochSecond()))));
     } catch (ConditionalCheckFailedException e) {
       throw new ServiceFailure("dynamodb", "no issuance record for a delivery", false, e);
     } catch (SdkException e) {

@@ -267,9 +267,11 @@ class AwsCallsPerRequestIT {
    * costs what it costs with reuse off.
    */
   @Test
-  void tokenFunctionReusingAnIdenticalRequestsTokenSignsNothingReadsRevocationsOnceAndUpdatesTheRecord() {
+  void
+      tokenFunctionReusingAnIdenticalRequestsTokenSignsNothingReadsRevocationsOnceAndUpdatesTheRecord() {
     TokenHandler handler =
-        tokenHandler(env.with(Map.of("TOKEN_REUSE_SECONDS", "60")), BenchFixtures.telemetry("token"));
+        tokenHandler(
+            env.with(Map.of("TOKEN_REUSE_SECONDS", "60")), BenchFixtures.telemetry("token"));
     byte[] iam = json(EventFiles.load("token/client-credentials-iam.json"));
     assertIssued(invoke(handler, privateKeyJwtEvent())); // the key table read: a warm container
 

@@ -105,9 +105,9 @@ class AnomalyDetectorHandlerTest {
   }
 
   /**
-   * Token reuse records each delivery on the token's issuance record (UpdateItem), which the
-   * stream carries as a MODIFY with the whole new image: not a new issuance. Counted, two of them
-   * would fire rate_spike here (minimum 2) and contain the client.
+   * Token reuse records each delivery on the token's issuance record (UpdateItem), which the stream
+   * carries as a MODIFY with the whole new image: not a new issuance. Counted, two of them would
+   * fire rate_spike here (minimum 2) and contain the client.
    */
   @Test
   @SuppressWarnings("unchecked")

@@ -9,7 +9,6 @@ import io.tokenbroker.adapters.dynamodb.DynamoDbClientRepository;
 import io.tokenbroker.adapters.dynamodb.DynamoDbIssuanceRepository;
 import io.tokenbroker.adapters.dynamodb.DynamoDbRevocationRepository;
 import io.tokenbroker.adapters.wiring.TokenWiring;
-import io.tokenbroker.config.Env;
 import io.tokenbroker.devsupport.LocalAws;
 import io.tokenbroker.devsupport.MotoExtension;
 import io.tokenbroker.errors.ConfigException;
