@@ -304,6 +304,35 @@ class TokenReuseTest {
   }
 
   @Test
+  void anExchangeIsNeverServedATokenAgain() {
+    for (int i = 0; i < 2; i++) {
+      issue("grant_type=client_credentials");
+    }
+    io.tokenbroker.tokens.ExchangedFrom from =
+        new io.tokenbroker.tokens.ExchangedFrom(
+            Optional.empty(), Optional.of("parent-jti"), Optional.empty());
+    TokenRequest request = TokenRequest.from(Form.parse("grant_type=client_credentials"));
+
+    List<String> exchanged = new java.util.ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      exchanged.add(
+          service
+              .issueExchanged(
+                  caller,
+                  request,
+                  origin,
+                  Optional.empty(),
+                  io.tokenbroker.tokens.GrantLimits.NONE,
+                  from,
+                  io.tokenbroker.federation.FederatedAuthentication.SingleUse.NONE)
+              .accessToken());
+    }
+
+    assertThat(exchanged.get(1)).isNotEqualTo(exchanged.get(0));
+    assertThat(signatures).hasValue(3); // one client_credentials token, reused once; two exchanges
+  }
+
+  @Test
   void onlyPrivateKeyJwtAndIamCallersAreReused() {
     for (AuthMethod method :
         List.of(
