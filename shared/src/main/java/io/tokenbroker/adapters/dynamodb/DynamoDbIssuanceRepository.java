@@ -141,7 +141,7 @@ public final class DynamoDbIssuanceRepository implements IssuanceRepository {
   }
 
   /** The delivery count an item holds: 1 without the attribute, 0 for no item. */
-  public static long deliveries(Map<String, AttributeValue> item) {
+  private static long deliveries(Map<String, AttributeValue> item) {
     if (item == null || item.isEmpty()) {
       return 0;
     }
