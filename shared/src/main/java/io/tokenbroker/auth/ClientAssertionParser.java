@@ -31,8 +31,8 @@ import java.util.Set;
  * A client assertion taken apart as Nimbus's {@code JWTParser.parse} and {@code getJWTClaimsSet}
  * took it apart (the same accept and refuse, the same header and claim values), without Nimbus's
  * JSON parser: its first use builds Nimbus's shaded Gson, about 160 classes and reflection in the
- * token function's cold start (issue 13). {@code ClientAssertionParserDifferentialTest} holds it
- * to Nimbus's parse.
+ * token function's cold start (issue 13). {@code ClientAssertionParserDifferentialTest} holds it to
+ * Nimbus's parse.
  *
  * <p>The JSON is read by {@link JsonTree}; an assertion as clients write it (a header of {@code
  * alg}, {@code kid}, {@code typ}, strings) gets its {@link JWSHeader} from the builder and its

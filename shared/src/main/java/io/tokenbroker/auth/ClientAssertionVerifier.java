@@ -205,9 +205,7 @@ public final class ClientAssertionVerifier {
         .isPresent()) {
       throw rejected(ClientAuthenticationReason.ASSERTION_NOT_YET_VALID);
     }
-    if (instant(claims.issueTime())
-        .filter(iat -> iat.isAfter(now.plus(clockSkew)))
-        .isPresent()) {
+    if (instant(claims.issueTime()).filter(iat -> iat.isAfter(now.plus(clockSkew))).isPresent()) {
       throw rejected(ClientAuthenticationReason.ASSERTION_ISSUED_IN_FUTURE);
     }
     String jti = claims.jwtId();

@@ -38,8 +38,8 @@ import org.junit.jupiter.api.Test;
  * <p>Decision pinned here: the new read is never stricter than Nimbus. JSON that {@code JsonTree}
  * refuses but Gson reads (a member name twice inside a nested object; a top-level name twice whose
  * first value is null; a top-level array of pairs) goes to Nimbus, which decides it as before:
- * today's tests require no more strictness of an assertion than Nimbus's, and an assertion's
- * claims are only read for a handful of members.
+ * today's tests require no more strictness of an assertion than Nimbus's, and an assertion's claims
+ * are only read for a handful of members.
  */
 class ClientAssertionParserDifferentialTest {
 
@@ -281,7 +281,8 @@ class ClientAssertionParserDifferentialTest {
           "NaN",
           "\"\\x\"");
 
-  private static final List<String> CLAIMS = List.of("iss", "sub", "aud", "exp", "nbf", "iat", "jti");
+  private static final List<String> CLAIMS =
+      List.of("iss", "sub", "aud", "exp", "nbf", "iat", "jti");
 
   /** A payload: the registered claims (some left out), each a random value, or a good one. */
   private static String payload(Random random, long now) {
@@ -357,7 +358,8 @@ class ClientAssertionParserDifferentialTest {
       }
     }
     for (int i = 0; i < 3000; i++) {
-      String header = random.nextInt(3) == 0 ? HEADERS.get(random.nextInt(HEADERS.size())) : HEADERS.get(0);
+      String header =
+          random.nextInt(3) == 0 ? HEADERS.get(random.nextInt(HEADERS.size())) : HEADERS.get(0);
       inputs.add(respelled(random, TestTokens.raw(EC, header, payload(random, now))));
     }
     // Other shapes: JWE, unsigned, a header that is not UTF-8, payload bytes that are not UTF-8.
@@ -406,7 +408,10 @@ class ClientAssertionParserDifferentialTest {
     assertThat(ClientAssertionVerifier.unverifiedSubject("a.b.c.d.e")).isEmpty();
     assertThat(
             ClientAssertionVerifier.unverifiedSubject(
-                TestTokens.b64("{}") + "." + TestTokens.b64("{\"sub\":\"a\",\"sub\":\"b\"}") + ".c2ln"))
+                TestTokens.b64("{}")
+                    + "."
+                    + TestTokens.b64("{\"sub\":\"a\",\"sub\":\"b\"}")
+                    + ".c2ln"))
         .isEmpty();
     assertThat(
             ClientAssertionVerifier.unverifiedSubject(
@@ -431,8 +436,7 @@ class ClientAssertionParserDifferentialTest {
         List.of("", "x", "!!", 1, "P-384", "secp256k1", "enc", "sig", "RS256", "none", "AQAB");
     for (int i = 0; i < 400; i++) {
       Map<String, Object> key =
-          new LinkedHashMap<>(
-              (random.nextBoolean() ? EC : rsa).toPublicJWK().toJSONObject());
+          new LinkedHashMap<>((random.nextBoolean() ? EC : rsa).toPublicJWK().toJSONObject());
       List<String> names = new ArrayList<>(key.keySet());
       names.add("key_ops");
       names.add("x5c");

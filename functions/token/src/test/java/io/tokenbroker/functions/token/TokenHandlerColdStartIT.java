@@ -3,6 +3,7 @@ package io.tokenbroker.functions.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.util.JSONObjectUtils;
 import io.tokenbroker.adapters.dynamodb.DynamoDbClientRepository;
 import io.tokenbroker.adapters.wiring.TokenWiring;
 import io.tokenbroker.devsupport.LocalAws;
@@ -13,15 +14,14 @@ import io.tokenbroker.testing.Clients;
 import io.tokenbroker.testing.EventFiles;
 import io.tokenbroker.testing.RecordingTelemetry;
 import io.tokenbroker.testing.TestKeys;
-import java.time.Clock;
-import com.nimbusds.jose.util.JSONObjectUtils;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -46,7 +46,8 @@ class TokenHandlerColdStartIT {
   static void setUp(LocalAws local) {
     aws = AwsFixture.provisioned(local);
     aws.bootstrapKey();
-    DynamoDbClientRepository clients = new DynamoDbClientRepository(aws.dynamoDb, aws.tables.clients());
+    DynamoDbClientRepository clients =
+        new DynamoDbClientRepository(aws.dynamoDb, aws.tables.clients());
     clients.save(Clients.withKey("workload", WORKLOAD_KEY), 0);
     clients.save(Clients.withRole("ci-deployer", "arn:aws:iam::123456789012:role/ci-deployer"), 0);
     environment = new HashMap<>(local.environment());
@@ -79,9 +80,10 @@ class TokenHandlerColdStartIT {
         .isEmpty();
   }
 
-  /** Serves the event in a cold token function of its own (200 expected); Gson classes it loaded. */
-  private static List<String> gsonClassesLoadedServing(Map<String, Object> event)
-      throws Exception {
+  /**
+   * Serves the event in a cold token function of its own (200 expected); Gson classes it loaded.
+   */
+  private static List<String> gsonClassesLoadedServing(Map<String, Object> event) throws Exception {
     Path dir = Files.createTempDirectory("token-cold");
     Path eventFile = dir.resolve("event.json");
     Files.writeString(eventFile, JSONObjectUtils.toJSONString(event));
@@ -103,7 +105,9 @@ class TokenHandlerColdStartIT {
     builder.environment().putAll(environment);
     Process process = builder.start();
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(Files.exists(response)).as("the child's errors: %s", Files.readString(errors)).isTrue();
+    assertThat(Files.exists(response))
+        .as("the child's errors: %s", Files.readString(errors))
+        .isTrue();
     assertThat(Files.readString(response)).contains("\"statusCode\":200");
     List<String> log = Files.readAllLines(classes);
     assertThat(log).as("the class-loading log").anyMatch(l -> l.contains("TokenHandler "));
