@@ -22,12 +22,24 @@ public sealed interface Latency {
     return new LogNormal(median, p99);
   }
 
+  /** Resamples measured values (seconds). */
+  static Latency empirical(double... values) {
+    return new Empirical(values.clone());
+  }
+
   /** The same distribution with every value multiplied by {@code factor}. */
   default Latency scaled(double factor) {
     return switch (this) {
       case Constant c -> new Constant(c.seconds * factor);
       case Exponential e -> new Exponential(e.mean * factor);
       case LogNormal l -> new LogNormal(l.median * factor, l.p99 * factor);
+      case Empirical e -> {
+        double[] values = e.values.clone();
+        for (int i = 0; i < values.length; i++) {
+          values[i] *= factor;
+        }
+        yield new Empirical(values);
+      }
     };
   }
 
@@ -52,6 +64,34 @@ public sealed interface Latency {
     @Override
     public double median() {
       return mean * Math.log(2);
+    }
+  }
+
+  record Empirical(double[] values) implements Latency {
+    public Empirical {
+      if (values.length == 0) {
+        throw new IllegalArgumentException("no values to resample");
+      }
+    }
+
+    @Override
+    public double sample(Engine engine) {
+      return values[engine.random().nextInt(values.length)];
+    }
+
+    @Override
+    public double median() {
+      double[] sorted = values.clone();
+      java.util.Arrays.sort(sorted);
+      return sorted[sorted.length / 2];
+    }
+
+    public double mean() {
+      double sum = 0;
+      for (double v : values) {
+        sum += v;
+      }
+      return sum / values.length;
     }
   }
 
