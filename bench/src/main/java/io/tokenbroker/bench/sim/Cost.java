@@ -18,11 +18,16 @@ public final class Cost {
     return requests * Facts.PRICE_APIGW_PER_MILLION / 1e6;
   }
 
-  public static double kmsSign(long signs) {
-    return signs * Facts.PRICE_KMS_SIGN_PER_10K / 1e4;
+  /** RS256 signs with an RSA 2048 key (cheaper per request); ES256 with ECC P-256. */
+  public static double kmsSign(long signs, Scenario.Alg alg) {
+    double per10k =
+        alg == Scenario.Alg.RS256
+            ? Facts.PRICE_KMS_RSA2048_PER_10K
+            : Facts.PRICE_KMS_ASYMMETRIC_PER_10K;
+    return signs * per10k / 1e4;
   }
 
-  public static double dynamoDb(long readUnits, long writeUnits) {
+  public static double dynamoDb(double readUnits, double writeUnits) {
     return readUnits * Facts.PRICE_DDB_RRU_PER_MILLION / 1e6
         + writeUnits * Facts.PRICE_DDB_WRU_PER_MILLION / 1e6;
   }
@@ -40,7 +45,7 @@ public final class Cost {
     double usd =
         lambda(invocations, r.tokenBilledSeconds, Facts.TOKEN_MEMORY_MB)
             + apiGateway(r.mintRequests - r.mint429)
-            + kmsSign(r.kmsSigns)
+            + kmsSign(r.kmsSigns, r.scenario.alg)
             + dynamoDb(r.tokenDdbReads, r.tokenDdbWrites)
             + logs(invocations);
     return usd / r.mintOk * 1e6;
@@ -58,6 +63,8 @@ public final class Cost {
     }
     double usd =
         lambda(r.authorizerInvocations, r.authorizerBilledSeconds, Facts.AUTHORIZER_MEMORY_MB)
+            // BatchGetItem: three items, strongly consistent, 1 RRU each (aws D3, D4); the key
+            // Scan and a feed read ASSUMED one unit each.
             + dynamoDb(r.revocationReads * 3 + r.feedReads + r.keyScans, 0)
             + logs(r.authorizerInvocations);
     return usd / answered * 1e6;

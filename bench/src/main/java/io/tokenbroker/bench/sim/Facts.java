@@ -4,8 +4,9 @@ package io.tokenbroker.bench.sim;
  * The figures the model borrows, each with its source. "perf:" names a section of
  * docs/performance.md (measured in this repository), "template:" a line of template.yaml,
  * "sdk:" the AWS SDK for Java 2.x the broker uses, "aws:" AWS's published quotas and prices
- * (collected with their pages and dates in docs/scale.md). Figures marked ASSUMED have no
- * measurement or published source and are the model's choice.
+ * (collected with their pages and dates in docs/scale.md; the row ids K1, L2, A1, D1... are that
+ * table's). Figures marked ASSUMED have no measurement or published source and are the model's
+ * choice.
  */
 public final class Facts {
 
@@ -13,32 +14,38 @@ public final class Facts {
 
   // --- AWS quotas (aws:, us-east-1, default quotas) ---
 
-  /** aws: KMS "Cryptographic operations (RSA) request rate", Sign on RSA keys, per account-region. */
-  public static final double KMS_RSA_SIGN_PER_SECOND = 500;
+  /**
+   * aws K1: KMS "Cryptographic operations (RSA) request rate", 1,000 (shared) per account-region,
+   * adjustable (the page's older prose and its 2023 copy say 500; K3).
+   */
+  public static final double KMS_RSA_SIGN_PER_SECOND = 1000;
 
-  /** aws: KMS "Cryptographic operations (ECC) request rate", Sign on ECC keys, per account-region. */
-  public static final double KMS_ECC_SIGN_PER_SECOND = 300;
+  /** aws K2: KMS "Cryptographic operations (ECC and SM2) request rate", 1,000 (shared); was 300. */
+  public static final double KMS_ECC_SIGN_PER_SECOND = 1000;
 
-  /** aws: Lambda concurrent executions per account-region (default quota). */
+  /** aws L1: Lambda concurrent executions per account-region (default quota, adjustable). */
   public static final int LAMBDA_ACCOUNT_CONCURRENCY = 1000;
 
-  /** aws: Lambda scaling rate: each function adds up to 1,000 execution environments per 10 s. */
+  /** aws L2: each function adds up to 1,000 execution environments every 10 s. */
   public static final double LAMBDA_SCALE_PER_SECOND = 100;
 
-  /** aws: API Gateway throttle quota per account-region, requests per second (steady). */
+  /** aws A1: API Gateway throttle per account-region, all APIs together (adjustable). */
   public static final double APIGW_STEADY_PER_SECOND = 10_000;
 
-  /** aws: API Gateway account burst (bucket size). */
+  /** aws A1: API Gateway account burst (bucket size; not adjustable by the customer). */
   public static final double APIGW_BURST = 5_000;
 
-  /** aws: DynamoDB per-partition read throughput, RCU per second. */
+  /** aws D1: DynamoDB per-partition read throughput, read units per second. */
   public static final double DDB_PARTITION_RCU = 3_000;
 
-  /** aws: DynamoDB per-partition write throughput, WCU per second. */
+  /** aws D1: DynamoDB per-partition write throughput, write units per second. */
   public static final double DDB_PARTITION_WCU = 1_000;
 
+  /** aws D5: an on-demand table's default maximum, read and write units per second each. */
+  public static final double DDB_TABLE_UNITS = 40_000;
+
   /**
-   * aws: an on-demand table starts with capacity for 4,000 WCU / 12,000 RCU (4 partitions) and
+   * aws D6: an on-demand table starts with capacity for 4,000 WCU / 12,000 RCU (4 partitions) and
    * splits as traffic grows; the model takes a partition count per table (ASSUMED default 4, the
    * new-table floor; a table warmed to its peak has more).
    */
@@ -46,7 +53,7 @@ public final class Facts {
 
   // --- AWS call latencies (ASSUMED: not measurable here; moto's are in the calibration test) ---
 
-  /** ASSUMED: KMS Sign, RSA 2048, in-region median and p99, seconds. */
+  /** ASSUMED (aws K13: AWS publishes no Sign latency): KMS Sign, RSA 2048, median and p99. */
   public static final double KMS_SIGN_RSA_MEDIAN = 0.012;
 
   public static final double KMS_SIGN_RSA_P99 = 0.040;
@@ -72,7 +79,7 @@ public final class Facts {
   /** template: AuthorizerFunction MemorySize 1024. */
   public static final int AUTHORIZER_MEMORY_MB = 1024;
 
-  /** aws: Lambda gives a full vCPU at 1,769 MB, CPU in proportion below (perf: Memory size). */
+  /** aws L9: Lambda gives a full vCPU at 1,769 MB, CPU in proportion below. */
   public static final double FULL_VCPU_MB = 1769;
 
   /**
@@ -125,27 +132,30 @@ public final class Facts {
 
   public static final double SDK_MAX_BACKOFF = 20.0;
 
-  // --- prices (aws:, us-east-1; PLACEHOLDER until the facts file's figures are in) ---
+  // --- prices (aws:, us-east-1, list prices, first tier) ---
 
-  /** aws: Lambda arm64 duration, USD per GB-second. */
+  /** aws L5: Lambda arm64 duration, USD per GB-second (template.yaml: arm64). */
   public static final double PRICE_LAMBDA_GB_SECOND = 0.0000133334;
 
-  /** aws: Lambda requests, USD per million. */
+  /** aws L4: Lambda requests, USD per million. */
   public static final double PRICE_LAMBDA_PER_MILLION = 0.20;
 
-  /** aws: API Gateway REST API, USD per million requests (first 333 million a month). */
+  /** aws A2: API Gateway REST API, USD per million requests (first 333 million a month). */
   public static final double PRICE_APIGW_PER_MILLION = 3.50;
 
-  /** aws: KMS asymmetric requests, USD per 10,000 (Sign). */
-  public static final double PRICE_KMS_SIGN_PER_10K = 0.15;
+  /** aws K10: KMS requests involving RSA 2048 keys (RS256 Sign), USD per 10,000. */
+  public static final double PRICE_KMS_RSA2048_PER_10K = 0.03;
 
-  /** aws: DynamoDB on-demand, USD per million write request units. */
+  /** aws K11: KMS asymmetric requests except RSA 2048 (ES256 Sign), USD per 10,000. */
+  public static final double PRICE_KMS_ASYMMETRIC_PER_10K = 0.15;
+
+  /** aws D2: DynamoDB on-demand, USD per million write request units. */
   public static final double PRICE_DDB_WRU_PER_MILLION = 0.625;
 
-  /** aws: DynamoDB on-demand, USD per million read request units. */
+  /** aws D2: DynamoDB on-demand, USD per million read request units. */
   public static final double PRICE_DDB_RRU_PER_MILLION = 0.125;
 
-  /** aws: CloudWatch Logs ingestion, USD per GB. */
+  /** aws C1: CloudWatch Logs ingestion, Standard, USD per GB (first tier of C2). */
   public static final double PRICE_LOGS_PER_GB = 0.50;
 
   /** ASSUMED: one JSON log line per request of about 400 bytes (the handlers' telemetry line). */

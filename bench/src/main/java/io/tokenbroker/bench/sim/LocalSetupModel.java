@@ -6,24 +6,31 @@ import java.util.List;
  * The local server as the simulation sees it, for the calibration against it: a closed loop of
  * {@code workers}, each minting a token (private_key_jwt) and then calling the demo API with it
  * {@code decisionsPerToken} times, as fast as answers come. The JVM's own work (HTTP, the
- * handlers, the authorizer's verify) shares {@code cpuServers} cores; every AWS call is served by
+ * handlers, the authorizer's verify) shares {@code cpuServers} cores with {@code background}
+ * runnable threads of other processes (the machine's load); every AWS call is served by
  * moto, which serves one request at a time (a single FIFO server). Each piece's service time is
  * what the test measured with one worker.
  *
  * @param workers closed-loop clients
- * @param cpuServers cores left to the JVM
- * @param mintLocal a mint's time outside its AWS calls
+ * @param cpuServers the machine's cores
+ * @param background other processes' runnable threads (the load average outside this test)
+ * @param mintLocal a mint's CPU work outside its AWS calls
+ * @param mintDelay a mint's time outside its AWS calls that is not CPU (loopback, hand-offs)
  * @param mintCalls the mint's AWS calls, in order, each moto's service time
- * @param decisionLocal a decision's time outside its AWS call (the demo API round trip included)
+ * @param decisionLocal a decision's CPU work (the demo API round trip included)
+ * @param decisionDelay a decision's time that is not CPU
  * @param revocationRead the authorizer's BatchGetItem, on a token's first call
  * @param decisionsPerToken demo calls per minted token
  */
 public record LocalSetupModel(
     int workers,
     int cpuServers,
+    double background,
     Latency mintLocal,
+    double mintDelay,
     List<Latency> mintCalls,
     Latency decisionLocal,
+    double decisionDelay,
     Latency revocationRead,
     int decisionsPerToken) {
 
@@ -37,7 +44,7 @@ public record LocalSetupModel(
 
   public Figures run(double seconds, long seed) {
     Engine engine = new Engine(seed);
-    SharedProcessor cpu = new SharedProcessor(engine, cpuServers);
+    SharedProcessor cpu = new SharedProcessor(engine, cpuServers, background);
     FifoStation moto = new FifoStation(engine, 1);
     Histogram mints = new Histogram();
     Histogram decisions = new Histogram();
@@ -65,6 +72,9 @@ public record LocalSetupModel(
     cpu.submit(
         mintLocal.sample(engine),
         () ->
+            engine.after(
+                mintDelay,
+                () ->
             calls(
                 engine,
                 moto,
@@ -74,7 +84,7 @@ public record LocalSetupModel(
                     mints.add(engine.now() - began);
                   }
                   decide(engine, cpu, moto, mints, decisions, end, 0);
-                }));
+                })));
   }
 
   private void calls(Engine engine, FifoStation moto, int index, Runnable done) {
@@ -105,8 +115,8 @@ public record LocalSetupModel(
           }
           decide(engine, cpu, moto, mints, decisions, end, done + 1);
         };
-    cpu.submit(
-        decisionLocal.sample(engine),
-        done == 0 ? () -> moto.submit(revocationRead.sample(engine), answered) : answered);
+    Runnable afterCpu =
+        done == 0 ? () -> moto.submit(revocationRead.sample(engine), answered) : answered;
+    cpu.submit(decisionLocal.sample(engine), () -> engine.after(decisionDelay, afterCpu));
   }
 }

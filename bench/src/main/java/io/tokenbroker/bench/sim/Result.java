@@ -24,8 +24,8 @@ public final class Result {
   public int tokenPeakConcurrency;
   public int tokenEnvironments;
   public double tokenBilledSeconds;
-  public long tokenDdbReads;
-  public long tokenDdbWrites;
+  public double tokenDdbReads;
+  public double tokenDdbWrites;
   public long tokenDdbThrottles;
   public final Histogram mintLatency = new Histogram();
 

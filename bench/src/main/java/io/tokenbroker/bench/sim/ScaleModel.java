@@ -25,20 +25,20 @@ public final class ScaleModel {
 
   /** The token function's calls, in order, per grant (docs/performance.md, AWS calls per request). */
   enum Call {
-    GET_CLIENT(Table.CLIENTS, false, 1),
+    GET_CLIENT(Table.CLIENTS, false, 0.5), // eventually consistent (DynamoDbClientRepository)
     PUT_JTI(Table.ASSERTIONS, true, 1),
     GET_REFRESH(Table.REFRESH, false, 1),
-    BATCH_REVOCATIONS(Table.REVOCATIONS, false, 2),
+    BATCH_REVOCATIONS(Table.REVOCATIONS, false, 2), // grant and watermark, consistent
     SIGN(null, false, 0),
     PUT_ISSUANCE(Table.ISSUANCES, true, 1),
-    TRANSACT(Table.REFRESH, true, 4),
+    TRANSACT(Table.REFRESH, true, 4), // two items, transactional writes cost 2 units each
     UPDATE_REUSE(Table.ISSUANCES, true, 1);
 
     final Table table;
     final boolean write;
-    final int units;
+    final double units;
 
-    Call(Table table, boolean write, int units) {
+    Call(Table table, boolean write, double units) {
       this.table = table;
       this.write = write;
       this.units = units;
@@ -97,6 +97,9 @@ public final class ScaleModel {
   private final TokenBucket apigw;
   private final TokenBucket[] kms;
   private final int partitions;
+  private final TokenBucket revocationTable =
+      new TokenBucket(Facts.DDB_TABLE_UNITS, Facts.DDB_TABLE_UNITS);
+  private final TokenBucket[] tableWrites = new TokenBucket[Table.values().length];
   private final TokenBucket[][] readUnits;
   private final TokenBucket[][] writeUnits;
   private final TokenBucket tokenScaling;
@@ -135,6 +138,9 @@ public final class ScaleModel {
         readUnits[t][p] = new TokenBucket(Facts.DDB_PARTITION_RCU, Facts.DDB_PARTITION_RCU);
         writeUnits[t][p] = new TokenBucket(Facts.DDB_PARTITION_WCU, Facts.DDB_PARTITION_WCU);
       }
+    }
+    for (int t = 0; t < tables; t++) {
+      tableWrites[t] = new TokenBucket(Facts.DDB_TABLE_UNITS, Facts.DDB_TABLE_UNITS);
     }
     double perSecond = s.lambdaScalePerSecond;
     this.tokenScaling = new TokenBucket(perSecond, perSecond * 10);
@@ -422,7 +428,9 @@ public final class ScaleModel {
             ? (int) Math.floorMod(client * 0x9E3779B97F4A7C15L >>> 7, partitions)
             : engine.random().nextInt(partitions);
     TokenBucket[] units = call.write ? writeUnits[call.table.ordinal()] : readUnits[call.table.ordinal()];
-    return units[partition].tryTakeUnits(now, call.units);
+    // aws D5: the table's own on-demand maximum (40,000 units a second) caps writes too.
+    return units[partition].tryTakeUnits(now, call.units)
+        && (!call.write || tableWrites[call.table.ordinal()].tryTakeUnits(now, call.units));
   }
 
   // ---------------------------------------------------------------- revocation
@@ -537,11 +545,13 @@ public final class ScaleModel {
                             invoked - fresh, invokeRate, s.revocationCacheSeconds, containers)
                         + fresh));
     // One BatchGetItem per miss: the token's row (any partition), its client's and its key's
-    // (one partition: every token of the key reads it), 0.5 RCU each, eventually consistent.
+    // (one partition: every token of the key reads it), strongly consistent, 1 RRU each
+    // (DynamoDbRevocationRepository; aws D3, D4); the table's own quota caps all three.
     long throttled = 0;
     if (misses > 0) {
       TokenBucket[] reads = readUnits[Table.REVOCATIONS.ordinal()];
-      long keyGranted = grantUnits(reads[0], now, misses, 0.5);
+      long keyGranted = grantUnits(reads[0], now, misses, 1.0);
+      keyGranted = grantUnits(revocationTable, now, keyGranted, 3.0);
       throttled = misses - keyGranted;
       r.revocationReads += keyGranted;
       r.revocationDdbThrottles += throttled;

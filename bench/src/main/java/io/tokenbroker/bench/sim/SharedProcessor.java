@@ -5,8 +5,9 @@ import java.util.List;
 
 /**
  * Processor sharing over {@code cores}: every job in progress advances at {@code min(1, cores /
- * jobs)}, as an operating system shares CPUs among runnable threads (a short job does not wait
- * behind a long one, unlike {@link FifoStation}).
+ * (jobs + background))}, as an operating system shares CPUs fairly among runnable threads, {@code
+ * background} of them someone else's (a short job does not wait behind a long one, unlike {@link
+ * FifoStation}).
  */
 public final class SharedProcessor {
 
@@ -22,14 +23,25 @@ public final class SharedProcessor {
 
   private final Engine engine;
   private final double cores;
+  private final double background;
   private final List<Job> jobs = new ArrayList<>();
   private double last;
   private long version;
   private double work;
 
   public SharedProcessor(Engine engine, double cores) {
+    this(engine, cores, 0);
+  }
+
+  public SharedProcessor(Engine engine, double cores, double background) {
     this.engine = engine;
     this.cores = cores;
+    this.background = background;
+  }
+
+  /** The speed of one job running alone beside the background. */
+  public static double aloneRate(double cores, double background) {
+    return Math.min(1, cores / (1 + background));
   }
 
   public void submit(double service, Runnable done) {
@@ -40,7 +52,7 @@ public final class SharedProcessor {
   }
 
   private double rate() {
-    return jobs.isEmpty() ? 0 : Math.min(1, cores / jobs.size());
+    return jobs.isEmpty() ? 0 : Math.min(1, cores / (jobs.size() + background));
   }
 
   private void advance() {

@@ -24,9 +24,12 @@ final class Sweep {
         (r.mintRequests + r.decisionRequests) / s.seconds / s.apigwSteady);
     use.put("Lambda account concurrency", (double) r.accountPeakConcurrency / s.accountConcurrency);
     use.put("KMS Sign quota", r.kmsFirstAttempts / s.seconds / (s.kmsQuota() * s.shards));
+    double reads = (r.revocationReads + r.revocationDdbThrottles) / s.seconds;
+    use.put("DynamoDB hot partition (key's revocation row)", reads / Facts.DDB_PARTITION_RCU);
+    use.put("DynamoDB revocations table quota", reads * 3 / Facts.DDB_TABLE_UNITS);
     use.put(
-        "DynamoDB hot partition (key's revocation row)",
-        (r.revocationReads + r.revocationDdbThrottles) * 0.5 / s.seconds / Facts.DDB_PARTITION_RCU);
+        "DynamoDB token tables' write quota",
+        r.tokenDdbWrites / s.seconds / Facts.DDB_TABLE_UNITS / 2);
     return use;
   }
 
@@ -88,24 +91,50 @@ final class Sweep {
     t.tokensPerSecond = 10_000;
     t.decisionsPerSecond = 0;
     tokens(out, t, "defaults: RS256, 1 shard, quotas as AWS sets them", x -> {});
-    tokens(out, t, "ES256, 1 shard", x -> x.alg = Scenario.Alg.ES256);
     Consumer<Scenario> raised = x -> x.apigwSteady = 25_000;
     tokens(out, t, "API Gateway raised to 25k/s, RS256, 1 shard", raised);
-    for (int shards : new int[] {5, 10, 20, 22}) {
-      tokens(out, t, "API Gateway 25k/s, RS256, " + shards + " shards", raised.andThen(x -> x.shards = shards));
+    for (int shards : new int[] {5, 10, 11, 12, 15}) {
+      tokens(
+          out,
+          t,
+          "API Gateway 25k/s, RS256, " + shards + " shards",
+          raised.andThen(x -> x.shards = shards));
     }
-    tokens(out, t, "API Gateway 25k/s, ES256, 34 shards", raised.andThen(x -> {
-      x.alg = Scenario.Alg.ES256;
-      x.shards = 34;
-    }));
-    tokens(out, t, "API Gateway 25k/s, RS256, 10 shards, reuse 60 s (half the mints per call)", raised.andThen(x -> {
-      x.shards = 10;
-      x.reuseWindow = 60;
-    }));
-    tokens(out, t, "API Gateway 25k/s, RS256, 1 shard, reuse 60 s, every client minting per call", raised.andThen(x -> {
-      x.reuseWindow = 60;
-      x.noReuseShare = 1;
-    }));
+    tokens(
+        out,
+        t,
+        "API Gateway 25k/s, ES256, 12 shards",
+        raised.andThen(
+            x -> {
+              x.alg = Scenario.Alg.ES256;
+              x.shards = 12;
+            }));
+    tokens(
+        out,
+        t,
+        "API Gateway 25k/s, RS256, 1 shard, reuse 60 s (half the mints from per-call clients)",
+        raised.andThen(x -> x.reuseWindow = 60));
+    tokens(
+        out,
+        t,
+        "API Gateway 25k/s, RS256, 1 shard, reuse 60 s, every mint from a per-call client",
+        raised.andThen(
+            x -> {
+              x.reuseWindow = 60;
+              x.noReuseShare = 1;
+            }));
+    tokens(
+        out,
+        t,
+        "API Gateway 25k/s, RS256, 12 shards, Lambda 1,000 shared with 1M decisions/s",
+        raised.andThen(
+            x -> {
+              x.shards = 12;
+              x.decisionsPerSecond = 1_000_000;
+              x.apigwSteady = 1_100_000;
+              x.apigwBurst = 100_000;
+              x.revocationFeed = true;
+            }));
     out.println();
     out.println("## 1,000,000 decisions per second (tokens as the lifetime implies; steady, " + (long) base.seconds + " s, seed " + base.seed + ")");
     out.println();
@@ -115,7 +144,7 @@ final class Sweep {
     d.profile = Scenario.Profile.STEADY;
     d.decisionsPerSecond = 1_000_000;
     d.noReuseShare = 0;
-    d.shards = 25;
+    d.shards = 12;
     decisions(out, d, 100_000, 900, 0, false, "defaults (API Gateway 10k/s, Lambda 1,000)", x -> {});
     Consumer<Scenario> big = x -> {
       x.apigwSteady = 1_100_000;
