@@ -14,7 +14,7 @@ public final class Report {
   }
 
   static String usd(double value) {
-    return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.3f", value);
+    return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.4f", value);
   }
 
   static String n(double value) {
@@ -42,7 +42,8 @@ public final class Report {
     out.append(
         String.format(
             Locale.ROOT,
-            "live tokens %s (re-minting %s, minting per call %s), token lifetime %.0f s%n%n",
+            "live tokens %s; the mint rate's clients: %s re-minting at 80%% of the lifetime, %s"
+                + " minting per call; token lifetime %.0f s%n%n",
             n(s.liveTokens()),
             n(s.remintClients()),
             n(s.noReuseClients()),

@@ -335,10 +335,13 @@ public final class ScaleModel {
   }
 
   private Env acquire() {
+    // Account concurrency counts environments serving a request, warm or new.
+    if (tokenBusy + authorizerInUse >= s.accountConcurrency) {
+      return null;
+    }
     Env env = idle.pollLast();
     if (env == null) {
-      if (tokenBusy + authorizerInUse >= s.accountConcurrency
-          || !tokenScaling.tryTake(engine.now())) {
+      if (!tokenScaling.tryTake(engine.now())) {
         return null;
       }
       env = new Env(s.reuseWindow);

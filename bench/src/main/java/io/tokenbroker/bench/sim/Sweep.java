@@ -15,15 +15,27 @@ final class Sweep {
 
   private Sweep() {}
 
-  /** Each limit's use as a fraction of its quota over the run. */
+  /**
+   * Each limit's use as a fraction of its quota over the run, from the load offered to it (a
+   * request refused upstream still counts as asked for: a KMS Sign a throttled Lambda never made).
+   */
   static Map<String, Double> utilisation(Result r) {
     Scenario s = r.scenario;
     Map<String, Double> use = new LinkedHashMap<>();
     use.put(
         "API Gateway account rate",
         (r.mintRequests + r.decisionRequests) / s.seconds / s.apigwSteady);
-    use.put("Lambda account concurrency", (double) r.accountPeakConcurrency / s.accountConcurrency);
-    use.put("KMS Sign quota", r.kmsFirstAttempts / s.seconds / (s.kmsQuota() * s.shards));
+    double lambda = (double) r.accountPeakConcurrency / s.accountConcurrency;
+    long invocations = r.mintRequests - r.mint429 + r.authorizerInvocations;
+    long throttled = r.mintLambdaThrottled + r.authorizerLambdaThrottled;
+    if (throttled > 0 && invocations > throttled) {
+      lambda = Math.max(lambda, (double) invocations / (invocations - throttled));
+    }
+    use.put("Lambda account concurrency", lambda);
+    long signing = r.kmsFirstAttempts + r.reuseHits;
+    double signShare = signing == 0 ? 1 : (double) r.kmsFirstAttempts / signing;
+    use.put(
+        "KMS Sign quota", r.mintRequests * signShare / s.seconds / (s.kmsQuota() * s.shards));
     double reads = (r.revocationReads + r.revocationDdbThrottles) / s.seconds;
     use.put("DynamoDB hot partition (key's revocation row)", reads / Facts.DDB_PARTITION_RCU);
     use.put("DynamoDB revocations table quota", reads * 3 / Facts.DDB_TABLE_UNITS);
@@ -62,18 +74,28 @@ final class Sweep {
             : Report.ms(r.decisionLatency.quantile(0.5))
                 + " / "
                 + Report.ms(r.decisionLatency.quantile(0.99));
+    // Cost per million is a figure of a run that answers its load; not of one that refuses it.
     String cost =
+        !reached
+            ? "- (not reached)"
+            : tokens
+                ? Report.usd(Cost.perMillionTokens(r))
+                : Report.usd(Cost.perMillionDecisions(r))
+                    + " / "
+                    + Report.usd(Cost.perMillionDecisionsWithGateway(r));
+    String served =
         tokens
-            ? Report.usd(Cost.perMillionTokens(r))
-            : Report.usd(Cost.perMillionDecisions(r))
+            ? Report.n(r.kmsSigns / r.scenario.seconds) + " / " + Report.n(r.reuseHits / r.scenario.seconds)
+            : Report.n(r.authorizerInvocations / r.scenario.seconds)
                 + " / "
-                + Report.usd(Cost.perMillionDecisionsWithGateway(r));
+                + Report.n((r.revocationReads + r.revocationDdbThrottles) / r.scenario.seconds);
     return String.format(
         Locale.ROOT,
-        "| %s | %s | %s | %s | %.2fx | %s | %s | %s |",
+        "| %s | %s | %s | %s | %s | %.2fx | %s | %s | %s |",
         mix,
         reached ? "yes" : "**no**",
         Report.n(rate),
+        served,
         bind.getKey(),
         1 / bind.getValue(),
         Report.n(errors),
@@ -84,8 +106,8 @@ final class Sweep {
   static void print(Scenario base, PrintStream out) {
     out.println("## 10,000 tokens per second (decisions off; steady, " + (long) base.seconds + " s, seed " + base.seed + ")");
     out.println();
-    out.println("| mix | reached | tokens/s answered | binding limit | headroom | refused | p50 / p99 ms | USD per million tokens |");
-    out.println("|---|---|---:|---|---:|---:|---|---:|");
+    out.println("| mix | reached | tokens/s answered | KMS Signs/s / reuse hits/s | binding limit | headroom | refused | p50 / p99 ms | USD per million tokens |");
+    out.println("|---|---|---:|---:|---|---:|---:|---|---:|");
     Scenario t = base.copy();
     t.profile = Scenario.Profile.STEADY;
     t.tokensPerSecond = 10_000;
@@ -138,8 +160,8 @@ final class Sweep {
     out.println();
     out.println("## 1,000,000 decisions per second (tokens as the lifetime implies; steady, " + (long) base.seconds + " s, seed " + base.seed + ")");
     out.println();
-    out.println("| mix | reached | decisions/s answered | binding limit | headroom | refused | p50 / p99 ms | USD per million decisions (authorizer / with API Gateway) |");
-    out.println("|---|---|---:|---|---:|---:|---|---:|");
+    out.println("| mix | reached | decisions/s answered | authorizer invocations/s / revocation reads/s | binding limit | headroom | refused | p50 / p99 ms | USD per million decisions (authorizer / with API Gateway) |");
+    out.println("|---|---|---:|---:|---|---:|---:|---|---:|");
     Scenario d = base.copy();
     d.profile = Scenario.Profile.STEADY;
     d.decisionsPerSecond = 1_000_000;
