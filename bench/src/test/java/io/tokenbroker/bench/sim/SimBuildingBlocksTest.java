@@ -286,6 +286,8 @@ class SimBuildingBlocksTest {
     s.decisionsPerSecond = 10_000; // 10 calls a second per token
     s.apigwSteady = 1e6;
     s.apigwBurst = 1e6;
+    // Revocation from the feed: no per-token reads, whose hot key row would throttle here.
+    s.revocationFeed = true;
     Result off = ScaleModel.run(s);
     s.authorizerCacheTtl = 60;
     Result on = ScaleModel.run(s);
@@ -293,6 +295,25 @@ class SimBuildingBlocksTest {
     // 1 / (1 + 10 x 60) of the calls, plus each new token's first call.
     double expected = on.decisionRequests / 601.0 + on.mintOk;
     assertThat((double) on.authorizerInvocations).isBetween(expected * 0.8, expected * 1.25);
+  }
+
+  @Test
+  void everyRevocationReadHitsTheKeyRowsPartition() {
+    // 10,000 decisions a second on 1,000 tokens: nearly every call misses the per-container
+    // revocation cache, and each read includes the signing key's row: one partition, 3,000 reads
+    // a second. The rest fail closed; with the feed, none.
+    Scenario s = small();
+    s.decisionsPerSecond = 10_000;
+    s.clients = 1_000;
+    s.apigwSteady = 1e6;
+    s.apigwBurst = 1e6;
+    Result reads = ScaleModel.run(s);
+    // 3,000 a second plus the one second of burst the partition starts with.
+    double expected = Facts.DDB_PARTITION_RCU * (s.seconds + 1) / s.seconds;
+    assertThat(reads.revocationReads / s.seconds).isCloseTo(expected, within(10.0));
+    assertThat(reads.authorizerFailClosed).isPositive();
+    s.revocationFeed = true;
+    assertThat(ScaleModel.run(s).authorizerFailClosed).isZero();
   }
 
   @Test
