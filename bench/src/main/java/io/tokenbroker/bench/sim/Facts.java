@@ -2,11 +2,10 @@ package io.tokenbroker.bench.sim;
 
 /**
  * The figures the model borrows, each with its source. "perf:" names a section of
- * docs/performance.md (measured in this repository), "template:" a line of template.yaml,
- * "sdk:" the AWS SDK for Java 2.x the broker uses, "aws:" AWS's published quotas and prices
- * (collected with their pages and dates in docs/scale.md; the row ids K1, L2, A1, D1... are that
- * table's). Figures marked ASSUMED have no measurement or published source and are the model's
- * choice.
+ * docs/performance.md (measured in this repository), "template:" a line of template.yaml, "sdk:"
+ * the AWS SDK for Java 2.x the broker uses, "aws:" AWS's published quotas and prices (collected
+ * with their pages and dates in docs/scale.md; the row ids K1, L2, A1, D1... are that table's).
+ * Figures marked ASSUMED have no measurement or published source and are the model's choice.
  */
 public final class Facts {
 

@@ -5,11 +5,11 @@ import java.util.List;
 /**
  * The local server as the simulation sees it, for the calibration against it: a closed loop of
  * {@code workers}, each minting a token (private_key_jwt) and then calling the demo API with it
- * {@code decisionsPerToken} times, as fast as answers come. The JVM's own work (HTTP, the
- * handlers, the authorizer's verify) shares {@code cpuServers} cores with {@code background}
- * runnable threads of other processes (the machine's load); every AWS call is served by
- * moto, which serves one request at a time (a single FIFO server). Each piece's service time is
- * what the test measured with one worker.
+ * {@code decisionsPerToken} times, as fast as answers come. The JVM's own work (HTTP, the handlers,
+ * the authorizer's verify) shares {@code cpuServers} cores with {@code background} runnable threads
+ * of other processes (the machine's load); every AWS call is served by moto, which serves one
+ * request at a time (a single FIFO server). Each piece's service time is what the test measured
+ * with one worker.
  *
  * @param workers closed-loop clients
  * @param cpuServers the machine's cores
@@ -75,16 +75,16 @@ public record LocalSetupModel(
             engine.after(
                 mintDelay,
                 () ->
-            calls(
-                engine,
-                moto,
-                0,
-                () -> {
-                  if (engine.now() <= end) {
-                    mints.add(engine.now() - began);
-                  }
-                  decide(engine, cpu, moto, mints, decisions, end, 0);
-                })));
+                    calls(
+                        engine,
+                        moto,
+                        0,
+                        () -> {
+                          if (engine.now() <= end) {
+                            mints.add(engine.now() - began);
+                          }
+                          decide(engine, cpu, moto, mints, decisions, end, 0);
+                        })));
   }
 
   private void calls(Engine engine, FifoStation moto, int index, Runnable done) {

@@ -50,15 +50,74 @@ public final class Report {
             s.tokenLifetime));
     out.append("| component | requests | throttled / refused | peak concurrency | note |\n");
     out.append("|---|---:|---:|---:|---|\n");
-    row(out, "API Gateway (account bucket)", r.mintRequests + r.decisionRequests, r.mint429 + r.decision429, "-", "429 answers");
-    row(out, "token function (Lambda)", r.mintRequests - r.mint429, r.mintLambdaThrottled, String.valueOf(r.tokenPeakConcurrency), "cold starts " + n(r.tokenColdStarts) + ", environments " + n(r.tokenEnvironments));
-    row(out, "KMS Sign (" + s.shards + " shard(s) x " + n(s.kmsQuota()) + "/s)", r.kmsSigns + r.kmsThrottles, r.kmsThrottles, "-", "retries " + n(r.kmsRetries) + ", reuse hits " + n(r.reuseHits));
-    row(out, "DynamoDB (token function)", Math.round(r.tokenDdbReads + r.tokenDdbWrites), r.tokenDdbThrottles, "-", "units: " + n(r.tokenDdbReads) + " read, " + n(r.tokenDdbWrites) + " write");
-    row(out, "API Gateway authorizer cache", r.decisionRequests - r.decision429, 0, "-", "hits " + n(r.gatewayCacheHits));
-    row(out, "authorizer (Lambda)", r.authorizerInvocations + r.authorizerLambdaThrottled, r.authorizerLambdaThrottled, String.valueOf(r.authorizerPeakConcurrency), "cold starts " + n(r.authorizerColdStarts) + ", environments " + n(r.authorizerEnvironments));
-    row(out, "DynamoDB (revocation reads)", r.revocationReads + r.revocationDdbThrottles + r.feedReads, r.revocationDdbThrottles, "-", "BatchGetItem " + n(r.revocationReads) + ", feed reads " + n(r.feedReads) + ", key scans " + n(r.keyScans));
-    row(out, "account concurrency (limit " + s.accountConcurrency + ")", 0, 0, String.valueOf(r.accountPeakConcurrency), "");
-    out.append("\n| answers | count | p50 ms | p90 ms | p99 ms | max ms | 429 | 500 | 503 | USD per million |\n");
+    row(
+        out,
+        "API Gateway (account bucket)",
+        r.mintRequests + r.decisionRequests,
+        r.mint429 + r.decision429,
+        "-",
+        "429 answers");
+    row(
+        out,
+        "token function (Lambda)",
+        r.mintRequests - r.mint429,
+        r.mintLambdaThrottled,
+        String.valueOf(r.tokenPeakConcurrency),
+        "cold starts " + n(r.tokenColdStarts) + ", environments " + n(r.tokenEnvironments));
+    row(
+        out,
+        "KMS Sign (" + s.shards + " shard(s) x " + n(s.kmsQuota()) + "/s)",
+        r.kmsSigns + r.kmsThrottles,
+        r.kmsThrottles,
+        "-",
+        "retries " + n(r.kmsRetries) + ", reuse hits " + n(r.reuseHits));
+    row(
+        out,
+        "DynamoDB (token function)",
+        Math.round(r.tokenDdbReads + r.tokenDdbWrites),
+        r.tokenDdbThrottles,
+        "-",
+        "units: " + n(r.tokenDdbReads) + " read, " + n(r.tokenDdbWrites) + " write");
+    row(
+        out,
+        "API Gateway authorizer cache",
+        r.decisionRequests - r.decision429,
+        0,
+        "-",
+        "hits " + n(r.gatewayCacheHits));
+    row(
+        out,
+        "authorizer (Lambda)",
+        r.authorizerInvocations + r.authorizerLambdaThrottled,
+        r.authorizerLambdaThrottled,
+        String.valueOf(r.authorizerPeakConcurrency),
+        "cold starts "
+            + n(r.authorizerColdStarts)
+            + ", environments "
+            + n(r.authorizerEnvironments));
+    row(
+        out,
+        "DynamoDB (revocation reads)",
+        r.revocationReads + r.revocationDdbThrottles + r.feedReads,
+        r.revocationDdbThrottles,
+        "-",
+        "BatchGetItem "
+            + n(r.revocationReads)
+            + ", feed reads "
+            + n(r.feedReads)
+            + ", key scans "
+            + n(r.keyScans));
+    row(
+        out,
+        "account concurrency (limit " + s.accountConcurrency + ")",
+        0,
+        0,
+        String.valueOf(r.accountPeakConcurrency),
+        "");
+    out.append(
+        "\n"
+            + "| answers | count | p50 ms | p90 ms | p99 ms | max ms | 429 | 500 | 503 | USD per"
+            + " million |\n");
     out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     out.append(
         String.format(
@@ -96,8 +155,17 @@ public final class Report {
     return out.toString();
   }
 
-  private static void row(StringBuilder out, String name, long requests, long refused, String peak, String note) {
-    out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", name, n(requests), n(refused), peak, note));
+  private static void row(
+      StringBuilder out, String name, long requests, long refused, String peak, String note) {
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "| %s | %s | %s | %s | %s |%n",
+            name,
+            n(requests),
+            n(refused),
+            peak,
+            note));
   }
 
   static final String CSV_HEADER =

@@ -5,14 +5,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The region-scale model. Mints are simulated request by request: API Gateway's account bucket,
- * the token function's execution environments (account concurrency shared with the authorizer,
- * the per-function scaling rate, cold starts), the function's CPU, then its AWS calls one after
- * the other, each against its quota (KMS Sign per shard, DynamoDB per partition) with the SDK's
+ * The region-scale model. Mints are simulated request by request: API Gateway's account bucket, the
+ * token function's execution environments (account concurrency shared with the authorizer, the
+ * per-function scaling rate, cold starts), the function's CPU, then its AWS calls one after the
+ * other, each against its quota (KMS Sign per shard, DynamoDB per partition) with the SDK's
  * retries. Decisions are simulated in batches: every {@link Scenario#decisionSlice} seconds, one
- * batch per cohort of tokens (tokens with the same call rate), at staggered times within the
- * slice; the caches' effect on a batch is taken from their renewal-process expectation (see
- * {@link #gatewayInvocations} and {@link #revocationMisses}), and the authorizer's concurrency from
+ * batch per cohort of tokens (tokens with the same call rate), at staggered times within the slice;
+ * the caches' effect on a batch is taken from their renewal-process expectation (see {@link
+ * #gatewayInvocations} and {@link #revocationMisses}), and the authorizer's concurrency from
  * Little's law over the slice.
  */
 public final class ScaleModel {
@@ -23,7 +23,9 @@ public final class ScaleModel {
     REFRESH
   }
 
-  /** The token function's calls, in order, per grant (docs/performance.md, AWS calls per request). */
+  /**
+   * The token function's calls, in order, per grant (docs/performance.md, AWS calls per request).
+   */
   enum Call {
     GET_CLIENT(Table.CLIENTS, false, 0.5), // eventually consistent (DynamoDbClientRepository)
     PUT_JTI(Table.ASSERTIONS, true, 1),
@@ -176,7 +178,8 @@ public final class ScaleModel {
         all.add(env);
       }
       authorizerEnvironments =
-          Math.min(s.accountConcurrency / 2.0, s.decisionsPerSecond * (decisionCpu + Facts.DDB_MEDIAN));
+          Math.min(
+              s.accountConcurrency / 2.0, s.decisionsPerSecond * (decisionCpu + Facts.DDB_MEDIAN));
     }
   }
 
@@ -331,7 +334,8 @@ public final class ScaleModel {
       return;
     }
     double cap = Math.min(30, Math.pow(2, attempt - 1));
-    engine.after(cap * (0.5 + 0.5 * engine.random().nextDouble()), () -> mint(client, kind, attempt + 1));
+    engine.after(
+        cap * (0.5 + 0.5 * engine.random().nextDouble()), () -> mint(client, kind, attempt + 1));
   }
 
   private Env acquire() {
@@ -374,11 +378,18 @@ public final class ScaleModel {
       aws(Call.UPDATE_REUSE, client, 1, engine.now(), ok, fail);
       return;
     }
-    aws(call, client, 1, engine.now(), () -> step(calls, index + 1, client, env, grant, ok, fail), fail);
+    aws(
+        call,
+        client,
+        1,
+        engine.now(),
+        () -> step(calls, index + 1, client, env, grant, ok, fail),
+        fail);
   }
 
   /** One SDK call with the standard retry strategy: throttled attempts back off and retry. */
-  private void aws(Call call, long client, int attempt, double callBegan, Runnable ok, Runnable fail) {
+  private void aws(
+      Call call, long client, int attempt, double callBegan, Runnable ok, Runnable fail) {
     double now = engine.now();
     boolean admitted;
     double latency;
@@ -413,7 +424,8 @@ public final class ScaleModel {
     }
     double base = Facts.SDK_THROTTLED_BASE_DELAY;
     double delay =
-        engine.random().nextDouble() * Math.min(Facts.SDK_MAX_BACKOFF, base * Math.pow(2, attempt - 1));
+        engine.random().nextDouble()
+            * Math.min(Facts.SDK_MAX_BACKOFF, base * Math.pow(2, attempt - 1));
     double elapsed = now + latency + delay - callBegan;
     if (attempt >= Facts.SDK_MAX_ATTEMPTS || elapsed > Facts.SDK_API_CALL_TIMEOUT) {
       engine.after(latency, fail);
@@ -430,7 +442,8 @@ public final class ScaleModel {
         call.table == Table.CLIENTS
             ? (int) Math.floorMod(client * 0x9E3779B97F4A7C15L >>> 7, partitions)
             : engine.random().nextInt(partitions);
-    TokenBucket[] units = call.write ? writeUnits[call.table.ordinal()] : readUnits[call.table.ordinal()];
+    TokenBucket[] units =
+        call.write ? writeUnits[call.table.ordinal()] : readUnits[call.table.ordinal()];
     // aws D5: the table's own on-demand maximum (40,000 units a second) caps writes too.
     return units[partition].tryTakeUnits(now, call.units)
         && (!call.write || tableWrites[call.table.ordinal()].tryTakeUnits(now, call.units));
@@ -477,8 +490,8 @@ public final class ScaleModel {
   /**
    * API Gateway's authorizer cache keyed by token with TTL {@code ttl}: for one token called as a
    * Poisson stream at {@code rate}, each miss opens a window of {@code ttl}, and the next miss is
-   * the first call after it: a renewal process with one invocation per {@code ttl + 1/rate}, i.e.
-   * a fraction {@code 1 / (1 + rate * ttl)} of the calls.
+   * the first call after it: a renewal process with one invocation per {@code ttl + 1/rate}, i.e. a
+   * fraction {@code 1 / (1 + rate * ttl)} of the calls.
    */
   static double gatewayInvocations(double calls, double perTokenRate, double ttl) {
     return ttl <= 0 ? calls : calls / (1 + perTokenRate * ttl);
@@ -566,7 +579,8 @@ public final class ScaleModel {
     // decision fails closed: the environment is held that long.
     double meanService =
         decisionCpu
-            + ((misses - throttled) * ddb.median() + throttled * Facts.AUTHORIZER_DEPENDENCY_TIMEOUT)
+            + ((misses - throttled) * ddb.median()
+                    + throttled * Facts.AUTHORIZER_DEPENDENCY_TIMEOUT)
                 / invoked;
     work[0] += invoked * meanService;
     work[1] += invoked;

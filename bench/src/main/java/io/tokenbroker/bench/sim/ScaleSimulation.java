@@ -94,9 +94,20 @@ public final class ScaleSimulation {
 
   private static final List<String> OPTIONS =
       List.of(
-          "--profile", "--tokens-per-second", "--decisions-per-second", "--token-lifetime",
-          "--clients", "--no-reuse-share", "--shards", "--authorizer-cache-ttl", "--reuse-window",
-          "--alg", "--account-concurrency", "--apigw-rps", "--ddb-partitions", "--seconds",
+          "--profile",
+          "--tokens-per-second",
+          "--decisions-per-second",
+          "--token-lifetime",
+          "--clients",
+          "--no-reuse-share",
+          "--shards",
+          "--authorizer-cache-ttl",
+          "--reuse-window",
+          "--alg",
+          "--account-concurrency",
+          "--apigw-rps",
+          "--ddb-partitions",
+          "--seconds",
           "--seed");
 
   private static String known(String option) {

@@ -10,7 +10,9 @@ public final class Scenario implements Cloneable {
   public enum Profile {
     /** Constant rates. */
     STEADY,
-    /** Rates follow a sinusoid compressed into the run: half the mean at the trough, 1.5x at peak. */
+    /**
+     * Rates follow a sinusoid compressed into the run: half the mean at the trough, 1.5x at peak.
+     */
     DIURNAL,
     /** At t=0 no client has a token and every container is cold; clients arrive over herdSpread. */
     HERD,
@@ -31,22 +33,30 @@ public final class Scenario implements Cloneable {
   // workload
   public double tokensPerSecond = 10_000;
   public double decisionsPerSecond = 1_000_000;
+
   /** Token lifetime, seconds (the broker's default access-token lifetime is 15 minutes). */
   public double tokenLifetime = 900;
+
   /** Well-behaved clients re-mint at this fraction of the lifetime (ASSUMED 0.8). */
   public double remintAt = 0.8;
+
   /** Share of mints from clients that mint on every invocation ("no reuse"; ASSUMED 0.5). */
   public double noReuseShare = 0.5;
+
   /** How often one no-reuse client mints, per second (ASSUMED 1). */
   public double noReuseMintsPerSecond = 1;
+
   /** Grant mix (ASSUMED): private_key_jwt, iam, refresh_token; the rest of 1 is refresh. */
   public double jwtShare = 0.6;
 
   public double iamShare = 0.3;
+
   /** Live tokens (callers of the API); 0 = derived from the mint rate and the lifetime. */
   public long clients = 0;
+
   /** Cap on the herd's clients (each is a pending event). */
   public long herdClientCap = 1_000_000;
+
   /** HERD: clients' first requests spread uniformly over this many seconds. */
   public double herdSpread = 10;
 
@@ -67,14 +77,18 @@ public final class Scenario implements Cloneable {
   public double lambdaScalePerSecond = Facts.LAMBDA_SCALE_PER_SECOND;
   public double apigwSteady = Facts.APIGW_STEADY_PER_SECOND;
   public double apigwBurst = Facts.APIGW_BURST;
+
   /** Sign requests per second per shard; 0 = the default quota for {@link #alg}. */
   public double kmsSignPerSecond = 0;
 
-  /** Partitions per table; 0 = as an on-demand table warmed to this load (see {@link #partitions}). */
+  /**
+   * Partitions per table; 0 = as an on-demand table warmed to this load (see {@link #partitions}).
+   */
   public int ddbPartitions = 0;
 
   /** Decisions are simulated in batches per cohort of tokens per slice this long (seconds). */
   public double decisionSlice = 1.0;
+
   /** At most this many cohorts of tokens. */
   public int maxCohorts = 2000;
 
@@ -101,16 +115,17 @@ public final class Scenario implements Cloneable {
 
   /**
    * An on-demand table serves up to double its previous peak at once (aws: DynamoDB on-demand
-   * capacity mode): a table that has seen this load has partitions for twice its uniform write
-   * rate (two writes per token); never fewer than {@link Facts#DDB_PARTITIONS}. Hot keys stay on
-   * one partition whatever the count.
+   * capacity mode): a table that has seen this load has partitions for twice its uniform write rate
+   * (two writes per token); never fewer than {@link Facts#DDB_PARTITIONS}. Hot keys stay on one
+   * partition whatever the count.
    */
   public int partitions() {
     if (ddbPartitions > 0) {
       return ddbPartitions;
     }
     double writesPerSecond = 2 * tokensPerSecond;
-    return Math.max(Facts.DDB_PARTITIONS, (int) Math.ceil(2 * writesPerSecond / Facts.DDB_PARTITION_WCU));
+    return Math.max(
+        Facts.DDB_PARTITIONS, (int) Math.ceil(2 * writesPerSecond / Facts.DDB_PARTITION_WCU));
   }
 
   public Scenario copy() {

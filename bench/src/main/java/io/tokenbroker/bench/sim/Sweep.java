@@ -8,8 +8,8 @@ import java.util.function.Consumer;
 
 /**
  * The mixes docs/scale.md tabulates, one steady run each: for each target, which limit binds, the
- * headroom (how far the busiest limit is from its quota), whether the target is reached (fewer
- * than 0.1% of requests refused), and the cost per million.
+ * headroom (how far the busiest limit is from its quota), whether the target is reached (fewer than
+ * 0.1% of requests refused), and the cost per million.
  */
 final class Sweep {
 
@@ -34,8 +34,7 @@ final class Sweep {
     use.put("Lambda account concurrency", lambda);
     long signing = r.kmsFirstAttempts + r.reuseHits;
     double signShare = signing == 0 ? 1 : (double) r.kmsFirstAttempts / signing;
-    use.put(
-        "KMS Sign quota", r.mintRequests * signShare / s.seconds / (s.kmsQuota() * s.shards));
+    use.put("KMS Sign quota", r.mintRequests * signShare / s.seconds / (s.kmsQuota() * s.shards));
     double reads = (r.revocationReads + r.revocationDdbThrottles) / s.seconds;
     use.put("DynamoDB hot partition (key's revocation row)", reads / Facts.DDB_PARTITION_RCU);
     use.put("DynamoDB revocations table quota", reads * 3 / Facts.DDB_TABLE_UNITS);
@@ -70,7 +69,9 @@ final class Sweep {
             : r.decision429 + r.authorizerLambdaThrottled + r.authorizerFailClosed;
     String latency =
         tokens
-            ? Report.ms(r.mintLatency.quantile(0.5)) + " / " + Report.ms(r.mintLatency.quantile(0.99))
+            ? Report.ms(r.mintLatency.quantile(0.5))
+                + " / "
+                + Report.ms(r.mintLatency.quantile(0.99))
             : Report.ms(r.decisionLatency.quantile(0.5))
                 + " / "
                 + Report.ms(r.decisionLatency.quantile(0.99));
@@ -85,7 +86,9 @@ final class Sweep {
                     + Report.usd(Cost.perMillionDecisionsWithGateway(r));
     String served =
         tokens
-            ? Report.n(r.kmsSigns / r.scenario.seconds) + " / " + Report.n(r.reuseHits / r.scenario.seconds)
+            ? Report.n(r.kmsSigns / r.scenario.seconds)
+                + " / "
+                + Report.n(r.reuseHits / r.scenario.seconds)
             : Report.n(r.authorizerInvocations / r.scenario.seconds)
                 + " / "
                 + Report.n((r.revocationReads + r.revocationDdbThrottles) / r.scenario.seconds);
@@ -104,9 +107,16 @@ final class Sweep {
   }
 
   static void print(Scenario base, PrintStream out) {
-    out.println("## 10,000 tokens per second (decisions off; steady, " + (long) base.seconds + " s, seed " + base.seed + ")");
+    out.println(
+        "## 10,000 tokens per second (decisions off; steady, "
+            + (long) base.seconds
+            + " s, seed "
+            + base.seed
+            + ")");
     out.println();
-    out.println("| mix | reached | tokens/s answered | KMS Signs/s / reuse hits/s | binding limit | headroom | refused | p50 / p99 ms | USD per million tokens |");
+    out.println(
+        "| mix | reached | tokens/s answered | KMS Signs/s / reuse hits/s | binding limit |"
+            + " headroom | refused | p50 / p99 ms | USD per million tokens |");
     out.println("|---|---|---:|---:|---|---:|---:|---|---:|");
     Scenario t = base.copy();
     t.profile = Scenario.Profile.STEADY;
@@ -158,20 +168,30 @@ final class Sweep {
               x.revocationFeed = true;
             }));
     out.println();
-    out.println("## 1,000,000 decisions per second (tokens as the lifetime implies; steady, " + (long) base.seconds + " s, seed " + base.seed + ")");
+    out.println(
+        "## 1,000,000 decisions per second (tokens as the lifetime implies; steady, "
+            + (long) base.seconds
+            + " s, seed "
+            + base.seed
+            + ")");
     out.println();
-    out.println("| mix | reached | decisions/s answered | authorizer invocations/s / revocation reads/s | binding limit | headroom | refused | p50 / p99 ms | USD per million decisions (authorizer / with API Gateway) |");
+    out.println(
+        "| mix | reached | decisions/s answered | authorizer invocations/s / revocation reads/s |"
+            + " binding limit | headroom | refused | p50 / p99 ms | USD per million decisions"
+            + " (authorizer / with API Gateway) |");
     out.println("|---|---|---:|---:|---|---:|---:|---|---:|");
     Scenario d = base.copy();
     d.profile = Scenario.Profile.STEADY;
     d.decisionsPerSecond = 1_000_000;
     d.noReuseShare = 0;
     d.shards = 12;
-    decisions(out, d, 100_000, 900, 0, false, "defaults (API Gateway 10k/s, Lambda 1,000)", x -> {});
-    Consumer<Scenario> big = x -> {
-      x.apigwSteady = 1_100_000;
-      x.apigwBurst = 100_000;
-    };
+    decisions(
+        out, d, 100_000, 900, 0, false, "defaults (API Gateway 10k/s, Lambda 1,000)", x -> {});
+    Consumer<Scenario> big =
+        x -> {
+          x.apigwSteady = 1_100_000;
+          x.apigwBurst = 100_000;
+        };
     for (long clients : new long[] {10_000, 100_000, 1_000_000}) {
       for (double ttl : new double[] {0, 60, 300}) {
         decisions(out, d, clients, 900, ttl, false, "API Gateway 1.1M/s", big);
@@ -182,10 +202,19 @@ final class Sweep {
     }
     decisions(out, d, 100_000, 900, 0, true, "API Gateway 1.1M/s", big);
     decisions(out, d, 1_000_000, 900, 0, true, "API Gateway 1.1M/s", big);
-    decisions(out, d, 1_000_000, 300, 0, true, "API Gateway 1.1M/s, Lambda 3,000", big.andThen(x -> x.accountConcurrency = 3000));
+    decisions(
+        out,
+        d,
+        1_000_000,
+        300,
+        0,
+        true,
+        "API Gateway 1.1M/s, Lambda 3,000",
+        big.andThen(x -> x.accountConcurrency = 3000));
   }
 
-  private static void tokens(PrintStream out, Scenario base, String mix, Consumer<Scenario> change) {
+  private static void tokens(
+      PrintStream out, Scenario base, String mix, Consumer<Scenario> change) {
     Scenario s = base.copy();
     change.accept(s);
     out.println(row(mix, ScaleModel.run(s), true));

@@ -45,14 +45,14 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The simulation against the real local server over loopback HTTP. One worker first measures the
- * pieces: a mint's and a decision's latency, and every AWS call's time from the broker's own
- * {@code aws.call} lines (moto serves one request at a time, so these are its service times).
- * Then {@value #WORKERS} workers run a closed loop (mint with private_key_jwt, then {@value
+ * pieces: a mint's and a decision's latency, and every AWS call's time from the broker's own {@code
+ * aws.call} lines (moto serves one request at a time, so these are its service times). Then {@value
+ * #WORKERS} workers run a closed loop (mint with private_key_jwt, then {@value
  * #DECISIONS_PER_TOKEN} demo API calls with the token) for {@value #LOAD_SECONDS} s, and {@link
  * LocalSetupModel}, built from the one-worker pieces alone, predicts that run's throughput and
  * median latencies: they agree within {@link #TOLERANCE} ({@link #DECISION_MEDIAN_TOLERANCE} for
- * the decision median). Figures go to stdout as {@code SIM |}
- * lines. Bounded: at most {@value #PIECE_ROUNDS} rounds plus {@value #LOAD_SECONDS} s of load.
+ * the decision median). Figures go to stdout as {@code SIM |} lines. Bounded: at most {@value
+ * #PIECE_ROUNDS} rounds plus {@value #LOAD_SECONDS} s of load.
  */
 class LocalCalibrationIT {
 
@@ -167,8 +167,7 @@ class LocalCalibrationIT {
     List<Double> logged = CALLS.snapshot().getOrDefault("DynamoDb BatchGetItem", List.of());
     say(
         "piece | the authorizer's own BatchGetItem (aws.call lines): mean %.2f ms over %d calls",
-        mean(logged) * 1000,
-        logged.size());
+        mean(logged) * 1000, logged.size());
     // The authorizer's revocation read as the authorizer timed it (its table, three keys) when
     // its lines are there; else the scratch-table one.
     double[] batch = logged.size() >= 10 ? trimmed(toArray(logged)) : moto.get("BatchGetItem");
@@ -239,11 +238,7 @@ class LocalCalibrationIT {
     say(
         "moto utilisation simulated %.2f; %d cores shared with %.1f other runnable threads (load"
             + " average %.2f before, %.2f after)",
-        sim.motoUtilisation(),
-        cores,
-        background,
-        background + 1,
-        loadAverage());
+        sim.motoUtilisation(), cores, background, background + 1, loadAverage());
     compare("mints per second", measuredMints, sim.mintsPerSecond(), TOLERANCE);
     compare("decisions per second", measuredDecisions, sim.decisionsPerSecond(), TOLERANCE);
     compare("mint median ms", median(load.mints) * 1000, sim.mintMedian() * 1000, TOLERANCE);
@@ -257,10 +252,7 @@ class LocalCalibrationIT {
     assertWithin("decisions per second", measuredDecisions, sim.decisionsPerSecond(), TOLERANCE);
     assertWithin("mint median", median(load.mints), sim.mintMedian(), TOLERANCE);
     assertWithin(
-        "decision median",
-        median(allDecisions),
-        sim.decisionMedian(),
-        DECISION_MEDIAN_TOLERANCE);
+        "decision median", median(allDecisions), sim.decisionMedian(), DECISION_MEDIAN_TOLERANCE);
   }
 
   /** One mint, then the demo API with its token; latencies into {@code sample}. */
@@ -376,7 +368,8 @@ class LocalCalibrationIT {
         Object millis = json.get("AwsCallLatency");
         if ("aws.call".equals(json.get("event")) && millis instanceof Number n) {
           calls
-              .computeIfAbsent(json.get("service") + " " + json.get("operation"), k -> new ArrayList<>())
+              .computeIfAbsent(
+                  json.get("service") + " " + json.get("operation"), k -> new ArrayList<>())
               .add(n.doubleValue() / 1000);
         }
       } catch (Exception notJson) {

@@ -25,9 +25,9 @@ import software.amazon.awssdk.services.kms.model.MessageType;
 import software.amazon.awssdk.services.kms.model.SigningAlgorithmSpec;
 
 /**
- * moto's time per call, one call at a time, through the SDK clients the broker builds
- * ({@link AwsClients}): on a scratch table and a scratch RSA 2048 signing key of its own, so the
- * broker's data is untouched.
+ * moto's time per call, one call at a time, through the SDK clients the broker builds ({@link
+ * AwsClients}): on a scratch table and a scratch RSA 2048 signing key of its own, so the broker's
+ * data is untouched.
  */
 final class MotoTimer {
 
@@ -51,7 +51,8 @@ final class MotoTimer {
           b ->
               b.tableName(table)
                   .billingMode(BillingMode.PAY_PER_REQUEST)
-                  .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build())
+                  .keySchema(
+                      KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build())
                   .attributeDefinitions(
                       AttributeDefinition.builder()
                           .attributeName("pk")

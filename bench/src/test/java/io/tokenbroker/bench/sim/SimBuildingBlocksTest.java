@@ -54,7 +54,9 @@ class SimBuildingBlocksTest {
     for (int i = 0; i < customers; i++) {
       t[0] += engine.exponential(2);
       double arrival = t[0];
-      engine.at(arrival, () -> station.submit(engine.exponential(1), () -> sojourn.add(engine.now() - arrival)));
+      engine.at(
+          arrival,
+          () -> station.submit(engine.exponential(1), () -> sojourn.add(engine.now() - arrival)));
     }
     engine.runUntil(Double.MAX_VALUE);
     assertThat(sojourn.count()).isEqualTo(customers);
@@ -75,7 +77,9 @@ class SimBuildingBlocksTest {
     for (int i = 0; i < 200_000; i++) {
       t += engine.exponential(1 / 1.5);
       double arrival = t;
-      engine.at(arrival, () -> station.submit(engine.exponential(1), () -> sojourn.add(engine.now() - arrival)));
+      engine.at(
+          arrival,
+          () -> station.submit(engine.exponential(1), () -> sojourn.add(engine.now() - arrival)));
     }
     engine.runUntil(Double.MAX_VALUE);
     assertThat(sojourn.mean()).isCloseTo(2.2857, within(0.09));
@@ -226,7 +230,8 @@ class SimBuildingBlocksTest {
     d.revocationReads = 100_000; // 300,000 items read
     // per 2 million answered: 0.20 + 0.0133334 + 0.0375 + logs 0.4 GB x 0.5 = 0.4508334.
     assertThat(Cost.perMillionDecisions(d)).isCloseTo(0.4508334 / 2, within(1e-6));
-    assertThat(Cost.perMillionDecisionsWithGateway(d)).isCloseTo(0.4508334 / 2 + 3.50, within(1e-6));
+    assertThat(Cost.perMillionDecisionsWithGateway(d))
+        .isCloseTo(0.4508334 / 2 + 3.50, within(1e-6));
   }
 
   @Test
@@ -291,7 +296,8 @@ class SimBuildingBlocksTest {
     Result off = ScaleModel.run(s);
     s.authorizerCacheTtl = 60;
     Result on = ScaleModel.run(s);
-    assertThat(off.authorizerInvocations).isCloseTo(off.decisionRequests, within(off.decisionRequests / 100));
+    assertThat(off.authorizerInvocations)
+        .isCloseTo(off.decisionRequests, within(off.decisionRequests / 100));
     // 1 / (1 + 10 x 60) of the calls, plus each new token's first call.
     double expected = on.decisionRequests / 601.0 + on.mintOk;
     assertThat((double) on.authorizerInvocations).isBetween(expected * 0.8, expected * 1.25);
@@ -342,10 +348,15 @@ class SimBuildingBlocksTest {
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown option --shard");
     assertThat(out.size()).isZero();
 
-    assertThat(ScaleSimulation.run(new String[] {"--alg", "HS256"}, new PrintStream(out), new PrintStream(err)))
+    assertThat(
+            ScaleSimulation.run(
+                new String[] {"--alg", "HS256"}, new PrintStream(out), new PrintStream(err)))
         .isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("--alg is one of rs256, es256");
-    assertThat(ScaleSimulation.run(new String[] {"--help"}, new PrintStream(out), new PrintStream(err))).isZero();
+    assertThat(
+            ScaleSimulation.run(
+                new String[] {"--help"}, new PrintStream(out), new PrintStream(err)))
+        .isZero();
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("--tokens-per-second");
   }
 
