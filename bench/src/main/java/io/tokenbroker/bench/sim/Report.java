@@ -131,7 +131,9 @@ public final class Report {
             n(r.mint429),
             n(r.mintLambdaThrottled),
             n(r.mint503),
-            usd(Cost.perMillionTokens(r))));
+            mostlyAnswered(r.mintOk, r.mintRequests)
+                ? usd(Cost.perMillionTokens(r))
+                : "- (most refused)"));
     out.append(
         String.format(
             Locale.ROOT,
@@ -143,8 +145,12 @@ public final class Report {
             ms(r.decisionLatency.max()),
             n(r.decision429),
             n(r.authorizerLambdaThrottled + r.authorizerFailClosed),
-            usd(Cost.perMillionDecisions(r)),
-            usd(Cost.perMillionDecisionsWithGateway(r))));
+            mostlyAnswered(r.decisionsAnswered(), r.decisionRequests)
+                ? usd(Cost.perMillionDecisions(r))
+                : "- (most refused)",
+            mostlyAnswered(r.decisionsAnswered(), r.decisionRequests)
+                ? usd(Cost.perMillionDecisionsWithGateway(r))
+                : "-"));
     out.append(
         String.format(
             Locale.ROOT,
@@ -153,6 +159,11 @@ public final class Report {
             n(r.events),
             r.wallSeconds));
     return out.toString();
+  }
+
+  /** A cost per answer is a figure of a run that answers most of its load. */
+  static boolean mostlyAnswered(long answered, long asked) {
+    return asked > 0 && answered * 2 >= asked;
   }
 
   private static void row(
