@@ -54,6 +54,24 @@ class CachedSharedRevocationsTest {
     assertThat(store.itemsRead()).isEqualTo(105);
   }
 
+  /**
+   * The figure docs/scale.md uses: a container deciding 1,000 new tokens a second for a minute
+   * reads each hot item (client#, key#) 60 s / 5 s = 12 times, not 60,000, and about one read unit
+   * per new token instead of three.
+   */
+  @Test
+  void readsTheHotItemsOncePerMaxAgeWhateverTheRateOfNewTokens() {
+    for (int i = 0; i < 60_000; i++) {
+      status("t" + i);
+      clock.advance(Duration.ofMillis(1));
+    }
+
+    assertThat(store.reads()).isEqualTo(60_000);
+    assertThat(store.itemReads("key#k")).isEqualTo(12);
+    assertThat(store.itemReads("client#c")).isEqualTo(12);
+    assertThat(store.itemsRead()).isEqualTo(60_000 + 2 * 12);
+  }
+
   @Test
   void rereadsTheSharedRecordsOnceMaxAgeHasPassed() {
     status("a");
