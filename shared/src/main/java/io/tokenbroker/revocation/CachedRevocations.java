@@ -72,6 +72,8 @@ public final class CachedRevocations implements RevocationCheck {
   @Override
   public RevocationStatus status(
       String jti, String clientId, String kid, Optional<String> familyId, List<Ancestor> lineage) {
+    // The cached path is kept small and reads the clock only to compare: each read below takes its
+    // own start time, so that a warm decision allocates no more than before.
     Instant now = clock.instant();
     Cached token;
     Watermark client;
@@ -83,33 +85,47 @@ public final class CachedRevocations implements RevocationCheck {
     }
     boolean tokenFresh = token != null && now.isBefore(token.freshUntil());
     if (!lineage.isEmpty()) {
-      return tokenFresh ? token.status() : readWhole(jti, clientId, kid, familyId, lineage, now);
+      return tokenFresh ? token.status() : readWhole(jti, clientId, kid, familyId, lineage);
     }
     boolean clientFresh = client != null && now.isBefore(client.freshUntil());
     boolean keyFresh = key != null && now.isBefore(key.freshUntil());
     if (tokenFresh && clientFresh && keyFresh) {
       return combined(token.status(), client.before(), key.revoked());
     }
-    // One read: the token's own records (even if fresh, so that they renew with the shared ones
-    // instead of costing a read of their own later) and the shared ones that are not fresh.
+    return readOwn(
+        jti, clientId, kid, familyId, clientFresh ? client : null, keyFresh ? key : null);
+  }
+
+  /**
+   * One read: the token's own records (even if fresh, so that they renew with the shared ones
+   * instead of costing a read of their own later) and the shared ones not given fresh.
+   */
+  private RevocationStatus readOwn(
+      String jti,
+      String clientId,
+      String kid,
+      Optional<String> familyId,
+      Watermark freshClient,
+      KeyRecord freshKey) {
+    // Taken before the read: what the read finds is at least this recent.
+    Instant freshUntil = clock.instant().plus(maxAge);
     RevocationStatus read =
         store.ownStatus(
             jti,
             familyId,
-            clientFresh ? Optional.empty() : Optional.of(clientId),
-            keyFresh ? Optional.empty() : Optional.of(kid));
-    Instant freshUntil = now.plus(maxAge);
+            freshClient != null ? Optional.empty() : Optional.of(clientId),
+            freshKey != null ? Optional.empty() : Optional.of(kid));
     RevocationStatus status =
         combined(
             read,
-            clientFresh ? client.before() : read.clientRevokedBefore(),
-            keyFresh ? key.revoked() : read.keyRevoked());
+            freshClient != null ? freshClient.before() : read.clientRevokedBefore(),
+            freshKey != null ? freshKey.revoked() : read.keyRevoked());
     synchronized (lock) {
       putNewer(tokens, jti, new Cached(status, freshUntil));
-      if (!clientFresh) {
+      if (freshClient == null) {
         putNewer(clients, clientId, new Watermark(read.clientRevokedBefore(), freshUntil));
       }
-      if (!keyFresh) {
+      if (freshKey == null) {
         putNewer(keys, kid, new KeyRecord(read.keyRevoked(), freshUntil));
       }
     }
@@ -118,14 +134,9 @@ public final class CachedRevocations implements RevocationCheck {
 
   /** Everything the token's status depends on, in one read, kept as one entry. */
   private RevocationStatus readWhole(
-      String jti,
-      String clientId,
-      String kid,
-      Optional<String> familyId,
-      List<Ancestor> lineage,
-      Instant now) {
+      String jti, String clientId, String kid, Optional<String> familyId, List<Ancestor> lineage) {
+    Instant freshUntil = clock.instant().plus(maxAge);
     RevocationStatus read = store.status(jti, clientId, kid, familyId, lineage);
-    Instant freshUntil = now.plus(maxAge);
     synchronized (lock) {
       putNewer(tokens, jti, new Cached(read, freshUntil));
       // Its own client's and key's records were read too, as fresh as any.
