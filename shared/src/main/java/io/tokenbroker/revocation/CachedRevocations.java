@@ -17,8 +17,8 @@ import java.util.Optional;
  * family) per token, and the records many tokens share, each client's watermark and each signing
  * key's record, once per client and per key. A token seen for the first time costs one read of its
  * own records, plus those of its client and key not read within {@code maxAge}; repeats within
- * {@code maxAge} cost none. So the shared items, the same for a whole fleet, are read at most
- * about once per {@code maxAge} per container, not once per new token (docs/scale.md).
+ * {@code maxAge} cost none. So the shared items, the same for a whole fleet, are read at most about
+ * once per {@code maxAge} per container, not once per new token (docs/scale.md).
  *
  * <p>A token exchanged from others ({@code lineage}) is read whole, as one entry, as before: its
  * ancestors' records are its own.
@@ -177,8 +177,8 @@ public final class CachedRevocations implements RevocationCheck {
   }
 
   /**
-   * Forgets every status read so far, the clients' and keys' too: each token's next check reads
-   * the store. For a process restored from a snapshot, where "read within maxAge" can no longer be
+   * Forgets every status read so far, the clients' and keys' too: each token's next check reads the
+   * store. For a process restored from a snapshot, where "read within maxAge" can no longer be
    * trusted.
    */
   public void clear() {

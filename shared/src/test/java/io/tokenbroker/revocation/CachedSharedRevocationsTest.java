@@ -159,7 +159,8 @@ class CachedSharedRevocationsTest {
         .contains(AccessTokenReason.HONEYTOKEN_USED);
     assertThat(cache.status("of-decoy", "c", "k", Optional.of("decoy-family")).honeytoken())
         .isTrue();
-    assertThat(cache.status("x", "c", "k", Optional.of("revoked-family")).reasonFor(clock.instant()))
+    assertThat(
+            cache.status("x", "c", "k", Optional.of("revoked-family")).reasonFor(clock.instant()))
         .contains(AccessTokenReason.REFRESH_FAMILY_REVOKED);
     assertThat(cache.status("y", "c", "k", Optional.of("other-family")))
         .isEqualTo(RevocationStatus.NONE);
@@ -178,10 +179,14 @@ class CachedSharedRevocationsTest {
     assertThat(child.reasonFor(clock.instant())).contains(AccessTokenReason.ANCESTOR_REVOKED);
     assertThat(store.lastKeysRead())
         .containsExactlyInAnyOrder(
-            "jti#child", "client#c", "key#k", "jti#parent", "client#user-client", "key#k0",
+            "jti#child",
+            "client#c",
+            "key#k",
+            "jti#parent",
+            "client#user-client",
+            "key#k0",
             "family#sid");
-    assertThat(cache.status("child", "c", "k", Optional.empty(), List.of(parent)))
-        .isEqualTo(child);
+    assertThat(cache.status("child", "c", "k", Optional.empty(), List.of(parent))).isEqualTo(child);
     assertThat(store.reads()).isEqualTo(2);
   }
 
@@ -250,7 +255,9 @@ class CachedSharedRevocationsTest {
                       clock.advance(Duration.ofSeconds(1));
                     }
                     boolean revoked =
-                        shared.status("t" + t, client, kid, Optional.empty()).reasonFor(issued)
+                        shared
+                            .status("t" + t, client, kid, Optional.empty())
+                            .reasonFor(issued)
                             .isPresent();
                     boolean expected = t % 7 == 0 || client.equals("c3") || kid.equals("k2");
                     wrong += revoked == expected ? 0 : 1;

@@ -375,8 +375,7 @@ public abstract class RevocationRepositoryContract {
     assertThat(lastKeysRead()).containsExactly("jti#" + jti);
 
     // Each asked for alone, then both: what they say, read with the token's own.
-    assertThat(
-            repository().ownStatus(jti, Optional.empty(), Optional.of(client), Optional.empty()))
+    assertThat(repository().ownStatus(jti, Optional.empty(), Optional.of(client), Optional.empty()))
         .isEqualTo(new RevocationStatus(false, Optional.of(before), false, false));
     assertThat(lastKeysRead()).containsExactlyInAnyOrder("jti#" + jti, "client#" + client);
     assertThat(repository().ownStatus(jti, Optional.empty(), Optional.empty(), Optional.of(kid)))
@@ -384,8 +383,7 @@ public abstract class RevocationRepositoryContract {
     assertThat(lastKeysRead()).containsExactlyInAnyOrder("jti#" + jti, "key#" + kid);
     repository().revokeToken(jti, KEEP, "test");
     assertThat(
-            repository()
-                .ownStatus(jti, Optional.of(family), Optional.of(client), Optional.of(kid)))
+            repository().ownStatus(jti, Optional.of(family), Optional.of(client), Optional.of(kid)))
         .isEqualTo(new RevocationStatus(true, Optional.of(before), true, true))
         .isEqualTo(repository().status(jti, client, kid, Optional.of(family)));
   }
@@ -409,7 +407,10 @@ public abstract class RevocationRepositoryContract {
         .isTrue();
     assertThat(
             repository()
-                .ownStatus(unique("j"), Optional.of(unique("f")), Optional.of(unique("c")),
+                .ownStatus(
+                    unique("j"),
+                    Optional.of(unique("f")),
+                    Optional.of(unique("c")),
                     Optional.of(unique("k")))
                 .honeytoken())
         .isFalse();

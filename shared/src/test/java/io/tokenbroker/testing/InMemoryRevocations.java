@@ -73,7 +73,8 @@ public final class InMemoryRevocations implements RevocationRepository {
     reads.incrementAndGet();
     failIfDown();
     java.util.List<String> keys =
-        new java.util.ArrayList<>(java.util.List.of("jti#" + jti, "client#" + clientId, "key#" + kid));
+        new java.util.ArrayList<>(
+            java.util.List.of("jti#" + jti, "client#" + clientId, "key#" + kid));
     familyId.ifPresent(f -> keys.add("family#" + f));
     for (io.tokenbroker.jose.Ancestor a : lineage) {
       keys.add("jti#" + a.jti());

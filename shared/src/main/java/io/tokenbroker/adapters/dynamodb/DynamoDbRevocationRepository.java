@@ -28,8 +28,9 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
  * client#<id>} (with a {@code revoked_before} watermark, epoch seconds), {@code key#<kid>} and
  * {@code family#<sid>}. Reads fetch all of a token's (or a refresh family's) in one strongly
  * consistent BatchGetItem, or, for a cache that keeps the shared client and key records itself
- * ({@link #ownStatus}), the token's own and only the shared ones asked for. A refresh rotation checks the family's two in its transaction ({@link
- * #familyNotRevoked}, {@link #clientNotRevokedSince}).
+ * ({@link #ownStatus}), the token's own and only the shared ones asked for. A refresh rotation
+ * checks the family's two in its transaction ({@link #familyNotRevoked}, {@link
+ * #clientNotRevokedSince}).
  *
  * <p>Writes only ever raise a record: its TTL to the latest any revocation asked for, a watermark
  * to the latest instant. An expired record is still read until DynamoDB deletes it (which can lag
