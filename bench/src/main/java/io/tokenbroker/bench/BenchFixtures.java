@@ -231,6 +231,15 @@ public final class BenchFixtures {
         }
 
         @Override
+        public RevocationStatus ownStatus(
+            String jti,
+            Optional<String> familyId,
+            Optional<String> clientId,
+            Optional<String> kid) {
+          return RevocationStatus.NONE;
+        }
+
+        @Override
         public RevocationStatus familyStatus(String clientId, String familyId) {
           return RevocationStatus.NONE;
         }

@@ -3,6 +3,7 @@ package io.tokenbroker.revocation;
 import io.tokenbroker.testing.InMemoryRevocations;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
 
 /** The fake the service tests use, held to the DynamoDB table's contract. */
 class InMemoryRevocationsTest extends RevocationRepositoryContract {
@@ -22,6 +23,11 @@ class InMemoryRevocationsTest extends RevocationRepositoryContract {
   @Override
   protected int lostAnswers() {
     return revocations.lostAnswers();
+  }
+
+  @Override
+  protected Set<String> lastKeysRead() {
+    return revocations.lastKeysRead();
   }
 
   @Override

@@ -39,6 +39,9 @@ public abstract class RevocationRepositoryContract {
   /** The record's TTL as stored, by the table's key ({@code jti#..}, {@code client#..}, ...). */
   protected abstract Optional<Instant> keptUntil(String pk);
 
+  /** The keys ({@code jti#..}, {@code client#..}, ...) the last status read asked the table for. */
+  protected abstract java.util.Set<String> lastKeysRead();
+
   /** The client's watermark, as a refresh family's read sees it. */
   protected Optional<Instant> watermark(String clientId) {
     return repository().familyStatus(clientId, unique("no-family")).clientRevokedBefore();
@@ -350,6 +353,67 @@ public abstract class RevocationRepositoryContract {
         .isEqualTo(RevocationStatus.NONE);
     assertThat(repository().status(unique("j"), unique("c"), unique("k"), Optional.empty()))
         .isEqualTo(RevocationStatus.NONE);
+  }
+
+  @Test
+  void readsATokensOwnRecordsAndOnlyTheSharedOnesAskedFor() {
+    String jti = unique("j");
+    String client = unique("c");
+    String kid = unique("k");
+    String family = unique("f");
+    Instant before = Instant.parse("2026-11-28T12:00:00Z");
+    repository().revokeKey(kid, KEEP, "test");
+    repository().revokeFamily(family, KEEP, "test");
+    repository().revokeClientTokensBefore(client, before, KEEP);
+
+    // Neither shared record asked for: one read unit per own record, the shared ones not read.
+    assertThat(repository().ownStatus(jti, Optional.of(family), Optional.empty(), Optional.empty()))
+        .isEqualTo(new RevocationStatus(false, Optional.empty(), false, true));
+    assertThat(lastKeysRead()).containsExactlyInAnyOrder("jti#" + jti, "family#" + family);
+    assertThat(repository().ownStatus(jti, Optional.empty(), Optional.empty(), Optional.empty()))
+        .isEqualTo(RevocationStatus.NONE);
+    assertThat(lastKeysRead()).containsExactly("jti#" + jti);
+
+    // Each asked for alone, then both: what they say, read with the token's own.
+    assertThat(repository().ownStatus(jti, Optional.empty(), Optional.of(client), Optional.empty()))
+        .isEqualTo(new RevocationStatus(false, Optional.of(before), false, false));
+    assertThat(lastKeysRead()).containsExactlyInAnyOrder("jti#" + jti, "client#" + client);
+    assertThat(repository().ownStatus(jti, Optional.empty(), Optional.empty(), Optional.of(kid)))
+        .isEqualTo(new RevocationStatus(false, Optional.empty(), true, false));
+    assertThat(lastKeysRead()).containsExactlyInAnyOrder("jti#" + jti, "key#" + kid);
+    repository().revokeToken(jti, KEEP, "test");
+    assertThat(
+            repository().ownStatus(jti, Optional.of(family), Optional.of(client), Optional.of(kid)))
+        .isEqualTo(new RevocationStatus(true, Optional.of(before), true, true))
+        .isEqualTo(repository().status(jti, client, kid, Optional.of(family)));
+  }
+
+  @Test
+  void marksAHoneytokenFromItsOwnRecordsWithoutTheSharedOnes() {
+    String jti = unique("j");
+    String family = unique("f");
+    repository().revokeToken(jti, KEEP, RevocationReason.HONEYTOKEN.logName());
+    repository().revokeFamily(family, KEEP, RevocationReason.HONEYTOKEN.logName());
+
+    assertThat(
+            repository()
+                .ownStatus(jti, Optional.empty(), Optional.empty(), Optional.empty())
+                .honeytoken())
+        .isTrue();
+    assertThat(
+            repository()
+                .ownStatus(unique("j"), Optional.of(family), Optional.empty(), Optional.empty())
+                .honeytoken())
+        .isTrue();
+    assertThat(
+            repository()
+                .ownStatus(
+                    unique("j"),
+                    Optional.of(unique("f")),
+                    Optional.of(unique("c")),
+                    Optional.of(unique("k")))
+                .honeytoken())
+        .isFalse();
   }
 
   @ParameterizedTest

@@ -36,6 +36,33 @@ public final class InMemoryRevocations implements RevocationRepository {
     return reads.get();
   }
 
+  /**
+   * How many reads asked for each item, by the table's key ({@code jti#..}, {@code client#..},
+   * {@code key#..}, {@code family#..}): what DynamoDB would charge one read unit each.
+   */
+  public int itemReads(String pk) {
+    return itemReads.getOrDefault(pk, 0);
+  }
+
+  /** How many items all reads so far asked for (each key of each read). */
+  public int itemsRead() {
+    return itemReads.values().stream().mapToInt(Integer::intValue).sum();
+  }
+
+  /** The keys the last read asked for, as a BatchGetItem would name them. */
+  public Set<String> lastKeysRead() {
+    return lastKeys;
+  }
+
+  private final Map<String, Integer> itemReads = new ConcurrentHashMap<>();
+  private volatile Set<String> lastKeys = Set.of();
+
+  private void record(java.util.Collection<String> keys) {
+    Set<String> distinct = new java.util.LinkedHashSet<>(keys);
+    distinct.forEach(k -> itemReads.merge(k, 1, Integer::sum));
+    lastKeys = Set.copyOf(distinct);
+  }
+
   @Override
   public RevocationStatus status(
       String jti,
@@ -45,6 +72,17 @@ public final class InMemoryRevocations implements RevocationRepository {
       java.util.List<io.tokenbroker.jose.Ancestor> lineage) {
     reads.incrementAndGet();
     failIfDown();
+    java.util.List<String> keys =
+        new java.util.ArrayList<>(
+            java.util.List.of("jti#" + jti, "client#" + clientId, "key#" + kid));
+    familyId.ifPresent(f -> keys.add("family#" + f));
+    for (io.tokenbroker.jose.Ancestor a : lineage) {
+      keys.add("jti#" + a.jti());
+      keys.add("client#" + a.clientId());
+      keys.add("key#" + a.kid());
+      a.sessionId().ifPresent(f -> keys.add("family#" + f));
+    }
+    record(keys);
     return new RevocationStatus(
         records.containsKey("jti#" + jti),
         clientWatermark(clientId),
@@ -65,9 +103,31 @@ public final class InMemoryRevocations implements RevocationRepository {
   }
 
   @Override
+  public RevocationStatus ownStatus(
+      String jti, Optional<String> familyId, Optional<String> clientId, Optional<String> kid) {
+    reads.incrementAndGet();
+    failIfDown();
+    java.util.List<String> keys = new java.util.ArrayList<>(java.util.List.of("jti#" + jti));
+    familyId.ifPresent(f -> keys.add("family#" + f));
+    clientId.ifPresent(c -> keys.add("client#" + c));
+    kid.ifPresent(k -> keys.add("key#" + k));
+    record(keys);
+    return new RevocationStatus(
+        records.containsKey("jti#" + jti),
+        clientId.flatMap(this::clientWatermark),
+        kid.filter(k -> records.containsKey("key#" + k)).isPresent(),
+        familyId.filter(id -> records.containsKey("family#" + id)).isPresent(),
+        false,
+        false,
+        honeytokens.contains("jti#" + jti)
+            || familyId.filter(id -> honeytokens.contains("family#" + id)).isPresent());
+  }
+
+  @Override
   public RevocationStatus familyStatus(String clientId, String familyId) {
     reads.incrementAndGet();
     failIfDown();
+    record(java.util.List.of("client#" + clientId, "family#" + familyId));
     return new RevocationStatus(
         false,
         clientWatermark(clientId),
@@ -155,6 +215,12 @@ public final class InMemoryRevocations implements RevocationRepository {
           Optional<String> familyId,
           java.util.List<io.tokenbroker.jose.Ancestor> lineage) {
         return table.status(jti, clientId, kid, familyId, lineage);
+      }
+
+      @Override
+      public RevocationStatus ownStatus(
+          String jti, Optional<String> familyId, Optional<String> clientId, Optional<String> kid) {
+        return table.ownStatus(jti, familyId, clientId, kid);
       }
 
       @Override

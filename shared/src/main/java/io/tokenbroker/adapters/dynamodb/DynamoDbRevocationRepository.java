@@ -27,8 +27,10 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
  * The revocations table. Items are keyed by what they revoke: {@code jti#<jti>}, {@code
  * client#<id>} (with a {@code revoked_before} watermark, epoch seconds), {@code key#<kid>} and
  * {@code family#<sid>}. Reads fetch all of a token's (or a refresh family's) in one strongly
- * consistent BatchGetItem. A refresh rotation checks the family's two in its transaction ({@link
- * #familyNotRevoked}, {@link #clientNotRevokedSince}).
+ * consistent BatchGetItem, or, for a cache that keeps the shared client and key records itself
+ * ({@link #ownStatus}), the token's own and only the shared ones asked for. A refresh rotation
+ * checks the family's two in its transaction ({@link #familyNotRevoked}, {@link
+ * #clientNotRevokedSince}).
  *
  * <p>Writes only ever raise a record: its TTL to the latest any revocation asked for, a watermark
  * to the latest instant. An expired record is still read until DynamoDB deletes it (which can lag
@@ -104,6 +106,37 @@ public final class DynamoDbRevocationRepository implements RevocationRepository 
         familyKey != null && found.containsKey(familyKey),
         ancestorRevoked,
         ancestorClientRevoked,
+        honeytoken(found.get(tokenKey)) || (familyKey != null && honeytoken(found.get(familyKey))));
+  }
+
+  @Override
+  public RevocationStatus ownStatus(
+      String jti, Optional<String> familyId, Optional<String> clientId, Optional<String> kid) {
+    // Only the keys asked for: each key is one read unit (strongly consistent, found or not), and
+    // client# and key# are the items every authorizer reads.
+    String tokenKey = "jti#" + jti;
+    String familyKey = familyId.isPresent() ? FAMILY + familyId.get() : null;
+    String clientKey = clientId.isPresent() ? CLIENT + clientId.get() : null;
+    String keyKey = kid.isPresent() ? "key#" + kid.get() : null;
+    List<String> keys = new ArrayList<>(4);
+    keys.add(tokenKey);
+    if (familyKey != null) {
+      keys.add(familyKey);
+    }
+    if (clientKey != null) {
+      keys.add(clientKey);
+    }
+    if (keyKey != null) {
+      keys.add(keyKey);
+    }
+    Map<String, Map<String, AttributeValue>> found = read(keys);
+    return new RevocationStatus(
+        found.containsKey(tokenKey),
+        clientKey == null ? Optional.empty() : watermark(found.get(clientKey)),
+        keyKey != null && found.containsKey(keyKey),
+        familyKey != null && found.containsKey(familyKey),
+        false,
+        false,
         honeytoken(found.get(tokenKey)) || (familyKey != null && honeytoken(found.get(familyKey))));
   }
 

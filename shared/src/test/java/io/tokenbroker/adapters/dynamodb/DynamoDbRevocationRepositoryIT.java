@@ -6,9 +6,11 @@ import io.tokenbroker.revocation.RevocationRepository;
 import io.tokenbroker.revocation.RevocationRepositoryContract;
 import io.tokenbroker.testing.AwsFixture;
 import io.tokenbroker.testing.LostResponses;
+import io.tokenbroker.testing.RecordedBatchGets;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -19,11 +21,15 @@ class DynamoDbRevocationRepositoryIT extends RevocationRepositoryContract {
   private static AwsFixture fixture;
   private static DynamoDbRevocationRepository revocations;
   private static LostResponses.Client lossy;
+  private static RecordedBatchGets.Client recorded;
 
   @BeforeAll
   static void setUp(LocalAws aws) {
     fixture = AwsFixture.provisioned(aws);
-    revocations = new DynamoDbRevocationRepository(fixture.dynamoDb, fixture.tables.revocations());
+    // Through a client that records each BatchGetItem's keys: the read units the table charges.
+    recorded = RecordedBatchGets.dynamoDb(aws);
+    revocations =
+        new DynamoDbRevocationRepository(recorded.dynamoDb(), fixture.tables.revocations());
     lossy = LostResponses.dynamoDb(aws, "PutItem");
   }
 
@@ -40,6 +46,11 @@ class DynamoDbRevocationRepositoryIT extends RevocationRepositoryContract {
   @Override
   protected int lostAnswers() {
     return lossy.lost();
+  }
+
+  @Override
+  protected Set<String> lastKeysRead() {
+    return recorded.lastKeys();
   }
 
   @Override

@@ -10,6 +10,8 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 
 /**
  * Counts every AWS SDK call by service, operation and DynamoDB table (the table name's last
@@ -22,12 +24,22 @@ public final class AwsCallCounter implements ExecutionInterceptor {
 
   private static final Map<String, AtomicInteger> CALLS = new ConcurrentHashMap<>();
   private static final Map<String, AtomicInteger> ATTEMPTS = new ConcurrentHashMap<>();
+  private static final Map<String, AtomicInteger> KEYS = new ConcurrentHashMap<>();
 
   @Override
   public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
     CALLS
         .computeIfAbsent(name(context.request(), attributes), k -> new AtomicInteger())
         .incrementAndGet();
+    // BatchGetItem is charged per key (one read unit each, strongly consistent, found or not).
+    if (context.request() instanceof BatchGetItemRequest batch) {
+      int keys = 0;
+      for (KeysAndAttributes table : batch.requestItems().values()) {
+        keys += table.keys().size();
+      }
+      KEYS.computeIfAbsent(name(context.request(), attributes), k -> new AtomicInteger())
+          .addAndGet(keys);
+    }
   }
 
   @Override
@@ -42,11 +54,17 @@ public final class AwsCallCounter implements ExecutionInterceptor {
   public static void reset() {
     CALLS.clear();
     ATTEMPTS.clear();
+    KEYS.clear();
   }
 
   /** Calls since the last reset, e.g. {@code "DynamoDB GetItem clients" -> 2}. */
   public static Map<String, Integer> calls() {
     return snapshot(CALLS);
+  }
+
+  /** Keys the BatchGetItem calls asked for since the last reset, by call name. */
+  public static Map<String, Integer> keys() {
+    return snapshot(KEYS);
   }
 
   /** HTTP attempts since the last reset (more than calls if the SDK retried). */

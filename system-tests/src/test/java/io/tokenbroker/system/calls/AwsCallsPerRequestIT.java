@@ -346,10 +346,12 @@ class AwsCallsPerRequestIT {
 
     Map<String, Integer> cold =
         counted(() -> assertAllowed(invoke(authorizer, BenchFixtures.authorizerEvent(first))));
+    Map<String, Integer> coldKeys = AwsCallCounter.keys();
     Map<String, Integer> sameToken =
         counted(() -> assertAllowed(invoke(authorizer, BenchFixtures.authorizerEvent(first))));
     Map<String, Integer> newToken =
         counted(() -> assertAllowed(invoke(authorizer, BenchFixtures.authorizerEvent(second))));
+    Map<String, Integer> newTokenKeys = AwsCallCounter.keys();
 
     report("authorizer, first decision of a container", cold);
     report("authorizer, same token again (warm)", sameToken);
@@ -363,6 +365,13 @@ class AwsCallsPerRequestIT {
                 "DynamoDb BatchGetItem revocations", 1));
     assertThat(sameToken).isEmpty();
     assertThat(newToken).isEqualTo(Map.of("DynamoDb BatchGetItem revocations", 1));
+    // Read units: the first decision reads the token's jti#, its client# and its key#; a new token
+    // of the same client and key within the cache period reads its own jti# only, not the items
+    // every container of the fleet shares.
+    reportKeys("authorizer, first decision of a container", coldKeys);
+    reportKeys("authorizer, a token not seen before (warm keys)", newTokenKeys);
+    assertThat(coldKeys).isEqualTo(Map.of("DynamoDb BatchGetItem revocations", 3));
+    assertThat(newTokenKeys).isEqualTo(Map.of("DynamoDb BatchGetItem revocations", 1));
   }
 
   /**
@@ -506,6 +515,10 @@ class AwsCallsPerRequestIT {
 
   private static void report(String what, Map<String, Integer> calls) {
     System.out.println("AWS calls | " + what + " | " + (calls.isEmpty() ? "none" : calls));
+  }
+
+  private static void reportKeys(String what, Map<String, Integer> keys) {
+    System.out.println("BatchGetItem keys (read units) | " + what + " | " + keys);
   }
 
   private static byte[] privateKeyJwtEvent() {
