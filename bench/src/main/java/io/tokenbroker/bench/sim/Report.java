@@ -37,7 +37,7 @@ public final class Report {
             s.shards,
             s.authorizerCacheTtl,
             s.reuseWindow,
-            s.revocationFeed ? "feed" : "reads per token",
+            s.revocationReads.option(),
             s.seed));
     out.append(
         String.format(
@@ -103,7 +103,15 @@ public final class Report {
         "-",
         "BatchGetItem "
             + n(r.revocationReads)
-            + ", feed reads "
+            + " ("
+            + n(r.revocationUnits)
+            + " RRU; key rows "
+            + n(r.keyRowReads)
+            + " of "
+            + n(r.keyRowReadsOffered)
+            + " asked, client rows "
+            + n(r.clientRowReads)
+            + "), feed reads "
             + n(r.feedReads)
             + ", key scans "
             + n(r.keyScans));
@@ -180,7 +188,7 @@ public final class Report {
   }
 
   static final String CSV_HEADER =
-      "profile,tokens_per_s,decisions_per_s,alg,shards,authorizer_cache_s,reuse_s,feed,mints_ok,mint_429,mint_500,mint_503,kms_throttles,mint_p50_ms,mint_p99_ms,decisions_answered,decision_429,decision_500,decision_p50_ms,decision_p99_ms,peak_concurrency,usd_per_m_tokens,usd_per_m_decisions";
+      "profile,tokens_per_s,decisions_per_s,alg,shards,authorizer_cache_s,reuse_s,revocation_reads,mints_ok,mint_429,mint_500,mint_503,kms_throttles,mint_p50_ms,mint_p99_ms,decisions_answered,decision_429,decision_500,decision_p50_ms,decision_p99_ms,peak_concurrency,usd_per_m_tokens,usd_per_m_decisions";
 
   static String csv(Result r) {
     Scenario s = r.scenario;
@@ -192,7 +200,7 @@ public final class Report {
     cells.add(String.valueOf(s.shards));
     cells.add(String.valueOf(s.authorizerCacheTtl));
     cells.add(String.valueOf(s.reuseWindow));
-    cells.add(String.valueOf(s.revocationFeed));
+    cells.add(s.revocationReads.option());
     cells.add(String.valueOf(r.mintOk));
     cells.add(String.valueOf(r.mint429));
     cells.add(String.valueOf(r.mintLambdaThrottled));
