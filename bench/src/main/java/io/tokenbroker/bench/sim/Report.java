@@ -28,7 +28,7 @@ public final class Report {
         String.format(
             Locale.ROOT,
             "### %s, %s tokens/s, %s decisions/s, %.0f s, %s, %d shard(s), authorizer cache %.0f s,"
-                + " reuse %.0f s, revocation %s, seed %d%n%n",
+                + " reuse %.0f s%s, revocation %s, seed %d%n%n",
             s.profile.name().toLowerCase(Locale.ROOT),
             n(s.tokensPerSecond),
             n(s.decisionsPerSecond),
@@ -37,6 +37,7 @@ public final class Report {
             s.shards,
             s.authorizerCacheTtl,
             s.reuseWindow,
+            s.reuseShared ? " shared" : "",
             s.revocationReads.option(),
             s.seed));
     out.append(

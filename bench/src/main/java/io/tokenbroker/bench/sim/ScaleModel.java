@@ -34,7 +34,11 @@ public final class ScaleModel {
     SIGN(null, false, 0),
     PUT_ISSUANCE(Table.ISSUANCES, true, 1),
     TRANSACT(Table.REFRESH, true, 4), // two items, transactional writes cost 2 units each
-    UPDATE_REUSE(Table.ISSUANCES, true, 1);
+    UPDATE_REUSE(Table.ISSUANCES, true, 1),
+    // The shared reuse cache (--reuse-shared): a strongly consistent read of the request's item,
+    // and on a miss a write of the encrypted token (under 1 KB: 1 unit).
+    GET_SHARED_REUSE(Table.REUSE, false, 1),
+    PUT_SHARED_REUSE(Table.REUSE, true, 1);
 
     final Table table;
     final boolean write;
@@ -52,7 +56,8 @@ public final class ScaleModel {
     ASSERTIONS,
     ISSUANCES,
     REFRESH,
-    REVOCATIONS
+    REVOCATIONS,
+    REUSE
   }
 
   private static final List<Call> JWT_CALLS =
@@ -115,6 +120,9 @@ public final class ScaleModel {
   private final double tokenCpu;
   private final double decisionCpu;
   private final Cohort[] cohorts;
+
+  /** The shared reuse cache's items: which identical requests have a token stored, until when. */
+  private final TtlCache<Long> sharedReuse;
   private final long remintClients;
   private final long noReuseClients;
   private int tokenBusy;
@@ -169,6 +177,7 @@ public final class ScaleModel {
                 : Facts.DECISION_CPU_ES256_SECONDS)
             * Facts.FULL_VCPU_MB
             / Facts.AUTHORIZER_MEMORY_MB;
+    this.sharedReuse = new TtlCache<>(s.reuseShared ? s.reuseWindow : 0);
     this.remintClients = s.remintClients();
     this.noReuseClients = s.noReuseClients();
     long live = s.liveTokens();
@@ -382,6 +391,10 @@ public final class ScaleModel {
       return;
     }
     Call call = calls.get(index);
+    if (call == Call.SIGN && grant != Grant.REFRESH && s.reuseShared) {
+      sharedReuse(calls, index, client, env, grant, ok, fail);
+      return;
+    }
     if (call == Call.SIGN && grant != Grant.REFRESH && env.reuse.lookup(client, engine.now())) {
       // Served from the container's reuse cache (a miss fills it with the token about to be
       // signed): no signature, the issuance record updated.
@@ -395,6 +408,45 @@ public final class ScaleModel {
         1,
         engine.now(),
         () -> step(calls, index + 1, client, env, grant, ok, fail),
+        fail);
+  }
+
+  /**
+   * The shared reuse cache in place of a Sign: read the request's item; if a token is stored
+   * (within the window), decrypt it (a data key from KMS GenerateDataKey, cached per container:
+   * not modelled) and record the delivery; else sign, store the token encrypted, and go on. The
+   * item counts as stored from the read that missed (ASSUMED: two identical requests in the same
+   * few milliseconds both sign in reality).
+   */
+  private void sharedReuse(
+      List<Call> calls, int index, long client, Env env, Grant grant, Runnable ok, Runnable fail) {
+    boolean stored = sharedReuse.lookup(client, engine.now());
+    aws(
+        Call.GET_SHARED_REUSE,
+        client,
+        1,
+        engine.now(),
+        () -> {
+          if (stored) {
+            r.reuseHits++;
+            aws(Call.UPDATE_REUSE, client, 1, engine.now(), ok, fail);
+            return;
+          }
+          aws(
+              Call.SIGN,
+              client,
+              1,
+              engine.now(),
+              () ->
+                  aws(
+                      Call.PUT_SHARED_REUSE,
+                      client,
+                      1,
+                      engine.now(),
+                      () -> step(calls, index + 1, client, env, grant, ok, fail),
+                      fail),
+              fail);
+        },
         fail);
   }
 

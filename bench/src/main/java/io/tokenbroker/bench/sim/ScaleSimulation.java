@@ -25,6 +25,8 @@ public final class ScaleSimulation {
         --shards N                   signing accounts, each with its own KMS quota (default 1)
         --authorizer-cache-ttl S     API Gateway's authorizer result cache TTL (default 0)
         --reuse-window S             the token function's reuse cache window (default 0 = off)
+        --reuse-shared               the reuse cache in a DynamoDB table shared by every
+                                     environment (needs --reuse-window), not per environment
         --revocation-reads MODE      shared-cached (default: a miss reads the token's own item;
                                      client and key rows re-read once per 5 s per container),
                                      per-token-all-items (before: token, client and key rows per
@@ -68,6 +70,7 @@ public final class ScaleSimulation {
           }
           case "--sweep" -> sweep = true;
           case "--csv" -> csv = true;
+          case "--reuse-shared" -> s.reuseShared = true;
           case "--revocation-feed" -> s.revocationReads = Scenario.RevocationReads.FEED;
           default -> {
             if (value == null) {
@@ -82,6 +85,10 @@ public final class ScaleSimulation {
       }
     } catch (IllegalArgumentException e) {
       err.println("ScaleSimulation: " + e.getMessage() + " (--help lists the options)");
+      return 2;
+    }
+    if (s.reuseShared && s.reuseWindow <= 0) {
+      err.println("ScaleSimulation: --reuse-shared needs --reuse-window (--help lists the options)");
       return 2;
     }
     if (sweep) {

@@ -90,6 +90,9 @@ public final class Scenario implements Cloneable {
   public int shards = 1;
   public double authorizerCacheTtl = Facts.AUTHORIZER_CACHE_TTL;
   public double reuseWindow = 0;
+
+  /** The reuse cache shared by all environments (a DynamoDB item per request) instead of each. */
+  public boolean reuseShared = false;
   public RevocationReads revocationReads = RevocationReads.SHARED_CACHED;
   public double revocationCacheSeconds = Facts.REVOCATION_CACHE_SECONDS;
   public double keyCacheSeconds = Facts.KEY_CACHE_SECONDS;
