@@ -168,6 +168,21 @@ public final class BenchFixtures {
     public Optional<Issuance> find(String jti) {
       return Optional.ofNullable(records.get(jti));
     }
+
+    private final Map<String, Long> deliveries = new ConcurrentHashMap<>();
+
+    @Override
+    public void recordDelivery(String jti, Instant at) {
+      if (!records.containsKey(jti)) {
+        throw new IllegalStateException("delivery of an unrecorded jti");
+      }
+      deliveries.merge(jti, 2L, (count, one) -> count + 1);
+    }
+
+    @Override
+    public long deliveries(String jti) {
+      return records.containsKey(jti) ? deliveries.getOrDefault(jti, 1L) : 0;
+    }
   }
 
   /**

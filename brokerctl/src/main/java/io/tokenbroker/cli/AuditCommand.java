@@ -87,7 +87,9 @@ final class AuditCommand implements Callable<Integer> {
   @Option(
       names = "--jti",
       paramLabel = "JTI",
-      description = "The issuance record of this token (what it was, for whom, from where).")
+      description =
+          "The issuance record of this token (what it was, for whom, from where, and how many"
+              + " times token reuse delivered it).")
   String jti;
 
   @Option(
@@ -171,9 +173,14 @@ final class AuditCommand implements Callable<Integer> {
       found = records.matching(DynamoDbIssuanceRepository.Attribute.KID, kid, from, limit);
     }
     var out = spec.commandLine().getOut();
+    // Token reuse hands one token out several times; the record counts its deliveries.
+    long deliveries = jti != null && !found.isEmpty() ? records.deliveries(jti) : 1;
     if (output.json()) {
-      OutputFormat.printJson(
-          out, Map.of("issuances", found.stream().map(AuditCommand::json).toList()));
+      List<Map<String, Object>> shown = found.stream().map(AuditCommand::json).toList();
+      if (deliveries > 1) {
+        shown.getFirst().put("deliveries", deliveries);
+      }
+      OutputFormat.printJson(out, Map.of("issuances", shown));
       return 0;
     }
     TextTable table =
@@ -202,6 +209,9 @@ final class AuditCommand implements Callable<Integer> {
           i.expiresAt());
     }
     table.print(out);
+    if (deliveries > 1) {
+      out.println("delivered " + deliveries + " times (token reuse)");
+    }
     if (jti != null && found.isEmpty()) {
       spec.commandLine()
           .getErr()

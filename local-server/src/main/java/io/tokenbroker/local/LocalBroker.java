@@ -149,6 +149,12 @@ public final class LocalBroker implements AutoCloseable {
                     NonceKeyProvisioner.create(
                         AwsSettings.from(env, ClientTimeouts.background()), "local")));
       }
+      if (options.tokenReuse().isPositive()) {
+        // The token function's setting; its bounds are checked where the function reads it.
+        env =
+            env.with(
+                Map.of("TOKEN_REUSE_SECONDS", Long.toString(options.tokenReuse().toSeconds())));
+      }
 
       // Background work (provisioning, rotation) and requests each share one set of adapters.
       BrokerAdapters background = BrokerAdapters.from(env, ClientTimeouts.background());

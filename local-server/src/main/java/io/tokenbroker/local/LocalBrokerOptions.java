@@ -32,6 +32,9 @@ import java.util.Optional;
  *     (--leak-reporter-keys-url URL and --trust-reporter-certs FILE, or
  *     BROKER_LEAK_REPORTER_KEYS_URL and BROKER_TRUST_REPORTER_CERTS; unset: no reporter keys, every
  *     signed report refused)
+ * @param tokenReuse the token function's TOKEN_REUSE_SECONDS (--token-reuse-seconds N or
+ *     BROKER_TOKEN_REUSE_SECONDS; default 0: off, as in the template), checked as the function
+ *     checks it at start
  */
 public record LocalBrokerOptions(
     int port,
@@ -43,10 +46,56 @@ public record LocalBrokerOptions(
     boolean dpopNonces,
     Optional<Https> https,
     Optional<Path> outsideIssuerCerts,
-    Optional<LeakReporter> leakReporter) {
+    Optional<LeakReporter> leakReporter,
+    Duration tokenReuse) {
 
   /** A secret scanner's keys URL, and the certificates to trust when it is on this machine. */
   public record LeakReporter(URI keysUrl, Optional<Path> trustCerts) {}
+
+  /** Without token reuse. */
+  public LocalBrokerOptions(
+      int port,
+      Optional<URI> awsEndpoint,
+      String tablePrefix,
+      Optional<Path> clientsFile,
+      Duration authorizerCacheTtl,
+      LogFormat logFormat,
+      boolean dpopNonces,
+      Optional<Https> https,
+      Optional<Path> outsideIssuerCerts,
+      Optional<LeakReporter> leakReporter) {
+    this(
+        port,
+        awsEndpoint,
+        tablePrefix,
+        clientsFile,
+        authorizerCacheTtl,
+        logFormat,
+        dpopNonces,
+        https,
+        outsideIssuerCerts,
+        leakReporter,
+        Duration.ZERO);
+  }
+
+  /**
+   * These options with token reuse: identical client_credentials requests within {@code window} get
+   * the same token again (TOKEN_REUSE_SECONDS); zero turns it off.
+   */
+  public LocalBrokerOptions withTokenReuse(Duration window) {
+    return new LocalBrokerOptions(
+        port,
+        awsEndpoint,
+        tablePrefix,
+        clientsFile,
+        authorizerCacheTtl,
+        logFormat,
+        dpopNonces,
+        https,
+        outsideIssuerCerts,
+        leakReporter,
+        window);
+  }
 
   /** Without a local leak reporter. */
   public LocalBrokerOptions(
@@ -87,7 +136,8 @@ public record LocalBrokerOptions(
         dpopNonces,
         https,
         outsideIssuerCerts,
-        Optional.of(new LeakReporter(keysUrl, Optional.of(pem))));
+        Optional.of(new LeakReporter(keysUrl, Optional.of(pem))),
+        tokenReuse);
   }
 
   /** Without local outside issuers. */
@@ -191,7 +241,8 @@ public record LocalBrokerOptions(
         dpopNonces,
         https,
         outsideIssuerCerts,
-        leakReporter);
+        leakReporter,
+        tokenReuse);
   }
 
   /** These options with DPoP server nonces required, or not. */
@@ -206,7 +257,8 @@ public record LocalBrokerOptions(
         required,
         https,
         outsideIssuerCerts,
-        leakReporter);
+        leakReporter,
+        tokenReuse);
   }
 
   /** These options with the HTTPS listener. */
@@ -221,7 +273,8 @@ public record LocalBrokerOptions(
         dpopNonces,
         Optional.of(value),
         outsideIssuerCerts,
-        leakReporter);
+        leakReporter,
+        tokenReuse);
   }
 
   /**
@@ -239,7 +292,8 @@ public record LocalBrokerOptions(
         dpopNonces,
         https,
         Optional.of(pem),
-        leakReporter);
+        leakReporter,
+        tokenReuse);
   }
 
   /** Options from the command line (--port N) over the environment. */
@@ -270,6 +324,8 @@ public record LocalBrokerOptions(
         Optional.ofNullable(env.get("BROKER_TRUST_REPORTER_CERTS"))
             .filter(v -> !v.isBlank())
             .map(Path::of);
+    Duration tokenReuse =
+        seconds(env.getOrDefault("BROKER_TOKEN_REUSE_SECONDS", "0"), "BROKER_TOKEN_REUSE_SECONDS");
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--leak-reporter-keys-url" ->
@@ -278,6 +334,9 @@ public record LocalBrokerOptions(
             reporterCerts = Optional.of(Path.of(value(args, ++i, "--trust-reporter-certs")));
         case "--tls-client-auth-cas" ->
             tlsClientAuthCas = Optional.of(Path.of(value(args, ++i, "--tls-client-auth-cas")));
+        case "--token-reuse-seconds" ->
+            tokenReuse =
+                seconds(value(args, ++i, "--token-reuse-seconds"), "--token-reuse-seconds");
         case "--port" -> port = Integer.parseInt(value(args, ++i, "--port"));
         case "--clients" -> clients = Optional.of(Path.of(value(args, ++i, "--clients")));
         case "--https-port" ->
@@ -321,7 +380,21 @@ public record LocalBrokerOptions(
         dpopNonces(env.getOrDefault("BROKER_DPOP_NONCES", "off")),
         httpsPort.map(p -> new Https(p, trusted, cas)),
         issuerCerts,
-        reporterKeys.map(url -> new LeakReporter(url, reporterTrust)));
+        reporterKeys.map(url -> new LeakReporter(url, reporterTrust)),
+        tokenReuse);
+  }
+
+  /** A whole number of seconds, 0 or more ({@code ""}: 0); its upper bounds are the broker's. */
+  private static Duration seconds(String value, String name) {
+    try {
+      long seconds = value.isBlank() ? 0 : Long.parseLong(value.strip());
+      if (seconds < 0) {
+        throw new IllegalArgumentException(name + " must be 0 or more seconds");
+      }
+      return Duration.ofSeconds(seconds);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a whole number of seconds", e);
+    }
   }
 
   private static boolean dpopNonces(String value) {

@@ -50,6 +50,29 @@ class LocalBrokerOptionsTest {
   }
 
   @Test
+  void reusesTokensOnlyWhenAWindowIsGiven() {
+    assertThat(LocalBrokerOptions.parse(NO_ARGS, Map.of()).tokenReuse()).isZero();
+    assertThat(
+            LocalBrokerOptions.parse(NO_ARGS, Map.of("BROKER_TOKEN_REUSE_SECONDS", "30"))
+                .tokenReuse())
+        .isEqualTo(java.time.Duration.ofSeconds(30));
+    assertThat(
+            LocalBrokerOptions.parse(
+                    new String[] {"--token-reuse-seconds", "45"},
+                    Map.of("BROKER_TOKEN_REUSE_SECONDS", "30"))
+                .tokenReuse())
+        .isEqualTo(java.time.Duration.ofSeconds(45));
+    assertThatThrownBy(
+            () -> LocalBrokerOptions.parse(NO_ARGS, Map.of("BROKER_TOKEN_REUSE_SECONDS", "soon")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("BROKER_TOKEN_REUSE_SECONDS");
+    assertThatThrownBy(
+            () -> LocalBrokerOptions.parse(new String[] {"--token-reuse-seconds", "-1"}, Map.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--token-reuse-seconds");
+  }
+
+  @Test
   void refusesAnUnknownLogFormatNamingTheVariable() {
     assertThatThrownBy(() -> LocalBrokerOptions.parse(NO_ARGS, Map.of("BROKER_LOG_FORMAT", "xml")))
         .isInstanceOf(IllegalArgumentException.class)

@@ -12,22 +12,11 @@ import com.nimbusds.jose.jwk.AsymmetricJWK;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.KeyType;
-import com.nimbusds.jwt.EncryptedJWT;
-import com.nimbusds.jwt.JWT;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.JWTParser;
-import com.nimbusds.jwt.SignedJWT;
 import io.tokenbroker.clients.Client;
 import io.tokenbroker.clients.ClientRepository;
 import io.tokenbroker.discovery.BrokerEndpoints;
-import io.tokenbroker.errors.RequestRejected;
-import io.tokenbroker.jose.CompactJws;
-import io.tokenbroker.jose.JwsReason;
 import io.tokenbroker.jose.JwtTypes;
-import io.tokenbroker.json.Json;
-import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
-import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -92,8 +81,9 @@ public final class ClientAssertionVerifier {
     if (assertion.get().length() > MAX_ASSERTION_LENGTH) {
       throw rejected(ClientAuthenticationReason.ASSERTION_TOO_LARGE);
     }
-    SignedJWT jwt = parseSigned(assertion.get());
-    JWSHeader header = jwt.getHeader();
+    ClientAssertionParser.Assertion jwt =
+        ClientAssertionParser.parse(assertion.get(), MAX_ASSERTION_LENGTH);
+    JWSHeader header = jwt.header();
     if (!Client.ASSERTION_ALGORITHMS.contains(header.getAlgorithm())) {
       throw rejected(ClientAuthenticationReason.ASSERTION_ALGORITHM_NOT_ALLOWED);
     }
@@ -101,7 +91,9 @@ public final class ClientAssertionVerifier {
       throw rejected(ClientAuthenticationReason.ASSERTION_IS_AN_ACCESS_TOKEN);
     }
 
-    String unverifiedClientId = unverifiedClientId(jwt);
+    // Read once (the claims refused as malformed before any lookup, as before).
+    ClientAssertionParser.Claims claims = ClientAssertionParser.claims(jwt);
+    String unverifiedClientId = unverifiedClientId(claims);
     if (clientId.isPresent() && !clientId.get().equals(unverifiedClientId)) {
       throw rejected(ClientAuthenticationReason.CLIENT_ID_MISMATCH);
     }
@@ -110,66 +102,27 @@ public final class ClientAssertionVerifier {
     Client client =
         enabledClient(clients, unverifiedClientId, decoy -> verifySignature(jwt, decoy) != null);
     JWK key = verifySignature(jwt, client);
-    JWTClaimsSet claims = claims(jwt);
-    checkAudience(jwt);
+    checkAudience(claims);
     Instant expiresAt = checkClaims(claims);
-    if (!replayGuard.firstUse(client.clientId(), claims.getJWTID(), expiresAt)) {
+    if (!replayGuard.firstUse(client.clientId(), claims.jwtId(), expiresAt)) {
       throw rejected(ClientAuthenticationReason.ASSERTION_REPLAYED);
     }
     return new AuthenticatedClient(client, AuthMethod.PRIVATE_KEY_JWT, "jwk:" + key.getKeyID());
   }
 
-  private static SignedJWT parseSigned(String assertion) {
-    // Nimbus's base64url decoder skips characters outside the alphabet, so "<assertion>;;;" or one
-    // with a space inside would verify as the original: one signed assertion, many spellings.
-    // Only the canonical compact form is accepted, as for access tokens.
-    CompactJws jws;
-    try {
-      jws = CompactJws.parse(assertion, MAX_ASSERTION_LENGTH);
-    } catch (RequestRejected notCanonical) {
-      throw rejected(
-          switch (notCanonical.rejectionReason()) {
-            case JwsReason.JWE_NOT_ACCEPTED -> ClientAuthenticationReason.ASSERTION_ENCRYPTED;
-            case JwsReason.SIGNATURE_MISSING -> ClientAuthenticationReason.ASSERTION_UNSIGNED;
-            default -> ClientAuthenticationReason.ASSERTION_MALFORMED;
-          });
-    }
-    // Nimbus sets no depth limit of its own (the Gson inside it stops at 255 levels): apply
-    // the one all JSON from callers gets, before Nimbus reads anything.
-    try {
-      Json.requireDepthWithinLimit(new String(jws.header(), StandardCharsets.UTF_8));
-      Json.requireDepthWithinLimit(new String(jws.payload(), StandardCharsets.UTF_8));
-    } catch (Json.TooDeep tooDeep) {
-      throw rejected(ClientAuthenticationReason.ASSERTION_TOO_DEEP);
-    }
-    JWT jwt;
-    try {
-      jwt = JWTParser.parse(assertion);
-    } catch (ParseException | RuntimeException e) {
-      // Nimbus throws unchecked exceptions on some malformed input (a JSON null header).
-      throw rejected(ClientAuthenticationReason.ASSERTION_MALFORMED);
-    }
-    return switch (jwt) {
-      case SignedJWT signed -> signed;
-      case EncryptedJWT encrypted -> throw rejected(ClientAuthenticationReason.ASSERTION_ENCRYPTED);
-      default -> throw rejected(ClientAuthenticationReason.ASSERTION_UNSIGNED);
-    };
-  }
-
   /** iss and sub before the signature is checked: they only say which client's keys to try. */
-  private static String unverifiedClientId(SignedJWT jwt) {
-    JWTClaimsSet unverified = claims(jwt);
-    String issuer = unverified.getIssuer();
-    if (issuer == null || !issuer.equals(unverified.getSubject())) {
+  private static String unverifiedClientId(ClientAssertionParser.Claims unverified) {
+    String issuer = unverified.issuer();
+    if (issuer == null || !issuer.equals(unverified.subject())) {
       throw rejected(ClientAuthenticationReason.ASSERTION_ISSUER_SUBJECT_MISMATCH);
     }
     return issuer;
   }
 
   /** The client key that verifies the assertion's signature. */
-  private static JWK verifySignature(SignedJWT jwt, Client client) {
-    JWSAlgorithm alg = jwt.getHeader().getAlgorithm();
-    String kid = jwt.getHeader().getKeyID();
+  private static JWK verifySignature(ClientAssertionParser.Assertion jwt, Client client) {
+    JWSAlgorithm alg = jwt.header().getAlgorithm();
+    String kid = jwt.header().getKeyID();
     List<JWK> fitting =
         client.publicKeys().getKeys().stream()
             .filter(k -> kid == null || kid.equals(k.getKeyID()))
@@ -195,7 +148,7 @@ public final class ClientAssertionVerifier {
       try {
         PublicKey publicKey = ((AsymmetricJWK) candidate).toPublicKey();
         JWSVerifier verifier =
-            new DefaultJWSVerifierFactory().createJWSVerifier(jwt.getHeader(), publicKey);
+            new DefaultJWSVerifierFactory().createJWSVerifier(jwt.header(), publicKey);
         if (jwt.verify(verifier)) {
           return candidate;
         }
@@ -219,10 +172,10 @@ public final class ClientAssertionVerifier {
    * aud is one string, the issuer or the token endpoint (draft-ietf-oauth-rfc7523bis): an array is
    * refused even when it holds only our value, so that no assertion a client made for a list of
    * servers (one of which could replay it here) is ever accepted. Read from the payload as sent:
-   * Nimbus's claims set shows a one-string aud and a one-element array alike.
+   * Nimbus's claims set showed a one-string aud and a one-element array alike.
    */
-  private void checkAudience(SignedJWT jwt) {
-    Object aud = jwt.getPayload().toJSONObject().get("aud");
+  private void checkAudience(ClientAssertionParser.Claims claims) {
+    Object aud = claims.audience();
     if (aud instanceof List<?>) {
       throw rejected(ClientAuthenticationReason.ASSERTION_AUDIENCE_NOT_A_SINGLE_STRING);
     }
@@ -234,10 +187,10 @@ public final class ClientAssertionVerifier {
     }
   }
 
-  private Instant checkClaims(JWTClaimsSet claims) {
+  private Instant checkClaims(ClientAssertionParser.Claims claims) {
     Instant now = clock.instant();
     Instant exp =
-        instant(claims.getExpirationTime())
+        instant(claims.expirationTime())
             .orElseThrow(() -> rejected(ClientAuthenticationReason.ASSERTION_MISSING_EXP));
     if (!exp.isAfter(now.minus(clockSkew))) {
       throw rejected(ClientAuthenticationReason.ASSERTION_EXPIRED);
@@ -247,32 +200,30 @@ public final class ClientAssertionVerifier {
           ClientAuthenticationReason.ASSERTION_LIFETIME_TOO_LONG,
           "client_assertion exp must be at most " + maxAssertionLifetime.toSeconds() + " s ahead");
     }
-    if (instant(claims.getNotBeforeTime())
+    if (instant(claims.notBeforeTime())
         .filter(nbf -> nbf.isAfter(now.plus(clockSkew)))
         .isPresent()) {
       throw rejected(ClientAuthenticationReason.ASSERTION_NOT_YET_VALID);
     }
-    if (instant(claims.getIssueTime())
-        .filter(iat -> iat.isAfter(now.plus(clockSkew)))
-        .isPresent()) {
+    if (instant(claims.issueTime()).filter(iat -> iat.isAfter(now.plus(clockSkew))).isPresent()) {
       throw rejected(ClientAuthenticationReason.ASSERTION_ISSUED_IN_FUTURE);
     }
-    String jti = claims.getJWTID();
+    String jti = claims.jwtId();
     if (jti == null || jti.isEmpty() || jti.length() > 256) {
       throw rejected(ClientAuthenticationReason.ASSERTION_MISSING_JTI);
     }
     return exp;
   }
 
-  private static JWTClaimsSet claims(SignedJWT jwt) {
-    try {
-      return jwt.getJWTClaimsSet();
-    } catch (ParseException | RuntimeException e) {
-      throw rejected(ClientAuthenticationReason.ASSERTION_MALFORMED);
-    }
-  }
-
   private static Optional<Instant> instant(Date date) {
     return Optional.ofNullable(date).map(Date::toInstant);
+  }
+
+  /**
+   * An assertion's {@code sub}, read without checking anything but its form (strictly: the
+   * canonical compact form, one JSON object): for evidence after authentication failed only.
+   */
+  public static Optional<String> unverifiedSubject(String assertion) {
+    return ClientAssertionParser.unverifiedSubject(assertion);
   }
 }

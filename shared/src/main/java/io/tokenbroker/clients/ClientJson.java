@@ -3,6 +3,7 @@ package io.tokenbroker.clients;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import io.tokenbroker.jose.ClientCertificates;
+import io.tokenbroker.jose.PublicJwkMembers;
 import io.tokenbroker.json.Json;
 import java.text.ParseException;
 import java.time.Duration;
@@ -391,6 +392,14 @@ public final class ClientJson {
       // What JWKSet.parse makes of {"keys": []}, without its JSONObjectUtils (Nimbus's Gson):
       // every stored record of a client without keys has it.
       return new JWKSet();
+    }
+    if (jwks.size() == 1) {
+      // Keys as clients register them, built without JWKSet.parse and its JSONObjectUtils
+      // (Nimbus's Gson): the token function reads one such record per private_key_jwt request.
+      Optional<List<com.nimbusds.jose.jwk.JWK>> built = PublicJwkMembers.all(rawKeys);
+      if (built.isPresent()) {
+        return new JWKSet(built.get());
+      }
     }
     try {
       return JWKSet.parse(jwks);

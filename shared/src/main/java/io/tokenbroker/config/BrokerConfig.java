@@ -31,6 +31,8 @@ import java.util.Optional;
  *     section 5's {@code mtls_endpoint_aliases}), if a mutual TLS domain is configured
  * @param tlsClientAuthCas TLS_CLIENT_AUTH_CA_CERTS: the CA certificates (PEM) that may issue the
  *     certificates of {@code tls_client_auth} clients (default none: that method is refused)
+ * @param tokenReuse TOKEN_REUSE_SECONDS: how long an identical client_credentials request may get
+ *     the same access token again instead of a new signature (default 0: never)
  */
 public record BrokerConfig(
     BrokerEndpoints endpoints,
@@ -42,7 +44,19 @@ public record BrokerConfig(
     Duration jwksMaxAge,
     List<String> publishedScopes,
     Optional<BrokerEndpoints> mtlsEndpoints,
-    List<X509Certificate> tlsClientAuthCas) {
+    List<X509Certificate> tlsClientAuthCas,
+    Duration tokenReuse) {
+
+  /** TOKEN_REUSE_SECONDS is at most this, whatever the token lifetime. */
+  public static final Duration MAX_TOKEN_REUSE = Duration.ofMinutes(5);
+
+  /**
+   * TOKEN_REUSE_SECONDS is at most this fraction of ACCESS_TOKEN_MAX_LIFETIME_SECONDS, and a token
+   * is re-served for at most this fraction of its own lifetime: so a token handed out again has at
+   * least three quarters of its life left, and a client that renews at 75% of what it was given
+   * (the client library's default) asks again after the window, when it gets a new token.
+   */
+  public static final int TOKEN_REUSE_LIFETIME_DIVISOR = 4;
 
   public BrokerConfig {
     publishedScopes = List.copyOf(publishedScopes);
@@ -50,9 +64,10 @@ public record BrokerConfig(
   }
 
   public static BrokerConfig from(Env env) {
+    Duration maxTokenLifetime = maxTokenLifetime(env);
     return new BrokerConfig(
         new BrokerEndpoints(issuer(env)),
-        maxTokenLifetime(env),
+        maxTokenLifetime,
         Duration.ofDays(env.integer("ISSUANCE_RETENTION_DAYS", 90, 1, 3650)),
         keyTableCache(env),
         clockSkew(env),
@@ -60,7 +75,25 @@ public record BrokerConfig(
         jwksMaxAge(env),
         publishedScopes(env),
         mtlsEndpoints(env),
-        tlsClientAuthCas(env));
+        tlsClientAuthCas(env),
+        tokenReuse(env, maxTokenLifetime));
+  }
+
+  /**
+   * TOKEN_REUSE_SECONDS, in [0, {@link #MAX_TOKEN_REUSE}] and at most a quarter of {@code
+   * maxTokenLifetime} (default 0: every request gets a new token).
+   */
+  public static Duration tokenReuse(Env env, Duration maxTokenLifetime) {
+    Duration reuse =
+        env.seconds("TOKEN_REUSE_SECONDS", Duration.ZERO, Duration.ZERO, MAX_TOKEN_REUSE);
+    Duration bound = maxTokenLifetime.dividedBy(TOKEN_REUSE_LIFETIME_DIVISOR);
+    if (reuse.compareTo(bound) > 0) {
+      throw new ConfigException(
+          "environment variable TOKEN_REUSE_SECONDS must be at most a quarter of"
+              + " ACCESS_TOKEN_MAX_LIFETIME_SECONDS (%d), was %d"
+                  .formatted(bound.toSeconds(), reuse.toSeconds()));
+    }
+    return reuse;
   }
 
   /**

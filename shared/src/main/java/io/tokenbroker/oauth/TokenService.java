@@ -39,6 +39,7 @@ public final class TokenService {
   private final Duration retention;
   private final SecureRandom random;
   private final IssuanceLog log;
+  private final Optional<TokenReuse> reuse;
 
   /**
    * @param brokerMaxLifetime no token lives longer, whatever the client's policy says
@@ -52,6 +53,31 @@ public final class TokenService {
       Duration retention,
       SecureRandom random,
       Telemetry telemetry) {
+    this(
+        minter,
+        issuances,
+        refreshTokens,
+        brokerMaxLifetime,
+        retention,
+        random,
+        telemetry,
+        Optional.empty());
+  }
+
+  /**
+   * @param reuse where an identical client_credentials request may get the same token again
+   *     (TOKEN_REUSE_SECONDS); empty: every request gets a new token
+   */
+  public TokenService(
+      AccessTokenMinter minter,
+      IssuanceRepository issuances,
+      RefreshTokenStore refreshTokens,
+      Duration brokerMaxLifetime,
+      Duration retention,
+      SecureRandom random,
+      Telemetry telemetry,
+      Optional<TokenReuse> reuse) {
+    this.reuse = reuse;
     this.minter = minter;
     this.issuances = issuances;
     this.refreshTokens = refreshTokens;
@@ -86,11 +112,19 @@ public final class TokenService {
     Client client = caller.client();
     Grant grant = Grant.decide(client, request, brokerMaxLifetime);
     if (!client.refresh().enabled()) {
+      Optional<TokenReuse> reusing = reuse.filter(r -> r.applies(caller, binding));
+      Optional<IssuedToken> again = reusing.flatMap(r -> r.reuse(caller, grant, origin));
+      if (again.isPresent()) {
+        log.reused(again.get());
+        return again.get();
+      }
       AccessTokenMinter.MintedToken token = minter.mint(client, grant, Optional.empty(), binding);
       Issuance record = Issuance.of(token, caller, grant, origin, retention);
       issuances.record(record);
       log.issued(record, grant, "client_credentials");
-      return new IssuedToken(token.serialized(), record, Optional.empty());
+      IssuedToken issued = new IssuedToken(token.serialized(), record, Optional.empty());
+      reusing.ifPresent(r -> r.remember(caller, grant, origin, issued));
+      return issued;
     }
     String familyId = minter.newJti();
     AccessTokenMinter.MintedToken token =

@@ -67,6 +67,17 @@ public final class AccessTokenMinter {
   }
 
   /**
+   * The kid of the key {@link #mint} would sign with now: the ACTIVE one, confirmed as {@link
+   * PublishedKeys#signingKey} does (at most one key-row read per second). For token reuse, which
+   * must not hand out a token of a key withdrawn since.
+   *
+   * @throws ServiceFailure as {@link PublishedKeys#signingKey}
+   */
+  public String signingKid() {
+    return keys.signingKey().kid();
+  }
+
+  /**
    * Signs with the ACTIVE key. Should the key manager refuse that key (a compromise disabled it),
    * the key table is read again at once and the token signed by its successor: minting does not
    * fail for as long as a cached key-table read would otherwise last.

@@ -3,6 +3,7 @@ package io.tokenbroker.testing;
 import io.tokenbroker.errors.ServiceFailure;
 import io.tokenbroker.tokens.Issuance;
 import io.tokenbroker.tokens.IssuanceRepository;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,11 +14,34 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class InMemoryIssuanceRepository implements IssuanceRepository {
 
   private final Map<String, Issuance> records = new ConcurrentHashMap<>();
+  private final Map<String, Long> deliveries = new ConcurrentHashMap<>();
+  private volatile boolean failingDeliveries;
   private final AtomicInteger lost = new AtomicInteger();
   private volatile boolean failing;
 
   public void failing(boolean value) {
     failing = value;
+  }
+
+  /** Whether {@link #recordDelivery} fails, like an UpdateItem to a store that is down. */
+  public void failingDeliveries(boolean value) {
+    failingDeliveries = value;
+  }
+
+  @Override
+  public void recordDelivery(String jti, Instant at) {
+    if (failing || failingDeliveries) {
+      throw new ServiceFailure("dynamodb", "UpdateItem issuance failed: injected", true, null);
+    }
+    if (!records.containsKey(jti)) {
+      throw new ServiceFailure("dynamodb", "no issuance record for a delivery", false, null);
+    }
+    deliveries.merge(jti, 2L, (count, one) -> count + 1);
+  }
+
+  @Override
+  public long deliveries(String jti) {
+    return records.containsKey(jti) ? deliveries.getOrDefault(jti, 1L) : 0;
   }
 
   @Override
@@ -48,6 +72,16 @@ public final class InMemoryIssuanceRepository implements IssuanceRepository {
       public Optional<Issuance> find(String jti) {
         return InMemoryIssuanceRepository.this.find(jti);
       }
+
+      @Override
+      public void recordDelivery(String jti, Instant at) {
+        InMemoryIssuanceRepository.this.recordDelivery(jti, at);
+      }
+
+      @Override
+      public long deliveries(String jti) {
+        return InMemoryIssuanceRepository.this.deliveries(jti);
+      }
     };
   }
 
@@ -65,6 +99,7 @@ public final class InMemoryIssuanceRepository implements IssuanceRepository {
   public InMemoryIssuanceRepository copy() {
     InMemoryIssuanceRepository copy = new InMemoryIssuanceRepository();
     copy.records.putAll(records);
+    copy.deliveries.putAll(deliveries);
     return copy;
   }
 

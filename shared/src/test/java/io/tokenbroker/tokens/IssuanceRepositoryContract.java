@@ -151,4 +151,28 @@ public abstract class IssuanceRepositoryContract {
     assertThat(lostAnswers()).isEqualTo(lostBefore + 1);
     assertThat(issuances().find(record.jti())).contains(record);
   }
+
+  @Test
+  void aRecordNeverReusedWasDeliveredOnceAndEachRecordedDeliveryCounts() {
+    Issuance record = issuance(unique("jti-"));
+    issuances().record(record);
+    assertThat(issuances().deliveries(record.jti())).isEqualTo(1);
+
+    issuances().recordDelivery(record.jti(), record.issuedAt().plusSeconds(5));
+    issuances().recordDelivery(record.jti(), record.issuedAt().plusSeconds(9));
+
+    assertThat(issuances().deliveries(record.jti())).isEqualTo(3);
+    // the record itself is unchanged by its deliveries
+    assertThat(issuances().find(record.jti())).contains(record);
+  }
+
+  @Test
+  void refusesADeliveryOfATokenWithoutARecordAndCreatesNone() {
+    String jti = unique("no-such-jti-");
+
+    assertThatThrownBy(() -> issuances().recordDelivery(jti, Instant.now()))
+        .isInstanceOf(ServiceFailure.class);
+    assertThat(issuances().deliveries(jti)).isZero();
+    assertThat(issuances().find(jti)).isEmpty();
+  }
 }

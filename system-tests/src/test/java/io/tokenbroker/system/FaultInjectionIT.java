@@ -191,6 +191,48 @@ class FaultInjectionIT {
         });
   }
 
+  // ---------------------------------------------------------------- token reuse
+
+  /**
+   * TOKEN_REUSE_SECONDS: the second of two identical requests, which would get the first's token
+   * again. Whatever fails, a returned token is recorded, and the first token is only handed out
+   * again with its delivery recorded; a failed revocation read or delivery write means a new token,
+   * never a 5xx.
+   */
+  @TestFactory
+  Stream<DynamicTest> reuseHandsATokenOutAgainOnlyWithItsDeliveryRecorded() {
+    Env reusing = faulty.with(Map.of("TOKEN_REUSE_SECONDS", "60"));
+    return scenarios(
+        "reuse",
+        () -> {
+          TokenHandler handler = tokenHandler(reusing, new RecordingTelemetry());
+          String first = accessToken(mint(handler));
+          proxy.resetCalls(); // the flow is the second request
+          assertThat(accessToken(mint(handler))).isEqualTo(first);
+        },
+        (call, fault, times) -> {
+          TokenHandler handler = tokenHandler(reusing, new RecordingTelemetry());
+          String first = accessToken(mint(handler));
+          String jti = SignedJWT.parse(first).getJWTClaimsSet().getJWTID();
+
+          Map<String, Object> response = underFault(call, fault, times, () -> mint(handler));
+
+          boolean reuseOnly = call.startsWith("BatchGetItem") || call.startsWith("UpdateItem");
+          if (status(response) != 200) {
+            assertThat(reuseOnly).as("a reuse read or write failing is no failure").isFalse();
+            assertRetryable(response, times);
+            return "refused";
+          }
+          String token = accessToken(response);
+          assertRecorded(token);
+          if (token.equals(first)) {
+            assertThat(issuances.deliveries(jti)).isGreaterThanOrEqualTo(2);
+            return "reused, delivery recorded";
+          }
+          return "new token";
+        });
+  }
+
   // ---------------------------------------------------------------- refresh
 
   @TestFactory

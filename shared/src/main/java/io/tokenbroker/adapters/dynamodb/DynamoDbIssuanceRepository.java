@@ -37,6 +37,9 @@ public final class DynamoDbIssuanceRepository implements IssuanceRepository {
   private static final String OUTSIDE_CLAIMS = "outside_claims";
   private static final String OUTSIDE_TOKEN_SHA256 = "outside_token_sha256";
   private static final String CNF_X5T_S256 = "cnf_x5t_s256";
+  // Token reuse: how many times the token was handed out (absent: once), and when last.
+  private static final String DELIVERIES = "deliveries";
+  private static final String LAST_DELIVERED_AT = "last_delivered_at";
 
   private final DynamoDbClient dynamoDb;
   private final String table;
@@ -93,6 +96,57 @@ public final class DynamoDbIssuanceRepository implements IssuanceRepository {
     } catch (SdkException e) {
       throw AwsFailures.of("dynamodb", "GetItem issuance", e);
     }
+  }
+
+  /**
+   * One conditional UpdateItem: {@code deliveries} (absent on a record never reused: 1) goes up by
+   * one and {@code last_delivered_at} is set, only if the record exists. The stream sees a MODIFY,
+   * which the anomaly detector does not count as an issuance.
+   */
+  @Override
+  public void recordDelivery(String jti, Instant at) {
+    try {
+      dynamoDb.updateItem(
+          r ->
+              r.tableName(table)
+                  .key(Map.of("jti", s(jti)))
+                  .updateExpression("SET #d = if_not_exists(#d, :one) + :one, #at = :at")
+                  .conditionExpression("attribute_exists(jti)")
+                  .expressionAttributeNames(Map.of("#d", DELIVERIES, "#at", LAST_DELIVERED_AT))
+                  .expressionAttributeValues(Map.of(":one", n(1), ":at", n(at.getEpochSecond()))));
+    } catch (ConditionalCheckFailedException e) {
+      throw new ServiceFailure("dynamodb", "no issuance record for a delivery", false, e);
+    } catch (SdkException e) {
+      throw AwsFailures.of("dynamodb", "UpdateItem issuance", e);
+    }
+  }
+
+  @Override
+  public long deliveries(String jti) {
+    try {
+      Map<String, AttributeValue> item =
+          dynamoDb
+              .getItem(
+                  r ->
+                      r.tableName(table)
+                          .key(Map.of("jti", s(jti)))
+                          .consistentRead(true)
+                          .projectionExpression("jti, #d")
+                          .expressionAttributeNames(Map.of("#d", DELIVERIES)))
+              .item();
+      return deliveries(item);
+    } catch (SdkException e) {
+      throw AwsFailures.of("dynamodb", "GetItem issuance", e);
+    }
+  }
+
+  /** The delivery count an item holds: 1 without the attribute, 0 for no item. */
+  private static long deliveries(Map<String, AttributeValue> item) {
+    if (item == null || item.isEmpty()) {
+      return 0;
+    }
+    AttributeValue count = item.get(DELIVERIES);
+    return count == null ? 1 : Long.parseLong(count.n());
   }
 
   /** What an operator may look issuances up by, besides the jti (the table's key). */

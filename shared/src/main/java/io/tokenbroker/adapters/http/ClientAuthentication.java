@@ -1,6 +1,5 @@
 package io.tokenbroker.adapters.http;
 
-import com.nimbusds.jwt.JWTParser;
 import io.tokenbroker.auth.AuthenticatedClient;
 import io.tokenbroker.auth.CertificateAuthenticator;
 import io.tokenbroker.auth.ClientAssertionVerifier;
@@ -120,16 +119,8 @@ public final class ClientAuthentication {
                 () ->
                     form.single("client_assertion")
                         .filter(a -> a.length() <= ClientAssertionVerifier.MAX_ASSERTION_LENGTH)
-                        .flatMap(ClientAuthentication::unverifiedSubject));
+                        .flatMap(ClientAssertionVerifier::unverifiedSubject));
     return named.filter(ClientId::isValid);
-  }
-
-  private static Optional<String> unverifiedSubject(String assertion) {
-    try {
-      return Optional.ofNullable(JWTParser.parse(assertion).getJWTClaimsSet().getSubject());
-    } catch (java.text.ParseException | RuntimeException unreadable) {
-      return Optional.empty();
-    }
   }
 
   /**

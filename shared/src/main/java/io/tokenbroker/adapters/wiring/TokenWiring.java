@@ -21,6 +21,7 @@ import io.tokenbroker.oauth.HoneytokenMinter;
 import io.tokenbroker.oauth.OwnTokenExchange;
 import io.tokenbroker.oauth.RefreshService;
 import io.tokenbroker.oauth.TokenExchangeService;
+import io.tokenbroker.oauth.TokenReuse;
 import io.tokenbroker.oauth.TokenService;
 import io.tokenbroker.operator.AuditEntry;
 import io.tokenbroker.operator.AuditTrail;
@@ -28,6 +29,7 @@ import io.tokenbroker.telemetry.Telemetry;
 import io.tokenbroker.tokens.AccessTokenMinter;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The token function's real services over AWS, built once per container, and its SnapStart hooks.
@@ -113,7 +115,17 @@ public final class TokenWiring {
             config.maxTokenLifetime(),
             config.issuanceRetention(),
             random,
-            telemetry);
+            telemetry,
+            config.tokenReuse().isPositive()
+                ? Optional.of(
+                    new TokenReuse(
+                        config.tokenReuse(),
+                        minter::signingKid,
+                        adapters.revocations(tables.revocations()),
+                        adapters.issuances(tables.issuances()),
+                        clock,
+                        telemetry))
+                : Optional.empty());
     this.refreshes =
         new RefreshService(
             minter,

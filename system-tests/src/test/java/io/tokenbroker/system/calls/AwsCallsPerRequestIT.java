@@ -261,6 +261,50 @@ class AwsCallsPerRequestIT {
   }
 
   /**
+   * Token reuse (TOKEN_REUSE_SECONDS): an identical request within the window costs no KMS Sign and
+   * no new record; it reads the token's revocation state (one BatchGetItem, as an authorizer does)
+   * and records the delivery on the issuance record (one UpdateItem). A fresh mint with reuse on
+   * costs what it costs with reuse off.
+   */
+  @Test
+  void
+      tokenFunctionReusingAnIdenticalRequestsTokenSignsNothingReadsRevocationsOnceAndUpdatesTheRecord() {
+    TokenHandler handler =
+        tokenHandler(
+            env.with(Map.of("TOKEN_REUSE_SECONDS", "60")), BenchFixtures.telemetry("token"));
+    byte[] iam = json(EventFiles.load("token/client-credentials-iam.json"));
+    assertIssued(invoke(handler, privateKeyJwtEvent())); // the key table read: a warm container
+
+    Map<String, Integer> fresh = counted(() -> assertIssued(invoke(handler, iam)));
+    Map<String, Integer> reused = counted(() -> assertIssued(invoke(handler, iam)));
+    Map<String, Integer> reusedByKey =
+        counted(() -> assertIssued(invoke(handler, privateKeyJwtEvent())));
+
+    report("token /token/iam, TOKEN_REUSE_SECONDS=60, first request (fresh mint), warm", fresh);
+    report("token /token/iam, TOKEN_REUSE_SECONDS=60, identical request (reused)", reused);
+    report("token /token (private_key_jwt), TOKEN_REUSE_SECONDS=60, reused", reusedByKey);
+    assertThat(fresh)
+        .isEqualTo(
+            Map.of(
+                "DynamoDb GetItem clients", 2,
+                "Kms Sign", 1,
+                "DynamoDb PutItem issuances", 1));
+    assertThat(reused)
+        .isEqualTo(
+            Map.of(
+                "DynamoDb GetItem clients", 2,
+                "DynamoDb BatchGetItem revocations", 1,
+                "DynamoDb UpdateItem issuances", 1));
+    assertThat(reusedByKey)
+        .isEqualTo(
+            Map.of(
+                "DynamoDb GetItem clients", 1,
+                "DynamoDb PutItem assertions", 1,
+                "DynamoDb BatchGetItem revocations", 1,
+                "DynamoDb UpdateItem issuances", 1));
+  }
+
+  /**
    * A refresh reads the token and its family from the refresh table, and decides revocation from
    * the revocations table in one read (family record and client watermark, the records authorizers
    * read); the rotation's one transaction re-checks them.

@@ -17,6 +17,7 @@ import java.util.Map;
 final class LoadTelemetry extends OutputStream {
   private final ByteArrayOutputStream line = new ByteArrayOutputStream();
   private final Map<String, Long> counts = new HashMap<>();
+  private final Map<String, Long> bytes = new HashMap<>();
   private final List<String> warnings = new ArrayList<>();
 
   @Override
@@ -33,10 +34,12 @@ final class LoadTelemetry extends OutputStream {
       return;
     }
     String text = line.toString(StandardCharsets.UTF_8);
+    long size = line.size() + 1L; // with its newline: what CloudWatch Logs ingests per line
     line.reset();
     try {
       Map<String, Object> json = Json.object(text);
       counts.merge(String.valueOf(json.get("event")), 1L, Long::sum);
+      bytes.merge(String.valueOf(json.get("event")), size, Long::sum);
       boolean expected =
           "revoked_by_client".equals(json.get("reason"))
               || ("authorizer.denied".equals(json.get("event")));
@@ -52,6 +55,13 @@ final class LoadTelemetry extends OutputStream {
 
   synchronized Map<String, Long> counts() {
     return Map.copyOf(counts);
+  }
+
+  /** Mean bytes of a log line per event name, newline included: the log volume a request makes. */
+  synchronized Map<String, Long> bytesPerLine() {
+    Map<String, Long> perLine = new HashMap<>();
+    bytes.forEach((event, total) -> perLine.put(event, total / counts.get(event)));
+    return perLine;
   }
 
   synchronized List<String> warnings() {

@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -109,6 +110,7 @@ class LocalLoadIT {
     LoadWorkload.Run run = workload.run();
     Map<String, Long> events = TELEMETRY.counts();
     workload.report(run, events, TELEMETRY.warnings());
+    LOG.say("log bytes per line, by event: %s", new TreeMap<>(TELEMETRY.bytesPerLine()));
 
     assertThat(workload.failures).as("failures during the run").isEmpty();
     invariants.checkTables();

@@ -103,4 +103,41 @@ class AnomalyDetectorHandlerTest {
     assertThat(ledger.list()).hasSize(1);
     assertThat(revocations.clientWatermark("c")).isPresent();
   }
+
+  /**
+   * Token reuse records each delivery on the token's issuance record (UpdateItem), which the stream
+   * carries as a MODIFY with the whole new image: not a new issuance. Counted, two of them would
+   * fire rate_spike here (minimum 2) and contain the client.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void aReusedTokensDeliveriesAreNoIssuances() throws Exception {
+    Map<String, Object> json = Clients.json("c");
+    json.put("iam_roles", List.of("arn:aws:iam::123456789012:role/c"));
+    json.put("anomaly_response", "contain");
+    clients.add(Clients.parse(json));
+    Map<String, Object> inserted = batch(1);
+    List<Object> records = new ArrayList<>((List<Object>) inserted.get("Records"));
+    for (int delivery = 2; delivery <= 3; delivery++) {
+      Map<String, Object> modify =
+          JSONObjectUtils.parse(JSONObjectUtils.toJSONString((Map<String, Object>) records.get(0)));
+      modify.put("eventName", "MODIFY");
+      Map<String, Object> dynamodb = JSONObjectUtils.getJSONObject(modify, "dynamodb");
+      dynamodb.put("SequenceNumber", Integer.toString(200 + delivery));
+      Map<String, Object> image = JSONObjectUtils.getJSONObject(dynamodb, "NewImage");
+      dynamodb.put("OldImage", new java.util.HashMap<>(image));
+      image.put("deliveries", Map.of("N", Integer.toString(delivery)));
+      image.put("last_delivered_at", Map.of("N", Long.toString(1796047210L + delivery)));
+      records.add(modify);
+    }
+
+    Map<String, Object> answer =
+        EventFiles.invoke(
+            (in, out) -> handler.handleRequest(in, out, null), Map.of("Records", records));
+
+    assertThat(answer.get("batchItemFailures")).isEqualTo(List.of());
+    assertThat(baselines.find("c").orElseThrow().windowCount()).isEqualTo(1);
+    assertThat(alerts.alerts()).isEmpty();
+    assertThat(ledger.list()).isEmpty();
+  }
 }

@@ -82,7 +82,7 @@ public final class TokenHandler implements RequestStreamHandler {
                 wiring.operatorAudit(),
                 OperatorConfig.from(Env.system()).operators())));
     snapStart = wiring.snapStartHooks((in, out) -> handleRequest(in, out, null));
-    readKeysAhead(tokens);
+    readKeysAhead(tokens, telemetry);
   }
 
   /**
@@ -90,13 +90,14 @@ public final class TokenHandler implements RequestStreamHandler {
    * init: the same one read per container (the first token uses it), counted in Lambda's init phase
    * rather than in the first request. Not on a second thread overlapping the first request: its
    * {@code aws.call} line would then land in that invocation without its ids. Best effort: if it
-   * fails, the first request reads the table itself, as before.
+   * fails, a warning without detail says so (as the authorizer's) and the first request reads the
+   * table itself, as before.
    */
-  static void readKeysAhead(TokenService tokens) {
+  static void readKeysAhead(TokenService tokens, Telemetry telemetry) {
     try {
       tokens.readKeysAhead();
-    } catch (RuntimeException ignored) {
-      // the first request reads the table itself (and answers its failure)
+    } catch (RuntimeException e) {
+      telemetry.emit(TelemetryEvent.warn("token.keys_not_read_at_init"));
     }
   }
 
