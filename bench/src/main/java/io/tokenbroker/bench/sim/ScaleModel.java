@@ -35,6 +35,9 @@ public final class ScaleModel {
     PUT_ISSUANCE(Table.ISSUANCES, true, 1),
     TRANSACT(Table.REFRESH, true, 4), // two items, transactional writes cost 2 units each
     UPDATE_REUSE(Table.ISSUANCES, true, 1),
+    // A reused token's revocation state, checked before it is delivered (TokenReuse: BatchGetItem
+    // of its jti, client and key, strongly consistent).
+    REUSE_REVOCATION_CHECK(Table.REVOCATIONS, false, 3),
     // The shared reuse cache (--reuse-shared): a strongly consistent read of the request's item,
     // and on a miss a write of the encrypted token (under 1 KB: 1 unit).
     GET_SHARED_REUSE(Table.REUSE, false, 1),
@@ -399,7 +402,7 @@ public final class ScaleModel {
       // Served from the container's reuse cache (a miss fills it with the token about to be
       // signed): no signature, the issuance record updated.
       r.reuseHits++;
-      aws(Call.UPDATE_REUSE, client, 1, engine.now(), ok, fail);
+      deliverReused(client, ok, fail);
       return;
     }
     aws(
@@ -429,7 +432,7 @@ public final class ScaleModel {
         () -> {
           if (stored) {
             r.reuseHits++;
-            aws(Call.UPDATE_REUSE, client, 1, engine.now(), ok, fail);
+            deliverReused(client, ok, fail);
             return;
           }
           aws(
@@ -447,6 +450,17 @@ public final class ScaleModel {
                       fail),
               fail);
         },
+        fail);
+  }
+
+  /** A reused token: its revocation state read, then its delivery recorded (perf: reused rows). */
+  private void deliverReused(long client, Runnable ok, Runnable fail) {
+    aws(
+        Call.REUSE_REVOCATION_CHECK,
+        client,
+        1,
+        engine.now(),
+        () -> aws(Call.UPDATE_REUSE, client, 1, engine.now(), ok, fail),
         fail);
   }
 
