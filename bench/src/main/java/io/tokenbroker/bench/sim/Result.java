@@ -30,6 +30,7 @@ public final class Result {
 
   /** AWS calls the token function made (one aws.call log line each, retries included). */
   public long tokenAwsCalls;
+
   public final Histogram mintLatency = new Histogram();
 
   // decisions
@@ -40,6 +41,7 @@ public final class Result {
   public long authorizerLambdaThrottled;
   public long authorizerFailClosed;
   public long deniedRevoked;
+
   /** Revocation BatchGetItem calls answered. */
   public long revocationReads;
 

@@ -111,6 +111,7 @@ public final class ScaleModel {
 
   /** Each signing key's revocation row: one item, so one partition's read units. */
   private final TokenBucket[] keyRows;
+
   private final TokenBucket[] tableWrites = new TokenBucket[Table.values().length];
   private final TokenBucket[][] readUnits;
   private final TokenBucket[][] writeUnits;
@@ -126,6 +127,7 @@ public final class ScaleModel {
 
   /** The shared reuse cache's items: which identical requests have a token stored, until when. */
   private final TtlCache<Long> sharedReuse;
+
   private final long remintClients;
   private final long noReuseClients;
   private int tokenBusy;
@@ -416,10 +418,10 @@ public final class ScaleModel {
 
   /**
    * The shared reuse cache in place of a Sign: read the request's item; if a token is stored
-   * (within the window), decrypt it (a data key from KMS GenerateDataKey, cached per container:
-   * not modelled) and record the delivery; else sign, store the token encrypted, and go on. The
-   * item counts as stored from the read that missed (ASSUMED: two identical requests in the same
-   * few milliseconds both sign in reality).
+   * (within the window), decrypt it (a data key from KMS GenerateDataKey, cached per container: not
+   * modelled) and record the delivery; else sign, store the token encrypted, and go on. The item
+   * counts as stored from the read that missed (ASSUMED: two identical requests in the same few
+   * milliseconds both sign in reality).
    */
   private void sharedReuse(
       List<Call> calls, int index, long client, Env env, Grant grant, Runnable ok, Runnable fail) {
@@ -687,8 +689,7 @@ public final class ScaleModel {
     // decision fails closed: the environment is held that long.
     double meanService =
         decisionCpu
-            + ((reads - throttled) * ddb.median()
-                    + throttled * Facts.AUTHORIZER_DEPENDENCY_TIMEOUT)
+            + ((reads - throttled) * ddb.median() + throttled * Facts.AUTHORIZER_DEPENDENCY_TIMEOUT)
                 / invoked;
     work[0] += invoked * meanService;
     work[1] += invoked;
@@ -739,8 +740,7 @@ public final class ScaleModel {
    * a key's row once per {@code ttl + 1 / its rate of that key} (the renewal formula of {@link
    * #revocationMisses}), i.e. at most {@code containers / ttl} a second per key.
    */
-  static double keyReads(
-      double invoked, double rate, int keys, double containers, double ttl) {
+  static double keyReads(double invoked, double rate, int keys, double containers, double ttl) {
     double perContainerPerKey = rate / Math.max(1, keys) / Math.max(1, containers);
     return ttl <= 0 ? invoked : invoked / (1 + perContainerPerKey * ttl);
   }

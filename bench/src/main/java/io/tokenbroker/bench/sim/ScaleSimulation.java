@@ -88,7 +88,8 @@ public final class ScaleSimulation {
       return 2;
     }
     if (s.reuseShared && s.reuseWindow <= 0) {
-      err.println("ScaleSimulation: --reuse-shared needs --reuse-window (--help lists the options)");
+      err.println(
+          "ScaleSimulation: --reuse-shared needs --reuse-window (--help lists the options)");
       return 2;
     }
     if (sweep) {

@@ -93,6 +93,7 @@ public final class Scenario implements Cloneable {
 
   /** The reuse cache shared by all environments (a DynamoDB item per request) instead of each. */
   public boolean reuseShared = false;
+
   public RevocationReads revocationReads = RevocationReads.SHARED_CACHED;
   public double revocationCacheSeconds = Facts.REVOCATION_CACHE_SECONDS;
   public double keyCacheSeconds = Facts.KEY_CACHE_SECONDS;

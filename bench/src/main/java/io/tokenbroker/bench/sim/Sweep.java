@@ -36,7 +36,8 @@ final class Sweep {
     double signShare = signing == 0 ? 1 : (double) r.kmsFirstAttempts / signing;
     use.put("KMS Sign quota", r.mintRequests * signShare / s.seconds / (s.kmsQuota() * s.shards));
     double keyRowReads = (double) r.keyRowReadsOffered / s.seconds / Math.max(1, s.shards);
-    use.put("DynamoDB hot partition (a key's revocation row)", keyRowReads / Facts.DDB_PARTITION_RCU);
+    use.put(
+        "DynamoDB hot partition (a key's revocation row)", keyRowReads / Facts.DDB_PARTITION_RCU);
     use.put(
         "DynamoDB revocations table maximum", r.revocationUnitsOffered / s.seconds / s.ddbTableMax);
     use.put(
@@ -209,7 +210,8 @@ final class Sweep {
     d.noReuseShare = 0;
     d.shards = 12;
     Scenario.RevocationReads shared = Scenario.RevocationReads.SHARED_CACHED;
-    decisions(out, d, 100_000, 900, 0, shared, "defaults (API Gateway 10k/s, Lambda 1,000)", x -> {});
+    decisions(
+        out, d, 100_000, 900, 0, shared, "defaults (API Gateway 10k/s, Lambda 1,000)", x -> {});
     Consumer<Scenario> big =
         x -> {
           x.apigwSteady = 1_100_000;
