@@ -32,8 +32,9 @@ public final class Cost {
         + writeUnits * Facts.PRICE_DDB_WRU_PER_MILLION / 1e6;
   }
 
-  public static double logs(long requests) {
-    return requests * Facts.LOG_BYTES_PER_REQUEST / 1e9 * Facts.PRICE_LOGS_PER_GB;
+  /** CloudWatch Logs ingestion for {@code bytes} of log lines. */
+  public static double logs(double bytes) {
+    return bytes / 1e9 * Facts.PRICE_LOGS_PER_GB;
   }
 
   /** USD per million tokens issued (token function, API Gateway, KMS, DynamoDB, logs). */
@@ -47,7 +48,9 @@ public final class Cost {
             + apiGateway(r.mintRequests - r.mint429)
             + kmsSign(r.kmsSigns, r.scenario.alg)
             + dynamoDb(r.tokenDdbReads, r.tokenDdbWrites)
-            + logs(invocations);
+            + logs(
+                invocations * Facts.LOG_BYTES_TOKEN_ISSUED
+                    + r.tokenAwsCalls * Facts.LOG_BYTES_AWS_CALL);
     return usd / r.mintOk * 1e6;
   }
 
@@ -63,10 +66,13 @@ public final class Cost {
     }
     double usd =
         lambda(r.authorizerInvocations, r.authorizerBilledSeconds, Facts.AUTHORIZER_MEMORY_MB)
-            // BatchGetItem: three items, strongly consistent, 1 RRU each (aws D3, D4); the key
+            // BatchGetItem: its items, strongly consistent, 1 RRU each (aws D3, D4); the key
             // Scan and a feed read ASSUMED one unit each.
-            + dynamoDb(r.revocationReads * 3 + r.feedReads + r.keyScans, 0)
-            + logs(r.authorizerInvocations);
+            + dynamoDb(r.revocationUnits + r.feedReads + r.keyScans, 0)
+            + logs(
+                r.authorizerInvocations * Facts.LOG_BYTES_DECISION
+                    + (r.revocationReads + r.revocationDdbThrottles + r.feedReads + r.keyScans)
+                        * Facts.LOG_BYTES_AWS_CALL);
     return usd / answered * 1e6;
   }
 

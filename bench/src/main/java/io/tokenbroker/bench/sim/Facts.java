@@ -96,11 +96,15 @@ public final class Facts {
    */
   public static final double DECISION_CPU_ES256_SECONDS = DECISION_CPU_RS256_SECONDS * 8345 / 1418;
 
-  /** perf: "Issue 13 and 14, the final tree": token /token cold start, C1 only, median 855 ms. */
-  public static final double TOKEN_COLD_START = 0.855;
+  /**
+   * The landed tree measured (ColdStart --modes lambda, C1 only, quiet machine, 2026-12-01): the
+   * token function's process cold start, median ~738 ms (was 855 ms in perf "Issue 13 and 14, the
+   * final tree").
+   */
+  public static final double TOKEN_COLD_START = 0.738;
 
-  /** perf: same table: authorizer cold start 763 ms. */
-  public static final double AUTHORIZER_COLD_START = 0.763;
+  /** The landed tree measured (C1 only, quiet, 2026-12-01): authorizer process, ~615 ms. */
+  public static final double AUTHORIZER_COLD_START = 0.615;
 
   /** template: RevocationCacheSeconds default 5. */
   public static final double REVOCATION_CACHE_SECONDS = 5;
@@ -157,6 +161,19 @@ public final class Facts {
   /** aws C1: CloudWatch Logs ingestion, Standard, USD per GB (first tier of C2). */
   public static final double PRICE_LOGS_PER_GB = 0.50;
 
-  /** ASSUMED: one JSON log line per request of about 400 bytes (the handlers' telemetry line). */
-  public static final double LOG_BYTES_PER_REQUEST = 400;
+  /**
+   * LocalLoadIT log bytes per line, 2026-12-01: a {@code token.issued} line, 728 bytes (one per
+   * token request).
+   */
+  public static final double LOG_BYTES_TOKEN_ISSUED = 728;
+
+  /** LocalLoadIT log bytes per line, 2026-12-01: an {@code authorizer.verified} line, 592 bytes. */
+  public static final double LOG_BYTES_DECISION = 592;
+
+  /**
+   * LocalLoadIT log bytes per line, 2026-12-01: an {@code aws.call} line, 557 bytes, one per AWS
+   * call in Lambda, retries included (shared CallLatencyInterceptor): a private_key_jwt mint makes
+   * 4 calls, about 2.9 KB in all; a decision that reads, 592 + 557 bytes.
+   */
+  public static final double LOG_BYTES_AWS_CALL = 557;
 }

@@ -28,7 +28,7 @@ public final class Report {
         String.format(
             Locale.ROOT,
             "### %s, %s tokens/s, %s decisions/s, %.0f s, %s, %d shard(s), authorizer cache %.0f s,"
-                + " reuse %.0f s, revocation %s, seed %d%n%n",
+                + " reuse %.0f s%s, revocation %s, seed %d%n%n",
             s.profile.name().toLowerCase(Locale.ROOT),
             n(s.tokensPerSecond),
             n(s.decisionsPerSecond),
@@ -37,7 +37,8 @@ public final class Report {
             s.shards,
             s.authorizerCacheTtl,
             s.reuseWindow,
-            s.revocationFeed ? "feed" : "reads per token",
+            s.reuseShared ? " shared" : "",
+            s.revocationReads.option(),
             s.seed));
     out.append(
         String.format(
@@ -103,7 +104,15 @@ public final class Report {
         "-",
         "BatchGetItem "
             + n(r.revocationReads)
-            + ", feed reads "
+            + " ("
+            + n(r.revocationUnits)
+            + " RRU; key rows "
+            + n(r.keyRowReads)
+            + " of "
+            + n(r.keyRowReadsOffered)
+            + " asked, client rows "
+            + n(r.clientRowReads)
+            + "), feed reads "
             + n(r.feedReads)
             + ", key scans "
             + n(r.keyScans));
@@ -180,7 +189,7 @@ public final class Report {
   }
 
   static final String CSV_HEADER =
-      "profile,tokens_per_s,decisions_per_s,alg,shards,authorizer_cache_s,reuse_s,feed,mints_ok,mint_429,mint_500,mint_503,kms_throttles,mint_p50_ms,mint_p99_ms,decisions_answered,decision_429,decision_500,decision_p50_ms,decision_p99_ms,peak_concurrency,usd_per_m_tokens,usd_per_m_decisions";
+      "profile,tokens_per_s,decisions_per_s,alg,shards,authorizer_cache_s,reuse_s,revocation_reads,mints_ok,mint_429,mint_500,mint_503,kms_throttles,mint_p50_ms,mint_p99_ms,decisions_answered,decision_429,decision_500,decision_p50_ms,decision_p99_ms,peak_concurrency,usd_per_m_tokens,usd_per_m_decisions";
 
   static String csv(Result r) {
     Scenario s = r.scenario;
@@ -192,7 +201,7 @@ public final class Report {
     cells.add(String.valueOf(s.shards));
     cells.add(String.valueOf(s.authorizerCacheTtl));
     cells.add(String.valueOf(s.reuseWindow));
-    cells.add(String.valueOf(s.revocationFeed));
+    cells.add(s.revocationReads.option());
     cells.add(String.valueOf(r.mintOk));
     cells.add(String.valueOf(r.mint429));
     cells.add(String.valueOf(r.mintLambdaThrottled));

@@ -27,6 +27,10 @@ public final class Result {
   public double tokenDdbReads;
   public double tokenDdbWrites;
   public long tokenDdbThrottles;
+
+  /** AWS calls the token function made (one aws.call log line each, retries included). */
+  public long tokenAwsCalls;
+
   public final Histogram mintLatency = new Histogram();
 
   // decisions
@@ -37,7 +41,27 @@ public final class Result {
   public long authorizerLambdaThrottled;
   public long authorizerFailClosed;
   public long deniedRevoked;
+
+  /** Revocation BatchGetItem calls answered. */
   public long revocationReads;
+
+  /** Read units those calls used (strongly consistent, 1 per item). */
+  public double revocationUnits;
+
+  /** Read units asked of the revocations table, throttled or not. */
+  public double revocationUnitsOffered;
+
+  /** Reads of the signing keys' rows (hot items: one partition each), answered / asked. */
+  public long keyRowReads;
+
+  public long keyRowReadsOffered;
+
+  /** Reads of clients' watermark rows. */
+  public long clientRowReads;
+
+  /** Authorizer environments integrated over the run (environment-seconds). */
+  public double authorizerEnvironmentSeconds;
+
   public long feedReads;
   public long keyScans;
   public long revocationDdbThrottles;

@@ -34,7 +34,14 @@ public final class ScaleModel {
     SIGN(null, false, 0),
     PUT_ISSUANCE(Table.ISSUANCES, true, 1),
     TRANSACT(Table.REFRESH, true, 4), // two items, transactional writes cost 2 units each
-    UPDATE_REUSE(Table.ISSUANCES, true, 1);
+    UPDATE_REUSE(Table.ISSUANCES, true, 1),
+    // A reused token's revocation state, checked before it is delivered (TokenReuse: BatchGetItem
+    // of its jti, client and key, strongly consistent).
+    REUSE_REVOCATION_CHECK(Table.REVOCATIONS, false, 3),
+    // The shared reuse cache (--reuse-shared): a strongly consistent read of the request's item,
+    // and on a miss a write of the encrypted token (under 1 KB: 1 unit).
+    GET_SHARED_REUSE(Table.REUSE, false, 1),
+    PUT_SHARED_REUSE(Table.REUSE, true, 1);
 
     final Table table;
     final boolean write;
@@ -52,7 +59,8 @@ public final class ScaleModel {
     ASSERTIONS,
     ISSUANCES,
     REFRESH,
-    REVOCATIONS
+    REVOCATIONS,
+    REUSE
   }
 
   private static final List<Call> JWT_CALLS =
@@ -99,8 +107,11 @@ public final class ScaleModel {
   private final TokenBucket apigw;
   private final TokenBucket[] kms;
   private final int partitions;
-  private final TokenBucket revocationTable =
-      new TokenBucket(Facts.DDB_TABLE_UNITS, Facts.DDB_TABLE_UNITS);
+  private final TokenBucket revocationTable;
+
+  /** Each signing key's revocation row: one item, so one partition's read units. */
+  private final TokenBucket[] keyRows;
+
   private final TokenBucket[] tableWrites = new TokenBucket[Table.values().length];
   private final TokenBucket[][] readUnits;
   private final TokenBucket[][] writeUnits;
@@ -113,6 +124,10 @@ public final class ScaleModel {
   private final double tokenCpu;
   private final double decisionCpu;
   private final Cohort[] cohorts;
+
+  /** The shared reuse cache's items: which identical requests have a token stored, until when. */
+  private final TtlCache<Long> sharedReuse;
+
   private final long remintClients;
   private final long noReuseClients;
   private int tokenBusy;
@@ -142,7 +157,16 @@ public final class ScaleModel {
       }
     }
     for (int t = 0; t < tables; t++) {
-      tableWrites[t] = new TokenBucket(Facts.DDB_TABLE_UNITS, Facts.DDB_TABLE_UNITS);
+      tableWrites[t] = new TokenBucket(s.ddbTableMax, s.ddbTableMax);
+    }
+    // aws D5: the table's on-demand maximum caps all its reads. Its partitions are ASSUMED warmed
+    // to the read load (on-demand serves twice its previous peak), so reads spread by key meet the
+    // table's maximum before a partition's; single hot items meet their partition's.
+    this.revocationTable = new TokenBucket(s.ddbTableMax, s.ddbTableMax);
+    // ASSUMED: each shard's key row on a partition of its own (two on one would halve it).
+    this.keyRows = new TokenBucket[s.shards];
+    for (int i = 0; i < s.shards; i++) {
+      keyRows[i] = new TokenBucket(Facts.DDB_PARTITION_RCU, Facts.DDB_PARTITION_RCU);
     }
     double perSecond = s.lambdaScalePerSecond;
     this.tokenScaling = new TokenBucket(perSecond, perSecond * 10);
@@ -158,6 +182,7 @@ public final class ScaleModel {
                 : Facts.DECISION_CPU_ES256_SECONDS)
             * Facts.FULL_VCPU_MB
             / Facts.AUTHORIZER_MEMORY_MB;
+    this.sharedReuse = new TtlCache<>(s.reuseShared ? s.reuseWindow : 0);
     this.remintClients = s.remintClients();
     this.noReuseClients = s.noReuseClients();
     long live = s.liveTokens();
@@ -371,11 +396,15 @@ public final class ScaleModel {
       return;
     }
     Call call = calls.get(index);
+    if (call == Call.SIGN && grant != Grant.REFRESH && s.reuseShared) {
+      sharedReuse(calls, index, client, env, grant, ok, fail);
+      return;
+    }
     if (call == Call.SIGN && grant != Grant.REFRESH && env.reuse.lookup(client, engine.now())) {
       // Served from the container's reuse cache (a miss fills it with the token about to be
       // signed): no signature, the issuance record updated.
       r.reuseHits++;
-      aws(Call.UPDATE_REUSE, client, 1, engine.now(), ok, fail);
+      deliverReused(client, ok, fail);
       return;
     }
     aws(
@@ -387,12 +416,65 @@ public final class ScaleModel {
         fail);
   }
 
+  /**
+   * The shared reuse cache in place of a Sign: read the request's item; if a token is stored
+   * (within the window), decrypt it (a data key from KMS GenerateDataKey, cached per container: not
+   * modelled) and record the delivery; else sign, store the token encrypted, and go on. The item
+   * counts as stored from the read that missed (ASSUMED: two identical requests in the same few
+   * milliseconds both sign in reality).
+   */
+  private void sharedReuse(
+      List<Call> calls, int index, long client, Env env, Grant grant, Runnable ok, Runnable fail) {
+    boolean stored = sharedReuse.lookup(client, engine.now());
+    aws(
+        Call.GET_SHARED_REUSE,
+        client,
+        1,
+        engine.now(),
+        () -> {
+          if (stored) {
+            r.reuseHits++;
+            deliverReused(client, ok, fail);
+            return;
+          }
+          aws(
+              Call.SIGN,
+              client,
+              1,
+              engine.now(),
+              () ->
+                  aws(
+                      Call.PUT_SHARED_REUSE,
+                      client,
+                      1,
+                      engine.now(),
+                      () -> step(calls, index + 1, client, env, grant, ok, fail),
+                      fail),
+              fail);
+        },
+        fail);
+  }
+
+  /** A reused token: its revocation state read, then its delivery recorded (perf: reused rows). */
+  private void deliverReused(long client, Runnable ok, Runnable fail) {
+    aws(
+        Call.REUSE_REVOCATION_CHECK,
+        client,
+        1,
+        engine.now(),
+        () -> aws(Call.UPDATE_REUSE, client, 1, engine.now(), ok, fail),
+        fail);
+  }
+
   /** One SDK call with the standard retry strategy: throttled attempts back off and retry. */
   private void aws(
       Call call, long client, int attempt, double callBegan, Runnable ok, Runnable fail) {
     double now = engine.now();
     boolean admitted;
     double latency;
+    if (attempt == 1) {
+      r.tokenAwsCalls++;
+    }
     if (call == Call.SIGN) {
       if (attempt == 1) {
         r.kmsFirstAttempts++;
@@ -511,11 +593,16 @@ public final class ScaleModel {
     double slice = s.decisionSlice;
     double perTokenRate = s.decisionsPerSecond * shape(start) / Math.max(1, s.liveTokens());
     double[] sliceWork = new double[3];
+    double held = 0;
+    for (Cohort c : cohorts) {
+      held += c.held;
+    }
+    double heldTokens = held;
     for (int i = 0; i < cohorts.length; i++) {
       Cohort cohort = cohorts[i];
       engine.at(
           start + slice * i / cohorts.length,
-          () -> decisionBatch(cohort, perTokenRate, slice, sliceWork));
+          () -> decisionBatch(cohort, perTokenRate, heldTokens, slice, sliceWork));
     }
     engine.at(start + slice - 1e-9, () -> settleAuthorizer(sliceWork, slice));
     if (start + slice < s.seconds) {
@@ -523,7 +610,8 @@ public final class ScaleModel {
     }
   }
 
-  private void decisionBatch(Cohort cohort, double perTokenRate, double slice, double[] work) {
+  private void decisionBatch(
+      Cohort cohort, double perTokenRate, double heldTokens, double slice, double[] work) {
     double now = engine.now();
     long calls = engine.poisson(cohort.held * perTokenRate * slice);
     if (calls == 0) {
@@ -552,7 +640,7 @@ public final class ScaleModel {
     double containers = Math.max(1, authorizerEnvironments);
     double invokeRate = perTokenRate * invoked / Math.max(1, accepted);
     long misses =
-        s.revocationFeed
+        s.revocationFeed()
             ? 0
             : Math.min(
                 invoked,
@@ -560,16 +648,38 @@ public final class ScaleModel {
                     revocationMisses(
                             invoked - fresh, invokeRate, s.revocationCacheSeconds, containers)
                         + fresh));
-    // One BatchGetItem per miss: the token's row (any partition), its client's and its key's
-    // (one partition: every token of the key reads it), strongly consistent, 1 RRU each
-    // (DynamoDbRevocationRepository; aws D3, D4); the table's own quota caps all three.
     long throttled = 0;
+    long reads = 0;
     if (misses > 0) {
-      TokenBucket[] reads = readUnits[Table.REVOCATIONS.ordinal()];
-      long keyGranted = grantUnits(reads[0], now, misses, 1.0);
-      keyGranted = grantUnits(revocationTable, now, keyGranted, 3.0);
-      throttled = misses - keyGranted;
-      r.revocationReads += keyGranted;
+      ReadPlan plan =
+          s.revocationReads == Scenario.RevocationReads.PER_TOKEN_ALL_ITEMS
+              ? ReadPlan.allItems(misses)
+              : ReadPlan.sharedCached(
+                  misses,
+                  invoked,
+                  revocationMisses(invoked, invokeRate, s.revocationCacheSeconds, containers),
+                  keyReads(
+                      invoked,
+                      invokeRate * heldTokens,
+                      s.shards,
+                      containers,
+                      s.revocationCacheSeconds),
+                  engine.random().nextDouble());
+      reads = plan.calls;
+      // The key rows first (a throttled item fails the decision's read), then the table's maximum
+      // over every unit the calls read.
+      long hotGranted = grantKeyRows(now, plan.keyRowReads);
+      long hotThrottled = plan.keyRowReads - hotGranted;
+      long past = reads - Math.min(reads, hotThrottled);
+      double unitsEach = plan.units / reads;
+      long granted = grantUnits(revocationTable, now, past, unitsEach);
+      throttled = reads - granted;
+      r.revocationReads += granted;
+      r.revocationUnits += granted * unitsEach;
+      r.revocationUnitsOffered += plan.units;
+      r.keyRowReadsOffered += plan.keyRowReads;
+      r.keyRowReads += hotGranted;
+      r.clientRowReads += Math.round(plan.clientRowReads * (double) granted / reads);
       r.revocationDdbThrottles += throttled;
     }
     r.authorizerInvocations += invoked;
@@ -579,16 +689,15 @@ public final class ScaleModel {
     // decision fails closed: the environment is held that long.
     double meanService =
         decisionCpu
-            + ((misses - throttled) * ddb.median()
-                    + throttled * Facts.AUTHORIZER_DEPENDENCY_TIMEOUT)
+            + ((reads - throttled) * ddb.median() + throttled * Facts.AUTHORIZER_DEPENDENCY_TIMEOUT)
                 / invoked;
     work[0] += invoked * meanService;
     work[1] += invoked;
     work[2] += throttled;
     // Latencies: hits at the CPU cost, misses plus one sampled read each (in up to 16 samples).
-    long hits = invoked - misses;
+    long hits = invoked - reads;
     r.decisionLatency.add(Facts.APIGW_OVERHEAD + decisionCpu, hits);
-    long good = misses - throttled;
+    long good = reads - throttled;
     int samples = (int) Math.min(16, good);
     for (int k = 0; k < samples; k++) {
       long weight = good / samples + (k < good % samples ? 1 : 0);
@@ -597,10 +706,66 @@ public final class ScaleModel {
     r.authorizerBilledSeconds += invoked * Math.ceil(meanService * 1000) / 1000;
   }
 
+  /**
+   * The revocation reads of a batch's misses: BatchGetItem calls, the read units they ask for, and
+   * how many of them read a key's row (hot) and a client's row.
+   */
+  record ReadPlan(long calls, double units, long keyRowReads, long clientRowReads) {
+
+    /** Before revcache: each miss reads its token's, its client's and its key's item. */
+    static ReadPlan allItems(long misses) {
+      return new ReadPlan(misses, 3.0 * misses, misses, misses);
+    }
+
+    /**
+     * Revcache: each token-cache miss reads its own item; a client's row is read when the
+     * container's entry for that client is stale ({@code clientReads}, at most one per client per
+     * period, read in the same call as a miss: one token per client), a key's row likewise ({@code
+     * keyReads}); a stale key row whose token is fresh still costs a call, with the token's own
+     * item in it (CachedRevocations renews the token with the shared records).
+     */
+    static ReadPlan sharedCached(
+        long misses, long invoked, double clientReads, double keyReads, double dither) {
+      long key = Math.min(invoked, (long) Math.floor(keyReads + dither));
+      long client = Math.min(misses, Math.round(clientReads));
+      long extra = Math.round(key * (1 - (double) misses / invoked));
+      long calls = Math.min(invoked, misses + extra);
+      return new ReadPlan(calls, calls + client + key, key, client);
+    }
+  }
+
+  /**
+   * Reads of the key rows among {@code invoked} invocations when the authorizer invokes {@code
+   * rate} a second over {@code containers}, each signing key a share of them: each container reads
+   * a key's row once per {@code ttl + 1 / its rate of that key} (the renewal formula of {@link
+   * #revocationMisses}), i.e. at most {@code containers / ttl} a second per key.
+   */
+  static double keyReads(double invoked, double rate, int keys, double containers, double ttl) {
+    double perContainerPerKey = rate / Math.max(1, keys) / Math.max(1, containers);
+    return ttl <= 0 ? invoked : invoked / (1 + perContainerPerKey * ttl);
+  }
+
+  /** Spreads {@code reads} over the keys' rows; returns how many their partitions served. */
+  private long grantKeyRows(double now, long reads) {
+    if (reads == 0) {
+      return 0;
+    }
+    long granted = 0;
+    int first = engine.random().nextInt(keyRows.length);
+    for (int i = 0; i < keyRows.length; i++) {
+      long share = reads / keyRows.length + (i < reads % keyRows.length ? 1 : 0);
+      granted += grantUnits(keyRows[(first + i) % keyRows.length], now, share, 1.0);
+    }
+    return granted;
+  }
+
   /** Grants whole reads of {@code unitsEach} from {@code bucket}, as many as it holds. */
   private static long grantUnits(TokenBucket bucket, double now, long reads, double unitsEach) {
     long granted = 0;
     // Take in chunks so a large batch costs a handful of calls.
+    if (reads <= 0) {
+      return 0;
+    }
     long chunk = Math.max(1, reads / 8);
     while (granted < reads) {
       long n = Math.min(chunk, reads - granted);
@@ -659,7 +824,8 @@ public final class ScaleModel {
     // Each environment re-reads the key table once per key cache period; with the feed, one read
     // a second.
     r.keyScans += Math.round(authorizerEnvironments * slice / s.keyCacheSeconds);
-    if (s.revocationFeed) {
+    r.authorizerEnvironmentSeconds += authorizerEnvironments * slice;
+    if (s.revocationFeed()) {
       r.feedReads += Math.round(authorizerEnvironments * slice);
     }
   }

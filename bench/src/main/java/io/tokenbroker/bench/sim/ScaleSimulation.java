@@ -25,11 +25,19 @@ public final class ScaleSimulation {
         --shards N                   signing accounts, each with its own KMS quota (default 1)
         --authorizer-cache-ttl S     API Gateway's authorizer result cache TTL (default 0)
         --reuse-window S             the token function's reuse cache window (default 0 = off)
-        --revocation-feed            authorizers poll a revocation feed instead of reading per token
+        --reuse-shared               the reuse cache in a DynamoDB table shared by every
+                                     environment (needs --reuse-window), not per environment
+        --revocation-reads MODE      shared-cached (default: a miss reads the token's own item;
+                                     client and key rows re-read once per 5 s per container),
+                                     per-token-all-items (before: token, client and key rows per
+                                     miss), or feed (authorizers poll a revocation feed)
+        --revocation-feed            the same as --revocation-reads feed
         --alg RS256|ES256            signing algorithm (KMS quotas differ; default RS256)
         --account-concurrency N      Lambda concurrency per account (default 1000)
         --apigw-rps N                API Gateway account rate (default 10000; burst stays 5000)
         --ddb-partitions N           partitions per table (default 4)
+        --ddb-table-max N            each table's on-demand maximum, read and write units per
+                                     second (default 40000)
         --seconds S                  simulated seconds (default 60)
         --seed N                     random seed (default 1)
         --csv                        also print the run as a CSV row
@@ -62,7 +70,8 @@ public final class ScaleSimulation {
           }
           case "--sweep" -> sweep = true;
           case "--csv" -> csv = true;
-          case "--revocation-feed" -> s.revocationFeed = true;
+          case "--reuse-shared" -> s.reuseShared = true;
+          case "--revocation-feed" -> s.revocationReads = Scenario.RevocationReads.FEED;
           default -> {
             if (value == null) {
               if (i + 1 >= args.length) {
@@ -76,6 +85,11 @@ public final class ScaleSimulation {
       }
     } catch (IllegalArgumentException e) {
       err.println("ScaleSimulation: " + e.getMessage() + " (--help lists the options)");
+      return 2;
+    }
+    if (s.reuseShared && s.reuseWindow <= 0) {
+      err.println(
+          "ScaleSimulation: --reuse-shared needs --reuse-window (--help lists the options)");
       return 2;
     }
     if (sweep) {
@@ -107,6 +121,8 @@ public final class ScaleSimulation {
           "--account-concurrency",
           "--apigw-rps",
           "--ddb-partitions",
+          "--ddb-table-max",
+          "--revocation-reads",
           "--seconds",
           "--seed");
 
@@ -132,6 +148,8 @@ public final class ScaleSimulation {
       case "--account-concurrency" -> s.accountConcurrency = (int) number(option, value, 1);
       case "--apigw-rps" -> s.apigwSteady = number(option, value, 1);
       case "--ddb-partitions" -> s.ddbPartitions = (int) number(option, value, 1);
+      case "--ddb-table-max" -> s.ddbTableMax = number(option, value, 1);
+      case "--revocation-reads" -> s.revocationReads = revocationReads(option, value);
       case "--seconds" -> s.seconds = number(option, value, 1);
       case "--seed" -> s.seed = (long) number(option, value, Long.MIN_VALUE);
       default -> throw new IllegalArgumentException("unknown option " + option);
@@ -157,6 +175,17 @@ public final class ScaleSimulation {
       throw new IllegalArgumentException(option + " is a share between 0 and 1");
     }
     return v;
+  }
+
+  private static Scenario.RevocationReads revocationReads(String option, String value) {
+    List<String> names = new ArrayList<>();
+    for (Scenario.RevocationReads mode : Scenario.RevocationReads.values()) {
+      names.add(mode.option());
+      if (mode.option().equals(value)) {
+        return mode;
+      }
+    }
+    throw new IllegalArgumentException(option + " is one of " + String.join(", ", names));
   }
 
   private static <E extends Enum<E>> E choice(Class<E> type, String option, String value) {

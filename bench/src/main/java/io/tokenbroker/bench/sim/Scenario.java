@@ -20,6 +20,28 @@ public final class Scenario implements Cloneable {
     REVOCATION
   }
 
+  /** How the authorizer learns of revocations. */
+  public enum RevocationReads {
+    /**
+     * The authorizer today (revcache): a revocation-cache miss reads the token's own item (1 RRU,
+     * spread by jti); the client's watermark and each key's record are cached per container apart
+     * from tokens and re-read at most once per cache period.
+     */
+    SHARED_CACHED,
+    /**
+     * Before revcache: each miss is one BatchGetItem of the token's, its client's and its key's
+     * items (3 RRU); every miss reads the key's row, one item on one partition.
+     */
+    PER_TOKEN_ALL_ITEMS,
+    /** A revocation feed: each container polls it once a second; no per-token reads. */
+    FEED;
+
+    /** The command line's spelling: lower case, dashes. */
+    public String option() {
+      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+  }
+
   /** The signing key's algorithm: KMS's RSA and ECC quotas differ. */
   public enum Alg {
     RS256,
@@ -68,7 +90,11 @@ public final class Scenario implements Cloneable {
   public int shards = 1;
   public double authorizerCacheTtl = Facts.AUTHORIZER_CACHE_TTL;
   public double reuseWindow = 0;
-  public boolean revocationFeed = false;
+
+  /** The reuse cache shared by all environments (a DynamoDB item per request) instead of each. */
+  public boolean reuseShared = false;
+
+  public RevocationReads revocationReads = RevocationReads.SHARED_CACHED;
   public double revocationCacheSeconds = Facts.REVOCATION_CACHE_SECONDS;
   public double keyCacheSeconds = Facts.KEY_CACHE_SECONDS;
 
@@ -77,6 +103,9 @@ public final class Scenario implements Cloneable {
   public double lambdaScalePerSecond = Facts.LAMBDA_SCALE_PER_SECOND;
   public double apigwSteady = Facts.APIGW_STEADY_PER_SECOND;
   public double apigwBurst = Facts.APIGW_BURST;
+
+  /** Each table's on-demand maximum, read and write units per second each. */
+  public double ddbTableMax = Facts.DDB_TABLE_UNITS;
 
   /** Sign requests per second per shard; 0 = the default quota for {@link #alg}. */
   public double kmsSignPerSecond = 0;
@@ -91,6 +120,10 @@ public final class Scenario implements Cloneable {
 
   /** At most this many cohorts of tokens. */
   public int maxCohorts = 2000;
+
+  public boolean revocationFeed() {
+    return revocationReads == RevocationReads.FEED;
+  }
 
   public double kmsQuota() {
     if (kmsSignPerSecond > 0) {

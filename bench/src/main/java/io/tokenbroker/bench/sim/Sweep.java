@@ -35,12 +35,13 @@ final class Sweep {
     long signing = r.kmsFirstAttempts + r.reuseHits;
     double signShare = signing == 0 ? 1 : (double) r.kmsFirstAttempts / signing;
     use.put("KMS Sign quota", r.mintRequests * signShare / s.seconds / (s.kmsQuota() * s.shards));
-    double reads = (r.revocationReads + r.revocationDdbThrottles) / s.seconds;
-    use.put("DynamoDB hot partition (key's revocation row)", reads / Facts.DDB_PARTITION_RCU);
-    use.put("DynamoDB revocations table quota", reads * 3 / Facts.DDB_TABLE_UNITS);
+    double keyRowReads = (double) r.keyRowReadsOffered / s.seconds / Math.max(1, s.shards);
     use.put(
-        "DynamoDB token tables' write quota",
-        r.tokenDdbWrites / s.seconds / Facts.DDB_TABLE_UNITS / 2);
+        "DynamoDB hot partition (a key's revocation row)", keyRowReads / Facts.DDB_PARTITION_RCU);
+    use.put(
+        "DynamoDB revocations table maximum", r.revocationUnitsOffered / s.seconds / s.ddbTableMax);
+    use.put(
+        "DynamoDB token tables' write maximum", r.tokenDdbWrites / s.seconds / s.ddbTableMax / 2);
     return use;
   }
 
@@ -91,7 +92,9 @@ final class Sweep {
                 + Report.n(r.reuseHits / r.scenario.seconds)
             : Report.n(r.authorizerInvocations / r.scenario.seconds)
                 + " / "
-                + Report.n((r.revocationReads + r.revocationDdbThrottles) / r.scenario.seconds);
+                + Report.n(r.revocationUnitsOffered / r.scenario.seconds)
+                + " / "
+                + Report.n(r.keyRowReadsOffered / r.scenario.seconds);
     return String.format(
         Locale.ROOT,
         "| %s | %s | %s | %s | %s | %.2fx | %s | %s | %s |",
@@ -158,6 +161,27 @@ final class Sweep {
     tokens(
         out,
         t,
+        "API Gateway 25k/s, RS256, 1 shard, shared reuse 60 s (half the mints from per-call"
+            + " clients)",
+        raised.andThen(
+            x -> {
+              x.reuseWindow = 60;
+              x.reuseShared = true;
+            }));
+    tokens(
+        out,
+        t,
+        "API Gateway 25k/s, RS256, 6 shards, shared reuse 60 s (half the mints from per-call"
+            + " clients)",
+        raised.andThen(
+            x -> {
+              x.reuseWindow = 60;
+              x.reuseShared = true;
+              x.shards = 6;
+            }));
+    tokens(
+        out,
+        t,
         "API Gateway 25k/s, RS256, 12 shards, Lambda 1,000 shared with 1M decisions/s",
         raised.andThen(
             x -> {
@@ -165,7 +189,7 @@ final class Sweep {
               x.decisionsPerSecond = 1_000_000;
               x.apigwSteady = 1_100_000;
               x.apigwBurst = 100_000;
-              x.revocationFeed = true;
+              x.revocationReads = Scenario.RevocationReads.FEED;
             }));
     out.println();
     out.println(
@@ -176,39 +200,79 @@ final class Sweep {
             + ")");
     out.println();
     out.println(
-        "| mix | reached | decisions/s answered | authorizer invocations/s / revocation reads/s |"
-            + " binding limit | headroom | refused | p50 / p99 ms | USD per million decisions"
-            + " (authorizer / with API Gateway) |");
+        "| mix | reached | decisions/s answered | authorizer invocations/s / revocation RRU/s"
+            + " asked / key-row reads/s asked | binding limit | headroom | refused | p50 / p99 ms |"
+            + " USD per million decisions (authorizer / with API Gateway) |");
     out.println("|---|---|---:|---:|---|---:|---:|---|---:|");
     Scenario d = base.copy();
     d.profile = Scenario.Profile.STEADY;
     d.decisionsPerSecond = 1_000_000;
     d.noReuseShare = 0;
     d.shards = 12;
+    Scenario.RevocationReads shared = Scenario.RevocationReads.SHARED_CACHED;
     decisions(
-        out, d, 100_000, 900, 0, false, "defaults (API Gateway 10k/s, Lambda 1,000)", x -> {});
+        out, d, 100_000, 900, 0, shared, "defaults (API Gateway 10k/s, Lambda 1,000)", x -> {});
     Consumer<Scenario> big =
         x -> {
           x.apigwSteady = 1_100_000;
           x.apigwBurst = 100_000;
         };
-    for (long clients : new long[] {10_000, 100_000, 1_000_000}) {
-      for (double ttl : new double[] {0, 60, 300}) {
-        decisions(out, d, clients, 900, ttl, false, "API Gateway 1.1M/s", big);
+    for (Scenario.RevocationReads mode : Scenario.RevocationReads.values()) {
+      for (long clients : new long[] {100_000, 1_000_000}) {
+        for (double ttl : new double[] {0, 60}) {
+          decisions(out, d, clients, 900, ttl, mode, "API Gateway 1.1M/s", big);
+        }
       }
     }
+    decisions(out, d, 10_000, 900, 0, shared, "API Gateway 1.1M/s", big);
+    decisions(out, d, 1_000_000, 900, 300, shared, "API Gateway 1.1M/s", big);
     for (double lifetime : new double[] {300, 3600}) {
-      decisions(out, d, 100_000, lifetime, 0, false, "API Gateway 1.1M/s", big);
+      decisions(out, d, 100_000, lifetime, 0, shared, "API Gateway 1.1M/s", big);
     }
-    decisions(out, d, 100_000, 900, 0, true, "API Gateway 1.1M/s", big);
-    decisions(out, d, 1_000_000, 900, 0, true, "API Gateway 1.1M/s", big);
+    decisions(
+        out,
+        d,
+        100_000,
+        900,
+        0,
+        shared,
+        "API Gateway 1.1M/s, DynamoDB table max 1.5M/s",
+        big.andThen(x -> x.ddbTableMax = 1_500_000));
+    decisions(
+        out,
+        d,
+        100_000,
+        900,
+        0,
+        shared,
+        "API Gateway 1.1M/s, DynamoDB table max 1.5M/s, Lambda 10,000",
+        big.andThen(
+            x -> {
+              x.ddbTableMax = 1_500_000;
+              x.accountConcurrency = 10_000;
+            }));
+    for (long clients : new long[] {100_000, 1_000_000}) {
+      decisions(
+          out,
+          d,
+          clients,
+          900,
+          0,
+          shared,
+          "API Gateway 1.1M/s, DynamoDB table max 3M/s, Lambda 10,000",
+          big.andThen(
+              x -> {
+                x.ddbTableMax = 3_000_000;
+                x.accountConcurrency = 10_000;
+              }));
+    }
     decisions(
         out,
         d,
         1_000_000,
         300,
         0,
-        true,
+        Scenario.RevocationReads.FEED,
         "API Gateway 1.1M/s, Lambda 3,000",
         big.andThen(x -> x.accountConcurrency = 3000));
   }
@@ -226,7 +290,7 @@ final class Sweep {
       long clients,
       double lifetime,
       double ttl,
-      boolean feed,
+      Scenario.RevocationReads mode,
       String quotas,
       Consumer<Scenario> change) {
     Scenario s = base.copy();
@@ -234,18 +298,18 @@ final class Sweep {
     s.tokenLifetime = lifetime;
     s.tokensPerSecond = clients / (s.remintAt * lifetime);
     s.authorizerCacheTtl = ttl;
-    s.revocationFeed = feed;
+    s.revocationReads = mode;
     change.accept(s);
     String mix =
         String.format(
             Locale.ROOT,
-            "%s; %s clients, %.0f min tokens (%s mints/s), authorizer cache %.0f s, revocation %s",
+            "%s; %s clients, %.0f min tokens (%s mints/s), authorizer cache %.0f s, %s",
             quotas,
             Report.n(clients),
             lifetime / 60,
             Report.n(s.tokensPerSecond),
             ttl,
-            feed ? "feed" : "reads");
+            mode.option());
     out.println(row(mix, ScaleModel.run(s), false));
   }
 }
