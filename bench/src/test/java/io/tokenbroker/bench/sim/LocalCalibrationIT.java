@@ -74,9 +74,9 @@ class LocalCalibrationIT {
    * The decision median's factor: a demo call's few milliseconds are partly waiting (thread
    * hand-offs, loopback) that the model takes as CPU shared with the machine's load, so its
    * decisions run fast when the machine is loaded and slow when it is not (the waiting is then
-   * shared among the workers as if it were CPU): observed 0.51-0.73 at load average 8-12,
-   * 1.02-1.34 at 4-6, 1.21-3.19 at 2.3-3.5 (the model before the token function's faster mints:
-   * 1.96-2.01). A tighter figure needs the decision's own CPU time in the model (not done).
+   * shared among the workers as if it were CPU): observed 0.51-0.73 at load average 8-12, 1.02-1.34
+   * at 4-6, 1.21-3.19 at 2.3-3.5 (the model before the token function's faster mints: 1.96-2.01). A
+   * tighter figure needs the decision's own CPU time in the model (not done).
    */
   static final double DECISION_MEDIAN_TOLERANCE = 4.0;
 
