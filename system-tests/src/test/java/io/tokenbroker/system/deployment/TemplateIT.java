@@ -175,6 +175,43 @@ class TemplateIT {
         });
   }
 
+  /**
+   * Concurrency can be reserved for the authorizer (issue 18: in a thundering herd the token
+   * function's retries can take the account's every execution and leave every protected API failing
+   * closed), none by default, and no other function reserves any.
+   */
+  @Test
+  void letsConcurrencyBeReservedForTheAuthorizerAndReservesNoneByDefault() {
+    Map<String, Object> parameter = object(template().parameters, "AuthorizerReservedConcurrency");
+    assertThat(parameter).containsEntry("Default", 0L).containsEntry("MinValue", 0L);
+    assertThat(object(template().json, "Conditions"))
+        .containsEntry(
+            "AuthorizerConcurrencyReserved",
+            Map.of(
+                "Fn::Not",
+                List.of(
+                    Map.of(
+                        "Fn::Equals",
+                        List.of(Map.of("Ref", "AuthorizerReservedConcurrency"), "0")))));
+
+    Map<String, Map<String, Object>> functions = template().ofType("AWS::Lambda::Function");
+    assertThat(functions.get("AuthorizerFunction"))
+        .containsEntry(
+            "ReservedConcurrentExecutions",
+            Map.of(
+                "Fn::If",
+                List.of(
+                    "AuthorizerConcurrencyReserved",
+                    Map.of("Ref", "AuthorizerReservedConcurrency"),
+                    Map.of("Ref", "AWS::NoValue"))));
+    functions.forEach(
+        (name, function) -> {
+          if (!name.equals("AuthorizerFunction")) {
+            assertThat(function).as(name).doesNotContainKey("ReservedConcurrentExecutions");
+          }
+        });
+  }
+
   @Test
   void givesEveryFunctionAMakefileBuildTarget() throws Exception {
     String makefile = Files.readString(EventFiles.projectRoot().resolve("Makefile"));
