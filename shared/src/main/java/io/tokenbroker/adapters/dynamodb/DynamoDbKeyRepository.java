@@ -1,14 +1,9 @@
 package io.tokenbroker.adapters.dynamodb;
 
-import com.nimbusds.jose.Algorithm;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.jwk.Curve;
-import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.KeyUse;
-import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.util.Base64URL;
 import io.tokenbroker.adapters.aws.AwsFailures;
+import io.tokenbroker.jose.PublicJwkMembers;
 import io.tokenbroker.json.FlatJson;
 import io.tokenbroker.keys.KeyConflict;
 import io.tokenbroker.keys.KeyRepository;
@@ -21,7 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -189,8 +183,8 @@ public final class DynamoDbKeyRepository implements KeyRepository {
    * function writes it (an RSA or EC public key with kid, alg and use, all strings) is read with
    * {@link FlatJson} (strict, one pass) and built with Nimbus's key builders: Nimbus's parser, and
    * any use of its {@code JSONObjectUtils}, starts its Gson, which alone cost a cold function about
-   * 70-100 ms (docs/performance.md). Any other text is left to {@link JWK#parse(String)}, so the
-   * result is Nimbus's in every case.
+   * 70-100 ms (docs/performance.md). Built by {@link PublicJwkMembers}, as client keys are; any
+   * other text is left to {@link JWK#parse(String)}, so the result is Nimbus's in every case.
    */
   static JWK publicJwk(String json) throws ParseException {
     Map<String, Object> members = new HashMap<>();
@@ -199,58 +193,8 @@ public final class DynamoDbKeyRepository implements KeyRepository {
     } catch (ParseException e) {
       return JWK.parse(json);
     }
-    Set<String> allowed =
-        switch (String.valueOf(members.get("kty"))) {
-          case "RSA" -> RSA_MEMBERS;
-          case "EC" -> EC_MEMBERS;
-          default -> Set.of();
-        };
-    if (!allowed.containsAll(members.keySet())) {
-      return JWK.parse(json);
-    }
-    for (Object value : members.values()) {
-      if (!(value instanceof String)) {
-        return JWK.parse(json);
-      }
-    }
-    try {
-      return built(members);
-    } catch (RuntimeException | ParseException e) {
-      return JWK.parse(json); // refused there too, with Nimbus's own message
-    }
-  }
-
-  private static final Set<String> RSA_MEMBERS = Set.of("kty", "n", "e", "kid", "alg", "use");
-  private static final Set<String> EC_MEMBERS = Set.of("kty", "crv", "x", "y", "kid", "alg", "use");
-
-  /** The key as JWK.parse(Map) builds it from these string members (one of the sets above). */
-  private static JWK built(Map<String, Object> members) throws ParseException {
-    String use = (String) members.get("use");
-    String alg = (String) members.get("alg");
-    if (members.get("kty").equals("RSA")) {
-      return new RSAKey.Builder(base64Url(members, "n"), base64Url(members, "e"))
-          .keyUse(use == null ? null : KeyUse.parse(use))
-          .algorithm(alg == null ? null : Algorithm.parse(alg))
-          .keyID((String) members.get("kid"))
-          .build();
-    }
-    return new ECKey.Builder(
-            Curve.parse((String) members.get("crv")),
-            base64Url(members, "x"),
-            base64Url(members, "y"))
-        .keyUse(use == null ? null : KeyUse.parse(use))
-        .algorithm(alg == null ? null : Algorithm.parse(alg))
-        .keyID((String) members.get("kid"))
-        .build();
-  }
-
-  private static Base64URL base64Url(Map<String, Object> members, String name)
-      throws ParseException {
-    Object value = members.get(name);
-    if (value == null) {
-      throw new ParseException("missing " + name, 0);
-    }
-    return new Base64URL((String) value);
+    Optional<JWK> built = PublicJwkMembers.of(members);
+    return built.isPresent() ? built.get() : JWK.parse(json); // Nimbus's words for the rest
   }
 
   private static void putString(Map<String, AttributeValue> item, String name, String value) {
